@@ -1,0 +1,89 @@
+/**
+ * What every database-backed command needs: the config, the database, a session source; and the one
+ * place that turns any failure into a single line on stderr, scrubbed of secrets.
+ */
+import {ConfigError, ConfigStore, resolveDatabaseTarget, scrubSecrets, secretsOf, type Profile} from '../config/config.js';
+import {connectDatabase, type Database} from '../db/connect.js';
+import {describeDatabaseError, SchemaError} from '../db/errors.js';
+import {UnknownNasError} from '../nas/nas-directory.js';
+import {SessionSource} from '../sessions/session-source.js';
+import {EXIT, UsageError} from './usage.js';
+
+export interface GlobalFlags {
+	readonly db?: string;
+	readonly profile?: string;
+	readonly demo?: boolean;
+}
+
+export interface CommandContext {
+	readonly profileName?: string;
+	readonly profile: Profile;
+	readonly database: Database;
+	readonly source: SessionSource;
+	readonly secrets: readonly string[];
+	close(): Promise<void>;
+}
+
+/** A failure worth one line: the database could not be reached or is not a FreeRADIUS one. */
+export class DatabaseError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'DatabaseError';
+	}
+}
+
+export async function openContext(flags: GlobalFlags, options: {staleAfterSeconds?: number; env?: NodeJS.ProcessEnv; progress?: (message: string) => void} = {}): Promise<CommandContext> {
+	const env = options.env ?? process.env;
+	const store = ConfigStore.open(env);
+	const explicit = flags.profile ? store.selectProfile(flags.profile) : undefined;
+	const fallback = flags.profile ? undefined : store.selectProfile();
+	const selected = explicit ?? fallback;
+	const profile = selected?.profile ?? {};
+	const target = resolveDatabaseTarget({
+		demo: flags.demo,
+		db: flags.db,
+		explicitProfile: explicit?.profile,
+		defaultProfile: fallback?.profile,
+		env,
+	});
+	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
+	const database = await connectDatabase(target, {env, onProgress: options.progress});
+	let source: SessionSource;
+	try {
+		source = await SessionSource.open(database.pool, {
+			staleAfterSeconds: options.staleAfterSeconds ?? profile.staleAfter,
+			nasOverrides: Object.values(profile.nas ?? {}),
+		});
+	} catch (error) {
+		await database.close();
+		if (error instanceof SchemaError) throw new DatabaseError(`${database.label}: ${error.message}`);
+		throw new DatabaseError(`database unreachable (${database.label}): ${scrubSecrets(describeDatabaseError(error), secrets)}`);
+	}
+	return {
+		profileName: selected?.name,
+		profile,
+		database,
+		source,
+		secrets,
+		close: () => database.close(),
+	};
+}
+
+/** Writes one line for an error and returns the exit code: 2 for usage, 1 for everything else. */
+export function reportError(error: unknown, secrets: readonly string[] = secretsOf({}, [], process.env)): number {
+	let message: string;
+	let code: number = EXIT.failure;
+	if (error instanceof UsageError) {
+		message = error.message;
+		code = EXIT.usage;
+	} else if (error instanceof UnknownNasError) {
+		message = error.message;
+		code = EXIT.usage;
+	} else if (error instanceof ConfigError || error instanceof DatabaseError) {
+		message = error.message;
+	} else {
+		message = `database error: ${describeDatabaseError(error)}`;
+	}
+	process.stderr.write(`radtop: ${scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' ')}\n`);
+	return code;
+}

@@ -1,0 +1,146 @@
+/** `radtop sessions`: the sessions for a filter, as an aligned table, JSON or CSV. */
+import stringWidth from 'string-width';
+import type {CommandContext} from './context.js';
+import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js';
+import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
+import {SORT_KEYS} from '../sessions/radacct-sql.js';
+import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
+
+export const SESSIONS_FLAGS = {
+	status: {type: 'string', default: 'active'},
+	search: {type: 'string', shortFlag: 's'},
+	nas: {type: 'string', isMultiple: true},
+	from: {type: 'string'},
+	to: {type: 'string'},
+	sort: {type: 'string', default: 'start'},
+	order: {type: 'string'},
+	limit: {type: 'string', default: '50'},
+	offset: {type: 'string', default: '0'},
+	staleAfter: {type: 'string'},
+	json: {type: 'boolean'},
+	csv: {type: 'boolean'},
+	utc: {type: 'boolean'},
+	db: {type: 'string'},
+	profile: {type: 'string'},
+	demo: {type: 'boolean'},
+} as const satisfies Record<string, FlagSpec>;
+
+export const SESSIONS_HELP = `
+Usage
+  $ radtop sessions [flags]
+
+Lists RADIUS sessions from radacct.
+
+Filters
+  --status active|closed|all   open sessions (default), closed ones, or both
+  --search, -s TEXT            part of a username, framed IP or MAC (any separators, any case)
+  --nas NAME|IP                only this NAS (repeat for several); names come from the nas table
+  --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
+
+Order and window
+  --sort KEY                   start (default), duration, down, up, user, nas, ip
+  --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
+  --limit N                    rows to show (default 50, at most 10000)
+  --offset N                   skip the first N rows
+
+Output
+  --json                       {"total", "capped", "sessions": [...]} for scripts
+  --csv                        CSV with a header row (RFC 4180; formula-like fields neutralised)
+  --utc                        timestamps in UTC instead of local time
+  --stale-after DURATION       stale threshold when the NAS reports no interim interval (default 30m)
+
+Database
+  --db URL                     postgres://user@host:port/db (else --profile, DATABASE_URL, PG* variables)
+  --profile NAME               a profile from the config file
+  --demo                       the embedded demo database (no setup)
+
+Examples
+  $ radtop sessions --search alice
+  $ radtop sessions --nas bng-2 --sort down --limit 20
+  $ radtop sessions --status closed --from 1d --csv > yesterday.csv
+  $ radtop sessions --demo --json | jq '.sessions[0]'
+
+Exit codes: 0 ok, 1 failure (e.g. database unreachable), 2 usage error.
+`;
+
+type SessionsFlags = {[K in keyof typeof SESSIONS_FLAGS]?: unknown};
+
+export interface SessionsRequest {
+	readonly status: SessionStatus;
+	readonly search?: string;
+	readonly nas: readonly string[];
+	readonly startedFrom?: Date;
+	readonly startedTo?: Date;
+	readonly sort: SessionSort;
+	readonly limit: number;
+	readonly offset: number;
+	readonly staleAfterSeconds?: number;
+	readonly format: 'table' | 'json' | 'csv';
+	readonly utc: boolean;
+}
+
+const TEXT_SORTS: readonly SortKey[] = ['user', 'nas', 'ip'];
+
+/** Validates the flags of `radtop sessions` (pure: throws UsageError with one clear line). */
+export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsRequest {
+	const status = choiceFlag(flags.status ?? 'active', 'status', ['active', 'closed', 'all'] as const);
+	const key = choiceFlag(flags.sort ?? 'start', 'sort', SORT_KEYS);
+	const order: SortDirection =
+		flags.order === undefined
+			? TEXT_SORTS.includes(key)
+				? 'asc'
+				: 'desc'
+			: choiceFlag(flags.order, 'order', ['asc', 'desc'] as const);
+	if (flags.json && flags.csv) throw new UsageError('--json and --csv cannot be used together');
+	const startedFrom = typeof flags.from === 'string' ? parseInstant(flags.from, 'from', now) : undefined;
+	const startedTo = typeof flags.to === 'string' ? parseInstant(flags.to, 'to', now) : undefined;
+	if (startedFrom && startedTo && startedFrom >= startedTo) throw new UsageError('--from must be before --to');
+	const nas = (Array.isArray(flags.nas) ? flags.nas : flags.nas === undefined ? [] : [flags.nas]).map(String);
+	if (nas.some((value) => value.trim() === '')) throw new UsageError('--nas needs a NAS name or IP address');
+	return {
+		status,
+		search: typeof flags.search === 'string' && flags.search !== '' ? flags.search : undefined,
+		nas,
+		startedFrom,
+		startedTo,
+		sort: {key, direction: order},
+		limit: integerFlag(flags.limit ?? 50, 'limit', 1, 10_000),
+		offset: integerFlag(flags.offset ?? 0, 'offset', 0, 100_000_000),
+		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after') : undefined,
+		format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
+		utc: Boolean(flags.utc),
+	};
+}
+
+/** Runs the query and writes the result to stdout. */
+export async function runSessions(context: CommandContext, request: SessionsRequest, stdout: NodeJS.WriteStream): Promise<void> {
+	const source = context.source;
+	const filter: SessionFilter = {
+		status: request.status,
+		search: request.search,
+		nasIps: request.nas.length > 0 ? source.resolveNas(request.nas) : undefined,
+		startedFrom: request.startedFrom,
+		startedTo: request.startedTo,
+	};
+	const page = await source.list(filter, request.sort, {limit: request.limit, offset: request.offset});
+	const total = await source.count(filter);
+	const staleAfter = source.staleAfterSeconds;
+	if (request.format === 'json') {
+		const sessions = page.rows.map((session) => toRecord(session, page.dbNow, staleAfter));
+		stdout.write(`${JSON.stringify({total: total.total, capped: total.capped, sessions}, null, 2)}\n`);
+		return;
+	}
+	if (request.format === 'csv') {
+		const records = page.rows.map((session) => toRecord(session, page.dbNow, staleAfter));
+		stdout.write(recordsToCsv(records, {sanitizeText: Boolean(stdout.isTTY)}));
+		return;
+	}
+	if (page.rows.length === 0) {
+		stdout.write(`no ${request.status === 'all' ? '' : `${request.status} `}sessions match\n`);
+		return;
+	}
+	stdout.write(`${sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth})}\n`);
+	const shown = request.offset + page.rows.length;
+	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
+	stdout.write(`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${request.status === 'all' ? '' : `${request.status} `}sessions\n`);
+}

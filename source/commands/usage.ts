@@ -1,0 +1,104 @@
+/** Flag checking shared by the commands: one clear line for each mistake, exit code 2. */
+
+export class UsageError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'UsageError';
+	}
+}
+
+/** Exit codes documented in --help and the README. */
+export const EXIT = {ok: 0, failure: 1, usage: 2, partial: 3} as const;
+
+export interface FlagSpec {
+	readonly type: 'string' | 'boolean' | 'number';
+	readonly shortFlag?: string;
+	readonly isMultiple?: boolean;
+	readonly default?: string | boolean | number;
+}
+
+function kebab(name: string): string {
+	return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/**
+ * Rejects flags the command does not know, before meow sees them (meow would print two lines and exit).
+ * Values after `--` are left alone.
+ */
+export function checkKnownFlags(argv: readonly string[], flags: Readonly<Record<string, FlagSpec>>, command: string): void {
+	const long = new Map<string, FlagSpec>();
+	const short = new Set<string>();
+	for (const [name, spec] of Object.entries(flags)) {
+		long.set(kebab(name), spec);
+		if (spec.shortFlag) short.add(spec.shortFlag);
+	}
+	long.set('help', {type: 'boolean'});
+	long.set('version', {type: 'boolean'});
+	short.add('h');
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		if (token === '--') break;
+		if (token.startsWith('--')) {
+			const name = token.slice(2).split('=')[0]!;
+			const spec = long.get(name) ?? (name.startsWith('no-') ? long.get(name.slice(3)) : undefined);
+			if (!spec || (name.startsWith('no-') && !long.has(name) && spec.type !== 'boolean')) {
+				throw new UsageError(`unknown flag --${name} (see radtop ${command} --help)`);
+			}
+			if (spec.type !== 'boolean' && !token.includes('=')) {
+				const value = argv[index + 1];
+				if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+					throw new UsageError(`--${name} needs a value (see radtop ${command} --help)`);
+				}
+				index += 1;
+			}
+		} else if (token.startsWith('-') && token.length > 1 && !/^-\d/.test(token)) {
+			for (const letter of token.slice(1)) {
+				if (!short.has(letter)) throw new UsageError(`unknown flag -${letter} (see radtop ${command} --help)`);
+			}
+			const spec = Object.values(flags).find((candidate) => candidate.shortFlag === token.at(-1));
+			if (spec && spec.type !== 'boolean') index += 1;
+		}
+	}
+}
+
+/** A whole number within bounds, or a usage error naming the flag. */
+export function integerFlag(value: unknown, flag: string, min: number, max: number): number {
+	const n = typeof value === 'number' ? value : Number(value);
+	if (!Number.isInteger(n) || n < min || n > max) {
+		throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`);
+	}
+	return n;
+}
+
+/** One of the allowed words, or a usage error listing them. */
+export function choiceFlag<T extends string>(value: unknown, flag: string, choices: readonly T[]): T {
+	const text = String(value);
+	if (!(choices as readonly string[]).includes(text)) {
+		throw new UsageError(`--${flag} must be one of ${choices.join(', ')} (got "${text.slice(0, 40)}")`);
+	}
+	return text as T;
+}
+
+const UNITS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86_400, w: 604_800};
+
+/** "90", "90s", "30m", "2h", "7d" -> seconds. */
+export function parseDurationSeconds(text: string, flag: string): number {
+	const match = /^(\d+(?:\.\d+)?)([smhdw]?)$/.exec(text.trim());
+	if (!match) throw new UsageError(`--${flag} must be a duration like 90s, 30m, 2h or 7d`);
+	return Number(match[1]) * UNITS[match[2] || 's']!;
+}
+
+/**
+ * An instant: ISO 8601 ("2026-11-24", "2026-11-24T08:00", with or without zone; a date alone is local
+ * midnight) or an age before `now` ("6h", "2d": that long ago).
+ */
+export function parseInstant(text: string, flag: string, now: Date): Date {
+	const trimmed = text.trim();
+	if (/^\d+(?:\.\d+)?[smhdw]$/.test(trimmed)) return new Date(now.getTime() - parseDurationSeconds(trimmed, flag) * 1000);
+	const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
+	const date = new Date(dateOnly ? `${trimmed}T00:00:00` : trimmed);
+	if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(date.getTime())) {
+		throw new UsageError(`--${flag} must be a date like 2026-11-24, 2026-11-24T08:00:00Z, or an age like 6h or 2d`);
+	}
+	return date;
+}

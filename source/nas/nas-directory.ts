@@ -1,0 +1,74 @@
+/**
+ * Which name each NAS goes by: FreeRADIUS's `nas` table (nasname = IP, hostname or network; shortname = the
+ * name) overridden by radtop's own config. Pure: the rows are loaded elsewhere.
+ */
+import {isIP} from 'node:net';
+
+export interface NasEntry {
+	/** The NAS's IP address as radacct's nasipaddress holds it. */
+	readonly ip: string;
+	readonly name: string;
+	readonly source: 'nas-table' | 'config';
+}
+
+/** A row of FreeRADIUS's `nas` table, as far as naming goes. */
+export interface NasTableRow {
+	readonly nasname: string;
+	readonly shortname: string | null;
+}
+
+/** Names by IP; resolves a NAS given by name or IP to the IPs to filter on. */
+export class NasDirectory {
+	readonly #byIp = new Map<string, NasEntry>();
+
+	constructor(entries: Iterable<NasEntry> = []) {
+		for (const entry of entries) this.#byIp.set(entry.ip, entry);
+	}
+
+	/** From the nas table (only rows whose nasname is a single IP name a NAS) plus config overrides. */
+	static from(rows: readonly NasTableRow[], overrides: ReadonlyArray<{ip: string; name?: string}> = []): NasDirectory {
+		const entries: NasEntry[] = [];
+		for (const row of rows) {
+			const ip = row.nasname.trim();
+			if (isIP(ip) && row.shortname) entries.push({ip, name: row.shortname, source: 'nas-table'});
+		}
+		for (const override of overrides) {
+			if (override.name) entries.push({ip: override.ip, name: override.name, source: 'config'});
+		}
+		return new NasDirectory(entries);
+	}
+
+	/** The name of the NAS at this IP, or null. */
+	nameOf(ip: string): string | null {
+		return this.#byIp.get(ip)?.name ?? null;
+	}
+
+	entries(): NasEntry[] {
+		return [...this.#byIp.values()];
+	}
+
+	/**
+	 * The IPs a user means by `nas`: the address itself, or every NAS of that name (case-insensitive).
+	 * Throws a message naming the value when it is neither.
+	 */
+	resolve(nas: string): string[] {
+		const wanted = nas.trim();
+		if (isIP(wanted)) return [wanted];
+		const lower = wanted.toLowerCase();
+		const ips = this.entries()
+			.filter((entry) => entry.name.toLowerCase() === lower)
+			.map((entry) => entry.ip);
+		if (ips.length === 0) {
+			throw new UnknownNasError(wanted, this.entries().map((entry) => entry.name));
+		}
+		return ips;
+	}
+}
+
+export class UnknownNasError extends Error {
+	constructor(nas: string, known: readonly string[]) {
+		const hint = known.length > 0 ? `; known NAS: ${[...new Set(known)].sort().slice(0, 12).join(', ')}` : '';
+		super(`unknown NAS "${nas}": not an IP address, nor a name in the nas table or radtop's config${hint}`);
+		this.name = 'UnknownNasError';
+	}
+}

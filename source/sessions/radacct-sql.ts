@@ -1,0 +1,347 @@
+/**
+ * Pure builders for the SQL radtop sends to PostgreSQL. Every value from the user travels as a parameter;
+ * identifiers (columns, sort expressions, directions) come only from the whitelists below.
+ *
+ * The queries target the stock FreeRADIUS 3 schema (`raddb/mods-config/sql/main/postgresql/schema.sql`):
+ * they lean on its partial index `radacct_bulk_close (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL`
+ * and on `radacct_start_user_idx (acctstarttime, username)`.
+ */
+import type {Keyset, SessionFilter, SessionSort, SessionStatus, SessionWindow, SortKey} from './session.js';
+
+/** A statement and its parameters, ready for `pg`'s `query(text, values)`. */
+export interface SqlQuery {
+	readonly text: string;
+	readonly values: readonly unknown[];
+}
+
+/** Columns radtop cannot work without; a table lacking one is not a FreeRADIUS radacct. */
+export const REQUIRED_COLUMNS = [
+	'radacctid',
+	'acctsessionid',
+	'acctuniqueid',
+	'username',
+	'nasipaddress',
+	'acctstarttime',
+	'acctupdatetime',
+	'acctstoptime',
+	'acctinputoctets',
+	'acctoutputoctets',
+	'callingstationid',
+	'framedipaddress',
+] as const;
+
+/**
+ * Every column of the stock schema that radtop shows. Older FreeRADIUS 3.0 schemas lack a few of them
+ * (class, the IPv6 columns); those are selected as NULL so no migration is needed.
+ */
+export const SESSION_COLUMNS = [
+	'radacctid',
+	'acctsessionid',
+	'acctuniqueid',
+	'username',
+	'realm',
+	'nasipaddress',
+	'nasportid',
+	'nasporttype',
+	'acctstarttime',
+	'acctupdatetime',
+	'acctstoptime',
+	'acctinterval',
+	'acctsessiontime',
+	'acctauthentic',
+	'connectinfo_start',
+	'connectinfo_stop',
+	'acctinputoctets',
+	'acctoutputoctets',
+	'calledstationid',
+	'callingstationid',
+	'acctterminatecause',
+	'servicetype',
+	'framedprotocol',
+	'framedipaddress',
+	'framedipv6address',
+	'framedipv6prefix',
+	'framedinterfaceid',
+	'delegatedipv6prefix',
+	'class',
+] as const;
+
+export type SessionColumn = (typeof SESSION_COLUMNS)[number];
+
+const INET_COLUMNS = new Set<string>([
+	'nasipaddress',
+	'framedipaddress',
+	'framedipv6address',
+	'framedipv6prefix',
+	'delegatedipv6prefix',
+]);
+
+/** The select list for a table with the given columns; inet columns come back as plain addresses. */
+export function selectList(available: ReadonlySet<string>): string {
+	return SESSION_COLUMNS.map((column) => {
+		if (!available.has(column)) return `NULL AS ${column}`;
+		if (column === 'radacctid') return 'radacctid::text AS radacctid';
+		// host() drops the /32 that a bare inet::text would keep for some inputs.
+		if (column === 'nasipaddress' || column === 'framedipaddress' || column === 'framedipv6address') {
+			return `host(${column}) AS ${column}`;
+		}
+		if (INET_COLUMNS.has(column)) return `${column}::text AS ${column}`;
+		return column;
+	}).join(', ');
+}
+
+/** The SQL type a sort key's value has, used to cast a keyset value back. */
+const SORT_TYPES: Record<SortKey, string> = {
+	start: 'timestamptz',
+	duration: 'interval',
+	down: 'bigint',
+	up: 'bigint',
+	user: 'text',
+	nas: 'inet',
+	ip: 'inet',
+};
+
+export const SORT_KEYS = Object.keys(SORT_TYPES) as SortKey[];
+
+interface SortPlan {
+	readonly expression: string;
+	readonly type: string;
+	readonly direction: 'ASC' | 'DESC';
+}
+
+/**
+ * How a sort key orders rows. Duration of open sessions is the reverse of their start time, which lets the
+ * stock start-time index serve it; for closed rows it is stop minus start.
+ */
+export function sortPlan(sort: SessionSort, status: SessionStatus): SortPlan {
+	const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
+	const inverse = sort.direction === 'asc' ? 'DESC' : 'ASC';
+	switch (sort.key) {
+		case 'start':
+			return {expression: 'acctstarttime', type: SORT_TYPES.start, direction};
+		case 'duration':
+			if (status === 'active') return {expression: 'acctstarttime', type: SORT_TYPES.start, direction: inverse};
+			if (status === 'closed') {
+				return {expression: '(acctstoptime - acctstarttime)', type: SORT_TYPES.duration, direction};
+			}
+			return {expression: '(COALESCE(acctstoptime, now()) - acctstarttime)', type: SORT_TYPES.duration, direction};
+		case 'down':
+			return {expression: 'acctoutputoctets', type: SORT_TYPES.down, direction};
+		case 'up':
+			return {expression: 'acctinputoctets', type: SORT_TYPES.up, direction};
+		case 'user':
+			return {expression: 'username', type: SORT_TYPES.user, direction};
+		case 'nas':
+			return {expression: 'nasipaddress', type: SORT_TYPES.nas, direction};
+		case 'ip':
+			return {expression: 'framedipaddress', type: SORT_TYPES.ip, direction};
+	}
+}
+
+/** Escapes LIKE's wildcards with `!` (an escape character that needs no backslash quoting). */
+export function escapeLike(text: string): string {
+	return text.replace(/[!%_]/g, (character) => `!${character}`);
+}
+
+/**
+ * The hex digits of a search that looks like (part of) a MAC address in any notation
+ * (`aa:bb`, `AA-BB-CC`, `aabb.cc`), or undefined when it does not.
+ */
+export function macDigits(search: string): string | undefined {
+	const trimmed = search.trim();
+	if (!/^[0-9a-fA-F:.\-]+$/.test(trimmed)) return undefined;
+	const digits = trimmed.replace(/[:.\-]/g, '').toLowerCase();
+	return digits.length >= 2 ? digits : undefined;
+}
+
+class Parameters {
+	readonly values: unknown[] = [];
+
+	add(value: unknown): string {
+		this.values.push(value);
+		return `$${this.values.length}`;
+	}
+}
+
+function statusPredicate(status: SessionStatus): string | undefined {
+	if (status === 'active') return 'acctstoptime IS NULL';
+	if (status === 'closed') return 'acctstoptime IS NOT NULL';
+	return undefined;
+}
+
+function filterPredicates(filter: SessionFilter, parameters: Parameters): string[] {
+	const predicates: string[] = [];
+	const status = statusPredicate(filter.status);
+	if (status) predicates.push(status);
+	if (filter.nasIps && filter.nasIps.length > 0) {
+		predicates.push(`nasipaddress = ANY(${parameters.add(filter.nasIps)}::inet[])`);
+	}
+	if (filter.startedFrom) predicates.push(`acctstarttime >= ${parameters.add(filter.startedFrom)}`);
+	if (filter.startedTo) predicates.push(`acctstarttime < ${parameters.add(filter.startedTo)}`);
+	const search = filter.search?.trim();
+	if (search) {
+		const pattern = parameters.add(`%${escapeLike(search)}%`);
+		const alternatives = [
+			`username ILIKE ${pattern} ESCAPE '!'`,
+			`host(framedipaddress) LIKE ${pattern} ESCAPE '!'`,
+			`callingstationid ILIKE ${pattern} ESCAPE '!'`,
+		];
+		const digits = macDigits(search);
+		if (digits) {
+			// MACs are stored however the NAS formats them (AA:BB.., aa-bb.., aabb.cc..): compare hex digits only.
+			alternatives.push(
+				`regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g') LIKE ${parameters.add(`%${digits}%`)}`,
+			);
+		}
+		predicates.push(`(${alternatives.join(' OR ')})`);
+	}
+	return predicates;
+}
+
+/**
+ * The predicate that resumes after `after` in the given order. PostgreSQL sorts NULL above every value
+ * (ASC NULLS LAST, DESC NULLS FIRST), which is also what lets a plain b-tree index serve the order.
+ */
+function keysetPredicate(plan: SortPlan, after: Keyset, parameters: Parameters): string {
+	const id = `${parameters.add(after.radacctid)}::bigint`;
+	const e = plan.expression;
+	if (plan.direction === 'ASC') {
+		if (after.value === null) return `(${e} IS NULL AND radacctid > ${id})`;
+		const v = `${parameters.add(after.value)}::${plan.type}`;
+		return `((${e} >= ${v} AND (${e} > ${v} OR radacctid > ${id})) OR ${e} IS NULL)`;
+	}
+	if (after.value === null) return `((${e} IS NULL AND radacctid < ${id}) OR ${e} IS NOT NULL)`;
+	const v = `${parameters.add(after.value)}::${plan.type}`;
+	return `(${e} <= ${v} AND (${e} < ${v} OR radacctid < ${id}))`;
+}
+
+function where(predicates: readonly string[]): string {
+	return predicates.length > 0 ? `WHERE ${predicates.join(' AND ')}` : '';
+}
+
+/** Hard ceiling on a window, whatever the caller asks for. */
+export const MAX_WINDOW = 10_000;
+
+/**
+ * One window of sessions for a filter and sort: never more rows than `window.limit`.
+ * The sort key's value comes back as `sort_value` (text) so the caller can page on by keyset.
+ */
+export function buildListQuery(
+	filter: SessionFilter,
+	sort: SessionSort,
+	window: SessionWindow,
+	available: ReadonlySet<string>,
+): SqlQuery {
+	if (!Number.isInteger(window.limit) || window.limit < 1 || window.limit > MAX_WINDOW) {
+		throw new RangeError(`window limit must be an integer from 1 to ${MAX_WINDOW}`);
+	}
+	const parameters = new Parameters();
+	const plan = sortPlan(sort, filter.status);
+	const predicates = filterPredicates(filter, parameters);
+	if (window.after) predicates.push(keysetPredicate(plan, window.after, parameters));
+	let text =
+		`SELECT ${selectList(available)}, (${plan.expression})::text AS sort_value, statement_timestamp() AS db_now ` +
+		`FROM radacct ${where(predicates)} ` +
+		`ORDER BY ${plan.expression} ${plan.direction}, radacctid ${plan.direction} ` +
+		`LIMIT ${parameters.add(window.limit)}`;
+	if (!window.after && window.offset !== undefined && window.offset > 0) {
+		if (!Number.isInteger(window.offset) || window.offset < 0) throw new RangeError('window offset must be a whole number');
+		text += ` OFFSET ${parameters.add(window.offset)}`;
+	}
+	return {text, values: parameters.values};
+}
+
+/**
+ * How many sessions match a filter. Counting stops at `cap` (plus one, to know it was reached) so a count
+ * over millions of closed rows stays cheap; open sessions are counted exactly when `cap` is undefined.
+ */
+export function buildCountQuery(filter: SessionFilter, cap?: number): SqlQuery {
+	const parameters = new Parameters();
+	const predicates = filterPredicates(filter, parameters);
+	if (cap === undefined) {
+		return {text: `SELECT count(*)::bigint AS total FROM radacct ${where(predicates)}`, values: parameters.values};
+	}
+	const limit = parameters.add(cap + 1);
+	return {
+		text: `SELECT count(*)::bigint AS total FROM (SELECT 1 FROM radacct ${where(predicates)} LIMIT ${limit}) AS capped`,
+		values: parameters.values,
+	};
+}
+
+/**
+ * The SQL form of the stale rule (see `isStale`): an open session whose last update is older than twice the
+ * interim interval the NAS reported, or than `thresholdParameter` seconds when it reported none.
+ */
+export function staleExpression(thresholdParameter: string): string {
+	return (
+		'(acctstoptime IS NULL AND COALESCE(acctupdatetime, acctstarttime) < now() - ' +
+		`(CASE WHEN acctinterval > 0 THEN 2 * acctinterval ELSE ${thresholdParameter}::bigint END) * interval '1 second')`
+	);
+}
+
+/**
+ * Per-NAS open-session counts plus the network-wide row (nas_group = 1) with unique users and mean age,
+ * in one pass over the open sessions (served by the stock partial index).
+ */
+export function buildStatsQuery(staleAfterSeconds: number): SqlQuery {
+	const parameters = new Parameters();
+	const threshold = parameters.add(Math.round(staleAfterSeconds));
+	const text =
+		'SELECT host(nasipaddress) AS nasipaddress, GROUPING(nasipaddress) AS nas_group, ' +
+		'count(*)::bigint AS sessions, count(DISTINCT username)::bigint AS users, ' +
+		'avg(EXTRACT(EPOCH FROM (now() - acctstarttime)))::float8 AS average_age, ' +
+		`count(*) FILTER (WHERE ${staleExpression(threshold)})::bigint AS stale, now() AS db_now ` +
+		'FROM radacct WHERE acctstoptime IS NULL GROUP BY GROUPING SETS ((nasipaddress), ())';
+	return {text, values: parameters.values};
+}
+
+/** One session by its primary key. */
+export function buildSessionQuery(radacctid: string, available: ReadonlySet<string>): SqlQuery {
+	return {text: `SELECT ${selectList(available)} FROM radacct WHERE radacctid = $1::bigint`, values: [radacctid]};
+}
+
+/**
+ * A user's sessions, newest first, at most `limit`, optionally only those started since `since`
+ * (the stock schema has no index led by username, so a time bound keeps the scan short on big tables).
+ */
+export function buildHistoryQuery(
+	username: string,
+	limit: number,
+	available: ReadonlySet<string>,
+	since?: Date,
+): SqlQuery {
+	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_WINDOW) {
+		throw new RangeError(`history limit must be an integer from 1 to ${MAX_WINDOW}`);
+	}
+	const values: unknown[] = [username, limit];
+	let bound = '';
+	if (since) {
+		values.push(since);
+		bound = ' AND acctstarttime >= $3';
+	}
+	return {
+		text:
+			`SELECT ${selectList(available)} FROM radacct WHERE username = $1${bound} ` +
+			'ORDER BY acctstarttime DESC NULLS LAST, radacctid DESC LIMIT $2',
+		values,
+	};
+}
+
+/** The columns radacct has, to detect an older schema or a table that is not radacct at all. */
+export const COLUMNS_QUERY: SqlQuery = {
+	text:
+		'SELECT column_name FROM information_schema.columns ' +
+		"WHERE table_name = 'radacct' AND table_schema = ANY(current_schemas(false))",
+	values: [],
+};
+
+/** FreeRADIUS's nas table, if there is one (names and shared secrets of the NAS). */
+export const NAS_TABLE_QUERY: SqlQuery = {
+	text: "SELECT to_regclass('nas') IS NOT NULL AS present",
+	values: [],
+};
+
+export const NAS_ROWS_QUERY: SqlQuery = {
+	text: 'SELECT id, nasname, shortname, type, secret, server, description FROM nas ORDER BY id',
+	values: [],
+};

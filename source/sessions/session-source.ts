@@ -1,0 +1,235 @@
+/**
+ * Reads sessions from radacct over any `pg`-compatible connection (a Pool on a real server, one Client on
+ * the embedded database). Each call is one short autocommit statement: radtop never holds a transaction
+ * or snapshot open between polls, which on a busy radacct would hold back vacuum.
+ */
+import {SchemaError} from '../db/errors.js';
+import {NasDirectory, type NasTableRow} from '../nas/nas-directory.js';
+import {
+	buildCountQuery,
+	buildHistoryQuery,
+	buildListQuery,
+	buildSessionQuery,
+	buildStatsQuery,
+	COLUMNS_QUERY,
+	NAS_ROWS_QUERY,
+	NAS_TABLE_QUERY,
+	REQUIRED_COLUMNS,
+	type SqlQuery,
+} from './radacct-sql.js';
+import type {
+	NasCount,
+	Session,
+	SessionFilter,
+	SessionPage,
+	SessionSort,
+	SessionStats,
+	SessionTotal,
+	SessionWindow,
+} from './session.js';
+import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
+
+/** What the source needs of a connection: node-postgres's Pool and Client both fit. */
+export interface Queryable {
+	query(text: string, values?: unknown[]): Promise<{rows: any[]}>;
+}
+
+export interface SessionSourceOptions {
+	/** Stale threshold for NAS that report no interim interval. */
+	readonly staleAfterSeconds?: number;
+	/** Counts of closed or all sessions stop here (shown as "N+"). */
+	readonly countCap?: number;
+	/** NAS names from radtop's config, applied over the nas table. */
+	readonly nasOverrides?: ReadonlyArray<{ip: string; name?: string}>;
+}
+
+type Row = Record<string, unknown>;
+
+function toNumber(value: unknown): number | null {
+	if (value === null || value === undefined) return null;
+	const n = typeof value === 'number' ? value : Number(value);
+	return Number.isFinite(n) ? n : null;
+}
+
+function toText(value: unknown): string | null {
+	if (value === null || value === undefined) return null;
+	return typeof value === 'string' ? value : String(value);
+}
+
+function toDate(value: unknown): Date | null {
+	if (value === null || value === undefined) return null;
+	return value instanceof Date ? value : new Date(String(value));
+}
+
+export class SessionSource {
+	readonly #db: Queryable;
+	readonly #columns: ReadonlySet<string>;
+	readonly #staleAfter: number;
+	readonly #countCap: number;
+	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
+	#nas: NasDirectory;
+	#hasNasTable: boolean;
+
+	private constructor(db: Queryable, columns: ReadonlySet<string>, hasNasTable: boolean, nas: NasDirectory, options: SessionSourceOptions) {
+		this.#db = db;
+		this.#columns = columns;
+		this.#hasNasTable = hasNasTable;
+		this.#nas = nas;
+		this.#staleAfter = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
+		this.#countCap = options.countCap ?? 100_000;
+		this.#overrides = options.nasOverrides ?? [];
+	}
+
+	/**
+	 * Checks that the database has a FreeRADIUS radacct (throws SchemaError naming what is missing) and loads
+	 * the NAS names.
+	 */
+	static async open(db: Queryable, options: SessionSourceOptions = {}): Promise<SessionSource> {
+		const {rows} = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
+		const columns = new Set(rows.map((row: Row) => String(row['column_name']).toLowerCase()));
+		if (columns.size === 0) {
+			throw new SchemaError('no radacct table in this database: is it the FreeRADIUS database (and search_path right)?');
+		}
+		const missing = REQUIRED_COLUMNS.filter((column) => !columns.has(column));
+		if (missing.length > 0) {
+			throw new SchemaError(`radacct lacks FreeRADIUS column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+		}
+		const present = await db.query(NAS_TABLE_QUERY.text, []);
+		const hasNasTable = Boolean(present.rows[0]?.present);
+		const source = new SessionSource(db, columns, hasNasTable, new NasDirectory(), options);
+		await source.reloadNas();
+		return source;
+	}
+
+	/** NAS names: the nas table (when there is one) plus config overrides. */
+	get nas(): NasDirectory {
+		return this.#nas;
+	}
+
+	get staleAfterSeconds(): number {
+		return this.#staleAfter;
+	}
+
+	/** Re-reads the nas table (it changes rarely; callers refresh it now and then, not every poll). */
+	async reloadNas(): Promise<void> {
+		let rows: NasTableRow[] = [];
+		if (this.#hasNasTable) {
+			const result = await this.#db.query(NAS_ROWS_QUERY.text, []);
+			rows = result.rows.map((row: Row) => ({nasname: String(row['nasname']), shortname: toText(row['shortname'])}));
+		}
+		this.#nas = NasDirectory.from(rows, this.#overrides);
+	}
+
+	/** One window of sessions in the given order; at most `window.limit` rows are fetched. */
+	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
+		const query = buildListQuery(filter, sort, window, this.#columns);
+		const rows = await this.#run(query);
+		const sessions = rows.map((row) => this.#toSession(row));
+		const last = rows.at(-1);
+		const page: SessionPage = {
+			rows: sessions,
+			dbNow: last ? toDate(last['db_now'])! : new Date(),
+			...(last && rows.length === window.limit
+				? {next: {value: toText(last['sort_value']), radacctid: String(last['radacctid'])}}
+				: {}),
+		};
+		return page;
+	}
+
+	/** How many sessions match; open sessions are counted exactly, closed/all up to the count cap. */
+	async count(filter: SessionFilter): Promise<SessionTotal> {
+		const cap = filter.status === 'active' ? undefined : this.#countCap;
+		const rows = await this.#run(buildCountQuery(filter, cap));
+		const total = toNumber(rows[0]?.['total']) ?? 0;
+		if (cap !== undefined && total > cap) return {total: cap, capped: true};
+		return {total, capped: false};
+	}
+
+	/** Open sessions network-wide and per NAS, unique users, mean age, stale count. */
+	async stats(): Promise<SessionStats> {
+		const rows = await this.#run(buildStatsQuery(this.#staleAfter));
+		const perNas: NasCount[] = [];
+		let overall: Row | undefined;
+		for (const row of rows) {
+			if (Number(row['nas_group']) === 1) {
+				overall = row;
+				continue;
+			}
+			const ip = String(row['nasipaddress']);
+			perNas.push({
+				nasipaddress: ip,
+				nasname: this.#nas.nameOf(ip),
+				sessions: toNumber(row['sessions']) ?? 0,
+				stale: toNumber(row['stale']) ?? 0,
+			});
+		}
+		perNas.sort((a, b) => b.sessions - a.sessions || a.nasipaddress.localeCompare(b.nasipaddress));
+		return {
+			openSessions: toNumber(overall?.['sessions']) ?? 0,
+			uniqueUsers: toNumber(overall?.['users']) ?? 0,
+			averageDurationSeconds: toNumber(overall?.['average_age']),
+			staleSessions: toNumber(overall?.['stale']) ?? 0,
+			perNas,
+			dbNow: toDate(overall?.['db_now']) ?? new Date(),
+		};
+	}
+
+	/** One session by radacctid, or undefined. */
+	async session(radacctid: string): Promise<Session | undefined> {
+		if (!/^\d{1,19}$/.test(radacctid)) return undefined;
+		const rows = await this.#run(buildSessionQuery(radacctid, this.#columns));
+		return rows[0] ? this.#toSession(rows[0]) : undefined;
+	}
+
+	/** A user's sessions, newest first, at most `limit` (optionally only those started since `since`). */
+	async history(username: string, limit = 20, since?: Date): Promise<Session[]> {
+		const rows = await this.#run(buildHistoryQuery(username, limit, this.#columns, since));
+		return rows.map((row) => this.#toSession(row));
+	}
+
+	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */
+	resolveNas(values: readonly string[]): string[] {
+		return [...new Set(values.flatMap((value) => this.#nas.resolve(value)))];
+	}
+
+	async #run(query: SqlQuery): Promise<Row[]> {
+		const result = await this.#db.query(query.text, [...query.values]);
+		return result.rows as Row[];
+	}
+
+	#toSession(row: Row): Session {
+		const ip = String(row['nasipaddress']);
+		return {
+			radacctid: String(row['radacctid']),
+			acctsessionid: toText(row['acctsessionid']) ?? '',
+			acctuniqueid: toText(row['acctuniqueid']) ?? '',
+			username: toText(row['username']),
+			realm: toText(row['realm']),
+			nasipaddress: ip,
+			nasname: this.#nas.nameOf(ip),
+			nasportid: toText(row['nasportid']),
+			nasporttype: toText(row['nasporttype']),
+			acctstarttime: toDate(row['acctstarttime']),
+			acctupdatetime: toDate(row['acctupdatetime']),
+			acctstoptime: toDate(row['acctstoptime']),
+			acctinterval: toNumber(row['acctinterval']),
+			acctsessiontime: toNumber(row['acctsessiontime']),
+			acctauthentic: toText(row['acctauthentic']),
+			connectinfo_start: toText(row['connectinfo_start']),
+			connectinfo_stop: toText(row['connectinfo_stop']),
+			acctinputoctets: toNumber(row['acctinputoctets']),
+			acctoutputoctets: toNumber(row['acctoutputoctets']),
+			calledstationid: toText(row['calledstationid']),
+			callingstationid: toText(row['callingstationid']),
+			acctterminatecause: toText(row['acctterminatecause']),
+			servicetype: toText(row['servicetype']),
+			framedprotocol: toText(row['framedprotocol']),
+			framedipaddress: toText(row['framedipaddress']),
+			framedipv6address: toText(row['framedipv6address']),
+			framedipv6prefix: toText(row['framedipv6prefix']),
+			framedinterfaceid: toText(row['framedinterfaceid']),
+			delegatedipv6prefix: toText(row['delegatedipv6prefix']),
+			class: toText(row['class']),
+		};
+	}
+}

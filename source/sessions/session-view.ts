@@ -1,0 +1,117 @@
+/**
+ * A session as the user sees it: the fields worth showing, computed values (duration, state) and, for the
+ * terminal, text made safe. Pure; shared by the table, JSON and CSV outputs.
+ */
+import {sanitize} from '../terminal/sanitize.js';
+import {csvRecord, type CsvOptions} from './csv.js';
+import {formatBytes, formatDuration, formatTimestamp} from './format.js';
+import type {Session} from './session.js';
+import {sessionDurationSeconds, sessionState} from './session-math.js';
+
+/** The record radtop prints for a session in JSON and CSV. */
+export interface SessionRecord {
+	readonly radacctid: string;
+	readonly username: string | null;
+	readonly nas: string;
+	readonly nasipaddress: string;
+	readonly framedipaddress: string | null;
+	readonly callingstationid: string | null;
+	readonly acctsessionid: string;
+	readonly acctstarttime: string | null;
+	readonly acctupdatetime: string | null;
+	readonly acctstoptime: string | null;
+	readonly durationSeconds: number | null;
+	readonly downOctets: number | null;
+	readonly upOctets: number | null;
+	readonly state: string;
+	readonly acctterminatecause: string | null;
+}
+
+export function toRecord(session: Session, now: Date, staleAfterSeconds: number): SessionRecord {
+	return {
+		radacctid: session.radacctid,
+		username: session.username,
+		nas: session.nasname ?? session.nasipaddress,
+		nasipaddress: session.nasipaddress,
+		framedipaddress: session.framedipaddress,
+		callingstationid: session.callingstationid,
+		acctsessionid: session.acctsessionid,
+		acctstarttime: session.acctstarttime?.toISOString() ?? null,
+		acctupdatetime: session.acctupdatetime?.toISOString() ?? null,
+		acctstoptime: session.acctstoptime?.toISOString() ?? null,
+		durationSeconds: sessionDurationSeconds(session, now),
+		downOctets: session.acctoutputoctets,
+		upOctets: session.acctinputoctets,
+		state: sessionState(session, now, staleAfterSeconds),
+		acctterminatecause: session.acctterminatecause,
+	};
+}
+
+export const CSV_COLUMNS: ReadonlyArray<keyof SessionRecord> = [
+	'radacctid',
+	'username',
+	'nas',
+	'nasipaddress',
+	'framedipaddress',
+	'callingstationid',
+	'acctsessionid',
+	'acctstarttime',
+	'acctupdatetime',
+	'acctstoptime',
+	'durationSeconds',
+	'downOctets',
+	'upOctets',
+	'state',
+	'acctterminatecause',
+];
+
+/** CSV of the records; `sanitizeText` shows control characters visibly (for output to a terminal). */
+export function recordsToCsv(records: readonly SessionRecord[], options: CsvOptions & {sanitizeText?: boolean} = {}): string {
+	const clean = (value: string | number | null) =>
+		options.sanitizeText && typeof value === 'string' ? sanitize(value) : value;
+	let out = csvRecord(CSV_COLUMNS as string[], options);
+	for (const record of records) out += csvRecord(CSV_COLUMNS.map((column) => clean(record[column])), options);
+	return out;
+}
+
+interface TableColumn {
+	readonly title: string;
+	readonly align: 'left' | 'right';
+	readonly value: (session: Session) => string;
+}
+
+/**
+ * An aligned plain-text table of sessions for a terminal or a pipe. Every database string is sanitised;
+ * `width` measures display columns (wide characters count twice).
+ */
+export function sessionsTable(
+	sessions: readonly Session[],
+	now: Date,
+	options: {staleAfterSeconds: number; utc?: boolean; width: (text: string) => number},
+): string {
+	const columns: TableColumn[] = [
+		{title: 'USER', align: 'left', value: (s) => sanitize(s.username)},
+		{title: 'NAS', align: 'left', value: (s) => sanitize(s.nasname ?? s.nasipaddress)},
+		{title: 'FRAMED IP', align: 'left', value: (s) => s.framedipaddress ?? '-'},
+		{title: 'MAC', align: 'left', value: (s) => sanitize(s.callingstationid) || '-'},
+		{title: 'SESSION ID', align: 'left', value: (s) => sanitize(s.acctsessionid)},
+		{title: 'START', align: 'left', value: (s) => formatTimestamp(s.acctstarttime, options.utc)},
+		{title: 'DURATION', align: 'right', value: (s) => formatDuration(sessionDurationSeconds(s, now))},
+		{title: 'DOWN', align: 'right', value: (s) => formatBytes(s.acctoutputoctets)},
+		{title: 'UP', align: 'right', value: (s) => formatBytes(s.acctinputoctets)},
+		{title: 'STATUS', align: 'left', value: (s) => sessionState(s, now, options.staleAfterSeconds)},
+	];
+	const cells = sessions.map((session) => columns.map((column) => column.value(session)));
+	const widths = columns.map((column, index) =>
+		Math.max(options.width(column.title), ...cells.map((row) => options.width(row[index]!))),
+	);
+	const line = (values: readonly string[]) =>
+		values
+			.map((value, index) => {
+				const pad = ' '.repeat(Math.max(0, widths[index]! - options.width(value)));
+				return columns[index]!.align === 'right' ? pad + value : value + pad;
+			})
+			.join('  ')
+			.trimEnd();
+	return [line(columns.map((column) => column.title)), ...cells.map(line)].join('\n');
+}

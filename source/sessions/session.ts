@@ -1,0 +1,113 @@
+/**
+ * One row of FreeRADIUS's `radacct`, as radtop reads it. Column names follow the stock schema; octets are
+ * bigint in PostgreSQL and arrive here as numbers (exact up to 2^53 bytes, i.e. 8 PiB per session).
+ */
+export interface Session {
+	readonly radacctid: string;
+	readonly acctsessionid: string;
+	readonly acctuniqueid: string;
+	readonly username: string | null;
+	readonly realm: string | null;
+	readonly nasipaddress: string;
+	/** The NAS's short name from the `nas` table (or radtop's config), null when only the IP is known. */
+	readonly nasname: string | null;
+	readonly nasportid: string | null;
+	readonly nasporttype: string | null;
+	readonly acctstarttime: Date | null;
+	readonly acctupdatetime: Date | null;
+	readonly acctstoptime: Date | null;
+	readonly acctinterval: number | null;
+	readonly acctsessiontime: number | null;
+	readonly acctauthentic: string | null;
+	readonly connectinfo_start: string | null;
+	readonly connectinfo_stop: string | null;
+	/** Octets received by the NAS from the user: the user's upload. */
+	readonly acctinputoctets: number | null;
+	/** Octets sent by the NAS to the user: the user's download. */
+	readonly acctoutputoctets: number | null;
+	readonly calledstationid: string | null;
+	readonly callingstationid: string | null;
+	readonly acctterminatecause: string | null;
+	readonly servicetype: string | null;
+	readonly framedprotocol: string | null;
+	readonly framedipaddress: string | null;
+	readonly framedipv6address: string | null;
+	readonly framedipv6prefix: string | null;
+	readonly framedinterfaceid: string | null;
+	readonly delegatedipv6prefix: string | null;
+	readonly class: string | null;
+}
+
+/** Which sessions a query covers: open ones (no acctstoptime), closed ones, or both. */
+export type SessionStatus = 'active' | 'closed' | 'all';
+
+/** The columns a session list can be sorted by. */
+export type SortKey = 'start' | 'duration' | 'down' | 'up' | 'user' | 'nas' | 'ip';
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface SessionSort {
+	readonly key: SortKey;
+	readonly direction: SortDirection;
+}
+
+/** A filter over radacct. NAS values are already resolved to IP addresses (see NasDirectory). */
+export interface SessionFilter {
+	readonly status: SessionStatus;
+	/** Case-insensitive substring of username, framed IP or MAC (any separators). */
+	readonly search?: string;
+	/** NAS IP addresses; empty or absent means every NAS. */
+	readonly nasIps?: readonly string[];
+	/** Sessions started at or after this instant. */
+	readonly startedFrom?: Date;
+	/** Sessions started before this instant. */
+	readonly startedTo?: Date;
+}
+
+/** The position after the last row of a page, for keyset paging. */
+export interface Keyset {
+	/** The sort key's value in the last row, as the database returned it (text form), or null. */
+	readonly value: string | null;
+	readonly radacctid: string;
+}
+
+/** Which slice of the sorted result to fetch. `after` (keyset) wins over `offset`. */
+export interface SessionWindow {
+	readonly limit: number;
+	readonly offset?: number;
+	readonly after?: Keyset;
+}
+
+export interface SessionPage {
+	readonly rows: readonly Session[];
+	/** Keyset of the last row, to fetch the next page; absent when the page was not full. */
+	readonly next?: Keyset;
+	/** The database's clock when the query ran; durations are measured against it. */
+	readonly dbNow: Date;
+}
+
+/** Open-session count on one NAS. */
+export interface NasCount {
+	readonly nasipaddress: string;
+	readonly nasname: string | null;
+	readonly sessions: number;
+	readonly stale: number;
+}
+
+/** Aggregates over the open sessions, for the stats bar. */
+export interface SessionStats {
+	readonly openSessions: number;
+	readonly uniqueUsers: number;
+	/** Mean age in seconds of the open sessions, null when there are none. */
+	readonly averageDurationSeconds: number | null;
+	readonly staleSessions: number;
+	/** Largest first. */
+	readonly perNas: readonly NasCount[];
+	readonly dbNow: Date;
+}
+
+/** How many rows match a filter; `capped` when counting stopped at the cap. */
+export interface SessionTotal {
+	readonly total: number;
+	readonly capped: boolean;
+}

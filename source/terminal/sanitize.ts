@@ -1,0 +1,39 @@
+/**
+ * Makes text from the database safe to write to a terminal. A username, MAC or NAS name is attacker-chosen
+ * (a CPE sends whatever User-Name it likes), so every C0/C1 control character, DEL, and the Unicode
+ * characters that reorder or hide text are replaced by a visible escape: ESC becomes the four characters
+ * `\x1b`, so `ESC ] 52 ; c ; ... BEL` can no longer reach the clipboard, retitle the window, move the
+ * cursor or clear the screen; it shows up as text instead.
+ */
+
+const NAMED: Record<string, string> = {
+	'\n': '\\n',
+	'\r': '\\r',
+	'\t': '\\t',
+};
+
+// C0 controls, DEL, C1 controls (U+0080-U+009F: 8-bit CSI/OSC/DCS), bidi embeddings/overrides/isolates,
+// zero-width and invisible format characters, line/paragraph separators, BOM.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
+
+function visible(character: string): string {
+	const named = NAMED[character];
+	if (named) return named;
+	const code = character.codePointAt(0) ?? 0;
+	return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** The text with every unsafe character shown as an escape; null and undefined become ''. */
+export function sanitize(text: string | null | undefined): string {
+	if (text === null || text === undefined) return '';
+	return text.replace(UNSAFE, visible);
+}
+
+/** True when `sanitize` would change the text. */
+export function hasUnsafeCharacters(text: string): boolean {
+	UNSAFE.lastIndex = 0;
+	const found = UNSAFE.test(text);
+	UNSAFE.lastIndex = 0;
+	return found;
+}
