@@ -111,30 +111,32 @@ interface SortPlan {
 
 /**
  * How a sort key orders rows. Duration of open sessions is the reverse of their start time, which lets the
- * stock start-time index serve it; for closed rows it is stop minus start.
+ * stock start-time index serve it; for closed rows it is stop minus start. Columns are qualified: the
+ * select list renames some (radacctid and the inet columns come back as text), and a bare name in
+ * ORDER BY would sort by that text instead.
  */
-export function sortPlan(sort: SessionSort, status: SessionStatus): SortPlan {
+export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()'): SortPlan {
 	const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
 	const inverse = sort.direction === 'asc' ? 'DESC' : 'ASC';
 	switch (sort.key) {
 		case 'start':
-			return {expression: 'acctstarttime', type: SORT_TYPES.start, direction};
+			return {expression: 'radacct.acctstarttime', type: SORT_TYPES.start, direction};
 		case 'duration':
-			if (status === 'active') return {expression: 'acctstarttime', type: SORT_TYPES.start, direction: inverse};
+			if (status === 'active') return {expression: 'radacct.acctstarttime', type: SORT_TYPES.start, direction: inverse};
 			if (status === 'closed') {
-				return {expression: '(acctstoptime - acctstarttime)', type: SORT_TYPES.duration, direction};
+				return {expression: '(radacct.acctstoptime - radacct.acctstarttime)', type: SORT_TYPES.duration, direction};
 			}
-			return {expression: '(COALESCE(acctstoptime, now()) - acctstarttime)', type: SORT_TYPES.duration, direction};
+			return {expression: `(COALESCE(radacct.acctstoptime, ${now}) - radacct.acctstarttime)`, type: SORT_TYPES.duration, direction};
 		case 'down':
-			return {expression: 'acctoutputoctets', type: SORT_TYPES.down, direction};
+			return {expression: 'radacct.acctoutputoctets', type: SORT_TYPES.down, direction};
 		case 'up':
-			return {expression: 'acctinputoctets', type: SORT_TYPES.up, direction};
+			return {expression: 'radacct.acctinputoctets', type: SORT_TYPES.up, direction};
 		case 'user':
-			return {expression: 'username', type: SORT_TYPES.user, direction};
+			return {expression: 'radacct.username', type: SORT_TYPES.user, direction};
 		case 'nas':
-			return {expression: 'nasipaddress', type: SORT_TYPES.nas, direction};
+			return {expression: 'radacct.nasipaddress', type: SORT_TYPES.nas, direction};
 		case 'ip':
-			return {expression: 'framedipaddress', type: SORT_TYPES.ip, direction};
+			return {expression: 'radacct.framedipaddress', type: SORT_TYPES.ip, direction};
 	}
 }
 
@@ -206,13 +208,13 @@ function keysetPredicate(plan: SortPlan, after: Keyset, parameters: Parameters):
 	const id = `${parameters.add(after.radacctid)}::bigint`;
 	const e = plan.expression;
 	if (plan.direction === 'ASC') {
-		if (after.value === null) return `(${e} IS NULL AND radacctid > ${id})`;
+		if (after.value === null) return `(${e} IS NULL AND radacct.radacctid > ${id})`;
 		const v = `${parameters.add(after.value)}::${plan.type}`;
-		return `((${e} >= ${v} AND (${e} > ${v} OR radacctid > ${id})) OR ${e} IS NULL)`;
+		return `((${e} >= ${v} AND (${e} > ${v} OR radacct.radacctid > ${id})) OR ${e} IS NULL)`;
 	}
-	if (after.value === null) return `((${e} IS NULL AND radacctid < ${id}) OR ${e} IS NOT NULL)`;
+	if (after.value === null) return `((${e} IS NULL AND radacct.radacctid < ${id}) OR ${e} IS NOT NULL)`;
 	const v = `${parameters.add(after.value)}::${plan.type}`;
-	return `(${e} <= ${v} AND (${e} < ${v} OR radacctid < ${id}))`;
+	return `(${e} <= ${v} AND (${e} < ${v} OR radacct.radacctid < ${id}))`;
 }
 
 function where(predicates: readonly string[]): string {
@@ -224,7 +226,8 @@ export const MAX_WINDOW = 10_000;
 
 /**
  * One window of sessions for a filter and sort: never more rows than `window.limit`.
- * The sort key's value comes back as `sort_value` (text) so the caller can page on by keyset.
+ * The sort key's value comes back as `sort_value` (text) so the caller can page on by keyset, and the
+ * instant durations were measured at as `db_now` (and, exactly, as `as_of` for the next keyset).
  */
 export function buildListQuery(
 	filter: SessionFilter,
@@ -236,13 +239,15 @@ export function buildListQuery(
 		throw new RangeError(`window limit must be an integer from 1 to ${MAX_WINDOW}`);
 	}
 	const parameters = new Parameters();
-	const plan = sortPlan(sort, filter.status);
+	// Open sessions age while one pages through them: later pages measure durations at the first page's time.
+	const now = window.after?.asOf ? `${parameters.add(window.after.asOf)}::timestamptz` : 'now()';
+	const plan = sortPlan(sort, filter.status, now);
 	const predicates = filterPredicates(filter, parameters);
 	if (window.after) predicates.push(keysetPredicate(plan, window.after, parameters));
 	let text =
-		`SELECT ${selectList(available)}, (${plan.expression})::text AS sort_value, statement_timestamp() AS db_now ` +
+		`SELECT ${selectList(available)}, (${plan.expression})::text AS sort_value, ${now} AS db_now, (${now})::text AS as_of ` +
 		`FROM radacct ${where(predicates)} ` +
-		`ORDER BY ${plan.expression} ${plan.direction}, radacctid ${plan.direction} ` +
+		`ORDER BY ${plan.expression} ${plan.direction}, radacct.radacctid ${plan.direction} ` +
 		`LIMIT ${parameters.add(window.limit)}`;
 	if (!window.after && window.offset !== undefined && window.offset > 0) {
 		if (!Number.isInteger(window.offset) || window.offset < 0) throw new RangeError('window offset must be a whole number');
@@ -272,25 +277,27 @@ export function buildCountQuery(filter: SessionFilter, cap?: number): SqlQuery {
  * The SQL form of the stale rule (see `isStale`): an open session whose last update is older than twice the
  * interim interval the NAS reported, or than `thresholdParameter` seconds when it reported none.
  */
-export function staleExpression(thresholdParameter: string): string {
-	return (
-		'(acctstoptime IS NULL AND COALESCE(acctupdatetime, acctstarttime) < now() - ' +
-		`(CASE WHEN acctinterval > 0 THEN 2 * acctinterval ELSE ${thresholdParameter}::bigint END) * interval '1 second')`
-	);
+export function staleExpression(thresholdParameter: string, hasInterval = true): string {
+	const allowed = hasInterval
+		? `(CASE WHEN acctinterval > 0 THEN 2 * acctinterval ELSE ${thresholdParameter}::bigint END)`
+		: `${thresholdParameter}::bigint`;
+	return `(acctstoptime IS NULL AND COALESCE(acctupdatetime, acctstarttime) < now() - ${allowed} * interval '1 second')`;
 }
 
 /**
  * Per-NAS open-session counts plus the network-wide row (nas_group = 1) with unique users and mean age,
- * in one pass over the open sessions (served by the stock partial index).
+ * in one pass over the open sessions (served by the stock partial index). A schema without acctinterval
+ * (FreeRADIUS before 3.0.x added it) gets the threshold for every NAS.
  */
-export function buildStatsQuery(staleAfterSeconds: number): SqlQuery {
+export function buildStatsQuery(staleAfterSeconds: number, available: ReadonlySet<string> = new Set(SESSION_COLUMNS)): SqlQuery {
 	const parameters = new Parameters();
 	const threshold = parameters.add(Math.round(staleAfterSeconds));
+	const stale = staleExpression(threshold, available.has('acctinterval'));
 	const text =
 		'SELECT host(nasipaddress) AS nasipaddress, GROUPING(nasipaddress) AS nas_group, ' +
 		'count(*)::bigint AS sessions, count(DISTINCT username)::bigint AS users, ' +
 		'avg(EXTRACT(EPOCH FROM (now() - acctstarttime)))::float8 AS average_age, ' +
-		`count(*) FILTER (WHERE ${staleExpression(threshold)})::bigint AS stale, now() AS db_now ` +
+		`count(*) FILTER (WHERE ${stale})::bigint AS stale, now() AS db_now ` +
 		'FROM radacct WHERE acctstoptime IS NULL GROUP BY GROUPING SETS ((nasipaddress), ())';
 	return {text, values: parameters.values};
 }
@@ -322,7 +329,7 @@ export function buildHistoryQuery(
 	return {
 		text:
 			`SELECT ${selectList(available)} FROM radacct WHERE username = $1${bound} ` +
-			'ORDER BY acctstarttime DESC NULLS LAST, radacctid DESC LIMIT $2',
+			'ORDER BY radacct.acctstarttime DESC NULLS LAST, radacct.radacctid DESC LIMIT $2',
 		values,
 	};
 }

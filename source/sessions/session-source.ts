@@ -130,7 +130,7 @@ export class SessionSource {
 			rows: sessions,
 			dbNow: last ? toDate(last['db_now'])! : new Date(),
 			...(last && rows.length === window.limit
-				? {next: {value: toText(last['sort_value']), radacctid: String(last['radacctid'])}}
+				? {next: {value: toText(last['sort_value']), radacctid: String(last['radacctid']), asOf: String(last['as_of'])}}
 				: {}),
 		};
 		return page;
@@ -147,7 +147,7 @@ export class SessionSource {
 
 	/** Open sessions network-wide and per NAS, unique users, mean age, stale count. */
 	async stats(): Promise<SessionStats> {
-		const rows = await this.#run(buildStatsQuery(this.#staleAfter));
+		const rows = await this.#run(buildStatsQuery(this.#staleAfter, this.#columns));
 		const perNas: NasCount[] = [];
 		let overall: Row | undefined;
 		for (const row of rows) {

@@ -69,6 +69,8 @@ export interface Keyset {
 	/** The sort key's value in the last row, as the database returned it (text form), or null. */
 	readonly value: string | null;
 	readonly radacctid: string;
+	/** The database time the first page was read at (timestamptz text); open sessions' durations are taken at it. */
+	readonly asOf?: string;
 }
 
 /** Which slice of the sorted result to fetch. `after` (keyset) wins over `offset`. */
