@@ -78,7 +78,12 @@ export class ConfigStore {
 			});
 		} catch (error) {
 			const where = cwd ? join(cwd, 'config.json') : 'the config file';
-			throw new ConfigError(`cannot read ${where}: ${(error as Error).message.split('\n')[0]}`);
+			// JSON.parse's message quotes the text around the error, and that text may be a password or secret.
+			const reason =
+				(error as Error).name === 'SyntaxError'
+					? `not valid JSON${/ at position \d+/.exec((error as Error).message)?.[0] ?? ''}`
+					: (error as Error).message.split('\n')[0];
+			throw new ConfigError(`cannot read ${where}: ${reason}`);
 		}
 		const store = new ConfigStore(conf);
 		store.#tightenPermissions();
@@ -223,6 +228,9 @@ export function secretsOf(config: StoredConfig, urls: readonly string[] = [], en
 /** Replaces each known secret in a message by "***". */
 export function scrubSecrets(message: string, secrets: readonly string[]): string {
 	let scrubbed = message;
-	for (const secret of secrets) scrubbed = scrubbed.split(secret).join('***');
+	// Longest first: a secret that contains a shorter one must go whole, not leave its tail behind.
+	for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+		if (secret) scrubbed = scrubbed.split(secret).join('***');
+	}
 	return scrubbed;
 }

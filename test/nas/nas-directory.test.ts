@@ -1,0 +1,98 @@
+import {describe, expect, it} from 'vitest';
+import {NasDirectory, UnknownNasError} from '../../source/nas/nas-directory.js';
+
+const ROWS = [
+	{nasname: '10.20.0.1', shortname: 'bng-1'},
+	{nasname: ' 10.20.0.2 ', shortname: 'BNG-2'},
+	{nasname: '2001:db8::1', shortname: 'bng-v6'},
+	{nasname: 'bng3.example.net', shortname: 'bng-3'},
+	{nasname: '10.99.0.0/16', shortname: 'lab-net'},
+	{nasname: '10.20.0.9', shortname: null},
+	{nasname: '10.20.0.10', shortname: ''},
+];
+
+function unknown(run: () => unknown): UnknownNasError {
+	try {
+		run();
+	} catch (error) {
+		expect(error).toBeInstanceOf(UnknownNasError);
+		return error as UnknownNasError;
+	}
+	throw new Error('expected an UnknownNasError');
+}
+
+describe('NasDirectory.from', () => {
+	it('names only the nas-table rows whose nasname is a single IP and that have a shortname', () => {
+		const directory = NasDirectory.from(ROWS);
+		expect(directory.entries()).toEqual([
+			{ip: '10.20.0.1', name: 'bng-1', source: 'nas-table'},
+			{ip: '10.20.0.2', name: 'BNG-2', source: 'nas-table'},
+			{ip: '2001:db8::1', name: 'bng-v6', source: 'nas-table'},
+		]);
+		expect(directory.nameOf('10.20.0.1')).toBe('bng-1');
+		expect(directory.nameOf('10.20.0.2')).toBe('BNG-2');
+		expect(directory.nameOf('10.99.0.0/16')).toBeNull();
+		expect(directory.nameOf('10.99.0.1')).toBeNull();
+		expect(directory.nameOf('10.20.0.9')).toBeNull();
+	});
+
+	it('lets radtop config override the nas table, and adds NAS the table lacks', () => {
+		const directory = NasDirectory.from(ROWS, [
+			{ip: '10.20.0.1', name: 'core-bng-1'},
+			{ip: '10.30.0.1', name: 'pppoe-lab'},
+			{ip: '10.20.0.2'},
+		]);
+		expect(directory.nameOf('10.20.0.1')).toBe('core-bng-1');
+		expect(directory.entries().find((entry) => entry.ip === '10.20.0.1')?.source).toBe('config');
+		expect(directory.nameOf('10.30.0.1')).toBe('pppoe-lab');
+		// An override without a name keeps the table's name.
+		expect(directory.nameOf('10.20.0.2')).toBe('BNG-2');
+		expect(() => directory.resolve('bng-1')).toThrow(UnknownNasError);
+		expect(directory.resolve('core-bng-1')).toEqual(['10.20.0.1']);
+	});
+
+	it('is empty without rows', () => {
+		expect(NasDirectory.from([]).entries()).toEqual([]);
+		expect(new NasDirectory().nameOf('10.0.0.1')).toBeNull();
+	});
+});
+
+describe('NasDirectory.resolve', () => {
+	const directory = NasDirectory.from(ROWS, [{ip: '10.20.0.5', name: 'bng-1'}]);
+
+	it('takes an IP address as it is, known or not', () => {
+		expect(directory.resolve('10.20.0.2')).toEqual(['10.20.0.2']);
+		expect(directory.resolve(' 192.0.2.7 ')).toEqual(['192.0.2.7']);
+		expect(directory.resolve('2001:db8::1')).toEqual(['2001:db8::1']);
+	});
+
+	it('finds a name case-insensitively', () => {
+		expect(directory.resolve('bng-2')).toEqual(['10.20.0.2']);
+		expect(directory.resolve('Bng-V6')).toEqual(['2001:db8::1']);
+		expect(directory.resolve(' BNG-2 ')).toEqual(['10.20.0.2']);
+	});
+
+	it('returns every IP of a name that several NAS share', () => {
+		expect(directory.resolve('BNG-1').sort()).toEqual(['10.20.0.1', '10.20.0.5']);
+	});
+
+	it('throws UnknownNasError naming the value and listing the known names, sorted and deduplicated', () => {
+		const error = unknown(() => directory.resolve('bng-9'));
+		expect(error.message).toBe(
+			`unknown NAS "bng-9": not an IP address, nor a name in the nas table or radtop's config; known NAS: BNG-2, bng-1, bng-v6`,
+		);
+		// Hostnames and networks from the nas table are not names of a NAS.
+		expect(() => directory.resolve('lab-net')).toThrow(UnknownNasError);
+		expect(() => directory.resolve('bng3.example.net')).toThrow(UnknownNasError);
+		expect(() => directory.resolve('10.99.0.0/16')).toThrow(UnknownNasError);
+	});
+
+	it('says nothing about known NAS when there are none, and lists at most 12', () => {
+		expect(unknown(() => new NasDirectory().resolve('x')).message).not.toContain('; known NAS');
+		const many = NasDirectory.from(Array.from({length: 20}, (_, index) => ({nasname: `10.0.0.${index + 1}`, shortname: `n${String(index).padStart(2, '0')}`})));
+		const message = unknown(() => many.resolve('nope')).message;
+		expect(message).toContain('; known NAS: n00, n01');
+		expect(message).toContain('n11');
+		expect(message).not.toContain('n12');
+	});
+});

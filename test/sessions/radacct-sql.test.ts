@@ -1,0 +1,350 @@
+/** Pure checks of the SQL builders: what reaches the query text, what travels as a parameter. */
+import {describe, expect, it} from 'vitest';
+import {
+	buildCountQuery,
+	buildHistoryQuery,
+	buildListQuery,
+	buildStatsQuery,
+	escapeLike,
+	macDigits,
+	MAX_WINDOW,
+	SESSION_COLUMNS,
+	selectList,
+	SORT_KEYS,
+	type SqlQuery,
+} from '../../source/sessions/radacct-sql.js';
+import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../../source/sessions/session.js';
+
+const ALL = new Set<string>(SESSION_COLUMNS);
+const ACTIVE: SessionFilter = {status: 'active'};
+const START_DESC: SessionSort = {key: 'start', direction: 'desc'};
+
+/** The query text without table qualifiers (`radacct.username` -> `username`), so shapes compare simply. */
+const bare = (text: string): string => text.replace(/\bradacct\./g, '');
+
+const search = (text: string, status: SessionStatus = 'active'): SqlQuery =>
+	buildListQuery({status, search: text}, START_DESC, {limit: 50}, ALL);
+
+/** `$n` of the (first) parameter with this value. */
+function placeholder(query: SqlQuery, value: unknown): string {
+	const index = query.values.findIndex((candidate) => candidate === value);
+	if (index < 0) throw new Error(`no parameter ${String(value)} in ${JSON.stringify(query.values)}`);
+	return `$${index + 1}`;
+}
+
+const HOSTILE = [
+	"'; drop table radacct; --",
+	'%',
+	'_',
+	'!',
+	'x'.repeat(10_000),
+	'evil\x1b]52;c;aGVsbG8=\x07\x1b[2J',
+	'a\'b"c\\d$1$$ END; --',
+	'robert)); DELETE FROM nas; --',
+];
+
+describe('user input travels only as parameters', () => {
+	it.each(HOSTILE.map((text) => [text.length > 60 ? `${text.slice(0, 20)}... (${text.length} chars)` : text, text]))(
+		'search %j leaves the query text as for a harmless search',
+		(_label, text) => {
+			const query = search(text);
+			// The text depends only on the shape of the filter, never on the searched value.
+			expect(query.text).toBe(search('alice').text);
+			expect(query.text.length).toBeLessThan(3000);
+			expect(query.values).toContain(`%${escapeLike(text)}%`);
+			if (text.length > 1) expect(query.text).not.toContain(text);
+		},
+	);
+
+	it('a MAC-looking search adds a digits parameter, still outside the text', () => {
+		const long = 'a'.repeat(10_000);
+		const query = search(long);
+		expect(query.text).toBe(search('aa').text);
+		expect(query.values).toContain(`%${long}%`);
+		expect(query.text).not.toContain(long.slice(0, 100));
+	});
+
+	it('every filter value is a parameter: NAS IPs, times, search', () => {
+		const from = new Date('2026-11-24T00:00:00Z');
+		const to = new Date('2026-11-25T00:00:00Z');
+		const query = buildListQuery(
+			{status: 'closed', nasIps: ['10.0.0.1', "10.0.0.2'; --"], startedFrom: from, startedTo: to, search: 'bob'},
+			START_DESC,
+			{limit: 10},
+			ALL,
+		);
+		expect(query.text).not.toContain('10.0.0');
+		expect(query.text).not.toContain('2026');
+		expect(query.text).not.toContain('bob');
+		expect(query.values).toContainEqual(['10.0.0.1', "10.0.0.2'; --"]);
+		expect(bare(query.text)).toContain(`nasipaddress = ANY(${placeholder(query, query.values.find(Array.isArray))}::inet[])`);
+		expect(bare(query.text)).toContain(`acctstarttime >= ${placeholder(query, from)}`);
+		expect(bare(query.text)).toContain(`acctstarttime < ${placeholder(query, to)}`);
+		expect(bare(query.text)).toContain('acctstoptime IS NOT NULL');
+	});
+
+	it('status selects open, closed or all rows without parameters', () => {
+		const where = (status: SessionStatus) => bare(buildCountQuery({status}).text);
+		expect(where('active')).toContain('WHERE acctstoptime IS NULL');
+		expect(where('closed')).toContain('WHERE acctstoptime IS NOT NULL');
+		expect(where('all')).not.toContain('WHERE');
+		expect(buildCountQuery({status: 'all'}).values).toEqual([]);
+	});
+});
+
+describe('LIKE patterns', () => {
+	it('escapes %, _ and the escape character ! itself with !', () => {
+		expect(escapeLike('100%')).toBe('100!%');
+		expect(escapeLike('carol_k')).toBe('carol!_k');
+		expect(escapeLike('hi!')).toBe('hi!!');
+		expect(escapeLike('!%_')).toBe('!!!%!_');
+		expect(escapeLike('back\\slash')).toBe('back\\slash');
+		expect(escapeLike('plain')).toBe('plain');
+	});
+
+	it('wraps the escaped, trimmed search in % and declares ! as the escape', () => {
+		const query = search('  100%_fiber!  ');
+		expect(query.values).toContain('%100!%!_fiber!!%');
+		const pattern = placeholder(query, '%100!%!_fiber!!%');
+		expect(bare(query.text)).toContain(`username ILIKE ${pattern} ESCAPE '!'`);
+		expect(bare(query.text)).toContain(`host(framedipaddress) LIKE ${pattern} ESCAPE '!'`);
+		expect(bare(query.text)).toContain(`callingstationid ILIKE ${pattern} ESCAPE '!'`);
+	});
+
+	it('a blank search is no search', () => {
+		expect(search('   ').text).toBe(buildListQuery(ACTIVE, START_DESC, {limit: 50}, ALL).text);
+		expect(search('   ').values).toEqual([50]);
+	});
+
+	it('a MAC-like search also compares hex digits only', () => {
+		const query = search('AA-BB-CC');
+		expect(query.values).toContain('%aabbcc%');
+		expect(bare(query.text)).toContain(
+			`regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g') LIKE ${placeholder(query, '%aabbcc%')}`,
+		);
+		expect(search('alice').text).not.toContain('regexp_replace');
+	});
+});
+
+describe('macDigits', () => {
+	it.each([
+		['aa:bb:cc', 'aabbcc'],
+		['AA-BB-CC', 'aabbcc'],
+		['aabb.cc', 'aabbcc'],
+		['dc2c.6e', 'dc2c6e'],
+		['DC:2C:6E:10:22:01', 'dc2c6e102201'],
+		['  aa:bb  ', 'aabb'],
+		['ab', 'ab'],
+	])('%s -> %s', (input, digits) => {
+		expect(macDigits(input)).toBe(digits);
+	});
+
+	it.each(['alice', 'a', ':', '-', '', 'aa:bb:zz', 'bob@isp', '100.64.0.1/32'])('%j is not a MAC', (input) => {
+		expect(macDigits(input)).toBeUndefined();
+	});
+
+	// Known false positive (reported, not fixed here): a dotted IPv4 search consists of digits and dots, so it
+	// is also taken as the MAC digits "1006401"/"10064" and matches MACs containing them. Flip to `it` once
+	// macDigits rejects dotted-decimal input.
+	it.fails('a dotted IPv4 address is not taken as MAC digits', () => {
+		expect(macDigits('100.64.0.1')).toBeUndefined();
+		expect(macDigits('100.64')).toBeUndefined();
+	});
+});
+
+describe('sorting', () => {
+	const EXPECTED: Record<SortKey, string> = {
+		start: 'acctstarttime',
+		duration: '(acctstoptime - acctstarttime)',
+		down: 'acctoutputoctets',
+		up: 'acctinputoctets',
+		user: 'username',
+		nas: 'nasipaddress',
+		ip: 'framedipaddress',
+	};
+	const cases = SORT_KEYS.flatMap((key) =>
+		(['asc', 'desc'] as const).flatMap((direction) => (['active', 'closed', 'all'] as const).map((status) => ({key, direction, status}))),
+	);
+
+	it('has exactly the documented sort keys', () => {
+		expect([...SORT_KEYS].sort()).toEqual(['down', 'duration', 'ip', 'nas', 'start', 'up', 'user']);
+	});
+
+	it.each(cases)('$key $direction on $status: whitelisted expression, radacctid tiebreak in the same direction', ({key, direction, status}) => {
+		const query = buildListQuery({status}, {key, direction}, {limit: 20}, ALL);
+		const order = /ORDER BY (.+) (ASC|DESC), radacctid (ASC|DESC) LIMIT \$\d+$/.exec(bare(query.text));
+		expect(order, bare(query.text)).not.toBeNull();
+		const [, expression, primary, tiebreak] = order!;
+		expect(tiebreak).toBe(primary);
+		if (key === 'duration' && status === 'active') {
+			// Longest first = earliest start first: the start-time index serves it.
+			expect(expression).toBe('acctstarttime');
+			expect(primary).toBe(direction === 'asc' ? 'DESC' : 'ASC');
+		} else {
+			expect(primary).toBe(direction.toUpperCase());
+			if (key === 'duration' && status === 'all') expect(expression).toMatch(/^\(COALESCE\(acctstoptime, .+\) - acctstarttime\)$/);
+			else expect(expression).toBe(EXPECTED[key]);
+		}
+		// The sort value comes back for keyset paging.
+		expect(bare(query.text)).toContain(`(${expression})::text AS sort_value`);
+	});
+
+	it('rejects a sort key outside the whitelist instead of writing it into SQL', () => {
+		expect(() => buildListQuery(ACTIVE, {key: 'username; DROP TABLE radacct' as SortKey, direction: 'asc'}, {limit: 1}, ALL)).toThrow();
+	});
+
+	it('a direction other than asc can only ever be DESC', () => {
+		const query = buildListQuery(ACTIVE, {key: 'user', direction: 'sideways; --' as SortDirection}, {limit: 1}, ALL);
+		expect(query.text).not.toContain('sideways');
+		expect(bare(query.text)).toMatch(/ORDER BY username DESC, radacctid DESC/);
+	});
+});
+
+describe('window', () => {
+	it('LIMIT is a parameter equal to window.limit', () => {
+		for (const limit of [1, 50, MAX_WINDOW]) {
+			const query = buildListQuery(ACTIVE, START_DESC, {limit}, ALL);
+			expect(query.text).toMatch(/ LIMIT \$(\d+)$/);
+			const n = Number(/ LIMIT \$(\d+)$/.exec(query.text)![1]);
+			expect(query.values[n - 1]).toBe(limit);
+			expect(query.values).toHaveLength(n);
+		}
+	});
+
+	it.each([0, -1, MAX_WINDOW + 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('limit %s throws', (limit) => {
+		expect(() => buildListQuery(ACTIVE, START_DESC, {limit}, ALL)).toThrow(RangeError);
+	});
+
+	it('adds OFFSET as a parameter only when positive and without a keyset', () => {
+		const withOffset = buildListQuery(ACTIVE, START_DESC, {limit: 10, offset: 30}, ALL);
+		expect(withOffset.text).toMatch(/ LIMIT \$1 OFFSET \$2$/);
+		expect(withOffset.values).toEqual([10, 30]);
+		expect(buildListQuery(ACTIVE, START_DESC, {limit: 10, offset: 0}, ALL).text).not.toContain('OFFSET');
+		const keyset = buildListQuery(ACTIVE, START_DESC, {limit: 10, offset: 30, after: {value: null, radacctid: '5'}}, ALL);
+		expect(keyset.text).not.toContain('OFFSET');
+		expect(keyset.values).not.toContain(30);
+	});
+
+	it('rejects a fractional offset', () => {
+		expect(() => buildListQuery(ACTIVE, START_DESC, {limit: 10, offset: 1.5}, ALL)).toThrow(RangeError);
+	});
+});
+
+describe('keyset predicates', () => {
+	const keyset = (direction: SortDirection, value: string | null) => {
+		const query = buildListQuery({status: 'all'}, {key: 'down', direction}, {limit: 10, after: {value, radacctid: '777'}}, ALL);
+		const id = placeholder(query, '777');
+		const v = value === null ? undefined : placeholder(query, value);
+		return {text: bare(query.text), id, v, values: query.values};
+	};
+
+	it('ASC after a value: greater value, or equal value and greater id, or NULL (NULLs sort last)', () => {
+		const {text, id, v} = keyset('asc', '1000');
+		expect(text).toContain(
+			`((acctoutputoctets >= ${v}::bigint AND (acctoutputoctets > ${v}::bigint OR radacctid > ${id}::bigint)) OR acctoutputoctets IS NULL)`,
+		);
+	});
+
+	it('ASC after NULL: only later ids among the NULLs', () => {
+		const {text, id, values} = keyset('asc', null);
+		expect(text).toContain(`(acctoutputoctets IS NULL AND radacctid > ${id}::bigint)`);
+		expect(values).not.toContain(null);
+	});
+
+	it('DESC after a value: smaller value, or equal value and smaller id (NULLs came first)', () => {
+		const {text, id, v} = keyset('desc', '1000');
+		expect(text).toContain(`(acctoutputoctets <= ${v}::bigint AND (acctoutputoctets < ${v}::bigint OR radacctid < ${id}::bigint))`);
+		expect(text).not.toMatch(/acctoutputoctets IS NULL\)/);
+	});
+
+	it('DESC after NULL: smaller ids among the NULLs, then every value', () => {
+		const {text, id} = keyset('desc', null);
+		expect(text).toContain(`((acctoutputoctets IS NULL AND radacctid < ${id}::bigint) OR acctoutputoctets IS NOT NULL)`);
+	});
+
+	it('casts the keyset value back to the sort key type', () => {
+		const cast = (key: SortKey) => {
+			const query = buildListQuery({status: 'closed'}, {key, direction: 'asc'}, {limit: 5, after: {value: 'V', radacctid: '1'}}, ALL);
+			return new RegExp(`\\${placeholder(query, 'V')}::(\\w+)`).exec(query.text)?.[1];
+		};
+		expect(cast('start')).toBe('timestamptz');
+		expect(cast('duration')).toBe('interval');
+		expect(cast('down')).toBe('bigint');
+		expect(cast('up')).toBe('bigint');
+		expect(cast('user')).toBe('text');
+		expect(cast('nas')).toBe('inet');
+		expect(cast('ip')).toBe('inet');
+	});
+
+	it('ANDs the keyset with the filter', () => {
+		const query = buildListQuery({status: 'active', search: 'alice'}, START_DESC, {limit: 5, after: {value: '2026-11-25 10:00:00+00', radacctid: '9'}}, ALL);
+		expect(bare(query.text)).toMatch(/WHERE acctstoptime IS NULL AND \(username ILIKE .*\) AND \(acctstarttime <= /);
+	});
+});
+
+describe('buildCountQuery', () => {
+	it('counts exactly without a cap', () => {
+		const query = buildCountQuery(ACTIVE);
+		expect(query.text).not.toContain('LIMIT');
+		expect(query.values).toEqual([]);
+	});
+
+	it('stops at cap + 1 so the caller can tell the cap was reached', () => {
+		const query = buildCountQuery({status: 'closed', search: 'bob'}, 100_000);
+		const n = Number(/LIMIT \$(\d+)\) AS capped$/.exec(query.text)?.[1]);
+		expect(query.values[n - 1]).toBe(100_001);
+		expect(query.text).not.toContain('100001');
+		expect(query.values).toContain('%bob%');
+	});
+});
+
+describe('buildStatsQuery', () => {
+	it('groups per NAS and overall in one pass, with the stale threshold as a parameter', () => {
+		const query = buildStatsQuery(1800);
+		expect(query.text).toContain('GROUP BY GROUPING SETS ((nasipaddress), ())');
+		expect(query.text).toContain('WHERE acctstoptime IS NULL');
+		expect(query.values).toEqual([1800]);
+		expect(query.text).not.toContain('1800');
+		expect(query.text).toContain('$1::bigint');
+		expect(query.text).toMatch(/2 \* acctinterval/);
+	});
+
+	it('rounds the threshold to whole seconds', () => {
+		expect(buildStatsQuery(90.4).values).toEqual([90]);
+	});
+});
+
+describe('buildHistoryQuery', () => {
+	it('a user, newest first, limit as a parameter', () => {
+		const query = buildHistoryQuery("o'brien", 20, ALL);
+		expect(query.values).toEqual(["o'brien", 20]);
+		expect(query.text).not.toContain('brien');
+		expect(query.text).toContain('WHERE username = $1 ');
+		expect(bare(query.text)).toMatch(/ORDER BY acctstarttime DESC NULLS LAST, radacctid DESC LIMIT \$2$/);
+		expect(query.text).not.toContain('$3');
+	});
+
+	it('bounds the start time when asked', () => {
+		const since = new Date('2026-11-01T00:00:00Z');
+		const query = buildHistoryQuery('alice', 5, ALL, since);
+		expect(query.values).toEqual(['alice', 5, since]);
+		expect(query.text).toContain('username = $1 AND acctstarttime >= $3');
+	});
+
+	it.each([0, MAX_WINDOW + 1, 2.5])('rejects limit %s', (limit) => {
+		expect(() => buildHistoryQuery('alice', limit, ALL)).toThrow(RangeError);
+	});
+});
+
+describe('selectList', () => {
+	it('selects NULL for columns an older schema lacks and plain addresses for inet columns', () => {
+		const older = new Set<string>(SESSION_COLUMNS.filter((column) => column !== 'class' && column !== 'framedipv6address'));
+		const list = selectList(older);
+		expect(list).toContain('NULL AS class');
+		expect(list).toContain('NULL AS framedipv6address');
+		expect(list).toContain('host(framedipaddress) AS framedipaddress');
+		expect(list).toContain('host(nasipaddress) AS nasipaddress');
+		expect(list).toContain('radacctid::text AS radacctid');
+		expect(selectList(ALL)).not.toContain('NULL AS');
+	});
+});
