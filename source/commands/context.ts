@@ -7,6 +7,7 @@ import {connectDatabase, type Database} from '../db/connect.js';
 import {describeDatabaseError, SchemaError} from '../db/errors.js';
 import {UnknownNasError} from '../nas/nas-directory.js';
 import {SessionSource} from '../sessions/session-source.js';
+import {sanitize} from '../terminal/sanitize.js';
 import {EXIT, UsageError} from './usage.js';
 
 export interface GlobalFlags {
@@ -69,7 +70,11 @@ export async function openContext(flags: GlobalFlags, options: {staleAfterSecond
 	};
 }
 
-/** Writes one line for an error and returns the exit code: 2 for usage, 1 for everything else. */
+/**
+ * Writes one line for an error and returns the exit code: 2 for usage, 1 for everything else. The message
+ * can carry a flag value or a server's error text, so after the secrets are scrubbed every control and
+ * invisible character is shown as an escape (line breaks become spaces first, to keep it one readable line).
+ */
 export function reportError(error: unknown, secrets: readonly string[] = secretsOf({}, [], process.env)): number {
 	let message: string;
 	let code: number = EXIT.failure;
@@ -84,6 +89,6 @@ export function reportError(error: unknown, secrets: readonly string[] = secrets
 	} else {
 		message = `database error: ${describeDatabaseError(error)}`;
 	}
-	process.stderr.write(`radtop: ${scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' ')}\n`);
+	process.stderr.write(`radtop: ${sanitize(scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' '))}\n`);
 	return code;
 }

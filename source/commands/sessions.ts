@@ -106,7 +106,7 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 		sort: {key, direction: order},
 		limit: integerFlag(flags.limit ?? 50, 'limit', 1, 10_000),
 		offset: integerFlag(flags.offset ?? 0, 'offset', 0, 100_000_000),
-		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after') : undefined,
+		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', 1) : undefined,
 		format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
 		utc: Boolean(flags.utc),
 	};

@@ -61,9 +61,12 @@ export function checkKnownFlags(argv: readonly string[], flags: Readonly<Record<
 	}
 }
 
-/** A whole number within bounds, or a usage error naming the flag. */
+/**
+ * A whole number within bounds, or a usage error naming the flag. A string must be plain decimal digits:
+ * `Number()` would also take '', ' 5', '0x10' and '1e3'.
+ */
 export function integerFlag(value: unknown, flag: string, min: number, max: number): number {
-	const n = typeof value === 'number' ? value : Number(value);
+	const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
 	if (!Number.isInteger(n) || n < min || n > max) {
 		throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`);
 	}
@@ -81,11 +84,19 @@ export function choiceFlag<T extends string>(value: unknown, flag: string, choic
 
 const UNITS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86_400, w: 604_800};
 
-/** "90", "90s", "30m", "2h", "7d" -> seconds. */
-export function parseDurationSeconds(text: string, flag: string): number {
+/** "90", "90s", "30m", "2h", "7d" -> seconds; shorter than `minimumSeconds` is a usage error. */
+export function parseDurationSeconds(text: string, flag: string, minimumSeconds = 0): number {
 	const match = /^(\d+(?:\.\d+)?)([smhdw]?)$/.exec(text.trim());
 	if (!match) throw new UsageError(`--${flag} must be a duration like 90s, 30m, 2h or 7d`);
-	return Number(match[1]) * UNITS[match[2] || 's']!;
+	const seconds = Number(match[1]) * UNITS[match[2] || 's']!;
+	if (seconds < minimumSeconds) throw new UsageError(`--${flag} must be at least ${minimumSeconds}s`);
+	return seconds;
+}
+
+/** True when the day exists in that month (the Date parser rolls 2026-02-30 over into March). */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /**
@@ -97,7 +108,8 @@ export function parseInstant(text: string, flag: string, now: Date): Date {
 	if (/^\d+(?:\.\d+)?[smhdw]$/.test(trimmed)) return new Date(now.getTime() - parseDurationSeconds(trimmed, flag) * 1000);
 	const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
 	const date = new Date(dateOnly ? `${trimmed}T00:00:00` : trimmed);
-	if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(date.getTime())) {
+	const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(trimmed);
+	if (!ymd || Number.isNaN(date.getTime()) || !isCalendarDate(Number(ymd[1]), Number(ymd[2]), Number(ymd[3]))) {
 		throw new UsageError(`--${flag} must be a date like 2026-11-24, 2026-11-24T08:00:00Z, or an age like 6h or 2d`);
 	}
 	return date;

@@ -205,11 +205,19 @@ export function secretsOf(config: StoredConfig, urls: readonly string[] = [], en
 	const secrets: string[] = [];
 	const addUrl = (url: string | undefined) => {
 		if (!url) return;
+		let password: string;
 		try {
-			const password = decodeURIComponent(new URL(url).password);
-			if (password) secrets.push(password, new URL(url).password);
+			password = new URL(url).password;
 		} catch {
-			// not a URL: nothing to extract
+			return; // not a URL: nothing to extract
+		}
+		if (!password) return;
+		// The raw (%-encoded) form first, so a malformed %-encoding cannot make it go missing.
+		secrets.push(password);
+		try {
+			secrets.push(decodeURIComponent(password));
+		} catch {
+			// malformed %-encoding: the raw form is all there is
 		}
 	};
 	for (const url of urls) addUrl(url);

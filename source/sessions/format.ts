@@ -1,21 +1,30 @@
 /** Human units for the terminal: bytes, durations, rates, timestamps. Pure. */
 
-const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
+// Up to exbibytes: radacct's octet counters are bigint, whose maximum (2^63 - 1) is 8 EiB.
+const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T', 'P', 'E'];
+const RATE_UNITS = ['k', 'M', 'G', 'T'];
+
+/**
+ * A non-negative value in at most 4 characters: whole numbers in the first unit, then one decimal below
+ * 9.95 and none from there up. A value that would round to 1000 or more moves up a unit ("1000K" would
+ * not fit: it shows as "1.0M"). Beyond what the last unit can show, '-'.
+ */
+function compact(value: number, base: number, units: readonly string[]): string {
+	let scaled = value;
+	let unit = 0;
+	while (Math.round(scaled) >= 1000) {
+		if (unit === units.length - 1) return '-';
+		scaled /= base;
+		unit += 1;
+	}
+	if (unit === 0) return `${Math.round(scaled)}${units[0]}`;
+	return `${scaled < 9.95 ? scaled.toFixed(1) : Math.round(scaled)}${units[unit]}`;
+}
 
 /** 1536 -> "1.5K", 44_000_000_000 -> "41G" (binary multiples, at most 4 characters). */
 export function formatBytes(bytes: number | null | undefined): string {
-	if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
-	if (bytes < 1024) return `${Math.max(0, Math.round(bytes))}B`;
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-		value /= 1024;
-		unit += 1;
-	}
-	const text = value < 10 ? value.toFixed(1) : String(Math.round(value));
-	// 1023.6K rounds to "1024K": step up instead.
-	if (text === '1024' && unit < BYTE_UNITS.length - 1) return `1.0${BYTE_UNITS[unit + 1]}`;
-	return `${text}${BYTE_UNITS[unit]}`;
+	if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '-';
+	return compact(bytes, 1024, BYTE_UNITS);
 }
 
 /** Seconds as the two largest units: "42s", "5m07s", "2h14m", "5d03h". */
@@ -29,15 +38,11 @@ export function formatDuration(seconds: number | null | undefined): string {
 	return `${Math.floor(s / 86_400)}d${pad(Math.floor((s % 86_400) / 3600))}h`;
 }
 
-/** kbit/s in the unit that keeps 3 significant figures: "850k", "8.4M", "1.2G". */
+/** kbit/s in at most 4 characters: "850k", "8.4M", "85M", "1.2G". */
 export function formatRate(kbps: number | null | undefined): string {
 	if (kbps === null || kbps === undefined || !Number.isFinite(kbps) || kbps < 0) return '-';
 	if (kbps < 1) return '0';
-	if (kbps < 1000) return `${Math.round(kbps)}k`;
-	const mbps = kbps / 1000;
-	if (mbps < 1000) return `${mbps < 10 ? mbps.toFixed(1) : Math.round(mbps)}M`;
-	const gbps = mbps / 1000;
-	return `${gbps < 10 ? gbps.toFixed(1) : Math.round(gbps)}G`;
+	return compact(kbps, 1000, RATE_UNITS);
 }
 
 /** "2026-11-25 05:31:02" in local time, or in UTC when asked. */
@@ -50,7 +55,8 @@ export function formatTimestamp(date: Date | null | undefined, utc = false): str
 	return `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:${pad(s)}`;
 }
 
-/** 3118 -> "3,118". */
+/** 3118 -> "3,118"; '-' for a non-finite number. */
 export function formatCount(n: number): string {
+	if (!Number.isFinite(n)) return '-';
 	return Math.round(n).toLocaleString('en-US');
 }

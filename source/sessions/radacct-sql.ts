@@ -147,16 +147,24 @@ export function escapeLike(text: string): string {
 
 /**
  * The hex digits of a search that looks like (part of) a MAC address in any notation
- * (`aa:bb`, `AA-BB-CC`, `aabb.cc`), or undefined when it does not.
+ * (`aa:bb`, `AA-BB-CC`, `aabb.cc`), or undefined when it does not. A dot separates only Cisco-style groups
+ * of four (the first and last group of a fragment may be partial), so dotted-decimal IPv4 input such as
+ * `100.64` or `10.20.0.` is not taken as MAC digits.
  */
 export function macDigits(search: string): string | undefined {
 	const trimmed = search.trim();
-	if (!/^[0-9a-fA-F:.\-]+$/.test(trimmed)) return undefined;
+	if (trimmed.includes('.')) {
+		if (/^\d{1,3}(?:\.\d{0,3})+$/.test(trimmed)) return undefined;
+		if (!/^[0-9a-fA-F]{1,4}(?:\.[0-9a-fA-F]{4})*\.[0-9a-fA-F]{0,4}$/.test(trimmed)) return undefined;
+	} else if (!/^[0-9a-fA-F:\-]+$/.test(trimmed)) {
+		return undefined;
+	}
 	const digits = trimmed.replace(/[:.\-]/g, '').toLowerCase();
 	return digits.length >= 2 ? digits : undefined;
 }
 
-class Parameters {
+/** Collects query parameters and hands out their `$n` placeholders. */
+export class Parameters {
 	readonly values: unknown[] = [];
 
 	add(value: unknown): string {
@@ -171,7 +179,8 @@ function statusPredicate(status: SessionStatus): string | undefined {
 	return undefined;
 }
 
-function filterPredicates(filter: SessionFilter, parameters: Parameters): string[] {
+/** The WHERE predicates of a filter (unqualified column names), adding their values to `parameters`. */
+export function filterPredicates(filter: SessionFilter, parameters: Parameters): string[] {
 	const predicates: string[] = [];
 	const status = statusPredicate(filter.status);
 	if (status) predicates.push(status);

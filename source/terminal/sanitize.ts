@@ -12,10 +12,13 @@ const NAMED: Record<string, string> = {
 	'\t': '\\t',
 };
 
-// C0 controls, DEL, C1 controls (U+0080-U+009F: 8-bit CSI/OSC/DCS), bidi embeddings/overrides/isolates,
-// zero-width and invisible format characters, line/paragraph separators, BOM.
+// C0 controls, DEL, C1 controls (U+0080-U+009F: 8-bit CSI/OSC/DCS), bidi embeddings/overrides/isolates
+// (and the Arabic letter mark U+061C), zero-width and invisible format characters (soft hyphen U+00AD,
+// combining grapheme joiner U+034F, Mongolian vowel separator U+180E), the Hangul fillers that render as
+// blank (U+115F, U+1160, U+3164, U+FFA0), line/paragraph separators, BOM.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
+const UNSAFE =
+	/[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]/gu;
 
 function visible(character: string): string {
 	const named = NAMED[character];

@@ -118,6 +118,15 @@ describe('usage errors exit 2 with one line', () => {
 		expect(expectOneErrorLine(run)).toContain('active, closed, all');
 	});
 
+	it('a flag value carrying terminal escapes is shown, not executed', () => {
+		const run = radtop(['sessions', '--status', '\x1b]0;owned\x07']);
+		expect(run.status).toBe(2);
+		const line = expectOneErrorLine(run);
+		expect(run.stderr).not.toContain('\x1b');
+		expect(run.stderr).not.toContain('\x07');
+		expect(line).toContain('(got "\\x1b]0;owned\\x07")');
+	});
+
 	it('an unknown command', () => {
 		const run = radtop(['frobnicate']);
 		expect(run.status).toBe(2);

@@ -99,6 +99,16 @@ describe('integerFlag', () => {
 	it.each(['abc', '1.5', '0', '101', '-1', 'NaN', 'Infinity', undefined, null, {}])('rejects %j', (value) => {
 		expect(usageMessage(() => integerFlag(value, 'limit', 1, 100))).toBe('--limit must be a whole number from 1 to 100');
 	});
+
+	// Number() takes all of these ('0x10' -> 16, '1e1' -> 10, '' -> 0, ' 5' -> 5): only plain digits may pass.
+	it.each(['0x10', '1e1', '1e3', '', ' ', ' 5', '5 ', '+5', '0b101', '0o7', '5.0', '5.', '١٢'])('rejects the string %j', (value) => {
+		expect(usageMessage(() => integerFlag(value, 'offset', 0, 10_000))).toBe('--offset must be a whole number from 0 to 10000');
+	});
+
+	it('accepts plain digit strings with leading zeros', () => {
+		expect(integerFlag('007', 'limit', 1, 100)).toBe(7);
+		expect(integerFlag('0', 'offset', 0, 10)).toBe(0);
+	});
 });
 
 describe('choiceFlag', () => {
@@ -139,6 +149,15 @@ describe('parseDurationSeconds', () => {
 			'--stale-after must be a duration like 90s, 30m, 2h or 7d',
 		);
 	});
+
+	it('takes zero without a minimum, and rejects less than the minimum', () => {
+		expect(parseDurationSeconds('0', 'stale-after')).toBe(0);
+		expect(parseDurationSeconds('1s', 'stale-after', 1)).toBe(1);
+		expect(parseDurationSeconds('1m', 'stale-after', 1)).toBe(60);
+		for (const text of ['0', '0s', '0m', '0.5s', '0.0h']) {
+			expect(usageMessage(() => parseDurationSeconds(text, 'stale-after', 1))).toBe('--stale-after must be at least 1s');
+		}
+	});
 });
 
 describe('parseInstant', () => {
@@ -177,7 +196,33 @@ describe('parseInstant', () => {
 		expect(parseInstant(' 90s ', 'from', NOW).toISOString()).toBe('2026-11-25T11:58:30.000Z');
 	});
 
-	it.each(['yesterday', '', '6', '6 h', 'h', '24-11-2026', '2026-13-01', '2026-11-24T25:00', 'Nov 24 2026', '2026-11-24garbage'])(
+	it('accepts the last day of each month, and 29 February in a leap year', () => {
+		expect(parseInstant('2026-01-31', 'from', NOW).getTime()).toBe(new Date(2026, 0, 31).getTime());
+		expect(parseInstant('2026-02-28', 'from', NOW).getTime()).toBe(new Date(2026, 1, 28).getTime());
+		expect(parseInstant('2028-02-29T08:00:00Z', 'from', NOW).toISOString()).toBe('2028-02-29T08:00:00.000Z');
+		expect(parseInstant('2026-04-30T23:59', 'from', NOW).getTime()).toBe(new Date(2026, 3, 30, 23, 59).getTime());
+	});
+
+	it.each([
+		'yesterday',
+		'',
+		'6',
+		'6 h',
+		'h',
+		'24-11-2026',
+		'2026-13-01',
+		'2026-00-10',
+		'2026-11-00',
+		// Days the Date parser would silently roll over into the next month.
+		'2026-02-30',
+		'2026-02-29',
+		'2026-02-31T08:00:00Z',
+		'2026-04-31',
+		'2026-06-31T00:00',
+		'2026-11-24T25:00',
+		'Nov 24 2026',
+		'2026-11-24garbage',
+	])(
 		'rejects %j with one line naming the flag',
 		(text) => {
 			expect(usageMessage(() => parseInstant(text, 'to', NOW))).toMatch(/^--to must be a date like /);
@@ -254,6 +299,12 @@ describe('parseSessionsFlags', () => {
 		expect(parseSessionsFlags({limit: '10000', offset: '20'}, NOW)).toMatchObject({limit: 10_000, offset: 20});
 		expect(parseSessionsFlags({staleAfter: '10m'}, NOW).staleAfterSeconds).toBe(600);
 		expect(() => parseSessionsFlags({staleAfter: 'soon'}, NOW)).toThrow('--stale-after');
+		expect(usageMessage(() => parseSessionsFlags({staleAfter: '0'}, NOW))).toBe('--stale-after must be at least 1s');
+		expect(() => parseSessionsFlags({staleAfter: '0m'}, NOW)).toThrow(UsageError);
+		expect(parseSessionsFlags({staleAfter: '1'}, NOW).staleAfterSeconds).toBe(1);
+		expect(() => parseSessionsFlags({limit: '0x10'}, NOW)).toThrow('--limit must be a whole number');
+		expect(() => parseSessionsFlags({offset: '1e3'}, NOW)).toThrow('--offset must be a whole number');
+		expect(() => parseSessionsFlags({limit: ''}, NOW)).toThrow('--limit must be a whole number');
 	});
 
 	it('collects --nas values and rejects an empty one', () => {

@@ -246,6 +246,19 @@ describe('secretsOf and scrubSecrets', () => {
 		expect(new Set(secrets).size).toBe(secrets.length);
 	});
 
+	it('keeps a password whose %-encoding is malformed, in its raw form', () => {
+		// decodeURIComponent throws on "%zz" and on a lone "%E0": the password must not be lost with it.
+		const secrets = secretsOf(
+			{profiles: {p: {database: 'postgres://radius:pro%zzfile@db1/radius'}}},
+			['postgres://u:fl%E0gpass@h/db'],
+			{DATABASE_URL: 'postgres://u:env%pass@h/db'},
+		);
+		expect(secrets).toEqual(expect.arrayContaining(['pro%zzfile', 'fl%E0gpass', 'env%pass']));
+		expect(scrubSecrets('password authentication failed: fl%E0gpass, pro%zzfile', secrets)).toBe(
+			'password authentication failed: ***, ***',
+		);
+	});
+
 	it('scrubs every occurrence of every secret from a message', () => {
 		const secrets = secretsOf(config, [], {PGPASSWORD: 'pgpass'});
 		const message =

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {NasDirectory, UnknownNasError} from '../../source/nas/nas-directory.js';
+import {NasDirectory, normaliseIp, UnknownNasError} from '../../source/nas/nas-directory.js';
 
 const ROWS = [
 	{nasname: '10.20.0.1', shortname: 'bng-1'},
@@ -20,6 +20,37 @@ function unknown(run: () => unknown): UnknownNasError {
 	}
 	throw new Error('expected an UnknownNasError');
 }
+
+describe('normaliseIp', () => {
+	it.each([
+		['2001:DB8::1', '2001:db8::1'],
+		['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
+		['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+		['2001:db8::0:1', '2001:db8::1'],
+		['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
+		['2001:db8:0:0:1::1', '2001:db8::1:0:0:1'],
+		['fe80:0:0:0:0:0:0:0', 'fe80::'],
+		['0:0:0:0:0:0:0:1', '::1'],
+		['::', '::'],
+		['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+		['::FFFF:10.0.0.1', '::ffff:10.0.0.1'],
+		['0:0:0:0:0:ffff:a00:1', '::ffff:10.0.0.1'],
+		['64:ff9b::192.0.2.33', '64:ff9b::c000:221'],
+		['FE80::ABCD%eth0', 'fe80::abcd%eth0'],
+		[' 2001:DB8::A ', '2001:db8::a'],
+		['10.20.0.1', '10.20.0.1'],
+		[' 10.20.0.1 ', '10.20.0.1'],
+		['bng3.example.net', 'bng3.example.net'],
+		['2001:db8::/32', '2001:db8::/32'],
+	])('%s -> %s', (input, output) => {
+		expect(normaliseIp(input)).toBe(output);
+	});
+
+	it('gives every spelling of an address the same form', () => {
+		const spellings = ['2001:db8:0:0:0:0:2:1', '2001:DB8::2:1', '2001:0db8:0000:0000:0000:0000:0002:0001', '2001:db8:0::0:2:1'];
+		expect(new Set(spellings.map(normaliseIp))).toEqual(new Set(['2001:db8::2:1']));
+	});
+});
 
 describe('NasDirectory.from', () => {
 	it('names only the nas-table rows whose nasname is a single IP and that have a shortname', () => {
@@ -51,6 +82,25 @@ describe('NasDirectory.from', () => {
 		expect(directory.resolve('core-bng-1')).toEqual(['10.20.0.1']);
 	});
 
+	it('matches IPv6 addresses however the nas table, the config and radacct spell them', () => {
+		const directory = NasDirectory.from(
+			[
+				{nasname: '2001:DB8:0:0:0:0:0:A', shortname: 'bng-a'},
+				{nasname: '2001:0db8::b', shortname: 'bng-b'},
+			],
+			[{ip: '2001:db8:0::B', name: 'core-b'}],
+		);
+		expect(directory.entries()).toEqual([
+			{ip: '2001:db8::a', name: 'bng-a', source: 'nas-table'},
+			{ip: '2001:db8::b', name: 'core-b', source: 'config'},
+		]);
+		// radacct (host(nasipaddress)) prints the compressed lower-case form; other spellings match too.
+		expect(directory.nameOf('2001:db8::a')).toBe('bng-a');
+		expect(directory.nameOf('2001:DB8::A')).toBe('bng-a');
+		expect(directory.nameOf('2001:db8:0:0:0:0:0:b')).toBe('core-b');
+		expect(new NasDirectory([{ip: '2001:DB8::C', name: 'c', source: 'config'}]).nameOf('2001:db8::c')).toBe('c');
+	});
+
 	it('is empty without rows', () => {
 		expect(NasDirectory.from([]).entries()).toEqual([]);
 		expect(new NasDirectory().nameOf('10.0.0.1')).toBeNull();
@@ -64,6 +114,11 @@ describe('NasDirectory.resolve', () => {
 		expect(directory.resolve('10.20.0.2')).toEqual(['10.20.0.2']);
 		expect(directory.resolve(' 192.0.2.7 ')).toEqual(['192.0.2.7']);
 		expect(directory.resolve('2001:db8::1')).toEqual(['2001:db8::1']);
+	});
+
+	it('returns an IPv6 address normalised', () => {
+		expect(directory.resolve('2001:DB8:0:0:0:0:0:1')).toEqual(['2001:db8::1']);
+		expect(directory.resolve(' 2001:0db8::0001 ')).toEqual(['2001:db8::1']);
 	});
 
 	it('finds a name case-insensitively', () => {

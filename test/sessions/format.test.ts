@@ -6,15 +6,21 @@ const M = K * K;
 const G = M * K;
 const T = G * K;
 const P = T * K;
+const E = P * K;
 
 describe('formatBytes', () => {
-	it('shows whole bytes below 1 KiB', () => {
+	it('shows whole bytes below 1000', () => {
 		expect(formatBytes(0)).toBe('0B');
 		expect(formatBytes(1)).toBe('1B');
-		expect(formatBytes(1023)).toBe('1023B');
+		expect(formatBytes(999)).toBe('999B');
+		expect(formatBytes(999.4)).toBe('999B');
 	});
 
-	it('switches to binary units at exactly 1024', () => {
+	it('switches to binary units where 3 digits no longer fit', () => {
+		// 1000..1023 bytes would need "1000B".."1023B" (5 characters): 0.98K..1.0K rounds to "1.0K".
+		expect(formatBytes(999.5)).toBe('1.0K');
+		expect(formatBytes(1000)).toBe('1.0K');
+		expect(formatBytes(1023)).toBe('1.0K');
 		expect(formatBytes(1024)).toBe('1.0K');
 		expect(formatBytes(1536)).toBe('1.5K');
 		expect(formatBytes(M)).toBe('1.0M');
@@ -23,33 +29,57 @@ describe('formatBytes', () => {
 		expect(formatBytes(P)).toBe('1.0P');
 	});
 
-	it('keeps one decimal below 10 and none from 10 up', () => {
+	it('keeps one decimal below 9.95 and none from there up', () => {
 		expect(formatBytes(9.94 * K)).toBe('9.9K');
+		// 9.96K would print "10.0K" with one decimal.
+		expect(formatBytes(10_200)).toBe('10K');
+		expect(formatBytes(9.95 * K)).toBe('10K');
+		expect(formatBytes(9.99 * M)).toBe('10M');
 		expect(formatBytes(10 * K)).toBe('10K');
 		expect(formatBytes(44_000_000_000)).toBe('41G');
 		expect(formatBytes(999 * M)).toBe('999M');
 	});
 
-	it('steps up a unit when rounding would print 1024 of the smaller one', () => {
+	it('steps up a unit when rounding would print 4 digits of the smaller one', () => {
+		expect(formatBytes(999.4 * K)).toBe('999K');
+		expect(formatBytes(999.5 * K)).toBe('1.0M');
+		expect(formatBytes(1023.4 * K)).toBe('1.0M');
 		expect(formatBytes(1023.6 * K)).toBe('1.0M');
 		expect(formatBytes(1023.6 * M)).toBe('1.0G');
-		// 1023.4K rounds down and stays in K.
-		expect(formatBytes(1023.4 * K)).toBe('1023K');
 	});
 
-	it('stays in petabytes for huge values instead of inventing a unit', () => {
-		expect(formatBytes(2048 * P)).toBe('2048P');
+	it('reaches exbibytes, which covers every value a bigint octet counter can hold', () => {
+		expect(formatBytes(2048 * P)).toBe('2.0E');
 		expect(formatBytes(Number.MAX_SAFE_INTEGER)).toBe('8.0P');
-		expect(formatBytes(1e20)).toMatch(/^\d+P$/);
+		// 2^63 - 1, the bigint maximum (as the nearest double).
+		expect(formatBytes(9_223_372_036_854_775_807)).toBe('8.0E');
+		expect(formatBytes(1e20)).toBe('87E');
+		expect(formatBytes(999 * E)).toBe('999E');
+		// Past what 4 characters can say: no invented unit, no overlong text.
+		expect(formatBytes(1000 * E)).toBe('-');
+		expect(formatBytes(Number.MAX_VALUE)).toBe('-');
 	});
 
-	it('prints a dash for missing or non-finite input and never a negative size', () => {
+	it('never prints more than 4 characters, over many magnitudes', () => {
+		for (let exponent = 0; exponent <= 70; exponent++) {
+			for (const mantissa of [1, 1.5, 9.9, 9.94, 9.949, 9.95, 9.96, 10, 99.5, 999, 999.4, 999.5, 1000, 1023, 1023.4, 1023.5, 1023.6]) {
+				for (const value of [mantissa * 2 ** exponent, mantissa * 10 ** (exponent % 22)]) {
+					const text = formatBytes(value);
+					expect(text.length, `${value} -> ${text}`).toBeLessThanOrEqual(4);
+					expect(text).toMatch(/^(?:\d{1,3}B|\d\.\d[KMGTPE]|\d{2,3}[KMGTPE]|-)$/);
+				}
+			}
+		}
+	});
+
+	it('prints a dash for missing, non-finite or negative input', () => {
 		expect(formatBytes(null)).toBe('-');
 		expect(formatBytes(undefined)).toBe('-');
 		expect(formatBytes(Number.NaN)).toBe('-');
 		expect(formatBytes(Number.POSITIVE_INFINITY)).toBe('-');
-		expect(formatBytes(-5)).toBe('0B');
-		expect(formatBytes(-5 * G)).not.toContain('-');
+		expect(formatBytes(-5)).toBe('-');
+		expect(formatBytes(-5 * G)).toBe('-');
+		expect(formatBytes(-0.1)).toBe('-');
 	});
 });
 
@@ -94,13 +124,20 @@ describe('formatRate', () => {
 		expect(formatRate(1)).toBe('1k');
 		expect(formatRate(850)).toBe('850k');
 		expect(formatRate(999.4)).toBe('999k');
+		// Would round to "1000k" (5 characters).
+		expect(formatRate(999.5)).toBe('1.0M');
 	});
 
 	it('shows Mbit/s and Gbit/s with one decimal below 10', () => {
 		expect(formatRate(1000)).toBe('1.0M');
 		expect(formatRate(8400)).toBe('8.4M');
+		expect(formatRate(9940)).toBe('9.9M');
+		// Would print "10.0M" with one decimal.
+		expect(formatRate(9960)).toBe('10M');
+		expect(formatRate(10_000)).toBe('10M');
 		expect(formatRate(85_000)).toBe('85M');
 		expect(formatRate(999_000)).toBe('999M');
+		expect(formatRate(999_600)).toBe('1.0G');
 		expect(formatRate(1_000_000)).toBe('1.0G');
 		expect(formatRate(1_200_000)).toBe('1.2G');
 		expect(formatRate(40_000_000)).toBe('40G');
@@ -112,6 +149,17 @@ describe('formatRate', () => {
 		expect(formatRate(Number.NaN)).toBe('-');
 		expect(formatRate(Number.POSITIVE_INFINITY)).toBe('-');
 		expect(formatRate(-1)).toBe('-');
+	});
+
+	it('never prints more than 4 characters, over many magnitudes', () => {
+		for (let exponent = 0; exponent <= 20; exponent++) {
+			for (const mantissa of [1, 1.5, 9.9, 9.94, 9.95, 9.96, 10, 99.5, 999, 999.4, 999.5, 999.6]) {
+				const value = mantissa * 10 ** exponent;
+				const text = formatRate(value);
+				expect(text.length, `${value} -> ${text}`).toBeLessThanOrEqual(4);
+				expect(text).toMatch(/^(?:\d{1,3}k|\d\.\d[MGT]|\d{2,3}[MGT]|-)$/);
+			}
+		}
 	});
 });
 
@@ -151,5 +199,11 @@ describe('formatCount', () => {
 		expect(formatCount(999)).toBe('999');
 		expect(formatCount(3118)).toBe('3,118');
 		expect(formatCount(1_234_567.6)).toBe('1,234,568');
+	});
+
+	it('prints a dash for NaN and infinities', () => {
+		expect(formatCount(Number.NaN)).toBe('-');
+		expect(formatCount(Number.POSITIVE_INFINITY)).toBe('-');
+		expect(formatCount(Number.NEGATIVE_INFINITY)).toBe('-');
 	});
 });

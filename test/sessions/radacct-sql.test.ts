@@ -143,12 +143,34 @@ describe('macDigits', () => {
 		expect(macDigits(input)).toBeUndefined();
 	});
 
-	// Known false positive (reported, not fixed here): a dotted IPv4 search consists of digits and dots, so it
-	// is also taken as the MAC digits "1006401"/"10064" and matches MACs containing them. Flip to `it` once
-	// macDigits rejects dotted-decimal input.
-	it.fails('a dotted IPv4 address is not taken as MAC digits', () => {
-		expect(macDigits('100.64.0.1')).toBeUndefined();
-		expect(macDigits('100.64')).toBeUndefined();
+	it.each([
+		['aabb.ccdd.eeff', 'aabbccddeeff'],
+		['AABB.CCDD.EEFF', 'aabbccddeeff'],
+		['aabb.ccdd.', 'aabbccdd'],
+		['bb.ccdd', 'bbccdd'],
+		['1234.5678', '12345678'],
+	])('Cisco-style %s -> %s', (input, digits) => {
+		expect(macDigits(input)).toBe(digits);
+	});
+
+	it.each(['100.64', '100.64.0.1', '10.20.0.', ' 10.20.0.1 ', '192.168.', '1.2', '10.20.0.1/24'])(
+		'dotted-decimal IPv4 %j is not taken as MAC digits',
+		(input) => {
+			expect(macDigits(input)).toBeUndefined();
+		},
+	);
+
+	it.each(['aa.bb.cc', 'aabbc.cc', 'aabb..cc', 'aa:bb.cc', 'aabb-cc.dd', '.aabb'])(
+		'a dot outside Cisco-style groups of four (%j) is not a MAC',
+		(input) => {
+			expect(macDigits(input)).toBeUndefined();
+		},
+	);
+
+	it('an IPv4 search gets no MAC-digits alternative', () => {
+		expect(search('100.64').text).not.toContain('regexp_replace');
+		expect(search('10.20.0.').text).not.toContain('regexp_replace');
+		expect(search('dc2c.6e').values).toContain('%dc2c6e%');
 	});
 });
 

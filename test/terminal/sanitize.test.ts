@@ -1,6 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {hasUnsafeCharacters, sanitize} from '../../source/terminal/sanitize.js';
 
+/** Format characters and fillers outside the ranges above that render as nothing or reorder text. */
+const INVISIBLE_EXTRA = [0x061c, 0x00ad, 0x034f, 0x115f, 0x1160, 0x180e, 0x3164, 0xffa0];
+
 /** Every code point that must never reach the terminal raw. */
 function unsafeCodePoints(text: string): number[] {
 	const bad: number[] = [];
@@ -12,7 +15,8 @@ function unsafeCodePoints(text: string): number[] {
 			(code >= 0x2028 && code <= 0x202e) ||
 			(code >= 0x2060 && code <= 0x2064) ||
 			(code >= 0x2066 && code <= 0x2069) ||
-			code === 0xfeff;
+			code === 0xfeff ||
+			INVISIBLE_EXTRA.includes(code);
 		if (control || bidiOrInvisible) bad.push(code);
 	}
 	return bad;
@@ -36,6 +40,14 @@ const HOSTILE: ReadonlyArray<readonly [name: string, input: string, shown: strin
 	['word joiner', 'a\u2060b', 'a\\u2060b'],
 	['line separator', 'a\u2028b', 'a\\u2028b'],
 	['byte order mark', '\uFEFFalice', '\\ufeffalice'],
+	['Arabic letter mark', 'a\u061Cb', 'a\\u061cb'],
+	['soft hyphen', 'ad\u00ADmin', 'ad\\xadmin'],
+	['combining grapheme joiner', 'a\u034Fb', 'a\\u034fb'],
+	['Hangul choseong filler', 'a\u115Fb', 'a\\u115fb'],
+	['Hangul jungseong filler', 'a\u1160b', 'a\\u1160b'],
+	['Mongolian vowel separator', 'a\u180Eb', 'a\\u180eb'],
+	['Hangul filler', '\u3164alice', '\\u3164alice'],
+	['halfwidth Hangul filler', 'alice\uFFA0', 'alice\\uffa0'],
 ];
 
 describe('sanitize', () => {
@@ -85,6 +97,17 @@ describe('sanitize', () => {
 		}
 		// The zero-width joiner inside an emoji sequence is shown, since it can hide text elsewhere.
 		expect(sanitize('👩\u200D💻')).toBe('👩\\u200d💻');
+	});
+
+	it('escapes each invisible format character and filler, one escape each', () => {
+		for (const code of INVISIBLE_EXTRA) {
+			const character = String.fromCodePoint(code);
+			const escape = code <= 0xff ? `\\x${code.toString(16)}` : `\\u${code.toString(16).padStart(4, '0')}`;
+			expect(sanitize(`x${character}y`)).toBe(`x${escape}y`);
+			expect(hasUnsafeCharacters(character)).toBe(true);
+		}
+		// Their visible neighbours stay as they are.
+		for (const text of ['ال', 'ㄱ', '가', 'ᠠ', 'ｱ', '-']) expect(sanitize(text)).toBe(text);
 	});
 
 	it('turns null and undefined into the empty string', () => {
