@@ -1,18 +1,25 @@
 /** radtop's command line: picks the command, checks its flags, runs it, maps failures to exit codes. */
 import meow from 'meow';
 import {openContext, reportError} from './commands/context.js';
+import {CONSOLE_FLAGS, runConsole} from './commands/console.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
-import {checkKnownFlags, EXIT, UsageError, type FlagSpec} from './commands/usage.js';
+import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
+import {startNasSimulator, demoSimulatorConfig} from './demo/nas-simulator.js';
 
 export const MAIN_HELP = `
 Usage
   $ radtop [command] [flags]
 
 A terminal console for the live RADIUS sessions of an access network, read from FreeRADIUS's
-radacct table in PostgreSQL.
+radacct table in PostgreSQL. Without a command: the full-screen live console (? shows its keys).
 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
+
+Console
+  --interval SECONDS     poll interval (default 5, or the profile's)
+  --read-only            no action that disconnects anyone
+  --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m)
 
 Database (every command)
   --db URL        postgres://user@host:port/db
@@ -28,11 +35,36 @@ Examples
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure.
 `;
 
-const MAIN_FLAGS = {
-	db: {type: 'string'},
-	profile: {type: 'string'},
-	demo: {type: 'boolean'},
-} as const satisfies Record<string, FlagSpec>;
+async function runConsoleCommand(flags: Record<string, unknown>): Promise<number> {
+	if (!process.stdout.isTTY || !process.stdin.isTTY) {
+		throw new UsageError('the console needs a terminal; for scripts use radtop sessions (--json, --csv)');
+	}
+	const staleAfter = typeof flags['staleAfter'] === 'string' ? parseDurationSeconds(flags['staleAfter'], 'stale-after') : undefined;
+	const demo = Boolean(flags['demo']);
+	const context = await openContext(
+		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
+		{staleAfterSeconds: staleAfter, progress: (message) => process.stderr.write(`radtop: ${message}\n`)},
+	);
+	const interval = flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
+	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
+	const simulator = demo && context.database.embedded
+		? await startNasSimulator({db: context.database.embedded.pglite, nas: demoSimulatorConfig()})
+		: undefined;
+	const traffic = simulator?.startLiveTraffic({intervalMs: 2000});
+	try {
+		await runConsole({
+			source: context.source,
+			databaseLabel: context.database.label,
+			intervalSeconds: interval,
+			readOnly: Boolean(flags['readOnly']) || Boolean(context.profile.readOnly),
+		});
+	} finally {
+		traffic?.stop();
+		await simulator?.close();
+		await context.close();
+	}
+	return EXIT.ok;
+}
 
 interface CommandSpec {
 	readonly help: string;
@@ -85,10 +117,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 			if (cli.input.length > 0) throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
 			return await spec.run(cli.flags as Record<string, unknown>);
 		}
-		checkKnownFlags(argv, MAIN_FLAGS, '');
-		parse(MAIN_HELP, MAIN_FLAGS, argv);
-		// The console comes here; until then the bare command lists the open sessions.
-		return await COMMANDS['sessions']!.run(parse(SESSIONS_HELP, SESSIONS_FLAGS, argv).flags as Record<string, unknown>);
+		checkKnownFlags(argv, CONSOLE_FLAGS, '');
+		const cli = parse(MAIN_HELP, CONSOLE_FLAGS, argv);
+		return await runConsoleCommand(cli.flags as Record<string, unknown>);
 	} catch (error) {
 		return reportError(error);
 	}

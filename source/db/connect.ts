@@ -44,7 +44,7 @@ export async function connectDatabase(target: DatabaseTarget, options: ConnectOp
 		const embedded = await startEmbeddedDatabase({contents: 'demo', onProgress: options.onProgress});
 		const pool = makePool({...common, connectionString: embedded.url, max: 1, idleTimeoutMillis: 0});
 		return {
-			label: 'demo (embedded PGlite)',
+			label: 'demo (embedded)',
 			pool,
 			embedded,
 			async close() {

@@ -1,0 +1,47 @@
+/** What one poll brings back, and how it is fetched: one window, the total, the stats. */
+import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal} from './session.js';
+import type {Rate} from './session-math.js';
+import {RateTracker} from './session-math.js';
+import type {SessionSource} from './session-source.js';
+
+export interface SnapshotRequest {
+	/** Identifies the filter and sort; a snapshot for an older key is not shown as current. */
+	readonly key: string;
+	readonly filter: SessionFilter;
+	readonly sort: SessionSort;
+	readonly offset: number;
+	readonly limit: number;
+}
+
+export interface Snapshot {
+	readonly key: string;
+	readonly offset: number;
+	readonly rows: readonly Session[];
+	readonly total: SessionTotal;
+	readonly stats: SessionStats;
+	readonly rates: ReadonlyMap<string, Rate>;
+	/** Local clock when it arrived (epoch ms). */
+	readonly fetchedAt: number;
+	readonly durationMs: number;
+}
+
+function isWholeNetwork(filter: SessionFilter): boolean {
+	return filter.status === 'active' && !filter.search && !(filter.nasIps?.length) && !filter.startedFrom && !filter.startedTo;
+}
+
+/**
+ * Fetches a snapshot: the window, the stats and (unless the stats already hold it: every open session)
+ * the total. Each is one short statement; nothing stays open in between.
+ */
+export async function fetchSnapshot(source: SessionSource, request: SnapshotRequest, rates: RateTracker): Promise<Omit<Snapshot, 'fetchedAt' | 'durationMs'>> {
+	const page = await source.list(request.filter, request.sort, {limit: request.limit, offset: request.offset});
+	const stats = await source.stats();
+	const total = isWholeNetwork(request.filter) ? {total: stats.openSessions, capped: false} : await source.count(request.filter);
+	rates.observe(page.rows);
+	const known = new Map<string, Rate>();
+	for (const row of page.rows) {
+		const rate = rates.rateOf(row.radacctid);
+		if (rate) known.set(row.radacctid, rate);
+	}
+	return {key: request.key, offset: request.offset, rows: page.rows, total, stats, rates: known};
+}

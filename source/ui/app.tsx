@@ -1,0 +1,160 @@
+/**
+ * The live session console. Thin: state lives in the reducer, effects in hooks, drawing in components;
+ * this file lays them out for the terminal's size and routes keys through the keymap.
+ */
+import {useCallback, useEffect, useMemo, useReducer} from 'react';
+import {Box, useApp, useInput} from 'ink';
+import {formatCount} from '../sessions/format.js';
+import type {SessionSource} from '../sessions/session-source.js';
+import {DetailView} from './components/DetailView.js';
+import {FilterBar} from './components/FilterBar.js';
+import {Footer} from './components/Footer.js';
+import {Header} from './components/Header.js';
+import {HelpOverlay} from './components/HelpOverlay.js';
+import {NasPicker} from './components/NasPicker.js';
+import {SessionTable} from './components/SessionTable.js';
+import {StatsBar} from './components/StatsBar.js';
+import {StatusLine} from './components/StatusLine.js';
+import {useClock} from './hooks/use-clock.js';
+import {useDetail} from './hooks/use-detail.js';
+import {useSessions} from './hooks/use-sessions.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {actionFor, activeKeymap, footerHints, keyNameOf} from './keymap.js';
+import {layoutColumns} from './layout.js';
+import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
+
+export interface AppProps {
+	readonly source: SessionSource;
+	/** Where radtop is connected, without any password. */
+	readonly databaseLabel: string;
+	readonly intervalSeconds: number;
+	readonly readOnly: boolean;
+}
+
+/** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
+ * frame is always shorter than the terminal (Ink clears the whole screen otherwise). */
+const CHROME_LINES = 7;
+const SEARCH_DEBOUNCE_MS = 150;
+
+export function pageSizeFor(rows: number): number {
+	return Math.max(1, rows - CHROME_LINES);
+}
+
+export function App(props: AppProps) {
+	const {exit} = useApp();
+	const {columns, rows} = useTerminalSize();
+	const [state, dispatch] = useReducer(
+		reducer,
+		{intervalSeconds: props.intervalSeconds, readOnly: props.readOnly, pageSize: pageSizeFor(rows)},
+		initialState,
+	);
+	const now = useClock(1000);
+	const keymap = useMemo(() => activeKeymap(state.readOnly), [state.readOnly]);
+
+	useEffect(() => {
+		dispatch({type: 'resize', pageSize: pageSizeFor(rows)});
+	}, [rows]);
+
+	useSessions(props.source, state, dispatch);
+	useDetail(props.source, state, dispatch);
+
+	useEffect(() => {
+		if (state.mode !== 'search' || state.searchDraft === state.query.search) return;
+		const timer = setTimeout(() => dispatch({type: 'search-apply'}), SEARCH_DEBOUNCE_MS);
+		return () => clearTimeout(timer);
+	}, [state.mode, state.searchDraft, state.query.search]);
+
+	useInput((input, key) => {
+		const name = keyNameOf(input, key);
+		if (!name) return;
+		const action = actionFor(keymap, state, name);
+		if (action === 'quit') exit();
+		else if (action) dispatch(action);
+	});
+
+	const onDraft = useCallback((text: string) => dispatch({type: 'search-input', text}), []);
+
+	// One column short of the terminal: a line that fills the last column leaves the cursor in the terminal's
+	// pending-wrap state, and incremental redraws would then land one line off.
+	const width = Math.max(20, columns - 1);
+	const snapshot = state.snapshot;
+	const current = snapshot && snapshot.key === queryKey(state.query) ? snapshot : null;
+	const dbNow = snapshot ? new Date(snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt)) : new Date(now);
+	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
+	const nextInSeconds = state.nextPollAt === null ? null : Math.max(0, Math.ceil((state.nextPollAt - now) / 1000));
+	const total = totalRows(state);
+	const visible = [];
+	for (let index = state.top; index < Math.min(total, state.top + state.pageSize); index++) visible.push(sessionAt(state, index));
+	const nasLabel = state.query.nas
+		? (snapshot?.stats.perNas.find((nas) => nas.nasipaddress === state.query.nas)?.nasname ?? state.query.nas)
+		: null;
+	const bodyHeight = state.pageSize + 1;
+	const position = total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
+
+	let body;
+	if (state.mode === 'help') {
+		body = <HelpOverlay keymap={keymap} readOnly={state.readOnly} width={width} height={bodyHeight} />;
+	} else if (state.mode === 'detail' && state.detail) {
+		body = (
+			<DetailView
+				detail={state.detail}
+				now={dbNow}
+				rate={snapshot?.rates.get(state.detail.id)}
+				masked={state.masked}
+				staleAfterSeconds={props.source.staleAfterSeconds}
+				width={width}
+				height={bodyHeight}
+			/>
+		);
+	} else if (state.mode === 'nas-picker') {
+		body = <NasPicker choices={nasChoices(state)} cursor={state.nasCursor} current={state.query.nas} height={bodyHeight} />;
+	} else {
+		body = (
+			<SessionTable
+				columns={layoutColumns(width - 2)}
+				rows={visible}
+				cursor={state.cursor - state.top}
+				selection={state.selection}
+				allMatching={state.allMatching}
+				rates={snapshot?.rates ?? new Map()}
+				now={dbNow}
+				masked={state.masked}
+				staleAfterSeconds={props.source.staleAfterSeconds}
+				height={state.pageSize}
+				width={width}
+				emptyText={current ? 'no sessions match' : state.error ? 'no data' : 'loading…'}
+			/>
+		);
+	}
+
+	return (
+		<Box flexDirection="column" width={width} height={rows - 1}>
+			<Header
+				database={props.databaseLabel}
+				intervalSeconds={state.intervalSeconds}
+				nextInSeconds={nextInSeconds}
+				paused={state.paused}
+				readOnly={state.readOnly}
+				ageSeconds={ageSeconds}
+				durationMs={snapshot?.durationMs ?? null}
+				width={width}
+			/>
+			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} width={width} />
+			<FilterBar
+				query={state.query}
+				searching={state.mode === 'search'}
+				draft={state.searchDraft}
+				onDraft={onDraft}
+				nasLabel={nasLabel}
+				selected={state.allMatching ? total : state.selection.size}
+				allMatching={state.allMatching}
+				width={width}
+			/>
+			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
+				{body}
+			</Box>
+			<StatusLine error={state.error} message={state.message} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
+			<Footer hints={footerHints(keymap, state.mode)} />
+		</Box>
+	);
+}

@@ -1,0 +1,96 @@
+import {memo} from 'react';
+import {Box, Text} from 'ink';
+import type {Session} from '../../sessions/session.js';
+import type {Rate} from '../../sessions/session-math.js';
+import {fit} from '../../terminal/text.js';
+import {cellText, stateOf, type CellContext} from '../cells.js';
+import {GAP, type PlacedColumn} from '../layout.js';
+import {useTheme} from '../theme.js';
+
+export interface SessionTableProps {
+	readonly columns: readonly PlacedColumn[];
+	/** Exactly the visible rows, top to bottom; undefined where the window is still loading. */
+	readonly rows: ReadonlyArray<Session | undefined>;
+	/** Index in `rows` of the cursor, or -1. */
+	readonly cursor: number;
+	readonly selection: ReadonlySet<string>;
+	readonly allMatching: boolean;
+	readonly rates: ReadonlyMap<string, Rate>;
+	readonly now: Date;
+	readonly masked: boolean;
+	readonly staleAfterSeconds: number;
+	readonly height: number;
+	readonly width: number;
+	readonly emptyText: string;
+}
+
+const SEPARATOR = ' '.repeat(GAP);
+
+interface RowProps {
+	readonly session: Session | undefined;
+	readonly columns: readonly PlacedColumn[];
+	readonly isCursor: boolean;
+	readonly isSelected: boolean;
+	readonly rate: Rate | undefined;
+	readonly now: Date;
+	readonly masked: boolean;
+	readonly staleAfterSeconds: number;
+	readonly width: number;
+}
+
+/** One row: one Text holding a Text per cell (no Box per cell: Yoga layout per cell costs too much). */
+const Row = memo(function Row(props: RowProps) {
+	const theme = useTheme();
+	if (!props.session) return <Text color={theme.muted}>{fit('  …', props.width)}</Text>;
+	const context: CellContext = {now: props.now, rate: props.rate, masked: props.masked, staleAfterSeconds: props.staleAfterSeconds};
+	const state = stateOf(props.session, context);
+	const marker = props.isSelected ? '● ' : props.isCursor ? '▸ ' : '  ';
+	const used = 2 + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
+	return (
+		<Text inverse={props.isCursor} dimColor={state === 'offline'} wrap="truncate-end">
+			<Text bold={props.isSelected} color={props.isSelected ? theme.warn : undefined}>{marker}</Text>
+			{props.columns.map((column, index) => {
+				const text = fit(cellText(column.id, props.session!, context), column.width, column.align);
+				const color = column.id === 'status' || column.id === 'duration' ? (state === 'stale' ? theme.warn : state === 'online' && column.id === 'status' ? theme.ok : undefined) : undefined;
+				return (
+					<Text key={column.id} color={color}>
+						{index > 0 ? SEPARATOR : ''}
+						{text}
+					</Text>
+				);
+			})}
+			{used < props.width ? ' '.repeat(props.width - used) : ''}
+		</Text>
+	);
+});
+
+/** The session table: column heads and the visible rows only. */
+export function SessionTable(props: SessionTableProps) {
+	const theme = useTheme();
+	const head = `  ${props.columns.map((column) => fit(column.title, column.width, column.align)).join(SEPARATOR)}`;
+	const lines = [];
+	for (let index = 0; index < props.height; index++) {
+		if (index >= props.rows.length) break;
+		const session = props.rows[index];
+		lines.push(
+			<Row
+				key={session?.radacctid ?? `loading-${index}`}
+				session={session}
+				columns={props.columns}
+				isCursor={index === props.cursor}
+				isSelected={Boolean(session && (props.allMatching || props.selection.has(session.radacctid)))}
+				rate={session ? props.rates.get(session.radacctid) : undefined}
+				now={props.now}
+				masked={props.masked}
+				staleAfterSeconds={props.staleAfterSeconds}
+				width={props.width}
+			/>,
+		);
+	}
+	return (
+		<Box flexDirection="column" height={props.height + 1}>
+			<Text bold color={theme.accent} wrap="truncate-end">{head}</Text>
+			{lines.length === 0 ? <Text color={theme.muted}>  {props.emptyText}</Text> : lines}
+		</Box>
+	);
+}

@@ -1,0 +1,59 @@
+import {Text} from 'ink';
+import {formatCount, formatDuration} from '../../sessions/format.js';
+import type {SessionStats} from '../../sessions/session.js';
+import {sanitize} from '../../terminal/sanitize.js';
+import {stringWidth} from '../../terminal/text.js';
+import {useTheme} from '../theme.js';
+
+export interface StatsBarProps {
+	readonly stats: SessionStats | null;
+	/** The NAS filter in force (IP), highlighted among the pills. */
+	readonly nas: string | null;
+	readonly width: number;
+}
+
+/**
+ * The pills that fit after the totals: largest NAS first, the filtered one always shown, then "+N more".
+ * Pure, exported for tests.
+ */
+export function fitPills(perNas: SessionStats['perNas'], selected: string | null, room: number): {shown: SessionStats['perNas']; more: number} {
+	const ordered = [...perNas];
+	const index = ordered.findIndex((nas) => nas.nasipaddress === selected);
+	if (index > 0) ordered.unshift(...ordered.splice(index, 1));
+	const shown: Array<SessionStats['perNas'][number]> = [];
+	let used = 0;
+	for (const [position, nas] of ordered.entries()) {
+		const pill = `${sanitize(nas.nasname ?? nas.nasipaddress)} ${formatCount(nas.sessions)} `;
+		const remaining = ordered.length - position - 1;
+		const reserve = remaining > 0 ? ` +${remaining} more`.length : 0;
+		if (used + stringWidth(pill) + reserve > room) break;
+		shown.push(nas);
+		used += stringWidth(pill);
+	}
+	return {shown, more: ordered.length - shown.length};
+}
+
+export function StatsBar(props: StatsBarProps) {
+	const theme = useTheme();
+	if (!props.stats) return <Text color={theme.muted}>loading sessions…</Text>;
+	const stats = props.stats;
+	const totals =
+		`${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users · avg ${formatDuration(stats.averageDurationSeconds)}` +
+		(stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '');
+	const {shown, more} = fitPills(stats.perNas, props.nas, Math.max(0, props.width - stringWidth(totals) - 3));
+	return (
+		<Text wrap="truncate-end">
+			<Text bold>{totals}</Text>
+			<Text>   </Text>
+			{shown.map((nas) => {
+				const active = nas.nasipaddress === props.nas;
+				return (
+					<Text key={nas.nasipaddress} inverse={active} color={active ? theme.accent : undefined}>
+						{sanitize(nas.nasname ?? nas.nasipaddress)} <Text bold>{formatCount(nas.sessions)}</Text>{' '}
+					</Text>
+				);
+			})}
+			{more > 0 ? <Text color={theme.muted}>+{more} more</Text> : null}
+		</Text>
+	);
+}

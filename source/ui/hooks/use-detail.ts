@@ -1,0 +1,37 @@
+import {useEffect, type Dispatch} from 'react';
+import {describeDatabaseError} from '../../db/errors.js';
+import type {SessionSource} from '../../sessions/session-source.js';
+import type {UiAction, UiState} from '../state.js';
+
+const HISTORY_ROWS = 30;
+/** The stock schema has no index led by username: a time bound keeps the history scan short. */
+const HISTORY_DAYS = 90;
+
+/** Loads the session and the user's history when the detail view opens (and again on refresh). */
+export function useDetail(source: SessionSource, state: UiState, dispatch: Dispatch<UiAction>): void {
+	const id = state.detail?.id;
+	useEffect(() => {
+		if (!id) return;
+		let cancelled = false;
+		void (async () => {
+			try {
+				const session = await source.session(id);
+				if (cancelled) return;
+				if (!session) {
+					dispatch({type: 'detail-loaded', id, error: `session ${id} is no longer in radacct`});
+					return;
+				}
+				dispatch({type: 'detail-loaded', id, session});
+				const history = session.username
+					? await source.history(session.username, HISTORY_ROWS, new Date(Date.now() - HISTORY_DAYS * 86_400_000))
+					: [];
+				if (!cancelled) dispatch({type: 'detail-loaded', id, session, history});
+			} catch (error) {
+				if (!cancelled) dispatch({type: 'detail-loaded', id, error: `database: ${describeDatabaseError(error)}`});
+			}
+		})();
+		return () => {
+			cancelled = true;
+		};
+	}, [id, source, state.refreshSeq, dispatch]);
+}

@@ -1,0 +1,110 @@
+/**
+ * The one table of key bindings. It drives input handling, the help overlay and the footer hints, so the
+ * three can never disagree. Entries marked `dangerous` are dropped entirely in read-only mode.
+ */
+import type {Mode, UiAction, UiState} from './state.js';
+
+/** A key as the keymap names it: a printable character ("j", "G", "?"), or a named key. */
+export type KeyName = string;
+
+export interface Binding {
+	readonly keys: readonly KeyName[];
+	/** What the help overlay shows in the key column, e.g. "↑/k". */
+	readonly label: string;
+	readonly description: string;
+	/** Where the binding applies. */
+	readonly modes: readonly Mode[];
+	/** Short text for the footer; bindings without one are only in the help. */
+	readonly hint?: string;
+	/** Acts on the network (disconnects): dropped in read-only mode. */
+	readonly dangerous?: boolean;
+	/** The action, or 'quit'. */
+	readonly action: UiAction | 'quit' | ((state: UiState) => UiAction | 'quit' | undefined);
+}
+
+export const KEYMAP: readonly Binding[] = [
+	{keys: ['up', 'k'], label: '↑/k', description: 'cursor up', modes: ['table'], hint: '↑↓ move', action: {type: 'move', by: -1}},
+	{keys: ['down', 'j'], label: '↓/j', description: 'cursor down', modes: ['table'], action: {type: 'move', by: 1}},
+	{keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'page up', modes: ['table'], action: {type: 'move-page', pages: -1}},
+	{keys: ['pagedown', 'ctrl+f'], label: 'PgDn', description: 'page down', modes: ['table'], action: {type: 'move-page', pages: 1}},
+	{keys: ['g', 'home'], label: 'g', description: 'first row', modes: ['table'], action: {type: 'jump', to: 'top'}},
+	{keys: ['G', 'end'], label: 'G', description: 'last row', modes: ['table'], action: {type: 'jump', to: 'bottom'}},
+	{keys: ['/'], label: '/', description: 'search user, IP or MAC as you type (Enter keeps, Esc clears)', modes: ['table'], hint: '/ search', action: {type: 'search-start'}},
+	{keys: ['enter'], label: 'Enter', description: 'keep the search', modes: ['search'], hint: '⏎ keep search', action: {type: 'search-commit'}},
+	{keys: ['escape'], label: 'Esc', description: 'clear the search', modes: ['search'], hint: 'Esc clear search', action: {type: 'search-cancel'}},
+	{keys: ['n'], label: 'n', description: 'pick a NAS (with open-session counts)', modes: ['table'], hint: 'n NAS', action: {type: 'nas-picker-open'}},
+	{keys: ['up', 'k'], label: '↑/k', description: 'previous NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: -1}},
+	{keys: ['down', 'j'], label: '↓/j', description: 'next NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: 1}},
+	{keys: ['enter'], label: 'Enter', description: 'filter on this NAS', modes: ['nas-picker'], action: {type: 'nas-picker-choose'}},
+	{keys: ['t'], label: 't', description: 'status: active, closed, all', modes: ['table'], hint: 't status', action: {type: 'cycle-status'}},
+	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
+	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
+	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},
+	{keys: ['space'], label: 'Space', description: 'select the row and move down', modes: ['table'], hint: '␣ select', action: {type: 'toggle-select'}},
+	{keys: ['a'], label: 'a', description: 'select everything matching', modes: ['table'], action: {type: 'select-all'}},
+	{keys: ['enter'], label: 'Enter', description: 'session details and history', modes: ['table'], hint: '⏎ details', action: {type: 'open-detail'}},
+	{keys: ['escape'], label: 'Esc', description: 'clear the selection / go back', modes: ['table', 'detail', 'help', 'nas-picker'], action: {type: 'escape'}},
+	{keys: ['r'], label: 'r', description: 'refresh now', modes: ['table', 'detail'], action: {type: 'refresh'}},
+	{keys: ['p'], label: 'p', description: 'pause / resume polling', modes: ['table', 'detail'], action: {type: 'toggle-pause'}},
+	{keys: ['+', '='], label: '+', description: 'poll less often', modes: ['table', 'detail'], action: {type: 'interval', delta: 1}},
+	{keys: ['-'], label: '-', description: 'poll more often', modes: ['table', 'detail'], action: {type: 'interval', delta: -1}},
+	{keys: ['m'], label: 'm', description: 'mask IPs and MACs (screen sharing)', modes: ['table', 'detail'], action: {type: 'toggle-mask'}},
+	{keys: ['?'], label: '?', description: 'this help', modes: ['table', 'detail', 'help'], hint: '? help', action: {type: 'toggle-help'}},
+	{keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', modes: ['table', 'detail', 'help', 'nas-picker'], hint: 'q quit', action: 'quit'},
+	{keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', modes: ['search'], action: 'quit'},
+];
+
+/** The keymap in force: read-only mode drops every dangerous binding. */
+export function activeKeymap(readOnly: boolean, keymap: readonly Binding[] = KEYMAP): Binding[] {
+	return keymap.filter((binding) => !(readOnly && binding.dangerous));
+}
+
+/** The binding for a key in a mode, if any. */
+export function bindingFor(keymap: readonly Binding[], mode: Mode, key: KeyName): Binding | undefined {
+	return keymap.find((binding) => binding.modes.includes(mode) && binding.keys.includes(key));
+}
+
+/** The action a key performs in this state, or undefined. */
+export function actionFor(keymap: readonly Binding[], state: UiState, key: KeyName): UiAction | 'quit' | undefined {
+	const binding = bindingFor(keymap, state.mode, key);
+	if (!binding) return undefined;
+	return typeof binding.action === 'function' ? binding.action(state) : binding.action;
+}
+
+/** Footer hints for a mode, in keymap order, one per binding that has one. */
+export function footerHints(keymap: readonly Binding[], mode: Mode): string[] {
+	return keymap.filter((binding) => binding.hint && binding.modes.includes(mode)).map((binding) => binding.hint!);
+}
+
+/** Help overlay lines: [label, description] for each binding of the table and detail views. */
+export function helpEntries(keymap: readonly Binding[]): Array<{label: string; description: string}> {
+	const seen = new Set<string>();
+	const entries: Array<{label: string; description: string}> = [];
+	for (const binding of keymap) {
+		const id = `${binding.label}|${binding.description}`;
+		if (seen.has(id)) continue;
+		seen.add(id);
+		entries.push({label: binding.label, description: binding.description});
+	}
+	return entries;
+}
+
+/** Ink's key report as a KeyName. */
+export function keyNameOf(input: string, key: {upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; pageUp?: boolean; pageDown?: boolean; home?: boolean; end?: boolean; return?: boolean; escape?: boolean; ctrl?: boolean; tab?: boolean; backspace?: boolean; delete?: boolean}): KeyName | undefined {
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'enter';
+	if (key.escape) return 'escape';
+	if (key.tab) return 'tab';
+	if (key.backspace || key.delete) return 'backspace';
+	if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+	if (input === ' ') return 'space';
+	if (input.length === 1) return input;
+	return undefined;
+}
