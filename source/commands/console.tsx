@@ -3,7 +3,7 @@ import {render} from 'ink';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
-import type {SessionSource} from '../sessions/session-source.js';
+import type {SessionReader} from '../sessions/session-source.js';
 import {type FlagSpec} from './usage.js';
 
 export const CONSOLE_FLAGS = {
@@ -20,7 +20,7 @@ const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 
 export interface ConsoleOptions {
-	readonly source: SessionSource;
+	readonly source: SessionReader;
 	readonly databaseLabel: string;
 	readonly intervalSeconds: number;
 	readonly readOnly: boolean;

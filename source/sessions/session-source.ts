@@ -61,7 +61,17 @@ function toDate(value: unknown): Date | null {
 	return value instanceof Date ? value : new Date(String(value));
 }
 
-export class SessionSource {
+/** What the console reads: SessionSource implements it, tests may stand in for it. */
+export interface SessionReader {
+	readonly staleAfterSeconds: number;
+	list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage>;
+	count(filter: SessionFilter): Promise<SessionTotal>;
+	stats(): Promise<SessionStats>;
+	session(radacctid: string): Promise<Session | undefined>;
+	history(username: string, limit?: number, since?: Date): Promise<Session[]>;
+}
+
+export class SessionSource implements SessionReader {
 	readonly #db: Queryable;
 	readonly #columns: ReadonlySet<string>;
 	readonly #staleAfter: number;

@@ -2,7 +2,7 @@
 import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal} from './session.js';
 import type {Rate} from './session-math.js';
 import {RateTracker} from './session-math.js';
-import type {SessionSource} from './session-source.js';
+import type {SessionReader} from './session-source.js';
 
 export interface SnapshotRequest {
 	/** Identifies the filter and sort; a snapshot for an older key is not shown as current. */
@@ -33,7 +33,7 @@ function isWholeNetwork(filter: SessionFilter): boolean {
  * Fetches a snapshot: the window, the stats and (unless the stats already hold it: every open session)
  * the total. Each is one short statement; nothing stays open in between.
  */
-export async function fetchSnapshot(source: SessionSource, request: SnapshotRequest, rates: RateTracker): Promise<Omit<Snapshot, 'fetchedAt' | 'durationMs'>> {
+export async function fetchSnapshot(source: SessionReader, request: SnapshotRequest, rates: RateTracker): Promise<Omit<Snapshot, 'fetchedAt' | 'durationMs'>> {
 	const page = await source.list(request.filter, request.sort, {limit: request.limit, offset: request.offset});
 	const stats = await source.stats();
 	const total = isWholeNetwork(request.filter) ? {total: stats.openSessions, capped: false} : await source.count(request.filter);

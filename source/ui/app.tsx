@@ -5,7 +5,7 @@
 import {useCallback, useEffect, useMemo, useReducer} from 'react';
 import {Box, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
-import type {SessionSource} from '../sessions/session-source.js';
+import type {SessionReader} from '../sessions/session-source.js';
 import {DetailView} from './components/DetailView.js';
 import {FilterBar} from './components/FilterBar.js';
 import {Footer} from './components/Footer.js';
@@ -24,7 +24,7 @@ import {layoutColumns} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
-	readonly source: SessionSource;
+	readonly source: SessionReader;
 	/** Where radtop is connected, without any password. */
 	readonly databaseLabel: string;
 	readonly intervalSeconds: number;

@@ -1,6 +1,6 @@
 import {useEffect, type Dispatch} from 'react';
 import {describeDatabaseError} from '../../db/errors.js';
-import type {SessionSource} from '../../sessions/session-source.js';
+import type {SessionReader} from '../../sessions/session-source.js';
 import type {UiAction, UiState} from '../state.js';
 
 const HISTORY_ROWS = 30;
@@ -8,7 +8,7 @@ const HISTORY_ROWS = 30;
 const HISTORY_DAYS = 90;
 
 /** Loads the session and the user's history when the detail view opens (and again on refresh). */
-export function useDetail(source: SessionSource, state: UiState, dispatch: Dispatch<UiAction>): void {
+export function useDetail(source: SessionReader, state: UiState, dispatch: Dispatch<UiAction>): void {
 	const id = state.detail?.id;
 	useEffect(() => {
 		if (!id) return;

@@ -2,7 +2,7 @@ import {useEffect, useMemo, useRef, type Dispatch} from 'react';
 import {describeDatabaseError} from '../../db/errors.js';
 import {Poller} from '../../sessions/poller.js';
 import {RateTracker} from '../../sessions/session-math.js';
-import type {SessionSource} from '../../sessions/session-source.js';
+import type {SessionReader} from '../../sessions/session-source.js';
 import {fetchSnapshot, type Snapshot, type SnapshotRequest} from '../../sessions/snapshot.js';
 import {queryKey, type UiAction, type UiState} from '../state.js';
 
@@ -21,7 +21,7 @@ function requestFor(state: UiState): SnapshotRequest {
  * Polls the session source for exactly the visible window of the current query: at the interval, at once
  * when the query, the window or a refresh request changes, never two at a time, with backoff on errors.
  */
-export function useSessions(source: SessionSource, state: UiState, dispatch: Dispatch<UiAction>): void {
+export function useSessions(source: SessionReader, state: UiState, dispatch: Dispatch<UiAction>): void {
 	const rates = useMemo(() => new RateTracker(), [source]);
 	const poller = useRef<Poller<SnapshotRequest, Snapshot> | null>(null);
 	const request = requestFor(state);
