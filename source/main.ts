@@ -1,8 +1,9 @@
 /** radtop's command line: picks the command, checks its flags, runs it, maps failures to exit codes. */
 import meow from 'meow';
-import {openContext, reportError} from './commands/context.js';
+import {openContext, reportError, type CommandContext} from './commands/context.js';
 import {CONSOLE_FLAGS, runConsole} from './commands/console.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
+import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 import {startNasSimulator, demoSimulatorConfig} from './demo/nas-simulator.js';
 
@@ -15,6 +16,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
+  simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
 
 Console
   --interval SECONDS     poll interval (default 5, or the profile's)
@@ -43,7 +45,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	const demo = Boolean(flags['demo']);
 	const context = await openContext(
 		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
-		{staleAfterSeconds: staleAfter, progress: (message) => process.stderr.write(`radtop: ${message}\n`)},
+		{staleAfterSeconds: staleAfter, progress},
 	);
 	const interval = flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
@@ -66,6 +68,27 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	return EXIT.ok;
 }
 
+const progress = (message: string) => process.stderr.write(`radtop: ${message}\n`);
+
+/** Opens the database for a command, runs it, closes everything; failures become one line and an exit code. */
+async function withContext(
+	flags: Record<string, unknown>,
+	options: {staleAfterSeconds?: number},
+	run: (context: CommandContext) => Promise<number | void>,
+): Promise<number> {
+	const context = await openContext(
+		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo: Boolean(flags['demo'])},
+		{staleAfterSeconds: options.staleAfterSeconds, progress},
+	);
+	try {
+		return (await run(context)) ?? EXIT.ok;
+	} catch (error) {
+		return reportError(error, context.secrets);
+	} finally {
+		await context.close();
+	}
+}
+
 interface CommandSpec {
 	readonly help: string;
 	readonly flags: Readonly<Record<string, FlagSpec>>;
@@ -73,23 +96,17 @@ interface CommandSpec {
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
+	simulate: {
+		help: SIMULATE_HELP,
+		flags: SIMULATE_FLAGS,
+		run: (flags) => withContext(flags, {}, (context) => runSimulate(context, flags, process.stdout)),
+	},
 	sessions: {
 		help: SESSIONS_HELP,
 		flags: SESSIONS_FLAGS,
 		async run(flags) {
 			const request = parseSessionsFlags(flags, new Date());
-			const context = await openContext(
-				{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo: Boolean(flags['demo'])},
-				{staleAfterSeconds: request.staleAfterSeconds, progress: (message) => process.stderr.write(`radtop: ${message}\n`)},
-			);
-			try {
-				await runSessions(context, request, process.stdout);
-			} catch (error) {
-				return reportError(error, context.secrets);
-			} finally {
-				await context.close();
-			}
-			return EXIT.ok;
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) => runSessions(context, request, process.stdout));
 		},
 	},
 };
