@@ -333,7 +333,11 @@ export class CoaClient {
 		const {socket, nas} = flight.source;
 		exchange.attempts++;
 		exchange.timer = setTimeout(() => {
-			this.#onTimeout(exchange, flight);
+			// After a stalled event loop, expired timers run before the I/O callbacks of replies that are already
+			// waiting: let those replies in first, so an answered request is never sent again.
+			setImmediate(() => {
+				if (!exchange.done) this.#onTimeout(exchange, flight);
+			});
 		}, this.#timeoutMs);
 		try {
 			socket.send(flight.bytes, nas.port, nas.address, error => {

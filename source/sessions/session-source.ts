@@ -45,18 +45,21 @@ export interface SessionSourceOptions {
 
 type Row = Record<string, unknown>;
 
-function toNumber(value: unknown): number | null {
+/** A pg value as a nullable JS value. */
+export function toNumber(value: unknown): number | null {
 	if (value === null || value === undefined) return null;
 	const n = typeof value === 'number' ? value : Number(value);
 	return Number.isFinite(n) ? n : null;
 }
 
-function toText(value: unknown): string | null {
+/** A pg value as a nullable JS value. */
+export function toText(value: unknown): string | null {
 	if (value === null || value === undefined) return null;
 	return typeof value === 'string' ? value : String(value);
 }
 
-function toDate(value: unknown): Date | null {
+/** A pg value as a nullable JS value. */
+export function toDate(value: unknown): Date | null {
 	if (value === null || value === undefined) return null;
 	return value instanceof Date ? value : new Date(String(value));
 }
@@ -134,7 +137,7 @@ export class SessionSource implements SessionReader {
 	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
 		const query = buildListQuery(filter, sort, window, this.#columns);
 		const rows = await this.#run(query);
-		const sessions = rows.map((row) => this.#toSession(row));
+		const sessions = rows.map((row) => sessionFromRow(row, this.#nameOf));
 		const last = rows.at(-1);
 		const page: SessionPage = {
 			rows: sessions,
@@ -188,13 +191,13 @@ export class SessionSource implements SessionReader {
 	async session(radacctid: string): Promise<Session | undefined> {
 		if (!/^\d{1,19}$/.test(radacctid)) return undefined;
 		const rows = await this.#run(buildSessionQuery(radacctid, this.#columns));
-		return rows[0] ? this.#toSession(rows[0]) : undefined;
+		return rows[0] ? sessionFromRow(rows[0], this.#nameOf) : undefined;
 	}
 
 	/** A user's sessions, newest first, at most `limit` (optionally only those started since `since`). */
 	async history(username: string, limit = 20, since?: Date): Promise<Session[]> {
 		const rows = await this.#run(buildHistoryQuery(username, limit, this.#columns, since));
-		return rows.map((row) => this.#toSession(row));
+		return rows.map((row) => sessionFromRow(row, this.#nameOf));
 	}
 
 	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */
@@ -202,44 +205,47 @@ export class SessionSource implements SessionReader {
 		return [...new Set(values.flatMap((value) => this.#nas.resolve(value)))];
 	}
 
+	readonly #nameOf = (ip: string) => this.#nas.nameOf(ip);
+
 	async #run(query: SqlQuery): Promise<Row[]> {
 		const result = await this.#db.query(query.text, [...query.values]);
 		return result.rows as Row[];
 	}
+}
 
-	#toSession(row: Row): Session {
-		const ip = String(row['nasipaddress']);
-		return {
-			radacctid: String(row['radacctid']),
-			acctsessionid: toText(row['acctsessionid']) ?? '',
-			acctuniqueid: toText(row['acctuniqueid']) ?? '',
-			username: toText(row['username']),
-			realm: toText(row['realm']),
-			nasipaddress: ip,
-			nasname: this.#nas.nameOf(ip),
-			nasportid: toText(row['nasportid']),
-			nasporttype: toText(row['nasporttype']),
-			acctstarttime: toDate(row['acctstarttime']),
-			acctupdatetime: toDate(row['acctupdatetime']),
-			acctstoptime: toDate(row['acctstoptime']),
-			acctinterval: toNumber(row['acctinterval']),
-			acctsessiontime: toNumber(row['acctsessiontime']),
-			acctauthentic: toText(row['acctauthentic']),
-			connectinfo_start: toText(row['connectinfo_start']),
-			connectinfo_stop: toText(row['connectinfo_stop']),
-			acctinputoctets: toNumber(row['acctinputoctets']),
-			acctoutputoctets: toNumber(row['acctoutputoctets']),
-			calledstationid: toText(row['calledstationid']),
-			callingstationid: toText(row['callingstationid']),
-			acctterminatecause: toText(row['acctterminatecause']),
-			servicetype: toText(row['servicetype']),
-			framedprotocol: toText(row['framedprotocol']),
-			framedipaddress: toText(row['framedipaddress']),
-			framedipv6address: toText(row['framedipv6address']),
-			framedipv6prefix: toText(row['framedipv6prefix']),
-			framedinterfaceid: toText(row['framedinterfaceid']),
-			delegatedipv6prefix: toText(row['delegatedipv6prefix']),
-			class: toText(row['class']),
-		};
-	}
+/** A radacct row (as selected by `selectList`) as a Session, the NAS named by `nameOf`. */
+export function sessionFromRow(row: Row, nameOf: (ip: string) => string | null): Session {
+	const ip = String(row['nasipaddress']);
+	return {
+		radacctid: String(row['radacctid']),
+		acctsessionid: toText(row['acctsessionid']) ?? '',
+		acctuniqueid: toText(row['acctuniqueid']) ?? '',
+		username: toText(row['username']),
+		realm: toText(row['realm']),
+		nasipaddress: ip,
+		nasname: nameOf(ip),
+		nasportid: toText(row['nasportid']),
+		nasporttype: toText(row['nasporttype']),
+		acctstarttime: toDate(row['acctstarttime']),
+		acctupdatetime: toDate(row['acctupdatetime']),
+		acctstoptime: toDate(row['acctstoptime']),
+		acctinterval: toNumber(row['acctinterval']),
+		acctsessiontime: toNumber(row['acctsessiontime']),
+		acctauthentic: toText(row['acctauthentic']),
+		connectinfo_start: toText(row['connectinfo_start']),
+		connectinfo_stop: toText(row['connectinfo_stop']),
+		acctinputoctets: toNumber(row['acctinputoctets']),
+		acctoutputoctets: toNumber(row['acctoutputoctets']),
+		calledstationid: toText(row['calledstationid']),
+		callingstationid: toText(row['callingstationid']),
+		acctterminatecause: toText(row['acctterminatecause']),
+		servicetype: toText(row['servicetype']),
+		framedprotocol: toText(row['framedprotocol']),
+		framedipaddress: toText(row['framedipaddress']),
+		framedipv6address: toText(row['framedipv6address']),
+		framedipv6prefix: toText(row['framedipv6prefix']),
+		framedinterfaceid: toText(row['framedinterfaceid']),
+		delegatedipv6prefix: toText(row['delegatedipv6prefix']),
+		class: toText(row['class']),
+	};
 }

@@ -1,0 +1,322 @@
+/**
+ * Runs a disconnect: re-reads the sessions from radacct, writes the opening audit record, sends through per-NAS
+ * queues (a window of requests in flight per NAS, an optional rate cap), falls back from CoA to the RouterOS API
+ * where asked, watches radacct for the Accounting-Stops, and writes the closing audit record. Every session
+ * ends with exactly one outcome; nothing here throws or rejects once the opening audit record is written.
+ */
+import {randomUUID} from 'node:crypto';
+import {currentOperator, type AuditSink, type Operator} from '../audit/audit-log.js';
+import type {NasRegistry} from '../nas/registry.js';
+import {describeCoaResult, type CoaClient, type CoaTarget} from '../radius/coa-client.js';
+import {PacketCode} from '../radius/dictionary.js';
+import type {Queryable} from '../sessions/session-source.js';
+import type {Session} from '../sessions/session.js';
+import {beginRecord, endRecord} from './audit-records.js';
+import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
+import {ProgressTracker} from './progress.js';
+import {tallyOutcomes, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from './result.js';
+import {RouterOsPool, type RouterOsConnect} from './routeros-disconnect.js';
+import {StopWatch} from './stop-watch.js';
+import {readTargets} from './targets.js';
+import {TokenBucket} from './token-bucket.js';
+import {disconnectAttributes} from './vendor-profiles.js';
+
+/** What the executor talks to; all injectable for tests. */
+export interface DisconnectDeps {
+	readonly db: Queryable;
+	readonly registry: NasRegistry;
+	/** Owned by the caller (not closed here). */
+	readonly coaClient: Pick<CoaClient, 'send'>;
+	/** Default RouterOsClient.connect. */
+	readonly routerOsConnect?: RouterOsConnect;
+	readonly audit: AuditSink;
+}
+
+/** Options of {@link executeDisconnect}. */
+export interface DisconnectOptions {
+	/** Default: the plan's method, else `auto`. */
+	readonly method?: DisconnectMethod;
+	/** NAS IPs the action may touch; default: the plan's, else all. */
+	readonly allowedNas?: readonly string[];
+	/** The operator's reason, for the audit log. */
+	readonly reason?: string;
+	/** Plan and audit, send nothing: every session ends `not_sent`. */
+	readonly dryRun?: boolean;
+	/** Requests in flight per NAS. Default 32. */
+	readonly concurrencyPerNas?: number;
+	/** Requests started per second, all NAS together (CoA retransmissions not counted). Default: no cap. */
+	readonly ratePerSecond?: number;
+	/** Stops starting new requests; those in flight finish, the rest end `not_sent`. The stop watch ends too. */
+	readonly signal?: AbortSignal;
+	/** How long to watch radacct for each disconnected session's stop; 0 turns the watch off. Default 10000. */
+	readonly confirmStopWithinMs?: number;
+	/** Time between stop-watch queries. Default 1000. */
+	readonly confirmPollMs?: number;
+	readonly onProgress?: (progress: DisconnectProgress) => void;
+	/** At most one progress event per this many ms (the last one always comes). Default 100. */
+	readonly progressIntervalMs?: number;
+	/** The most sessions one action may cover. Default 100,000. */
+	readonly cap?: number;
+	/** RouterOS API connect and command timeout. Default 5000. */
+	readonly apiTimeoutMs?: number;
+	/** Default: this process's user and SSH client. */
+	readonly operator?: Operator;
+}
+
+/** The audit log could not be written before sending: nothing was sent. */
+export class AuditError extends Error {
+	override name = 'AuditError';
+}
+
+/**
+ * Disconnects the sessions of a plan (re-read from radacct now) or of a target (read now). A plan covers the
+ * sessions it previewed: sessions that opened since then are not added, closed ones end `already_closed`.
+ *
+ * Rejects only before anything is sent: RangeError for bad options, TargetError for a target over the cap,
+ * database errors while reading the sessions, AuditError when the opening audit record cannot be written.
+ */
+export async function executeDisconnect(
+	input: Plan | DisconnectTarget,
+	deps: DisconnectDeps,
+	options: DisconnectOptions = {},
+): Promise<DisconnectResult> {
+	const concurrency = options.concurrencyPerNas ?? 32;
+	if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
+	const bucket = options.ratePerSecond === undefined ? undefined : new TokenBucket(options.ratePerSecond, {signal: options.signal});
+	const startedAt = new Date();
+	const {plan, missing, vanished} = await preparePlan(input, deps, options);
+	const actionId = randomUUID();
+	const operator = options.operator ?? currentOperator();
+	const dryRun = options.dryRun ?? false;
+	try {
+		await deps.audit.append(beginRecord({actionId, operator, reason: options.reason, plan, dryRun, startedAt}));
+	} catch (error) {
+		throw new AuditError(`cannot write the audit log, so nothing was sent: ${errorText(error)}`, {cause: error});
+	}
+	const run = new Run(plan, vanished, deps, options, bucket);
+	await run.execute(concurrency, dryRun);
+	const results = run.results();
+	const finishedAt = new Date();
+	let auditError: string | undefined;
+	try {
+		await deps.audit.append(endRecord({actionId, operator, dryRun, aborted: run.aborted, startedAt, finishedAt, results, missing}));
+	} catch (error) {
+		auditError = errorText(error);
+	}
+	return {
+		actionId,
+		dryRun,
+		aborted: run.aborted,
+		startedAt,
+		finishedAt,
+		results,
+		missing,
+		totals: tallyOutcomes(results),
+		...(auditError === undefined ? {} : {auditError}),
+	};
+}
+
+async function preparePlan(
+	input: Plan | DisconnectTarget,
+	{db, registry}: DisconnectDeps,
+	options: DisconnectOptions,
+): Promise<{plan: Plan; missing: readonly string[]; vanished: readonly Session[]}> {
+	const nameOf = (ip: string): string | null => registry.directory.nameOf(ip);
+	const read = {nameOf, ...(options.cap === undefined ? {} : {cap: options.cap})};
+	if (!('items' in input)) {
+		const {sessions, missing} = await readTargets(db, input, read);
+		const plan = planDisconnect(sessions, registry, {method: options.method ?? 'auto', ...allowed(options.allowedNas)}, input);
+		return {plan, missing, vanished: []};
+	}
+	// A plan is a preview: what counts is radacct now, so its sessions are read again and planned afresh.
+	const planned = [...input.items.map((item) => item.session), ...input.alreadyClosed];
+	const {sessions} = await readTargets(db, {kind: 'sessions', radacctids: planned.map((session) => session.radacctid)}, read);
+	const found = new Set(sessions.map((session) => session.radacctid));
+	const planOptions = {
+		method: options.method ?? input.options.method,
+		...allowed(options.allowedNas ?? input.options.allowedNas),
+	};
+	const plan = planDisconnect(sessions, registry, planOptions, input.target);
+	return {plan, missing: [], vanished: planned.filter((session) => !found.has(session.radacctid))};
+}
+
+function allowed(allowedNas: readonly string[] | undefined): {allowedNas?: readonly string[]} {
+	return allowedNas === undefined ? {} : {allowedNas};
+}
+
+/** The state of one execution. */
+class Run {
+	readonly #plan: Plan;
+	readonly #vanished: readonly Session[];
+	readonly #deps: DisconnectDeps;
+	readonly #signal: AbortSignal | undefined;
+	readonly #bucket: TokenBucket | undefined;
+	readonly #pool: RouterOsPool;
+	readonly #watch: StopWatch | undefined;
+	readonly #progress: ProgressTracker;
+	readonly #results = new Map<string, SessionResult>();
+	#abortedBeforeSending = false;
+
+	constructor(plan: Plan, vanished: readonly Session[], deps: DisconnectDeps, options: DisconnectOptions, bucket: TokenBucket | undefined) {
+		this.#plan = plan;
+		this.#vanished = vanished;
+		this.#deps = deps;
+		this.#signal = options.signal;
+		this.#bucket = bucket;
+		this.#pool = new RouterOsPool(deps.routerOsConnect, {timeoutMs: options.apiTimeoutMs});
+		const withinMs = options.confirmStopWithinMs ?? 10_000;
+		const unplanned = [...plan.alreadyClosed, ...vanished].map((session) => deps.registry.get(session.nasipaddress));
+		this.#progress = new ProgressTracker([...plan.items.map((item) => item.nas), ...unplanned], {
+			counts: () => ({awaitingStop: this.#watch?.pending ?? 0, confirmed: this.#watch?.confirmed ?? 0}),
+			...(options.onProgress === undefined ? {} : {onProgress: options.onProgress}),
+			intervalMs: options.progressIntervalMs ?? 100,
+		});
+		this.#watch =
+			withinMs > 0
+				? new StopWatch(deps.db, {
+						withinMs,
+						pollMs: options.confirmPollMs,
+						signal: options.signal,
+						onChange: () => {
+							this.#progress.emit();
+						},
+					})
+				: undefined;
+	}
+
+	/** True when the signal kept some session from being sent. */
+	get aborted(): boolean {
+		return this.#abortedBeforeSending;
+	}
+
+	async execute(concurrency: number, dryRun: boolean): Promise<void> {
+		const {registry} = this.#deps;
+		for (const session of this.#vanished) {
+			this.#settle({session, nas: registry.get(session.nasipaddress)}, 'not_sent', undefined, 'no longer in radacct');
+		}
+		for (const session of this.#plan.alreadyClosed) {
+			const cause = session.acctterminatecause ? ` (${session.acctterminatecause})` : '';
+			const reason = `closed in radacct at ${session.acctstoptime?.toISOString()}${cause}`;
+			this.#settle({session, nas: registry.get(session.nasipaddress)}, 'already_closed', undefined, reason);
+		}
+		const queues = new Map<string, PlanItem[]>();
+		for (const item of this.#plan.items) {
+			if (item.problem !== undefined) {
+				this.#settle(item, 'not_sent', undefined, describeProblem(item.problem, item.nas));
+			} else if (dryRun) {
+				this.#settle(item, 'not_sent', undefined, `dry run: would use ${item.method}${item.fallback ? ` then ${item.fallback}` : ''}`);
+			} else {
+				let queue = queues.get(item.nas.ip);
+				if (queue === undefined) queues.set(item.nas.ip, (queue = []));
+				queue.push(item);
+			}
+		}
+		await Promise.all([...queues.values()].map((queue) => this.#drain(queue, concurrency)));
+		await this.#pool.close();
+		this.#progress.setPhase('confirming');
+		await this.#watch?.finish();
+		this.#progress.finish();
+	}
+
+	/** One result per session, in radacctid order, with the stop watch's findings. */
+	results(): SessionResult[] {
+		return [...this.#results.values()]
+			.map((result) => this.#withStop(result))
+			.sort((a, b) => a.radacctid.length - b.radacctid.length || (a.radacctid < b.radacctid ? -1 : a.radacctid > b.radacctid ? 1 : 0));
+	}
+
+	async #drain(queue: readonly PlanItem[], concurrency: number): Promise<void> {
+		let next = 0;
+		const lane = async (): Promise<void> => {
+			while (next < queue.length) {
+				const item = queue[next++]!;
+				try {
+					await this.#disconnect(item);
+				} catch (error) {
+					this.#settle(item, 'failed', undefined, `internal error: ${errorText(error)}`);
+				}
+			}
+		};
+		await Promise.all(Array.from({length: Math.min(concurrency, queue.length)}, lane));
+	}
+
+	async #disconnect(item: PlanItem): Promise<void> {
+		if (item.method === 'api') {
+			await this.#viaApi(item, undefined);
+			return;
+		}
+		if (!(await this.#mayStart())) {
+			this.#settle(item, 'not_sent', undefined, 'aborted before sending');
+			return;
+		}
+		const {session, nas} = item;
+		const target: CoaTarget = {host: nas.coaHost, port: nas.coaPort, secret: nas.secret ?? '', ...(nas.nameSource === 'ip' ? {} : {name: nas.name})};
+		const attributes = disconnectAttributes(session, nas.vendor);
+		const result = await this.#deps.coaClient.send(target, {code: PacketCode.DisconnectRequest, attributes, messageAuthenticator: nas.messageAuthenticator});
+		const reason = describeCoaResult(result, target);
+		if (result.kind === 'ack') {
+			this.#settle(item, 'coa', 'coa', reason);
+			this.#watch?.watch(session.radacctid);
+			return;
+		}
+		if (result.kind === 'aborted') {
+			this.#settle(item, result.sent ? 'failed' : 'not_sent', result.sent ? 'coa' : undefined, reason);
+			return;
+		}
+		// RFC 5176 §3.5: Error-Cause 503 Session-Context-Not-Found, the NAS has no such session.
+		const outcome: Outcome = result.kind === 'nak' && result.errorCause === 503 ? 'not_on_nas' : 'failed';
+		if (item.fallback === 'api') {
+			await this.#viaApi(item, {outcome, reason});
+			return;
+		}
+		this.#settle(item, outcome, 'coa', reason);
+	}
+
+	/** Disconnects through the API, after CoA when `coa` tells how that went. */
+	async #viaApi(item: PlanItem, coa: {readonly outcome: Outcome; readonly reason: string} | undefined): Promise<void> {
+		if (!(await this.#mayStart())) {
+			if (coa === undefined) this.#settle(item, 'not_sent', undefined, 'aborted before sending');
+			else this.#settle(item, coa.outcome, 'coa', `${coa.reason}; API fallback not tried: aborted`);
+			return;
+		}
+		const api = await this.#pool.disconnect(item.nas, item.session);
+		const reason = coa === undefined ? api.detail : `CoA: ${coa.reason}; API: ${api.detail}`;
+		const outcome: Outcome = api.kind === 'removed' ? 'api' : api.kind === 'not-found' ? 'not_on_nas' : 'failed';
+		this.#settle(item, outcome, 'api', reason);
+		if (outcome === 'api') this.#watch?.watch(item.session.radacctid);
+	}
+
+	/** Waits for the rate cap; false when the signal says to stop sending. */
+	async #mayStart(): Promise<boolean> {
+		const go = !this.#signal?.aborted && (this.#bucket === undefined || (await this.#bucket.take()));
+		if (!go) this.#abortedBeforeSending = true;
+		return go;
+	}
+
+	#settle(item: Pick<PlanItem, 'session' | 'nas'>, outcome: Outcome, method: 'coa' | 'api' | undefined, reason: string): void {
+		const {session, nas} = item;
+		// Exactly one outcome per session: a second one would be a bug, and the first stands.
+		if (this.#results.has(session.radacctid)) return;
+		this.#results.set(session.radacctid, {
+			radacctid: session.radacctid,
+			username: session.username,
+			nasIp: nas.ip,
+			nasName: nas.name,
+			method,
+			outcome,
+			reason,
+		});
+		this.#progress.record(nas.ip, outcome === 'failed');
+	}
+
+	#withStop(result: SessionResult): SessionResult {
+		if (this.#watch === undefined || (result.outcome !== 'coa' && result.outcome !== 'api')) return result;
+		const stop = this.#watch.result(result.radacctid);
+		if (stop?.confirmed) return {...result, stop: 'confirmed', stoppedAt: stop.stoppedAt, terminateCause: stop.cause};
+		return {...result, stop: 'not_confirmed'};
+	}
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
