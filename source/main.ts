@@ -4,8 +4,9 @@ import {openContext, reportError, type CommandContext} from './commands/context.
 import {CONSOLE_FLAGS, runConsole} from './commands/console.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
+import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
-import {startNasSimulator, demoSimulatorConfig} from './demo/nas-simulator.js';
+import {startDemoNetwork} from './demo/demo-network.js';
 
 export const MAIN_HELP = `
 Usage
@@ -16,6 +17,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
+  disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
 
 Console
@@ -49,10 +51,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	);
 	const interval = flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const simulator = demo && context.database.embedded
-		? await startNasSimulator({db: context.database.embedded.pglite, nas: demoSimulatorConfig()})
-		: undefined;
-	const traffic = simulator?.startLiveTraffic({intervalMs: 2000});
+	const network = demo && context.database.embedded ? await startDemoNetwork(context.database.embedded) : undefined;
 	try {
 		await runConsole({
 			source: context.source,
@@ -61,8 +60,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			readOnly: Boolean(flags['readOnly']) || Boolean(context.profile.readOnly),
 		});
 	} finally {
-		traffic?.stop();
-		await simulator?.close();
+		await network?.close();
 		await context.close();
 	}
 	return EXIT.ok;
@@ -96,6 +94,26 @@ interface CommandSpec {
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
+	disconnect: {
+		help: DISCONNECT_HELP,
+		flags: DISCONNECT_FLAGS,
+		async run(flags) {
+			const request = parseDisconnectFlags(flags, new Date());
+			return withContext(flags, {}, async (context) => {
+				const network = context.database.embedded ? await startDemoNetwork(context.database.embedded, {live: false}) : undefined;
+				try {
+					return await runDisconnect(context, request, {
+						stdout: process.stdout,
+						stderr: process.stderr,
+						stdinIsTerminal: Boolean(process.stdin.isTTY),
+						overrides: network?.overrides,
+					});
+				} finally {
+					await network?.close();
+				}
+			});
+		},
+	},
 	simulate: {
 		help: SIMULATE_HELP,
 		flags: SIMULATE_FLAGS,

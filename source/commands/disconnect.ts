@@ -1,0 +1,253 @@
+/** `radtop disconnect`: the disconnect engine from the command line, with preview, confirmation and audit. */
+import {createInterface} from 'node:readline/promises';
+import {AuditLog} from '../audit/audit-log.js';
+import type {NasOverride} from '../config/config.js';
+import {executeDisconnect} from '../disconnect/executor.js';
+import {planDisconnect, type DisconnectMethod, type DisconnectTarget} from '../disconnect/plan.js';
+import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
+import {readTargets} from '../disconnect/targets.js';
+import {loadNasRegistry} from '../nas/registry.js';
+import {CoaClient} from '../radius/coa-client.js';
+import {formatCount} from '../sessions/format.js';
+import {sanitize} from '../terminal/sanitize.js';
+import {truncate} from '../terminal/text.js';
+import type {CommandContext} from './context.js';
+import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
+import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
+
+/** The filter flags of `radtop sessions` (not its output and window flags). */
+const FILTER_FLAGS = {
+	search: SESSIONS_FLAGS.search,
+	nas: SESSIONS_FLAGS.nas,
+	from: SESSIONS_FLAGS.from,
+	to: SESSIONS_FLAGS.to,
+	staleAfter: SESSIONS_FLAGS.staleAfter,
+	db: SESSIONS_FLAGS.db,
+	profile: SESSIONS_FLAGS.profile,
+	demo: SESSIONS_FLAGS.demo,
+} as const;
+
+export const DISCONNECT_FLAGS = {
+	session: {type: 'string', isMultiple: true},
+	user: {type: 'string'},
+	allMatching: {type: 'boolean'},
+	...FILTER_FLAGS,
+	method: {type: 'string', default: 'auto'},
+	reason: {type: 'string'},
+	concurrency: {type: 'string', default: '32'},
+	rate: {type: 'string'},
+	timeout: {type: 'string', default: '3000'},
+	retries: {type: 'string', default: '2'},
+	confirmWithin: {type: 'string', default: '10'},
+	dryRun: {type: 'boolean'},
+	yes: {type: 'boolean'},
+	json: {type: 'boolean'},
+	auditLog: {type: 'string'},
+} as const satisfies Record<string, FlagSpec>;
+
+export const DISCONNECT_HELP = `
+Usage
+  $ radtop disconnect (--session ID | --user NAME | --nas NAME|IP | --all-matching FILTERS) [flags]
+
+Disconnects open sessions with an RFC 5176 Disconnect-Request to their NAS, or through the MikroTik
+RouterOS API. Sessions are read again from radacct when the action runs; one already closed is reported
+and nothing is sent for it. radtop never closes a row itself: the NAS's Accounting-Stop does.
+
+Target (exactly one)
+  --session ID           a session by radacctid (repeat for several)
+  --user NAME            every open session of this user
+  --nas NAME|IP          every open session of this NAS
+  --all-matching         every open session matching --search, --nas, --from, --to (a filter is required)
+
+How
+  --method auto|coa|api  auto (default): CoA, then the RouterOS API when CoA gets no answer or a NAK and the
+                         NAS has API credentials
+  --reason TEXT          why, for the audit log
+  --concurrency N        requests in flight per NAS (default 32)
+  --rate N               at most N requests a second, all NAS together
+  --timeout MS           wait for a reply this long before retransmitting (default 3000)
+  --retries N            retransmissions after the first try (default 2)
+  --confirm-within S     watch radacct this long for each Accounting-Stop (default 10, 0 = do not watch)
+  --dry-run              print exactly which sessions on which NAS would be hit and how; send nothing
+  --yes                  do not ask (required for more than one session when stdin is not a terminal)
+  --json                 the result as JSON
+  --audit-log PATH       append the audit record here (default $XDG_STATE_HOME/radtop/audit.log)
+  --db URL, --profile NAME, --demo
+
+Examples
+  $ radtop disconnect --user alice@isp.example --reason "customer asked for a reset"
+  $ radtop disconnect --nas bng-2 --dry-run
+  $ radtop disconnect --nas bng-2 --reason "CHG-2211 maintenance" --yes --rate 500
+
+Exit codes: 0 every session disconnected or already closed, 1 failure before sending, 2 usage error,
+3 partial failure (some failed, not on the NAS, or not sent).
+`;
+
+type Flags = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};
+
+export interface DisconnectRequest {
+	readonly target: DisconnectTarget;
+	/** NAS names or IPs to resolve for a --nas target or filter. */
+	readonly nas: readonly string[];
+	readonly method: DisconnectMethod;
+	readonly reason?: string;
+	readonly concurrency: number;
+	readonly rate?: number;
+	readonly timeoutMs: number;
+	readonly retries: number;
+	readonly confirmWithinMs: number;
+	readonly dryRun: boolean;
+	readonly yes: boolean;
+	readonly json: boolean;
+	readonly auditLog?: string;
+}
+
+/** Validates the flags (pure); the NAS of a --nas target are resolved later, against the registry. */
+export function parseDisconnectFlags(flags: Flags, now: Date): DisconnectRequest {
+	const sessions = Array.isArray(flags.session) ? flags.session.map(String) : [];
+	const user = typeof flags.user === 'string' ? flags.user : undefined;
+	const filters = parseSessionsFlags({...flags, status: 'active', json: undefined, csv: undefined}, now);
+	const nas = filters.nas;
+	const hasFilter = Boolean(filters.search || filters.startedFrom || filters.startedTo);
+	const chosen = [sessions.length > 0, user !== undefined, Boolean(flags.allMatching), nas.length > 0 && !flags.allMatching].filter(Boolean).length;
+	if (chosen !== 1) throw new UsageError('give exactly one target: --session, --user, --nas, or --all-matching with filters');
+	if (!flags.allMatching && hasFilter) throw new UsageError('--search, --from and --to select sessions only with --all-matching');
+	if (flags.allMatching && !hasFilter && nas.length === 0) {
+		throw new UsageError('--all-matching needs a filter (--search, --nas, --from, --to): radtop will not disconnect every session at once');
+	}
+	for (const id of sessions) if (!/^\d{1,19}$/.test(id)) throw new UsageError(`--session takes a radacctid (a number), not "${id.slice(0, 40)}"`);
+	let target: DisconnectTarget;
+	if (sessions.length > 0) target = sessions.length === 1 ? {kind: 'session', radacctid: sessions[0]!} : {kind: 'sessions', radacctids: sessions};
+	else if (user !== undefined) {
+		if (user === '') throw new UsageError('--user needs a username');
+		target = {kind: 'user', username: user};
+	} else if (flags.allMatching) {
+		target = {kind: 'filter', filter: {status: 'active', search: filters.search, startedFrom: filters.startedFrom, startedTo: filters.startedTo}};
+	} else target = {kind: 'nas', nasIps: []};
+	const reason = typeof flags.reason === 'string' && flags.reason.trim() ? flags.reason.trim() : undefined;
+	return {
+		target,
+		nas,
+		method: choiceFlag(flags.method ?? 'auto', 'method', ['auto', 'coa', 'api'] as const),
+		reason,
+		concurrency: integerFlag(flags.concurrency ?? '32', 'concurrency', 1, 1024),
+		rate: flags.rate === undefined ? undefined : integerFlag(flags.rate, 'rate', 1, 1_000_000),
+		timeoutMs: integerFlag(flags.timeout ?? '3000', 'timeout', 50, 60_000),
+		retries: integerFlag(flags.retries ?? '2', 'retries', 0, 10),
+		confirmWithinMs: integerFlag(flags.confirmWithin ?? '10', 'confirm-within', 0, 600) * 1000,
+		dryRun: Boolean(flags.dryRun),
+		yes: Boolean(flags.yes),
+		json: Boolean(flags.json),
+		auditLog: typeof flags.auditLog === 'string' ? flags.auditLog : undefined,
+	};
+}
+
+/** Sessions above which the operator types the count instead of answering y. */
+const TYPED_CONFIRMATION_ABOVE = 50;
+
+async function confirm(count: number, wide: boolean, stderr: NodeJS.WriteStream): Promise<boolean> {
+	const prompt = createInterface({input: process.stdin, output: stderr});
+	try {
+		if (wide || count > TYPED_CONFIRMATION_ABOVE) {
+			const answer = await prompt.question(`type the number of sessions (${count}) to disconnect them: `);
+			return answer.trim().replace(/,/g, '') === String(count);
+		}
+		const answer = await prompt.question(`disconnect ${count} session${count === 1 ? '' : 's'}? [y/N] `);
+		return /^y(es)?$/i.test(answer.trim());
+	} finally {
+		prompt.close();
+	}
+}
+
+export interface DisconnectIo {
+	readonly stdout: NodeJS.WriteStream;
+	readonly stderr: NodeJS.WriteStream;
+	readonly stdinIsTerminal: boolean;
+	/** NAS overrides beyond the profile's (the demo's simulators). */
+	readonly overrides?: readonly NasOverride[];
+}
+
+/** Plans, previews, confirms, sends, reports. Resolves to the exit code. */
+export async function runDisconnect(context: CommandContext, request: DisconnectRequest, io: DisconnectIo): Promise<number> {
+	const overrides = [...Object.values(context.profile.nas ?? {}), ...(io.overrides ?? [])];
+	const registry = await loadNasRegistry(context.database.pool, overrides);
+	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
+	const nasIps = request.nas.length > 0 ? [...new Set(request.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
+	const target: DisconnectTarget =
+		request.target.kind === 'nas'
+			? {kind: 'nas', nasIps: nasIps!}
+			: request.target.kind === 'filter'
+				? {kind: 'filter', filter: {...request.target.filter, nasIps}}
+				: request.target;
+
+	const {sessions, missing} = await readTargets(context.database.pool, target, {nameOf: (ip) => registry.directory.nameOf(ip)});
+	const plan = planDisconnect(sessions, registry, {method: request.method}, target);
+	const preview = previewLines(plan, {firstRows: request.dryRun ? 0 : 5});
+	for (const id of missing) preview.push(`  session ${id} is not in radacct`);
+	const out = request.dryRun && !request.json ? io.stdout : io.stderr;
+	if (!request.json || request.dryRun) out.write(`${preview.join('\n')}\n`);
+	if (plan.items.length === 0) {
+		io.stderr.write(`radtop: no open session to disconnect\n`);
+		return missing.length > 0 ? EXIT.partial : EXIT.ok;
+	}
+
+	if (!request.dryRun && !request.yes) {
+		const wide = target.kind === 'nas' || target.kind === 'filter';
+		if (plan.items.length > 1 || wide) {
+			if (!io.stdinIsTerminal) {
+				throw new UsageError(`refusing to disconnect ${formatCount(plan.items.length)} sessions without --yes (stdin is not a terminal)`);
+			}
+			if (!(await confirm(plan.items.length, wide, io.stderr))) {
+				io.stderr.write('radtop: not confirmed, nothing sent\n');
+				return EXIT.failure;
+			}
+		}
+	}
+
+	const coaClient = new CoaClient({timeoutMs: request.timeoutMs, retries: request.retries});
+	const audit = new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
+	const abort = new AbortController();
+	const onInterrupt = () => abort.abort();
+	process.once('SIGINT', onInterrupt);
+	const showProgress = io.stderr.isTTY && !request.dryRun;
+	try {
+		const result = await executeDisconnect(plan, {db: context.database.pool, registry, coaClient, audit}, {
+			method: request.method,
+			reason: request.reason,
+			dryRun: request.dryRun,
+			concurrencyPerNas: request.concurrency,
+			ratePerSecond: request.rate,
+			confirmStopWithinMs: request.confirmWithinMs,
+			signal: abort.signal,
+			...(showProgress
+				? {
+						onProgress: (progress) =>
+							io.stderr.write(
+								`\r\x1b[K${progress.phase === 'confirming' ? 'waiting for Accounting-Stops' : 'disconnecting'} ` +
+									`${formatCount(progress.done)}/${formatCount(progress.total)} · ${formatCount(Math.round(progress.ratePerSecond))}/s · ${formatCount(progress.failed)} failed`,
+							),
+					}
+				: {}),
+		});
+		if (showProgress) io.stderr.write('\r\x1b[K');
+		if (request.json) {
+			io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+		} else {
+			const lines = request.dryRun
+				? result.results.map((entry) => {
+						const item = plan.items.find((candidate) => candidate.session.radacctid === entry.radacctid);
+						const how = item?.problem ? `not sent: ${entry.reason}` : `${item?.method ?? '-'}${item?.fallback ? ' then api' : ''}`;
+						return `${entry.radacctid.padStart(10)}  ${truncate(sanitize(entry.username) || '-', 28).padEnd(28)} ${sanitize(entry.nasName).padEnd(12)} ${sanitize(how)}`;
+					})
+				: resultLines(result, result.results.length <= 50 ? undefined : (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent');
+			if (request.dryRun) io.stdout.write(`${'RADACCTID'.padStart(10)}  ${'USER'.padEnd(28)} ${'NAS'.padEnd(12)} METHOD\n`);
+			if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
+			io.stdout.write(`${resultSummary(result)}\n`);
+		}
+		if (result.auditError) io.stderr.write(`radtop: the closing audit record could not be written: ${result.auditError}\n`);
+		return request.dryRun ? EXIT.ok : resultExitCode(result);
+	} finally {
+		process.removeListener('SIGINT', onInterrupt);
+		await coaClient.close();
+	}
+}

@@ -1,0 +1,37 @@
+/**
+ * The live demo network: a simulated NAS for every NAS of the demo database, with interim updates, logins
+ * and logouts, and the NAS overrides that point radtop's registry at the simulators on loopback.
+ */
+import type {NasOverride} from '../config/config.js';
+import type {EmbeddedDatabase} from './embedded-database.js';
+import {demoSimulatorConfig, startNasSimulator, type NasSimulator} from './nas-simulator.js';
+
+export interface DemoNetwork {
+	readonly simulator: NasSimulator;
+	/** Where each demo NAS answers CoA and the RouterOS API, as radtop config overrides. */
+	readonly overrides: readonly NasOverride[];
+	close(): Promise<void>;
+}
+
+export async function startDemoNetwork(embedded: EmbeddedDatabase, options: {live?: boolean} = {}): Promise<DemoNetwork> {
+	// In-process writes go straight to PGlite, leaving the loopback connection to radtop.
+	const simulator = await startNasSimulator({db: embedded.pglite, nas: demoSimulatorConfig()});
+	const traffic = options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000});
+	const overrides: NasOverride[] = simulator.nas.map((nas) => ({
+		ip: nas.ip,
+		coaHost: nas.host,
+		coaPort: nas.coaPort,
+		vendor: nas.vendor,
+		...(nas.apiPort && nas.apiUser && nas.apiPassword
+			? {api: {host: nas.host, port: nas.apiPort, user: nas.apiUser, password: nas.apiPassword, hotspot: nas.service === 'hotspot'}}
+			: {}),
+	}));
+	return {
+		simulator,
+		overrides,
+		async close() {
+			traffic?.stop();
+			await simulator.close();
+		},
+	};
+}

@@ -1,0 +1,71 @@
+/** Words and tables for a plan and its results, shared by the command line and the console. Pure. */
+import {formatCount} from '../sessions/format.js';
+import {nasLabel} from '../nas/registry.js';
+import {sanitize} from '../terminal/sanitize.js';
+import {describeProblem, describeTarget, type Plan} from './plan.js';
+import {OUTCOMES, type DisconnectResult, type Outcome} from './result.js';
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+	coa: 'coa',
+	api: 'api',
+	already_closed: 'already closed',
+	not_on_nas: 'not on NAS',
+	failed: 'failed',
+	not_sent: 'not sent',
+};
+
+/** "CoA, then RouterOS API if no answer" and the like, for one NAS's share of a plan. */
+export function methodText(plan: Plan, nasIp: string): string {
+	const items = plan.items.filter((item) => item.nas.ip === nasIp && !item.problem);
+	if (items.length === 0) return 'nothing to send';
+	const first = items[0]!;
+	const endpoint = first.method === 'coa' ? `CoA ${first.nas.coaHost}:${first.nas.coaPort}` : `RouterOS API ${first.nas.api?.host}:${first.nas.api?.port}`;
+	return first.fallback ? `${endpoint}, then RouterOS API if no answer` : endpoint;
+}
+
+/** The preview: what will be hit, per NAS, by which method; problems before anything is sent. */
+export function previewLines(plan: Plan, options: {firstRows?: number} = {}): string[] {
+	const total = plan.items.length;
+	const lines = [
+		`${plan.target ? describeTarget(plan.target) : 'sessions'}: ${formatCount(total)} open session${total === 1 ? '' : 's'}` +
+			(plan.alreadyClosed.length > 0 ? `, ${formatCount(plan.alreadyClosed.length)} already closed (nothing sent)` : ''),
+	];
+	for (const share of plan.perNas) {
+		lines.push(`  ${sanitize(nasLabel(share.nas))}: ${formatCount(share.total)} · ${methodText(plan, share.nas.ip)}`);
+	}
+	const problems = new Map<string, number>();
+	for (const item of plan.blocked) {
+		const text = describeProblem(item.problem!, item.nas);
+		problems.set(text, (problems.get(text) ?? 0) + 1);
+	}
+	for (const [text, count] of problems) lines.push(`  not sent (${formatCount(count)}): ${sanitize(text)}`);
+	const first = plan.items.slice(0, options.firstRows ?? 5).map((item) => sanitize(item.session.username) || item.session.radacctid);
+	if (first.length > 0) lines.push(`  first: ${first.join(', ')}${total > first.length ? `, … (${formatCount(total - first.length)} more)` : ''}`);
+	return lines;
+}
+
+/** "812 sessions: 797 coa · 9 api · 3 already closed · 3 failed · 790 confirmed by Accounting-Stop" */
+export function resultSummary(result: DisconnectResult): string {
+	const parts = OUTCOMES.filter((outcome) => result.totals[outcome] > 0).map((outcome) => `${formatCount(result.totals[outcome])} ${OUTCOME_WORDS[outcome]}`);
+	const confirmed = result.results.filter((entry) => entry.stop === 'confirmed').length;
+	const watched = result.results.filter((entry) => entry.stop !== undefined).length;
+	const stops = watched > 0 ? ` · ${formatCount(confirmed)} of ${formatCount(watched)} confirmed by Accounting-Stop` : '';
+	const head = `${result.dryRun ? 'dry run, nothing sent: ' : ''}${formatCount(result.results.length)} session${result.results.length === 1 ? '' : 's'}`;
+	return `${head}: ${parts.join(' · ') || 'none'}${stops}${result.aborted ? ' · stopped before the end' : ''}`;
+}
+
+/** One line per session: outcome, user, NAS, reason. */
+export function resultLines(result: DisconnectResult, only?: (outcome: Outcome) => boolean): string[] {
+	return result.results
+		.filter((entry) => !only || only(entry.outcome))
+		.map((entry) => {
+			const stop = entry.stop === 'confirmed' ? ' · stop confirmed' : entry.stop === 'not_confirmed' ? ' · stop not yet seen' : '';
+			return `${OUTCOME_WORDS[entry.outcome].padEnd(14)} ${sanitize(entry.username) || '-'}  ${sanitize(entry.nasName)}  ${sanitize(entry.reason)}${stop}`;
+		});
+}
+
+/** Exit code for a result: 0 when every session was disconnected or already closed, else 3. */
+export function resultExitCode(result: DisconnectResult): 0 | 3 {
+	const ok = result.results.every((entry) => entry.outcome === 'coa' || entry.outcome === 'api' || entry.outcome === 'already_closed');
+	return ok && result.missing.length === 0 ? 0 : 3;
+}
