@@ -53,10 +53,9 @@ export async function connectDatabase(target: DatabaseTarget, options: ConnectOp
 			},
 		};
 	}
-	const pool =
-		target.kind === 'url'
-			? makePool({...common, connectionString: target.url, max: 2})
-			: makePool({...common, max: 2});
+	// radtop's statements are short; JIT compilation would cost more than it saves (tens of ms per poll).
+	const server: pg.PoolConfig = {...common, max: 2, options: '-c jit=off'};
+	const pool = target.kind === 'url' ? makePool({...server, connectionString: target.url}) : makePool(server);
 	return {
 		label: target.kind === 'url' ? describeDatabaseUrl(target.url) : describeEnvironmentDatabase(options.env ?? process.env),
 		pool,

@@ -253,16 +253,29 @@ export function buildListQuery(
 	const plan = sortPlan(sort, filter.status, now);
 	const predicates = filterPredicates(filter, parameters);
 	if (window.after) predicates.push(keysetPredicate(plan, window.after, parameters));
-	let text =
-		`SELECT ${selectList(available)}, (${plan.expression})::text AS sort_value, ${now} AS db_now, (${now})::text AS as_of ` +
-		`FROM radacct ${where(predicates)} ` +
-		`ORDER BY ${plan.expression} ${plan.direction}, radacct.radacctid ${plan.direction} ` +
-		`LIMIT ${parameters.add(window.limit)}`;
-	if (!window.after && window.offset !== undefined && window.offset > 0) {
-		if (!Number.isInteger(window.offset) || window.offset < 0) throw new RangeError('window offset must be a whole number');
-		text += ` OFFSET ${parameters.add(window.offset)}`;
+	const columns = `${selectList(available)}, (${plan.expression})::text AS sort_value, ${now} AS db_now, (${now})::text AS as_of`;
+	const limit = `LIMIT ${parameters.add(window.limit)}`;
+	const offset =
+		!window.after && window.offset !== undefined && window.offset > 0 ? ` OFFSET ${parameters.add(checkedOffset(window.offset))}` : '';
+	if (filter.status === 'active' && filter.search?.trim()) {
+		// A search over open sessions is evaluated on the open rows first (OFFSET 0 fences the subquery): left
+		// to itself the planner may walk the start-time index backwards through millions of closed rows
+		// hoping to meet matches early, which for a rare term costs seconds instead of one pass over the open rows.
+		const text =
+			`SELECT * FROM (SELECT ${columns}, ${plan.expression} AS sort_key, radacct.radacctid AS sort_id ` +
+			`FROM radacct ${where(predicates)} OFFSET 0) AS hits ` +
+			`ORDER BY sort_key ${plan.direction}, sort_id ${plan.direction} ${limit}${offset}`;
+		return {text, values: parameters.values};
 	}
+	const text =
+		`SELECT ${columns} FROM radacct ${where(predicates)} ` +
+		`ORDER BY ${plan.expression} ${plan.direction}, radacct.radacctid ${plan.direction} ${limit}${offset}`;
 	return {text, values: parameters.values};
+}
+
+function checkedOffset(offset: number): number {
+	if (!Number.isInteger(offset) || offset < 0) throw new RangeError('window offset must be a whole number');
+	return offset;
 }
 
 /**
@@ -294,20 +307,32 @@ export function staleExpression(thresholdParameter: string, hasInterval = true):
 }
 
 /**
- * Per-NAS open-session counts plus the network-wide row (nas_group = 1) with unique users and mean age,
- * in one pass over the open sessions (served by the stock partial index). A schema without acctinterval
- * (FreeRADIUS before 3.0.x added it) gets the threshold for every NAS.
+ * Open sessions per NAS and the sum of their ages, for every poll. It reads only nasipaddress and
+ * acctstarttime of open rows: the stock partial index radacct_bulk_close covers both, so PostgreSQL can
+ * answer from the index alone where VACUUM has marked the pages all-visible.
  */
-export function buildStatsQuery(staleAfterSeconds: number, available: ReadonlySet<string> = new Set(SESSION_COLUMNS)): SqlQuery {
+export const OPEN_COUNTS_QUERY: SqlQuery = {
+	text:
+		'SELECT host(nasipaddress) AS nasipaddress, count(*)::bigint AS sessions, ' +
+		"sum(date_part('epoch', now() - acctstarttime))::float8 AS age_sum, now() AS db_now " +
+		'FROM radacct WHERE acctstoptime IS NULL GROUP BY nasipaddress',
+	values: [],
+};
+
+/**
+ * Stale sessions per NAS, plus one row (nasipaddress NULL) with the number of distinct users online. These
+ * need the heap (username, acctupdatetime, acctinterval) of every open row, so radtop asks less often than it
+ * polls. A schema without acctinterval (before FreeRADIUS 3.0.x added it) gets the threshold for every NAS.
+ */
+export function buildStaleAndUsersQuery(staleAfterSeconds: number, available: ReadonlySet<string> = new Set(SESSION_COLUMNS)): SqlQuery {
 	const parameters = new Parameters();
 	const threshold = parameters.add(Math.round(staleAfterSeconds));
 	const stale = staleExpression(threshold, available.has('acctinterval'));
 	const text =
-		'SELECT host(nasipaddress) AS nasipaddress, GROUPING(nasipaddress) AS nas_group, ' +
-		'count(*)::bigint AS sessions, count(DISTINCT username)::bigint AS users, ' +
-		'avg(EXTRACT(EPOCH FROM (now() - acctstarttime)))::float8 AS average_age, ' +
-		`count(*) FILTER (WHERE ${stale})::bigint AS stale, now() AS db_now ` +
-		'FROM radacct WHERE acctstoptime IS NULL GROUP BY GROUPING SETS ((nasipaddress), ())';
+		`SELECT host(nasipaddress) AS nasipaddress, count(*) FILTER (WHERE ${stale})::bigint AS stale, NULL::bigint AS users ` +
+		'FROM radacct WHERE acctstoptime IS NULL GROUP BY nasipaddress ' +
+		'UNION ALL SELECT NULL, NULL, count(*)::bigint ' +
+		'FROM (SELECT username FROM radacct WHERE acctstoptime IS NULL GROUP BY username) AS open_users';
 	return {text, values: parameters.values};
 }
 

@@ -10,10 +10,11 @@ import {
 	buildHistoryQuery,
 	buildListQuery,
 	buildSessionQuery,
-	buildStatsQuery,
+	buildStaleAndUsersQuery,
 	COLUMNS_QUERY,
 	NAS_ROWS_QUERY,
 	NAS_TABLE_QUERY,
+	OPEN_COUNTS_QUERY,
 	REQUIRED_COLUMNS,
 	type SqlQuery,
 } from './radacct-sql.js';
@@ -64,12 +65,44 @@ export function toDate(value: unknown): Date | null {
 	return value instanceof Date ? value : new Date(String(value));
 }
 
+/** Open-session counts, cheap enough for every poll. */
+export interface OpenCounts {
+	readonly openSessions: number;
+	readonly averageDurationSeconds: number | null;
+	readonly perNas: ReadonlyArray<Omit<NasCount, 'stale'>>;
+	readonly dbNow: Date;
+}
+
+/** The costlier aggregates over open sessions, refreshed less often than the poll. */
+export interface StaleAndUsers {
+	readonly uniqueUsers: number;
+	readonly stalePerNas: ReadonlyMap<string, number>;
+	/** When they were counted. */
+	readonly at: Date;
+}
+
+/** Open counts and the (possibly older) stale and user counts, as one SessionStats. */
+export function combineStats(counts: OpenCounts, slow: StaleAndUsers | undefined): SessionStats {
+	const perNas = counts.perNas.map((nas) => ({...nas, stale: slow?.stalePerNas.get(nas.nasipaddress) ?? 0}));
+	return {
+		openSessions: counts.openSessions,
+		uniqueUsers: slow?.uniqueUsers ?? 0,
+		averageDurationSeconds: counts.averageDurationSeconds,
+		staleSessions: perNas.reduce((sum, nas) => sum + nas.stale, 0),
+		perNas,
+		dbNow: counts.dbNow,
+		...(slow ? {slowCountsAt: slow.at} : {}),
+	};
+}
+
 /** What the console reads: SessionSource implements it, tests may stand in for it. */
 export interface SessionReader {
 	readonly staleAfterSeconds: number;
 	list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage>;
 	count(filter: SessionFilter): Promise<SessionTotal>;
 	stats(): Promise<SessionStats>;
+	openCounts(): Promise<OpenCounts>;
+	staleAndUsers(): Promise<StaleAndUsers>;
 	session(radacctid: string): Promise<Session | undefined>;
 	history(username: string, limit?: number, since?: Date): Promise<Session[]>;
 }
@@ -158,33 +191,42 @@ export class SessionSource implements SessionReader {
 		return {total, capped: false};
 	}
 
-	/** Open sessions network-wide and per NAS, unique users, mean age, stale count. */
-	async stats(): Promise<SessionStats> {
-		const rows = await this.#run(buildStatsQuery(this.#staleAfter, this.#columns));
-		const perNas: NasCount[] = [];
-		let overall: Row | undefined;
-		for (const row of rows) {
-			if (Number(row['nas_group']) === 1) {
-				overall = row;
-				continue;
-			}
+	/** Open sessions per NAS (largest first) and their mean age: cheap, for every poll. */
+	async openCounts(): Promise<OpenCounts> {
+		const rows = await this.#run(OPEN_COUNTS_QUERY);
+		let sessions = 0;
+		let ageSum = 0;
+		const perNas = rows.map((row) => {
 			const ip = String(row['nasipaddress']);
-			perNas.push({
-				nasipaddress: ip,
-				nasname: this.#nas.nameOf(ip),
-				sessions: toNumber(row['sessions']) ?? 0,
-				stale: toNumber(row['stale']) ?? 0,
-			});
-		}
+			const count = toNumber(row['sessions']) ?? 0;
+			sessions += count;
+			ageSum += toNumber(row['age_sum']) ?? 0;
+			return {nasipaddress: ip, nasname: this.#nas.nameOf(ip), sessions: count};
+		});
 		perNas.sort((a, b) => b.sessions - a.sessions || a.nasipaddress.localeCompare(b.nasipaddress));
 		return {
-			openSessions: toNumber(overall?.['sessions']) ?? 0,
-			uniqueUsers: toNumber(overall?.['users']) ?? 0,
-			averageDurationSeconds: toNumber(overall?.['average_age']),
-			staleSessions: toNumber(overall?.['stale']) ?? 0,
+			openSessions: sessions,
+			averageDurationSeconds: sessions > 0 ? ageSum / sessions : null,
 			perNas,
-			dbNow: toDate(overall?.['db_now']) ?? new Date(),
+			dbNow: toDate(rows[0]?.['db_now']) ?? new Date(),
 		};
+	}
+
+	/** Stale sessions per NAS and distinct users online: a pass over every open row, so asked for less often. */
+	async staleAndUsers(): Promise<StaleAndUsers> {
+		const rows = await this.#run(buildStaleAndUsersQuery(this.#staleAfter, this.#columns));
+		const stalePerNas = new Map<string, number>();
+		let uniqueUsers = 0;
+		for (const row of rows) {
+			if (row['nasipaddress'] === null) uniqueUsers = toNumber(row['users']) ?? 0;
+			else stalePerNas.set(String(row['nasipaddress']), toNumber(row['stale']) ?? 0);
+		}
+		return {uniqueUsers, stalePerNas, at: new Date()};
+	}
+
+	/** Open sessions network-wide and per NAS, unique users, mean age, stale count. */
+	async stats(): Promise<SessionStats> {
+		return combineStats(await this.openCounts(), await this.staleAndUsers());
 	}
 
 	/** One session by radacctid, or undefined. */

@@ -106,6 +106,8 @@ export interface SessionStats {
 	/** Largest first. */
 	readonly perNas: readonly NasCount[];
 	readonly dbNow: Date;
+	/** When unique users and stale counts were taken (they are refreshed less often than the rest). */
+	readonly slowCountsAt?: Date;
 }
 
 /** How many rows match a filter; `capped` when counting stopped at the cap. */

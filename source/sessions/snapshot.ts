@@ -2,7 +2,7 @@
 import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal} from './session.js';
 import type {Rate} from './session-math.js';
 import {RateTracker} from './session-math.js';
-import type {SessionReader} from './session-source.js';
+import {combineStats, type SessionReader, type StaleAndUsers} from './session-source.js';
 
 export interface SnapshotRequest {
 	/** Identifies the filter and sort; a snapshot for an older key is not shown as current. */
@@ -25,6 +25,24 @@ export interface Snapshot {
 	readonly durationMs: number;
 }
 
+/**
+ * Unique users and stale counts need a pass over every open row's heap; the console refreshes them every
+ * `maxAgeMs` (default 30 s) rather than on every poll, and shows the last ones meanwhile.
+ */
+export class SlowCounts {
+	readonly #maxAgeMs: number;
+	#last: StaleAndUsers | undefined;
+
+	constructor(maxAgeMs = 30_000) {
+		this.#maxAgeMs = maxAgeMs;
+	}
+
+	async get(source: SessionReader): Promise<StaleAndUsers> {
+		if (!this.#last || Date.now() - this.#last.at.getTime() >= this.#maxAgeMs) this.#last = await source.staleAndUsers();
+		return this.#last;
+	}
+}
+
 function isWholeNetwork(filter: SessionFilter): boolean {
 	return filter.status === 'active' && !filter.search && !(filter.nasIps?.length) && !filter.startedFrom && !filter.startedTo;
 }
@@ -33,10 +51,16 @@ function isWholeNetwork(filter: SessionFilter): boolean {
  * Fetches a snapshot: the window, the stats and (unless the stats already hold it: every open session)
  * the total. Each is one short statement; nothing stays open in between.
  */
-export async function fetchSnapshot(source: SessionReader, request: SnapshotRequest, rates: RateTracker): Promise<Omit<Snapshot, 'fetchedAt' | 'durationMs'>> {
+export async function fetchSnapshot(
+	source: SessionReader,
+	request: SnapshotRequest,
+	rates: RateTracker,
+	slow: SlowCounts = new SlowCounts(0),
+): Promise<Omit<Snapshot, 'fetchedAt' | 'durationMs'>> {
 	const page = await source.list(request.filter, request.sort, {limit: request.limit, offset: request.offset});
-	const stats = await source.stats();
-	const total = isWholeNetwork(request.filter) ? {total: stats.openSessions, capped: false} : await source.count(request.filter);
+	const counts = await source.openCounts();
+	const total = isWholeNetwork(request.filter) ? {total: counts.openSessions, capped: false} : await source.count(request.filter);
+	const stats = combineStats(counts, await slow.get(source));
 	rates.observe(page.rows);
 	const known = new Map<string, Rate>();
 	for (const row of page.rows) {

@@ -4,7 +4,8 @@ import {
 	buildCountQuery,
 	buildHistoryQuery,
 	buildListQuery,
-	buildStatsQuery,
+	buildStaleAndUsersQuery,
+	OPEN_COUNTS_QUERY,
 	escapeLike,
 	macDigits,
 	MAX_WINDOW,
@@ -320,19 +321,29 @@ describe('buildCountQuery', () => {
 	});
 });
 
-describe('buildStatsQuery', () => {
-	it('groups per NAS and overall in one pass, with the stale threshold as a parameter', () => {
-		const query = buildStatsQuery(1800);
-		expect(query.text).toContain('GROUP BY GROUPING SETS ((nasipaddress), ())');
-		expect(query.text).toContain('WHERE acctstoptime IS NULL');
+describe('the open-session counts', () => {
+	it('read only what the stock partial index holds: NAS and start time of open rows', () => {
+		expect(OPEN_COUNTS_QUERY.text).toContain('WHERE acctstoptime IS NULL GROUP BY nasipaddress');
+		const columns = OPEN_COUNTS_QUERY.text.match(/\b(acct\w+|username|framedipaddress|callingstationid)\b/g) ?? [];
+		expect(new Set(columns)).toEqual(new Set(['acctstarttime', 'acctstoptime']));
+		expect(OPEN_COUNTS_QUERY.values).toEqual([]);
+	});
+});
+
+describe('buildStaleAndUsersQuery', () => {
+	it('counts stale sessions per NAS and distinct users, with the stale threshold as a parameter', () => {
+		const query = buildStaleAndUsersQuery(1800);
+		expect(query.text).toContain('GROUP BY nasipaddress');
+		expect(query.text).toContain('GROUP BY username');
 		expect(query.values).toEqual([1800]);
 		expect(query.text).not.toContain('1800');
 		expect(query.text).toContain('$1::bigint');
 		expect(query.text).toMatch(/2 \* acctinterval/);
 	});
 
-	it('rounds the threshold to whole seconds', () => {
-		expect(buildStatsQuery(90.4).values).toEqual([90]);
+	it('rounds the threshold to whole seconds, and uses it alone without acctinterval', () => {
+		expect(buildStaleAndUsersQuery(90.4).values).toEqual([90]);
+		expect(buildStaleAndUsersQuery(90, new Set(['username'])).text).not.toMatch(/acctinterval/);
 	});
 });
 

@@ -6,8 +6,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {SchemaError} from '../../source/db/errors.js';
 import {SORT_KEYS} from '../../source/sessions/radacct-sql.js';
 import type {Session, SessionFilter, SessionSort, SessionStatus} from '../../source/sessions/session.js';
-import {isStale} from '../../source/sessions/session-math.js';
+import {isStale, RateTracker} from '../../source/sessions/session-math.js';
 import {SessionSource, type Queryable} from '../../source/sessions/session-source.js';
+import {fetchSnapshot, SlowCounts} from '../../source/sessions/snapshot.js';
 import {sessionsTable} from '../../source/sessions/session-view.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
@@ -271,20 +272,27 @@ describe('what a poll asks of the database', () => {
 		};
 		const watched = await SessionSource.open(recording);
 		statements.length = 0;
-		const window = {limit: 4, offset: 2};
-		await watched.list({status: 'all'}, DEFAULT_SORT, window);
-		await watched.count({status: 'all'});
-		await watched.stats();
+		// One poll of the console, as its poller runs it, for a filtered view 4 rows high scrolled down by 2.
+		const slow = new SlowCounts();
+		const request = {key: 'k', filter: {status: 'all' as const, search: 'i'}, sort: DEFAULT_SORT, offset: 2, limit: 4};
+		const snapshot = await fetchSnapshot(watched, request, new RateTracker(), slow);
 		const listing = statements.filter((statement) => /\bORDER BY\b/.test(statement.text));
 		expect(listing).toHaveLength(1);
 		expect(listing[0]!.text).toMatch(/LIMIT \$\d+ OFFSET \$\d+$/);
 		expect(listing[0]!.values).toContain(4);
 		expect(listing[0]!.rows).toBe(4);
-		// The counts come back as one row each (plus one per NAS for the stats), never as session rows.
+		expect(snapshot.rows).toHaveLength(4);
+		// The rest are aggregates: one row each, or one per NAS; never session rows.
 		for (const statement of statements.filter((candidate) => !/\bORDER BY\b/.test(candidate.text))) {
 			expect(statement.text).not.toMatch(/SELECT radacctid::text/);
+			expect(statement.rows).toBeLessThanOrEqual(4);
 		}
+		expect(statements).toHaveLength(4);
+		// The next poll reuses the costlier counts (unique users, stale) taken moments ago.
+		statements.length = 0;
+		await fetchSnapshot(watched, request, new RateTracker(), slow);
 		expect(statements).toHaveLength(3);
+		expect(statements.some((statement) => /GROUP BY username/.test(statement.text))).toBe(false);
 	});
 });
 

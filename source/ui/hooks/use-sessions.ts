@@ -3,7 +3,7 @@ import {describeDatabaseError} from '../../db/errors.js';
 import {Poller} from '../../sessions/poller.js';
 import {RateTracker} from '../../sessions/session-math.js';
 import type {SessionReader} from '../../sessions/session-source.js';
-import {fetchSnapshot, type Snapshot, type SnapshotRequest} from '../../sessions/snapshot.js';
+import {fetchSnapshot, SlowCounts, type Snapshot, type SnapshotRequest} from '../../sessions/snapshot.js';
 import {queryKey, type UiAction, type UiState} from '../state.js';
 
 function requestFor(state: UiState): SnapshotRequest {
@@ -23,6 +23,7 @@ function requestFor(state: UiState): SnapshotRequest {
  */
 export function useSessions(source: SessionReader, state: UiState, dispatch: Dispatch<UiAction>): void {
 	const rates = useMemo(() => new RateTracker(), [source]);
+	const slow = useMemo(() => new SlowCounts(), [source]);
 	const poller = useRef<Poller<SnapshotRequest, Snapshot> | null>(null);
 	const request = requestFor(state);
 	const requestId = `${request.key}|${request.offset}|${request.limit}|${state.refreshSeq}`;
@@ -31,7 +32,7 @@ export function useSessions(source: SessionReader, state: UiState, dispatch: Dis
 		const instance = new Poller<SnapshotRequest, Snapshot>(
 			async (next) => {
 				const started = Date.now();
-				const fetched = await fetchSnapshot(source, next, rates);
+				const fetched = await fetchSnapshot(source, next, rates, slow);
 				return {...fetched, fetchedAt: Date.now(), durationMs: Date.now() - started};
 			},
 			request,
