@@ -252,9 +252,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'toggle-pause':
 			return {...state, paused: !state.paused, message: {text: state.paused ? 'polling resumed' : 'paused: r refreshes once, p resumes', kind: 'info'}};
 		case 'interval': {
-			const index = INTERVAL_STEPS.findIndex((step) => step >= state.intervalSeconds);
-			const current = index === -1 ? INTERVAL_STEPS.length - 1 : index;
-			const next = INTERVAL_STEPS[Math.min(INTERVAL_STEPS.length - 1, Math.max(0, current + action.delta))]!;
+			// Step from the interval in force, which --interval may have set between steps or beyond the last.
+			let next = state.intervalSeconds;
+			for (let step = 0; step < Math.abs(action.delta); step++) {
+				next = (action.delta > 0 ? INTERVAL_STEPS.find((s) => s > next) : INTERVAL_STEPS.findLast((s) => s < next)) ?? next;
+			}
 			return {...state, intervalSeconds: next, message: {text: `refresh every ${next} s`, kind: 'info'}};
 		}
 		case 'toggle-mask':

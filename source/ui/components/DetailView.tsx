@@ -55,17 +55,21 @@ export function DetailView(props: DetailViewProps) {
 	// Fields in two columns; as many rows as the height allows after the title, summary and history.
 	const fields = SESSION_COLUMNS.filter((field) => field !== 'username');
 	const half = Math.floor((props.width - 1) / 2);
-	const labelWidth = 18;
+	// The longest radacct column name (delegatedipv6prefix) and a space.
+	const labelWidth = 20;
 	const pairs: Array<[string, string | undefined]> = [];
 	const rows = Math.ceil(fields.length / 2);
 	for (let index = 0; index < rows; index++) pairs.push([fields[index]!, fields[index + rows]]);
 	const historyRoom = Math.max(0, props.height - 3 - pairs.length - 1);
-	const previous = (history ?? []).filter((row) => row.radacctid !== session.radacctid).slice(0, historyRoom);
+	const others = (history ?? []).filter((row) => row.radacctid !== session.radacctid);
+	const previous = others.slice(0, historyRoom);
+	const historyNote =
+		history === undefined ? ' (loading…)' : others.length === 0 ? ': none' : previous.length < others.length ? ` (${others.length - previous.length} not shown: terminal too short)` : '';
 
 	const cell = (field: string | undefined) => {
 		if (!field) return '';
 		const label = fit(field, labelWidth);
-		return label + truncate(fieldText(session, field as (typeof SESSION_COLUMNS)[number], props.masked), half - labelWidth - 1);
+		return label + truncate(fieldText(session, field as (typeof SESSION_COLUMNS)[number], props.masked), half - labelWidth);
 	};
 	return (
 		<Box flexDirection="column" width={props.width}>
@@ -79,7 +83,7 @@ export function DetailView(props: DetailViewProps) {
 					{fit(cell(left), half)} {cell(right)}
 				</Text>
 			))}
-			<Text bold color={theme.accent}>previous sessions{history === undefined ? ' (loading…)' : previous.length === 0 ? ': none' : ''}</Text>
+			<Text bold color={theme.accent}>previous sessions{historyNote}</Text>
 			{previous.map((row) => (
 				<Text key={row.radacctid} wrap="truncate-end" dimColor={!row.acctstoptime ? false : undefined}>
 					{'  '}

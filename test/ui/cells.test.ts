@@ -1,0 +1,152 @@
+import {describe, expect, it} from 'vitest';
+import type {Session} from '../../source/sessions/session.js';
+import {cellText, maskIp, maskMac, shortTimestamp, type CellContext} from '../../source/ui/cells.js';
+
+const NOW = new Date('2026-11-25T08:00:00Z');
+const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
+
+function session(overrides: Partial<Session> = {}): Session {
+	return {
+		radacctid: '12345678',
+		acctsessionid: '81a00001',
+		acctuniqueid: 'f00dfeedf00dfeed',
+		username: 'alice@isp.example',
+		realm: null,
+		nasipaddress: '10.20.0.1',
+		nasname: 'bng-1',
+		nasportid: 'ether2',
+		nasporttype: 'Ethernet',
+		acctstarttime: minutesAgo(134),
+		acctupdatetime: minutesAgo(1),
+		acctstoptime: null,
+		acctinterval: null,
+		acctsessiontime: null,
+		acctauthentic: null,
+		connectinfo_start: null,
+		connectinfo_stop: null,
+		acctinputoctets: 80 * 1024 * 1024,
+		acctoutputoctets: 1.2 * 1024 ** 3,
+		calledstationid: null,
+		callingstationid: 'AA:BB:CC:00:00:01',
+		acctterminatecause: null,
+		servicetype: null,
+		framedprotocol: null,
+		framedipaddress: '100.64.0.10',
+		framedipv6address: null,
+		framedipv6prefix: null,
+		framedinterfaceid: null,
+		delegatedipv6prefix: null,
+		class: null,
+		...overrides,
+	};
+}
+
+const context: CellContext = {now: NOW, masked: false, staleAfterSeconds: 30 * 60};
+
+describe('maskIp', () => {
+	it('keeps the first two octets of IPv4', () => {
+		expect(maskIp('100.64.12.7')).toBe('100.64.x.x');
+		expect(maskIp('10.0.0.1')).toBe('10.0.x.x');
+	});
+
+	it('keeps the first two groups of IPv6, compressed or not', () => {
+		expect(maskIp('2001:db8:1:2::5')).toBe('2001:db8:x:x');
+		expect(maskIp('2001:0db8:0000:0000:0000:0000:0000:0001')).toBe('2001:0db8:x:x');
+		expect(maskIp('2001:db8::1')).toBe('2001:db8:x:x');
+	});
+
+	it('hides anything that is not a dotted quad entirely', () => {
+		expect(maskIp('10.0.1')).toBe('x.x.x.x');
+		expect(maskIp('garbage')).toBe('x.x.x.x');
+	});
+});
+
+describe('maskMac', () => {
+	it.each([
+		['colons', 'AA:BB:CC:DD:EE:FF', 'AA:BB:CC:xx:xx:xx'],
+		['dashes', 'aa-bb-cc-dd-ee-ff', 'aa-bb-cc-xx-xx-xx'],
+		['Cisco dots', 'aabb.ccdd.eeff', 'aabb.ccxx.xxxx'],
+		['bare', 'AABBCCDDEEFF', 'AABBCCxxxxxx'],
+		['lower-case colons', '0a:1b:2c:3d:4e:5f', '0a:1b:2c:xx:xx:xx'],
+	])('keeps the OUI with %s', (_name, mac, masked) => {
+		expect(maskMac(mac)).toBe(masked);
+	});
+
+	it('hides the last six hex digits of whatever else a NAS sends as Calling-Station-Id', () => {
+		expect(maskMac('+4912345678')).toBe('+4912xxxxxx');
+		expect(maskMac('abc')).toBe('xxx');
+	});
+});
+
+describe('cellText', () => {
+	it('shows each column of an online session', () => {
+		const s = session();
+		expect(cellText('user', s, context)).toBe('alice@isp.example');
+		expect(cellText('nas', s, context)).toBe('bng-1');
+		expect(cellText('ip', s, context)).toBe('100.64.0.10');
+		expect(cellText('mac', s, context)).toBe('AA:BB:CC:00:00:01');
+		expect(cellText('sessionId', s, context)).toBe('81a00001');
+		expect(cellText('duration', s, context)).toBe('2h14m');
+		expect(cellText('down', s, context)).toBe('1.2G');
+		expect(cellText('up', s, context)).toBe('80M');
+		expect(cellText('status', s, context)).toBe('online');
+		expect(cellText('rateDown', s, context)).toBe('-');
+		expect(cellText('rateDown', s, {...context, rate: {downKbps: 8400, upKbps: 600}})).toBe('8.4M');
+		expect(cellText('rateUp', s, {...context, rate: {downKbps: 8400, upKbps: 600}})).toBe('600k');
+	});
+
+	it('marks a stale session’s duration with ~', () => {
+		const stale = session({acctupdatetime: minutesAgo(45)});
+		expect(cellText('duration', stale, context)).toBe('~2h14m');
+		expect(cellText('status', stale, context)).toBe('stale');
+		// With an interim interval reported, stale means two intervals missed.
+		const reporting = session({acctupdatetime: minutesAgo(11), acctinterval: 300});
+		expect(cellText('duration', reporting, context)).toBe('~2h14m');
+		expect(cellText('duration', session({acctupdatetime: minutesAgo(9), acctinterval: 300}), context)).toBe('2h14m');
+	});
+
+	it('shows a closed session’s duration from start to stop without ~, and no rates', () => {
+		const closed = session({acctupdatetime: minutesAgo(200), acctstoptime: minutesAgo(14), acctterminatecause: 'User-Request'});
+		expect(cellText('duration', closed, context)).toBe('2h00m');
+		expect(cellText('status', closed, context)).toBe('offline');
+		expect(cellText('rateDown', closed, {...context, rate: {downKbps: 1, upKbps: 1}})).toBe('-');
+	});
+
+	it('masks IPs and MACs when asked', () => {
+		const masked = {...context, masked: true};
+		expect(cellText('ip', session(), masked)).toBe('100.64.x.x');
+		expect(cellText('mac', session(), masked)).toBe('AA:BB:CC:xx:xx:xx');
+		expect(cellText('user', session(), masked)).toBe('alice@isp.example');
+	});
+
+	it('shows - for what radacct does not have, and the NAS address without a name', () => {
+		const bare = session({username: null, framedipaddress: null, callingstationid: null, nasname: null, acctstarttime: null, acctinputoctets: null});
+		expect(cellText('user', bare, context)).toBe('-');
+		expect(cellText('ip', bare, context)).toBe('-');
+		expect(cellText('mac', bare, context)).toBe('-');
+		expect(cellText('nas', bare, context)).toBe('10.20.0.1');
+		expect(cellText('duration', bare, context)).toBe('-');
+		expect(cellText('start', bare, context)).toBe('-');
+		expect(cellText('up', bare, context)).toBe('-');
+	});
+
+	it('shows control characters from the database as visible escapes', () => {
+		const hostile = session({username: '\x1b[2Jroot', callingstationid: 'AA\rBB', nasname: 'bng\x07', acctsessionid: 'a\nb'});
+		expect(cellText('user', hostile, context)).toBe('\\x1b[2Jroot');
+		expect(cellText('mac', hostile, context)).toBe('AA\\rBB');
+		expect(cellText('nas', hostile, context)).toBe('bng\\x07');
+		expect(cellText('sessionId', hostile, context)).toBe('a\\nb');
+	});
+
+	it('masks a hostile MAC after making it safe', () => {
+		const text = cellText('mac', session({callingstationid: 'AA:BB:CC:DD:EE:FF\x1b'}), {...context, masked: true});
+		expect(text).not.toContain('\x1b');
+	});
+});
+
+describe('shortTimestamp', () => {
+	it('shows month, day and time in local time, or -', () => {
+		expect(shortTimestamp(new Date(2026, 10, 25, 5, 31, 2))).toBe('11-25 05:31:02');
+		expect(shortTimestamp(null)).toBe('-');
+	});
+});

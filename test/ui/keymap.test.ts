@@ -1,0 +1,168 @@
+import {describe, expect, it} from 'vitest';
+import {
+	actionFor,
+	activeKeymap,
+	bindingFor,
+	footerHints,
+	helpEntries,
+	KEYMAP,
+	keyNameOf,
+	type Binding,
+} from '../../source/ui/keymap.js';
+import {initialState, type Mode} from '../../source/ui/state.js';
+
+const MODES: readonly Mode[] = ['table', 'search', 'detail', 'help', 'nas-picker'];
+
+/** The real keymap plus one dangerous binding, as the disconnect keys will be. */
+const WITH_DANGER: readonly Binding[] = [
+	...KEYMAP,
+	{keys: ['d'], label: 'd', description: 'disconnect the session', modes: ['table', 'detail'], hint: 'd disconnect', dangerous: true, action: {type: 'refresh'}},
+];
+
+describe('KEYMAP', () => {
+	it.each(MODES)('claims each key at most once in %s mode', (mode) => {
+		const keys = KEYMAP.filter((binding) => binding.modes.includes(mode)).flatMap((binding) => binding.keys);
+		const repeated = keys.filter((key, index) => keys.indexOf(key) !== index);
+		expect(repeated).toEqual([]);
+	});
+
+	it('lists each key only once within a binding', () => {
+		for (const binding of KEYMAP) expect(new Set(binding.keys).size).toBe(binding.keys.length);
+	});
+
+	it('has a way out of every mode', () => {
+		for (const mode of MODES) {
+			expect(bindingFor(KEYMAP, mode, 'ctrl+c')?.action).toBe('quit');
+			if (mode !== 'table') expect(bindingFor(KEYMAP, mode, 'escape')).toBeDefined();
+		}
+	});
+
+	it('has no dangerous binding yet', () => {
+		expect(KEYMAP.filter((binding) => binding.dangerous)).toEqual([]);
+	});
+});
+
+describe('help', () => {
+	it('lists every binding exactly once', () => {
+		const entries = helpEntries(KEYMAP);
+		expect(entries).toHaveLength(KEYMAP.length);
+		for (const binding of KEYMAP) {
+			const matching = entries.filter((entry) => entry.label === binding.label && entry.description === binding.description);
+			expect(matching, `${binding.label} ${binding.description}`).toHaveLength(1);
+		}
+	});
+
+	it('shows a binding shared by several modes once', () => {
+		const keymap: Binding[] = [
+			{keys: ['x'], label: 'x', description: 'do x', modes: ['table'], action: {type: 'refresh'}},
+			{keys: ['x'], label: 'x', description: 'do x', modes: ['detail'], action: {type: 'refresh'}},
+		];
+		expect(helpEntries(keymap)).toEqual([{label: 'x', description: 'do x'}]);
+	});
+});
+
+describe('footer', () => {
+	it.each(MODES)('hints only bindings of %s mode that have a hint, in keymap order', (mode) => {
+		const expected = KEYMAP.filter((binding) => binding.modes.includes(mode) && binding.hint).map((binding) => binding.hint);
+		expect(footerHints(KEYMAP, mode)).toEqual(expected);
+	});
+
+	it('hints the main keys in the table', () => {
+		expect(footerHints(KEYMAP, 'table')).toEqual(['↑↓ move', '/ search', 'n NAS', 't status', 's sort', '␣ select', '⏎ details', '? help', 'q quit']);
+		expect(footerHints(KEYMAP, 'search')).toEqual(['⏎ keep search', 'Esc clear search']);
+	});
+});
+
+describe('read-only', () => {
+	it('keeps dangerous bindings when writes are allowed', () => {
+		const keymap = activeKeymap(false, WITH_DANGER);
+		expect(keymap).toHaveLength(WITH_DANGER.length);
+		expect(bindingFor(keymap, 'table', 'd')?.description).toBe('disconnect the session');
+		expect(footerHints(keymap, 'table')).toContain('d disconnect');
+	});
+
+	it('drops every dangerous binding from input, help and footer', () => {
+		const keymap = activeKeymap(true, WITH_DANGER);
+		expect(keymap).toEqual(KEYMAP);
+		expect(bindingFor(keymap, 'table', 'd')).toBeUndefined();
+		expect(bindingFor(keymap, 'detail', 'd')).toBeUndefined();
+		expect(actionFor(keymap, initialState(), 'd')).toBeUndefined();
+		expect(footerHints(keymap, 'table')).not.toContain('d disconnect');
+		expect(helpEntries(keymap).map((entry) => entry.description)).not.toContain('disconnect the session');
+	});
+
+	it('uses the real keymap by default', () => {
+		expect(activeKeymap(true)).toEqual([...KEYMAP]);
+	});
+});
+
+describe('actionFor', () => {
+	it('finds the action for the mode in force', () => {
+		const table = initialState();
+		expect(actionFor(KEYMAP, table, 'j')).toEqual({type: 'move', by: 1});
+		expect(actionFor(KEYMAP, table, 'enter')).toEqual({type: 'open-detail'});
+		expect(actionFor(KEYMAP, table, 'q')).toBe('quit');
+		const search = {...table, mode: 'search' as const};
+		expect(actionFor(KEYMAP, search, 'enter')).toEqual({type: 'search-commit'});
+		// Letters are text while searching.
+		expect(actionFor(KEYMAP, search, 'q')).toBeUndefined();
+		expect(actionFor(KEYMAP, search, 'j')).toBeUndefined();
+		const picker = {...table, mode: 'nas-picker' as const};
+		expect(actionFor(KEYMAP, picker, 'j')).toEqual({type: 'nas-picker-move', by: 1});
+		expect(actionFor(KEYMAP, picker, 'enter')).toEqual({type: 'nas-picker-choose'});
+	});
+
+	it('calls a binding whose action depends on the state', () => {
+		const keymap: Binding[] = [
+			{keys: ['x'], label: 'x', description: 'x', modes: ['table'], action: (state) => (state.paused ? {type: 'refresh'} : undefined)},
+		];
+		expect(actionFor(keymap, initialState(), 'x')).toBeUndefined();
+		expect(actionFor(keymap, {...initialState(), paused: true}, 'x')).toEqual({type: 'refresh'});
+	});
+});
+
+describe('keyNameOf', () => {
+	it('names arrows and paging keys', () => {
+		expect(keyNameOf('', {upArrow: true})).toBe('up');
+		expect(keyNameOf('', {downArrow: true})).toBe('down');
+		expect(keyNameOf('', {leftArrow: true})).toBe('left');
+		expect(keyNameOf('', {rightArrow: true})).toBe('right');
+		expect(keyNameOf('', {pageUp: true})).toBe('pageup');
+		expect(keyNameOf('', {pageDown: true})).toBe('pagedown');
+		expect(keyNameOf('', {home: true})).toBe('home');
+		expect(keyNameOf('', {end: true})).toBe('end');
+	});
+
+	it('names Enter, Escape, Tab, Backspace and space', () => {
+		expect(keyNameOf('\r', {return: true})).toBe('enter');
+		expect(keyNameOf('', {escape: true})).toBe('escape');
+		expect(keyNameOf('', {tab: true})).toBe('tab');
+		expect(keyNameOf('', {backspace: true})).toBe('backspace');
+		expect(keyNameOf('', {delete: true})).toBe('backspace');
+		expect(keyNameOf(' ', {})).toBe('space');
+	});
+
+	it('names control keys in lower case', () => {
+		expect(keyNameOf('c', {ctrl: true})).toBe('ctrl+c');
+		expect(keyNameOf('B', {ctrl: true})).toBe('ctrl+b');
+	});
+
+	it('passes plain characters through, case kept', () => {
+		expect(keyNameOf('j', {})).toBe('j');
+		expect(keyNameOf('G', {})).toBe('G');
+		expect(keyNameOf('?', {})).toBe('?');
+		expect(keyNameOf('<', {})).toBe('<');
+	});
+
+	it('names nothing for pasted text or an empty report', () => {
+		expect(keyNameOf('alice', {})).toBeUndefined();
+		expect(keyNameOf('', {})).toBeUndefined();
+	});
+
+	it('gives every key of the keymap a name Ink can produce', () => {
+		const named = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'enter', 'escape', 'tab', 'backspace', 'space']);
+		for (const key of KEYMAP.flatMap((binding) => binding.keys)) {
+			expect(named.has(key) || /^ctrl\+[a-z]$/.test(key) || [...key].length === 1, key).toBe(true);
+		}
+	});
+});
