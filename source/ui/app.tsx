@@ -48,7 +48,10 @@ export function App(props: AppProps) {
 		{intervalSeconds: props.intervalSeconds, readOnly: props.readOnly, pageSize: pageSizeFor(rows)},
 		initialState,
 	);
-	const now = useClock(1000);
+	// The clock never runs behind the data on screen: a snapshot that arrives between two ticks would
+	// otherwise show durations a second younger than the tick before it, and "refresh in 6s" at 5 s.
+	const clock = useClock(1000);
+	const now = Math.max(clock, state.snapshot?.fetchedAt ?? 0);
 	const keymap = useMemo(() => activeKeymap(state.readOnly), [state.readOnly]);
 
 	useEffect(() => {
@@ -65,11 +68,18 @@ export function App(props: AppProps) {
 	}, [state.mode, state.searchDraft, state.query.search]);
 
 	useInput((input, key) => {
-		const name = keyNameOf(input, key);
-		if (!name) return;
-		const action = actionFor(keymap, state, name);
-		if (action === 'quit') exit();
-		else if (action) dispatch(action);
+		// Over a slow link a held key arrives as one chunk ("jjj"): each character is a key press.
+		const presses = input.length > 1 && !key.ctrl && !key.meta && state.mode !== 'search' ? [...input] : [input];
+		for (const press of presses) {
+			const name = keyNameOf(press, key);
+			if (!name) continue;
+			const action = actionFor(keymap, state, name);
+			if (action === 'quit') {
+				exit();
+				return;
+			}
+			if (action) dispatch(action);
+		}
 	});
 
 	const onDraft = useCallback((text: string) => dispatch({type: 'search-input', text}), []);
@@ -79,9 +89,13 @@ export function App(props: AppProps) {
 	const width = Math.max(20, columns - 1);
 	const snapshot = state.snapshot;
 	const current = snapshot && snapshot.key === queryKey(state.query) ? snapshot : null;
-	const dbNow = snapshot ? new Date(snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt)) : new Date(now);
+	// One Date per instant, not per render: the table's memoised rows compare it by identity, so a cursor
+	// move redraws two rows instead of every row.
+	const dbNowMs = snapshot ? snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt) : now;
+	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
-	const nextInSeconds = state.nextPollAt === null ? null : Math.max(0, Math.ceil((state.nextPollAt - now) / 1000));
+	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
+	const nextInSeconds = state.nextPollAt === null ? null : Math.min(state.intervalSeconds, Math.max(0, Math.ceil((state.nextPollAt - now) / 1000)));
 	const total = totalRows(state);
 	const visible = [];
 	for (let index = state.top; index < Math.min(total, state.top + state.pageSize); index++) visible.push(sessionAt(state, index));

@@ -142,7 +142,11 @@ function withCursor(state: UiState, cursor: number): UiState {
 	return {...state, cursor: clamped, top, cursorId: sessionAt({...state, top}, clamped)?.radacctid ?? null};
 }
 
-/** A new filter or order: back to the top, selection kept only for rows that still exist is not knowable, so cleared. */
+/**
+ * A new filter or order: back to the top. Rows picked by hand stay selected (one may search for one user,
+ * pick, search for another, pick); the filter bar keeps the count in view and the preview lists them all.
+ * "Everything matching" meant the old filter, so it ends.
+ */
 function withQuery(state: UiState, query: ViewQuery, message?: string): UiState {
 	return {
 		...state,

@@ -53,7 +53,9 @@ export function DetailView(props: DetailViewProps) {
 		.join(' · ');
 
 	// Fields in two columns; as many rows as the height allows after the title, summary and history.
-	const fields = SESSION_COLUMNS.filter((field) => field !== 'username');
+	// Only the fields that hold something: at 80x24 the empty IPv6 and connect-info columns would push the
+	// user's previous sessions off the screen.
+	const fields = SESSION_COLUMNS.filter((field) => field !== 'username' && fieldText(session, field, false) !== '-');
 	const half = Math.floor((props.width - 1) / 2);
 	// The longest radacct column name (delegatedipv6prefix) and a space.
 	const labelWidth = 20;
@@ -85,7 +87,7 @@ export function DetailView(props: DetailViewProps) {
 			))}
 			<Text bold color={theme.accent}>previous sessions{historyNote}</Text>
 			{previous.map((row) => (
-				<Text key={row.radacctid} wrap="truncate-end" dimColor={!row.acctstoptime ? false : undefined}>
+				<Text key={row.radacctid} wrap="truncate-end" dimColor={Boolean(row.acctstoptime)}>
 					{'  '}
 					{formatTimestamp(row.acctstarttime)}  {fit(formatDuration(sessionDurationSeconds(row, props.now)), 7, 'right')}  {fit(row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'online', 16)} {fit(`${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`, 13)} {sanitize(row.nasname ?? row.nasipaddress)}
 				</Text>

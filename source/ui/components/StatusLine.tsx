@@ -16,11 +16,12 @@ export interface StatusLineProps {
 export function StatusLine(props: StatusLineProps) {
 	const theme = useTheme();
 	if (props.error) {
+		// The age of what is on screen comes first: at 80 columns the error's detail is what gets cut.
 		const age = props.ageSeconds === null ? 'no data yet' : `showing data from ${props.ageSeconds} s ago`;
-		const retry = props.retryInSeconds === null ? 'retrying' : `retrying in ${props.retryInSeconds} s`;
+		const retry = props.retryInSeconds === null ? 'retrying' : `retry in ${props.retryInSeconds} s`;
 		return (
 			<Text color={theme.error} wrap="truncate-end">
-				database unreachable: {sanitize(props.error.message)}; {age}, {retry}
+				database unreachable; {age}, {retry}: {sanitize(props.error.message)}
 			</Text>
 		);
 	}
