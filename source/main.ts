@@ -1,12 +1,10 @@
 /** radtop's command line: picks the command, checks its flags, runs it, maps failures to exit codes. */
 import meow from 'meow';
 import {openContext, reportError, type CommandContext} from './commands/context.js';
-import {CONSOLE_FLAGS, runConsole} from './commands/console.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
-import {startDemoNetwork} from './demo/demo-network.js';
 
 export const MAIN_HELP = `
 Usage
@@ -39,6 +37,16 @@ Examples
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure.
 `;
 
+/** Flags of the console (radtop without a command). */
+export const CONSOLE_FLAGS = {
+	interval: {type: 'string'},
+	readOnly: {type: 'boolean'},
+	staleAfter: {type: 'string'},
+	db: {type: 'string'},
+	profile: {type: 'string'},
+	demo: {type: 'boolean'},
+} as const satisfies Record<string, FlagSpec>;
+
 async function runConsoleCommand(flags: Record<string, unknown>): Promise<number> {
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		throw new UsageError('the console needs a terminal; for scripts use radtop sessions (--json, --csv)');
@@ -51,8 +59,10 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	);
 	const interval = flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const network = demo && context.database.embedded ? await startDemoNetwork(context.database.embedded) : undefined;
+	const network = demo && context.database.embedded ? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded) : undefined;
 	try {
+		// Ink and React load only for the console.
+		const {runConsole} = await import('./commands/console.js');
 		await runConsole({
 			source: context.source,
 			databaseLabel: context.database.label,
@@ -100,7 +110,9 @@ const COMMANDS: Record<string, CommandSpec> = {
 		async run(flags) {
 			const request = parseDisconnectFlags(flags, new Date());
 			return withContext(flags, {}, async (context) => {
-				const network = context.database.embedded ? await startDemoNetwork(context.database.embedded, {live: false}) : undefined;
+				const network = context.database.embedded
+					? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded, {live: false})
+					: undefined;
 				try {
 					return await runDisconnect(context, request, {
 						stdout: process.stdout,

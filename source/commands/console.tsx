@@ -4,16 +4,7 @@ import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
 import type {SessionReader} from '../sessions/session-source.js';
-import {type FlagSpec} from './usage.js';
 
-export const CONSOLE_FLAGS = {
-	interval: {type: 'string'},
-	readOnly: {type: 'boolean'},
-	staleAfter: {type: 'string'},
-	db: {type: 'string'},
-	profile: {type: 'string'},
-	demo: {type: 'boolean'},
-} as const satisfies Record<string, FlagSpec>;
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';

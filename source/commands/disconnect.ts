@@ -5,6 +5,7 @@ import type {NasOverride} from '../config/config.js';
 import {executeDisconnect} from '../disconnect/executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget} from '../disconnect/plan.js';
 import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
+import {tallyOutcomes} from '../disconnect/result.js';
 import {readTargets} from '../disconnect/targets.js';
 import {loadNasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
@@ -102,6 +103,9 @@ export interface DisconnectRequest {
 	readonly auditLog?: string;
 }
 
+/** PostgreSQL's largest bigint. */
+const MAX_RADACCTID = 9_223_372_036_854_775_807n;
+
 /** Validates the flags (pure); the NAS of a --nas target are resolved later, against the registry. */
 export function parseDisconnectFlags(flags: Flags, now: Date): DisconnectRequest {
 	const sessions = Array.isArray(flags.session) ? flags.session.map(String) : [];
@@ -115,7 +119,10 @@ export function parseDisconnectFlags(flags: Flags, now: Date): DisconnectRequest
 	if (flags.allMatching && !hasFilter && nas.length === 0) {
 		throw new UsageError('--all-matching needs a filter (--search, --nas, --from, --to): radtop will not disconnect every session at once');
 	}
-	for (const id of sessions) if (!/^\d{1,19}$/.test(id)) throw new UsageError(`--session takes a radacctid (a number), not "${id.slice(0, 40)}"`);
+	for (const id of sessions) {
+		// radacctid is a bigint: a larger number would only come back as a database error.
+		if (!/^\d{1,19}$/.test(id) || BigInt(id) > MAX_RADACCTID) throw new UsageError(`--session takes a radacctid (a number), not "${id.slice(0, 40)}"`);
+	}
 	let target: DisconnectTarget;
 	if (sessions.length > 0) target = sessions.length === 1 ? {kind: 'session', radacctid: sessions[0]!} : {kind: 'sessions', radacctids: sessions};
 	else if (user !== undefined) {
@@ -186,7 +193,9 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	for (const id of missing) preview.push(`  session ${id} is not in radacct`);
 	const out = request.dryRun && !request.json ? io.stdout : io.stderr;
 	if (!request.json || request.dryRun) out.write(`${preview.join('\n')}\n`);
-	if (plan.items.length === 0) {
+	// Sessions already closed go through the engine: each ends `already_closed`, in the output and the audit log.
+	if (plan.items.length === 0 && plan.alreadyClosed.length === 0) {
+		if (request.json) io.stdout.write(`${JSON.stringify({dryRun: request.dryRun, results: [], missing, totals: tallyOutcomes([])}, null, 2)}\n`);
 		io.stderr.write(`radtop: no open session to disconnect\n`);
 		return missing.length > 0 ? EXIT.partial : EXIT.ok;
 	}
@@ -211,7 +220,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	process.once('SIGINT', onInterrupt);
 	const showProgress = io.stderr.isTTY && !request.dryRun;
 	try {
-		const result = await executeDisconnect(plan, {db: context.database.pool, registry, coaClient, audit}, {
+		const executed = await executeDisconnect(plan, {db: context.database.pool, registry, coaClient, audit}, {
 			method: request.method,
 			reason: request.reason,
 			dryRun: request.dryRun,
@@ -230,6 +239,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				: {}),
 		});
 		if (showProgress) io.stderr.write('\r\x1b[K');
+		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
+		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
 		if (request.json) {
 			io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 		} else {

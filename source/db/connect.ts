@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import {describeDatabaseUrl, describeEnvironmentDatabase, type DatabaseTarget} from '../config/config.js';
-import {startEmbeddedDatabase, type EmbeddedDatabase} from '../demo/embedded-database.js';
+import type {EmbeddedDatabase} from '../demo/embedded-database.js';
 import type {Queryable} from '../sessions/session-source.js';
 
 export interface Database {
@@ -41,6 +41,8 @@ export async function connectDatabase(target: DatabaseTarget, options: ConnectOp
 		keepAlive: true,
 	};
 	if (target.kind === 'demo') {
+		// PGlite is large: loaded only when the demo asks for it, so every other command starts fast.
+		const {startEmbeddedDatabase} = await import('../demo/embedded-database.js');
 		const embedded = await startEmbeddedDatabase({contents: 'demo', onProgress: options.onProgress});
 		const pool = makePool({...common, connectionString: embedded.url, max: 1, idleTimeoutMillis: 0});
 		return {

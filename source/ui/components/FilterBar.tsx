@@ -1,5 +1,5 @@
-import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
+import {useRef} from 'react';
+import {Box, Text, useInput} from 'ink';
 import {formatCount} from '../../sessions/format.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import type {ViewQuery} from '../state.js';
@@ -27,6 +27,53 @@ const SORT_LABELS: Record<ViewQuery['sort']['key'], string> = {
 	ip: 'framed IP',
 };
 
+/** The text a chunk of typed input leaves in the search: printable characters appended, each BS/DEL removes one. */
+export function editSearch(value: string, input: string): string {
+	const characters = [...value];
+	for (const character of input) {
+		if (character === '\x7f' || character === '\b') characters.pop();
+		else if (character >= ' ' && !(character >= '\x7f' && character <= '\x9f')) characters.push(character);
+	}
+	return characters.join('');
+}
+
+/**
+ * The search field while it is edited; the text is edited at its end. Not ink-text-input: that one edits the
+ * value it was last rendered with, so keys arriving before React re-renders (fast typing, a held Backspace)
+ * are lost, a chunk of several Backspaces is ignored, and a paste goes in verbatim, control characters and
+ * all (a pasted line's CR ended up in the query). Enter, Esc, arrows and Tab belong to the keymap.
+ */
+function SearchField(props: {readonly value: string; readonly onChange: (text: string) => void; readonly placeholder: string}) {
+	const theme = useTheme();
+	// The text as of the last key handled, which can be ahead of what a render shows: a render for another
+	// update (the clock, a poll) may come before the edits. A value from the parent is taken only when it changes.
+	const edit = useRef({rendered: props.value, current: props.value});
+	if (props.value !== edit.current.rendered) edit.current = {rendered: props.value, current: props.value};
+	useInput((input, key) => {
+		if (key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
+		if (key.pageUp || key.pageDown || key.home || key.end || key.ctrl || key.meta) return;
+		const current = edit.current.current;
+		const next = key.backspace || key.delete ? editSearch(current, '\x7f') : editSearch(current, input);
+		if (next === current) return;
+		edit.current.current = next;
+		props.onChange(next);
+	});
+	if (!props.value) {
+		return (
+			<Text wrap="truncate-end">
+				<Text inverse>{props.placeholder[0]}</Text>
+				<Text color={theme.muted}>{props.placeholder.slice(1)}</Text>
+			</Text>
+		);
+	}
+	return (
+		<Text wrap="truncate-start">
+			{sanitize(props.value)}
+			<Text inverse> </Text>
+		</Text>
+	);
+}
+
 /** The search (editable after `/`), status, NAS, sort and the selection count. */
 export function FilterBar(props: FilterBarProps) {
 	const theme = useTheme();
@@ -43,7 +90,7 @@ export function FilterBar(props: FilterBarProps) {
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
 				<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>/ </Text>
 				{props.searching ? (
-					<TextInput value={props.draft} onChange={props.onDraft} placeholder="user, IP or MAC" showCursor />
+					<SearchField value={props.draft} onChange={props.onDraft} placeholder="user, IP or MAC" />
 				) : (
 					<Text wrap="truncate-end" color={query.search ? undefined : theme.muted}>{query.search ? sanitize(query.search) : 'search: /'}</Text>
 				)}
