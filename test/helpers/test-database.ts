@@ -3,6 +3,7 @@
  * server named by DATABASE_URL (CI), else the embedded PGlite (a fresh copy), reached through `pg` either way.
  */
 import {randomBytes} from 'node:crypto';
+import type {PGlite} from '@electric-sql/pglite';
 import pg from 'pg';
 import {startEmbeddedDatabase} from '../../source/demo/embedded-database.js';
 import {FREERADIUS_SCHEMA_SQL} from '../../source/sessions/schema.js';
@@ -12,6 +13,11 @@ export interface TestDatabase {
 	readonly url: string;
 	/** One connection: the embedded database serves one at a time, and tests want a deterministic order. */
 	readonly pool: pg.Pool;
+	/**
+	 * The embedded database's PGlite instance ('pglite' kind only), for in-process writers such as the NAS
+	 * simulator: its loopback socket serves one connection, which a radtop child process may need.
+	 */
+	readonly pglite?: PGlite;
 	close(): Promise<void>;
 }
 
@@ -54,6 +60,7 @@ export async function createTestDatabase(options: {schema?: boolean} = {}): Prom
 		kind: 'pglite',
 		url: embedded.url,
 		pool,
+		pglite: embedded.pglite,
 		async close() {
 			await pool.end();
 			await embedded.close();
