@@ -87,7 +87,11 @@ export function reportError(error: unknown, secrets: readonly string[] = secrets
 	} else if (error instanceof ConfigError || error instanceof DatabaseError) {
 		message = error.message;
 	} else {
-		message = `database error: ${describeDatabaseError(error)}`;
+		// A PostgreSQL error carries a five-character SQLSTATE; anything else (a port in use, a socket error)
+		// is not the database's doing.
+		const code = (error as {code?: unknown} | null)?.code;
+		const fromDatabase = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+		message = fromDatabase ? `database error: ${describeDatabaseError(error)}` : describeDatabaseError(error);
 	}
 	process.stderr.write(`radtop: ${sanitize(scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' '))}\n`);
 	return code;
