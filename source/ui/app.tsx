@@ -2,12 +2,12 @@
  * The live session console. Thin: state lives in the reducer, effects in hooks, drawing in components;
  * this file lays them out for the terminal's size and routes keys through the keymap.
  */
-import {useCallback, useEffect, useMemo, useReducer} from 'react';
+import {useEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {DetailView} from './components/DetailView.js';
-import {FilterBar} from './components/FilterBar.js';
+import {editSearch, FilterBar} from './components/FilterBar.js';
 import {Footer} from './components/Footer.js';
 import {Header} from './components/Header.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
@@ -67,22 +67,34 @@ export function App(props: AppProps) {
 		return () => clearTimeout(timer);
 	}, [state.mode, state.searchDraft, state.query.search]);
 
+	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to
+	// the handler subscribed after the last commit, and keys that arrive before the next one (a held key, a
+	// paste, typing while the event loop was busy) would otherwise be read in the previous mode ("n ↑ ⏎" picking
+	// the wrong NAS, "/alice" in one chunk selecting everything with its "a").
+	const latest = useRef(state);
+	latest.current = state;
 	useInput((input, key) => {
-		// Over a slow link a held key arrives as one chunk ("jjj"): each character is a key press.
-		const presses = input.length > 1 && !key.ctrl && !key.meta && state.mode !== 'search' ? [...input] : [input];
+		let current = latest.current;
+		// Over a slow link a held key or a paste arrives as one chunk ("jjj"): each character is a key press.
+		const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
 		for (const press of presses) {
 			const name = keyNameOf(press, key);
-			if (!name) continue;
-			const action = actionFor(keymap, state, name);
+			let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
+			if (!action && current.mode === 'search' && !key.ctrl && !key.meta) {
+				// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
+				const text = editSearch(current.searchDraft, key.backspace || key.delete ? '\x7f' : press);
+				if (text !== current.searchDraft) action = {type: 'search-input', text};
+			}
 			if (action === 'quit') {
 				exit();
 				return;
 			}
-			if (action) dispatch(action);
+			if (!action) continue;
+			dispatch(action);
+			current = reducer(current, action);
 		}
+		latest.current = current;
 	});
-
-	const onDraft = useCallback((text: string) => dispatch({type: 'search-input', text}), []);
 
 	// One column short of the terminal: a line that fills the last column leaves the cursor in the terminal's
 	// pending-wrap state, and incremental redraws would then land one line off.
@@ -93,6 +105,8 @@ export function App(props: AppProps) {
 	// move redraws two rows instead of every row.
 	const dbNowMs = snapshot ? snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt) : now;
 	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
+	// Likewise one column layout per width (a new array each render would redraw every row).
+	const tableColumns = useMemo(() => layoutColumns(width - 2), [width]);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
 	const nextInSeconds = state.nextPollAt === null ? null : Math.min(state.intervalSeconds, Math.max(0, Math.ceil((state.nextPollAt - now) / 1000)));
@@ -125,7 +139,7 @@ export function App(props: AppProps) {
 	} else {
 		body = (
 			<SessionTable
-				columns={layoutColumns(width - 2)}
+				columns={tableColumns}
 				rows={visible}
 				cursor={state.cursor - state.top}
 				selection={state.selection}
@@ -158,7 +172,6 @@ export function App(props: AppProps) {
 				query={state.query}
 				searching={state.mode === 'search'}
 				draft={state.searchDraft}
-				onDraft={onDraft}
 				nasLabel={nasLabel}
 				selected={state.allMatching ? total : state.selection.size}
 				allMatching={state.allMatching}

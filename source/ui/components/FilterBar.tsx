@@ -1,5 +1,4 @@
-import {useRef} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {Box, Text} from 'ink';
 import {formatCount} from '../../sessions/format.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import type {ViewQuery} from '../state.js';
@@ -9,7 +8,6 @@ export interface FilterBarProps {
 	readonly query: ViewQuery;
 	readonly searching: boolean;
 	readonly draft: string;
-	readonly onDraft: (text: string) => void;
 	/** Name of the NAS filtered on, if any. */
 	readonly nasLabel: string | null;
 	readonly selected: number;
@@ -38,26 +36,14 @@ export function editSearch(value: string, input: string): string {
 }
 
 /**
- * The search field while it is edited; the text is edited at its end. Not ink-text-input: that one edits the
- * value it was last rendered with, so keys arriving before React re-renders (fast typing, a held Backspace)
- * are lost, a chunk of several Backspaces is ignored, and a paste goes in verbatim, control characters and
- * all (a pasted line's CR ended up in the query). Enter, Esc, arrows and Tab belong to the keymap.
+ * The search text while it is edited, with a cursor at its end. Display only: the App edits the text (with
+ * editSearch) from the keys it routes. Not ink-text-input: that one edits the value it was last rendered
+ * with, so keys arriving before React re-renders (fast typing, a held Backspace) were lost, a chunk of several
+ * Backspaces was ignored, a paste went in verbatim with its control characters (a pasted line's CR ended up
+ * in the query), and keys typed right after `/` were lost before it had subscribed to input.
  */
-function SearchField(props: {readonly value: string; readonly onChange: (text: string) => void; readonly placeholder: string}) {
+function SearchField(props: {readonly value: string; readonly placeholder: string}) {
 	const theme = useTheme();
-	// The text as of the last key handled, which can be ahead of what a render shows: a render for another
-	// update (the clock, a poll) may come before the edits. A value from the parent is taken only when it changes.
-	const edit = useRef({rendered: props.value, current: props.value});
-	if (props.value !== edit.current.rendered) edit.current = {rendered: props.value, current: props.value};
-	useInput((input, key) => {
-		if (key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return;
-		if (key.pageUp || key.pageDown || key.home || key.end || key.ctrl || key.meta) return;
-		const current = edit.current.current;
-		const next = key.backspace || key.delete ? editSearch(current, '\x7f') : editSearch(current, input);
-		if (next === current) return;
-		edit.current.current = next;
-		props.onChange(next);
-	});
 	if (!props.value) {
 		return (
 			<Text wrap="truncate-end">
@@ -90,7 +76,7 @@ export function FilterBar(props: FilterBarProps) {
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
 				<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>/ </Text>
 				{props.searching ? (
-					<SearchField value={props.draft} onChange={props.onDraft} placeholder="user, IP or MAC" />
+					<SearchField value={props.draft} placeholder="user, IP or MAC" />
 				) : (
 					<Text wrap="truncate-end" color={query.search ? undefined : theme.muted}>{query.search ? sanitize(query.search) : 'search: /'}</Text>
 				)}

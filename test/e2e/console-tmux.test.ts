@@ -1,0 +1,410 @@
+/**
+ * End to end: the built CLI (`node dist/cli.js --demo`) in a real terminal emulator (tmux), driven with
+ * send-keys and checked on what the terminal shows (capture-pane), at 80x24 and at 160x48.
+ *
+ * The tmux server has its own socket (`-L radtop-test-<pid>`) and no config file, so it never touches a
+ * user's tmux. The console runs under `sh -c '...; echo EXITED:$?; read'` in a pane that remains on exit, so
+ * the screen the shell gets back and the exit code can be read after `q`. The child gets a minimal environment
+ * (no CI variables: Ink renders differently in CI).
+ *
+ * The first start of the demo may build its cache in ~/.cache/radtop (15-40 s); later starts take seconds.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const SOCKET = `radtop-test-${process.pid}`;
+const FIRST_SCREEN_MS = 120_000;
+const STEP_MS = 15_000;
+const POLL_MS = 150;
+const PRELAUNCH = 'PRELAUNCH-MARKER radtop e2e';
+
+const tmuxAvailable = spawnSync('tmux', ['-V'], {encoding: 'utf8'}).status === 0;
+if (!tmuxAvailable) console.warn('console-tmux.test.ts: tmux is not installed, the end-to-end console tests are skipped');
+
+function tmux(...args: string[]): string {
+	return execFileSync('tmux', ['-u', '-L', SOCKET, '-f', '/dev/null', ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+}
+
+function shellQuote(text: string): string {
+	return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One console in one tmux session of a fixed size. */
+class Terminal {
+	constructor(
+		readonly name: string,
+		readonly columns: number,
+		readonly rows: number,
+	) {}
+
+	start(): void {
+		const env: Record<string, string> = {
+			PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+			HOME: process.env['HOME'] ?? '/tmp',
+			TERM: 'screen',
+			LANG: 'C.UTF-8',
+		};
+		if (process.env['XDG_CACHE_HOME']) env['XDG_CACHE_HOME'] = process.env['XDG_CACHE_HOME'];
+		if (process.env['RADTOP_CONFIG_DIR']) env['RADTOP_CONFIG_DIR'] = process.env['RADTOP_CONFIG_DIR'];
+		// After the console exits the shell prints its exit code and waits for a key (tmux 3.3 loses the main
+		// screen's content when a remain-on-exit pane dies, so the screen is read before that), then exits
+		// with the console's code, which the dead pane keeps.
+		const script = `echo ${shellQuote(PRELAUNCH)}; ${shellQuote(process.execPath)} ${shellQuote(CLI)} --demo; code=$?; echo EXITED:$code; read _; exit $code`;
+		const command = `env -i ${Object.entries(env).map(([key, value]) => shellQuote(`${key}=${value}`)).join(' ')} sh -c ${shellQuote(script)}`;
+		tmux(
+			'new-session', '-d', '-s', this.name, '-x', String(this.columns), '-y', String(this.rows), '-c', ROOT, command,
+			';', 'set-option', '-w', '-t', this.name, 'remain-on-exit', 'on',
+		);
+	}
+
+	/** The screen as text, `rows` lines; `joined` joins lines the terminal wrapped (a too-long line shows as one). */
+	capture(joined = false): string[] {
+		const text = tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', this.name);
+		const lines = text.replace(/\n$/, '').split('\n');
+		return lines;
+	}
+
+	screen(): string {
+		return this.capture().join('\n');
+	}
+
+	keys(...keys: string[]): void {
+		tmux('send-keys', '-t', this.name, ...keys);
+	}
+
+	type(text: string): void {
+		tmux('send-keys', '-t', this.name, '-l', text);
+	}
+
+	/** Whether the pane's process has exited, with its exit status (or the signal that ended it). */
+	paneInfo(): {dead: boolean; status: string} {
+		const [dead, status, signal] = tmux('display-message', '-p', '-t', this.name, '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}').trim().split('|');
+		return {dead: dead === '1' && Boolean(status || signal), status: status || (signal ? `signal ${signal}` : '')};
+	}
+
+	/** Polls the screen until `check` returns a value (not undefined/false), or fails showing the last screen. */
+	async waitFor<T>(what: string, check: (lines: string[], text: string) => T | undefined | false, timeoutMs = STEP_MS): Promise<T> {
+		const deadline = Date.now() + timeoutMs;
+		let lines: string[] = [];
+		for (;;) {
+			lines = this.capture();
+			const result = check(lines, lines.join('\n'));
+			if (result !== undefined && result !== false) return result;
+			if (Date.now() > deadline) break;
+			await sleep(POLL_MS);
+		}
+		throw new Error(`${this.name}: timed out after ${timeoutMs} ms waiting for ${what}; the screen was:\n${lines.join('\n')}`);
+	}
+
+	/** The frame's invariants: no line wider than the terminal, nothing on the last row (rows-1 lines at most). */
+	assertFits(): void {
+		const joined = this.capture(true);
+		for (const line of joined) {
+			const width = [...line.trimEnd()].length;
+			expect(width, `line wider than ${this.columns} columns:\n${line}`).toBeLessThanOrEqual(this.columns);
+		}
+		const lines = this.capture();
+		expect(lines.length, 'capture height').toBe(this.rows);
+		expect(lines[this.rows - 1]!.trim(), `the last row should stay empty (frame taller than rows-1):\n${lines.join('\n')}`).toBe('');
+	}
+}
+
+/** The table's rows (lines below the column heads up to the status line) and the heads line. */
+function tableOf(lines: string[]): {head: string; rows: string[]} | undefined {
+	const headIndex = lines.findIndex((line) => /^\s+USER\s+NAS\s+FRAMED IP/.test(line));
+	if (headIndex === -1) return undefined;
+	const statusIndex = lines.findIndex((line, index) => index > headIndex && /^(database|[a-z].*·)/.test(line) && !/^\s/.test(line));
+	const end = statusIndex === -1 ? lines.length : statusIndex;
+	const rows = lines.slice(headIndex + 1, end).filter((line) => /^[▸● ~]/.test(line) && line.trim() !== '' && !line.includes('loading'));
+	return {head: lines[headIndex]!, rows};
+}
+
+/** A left-aligned cell of a row: from its column head's position to the next space. */
+function cell(head: string, row: string, title: string): string {
+	const at = head.indexOf(title);
+	if (at === -1) throw new Error(`no column ${title} in ${head}`);
+	return row.slice(at).split(/\s+/)[0] ?? '';
+}
+
+const statusLine = (lines: string[]) => lines.find((line) => line.startsWith('database: ok')) ?? '';
+const filterLine = (lines: string[]) => lines.find((line) => line.startsWith('/ ')) ?? '';
+
+/** The first screen with data: header, stats, heads, a cursor row, status. */
+function firstScreenReady(lines: string[], text: string): boolean {
+	return (
+		lines[0]!.startsWith('radtop') &&
+		/online/.test(text) &&
+		/database: ok · [\d,]+ of [\d,]+/.test(text) &&
+		lines.some((line) => line.startsWith('▸ '))
+	);
+}
+
+describe('CLI is built', () => {
+	it('dist/cli.js exists (run npm run build first)', () => {
+		expect(existsSync(CLI), `${CLI} is missing: run \`npm run build\` before the end-to-end tests`).toBe(true);
+	});
+});
+
+describe.skipIf(!tmuxAvailable)('console in tmux', () => {
+	beforeAll(() => {
+		if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the end-to-end tests`);
+	});
+
+	afterAll(() => {
+		try {
+			tmux('kill-server');
+		} catch {
+			// no server left
+		}
+	});
+
+	describe('80x24', () => {
+		const term = new Terminal('w80', 80, 24);
+		let first: string[] = [];
+
+		beforeAll(async () => {
+			term.start();
+			first = await term.waitFor('the first screen with sessions', (lines, text) => firstScreenReady(lines, text) && lines, FIRST_SCREEN_MS);
+		}, FIRST_SCREEN_MS + 30_000);
+
+		it('shows header, stats with NAS pills, column heads, a cursor row, status and key hints', () => {
+			const text = first.join('\n');
+			expect(first[0]).toMatch(/^radtop\s+demo/);
+			expect(first[0]).toContain('? help');
+			expect(first[1]).toMatch(/^[\d,]+ online · [\d,]+ users/);
+			expect(first[1]).toMatch(/bng-\d [\d,]+/);
+			expect(first[2]).toMatch(/^\/ search: \/\s+active · all NAS · start ↓/);
+			expect(first[3]).toMatch(/^\s+USER\s+NAS\s+FRAMED IP\s+DURATION\s+MAC/);
+			expect(first[4]).toMatch(/^▸ /);
+			expect(text).toMatch(/^database: ok · 1 of [\d,]+$/m);
+			const footer = first[22]!;
+			for (const hint of ['↑↓ move', '/ search', 'n NAS', 's sort', '⏎ details', 'q quit']) expect(footer).toContain(hint);
+			// Rows 5..21 are the 17 table rows: all filled on the demo network.
+			expect(tableOf(first)!.rows).toHaveLength(17);
+			term.assertFits();
+		});
+
+		it('search: / and a username narrows the table, Enter keeps it, Esc clears it', async () => {
+			const table = tableOf(first)!;
+			// A username shown in full (not cut with …), from the first screen.
+			// Prefer one that cannot be read as MAC digits (the search also matches MACs by their hex digits).
+			const users = table.rows.map((row) => cell(table.head, row, 'USER')).filter((user) => user && !user.includes('…'));
+			expect(users.length).toBeGreaterThan(0);
+			const user = users.filter((name) => /[g-z]/i.test(name)).at(-1) ?? users.at(-1)!;
+			const totalBefore = Number(/of ([\d,]+)/.exec(statusLine(first))![1]!.replace(/,/g, ''));
+			term.keys('/');
+			await term.waitFor('the search prompt', (lines) => filterLine(lines).startsWith('/ ') && !filterLine(lines).includes('search: /'));
+			term.type(user);
+			const narrowed = await term.waitFor(`rows matching ${user}`, (lines) => {
+				const result = tableOf(lines);
+				if (!result || result.rows.length === 0) return undefined;
+				const every = result.rows.every((row) => cell(result.head, row, 'USER').toLowerCase().includes(user.toLowerCase()));
+				const total = /of ([\d,]+)/.exec(statusLine(lines));
+				return every && total && Number(total[1]!.replace(/,/g, '')) < totalBefore ? lines : undefined;
+			});
+			expect(filterLine(narrowed)).toContain(user);
+			term.assertFits();
+			term.keys('Enter');
+			// The search is kept and no longer edited: the footer shows the table's keys again.
+			const kept = await term.waitFor('the kept search in the filter bar and the table keys in the footer', (lines) =>
+				filterLine(lines).startsWith(`/ ${user} `) && lines[22]!.includes('⏎ details') ? lines : undefined,
+			);
+			expect(tableOf(kept)!.rows.length).toBeLessThan(17);
+
+			// A MAC fragment (the last three octets of a row's MAC), then Esc clears.
+			term.keys('/');
+			await term.waitFor('the search prompt again', (lines) => lines[22]!.includes('Esc clear search'));
+			// The draft starts as the kept search: delete it.
+			for (let index = 0; index < user.length; index++) term.keys('BSpace');
+			await term.waitFor('an empty draft', (lines) => !filterLine(lines).includes(user));
+			const mac = cell(table.head, table.rows[0]!, 'MAC');
+			const fragment = mac.replace(/[^0-9a-fA-F]/g, '').slice(-6);
+			const fragmentText = `${fragment.slice(0, 2)}:${fragment.slice(2, 4)}:${fragment.slice(4, 6)}`;
+			term.type(fragmentText);
+			await term.waitFor(`rows whose MAC ends in ${fragmentText}`, (lines) => {
+				const result = tableOf(lines);
+				if (!result || result.rows.length === 0) return undefined;
+				const digits = (row: string) => cell(result.head, row, 'MAC').replace(/[^0-9a-fA-F]/g, '').toLowerCase();
+				return result.rows.length < 17 && result.rows.every((row) => digits(row).includes(fragment.toLowerCase()));
+			});
+			term.keys('Escape');
+			const cleared = await term.waitFor('the search cleared and the full table back', (lines) =>
+				filterLine(lines).startsWith('/ search: /') && tableOf(lines)?.rows.length === 17 ? lines : undefined,
+			);
+			expect(statusLine(cleared)).toMatch(/1 of [\d,]+/);
+		}, 60_000);
+
+		it('sort: s changes the sort label, S flips its arrow', async () => {
+			const label = (lines: string[]) => /· ([a-zA-Z ]+) ([↑↓])\s*$/.exec(filterLine(lines).trimEnd());
+			const before = label(term.capture())!;
+			expect(before[1]).toBe('start');
+			expect(before[2]).toBe('↓');
+			term.keys('s');
+			const next = await term.waitFor('a new sort label', (lines) => {
+				const match = label(lines);
+				return match && match[1] !== 'start' ? match : undefined;
+			});
+			term.keys('S');
+			await term.waitFor('the sort arrow flipped', (lines) => {
+				const match = label(lines);
+				return match && match[1] === next[1] && match[2] !== next[2];
+			});
+			term.assertFits();
+			// Back to start ↓ for the next tests.
+			term.keys('<');
+			await term.waitFor('start ↓ again', (lines) => {
+				const match = label(lines);
+				return match && match[1] === 'start' && match[2] === '↓' && tableOf(lines)?.rows.length === 17;
+			});
+		}, 60_000);
+
+		it('NAS filter: n shows the picker with counts, Down + Enter filters on that NAS', async () => {
+			term.keys('n');
+			const picker = await term.waitFor('the NAS picker', (lines) => (lines.some((line) => line.includes('filter on a NAS')) ? lines : undefined));
+			const entries = picker.filter((line) => /^[ ●▸]*\S.*\s[\d,]+\s*$/.test(line) && !line.startsWith('radtop') && /\d+\.\d+\.\d+\.\d+|all NAS/.test(line));
+			expect(entries.some((line) => /all NAS\s+[\d,]+/.test(line))).toBe(true);
+			expect(entries.some((line) => /bng-\d+\s+10\.20\.0\.\d+\s+[\d,]+/.test(line))).toBe(true);
+			term.assertFits();
+			term.keys('Down');
+			// The entry under the cursor after Down is the second one: the largest NAS.
+			const nasEntry = entries[1]!;
+			const nasName = nasEntry.trim().replace(/^●\s*/, '').split(/\s+/)[0]!;
+			term.keys('Enter');
+			const filtered = await term.waitFor(`the table filtered on ${nasName}`, (lines) => {
+				if (!filterLine(lines).includes(`NAS ${nasName}`)) return undefined;
+				const result = tableOf(lines);
+				if (!result || result.rows.length === 0) return undefined;
+				return result.rows.every((row) => {
+					const shown = cell(result.head, row, 'NAS');
+					return shown === nasName || (shown.endsWith('…') && nasName.startsWith(shown.slice(0, -1)));
+				})
+					? lines
+					: undefined;
+			});
+			expect(tableOf(filtered)!.rows.length).toBeGreaterThan(0);
+			term.assertFits();
+			// Back to every NAS.
+			term.keys('n');
+			await term.waitFor('the NAS picker again', (lines) => lines.some((line) => line.includes('filter on a NAS')));
+			term.keys('Up');
+			term.keys('Enter');
+			await term.waitFor('all NAS again', (lines) => filterLine(lines).includes('all NAS') && tableOf(lines)?.rows.length === 17);
+		}, 60_000);
+
+		it('Enter opens the details with radacct fields and previous sessions; Esc goes back', async () => {
+			term.keys('Enter');
+			const detail = await term.waitFor('the detail view', (lines, text) =>
+				text.includes('acctsessionid') && text.includes('framedipaddress') && /previous sessions(?! \(loading)/.test(text) ? lines : undefined,
+			);
+			expect(detail.join('\n')).toContain('Esc back');
+			expect(detail.some((line) => /^\s+USER\s+NAS/.test(line))).toBe(false);
+			term.assertFits();
+			term.keys('Escape');
+			await term.waitFor('the table again', (lines, text) => tableOf(lines) !== undefined && !text.includes('acctsessionid'));
+		}, 60_000);
+
+		it('? shows the keys, ? closes them', async () => {
+			term.keys('?');
+			const help = await term.waitFor('the help', (lines, text) => (text.includes('cursor up') && text.includes('mask IPs') ? lines : undefined));
+			expect(help.join('\n')).toContain('quit');
+			term.assertFits();
+			term.keys('?');
+			await term.waitFor('the table again', (lines, text) => tableOf(lines) !== undefined && !text.includes('cursor up'));
+		}, 60_000);
+
+		it('keys sent in one burst act in order: "/user" searches, "n ↓ ⏎" filters, Backspaces all count', async () => {
+			const table = tableOf(term.capture())!;
+			const user = table.rows.map((row) => cell(table.head, row, 'USER')).find((name) => name && !name.includes('…') && /^[a-z]/i.test(name))!;
+			// One write: the "/" and the text behind it (read before the search prompt is even drawn).
+			term.type(`/${user}`);
+			const searched = await term.waitFor(`the search for ${user}`, (lines) => {
+				const result = tableOf(lines);
+				return filterLine(lines).startsWith(`/ ${user}`) && result && result.rows.length > 0 && result.rows.length < 17
+					&& result.rows.every((row) => cell(result.head, row, 'USER').toLowerCase().includes(user.toLowerCase()))
+					? lines
+					: undefined;
+			});
+			expect(searched.join('\n')).not.toContain('selected');
+			// Backspaces in one burst each delete a character.
+			term.keys(...Array.from({length: user.length}, () => 'BSpace'));
+			await term.waitFor('an empty search', (lines) => filterLine(lines).startsWith('/ user, IP or MAC'));
+			term.keys('Escape');
+			await term.waitFor('the table keys again', (lines) => lines[22]!.includes('⏎ details') && tableOf(lines)?.rows.length === 17);
+			// The NAS picker opened, moved and chosen from in one burst.
+			term.keys('n', 'Down', 'Enter');
+			const filtered = await term.waitFor('a NAS filter', (lines) => (/· NAS \S+ ·/.test(filterLine(lines)) && lines[22]!.includes('⏎ details') ? lines : undefined));
+			const nasName = /· NAS (\S+) ·/.exec(filterLine(filtered))![1]!;
+			// Down from "all NAS" is the first NAS listed: the one with the most sessions, the first pill of the stats line.
+			expect(nasName).toBe(/ {3}(\S+) [\d,]+/.exec(filtered[1]!)![1]);
+			term.keys('n', 'Up', 'Enter');
+			await term.waitFor('all NAS again', (lines) => filterLine(lines).includes('all NAS') && lines[22]!.includes('⏎ details'));
+		}, 60_000);
+
+		it('q quits: the process exits 0 and the shell gets its screen back', async () => {
+			term.keys('q');
+			const after = await term.waitFor('the exit', (lines, text) => (text.includes('EXITED:') ? lines : undefined));
+			const text = after.join('\n');
+			expect(text).toContain('EXITED:0');
+			expect(text).toContain(PRELAUNCH);
+			expect(text).not.toMatch(/USER\s+NAS\s+FRAMED IP/);
+			expect(text).not.toContain('database: ok');
+			// The console process is gone (EXITED is printed after it); let the shell end too: the pane dies with its code.
+			term.keys('Enter');
+			await term.waitFor('the pane to be dead', () => term.paneInfo().dead);
+			expect(term.paneInfo().status).toBe('0');
+		}, 60_000);
+	});
+
+	describe('160x48', () => {
+		const term = new Terminal('w160', 160, 48);
+		let first: string[] = [];
+
+		beforeAll(async () => {
+			term.start();
+			first = await term.waitFor('the first screen with sessions', (lines, text) => firstScreenReady(lines, text) && lines, FIRST_SCREEN_MS);
+		}, FIRST_SCREEN_MS + 30_000);
+
+		it('shows all 12 columns, fits the terminal, and the table fills the height', () => {
+			const head = first[3]!;
+			const titles = ['USER', 'NAS', 'FRAMED IP', 'DURATION', 'MAC', 'DOWN', 'UP', 'RATE↓', 'RATE↑', 'START', 'SESSION ID', 'STATUS'];
+			let from = 0;
+			for (const title of titles) {
+				const at = head.indexOf(title, from);
+				expect(at, `${title} in ${head}`).toBeGreaterThanOrEqual(0);
+				from = at + title.length;
+			}
+			expect(first[0]).toMatch(/^radtop/);
+			expect(first[1]).toMatch(/online/);
+			expect(first[1]).toMatch(/bng-1 [\d,]+ .*bng-2 [\d,]+/);
+			expect(first.some((line) => line.startsWith('▸ '))).toBe(true);
+			expect(first[46]).toContain('q quit');
+			expect(first.join('\n')).toMatch(/^database: ok · 1 of [\d,]+$/m);
+			// 48 rows: header, stats, filter, heads, 41 rows, status, footer, one spare.
+			expect(tableOf(first)!.rows).toHaveLength(41);
+			term.assertFits();
+		});
+
+		it('details at 160 columns fit too, and q quits cleanly', async () => {
+			term.keys('Enter');
+			await term.waitFor('the detail view', (_lines, text) => text.includes('acctsessionid') && /previous sessions(?! \(loading)/.test(text));
+			term.assertFits();
+			term.keys('Escape');
+			await term.waitFor('the table again', (lines) => tableOf(lines) !== undefined);
+			term.keys('q');
+			const after = await term.waitFor('the exit', (lines, text) => (text.includes('EXITED:') ? lines : undefined));
+			expect(after.join('\n')).toContain('EXITED:0');
+			expect(after.join('\n')).toContain(PRELAUNCH);
+			expect(after.join('\n')).not.toContain('database: ok');
+			term.keys('Enter');
+			await term.waitFor('the pane to be dead', () => term.paneInfo().dead);
+			expect(term.paneInfo().status).toBe('0');
+		}, 60_000);
+	});
+});
