@@ -49,7 +49,10 @@ export const CONSOLE_FLAGS = {
 
 async function runConsoleCommand(flags: Record<string, unknown>): Promise<number> {
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
-		throw new UsageError('the console needs a terminal; for scripts use radtop sessions (--json, --csv)');
+		// Not a terminal (a pipe, a cron job): print the open sessions once, as `radtop sessions` would.
+		process.stderr.write('radtop: not a terminal, so no console: the open sessions once (see radtop sessions --help)\n');
+		const {interval: _interval, readOnly: _readOnly, ...listing} = flags;
+		return COMMANDS['sessions']!.run(listing);
 	}
 	const staleAfter = typeof flags['staleAfter'] === 'string' ? parseDurationSeconds(flags['staleAfter'], 'stale-after') : undefined;
 	const demo = Boolean(flags['demo']);

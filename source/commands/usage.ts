@@ -42,18 +42,18 @@ export function checkKnownFlags(argv: readonly string[], flags: Readonly<Record<
 			const name = token.slice(2).split('=')[0]!;
 			const spec = long.get(name) ?? (name.startsWith('no-') ? long.get(name.slice(3)) : undefined);
 			if (!spec || (name.startsWith('no-') && !long.has(name) && spec.type !== 'boolean')) {
-				throw new UsageError(`unknown flag --${name} (see radtop ${command} --help)`);
+				throw new UsageError(`unknown flag --${name} (see radtop${command ? ` ${command}` : ''} --help)`);
 			}
 			if (spec.type !== 'boolean' && !token.includes('=')) {
 				const value = argv[index + 1];
 				if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-					throw new UsageError(`--${name} needs a value (see radtop ${command} --help)`);
+					throw new UsageError(`--${name} needs a value (see radtop${command ? ` ${command}` : ''} --help)`);
 				}
 				index += 1;
 			}
 		} else if (token.startsWith('-') && token.length > 1 && !/^-\d/.test(token)) {
 			for (const letter of token.slice(1)) {
-				if (!short.has(letter)) throw new UsageError(`unknown flag -${letter} (see radtop ${command} --help)`);
+				if (!short.has(letter)) throw new UsageError(`unknown flag -${letter} (see radtop${command ? ` ${command}` : ''} --help)`);
 			}
 			const spec = Object.values(flags).find((candidate) => candidate.shortFlag === token.at(-1));
 			if (spec && spec.type !== 'boolean') index += 1;

@@ -177,3 +177,18 @@ describe('an unreachable database exits 1 with one line and no password', () => 
 		expect(run.stderr).not.toContain('hunter2secret');
 	});
 });
+
+describe('radtop without a terminal', () => {
+	it('prints the open sessions of the demo network once instead of opening the console', () => {
+		const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
+		delete env['DATABASE_URL'];
+		// The first demo start on a machine builds the embedded network (tens of seconds); later ones copy it.
+		const result = spawnSync(process.execPath, [CLI, '--demo'], {cwd: ROOT, env, encoding: 'utf8', timeout: 170_000});
+		expect(result.status, result.stderr).toBe(0);
+		expect(result.stderr).toContain('not a terminal');
+		const lines = result.stdout.trimEnd().split('\n');
+		expect(lines[0]).toMatch(/^USER +NAS +FRAMED IP +MAC/);
+		expect(lines.at(-1)).toMatch(/^50 of 3,\d{3} active sessions$/);
+		expect(lines).toHaveLength(52);
+	}, 180_000);
+});
