@@ -26,8 +26,15 @@ export function methodText(plan: Plan, nasIp: string): string {
 /** The preview: what will be hit, per NAS, by which method; problems before anything is sent. */
 export function previewLines(plan: Plan, options: {firstRows?: number} = {}): string[] {
 	const total = plan.items.length;
+	// A NAS target names its NAS as the registry knows them ("bng-2 (10.20.0.2)"), not by bare IP.
+	const what =
+		plan.target?.kind === 'nas' && plan.perNas.length > 0
+			? `NAS ${plan.perNas.map((share) => sanitize(nasLabel(share.nas))).join(', ')}`
+			: plan.target
+				? describeTarget(plan.target)
+				: 'sessions';
 	const lines = [
-		`${plan.target ? describeTarget(plan.target) : 'sessions'}: ${formatCount(total)} open session${total === 1 ? '' : 's'}` +
+		`${what}: ${formatCount(total)} open session${total === 1 ? '' : 's'}` +
 			(plan.alreadyClosed.length > 0 ? `, ${formatCount(plan.alreadyClosed.length)} already closed (nothing sent)` : ''),
 	];
 	for (const share of plan.perNas) {
