@@ -4,42 +4,29 @@
  */
 import type pg from 'pg';
 import type {Session} from '../../source/sessions/session.js';
+import {makeSession as makeSharedSession} from '../helpers/sessions.js';
 
 /** A full open session with plausible values; `overrides` wins. */
 export function makeSession(overrides: Partial<Session> = {}): Session {
-	return {
-		radacctid: '1',
+	return makeSharedSession({
 		acctsessionid: '81b00001',
 		acctuniqueid: 'u-1',
-		username: 'alice',
-		realm: null,
 		nasipaddress: '10.20.0.1',
-		nasname: null,
 		nasportid: 'vlan100',
 		nasporttype: 'Ethernet',
 		acctstarttime: new Date('2025-11-25T10:00:00Z'),
 		acctupdatetime: new Date('2025-11-25T11:55:00Z'),
-		acctstoptime: null,
 		acctinterval: 300,
 		acctsessiontime: 7200,
 		acctauthentic: 'RADIUS',
-		connectinfo_start: null,
-		connectinfo_stop: null,
 		acctinputoctets: 1000,
 		acctoutputoctets: 2000,
-		calledstationid: null,
 		callingstationid: 'AA:BB:CC:00:00:01',
-		acctterminatecause: null,
 		servicetype: 'Framed-User',
 		framedprotocol: 'PPP',
 		framedipaddress: '100.64.0.1',
-		framedipv6address: null,
-		framedipv6prefix: null,
-		framedinterfaceid: null,
-		delegatedipv6prefix: null,
-		class: null,
 		...overrides,
-	};
+	});
 }
 
 let batch = 0;

@@ -8,44 +8,13 @@ import {
 	sessionDurationSeconds,
 	sessionState,
 } from '../../source/sessions/session-math.js';
+import {makeSession} from '../helpers/sessions.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ago = (seconds: number): Date => new Date(NOW.getTime() - seconds * 1000);
 
 function session(overrides: Partial<Session> = {}): Session {
-	return {
-		radacctid: '1',
-		acctsessionid: 'sess-1',
-		acctuniqueid: 'uniq-1',
-		username: 'alice',
-		realm: null,
-		nasipaddress: '10.0.0.1',
-		nasname: null,
-		nasportid: null,
-		nasporttype: null,
-		acctstarttime: ago(3600),
-		acctupdatetime: null,
-		acctstoptime: null,
-		acctinterval: null,
-		acctsessiontime: null,
-		acctauthentic: null,
-		connectinfo_start: null,
-		connectinfo_stop: null,
-		acctinputoctets: 0,
-		acctoutputoctets: 0,
-		calledstationid: null,
-		callingstationid: null,
-		acctterminatecause: null,
-		servicetype: null,
-		framedprotocol: null,
-		framedipaddress: null,
-		framedipv6address: null,
-		framedipv6prefix: null,
-		framedinterfaceid: null,
-		delegatedipv6prefix: null,
-		class: null,
-		...overrides,
-	};
+	return makeSession({acctstarttime: ago(3600), ...overrides});
 }
 
 describe('sessionDurationSeconds', () => {

@@ -16,6 +16,7 @@ import {App, pageSizeFor, type AppProps} from '../../source/ui/app.js';
 import {helpEntries, KEYMAP} from '../../source/ui/keymap.js';
 import {PLAIN_THEME, ThemeContext} from '../../source/ui/theme.js';
 import {KEYS, renderAndWait, type Rendered} from '../helpers/render-and-wait.js';
+import {makeSession} from '../helpers/sessions.js';
 
 const NAS = [
 	{ip: '10.20.0.1', name: 'bng-1'},
@@ -29,38 +30,26 @@ const DAY = 86_400_000;
 const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
 
 function session(overrides: Partial<Session> & Pick<Session, 'radacctid'>): Session {
-	return {
+	return makeSession({
 		acctsessionid: `81a${overrides.radacctid.padStart(5, '0')}`,
 		acctuniqueid: `u${overrides.radacctid}`,
 		username: 'someone',
-		realm: null,
 		nasipaddress: NAS[0].ip,
 		nasname: NAS[0].name,
 		nasportid: 'ether2',
 		nasporttype: 'Ethernet',
 		acctstarttime: new Date(Date.now() - 10 * MINUTE),
 		acctupdatetime: new Date(Date.now() - MINUTE),
-		acctstoptime: null,
-		acctinterval: null,
-		acctsessiontime: null,
 		acctauthentic: 'RADIUS',
-		connectinfo_start: null,
-		connectinfo_stop: null,
 		acctinputoctets: 1000,
 		acctoutputoctets: 2000,
 		calledstationid: 'pppoe-bng',
 		callingstationid: 'AA:BB:CC:00:00:01',
-		acctterminatecause: null,
 		servicetype: 'Framed-User',
 		framedprotocol: 'PPP',
 		framedipaddress: '100.64.0.1',
-		framedipv6address: null,
-		framedipv6prefix: null,
-		framedinterfaceid: null,
-		delegatedipv6prefix: null,
-		class: null,
 		...overrides,
-	};
+	});
 }
 
 /**

@@ -1,44 +1,29 @@
 import {describe, expect, it} from 'vitest';
 import type {Session} from '../../source/sessions/session.js';
 import {cellText, maskIp, maskMac, shortTimestamp, type CellContext} from '../../source/ui/cells.js';
+import {makeSession} from '../helpers/sessions.js';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
 
 function session(overrides: Partial<Session> = {}): Session {
-	return {
+	return makeSession({
 		radacctid: '12345678',
 		acctsessionid: '81a00001',
 		acctuniqueid: 'f00dfeedf00dfeed',
 		username: 'alice@isp.example',
-		realm: null,
 		nasipaddress: '10.20.0.1',
 		nasname: 'bng-1',
 		nasportid: 'ether2',
 		nasporttype: 'Ethernet',
 		acctstarttime: minutesAgo(134),
 		acctupdatetime: minutesAgo(1),
-		acctstoptime: null,
-		acctinterval: null,
-		acctsessiontime: null,
-		acctauthentic: null,
-		connectinfo_start: null,
-		connectinfo_stop: null,
 		acctinputoctets: 80 * 1024 * 1024,
 		acctoutputoctets: 1.2 * 1024 ** 3,
-		calledstationid: null,
 		callingstationid: 'AA:BB:CC:00:00:01',
-		acctterminatecause: null,
-		servicetype: null,
-		framedprotocol: null,
 		framedipaddress: '100.64.0.10',
-		framedipv6address: null,
-		framedipv6prefix: null,
-		framedinterfaceid: null,
-		delegatedipv6prefix: null,
-		class: null,
 		...overrides,
-	};
+	});
 }
 
 const context: CellContext = {now: NOW, masked: false, staleAfterSeconds: 30 * 60};

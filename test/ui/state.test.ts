@@ -13,43 +13,26 @@ import {
 	type UiAction,
 	type UiState,
 } from '../../source/ui/state.js';
+import {makeSession} from '../helpers/sessions.js';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 
 function session(radacctid: string, overrides: Partial<Session> = {}): Session {
-	return {
+	return makeSession({
 		radacctid,
 		acctsessionid: `s-${radacctid}`,
 		acctuniqueid: `u-${radacctid}`,
 		username: `user-${radacctid}`,
-		realm: null,
 		nasipaddress: '10.20.0.1',
 		nasname: 'bng-1',
-		nasportid: null,
-		nasporttype: null,
 		acctstarttime: new Date(NOW.getTime() - 3_600_000),
 		acctupdatetime: NOW,
-		acctstoptime: null,
-		acctinterval: null,
-		acctsessiontime: null,
-		acctauthentic: null,
-		connectinfo_start: null,
-		connectinfo_stop: null,
 		acctinputoctets: 1000,
 		acctoutputoctets: 2000,
-		calledstationid: null,
 		callingstationid: 'AA:BB:CC:00:00:01',
-		acctterminatecause: null,
-		servicetype: null,
-		framedprotocol: null,
 		framedipaddress: '100.64.0.1',
-		framedipv6address: null,
-		framedipv6prefix: null,
-		framedinterfaceid: null,
-		delegatedipv6prefix: null,
-		class: null,
 		...overrides,
-	};
+	});
 }
 
 const STATS: SessionStats = {
