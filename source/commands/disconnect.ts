@@ -2,6 +2,7 @@
 import {createInterface} from 'node:readline/promises';
 import {AuditLog} from '../audit/audit-log.js';
 import type {NasOverride} from '../config/config.js';
+import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {executeDisconnect} from '../disconnect/executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget} from '../disconnect/plan.js';
 import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
@@ -149,18 +150,10 @@ export function parseDisconnectFlags(flags: Flags, now: Date): DisconnectRequest
 	};
 }
 
-/** Sessions above which the operator types the count instead of answering y. */
-const TYPED_CONFIRMATION_ABOVE = 50;
-
-async function confirm(count: number, wide: boolean, stderr: NodeJS.WriteStream): Promise<boolean> {
+async function confirm(confirmation: Confirmation, stderr: NodeJS.WriteStream): Promise<boolean> {
 	const prompt = createInterface({input: process.stdin, output: stderr});
 	try {
-		if (wide || count > TYPED_CONFIRMATION_ABOVE) {
-			const answer = await prompt.question(`type the number of sessions (${count}) to disconnect them: `);
-			return answer.trim().replace(/,/g, '') === String(count);
-		}
-		const answer = await prompt.question(`disconnect ${count} session${count === 1 ? '' : 's'}? [y/N] `);
-		return /^y(es)?$/i.test(answer.trim());
+		return confirms(confirmation, await prompt.question(confirmation.prompt));
 	} finally {
 		prompt.close();
 	}
@@ -201,12 +194,12 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	}
 
 	if (!request.dryRun && !request.yes) {
-		const wide = target.kind === 'nas' || target.kind === 'filter';
-		if (plan.items.length > 1 || wide) {
+		const confirmation = confirmationFor(plan);
+		if (confirmation.kind !== 'key') {
 			if (!io.stdinIsTerminal) {
 				throw new UsageError(`refusing to disconnect ${formatCount(plan.items.length)} sessions without --yes (stdin is not a terminal)`);
 			}
-			if (!(await confirm(plan.items.length, wide, io.stderr))) {
+			if (!(await confirm(confirmation, io.stderr))) {
 				io.stderr.write('radtop: not confirmed, nothing sent\n');
 				return EXIT.failure;
 			}
