@@ -195,7 +195,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 
 	if (!request.dryRun && !request.yes) {
 		const confirmation = confirmationFor(plan);
-		if (confirmation.kind !== 'key') {
+		if (plan.items.length > 0 && confirmation.kind !== 'key') {
 			if (!io.stdinIsTerminal) {
 				throw new UsageError(`refusing to disconnect ${formatCount(plan.items.length)} sessions without --yes (stdin is not a terminal)`);
 			}

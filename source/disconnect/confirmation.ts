@@ -28,7 +28,7 @@ export function confirmationFor(plan: Plan, options: {typedAbove?: number} = {})
 	if (wide || count > typedAbove) {
 		return {kind: 'typed', expected: String(count), prompt: `type the number of sessions (${count}) to disconnect them: `};
 	}
-	if (count === 1) return {kind: 'key', prompt: 'disconnect this session? [y/N] '};
+	if (count <= 1) return {kind: 'key', prompt: 'disconnect this session? [y/N] '};
 	return {kind: 'count', count, prompt: `disconnect ${count} sessions? [y/N] `};
 }
 

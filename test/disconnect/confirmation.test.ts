@@ -68,3 +68,9 @@ describe('confirms', () => {
 		for (const answer of ['', 'n', 'no', 'yep', '3']) expect(confirms(few, answer)).toBe(false);
 	});
 });
+
+describe('nothing to disconnect', () => {
+	it('asks nothing when no session is open (a session already closed, say)', () => {
+		expect(confirmationFor(planOf(0, {kind: 'session', radacctid: '1'}))).toMatchObject({kind: 'key'});
+	});
+});
