@@ -30,7 +30,7 @@ let db: Queryable;
 let simulator: NasSimulator;
 let port: number;
 
-/** A MikroTik session as FreeRADIUS records its start; `x`/`y` is the one of the brief's radclient command line. */
+/** A MikroTik session as FreeRADIUS records its start; `x`/`y` are the User-Name and Acct-Session-Id radclient sends. */
 function start(userName: string, acctSessionId: string, framedIpAddress: string): StartEvent {
 	return {
 		acctSessionId,
