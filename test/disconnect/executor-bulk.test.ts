@@ -1,39 +1,24 @@
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {executeDisconnect} from '../../source/disconnect/executor.js';
 import type {DisconnectProgress} from '../../source/disconnect/result.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {startFakeCoaNas, type FakeCoaNas, type ReceivedRequest} from '../helpers/fake-coa-nas.js';
-import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
+import type {TestDatabase} from '../helpers/test-database.js';
 import {insertBulk} from './fixtures.js';
-import {depsFor, registryFor, requestsPerSession, SECRET, sessionIdOf, testCoaClient} from './harness.js';
+import {depsFor, registryFor, requestsPerSession, SECRET, sessionIdOf, useExecutorWorld} from './harness.js';
 
 const ACK = {code: PacketCode.DisconnectAck} as const;
 
 let database: TestDatabase;
 let coaClient: CoaClient;
 const fakes: FakeCoaNas[] = [];
-const unhandled = vi.fn();
-
-beforeAll(async () => {
-	process.on('unhandledRejection', unhandled);
-	database = await createTestDatabase();
-});
-
-afterAll(async () => {
-	process.off('unhandledRejection', unhandled);
-	await database.close();
-});
-
-beforeEach(async () => {
-	await database.pool.query('TRUNCATE radacct');
-	coaClient = testCoaClient();
-});
-
-afterEach(async () => {
-	await coaClient.close();
-	await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-	expect(unhandled).not.toHaveBeenCalled();
+useExecutorWorld({
+	setDatabase: (value) => (database = value),
+	setCoaClient: (value) => (coaClient = value),
+	async cleanup() {
+		await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+	},
 });
 
 async function fakeNas(answer: (request: ReceivedRequest, fake: () => FakeCoaNas) => ReturnType<NonNullable<Parameters<typeof startFakeCoaNas>[0]['answer']>>): Promise<FakeCoaNas> {

@@ -1,4 +1,4 @@
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {executeDisconnect, AuditError} from '../../source/disconnect/executor.js';
 import {planDisconnect} from '../../source/disconnect/plan.js';
 import {readTargets} from '../../source/disconnect/targets.js';
@@ -8,8 +8,8 @@ import {PacketCode} from '../../source/radius/dictionary.js';
 import {getIp, getString} from '../../source/radius/packet.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {FakeRouterOs} from '../helpers/fake-routeros.js';
-import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
-import {API_PASSWORD, depsFor, MemoryAudit, registryFor, SECRET, testCoaClient} from './harness.js';
+import {insertSessions, type TestDatabase} from '../helpers/test-database.js';
+import {API_PASSWORD, depsFor, MemoryAudit, registryFor, SECRET, useExecutorWorld} from './harness.js';
 
 const ACK = {code: PacketCode.DisconnectAck} as const;
 const nak = (errorCause: number) => ({code: PacketCode.DisconnectNak, attributes: [{name: 'Error-Cause', value: errorCause}]}) as const;
@@ -19,30 +19,15 @@ let database: TestDatabase;
 let coaClient: CoaClient;
 let nas: FakeCoaNas | undefined;
 let router: FakeRouterOs | undefined;
-const unhandled = vi.fn();
-
-beforeAll(async () => {
-	process.on('unhandledRejection', unhandled);
-	database = await createTestDatabase();
-});
-
-afterAll(async () => {
-	process.off('unhandledRejection', unhandled);
-	await database.close();
-});
-
-beforeEach(async () => {
-	await database.pool.query('TRUNCATE radacct');
-	coaClient = testCoaClient();
-});
-
-afterEach(async () => {
-	await coaClient.close();
-	await nas?.close();
-	await router?.close();
-	nas = undefined;
-	router = undefined;
-	expect(unhandled).not.toHaveBeenCalled();
+useExecutorWorld({
+	setDatabase: (value) => (database = value),
+	setCoaClient: (value) => (coaClient = value),
+	async cleanup() {
+		await nas?.close();
+		await router?.close();
+		nas = undefined;
+		router = undefined;
+	},
 });
 
 async function alice(extra: {stoppedAgo?: number} = {}): Promise<string> {

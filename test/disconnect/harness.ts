@@ -9,7 +9,8 @@ import {NasRegistry} from '../../source/nas/registry.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {getString} from '../../source/radius/packet.js';
 import type {FakeCoaNas, ReceivedRequest} from '../helpers/fake-coa-nas.js';
-import type {TestDatabase} from '../helpers/test-database.js';
+import {afterAll, afterEach, beforeAll, beforeEach, expect, vi} from 'vitest';
+import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
 export const SECRET = 'coa-Secret-for-bng-1';
 export const API_PASSWORD = 'api-Pa55word-bng-1';
@@ -51,4 +52,41 @@ export function requestsPerSession(fake: FakeCoaNas): Map<string, number> {
 	const counts = new Map<string, number>();
 	for (const request of fake.received) counts.set(sessionIdOf(request), (counts.get(sessionIdOf(request)) ?? 0) + 1);
 	return counts;
+}
+
+/**
+ * Registers the executor tests' lifecycle: one throwaway database per file (radacct emptied before each test),
+ * a fresh test CoA client per test, `cleanup` after each test, and no unhandled rejection allowed.
+ */
+export function useExecutorWorld(world: {
+	readonly setDatabase: (database: TestDatabase) => void;
+	readonly setCoaClient: (client: CoaClient) => void;
+	readonly cleanup: () => Promise<void>;
+}): void {
+	const unhandled = vi.fn();
+	let database: TestDatabase | undefined;
+	let client: CoaClient | undefined;
+
+	beforeAll(async () => {
+		process.on('unhandledRejection', unhandled);
+		database = await createTestDatabase();
+		world.setDatabase(database);
+	});
+
+	afterAll(async () => {
+		process.off('unhandledRejection', unhandled);
+		await database?.close();
+	});
+
+	beforeEach(async () => {
+		await database!.pool.query('TRUNCATE radacct');
+		client = testCoaClient();
+		world.setCoaClient(client);
+	});
+
+	afterEach(async () => {
+		await client?.close();
+		await world.cleanup();
+		expect(unhandled).not.toHaveBeenCalled();
+	});
 }
