@@ -50,14 +50,8 @@ import {PacketCode} from '../dist/radius/dictionary.js';
 import {encodeRequest} from '../dist/radius/packet.js';
 import {FREERADIUS_SCHEMA_SQL} from '../dist/sessions/schema.js';
 import {startCluster} from './lib/pg-cluster.js';
+import {intEnv} from './lib/env.js';
 
-function intEnv(name, fallback, min = 1) {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw.replace(/_/g, ''));
-	if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, not ${raw}`);
-	return value;
-}
 
 const SESSIONS = intEnv('BENCH_SESSIONS', 10_000);
 const PARALLEL = intEnv('BENCH_PARALLEL', 32);

@@ -45,14 +45,8 @@ import {RateTracker} from '../dist/sessions/session-math.js';
 import {SessionSource} from '../dist/sessions/session-source.js';
 import {fetchSnapshot, SlowCounts} from '../dist/sessions/snapshot.js';
 import {findPsql, startCluster} from './lib/pg-cluster.js';
+import {intEnv} from './lib/env.js';
 
-function intEnv(name, fallback) {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw.replace(/_/g, ''));
-	if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${raw}`);
-	return value;
-}
 
 const ROWS = intEnv('BENCH_ROWS', 5_000_000);
 const OPEN = Math.min(intEnv('BENCH_OPEN', 100_000), Math.floor(ROWS / 4));
@@ -317,15 +311,7 @@ async function generateData(pool) {
 		await timed(async () => {
 			// The primary key and the unique constraint first (they are ALTER TABLEs), then the plain indexes two at a time.
 			const [constraints, plain] = [indexes.create.filter((s) => s.startsWith('ALTER')), indexes.create.filter((s) => !s.startsWith('ALTER'))];
-			const build = (statement) => async () => {
-				const client = await pool.connect();
-				try {
-					await client.query("SET maintenance_work_mem = '512MB'");
-					await client.query(statement);
-				} finally {
-					client.release();
-				}
-			};
+			const build = (statement) => () => runMaintenance(pool, statement);
 			await inParallel(1, constraints.map(build));
 			await inParallel(parallel, plain.map(build));
 		})
@@ -777,17 +763,20 @@ async function extensionReady(pool, name, created) {
 	return true;
 }
 
+/** Runs an index build (or the like) on its own connection with room to sort in memory. */
+async function runMaintenance(pool, statement) {
+	const client = await pool.connect();
+	try {
+		await client.query("SET maintenance_work_mem = '512MB'");
+		await client.query(statement);
+	} finally {
+		client.release();
+	}
+}
+
 async function applyRemedy(pool, remedy) {
 	const {ms} = await timed(async () => {
-		for (const statement of remedy.statements ?? []) {
-			const client = await pool.connect();
-			try {
-				await client.query("SET maintenance_work_mem = '512MB'");
-				await client.query(statement);
-			} finally {
-				client.release();
-			}
-		}
+		for (const statement of remedy.statements ?? []) await runMaintenance(pool, statement);
 		if (remedy.statements) await pool.query('ANALYZE radacct');
 	});
 	return ms;

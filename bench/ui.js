@@ -28,6 +28,7 @@ import os from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {stripVTControlCharacters} from 'node:util';
 import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
+import {intEnv} from './lib/env.js';
 
 const SESSIONS = intEnv('BENCH_UI_SESSIONS', 100_000);
 const SCALE = Number(process.env.BENCH_UI_SCALE ?? 1) || 1;
@@ -36,13 +37,6 @@ const ROWS = 24;
 const QUIET_MS = intEnv('BENCH_UI_QUIET_MS', 60);
 const NAMES = ['anna', 'boris', 'chen', 'dmitri', 'elena', 'farid', 'greta', 'hugo', 'ines', 'jonas', 'kasia', 'luca', 'maria', 'nikos', 'olga', 'pavel', 'quinn', 'rosa', 'sven', 'tomas', 'ulla', 'vera', 'wanda', 'xavier', 'yusuf', 'zofia', 'amir', 'bea', 'carl', 'dana'];
 
-function intEnv(name, fallback) {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
-	const value = Number(raw.replace(/_/g, ''));
-	if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${raw}`);
-	return value;
-}
 
 const iterations = (n) => Math.max(5, Math.round(n * SCALE));
 
