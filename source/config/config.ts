@@ -36,6 +36,10 @@ export interface Profile {
 	readonly staleAfter?: number;
 	readonly readOnly?: boolean;
 	readonly auditLog?: string;
+	/** NAS (names or IPs) this profile may disconnect sessions on; absent means every NAS. */
+	readonly allowedNas?: readonly string[];
+	/** Sessions above which a console disconnect asks for the count to be typed (default 50). */
+	readonly confirmTypedAbove?: number;
 	readonly nas?: Readonly<Record<string, NasOverride>>;
 }
 
