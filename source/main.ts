@@ -63,16 +63,21 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	const interval = flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
 	const network = demo && context.database.embedded ? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded) : undefined;
+	const readOnly = Boolean(flags['readOnly']) || Boolean(context.profile.readOnly);
+	let disconnects: Awaited<ReturnType<typeof import('./commands/console.js')['consoleDisconnects']>> | undefined;
 	try {
 		// Ink and React load only for the console.
-		const {runConsole} = await import('./commands/console.js');
+		const {runConsole, consoleDisconnects} = await import('./commands/console.js');
+		disconnects = readOnly ? undefined : await consoleDisconnects(context, network?.overrides);
 		await runConsole({
 			source: context.source,
 			databaseLabel: context.database.label,
 			intervalSeconds: interval,
-			readOnly: Boolean(flags['readOnly']) || Boolean(context.profile.readOnly),
+			readOnly,
+			...(disconnects ? {disconnect: disconnects.service} : {}),
 		});
 	} finally {
+		await disconnects?.close();
 		await network?.close();
 		await context.close();
 	}

@@ -1,10 +1,15 @@
 /** `radtop` with no command: the full-screen live console. */
 import {render} from 'ink';
+import {AuditLog} from '../audit/audit-log.js';
+import type {NasOverride} from '../config/config.js';
+import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
+import {loadNasRegistry} from '../nas/registry.js';
+import {CoaClient} from '../radius/coa-client.js';
+import type {SessionReader} from '../sessions/session-source.js';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
-import type {SessionReader} from '../sessions/session-source.js';
-
+import type {CommandContext} from './context.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
@@ -15,6 +20,37 @@ export interface ConsoleOptions {
 	readonly databaseLabel: string;
 	readonly intervalSeconds: number;
 	readonly readOnly: boolean;
+	readonly disconnect?: DisconnectService;
+}
+
+/**
+ * Requests started per second by a console disconnect, all NAS together, unless the profile says otherwise:
+ * every CPE disconnected redials at once, and 200 a second keeps the RADIUS server's re-authentications and
+ * Accounting-Stops within what a busy FreeRADIUS takes in its stride (2,000 sessions in 10 s).
+ */
+export const CONSOLE_DISCONNECT_RATE = 200;
+
+/** The disconnect engine for the console, from the profile and the NAS overrides; close() when done. */
+export async function consoleDisconnects(
+	context: CommandContext,
+	extraOverrides: readonly NasOverride[] = [],
+): Promise<{readonly service: DisconnectService; close(): Promise<void>}> {
+	const {profile} = context;
+	const overrides = [...Object.values(profile.nas ?? {}), ...extraOverrides];
+	const registry = await loadNasRegistry(context.database.pool, overrides);
+	const coaClient = new CoaClient();
+	const audit = new AuditLog({path: profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
+	const rate = profile.disconnectRate ?? CONSOLE_DISCONNECT_RATE;
+	const service = createDisconnectService({
+		db: context.database.pool,
+		overrides,
+		audit,
+		coaClient,
+		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
+		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
+		...(rate > 0 ? {ratePerSecond: rate} : {}),
+	});
+	return {service, close: () => coaClient.close()};
 }
 
 /**
@@ -38,6 +74,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 				databaseLabel={options.databaseLabel}
 				intervalSeconds={options.intervalSeconds}
 				readOnly={options.readOnly}
+				{...(options.disconnect === undefined ? {} : {disconnect: options.disconnect})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

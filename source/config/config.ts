@@ -40,6 +40,8 @@ export interface Profile {
 	readonly allowedNas?: readonly string[];
 	/** Sessions above which a console disconnect asks for the count to be typed (default 50). */
 	readonly confirmTypedAbove?: number;
+	/** Disconnect requests started per second by the console (0: no cap; default 200). */
+	readonly disconnectRate?: number;
 	readonly nas?: Readonly<Record<string, NasOverride>>;
 }
 

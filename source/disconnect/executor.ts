@@ -14,7 +14,7 @@ import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord} from './audit-records.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
 import {ProgressTracker} from './progress.js';
-import {tallyOutcomes, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from './result.js';
+import {ABORTED_BEFORE_SENDING, tallyOutcomes, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from './result.js';
 import {RouterOsPool, type RouterOsConnect} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {readTargets} from './targets.js';
@@ -246,7 +246,7 @@ class Run {
 			return;
 		}
 		if (!(await this.#mayStart())) {
-			this.#settle(item, 'not_sent', undefined, 'aborted before sending');
+			this.#settle(item, 'not_sent', undefined, ABORTED_BEFORE_SENDING);
 			return;
 		}
 		const {session, nas} = item;
@@ -275,7 +275,7 @@ class Run {
 	/** Disconnects through the API, after CoA when `coa` tells how that went. */
 	async #viaApi(item: PlanItem, coa: {readonly outcome: Outcome; readonly reason: string} | undefined): Promise<void> {
 		if (!(await this.#mayStart())) {
-			if (coa === undefined) this.#settle(item, 'not_sent', undefined, 'aborted before sending');
+			if (coa === undefined) this.#settle(item, 'not_sent', undefined, ABORTED_BEFORE_SENDING);
 			else this.#settle(item, coa.outcome, 'coa', `${coa.reason}; API fallback not tried: aborted`);
 			return;
 		}
@@ -306,7 +306,7 @@ class Run {
 			outcome,
 			reason,
 		});
-		this.#progress.record(nas.ip, outcome === 'failed');
+		this.#progress.record(nas.ip, outcome);
 	}
 
 	#withStop(result: SessionResult): SessionResult {

@@ -3,7 +3,7 @@
  * event, so the last state is always reported). A listener that throws is ignored: the UI must not stop a bulk.
  */
 import type {Nas} from '../nas/registry.js';
-import type {DisconnectProgress, NasProgress} from './result.js';
+import {OUTCOMES, type DisconnectProgress, type NasProgress, type Outcome} from './result.js';
 
 /** Options of {@link ProgressTracker}. */
 export interface ProgressTrackerOptions {
@@ -24,6 +24,7 @@ export class ProgressTracker {
 	#phase: DisconnectProgress['phase'] = 'sending';
 	#done = 0;
 	#failed = 0;
+	readonly #totals = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
 	#total = 0;
 	#lastEmit = Number.NEGATIVE_INFINITY;
 	#timer: NodeJS.Timeout | undefined;
@@ -45,8 +46,10 @@ export class ProgressTracker {
 	}
 
 	/** One session got its outcome. */
-	record(nasIp: string, failed: boolean): void {
+	record(nasIp: string, outcome: Outcome): void {
+		const failed = outcome === 'failed';
 		this.#done++;
+		this.#totals[outcome]++;
 		if (failed) this.#failed++;
 		const entry = this.#perNas.get(nasIp);
 		if (entry !== undefined) {
@@ -98,6 +101,7 @@ export class ProgressTracker {
 			done: this.#done,
 			total: this.#total,
 			failed: this.#failed,
+			totals: {...this.#totals},
 			ratePerSecond: elapsed > 0 ? Math.round(((this.#done - oldest.done) / elapsed) * 10) / 10 : 0,
 			perNas: [...this.#perNas.values()].map((entry): NasProgress => ({...entry})).sort((a, b) => a.name.localeCompare(b.name)),
 			...this.#options.counts(),

@@ -54,6 +54,8 @@ export interface DisconnectProgress {
 	readonly done: number;
 	readonly total: number;
 	readonly failed: number;
+	/** Sessions with each outcome so far. */
+	readonly totals: OutcomeTotals;
 	/** Outcomes per second, over the last two seconds or so. */
 	readonly ratePerSecond: number;
 	readonly perNas: readonly NasProgress[];
@@ -78,6 +80,14 @@ export interface DisconnectResult {
 	readonly totals: OutcomeTotals;
 	/** Set when the closing audit record could not be written (the opening one was). */
 	readonly auditError?: string;
+}
+
+/** The reason of a session left `not_sent` because the action was stopped before its turn. */
+export const ABORTED_BEFORE_SENDING = 'aborted before sending';
+
+/** Sessions worth sending again: those that failed, and those a stop kept from being sent. */
+export function retryable(result: DisconnectResult): SessionResult[] {
+	return result.results.filter((entry) => entry.outcome === 'failed' || (entry.outcome === 'not_sent' && entry.reason === ABORTED_BEFORE_SENDING));
 }
 
 /** Counts the outcomes. */

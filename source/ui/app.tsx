@@ -5,7 +5,9 @@
 import {useEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
+import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
+import {ActionView} from './components/ActionView.js';
 import {DetailView} from './components/DetailView.js';
 import {editSearch, FilterBar} from './components/FilterBar.js';
 import {Footer} from './components/Footer.js';
@@ -17,11 +19,12 @@ import {StatsBar} from './components/StatsBar.js';
 import {StatusLine} from './components/StatusLine.js';
 import {useClock} from './hooks/use-clock.js';
 import {useDetail} from './hooks/use-detail.js';
+import {useDisconnect} from './hooks/use-disconnect.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {actionFor, activeKeymap, footerHints, keyNameOf} from './keymap.js';
+import {actionFor, activeKeymap, footerHints, keyNameOf, readOnlyRefusal} from './keymap.js';
 import {layoutColumns} from './layout.js';
-import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
+import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows, type UiState} from './state.js';
 
 export interface AppProps {
 	readonly source: SessionReader;
@@ -29,12 +32,43 @@ export interface AppProps {
 	readonly databaseLabel: string;
 	readonly intervalSeconds: number;
 	readonly readOnly: boolean;
+	/** Disconnects from the keyboard; without it (and in read-only mode) the console only watches. */
+	readonly disconnect?: DisconnectService;
 }
 
 /** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
  * frame is always shorter than the terminal (Ink clears the whole screen otherwise). */
 const CHROME_LINES = 7;
 const SEARCH_DEBOUNCE_MS = 150;
+
+/** The text field of the disconnect preview that typed characters go to, if any. */
+function editedField(state: UiState): string | undefined {
+	const action = state.action;
+	if (state.mode !== 'preview' || action?.phase !== 'preview') return undefined;
+	if (action.focus === 'reason') return action.reason;
+	return action.preview?.confirmation.kind === 'typed' ? action.typed : undefined;
+}
+
+/** The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying. */
+function pinnedNas(state: UiState, filteredName: string | null): {ip: string; name: string | null} | null {
+	if (state.query.nas) return {ip: state.query.nas, name: filteredName};
+	const action = state.action;
+	if (action?.target.kind !== 'nas' || (action.phase !== 'running' && action.phase !== 'done')) return null;
+	const ip = action.target.nasIps[0];
+	if (ip === undefined) return null;
+	const share = action.preview?.plan.perNas.find((entry) => entry.nas.ip === ip);
+	return {ip, name: share?.nas.name ?? null};
+}
+
+/** While a disconnect runs behind the table, the status line follows it. */
+function backgroundRun(state: UiState): {text: string; kind: 'info' | 'error'} | undefined {
+	const action = state.action;
+	if (action?.phase !== 'running' || state.mode === 'progress') return undefined;
+	const progress = action.progress;
+	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
+	const failed = progress && progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : '';
+	return {text: `disconnecting ${done}${failed} · v shows it`, kind: progress && progress.failed > 0 ? 'error' : 'info'};
+}
 
 export function pageSizeFor(rows: number): number {
 	return Math.max(1, rows - CHROME_LINES);
@@ -60,6 +94,12 @@ export function App(props: AppProps) {
 
 	useSessions(props.source, state, dispatch);
 	useDetail(props.source, state, dispatch);
+	useDisconnect(props.disconnect, state, dispatch);
+
+	// Quitting waits for a running disconnect to stop, so its closing audit record is written.
+	useEffect(() => {
+		if (state.quitting && state.action?.phase !== 'running') exit();
+	}, [state.quitting, state.action?.phase, exit]);
 
 	useEffect(() => {
 		if (state.mode !== 'search' || state.searchDraft === state.query.search) return;
@@ -80,14 +120,28 @@ export function App(props: AppProps) {
 		for (const press of presses) {
 			const name = keyNameOf(press, key);
 			let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
+			const typed = key.backspace || key.delete ? '\x7f' : press;
 			if (!action && current.mode === 'search' && !key.ctrl && !key.meta) {
 				// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
-				const text = editSearch(current.searchDraft, key.backspace || key.delete ? '\x7f' : press);
+				const text = editSearch(current.searchDraft, typed);
 				if (text !== current.searchDraft) action = {type: 'search-input', text};
 			}
+			const field = editedField(current);
+			if (!action && field !== undefined && !key.ctrl && !key.meta) {
+				const text = editSearch(field, typed);
+				if (text !== field) action = {type: 'disconnect-edit', text};
+			}
+			if (!action && name) {
+				const refusal = readOnlyRefusal(current, name);
+				if (refusal) action = {type: 'message', text: refusal, kind: 'error'};
+			}
 			if (action === 'quit') {
-				exit();
-				return;
+				if (current.action?.phase === 'running' && !current.quitting) {
+					action = {type: 'quit-requested'};
+				} else {
+					exit();
+					return;
+				}
 			}
 			if (!action) continue;
 			dispatch(action);
@@ -135,7 +189,9 @@ export function App(props: AppProps) {
 			/>
 		);
 	} else if (state.mode === 'nas-picker') {
-		body = <NasPicker choices={nasChoices(state)} cursor={state.nasCursor} current={state.query.nas} height={bodyHeight} />;
+		body = <NasPicker choices={nasChoices(state)} cursor={state.nasCursor} current={state.query.nas} height={bodyHeight} purpose={state.nasPickerPurpose} />;
+	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.action) {
+		body = <ActionView action={state.action} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
 	} else {
 		body = (
 			<SessionTable
@@ -167,7 +223,7 @@ export function App(props: AppProps) {
 				durationMs={snapshot?.durationMs ?? null}
 				width={width}
 			/>
-			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} width={width} />
+			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinnedNas(state, nasLabel)} width={width} />
 			<FilterBar
 				query={state.query}
 				searching={state.mode === 'search'}
@@ -180,7 +236,7 @@ export function App(props: AppProps) {
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 				{body}
 			</Box>
-			<StatusLine error={state.error} message={state.message} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
+			<StatusLine error={state.error} message={backgroundRun(state) ?? state.message} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
 			<Footer hints={footerHints(keymap, state.mode)} />
 		</Box>
 	);

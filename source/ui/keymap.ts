@@ -2,7 +2,7 @@
  * The one table of key bindings. It drives input handling, the help overlay and the footer hints, so the
  * three can never disagree. Entries marked `dangerous` are dropped entirely in read-only mode.
  */
-import type {Mode, UiAction, UiState} from './state.js';
+import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser, type Mode, type UiAction, type UiState} from './state.js';
 
 /** A key as the keymap names it: a printable character ("j", "G", "?"), or a named key. */
 export type KeyName = string;
@@ -35,28 +35,61 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['n'], label: 'n', description: 'pick a NAS (with open-session counts)', modes: ['table'], hint: 'n NAS', action: {type: 'nas-picker-open'}},
 	{keys: ['up', 'k'], label: '↑/k', description: 'previous NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: -1}},
 	{keys: ['down', 'j'], label: '↓/j', description: 'next NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: 1}},
-	{keys: ['enter'], label: 'Enter', description: 'filter on this NAS', modes: ['nas-picker'], action: {type: 'nas-picker-choose'}},
-	{keys: ['t'], label: 't', description: 'status: active, closed, all', modes: ['table'], hint: 't status', action: {type: 'cycle-status'}},
+	{keys: ['enter'], label: 'Enter', description: 'filter on this NAS (after X: disconnect it)', modes: ['nas-picker'], action: {type: 'nas-picker-choose'}},
+	{keys: ['t'], label: 't', description: 'status: active, closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
 	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},
 	{keys: ['space'], label: 'Space', description: 'select the row and move down', modes: ['table'], hint: '␣ select', action: {type: 'toggle-select'}},
 	{keys: ['a'], label: 'a', description: 'select everything matching', modes: ['table'], action: {type: 'select-all'}},
+	{keys: ['d'], label: 'd', description: 'disconnect the selection or row', modes: ['table', 'detail'], hint: 'd disconnect', dangerous: true, action: disconnectSelectionOrCursor},
+	{keys: ['D'], label: 'D', description: "disconnect all of this row's user", modes: ['table', 'detail'], dangerous: true, action: disconnectUser},
+	{keys: ['X'], label: 'X', description: 'disconnect a whole NAS (pick it)', modes: ['table', 'detail'], dangerous: true, action: {type: 'nas-picker-open', purpose: 'disconnect'}},
+	{keys: ['A'], label: 'A', description: 'disconnect all matching the filter', modes: ['table'], dangerous: true, action: disconnectMatching},
+	{keys: ['v'], label: 'v', description: 'show the last disconnect', modes: ['table', 'detail'], dangerous: true, action: {type: 'disconnect-show'}},
 	{keys: ['enter'], label: 'Enter', description: 'session details and history', modes: ['table'], hint: '⏎ details', action: {type: 'open-detail'}},
+	{keys: ['tab'], label: 'Tab', description: 'write a reason for the audit log / back to the confirmation', modes: ['preview'], hint: 'Tab reason', action: {type: 'disconnect-focus'}},
+	{keys: ['enter'], label: 'Enter', description: 'confirm (a typed confirmation: submit it)', modes: ['preview'], action: {type: 'disconnect-confirm', key: 'enter'}},
+	{keys: ['y'], label: 'y', description: 'confirm', modes: ['preview'], action: confirmWithY},
+	{keys: ['escape'], label: 'Esc', description: 'cancel: nothing is sent', modes: ['preview'], hint: 'Esc cancel', action: {type: 'disconnect-close'}},
+	{keys: ['x'], label: 'x', description: 'stop: requests in flight finish, the rest are not sent', modes: ['progress'], hint: 'x stop', action: {type: 'disconnect-stop'}},
+	{keys: ['escape'], label: 'Esc', description: 'back to the table; the disconnect goes on (v shows it)', modes: ['progress'], hint: 'Esc hide', action: {type: 'disconnect-hide'}},
+	{keys: ['R'], label: 'R', description: 'retry the sessions that failed (preview first)', modes: ['results'], hint: 'R retry failed', dangerous: true, action: {type: 'disconnect-retry'}},
+	{keys: ['up', 'k'], label: '↑/k', description: 'scroll the results', modes: ['results'], hint: '↑↓ scroll', action: {type: 'results-scroll', by: -1}},
+	{keys: ['down', 'j'], label: '↓/j', description: 'scroll the results', modes: ['results'], action: {type: 'results-scroll', by: 1}},
+	{keys: ['escape'], label: 'Esc', description: 'close the results', modes: ['results'], hint: 'Esc close', action: {type: 'disconnect-close'}},
 	{keys: ['escape'], label: 'Esc', description: 'clear the selection / go back', modes: ['table', 'detail', 'help', 'nas-picker'], action: {type: 'escape'}},
 	{keys: ['r'], label: 'r', description: 'refresh now', modes: ['table', 'detail'], action: {type: 'refresh'}},
 	{keys: ['p'], label: 'p', description: 'pause / resume polling', modes: ['table', 'detail'], action: {type: 'toggle-pause'}},
 	{keys: ['+', '='], label: '+', description: 'poll less often', modes: ['table', 'detail'], action: {type: 'interval', delta: 1}},
 	{keys: ['-'], label: '-', description: 'poll more often', modes: ['table', 'detail'], action: {type: 'interval', delta: -1}},
 	{keys: ['m'], label: 'm', description: 'mask IPs and MACs (screen sharing)', modes: ['table', 'detail'], action: {type: 'toggle-mask'}},
-	{keys: ['?'], label: '?', description: 'this help', modes: ['table', 'detail', 'help'], hint: '? help', action: {type: 'toggle-help'}},
-	{keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', modes: ['table', 'detail', 'help', 'nas-picker'], hint: 'q quit', action: 'quit'},
-	{keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', modes: ['search'], action: 'quit'},
+	{keys: ['?'], label: '?', description: 'this help', modes: ['table', 'detail', 'help'], action: {type: 'toggle-help'}},
+	{keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', modes: ['table', 'detail', 'help', 'nas-picker', 'progress', 'results'], hint: 'q quit', action: 'quit'},
+	{keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', modes: ['search', 'preview'], action: 'quit'},
 ];
+
+/** `y` confirms when the confirmation line has the keyboard and takes a key; otherwise it is typed text. */
+function confirmWithY(state: UiState): UiAction | undefined {
+	const action = state.action;
+	if (action?.phase !== 'preview' || action.focus !== 'confirm' || action.preview?.confirmation.kind === 'typed') return undefined;
+	return {type: 'disconnect-confirm', key: 'y'};
+}
 
 /** The keymap in force: read-only mode drops every dangerous binding. */
 export function activeKeymap(readOnly: boolean, keymap: readonly Binding[] = KEYMAP): Binding[] {
 	return keymap.filter((binding) => !(readOnly && binding.dangerous));
+}
+
+/**
+ * Why a key did nothing, when it is a disconnect key and radtop is read-only: pressing it must not look
+ * like a dead key.
+ */
+export function readOnlyRefusal(state: UiState, key: KeyName, keymap: readonly Binding[] = KEYMAP): string | undefined {
+	if (!state.readOnly) return undefined;
+	const binding = bindingFor(keymap, state.mode, key);
+	if (!binding?.dangerous) return undefined;
+	return `read-only: ${binding.label} (${binding.description.split(' (')[0]}) is off; radtop was started with --read-only or the profile's readOnly`;
 }
 
 /** The binding for a key in a mode, if any. */
@@ -76,11 +109,15 @@ export function footerHints(keymap: readonly Binding[], mode: Mode): string[] {
 	return keymap.filter((binding) => binding.hint && binding.modes.includes(mode)).map((binding) => binding.hint!);
 }
 
-/** Help overlay lines: [label, description] for each binding of the table and detail views. */
+/**
+ * Help overlay lines: [label, description] for each binding of the table and detail views, where help opens;
+ * the keys of the search, the NAS picker and the disconnect views are in their own footers.
+ */
 export function helpEntries(keymap: readonly Binding[]): Array<{label: string; description: string}> {
 	const seen = new Set<string>();
 	const entries: Array<{label: string; description: string}> = [];
 	for (const binding of keymap) {
+		if (!binding.modes.includes('table') && !binding.modes.includes('detail')) continue;
 		const id = `${binding.label}|${binding.description}`;
 		if (seen.has(id)) continue;
 		seen.add(id);

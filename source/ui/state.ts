@@ -2,11 +2,18 @@
  * The console's state and its pure reducer. Components render it; hooks turn its changes into effects
  * (polls, detail fetches). Every key press becomes one of these actions through the keymap.
  */
+import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
+import type {DisconnectTarget} from '../disconnect/plan.js';
+import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
+import {resultSummary} from '../disconnect/report.js';
+import {formatCount} from '../sessions/format.js';
 import type {Session, SessionSort, SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/radacct-sql.js';
 import type {Snapshot} from '../sessions/snapshot.js';
+import {confirmAction, newAction, retryTarget, sessionLabel, type ActionState, type PreviewDrift} from './disconnect-state.js';
 
-export type Mode = 'table' | 'search' | 'detail' | 'help' | 'nas-picker';
+/** `preview`, `progress` and `results` are the three views of a disconnect. */
+export type Mode = 'table' | 'search' | 'detail' | 'help' | 'nas-picker' | 'preview' | 'progress' | 'results';
 
 /** What the table shows: the filter and the order. */
 export interface ViewQuery {
@@ -49,6 +56,13 @@ export interface UiState {
 	readonly message: {readonly text: string; readonly kind: 'info' | 'error'} | null;
 	readonly detail: DetailState | null;
 	readonly nasCursor: number;
+	/** What Enter in the NAS picker does: filter the table, or disconnect the NAS (`X`). */
+	readonly nasPickerPurpose: 'filter' | 'disconnect';
+	/** The disconnect being previewed, running, or last finished. */
+	readonly action: ActionState | null;
+	readonly actionSeq: number;
+	/** Quit once the running disconnect has stopped. */
+	readonly quitting: boolean;
 	/** When the next poll is due (epoch ms), null while paused. */
 	readonly nextPollAt: number | null;
 	/** Bumped to ask for a poll now. */
@@ -65,7 +79,7 @@ export type UiAction =
 	| {type: 'search-apply'}
 	| {type: 'search-commit'}
 	| {type: 'search-cancel'}
-	| {type: 'nas-picker-open'}
+	| {type: 'nas-picker-open'; purpose?: 'filter' | 'disconnect'}
 	| {type: 'nas-picker-move'; by: number}
 	| {type: 'nas-picker-choose'}
 	| {type: 'cycle-status'}
@@ -85,7 +99,23 @@ export type UiAction =
 	| {type: 'snapshot'; snapshot: Snapshot}
 	| {type: 'poll-error'; message: string; at: number}
 	| {type: 'scheduled'; at: number | null}
-	| {type: 'message'; text: string; kind: 'info' | 'error'};
+	| {type: 'message'; text: string; kind: 'info' | 'error'}
+	| {type: 'disconnect-request'; target: DisconnectTarget; label: string; fromSelection?: boolean}
+	| {type: 'disconnect-previewed'; seq: number; preview: DisconnectPreview}
+	| {type: 'disconnect-drift'; seq: number; drift: PreviewDrift}
+	| {type: 'disconnect-failed'; seq: number; message: string}
+	| {type: 'disconnect-edit'; text: string}
+	| {type: 'disconnect-focus'}
+	| {type: 'disconnect-confirm'; key: 'enter' | 'y'}
+	| {type: 'disconnect-progress'; seq: number; progress: DisconnectProgress}
+	| {type: 'disconnect-finished'; seq: number; result: DisconnectResult}
+	| {type: 'disconnect-stop'}
+	| {type: 'disconnect-hide'}
+	| {type: 'disconnect-show'}
+	| {type: 'disconnect-close'}
+	| {type: 'disconnect-retry'}
+	| {type: 'results-scroll'; by: number}
+	| {type: 'quit-requested'};
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
@@ -109,6 +139,10 @@ export function initialState(options: {intervalSeconds?: number; readOnly?: bool
 		message: null,
 		detail: null,
 		nasCursor: 0,
+		nasPickerPurpose: 'filter',
+		action: null,
+		actionSeq: 0,
+		quitting: false,
 		nextPollAt: null,
 		refreshSeq: 0,
 	};
@@ -167,14 +201,60 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
 	return key === 'user' || key === 'nas' || key === 'ip' ? 'asc' : 'desc';
 }
 
-/** The NAS picker's entries: every NAS first, then each NAS with open sessions, largest first. */
+/**
+ * The NAS picker's entries: each NAS with open sessions, largest first, after an "all NAS" entry when the
+ * picker filters (a disconnect is never offered for every NAS at once).
+ */
 export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number}> {
 	const perNas = state.snapshot?.stats.perNas ?? [];
 	const total = state.snapshot?.stats.openSessions ?? 0;
-	return [
-		{ip: null, label: 'all NAS', sessions: total},
-		...perNas.map((nas) => ({ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions})),
-	];
+	const each = perNas.map((nas) => ({ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions}));
+	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
+}
+
+/** The session a disconnect key acts on: the detail view's, else the cursor's. */
+function focusedSession(state: UiState): Session | undefined {
+	if (state.mode === 'detail') return state.detail?.session;
+	return sessionAt(state, state.cursor);
+}
+
+/** `d`: the selection when there is one, else the session under the cursor (or in the detail view). */
+export function disconnectSelectionOrCursor(state: UiState): UiAction {
+	if (state.mode === 'table' && state.allMatching) return disconnectMatching(state);
+	if (state.mode === 'table' && state.selection.size > 0) {
+		const ids = [...state.selection].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+		const label = `${formatCount(ids.length)} selected session${ids.length === 1 ? '' : 's'}`;
+		const target: DisconnectTarget = ids.length === 1 ? {kind: 'session', radacctid: ids[0]!} : {kind: 'sessions', radacctids: ids};
+		return {type: 'disconnect-request', target, label, fromSelection: true};
+	}
+	const session = focusedSession(state);
+	if (!session) return {type: 'message', text: 'no session under the cursor', kind: 'info'};
+	return {type: 'disconnect-request', target: {kind: 'session', radacctid: session.radacctid}, label: sessionLabel(session)};
+}
+
+/** `D`: every open session of the focused session's user. */
+export function disconnectUser(state: UiState): UiAction {
+	const session = focusedSession(state);
+	if (!session) return {type: 'message', text: 'no session under the cursor', kind: 'info'};
+	if (!session.username) return {type: 'message', text: 'this session has no username: d disconnects it alone', kind: 'info'};
+	return {type: 'disconnect-request', target: {kind: 'user', username: session.username}, label: `every open session of ${session.username}`};
+}
+
+/** `A` (and `d` on "everything matching"): every open session matching the search and NAS filter. */
+export function disconnectMatching(state: UiState): UiAction {
+	if (state.query.status === 'closed') {
+		return {type: 'message', text: 'A disconnects open sessions: show active sessions first (t)', kind: 'info'};
+	}
+	const {search, nas} = state.query;
+	const nasName = nas ? (state.snapshot?.stats.perNas.find((entry) => entry.nasipaddress === nas)?.nasname ?? nas) : null;
+	const parts = [search.trim() ? `search "${search.trim()}"` : '', nasName ? `NAS ${nasName}` : ''].filter(Boolean);
+	const label = parts.length > 0 ? `every open session matching ${parts.join(' on ')}` : 'EVERY open session on EVERY NAS (no filter)';
+	return {
+		type: 'disconnect-request',
+		target: {kind: 'filter', filter: {status: 'active', ...(search.trim() ? {search} : {}), ...(nas ? {nasIps: [nas]} : {})}},
+		label,
+		fromSelection: state.allMatching,
+	};
 }
 
 export function reducer(state: UiState, action: UiAction): UiState {
@@ -204,9 +284,13 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...cleared, mode: 'table', searchDraft: ''};
 		}
 		case 'nas-picker-open': {
-			const choices = nasChoices(state);
-			const current = Math.max(0, choices.findIndex((choice) => choice.ip === state.query.nas));
-			return {...state, mode: 'nas-picker', nasCursor: current};
+			const purpose = action.purpose ?? 'filter';
+			const opened = {...state, nasPickerPurpose: purpose};
+			const choices = nasChoices(opened);
+			if (choices.length === 0) return {...state, message: {text: 'no NAS with open sessions (yet)', kind: 'info'}};
+			const preferred = purpose === 'disconnect' ? (focusedSession(state)?.nasipaddress ?? state.query.nas) : state.query.nas;
+			const current = Math.max(0, choices.findIndex((choice) => choice.ip === preferred));
+			return {...opened, mode: 'nas-picker', nasCursor: current};
 		}
 		case 'nas-picker-move': {
 			const count = nasChoices(state).length;
@@ -215,6 +299,10 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'nas-picker-choose': {
 			const choice = nasChoices(state)[state.nasCursor];
 			if (!choice) return {...state, mode: 'table'};
+			if (state.nasPickerPurpose === 'disconnect' && choice.ip !== null) {
+				const back = {...state, mode: 'table' as const, nasPickerPurpose: 'filter' as const};
+				return reducer(back, {type: 'disconnect-request', target: {kind: 'nas', nasIps: [choice.ip]}, label: `ALL open sessions on ${choice.label}`});
+			}
 			return {...withQuery(state, {...state.query, nas: choice.ip}), mode: 'table'};
 		}
 		case 'cycle-status': {
@@ -241,7 +329,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'select-all':
 			return {...state, allMatching: true, selection: new Set()};
 		case 'escape':
-			if (state.mode !== 'table') return {...state, mode: 'table', detail: null};
+			if (state.mode !== 'table') return {...state, mode: 'table', detail: null, nasPickerPurpose: 'filter'};
 			if (state.allMatching || state.selection.size > 0) return {...state, allMatching: false, selection: new Set(), message: {text: 'selection cleared', kind: 'info'}};
 			return state;
 		case 'open-detail': {
@@ -275,6 +363,107 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, nextPollAt: action.at};
 		case 'message':
 			return {...state, message: {text: action.text, kind: action.kind}};
+		default:
+			return disconnectReducer(state, action);
+	}
+}
+
+type DisconnectAction = Extract<UiAction, {type: `disconnect-${string}` | 'results-scroll' | 'quit-requested'}>;
+
+/** The disconnect's part of the reducer. */
+function disconnectReducer(state: UiState, action: DisconnectAction): UiState {
+	const current = state.action;
+	const info = (text: string): UiState => ({...state, message: {text, kind: 'info'}});
+	switch (action.type) {
+		case 'disconnect-request': {
+			if (state.readOnly) return {...state, message: {text: 'read-only: radtop disconnects nothing in this mode', kind: 'error'}};
+			if (current?.phase === 'running') return info('a disconnect is running: v shows it, x there stops it');
+			const seq = state.actionSeq + 1;
+			return {...state, mode: 'preview', actionSeq: seq, action: newAction(seq, action.target, action.label, action.fromSelection ?? false)};
+		}
+		case 'disconnect-previewed':
+			if (current?.seq !== action.seq || current.phase !== 'loading') return state;
+			return {...state, action: {...current, phase: 'preview', preview: action.preview}};
+		case 'disconnect-drift':
+			if (current?.seq !== action.seq || current.phase !== 'preview') return state;
+			return {...state, action: {...current, drift: action.drift}};
+		case 'disconnect-failed': {
+			if (current?.seq !== action.seq) return state;
+			const wasRunning = current.phase === 'running';
+			const text = wasRunning ? `disconnect not sent: ${action.message}` : `cannot preview the disconnect: ${action.message}`;
+			const failed: UiState = {...state, action: {...current, phase: 'error', error: action.message}, message: {text, kind: 'error'}};
+			return state.quitting ? failed : {...failed, mode: 'preview'};
+		}
+		case 'disconnect-edit':
+			if (state.mode !== 'preview' || current?.phase !== 'preview') return state;
+			return {
+				...state,
+				action: current.focus === 'reason' ? {...current, reason: action.text} : {...current, typed: action.text, refusal: undefined},
+			};
+		case 'disconnect-focus':
+			if (state.mode !== 'preview' || current?.phase !== 'preview') return state;
+			return {...state, action: {...current, focus: current.focus === 'reason' ? 'confirm' : 'reason', refusal: undefined}};
+		case 'disconnect-confirm': {
+			if (state.mode !== 'preview' || !current) return state;
+			const next = confirmAction(current, action.key);
+			if (next.phase !== 'running') return {...state, action: next};
+			// What was selected is being sent: the selection has done its job.
+			const cleared = current.fromSelection ? {selection: new Set<string>(), allMatching: false} : {};
+			return {...state, ...cleared, mode: 'progress', action: next};
+		}
+		case 'disconnect-progress':
+			if (current?.seq !== action.seq || current.phase !== 'running') return state;
+			return {...state, action: {...current, progress: action.progress}};
+		case 'disconnect-finished': {
+			if (current?.seq !== action.seq) return state;
+			const {result} = action;
+			const problems = result.totals.failed + result.totals.not_on_nas + result.totals.not_sent;
+			const summary = `${current.label}: ${resultSummary(result)}${state.mode === 'progress' ? '' : ' · v shows the results'}`;
+			return {
+				...state,
+				mode: state.mode === 'progress' ? 'results' : state.mode,
+				action: {...current, phase: 'done', result, stopping: false},
+				message: {text: summary, kind: problems > 0 ? 'error' : 'info'},
+				// The Accounting-Stops that arrived should leave the table now, not at the next tick.
+				refreshSeq: state.refreshSeq + 1,
+			};
+		}
+		case 'disconnect-stop':
+			if (current?.phase !== 'running' || current.stopping) return state;
+			return {
+				...state,
+				action: {...current, stopping: true},
+				message: {text: 'stopping: requests in flight finish, the rest are not sent', kind: 'info'},
+			};
+		case 'disconnect-hide':
+			return state.mode === 'progress' ? {...info('the disconnect goes on: v shows it again'), mode: 'table'} : state;
+		case 'disconnect-show':
+			if (current?.phase === 'running') return {...state, mode: 'progress'};
+			if (current?.phase === 'done') return {...state, mode: 'results'};
+			return info('no disconnect to show yet');
+		case 'disconnect-close':
+			if (state.mode === 'results') return {...state, mode: 'table'};
+			if (state.mode === 'preview' && current && current.phase !== 'running') {
+				return {...state, mode: 'table', action: null, message: {text: 'disconnect cancelled, nothing sent', kind: 'info'}};
+			}
+			return state;
+		case 'disconnect-retry': {
+			if (current?.phase !== 'done' || !current.result) return state;
+			const retry = retryTarget(current.result);
+			if (!retry) return info('nothing to retry: no session failed');
+			return disconnectReducer(state, {type: 'disconnect-request', target: retry.target, label: retry.label});
+		}
+		case 'results-scroll':
+			if (!current) return state;
+			return {...state, action: {...current, scroll: Math.max(0, current.scroll + action.by)}};
+		case 'quit-requested':
+			if (current?.phase !== 'running') return state;
+			return {
+				...state,
+				quitting: true,
+				action: {...current, stopping: true},
+				message: {text: `stopping the disconnect before quitting (${formatCount(current.progress?.done ?? 0)} done)…`, kind: 'info'},
+			};
 	}
 }
 

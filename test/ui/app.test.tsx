@@ -236,7 +236,7 @@ describe('App', () => {
 		expect(tableRows(frame)[1]).toMatch(/^ {2}alice-office +bng-1 +100\.64\.0\.11 /);
 		expect(tableRows(frame).find((line) => line.includes('user07'))).toMatch(/~4h\d\dm/);
 		expect(statusLine(frame)).toBe('database: ok · 1 of 50');
-		expect(footer(frame)).toBe('↑↓ move  / search  n NAS  t status  s sort  ␣ select  ⏎ details  ? help  q quit');
+		expect(footer(frame)).toBe('↑↓ move  / search  n NAS  s sort  ␣ select  d disconnect  ⏎ details  q quit');
 		expect(linesOf(frame).length).toBeLessThan(TERMINAL_ROWS);
 	});
 

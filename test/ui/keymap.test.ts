@@ -7,17 +7,15 @@ import {
 	helpEntries,
 	KEYMAP,
 	keyNameOf,
+	readOnlyRefusal,
 	type Binding,
 } from '../../source/ui/keymap.js';
 import {initialState, type Mode} from '../../source/ui/state.js';
 
-const MODES: readonly Mode[] = ['table', 'search', 'detail', 'help', 'nas-picker'];
+const MODES: readonly Mode[] = ['table', 'search', 'detail', 'help', 'nas-picker', 'preview', 'progress', 'results'];
 
-/** The real keymap plus one dangerous binding, as the disconnect keys will be. */
-const WITH_DANGER: readonly Binding[] = [
-	...KEYMAP,
-	{keys: ['d'], label: 'd', description: 'disconnect the session', modes: ['table', 'detail'], hint: 'd disconnect', dangerous: true, action: {type: 'refresh'}},
-];
+/** Every key that can start or repeat a disconnect. */
+const DISCONNECT_KEYS = ['d', 'D', 'X', 'A', 'R'];
 
 describe('KEYMAP', () => {
 	it.each(MODES)('claims each key at most once in %s mode', (mode) => {
@@ -37,16 +35,24 @@ describe('KEYMAP', () => {
 		}
 	});
 
-	it('has no dangerous binding yet', () => {
-		expect(KEYMAP.filter((binding) => binding.dangerous)).toEqual([]);
+	it('marks every disconnect key dangerous, and nothing that only looks', () => {
+		const dangerous = KEYMAP.filter((binding) => binding.dangerous).flatMap((binding) => binding.keys);
+		expect(dangerous.sort()).toEqual([...DISCONNECT_KEYS, 'v'].sort());
+		for (const key of DISCONNECT_KEYS) {
+			for (const binding of KEYMAP.filter((candidate) => candidate.keys.includes(key) && !['preview', 'search'].some((mode) => candidate.modes.includes(mode as Mode)))) {
+				expect(binding.dangerous, `${key} in ${binding.modes.join(',')}`).toBe(true);
+			}
+		}
 	});
 });
 
 describe('help', () => {
-	it('lists every binding exactly once', () => {
+	it('lists every binding of the table and detail views exactly once, and those only', () => {
 		const entries = helpEntries(KEYMAP);
-		expect(entries).toHaveLength(KEYMAP.length);
-		for (const binding of KEYMAP) {
+		const shown = KEYMAP.filter((binding) => binding.modes.includes('table') || binding.modes.includes('detail'));
+		expect(entries).toHaveLength(shown.length);
+		expect(entries.map((entry) => entry.description)).not.toContain('cancel: nothing is sent');
+		for (const binding of shown) {
 			const matching = entries.filter((entry) => entry.label === binding.label && entry.description === binding.description);
 			expect(matching, `${binding.label} ${binding.description}`).toHaveLength(1);
 		}
@@ -68,31 +74,36 @@ describe('footer', () => {
 	});
 
 	it('hints the main keys in the table', () => {
-		expect(footerHints(KEYMAP, 'table')).toEqual(['↑↓ move', '/ search', 'n NAS', 't status', 's sort', '␣ select', '⏎ details', '? help', 'q quit']);
+		// The header says "? help"; at 80 columns the footer keeps room for the keys that act.
+		expect(footerHints(KEYMAP, 'table')).toEqual(['↑↓ move', '/ search', 'n NAS', 's sort', '␣ select', 'd disconnect', '⏎ details', 'q quit']);
+		expect(footerHints(KEYMAP, 'table').join('  ').length).toBeLessThanOrEqual(79);
 		expect(footerHints(KEYMAP, 'search')).toEqual(['⏎ keep search', 'Esc clear search']);
 	});
 });
 
 describe('read-only', () => {
-	it('keeps dangerous bindings when writes are allowed', () => {
-		const keymap = activeKeymap(false, WITH_DANGER);
-		expect(keymap).toHaveLength(WITH_DANGER.length);
-		expect(bindingFor(keymap, 'table', 'd')?.description).toBe('disconnect the session');
+	it('keeps the disconnect keys when writes are allowed', () => {
+		const keymap = activeKeymap(false);
+		expect(keymap).toEqual([...KEYMAP]);
+		expect(bindingFor(keymap, 'table', 'd')?.dangerous).toBe(true);
 		expect(footerHints(keymap, 'table')).toContain('d disconnect');
 	});
 
 	it('drops every dangerous binding from input, help and footer', () => {
-		const keymap = activeKeymap(true, WITH_DANGER);
-		expect(keymap).toEqual(KEYMAP);
-		expect(bindingFor(keymap, 'table', 'd')).toBeUndefined();
-		expect(bindingFor(keymap, 'detail', 'd')).toBeUndefined();
-		expect(actionFor(keymap, initialState(), 'd')).toBeUndefined();
+		const keymap = activeKeymap(true);
+		expect(keymap.some((binding) => binding.dangerous)).toBe(false);
+		for (const key of DISCONNECT_KEYS) {
+			for (const mode of MODES) expect(bindingFor(keymap, mode, key)?.dangerous, `${key} in ${mode}`).not.toBe(true);
+		}
+		expect(actionFor(keymap, initialState({readOnly: true}), 'd')).toBeUndefined();
 		expect(footerHints(keymap, 'table')).not.toContain('d disconnect');
-		expect(helpEntries(keymap).map((entry) => entry.description)).not.toContain('disconnect the session');
+		expect(helpEntries(keymap).map((entry) => entry.label)).not.toContain('X');
 	});
 
-	it('uses the real keymap by default', () => {
-		expect(activeKeymap(true)).toEqual([...KEYMAP]);
+	it('says why a disconnect key did nothing', () => {
+		expect(readOnlyRefusal(initialState({readOnly: true}), 'X')).toMatch(/^read-only: X \(disconnect a whole NAS\) is off; .*--read-only/);
+		expect(readOnlyRefusal(initialState({readOnly: true}), 'j')).toBeUndefined();
+		expect(readOnlyRefusal(initialState({readOnly: false}), 'd')).toBeUndefined();
 	});
 });
 

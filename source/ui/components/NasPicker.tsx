@@ -9,6 +9,8 @@ export interface NasPickerProps {
 	readonly cursor: number;
 	readonly current: string | null;
 	readonly height: number;
+	/** After `X` the pick disconnects the NAS rather than filtering on it. */
+	readonly purpose: 'filter' | 'disconnect';
 }
 
 /** The NAS list with open-session counts; Enter filters on the one under the cursor. */
@@ -19,7 +21,11 @@ export function NasPicker(props: NasPickerProps) {
 	const visible = props.choices.slice(first, first + room);
 	return (
 		<Box flexDirection="column">
-			<Text bold color={theme.accent}>filter on a NAS · ↑↓ Enter · Esc cancels</Text>
+			{props.purpose === 'disconnect' ? (
+				<Text bold color={theme.warn}>disconnect every session of which NAS? · ↑↓ Enter previews · Esc cancels</Text>
+			) : (
+				<Text bold color={theme.accent}>filter on a NAS · ↑↓ Enter · Esc cancels</Text>
+			)}
 			{visible.map((choice, index) => {
 				const position = first + index;
 				const active = choice.ip === props.current;

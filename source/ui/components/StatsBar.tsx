@@ -9,6 +9,11 @@ export interface StatsBarProps {
 	readonly stats: SessionStats | null;
 	/** The NAS filter in force (IP), highlighted among the pills. */
 	readonly nas: string | null;
+	/**
+	 * A NAS kept first among the pills even with no open session left (shown with 0): the filtered one, or
+	 * the one being disconnected, so its count can be watched falling to zero.
+	 */
+	readonly pinned?: {readonly ip: string; readonly name: string | null} | null;
 	readonly width: number;
 }
 
@@ -40,7 +45,12 @@ export function StatsBar(props: StatsBarProps) {
 	const totals =
 		`${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users · avg ${formatDuration(stats.averageDurationSeconds)}` +
 		(stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '');
-	const {shown, more} = fitPills(stats.perNas, props.nas, Math.max(0, props.width - stringWidth(totals) - 3));
+	const pinned = props.pinned;
+	const perNas =
+		pinned && !stats.perNas.some((nas) => nas.nasipaddress === pinned.ip)
+			? [{nasipaddress: pinned.ip, nasname: pinned.name, sessions: 0, stale: 0}, ...stats.perNas]
+			: stats.perNas;
+	const {shown, more} = fitPills(perNas, pinned?.ip ?? props.nas, Math.max(0, props.width - stringWidth(totals) - 3));
 	return (
 		<Text wrap="truncate-end">
 			<Text bold>{totals}</Text>

@@ -1,0 +1,121 @@
+/**
+ * The disconnect engine as the console uses it: preview a target (read it from radacct now and plan it against
+ * the NAS registry, with the profile's NAS restriction), then execute the previewed plan with a reason, a stop
+ * signal and progress. The console's keys and views never see a socket, a query or the audit log.
+ */
+import type {AuditSink} from '../audit/audit-log.js';
+import type {NasOverride} from '../config/config.js';
+import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
+import type {CoaClient} from '../radius/coa-client.js';
+import type {Queryable} from '../sessions/session-source.js';
+import {confirmationFor, type Confirmation} from './confirmation.js';
+import {executeDisconnect} from './executor.js';
+import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';
+import type {DisconnectProgress, DisconnectResult} from './result.js';
+import type {RouterOsConnect} from './routeros-disconnect.js';
+import {readTargets} from './targets.js';
+
+/** A target as radacct has it now, planned and ready to confirm. */
+export interface DisconnectPreview {
+	readonly plan: Plan;
+	/** radacctids asked for that radacct does not have. */
+	readonly missing: readonly string[];
+	readonly confirmation: Confirmation;
+	/** Things the operator should know, e.g. an allowed NAS the registry does not know. */
+	readonly warnings: readonly string[];
+	/** The registry the plan was made with; the execution uses it too. */
+	readonly registry: NasRegistry;
+}
+
+/** Options of one execution. */
+export interface ExecuteOptions {
+	readonly reason?: string;
+	readonly signal?: AbortSignal;
+	readonly onProgress?: (progress: DisconnectProgress) => void;
+}
+
+/** What the console needs of the disconnect engine. */
+export interface DisconnectService {
+	preview(target: DisconnectTarget): Promise<DisconnectPreview>;
+	/** Sends the previewed plan (its sessions are read again first). Rejects only before anything is sent. */
+	execute(preview: DisconnectPreview, options?: ExecuteOptions): Promise<DisconnectResult>;
+}
+
+/** Options of {@link createDisconnectService}. */
+export interface DisconnectServiceOptions {
+	readonly db: Queryable;
+	/** Per-NAS settings beyond FreeRADIUS's nas table (the profile's, the demo's simulators). */
+	readonly overrides?: readonly NasOverride[];
+	/** NAS names or IPs the operator may disconnect on; absent means every NAS. */
+	readonly allowedNas?: readonly string[];
+	/** Sessions above which the count must be typed. Default 50. */
+	readonly typedAbove?: number;
+	readonly audit: AuditSink;
+	/** Owned by the caller. */
+	readonly coaClient: Pick<CoaClient, 'send'>;
+	readonly routerOsConnect?: RouterOsConnect;
+	/** Default `auto`. */
+	readonly method?: DisconnectMethod;
+	/** Requests started per second, all NAS together; undefined for no cap. */
+	readonly ratePerSecond?: number;
+	readonly concurrencyPerNas?: number;
+	/** How long to watch for each Accounting-Stop. Default 10000. */
+	readonly confirmStopWithinMs?: number;
+	readonly confirmPollMs?: number;
+	readonly progressIntervalMs?: number;
+}
+
+/** Sessions one console action may cover; a wider one is refused with a hint to narrow it. */
+export const CONSOLE_TARGET_CAP = 100_000;
+
+export function createDisconnectService(options: DisconnectServiceOptions): DisconnectService {
+	const method = options.method ?? 'auto';
+	return {
+		async preview(target) {
+			// Read the nas table every time: a secret added a minute ago should count.
+			const registry = await loadNasRegistry(options.db, options.overrides ?? []);
+			const warnings = [...registry.warnings];
+			let allowedNas: string[] | undefined;
+			if (options.allowedNas !== undefined) {
+				allowedNas = [];
+				for (const nas of options.allowedNas) {
+					try {
+						allowedNas.push(...registry.resolve(nas));
+					} catch {
+						warnings.push(`the profile allows NAS "${nas}", which is neither an IP nor a known NAS name`);
+					}
+				}
+			}
+			const {sessions, missing} = await readTargets(options.db, target, {
+				cap: CONSOLE_TARGET_CAP,
+				nameOf: (ip) => registry.directory.nameOf(ip),
+			});
+			const plan = planDisconnect(sessions, registry, {method, ...(allowedNas === undefined ? {} : {allowedNas})}, target);
+			const confirmation = confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove});
+			return {plan, missing, confirmation, warnings, registry};
+		},
+		execute(preview, run = {}) {
+			return executeDisconnect(
+				preview.plan,
+				{
+					db: options.db,
+					registry: preview.registry,
+					coaClient: options.coaClient,
+					audit: options.audit,
+					...(options.routerOsConnect === undefined ? {} : {routerOsConnect: options.routerOsConnect}),
+				},
+				{
+					...(run.reason === undefined ? {} : {reason: run.reason}),
+					...(run.signal === undefined ? {} : {signal: run.signal}),
+					...(run.onProgress === undefined ? {} : {onProgress: run.onProgress}),
+					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
+					...(options.concurrencyPerNas === undefined ? {} : {concurrencyPerNas: options.concurrencyPerNas}),
+					...(options.confirmStopWithinMs === undefined ? {} : {confirmStopWithinMs: options.confirmStopWithinMs}),
+					...(options.confirmPollMs === undefined ? {} : {confirmPollMs: options.confirmPollMs}),
+					progressIntervalMs: options.progressIntervalMs ?? 200,
+					cap: CONSOLE_TARGET_CAP,
+				},
+			);
+		},
+	};
+}

@@ -1,0 +1,43 @@
+import {Box, Text} from 'ink';
+import type {ActionState} from '../disconnect-state.js';
+import {previewView, progressView, resultsView, type Tone, type ViewLine} from '../disconnect-lines.js';
+import {useTheme, type Theme} from '../theme.js';
+
+export interface ActionViewProps {
+	readonly action: ActionState;
+	readonly view: 'preview' | 'progress' | 'results';
+	readonly now: Date;
+	readonly width: number;
+	readonly height: number;
+}
+
+function colorOf(theme: Theme, tone: Tone | undefined): string | undefined {
+	return tone === undefined ? undefined : theme[tone === 'muted' ? 'muted' : tone];
+}
+
+/** A disconnect's preview (in a frame: it waits for a decision), progress or results, painted line by line. */
+export function ActionView(props: ActionViewProps) {
+	const theme = useTheme();
+	const framed = props.view === 'preview';
+	// The frame takes two columns and two lines.
+	const width = framed ? props.width - 4 : props.width;
+	const height = framed ? props.height - 2 : props.height;
+	const lines: ViewLine[] =
+		props.view === 'preview'
+			? previewView(props.action, width, height, props.now)
+			: props.view === 'progress'
+				? progressView(props.action, width, height)
+				: resultsView(props.action, width, height);
+	const body = lines.map((line, index) => (
+		<Text key={index} wrap="truncate-end" bold={line.bold ?? false} color={colorOf(theme, line.tone)}>
+			{line.text}
+			{line.cursor ? <Text inverse> </Text> : null}
+		</Text>
+	));
+	if (!framed) return <Box flexDirection="column">{body}</Box>;
+	return (
+		<Box flexDirection="column" borderStyle="single" borderColor={theme.accent} paddingX={1} width={props.width}>
+			{body}
+		</Box>
+	);
+}

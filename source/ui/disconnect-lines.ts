@@ -1,0 +1,228 @@
+/**
+ * The text of the disconnect views (preview, progress, results), line by line for a given width and height.
+ * Pure, so what an operator reads before confirming is tested without a terminal; the components only paint
+ * these lines. Every string that came from the database goes through sanitize here.
+ */
+import {describeProblem, type Plan} from '../disconnect/plan.js';
+import {methodText, resultSummary} from '../disconnect/report.js';
+import {retryable, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from '../disconnect/result.js';
+import {nasLabel} from '../nas/registry.js';
+import {formatCount, formatDuration} from '../sessions/format.js';
+import {sessionDurationSeconds} from '../sessions/session-math.js';
+import {sanitize} from '../terminal/sanitize.js';
+import {fit, truncate} from '../terminal/text.js';
+import type {ActionState} from './disconnect-state.js';
+
+export type Tone = 'accent' | 'error' | 'warn' | 'muted' | 'ok';
+
+/** One line of a view; `cursor` draws an input cursor after the text. */
+export interface ViewLine {
+	readonly text: string;
+	readonly tone?: Tone;
+	readonly bold?: boolean;
+	readonly cursor?: boolean;
+}
+
+const MAX_NAS_LINES = 4;
+const MAX_PROBLEM_LINES = 3;
+const MAX_FIRST_ROWS = 5;
+
+/** "Disconnect 1 session", "Disconnect ALL 812 open sessions on bng-1 (10.20.0.1)", "Disconnect 14 sessions". */
+export function previewTitle(action: ActionState): string {
+	const plan = action.preview?.plan;
+	if (!plan) return `Disconnect ${action.label}`;
+	const count = plan.items.length;
+	if (action.target.kind === 'nas' && plan.perNas.length === 1) return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
+	if (action.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
+	return `Disconnect ${formatCount(count)} session${count === 1 ? '' : 's'}`;
+}
+
+/** The preview: what, where, how, what will not be sent, what changed, the reason and the confirmation. */
+export function previewView(action: ActionState, width: number, height: number, now: Date): ViewLine[] {
+	const lines: ViewLine[] = [{text: truncate(previewTitle(action), width), bold: true, tone: 'accent'}];
+	lines.push({text: truncate(sanitize(action.label), width), tone: 'muted'});
+	if (action.phase === 'loading') return [...lines, {text: 'reading the sessions from radacct…', tone: 'muted'}];
+	if (action.phase === 'error') {
+		return [...lines, {text: truncate(`nothing sent: ${sanitize(action.error)}`, width), tone: 'error'}, {text: 'Esc closes', tone: 'muted'}];
+	}
+	const preview = action.preview;
+	if (!preview) return lines;
+	const {plan} = preview;
+
+	const tail: ViewLine[] = [];
+	if (action.drift && (action.drift.closed > 0 || action.drift.opened > 0)) {
+		const parts = [
+			action.drift.closed > 0 ? `${formatCount(action.drift.closed)} closed (will be reported, nothing sent)` : '',
+			action.drift.opened > 0 ? `${formatCount(action.drift.opened)} new (not included: Esc and ask again)` : '',
+		].filter(Boolean);
+		tail.push({text: truncate(`changed since this preview opened: ${parts.join(', ')}`, width), tone: 'warn'});
+	}
+	const reasonLabel = 'reason  ';
+	tail.push(
+		action.focus === 'reason'
+			? {text: truncate(reasonLabel + sanitize(action.reason), width - 1), cursor: true}
+			: {text: truncate(reasonLabel + (action.reason ? sanitize(action.reason) : '(none: Tab to write one for the audit log)'), width), tone: action.reason ? undefined : 'muted'},
+	);
+	tail.push(confirmLine(action, width));
+	if (action.refusal) tail.push({text: truncate(action.refusal, width), tone: 'error'});
+
+	const body: ViewLine[] = [];
+	const shares = plan.perNas.slice(0, MAX_NAS_LINES);
+	for (const share of shares) {
+		const blocked = share.blocked > 0 ? ` (${formatCount(share.blocked)} not sent)` : '';
+		body.push({text: truncate(`${fit(sanitize(share.nas.name), 10)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas.ip))}`, width)});
+	}
+	if (plan.perNas.length > shares.length) body.push({text: `… and ${formatCount(plan.perNas.length - shares.length)} more NAS`, tone: 'muted'});
+	body.push(...problemLines(plan, width));
+	if (plan.alreadyClosed.length > 0) body.push({text: `${formatCount(plan.alreadyClosed.length)} already closed in radacct: nothing sent for them`, tone: 'muted'});
+	if (preview.missing.length > 0) body.push({text: `${formatCount(preview.missing.length)} no longer in radacct`, tone: 'muted'});
+	for (const warning of preview.warnings) body.push({text: truncate(sanitize(warning), width), tone: 'warn'});
+	if (plan.items.length === 0) body.push({text: 'no open session to disconnect', tone: 'warn'});
+
+	// The first rows get whatever room is left (at least one when there is a row to show).
+	const room = Math.max(1, Math.min(MAX_FIRST_ROWS, height - lines.length - body.length - tail.length - 1));
+	const rows = plan.items.slice(0, room);
+	if (rows.length > 0) {
+		body.push({text: rows.length < plan.items.length ? `first ${rows.length}` : plan.items.length === 1 ? 'session' : 'sessions', tone: 'muted'});
+		for (const item of rows) {
+			const {session} = item;
+			const duration = formatDuration(sessionDurationSeconds(session, now));
+			const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(session.framedipaddress) || '-', 15)} ${fit(sanitize(item.nas.name), 8)} ${fit(duration, 7, 'right')}`;
+			body.push({text: truncate(cells, width), ...(item.problem ? {tone: 'muted' as const} : {})});
+		}
+		if (plan.items.length > rows.length) body.push({text: `  … and ${formatCount(plan.items.length - rows.length)} more`, tone: 'muted'});
+	}
+	return [...lines, ...body, ...tail].slice(0, Math.max(lines.length + tail.length, height));
+}
+
+function problemLines(plan: Plan, width: number): ViewLine[] {
+	const problems = new Map<string, number>();
+	for (const item of plan.blocked) {
+		const text = describeProblem(item.problem!, item.nas);
+		problems.set(text, (problems.get(text) ?? 0) + 1);
+	}
+	const lines = [...problems].slice(0, MAX_PROBLEM_LINES).map(([text, count]): ViewLine => ({
+		text: truncate(`NOT SENT ${formatCount(count)}: ${sanitize(text)}`, width),
+		tone: 'error',
+	}));
+	if (problems.size > MAX_PROBLEM_LINES) lines.push({text: `… and ${problems.size - MAX_PROBLEM_LINES} more reasons not to send`, tone: 'error'});
+	return lines;
+}
+
+function confirmLine(action: ActionState, width: number): ViewLine {
+	const confirmation = action.preview!.confirmation;
+	const active = action.focus === 'confirm';
+	const count = action.preview!.plan.items.length;
+	switch (confirmation.kind) {
+		case 'key':
+			return {text: truncate('disconnect this session? y or Enter', width), bold: active};
+		case 'count':
+			return {text: truncate(`disconnect these ${formatCount(count)} sessions? y`, width), bold: active};
+		case 'typed': {
+			const label =
+				action.target.kind === 'nas' ? `type the NAS name (${sanitize(confirmation.expected)}) to confirm: ` : `type the number of sessions (${confirmation.expected}) to confirm: `;
+			return active ? {text: truncate(label + sanitize(action.typed), width - 1), bold: true, cursor: true} : {text: truncate(label + sanitize(action.typed), width)};
+		}
+	}
+}
+
+/** A bar of `width` cells for done out of total. */
+export function bar(done: number, total: number, width: number): string {
+	const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
+	return '█'.repeat(filled) + '░'.repeat(Math.max(0, width - filled));
+}
+
+const OUTCOME_LABELS: Record<Outcome, string> = {
+	coa: 'coa',
+	api: 'api',
+	already_closed: 'already closed',
+	not_on_nas: 'not on NAS',
+	failed: 'failed',
+	not_sent: 'not sent',
+};
+
+/** The progress view: done/total, rate, failures, a bar per NAS, outcomes so far, Accounting-Stops seen. */
+export function progressView(action: ActionState, width: number, height: number): ViewLine[] {
+	const progress: DisconnectProgress | undefined = action.progress;
+	const total = progress?.total ?? action.preview?.plan.items.length ?? 0;
+	const done = progress?.done ?? 0;
+	const verb = action.stopping ? 'Stopping' : progress?.phase === 'confirming' ? 'Sent; waiting for Accounting-Stops' : 'Disconnecting';
+	const head = `${verb} ${formatCount(done)}/${formatCount(total)} · ${formatCount(Math.round(progress?.ratePerSecond ?? 0))}/s · ${formatCount(progress?.failed ?? 0)} failed so far`;
+	const lines: ViewLine[] = [
+		{text: truncate(head, width), bold: true, tone: action.stopping ? 'warn' : 'accent'},
+		{text: truncate(sanitize(action.label), width), tone: 'muted'},
+	];
+	const perNas = progress?.perNas ?? [];
+	const nasRoom = Math.max(1, height - 6);
+	const barWidth = Math.max(10, Math.min(40, width - 40));
+	for (const nas of perNas.slice(0, nasRoom)) {
+		const failed = nas.failed > 0 ? ` · ${formatCount(nas.failed)} failed` : '';
+		lines.push({text: truncate(` ${fit(sanitize(nas.name), 10)} ${bar(nas.done, nas.total, barWidth)} ${formatCount(nas.done)}/${formatCount(nas.total)}${failed}`, width)});
+	}
+	if (perNas.length > nasRoom) lines.push({text: ` … and ${perNas.length - nasRoom} more NAS`, tone: 'muted'});
+	if (progress) {
+		const outcomes = (Object.keys(OUTCOME_LABELS) as Outcome[]).filter((outcome) => progress.totals[outcome] > 0);
+		if (outcomes.length > 0) lines.push({text: truncate(` ${outcomes.map((outcome) => `${OUTCOME_LABELS[outcome]} ${formatCount(progress.totals[outcome])}`).join(' · ')}`, width)});
+		const disconnected = progress.totals.coa + progress.totals.api;
+		if (disconnected > 0) {
+			lines.push({text: truncate(` Accounting-Stop seen for ${formatCount(progress.confirmed)} of ${formatCount(disconnected)} disconnected`, width), tone: 'muted'});
+		}
+	} else {
+		lines.push({text: ' starting…', tone: 'muted'});
+	}
+	if (action.stopping) lines.push({text: ' stopping: requests in flight finish, the rest are not sent', tone: 'warn'});
+	return lines.slice(0, height);
+}
+
+/** The results list's entries worth a line: problems first, then sessions whose stop has not been seen. */
+export function resultEntries(result: DisconnectResult): SessionResult[] {
+	const rank: Record<Outcome, number> = {failed: 0, not_sent: 1, not_on_nas: 2, coa: 3, api: 3, already_closed: 4};
+	return result.results
+		.filter((entry) => entry.outcome === 'failed' || entry.outcome === 'not_sent' || entry.outcome === 'not_on_nas' || entry.stop === 'not_confirmed')
+		.sort((a, b) => rank[a.outcome] - rank[b.outcome]);
+}
+
+/** The results view: the summary, then one line per session that needs a look, scrolled by `action.scroll`. */
+export function resultsView(action: ActionState, width: number, height: number): ViewLine[] {
+	const result = action.result;
+	if (!result) return [];
+	const summary = `${sanitize(action.label)}: ${resultSummary(result)}`;
+	const problems = result.totals.failed + result.totals.not_on_nas + result.totals.not_sent;
+	const lines: ViewLine[] = wrap(summary, width).map((text) => ({text, bold: true, tone: problems > 0 ? 'warn' : 'ok'}));
+	if (result.auditError) lines.push({text: truncate(`the closing audit record could not be written: ${sanitize(result.auditError)}`, width), tone: 'error'});
+	const entries = resultEntries(result);
+	const again = retryable(result).length;
+	if (entries.length === 0) {
+		lines.push({text: 'every session disconnected, and each Accounting-Stop seen in radacct', tone: 'ok'});
+		return lines.slice(0, height);
+	}
+	const footer: ViewLine = {
+		text: truncate(`${again > 0 ? `R retries the ${formatCount(again)} failed or not sent · ` : ''}${formatCount(entries.length)} listed`, width),
+		tone: 'muted',
+	};
+	const room = Math.max(1, height - lines.length - 1);
+	const first = Math.min(action.scroll, Math.max(0, entries.length - room));
+	for (const entry of entries.slice(first, first + room)) {
+		const what = entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api') ? 'no stop yet' : OUTCOME_LABELS[entry.outcome];
+		const tone: Tone | undefined = entry.outcome === 'failed' ? 'error' : entry.outcome === 'coa' || entry.outcome === 'api' ? 'muted' : undefined;
+		const text = ` ${fit(what, 14)} ${fit(sanitize(entry.username) || '-', 20)} ${fit(sanitize(entry.nasName), 8)} ${sanitize(entry.reason)}`;
+		lines.push({text: truncate(text, width), ...(tone ? {tone} : {})});
+	}
+	return [...lines, footer];
+}
+
+/** Words into lines of at most `width` columns (a word longer than a line is cut). */
+function wrap(text: string, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		const next = line ? `${line} ${word}` : word;
+		if (next.length <= width) line = next;
+		else {
+			if (line) lines.push(line);
+			line = truncate(word, width);
+		}
+	}
+	if (line) lines.push(line);
+	return lines;
+}

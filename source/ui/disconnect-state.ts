@@ -1,0 +1,108 @@
+/**
+ * The console's disconnect action, as pure state: which sessions a key means, the preview and its
+ * confirmation, the run's progress and its result. The reducer in state.ts delegates `disconnect-*` actions
+ * here; use-disconnect.ts turns the phases into calls to the disconnect service.
+ */
+import {confirms} from '../disconnect/confirmation.js';
+import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
+import type {DisconnectTarget, Plan} from '../disconnect/plan.js';
+import {retryable, type DisconnectProgress, type DisconnectResult} from '../disconnect/result.js';
+import {formatCount} from '../sessions/format.js';
+import type {Session} from '../sessions/session.js';
+
+/**
+ * - `loading`: the target is being read from radacct;
+ * - `preview`: shown, waiting for the confirmation;
+ * - `running`: confirmed and being sent;
+ * - `done`: every session has its outcome;
+ * - `error`: the preview could not be read, or the run was refused before sending anything.
+ */
+export type ActionPhase = 'loading' | 'preview' | 'running' | 'done' | 'error';
+
+/** How the set of sessions moved while the preview was open. */
+export interface PreviewDrift {
+	/** Previewed sessions that have closed since. */
+	readonly closed: number;
+	/** Sessions that now match and were not previewed: they will not be sent anything. */
+	readonly opened: number;
+}
+
+export interface ActionState {
+	/** Tells one action's late answers from the next one's. */
+	readonly seq: number;
+	readonly target: DisconnectTarget;
+	/** What the key meant, in words: "the session of alice on bng-1", "ALL open sessions on bng-1". */
+	readonly label: string;
+	/** The action came from the selection, which ends when it is sent. */
+	readonly fromSelection: boolean;
+	readonly phase: ActionPhase;
+	readonly preview?: DisconnectPreview;
+	/** Which line of the preview takes typed characters. */
+	readonly focus: 'confirm' | 'reason';
+	readonly reason: string;
+	/** The typed confirmation so far. */
+	readonly typed: string;
+	/** Why the last confirmation was not taken. */
+	readonly refusal?: string;
+	readonly drift?: PreviewDrift;
+	readonly progress?: DisconnectProgress;
+	/** The operator asked to stop; requests in flight finish, the rest are not sent. */
+	readonly stopping: boolean;
+	readonly result?: DisconnectResult;
+	readonly error?: string;
+	/** First line shown of the results list. */
+	readonly scroll: number;
+}
+
+/** A new action for a target. */
+export function newAction(seq: number, target: DisconnectTarget, label: string, fromSelection: boolean): ActionState {
+	return {seq, target, label, fromSelection, phase: 'loading', focus: 'confirm', reason: '', typed: '', stopping: false, scroll: 0};
+}
+
+/** What a confirming key press leaves: the action started, or the reason it was not. */
+export function confirmAction(action: ActionState, key: 'enter' | 'y'): ActionState {
+	if (action.phase !== 'preview' || !action.preview) return action;
+	if (action.focus === 'reason') return {...action, focus: 'confirm', refusal: undefined};
+	const {plan, confirmation} = action.preview;
+	if (plan.ready === 0) {
+		return {...action, refusal: plan.items.length === 0 ? 'no open session to disconnect: Esc closes' : 'nothing can be sent (see above): Esc closes'};
+	}
+	if (confirmation.kind === 'typed') {
+		if (key !== 'enter') return action;
+		if (!confirms(confirmation, action.typed)) {
+			const given = action.typed.trim() ? `"${action.typed.trim()}" does not match: ` : '';
+			return {...action, typed: '', refusal: `${given}type ${confirmation.expected} and Enter, or Esc to cancel`};
+		}
+	} else if (confirmation.kind === 'count' && key !== 'y') {
+		return {...action, refusal: `press y to disconnect these ${formatCount(plan.items.length)} sessions, Esc to cancel`};
+	}
+	return {...action, phase: 'running', refusal: undefined};
+}
+
+/** The previewed sessions against the same target read again. */
+export function driftOf(previewed: Plan, now: Plan): PreviewDrift {
+	const before = new Set(previewed.items.map((item) => item.session.radacctid));
+	const after = new Set(now.items.map((item) => item.session.radacctid));
+	let closed = 0;
+	for (const id of before) if (!after.has(id)) closed++;
+	let opened = 0;
+	for (const id of after) if (!before.has(id)) opened++;
+	return {closed, opened};
+}
+
+/** The retry of a finished action: its failed (and stopped) sessions, or undefined when there are none. */
+export function retryTarget(result: DisconnectResult): {target: DisconnectTarget; label: string} | undefined {
+	const again = retryable(result);
+	if (again.length === 0) return undefined;
+	const ids = again.map((entry) => entry.radacctid);
+	return {
+		target: ids.length === 1 ? {kind: 'session', radacctid: ids[0]!} : {kind: 'sessions', radacctids: ids},
+		label: `retry: ${formatCount(ids.length)} session${ids.length === 1 ? '' : 's'} that failed or were not sent`,
+	};
+}
+
+/** "the session of alice on bng-1 (100.64.0.10)" */
+export function sessionLabel(session: Session): string {
+	const ip = session.framedipaddress ? ` (${session.framedipaddress})` : '';
+	return `the session of ${session.username ?? `radacctid ${session.radacctid}`} on ${session.nasname ?? session.nasipaddress}${ip}`;
+}

@@ -1,0 +1,82 @@
+import {useEffect, useRef, type Dispatch} from 'react';
+import {describeDatabaseError} from '../../db/errors.js';
+import type {DisconnectService} from '../../disconnect/disconnect-service.js';
+import {driftOf} from '../disconnect-state.js';
+import type {UiAction, UiState} from '../state.js';
+
+/**
+ * Runs the disconnect's phases against the service: reads the preview when an action opens, reads the target
+ * again at each poll interval while the preview is open (so the operator sees the set change), sends once
+ * confirmed, passes progress on, and stops the run when asked (or when the console goes away).
+ */
+export function useDisconnect(service: DisconnectService | undefined, state: UiState, dispatch: Dispatch<UiAction>): void {
+	const action = state.action;
+	const seq = action?.seq;
+	const phase = action?.phase;
+	const running = useRef<{seq: number; controller: AbortController} | null>(null);
+
+	useEffect(() => {
+		if (phase !== 'loading' || seq === undefined || !action) return;
+		if (!service) {
+			dispatch({type: 'disconnect-failed', seq, message: 'disconnects are not available here'});
+			return;
+		}
+		service.preview(action.target).then(
+			(preview) => dispatch({type: 'disconnect-previewed', seq, preview}),
+			(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeDatabaseError(error)}),
+		);
+		// One preview per action: the target does not change within it.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [seq, phase, service, dispatch]);
+
+	useEffect(() => {
+		if (phase !== 'preview' || seq === undefined || !action?.preview || !service) return;
+		const previewed = action.preview.plan;
+		const target = action.target;
+		let busy = false;
+		const timer = setInterval(() => {
+			if (busy) return;
+			busy = true;
+			service
+				.preview(target)
+				.then((now) => dispatch({type: 'disconnect-drift', seq, drift: driftOf(previewed, now.plan)}))
+				// A failed re-read changes nothing: the preview stays as it was, and the run reads again anyway.
+				.catch(() => undefined)
+				.finally(() => {
+					busy = false;
+				});
+		}, state.intervalSeconds * 1000);
+		return () => clearInterval(timer);
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [seq, phase, service, dispatch, state.intervalSeconds]);
+
+	useEffect(() => {
+		if (phase !== 'running' || seq === undefined || !action?.preview || !service) return;
+		if (running.current?.seq === seq) return;
+		const controller = new AbortController();
+		running.current = {seq, controller};
+		const reason = action.reason.trim();
+		service
+			.execute(action.preview, {
+				...(reason ? {reason} : {}),
+				signal: controller.signal,
+				onProgress: (progress) => dispatch({type: 'disconnect-progress', seq, progress}),
+			})
+			.then(
+				(result) => dispatch({type: 'disconnect-finished', seq, result}),
+				(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeDatabaseError(error)}),
+			)
+			.finally(() => {
+				if (running.current?.seq === seq) running.current = null;
+			});
+		// The run belongs to the action, not to a render: it is not restarted when the state changes.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [seq, phase, service, dispatch]);
+
+	useEffect(() => {
+		if (action?.stopping && running.current?.seq === action.seq) running.current.controller.abort();
+	}, [action?.stopping, action?.seq]);
+
+	// The console going away stops the run: nothing more is sent for a screen nobody watches.
+	useEffect(() => () => running.current?.controller.abort(), []);
+}
