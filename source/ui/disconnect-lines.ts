@@ -30,7 +30,7 @@ const MAX_FIRST_ROWS = 5;
 /** "Disconnect 1 session", "Disconnect ALL 812 open sessions on bng-1 (10.20.0.1)", "Disconnect 14 sessions". */
 export function previewTitle(action: ActionState): string {
 	const plan = action.preview?.plan;
-	if (!plan) return `Disconnect ${action.label}`;
+	if (!plan) return 'Disconnect';
 	const count = plan.items.length;
 	if (action.target.kind === 'nas' && plan.perNas.length === 1) return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
 	if (action.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
@@ -52,10 +52,10 @@ export function previewView(action: ActionState, width: number, height: number, 
 	const tail: ViewLine[] = [];
 	if (action.drift && (action.drift.closed > 0 || action.drift.opened > 0)) {
 		const parts = [
-			action.drift.closed > 0 ? `${formatCount(action.drift.closed)} closed (will be reported, nothing sent)` : '',
-			action.drift.opened > 0 ? `${formatCount(action.drift.opened)} new (not included: Esc and ask again)` : '',
+			action.drift.closed > 0 ? `${formatCount(action.drift.closed)} closed (nothing to send)` : '',
+			action.drift.opened > 0 ? `${formatCount(action.drift.opened)} new (not included)` : '',
 		].filter(Boolean);
-		tail.push({text: truncate(`changed since this preview opened: ${parts.join(', ')}`, width), tone: 'warn'});
+		tail.push({text: truncate(`changed since opened: ${parts.join(', ')}`, width), tone: 'warn'});
 	}
 	const reasonLabel = 'reason  ';
 	tail.push(

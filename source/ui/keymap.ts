@@ -89,7 +89,7 @@ export function readOnlyRefusal(state: UiState, key: KeyName, keymap: readonly B
 	if (!state.readOnly) return undefined;
 	const binding = bindingFor(keymap, state.mode, key);
 	if (!binding?.dangerous) return undefined;
-	return `read-only: ${binding.label} (${binding.description.split(' (')[0]}) is off; radtop was started with --read-only or the profile's readOnly`;
+	return `read-only mode: ${binding.label} (${binding.description.split(' (')[0]}) is off`;
 }
 
 /** The binding for a key in a mode, if any. */
