@@ -365,8 +365,9 @@ export function timingChecks(facts: Pick<DatabaseFacts, 'timings' | 'failures' |
 			const gain = measured ? measuredGain(measured, advice) : `measured on 5,000,000 rows: ${advice.readmeGain}`;
 			checks.push(result(query.label, 'warn', `${detail}${why}`, `${advice.statement}  (${gain}; ${advice.price})`));
 		} else {
-			const stock = seq ? 'the stock indexes above' : 'VACUUM ANALYZE radacct; and autovacuum settings';
-			checks.push(result(query.label, 'warn', `${detail}${why}`, `check ${stock}; npm run bench:poll shows what helps on a big radacct`));
+			checks.push(
+				result(query.label, 'warn', `${detail}${why}`, 'run VACUUM ANALYZE radacct; if it stays slow, see the README\'s "Big radacct tables" (npm run bench:poll measures the candidates)'),
+			);
 		}
 	}
 	return checks;
