@@ -191,8 +191,8 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 			measure: request.measure,
 			onProgress: request.measure ? progress : undefined,
 		});
-		emit(databaseChecks(facts));
-
+		let list: Nas[] = [];
+		let open: Map<string, number> | undefined;
 		if (request.checkNas) {
 			const reachable = !('error' in facts.server);
 			const overrides = [...Object.values(context.profile.nas ?? {}), ...context.overrides];
@@ -201,12 +201,17 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 				try {
 					registry = await loadNasRegistry(context.database.pool, overrides);
 				} catch {
-					// The nas table check above already says what is wrong with it; the config's NAS still get checked.
+					// The nas table check says what is wrong with it; the config's NAS still get checked.
 				}
 			}
 			secrets = [...new Set([...secrets, ...registry.secrets()])];
-			const open = reachable && facts.canSelect ? await openSessionsPerNas(context.database) : undefined;
-			const list = nasToCheck(registry, request, open);
+			open = reachable && facts.canSelect ? await openSessionsPerNas(context.database) : undefined;
+			// Before anything is printed: an unknown --nas is a usage error.
+			list = nasToCheck(registry, request, open);
+		}
+		emit(databaseChecks(facts));
+
+		if (request.checkNas) {
 			if (list.length === 0) {
 				emit([result('nas', 'warn', 'no NAS in the nas table, in radtop\'s config, or with open sessions: nothing to check', 'add the NAS to FreeRADIUS\'s nas table or to the profile\'s "nas" map')]);
 			} else {
