@@ -291,7 +291,7 @@ export function rowChecks(rows: RowFacts): CheckResult[] {
 	const since = rows.vacuumedAgoSeconds === null ? 'never vacuumed' : `vacuumed ${formatAge(rows.vacuumedAgoSeconds)} ago`;
 	const state = `${Math.round(visible * 100)} % of pages all-visible, ${formatCount(dead)} dead rows, ${since}`;
 	const tuned = rows.options.some((option) => option.startsWith('autovacuum_vacuum_scale_factor='));
-	if (rows.rows >= BIG_TABLE_ROWS && (visible < 0.8 || dead > 0.1 * Math.max(rows.rows, 1))) {
+	if (rows.rows >= BIG_TABLE_ROWS && (visible < 0.5 || dead > 0.1 * Math.max(rows.rows, 1))) {
 		checks.push(
 			result(
 				'vacuum',
