@@ -4,6 +4,7 @@ import {openContext, reportError, type CommandContext} from './commands/context.
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
+import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
 export const MAIN_HELP = `
@@ -17,6 +18,7 @@ Commands
   sessions        list sessions for a filter (table, --json or --csv)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
+  doctor          check the database, its indexes and query times, and each NAS; print the fixes
 
 Console
   --interval SECONDS     poll interval (default 5, or the profile's)
@@ -138,6 +140,11 @@ const COMMANDS: Record<string, CommandSpec> = {
 		help: SIMULATE_HELP,
 		flags: SIMULATE_FLAGS,
 		run: (flags) => withContext(flags, {}, (context) => runSimulate(context, flags, process.stdout)),
+	},
+	doctor: {
+		help: DOCTOR_HELP,
+		flags: DOCTOR_FLAGS,
+		run: (flags) => runDoctor(parseDoctorFlags(flags), {stdout: process.stdout, stderr: process.stderr}),
 	},
 	sessions: {
 		help: SESSIONS_HELP,

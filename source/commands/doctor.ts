@@ -1,0 +1,228 @@
+/**
+ * `radtop doctor`: checks a setup end to end and says what to fix. The database (reachable, radacct and its
+ * columns, the stock indexes, the row counts, VACUUM, the poll's queries timed and explained), then each NAS
+ * (a secret, the address it sees us at, its CoA port, the RouterOS API login).
+ */
+import {ConfigStore, resolveDatabaseTarget, scrubSecrets, secretsOf, type NasOverride, type Profile} from '../config/config.js';
+import {connectDatabase, type Database} from '../db/connect.js';
+import {doctorExitCode, result, type CheckResult} from '../doctor/check.js';
+import {databaseChecks} from '../doctor/database-checks.js';
+import {gatherDatabaseFacts} from '../doctor/database-facts.js';
+import {nasChecks} from '../doctor/nas-checks.js';
+import {gatherNasFacts} from '../doctor/nas-facts.js';
+import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
+import {loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
+import {OPEN_COUNTS_QUERY} from '../sessions/radacct-sql.js';
+import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
+import {toNumber} from '../sessions/session-source.js';
+import {integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './usage.js';
+
+export const DOCTOR_FLAGS = {
+	nas: {type: 'string', isMultiple: true},
+	noNas: {type: 'boolean'},
+	measure: {type: 'boolean'},
+	runs: {type: 'string', default: '5'},
+	timeout: {type: 'string', default: '2000'},
+	concurrency: {type: 'string', default: '8'},
+	staleAfter: {type: 'string'},
+	json: {type: 'boolean'},
+	db: {type: 'string'},
+	profile: {type: 'string'},
+	demo: {type: 'boolean'},
+} as const satisfies Record<string, FlagSpec>;
+
+export const DOCTOR_HELP = `
+Usage
+  $ radtop doctor [flags]
+
+Checks a radtop setup and prints one line per check, pass, warn or fail, with the fix under each warn
+and fail.
+
+Database: reachable; radacct with FreeRADIUS's columns; the stock indexes the poll relies on (matched by
+definition, whatever their names); row counts (pg_class's estimate on a big table) and open sessions;
+VACUUM keeping up; the poll's own queries run a few times (median) and EXPLAINed, with the index that
+would help a slow one and the gain measured on 5,000,000 rows.
+Each NAS (from the nas table, the config, and radacct's open sessions): a secret is known; the address
+the NAS sees radtop come from; its CoA port answers a Disconnect-Request for a session that cannot exist
+(a NAK signed with our secret is the good answer); the RouterOS API login works.
+
+Flags
+  --nas NAME|IP          check only this NAS (repeat for several)
+  --no-nas               skip the NAS checks
+  --measure              for a slow query, build the suggested index inside a transaction, time the query
+                         with it, and roll back. CREATE INDEX holds a SHARE lock on radacct until the
+                         rollback: FreeRADIUS's accounting writes wait meanwhile (seconds to minutes on a
+                         big table). Needs the table owner's rights. Use it on a copy or a quiet hour.
+  --runs N               timed runs of each query (default 5, after one warm-up)
+  --timeout MS           wait this long for a CoA reply (one retransmission) and an API login (default 2000)
+  --concurrency N        NAS checked at the same time (default 8)
+  --stale-after DURATION stale threshold the stale count is timed with (default 30m)
+  --json                 the checks as JSON: {"checks": [{check, status, detail, fix}], "summary"}
+  --db URL, --profile NAME, --demo
+
+Examples
+  $ radtop doctor
+  $ radtop doctor --profile noc --nas bng-2
+  $ radtop doctor --no-nas --json | jq '.checks[] | select(.status != "pass")'
+
+Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage error.
+`;
+
+type Flags = {[K in keyof typeof DOCTOR_FLAGS]?: unknown};
+
+export interface DoctorRequest {
+	/** NAS names or IPs to check; empty: every NAS. */
+	readonly nas: readonly string[];
+	readonly checkNas: boolean;
+	readonly measure: boolean;
+	readonly runs: number;
+	readonly timeoutMs: number;
+	readonly concurrency: number;
+	readonly staleAfterSeconds?: number;
+	readonly json: boolean;
+	readonly db?: string;
+	readonly profile?: string;
+	readonly demo: boolean;
+}
+
+/** Validates the flags (pure). meow hands `--no-nas` over as a `false` among the --nas values. */
+export function parseDoctorFlags(flags: Flags): DoctorRequest {
+	const values = Array.isArray(flags.nas) ? flags.nas : flags.nas === undefined ? [] : [flags.nas];
+	const skip = Boolean(flags.noNas) || values.includes(false);
+	const nas = values.filter((value): value is string => typeof value === 'string');
+	if (skip && nas.length > 0) throw new UsageError('--nas and --no-nas contradict each other');
+	if (nas.some((value) => value.trim() === '')) throw new UsageError('--nas needs a NAS name or IP');
+	return {
+		nas,
+		checkNas: !skip,
+		measure: Boolean(flags.measure),
+		runs: integerFlag(flags.runs ?? '5', 'runs', 1, 100),
+		timeoutMs: integerFlag(flags.timeout ?? '2000', 'timeout', 50, 60_000),
+		concurrency: integerFlag(flags.concurrency ?? '8', 'concurrency', 1, 64),
+		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', 1) : undefined,
+		json: Boolean(flags.json),
+		db: typeof flags.db === 'string' ? flags.db : undefined,
+		profile: typeof flags.profile === 'string' ? flags.profile : undefined,
+		demo: Boolean(flags.demo),
+	};
+}
+
+export interface DoctorIo {
+	readonly stdout: NodeJS.WritableStream;
+	readonly stderr: NodeJS.WritableStream;
+	readonly env?: NodeJS.ProcessEnv;
+}
+
+interface DoctorContext {
+	readonly profile: Profile;
+	readonly database: Database;
+	readonly secrets: readonly string[];
+	/** NAS overrides beyond the profile's (the demo's simulators). */
+	readonly overrides: readonly NasOverride[];
+	close(): Promise<void>;
+}
+
+/**
+ * Opens the database the way every command does, but without checking radacct: a database without it is
+ * one of the things doctor reports.
+ */
+async function openDoctorContext(request: DoctorRequest, env: NodeJS.ProcessEnv, progress: (message: string) => void): Promise<DoctorContext> {
+	const store = ConfigStore.open(env);
+	const explicit = request.profile ? store.selectProfile(request.profile) : undefined;
+	const fallback = request.profile ? undefined : store.selectProfile();
+	const profile = (explicit ?? fallback)?.profile ?? {};
+	const target = resolveDatabaseTarget({demo: request.demo, db: request.db, explicitProfile: explicit?.profile, defaultProfile: fallback?.profile, env});
+	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
+	const database = await connectDatabase(target, {env, onProgress: progress});
+	const network = database.embedded
+		? await (await import('../demo/demo-network.js')).startDemoNetwork(database.embedded, {live: false})
+		: undefined;
+	return {
+		profile,
+		database,
+		secrets,
+		overrides: network?.overrides ?? [],
+		async close() {
+			await network?.close();
+			await database.close();
+		},
+	};
+}
+
+/** Open sessions per NAS IP, or undefined when radacct cannot be read. */
+async function openSessionsPerNas(database: Database): Promise<Map<string, number> | undefined> {
+	try {
+		const {rows} = await database.pool.query(OPEN_COUNTS_QUERY.text, [...OPEN_COUNTS_QUERY.values]);
+		return new Map(rows.map((row: Record<string, unknown>) => [String(row['nasipaddress']), toNumber(row['sessions']) ?? 0]));
+	} catch {
+		return undefined;
+	}
+}
+
+/** The NAS to check: those asked for, else every NAS the nas table or the config names or radacct has open sessions on. */
+function nasToCheck(registry: NasRegistry, request: DoctorRequest, open: ReadonlyMap<string, number> | undefined): Nas[] {
+	const ips = request.nas.length > 0 ? request.nas.flatMap((nas) => registry.resolve(nas)) : [...registry.entries().map((nas) => nas.ip), ...(open?.keys() ?? [])];
+	const unique = [...new Set(ips)].map((ip) => registry.get(ip));
+	return unique.sort((a, b) => a.name.localeCompare(b.name) || a.ip.localeCompare(b.ip));
+}
+
+/** Runs every check, prints them, and resolves to the exit code (1 when a check failed). */
+export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<number> {
+	const env = io.env ?? process.env;
+	const progress = (message: string) => io.stderr.write(`radtop: ${message}\n`);
+	const context = await openDoctorContext(request, env, progress);
+	const all: CheckResult[] = [];
+	let secrets = [...context.secrets];
+	const emit = (checks: readonly CheckResult[]) => {
+		const scrubbed = checks.map((entry) => ({
+			...entry,
+			check: scrubSecrets(entry.check, secrets),
+			detail: scrubSecrets(entry.detail, secrets),
+			...(entry.fix === undefined ? {} : {fix: scrubSecrets(entry.fix, secrets)}),
+		}));
+		all.push(...scrubbed);
+		if (!request.json && scrubbed.length > 0) io.stdout.write(`${reportLines(scrubbed).join('\n')}\n`);
+	};
+	try {
+		const facts = await gatherDatabaseFacts(context.database.pool, {
+			label: context.database.label,
+			runs: request.runs,
+			staleAfterSeconds: request.staleAfterSeconds ?? context.profile.staleAfter ?? DEFAULT_STALE_AFTER_SECONDS,
+			measure: request.measure,
+			onProgress: request.measure ? progress : undefined,
+		});
+		let list: Nas[] = [];
+		let open: Map<string, number> | undefined;
+		if (request.checkNas) {
+			const reachable = !('error' in facts.server);
+			const overrides = [...Object.values(context.profile.nas ?? {}), ...context.overrides];
+			let registry = NasRegistry.from([], overrides);
+			if (reachable) {
+				try {
+					registry = await loadNasRegistry(context.database.pool, overrides);
+				} catch {
+					// The nas table check says what is wrong with it; the config's NAS still get checked.
+				}
+			}
+			secrets = [...new Set([...secrets, ...registry.secrets()])];
+			open = reachable && facts.canSelect ? await openSessionsPerNas(context.database) : undefined;
+			// Before anything is printed: an unknown --nas is a usage error.
+			list = nasToCheck(registry, request, open);
+		}
+		emit(databaseChecks(facts));
+
+		if (request.checkNas) {
+			if (list.length === 0) {
+				emit([result('nas', 'warn', 'no NAS in the nas table, in radtop\'s config, or with open sessions: nothing to check', 'add the NAS to FreeRADIUS\'s nas table or to the profile\'s "nas" map')]);
+			} else {
+				const nasFacts = await gatherNasFacts(list, {openSessions: open, timeoutMs: request.timeoutMs, concurrency: request.concurrency});
+				emit(nasFacts.flatMap((entry) => nasChecks(entry)));
+			}
+		}
+	} finally {
+		await context.close();
+	}
+	if (request.json) io.stdout.write(reportJson(all));
+	else io.stdout.write(`${summaryLine(all)}\n`);
+	return doctorExitCode(all);
+}

@@ -1,0 +1,289 @@
+/**
+ * Gathers what the database checks evaluate: one short read-only statement at a time, the poll's own queries
+ * (built by radacct-sql.ts, run as SessionSource and fetchSnapshot run them) timed a few times and EXPLAINed
+ * without ANALYZE. Only `--measure` writes, and only inside a transaction it rolls back.
+ */
+import {performance} from 'node:perf_hooks';
+import {describeDatabaseError} from '../db/errors.js';
+import {
+	buildListQuery,
+	buildStaleAndUsersQuery,
+	COLUMNS_QUERY,
+	NAS_TABLE_QUERY,
+	OPEN_COUNTS_QUERY,
+	type SqlQuery,
+} from '../sessions/radacct-sql.js';
+import {RateTracker} from '../sessions/session-math.js';
+import {SessionSource, toNumber, type Queryable} from '../sessions/session-source.js';
+import {fetchSnapshot, SlowCounts} from '../sessions/snapshot.js';
+import {
+	POLL_QUERIES,
+	type DatabaseFacts,
+	type IndexFact,
+	type Measurement,
+	type PollQueryId,
+	type QueryFailure,
+	type QueryTiming,
+	type RowFacts,
+} from './database-checks.js';
+import {adviceFor, type IndexAdvice} from './index-advice.js';
+
+/** A connection pool that can lend one connection (node-postgres's Pool), for `--measure`'s transaction. */
+export interface LendingPool extends Queryable {
+	connect(): Promise<Queryable & {release(): void}>;
+}
+
+export interface DatabaseFactOptions {
+	/** Where radtop is connected, for messages ("user@host:port/db"). */
+	readonly label: string;
+	/** Timed runs of each query (after one warm-up run). */
+	readonly runs: number;
+	readonly staleAfterSeconds: number;
+	/** Build each suggested index inside a rolled-back transaction and time its query again. */
+	readonly measure: boolean;
+	/** Told what is happening during slow steps. */
+	readonly onProgress?: (message: string) => void;
+}
+
+/** The window doctor times: what the console asks for on a 24-line terminal, give or take. */
+const WINDOW = 50;
+/** Below this many rows (by estimate) radacct is counted exactly; above, pg_class's estimate is good enough. */
+const EXACT_COUNT_BELOW = 1_000_000;
+/** A search term that matches no session, so the search costs what a search for an offline user costs. */
+const NO_MATCH_SEARCH = 'radtop-doctor-no-such-user';
+
+type Row = Record<string, unknown>;
+
+const INDEXES_QUERY = `
+SELECT c.relname AS name, am.amname AS method, i.indisunique AS is_unique, i.indisprimary AS is_primary,
+	i.indisvalid AS is_valid, pg_get_expr(i.indpred, i.indrelid) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
+	ARRAY(
+		SELECT CASE WHEN k.attnum = 0 THEN NULL ELSE a.attname::text END
+		FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+		LEFT JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+		WHERE k.position <= i.indnkeyatts
+		ORDER BY k.position
+	) AS columns
+FROM pg_index AS i
+JOIN pg_class AS c ON c.oid = i.indexrelid
+JOIN pg_am AS am ON am.oid = c.relam
+WHERE i.indrelid = to_regclass('radacct')
+ORDER BY c.relname`;
+
+const TABLE_STATS_QUERY = `
+SELECT c.reltuples::float8 AS estimate, c.relpages::bigint AS pages, c.relallvisible::bigint AS all_visible,
+	s.n_dead_tup::bigint AS dead, c.reloptions AS options,
+	extract(epoch FROM now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 AS vacuumed_ago,
+	(s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL OR c.reltuples >= 0) AS analyzed
+FROM pg_class AS c LEFT JOIN pg_stat_user_tables AS s ON s.relid = c.oid
+WHERE c.oid = to_regclass('radacct')`;
+
+/** The statement of each timed query (the whole poll is timed through fetchSnapshot instead). */
+export function pollStatements(columns: ReadonlySet<string>, staleAfterSeconds: number): ReadonlyMap<PollQueryId, SqlQuery> {
+	const open = {status: 'active'} as const;
+	const newest = {key: 'start', direction: 'desc'} as const;
+	const window = {limit: WINDOW, offset: 0};
+	return new Map<PollQueryId, SqlQuery>([
+		['window', buildListQuery(open, newest, window, columns)],
+		['counts', OPEN_COUNTS_QUERY],
+		['stale', buildStaleAndUsersQuery(staleAfterSeconds, columns)],
+		['search', buildListQuery({...open, search: NO_MATCH_SEARCH}, newest, window, columns)],
+		['sort-down', buildListQuery(open, {key: 'down', direction: 'desc'}, window, columns)],
+	]);
+}
+
+function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** Runs `run` once to warm up, then `runs` times (fewer when each takes seconds); the median in ms. */
+async function time(run: () => Promise<unknown>, runs: number): Promise<{p50Ms: number; runs: number}> {
+	const warm = performance.now();
+	await run();
+	const warmMs = performance.now() - warm;
+	const count = warmMs > 1000 ? Math.min(runs, 3) : runs;
+	const samples: number[] = [];
+	for (let index = 0; index < count; index++) {
+		const start = performance.now();
+		await run();
+		samples.push(performance.now() - start);
+	}
+	return {p50Ms: median(samples), runs: count};
+}
+
+/** The plan's nodes, outermost first, e.g. `Index Only Scan using radacct_bulk_close on radacct`. */
+export function planNodes(plan: Row): string[] {
+	const nodes: string[] = [];
+	const walk = (node: Row) => {
+		const type = String(node['Node Type'] ?? '');
+		const direction = node['Scan Direction'] === 'Backward' ? ' Backward' : '';
+		const index = node['Index Name'] ? ` using ${String(node['Index Name'])}` : '';
+		const relation = node['Relation Name'] ? ` on ${String(node['Relation Name'])}` : '';
+		const parallel = node['Parallel Aware'] === true ? 'Parallel ' : '';
+		nodes.push(`${parallel}${type}${direction}${index}${relation}`);
+		for (const child of (node['Plans'] as Row[] | undefined) ?? []) walk(child);
+	};
+	walk(plan);
+	return nodes;
+}
+
+async function explain(db: Queryable, query: SqlQuery): Promise<string[]> {
+	const {rows} = await db.query(`EXPLAIN (FORMAT JSON) ${query.text}`, [...query.values]);
+	const raw = rows[0]?.['QUERY PLAN'];
+	const document = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{Plan: Row}>;
+	return planNodes(document[0]!.Plan);
+}
+
+function errorText(error: unknown): string {
+	return describeDatabaseError(error);
+}
+
+async function indexFacts(db: Queryable): Promise<IndexFact[]> {
+	const {rows} = await db.query(INDEXES_QUERY, []);
+	return rows.map((row: Row) => ({
+		name: String(row['name']),
+		method: String(row['method']),
+		columns: (parseTextArray(row['columns']) ?? []).map((column) => (column === null ? null : column.toLowerCase())),
+		predicate: row['predicate'] === null || row['predicate'] === undefined ? null : String(row['predicate']),
+		unique: Boolean(row['is_unique']),
+		primary: Boolean(row['is_primary']),
+		valid: Boolean(row['is_valid']),
+		definition: String(row['definition']),
+	}));
+}
+
+/** node-postgres parses text[]; a driver that does not hands over `{a,b,NULL}`. */
+function parseTextArray(value: unknown): Array<string | null> | undefined {
+	if (Array.isArray(value)) return value.map((item) => (item === null ? null : String(item)));
+	if (typeof value !== 'string') return undefined;
+	const inner = value.replace(/^\{|\}$/g, '');
+	return inner === '' ? [] : inner.split(',').map((item) => (item === 'NULL' ? null : item.replace(/^"|"$/g, '')));
+}
+
+async function rowFacts(db: Queryable): Promise<RowFacts> {
+	const {rows} = await db.query(TABLE_STATS_QUERY, []);
+	const stats = rows[0] as Row;
+	const estimate = toNumber(stats['estimate']) ?? -1;
+	const exact = estimate < EXACT_COUNT_BELOW;
+	const total = exact ? toNumber((await db.query('SELECT count(*)::bigint AS n FROM radacct', [])).rows[0]?.['n']) ?? 0 : estimate;
+	// The partial index radacct_bulk_close answers this without reading closed rows.
+	const open = toNumber((await db.query('SELECT count(*)::bigint AS n FROM radacct WHERE acctstoptime IS NULL', [])).rows[0]?.['n']) ?? 0;
+	return {
+		rows: Math.round(total),
+		exact,
+		open,
+		analyzed: Boolean(stats['analyzed']),
+		pages: toNumber(stats['pages']) ?? 0,
+		allVisiblePages: toNumber(stats['all_visible']) ?? 0,
+		deadRows: toNumber(stats['dead']),
+		vacuumedAgoSeconds: toNumber(stats['vacuumed_ago']),
+		options: (parseTextArray(stats['options']) ?? []).filter((option): option is string => option !== null),
+	};
+}
+
+async function nasTableFacts(db: Queryable): Promise<DatabaseFacts['nasTable']> {
+	const present = await db.query(NAS_TABLE_QUERY.text, [...NAS_TABLE_QUERY.values]);
+	if (!present.rows[0]?.['present']) return 'absent';
+	try {
+		const {rows} = await db.query('SELECT count(*)::bigint AS n FROM nas', []);
+		return {rows: toNumber(rows[0]?.['n']) ?? 0};
+	} catch (error) {
+		if ((error as {code?: string}).code === '42501') return 'unreadable';
+		throw error;
+	}
+}
+
+/** Gathers every database fact; a server that cannot be reached ends it early with `server.error`. */
+export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOptions): Promise<DatabaseFacts> {
+	const empty = {columns: [], canSelect: false, nasTable: 'absent', indexes: [], timings: [], failures: [], extensions: [], measurements: []} as const;
+	let server: DatabaseFacts['server'];
+	try {
+		const {rows} = await db.query("SELECT current_setting('server_version') AS version, current_user AS user_name", []);
+		server = {version: `PostgreSQL ${String(rows[0]?.['version'])}`, user: String(rows[0]?.['user_name'])};
+	} catch (error) {
+		return {...empty, label: options.label, server: {error: errorText(error)}};
+	}
+	const columnRows = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
+	const columns = columnRows.rows.map((row: Row) => String(row['column_name']).toLowerCase());
+	const nasTable = await nasTableFacts(db);
+	const extensions = (await db.query('SELECT extname FROM pg_extension', [])).rows.map((row: Row) => String(row['extname']));
+	if (columns.length === 0) return {...empty, label: options.label, server, nasTable, extensions};
+	const privilege = await db.query("SELECT has_table_privilege(to_regclass('radacct'), 'SELECT') AS ok", []);
+	const canSelect = Boolean(privilege.rows[0]?.['ok']);
+	const indexes = await indexFacts(db);
+	const base = {label: options.label, server, columns, canSelect, nasTable, indexes, extensions};
+	if (!canSelect) return {...empty, ...base};
+
+	options.onProgress?.('counting radacct');
+	const rows = await rowFacts(db);
+	const statements = pollStatements(new Set(columns), options.staleAfterSeconds);
+	const timings: QueryTiming[] = [];
+	const failures: QueryFailure[] = [];
+	for (const query of POLL_QUERIES) {
+		options.onProgress?.(`timing ${query.label}`);
+		try {
+			if (query.id === 'poll') {
+				const source = await SessionSource.open(db, {staleAfterSeconds: options.staleAfterSeconds});
+				// SlowCounts warm, as on 5 polls out of 6: the stale counts are timed on their own above.
+				const slow = new SlowCounts(Number.MAX_SAFE_INTEGER);
+				const rates = new RateTracker();
+				const request = {key: 'doctor', filter: {status: 'active'}, sort: {key: 'start', direction: 'desc'}, offset: 0, limit: WINDOW} as const;
+				const measured = await time(() => fetchSnapshot(source, request, rates, slow), options.runs);
+				timings.push({id: query.id, ...measured, plan: []});
+				continue;
+			}
+			const statement = statements.get(query.id)!;
+			const measured = await time(() => db.query(statement.text, [...statement.values]), options.runs);
+			timings.push({id: query.id, ...measured, plan: await explain(db, statement)});
+		} catch (error) {
+			failures.push({id: query.id, error: errorText(error)});
+		}
+	}
+
+	const measurements: Measurement[] = [];
+	if (options.measure) {
+		for (const query of POLL_QUERIES) {
+			const timing = timings.find((entry) => entry.id === query.id);
+			if (!timing || timing.p50Ms <= query.targetMs) continue;
+			const advice = adviceFor(query.id, indexes, extensions);
+			const statement = statements.get(query.id);
+			if (!advice?.measure || !statement) continue;
+			options.onProgress?.(`measuring ${advice.id}: building the index inside a transaction that is rolled back`);
+			measurements.push(await measureAdvice(db, advice, statement, timing.p50Ms, options.runs));
+		}
+	}
+	return {...base, rows, timings, failures, measurements};
+}
+
+/**
+ * Builds the advice's indexes inside a transaction, times `query` with them, and rolls everything back.
+ * CREATE INDEX holds a SHARE lock on radacct until the rollback: FreeRADIUS's accounting writes wait that long.
+ */
+export async function measureAdvice(db: Queryable, advice: IndexAdvice, query: SqlQuery, beforeMs: number, runs: number): Promise<Measurement> {
+	const base = {advice: advice.id, beforeMs};
+	if (!advice.measure) return {...base, error: 'nothing to build'};
+	if (typeof (db as Partial<LendingPool>).connect !== 'function') return {...base, error: 'needs a connection of its own'};
+	const client = await (db as LendingPool).connect();
+	try {
+		await client.query('BEGIN', []);
+		try {
+			// Building on a big radacct takes longer than radtop's statement timeout; waiting long for the lock would
+			// queue FreeRADIUS's writes behind this transaction.
+			await client.query("SET LOCAL statement_timeout = '10min'", []);
+			await client.query("SET LOCAL lock_timeout = '3s'", []);
+			if (advice.measure.extension) await client.query(`CREATE EXTENSION IF NOT EXISTS ${advice.measure.extension}`, []);
+			const start = performance.now();
+			for (const statement of advice.measure.indexes) await client.query(statement, []);
+			const buildMs = performance.now() - start;
+			const after = await time(() => client.query(query.text, [...query.values]), runs);
+			return {...base, afterMs: after.p50Ms, buildMs};
+		} finally {
+			await client.query('ROLLBACK', []);
+		}
+	} catch (error) {
+		return {...base, error: errorText(error)};
+	} finally {
+		client.release();
+	}
+}

@@ -1,0 +1,92 @@
+/**
+ * The database facts doctor gathers, on a real database (PostgreSQL with DATABASE_URL, else PGlite) with the
+ * stock schema: indexes read from pg_index, counts, timed and explained poll queries, and --measure's index
+ * built inside a transaction that leaves nothing behind.
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {databaseChecks, POLL_QUERIES} from '../../source/doctor/database-checks.js';
+import {gatherDatabaseFacts, measureAdvice, pollStatements} from '../../source/doctor/database-facts.js';
+import {adviceFor} from '../../source/doctor/index-advice.js';
+import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
+
+let database: TestDatabase;
+const options = {label: 'test', runs: 2, staleAfterSeconds: 1800, measure: false};
+
+beforeAll(async () => {
+	database = await createTestDatabase();
+	await insertSessions(database.pool, [
+		{username: 'alice', nasipaddress: '10.20.0.1'},
+		{username: 'bob', nasipaddress: '10.20.0.2'},
+		{username: 'carol', nasipaddress: '10.20.0.2', stoppedAgo: 60},
+	]);
+}, 120_000);
+
+afterAll(async () => {
+	await database?.close();
+});
+
+describe('gatherDatabaseFacts', () => {
+	it('reads the stock indexes by definition, counts rows, and times and explains every poll query', async () => {
+		const facts = await gatherDatabaseFacts(database.pool, options);
+		expect('error' in facts.server).toBe(false);
+		expect(facts.canSelect).toBe(true);
+		expect(facts.indexes.find((index) => index.name === 'radacct_bulk_close')).toMatchObject({
+			method: 'btree',
+			columns: ['nasipaddress', 'acctstarttime'],
+			predicate: '(acctstoptime IS NULL)',
+			valid: true,
+		});
+		expect(facts.rows).toMatchObject({rows: 3, exact: true, open: 2});
+		expect(facts.timings.map((timing) => timing.id)).toEqual(POLL_QUERIES.map((query) => query.id));
+		for (const timing of facts.timings.filter((entry) => entry.id !== 'poll')) {
+			expect(timing.plan.some((node) => node.endsWith('on radacct')), timing.id).toBe(true);
+		}
+		const checks = databaseChecks(facts);
+		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+		expect(checks.find((check) => check.check === 'rows')!.detail).toBe('3 rows (counted), 2 open');
+	});
+
+	it('reports a dropped stock index as missing', async () => {
+		await database.pool.query('DROP INDEX radacct_start_user_idx');
+		try {
+			const checks = databaseChecks(await gatherDatabaseFacts(database.pool, options));
+			expect(checks.find((check) => check.check === 'index radacct_start_user_idx')).toMatchObject({
+				status: 'fail',
+				fix: 'CREATE INDEX CONCURRENTLY radacct_start_user_idx ON radacct (acctstarttime, username);',
+			});
+		} finally {
+			await database.pool.query('CREATE INDEX radacct_start_user_idx ON radacct (acctstarttime, username)');
+		}
+	});
+
+	it('reports an unreachable server as the one fail', async () => {
+		const refused = {query: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED', address: '127.0.0.1', port: 1}))};
+		const facts = await gatherDatabaseFacts(refused, options);
+		expect(databaseChecks(facts)).toEqual([expect.objectContaining({check: 'database', status: 'fail', detail: 'test: connection refused (127.0.0.1:1)'})]);
+	});
+});
+
+describe('measureAdvice', () => {
+	it('builds the suggested index inside a transaction, times the query with it, and rolls it back', async () => {
+		const advice = adviceFor('sort-down', [], [])!;
+		const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
+		const measurement = await measureAdvice(database.pool, advice, query, 5, 2);
+		expect(measurement.error).toBeUndefined();
+		expect(measurement.afterMs).toBeGreaterThan(0);
+		expect(measurement.buildMs).toBeGreaterThan(0);
+		const left = await database.pool.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname LIKE 'radtop_doctor%'");
+		expect(left.rows[0].n).toBe(0);
+		const open = await database.pool.query('SELECT count(*)::int AS n FROM radacct WHERE acctstoptime IS NULL');
+		expect(open.rows[0].n).toBe(2);
+	});
+
+	it('reports why it could not measure and still rolls back', async () => {
+		const advice = {...adviceFor('sort-down', [], [])!, measure: {indexes: ['CREATE INDEX radtop_doctor_x ON radacct (no_such_column)']}};
+		const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
+		const measurement = await measureAdvice(database.pool, advice, query, 5, 1);
+		expect(measurement.error).toMatch(/no_such_column/);
+		const status = await database.pool.query('SELECT 1 AS ok');
+		expect(status.rows[0].ok).toBe(1);
+	});
+});
