@@ -237,7 +237,7 @@ export function App(props: AppProps) {
 				{body}
 			</Box>
 			<StatusLine error={state.error} message={backgroundRun(state) ?? state.message} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
-			<Footer hints={footerHints(keymap, state.mode)} />
+			<Footer hints={footerHints(keymap, state.mode, state)} />
 		</Box>
 	);
 }

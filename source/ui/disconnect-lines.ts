@@ -205,7 +205,7 @@ export function resultsView(action: ActionState, width: number, height: number):
 	for (const entry of entries.slice(first, first + room)) {
 		const what = entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api') ? 'no stop yet' : OUTCOME_LABELS[entry.outcome];
 		const tone: Tone | undefined = entry.outcome === 'failed' ? 'error' : entry.outcome === 'coa' || entry.outcome === 'api' ? 'muted' : undefined;
-		const text = ` ${fit(what, 14)} ${fit(sanitize(entry.username) || '-', 20)} ${fit(sanitize(entry.nasName), 8)} ${sanitize(entry.reason)}`;
+		const text = ` ${fit(what, 11)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), 8)} ${sanitize(entry.reason)}`;
 		lines.push({text: truncate(text, width), ...(tone ? {tone} : {})});
 	}
 	return [...lines, footer];

@@ -2,6 +2,7 @@
  * The one table of key bindings. It drives input handling, the help overlay and the footer hints, so the
  * three can never disagree. Entries marked `dangerous` are dropped entirely in read-only mode.
  */
+import {retryable} from '../disconnect/result.js';
 import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser, type Mode, type UiAction, type UiState} from './state.js';
 
 /** A key as the keymap names it: a printable character ("j", "G", "?"), or a named key. */
@@ -18,6 +19,8 @@ export interface Binding {
 	readonly hint?: string;
 	/** Acts on the network (disconnects): dropped in read-only mode. */
 	readonly dangerous?: boolean;
+	/** Hides the footer hint while the binding has nothing to act on (the key still answers). */
+	readonly offered?: (state: UiState) => boolean;
 	/** The action, or 'quit'. */
 	readonly action: UiAction | 'quit' | ((state: UiState) => UiAction | 'quit' | undefined);
 }
@@ -54,7 +57,7 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['escape'], label: 'Esc', description: 'cancel: nothing is sent', modes: ['preview'], hint: 'Esc cancel', action: {type: 'disconnect-close'}},
 	{keys: ['x'], label: 'x', description: 'stop: requests in flight finish, the rest are not sent', modes: ['progress'], hint: 'x stop', action: {type: 'disconnect-stop'}},
 	{keys: ['escape'], label: 'Esc', description: 'back to the table; the disconnect goes on (v shows it)', modes: ['progress'], hint: 'Esc hide', action: {type: 'disconnect-hide'}},
-	{keys: ['R'], label: 'R', description: 'retry the sessions that failed (preview first)', modes: ['results'], hint: 'R retry failed', dangerous: true, action: {type: 'disconnect-retry'}},
+	{keys: ['R'], label: 'R', description: 'retry the sessions that failed (preview first)', modes: ['results'], hint: 'R retry failed', dangerous: true, offered: hasRetryable, action: {type: 'disconnect-retry'}},
 	{keys: ['up', 'k'], label: '↑/k', description: 'scroll the results', modes: ['results'], hint: '↑↓ scroll', action: {type: 'results-scroll', by: -1}},
 	{keys: ['down', 'j'], label: '↓/j', description: 'scroll the results', modes: ['results'], action: {type: 'results-scroll', by: 1}},
 	{keys: ['escape'], label: 'Esc', description: 'close the results', modes: ['results'], hint: 'Esc close', action: {type: 'disconnect-close'}},
@@ -68,6 +71,10 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', modes: ['table', 'detail', 'help', 'nas-picker', 'progress', 'results'], hint: 'q quit', action: 'quit'},
 	{keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', modes: ['search', 'preview'], action: 'quit'},
 ];
+
+function hasRetryable(state: UiState): boolean {
+	return state.action?.result !== undefined && retryable(state.action.result).length > 0;
+}
 
 /** `y` confirms when the confirmation line has the keyboard and takes a key; otherwise it is typed text. */
 function confirmWithY(state: UiState): UiAction | undefined {
@@ -104,9 +111,11 @@ export function actionFor(keymap: readonly Binding[], state: UiState, key: KeyNa
 	return typeof binding.action === 'function' ? binding.action(state) : binding.action;
 }
 
-/** Footer hints for a mode, in keymap order, one per binding that has one. */
-export function footerHints(keymap: readonly Binding[], mode: Mode): string[] {
-	return keymap.filter((binding) => binding.hint && binding.modes.includes(mode)).map((binding) => binding.hint!);
+/** Footer hints for a mode, in keymap order, one per binding that has one (and, given the state, is on offer). */
+export function footerHints(keymap: readonly Binding[], mode: Mode, state?: UiState): string[] {
+	return keymap
+		.filter((binding) => binding.hint && binding.modes.includes(mode) && (!state || !binding.offered || binding.offered(state)))
+		.map((binding) => binding.hint!);
 }
 
 /**
