@@ -16,7 +16,9 @@ export interface DemoNetwork {
 export async function startDemoNetwork(embedded: EmbeddedDatabase, options: {live?: boolean} = {}): Promise<DemoNetwork> {
 	// In-process writes go straight to PGlite, leaving the loopback connection to radtop.
 	const simulator = await startNasSimulator({db: embedded.pglite, nas: demoSimulatorConfig()});
-	const traffic = options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000});
+	// A subscriber kicked from the console dials back in after 20 to 60 s: long enough to watch a NAS empty,
+	// soon enough to watch the sessions come back.
+	const traffic = options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000, redialMs: [20_000, 60_000]});
 	const overrides: NasOverride[] = simulator.nas.map((nas) => ({
 		ip: nas.ip,
 		coaHost: nas.host,

@@ -22,7 +22,7 @@ import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {actionFor, activeKeymap, footerHints, keyNameOf, readOnlyRefusal} from './keymap.js';
+import {actionFor, activeKeymap, footerHints, keyNameOf, keyNameOfCharacter, readOnlyRefusal} from './keymap.js';
 import {layoutColumns} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows, type UiState} from './state.js';
 
@@ -116,9 +116,11 @@ export function App(props: AppProps) {
 	useInput((input, key) => {
 		let current = latest.current;
 		// Over a slow link a held key or a paste arrives as one chunk ("jjj"): each character is a key press.
-		const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+		const chunk = input.length > 1 && !key.ctrl && !key.meta;
+		const presses = chunk ? [...input] : [input];
 		for (const press of presses) {
-			const name = keyNameOf(press, key);
+			// Within a chunk, Enter, Tab and Backspace arrive as their characters ("bng-1\r" typed then Enter).
+			const name = chunk ? keyNameOfCharacter(press) : keyNameOf(press, key);
 			let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
 			const typed = key.backspace || key.delete ? '\x7f' : press;
 			if (!action && current.mode === 'search' && !key.ctrl && !key.meta) {

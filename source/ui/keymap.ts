@@ -135,6 +135,15 @@ export function helpEntries(keymap: readonly Binding[]): Array<{label: string; d
 	return entries;
 }
 
+/** One character of a chunk of input (a paste, keys typed faster than they were read) as a KeyName. */
+export function keyNameOfCharacter(character: string): KeyName | undefined {
+	if (character === '\r' || character === '\n') return 'enter';
+	if (character === '\t') return 'tab';
+	if (character === '\x7f' || character === '\b') return 'backspace';
+	if (character === ' ') return 'space';
+	return character < ' ' ? undefined : character;
+}
+
 /** Ink's key report as a KeyName. */
 export function keyNameOf(input: string, key: {upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; pageUp?: boolean; pageDown?: boolean; home?: boolean; end?: boolean; return?: boolean; escape?: boolean; ctrl?: boolean; tab?: boolean; backspace?: boolean; delete?: boolean}): KeyName | undefined {
 	if (key.upArrow) return 'up';

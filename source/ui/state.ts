@@ -218,6 +218,12 @@ function focusedSession(state: UiState): Session | undefined {
 	return sessionAt(state, state.cursor);
 }
 
+/** Why a disconnect key found no session: the table may still be loading the new filter's rows. */
+function noSession(state: UiState): UiAction {
+	const loading = state.mode === 'table' && state.snapshot?.key !== queryKey(state.query);
+	return {type: 'message', text: loading ? 'the table is still loading: try again in a moment' : 'no session under the cursor', kind: 'info'};
+}
+
 /** `d`: the selection when there is one, else the session under the cursor (or in the detail view). */
 export function disconnectSelectionOrCursor(state: UiState): UiAction {
 	if (state.mode === 'table' && state.allMatching) return disconnectMatching(state);
@@ -228,14 +234,14 @@ export function disconnectSelectionOrCursor(state: UiState): UiAction {
 		return {type: 'disconnect-request', target, label, fromSelection: true};
 	}
 	const session = focusedSession(state);
-	if (!session) return {type: 'message', text: 'no session under the cursor', kind: 'info'};
+	if (!session) return noSession(state);
 	return {type: 'disconnect-request', target: {kind: 'session', radacctid: session.radacctid}, label: sessionLabel(session)};
 }
 
 /** `D`: every open session of the focused session's user. */
 export function disconnectUser(state: UiState): UiAction {
 	const session = focusedSession(state);
-	if (!session) return {type: 'message', text: 'no session under the cursor', kind: 'info'};
+	if (!session) return noSession(state);
 	if (!session.username) return {type: 'message', text: 'this session has no username: d disconnects it alone', kind: 'info'};
 	return {type: 'disconnect-request', target: {kind: 'user', username: session.username}, label: `every open session of ${session.username}`};
 }

@@ -233,6 +233,16 @@ describe('disconnecting from the console', () => {
 		expect(await openUsers()).toEqual(['alice@isp.example', 'alice@isp.example', 'bob', 'carol', 'dave', 'erin', 'frank']);
 	});
 
+	it('a typed confirmation that arrives in one chunk with its Enter (a paste, a slow link) is taken', async () => {
+		const {app} = await renderConsole();
+		await app.press('X', (frame) => frame.includes('which NAS'));
+		await app.press('k', () => true);
+		await app.press('j', () => true);
+		await app.press(KEYS.enter, (frame) => frame.includes('type the NAS name (bng-2) to confirm:'));
+		await app.press('bng-2\r', allConfirmed(4), 10_000);
+		expect(await openUsers()).toEqual(BNG1_USERS.slice().sort());
+	});
+
 	it('Esc cancels at every step and nothing is sent', async () => {
 		const {app, audit} = await renderConsole();
 		const before = received();

@@ -7,6 +7,7 @@ import {
 	helpEntries,
 	KEYMAP,
 	keyNameOf,
+	keyNameOfCharacter,
 	readOnlyRefusal,
 	type Binding,
 } from '../../source/ui/keymap.js';
@@ -129,6 +130,13 @@ describe('actionFor', () => {
 		];
 		expect(actionFor(keymap, initialState(), 'x')).toBeUndefined();
 		expect(actionFor(keymap, {...initialState(), paused: true}, 'x')).toEqual({type: 'refresh'});
+	});
+});
+
+describe('keyNameOfCharacter', () => {
+	it('names the keys that arrive as characters within a chunk', () => {
+		expect([...'bng-1\r\t\x7f '].map(keyNameOfCharacter)).toEqual(['b', 'n', 'g', '-', '1', 'enter', 'tab', 'backspace', 'space']);
+		expect(keyNameOfCharacter('\x07')).toBeUndefined();
 	});
 });
 
