@@ -13,9 +13,13 @@ export interface DemoNetwork {
 	close(): Promise<void>;
 }
 
-export async function startDemoNetwork(embedded: EmbeddedDatabase, options: {live?: boolean} = {}): Promise<DemoNetwork> {
+/**
+ * `ghostAfterSeconds`: the simulated NAS no longer have sessions silent for that long (see
+ * NasSimulatorOptions), so a sweep's verification finds the demo's stale sessions gone.
+ */
+export async function startDemoNetwork(embedded: EmbeddedDatabase, options: {live?: boolean; ghostAfterSeconds?: number} = {}): Promise<DemoNetwork> {
 	// In-process writes go straight to PGlite, leaving the loopback connection to radtop.
-	const simulator = await startNasSimulator({db: embedded.pglite, nas: demoSimulatorConfig()});
+	const simulator = await startNasSimulator({db: embedded.pglite, nas: demoSimulatorConfig(), ghostAfterSeconds: options.ghostAfterSeconds});
 	const traffic = options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000});
 	const overrides: NasOverride[] = simulator.nas.map((nas) => ({
 		ip: nas.ip,
