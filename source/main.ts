@@ -4,6 +4,7 @@ import {openContext, reportError, type CommandContext} from './commands/context.
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
+import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
 export const MAIN_HELP = `
@@ -16,6 +17,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
+  sweep           list ghost sessions (stale in radacct) and close them, with dry run, verification and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
 
 Console
@@ -133,6 +135,28 @@ const COMMANDS: Record<string, CommandSpec> = {
 		help: SIMULATE_HELP,
 		flags: SIMULATE_FLAGS,
 		run: (flags) => withContext(flags, {}, (context) => runSimulate(context, flags, process.stdout)),
+	},
+	sweep: {
+		help: SWEEP_HELP,
+		flags: SWEEP_FLAGS,
+		async run(flags) {
+			const request = parseSweepFlags(flags);
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, async (context) => {
+				const network = context.database.embedded
+					? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded, {live: false, ghostAfterSeconds: 1800})
+					: undefined;
+				try {
+					return await runSweep(context, request, {
+						stdout: process.stdout,
+						stderr: process.stderr,
+						stdinIsTerminal: Boolean(process.stdin.isTTY),
+						overrides: network?.overrides,
+					});
+				} finally {
+					await network?.close();
+				}
+			});
+		},
 	},
 	sessions: {
 		help: SESSIONS_HELP,
