@@ -17,7 +17,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
-  sweep           list ghost sessions (stale in radacct) and close them, with dry run, verification and audit
+  sweep           close ghost sessions (stale in radacct), with dry run, NAS verification and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
 
 Console

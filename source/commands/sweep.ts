@@ -10,7 +10,7 @@ import {CoaClient} from '../radius/coa-client.js';
 import {formatCount} from '../sessions/format.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
 import {sweepBeginRecord, sweepEndRecord, type SweepAuditSink} from '../sweep/audit-records.js';
-import {closeStale, listStale, radacctColumns, type TransactionalDb} from '../sweep/sweep.js';
+import {CLOSE_LOCK_TIMEOUT, closeStale, listStale, radacctColumns, type TransactionalDb} from '../sweep/sweep.js';
 import {
 	selectForClose,
 	skippedOutcome,
@@ -298,8 +298,12 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 		await audit
 			.append(sweepEndRecord({actionId, operator, startedAt, finishedAt: new Date(), error: message, entries: [], totals: tallySweep([])}))
 			.catch(() => undefined);
-		if ((error as {code?: unknown}).code === '55P03') {
-			throw new Error(`radacct rows stayed locked by another writer for more than 5 s, so nothing was closed: run the sweep again`);
+		const code = (error as {code?: unknown}).code;
+		if (code === '55P03') {
+			throw new Error(`radacct rows stayed locked by another writer for more than ${CLOSE_LOCK_TIMEOUT}, so nothing was closed: run the sweep again`);
+		}
+		if (code === '42501') {
+			throw new Error(`this database role may not UPDATE radacct, so nothing was closed (see "Sweeping ghost sessions" in the README for the GRANT)`);
 		}
 		throw error;
 	}
