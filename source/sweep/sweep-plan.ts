@@ -31,6 +31,8 @@ export interface Verification {
 	readonly via: 'coa' | 'api' | null;
 	/** One line for the operator, e.g. `CoA-NAK: Session-Context-Not-Found (503)`. */
 	readonly detail: string;
+	/** The NAS did not answer at all (every CoA retransmission timed out). */
+	readonly silent?: boolean;
 }
 
 /**

@@ -33,16 +33,38 @@ export interface VerifyOptions {
 	readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Asks about every session; resolves to the answer per radacctid. Never rejects. */
+/** Questions a NAS may leave unanswered (timeouts, nothing else heard from it) before the rest of its sessions are not asked. */
+export const SILENT_NAS_LIMIT = 3;
+
+/**
+ * Asks about every session; resolves to the answer per radacctid. Never rejects. A NAS that has not answered
+ * {@link SILENT_NAS_LIMIT} questions and answered none is taken for down: its other sessions are reported
+ * unknown at once instead of each waiting out its own retransmissions.
+ */
 export async function verifySessions(sessions: readonly Session[], options: VerifyOptions): Promise<Map<string, Verification>> {
 	const routerOs = options.routerOs ?? new RouterOsLookup();
 	const owned = options.routerOs === undefined;
 	const answers = new Map<string, Verification>();
+	const heard = new Map<string, {answered: boolean; silent: number}>();
 	let next = 0;
 	const worker = async (): Promise<void> => {
 		while (next < sessions.length) {
 			const session = sessions[next++]!;
-			answers.set(session.radacctid, await verifyOne(session, options.registry.get(session.nasipaddress), options.coaClient, routerOs, options.signal));
+			const nas = options.registry.get(session.nasipaddress);
+			let state = heard.get(nas.ip);
+			if (state === undefined) {
+				state = {answered: false, silent: 0};
+				heard.set(nas.ip, state);
+			}
+			let answer: Verification;
+			if (!state.answered && state.silent >= SILENT_NAS_LIMIT) {
+				answer = {presence: 'unknown', via: null, detail: `not asked: ${nas.name} left ${state.silent} questions unanswered`};
+			} else {
+				answer = await verifyOne(session, nas, options.coaClient, routerOs, options.signal);
+				if (answer.silent) state.silent += 1;
+				else if (answer.via !== null) state.answered = true;
+			}
+			answers.set(session.radacctid, answer);
 			options.onProgress?.(answers.size, sessions.length);
 		}
 	};
@@ -81,7 +103,7 @@ export async function askCoa(session: Session, nas: Nas, coaClient: CoaClient, s
 		return {presence: 'absent', via: 'coa', detail: `CoA-NAK: ${result.errorCauseText}`};
 	}
 	if (result.kind === 'nak') return {presence: 'unknown', via: 'coa', detail: `CoA-NAK: ${result.errorCauseText}`};
-	return {presence: 'unknown', via: 'coa', detail: describeCoaResult(result, target)};
+	return {presence: 'unknown', via: 'coa', detail: describeCoaResult(result, target), ...(result.kind === 'timeout' ? {silent: true} : {})};
 }
 
 /** One RouterOS API connection per NAS, opened on first use and shared by its sessions; read-only (print). */

@@ -7,7 +7,7 @@ import {NasRegistry} from '../../source/nas/registry.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {getString} from '../../source/radius/packet.js';
-import {RouterOsLookup, verifySessions} from '../../source/sweep/verify.js';
+import {RouterOsLookup, SILENT_NAS_LIMIT, verifySessions} from '../../source/sweep/verify.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {FakeRouterOs} from '../helpers/fake-routeros.js';
 import {makeSession} from '../helpers/sessions.js';
@@ -68,6 +68,16 @@ describe('verification by CoA-Request', () => {
 		expect(answers.get('12')).toMatchObject({presence: 'unknown', via: 'coa'});
 		expect(answers.get('12')!.detail).toContain('did not answer 2 tries');
 		expect(answers.get('13')).toEqual({presence: 'unknown', via: null, detail: 'no RADIUS secret or API credentials for bng-9'});
+	});
+
+	it('stops asking a NAS that answered none of its first questions', async () => {
+		const nas = await coaNas(() => undefined);
+		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'}]);
+		const sessions = Array.from({length: 8}, (_, index) => makeSession({radacctid: String(100 + index), username: `u${index}`, nasipaddress: NAS_IP}));
+		const answers = await verifySessions(sessions, {registry, coaClient: client(), concurrency: 1});
+		expect([...answers.values()].every((answer) => answer.presence === 'unknown')).toBe(true);
+		expect(new Set(nas.received.map((request) => request.packet!.identifier)).size).toBe(SILENT_NAS_LIMIT);
+		expect(answers.get('107')!.detail).toBe(`not asked: bng-2 left ${SILENT_NAS_LIMIT} questions unanswered`);
 	});
 
 	it('a CoA-ACK signed with another secret is not taken for an answer', async () => {
