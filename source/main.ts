@@ -5,6 +5,7 @@ import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
+import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
 export const MAIN_HELP = `
@@ -17,6 +18,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
+  sweep           close ghost sessions (stale in radacct), with dry run, NAS verification and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
   doctor          check the database, its indexes and query times, and each NAS; print the fixes
 
@@ -145,6 +147,28 @@ const COMMANDS: Record<string, CommandSpec> = {
 		help: DOCTOR_HELP,
 		flags: DOCTOR_FLAGS,
 		run: (flags) => runDoctor(parseDoctorFlags(flags), {stdout: process.stdout, stderr: process.stderr}),
+	},
+	sweep: {
+		help: SWEEP_HELP,
+		flags: SWEEP_FLAGS,
+		async run(flags) {
+			const request = parseSweepFlags(flags);
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, async (context) => {
+				const network = context.database.embedded
+					? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded, {live: false, ghostAfterSeconds: 1800})
+					: undefined;
+				try {
+					return await runSweep(context, request, {
+						stdout: process.stdout,
+						stderr: process.stderr,
+						stdinIsTerminal: Boolean(process.stdin.isTTY),
+						overrides: network?.overrides,
+					});
+				} finally {
+					await network?.close();
+				}
+			});
+		},
 	},
 	sessions: {
 		help: SESSIONS_HELP,

@@ -10,6 +10,7 @@ import {dirname, join} from 'node:path';
 import {scrubSecrets} from '../config/config.js';
 import type {DisconnectMethod} from '../disconnect/plan.js';
 import type {Outcome, OutcomeTotals, StopConfirmation} from '../disconnect/result.js';
+import type {SweepAuditRecord} from '../sweep/audit-records.js';
 
 /** Who acted: the OS user, the sudo caller behind it, and the SSH client's address. */
 export interface Operator {
@@ -126,7 +127,8 @@ export class AuditLog implements AuditSink {
 		this.#secrets = (options.secrets ?? []).filter((secret) => secret.length >= 3);
 	}
 
-	async append(record: AuditRecord): Promise<void> {
+	/** Also takes the records of a sweep (see sweep/audit-records.ts). */
+	async append(record: AuditRecord | SweepAuditRecord): Promise<void> {
 		const line = Buffer.from(`${JSON.stringify(record, (_key, value: unknown) => this.#scrub(value))}\n`, 'utf8');
 		await mkdir(dirname(this.path), {recursive: true, mode: 0o700});
 		const file = await open(this.path, 'a', 0o600);

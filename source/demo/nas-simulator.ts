@@ -133,6 +133,11 @@ export interface NasSimulatorOptions {
 	readonly seed?: number;
 	/** How long a CoA reply is kept to answer retransmissions of its request. Default 5000 ms. */
 	readonly duplicateWindowMs?: number;
+	/**
+	 * Open sessions without an update for longer than this are ghosts the NAS lost (as after a reboot without
+	 * Accounting-Stops): CoA and the API no longer find them. Default: every open session is on its NAS.
+	 */
+	readonly ghostAfterSeconds?: number;
 }
 
 /** Options of {@link NasSimulator.startLiveTraffic}. */
@@ -423,6 +428,10 @@ class SimulatedNas implements SimulatedNasContext {
 		if (criteria.macAddress !== undefined) {
 			add((p) => `upper(translate(callingstationid, '-', ':')) = ${p}`, normalizeMac(criteria.macAddress));
 		}
+		const ghostAfter = this.simulator.ghostAfterSeconds;
+		if (ghostAfter !== undefined) {
+			add((p) => `COALESCE(acctupdatetime, acctstarttime) >= to_timestamp(${p}::float8)`, this.nowSeconds() - ghostAfter);
+		}
 		if (criteria.radacctIds !== undefined) {
 			const ids = criteria.radacctIds.filter((id) => /^\d{1,18}$/.test(id));
 			if (ids.length === 0) return [];
@@ -490,6 +499,7 @@ class Simulator implements NasSimulator {
 	readonly db: Queryable;
 	readonly random: Random;
 	readonly duplicateWindowMs: number;
+	readonly ghostAfterSeconds: number | undefined;
 	closed = false;
 	nas: RunningNas[] = [];
 
@@ -511,6 +521,7 @@ class Simulator implements NasSimulator {
 		this.random = new Random(options.seed ?? Date.now());
 		this.#stopDelayMs = options.stopDelayMs ?? [50, 200];
 		this.duplicateWindowMs = options.duplicateWindowMs ?? 5000;
+		this.ghostAfterSeconds = options.ghostAfterSeconds;
 		for (const config of options.nas) {
 			if (this.#byName.has(config.name)) throw new RangeError(`NAS name ${JSON.stringify(config.name)} is used twice`);
 			if (isIP(config.ip) === 0) throw new RangeError(`NAS ${config.name}: ${JSON.stringify(config.ip)} is not an IP address`);

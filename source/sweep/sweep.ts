@@ -1,0 +1,88 @@
+/**
+ * The database side of a sweep: list the stale open sessions, and close those still exactly as listed in one
+ * short transaction.
+ */
+import {COLUMNS_QUERY} from '../sessions/radacct-sql.js';
+import {sessionFromRow, toNumber, type Queryable} from '../sessions/session-source.js';
+import {listedRows, type SkippedState, type StaleSession} from './sweep-plan.js';
+import {buildCloseQuery, buildSkippedStateQuery, buildStaleListQuery, type StaleListing, type TerminateCause} from './sweep-sql.js';
+
+/** A connection pool that can lend one connection for a transaction (node-postgres's Pool). */
+export interface TransactionalDb extends Queryable {
+	connect?(): Promise<Queryable & {release(error?: Error | boolean): void}>;
+}
+
+/** How long the close waits for a row FreeRADIUS is writing before it gives up (and closes nothing). */
+export const CLOSE_LOCK_TIMEOUT = '5s';
+
+/** The columns radacct has (an older schema lacks acctinterval and a few others). */
+export async function radacctColumns(db: Queryable): Promise<Set<string>> {
+	const {rows} = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
+	return new Set(rows.map((row: Record<string, unknown>) => String(row['column_name']).toLowerCase()));
+}
+
+/** The stale sessions, the longest silent first; `capped` when there were more than `listing.limit`. */
+export async function listStale(
+	db: Queryable,
+	listing: StaleListing,
+	available: ReadonlySet<string>,
+	nameOf: (ip: string) => string | null,
+): Promise<{stale: StaleSession[]; capped: boolean}> {
+	const query = buildStaleListQuery(listing, available);
+	const {rows} = await db.query(query.text, [...query.values]);
+	const stale = rows.slice(0, listing.limit).map((row: Record<string, unknown>) => ({
+		session: sessionFromRow(row, nameOf),
+		updateToken: row['update_token'] === null || row['update_token'] === undefined ? null : String(row['update_token']),
+		silentSeconds: toNumber(row['silent_seconds']) ?? 0,
+		allowedSeconds: toNumber(row['allowed_seconds']) ?? 0,
+	}));
+	return {stale, capped: rows.length > listing.limit};
+}
+
+/** What the close did: the radacctids closed, and where each listed one it left alone stands now. */
+export interface CloseOutcome {
+	readonly closed: ReadonlySet<string>;
+	/** Left alone; undefined state: the row is gone. */
+	readonly skipped: ReadonlyMap<string, SkippedState | undefined>;
+}
+
+/**
+ * Closes the sessions still exactly as listed, in one transaction that holds row locks only for the UPDATE
+ * itself (and gives up after {@link CLOSE_LOCK_TIMEOUT} rather than hold FreeRADIUS's writes behind it). Rejects
+ * on a database error, with nothing closed.
+ */
+export async function closeStale(db: TransactionalDb, stale: readonly StaleSession[], cause: TerminateCause): Promise<CloseOutcome> {
+	if (stale.length === 0) return {closed: new Set(), skipped: new Map()};
+	const close = buildCloseQuery(listedRows(stale), cause);
+	const client = db.connect ? await db.connect() : undefined;
+	const connection: Queryable = client ?? db;
+	let closedRows: Array<Record<string, unknown>>;
+	try {
+		if (client) {
+			await connection.query('BEGIN');
+			await connection.query(`SET LOCAL lock_timeout = '${CLOSE_LOCK_TIMEOUT}'`);
+		}
+		closedRows = (await connection.query(close.text, [...close.values])).rows;
+		if (client) await connection.query('COMMIT');
+	} catch (error) {
+		if (client) await connection.query('ROLLBACK').catch(() => undefined);
+		client?.release(error instanceof Error ? error : true);
+		throw error;
+	}
+	client?.release();
+	const closed = new Set(closedRows.map((row) => String(row['radacctid'])));
+	const left = stale.map((entry) => entry.session.radacctid).filter((id) => !closed.has(id));
+	const skipped = new Map<string, SkippedState | undefined>(left.map((id) => [id, undefined]));
+	if (left.length > 0) {
+		const state = buildSkippedStateQuery(left);
+		const {rows} = await db.query(state.text, [...state.values]);
+		for (const row of rows as Array<Record<string, unknown>>) {
+			skipped.set(String(row['radacctid']), {
+				stopped: Boolean(row['stopped']),
+				acctterminatecause: row['acctterminatecause'] === null || row['acctterminatecause'] === undefined ? null : String(row['acctterminatecause']),
+				updateToken: row['update_token'] === null || row['update_token'] === undefined ? null : String(row['update_token']),
+			});
+		}
+	}
+	return {closed, skipped};
+}

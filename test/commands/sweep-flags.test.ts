@@ -1,0 +1,56 @@
+import {describe, expect, it} from 'vitest';
+import {parseSweepFlags} from '../../source/commands/sweep.js';
+import {UsageError} from '../../source/commands/usage.js';
+
+describe('parseSweepFlags', () => {
+	it('is a dry run of every NAS by default, with Lost-Carrier and the profile’s threshold', () => {
+		expect(parseSweepFlags({})).toEqual({
+			nas: [],
+			staleAfterSeconds: undefined,
+			limit: 10_000,
+			apply: false,
+			verify: false,
+			cause: 'Lost-Carrier',
+			reason: undefined,
+			yes: false,
+			json: false,
+			concurrency: 32,
+			timeoutMs: 3000,
+			retries: 2,
+			auditLog: undefined,
+		});
+	});
+
+	it('takes every flag', () => {
+		const request = parseSweepFlags({
+			nas: ['bng-2', '10.20.0.3'],
+			staleAfter: '45m',
+			limit: '500',
+			apply: true,
+			verify: true,
+			cause: 'NAS-Reboot',
+			reason: '  INC-4411  ',
+			yes: true,
+			json: true,
+			concurrency: '8',
+			timeout: '500',
+			retries: '0',
+			auditLog: '/var/log/radtop/audit.log',
+		});
+		expect(request).toMatchObject({nas: ['bng-2', '10.20.0.3'], staleAfterSeconds: 2700, limit: 500, apply: true, verify: true, cause: 'NAS-Reboot', reason: 'INC-4411'});
+		expect(request).toMatchObject({yes: true, json: true, concurrency: 8, timeoutMs: 500, retries: 0, auditLog: '/var/log/radtop/audit.log'});
+	});
+
+	it.each([
+		[{yes: true}, '--yes only makes sense with --apply'],
+		[{cause: 'lost-carrier'}, '--cause must be one of'],
+		[{staleAfter: '30s'}, '--stale-after must be at least 60s'],
+		[{staleAfter: 'soon'}, '--stale-after must be a duration'],
+		[{limit: '1000001'}, '--limit must be a whole number from 1 to 1000000'],
+		[{nas: ['']}, '--nas needs a NAS name or IP address'],
+		[{concurrency: '0'}, '--concurrency must be a whole number'],
+	])('%j is a usage error', (flags, message) => {
+		expect(() => parseSweepFlags(flags)).toThrow(UsageError);
+		expect(() => parseSweepFlags(flags)).toThrow(message);
+	});
+});
