@@ -3,6 +3,7 @@ import meow from 'meow';
 import {openContext, reportError, type CommandContext} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
+import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
@@ -15,6 +16,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
+  export          every session matching a filter as CSV, streamed (history: --status closed --from --to)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
 
@@ -133,6 +135,14 @@ const COMMANDS: Record<string, CommandSpec> = {
 		help: SIMULATE_HELP,
 		flags: SIMULATE_FLAGS,
 		run: (flags) => withContext(flags, {}, (context) => runSimulate(context, flags, process.stdout)),
+	},
+	export: {
+		help: EXPORT_HELP,
+		flags: EXPORT_FLAGS,
+		async run(flags) {
+			const request = parseExportFlags(flags, new Date());
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) => runExport(context, request, {stdout: process.stdout, stderr: process.stderr}));
+		},
 	},
 	sessions: {
 		help: SESSIONS_HELP,
