@@ -217,11 +217,15 @@ export async function exportSessions(
 	let inTransaction = false;
 	let rows = 0;
 	let outputFailure: unknown;
+	let copy: CopyToStream | undefined;
+	// A failed or closed output will never drain: the COPY, perhaps paused for it, is stopped.
 	const onOutputError = (error: unknown) => {
 		outputFailure ??= error;
+		copy?.abort(new ExportOutputError(error, rows));
 	};
+	const onOutputClose = () => onOutputError(new Error('the output was closed'));
 	out.on('error', onOutputError);
-	let copy: CopyToStream | undefined;
+	out.on('close', onOutputClose);
 	const onAbort = () => copy?.abort(options.signal!.reason);
 	options.signal?.addEventListener('abort', onAbort, {once: true});
 	try {
@@ -318,6 +322,7 @@ export async function exportSessions(
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
 		out.removeListener('error', onOutputError);
+		out.removeListener('close', onOutputClose);
 		// A connection whose COPY was cut or whose ROLLBACK failed is in an unknown state: the pool drops it.
 		if (client !== (db as unknown)) client.release?.(broken === undefined ? false : broken instanceof Error ? broken : true);
 	}
