@@ -120,6 +120,7 @@ export interface ExportQueryOptions {
  * gets a leading `'`. NULL stays NULL.
  */
 export function guardedSql(expression: string): string {
+	// PostgreSQL text cannot hold NUL, csv.ts's last formula start.
 	return `(CASE WHEN left(${expression}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${expression} ELSE ${expression} END)`;
 }
 
