@@ -44,9 +44,9 @@ export interface ExportOptions {
 	readonly nas?: NasDirectory;
 	/** The CSV goes to a terminal: control characters in text from the database are written as visible escapes. */
 	readonly forTerminal?: boolean;
-	/** Told after each batch of rows. */
+	/** Told after each block of rows written (every 256 KiB). */
 	readonly onProgress?: (progress: ExportProgress) => void;
-	/** Aborting stops the export after the batch in hand; the promise then rejects with ExportAbortedError. */
+	/** Aborting stops the export at once (a COPY under way is cut by closing its connection); it rejects with ExportAbortedError. */
 	readonly signal?: AbortSignal;
 }
 
@@ -258,24 +258,29 @@ export async function exportSessions(
 		let buffer = Buffer.allocUnsafe(WRITE_BYTES);
 		let used = 0;
 		let header = true;
+		let waiting = false;
+		/** Reads no more from the server until the output has room again. */
+		const waitForDrain = () => {
+			if (waiting) return;
+			waiting = true;
+			copy!.pause();
+			out.once('drain', () => {
+				waiting = false;
+				copy!.resume();
+			});
+		};
 		const flush = () => {
 			if (used === 0) return;
 			const ready = out.write(buffer.subarray(0, used));
 			buffer = Buffer.allocUnsafe(WRITE_BYTES);
 			used = 0;
 			options.onProgress?.({rows, total, elapsedMs: performance.now() - started});
-			if (!ready) {
-				copy!.pause();
-				out.once('drain', () => copy!.resume());
-			}
+			if (!ready) waitForDrain();
 		};
 		const append = (bytes: Buffer) => {
 			if (used + bytes.length > buffer.length) flush();
 			if (bytes.length > buffer.length) {
-				if (!out.write(Buffer.from(bytes))) {
-					copy!.pause();
-					out.once('drain', () => copy!.resume());
-				}
+				if (!out.write(Buffer.from(bytes))) waitForDrain();
 				return;
 			}
 			bytes.copy(buffer, used);
