@@ -44,7 +44,8 @@ Filters (as radtop sessions)
   --search, -s TEXT            part of a username, framed IP or MAC (any separators, any case)
   --nas NAME|IP                only this NAS (repeat for several)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
-  --sort KEY, --order asc|desc row order: start (default, newest first), duration, down, up, user, nas, ip
+  --sort KEY                   row order: start (default), duration, down, up, user, nas, ip
+  --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
 
 Output
   --output, -o FILE            write FILE (mode 0600, replaced only when the export is complete), not stdout
