@@ -3,6 +3,7 @@ import meow from 'meow';
 import {openContext, reportError, type CommandContext} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
+import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
@@ -17,6 +18,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
+  export          every session matching a filter as CSV, streamed (history: --status closed --from --to)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   sweep           close ghost sessions (stale in radacct), with dry run, NAS verification and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
@@ -168,6 +170,14 @@ const COMMANDS: Record<string, CommandSpec> = {
 					await network?.close();
 				}
 			});
+		},
+	},
+	export: {
+		help: EXPORT_HELP,
+		flags: EXPORT_FLAGS,
+		async run(flags) {
+			const request = parseExportFlags(flags, new Date());
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) => runExport(context, request, {stdout: process.stdout, stderr: process.stderr}));
 		},
 	},
 	sessions: {

@@ -2,13 +2,13 @@
 
 export interface CsvOptions {
 	/**
-	 * Neutralise fields a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or CR) by
-	 * prefixing a single quote, as OWASP recommends. On by default.
+	 * Neutralise fields a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or CR, as OWASP
+	 * lists them, and NUL, as ASVS 1.2.10 adds) by prefixing a single quote. On by default.
 	 */
 	readonly formulaGuard?: boolean;
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\0]/;
 
 /** One field: quoted when it holds a comma, quote, CR or LF (quotes doubled), guarded when it could be a formula. */
 export function csvField(value: string | number | null | undefined, options: CsvOptions = {}): string {

@@ -94,6 +94,7 @@ describe('csvField', () => {
 		expect(csvField('-2+3')).toBe("'-2+3");
 		expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
 		expect(csvField('\t=1')).toBe("'\t=1");
+		expect(csvField('\0=1')).toBe("'\0=1");
 		// A leading CR is guarded and, holding a CR, also quoted.
 		expect(csvField('\r=1')).toBe(`"'\r=1"`);
 	});

@@ -1,0 +1,160 @@
+/**
+ * `radtop export` as a user runs it: the built CLI in a child process, against a test database. Exit codes,
+ * one line on stderr for every mistake, CSV on stdout or in a file of mode 0600.
+ *
+ * With the embedded database (no DATABASE_URL), PGlite serves one socket connection: the CLI child takes it,
+ * and this process seeds through the PGlite instance itself; the child is spawned asynchronously because
+ * PGlite answers from this process's event loop.
+ *
+ * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
+ */
+import {spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {DEFAULT_EXPORT_COLUMNS} from '../../source/sessions/export-sql.js';
+import type {Queryable} from '../../source/sessions/session-source.js';
+import {parseCsv} from '../helpers/parse-csv.js';
+import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+let database: TestDatabase;
+let db: Queryable;
+let dir: string;
+
+beforeAll(async () => {
+	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
+	database = await createTestDatabase();
+	db = database.pglite ?? database.pool;
+	dir = mkdtempSync(join(tmpdir(), 'radtop-export-cli-'));
+	await db.query("INSERT INTO nas (nasname, shortname, type, secret) VALUES ('10.20.0.2', 'bng-2', 'other', 'nas-secret-2')");
+	await db.query(
+		`INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, acctupdatetime, acctstoptime,
+			acctinputoctets, acctoutputoctets, callingstationid, framedipaddress, acctterminatecause)
+		VALUES
+			('a1', 'u1', 'alice', '10.20.0.2', now() - interval '2 hours', now() - interval '1 minute', NULL, 10, 20, 'AA:BB:CC:00:00:01', '100.64.0.1', NULL),
+			('a2', 'u2', '@SUM(A1:A9)', '10.20.0.2', now() - interval '3 hours', now() - interval '1 minute', NULL, 10, 20, 'AA:BB:CC:00:00:02', '100.64.0.2', NULL),
+			('a3', 'u3', 'carol', '10.20.0.3', now() - interval '3 days', now() - interval '2 days', now() - interval '2 days', 5, 6, 'AA:BB:CC:00:00:03', '100.64.0.3', 'User-Request')`,
+	);
+});
+
+afterAll(async () => {
+	await database?.close();
+	if (dir) rmSync(dir, {recursive: true, force: true});
+});
+
+interface Run {
+	readonly status: number | null;
+	readonly stdout: string;
+	readonly stderr: string;
+	readonly stderrLines: string[];
+}
+
+function radtop(args: readonly string[], options: {db?: boolean} = {}): Promise<Run> {
+	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
+	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE']) delete env[name];
+	const argv = [CLI, 'export', ...args, ...(options.db === false ? [] : ['--db', database.url])];
+	return new Promise((resolvePromise, reject) => {
+		const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+		const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+		child.on('error', reject);
+		child.on('close', (status) => {
+			clearTimeout(timer);
+			resolvePromise({status, stdout, stderr, stderrLines: stderr.split('\n').filter((line) => line !== '')});
+		});
+	});
+}
+
+/** Exactly one `radtop: ...` line on stderr, nothing on stdout, no stack trace. */
+function expectOneErrorLine(run: Run): string {
+	expect(run.stderrLines, run.stderr).toHaveLength(1);
+	expect(run.stderrLines[0]).toMatch(/^radtop: \S/);
+	expect(run.stderr).not.toMatch(/^\s+at /m);
+	expect(run.stdout).toBe('');
+	return run.stderrLines[0]!;
+}
+
+describe('radtop export', () => {
+	it('writes every matching session as CSV on stdout', async () => {
+		const run = await radtop(['--status', 'all', '--sort', 'user']);
+		expect(run.status, run.stderr).toBe(0);
+		expect(run.stderr).toBe('');
+		const records = parseCsv(run.stdout);
+		expect(records[0]).toEqual([...DEFAULT_EXPORT_COLUMNS]);
+		expect(records.slice(1).map((record) => [record[1], record[2]])).toEqual([
+			["'@SUM(A1:A9)", 'bng-2'],
+			['alice', 'bng-2'],
+			['carol', '10.20.0.3'],
+		]);
+	});
+
+	it('exports history with --status closed --from --to, and the raw values with --raw', async () => {
+		const closed = await radtop(['--status', 'closed', '--from', '7d', '--to', '1d', '--columns', 'username,acctterminatecause']);
+		expect(closed.status, closed.stderr).toBe(0);
+		expect(parseCsv(closed.stdout)).toEqual([['username', 'acctterminatecause'], ['carol', 'User-Request']]);
+		const raw = await radtop(['--search', 'SUM', '--columns', 'username', '--raw']);
+		expect(parseCsv(raw.stdout)).toEqual([['username'], ['@SUM(A1:A9)']]);
+	});
+
+	it('writes a file of mode 0600 and says where', async () => {
+		const file = join(dir, 'open.csv');
+		const run = await radtop(['--nas', 'bng-2', '-o', file]);
+		expect(run.status, run.stderr).toBe(0);
+		expect(run.stdout).toBe('');
+		expect(run.stderrLines).toEqual([`radtop: wrote 2 sessions to ${file}`]);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(parseCsv(readFileSync(file, 'utf8'))).toHaveLength(3);
+	});
+
+	it('refuses beyond the cap with one line, exit 1, nothing on stdout and no file', async () => {
+		const file = join(dir, 'capped.csv');
+		const run = await radtop(['--status', 'all', '--limit', '2', '-o', file]);
+		expect(run.status).toBe(1);
+		expect(expectOneErrorLine(run)).toBe('radtop: more than 2 sessions match: narrow the filter (--from, --to, --nas, --search) or pass --no-limit');
+		expect(existsSync(file)).toBe(false);
+		expect(readdirSync(dir).filter((name) => name.includes('capped'))).toEqual([]);
+		const stdout = await radtop(['--status', 'all', '--limit', '2']);
+		expect(stdout.status).toBe(1);
+		expectOneErrorLine(stdout);
+		const unlimited = await radtop(['--status', 'all', '--no-limit']);
+		expect(unlimited.status, unlimited.stderr).toBe(0);
+		expect(parseCsv(unlimited.stdout)).toHaveLength(4);
+	});
+
+	it.each([
+		[['--columns', 'username,password'], /--columns: unknown column "password"/],
+		[['--columns', ''], /--columns needs/],
+		[['--limit', 'lots'], /--limit must be a whole number/],
+		[['--limit', '0'], /--limit must be a whole number/],
+		[['--status', 'gone'], /--status must be one of active, closed, all/],
+		[['--from', '2026-11-25', '--to', '2026-11-24'], /--from must be before --to/],
+		[['--output'], /--output needs a value/],
+		[['--format', 'xlsx'], /unknown flag --format/],
+	])('rejects %j with exit 2 and one line', async (args, message) => {
+		const run = await radtop(args, {db: false});
+		expect(run.status).toBe(2);
+		expect(expectOneErrorLine(run)).toMatch(message);
+	});
+
+	it('names an unknown NAS with exit 2', async () => {
+		const run = await radtop(['--nas', 'bng-9']);
+		expect(run.status).toBe(2);
+		expect(expectOneErrorLine(run)).toMatch(/bng-9/);
+	});
+
+	it('documents its flags, columns and exit codes in --help', async () => {
+		const run = await radtop(['--help'], {db: false});
+		expect(run.status).toBe(0);
+		for (const text of ['--output', '--columns', '--no-limit', '--raw', 'acctterminatecause', 'delegatedipv6prefix', 'Exit codes:']) {
+			expect(run.stdout).toContain(text);
+		}
+	});
+});
