@@ -4,6 +4,8 @@ import {openContext, reportError, type CommandContext} from './commands/context.
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
+import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
+import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
 export const MAIN_HELP = `
@@ -17,6 +19,8 @@ Commands
   sessions        list sessions for a filter (table, --json or --csv)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
+  nas             list, add, change or remove NAS settings (secrets, CoA port, vendor, RouterOS API)
+  config          get and set profile settings, list profiles, pick the default one
 
 Console
   --interval SECONDS     poll interval (default 5, or the profile's)
@@ -103,7 +107,9 @@ async function withContext(
 interface CommandSpec {
 	readonly help: string;
 	readonly flags: Readonly<Record<string, FlagSpec>>;
-	run(flags: Record<string, unknown>): Promise<number>;
+	/** Takes words after the command (a sub-command and its arguments); the others refuse them. */
+	readonly takesArguments?: boolean;
+	run(flags: Record<string, unknown>, input?: readonly string[]): Promise<number>;
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -134,6 +140,8 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: SIMULATE_FLAGS,
 		run: (flags) => withContext(flags, {}, (context) => runSimulate(context, flags, process.stdout)),
 	},
+	nas: {help: NAS_HELP, flags: NAS_FLAGS, takesArguments: true, run: (flags, input = []) => runNasCommand(input, flags)},
+	config: {help: CONFIG_HELP, flags: CONFIG_FLAGS, takesArguments: true, run: (flags, input = []) => runConfigCommand(input, flags)},
 	sessions: {
 		help: SESSIONS_HELP,
 		flags: SESSIONS_FLAGS,
@@ -164,8 +172,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 			if (!spec) throw new UsageError(`unknown command "${command.slice(0, 40)}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
 			checkKnownFlags(rest, spec.flags, command);
 			const cli = parse(spec.help, spec.flags, rest);
-			if (cli.input.length > 0) throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
-			return await spec.run(cli.flags as Record<string, unknown>);
+			if (cli.input.length > 0 && !spec.takesArguments) throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
+			return await spec.run(cli.flags as Record<string, unknown>, cli.input.map(String));
 		}
 		checkKnownFlags(argv, CONSOLE_FLAGS, '');
 		const cli = parse(MAIN_HELP, CONSOLE_FLAGS, argv);
