@@ -273,12 +273,14 @@ function listProfiles(store: ConfigStore, json: boolean, io: ConfigIo): number {
 		io.stdout.write(`no profiles in ${store.path} (radtop config set KEY VALUE --profile NAME creates one)\n`);
 		return EXIT.ok;
 	}
-	const width = Math.max(7, ...rows.map((row) => row.name.length)) + 2;
-	io.stdout.write(`  ${'PROFILE'.padEnd(width)}${'DATABASE'.padEnd(36)}NAS\n`);
-	for (const row of rows) {
-		const database = row.database ? `${row.database}${row.databasePassword ? ' (password)' : ''}` : '-';
-		io.stdout.write(`${row.default ? '*' : ' '} ${sanitize(row.name).padEnd(width)}${sanitize(database).padEnd(36)}${row.nas}${row.readOnly ? '  read-only' : ''}\n`);
-	}
+	const databases = rows.map((row) => sanitize(row.database ? `${row.database}${row.databasePassword ? ' (password)' : ''}` : '-'));
+	const names = rows.map((row) => sanitize(row.name));
+	const nameWidth = Math.max(7, ...names.map((name) => name.length)) + 2;
+	const databaseWidth = Math.max(8, ...databases.map((database) => database.length)) + 2;
+	io.stdout.write(`  ${'PROFILE'.padEnd(nameWidth)}${'DATABASE'.padEnd(databaseWidth)}NAS\n`);
+	rows.forEach((row, index) => {
+		io.stdout.write(`${row.default ? '*' : ' '} ${names[index]!.padEnd(nameWidth)}${databases[index]!.padEnd(databaseWidth)}${row.nas}${row.readOnly ? '  read-only' : ''}\n`);
+	});
 	if (store.data.defaultProfile && !store.profile(store.data.defaultProfile)) {
 		io.stderr.write(`radtop: the default profile "${sanitize(store.data.defaultProfile)}" does not exist\n`);
 	}
