@@ -17,7 +17,7 @@ import {
 } from '../config/config.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError} from '../terminal/secret-input.js';
-import {EXIT, UsageError, type FlagSpec} from './usage.js';
+import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
 
 export const CONFIG_FLAGS = {
 	stdin: {type: 'boolean'},
@@ -172,6 +172,10 @@ const processIo = (): ConfigIo => ({stdout: process.stdout, stderr: process.stde
 
 /** Runs `radtop config ...`; resolves to the exit code. */
 export async function runConfigCommand(input: readonly string[], flags: Flags, io: ConfigIo = processIo()): Promise<number> {
+	if ((flags as Record<string, unknown>)['help'] === true) {
+		io.stdout.write(formatHelp(CONFIG_HELP));
+		return EXIT.ok;
+	}
 	const request = parseConfigCommand(input, flags, {stdinIsTerminal: Boolean(io.stdin.isTTY)});
 	const store = ConfigStore.open(io.env);
 	const chosen = typeof flags.profile === 'string' ? flags.profile : undefined;

@@ -22,7 +22,7 @@ import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError, type SecretRequest} from '../terminal/secret-input.js';
 import {fit, stringWidth} from '../terminal/text.js';
 import {DatabaseError, openContext, reportError, type CommandContext} from './context.js';
-import {EXIT, UsageError, type FlagSpec} from './usage.js';
+import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
 
 export const NAS_FLAGS = {
 	name: {type: 'string'},
@@ -461,6 +461,10 @@ const processIo = (): NasIo => ({stdout: process.stdout, stderr: process.stderr,
 
 /** Runs `radtop nas ...`; resolves to the exit code. */
 export async function runNasCommand(input: readonly string[], flags: Flags, io: NasIo = processIo()): Promise<number> {
+	if ((flags as Record<string, unknown>)['help'] === true) {
+		io.stdout.write(formatHelp(NAS_HELP));
+		return EXIT.ok;
+	}
 	const request = parseNasCommand(input, flags, {stdinIsTerminal: Boolean(io.stdin.isTTY)});
 	const profileFlag = typeof flags.profile === 'string' && flags.profile !== '' ? flags.profile : undefined;
 	if (request.kind === 'list') return listNas(request.json, {db: flags.db as string | undefined, profile: profileFlag, demo: Boolean(flags.demo)}, io);
