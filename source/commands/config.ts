@@ -3,6 +3,7 @@
  * editing its JSON. A database URL holding a password is never taken from argv and never printed back.
  */
 import {
+	checkProfileName,
 	ConfigStore,
 	describeDatabaseUrl,
 	formatProfileValue,
@@ -78,9 +79,6 @@ export type ConfigRequest =
 
 const SUBCOMMANDS = ['get', 'set', 'unset', 'profiles', 'set-default', 'path'] as const;
 
-/** Profile names: letters, digits, `.`, `_`, `-` (they are typed after --profile and shown in lists). */
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 /** Validates a `radtop config` command line (pure: throws UsageError with one clear line). */
 export function parseConfigCommand(input: readonly string[], flags: Flags, options: {readonly stdinIsTerminal: boolean}): ConfigRequest {
 	const [word, ...rest] = input;
@@ -89,13 +87,11 @@ export function parseConfigCommand(input: readonly string[], flags: Flags, optio
 	if (!sub) throw new UsageError(`unknown sub-command "${word.slice(0, 40)}" (radtop config ${SUBCOMMANDS.join('|')})`);
 	if (flags.stdin && sub !== 'set') throw new UsageError('--stdin is for radtop config set database');
 	if (flags.json && sub !== 'profiles') throw new UsageError('--json is for radtop config profiles');
-	if (typeof flags.profile === 'string' && !PROFILE_NAME.test(flags.profile)) {
-		throw new UsageError('--profile takes a name of letters, digits, ".", "_" and "-" (at most 64)');
-	}
 	const arity = (min: number, max: number, what: string) => {
 		if (rest.length < min || rest.length > max) throw new UsageError(`radtop config ${sub} ${what} (see radtop config --help)`);
 	};
 	try {
+		if (typeof flags.profile === 'string') checkProfileName(flags.profile, '--profile');
 		switch (sub) {
 			case 'get':
 				arity(0, 1, 'takes at most one setting');
@@ -111,9 +107,7 @@ export function parseConfigCommand(input: readonly string[], flags: Flags, optio
 				return {kind: 'path'};
 			case 'set-default': {
 				arity(1, 1, 'takes one profile name');
-				const name = rest[0]!;
-				if (!PROFILE_NAME.test(name)) throw new UsageError('a profile name is letters, digits, ".", "_" and "-" (at most 64)');
-				return {kind: 'set-default', name};
+				return {kind: 'set-default', name: checkProfileName(rest[0]!)};
 			}
 			case 'set': {
 				arity(1, 2, 'takes a setting and its value');

@@ -7,6 +7,7 @@ import {
 	checkHost,
 	checkNasIp,
 	checkNasName,
+	checkProfileName,
 	checkSecret,
 	ConfigStore,
 	findNasOverride,
@@ -177,6 +178,7 @@ export function parseNasCommand(input: readonly string[], flags: Flags, options:
 		return rest[0]!.trim();
 	};
 	try {
+		if (typeof flags.profile === 'string') checkProfileName(flags.profile, '--profile');
 		switch (sub) {
 			case 'list':
 				if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]!.slice(0, 40)}" (radtop nas list takes none)`);

@@ -207,6 +207,12 @@ export class InvalidValueError extends Error {
 	}
 }
 
+/** A profile name: letters, digits, `.`, `_`, `-`, at most 64 (typed after --profile, shown in lists). */
+export function checkProfileName(name: string, what = 'a profile name'): string {
+	if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InvalidValueError(`${what} must be letters, digits, ".", "_" and "-" (at most 64)`);
+	return name;
+}
+
 /** The profile settings `radtop config get|set|unset` knows, as stored (camelCase). */
 export const PROFILE_KEYS = ['database', 'interval', 'staleAfter', 'readOnly', 'auditLog', 'allowedNas', 'confirmTypedAbove'] as const;
 

@@ -24,8 +24,8 @@ describe('parseConfigCommand', () => {
 		expect(usage(() => parseConfigCommand(['get', 'a', 'b'], {}, pipe))).toBe('radtop config get takes at most one setting (see radtop config --help)');
 		expect(usage(() => parseConfigCommand(['profiles', 'x'], {}, pipe))).toMatch(/takes no argument/);
 		expect(parseConfigCommand(['set-default', 'noc'], {}, pipe)).toEqual({kind: 'set-default', name: 'noc'});
-		expect(usage(() => parseConfigCommand(['set-default', 'no c'], {}, pipe))).toMatch(/profile name is letters/);
-		expect(usage(() => parseConfigCommand(['get'], {profile: '../x'}, pipe))).toMatch(/^--profile takes a name/);
+		expect(usage(() => parseConfigCommand(['set-default', 'no c'], {}, pipe))).toMatch(/^a profile name must be letters, digits/);
+		expect(usage(() => parseConfigCommand(['get'], {profile: '../x'}, pipe))).toBe('--profile must be letters, digits, ".", "_" and "-" (at most 64)');
 	});
 
 	it('config set parses and checks the value for its key', () => {

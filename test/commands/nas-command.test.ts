@@ -37,6 +37,7 @@ describe('parseNasCommand', () => {
 		expect(usage(() => parseNasCommand(['lsit'], {}, terminal))).toBe('unknown sub-command "lsit" (radtop nas list|add|set|remove)');
 		expect(parseNasCommand(['list'], {json: true}, pipe)).toEqual({kind: 'list', json: true});
 		expect(usage(() => parseNasCommand(['list', 'bng-2'], {}, pipe))).toMatch(/^unexpected argument "bng-2"/);
+		expect(usage(() => parseNasCommand(['remove', 'bng-2'], {profile: 'a b'}, pipe))).toMatch(/^--profile must be letters/);
 	});
 
 	it('refuses a secret or an API password in argv, and says why', () => {
