@@ -7,6 +7,8 @@ import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
+import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
+import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
 export const MAIN_HELP = `
@@ -23,6 +25,8 @@ Commands
   sweep           close ghost sessions (stale in radacct), with dry run, NAS verification and audit
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
   doctor          check the database, its indexes and query times, and each NAS; print the fixes
+  nas             list, add, change or remove NAS settings (secrets, CoA port, vendor, RouterOS API)
+  config          get and set profile settings, list profiles, pick the default one
 
 Console
   --interval SECONDS     poll interval (default 5, or the profile's)
@@ -114,7 +118,9 @@ async function withContext(
 interface CommandSpec {
 	readonly help: string;
 	readonly flags: Readonly<Record<string, FlagSpec>>;
-	run(flags: Record<string, unknown>): Promise<number>;
+	/** Takes words after the command (a sub-command and its arguments); the others refuse them. */
+	readonly takesArguments?: boolean;
+	run(flags: Record<string, unknown>, input?: readonly string[]): Promise<number>;
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -180,6 +186,8 @@ const COMMANDS: Record<string, CommandSpec> = {
 			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) => runExport(context, request, {stdout: process.stdout, stderr: process.stderr}));
 		},
 	},
+	nas: {help: NAS_HELP, flags: NAS_FLAGS, takesArguments: true, run: (flags, input = []) => runNasCommand(input, flags)},
+	config: {help: CONFIG_HELP, flags: CONFIG_FLAGS, takesArguments: true, run: (flags, input = []) => runConfigCommand(input, flags)},
 	sessions: {
 		help: SESSIONS_HELP,
 		flags: SESSIONS_FLAGS,
@@ -210,8 +218,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 			if (!spec) throw new UsageError(`unknown command "${command.slice(0, 40)}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
 			checkKnownFlags(rest, spec.flags, command);
 			const cli = parse(spec.help, spec.flags, rest);
-			if (cli.input.length > 0) throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
-			return await spec.run(cli.flags as Record<string, unknown>);
+			if (cli.input.length > 0 && !spec.takesArguments) throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
+			return await spec.run(cli.flags as Record<string, unknown>, cli.input.map(String));
 		}
 		checkKnownFlags(argv, CONSOLE_FLAGS, '');
 		const cli = parse(MAIN_HELP, CONSOLE_FLAGS, argv);

@@ -54,6 +54,8 @@ Examples
   $ radtop simulate --db postgres://... --nas bng-2 --coa-port 3799 --drop-rate 0.3
 
 Runs until interrupted (Ctrl-C), then prints what each NAS received.
+
+Exit codes: 0 ok (stopped with Ctrl-C), 1 failure (e.g. database unreachable, port in use), 2 usage error.
 `;
 
 type Flags = {[K in keyof typeof SIMULATE_FLAGS]?: unknown};

@@ -10,6 +10,15 @@ export class UsageError extends Error {
 /** Exit codes documented in --help and the README. */
 export const EXIT = {ok: 0, failure: 1, usage: 2, partial: 3} as const;
 
+/**
+ * A command's help indented as meow prints it. meow shows help only when --help is the sole argument, so a
+ * command with sub-commands prints it itself for `radtop nas add --help`.
+ */
+export function formatHelp(help: string): string {
+	const lines = help.replace(/^\n+|\s+$/g, '').split('\n');
+	return `\n${lines.map((line) => (line ? `  ${line}` : line)).join('\n')}\n`;
+}
+
 export interface FlagSpec {
 	readonly type: 'string' | 'boolean' | 'number';
 	readonly shortFlag?: string;

@@ -4,8 +4,12 @@
  * Nothing here ever prints a secret: use `describeDatabaseUrl` to show where radtop connects.
  */
 import {chmodSync, existsSync, statSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {isIP} from 'node:net';
+import {homedir} from 'node:os';
+import {dirname, join, resolve} from 'node:path';
 import Conf from 'conf';
+import {normaliseIp} from '../nas/nas-directory.js';
+import {NAS_VENDORS, type NasVendor} from '../nas/registry.js';
 
 /** Per-NAS settings that override or complete FreeRADIUS's nas table. */
 export interface NasOverride {
@@ -15,7 +19,7 @@ export interface NasOverride {
 	readonly secret?: string;
 	readonly coaHost?: string;
 	readonly coaPort?: number;
-	readonly vendor?: 'mikrotik' | 'cisco' | 'juniper' | 'accel-ppp' | 'generic';
+	readonly vendor?: NasVendor;
 	readonly messageAuthenticator?: boolean;
 	readonly api?: {
 		readonly host?: string;
@@ -133,6 +137,60 @@ export class ConfigStore {
 		this.#tightenPermissions();
 	}
 
+	/** Rewrites one profile (an empty one when it does not exist yet) and returns what was stored. */
+	updateProfile(name: string, update: (profile: Profile) => Profile): Profile {
+		const profile = update(this.profile(name) ?? {});
+		this.setProfile(name, profile);
+		return profile;
+	}
+
+	/** Sets one profile key; `undefined` removes it. */
+	setProfileValue<K extends ProfileKey>(name: string, key: K, value: Profile[K] | undefined): void {
+		this.updateProfile(name, (profile) => {
+			const {[key]: _old, ...rest} = profile;
+			return value === undefined ? rest : {...rest, [key]: value};
+		});
+	}
+
+	/**
+	 * Stores a NAS override under its IP, replacing the profile's override for the same NAS (found by IP,
+	 * whatever key it was kept under).
+	 */
+	setNasOverride(name: string, override: NasOverride): void {
+		const ip = checkNasIp(override.ip);
+		this.updateProfile(name, (profile) => {
+			const nas = {...(profile.nas ?? {})};
+			for (const [key, existing] of Object.entries(nas)) {
+				if (normaliseIp(existing.ip) === ip) delete nas[key];
+			}
+			nas[ip] = {...override, ip};
+			return {...profile, nas};
+		});
+	}
+
+	/** Removes the override for a NAS given by IP or name; returns it, or undefined when the profile has none. */
+	removeNasOverride(name: string, ipOrName: string): NasOverride | undefined {
+		const found = findNasOverride(this.profile(name) ?? {}, ipOrName);
+		if (!found) return undefined;
+		this.updateProfile(name, (profile) => {
+			const {[found.key]: _removed, ...nas} = profile.nas ?? {};
+			const {nas: _old, ...rest} = profile;
+			return Object.keys(nas).length > 0 ? {...rest, nas} : rest;
+		});
+		return found.override;
+	}
+
+	/** Deletes a profile (and the default pointing at it). Returns false when there was none. */
+	removeProfile(name: string): boolean {
+		const profiles = this.data.profiles ?? {};
+		if (!Object.hasOwn(profiles, name)) return false;
+		const {[name]: _removed, ...rest} = profiles;
+		this.#conf.set('profiles', rest);
+		if (this.data.defaultProfile === name) this.#conf.delete('defaultProfile');
+		this.#tightenPermissions();
+		return true;
+	}
+
 	// The file may hold secrets: keep it 0600 and its directory 0700 even if someone loosened them.
 	#tightenPermissions(): void {
 		const file = this.#conf.path;
@@ -141,6 +199,206 @@ export class ConfigStore {
 		const directory = dirname(file);
 		if ((statSync(directory).mode & 0o077) !== 0) chmodSync(directory, 0o700);
 	}
+}
+
+/** A value radtop will not store (a port out of range, an unknown vendor): the message names the setting. */
+export class InvalidValueError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'InvalidValueError';
+	}
+}
+
+/** A profile name: letters, digits, `.`, `_`, `-`, at most 64 (typed after --profile, shown in lists). */
+export function checkProfileName(name: string, what = 'a profile name'): string {
+	if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InvalidValueError(`${what} must be letters, digits, ".", "_" and "-" (at most 64)`);
+	return name;
+}
+
+/** The profile settings `radtop config get|set|unset` knows, as stored (camelCase). */
+export const PROFILE_KEYS = ['database', 'interval', 'staleAfter', 'readOnly', 'auditLog', 'allowedNas', 'confirmTypedAbove'] as const;
+
+export type ProfileKey = (typeof PROFILE_KEYS)[number];
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+/** A profile key as a user may type it: `staleAfter`, `stale-after` or `stale_after`. */
+export function profileKey(text: string): ProfileKey {
+	const wanted = text.trim().toLowerCase().replace(/[-_]/g, '');
+	const key = PROFILE_KEYS.find((candidate) => candidate.toLowerCase() === wanted);
+	if (key) return key;
+	if (wanted === 'nas') throw new InvalidValueError('NAS overrides are set with radtop nas add|set|remove');
+	throw new InvalidValueError(`unknown setting "${text.slice(0, 40)}" (settings: ${PROFILE_KEYS.map(kebab).join(', ')})`);
+}
+
+/** `staleAfter` -> `stale-after`, as the help and messages spell settings. */
+export function profileKeyLabel(key: ProfileKey): string {
+	return kebab(key);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {s: 1, m: 60, h: 3600, d: 86_400};
+
+/** "90", "90s", "30m", "2h", "1d" -> whole seconds within bounds. */
+export function parseSeconds(text: string, what: string, min: number, max: number): number {
+	const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
+	const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's']! : Number.NaN;
+	if (!(seconds >= min && seconds <= max)) {
+		throw new InvalidValueError(`${what} must be a duration from ${min}s to ${max}s, like 5, 90s, 30m or 2h`);
+	}
+	return seconds;
+}
+
+/** A whole number within bounds (plain digits only). */
+export function parseWholeNumber(text: string, what: string, min: number, max: number): number {
+	const n = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+	if (!(n >= min && n <= max)) throw new InvalidValueError(`${what} must be a whole number from ${min} to ${max}`);
+	return n;
+}
+
+/** A TCP or UDP port, 1 to 65535. */
+export function parsePort(text: string, what: string): number {
+	return parseWholeNumber(text, what, 1, 65_535);
+}
+
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+
+/** true/false, yes/no, on/off, 1/0. */
+export function parseBoolean(text: string, what: string): boolean {
+	const word = text.trim().toLowerCase();
+	if (TRUE_WORDS.includes(word)) return true;
+	if (FALSE_WORDS.includes(word)) return false;
+	throw new InvalidValueError(`${what} must be true or false (also yes/no, on/off, 1/0)`);
+}
+
+/** One of radtop's vendor profiles, any case. */
+export function parseVendor(text: string, what = 'vendor'): NasVendor {
+	const vendor = NAS_VENDORS.find((candidate) => candidate === text.trim().toLowerCase());
+	if (!vendor) throw new InvalidValueError(`${what} must be one of ${NAS_VENDORS.join(', ')} (got "${text.slice(0, 40)}")`);
+	return vendor;
+}
+
+/** A NAS's address, spelt as radacct's nasipaddress holds it (IPv6 compressed, lower case). */
+export function checkNasIp(text: string): string {
+	const trimmed = text.trim();
+	if (isIP(trimmed) === 0 || trimmed.includes('%')) {
+		throw new InvalidValueError(`"${trimmed.slice(0, 45)}" is not an IP address (a NAS is keyed by the NAS-IP-Address radacct holds)`);
+	}
+	return normaliseIp(trimmed);
+}
+
+/** A NAS name: printable, at most 64 characters, and not an address (names and IPs must not be confused). */
+export function checkNasName(text: string): string {
+	const name = text.trim();
+	if (name === '' || name.length > 64 || /[\p{Cc}\p{Cf}]/u.test(name)) {
+		throw new InvalidValueError('a NAS name must be 1 to 64 printable characters');
+	}
+	if (isIP(name) !== 0) throw new InvalidValueError(`a NAS name cannot be an IP address ("${name}")`);
+	return name;
+}
+
+/** A host name or address to send CoA or API requests to. */
+export function checkHost(text: string, what: string): string {
+	const host = text.trim();
+	if (isIP(host) !== 0) return normaliseIp(host);
+	if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host)) {
+		throw new InvalidValueError(`${what} must be an IP address or a host name (got "${host.slice(0, 45)}")`);
+	}
+	return host;
+}
+
+/**
+ * A RADIUS shared secret or an API password as typed or piped: not empty, no control characters (a stray
+ * one is nearly always a paste or encoding accident, and some NAS refuse them), at most 256 characters.
+ */
+export function checkSecret(text: string, what: string): string {
+	if (text === '') throw new InvalidValueError(`the ${what} is empty`);
+	if (text.length > 256) throw new InvalidValueError(`the ${what} is longer than 256 characters`);
+	if (/[\p{Cc}]/u.test(text)) throw new InvalidValueError(`the ${what} contains a control character`);
+	return text;
+}
+
+/** Parses what a user typed for a profile setting into the value to store. */
+export function parseProfileValue<K extends ProfileKey>(key: K, text: string, options: {cwd?: string; home?: string} = {}): NonNullable<Profile[K]> {
+	const label = profileKeyLabel(key);
+	const parse = (): unknown => {
+		switch (key) {
+			case 'database':
+				try {
+					return checkUrl(text.trim(), 'database');
+				} catch (error) {
+					throw new InvalidValueError((error as Error).message);
+				}
+			case 'interval':
+				return parseSeconds(text, label, 1, 3600);
+			case 'staleAfter':
+				return parseSeconds(text, label, 1, 30 * 86_400);
+			case 'readOnly':
+				return parseBoolean(text, label);
+			case 'confirmTypedAbove':
+				return parseWholeNumber(text, label, 1, 1_000_000);
+			case 'auditLog': {
+				const path = text.trim();
+				if (path === '' || /[\p{Cc}]/u.test(path)) throw new InvalidValueError('audit-log must be a file path');
+				// Stored absolute: radtop runs from any directory.
+				const home = options.home ?? homedir();
+				return resolve(options.cwd ?? process.cwd(), path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path);
+			}
+			case 'allowedNas': {
+				const names = text.split(',').map((name) => name.trim());
+				if (names.some((name) => name === '')) throw new InvalidValueError('allowed-nas must be NAS names or IPs separated by commas');
+				return [...new Set(names.map((name) => (isIP(name) !== 0 ? normaliseIp(name) : checkNasName(name))))];
+			}
+		}
+		throw new InvalidValueError(`unknown setting "${String(key)}"`);
+	};
+	return parse() as NonNullable<Profile[K]>;
+}
+
+/**
+ * A stored profile value as `radtop config get` prints it. A database URL loses its password (and any
+ * `password` query parameter): `hidden` says something was left out.
+ */
+export function formatProfileValue(key: ProfileKey, value: unknown): {text: string; hidden: boolean} {
+	if (key === 'database' && typeof value === 'string') {
+		const {url, hadPassword} = withoutPassword(value);
+		return {text: url, hidden: hadPassword};
+	}
+	if (key === 'allowedNas' && Array.isArray(value)) return {text: value.join(','), hidden: false};
+	return {text: String(value), hidden: false};
+}
+
+/** The URL without a password in its user info or its query; a URL that does not parse is shown as nothing. */
+export function withoutPassword(url: string): {url: string; hadPassword: boolean} {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return {url: '(not a valid URL)', hadPassword: false};
+	}
+	const hadPassword = parsed.password !== '' || parsed.searchParams.has('password');
+	parsed.password = '';
+	parsed.searchParams.delete('password');
+	return {url: parsed.toString(), hadPassword};
+}
+
+/** True when a database URL carries a password. */
+export function urlHasPassword(url: string): boolean {
+	return withoutPassword(url).hadPassword;
+}
+
+/** The profile's override for a NAS given by IP (any spelling) or name (any case), with the key it is kept under. */
+export function findNasOverride(profile: Profile, ipOrName: string): {key: string; override: NasOverride} | undefined {
+	const wanted = ipOrName.trim();
+	const entries = Object.entries(profile.nas ?? {});
+	if (isIP(wanted) !== 0) {
+		const ip = normaliseIp(wanted);
+		const found = entries.find(([, override]) => normaliseIp(override.ip) === ip);
+		return found ? {key: found[0], override: found[1]} : undefined;
+	}
+	const lower = wanted.toLowerCase();
+	const found = entries.find(([, override]) => override.name?.toLowerCase() === lower);
+	return found ? {key: found[0], override: found[1]} : undefined;
 }
 
 /** Where the database comes from, in the order PostgreSQL users expect. */
