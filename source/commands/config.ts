@@ -46,6 +46,7 @@ Settings (per profile)
   audit-log            the audit log's path (stored absolute)
   allowed-nas          NAS names or IPs this profile may disconnect on, separated by commas
   confirm-typed-above  sessions above which the console asks for the count to be typed (default 50)
+  disconnect-rate      disconnect requests the console starts per second, all NAS together (default 200, 0: no cap)
   NAS overrides are edited with radtop nas add|set|remove.
 
 Flags

@@ -216,7 +216,7 @@ export function checkProfileName(name: string, what = 'a profile name'): string 
 }
 
 /** The profile settings `radtop config get|set|unset` knows, as stored (camelCase). */
-export const PROFILE_KEYS = ['database', 'interval', 'staleAfter', 'readOnly', 'auditLog', 'allowedNas', 'confirmTypedAbove'] as const;
+export const PROFILE_KEYS = ['database', 'interval', 'staleAfter', 'readOnly', 'auditLog', 'allowedNas', 'confirmTypedAbove', 'disconnectRate'] as const;
 
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
 
@@ -337,6 +337,8 @@ export function parseProfileValue<K extends ProfileKey>(key: K, text: string, op
 				return parseBoolean(text, label);
 			case 'confirmTypedAbove':
 				return parseWholeNumber(text, label, 1, 1_000_000);
+			case 'disconnectRate':
+				return parseWholeNumber(text, label, 0, 1_000_000);
 			case 'auditLog': {
 				const path = text.trim();
 				if (path === '' || /[\p{Cc}]/u.test(path)) throw new InvalidValueError('audit-log must be a file path');

@@ -112,7 +112,7 @@ describe('profile settings', () => {
 		expect(profileKey('staleAfter')).toBe('staleAfter');
 		expect(profileKey('stale-after')).toBe('staleAfter');
 		expect(profileKey('CONFIRM_TYPED_ABOVE')).toBe('confirmTypedAbove');
-		expect(invalid(() => profileKey('colour'))).toMatch(/^unknown setting "colour" \(settings: database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above\)/);
+		expect(invalid(() => profileKey('colour'))).toMatch(/^unknown setting "colour" \(settings: database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above, disconnect-rate\)/);
 		expect(invalid(() => profileKey('nas'))).toMatch(/radtop nas add\|set\|remove/);
 	});
 
@@ -121,6 +121,9 @@ describe('profile settings', () => {
 		expect(parseProfileValue('staleAfter', '30m')).toBe(1800);
 		expect(parseProfileValue('readOnly', 'yes')).toBe(true);
 		expect(parseProfileValue('confirmTypedAbove', '200')).toBe(200);
+		expect(parseProfileValue('disconnectRate', '0')).toBe(0);
+		expect(parseProfileValue('disconnectRate', '500')).toBe(500);
+		expect(invalid(() => parseProfileValue('disconnectRate', '-1'))).toMatch(/^disconnect-rate must be a whole number/);
 		expect(parseProfileValue('allowedNas', 'bng-1, 2001:DB8::1,bng-1')).toEqual(['bng-1', '2001:db8::1']);
 		expect(parseProfileValue('auditLog', 'logs/audit.log', {cwd: '/srv/noc'})).toBe('/srv/noc/logs/audit.log');
 		expect(parseProfileValue('auditLog', '~/audit.log', {home: '/home/noc'})).toBe('/home/noc/audit.log');
