@@ -77,7 +77,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	let disconnects: Awaited<ReturnType<typeof import('./commands/console.js')['consoleDisconnects']>> | undefined;
 	try {
 		// Ink and React load only for the console.
-		const {runConsole, consoleDisconnects} = await import('./commands/console.js');
+		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
 		disconnects = readOnly ? undefined : await consoleDisconnects(context, network?.overrides);
 		await runConsole({
 			source: context.source,
@@ -85,6 +85,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			intervalSeconds: interval,
 			readOnly,
 			...(disconnects ? {disconnect: disconnects.service} : {}),
+			exportView: consoleExport(context),
 		});
 	} finally {
 		await disconnects?.close();

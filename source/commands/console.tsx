@@ -5,9 +5,11 @@ import type {NasOverride} from '../config/config.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
 import {loadNasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
+import {defaultExportPath, exportSessionsToFile} from '../sessions/export.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
+import type {ViewQuery} from '../ui/state.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
 import type {CommandContext} from './context.js';
 
@@ -21,6 +23,17 @@ export interface ConsoleOptions {
 	readonly intervalSeconds: number;
 	readonly readOnly: boolean;
 	readonly disconnect?: DisconnectService;
+	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
+}
+
+/** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
+export function consoleExport(context: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
+	return async (query) => {
+		const filter = {status: query.status, ...(query.search ? {search: query.search} : {}), ...(query.nas ? {nasIps: [query.nas]} : {})};
+		const options = {nas: context.source.nas, ...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds})};
+		const {rows, path} = await exportSessionsToFile(context.database.pool, filter, query.sort, options, defaultExportPath());
+		return {rows, path};
+	};
 }
 
 /**
@@ -75,6 +88,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 				intervalSeconds={options.intervalSeconds}
 				readOnly={options.readOnly}
 				{...(options.disconnect === undefined ? {} : {disconnect: options.disconnect})}
+				{...(options.exportView === undefined ? {} : {exportView: options.exportView})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

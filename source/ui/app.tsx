@@ -5,6 +5,7 @@
 import {useEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
+import {describeDatabaseError} from '../db/errors.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {ActionView} from './components/ActionView.js';
@@ -24,7 +25,7 @@ import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {actionFor, activeKeymap, footerHints, keyNameOf, keyNameOfCharacter, readOnlyRefusal} from './keymap.js';
 import {layoutColumns} from './layout.js';
-import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows, type UiState} from './state.js';
+import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows, type UiState, type ViewQuery} from './state.js';
 
 export interface AppProps {
 	readonly source: SessionReader;
@@ -34,6 +35,8 @@ export interface AppProps {
 	readonly readOnly: boolean;
 	/** Disconnects from the keyboard; without it (and in read-only mode) the console only watches. */
 	readonly disconnect?: DisconnectService;
+	/** Writes every session of a view to a CSV file (`e`); resolves to the rows written and the file. */
+	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
 }
 
 /** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
@@ -95,6 +98,21 @@ export function App(props: AppProps) {
 	useSessions(props.source, state, dispatch);
 	useDetail(props.source, state, dispatch);
 	useDisconnect(props.disconnect, state, dispatch);
+
+	useEffect(() => {
+		const query = state.exporting;
+		if (!query) return;
+		if (!props.exportView) {
+			dispatch({type: 'export-failed', message: 'exports are not available here'});
+			return;
+		}
+		props.exportView(query).then(
+			(written) => dispatch({type: 'export-done', ...written}),
+			(error: unknown) => dispatch({type: 'export-failed', message: describeDatabaseError(error)}),
+		);
+		// One export per press of `e`.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [state.exporting]);
 
 	// Quitting waits for a running disconnect to stop, so its closing audit record is written.
 	useEffect(() => {

@@ -66,6 +66,7 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['p'], label: 'p', description: 'pause / resume polling', modes: ['table', 'detail'], action: {type: 'toggle-pause'}},
 	{keys: ['+', '='], label: '+', description: 'poll less often', modes: ['table', 'detail'], action: {type: 'interval', delta: 1}},
 	{keys: ['-'], label: '-', description: 'poll more often', modes: ['table', 'detail'], action: {type: 'interval', delta: -1}},
+	{keys: ['e'], label: 'e', description: 'write this view (every row) to a CSV file', modes: ['table'], action: {type: 'export-start'}},
 	{keys: ['m'], label: 'm', description: 'mask IPs and MACs (screen sharing)', modes: ['table', 'detail'], action: {type: 'toggle-mask'}},
 	{keys: ['?'], label: '?', description: 'this help', modes: ['table', 'detail', 'help'], action: {type: 'toggle-help'}},
 	{keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', modes: ['table', 'detail', 'help', 'nas-picker', 'progress', 'results'], hint: 'q quit', action: 'quit'},

@@ -63,6 +63,8 @@ export interface UiState {
 	readonly actionSeq: number;
 	/** Quit once the running disconnect has stopped. */
 	readonly quitting: boolean;
+	/** The view being written to a CSV file (`e`), until it is done. */
+	readonly exporting: ViewQuery | null;
 	/** When the next poll is due (epoch ms), null while paused. */
 	readonly nextPollAt: number | null;
 	/** Bumped to ask for a poll now. */
@@ -115,7 +117,10 @@ export type UiAction =
 	| {type: 'disconnect-close'}
 	| {type: 'disconnect-retry'}
 	| {type: 'results-scroll'; by: number}
-	| {type: 'quit-requested'};
+	| {type: 'quit-requested'}
+	| {type: 'export-start'}
+	| {type: 'export-done'; rows: number; path: string}
+	| {type: 'export-failed'; message: string};
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
@@ -143,6 +148,7 @@ export function initialState(options: {intervalSeconds?: number; readOnly?: bool
 		action: null,
 		actionSeq: 0,
 		quitting: false,
+		exporting: null,
 		nextPollAt: null,
 		refreshSeq: 0,
 	};
@@ -210,6 +216,12 @@ export function nasChoices(state: UiState): Array<{ip: string | null; label: str
 	const total = state.snapshot?.stats.openSessions ?? 0;
 	const each = perNas.map((nas) => ({ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions}));
 	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
+}
+
+/** "radtop-sessions-20261125-114251.csv in /home/noc": the file's name first, as a narrow status line may cut the rest. */
+function exportedWhere(path: string): string {
+	const slash = path.lastIndexOf('/');
+	return slash === -1 ? path : `${path.slice(slash + 1)} in ${path.slice(0, slash) || '/'}`;
 }
 
 /** The session a disconnect key acts on: the detail view's, else the cursor's. */
@@ -369,6 +381,13 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, nextPollAt: action.at};
 		case 'message':
 			return {...state, message: {text: action.text, kind: action.kind}};
+		case 'export-start':
+			if (state.exporting) return {...state, message: {text: 'an export is already being written', kind: 'info'}};
+			return {...state, exporting: state.query, message: {text: 'writing every session of this view to a CSV file…', kind: 'info'}};
+		case 'export-done':
+			return {...state, exporting: null, message: {text: `${formatCount(action.rows)} session${action.rows === 1 ? '' : 's'} written to ${exportedWhere(action.path)}`, kind: 'info'}};
+		case 'export-failed':
+			return {...state, exporting: null, message: {text: `export failed, no file written: ${action.message}`, kind: 'error'}};
 		default:
 			return disconnectReducer(state, action);
 	}

@@ -3,13 +3,18 @@
  * at 80x24, reading a real radacct through SessionSource, and the real disconnect service sending real
  * Disconnect-Requests to simulated NAS on loopback, which end the sessions and write their Accounting-Stops.
  */
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/config/config.js';
 import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {createDisconnectService} from '../../source/disconnect/disconnect-service.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {SessionSource, type Queryable} from '../../source/sessions/session-source.js';
+import {defaultExportPath, exportSessionsToFile} from '../../source/sessions/export.js';
 import {App} from '../../source/ui/app.js';
+import type {ViewQuery} from '../../source/ui/state.js';
 import {PLAIN_THEME, ThemeContext} from '../../source/ui/theme.js';
 import {MemoryAudit} from '../disconnect/harness.js';
 import {KEYS, renderAndWait, type Rendered} from '../helpers/render-and-wait.js';
@@ -70,8 +75,15 @@ interface World {
 	readonly audit: MemoryAudit;
 }
 
-async function renderConsole(options: {readOnly?: boolean; allowedNas?: string[]; ratePerSecond?: number} = {}): Promise<World> {
+async function renderConsole(options: {readOnly?: boolean; allowedNas?: string[]; ratePerSecond?: number; exportDir?: string} = {}): Promise<World> {
 	const source = await SessionSource.open(database.pool, {nasOverrides: overrides});
+	const exportDir = options.exportDir;
+	const exportView = exportDir
+		? async (query: ViewQuery) => {
+				const filter = {status: query.status, ...(query.search ? {search: query.search} : {}), ...(query.nas ? {nasIps: [query.nas]} : {})};
+				return exportSessionsToFile(database.pool, filter, query.sort, {nas: source.nas}, defaultExportPath(new Date(), exportDir));
+			}
+		: undefined;
 	const audit = new MemoryAudit();
 	const coa = new CoaClient({timeoutMs: 300, retries: 1});
 	const service = createDisconnectService({
@@ -87,7 +99,10 @@ async function renderConsole(options: {readOnly?: boolean; allowedNas?: string[]
 	});
 	const app = renderAndWait(
 		<ThemeContext.Provider value={PLAIN_THEME}>
-			<App source={source} databaseLabel="test" intervalSeconds={1} readOnly={options.readOnly ?? false} {...(options.readOnly ? {} : {disconnect: service})} />
+			<App source={source} databaseLabel="test" intervalSeconds={1} readOnly={options.readOnly ?? false}
+				{...(options.readOnly ? {} : {disconnect: service})}
+				{...(exportView ? {exportView} : {})}
+			/>
 		</ThemeContext.Provider>,
 	);
 	app.resize(80, 24);
@@ -351,5 +366,22 @@ describe('disconnecting from the console', () => {
 		const results = await app.press(KEYS.enter, (frame) => flat(frame).includes('confirmed by Accounting-Stop'), 10_000);
 		expect(results).toContain('4 sessions: 3 coa · 1 already closed');
 		expect(await openUsers()).toContain('late');
+	});
+
+	it('e writes every session of the view to a CSV file (0600) and says where, read-only too', async () => {
+		const directory = mkdtempSync(join(tmpdir(), 'radtop-export-'));
+		try {
+			const {app} = await renderConsole({readOnly: true, exportDir: directory});
+			await search(app, 'user');
+			const done = await app.press('e', (frame) => / written to /.test(statusLine(frame)), 10_000);
+			const name = /^9 sessions written to (radtop-sessions-\d{8}-\d{6}\.csv) in \//.exec(statusLine(done))![1]!;
+			const path = join(directory, name);
+			expect(statSync(path).mode & 0o777).toBe(0o600);
+			const rows = readFileSync(path, 'utf8').trimEnd().split('\r\n');
+			expect(rows).toHaveLength(10);
+			expect(rows.slice(1).every((row) => /user\d\d/.test(row))).toBe(true);
+		} finally {
+			rmSync(directory, {recursive: true, force: true});
+		}
 	});
 });
