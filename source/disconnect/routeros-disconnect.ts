@@ -18,6 +18,21 @@ export type RouterOsApi = Pick<RouterOsClient, 'print' | 'remove' | 'close' | 'c
 /** Opens a logged-in connection; rejects on failure. Default {@link RouterOsClient.connect}. */
 export type RouterOsConnect = (options: RouterOsConnectOptions) => Promise<RouterOsApi>;
 
+/** How to log in to a NAS's RouterOS API (which it must have), with one timeout for connecting and commands. */
+export function apiConnectOptions(nas: Nas, timeoutMs: number): RouterOsConnectOptions {
+	const api = nas.api!;
+	return {
+		host: api.host,
+		port: api.port,
+		tls: api.tls,
+		user: api.user,
+		password: api.password,
+		name: nas.name,
+		connectTimeoutMs: timeoutMs,
+		commandTimeoutMs: timeoutMs,
+	};
+}
+
 /** How an API disconnect ended; `detail` is one line for a human. */
 export type ApiOutcome =
 	| {readonly kind: 'removed'; readonly detail: string}
@@ -149,17 +164,7 @@ export class RouterOsPool {
 			throw new Error(`${entry.lastError ?? `${nas.name} API: connection lost`} (gave up after ${entry.connects} connections)`);
 		}
 		entry.connects++;
-		const api = nas.api!;
-		const connecting = this.#connect({
-			host: api.host,
-			port: api.port,
-			tls: api.tls,
-			user: api.user,
-			password: api.password,
-			name: nas.name,
-			connectTimeoutMs: this.#timeoutMs,
-			commandTimeoutMs: this.#timeoutMs,
-		});
+		const connecting = this.#connect(apiConnectOptions(nas, this.#timeoutMs));
 		const owner = entry;
 		owner.current = connecting;
 		connecting.catch((error: unknown) => {

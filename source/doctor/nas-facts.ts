@@ -10,6 +10,7 @@ import {disconnectAttributes} from '../disconnect/vendor-profiles.js';
 import {nasLabel, type Nas} from '../nas/registry.js';
 import {CoaClient, type DropReason} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
+import {apiConnectOptions} from '../disconnect/routeros-disconnect.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';
 import type {CoaProbe, NasFacts, NasSummary} from './nas-checks.js';
 
@@ -119,16 +120,7 @@ export async function probeCoa(nas: Nas, timeoutMs: number): Promise<CoaProbe> {
 export async function probeApi(nas: Nas, timeoutMs: number): Promise<NonNullable<NasFacts['api']>> {
 	const api = nas.api!;
 	try {
-		const client = await RouterOsClient.connect({
-			host: api.host,
-			port: api.port,
-			tls: api.tls,
-			user: api.user,
-			password: api.password,
-			name: nas.name,
-			connectTimeoutMs: timeoutMs,
-			commandTimeoutMs: timeoutMs,
-		});
+		const client = await RouterOsClient.connect(apiConnectOptions(nas, timeoutMs));
 		await client.close();
 		return {ok: true};
 	} catch (error) {

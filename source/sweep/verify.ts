@@ -12,7 +12,7 @@ import type {Nas, NasRegistry} from '../nas/registry.js';
 import {describeCoaResult, type CoaClient} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';
-import {activeMenu, activeQuery, matchActiveRows, type RouterOsApi, type RouterOsConnect} from '../disconnect/routeros-disconnect.js';
+import {activeMenu, activeQuery, apiConnectOptions, matchActiveRows, type RouterOsApi, type RouterOsConnect} from '../disconnect/routeros-disconnect.js';
 import {disconnectAttributes, identifiesSession} from '../disconnect/vendor-profiles.js';
 import type {Session} from '../sessions/session.js';
 import type {Verification} from './sweep-plan.js';
@@ -153,17 +153,7 @@ export class RouterOsLookup {
 			if (client === undefined) return known;
 			if (!client.closed) return client;
 		}
-		const api = nas.api!;
-		const connecting = this.#connect({
-			host: api.host,
-			port: api.port,
-			tls: api.tls,
-			user: api.user,
-			password: api.password,
-			name: nas.name,
-			connectTimeoutMs: this.#timeoutMs,
-			commandTimeoutMs: this.#timeoutMs,
-		});
+		const connecting = this.#connect(apiConnectOptions(nas, this.#timeoutMs));
 		connecting.catch(() => undefined);
 		this.#clients.set(nas.ip, connecting);
 		return connecting;
