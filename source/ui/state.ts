@@ -434,7 +434,7 @@ function disconnectReducer(state: UiState, action: DisconnectAction): UiState {
 			if (next.phase !== 'running') return {...state, action: next};
 			// What was selected is being sent: the selection has done its job.
 			const cleared = current.fromSelection ? {selection: new Set<string>(), allMatching: false} : {};
-			return {...state, ...cleared, mode: 'progress', action: next};
+			return {...state, ...cleared, mode: 'progress', action: next, message: {text: `sending: ${current.label}`, kind: 'info'}};
 		}
 		case 'disconnect-progress':
 			if (current?.seq !== action.seq || current.phase !== 'running') return state;
