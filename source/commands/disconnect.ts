@@ -3,6 +3,7 @@ import {createInterface} from 'node:readline/promises';
 import {AuditLog} from '../audit/audit-log.js';
 import type {NasOverride} from '../config/config.js';
 import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
+import {resolveAllowedNas} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget} from '../disconnect/plan.js';
 import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
@@ -181,7 +182,10 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				: request.target;
 
 	const {sessions, missing} = await readTargets(context.database.pool, target, {nameOf: (ip) => registry.directory.nameOf(ip)});
-	const plan = planDisconnect(sessions, registry, {method: request.method}, target);
+	// The profile's NAS restriction holds on the command line as in the console.
+	const allowed = context.profile.allowedNas === undefined ? undefined : resolveAllowedNas(registry, context.profile.allowedNas);
+	for (const warning of allowed?.warnings ?? []) io.stderr.write(`radtop: ${warning}\n`);
+	const plan = planDisconnect(sessions, registry, {method: request.method, ...(allowed ? {allowedNas: allowed.ips} : {})}, target);
 	const preview = previewLines(plan, {firstRows: request.dryRun ? 0 : 5});
 	for (const id of missing) preview.push(`  session ${id} is not in radacct`);
 	const out = request.dryRun && !request.json ? io.stdout : io.stderr;
@@ -194,7 +198,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	}
 
 	if (!request.dryRun && !request.yes) {
-		const confirmation = confirmationFor(plan);
+		const typedAbove = context.profile.confirmTypedAbove;
+		const confirmation = confirmationFor(plan, typedAbove === undefined ? {} : {typedAbove});
 		if (plan.items.length > 0 && confirmation.kind !== 'key') {
 			if (!io.stdinIsTerminal) {
 				throw new UsageError(`refusing to disconnect ${formatCount(plan.items.length)} sessions without --yes (stdin is not a terminal)`);

@@ -68,24 +68,29 @@ export interface DisconnectServiceOptions {
 /** Sessions one console action may cover; a wider one is refused with a hint to narrow it. */
 export const CONSOLE_TARGET_CAP = 100_000;
 
+/** The IPs of a profile's `allowedNas` (names or IPs); a name the registry does not know allows nothing, and says so. */
+export function resolveAllowedNas(registry: NasRegistry, names: readonly string[]): {ips: string[]; warnings: string[]} {
+	const ips: string[] = [];
+	const warnings: string[] = [];
+	for (const nas of names) {
+		try {
+			ips.push(...registry.resolve(nas));
+		} catch {
+			warnings.push(`the profile allows NAS "${nas}", which is neither an IP nor a known NAS name`);
+		}
+	}
+	return {ips, warnings};
+}
+
 export function createDisconnectService(options: DisconnectServiceOptions): DisconnectService {
 	const method = options.method ?? 'auto';
 	return {
 		async preview(target) {
 			// Read the nas table every time: a secret added a minute ago should count.
 			const registry = await loadNasRegistry(options.db, options.overrides ?? []);
-			const warnings = [...registry.warnings];
-			let allowedNas: string[] | undefined;
-			if (options.allowedNas !== undefined) {
-				allowedNas = [];
-				for (const nas of options.allowedNas) {
-					try {
-						allowedNas.push(...registry.resolve(nas));
-					} catch {
-						warnings.push(`the profile allows NAS "${nas}", which is neither an IP nor a known NAS name`);
-					}
-				}
-			}
+			const allowed = options.allowedNas === undefined ? undefined : resolveAllowedNas(registry, options.allowedNas);
+			const warnings = [...registry.warnings, ...(allowed?.warnings ?? [])];
+			const allowedNas = allowed?.ips;
 			const {sessions, missing} = await readTargets(options.db, target, {
 				cap: CONSOLE_TARGET_CAP,
 				nameOf: (ip) => registry.directory.nameOf(ip),

@@ -92,7 +92,7 @@ beforeAll(async () => {
 	stateDir = join(dir, 'state');
 	sharedAuditLog = join(dir, 'audit', 'audit.log');
 	mkdirSync(configDir, {mode: 0o700});
-	writeFileSync(join(configDir, 'config.json'), `${JSON.stringify({profiles: {[PROFILE]: {nas: overrides}}}, null, '\t')}\n`, {mode: 0o600});
+	writeFileSync(join(configDir, 'config.json'), `${JSON.stringify({profiles: {[PROFILE]: {nas: overrides}, restricted: {nas: overrides, allowedNas: ['bng-1']}}}, null, '\t')}\n`, {mode: 0o600});
 	const urlPassword = decodeURIComponent(new URL(database.url).password);
 	secrets = [...DEMO_NAS.map((nas) => nas.secret), DEMO_API_PASSWORD, ...(urlPassword ? [urlPassword] : [])];
 });
@@ -114,10 +114,10 @@ interface Run {
 }
 
 /** `radtop disconnect ARGS --db URL --profile sim --audit-log ...`, with stdin a pipe (not a terminal) closed at once. */
-function radtop(args: readonly string[], options: {auditLog?: string} = {}): Promise<Run> {
+function radtop(args: readonly string[], options: {auditLog?: string; profile?: string} = {}): Promise<Run> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: stateDir, NO_COLOR: '1'};
 	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE', 'SSH_CLIENT']) delete env[name];
-	const argv = [CLI, 'disconnect', ...args, '--db', database.url, '--profile', PROFILE, '--audit-log', options.auditLog ?? sharedAuditLog];
+	const argv = [CLI, 'disconnect', ...args, '--db', database.url, '--profile', options.profile ?? PROFILE, '--audit-log', options.auditLog ?? sharedAuditLog];
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(process.execPath, argv, {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
 		let stdout = '';
@@ -177,6 +177,17 @@ function readAudit(path: string): AuditRecord[] {
 }
 
 describe('radtop disconnect against simulated NAS', () => {
+	it("a profile's allowedNas holds here too: the dry run shows what it leaves out", async () => {
+		// First: later tests disconnect this user.
+		const run = await radtop(['--user', TWICE, '--dry-run'], {profile: 'restricted'});
+		// A dry run is audited too.
+		auditedRuns++;
+		expect(run.status).toBe(0);
+		expect(run.stdout).toContain(`user "${TWICE}" (open sessions): 2 open sessions`);
+		expect(run.stdout).toMatch(/not sent \(1\): bng-4 \(10\.20\.0\.4\) is not among the NAS this action may touch/);
+		expect(run.stdout).toMatch(/bng-4 +not sent: bng-4 \(10\.20\.0\.4\) is not among the NAS/);
+	});
+
 	it('--dry-run --nas bng-2 lists every session with its method and sends nothing', async () => {
 		const sessions = await openSessions('bng-2');
 		expect(sessions.length).toBeGreaterThanOrEqual(2);
