@@ -360,7 +360,8 @@ describe('disconnecting from the console', () => {
 		await app.press(KEYS.enter, (frame) => frame.includes('type the NAS name (bng-2) to confirm:'));
 		await insertSessions(database.pool, [{username: 'late', nasipaddress: BNG2.ip, startedAgo: 1}]);
 		await database.pool.query(`UPDATE radacct SET acctstoptime = now() WHERE username = 'dave'`);
-		const drift = await app.waitForFrame((frame) => frame.includes('changed since opened'), 10_000);
+		// The preview reads its target again every 10 s at the most.
+		const drift = await app.waitForFrame((frame) => frame.includes('changed since opened'), 15_000);
 		expect(drift).toContain('changed since opened: 1 closed (nothing to send), 1 new (not included)');
 		await type(app, 'bng-2');
 		const results = await app.press(KEYS.enter, (frame) => flat(frame).includes('confirmed by Accounting-Stop'), 10_000);

@@ -4,9 +4,11 @@ import type {DisconnectService} from '../../disconnect/disconnect-service.js';
 import {driftOf} from '../disconnect-state.js';
 import type {UiAction, UiState} from '../state.js';
 
+const DRIFT_MIN_SECONDS = 10;
+
 /**
  * Runs the disconnect's phases against the service: reads the preview when an action opens, reads the target
- * again at each poll interval while the preview is open (so the operator sees the set change), sends once
+ * again at each poll interval (10 s at least) while the preview is open (so the operator sees the set change), sends once
  * confirmed, passes progress on, and stops the run when asked (or when the console goes away).
  */
 export function useDisconnect(service: DisconnectService | undefined, state: UiState, dispatch: Dispatch<UiAction>): void {
@@ -45,7 +47,8 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 				.finally(() => {
 					busy = false;
 				});
-		}, state.intervalSeconds * 1000);
+			// A whole NAS is tens of thousands of rows: read it again no more often than every 10 s.
+		}, Math.max(state.intervalSeconds, DRIFT_MIN_SECONDS) * 1000);
 		return () => clearInterval(timer);
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [seq, phase, service, dispatch, state.intervalSeconds]);
