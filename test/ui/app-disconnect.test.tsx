@@ -7,6 +7,7 @@ import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import type {AuditEndRecord} from '../../source/audit/audit-log.js';
 import type {NasOverride} from '../../source/config/config.js';
 import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {createDisconnectService} from '../../source/disconnect/disconnect-service.js';
@@ -334,6 +335,23 @@ describe('disconnecting from the console', () => {
 		// Retry goes through a preview again, for exactly the sessions not sent.
 		const retry = await app.press('R', (frame) => frame.includes(`Disconnect ${notSent} session`));
 		expect(retry).toContain(`retry: ${notSent} session`);
+	});
+
+	it('q while a disconnect runs stops it first, so its audit record is complete, then quits', async () => {
+		simulator.setFaults(BNG1.name, {delayMs: 100});
+		const {app, audit} = await renderConsole({ratePerSecond: 4});
+		await app.press('X', (frame) => frame.includes('which NAS'));
+		await app.press('k', () => true);
+		await app.press(KEYS.enter, (frame) => frame.includes('type the NAS name (bng-1) to confirm:'));
+		await app.press('bng-1\r', (frame) => /Disconnecting [1-9]\d*\/12 ·/.test(frame), 10_000);
+		await app.press('q', (frame) => statusLine(frame).includes('stopping the disconnect before quitting'));
+		const deadline = Date.now() + 10_000;
+		while (audit.records.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(audit.records.map((record) => record.event)).toEqual(['disconnect.begin', 'disconnect.end']);
+		const end = audit.records[1] as AuditEndRecord;
+		expect(end.aborted).toBe(true);
+		expect(end.sessions.some((entry) => entry.outcome === 'not_sent')).toBe(true);
+		expect(await openUsers()).not.toHaveLength(4);
 	});
 
 	it('a failed session is listed with its reason, and R retries only it', async () => {
