@@ -53,15 +53,16 @@ export const SWEEP_HELP = `
 Usage
   $ radtop sweep [--nas NAME|IP] [--verify] [--apply --reason TEXT] [flags]
 
-Lists ghost sessions: open in radacct but silent for longer than the stale rule allows (2 x the interim
-interval the NAS reports, else --stale-after), e.g. after a NAS rebooted without sending Accounting-Stops.
+Lists ghost sessions: open in radacct but silent for longer than --stale-after, and than 2 x the interim
+interval (the session's acctinterval, or the longest among its NAS's open sessions when that is longer: an
+early interim leaves a few seconds there), e.g. after a NAS rebooted without sending Accounting-Stops.
 A dry run by default. --apply closes them in radacct as FreeRADIUS's own queries would: acctstoptime and
 acctupdatetime = the last update (or the start), acctsessiontime = start to stop, acctterminatecause =
 --cause. A session that got an update or a stop after it was listed is left alone.
 
 What
   --nas NAME|IP          only this NAS (repeat for several); names come from the nas table and the config
-  --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m, at least 60s)
+  --stale-after DURATION the least silence that is stale, whatever the interval (default 30m, at least 60s)
   --limit N              list at most N sessions, the longest silent first (default 10000)
   --verify               first ask each session's NAS (RouterOS API, else a CoA-Request) whether it still has
                          it; close only those it does not have. No answer or another NAK: left open

@@ -17,7 +17,7 @@ export interface StaleSession {
 	readonly updateToken: string | null;
 	/** Seconds since the last update (or the start) when listed. */
 	readonly silentSeconds: number;
-	/** The silence the stale rule allowed this session: 2 x its interim interval, or the threshold. */
+	/** The silence the sweep's stale rule allowed this session: the threshold, or 2 x its NAS's interim interval when longer. */
 	readonly allowedSeconds: number;
 }
 

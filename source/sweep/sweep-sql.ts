@@ -2,12 +2,19 @@
  * Pure builders for the two statements of a stale-session sweep: the listing of open sessions that stopped
  * sending interim updates, and the close that ends them in radacct the way FreeRADIUS's own queries would.
  *
+ * The sweep writes, so its stale rule is stricter than the console's (`staleExpression`): FreeRADIUS's stock
+ * interim-update query stores in AcctInterval the gap since the previous update, so an early interim (a NAS
+ * reporting an address change at once) leaves a few seconds there, and a NULL says nothing about the NAS's
+ * real interval. A session is listed only when silent for longer than the greatest of the threshold, twice its
+ * own acctinterval and twice the longest acctinterval among its NAS's open sessions (that NAS's regular
+ * interim interval, unless a longer gap was ever recorded: then the sweep waits longer, never shorter).
+ *
  * The close follows the stock PostgreSQL `queries.conf` (accounting `stop` and the bulk `accounting-on`
  * strategy): AcctStopTime and AcctUpdateTime set to the stop instant, AcctSessionTime the seconds from
  * AcctStartTime to it, AcctTerminateCause given. The stop instant of a ghost session is the last time the NAS
  * was heard of it: its last Interim-Update, or its start when it sent none.
  */
-import {Parameters, selectList, SESSION_COLUMNS, staleExpression, type SqlQuery} from '../sessions/radacct-sql.js';
+import {Parameters, selectList, SESSION_COLUMNS, type SqlQuery} from '../sessions/radacct-sql.js';
 
 /** Hard ceiling on the sessions one sweep lists (and so closes). */
 export const MAX_SWEEP_SESSIONS = 1_000_000;
@@ -45,7 +52,7 @@ export type TerminateCause = (typeof TERMINATE_CAUSES)[number];
 
 /** What the sweep lists. */
 export interface StaleListing {
-	/** The stale threshold for sessions whose NAS reports no interim interval. */
+	/** The least silence that makes a session stale, whatever interval its NAS reports. */
 	readonly staleAfterSeconds: number;
 	/** Only these NAS (radacct's nasipaddress); every NAS when undefined or empty. */
 	readonly nasIps?: readonly string[];
@@ -62,7 +69,7 @@ const UPDATE_TOKEN = `to_char(acctupdatetime AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
 /**
  * The stale open sessions, the longest silent first, at most `limit + 1` rows. Besides the session columns each
  * row has `update_token` (see the close), `silent_seconds` (since the last update, or the start when there was
- * none) and `allowed_seconds` (the silence the stale rule allowed it).
+ * none) and `allowed_seconds` (the silence the sweep's stale rule allowed it, see the module comment).
  */
 export function buildStaleListQuery(listing: StaleListing, available: ReadonlySet<string> = new Set(SESSION_COLUMNS)): SqlQuery {
 	if (!Number.isInteger(listing.limit) || listing.limit < 1 || listing.limit > MAX_SWEEP_SESSIONS) {
@@ -72,14 +79,26 @@ export function buildStaleListQuery(listing: StaleListing, available: ReadonlySe
 	const parameters = new Parameters();
 	const threshold = parameters.add(Math.round(listing.staleAfterSeconds));
 	const hasInterval = available.has('acctinterval');
-	const predicates = [staleExpression(threshold, hasInterval)];
-	if (listing.nasIps && listing.nasIps.length > 0) predicates.push(`nasipaddress = ANY(${parameters.add(listing.nasIps)}::inet[])`);
-	const allowed = hasInterval ? `(CASE WHEN acctinterval > 0 THEN 2 * acctinterval ELSE ${threshold}::bigint END)` : `${threshold}::bigint`;
+	const nasFilter = listing.nasIps && listing.nasIps.length > 0 ? `nasipaddress = ANY(${parameters.add(listing.nasIps)}::inet[])` : undefined;
+	// GREATEST ignores NULLs: a NULL acctinterval, or a NAS whose open sessions report none, leaves the threshold.
+	const allowed = hasInterval
+		? `GREATEST(${threshold}::bigint, 2 * radacct.acctinterval::bigint, 2 * typical.nas_interval::bigint)`
+		: `${threshold}::bigint`;
+	const typical = hasInterval
+		? 'WITH typical AS (SELECT nasipaddress, max(acctinterval) AS nas_interval FROM radacct ' +
+			`WHERE acctstoptime IS NULL AND acctinterval > 0${nasFilter ? ` AND ${nasFilter}` : ''} GROUP BY nasipaddress) `
+		: '';
+	const from = hasInterval ? 'radacct LEFT JOIN typical USING (nasipaddress)' : 'radacct';
+	const predicates = [
+		'radacct.acctstoptime IS NULL',
+		`COALESCE(radacct.acctupdatetime, radacct.acctstarttime) < now() - ${allowed} * interval '1 second'`,
+	];
+	if (nasFilter) predicates.push(nasFilter);
 	const text =
-		`SELECT ${selectList(available)}, ${UPDATE_TOKEN} AS update_token, ` +
+		`${typical}SELECT ${selectList(available)}, ${UPDATE_TOKEN} AS update_token, ` +
 		`floor(date_part('epoch', now() - COALESCE(acctupdatetime, acctstarttime)))::float8 AS silent_seconds, ` +
 		`${allowed}::float8 AS allowed_seconds, now() AS db_now ` +
-		`FROM radacct WHERE ${predicates.join(' AND ')} ` +
+		`FROM ${from} WHERE ${predicates.join(' AND ')} ` +
 		`ORDER BY COALESCE(radacct.acctupdatetime, radacct.acctstarttime), radacct.radacctid ` +
 		`LIMIT ${parameters.add(listing.limit + 1)}`;
 	return {text, values: parameters.values};

@@ -15,7 +15,8 @@ describe('buildStaleListQuery', () => {
 		expect(query.values).toEqual([1800, 501]);
 		expect(placeholders(query.text)).toEqual([1, 2]);
 		expect(query.text).toContain('acctstoptime IS NULL');
-		expect(query.text).toContain('CASE WHEN acctinterval > 0 THEN 2 * acctinterval ELSE $1::bigint END');
+		expect(query.text).toContain('GREATEST($1::bigint, 2 * radacct.acctinterval::bigint, 2 * typical.nas_interval::bigint)');
+		expect(query.text).toContain('max(acctinterval) AS nas_interval');
 		expect(query.text).toMatch(/ORDER BY COALESCE\(radacct\.acctupdatetime, radacct\.acctstarttime\), radacct\.radacctid LIMIT \$2$/);
 	});
 
@@ -23,6 +24,7 @@ describe('buildStaleListQuery', () => {
 		const query = buildStaleListQuery({staleAfterSeconds: 600, nasIps: ["10.0.0.1'; DROP TABLE radacct; --"], limit: 10}, ALL);
 		expect(query.values).toEqual([600, ["10.0.0.1'; DROP TABLE radacct; --"], 11]);
 		expect(query.text).toContain('nasipaddress = ANY($2::inet[])');
+		expect(placeholders(query.text).sort()).toEqual([1, 2, 3]);
 		expect(query.text).not.toContain('DROP');
 	});
 
@@ -31,6 +33,7 @@ describe('buildStaleListQuery', () => {
 		const query = buildStaleListQuery({staleAfterSeconds: 900, limit: 10}, columns);
 		expect(query.text).toContain('NULL AS acctinterval');
 		expect(query.text.replace('NULL AS acctinterval', '')).not.toContain('acctinterval');
+		expect(query.text).not.toContain('typical');
 		expect(query.text).toContain('$1::bigint::float8 AS allowed_seconds');
 	});
 

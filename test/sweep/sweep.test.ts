@@ -40,28 +40,44 @@ async function rowOf(id: string): Promise<Record<string, unknown>> {
 }
 
 describe('listing', () => {
-	it('lists open sessions silent past 2 x their interval, or past the threshold without one, the longest silent first', async () => {
-		const [quiet, chatty, noInterval, young, closed, neverUpdated] = await insertSessions(database.pool, [
-			{username: 'quiet', startedAgo: 7200, updatedAgo: 700, acctinterval: 300},
-			{username: 'chatty', startedAgo: 7200, updatedAgo: 500, acctinterval: 300},
+	it('lists open sessions silent past the threshold, or past 2 x the interval their NAS reports when longer, the longest silent first', async () => {
+		const [quiet, chatty, noInterval, young, closed, neverUpdated, slowNas] = await insertSessions(database.pool, [
+			{username: 'quiet', startedAgo: 7200, updatedAgo: 3700, acctinterval: 1800},
+			{username: 'chatty', startedAgo: 7200, updatedAgo: 3500, acctinterval: 1800},
 			{username: 'no-interval', startedAgo: 7200, updatedAgo: 2000},
 			{username: 'young', startedAgo: 7200, updatedAgo: 1000},
 			{username: 'closed', startedAgo: 7200, updatedAgo: 5000, stoppedAgo: 4000},
 			{username: 'never', startedAgo: 9000},
+			{username: 'slow-nas', nasipaddress: '10.20.0.7', startedAgo: 9000, updatedAgo: 8000, acctinterval: 3600},
 		]);
 		await database.pool.query('UPDATE radacct SET acctupdatetime = NULL WHERE radacctid = $1::bigint', [neverUpdated]);
 		const {stale: listed, capped} = await stale();
-		expect(listed.map((entry) => entry.session.radacctid)).toEqual([neverUpdated, noInterval, quiet]);
+		expect(listed.map((entry) => entry.session.radacctid)).toEqual([neverUpdated, slowNas, quiet]);
 		expect(capped).toBe(false);
-		expect(listed.map((entry) => entry.session.radacctid)).not.toContain(chatty);
-		expect(listed.map((entry) => entry.session.radacctid)).not.toContain(young);
-		expect(listed.map((entry) => entry.session.radacctid)).not.toContain(closed);
+		// no-interval: its NAS's open sessions report 1800 s, so 2 x 1800 s, not the 30 min threshold, applies.
+		for (const left of [chatty, noInterval, young, closed]) expect(listed.map((entry) => entry.session.radacctid)).not.toContain(left);
 		const byUser = new Map(listed.map((entry) => [entry.session.username, entry]));
-		expect(byUser.get('quiet')!.allowedSeconds).toBe(600);
-		expect(byUser.get('no-interval')!.allowedSeconds).toBe(1800);
-		expect(byUser.get('quiet')!.silentSeconds).toBeGreaterThanOrEqual(700);
+		expect(byUser.get('quiet')!.allowedSeconds).toBe(3600);
+		expect(byUser.get('never')!.allowedSeconds).toBe(3600);
+		expect(byUser.get('slow-nas')!.allowedSeconds).toBe(7200);
+		expect(byUser.get('quiet')!.silentSeconds).toBeGreaterThanOrEqual(3700);
 		expect(byUser.get('never')!.updateToken).toBeNull();
 		expect(byUser.get('quiet')!.updateToken).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+	});
+
+	it('an early interim update (acctinterval of a few seconds) does not make a live session stale', async () => {
+		const [early, nullInterval, ghost] = await insertSessions(database.pool, [
+			{username: 'early', startedAgo: 7200, updatedAgo: 595, acctinterval: 5},
+			{username: 'null-interval', startedAgo: 7200, updatedAgo: 1000},
+			{username: 'ghost', startedAgo: 7200, updatedAgo: 1900, acctinterval: 5},
+		]);
+		const listed = (await stale()).stale.map((entry) => entry.session.radacctid);
+		expect(listed).not.toContain(early);
+		expect(listed).not.toContain(nullInterval);
+		expect(listed).toEqual([ghost]);
+		// A NULL or tiny interval on a NAS whose other sessions report 1 h waits 2 h.
+		await insertSessions(database.pool, [{username: 'hourly', startedAgo: 9000, updatedAgo: 60, acctinterval: 3600}]);
+		expect((await stale()).stale).toEqual([]);
 	});
 
 	it('follows the threshold given, the NAS filter and the limit', async () => {
@@ -78,7 +94,7 @@ describe('listing', () => {
 	});
 
 	it('works on a radacct without acctinterval (older FreeRADIUS 3.0 schema): the threshold for every NAS', async () => {
-		await insertSessions(database.pool, [{username: 'old', startedAgo: 7200, updatedAgo: 700, acctinterval: 300}]);
+		await insertSessions(database.pool, [{username: 'old', startedAgo: 7200, updatedAgo: 700, acctinterval: 3600}]);
 		const available = new Set<string>(SESSION_COLUMNS.filter((column) => column !== 'acctinterval'));
 		const listed = await listStale(database.pool, {staleAfterSeconds: 1800, limit: 10}, available, noName);
 		expect(listed.stale).toEqual([]);
