@@ -313,6 +313,10 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 		const nasName = nameOf(entry.session.nasipaddress);
 		if (!closing.has(id)) return keptEntry(entry);
 		if (outcome.closed.has(id)) return sweepEntry(entry, nasName, 'closed', request.verify ? verifiedDetail(id) : 'stale', via(id));
+		if (outcome.skippedUnknown !== undefined) {
+			const detail = `changed after it was listed (updated, stopped or deleted; reading it again failed: ${outcome.skippedUnknown})`;
+			return sweepEntry(entry, nasName, 'updated', detail, via(id));
+		}
 		const skipped = skippedOutcome(entry.updateToken, outcome.skipped.get(id));
 		return sweepEntry(entry, nasName, skipped.outcome, skipped.detail, via(id));
 	});

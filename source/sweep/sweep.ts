@@ -15,6 +15,31 @@ export interface TransactionalDb extends Queryable {
 /** How long the close waits for a row FreeRADIUS is writing before it gives up (and closes nothing). */
 export const CLOSE_LOCK_TIMEOUT = '5s';
 
+/**
+ * The statement timeout of the sweep's listing and close, instead of the pool's 15 s: --limit allows a million
+ * sessions, and a sweep cut short by the timeout would list or close nothing.
+ */
+export const SWEEP_STATEMENT_TIMEOUT = '10min';
+
+/** Runs `work` on one connection in a transaction with the sweep's timeouts (on `db` itself when it lends none). */
+async function inTransaction<T>(db: TransactionalDb, settings: readonly string[], work: (connection: Queryable) => Promise<T>): Promise<T> {
+	const client = db.connect ? await db.connect() : undefined;
+	if (client === undefined) return work(db);
+	let result: T;
+	try {
+		await client.query('BEGIN');
+		for (const setting of settings) await client.query(setting);
+		result = await work(client);
+		await client.query('COMMIT');
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => undefined);
+		client.release(error instanceof Error ? error : true);
+		throw error;
+	}
+	client.release();
+	return result;
+}
+
 /** The columns radacct has (an older schema lacks acctinterval and a few others). */
 export async function radacctColumns(db: Queryable): Promise<Set<string>> {
 	const {rows} = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
@@ -23,13 +48,14 @@ export async function radacctColumns(db: Queryable): Promise<Set<string>> {
 
 /** The stale sessions, the longest silent first; `capped` when there were more than `listing.limit`. */
 export async function listStale(
-	db: Queryable,
+	db: TransactionalDb,
 	listing: StaleListing,
 	available: ReadonlySet<string>,
 	nameOf: (ip: string) => string | null,
 ): Promise<{stale: StaleSession[]; capped: boolean}> {
 	const query = buildStaleListQuery(listing, available);
-	const {rows} = await db.query(query.text, [...query.values]);
+	const settings = ['SET TRANSACTION READ ONLY', `SET LOCAL statement_timeout = '${SWEEP_STATEMENT_TIMEOUT}'`];
+	const {rows} = await inTransaction(db, settings, (connection) => connection.query(query.text, [...query.values]));
 	const stale = rows.slice(0, listing.limit).map((row: Record<string, unknown>) => ({
 		session: sessionFromRow(row, nameOf),
 		updateToken: row['update_token'] === null || row['update_token'] === undefined ? null : String(row['update_token']),
@@ -42,41 +68,35 @@ export async function listStale(
 /** What the close did: the radacctids closed, and where each listed one it left alone stands now. */
 export interface CloseOutcome {
 	readonly closed: ReadonlySet<string>;
-	/** Left alone; undefined state: the row is gone. */
+	/** Left alone; undefined state: the row is gone (or, with `skippedUnknown`, not known). */
 	readonly skipped: ReadonlyMap<string, SkippedState | undefined>;
+	/** Why the rows left alone could not be read again after the close committed; their reason is unknown. */
+	readonly skippedUnknown?: string;
 }
 
 /**
  * Closes the sessions still exactly as listed, in one transaction that holds row locks only for the UPDATE
  * itself (and gives up after {@link CLOSE_LOCK_TIMEOUT} rather than hold FreeRADIUS's writes behind it). Rejects
- * on a database error, with nothing closed.
+ * on a database error, with nothing closed. Once the close has committed it resolves: when reading again the
+ * rows it left alone fails, `skippedUnknown` says why.
  */
 export async function closeStale(db: TransactionalDb, stale: readonly StaleSession[], cause: TerminateCause): Promise<CloseOutcome> {
 	if (stale.length === 0) return {closed: new Set(), skipped: new Map()};
 	const close = buildCloseQuery(listedRows(stale), cause);
-	const client = db.connect ? await db.connect() : undefined;
-	const connection: Queryable = client ?? db;
-	let closedRows: Array<Record<string, unknown>>;
-	try {
-		if (client) {
-			await connection.query('BEGIN');
-			await connection.query(`SET LOCAL lock_timeout = '${CLOSE_LOCK_TIMEOUT}'`);
-		}
-		closedRows = (await connection.query(close.text, [...close.values])).rows;
-		if (client) await connection.query('COMMIT');
-	} catch (error) {
-		if (client) await connection.query('ROLLBACK').catch(() => undefined);
-		client?.release(error instanceof Error ? error : true);
-		throw error;
-	}
-	client?.release();
+	const settings = [`SET LOCAL lock_timeout = '${CLOSE_LOCK_TIMEOUT}'`, `SET LOCAL statement_timeout = '${SWEEP_STATEMENT_TIMEOUT}'`];
+	const closedRows: Array<Record<string, unknown>> = (await inTransaction(db, settings, (connection) => connection.query(close.text, [...close.values]))).rows;
 	const closed = new Set(closedRows.map((row) => String(row['radacctid'])));
 	const left = stale.map((entry) => entry.session.radacctid).filter((id) => !closed.has(id));
 	const skipped = new Map<string, SkippedState | undefined>(left.map((id) => [id, undefined]));
 	if (left.length > 0) {
 		const state = buildSkippedStateQuery(left);
-		const {rows} = await db.query(state.text, [...state.values]);
-		for (const row of rows as Array<Record<string, unknown>>) {
+		let rows: Array<Record<string, unknown>>;
+		try {
+			rows = (await db.query(state.text, [...state.values])).rows;
+		} catch (error) {
+			return {closed, skipped, skippedUnknown: error instanceof Error ? error.message : String(error)};
+		}
+		for (const row of rows) {
 			skipped.set(String(row['radacctid']), {
 				stopped: Boolean(row['stopped']),
 				acctterminatecause: row['acctterminatecause'] === null || row['acctterminatecause'] === undefined ? null : String(row['acctterminatecause']),

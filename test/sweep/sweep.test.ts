@@ -6,7 +6,7 @@
 import pg from 'pg';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
-import {closeStale, listStale, radacctColumns} from '../../source/sweep/sweep.js';
+import {closeStale, listStale, radacctColumns, SWEEP_STATEMENT_TIMEOUT, type TransactionalDb} from '../../source/sweep/sweep.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 let database: TestDatabase;
@@ -167,6 +167,59 @@ describe('closing', () => {
 		const again = await closeStale(database.pool, listed, 'Admin-Reset');
 		expect(again.closed.size).toBe(0);
 		expect([...again.skipped.values()][0]).toMatchObject({stopped: true, acctterminatecause: 'Lost-Carrier'});
+	});
+});
+
+describe('timeouts and a failed follow-up', () => {
+	/** The pool, with every statement of its lent connections recorded, and the skipped-state lookup failing when asked. */
+	function recording(options: {failStateLookup?: boolean} = {}) {
+		const statements: string[] = [];
+		const db: TransactionalDb = {
+			query: async (text: string, values?: unknown[]) => {
+				statements.push(text);
+				if (options.failStateLookup && text.includes('acctstoptime IS NOT NULL AS stopped')) throw new Error('connection terminated unexpectedly');
+				return database.pool.query(text, values);
+			},
+			connect: async () => {
+				const client = await database.pool.connect();
+				return {
+					query: async (text: string, values?: unknown[]) => {
+						statements.push(text);
+						return client.query(text, values);
+					},
+					release: (error?: Error | boolean) => client.release(error),
+				};
+			},
+		};
+		return {db, statements};
+	}
+
+	it("lists and closes under a generous statement timeout of their own, not the pool's 15 s", async () => {
+		await insertSessions(database.pool, [{username: 'ghost', startedAgo: 7200, updatedAgo: 4000}]);
+		const {db, statements} = recording();
+		const available = await radacctColumns(database.pool);
+		const {stale: listed} = await listStale(db, {staleAfterSeconds: 1800, limit: 10}, available, noName);
+		expect((await closeStale(db, listed, 'Lost-Carrier')).closed.size).toBe(1);
+		const timeout = `SET LOCAL statement_timeout = '${SWEEP_STATEMENT_TIMEOUT}'`;
+		const list = statements.findIndex((text) => text.includes('AS update_token'));
+		const close = statements.findIndex((text) => text.startsWith('UPDATE radacct'));
+		expect(statements.slice(0, list)).toContain(timeout);
+		expect(statements.slice(list + 1, close)).toContain(timeout);
+		expect(statements.slice(list + 1, close)).toContain('BEGIN');
+	});
+
+	it('a close that committed is reported even when reading the rows it left alone fails', async () => {
+		const [ghost, revived] = await insertSessions(database.pool, [
+			{username: 'ghost', startedAgo: 7200, updatedAgo: 4000},
+			{username: 'revived', startedAgo: 7200, updatedAgo: 4000},
+		]);
+		const {stale: listed} = await stale();
+		await database.pool.query('UPDATE radacct SET acctupdatetime = now() WHERE radacctid = $1::bigint', [revived]);
+		const outcome = await closeStale(recording({failStateLookup: true}).db, listed, 'Lost-Carrier');
+		expect([...outcome.closed]).toEqual([ghost]);
+		expect(outcome.skippedUnknown).toBe('connection terminated unexpectedly');
+		expect([...outcome.skipped.keys()]).toEqual([revived]);
+		expect((await rowOf(ghost!))['acctterminatecause']).toBe('Lost-Carrier');
 	});
 });
 
