@@ -118,7 +118,8 @@ export function parseSweepFlags(flags: Flags): SweepRequest {
 	return {
 		nas,
 		// A threshold under a minute would call sessions ghosts between two interim updates.
-		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', 60) : undefined,
+		staleAfterSeconds:
+			typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', MIN_SWEEP_STALE_AFTER_SECONDS) : undefined,
 		limit: integerFlag(flags.limit ?? '10000', 'limit', 1, MAX_SWEEP_SESSIONS),
 		apply: Boolean(flags.apply),
 		verify: Boolean(flags.verify),
@@ -131,6 +132,22 @@ export function parseSweepFlags(flags: Flags): SweepRequest {
 		retries: integerFlag(flags.retries ?? '2', 'retries', 0, 10),
 		auditLog: typeof flags.auditLog === 'string' ? flags.auditLog : undefined,
 	};
+}
+
+/** The least stale threshold a sweep accepts: under a minute it would call sessions ghosts between two interim updates. */
+export const MIN_SWEEP_STALE_AFTER_SECONDS = 60;
+
+/** The sweep's threshold: --stale-after, else the profile's staleAfter (held to the same minimum), else the default. */
+export function sweepStaleAfter(requested: number | undefined, profileStaleAfter: number | undefined, profileName?: string): number {
+	if (requested !== undefined) return requested;
+	if (profileStaleAfter === undefined) return DEFAULT_STALE_AFTER_SECONDS;
+	if (profileStaleAfter < MIN_SWEEP_STALE_AFTER_SECONDS) {
+		const where = profileName ? `profile "${profileName}"` : 'the profile';
+		throw new UsageError(
+			`${where} sets stale-after to ${profileStaleAfter}s; a sweep needs at least ${MIN_SWEEP_STALE_AFTER_SECONDS}s: give --stale-after, or radtop config set stale-after`,
+		);
+	}
+	return profileStaleAfter;
 }
 
 export interface SweepIo {
@@ -163,7 +180,7 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 	const registry = await loadNasRegistry(db, overrides);
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = request.nas.length > 0 ? [...new Set(request.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
-	const staleAfterSeconds = request.staleAfterSeconds ?? context.profile.staleAfter ?? DEFAULT_STALE_AFTER_SECONDS;
+	const staleAfterSeconds = sweepStaleAfter(request.staleAfterSeconds, context.profile.staleAfter, context.profileName);
 	const nameOf = (ip: string): string => registry.get(ip).name;
 
 	const available = await radacctColumns(db);

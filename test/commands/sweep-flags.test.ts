@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {parseSweepFlags} from '../../source/commands/sweep.js';
+import {parseSweepFlags, sweepStaleAfter} from '../../source/commands/sweep.js';
+import {DEFAULT_STALE_AFTER_SECONDS} from '../../source/sessions/session-math.js';
 import {UsageError} from '../../source/commands/usage.js';
 
 describe('parseSweepFlags', () => {
@@ -52,5 +53,19 @@ describe('parseSweepFlags', () => {
 	])('%j is a usage error', (flags, message) => {
 		expect(() => parseSweepFlags(flags)).toThrow(UsageError);
 		expect(() => parseSweepFlags(flags)).toThrow(message);
+	});
+});
+
+describe('sweepStaleAfter', () => {
+	it('takes --stale-after, else the profile’s staleAfter, else 30 min', () => {
+		expect(sweepStaleAfter(120, 30, 'noc')).toBe(120);
+		expect(sweepStaleAfter(undefined, 900, 'noc')).toBe(900);
+		expect(sweepStaleAfter(undefined, undefined, 'noc')).toBe(DEFAULT_STALE_AFTER_SECONDS);
+	});
+
+	it('holds the profile’s staleAfter to the same 60 s minimum as --stale-after, naming the setting', () => {
+		expect(() => sweepStaleAfter(undefined, 30, 'noc')).toThrow(UsageError);
+		expect(() => sweepStaleAfter(undefined, 30, 'noc')).toThrow('profile "noc" sets stale-after to 30s; a sweep needs at least 60s');
+		expect(sweepStaleAfter(undefined, 60)).toBe(60);
 	});
 });
