@@ -65,9 +65,12 @@ What
   --stale-after DURATION the least silence that is stale, whatever the interval (default 30m, at least 60s)
   --limit N              list at most N sessions, the longest silent first (default 10000)
   --verify               first ask each session's NAS (RouterOS API, else a CoA-Request) whether it still has
-                         it; close only those it does not have. No answer or another NAK: left open
+                         it; close only those it does not have. No answer or another NAK: left open. The API
+                         looks it up by name and by framed IP. A NAS that matches a CoA by User-Name also
+                         answers 503 when its name differs from radacct's (a realm stripped by FreeRADIUS)
   --concurrency N        questions in flight for --verify (default 32)
-  --timeout MS           wait for a CoA answer this long before retransmitting (default 3000)
+  --timeout MS           wait for a CoA answer this long before retransmitting, and for each RouterOS API
+                         connect and lookup (default 3000)
   --retries N            CoA retransmissions after the first try (default 2)
 
 Closing
@@ -225,6 +228,7 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 					coaClient,
 					routerOs: io.routerOs,
 					concurrency: request.concurrency,
+					apiTimeoutMs: request.timeoutMs,
 					signal: abort.signal,
 					...(showProgress ? {onProgress: (done: number, total: number) => io.stderr.write(`\r\x1b[Kasking the NAS ${formatCount(done)}/${formatCount(total)}`)} : {}),
 				},

@@ -2,7 +2,9 @@
  * Asks each stale session's NAS whether it still has the session, before a sweep closes it.
  *
  * Through the MikroTik RouterOS API when radtop has API credentials for the NAS: the session's entry in
- * `/ppp/active` (or `/ip/hotspot/active`), matched as a disconnect matches it. Otherwise, or when the API cannot
+ * `/ppp/active` (or `/ip/hotspot/active`), matched as a disconnect matches it, looked up by name and, when that
+ * finds none, by framed address: radacct may hold the name without its realm (FreeRADIUS's sql_user_name set to
+ * Stripped-User-Name) while the router knows `alice@isp`, so only both finding nothing mean absent. Otherwise, or when the API cannot
  * be reached, through RADIUS: a CoA-Request (RFC 5176 §3.1) carrying only the session identification a
  * Disconnect-Request would carry and no change to apply. A NAS answers CoA-ACK for a session it has and CoA-NAK
  * with Error-Cause 503 Session-Context-Not-Found for one it does not (§3.5); no answer, or any other NAK (a NAS
@@ -31,6 +33,8 @@ export interface VerifyOptions {
 	readonly signal?: AbortSignal;
 	/** Told after each answer. */
 	readonly onProgress?: (done: number, total: number) => void;
+	/** Connect, login and command timeout of the default {@link RouterOsLookup}. Default 5000. */
+	readonly apiTimeoutMs?: number;
 }
 
 /** Questions a NAS may leave unanswered (timeouts, nothing else heard from it) before the rest of its sessions are not asked. */
@@ -42,7 +46,7 @@ export const SILENT_NAS_LIMIT = 3;
  * unknown at once instead of each waiting out its own retransmissions.
  */
 export async function verifySessions(sessions: readonly Session[], options: VerifyOptions): Promise<Map<string, Verification>> {
-	const routerOs = options.routerOs ?? new RouterOsLookup();
+	const routerOs = options.routerOs ?? new RouterOsLookup(undefined, options.apiTimeoutMs === undefined ? {} : {timeoutMs: options.apiTimeoutMs});
 	const owned = options.routerOs === undefined;
 	const answers = new Map<string, Verification>();
 	const heard = new Map<string, {answered: boolean; silent: number}>();
@@ -106,6 +110,14 @@ export async function askCoa(session: Session, nas: Nas, coaClient: CoaClient, s
 	return {presence: 'unknown', via: 'coa', detail: describeCoaResult(result, target), ...(result.kind === 'timeout' ? {silent: true} : {})};
 }
 
+/** The prints that look a session up: by name (as a disconnect does), then by framed address when it has one. */
+export function lookupQueries(session: Session, hotspot: boolean): Array<Record<string, string>> {
+	const byName = activeQuery(session, hotspot);
+	if (byName === undefined) return [];
+	const byAddress = session.framedipaddress ? {address: session.framedipaddress} : undefined;
+	return byAddress === undefined || byName['address'] !== undefined ? [byName] : [byName, byAddress];
+}
+
 /** One RouterOS API connection per NAS, opened on first use and shared by its sessions; read-only (print). */
 export class RouterOsLookup {
 	readonly #connect: RouterOsConnect;
@@ -122,16 +134,16 @@ export class RouterOsLookup {
 		const api = nas.api;
 		if (api === undefined) return {presence: 'unknown', via: null, detail: `${nas.name} has no API credentials`};
 		const menu = activeMenu(api.hotspot);
-		const query = activeQuery(session, api.hotspot);
-		if (query === undefined) return {presence: 'unknown', via: 'api', detail: 'the session has no username or framed IP to look it up by'};
-		const who = Object.entries(query).map(([name, value]) => `${name}=${value}`).join(' ');
+		const queries = lookupQueries(session, api.hotspot);
+		if (queries.length === 0) return {presence: 'unknown', via: 'api', detail: 'the session has no username or framed IP to look it up by'};
+		const who = (query: Record<string, string>) => Object.entries(query).map(([name, value]) => `${name}=${value}`).join(' ');
 		try {
 			const client = await this.#client(nas);
-			const rows = await client.print(menu, query);
-			const matches = matchActiveRows(rows, session, api.hotspot);
-			return matches.length > 0
-				? {presence: 'present', via: 'api', detail: `${menu} lists it (${who})`}
-				: {presence: 'absent', via: 'api', detail: `no ${menu} entry for ${who} matches it`};
+			for (const query of queries) {
+				const rows = await client.print(menu, query);
+				if (matchActiveRows(rows, session, api.hotspot).length > 0) return {presence: 'present', via: 'api', detail: `${menu} lists it (${who(query)})`};
+			}
+			return {presence: 'absent', via: 'api', detail: `no ${menu} entry for ${queries.map(who).join(' or ')} matches it`};
 		} catch (error) {
 			return {presence: 'unknown', via: 'api', detail: error instanceof Error ? error.message : String(error)};
 		}

@@ -2,6 +2,7 @@
  * --verify against NAS on loopback: a fake Dynamic Authorization server (CoA-Request in, CoA-ACK/NAK out) and a
  * fake RouterOS API.
  */
+import {createServer, type AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {NasRegistry} from '../../source/nas/registry.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
@@ -110,7 +111,8 @@ describe('verification through the RouterOS API', () => {
 		expect(answers.get('11')).toMatchObject({presence: 'present', via: 'api'});
 		expect(answers.get('12')).toMatchObject({presence: 'absent', via: 'api'});
 		expect(fake.logins).toBe(1);
-		expect(fake.received.filter((words) => words[0] === '/ppp/active/print')).toHaveLength(2);
+		// alice by name; bob by name, then by framed address.
+		expect(fake.received.filter((words) => words[0] === '/ppp/active/print')).toHaveLength(3);
 		expect(fake.received.some((words) => words[0]?.endsWith('/remove'))).toBe(false);
 		expect(nas.received).toHaveLength(0);
 	});
@@ -121,6 +123,40 @@ describe('verification through the RouterOS API', () => {
 		const older = makeSession({radacctid: '10', username: 'alice', acctsessionid: '81a00000', framedipaddress: '100.64.0.11', nasipaddress: NAS_IP});
 		const answers = await verifySessions([older], {registry, coaClient: client()});
 		expect(answers.get('10')).toMatchObject({presence: 'absent', via: 'api'});
+	});
+
+	it('finds by framed address a session whose name on the router carries a realm radacct does not store', async () => {
+		const fake = await FakeRouterOs.start({
+			user: 'radtop',
+			password: 'api-pass',
+			version7_18: true,
+			pppActive: [{name: 'alice@isp', service: 'pppoe', 'caller-id': 'AA:BB:CC:00:00:01', address: '100.64.0.11', uptime: '1h', 'session-id': '0x81A00001'}],
+		});
+		cleanups.push(() => fake.close());
+		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', vendor: 'mikrotik', api: {host: fake.host, port: fake.port, user: 'radtop', password: 'api-pass'}}]);
+		const answers = await verifySessions([alice, bob], {registry, coaClient: client()});
+		expect(answers.get('11')).toMatchObject({presence: 'present', via: 'api', detail: '/ppp/active lists it (address=100.64.0.11)'});
+		expect(answers.get('12')).toEqual({presence: 'absent', via: 'api', detail: 'no /ppp/active entry for name=bob or address=100.64.0.12 matches it'});
+		const prints = fake.received.filter((words) => words[0] === '/ppp/active/print').map((words) => words.filter((word) => word.startsWith('?')).join(' '));
+		expect(prints).toEqual(expect.arrayContaining(['?name=alice', '?address=100.64.0.11', '?name=bob', '?address=100.64.0.12']));
+	});
+
+	it('waits for the API as long as --timeout says', async () => {
+		// Accepts and never answers: the login waits out the timeout.
+		const silent = createServer(() => undefined);
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const sockets = new Set<import('node:net').Socket>();
+		silent.on('connection', (socket) => sockets.add(socket));
+		cleanups.push(async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => silent.close(resolve));
+		});
+		const {port} = silent.address() as AddressInfo;
+		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', vendor: 'mikrotik', api: {host: '127.0.0.1', port, user: 'radtop', password: 'api-pass'}}]);
+		const started = Date.now();
+		const answers = await verifySessions([alice], {registry, coaClient: client(), apiTimeoutMs: 300});
+		expect(answers.get('11')).toMatchObject({presence: 'unknown', via: 'api'});
+		expect(Date.now() - started).toBeLessThan(2500);
 	});
 
 	it('asks by CoA when the API cannot be reached, and says both when neither can tell', async () => {
