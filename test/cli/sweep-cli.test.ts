@@ -1,7 +1,7 @@
 /**
  * `radtop sweep` as an operator runs it: the built CLI in a child process, against a test database with a few
  * ghost sessions, and simulated NAS on 127.0.0.1 (in this process) that lost every session silent for more than
- * 30 minutes, as after a reboot without Accounting-Stops.
+ * 50 minutes, as after a reboot without Accounting-Stops.
  *
  * With the embedded database (no DATABASE_URL), PGlite serves one socket connection: the CLI child takes it,
  * and everything in this process goes to the PGlite instance directly. The child must be spawned
@@ -48,7 +48,7 @@ beforeAll(async () => {
 	}
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
-	simulator = await startNasSimulator({db, nas: demoSimulatorConfig(), stopDelayMs: 20, seed: 11, ghostAfterSeconds: 1800});
+	simulator = await startNasSimulator({db, nas: demoSimulatorConfig(), stopDelayMs: 20, seed: 11, ghostAfterSeconds: 3000});
 	const overrides: Record<string, NasOverride> = {};
 	for (const nas of simulator.nas) {
 		overrides[nas.name] = {
@@ -83,8 +83,8 @@ beforeEach(async () => {
 	const inserted = await insertSessions(db as unknown as pg.Pool, [
 		// Silent for over an hour on a MikroTik (API): its NAS lost it.
 		{username: 'ghost-1', nasipaddress: ip('bng-1'), startedAgo: 9000, updatedAgo: 4000, acctinterval: 300, framedipaddress: '100.64.9.1'},
-		// Stale by the rule (15 min > 2 x 300 s) but still on its NAS.
-		{username: 'alive-1', nasipaddress: ip('bng-1'), startedAgo: 9000, updatedAgo: 900, acctinterval: 300, framedipaddress: '100.64.9.2'},
+		// Stale by the rule (40 min > 30 min and > 2 x 300 s) but still on its NAS.
+		{username: 'alive-1', nasipaddress: ip('bng-1'), startedAgo: 9000, updatedAgo: 2400, acctinterval: 300, framedipaddress: '100.64.9.2'},
 		{username: 'fresh-1', nasipaddress: ip('bng-1'), startedAgo: 9000, updatedAgo: 60, acctinterval: 300, framedipaddress: '100.64.9.3'},
 		// A Cisco (CoA only), silent for over an hour.
 		{username: 'ghost-3', nasipaddress: ip('bng-3'), startedAgo: 9000, updatedAgo: 5000, acctinterval: 600, framedipaddress: '100.96.9.4'},
