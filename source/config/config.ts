@@ -108,8 +108,11 @@ export class ConfigStore {
 		return this.#conf.store;
 	}
 
+	/** A profile as stored, its NAS overrides checked (a ConfigError names a malformed one). */
 	profile(name: string): Profile | undefined {
-		return this.data.profiles?.[name];
+		const profiles = this.data.profiles;
+		if (!profiles || !Object.hasOwn(profiles, name)) return undefined;
+		return loadProfile(profiles[name]!, name, this.path);
 	}
 
 	/** The profile to use: the one asked for (which must exist), else the default one, else none. */
@@ -199,6 +202,64 @@ export class ConfigStore {
 		const directory = dirname(file);
 		if ((statSync(directory).mode & 0o077) !== 0) chmodSync(directory, 0o700);
 	}
+}
+
+type Check = (value: unknown) => boolean;
+
+const isString: Check = (value) => typeof value === 'string';
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isPort: Check = (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65_535;
+
+/** The fields of a stored NAS override, and of its `api`, that radtop reads: what each must hold. */
+const OVERRIDE_FIELDS: Readonly<Record<string, readonly [Check, string]>> = {
+	ip: [isString, 'an IP address'],
+	name: [isString, 'a string'],
+	secret: [isString, 'a string'],
+	coaHost: [isString, 'a string'],
+	coaPort: [isPort, 'a port from 1 to 65535'],
+	vendor: [(value) => (NAS_VENDORS as readonly unknown[]).includes(value), `one of ${NAS_VENDORS.join(', ')}`],
+	messageAuthenticator: [isBoolean, 'true or false'],
+	api: [(value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'an object'],
+};
+
+const API_FIELDS: Readonly<Record<string, readonly [Check, string]>> = {
+	host: [isString, 'a string'],
+	port: [isPort, 'a port from 1 to 65535'],
+	user: [isString, 'a string'],
+	password: [isString, 'a string'],
+	tls: [isBoolean, 'true or false'],
+	hotspot: [isBoolean, 'true or false'],
+};
+
+/**
+ * A profile read from the file, its NAS overrides checked: an override kept under its IP may leave out
+ * "ip" (the key is the IP); anything else malformed is a ConfigError naming the entry, never its values.
+ */
+function loadProfile(profile: Profile, profileName: string, path: string): Profile {
+	if (profile === null || typeof profile !== 'object' || Array.isArray(profile)) {
+		throw new ConfigError(`invalid config ${path}: profile "${profileName}" is not an object`);
+	}
+	if (profile.nas === undefined) return profile;
+	const where = (key: string) => `invalid config ${path}: profile "${profileName}", nas entry "${key.slice(0, 45)}"`;
+	if (profile.nas === null || typeof profile.nas !== 'object' || Array.isArray(profile.nas)) {
+		throw new ConfigError(`invalid config ${path}: profile "${profileName}": "nas" must be an object of NAS keyed by IP`);
+	}
+	const nas: Record<string, NasOverride> = {};
+	for (const [key, override] of Object.entries(profile.nas)) {
+		if (override === null || typeof override !== 'object' || Array.isArray(override)) throw new ConfigError(`${where(key)} is not an object`);
+		const checkFields = (fields: Readonly<Record<string, readonly [Check, string]>>, value: Record<string, unknown>, prefix: string) => {
+			for (const [field, [check, expected]] of Object.entries(fields)) {
+				if (value[field] !== undefined && !check(value[field])) throw new ConfigError(`${where(key)}: "${prefix}${field}" must be ${expected}`);
+			}
+		};
+		checkFields(OVERRIDE_FIELDS, override as unknown as Record<string, unknown>, '');
+		if (override.api) checkFields(API_FIELDS, override.api as Record<string, unknown>, 'api.');
+		const ip = override.ip ?? (isIP(key.trim()) !== 0 && !key.includes('%') ? key.trim() : undefined);
+		if (ip === undefined) throw new ConfigError(`${where(key)} has no "ip" and its key is not an IP address`);
+		if (isIP(ip.trim()) === 0 || ip.includes('%')) throw new ConfigError(`${where(key)}: "ip" must be an IP address`);
+		nas[key] = override.ip === undefined ? {...override, ip} : override;
+	}
+	return {...profile, nas};
 }
 
 /** A value radtop will not store (a port out of range, an unknown vendor): the message names the setting. */

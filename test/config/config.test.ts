@@ -110,6 +110,47 @@ describe('ConfigStore', () => {
 		expect(readFileSync(file, 'utf8')).toBe(content);
 	});
 
+	it('takes a NAS override\'s IP from its key when it has no "ip"', () => {
+		const {dir} = directoryWith('{"profiles":{"p":{"nas":{"10.20.0.9":{"secret":"s3cr3t-nas","coaPort":3799},"2001:DB8::1":{"name":"v6"}}}}}');
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+		expect(store.profile('p')?.nas).toEqual({
+			'10.20.0.9': {ip: '10.20.0.9', secret: 's3cr3t-nas', coaPort: 3799},
+			'2001:DB8::1': {ip: '2001:DB8::1', name: 'v6'},
+		});
+		expect(store.selectProfile('p')?.profile.nas?.['10.20.0.9']?.ip).toBe('10.20.0.9');
+		// Editing the profile stores the IP the override lacked.
+		store.setProfileValue('p', 'interval', 7);
+		const saved = JSON.parse(readFileSync(store.path, 'utf8')) as StoredConfig;
+		expect(saved.profiles?.['p']?.nas?.['10.20.0.9']).toEqual({ip: '10.20.0.9', secret: 's3cr3t-nas', coaPort: 3799});
+	});
+
+	it('reports a malformed NAS override in one line naming the entry, never its secret', () => {
+		const cases: Array<[string, RegExp]> = [
+			['{"bng-x":{"secret":"s3cr3t-nas"}}', /profile "p", nas entry "bng-x" has no "ip" and its key is not an IP address$/],
+			['{"10.0.0.1":{"ip":"bng","secret":"s3cr3t-nas"}}', /nas entry "10\.0\.0\.1": "ip" must be an IP address$/],
+			['{"10.0.0.1":{"ip":10,"secret":"s3cr3t-nas"}}', /nas entry "10\.0\.0\.1": "ip" must be an IP address$/],
+			['{"10.0.0.1":{"secret":12345678}}', /"secret" must be a string$/],
+			['{"10.0.0.1":{"secret":"s3cr3t-nas","coaPort":"3799"}}', /"coaPort" must be a port from 1 to 65535$/],
+			['{"10.0.0.1":{"secret":"s3cr3t-nas","vendor":"nokia"}}', /"vendor" must be one of mikrotik, /],
+			['{"10.0.0.1":{"secret":"s3cr3t-nas","messageAuthenticator":"no"}}', /"messageAuthenticator" must be true or false$/],
+			['{"10.0.0.1":{"api":{"user":"u","password":"s3cr3t-nas","port":0}}}', /"api\.port" must be a port from 1 to 65535$/],
+			['{"10.0.0.1":{"api":"s3cr3t-nas"}}', /"api" must be an object$/],
+			['{"10.0.0.1":"s3cr3t-nas"}', /nas entry "10\.0\.0\.1" is not an object$/],
+			['["s3cr3t-nas"]', /profile "p": "nas" must be an object of NAS keyed by IP$/],
+		];
+		for (const [nas, expected] of cases) {
+			const {dir, file} = directoryWith(`{"profiles":{"p":{"nas":${nas}}}}`);
+			const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+			for (const load of [() => store.profile('p'), () => store.selectProfile('p')]) {
+				const message = configError(load);
+				expect(message, nas).toMatch(expected);
+				expect(message, nas).toContain(`invalid config ${file}`);
+				expect(message, nas).not.toContain('s3cr3t');
+				expect(message, nas).not.toContain('\n');
+			}
+		}
+	});
+
 	it('starts empty without a file, and selects no profile', () => {
 		const store = ConfigStore.open({RADTOP_CONFIG_DIR: freshDirectory()});
 		expect(store.data).toEqual({});
