@@ -3,7 +3,7 @@
  * database password and NAS secrets), the PostgreSQL environment (DATABASE_URL, PG*), and flags.
  * Nothing here ever prints a secret: use `describeDatabaseUrl` to show where radtop connects.
  */
-import {chmodSync, existsSync, statSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, statSync} from 'node:fs';
 import {isIP} from 'node:net';
 import {homedir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
@@ -66,7 +66,17 @@ export function configDirectory(env: NodeJS.ProcessEnv = process.env): string | 
 	return env['RADTOP_CONFIG_DIR'] || undefined;
 }
 
-/** The config file, opened through conf with mode 0600; a malformed file is reported, never cleared. */
+/** Where the config lives without RADTOP_CONFIG_DIR: the platform's config directory, as conf would pick it. */
+function defaultConfigDirectory(env: NodeJS.ProcessEnv): string {
+	if (process.platform === 'darwin') return join(homedir(), 'Library', 'Preferences', 'radtop');
+	if (process.platform === 'win32') return join(env['APPDATA'] || join(homedir(), 'AppData', 'Roaming'), 'radtop', 'Config');
+	return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'radtop');
+}
+
+/**
+ * The config file, opened through conf with mode 0600; a malformed file is reported, never cleared.
+ * Opening changes no permission: only a write tightens the file, and only a file radtop owns.
+ */
 export class ConfigStore {
 	readonly #conf: Conf<StoredConfig>;
 
@@ -74,20 +84,29 @@ export class ConfigStore {
 		this.#conf = conf;
 	}
 
-	static open(env: NodeJS.ProcessEnv = process.env): ConfigStore {
-		const cwd = configDirectory(env);
+	/** `warn` gets a one-line warning (without "radtop: ") when the file can be read by other users. */
+	static open(env: NodeJS.ProcessEnv = process.env, options: {warn?: (message: string) => void} = {}): ConfigStore {
+		const cwd = configDirectory(env) ?? defaultConfigDirectory(env);
 		let conf: Conf<StoredConfig>;
 		try {
+			// conf would create a missing directory with the umask's mode; radtop creates it 0700 first.
+			if (!existsSync(cwd)) {
+				mkdirSync(dirname(cwd), {recursive: true});
+				mkdirSync(cwd, {mode: 0o700});
+			}
+			// conf writes a new file and renames it over the old one: another user's file keeps its mode.
+			const existing = existsSync(join(cwd, 'config.json')) ? statSync(join(cwd, 'config.json')) : undefined;
+			const foreign = existing !== undefined && process.getuid !== undefined && existing.uid !== process.getuid();
 			conf = new Conf<StoredConfig>({
 				projectName: 'radtop',
 				projectSuffix: '',
 				configName: 'config',
-				configFileMode: 0o600,
+				configFileMode: foreign ? existing.mode & 0o777 : 0o600,
 				clearInvalidConfig: false,
-				...(cwd ? {cwd} : {}),
+				cwd,
 			});
 		} catch (error) {
-			const where = cwd ? join(cwd, 'config.json') : 'the config file';
+			const where = join(cwd, 'config.json');
 			// JSON.parse's message quotes the text around the error, and that text may be a password or secret.
 			const reason =
 				(error as Error).name === 'SyntaxError'
@@ -96,8 +115,17 @@ export class ConfigStore {
 			throw new ConfigError(`cannot read ${where}: ${reason}`);
 		}
 		const store = new ConfigStore(conf);
-		store.#tightenPermissions();
+		store.#warnIfReadable(options.warn ?? ((message) => process.stderr.write(`radtop: ${message}\n`)));
 		return store;
+	}
+
+	// The file may hold secrets, but it is the owner's to share: a loose mode is reported, not changed.
+	#warnIfReadable(warn: (message: string) => void): void {
+		const file = this.#conf.path;
+		if (!existsSync(file)) return;
+		if ((statSync(file).mode & 0o044) !== 0) {
+			warn(`${file} can be read by other users and may hold secrets (chmod 600 ${file})`);
+		}
 	}
 
 	get path(): string {
@@ -194,13 +222,14 @@ export class ConfigStore {
 		return true;
 	}
 
-	// The file may hold secrets: keep it 0600 and its directory 0700 even if someone loosened them.
+	// After a write: the file may hold secrets, so radtop keeps a file it owns 0600. Another user's file, and
+	// the directory (perhaps shared, like a 1777 RADTOP_CONFIG_DIR), are left as they are.
 	#tightenPermissions(): void {
 		const file = this.#conf.path;
 		if (!existsSync(file)) return;
-		if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-		const directory = dirname(file);
-		if ((statSync(directory).mode & 0o077) !== 0) chmodSync(directory, 0o700);
+		const stat = statSync(file);
+		if (process.getuid !== undefined && stat.uid !== process.getuid()) return;
+		if ((stat.mode & 0o077) !== 0) chmodSync(file, 0o600);
 	}
 }
 

@@ -1,4 +1,4 @@
-import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -81,13 +81,51 @@ describe('ConfigStore', () => {
 		expect(reopened.selectProfile('a')).toEqual({name: 'a', profile: {database: 'postgres://a@h/db'}});
 	});
 
-	it('tightens a file and directory that someone loosened, on open', () => {
+	it('changes no permission on open: a file others can read gets a one-line warning instead', () => {
 		const {dir, file} = directoryWith('{"profiles":{"x":{"database":"postgres://u:pw@h/db"}}}');
 		chmodSync(file, 0o644);
 		chmodSync(dir, 0o755);
-		ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+		const warnings: string[] = [];
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: (message) => warnings.push(message)});
+		expect(store.selectProfile('x')?.profile.database).toBe('postgres://u:pw@h/db');
+		expect(mode(file)).toBe(0o644);
+		expect(mode(dir)).toBe(0o755);
+		expect(warnings).toEqual([`${file} can be read by other users and may hold secrets (chmod 600 ${file})`]);
+		chmodSync(file, 0o600);
+		ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: (message) => warnings.push(message)});
+		expect(warnings).toHaveLength(1);
+	});
+
+	it('a write tightens the file it owns, never the directory (a shared 1777 one keeps its sticky bit)', () => {
+		const {dir, file} = directoryWith('{"profiles":{"x":{"interval":5}}}');
+		chmodSync(dir, 0o1777);
+		chmodSync(file, 0o644);
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: () => {}});
+		store.setProfileValue('x', 'interval', 6);
 		expect(mode(file)).toBe(0o600);
+		expect(statSync(dir).mode & 0o7777).toBe(0o1777);
+	});
+
+	it('creates a missing directory 0700, whatever the umask', () => {
+		const dir = join(freshDirectory(), 'nested');
+		const umask = process.umask(0o022);
+		try {
+			ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+		} finally {
+			process.umask(umask);
+		}
 		expect(mode(dir)).toBe(0o700);
+	});
+
+	it.runIf(process.getuid?.() === 0)('leaves the mode of another user\'s file as it is, even when writing it', () => {
+		const {dir, file} = directoryWith('{"profiles":{"x":{"interval":5}}}');
+		chmodSync(file, 0o640);
+		chownSync(file, 65_534, 65_534);
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: () => {}});
+		store.setProfileValue('x', 'interval', 6);
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({profiles: {x: {interval: 6}}});
+		expect(mode(file)).toBe(0o640);
+		expect(statSync(file).uid).toBe(65_534);
 	});
 
 	it('reports a malformed file as a ConfigError and leaves it untouched', () => {
