@@ -387,7 +387,16 @@ export function checkNasName(text: string): string {
 	return name;
 }
 
-/** A host name or address to send CoA or API requests to. */
+/** The address Disconnect-Requests go to: an IP literal (radtop sends CoA to addresses, it resolves no names). */
+export function checkCoaHost(text: string, what: string): string {
+	const host = text.trim();
+	if (isIP(host) === 0 || host.includes('%')) {
+		throw new InvalidValueError(`${what} must be an IP address: CoA requests are sent to an address, not a host name (got "${host.slice(0, 45)}")`);
+	}
+	return normaliseIp(host);
+}
+
+/** A host name or address to send API requests to. */
 export function checkHost(text: string, what: string): string {
 	const host = text.trim();
 	if (isIP(host) !== 0) return normaliseIp(host);
