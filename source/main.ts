@@ -34,10 +34,12 @@ Console
   --read-only            no action that disconnects anyone
   --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m)
 
-Database (every command)
+Database
   --db URL        postgres://user@host:port/db
   --profile NAME  a profile from the config file ($RADTOP_CONFIG_DIR or ~/.config/radtop/config.json)
   --demo          the embedded demo database with a simulated network (no setup)
+  The console, sessions, export, disconnect, sweep, doctor and nas list take all three; simulate takes
+  --db and --profile; config and nas add/set/remove take only --profile (the profile they edit).
   Without --db or a profile: DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE.
 
 Examples

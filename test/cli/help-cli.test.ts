@@ -104,3 +104,32 @@ describe('--help, -h and --version anywhere before --', () => {
 		expect(result.stderr).toContain('unexpected argument "--help"');
 	});
 });
+
+describe('the main help on --db, --profile and --demo', () => {
+	it('names the commands that take them, as they do', () => {
+		const text = help([]).stdout.replace(/\s+/g, ' ');
+		expect(text).not.toContain('every command');
+		expect(text).toContain('The console, sessions, export, disconnect, sweep, doctor and nas list take all three;');
+		expect(text).toContain('simulate takes --db and --profile; config and nas add/set/remove take only --profile');
+		const dir = mkdtempSync(join(tmpdir(), 'radtop-help-'));
+		try {
+			for (const args of [
+				['config', 'get', '--demo'],
+				['config', 'get', '--db', 'postgres://x@h/db'],
+				['nas', 'remove', 'bng-x', '--demo'],
+				['nas', 'add', '10.0.0.1', '--no-secret', '--db', 'postgres://x@h/db'],
+				['simulate', '--demo'],
+			]) {
+				const result = run(args, {RADTOP_CONFIG_DIR: dir});
+				expect(result.status, args.join(' ')).toBe(2);
+			}
+			for (const args of [['sessions', '--demo', '--profile', 'nope'], ['nas', 'list', '--demo', '--profile', 'nope']]) {
+				// Known flags: the failure is the missing profile, not a usage error.
+				const result = run(args, {RADTOP_CONFIG_DIR: dir});
+				expect(result.stderr, args.join(' ')).toMatch(/no profile "nope"/);
+			}
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+});
