@@ -10,7 +10,7 @@ import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
-import {checkKnownFlags, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
+import {checkKnownFlags, EXIT, formatHelp, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
 export const MAIN_HELP = `
 Usage
@@ -34,10 +34,12 @@ Console
   --read-only            no action that disconnects anyone
   --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m)
 
-Database (every command)
+Database
   --db URL        postgres://user@host:port/db
   --profile NAME  a profile from the config file ($RADTOP_CONFIG_DIR or ~/.config/radtop/config.json)
   --demo          the embedded demo database with a simulated network (no setup)
+  The console, sessions, export, disconnect, sweep, doctor and nas list take all three; simulate takes
+  --db and --profile; config and nas add/set/remove take only --profile (the profile they edit).
   Without --db or a profile: DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE.
 
 Examples
@@ -208,19 +210,45 @@ function parse(help: string, flags: Readonly<Record<string, FlagSpec>>, argv: re
 	});
 }
 
+/**
+ * --help (or -h) or --version among the arguments before `--`, wherever they are. meow acts on them only
+ * when one is the sole argument; anywhere else they must still stop the command before it runs.
+ */
+function helpOrVersion(argv: readonly string[]): 'help' | 'version' | undefined {
+	const flags = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+	if (flags.some((token) => token === '--help' || token === '-h')) return 'help';
+	if (flags.includes('--version')) return 'version';
+	return undefined;
+}
+
+/** Prints a command's help, or its version, for helpOrVersion(); runs nothing. */
+function showHelpOrVersion(wanted: 'help' | 'version', help: string, flags: Readonly<Record<string, FlagSpec>>, argv: readonly string[], subCommands: boolean): number {
+	const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+	// Without --help, -h and --version meow neither prints nor exits; it only finds the words (a sub-command).
+	const rest = [...argv.slice(0, end).filter((token) => token !== '--help' && token !== '-h' && token !== '--version'), ...argv.slice(end)];
+	const cli = parse(help, flags, rest);
+	if (wanted === 'version') process.stdout.write(`${cli.pkg.version ?? ''}\n`);
+	// `radtop nas add --help`: the command's help, which covers each sub-command, without the package description.
+	else process.stdout.write(subCommands && cli.input.length > 0 ? formatHelp(help) : `${cli.help}\n`);
+	return EXIT.ok;
+}
+
 /** Runs radtop with these arguments and resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
 	try {
 		const [first, ...rest] = argv;
 		const command = first && !first.startsWith('-') ? first : undefined;
+		const wanted = helpOrVersion(command === undefined ? argv : rest);
 		if (command !== undefined) {
 			const spec = COMMANDS[command];
 			if (!spec) throw new UsageError(`unknown command "${command.slice(0, 40)}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+			if (wanted) return showHelpOrVersion(wanted, spec.help, spec.flags, rest, Boolean(spec.takesArguments));
 			checkKnownFlags(rest, spec.flags, command);
 			const cli = parse(spec.help, spec.flags, rest);
 			if (cli.input.length > 0 && !spec.takesArguments) throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
 			return await spec.run(cli.flags as Record<string, unknown>, cli.input.map(String));
 		}
+		if (wanted) return showHelpOrVersion(wanted, MAIN_HELP, CONSOLE_FLAGS, argv, false);
 		checkKnownFlags(argv, CONSOLE_FLAGS, '');
 		const cli = parse(MAIN_HELP, CONSOLE_FLAGS, argv);
 		return await runConsoleCommand(cli.flags as Record<string, unknown>);

@@ -54,7 +54,7 @@ Flags
   --stdin              config set database: read the URL from stdin (first line)
   --json               config profiles: JSON (no passwords)
 
-The file is $RADTOP_CONFIG_DIR/config.json, else ~/.config/radtop/config.json, kept at mode 0600.
+The file is $RADTOP_CONFIG_DIR/config.json, else ~/.config/radtop/config.json, written 0600.
 config get database prints the URL without its password.
 
 Examples

@@ -70,6 +70,14 @@ export async function openContext(flags: GlobalFlags, options: {staleAfterSecond
 	};
 }
 
+/** True for an error PostgreSQL sent: a SQLSTATE code (five characters, at least one a digit) or pg's severity. */
+export function isDatabaseError(error: unknown): boolean {
+	if (typeof error !== 'object' || error === null) return false;
+	const {code, severity} = error as {code?: unknown; severity?: unknown};
+	if (typeof severity === 'string' && severity !== '') return true;
+	return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && /\d/.test(code);
+}
+
 /**
  * Writes one line for an error and returns the exit code: 2 for usage, 1 for everything else. The message
  * can carry a flag value or a server's error text, so after the secrets are scrubbed every control and
@@ -87,10 +95,9 @@ export function reportError(error: unknown, secrets: readonly string[] = secrets
 	} else if (error instanceof ConfigError || error instanceof DatabaseError) {
 		message = error.message;
 	} else {
-		// A PostgreSQL error carries a five-character SQLSTATE; anything else (a port in use, a socket error)
-		// is not the database's doing.
-		const code = (error as {code?: unknown} | null)?.code;
-		const fromDatabase = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+		// A PostgreSQL error carries a five-character SQLSTATE, always with a digit (42P01, 57014), and pg adds
+		// its severity; anything else (a port in use, EPERM, EROFS, a socket error) is not the database's doing.
+		const fromDatabase = isDatabaseError(error);
 		message = fromDatabase ? `database error: ${describeDatabaseError(error)}` : describeDatabaseError(error);
 	}
 	process.stderr.write(`radtop: ${sanitize(scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' '))}\n`);

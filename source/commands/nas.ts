@@ -4,6 +4,7 @@
  * come from a prompt that does not echo or from stdin, never from argv, and are never printed.
  */
 import {
+	checkCoaHost,
 	checkHost,
 	checkNasIp,
 	checkNasName,
@@ -69,7 +70,7 @@ stdin; never on the command line, where every user of the host can read them (ps
 
 NAS
   --name NAME                name shown and accepted by --nas (instead of the nas table's shortname)
-  --coa-host HOST            where Disconnect-Requests go (default: the NAS's IP)
+  --coa-host IP              where Disconnect-Requests go, an IP address (default: the NAS's IP)
   --coa-port N               its Dynamic Authorization port, 1-65535 (default ${DEFAULT_COA_PORT}; many MikroTik use 1700)
   --vendor V                 mikrotik, cisco, juniper, accel-ppp or generic: the attributes a request carries
   --no-message-authenticator do not sign requests with Message-Authenticator (on by default)
@@ -263,7 +264,7 @@ function parseEdit(flags: Flags): NasEdit {
 	if (removeApi && (Object.keys(api).length > 0 || flags.apiPasswordStdin)) throw new UsageError('--no-api cannot be used with other --api-* flags');
 	const edit: NasEdit = {
 		...(name === undefined ? {} : {name: checkNasName(name)}),
-		...(coaHost === undefined ? {} : {coaHost: checkHost(coaHost, '--coa-host')}),
+		...(coaHost === undefined ? {} : {coaHost: checkCoaHost(coaHost, '--coa-host')}),
 		...(coaPort === undefined ? {} : {coaPort: parsePort(coaPort, '--coa-port')}),
 		...(vendor === undefined ? {} : {vendor: parseVendor(vendor, '--vendor')}),
 		...(typeof flags.messageAuthenticator === 'boolean' ? {messageAuthenticator: flags.messageAuthenticator} : {}),

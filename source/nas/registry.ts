@@ -90,7 +90,7 @@ export class NasRegistry {
 		networks.sort((a, b) => b.prefix - a.prefix);
 		const byIp = new Map<string, NasOverride>();
 		for (const override of overrideList(overrides)) {
-			const ip = normalizeIp(override.ip.trim());
+			const ip = typeof override.ip === 'string' ? normalizeIp(override.ip.trim()) : undefined;
 			if (ip !== undefined) byIp.set(ip, override);
 		}
 		return new NasRegistry(exact, networks, byIp, warnings);
@@ -247,7 +247,11 @@ export async function loadNasRegistry(db: Queryable, overrides: NasOverrides = [
 }
 
 function overrideList(overrides: NasOverrides): readonly NasOverride[] {
-	return Array.isArray(overrides) ? (overrides as readonly NasOverride[]) : Object.values(overrides);
+	if (Array.isArray(overrides)) return overrides as readonly NasOverride[];
+	// The config keys overrides by IP: one without "ip" is the NAS its key names.
+	return Object.entries(overrides as Readonly<Record<string, NasOverride>>).map(([key, override]) =>
+		typeof override.ip === 'string' ? override : {...override, ip: key},
+	);
 }
 
 /** FreeRADIUS's nas.type is free text ('cisco', 'other', ...): only an exact vendor name counts. */

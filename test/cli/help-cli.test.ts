@@ -3,13 +3,20 @@
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
 import {spawnSync} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist', 'cli.js');
+
+function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): {status: number | null; stdout: string; stderr: string} {
+	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
+	const result = spawnSync(process.execPath, [CLI, ...args], {cwd: ROOT, encoding: 'utf8', timeout: 20_000, input: '', env: {...process.env, NO_COLOR: '1', ...env}});
+	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+}
 
 function help(args: readonly string[]): {status: number | null; stdout: string; stderr: string} {
 	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
@@ -42,5 +49,87 @@ describe('--help', () => {
 		}
 		for (const sub of ['list', 'add', 'set', 'remove']) expect(help(['nas']).stdout).toContain(`$ radtop nas ${sub}`);
 		for (const sub of ['get', 'set', 'unset', 'profiles', 'set-default', 'path']) expect(help(['config']).stdout).toContain(`$ radtop config ${sub}`);
+	});
+});
+
+describe('--help, -h and --version anywhere before --', () => {
+	it('print the help and run nothing, even for a command that writes or sends', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'radtop-help-'));
+		try {
+			const file = join(dir, 'config.json');
+			const config = {defaultProfile: 'default', profiles: {default: {interval: 5, nas: {'10.20.0.9': {ip: '10.20.0.9', name: 'bng-x', coaPort: 3799}}}}};
+			writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, {mode: 0o600});
+			const before = readFileSync(file, 'utf8');
+			const env = {RADTOP_CONFIG_DIR: dir, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none'};
+			for (const args of [
+				['config', 'set', 'interval', '9', '-h'],
+				['config', '--help', 'set', 'interval', '9'],
+				['nas', 'remove', 'bng-x', '-h'],
+				['nas', 'set', 'bng-x', '--coa-port', '1700', '--help'],
+				['doctor', '--nas', 'bng-x', '--help'],
+				['disconnect', '--demo', '--user', 'u', '--dry-run', '--help'],
+				['sessions', '--demo', '-h'],
+				['--demo', '--help'],
+			]) {
+				const result = run(args, env);
+				expect(result.status, args.join(' ')).toBe(0);
+				expect(result.stderr, args.join(' ')).toBe('');
+				expect(result.stdout, args.join(' ')).toMatch(/Usage\n\s+\$ radtop/);
+				const command = args[0]!.startsWith('-') ? '' : args[0]!;
+				if (command) expect(result.stdout, args.join(' ')).toContain(`$ radtop ${command}`);
+			}
+			expect(readFileSync(file, 'utf8')).toBe(before);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('--version prints the version and runs nothing', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'radtop-version-'));
+		try {
+			for (const args of [['--version'], ['config', 'set', 'interval', '9', '--version'], ['doctor', '--nas', 'bng-x', '--version']]) {
+				const result = run(args, {RADTOP_CONFIG_DIR: dir});
+				expect(result.status, args.join(' ')).toBe(0);
+				expect(result.stdout.trim(), args.join(' ')).toMatch(/^\d+\.\d+\.\d+$/);
+			}
+			expect(existsSync(join(dir, 'config.json'))).toBe(false);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('after -- they are words, not flags', () => {
+		const result = run(['sessions', '--', '--help']);
+		expect(result.status).toBe(2);
+		expect(result.stderr).toContain('unexpected argument "--help"');
+	});
+});
+
+describe('the main help on --db, --profile and --demo', () => {
+	it('names the commands that take them, as they do', () => {
+		const text = help([]).stdout.replace(/\s+/g, ' ');
+		expect(text).not.toContain('every command');
+		expect(text).toContain('The console, sessions, export, disconnect, sweep, doctor and nas list take all three;');
+		expect(text).toContain('simulate takes --db and --profile; config and nas add/set/remove take only --profile');
+		const dir = mkdtempSync(join(tmpdir(), 'radtop-help-'));
+		try {
+			for (const args of [
+				['config', 'get', '--demo'],
+				['config', 'get', '--db', 'postgres://x@h/db'],
+				['nas', 'remove', 'bng-x', '--demo'],
+				['nas', 'add', '10.0.0.1', '--no-secret', '--db', 'postgres://x@h/db'],
+				['simulate', '--demo'],
+			]) {
+				const result = run(args, {RADTOP_CONFIG_DIR: dir});
+				expect(result.status, args.join(' ')).toBe(2);
+			}
+			for (const args of [['sessions', '--demo', '--profile', 'nope'], ['nas', 'list', '--demo', '--profile', 'nope']]) {
+				// Known flags: the failure is the missing profile, not a usage error.
+				const result = run(args, {RADTOP_CONFIG_DIR: dir});
+				expect(result.stderr, args.join(' ')).toMatch(/no profile "nope"/);
+			}
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });

@@ -10,7 +10,7 @@
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -232,5 +232,20 @@ describe('radtop nas on a real nas table', () => {
 		expect(lineOf(list.stdout, '10.20.0.5')).toMatch(/juniper \(config\)\s+none\s+none\s+0$/);
 		expect(lineOf(list.stdout, 'bng-1')).toMatch(/set \(nas table\)/);
 		expectOneErrorLine(await radtop(withDb('list', '--profile', 'nope')), 1, /^radtop: no profile "nope" in .*config\.json \(profiles: default, lab\)$/);
+	});
+
+	it('an override written by hand without "ip" is the NAS its key names; one whose key is no IP is an error naming it', async () => {
+		const profiles = stored().profiles ?? {};
+		writeFileSync(configFile, JSON.stringify({...stored(), profiles: {...profiles, hand: {nas: {'10.20.0.9': {secret: CONFIG_SECRET, coaPort: 3799}}}}}), {mode: 0o600});
+		const list = await radtop(withDb('list', '--profile', 'hand'));
+		expect(list.status, list.stderr).toBe(0);
+		expect(lineOf(list.stdout, '10.20.0.9')).toMatch(/^10\.20\.0\.9\s+10\.20\.0\.9\s+10\.20\.0\.9:3799\s+.*set \(config\)/);
+		const set = await radtop(['set', '10.20.0.9', '--name', 'bng-9h', '--profile', 'hand']);
+		expect(set.status, set.stderr).toBe(0);
+		expect(stored().profiles?.['hand']?.nas?.['10.20.0.9']).toEqual({ip: '10.20.0.9', name: 'bng-9h', secret: CONFIG_SECRET, coaPort: 3799});
+		writeFileSync(configFile, JSON.stringify({...stored(), profiles: {...profiles, hand: {nas: {'bng-x': {secret: CONFIG_SECRET}}}}}), {mode: 0o600});
+		for (const args of [withDb('list', '--profile', 'hand'), ['set', 'bng-x', '--coa-port', '1700', '--profile', 'hand']]) {
+			expectOneErrorLine(await radtop(args), 1, /^radtop: invalid config .*config\.json: profile "hand", nas entry "bng-x" has no "ip" and its key is not an IP address$/);
+		}
 	});
 });

@@ -64,6 +64,12 @@ describe('parseNasCommand', () => {
 		expect(usage(() => parseNasCommand(['add'], {secret: false}, pipe))).toBe('radtop nas add takes one IP address (see radtop nas --help)');
 		expect(usage(() => parseNasCommand(['add', '10.0.0.1', '10.0.0.2'], {secret: false}, pipe))).toMatch(/takes one IP address/);
 		expect(usage(() => parseNasCommand(['add', '10.0.0.1'], {secret: false, coaPort: '0'}, pipe))).toBe('--coa-port must be a whole number from 1 to 65535');
+		expect(edit(parseNasCommand(['add', '10.0.0.1'], {secret: false, coaHost: ' 2001:DB8::9 '}, pipe))).toMatchObject({coaHost: '2001:db8::9'});
+		for (const command of [['add', '10.0.0.1'], ['set', 'bng-2']]) {
+			expect(usage(() => parseNasCommand(command, {secret: false, coaHost: 'bng-2.pop1.isp.example'}, pipe))).toBe(
+				'--coa-host must be an IP address: CoA requests are sent to an address, not a host name (got "bng-2.pop1.isp.example")',
+			);
+		}
 		expect(usage(() => parseNasCommand(['add', '10.0.0.1'], {secret: false, apiPort: '70000', apiUser: 'u', apiPasswordStdin: true}, pipe))).toBe(
 			'--api-port must be a whole number from 1 to 65535',
 		);

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {
+	checkCoaHost,
 	checkHost,
 	checkNasIp,
 	checkNasName,
@@ -91,11 +92,18 @@ describe('value checks', () => {
 		expect(invalid(() => checkNasName('x'.repeat(65)))).toMatch(/1 to 64/);
 	});
 
-	it('hosts are addresses or DNS names', () => {
-		expect(checkHost('127.0.0.1', '--coa-host')).toBe('127.0.0.1');
-		expect(checkHost('bng-2.pop1.isp.example', '--coa-host')).toBe('bng-2.pop1.isp.example');
-		expect(invalid(() => checkHost('bad host', '--coa-host'))).toMatch(/^--coa-host must be an IP address or a host name/);
-		expect(invalid(() => checkHost('-x.example', '--coa-host'))).toMatch(/host name/);
+	it('API hosts are addresses or DNS names', () => {
+		expect(checkHost('127.0.0.1', '--api-host')).toBe('127.0.0.1');
+		expect(checkHost('bng-2.pop1.isp.example', '--api-host')).toBe('bng-2.pop1.isp.example');
+		expect(invalid(() => checkHost('bad host', '--api-host'))).toMatch(/^--api-host must be an IP address or a host name/);
+		expect(invalid(() => checkHost('-x.example', '--api-host'))).toMatch(/host name/);
+	});
+
+	it('the CoA host is an IP address only (CoA is sent to addresses)', () => {
+		expect(checkCoaHost(' 127.0.0.1 ', '--coa-host')).toBe('127.0.0.1');
+		expect(checkCoaHost('2001:DB8:0::9', '--coa-host')).toBe('2001:db8::9');
+		expect(invalid(() => checkCoaHost('bng-2.pop1.isp.example', '--coa-host'))).toMatch(/^--coa-host must be an IP address: CoA requests are sent to an address/);
+		expect(invalid(() => checkCoaHost('fe80::1%eth0', '--coa-host'))).toMatch(/must be an IP address/);
 	});
 
 	it('secrets are non-empty, printable, at most 256 characters; the message never holds them', () => {

@@ -1,4 +1,4 @@
-import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -81,13 +81,51 @@ describe('ConfigStore', () => {
 		expect(reopened.selectProfile('a')).toEqual({name: 'a', profile: {database: 'postgres://a@h/db'}});
 	});
 
-	it('tightens a file and directory that someone loosened, on open', () => {
+	it('changes no permission on open: a file others can read gets a one-line warning instead', () => {
 		const {dir, file} = directoryWith('{"profiles":{"x":{"database":"postgres://u:pw@h/db"}}}');
 		chmodSync(file, 0o644);
 		chmodSync(dir, 0o755);
-		ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+		const warnings: string[] = [];
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: (message) => warnings.push(message)});
+		expect(store.selectProfile('x')?.profile.database).toBe('postgres://u:pw@h/db');
+		expect(mode(file)).toBe(0o644);
+		expect(mode(dir)).toBe(0o755);
+		expect(warnings).toEqual([`${file} can be read by other users and may hold secrets (chmod 600 ${file})`]);
+		chmodSync(file, 0o600);
+		ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: (message) => warnings.push(message)});
+		expect(warnings).toHaveLength(1);
+	});
+
+	it('a write tightens the file it owns, never the directory (a shared 1777 one keeps its sticky bit)', () => {
+		const {dir, file} = directoryWith('{"profiles":{"x":{"interval":5}}}');
+		chmodSync(dir, 0o1777);
+		chmodSync(file, 0o644);
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: () => {}});
+		store.setProfileValue('x', 'interval', 6);
 		expect(mode(file)).toBe(0o600);
+		expect(statSync(dir).mode & 0o7777).toBe(0o1777);
+	});
+
+	it('creates a missing directory 0700, whatever the umask', () => {
+		const dir = join(freshDirectory(), 'nested');
+		const umask = process.umask(0o022);
+		try {
+			ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+		} finally {
+			process.umask(umask);
+		}
 		expect(mode(dir)).toBe(0o700);
+	});
+
+	it.runIf(process.getuid?.() === 0)('leaves the mode of another user\'s file as it is, even when writing it', () => {
+		const {dir, file} = directoryWith('{"profiles":{"x":{"interval":5}}}');
+		chmodSync(file, 0o640);
+		chownSync(file, 65_534, 65_534);
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir}, {warn: () => {}});
+		store.setProfileValue('x', 'interval', 6);
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({profiles: {x: {interval: 6}}});
+		expect(mode(file)).toBe(0o640);
+		expect(statSync(file).uid).toBe(65_534);
 	});
 
 	it('reports a malformed file as a ConfigError and leaves it untouched', () => {
@@ -108,6 +146,47 @@ describe('ConfigStore', () => {
 		expect(message).not.toContain('secret"');
 		expect(message).toBe(`cannot read ${file}: not valid JSON`);
 		expect(readFileSync(file, 'utf8')).toBe(content);
+	});
+
+	it('takes a NAS override\'s IP from its key when it has no "ip"', () => {
+		const {dir} = directoryWith('{"profiles":{"p":{"nas":{"10.20.0.9":{"secret":"s3cr3t-nas","coaPort":3799},"2001:DB8::1":{"name":"v6"}}}}}');
+		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+		expect(store.profile('p')?.nas).toEqual({
+			'10.20.0.9': {ip: '10.20.0.9', secret: 's3cr3t-nas', coaPort: 3799},
+			'2001:DB8::1': {ip: '2001:DB8::1', name: 'v6'},
+		});
+		expect(store.selectProfile('p')?.profile.nas?.['10.20.0.9']?.ip).toBe('10.20.0.9');
+		// Editing the profile stores the IP the override lacked.
+		store.setProfileValue('p', 'interval', 7);
+		const saved = JSON.parse(readFileSync(store.path, 'utf8')) as StoredConfig;
+		expect(saved.profiles?.['p']?.nas?.['10.20.0.9']).toEqual({ip: '10.20.0.9', secret: 's3cr3t-nas', coaPort: 3799});
+	});
+
+	it('reports a malformed NAS override in one line naming the entry, never its secret', () => {
+		const cases: Array<[string, RegExp]> = [
+			['{"bng-x":{"secret":"s3cr3t-nas"}}', /profile "p", nas entry "bng-x" has no "ip" and its key is not an IP address$/],
+			['{"10.0.0.1":{"ip":"bng","secret":"s3cr3t-nas"}}', /nas entry "10\.0\.0\.1": "ip" must be an IP address$/],
+			['{"10.0.0.1":{"ip":10,"secret":"s3cr3t-nas"}}', /nas entry "10\.0\.0\.1": "ip" must be an IP address$/],
+			['{"10.0.0.1":{"secret":12345678}}', /"secret" must be a string$/],
+			['{"10.0.0.1":{"secret":"s3cr3t-nas","coaPort":"3799"}}', /"coaPort" must be a port from 1 to 65535$/],
+			['{"10.0.0.1":{"secret":"s3cr3t-nas","vendor":"nokia"}}', /"vendor" must be one of mikrotik, /],
+			['{"10.0.0.1":{"secret":"s3cr3t-nas","messageAuthenticator":"no"}}', /"messageAuthenticator" must be true or false$/],
+			['{"10.0.0.1":{"api":{"user":"u","password":"s3cr3t-nas","port":0}}}', /"api\.port" must be a port from 1 to 65535$/],
+			['{"10.0.0.1":{"api":"s3cr3t-nas"}}', /"api" must be an object$/],
+			['{"10.0.0.1":"s3cr3t-nas"}', /nas entry "10\.0\.0\.1" is not an object$/],
+			['["s3cr3t-nas"]', /profile "p": "nas" must be an object of NAS keyed by IP$/],
+		];
+		for (const [nas, expected] of cases) {
+			const {dir, file} = directoryWith(`{"profiles":{"p":{"nas":${nas}}}}`);
+			const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir});
+			for (const load of [() => store.profile('p'), () => store.selectProfile('p')]) {
+				const message = configError(load);
+				expect(message, nas).toMatch(expected);
+				expect(message, nas).toContain(`invalid config ${file}`);
+				expect(message, nas).not.toContain('s3cr3t');
+				expect(message, nas).not.toContain('\n');
+			}
+		}
 	});
 
 	it('starts empty without a file, and selects no profile', () => {

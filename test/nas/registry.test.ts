@@ -130,6 +130,13 @@ describe('NasRegistry', () => {
 	it('accepts the profile’s map of overrides', () => {
 		expect(NasRegistry.from([], {edge: {ip: '10.0.0.9', name: 'edge'}}).get('10.0.0.9').name).toBe('edge');
 	});
+
+	it('takes the key of the profile’s map as the IP of an override without one', () => {
+		const overrides = {'10.0.0.9': {secret: 'lab-secret', coaPort: 1700}} as unknown as Record<string, NasOverride>;
+		const nas = NasRegistry.from([], overrides).get('10.0.0.9');
+		expect(nas.secret).toBe('lab-secret');
+		expect(nas.coaPort).toBe(1700);
+	});
 });
 
 describe('describeNas', () => {
