@@ -137,6 +137,7 @@ describe('radtop export', () => {
 		[['--status', 'gone'], /--status must be one of active, closed, all/],
 		[['--from', '2026-11-25', '--to', '2026-11-24'], /--from must be before --to/],
 		[['--output'], /--output needs a value/],
+		[['--from', '99999999999d'], /--from must be at most 36500d/],
 		[['--format', 'xlsx'], /unknown flag --format/],
 	])('rejects %j with exit 2 and one line', async (args, message) => {
 		const run = await radtop(args, {db: false});
