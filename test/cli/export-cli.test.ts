@@ -9,7 +9,7 @@
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -112,6 +112,39 @@ describe('radtop export', () => {
 		expect(run.stderrLines).toEqual([`radtop: wrote 2 sessions to ${file}`]);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		expect(parseCsv(readFileSync(file, 'utf8'))).toHaveLength(3);
+	});
+
+	it('refuses a directory for -o with exit 2 and one line, writing nothing', async () => {
+		const folder = join(dir, 'exports');
+		mkdirSync(folder);
+		const run = await radtop(['-o', folder]);
+		expect(run.status).toBe(2);
+		expect(expectOneErrorLine(run)).toBe(`radtop: --output: ${folder} is a directory: name a file to write`);
+		expect(readdirSync(folder)).toEqual([]);
+		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+	});
+
+	it('writes -o /dev/fd/1 directly when it is a pipe, and refuses a socket with exit 2', async () => {
+		// Here the pipe is the shell's: a child's stdout from Node is a socket. (/dev/fd/N, not /dev/stdout: an
+		// export that renamed its temporary file over the path would replace a link in /dev when run as root.)
+		const shell = await new Promise<{status: number | null; stdout: string; stderr: string}>((resolvePromise, reject) => {
+			const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
+			delete env['DATABASE_URL'];
+			const command = `"${process.execPath}" "${CLI}" export --nas bng-2 --columns username -o /dev/fd/1 --db "${database.url}" | cat`;
+			const child = spawn('sh', ['-c', command], {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+			child.on('error', reject);
+			child.on('close', (status) => resolvePromise({status, stdout, stderr}));
+		});
+		expect(shell.status, shell.stderr).toBe(0);
+		expect(parseCsv(shell.stdout)).toEqual([['username'], ['alice'], ["'@SUM(A1:A9)"]]);
+		expect(shell.stderr).toBe('radtop: wrote 2 sessions to /dev/fd/1\n');
+		const socket = await radtop(['--nas', 'bng-2', '-o', '/dev/fd/1']);
+		expect(socket.status).toBe(2);
+		expect(expectOneErrorLine(socket)).toMatch(/^radtop: --output: \/dev\/fd\/1 is a socket, which cannot be opened/);
 	});
 
 	it('refuses beyond the cap with one line, exit 1, nothing on stdout and no file', async () => {
