@@ -114,7 +114,12 @@ interface ExportClient {
 	query(config: {text: string; values?: unknown[]}): Promise<{rows: any[]}>;
 	query(submittable: CopyToStream): CopyToStream;
 	release?(error?: Error | boolean): void;
+	on?(event: 'error', listener: (error: Error) => void): unknown;
+	removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
+
+/** A checked-out node-postgres client has no 'error' listener: one whose COPY is cut would crash the process. */
+const ignoreClientError = () => undefined;
 
 type Pool = Queryable & {connect?: () => Promise<ExportClient>};
 
@@ -223,6 +228,9 @@ export async function exportSessions(
 	options.signal?.throwIfAborted();
 	const pool = db as Pool;
 	const client: ExportClient = typeof pool.connect === 'function' ? await pool.connect() : (db as unknown as ExportClient);
+	// Cutting a COPY closes the socket, and the client emits the 'error' of its end, perhaps after release:
+	// the export reports the interruption itself.
+	client.on?.('error', ignoreClientError);
 	const started = performance.now();
 	let broken: unknown;
 	let inTransaction = false;
@@ -340,6 +348,7 @@ export async function exportSessions(
 		out.removeListener('error', onOutputError);
 		out.removeListener('close', onOutputClose);
 		// A connection whose COPY was cut or whose ROLLBACK failed is in an unknown state: the pool drops it.
+		if (broken === undefined) client.removeListener?.('error', ignoreClientError);
 		if (client !== (db as unknown)) client.release?.(broken === undefined ? false : broken instanceof Error ? broken : true);
 	}
 }
