@@ -144,7 +144,9 @@ export function progressLine(progress: ExportProgress): string {
 	return `exporting ${formatCount(progress.rows)}${of} sessions · ${formatCount(rate)}/s`;
 }
 
-/** Runs the export; resolves to the exit code. Ctrl-C stops it: a file is not written, stdout is left incomplete. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Runs the export; resolves to the exit code. Ctrl-C (or SIGTERM, SIGHUP) stops it: a file is not written, stdout is left incomplete. */
 export async function runExport(context: CommandContext, request: ExportRequest, io: ExportIo): Promise<number> {
 	const source = context.source;
 	const filter: SessionFilter = {
@@ -155,8 +157,9 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		startedTo: request.startedTo,
 	};
 	const abort = new AbortController();
+	// Ctrl-C, kill or a closed terminal: the export stops, a file's temporary copy is removed, exit 1.
 	const onInterrupt = () => abort.abort();
-	process.once('SIGINT', onInterrupt);
+	for (const signal of INTERRUPTS) process.once(signal, onInterrupt);
 	const showProgress = Boolean(io.stderr.isTTY);
 	let shownAt = 0;
 	const options: ExportOptions = {
@@ -202,7 +205,7 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		if (error instanceof ExportPathError) throw new UsageError(`--output: ${error.message}`);
 		throw error;
 	} finally {
-		process.removeListener('SIGINT', onInterrupt);
+		for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
 	}
 }
 

@@ -385,6 +385,8 @@ export async function exportSessionsToFile(
 			stream.end(() => resolve());
 		});
 		await handle.sync().catch(() => undefined);
+		// Interrupted once every row was written, but before the file took its name: still not written.
+		if (options.signal?.aborted) throw new ExportAbortedError(result.rows);
 		await rename(temporary, target.file);
 		done = true;
 		return {...result, path};

@@ -184,6 +184,39 @@ describe('radtop export', () => {
 		expect(expectOneErrorLine(run)).toMatch(/bng-9/);
 	});
 
+	it.each(['SIGTERM', 'SIGHUP'] as const)('stops on %s mid-export: exit 1, one line, no file and no partial file', async (signal) => {
+		await db.query(
+			`INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, acctstoptime)
+			SELECT 'bulk' || i, 'bulk-${signal}-' || i, 'bulk' || i, '10.40.0.1', now() - interval '2 days', now() - interval '1 day'
+			FROM generate_series(1, 50000) AS i`,
+		);
+		const file = join(dir, `${signal}.csv`);
+		const partials = () => readdirSync(dir).filter((name) => name.startsWith(`.${signal}.csv.`) && name.endsWith('.partial'));
+		const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
+		delete env['DATABASE_URL'];
+		const argv = [CLI, 'export', '--status', 'closed', '--nas', '10.40.0.1', '--no-limit', '-o', file, '--db', database.url];
+		const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+		const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
+		// The export has begun: its temporary file is there. (With the embedded database, this process computes
+		// the COPY's rows, and would see the file fill only late.)
+		let sent = false;
+		while (!sent && child.exitCode === null) {
+			if (partials().length > 0) {
+				child.kill(signal);
+				sent = true;
+			} else await new Promise((resolvePromise) => setTimeout(resolvePromise, 5));
+		}
+		const status = await closed;
+		await db.query(`DELETE FROM radacct WHERE nasipaddress = '10.40.0.1'`);
+		expect(sent, 'the export ended before it was signalled').toBe(true);
+		expect(status, stderr).toBe(1);
+		expect(stderr).toMatch(new RegExp(`^radtop: export interrupted after [\\d,]+ rows; ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was not written\\n$`));
+		expect(partials()).toEqual([]);
+		expect(existsSync(file)).toBe(false);
+	}, 60_000);
+
 	it('documents its flags, columns and exit codes in --help', async () => {
 		const run = await radtop(['--help'], {db: false});
 		expect(run.status).toBe(0);
