@@ -1,7 +1,7 @@
 /** `radtop export`: every session matching a filter as CSV, streamed from the database to stdout or a file. */
 import type {Writable} from 'node:stream';
 import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, parseExportColumns} from '../sessions/export-sql.js';
-import {DEFAULT_EXPORT_LIMIT, exportSessions, exportSessionsToFile, ExportAbortedError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
+import {DEFAULT_EXPORT_LIMIT, exportSessions, exportSessionsToFile, ExportAbortedError, ExportPathError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
 import {formatCount} from '../sessions/format.js';
 import type {SessionFilter, SessionSort, SessionStatus} from '../sessions/session.js';
 import {sanitize} from '../terminal/sanitize.js';
@@ -48,7 +48,8 @@ Filters (as radtop sessions)
   --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
 
 Output
-  --output, -o FILE            write FILE (mode 0600, replaced only when the export is complete), not stdout
+  --output, -o FILE            write FILE (mode 0600, replaced only when the export is complete), not stdout;
+                               a symlink's target is replaced, a FIFO or device (/dev/fd/N) written directly
   --columns A,B,...            these columns in this order (default: those of radtop sessions --csv)
   --limit N                    refuse, before writing anything, when more than N sessions match
                                (default ${DEFAULT_EXPORT_LIMIT.toLocaleString('en-US')})
@@ -65,7 +66,8 @@ Examples
   $ radtop export --nas bng-2 --columns username,framedipaddress,callingstationid > bng-2.csv
   $ radtop export --status all --from 7d --search alice --sort start --order asc
 
-Exit codes: 0 ok, 1 failure (database unreachable, more sessions than --limit, interrupted), 2 usage error.
+Exit codes: 0 ok, 1 failure (database unreachable, more sessions than --limit, interrupted), 2 usage error
+(a bad flag, --output naming a directory).
 `;
 
 function wrap(words: readonly string[], width: number): string[] {
@@ -142,7 +144,9 @@ export function progressLine(progress: ExportProgress): string {
 	return `exporting ${formatCount(progress.rows)}${of} sessions · ${formatCount(rate)}/s`;
 }
 
-/** Runs the export; resolves to the exit code. Ctrl-C stops it: a file is not written, stdout is left incomplete. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Runs the export; resolves to the exit code. Ctrl-C (or SIGTERM, SIGHUP) stops it: a file is not written, stdout is left incomplete. */
 export async function runExport(context: CommandContext, request: ExportRequest, io: ExportIo): Promise<number> {
 	const source = context.source;
 	const filter: SessionFilter = {
@@ -153,8 +157,9 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		startedTo: request.startedTo,
 	};
 	const abort = new AbortController();
+	// Ctrl-C, kill or a closed terminal: the export stops, a file's temporary copy is removed, exit 1.
 	const onInterrupt = () => abort.abort();
-	process.once('SIGINT', onInterrupt);
+	for (const signal of INTERRUPTS) process.once(signal, onInterrupt);
 	const showProgress = Boolean(io.stderr.isTTY);
 	let shownAt = 0;
 	const options: ExportOptions = {
@@ -197,9 +202,10 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 			io.stderr.write(`radtop: ${error.message}${what}\n`);
 			return EXIT.failure;
 		}
+		if (error instanceof ExportPathError) throw new UsageError(`--output: ${error.message}`);
 		throw error;
 	} finally {
-		process.removeListener('SIGINT', onInterrupt);
+		for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
 	}
 }
 

@@ -93,12 +93,16 @@ export function choiceFlag<T extends string>(value: unknown, flag: string, choic
 
 const UNITS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86_400, w: 604_800};
 
-/** "90", "90s", "30m", "2h", "7d" -> seconds; shorter than `minimumSeconds` is a usage error. */
+/** The longest duration a flag takes: 100 years (36500d). PostgreSQL's intervals and JavaScript's dates go far beyond. */
+export const MAX_DURATION_SECONDS = 36_500 * 86_400;
+
+/** "90", "90s", "30m", "2h", "7d" -> seconds; shorter than `minimumSeconds` or longer than 100 years is a usage error. */
 export function parseDurationSeconds(text: string, flag: string, minimumSeconds = 0): number {
 	const match = /^(\d+(?:\.\d+)?)([smhdw]?)$/.exec(text.trim());
 	if (!match) throw new UsageError(`--${flag} must be a duration like 90s, 30m, 2h or 7d`);
 	const seconds = Number(match[1]) * UNITS[match[2] || 's']!;
 	if (seconds < minimumSeconds) throw new UsageError(`--${flag} must be at least ${minimumSeconds}s`);
+	if (!(seconds <= MAX_DURATION_SECONDS)) throw new UsageError(`--${flag} must be at most 36500d (100 years)`);
 	return seconds;
 }
 
@@ -108,16 +112,31 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+/** The instants a flag takes: from 1970 (no session is older) to the end of year 9999, in any zone. */
+const EARLIEST_INSTANT = Date.UTC(1970, 0, 1) - 14 * 3_600_000;
+const LATEST_INSTANT = Date.UTC(10_000, 0, 1) + 14 * 3_600_000;
+
 /**
  * An instant: ISO 8601 ("2026-11-24", "2026-11-24T08:00", with or without zone; a date alone is local
- * midnight) or an age before `now` ("6h", "2d": that long ago).
+ * midnight) or an age before `now` ("6h", "2d": that long ago). Years 1970 to 9999 only.
  */
 export function parseInstant(text: string, flag: string, now: Date): Date {
+	const date = parseInstantText(text, flag, now);
+	const time = date.getTime();
+	if (Number.isNaN(time) || time < EARLIEST_INSTANT || time >= LATEST_INSTANT) {
+		throw new UsageError(`--${flag} must be a date from 1970-01-01 to 9999-12-31`);
+	}
+	return date;
+}
+
+function parseInstantText(text: string, flag: string, now: Date): Date {
 	const trimmed = text.trim();
 	if (/^\d+(?:\.\d+)?[smhdw]$/.test(trimmed)) return new Date(now.getTime() - parseDurationSeconds(trimmed, flag) * 1000);
 	const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
 	const date = new Date(dateOnly ? `${trimmed}T00:00:00` : trimmed);
 	const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(trimmed);
+	// Before the calendar check: Date.UTC reads years 0 to 99 as 1900 to 1999.
+	if (ymd && Number(ymd[1]) < 1970) throw new UsageError(`--${flag} must be a date from 1970-01-01 to 9999-12-31`);
 	if (!ymd || Number.isNaN(date.getTime()) || !isCalendarDate(Number(ymd[1]), Number(ymd[2]), Number(ymd[3]))) {
 		throw new UsageError(`--${flag} must be a date like 2026-11-24, 2026-11-24T08:00:00Z, or an age like 6h or 2d`);
 	}

@@ -8,9 +8,12 @@
  * as long as the export runs (seconds for 500,000 rows).
  */
 import {randomBytes} from 'node:crypto';
-import {open, rename, rm} from 'node:fs/promises';
-import {basename, dirname, join} from 'node:path';
+import {constants, type Stats} from 'node:fs';
+import {lstat, open, readlink, realpath, rename, rm, stat, type FileHandle} from 'node:fs/promises';
+import {basename, dirname, join, resolve} from 'node:path';
 import type {Writable} from 'node:stream';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {isatty} from 'node:tty';
 import {NasDirectory, type NasTableRow} from '../nas/nas-directory.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {buildExportCopy, buildExportQuery, DEFAULT_EXPORT_COLUMNS, exportColumn, exportFileName, type ExportColumn} from './export-sql.js';
@@ -91,6 +94,14 @@ export class ExportOutputError extends Error {
 	}
 }
 
+/** The output path cannot take an export (a directory, a socket); nothing was read or written. */
+export class ExportPathError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ExportPathError';
+	}
+}
+
 /** What the export needs of node-postgres's connection while a COPY runs. */
 interface CopyConnection {
 	query(text: string): void;
@@ -103,7 +114,12 @@ interface ExportClient {
 	query(config: {text: string; values?: unknown[]}): Promise<{rows: any[]}>;
 	query(submittable: CopyToStream): CopyToStream;
 	release?(error?: Error | boolean): void;
+	on?(event: 'error', listener: (error: Error) => void): unknown;
+	removeListener?(event: 'error', listener: (error: Error) => void): unknown;
 }
+
+/** A checked-out node-postgres client has no 'error' listener: one whose COPY is cut would crash the process. */
+const ignoreClientError = () => undefined;
 
 type Pool = Queryable & {connect?: () => Promise<ExportClient>};
 
@@ -212,6 +228,9 @@ export async function exportSessions(
 	options.signal?.throwIfAborted();
 	const pool = db as Pool;
 	const client: ExportClient = typeof pool.connect === 'function' ? await pool.connect() : (db as unknown as ExportClient);
+	// Cutting a COPY closes the socket, and the client emits the 'error' of its end, perhaps after release:
+	// the export reports the interruption itself.
+	client.on?.('error', ignoreClientError);
 	const started = performance.now();
 	let broken: unknown;
 	let inTransaction = false;
@@ -329,6 +348,7 @@ export async function exportSessions(
 		out.removeListener('error', onOutputError);
 		out.removeListener('close', onOutputClose);
 		// A connection whose COPY was cut or whose ROLLBACK failed is in an unknown state: the pool drops it.
+		if (broken === undefined) client.removeListener?.('error', ignoreClientError);
 		if (client !== (db as unknown)) client.release?.(broken === undefined ? false : broken instanceof Error ? broken : true);
 	}
 }
@@ -341,7 +361,9 @@ export interface FileExportResult extends ExportResult {
 /**
  * Exports into a file: written under a temporary name beside it (mode 0600: an export holds subscribers'
  * names, addresses and MACs) and renamed over `path` only when complete, so a failed or interrupted export
- * leaves no partial file and an existing file is replaced whole or not at all.
+ * leaves no partial file and an existing file is replaced whole or not at all. A symbolic link stays: the
+ * file it points to is replaced. A FIFO or a device (`/dev/stdout`, the `/dev/fd/N` of a shell's `>(...)`)
+ * is written directly, as the rows come. A directory is refused (ExportPathError) before anything is read.
  */
 export async function exportSessionsToFile(
 	db: Queryable,
@@ -350,7 +372,9 @@ export async function exportSessionsToFile(
 	options: ExportOptions,
 	path: string,
 ): Promise<FileExportResult> {
-	const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.partial`);
+	const target = await outputTarget(path);
+	if (target.direct) return exportSessionsToStream(db, filter, sort, options, path, target.stats);
+	const temporary = join(dirname(target.file), `.${basename(target.file)}.${randomBytes(4).toString('hex')}.partial`);
 	const handle = await open(temporary, 'wx', 0o600);
 	let done = false;
 	try {
@@ -361,12 +385,97 @@ export async function exportSessionsToFile(
 			stream.end(() => resolve());
 		});
 		await handle.sync().catch(() => undefined);
-		await rename(temporary, path);
+		// Interrupted once every row was written, but before the file took its name: still not written.
+		if (options.signal?.aborted) throw new ExportAbortedError(result.rows);
+		await rename(temporary, target.file);
 		done = true;
 		return {...result, path};
 	} finally {
 		await handle.close().catch(() => undefined);
 		if (!done) await rm(temporary, {force: true});
+	}
+}
+
+type OutputTarget = {readonly direct: false; readonly file: string} | {readonly direct: true; readonly stats: Stats};
+
+/**
+ * Where an export to `path` goes: an existing file that is neither regular nor a directory is written
+ * directly; otherwise the regular file to replace, through any symbolic links (a dangling one included).
+ */
+async function outputTarget(path: string): Promise<OutputTarget> {
+	const isDirectory = () => new ExportPathError(`${path} is a directory: name a file to write`);
+	let stats: Stats;
+	try {
+		stats = await stat(path);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		if (/[/\\]$/.test(path)) throw isDirectory();
+		return {direct: false, file: await linkTarget(path)};
+	}
+	if (stats.isDirectory()) throw isDirectory();
+	// A socket (a /dev/fd/N some programs give a child for its output) cannot be opened by name.
+	if (stats.isSocket()) throw new ExportPathError(`${path} is a socket, which cannot be opened: leave out the file name to write to stdout`);
+	if (!stats.isFile()) return {direct: true, stats};
+	return {direct: false, file: await realpath(path)};
+}
+
+/** The path a chain of symbolic links ends at (`path` itself when it is no link), existing or not. */
+async function linkTarget(path: string): Promise<string> {
+	let current = path;
+	for (let hops = 0; hops < 40; hops++) {
+		const stats = await lstat(current).catch(() => undefined);
+		if (!stats?.isSymbolicLink()) return current;
+		current = resolve(dirname(current), await readlink(current));
+	}
+	return current;
+}
+
+/** Writes the export straight into a FIFO or device, with the same backpressure as a pipe on stdout. */
+async function exportSessionsToStream(
+	db: Queryable,
+	filter: SessionFilter,
+	sort: SessionSort,
+	options: ExportOptions,
+	path: string,
+	stats: Stats,
+): Promise<FileExportResult> {
+	const handle = await openForWriting(path, stats, options.signal);
+	try {
+		const stream = handle.createWriteStream();
+		const forTerminal = options.forTerminal ?? isatty(handle.fd);
+		const result = await exportSessions(db, filter, sort, {...options, forTerminal}, stream);
+		await new Promise<void>((resolve, reject) => {
+			stream.once('error', reject);
+			stream.end(() => resolve());
+		});
+		return {...result, path};
+	} finally {
+		await handle.close().catch(() => undefined);
+	}
+}
+
+/**
+ * Opens a FIFO or device for writing. Opening a FIFO waits for a reader, in a thread no signal reaches: radtop
+ * waits for one here instead (a non-blocking open fails with ENXIO until there is one), so it can be aborted.
+ */
+async function openForWriting(path: string, stats: Stats, signal: AbortSignal | undefined): Promise<FileHandle> {
+	const aborted = () => (signal?.aborted ? new ExportAbortedError(0) : undefined);
+	if (!stats.isFIFO()) return open(path, 'w');
+	for (;;) {
+		const error = aborted();
+		if (error) throw error;
+		try {
+			const probe = await open(path, constants.O_WRONLY | constants.O_NONBLOCK);
+			// A reader is there: the blocking open returns at once.
+			try {
+				return await open(path, 'w');
+			} finally {
+				await probe.close();
+			}
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+		}
+		await sleep(100, undefined, {signal}).catch(() => undefined);
 	}
 }
 

@@ -9,7 +9,7 @@
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
 import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -114,6 +114,39 @@ describe('radtop export', () => {
 		expect(parseCsv(readFileSync(file, 'utf8'))).toHaveLength(3);
 	});
 
+	it('refuses a directory for -o with exit 2 and one line, writing nothing', async () => {
+		const folder = join(dir, 'exports');
+		mkdirSync(folder);
+		const run = await radtop(['-o', folder]);
+		expect(run.status).toBe(2);
+		expect(expectOneErrorLine(run)).toBe(`radtop: --output: ${folder} is a directory: name a file to write`);
+		expect(readdirSync(folder)).toEqual([]);
+		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+	});
+
+	it('writes -o /dev/fd/1 directly when it is a pipe, and refuses a socket with exit 2', async () => {
+		// Here the pipe is the shell's: a child's stdout from Node is a socket. (/dev/fd/N, not /dev/stdout: an
+		// export that renamed its temporary file over the path would replace a link in /dev when run as root.)
+		const shell = await new Promise<{status: number | null; stdout: string; stderr: string}>((resolvePromise, reject) => {
+			const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
+			delete env['DATABASE_URL'];
+			const command = `"${process.execPath}" "${CLI}" export --nas bng-2 --columns username -o /dev/fd/1 --db "${database.url}" | cat`;
+			const child = spawn('sh', ['-c', command], {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+			child.on('error', reject);
+			child.on('close', (status) => resolvePromise({status, stdout, stderr}));
+		});
+		expect(shell.status, shell.stderr).toBe(0);
+		expect(parseCsv(shell.stdout)).toEqual([['username'], ['alice'], ["'@SUM(A1:A9)"]]);
+		expect(shell.stderr).toBe('radtop: wrote 2 sessions to /dev/fd/1\n');
+		const socket = await radtop(['--nas', 'bng-2', '-o', '/dev/fd/1']);
+		expect(socket.status).toBe(2);
+		expect(expectOneErrorLine(socket)).toMatch(/^radtop: --output: \/dev\/fd\/1 is a socket, which cannot be opened/);
+	});
+
 	it('refuses beyond the cap with one line, exit 1, nothing on stdout and no file', async () => {
 		const file = join(dir, 'capped.csv');
 		const run = await radtop(['--status', 'all', '--limit', '2', '-o', file]);
@@ -137,6 +170,7 @@ describe('radtop export', () => {
 		[['--status', 'gone'], /--status must be one of active, closed, all/],
 		[['--from', '2026-11-25', '--to', '2026-11-24'], /--from must be before --to/],
 		[['--output'], /--output needs a value/],
+		[['--from', '99999999999d'], /--from must be at most 36500d/],
 		[['--format', 'xlsx'], /unknown flag --format/],
 	])('rejects %j with exit 2 and one line', async (args, message) => {
 		const run = await radtop(args, {db: false});
@@ -149,6 +183,39 @@ describe('radtop export', () => {
 		expect(run.status).toBe(2);
 		expect(expectOneErrorLine(run)).toMatch(/bng-9/);
 	});
+
+	it.each(['SIGTERM', 'SIGHUP'] as const)('stops on %s mid-export: exit 1, one line, no file and no partial file', async (signal) => {
+		await db.query(
+			`INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, acctstoptime)
+			SELECT 'bulk' || i, 'bulk-${signal}-' || i, 'bulk' || i, '10.40.0.1', now() - interval '2 days', now() - interval '1 day'
+			FROM generate_series(1, 50000) AS i`,
+		);
+		const file = join(dir, `${signal}.csv`);
+		const partials = () => readdirSync(dir).filter((name) => name.startsWith(`.${signal}.csv.`) && name.endsWith('.partial'));
+		const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
+		delete env['DATABASE_URL'];
+		const argv = [CLI, 'export', '--status', 'closed', '--nas', '10.40.0.1', '--no-limit', '-o', file, '--db', database.url];
+		const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+		const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
+		// The export has begun: its temporary file is there. (With the embedded database, this process computes
+		// the COPY's rows, and would see the file fill only late.)
+		let sent = false;
+		while (!sent && child.exitCode === null) {
+			if (partials().length > 0) {
+				child.kill(signal);
+				sent = true;
+			} else await new Promise((resolvePromise) => setTimeout(resolvePromise, 5));
+		}
+		const status = await closed;
+		await db.query(`DELETE FROM radacct WHERE nasipaddress = '10.40.0.1'`);
+		expect(sent, 'the export ended before it was signalled').toBe(true);
+		expect(status, stderr).toBe(1);
+		expect(stderr).toMatch(new RegExp(`^radtop: export interrupted after [\\d,]+ rows; ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was not written\\n$`));
+		expect(partials()).toEqual([]);
+		expect(existsSync(file)).toBe(false);
+	}, 60_000);
 
 	it('documents its flags, columns and exit codes in --help', async () => {
 		const run = await radtop(['--help'], {db: false});

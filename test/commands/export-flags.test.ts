@@ -55,6 +55,10 @@ describe('parseExportFlags', () => {
 		[{output: ''}, /--output needs a file name/],
 		[{status: 'open'}, /--status must be one of/],
 		[{from: '2026-11-25', to: '2026-11-01'}, /--from must be before --to/],
+		// Beyond what a Date holds: a usage error, not an Invalid Date sent to the database.
+		[{from: '99999999999d'}, /^--from must be at most 36500d \(100 years\)$/],
+		[{to: '1969-07-20'}, /^--to must be a date from 1970-01-01 to 9999-12-31$/],
+		[{staleAfter: '999999999999d'}, /^--stale-after must be at most 36500d/],
 	])('rejects %j', (flags, message) => {
 		expect(() => parseExportFlags(flags, NOW)).toThrow(UsageError);
 		expect(() => parseExportFlags(flags, NOW)).toThrow(message);

@@ -47,6 +47,8 @@ describe('parseSweepFlags', () => {
 		[{cause: 'lost-carrier'}, '--cause must be one of'],
 		[{staleAfter: '30s'}, '--stale-after must be at least 60s'],
 		[{staleAfter: 'soon'}, '--stale-after must be a duration'],
+		// Beyond the database's intervals: a usage error, not a database error.
+		[{staleAfter: '999999999999d'}, '--stale-after must be at most 36500d (100 years)'],
 		[{limit: '1000001'}, '--limit must be a whole number from 1 to 1000000'],
 		[{nas: ['']}, '--nas needs a NAS name or IP address'],
 		[{concurrency: '0'}, '--concurrency must be a whole number'],

@@ -158,6 +158,14 @@ describe('parseDurationSeconds', () => {
 			expect(usageMessage(() => parseDurationSeconds(text, 'stale-after', 1))).toBe('--stale-after must be at least 1s');
 		}
 	});
+
+	it('rejects more than 100 years, which the database cannot take as an interval', () => {
+		expect(parseDurationSeconds('36500d', 'stale-after')).toBe(36_500 * 86_400);
+		expect(parseDurationSeconds('5214w', 'stale-after')).toBe(5214 * 604_800);
+		for (const text of ['36501d', '999999999999d', '99999999999999999999999s', `${'9'.repeat(400)}w`]) {
+			expect(usageMessage(() => parseDurationSeconds(text, 'stale-after', 60))).toBe('--stale-after must be at most 36500d (100 years)');
+		}
+	});
 });
 
 describe('parseInstant', () => {
@@ -201,6 +209,19 @@ describe('parseInstant', () => {
 		expect(parseInstant('2026-02-28', 'from', NOW).getTime()).toBe(new Date(2026, 1, 28).getTime());
 		expect(parseInstant('2028-02-29T08:00:00Z', 'from', NOW).toISOString()).toBe('2028-02-29T08:00:00.000Z');
 		expect(parseInstant('2026-04-30T23:59', 'from', NOW).getTime()).toBe(new Date(2026, 3, 30, 23, 59).getTime());
+	});
+
+	it('rejects instants before 1970 or past 9999 with one line, also for ages', () => {
+		for (const text of ['1969-12-31', '0000-01-01', '1900-06-01T00:00:00Z']) {
+			expect(usageMessage(() => parseInstant(text, 'from', NOW))).toBe('--from must be a date from 1970-01-01 to 9999-12-31');
+		}
+		// 20,000 days back is 1972; 30,000 is 1944.
+		expect(parseInstant('20000d', 'from', NOW).getUTCFullYear()).toBe(1972);
+		expect(usageMessage(() => parseInstant('30000d', 'from', NOW))).toBe('--from must be a date from 1970-01-01 to 9999-12-31');
+		// An age beyond 100 years would be an invalid Date (beyond 275,760 years), which the database cannot take.
+		expect(usageMessage(() => parseInstant('99999999999d', 'from', NOW))).toBe('--from must be at most 36500d (100 years)');
+		expect(parseInstant('1970-01-01', 'from', NOW).getTime()).toBe(new Date(1970, 0, 1).getTime());
+		expect(parseInstant('9999-12-31T23:59:59Z', 'to', NOW).toISOString()).toBe('9999-12-31T23:59:59.000Z');
 	});
 
 	it.each([

@@ -2,7 +2,8 @@
  * The export's streaming core against a real database: PostgreSQL when DATABASE_URL is set (CI), else the
  * embedded PGlite, through `pg` either way. Every CSV is read back with an independent RFC 4180 parser.
  */
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Writable} from 'node:stream';
@@ -15,6 +16,7 @@ import {
 	exportSessions,
 	exportSessionsToFile,
 	ExportOutputError,
+	ExportPathError,
 	type ExportOptions,
 } from '../../source/sessions/export.js';
 import type {SessionFilter, SessionSort} from '../../source/sessions/session.js';
@@ -277,6 +279,71 @@ describe('exportSessionsToFile', () => {
 		await expect(aborted).rejects.toBeInstanceOf(ExportAbortedError);
 		expect(readFileSync(path, 'utf8')).toBe('previous export\r\n');
 		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+	});
+
+	it('refuses a directory at once, reading nothing from the database', async () => {
+		const sub = join(dir, 'a-directory');
+		mkdirSync(sub);
+		let connected = 0;
+		const counting = {...database.pool, query: database.pool.query.bind(database.pool), connect: async () => (connected++, database.pool.connect())};
+		await expect(exportSessionsToFile(counting as never, ALL, BY_ID, {}, sub)).rejects.toBeInstanceOf(ExportPathError);
+		await expect(exportSessionsToFile(counting as never, ALL, BY_ID, {}, `${sub}/`)).rejects.toThrow(/is a directory/);
+		// A trailing slash names a directory, even one that does not exist yet.
+		await expect(exportSessionsToFile(counting as never, ALL, BY_ID, {}, join(dir, 'no-such-dir/'))).rejects.toBeInstanceOf(ExportPathError);
+		expect(connected).toBe(0);
+		expect(readdirSync(sub)).toEqual([]);
+		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+	});
+
+	it('replaces the file a symbolic link points to, and keeps the link', async () => {
+		const targets = join(dir, 'targets');
+		mkdirSync(targets);
+		const file = join(targets, 'real.csv');
+		writeFileSync(file, 'previous export\r\n');
+		const link = join(dir, 'link.csv');
+		symlinkSync(join('targets', 'real.csv'), link);
+		const result = await exportSessionsToFile(database.pool, {status: 'active', search: 'alice'}, BY_ID, {}, link);
+		expect(result).toEqual({rows: 1, path: link});
+		expect(lstatSync(link).isSymbolicLink()).toBe(true);
+		expect(readlinkSync(link)).toBe(join('targets', 'real.csv'));
+		expect(parseCsv(readFileSync(file, 'utf8'))).toHaveLength(2);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		// The temporary file was beside the target, and is gone.
+		expect(readdirSync(targets)).toEqual(['real.csv']);
+		// A dangling link: the file it names is created.
+		const dangling = join(dir, 'dangling.csv');
+		symlinkSync(join('targets', 'new.csv'), dangling);
+		await exportSessionsToFile(database.pool, {status: 'active', search: 'alice'}, BY_ID, {}, dangling);
+		expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+		expect(parseCsv(readFileSync(join(targets, 'new.csv'), 'utf8'))).toHaveLength(2);
+		rmSync(link);
+		rmSync(dangling);
+		rmSync(targets, {recursive: true});
+	});
+
+	it('writes into a FIFO directly, waiting for its reader, with no temporary file', async () => {
+		const fifo = join(dir, 'export.fifo');
+		execFileSync('mkfifo', [fifo]);
+		const exporting = exportSessionsToFile(database.pool, {status: 'closed', nasIps: ['10.30.0.1']}, BY_ID, {columns: ['username']}, fifo);
+		// The reader comes later: the export waits for it.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		let text = '';
+		const reader = createReadStream(fifo);
+		reader.on('data', (chunk) => (text += chunk.toString()));
+		const ended = new Promise<void>((resolve) => reader.on('end', () => resolve()));
+		const result = await exporting;
+		await ended;
+		expect(result).toEqual({rows: 20000, path: fifo});
+		expect(parseCsv(text)).toHaveLength(20001);
+		expect(statSync(fifo).isFIFO()).toBe(true);
+		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+		// Waiting for a reader that never comes can be aborted.
+		const abort = new AbortController();
+		const waiting = exportSessionsToFile(database.pool, ALL, BY_ID, {signal: abort.signal}, fifo);
+		setTimeout(() => abort.abort(), 200);
+		await expect(waiting).rejects.toBeInstanceOf(ExportAbortedError);
+		expect(statSync(fifo).isFIFO()).toBe(true);
+		rmSync(fifo);
 	});
 
 	it('fails on a directory that does not exist, writing nothing', async () => {
