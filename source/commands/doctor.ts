@@ -213,7 +213,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 
 		if (request.checkNas) {
 			if (list.length === 0) {
-				emit([result('nas', 'warn', 'no NAS in the nas table, in radtop\'s config, or with open sessions: nothing to check', 'add the NAS to FreeRADIUS\'s nas table or to the profile\'s "nas" map')]);
+				emit([result('nas', 'warn', 'no NAS in the nas table, in radtop\'s config, or with open sessions: nothing to check', 'add the NAS to FreeRADIUS\'s nas table, or to radtop\'s config: radtop nas add IP --secret-stdin')]);
 			} else {
 				const nasFacts = await gatherNasFacts(list, {openSessions: open, timeoutMs: request.timeoutMs, concurrency: request.concurrency});
 				emit(nasFacts.flatMap((entry) => nasChecks(entry)));

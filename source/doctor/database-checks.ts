@@ -263,14 +263,14 @@ export function tableCheck(facts: Pick<DatabaseFacts, 'columns' | 'canSelect' | 
 export function nasTableCheck(nasTable: DatabaseFacts['nasTable']): CheckResult {
 	const check = 'table nas';
 	if (nasTable === 'absent') {
-		return result(check, 'warn', 'no nas table: NAS names and secrets come only from radtop\'s config', "add each NAS to the profile's \"nas\" map (secret, coaPort, vendor)");
+		return result(check, 'warn', 'no nas table: NAS names and secrets come only from radtop\'s config', 'add each NAS to radtop\'s config: radtop nas add IP --secret-stdin [--coa-port N] [--vendor V]');
 	}
 	if (nasTable === 'unreadable') {
 		return result(
 			check,
 			'warn',
 			'the nas table may not be read by this role: NAS names and secrets come only from radtop\'s config',
-			'GRANT SELECT ON nas TO <radtop role>; or give the secrets in the profile\'s "nas" map',
+			'GRANT SELECT ON nas TO <radtop role>; or give the secrets in radtop\'s config: radtop nas set IP --secret-stdin',
 		);
 	}
 	return result(check, 'pass', `${formatCount(nasTable.rows)} NAS`);

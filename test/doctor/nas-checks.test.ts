@@ -15,6 +15,17 @@ const nas: NasSummary = {
 };
 
 describe('secretCheck', () => {
+	it('gives the radtop nas command that stores a secret or API credentials, not JSON to edit by hand', () => {
+		const none = secretCheck({...nas, secretSource: 'none', api: undefined});
+		expect(none.fix).toContain('radtop nas set 10.20.0.2 --secret-stdin');
+		expect(none.fix).not.toMatch(/[{}]/);
+		expect(secretCheck({...nas, secretSource: 'none'}).fix).toContain('radtop nas set 10.20.0.2 --secret-stdin');
+		const noApi = secretCheck({...nas, api: undefined});
+		expect(noApi.fix).toContain('radtop nas set 10.20.0.2 --api-user USER --api-password-stdin');
+		expect(noApi.fix).not.toMatch(/[{}]/);
+	});
+
+
 	it('fails with neither a secret nor API credentials, warns with one method where two are possible', () => {
 		expect(secretCheck({...nas, secretSource: 'none', api: undefined})).toMatchObject({status: 'fail', detail: expect.stringContaining('radtop cannot disconnect sessions on this NAS')});
 		expect(secretCheck({...nas, secretSource: 'none'})).toMatchObject({status: 'warn', detail: expect.stringContaining('only the RouterOS API')});
@@ -29,11 +40,24 @@ describe('secretCheck', () => {
 });
 
 describe('coaCheck', () => {
-	it('passes a NAK, whatever the Error-Cause, except a NAS that refuses or does not know itself', () => {
+	it('passes a NAK for a session not found, warns on a NAS that refuses, does not know itself, or rejects the request', () => {
 		expect(coaCheck(nas, {kind: 'nak', errorCause: 503})).toMatchObject({status: 'pass', detail: expect.stringContaining('Session-Context-Not-Found (503)')});
 		expect(coaCheck(nas, {kind: 'nak'}).status).toBe('pass');
+		// The probe leaves Framed-IP-Address out on purpose: a hotspot's Missing-Attribute is no fault.
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 402}).status).toBe('pass');
 		expect(coaCheck(nas, {kind: 'nak', errorCause: 501}).status).toBe('warn');
-		expect(coaCheck(nas, {kind: 'nak', errorCause: 403}).status).toBe('warn');
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 403})).toMatchObject({status: 'warn', fix: expect.stringContaining('radtop nas set 10.20.0.2 --vendor V')});
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 506}).status).toBe('warn');
+	});
+
+	it('warns on a NAK that refuses the vendor profile\'s attributes, with the command that changes the vendor', () => {
+		for (const errorCause of [401, 404, 407]) {
+			expect(coaCheck(nas, {kind: 'nak', errorCause}), String(errorCause)).toMatchObject({
+				status: 'warn',
+				detail: expect.stringContaining('refuses the attributes of vendor profile mikrotik'),
+				fix: expect.stringContaining('radtop nas set 10.20.0.2 --vendor V'),
+			});
+		}
 	});
 
 	it('warns on an ACK for a session that cannot exist', () => {
