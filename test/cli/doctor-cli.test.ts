@@ -234,7 +234,7 @@ describe('radtop doctor', () => {
 	});
 
 	it('refuses bad flags with one line and exit code 2', async () => {
-		for (const args of [['--runs', '0'], ['--nas', 'bng-1', '--no-nas'], ['--profile', 'healthy', '--nas', 'no-such-nas'], ['--bogus']]) {
+		for (const args of [['--runs', '0'], ['--nas', 'bng-1', '--no-nas'], ['--profile', 'healthy', '--nas', 'no-such-nas'], ['--bogus'], ['--profile', 'healthy', '--nas=']]) {
 			const run = await doctor(args);
 			expect(run.status, args.join(' ')).toBe(2);
 			expect(run.stderr).toMatch(/^radtop: [^\n]+\n$/);
