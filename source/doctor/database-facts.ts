@@ -8,7 +8,6 @@ import {describeDatabaseError} from '../db/errors.js';
 import {
 	buildListQuery,
 	buildStaleAndUsersQuery,
-	COLUMNS_QUERY,
 	NAS_TABLE_QUERY,
 	OPEN_COUNTS_QUERY,
 	type SqlQuery,
@@ -25,12 +24,15 @@ import {
 	type QueryFailure,
 	type QueryTiming,
 	type RowFacts,
+	type SetupFailure,
+	type SetupStep,
 } from './database-checks.js';
 import {adviceFor, type IndexAdvice} from './index-advice.js';
 
 /** A connection pool that can lend one connection (node-postgres's Pool), for `--measure`'s transaction. */
 export interface LendingPool extends Queryable {
-	connect(): Promise<Queryable & {release(): void}>;
+	/** `release(true)` closes the connection instead of returning it to the pool. */
+	connect(): Promise<Queryable & {release(destroy?: boolean): void}>;
 }
 
 export interface DatabaseFactOptions {
@@ -43,7 +45,15 @@ export interface DatabaseFactOptions {
 	readonly measure: boolean;
 	/** Told what is happening during slow steps. */
 	readonly onProgress?: (message: string) => void;
+	/**
+	 * The statement timeout of the catalogue reads and the row counts (default 5 s): a radacct locked by another
+	 * session is reported in seconds, not after radtop's 15 s statement timeout.
+	 */
+	readonly setupTimeoutMs?: number;
 }
+
+/** Default {@link DatabaseFactOptions.setupTimeoutMs}. */
+export const SETUP_TIMEOUT_MS = 5000;
 
 /** The window doctor times: what the console asks for on a 24-line terminal, give or take. */
 const WINDOW = 50;
@@ -53,6 +63,15 @@ const EXACT_COUNT_BELOW = 1_000_000;
 const NO_MATCH_SEARCH = 'radtop-doctor-no-such-user';
 
 type Row = Record<string, unknown>;
+
+/**
+ * radacct's columns, from pg_attribute: information_schema.columns leaves out the columns the role may not
+ * read, which would make a radacct the role cannot SELECT from look absent.
+ */
+const COLUMNS_QUERY = `
+SELECT a.attname AS column_name FROM pg_attribute AS a
+WHERE a.attrelid = to_regclass('radacct') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`;
 
 const INDEXES_QUERY = `
 SELECT c.relname AS name, am.amname AS method, i.indisunique AS is_unique, i.indisprimary AS is_primary,
@@ -194,9 +213,45 @@ async function nasTableFacts(db: Queryable): Promise<DatabaseFacts['nasTable']> 
 	}
 }
 
+/**
+ * Runs `run` on a connection of its own whose statements time out after `ms` (the pool's other connections keep
+ * radtop's timeout), or on `db` itself when it cannot lend one.
+ */
+async function withStatementTimeout<T>(db: Queryable, ms: number, run: (db: Queryable) => Promise<T>): Promise<T> {
+	if (typeof (db as Partial<LendingPool>).connect !== 'function') return run(db);
+	let client: Awaited<ReturnType<LendingPool['connect']>>;
+	try {
+		client = await (db as LendingPool).connect();
+	} catch {
+		return run(db);
+	}
+	let broken = false;
+	try {
+		await client.query(`SET statement_timeout = ${Math.max(1, Math.round(ms))}`, []);
+		return await run(client);
+	} finally {
+		try {
+			await client.query('RESET statement_timeout', []);
+		} catch {
+			broken = true;
+		}
+		client.release(broken);
+	}
+}
+
 /** Gathers every database fact; a server that cannot be reached ends it early with `server.error`. */
 export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOptions): Promise<DatabaseFacts> {
-	const empty = {columns: [], canSelect: false, nasTable: 'absent', indexes: [], timings: [], failures: [], extensions: [], measurements: []} as const;
+	const empty = {
+		columns: [],
+		canSelect: false,
+		nasTable: 'absent',
+		indexes: [],
+		timings: [],
+		failures: [],
+		extensions: [],
+		measurements: [],
+		setupFailures: [],
+	} as const;
 	let server: DatabaseFacts['server'];
 	try {
 		const {rows} = await db.query("SELECT current_setting('server_version') AS version, current_user AS user_name", []);
@@ -204,19 +259,36 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 	} catch (error) {
 		return {...empty, label: options.label, server: {error: errorText(error)}};
 	}
-	const columnRows = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
-	const columns = columnRows.rows.map((row: Row) => String(row['column_name']).toLowerCase());
-	const nasTable = await nasTableFacts(db);
-	const extensions = (await db.query('SELECT extname FROM pg_extension', [])).rows.map((row: Row) => String(row['extname']));
-	if (columns.length === 0) return {...empty, label: options.label, server, nasTable, extensions};
-	const privilege = await db.query("SELECT has_table_privilege(to_regclass('radacct'), 'SELECT') AS ok", []);
-	const canSelect = Boolean(privilege.rows[0]?.['ok']);
-	const indexes = await indexFacts(db);
-	const base = {label: options.label, server, columns, canSelect, nasTable, indexes, extensions};
-	if (!canSelect) return {...empty, ...base};
-
-	options.onProgress?.('counting radacct');
-	const rows = await rowFacts(db);
+	const setupFailures: SetupFailure[] = [];
+	/** One setup step: its failure becomes a check of its own, and the other steps still run. */
+	const step = async <T>(name: SetupStep, run: () => Promise<T>): Promise<T | undefined> => {
+		try {
+			return await run();
+		} catch (error) {
+			setupFailures.push({step: name, error: errorText(error)});
+			return undefined;
+		}
+	};
+	const setup = await withStatementTimeout(db, options.setupTimeoutMs ?? SETUP_TIMEOUT_MS, async (client) => {
+		const columns = await step('columns', async () => (await client.query(COLUMNS_QUERY, [])).rows.map((row: Row) => String(row['column_name']).toLowerCase()));
+		const nasTable = (await step('nas table', () => nasTableFacts(client))) ?? 'unreadable';
+		const extensions = (await step('extensions', async () => (await client.query('SELECT extname FROM pg_extension', [])).rows.map((row: Row) => String(row['extname'])))) ?? [];
+		if (columns === undefined || columns.length === 0) return {columns: columns ?? [], nasTable, extensions, canSelect: false, indexes: [] as IndexFact[]};
+		const canSelect = await step('privilege', async () => {
+			const privilege = await client.query("SELECT has_table_privilege(to_regclass('radacct'), 'SELECT') AS ok", []);
+			return Boolean(privilege.rows[0]?.['ok']);
+		});
+		const indexes = (await step('indexes', () => indexFacts(client))) ?? [];
+		if (!canSelect) return {columns, nasTable, extensions, canSelect: false, indexes};
+		options.onProgress?.('counting radacct');
+		const rows = await step('rows', () => rowFacts(client));
+		return {columns, nasTable, extensions, canSelect, indexes, rows};
+	});
+	const {columns, nasTable, extensions, canSelect, indexes} = setup;
+	const base = {label: options.label, server, columns, canSelect, nasTable, indexes, extensions, setupFailures};
+	// Without the counts (a lock on radacct, most likely) every timed query would wait out the statement timeout too.
+	if (!canSelect || !('rows' in setup) || setup.rows === undefined) return {...empty, ...base};
+	const rows = setup.rows;
 	const statements = pollStatements(new Set(columns), options.staleAfterSeconds);
 	const timings: QueryTiming[] = [];
 	const failures: QueryFailure[] = [];

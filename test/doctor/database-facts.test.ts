@@ -3,6 +3,7 @@
  * stock schema: indexes read from pg_index, counts, timed and explained poll queries, and --measure's index
  * built inside a transaction that leaves nothing behind.
  */
+import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {databaseChecks, POLL_QUERIES} from '../../source/doctor/database-checks.js';
 import {gatherDatabaseFacts, measureAdvice, pollStatements} from '../../source/doctor/database-facts.js';
@@ -57,6 +58,62 @@ describe('gatherDatabaseFacts', () => {
 			});
 		} finally {
 			await database.pool.query('CREATE INDEX radacct_start_user_idx ON radacct (acctstarttime, username)');
+		}
+	});
+
+	it('reports a step that fails as a check of its own and still gives every other check', async () => {
+		// A radacct locked by another session: the catalogue reads answer, the counts time out.
+		const locked = {
+			query: (text: string, values?: unknown[]) =>
+				/count\(\*\)[\s\S]*FROM radacct/.test(text)
+					? Promise.reject(Object.assign(new Error('canceling statement due to statement timeout'), {code: '57014'}))
+					: database.pool.query(text, values),
+		};
+		const facts = await gatherDatabaseFacts(locked, options);
+		expect(facts.setupFailures).toEqual([{step: 'rows', error: 'canceling statement due to statement timeout'}]);
+		expect(facts.timings).toEqual([]);
+		const checks = databaseChecks(facts);
+		expect(checks.find((check) => check.check === 'rows')).toMatchObject({status: 'fail', detail: expect.stringContaining('statement timeout')});
+		expect(checks.find((check) => check.check === 'table radacct')!.status).toBe('pass');
+		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+	});
+
+	it.runIf(Boolean(process.env['DATABASE_URL']))('reports a radacct locked by another session within the setup timeout', async () => {
+		// A session of its own: the test pool has one connection.
+		const holder = new pg.Client({connectionString: database.url});
+		await holder.connect();
+		try {
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE radacct IN ACCESS EXCLUSIVE MODE');
+			const started = Date.now();
+			const facts = await gatherDatabaseFacts(database.pool, {...options, setupTimeoutMs: 500});
+			expect(Date.now() - started).toBeLessThan(5000);
+			expect(facts.setupFailures.map((failure) => failure.step)).toContain('rows');
+			expect(databaseChecks(facts).find((check) => check.check === 'rows')!.status).toBe('fail');
+		} finally {
+			await holder.query('ROLLBACK');
+			await holder.end();
+		}
+	});
+
+	it('tells a role that may not read radacct to be granted SELECT, not that radacct is missing', async () => {
+		const client = await database.pool.connect();
+		try {
+			await client.query('DROP ROLE IF EXISTS radtop_doctor_no_select');
+			await client.query('CREATE ROLE radtop_doctor_no_select');
+			await client.query('SET ROLE radtop_doctor_no_select');
+			const facts = await gatherDatabaseFacts(client, options);
+			expect(facts.columns).toEqual(expect.arrayContaining(['radacctid', 'acctstoptime']));
+			expect(facts.canSelect).toBe(false);
+			expect(databaseChecks(facts).find((check) => check.check === 'table radacct')).toMatchObject({
+				status: 'fail',
+				detail: 'this database role may not read radacct',
+				fix: 'GRANT SELECT ON radacct, nas TO <radtop role>;',
+			});
+		} finally {
+			await client.query('RESET ROLE');
+			await client.query('DROP ROLE IF EXISTS radtop_doctor_no_select');
+			client.release();
 		}
 	});
 
