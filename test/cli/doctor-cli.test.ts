@@ -37,6 +37,7 @@ const NAK_503 = {code: PacketCode.DisconnectNak, attributes: [{name: 'Error-Caus
 let database: TestDatabase;
 let good: FakeCoaNas;
 let otherSecret: FakeCoaNas;
+let shortSecret: FakeCoaNas;
 let router: FakeRouterOs;
 let dir: string;
 let configDir: string;
@@ -76,6 +77,8 @@ beforeAll(async () => {
 	good = await startFakeCoaNas({secret: SECRET, answer: () => NAK_503});
 	// Answers (it knows us), but signs with the secret it has, not ours.
 	otherSecret = await startFakeCoaNas({secret: SECRET, answer: () => ({...NAK_503, secret: OTHER_SECRET})});
+	// A secret that is also a word of radtop's own text; the NAS answers with another.
+	shortSecret = await startFakeCoaNas({secret: 'secret', answer: () => ({...NAK_503, secret: 'not-that-one'})});
 	router = await FakeRouterOs.start({user: 'radtop', password: API_PASSWORD});
 	const closedPort = await freeUdpPort();
 
@@ -90,6 +93,7 @@ beforeAll(async () => {
 	});
 	const profiles = {
 		healthy: {nas: {'10.20.0.1': nas('10.20.0.1', 'bng-1', good.port, API_PASSWORD)}},
+		short: {nas: {'10.20.0.4': {...nas('10.20.0.4', 'bng-4', shortSecret.port), secret: 'secret', vendor: 'cisco'}}},
 		broken: {
 			nas: {
 				'10.20.0.1': nas('10.20.0.1', 'bng-1', good.port, WRONG_API_PASSWORD),
@@ -105,7 +109,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-	await Promise.all([good?.close(), otherSecret?.close(), router?.close()]);
+	await Promise.all([good?.close(), otherSecret?.close(), shortSecret?.close(), router?.close()]);
 	await database?.close();
 	if (dir) rmSync(dir, {recursive: true, force: true});
 });
@@ -183,6 +187,15 @@ describe('radtop doctor', () => {
 		expect(wrong.fix).toContain('the one the NAS has for the client 127.0.0.1');
 		line(run, 'pass', `nas bng-1 (10.20.0.1): CoA 127.0.0.1:${good.port}`);
 		expectNoSecret(run);
+	});
+
+	it('scrubs a secret out of what the NAS and the database say, not out of its own words', async () => {
+		const run = await doctor(['--profile', 'short']);
+		expect(run.status, run.stdout + run.stderr).toBe(1);
+		expect(line(run, 'pass', 'nas bng-4 (10.20.0.4): secret').text).toContain('secret from radtop\'s config');
+		const coa = line(run, 'fail', `nas bng-4 (10.20.0.4): CoA 127.0.0.1:${shortSecret.port}`);
+		expect(coa.text).toContain('wrong shared secret');
+		expect(run.stdout).not.toContain('***');
 	});
 
 	it('fails a missing index the poll relies on, with the statement that creates it', async () => {

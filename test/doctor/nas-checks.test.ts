@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {doctorExitCode, result} from '../../source/doctor/check.js';
 import {apiCheck, coaCheck, isLoopback, nasChecks, secretCheck, sourceCheck, type NasSummary} from '../../source/doctor/nas-checks.js';
 import {reportLines, summaryLine} from '../../source/doctor/report.js';
+import {scrubDatabaseFacts, scrubNasFacts} from '../../source/commands/doctor.js';
 
 const nas: NasSummary = {
 	ip: '10.20.0.2',
@@ -125,5 +126,33 @@ describe('report', () => {
 		expect(summaryLine(results)).toBe('radtop doctor: 1 pass, 1 warn, 1 fail');
 		expect(doctorExitCode(results)).toBe(1);
 		expect(doctorExitCode(results.filter((entry) => entry.status !== 'fail'))).toBe(0);
+	});
+});
+
+describe('scrubbing the secrets out of doctor\'s facts', () => {
+	it('stars a secret out of what came from outside, and leaves radtop\'s own words alone', () => {
+		const facts = scrubNasFacts(
+			{nas, source: {error: 'EHOSTUNREACH secret'}, coa: {kind: 'error', message: 'send failed: secret'}, api: {ok: false, message: 'login refused: secret'}},
+			['secret'],
+		);
+		expect(facts).toMatchObject({source: {error: 'EHOSTUNREACH ***'}, coa: {message: 'send failed: ***'}, api: {message: 'login refused: ***'}});
+		expect(secretCheck(facts.nas).check).toBe('nas bng-2 (10.20.0.2): secret');
+		const database = scrubDatabaseFacts(
+			{
+				label: 'test',
+				server: {error: 'password authentication failed for "secret"'},
+				columns: [],
+				canSelect: false,
+				nasTable: 'absent',
+				indexes: [],
+				timings: [],
+				failures: [],
+				extensions: [],
+				measurements: [],
+				setupFailures: [],
+			},
+			['secret'],
+		);
+		expect(database.server).toEqual({error: 'password authentication failed for "***"'});
 	});
 });
