@@ -7,7 +7,7 @@ import {ConfigStore, resolveDatabaseTarget, scrubSecrets, secretsOf, type NasOve
 import {connectDatabase, type Database} from '../db/connect.js';
 import {doctorExitCode, result, type CheckResult} from '../doctor/check.js';
 import {databaseChecks, type DatabaseFacts} from '../doctor/database-checks.js';
-import {gatherDatabaseFacts} from '../doctor/database-facts.js';
+import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.js';
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
@@ -52,7 +52,8 @@ Flags
   --measure              for a slow query, build the suggested index inside a transaction, time the query
                          with it, and roll back. CREATE INDEX holds a SHARE lock on radacct until the
                          rollback: FreeRADIUS's accounting writes wait meanwhile (seconds to minutes on a
-                         big table). Needs the table owner's rights. Use it on a copy or a quiet hour.
+                         big table). The build is cancelled after 60 s, and on Ctrl-C. Needs the table
+                         owner's rights. Use it on a copy or a quiet hour.
   --runs N               timed runs of each query (default 5, after one warm-up)
   --timeout MS           wait this long for a CoA reply (one retransmission) and an API login (default 2000)
   --concurrency N        NAS checked at the same time (default 8)
@@ -242,6 +243,10 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 				emit(nasFacts.flatMap((entry) => nasChecks(scrubNasFacts(entry, secrets))));
 			}
 		}
+	} catch (error) {
+		if (!(error instanceof MeasureInterrupted)) throw error;
+		io.stderr.write(`radtop: ${error.message}\n`);
+		return error.signal === 'SIGINT' ? 130 : 143;
 	} finally {
 		await context.close();
 	}

@@ -385,7 +385,10 @@ export function timingChecks(facts: Pick<DatabaseFacts, 'timings' | 'failures' |
 }
 
 function measuredGain(measurement: Measurement, advice: IndexAdvice): string {
-	if (measurement.afterMs === undefined) return `not measured here: ${measurement.error ?? 'unknown error'}; measured on 5,000,000 rows: ${advice.readmeGain}`;
+	if (measurement.afterMs === undefined) {
+		const why = measurement.error ?? 'unknown error';
+		return `${why.startsWith('cannot be measured') ? why : `not measured here: ${why}`}; measured on 5,000,000 rows: ${advice.readmeGain}`;
+	}
 	const build = measurement.buildMs === undefined ? '' : `, built in ${formatMs(measurement.buildMs)} and rolled back`;
 	return `measured here with --measure: ${formatMs(measurement.beforeMs)} -> ${formatMs(measurement.afterMs)}${build}`;
 }
