@@ -229,7 +229,8 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 				}
 			}
 			secrets = [...new Set([...secrets, ...registry.secrets()])];
-			open = reachable && facts.canSelect ? await openSessionsPerNas(context.database) : undefined;
+			// Without the row counts (radacct locked, most likely) the open sessions would wait out the timeout too.
+			open = reachable && facts.canSelect && facts.rows !== undefined ? await openSessionsPerNas(context.database) : undefined;
 			// Before anything is printed: an unknown --nas is a usage error.
 			list = nasToCheck(registry, request, open);
 		}

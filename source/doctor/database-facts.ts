@@ -227,7 +227,11 @@ async function withStatementTimeout<T>(db: Queryable, ms: number, run: (db: Quer
 	}
 	let broken = false;
 	try {
-		await client.query(`SET statement_timeout = ${Math.max(1, Math.round(ms))}`, []);
+		try {
+			await client.query(`SET statement_timeout = ${Math.max(1, Math.round(ms))}`, []);
+		} catch {
+			// radtop's own timeout then: slower to report a lock, but every step still runs.
+		}
 		return await run(client);
 	} finally {
 		try {

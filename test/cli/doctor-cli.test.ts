@@ -16,6 +16,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/config/config.js';
 import type {CheckResult} from '../../source/doctor/check.js';
@@ -209,6 +210,28 @@ describe('radtop doctor', () => {
 			expect(run.stdout).not.toContain('nas bng-1');
 		} finally {
 			await exec('CREATE INDEX radacct_bulk_close ON radacct (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL');
+		}
+	});
+
+	it.runIf(Boolean(process.env['DATABASE_URL']))('reports a radacct locked by another session as a fail line and prints every other check', async () => {
+		const holder = new pg.Client({connectionString: database.url});
+		await holder.connect();
+		try {
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE radacct IN ACCESS EXCLUSIVE MODE');
+			const run = await doctor(['--profile', 'healthy']);
+			expect(run.status, run.stdout + run.stderr).toBe(1);
+			expect(line(run, 'fail', 'rows').text).toContain('statement timeout');
+			line(run, 'pass', 'table radacct');
+			// pg_get_indexdef waits for the lock as well.
+			expect(line(run, 'fail', 'indexes').text).toContain('statement timeout');
+			line(run, 'pass', 'table nas');
+			line(run, 'pass', 'nas bng-1 (10.20.0.1): RouterOS API');
+			expect(run.lines.at(-2)).toMatch(/^radtop doctor: \d+ pass, \d+ warn, 2 fail$/);
+			expect(run.stderr).toBe('');
+		} finally {
+			await holder.query('ROLLBACK');
+			await holder.end();
 		}
 	});
 
