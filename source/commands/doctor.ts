@@ -6,9 +6,9 @@
 import {ConfigStore, resolveDatabaseTarget, scrubSecrets, secretsOf, type NasOverride, type Profile} from '../config/config.js';
 import {connectDatabase, type Database} from '../db/connect.js';
 import {doctorExitCode, result, type CheckResult} from '../doctor/check.js';
-import {databaseChecks} from '../doctor/database-checks.js';
-import {gatherDatabaseFacts} from '../doctor/database-facts.js';
-import {nasChecks} from '../doctor/nas-checks.js';
+import {databaseChecks, type DatabaseFacts} from '../doctor/database-checks.js';
+import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.js';
+import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
 import {loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
@@ -52,7 +52,8 @@ Flags
   --measure              for a slow query, build the suggested index inside a transaction, time the query
                          with it, and roll back. CREATE INDEX holds a SHARE lock on radacct until the
                          rollback: FreeRADIUS's accounting writes wait meanwhile (seconds to minutes on a
-                         big table). Needs the table owner's rights. Use it on a copy or a quiet hour.
+                         big table). The build is cancelled after 60 s, and on Ctrl-C. Needs the table
+                         owner's rights. Use it on a copy or a quiet hour.
   --runs N               timed runs of each query (default 5, after one warm-up)
   --timeout MS           wait this long for a CoA reply (one retransmission) and an API login (default 2000)
   --concurrency N        NAS checked at the same time (default 8)
@@ -166,22 +167,45 @@ function nasToCheck(registry: NasRegistry, request: DoctorRequest, open: Readonl
 	return unique.sort((a, b) => a.name.localeCompare(b.name) || a.ip.localeCompare(b.ip));
 }
 
+/**
+ * The facts with every text that came from outside radtop (the server's and the OS's error messages) scrubbed of
+ * the known secrets. radtop's own wording is left alone: a short secret such as `secret` would otherwise be
+ * starred out of it, and show where it is.
+ */
+export function scrubDatabaseFacts(facts: DatabaseFacts, secrets: readonly string[]): DatabaseFacts {
+	const scrub = (text: string) => scrubSecrets(text, secrets);
+	return {
+		...facts,
+		server: 'error' in facts.server ? {error: scrub(facts.server.error)} : facts.server,
+		failures: facts.failures.map((failure) => ({...failure, error: scrub(failure.error)})),
+		setupFailures: facts.setupFailures.map((failure) => ({...failure, error: scrub(failure.error)})),
+		measurements: facts.measurements.map((measurement) => (measurement.error === undefined ? measurement : {...measurement, error: scrub(measurement.error)})),
+	};
+}
+
+/** The same for a NAS: its replies, the route lookup's and the API login's errors. */
+export function scrubNasFacts(facts: NasFacts, secrets: readonly string[]): NasFacts {
+	const scrub = (text: string) => scrubSecrets(text, secrets);
+	const {source, coa, api} = facts;
+	return {
+		...facts,
+		...(source && 'error' in source ? {source: {error: scrub(source.error)}} : {}),
+		...(coa?.kind === 'error' ? {coa: {...coa, message: scrub(coa.message)}} : coa?.kind === 'other-source' ? {coa: {...coa, from: scrub(coa.from)}} : {}),
+		...(api && !api.ok ? {api: {ok: false, message: scrub(api.message)}} : {}),
+	};
+}
+
 /** Runs every check, prints them, and resolves to the exit code (1 when a check failed). */
 export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<number> {
 	const env = io.env ?? process.env;
 	const progress = (message: string) => io.stderr.write(`radtop: ${message}\n`);
 	const context = await openDoctorContext(request, env, progress);
 	const all: CheckResult[] = [];
-	let secrets = [...context.secrets];
+	let secrets: readonly string[] = context.secrets;
+	// The facts are scrubbed of secrets before they become checks (scrubDatabaseFacts, scrubNasFacts).
 	const emit = (checks: readonly CheckResult[]) => {
-		const scrubbed = checks.map((entry) => ({
-			...entry,
-			check: scrubSecrets(entry.check, secrets),
-			detail: scrubSecrets(entry.detail, secrets),
-			...(entry.fix === undefined ? {} : {fix: scrubSecrets(entry.fix, secrets)}),
-		}));
-		all.push(...scrubbed);
-		if (!request.json && scrubbed.length > 0) io.stdout.write(`${reportLines(scrubbed).join('\n')}\n`);
+		all.push(...checks);
+		if (!request.json && checks.length > 0) io.stdout.write(`${reportLines(checks).join('\n')}\n`);
 	};
 	try {
 		const facts = await gatherDatabaseFacts(context.database.pool, {
@@ -205,20 +229,25 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 				}
 			}
 			secrets = [...new Set([...secrets, ...registry.secrets()])];
-			open = reachable && facts.canSelect ? await openSessionsPerNas(context.database) : undefined;
+			// Without the row counts (radacct locked, most likely) the open sessions would wait out the timeout too.
+			open = reachable && facts.canSelect && facts.rows !== undefined ? await openSessionsPerNas(context.database) : undefined;
 			// Before anything is printed: an unknown --nas is a usage error.
 			list = nasToCheck(registry, request, open);
 		}
-		emit(databaseChecks(facts));
+		emit(databaseChecks(scrubDatabaseFacts(facts, secrets)));
 
 		if (request.checkNas) {
 			if (list.length === 0) {
-				emit([result('nas', 'warn', 'no NAS in the nas table, in radtop\'s config, or with open sessions: nothing to check', 'add the NAS to FreeRADIUS\'s nas table or to the profile\'s "nas" map')]);
+				emit([result('nas', 'warn', 'no NAS in the nas table, in radtop\'s config, or with open sessions: nothing to check', 'add the NAS to FreeRADIUS\'s nas table, or to radtop\'s config: radtop nas add IP --secret-stdin')]);
 			} else {
 				const nasFacts = await gatherNasFacts(list, {openSessions: open, timeoutMs: request.timeoutMs, concurrency: request.concurrency});
-				emit(nasFacts.flatMap((entry) => nasChecks(entry)));
+				emit(nasFacts.flatMap((entry) => nasChecks(scrubNasFacts(entry, secrets))));
 			}
 		}
+	} catch (error) {
+		if (!(error instanceof MeasureInterrupted)) throw error;
+		io.stderr.write(`radtop: ${error.message}\n`);
+		return error.signal === 'SIGINT' ? 130 : 143;
 	} finally {
 		await context.close();
 	}

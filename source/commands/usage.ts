@@ -53,6 +53,10 @@ export function checkKnownFlags(argv: readonly string[], flags: Readonly<Record<
 			if (!spec || (name.startsWith('no-') && !long.has(name) && spec.type !== 'boolean')) {
 				throw new UsageError(`unknown flag --${name} (see radtop${command ? ` ${command}` : ''} --help)`);
 			}
+			// meow drops an empty value of a repeatable flag (`--nas=`) as if the flag were not there: all instead of none.
+			if (spec.type === 'string' && spec.isMultiple && token === `--${name}=`) {
+				throw new UsageError(`--${name} needs a value (see radtop${command ? ` ${command}` : ''} --help)`);
+			}
 			if (spec.type !== 'boolean' && !token.includes('=')) {
 				const value = argv[index + 1];
 				if (value === undefined || (value.startsWith('--') && value.length > 2)) {

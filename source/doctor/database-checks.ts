@@ -71,6 +71,15 @@ export interface Measurement {
 	readonly error?: string;
 }
 
+/** A step of gathering the facts, before the timed queries. */
+export type SetupStep = 'columns' | 'privilege' | 'nas table' | 'extensions' | 'indexes' | 'rows';
+
+/** A setup step that failed (a lock held on radacct by another session, a permission, a timeout). */
+export interface SetupFailure {
+	readonly step: SetupStep;
+	readonly error: string;
+}
+
 /** Everything the database checks look at. `server.error` set means nothing else could be gathered. */
 export interface DatabaseFacts {
 	readonly label: string;
@@ -87,6 +96,8 @@ export interface DatabaseFacts {
 	/** Installed extensions by name (pg_trgm matters). */
 	readonly extensions: readonly string[];
 	readonly measurements: readonly Measurement[];
+	/** The setup steps that failed: each is a check of its own, and the facts it would have given are missing. */
+	readonly setupFailures: readonly SetupFailure[];
 }
 
 /** An index of the stock schema (FreeRADIUS 3 `mods-config/sql/main/postgresql/schema.sql`) that radtop needs. */
@@ -263,14 +274,14 @@ export function tableCheck(facts: Pick<DatabaseFacts, 'columns' | 'canSelect' | 
 export function nasTableCheck(nasTable: DatabaseFacts['nasTable']): CheckResult {
 	const check = 'table nas';
 	if (nasTable === 'absent') {
-		return result(check, 'warn', 'no nas table: NAS names and secrets come only from radtop\'s config', "add each NAS to the profile's \"nas\" map (secret, coaPort, vendor)");
+		return result(check, 'warn', 'no nas table: NAS names and secrets come only from radtop\'s config', 'add each NAS to radtop\'s config: radtop nas add IP --secret-stdin [--coa-port N] [--vendor V]');
 	}
 	if (nasTable === 'unreadable') {
 		return result(
 			check,
 			'warn',
 			'the nas table may not be read by this role: NAS names and secrets come only from radtop\'s config',
-			'GRANT SELECT ON nas TO <radtop role>; or give the secrets in the profile\'s "nas" map',
+			'GRANT SELECT ON nas TO <radtop role>; or give the secrets in radtop\'s config: radtop nas set IP --secret-stdin',
 		);
 	}
 	return result(check, 'pass', `${formatCount(nasTable.rows)} NAS`);
@@ -374,10 +385,17 @@ export function timingChecks(facts: Pick<DatabaseFacts, 'timings' | 'failures' |
 }
 
 function measuredGain(measurement: Measurement, advice: IndexAdvice): string {
-	if (measurement.afterMs === undefined) return `not measured here: ${measurement.error ?? 'unknown error'}; measured on 5,000,000 rows: ${advice.readmeGain}`;
+	if (measurement.afterMs === undefined) {
+		const why = measurement.error ?? 'unknown error';
+		return `${why.startsWith('cannot be measured') ? why : `not measured here: ${why}`}; measured on 5,000,000 rows: ${advice.readmeGain}`;
+	}
 	const build = measurement.buildMs === undefined ? '' : `, built in ${formatMs(measurement.buildMs)} and rolled back`;
 	return `measured here with --measure: ${formatMs(measurement.beforeMs)} -> ${formatMs(measurement.afterMs)}${build}`;
 }
+
+/** What to do when a catalogue read or a count failed: most often another session holds a lock on the table. */
+const LOCK_FIX =
+	"another session may hold a lock on radacct: SELECT pid, mode, granted, state, query FROM pg_locks JOIN pg_stat_activity USING (pid) WHERE relation = to_regclass('radacct'); then run radtop doctor again";
 
 /** Every database check, in the order they are printed. A server that cannot be reached is the only check. */
 export function databaseChecks(facts: DatabaseFacts): CheckResult[] {
@@ -391,9 +409,30 @@ export function databaseChecks(facts: DatabaseFacts): CheckResult[] {
 			),
 		];
 	}
-	const checks = [result('database', 'pass', `${facts.label}: ${facts.server.version}, as ${facts.server.user}`), tableCheck(facts)];
-	if (checks[1]!.status === 'fail') return checks;
-	checks.push(nasTableCheck(facts.nasTable), ...indexChecks(facts.indexes));
+	const failed = (step: SetupStep) => facts.setupFailures.find((failure) => failure.step === step);
+	const tableFailure = failed('columns') ?? failed('privilege');
+	const checks = [result('database', 'pass', `${facts.label}: ${facts.server.version}, as ${facts.server.user}`)];
+	if (tableFailure) {
+		checks.push(result('table radacct', 'fail', `could not read radacct's ${tableFailure.step === 'columns' ? 'columns' : 'privileges'}: ${tableFailure.error}`, LOCK_FIX));
+	} else {
+		checks.push(tableCheck(facts));
+		if (checks[1]!.status === 'fail') return checks;
+	}
+	const nasFailure = failed('nas table');
+	checks.push(
+		nasFailure
+			? result('table nas', 'warn', `could not be read: ${nasFailure.error}; NAS names and secrets come only from radtop's config`, LOCK_FIX.replaceAll('radacct', 'nas'))
+			: nasTableCheck(facts.nasTable),
+	);
+	const indexFailure = failed('indexes');
+	if (indexFailure) checks.push(result('indexes', 'fail', `could not read radacct's indexes: ${indexFailure.error}`, LOCK_FIX));
+	else if (!tableFailure) checks.push(...indexChecks(facts.indexes));
+	const extensionFailure = failed('extensions');
+	if (extensionFailure) checks.push(result('extensions', 'warn', `could not list the installed extensions: ${extensionFailure.error}`, 'the role needs to read pg_extension'));
+	const rowFailure = failed('rows');
+	if (rowFailure) {
+		checks.push(result('rows', 'fail', `could not count radacct's rows: ${rowFailure.error}; the poll's queries were not timed`, LOCK_FIX));
+	}
 	if (facts.rows) checks.push(...rowChecks(facts.rows));
 	checks.push(...timingChecks(facts));
 	return checks;

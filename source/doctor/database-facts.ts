@@ -8,7 +8,6 @@ import {describeDatabaseError} from '../db/errors.js';
 import {
 	buildListQuery,
 	buildStaleAndUsersQuery,
-	COLUMNS_QUERY,
 	NAS_TABLE_QUERY,
 	OPEN_COUNTS_QUERY,
 	type SqlQuery,
@@ -25,12 +24,15 @@ import {
 	type QueryFailure,
 	type QueryTiming,
 	type RowFacts,
+	type SetupFailure,
+	type SetupStep,
 } from './database-checks.js';
 import {adviceFor, type IndexAdvice} from './index-advice.js';
 
 /** A connection pool that can lend one connection (node-postgres's Pool), for `--measure`'s transaction. */
 export interface LendingPool extends Queryable {
-	connect(): Promise<Queryable & {release(): void}>;
+	/** `release(true)` closes the connection instead of returning it to the pool. */
+	connect(): Promise<Queryable & {release(destroy?: boolean): void}>;
 }
 
 export interface DatabaseFactOptions {
@@ -43,7 +45,15 @@ export interface DatabaseFactOptions {
 	readonly measure: boolean;
 	/** Told what is happening during slow steps. */
 	readonly onProgress?: (message: string) => void;
+	/**
+	 * The statement timeout of the catalogue reads and the row counts (default 5 s): a radacct locked by another
+	 * session is reported in seconds, not after radtop's 15 s statement timeout.
+	 */
+	readonly setupTimeoutMs?: number;
 }
+
+/** Default {@link DatabaseFactOptions.setupTimeoutMs}. */
+export const SETUP_TIMEOUT_MS = 5000;
 
 /** The window doctor times: what the console asks for on a 24-line terminal, give or take. */
 const WINDOW = 50;
@@ -53,6 +63,15 @@ const EXACT_COUNT_BELOW = 1_000_000;
 const NO_MATCH_SEARCH = 'radtop-doctor-no-such-user';
 
 type Row = Record<string, unknown>;
+
+/**
+ * radacct's columns, from pg_attribute: information_schema.columns leaves out the columns the role may not
+ * read, which would make a radacct the role cannot SELECT from look absent.
+ */
+const COLUMNS_QUERY = `
+SELECT a.attname AS column_name FROM pg_attribute AS a
+WHERE a.attrelid = to_regclass('radacct') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`;
 
 const INDEXES_QUERY = `
 SELECT c.relname AS name, am.amname AS method, i.indisunique AS is_unique, i.indisprimary AS is_primary,
@@ -194,9 +213,49 @@ async function nasTableFacts(db: Queryable): Promise<DatabaseFacts['nasTable']> 
 	}
 }
 
+/**
+ * Runs `run` on a connection of its own whose statements time out after `ms` (the pool's other connections keep
+ * radtop's timeout), or on `db` itself when it cannot lend one.
+ */
+async function withStatementTimeout<T>(db: Queryable, ms: number, run: (db: Queryable) => Promise<T>): Promise<T> {
+	if (typeof (db as Partial<LendingPool>).connect !== 'function') return run(db);
+	let client: Awaited<ReturnType<LendingPool['connect']>>;
+	try {
+		client = await (db as LendingPool).connect();
+	} catch {
+		return run(db);
+	}
+	let broken = false;
+	try {
+		try {
+			await client.query(`SET statement_timeout = ${Math.max(1, Math.round(ms))}`, []);
+		} catch {
+			// radtop's own timeout then: slower to report a lock, but every step still runs.
+		}
+		return await run(client);
+	} finally {
+		try {
+			await client.query('RESET statement_timeout', []);
+		} catch {
+			broken = true;
+		}
+		client.release(broken);
+	}
+}
+
 /** Gathers every database fact; a server that cannot be reached ends it early with `server.error`. */
 export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOptions): Promise<DatabaseFacts> {
-	const empty = {columns: [], canSelect: false, nasTable: 'absent', indexes: [], timings: [], failures: [], extensions: [], measurements: []} as const;
+	const empty = {
+		columns: [],
+		canSelect: false,
+		nasTable: 'absent',
+		indexes: [],
+		timings: [],
+		failures: [],
+		extensions: [],
+		measurements: [],
+		setupFailures: [],
+	} as const;
 	let server: DatabaseFacts['server'];
 	try {
 		const {rows} = await db.query("SELECT current_setting('server_version') AS version, current_user AS user_name", []);
@@ -204,19 +263,36 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 	} catch (error) {
 		return {...empty, label: options.label, server: {error: errorText(error)}};
 	}
-	const columnRows = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
-	const columns = columnRows.rows.map((row: Row) => String(row['column_name']).toLowerCase());
-	const nasTable = await nasTableFacts(db);
-	const extensions = (await db.query('SELECT extname FROM pg_extension', [])).rows.map((row: Row) => String(row['extname']));
-	if (columns.length === 0) return {...empty, label: options.label, server, nasTable, extensions};
-	const privilege = await db.query("SELECT has_table_privilege(to_regclass('radacct'), 'SELECT') AS ok", []);
-	const canSelect = Boolean(privilege.rows[0]?.['ok']);
-	const indexes = await indexFacts(db);
-	const base = {label: options.label, server, columns, canSelect, nasTable, indexes, extensions};
-	if (!canSelect) return {...empty, ...base};
-
-	options.onProgress?.('counting radacct');
-	const rows = await rowFacts(db);
+	const setupFailures: SetupFailure[] = [];
+	/** One setup step: its failure becomes a check of its own, and the other steps still run. */
+	const step = async <T>(name: SetupStep, run: () => Promise<T>): Promise<T | undefined> => {
+		try {
+			return await run();
+		} catch (error) {
+			setupFailures.push({step: name, error: errorText(error)});
+			return undefined;
+		}
+	};
+	const setup = await withStatementTimeout(db, options.setupTimeoutMs ?? SETUP_TIMEOUT_MS, async (client) => {
+		const columns = await step('columns', async () => (await client.query(COLUMNS_QUERY, [])).rows.map((row: Row) => String(row['column_name']).toLowerCase()));
+		const nasTable = (await step('nas table', () => nasTableFacts(client))) ?? 'unreadable';
+		const extensions = (await step('extensions', async () => (await client.query('SELECT extname FROM pg_extension', [])).rows.map((row: Row) => String(row['extname'])))) ?? [];
+		if (columns === undefined || columns.length === 0) return {columns: columns ?? [], nasTable, extensions, canSelect: false, indexes: [] as IndexFact[]};
+		const canSelect = await step('privilege', async () => {
+			const privilege = await client.query("SELECT has_table_privilege(to_regclass('radacct'), 'SELECT') AS ok", []);
+			return Boolean(privilege.rows[0]?.['ok']);
+		});
+		const indexes = (await step('indexes', () => indexFacts(client))) ?? [];
+		if (!canSelect) return {columns, nasTable, extensions, canSelect: false, indexes};
+		options.onProgress?.('counting radacct');
+		const rows = await step('rows', () => rowFacts(client));
+		return {columns, nasTable, extensions, canSelect, indexes, rows};
+	});
+	const {columns, nasTable, extensions, canSelect, indexes} = setup;
+	const base = {label: options.label, server, columns, canSelect, nasTable, indexes, extensions, setupFailures};
+	// Without the counts (a lock on radacct, most likely) every timed query would wait out the statement timeout too.
+	if (!canSelect || !('rows' in setup) || setup.rows === undefined) return {...empty, ...base};
+	const rows = setup.rows;
 	const statements = pollStatements(new Set(columns), options.staleAfterSeconds);
 	const timings: QueryTiming[] = [];
 	const failures: QueryFailure[] = [];
@@ -256,34 +332,119 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 	return {...base, rows, timings, failures, measurements};
 }
 
+/** How long `--measure` lets CREATE INDEX run: its SHARE lock on radacct holds FreeRADIUS's writes that long. */
+export const MEASURE_BUILD_TIMEOUT_MS = 60_000;
+
+/** Where the signals that interrupt a build come from (the process, or a test's emitter). */
+export interface Interrupts {
+	once(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+	off(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/** A SIGINT or SIGTERM during `--measure`'s build: the build was cancelled on the server and rolled back. */
+export class MeasureInterrupted extends Error {
+	constructor(readonly signal: NodeJS.Signals) {
+		super(`${signal}: the index build was cancelled on the server and rolled back`);
+		this.name = 'MeasureInterrupted';
+	}
+}
+
+export interface MeasureOptions {
+	readonly interrupts?: Interrupts;
+	/** Default {@link MEASURE_BUILD_TIMEOUT_MS}. */
+	readonly buildTimeoutMs?: number;
+}
+
+/** The index names of `CREATE INDEX name ON ...` statements. */
+function indexNames(statements: readonly string[]): string[] {
+	return statements.map((statement) => /^CREATE\s+INDEX\s+(\S+)\s+ON\b/i.exec(statement)?.[1]).filter((name): name is string => name !== undefined);
+}
+
+/**
+ * Why the planner cannot use the indexes just built in this transaction, or undefined when it can. An
+ * index built while another transaction's snapshot could still see rows it skipped (pg_index.indcheckxmin) is
+ * invisible to this transaction: timing the query again would show no gain that is not there.
+ */
+async function unusableReason(client: Queryable, names: readonly string[]): Promise<string | undefined> {
+	const {rows} = await client.query(
+		'SELECT bool_or(i.indcheckxmin) AS check_xmin FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid WHERE c.relname = ANY($1::text[])',
+		[[...names]],
+	);
+	if (rows[0]?.['check_xmin'] === true) {
+		return 'cannot be measured inside a transaction on this table right now (another transaction is open: the new index is invisible to this one)';
+	}
+	return undefined;
+}
+
 /**
  * Builds the advice's indexes inside a transaction, times `query` with them, and rolls everything back.
- * CREATE INDEX holds a SHARE lock on radacct until the rollback: FreeRADIUS's accounting writes wait that long.
+ * CREATE INDEX holds a SHARE lock on radacct until the rollback: FreeRADIUS's accounting writes wait that long,
+ * so the build gets {@link MEASURE_BUILD_TIMEOUT_MS} at the most; a SIGINT or SIGTERM meanwhile cancels it on the
+ * server (pg_cancel_backend from another connection), rolls back, and throws {@link MeasureInterrupted}.
  */
-export async function measureAdvice(db: Queryable, advice: IndexAdvice, query: SqlQuery, beforeMs: number, runs: number): Promise<Measurement> {
+export async function measureAdvice(
+	db: Queryable,
+	advice: IndexAdvice,
+	query: SqlQuery,
+	beforeMs: number,
+	runs: number,
+	options: MeasureOptions = {},
+): Promise<Measurement> {
 	const base = {advice: advice.id, beforeMs};
-	if (!advice.measure) return {...base, error: 'nothing to build'};
+	const measure = advice.measure;
+	if (!measure) return {...base, error: 'nothing to build'};
 	if (typeof (db as Partial<LendingPool>).connect !== 'function') return {...base, error: 'needs a connection of its own'};
 	const client = await (db as LendingPool).connect();
-	try {
+	const interrupts = options.interrupts ?? process;
+	let interrupted: NodeJS.Signals | undefined;
+	let cancelling: Promise<unknown> | undefined;
+	let pid: number | undefined;
+	const onSignal = (signal: NodeJS.Signals) => {
+		interrupted ??= signal;
+		// The build's own connection is busy: only another one can cancel it.
+		if (pid !== undefined) cancelling ??= db.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+	};
+	interrupts.once('SIGINT', onSignal);
+	interrupts.once('SIGTERM', onSignal);
+	const build = async (): Promise<Measurement> => {
+		pid = Number((await client.query('SELECT pg_backend_pid() AS pid', [])).rows[0]?.['pid']);
 		await client.query('BEGIN', []);
 		try {
-			// Building on a big radacct takes longer than radtop's statement timeout; waiting long for the lock would
-			// queue FreeRADIUS's writes behind this transaction.
-			await client.query("SET LOCAL statement_timeout = '10min'", []);
+			// Waiting long for the lock would queue FreeRADIUS's writes behind this transaction.
+			await client.query(`SET LOCAL statement_timeout = ${options.buildTimeoutMs ?? MEASURE_BUILD_TIMEOUT_MS}`, []);
 			await client.query("SET LOCAL lock_timeout = '3s'", []);
-			if (advice.measure.extension) await client.query(`CREATE EXTENSION IF NOT EXISTS ${advice.measure.extension}`, []);
+			// PostgreSQL 14 and later end the build soon after radtop's connection goes away (killed, network lost).
+			await client.query('SAVEPOINT radtop_doctor_check_interval', []);
+			try {
+				await client.query("SET LOCAL client_connection_check_interval = '1s'", []);
+				await client.query('RELEASE SAVEPOINT radtop_doctor_check_interval', []);
+			} catch {
+				await client.query('ROLLBACK TO SAVEPOINT radtop_doctor_check_interval', []);
+			}
+			if (interrupted) throw new MeasureInterrupted(interrupted);
+			if (measure.extension) await client.query(`CREATE EXTENSION IF NOT EXISTS ${measure.extension}`, []);
 			const start = performance.now();
-			for (const statement of advice.measure.indexes) await client.query(statement, []);
+			for (const statement of measure.indexes) await client.query(statement, []);
 			const buildMs = performance.now() - start;
+			const unusable = await unusableReason(client, indexNames(measure.indexes));
+			if (unusable) return {...base, buildMs, error: unusable};
 			const after = await time(() => client.query(query.text, [...query.values]), runs);
 			return {...base, afterMs: after.p50Ms, buildMs};
 		} finally {
 			await client.query('ROLLBACK', []);
 		}
+	};
+	let measurement: Measurement;
+	try {
+		measurement = await build();
 	} catch (error) {
-		return {...base, error: errorText(error)};
+		measurement = {...base, error: errorText(error)};
 	} finally {
+		interrupts.off('SIGINT', onSignal);
+		interrupts.off('SIGTERM', onSignal);
+		await cancelling;
 		client.release();
 	}
+	if (interrupted) throw new MeasureInterrupted(interrupted);
+	return measurement;
 }

@@ -52,8 +52,15 @@ export function isLoopback(address: string): boolean {
 	return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain) || plain === '::1' || plain === '0:0:0:0:0:0:0:1';
 }
 
+/** `nas set IP` adds settings for a NAS of the nas table too, so it works whether or not the config has the NAS. */
 const ADD_SECRET = (nas: NasSummary) =>
-	`add the NAS to FreeRADIUS's nas table (nasname '${nas.ip}', its secret) or to the profile's "nas" map: "${nas.ip}": {"secret": "...", "coaPort": 3799}`;
+	`radtop nas set ${nas.ip} --secret-stdin (prompts for the secret, or reads it piped), or add the NAS to FreeRADIUS's nas table (nasname '${nas.ip}', its secret)`;
+
+const ADD_API = (nas: NasSummary) =>
+	`radtop nas set ${nas.ip} --api-user USER --api-password-stdin (a RouterOS user with the api policy; the password is prompted for or piped)`;
+
+/** Error-Causes of a NAK that refuse the request's attributes: Unsupported-Attribute, Invalid-Request, Invalid-Attribute-Value. */
+const REFUSED_ATTRIBUTES: ReadonlySet<number> = new Set([401, 404, 407]);
 
 /** Whether radtop knows any way to disconnect the NAS's sessions. */
 export function secretCheck(nas: NasSummary): CheckResult {
@@ -71,7 +78,7 @@ export function secretCheck(nas: NasSummary): CheckResult {
 			check,
 			'warn',
 			`${detail}: only CoA, no fallback when the NAS does not answer`,
-			`add "api": {"user": "...", "password": "..."} to "${nas.ip}" in the profile's "nas" map (a RouterOS user with the api policy)`,
+			ADD_API(nas),
 		);
 	}
 	return result(check, 'pass', detail);
@@ -81,7 +88,7 @@ export function secretCheck(nas: NasSummary): CheckResult {
 export function sourceCheck(nas: NasSummary, source: NonNullable<NasFacts['source']>): CheckResult {
 	const check = `nas ${nas.label}: source address`;
 	if ('error' in source) {
-		return result(check, 'fail', `no route to ${endpoint(nas.coaHost, nas.coaPort)}: ${source.error}`, 'check the jump host\'s routes and the NAS address (coaHost in the profile\'s "nas" map)');
+		return result(check, 'fail', `no route to ${endpoint(nas.coaHost, nas.coaPort)}: ${source.error}`, `check the jump host's routes and the NAS address (radtop nas set ${nas.ip} --coa-host ADDRESS)`);
 	}
 	const detail = `the NAS sees radtop as ${source.address}: it must be a RADIUS client of the NAS with this address`;
 	if (isLoopback(source.address) && !isLoopback(nas.coaHost)) {
@@ -94,7 +101,7 @@ export function sourceCheck(nas: NasSummary, source: NonNullable<NasFacts['sourc
 export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['source']): CheckResult {
 	const check = `nas ${nas.label}: CoA ${nas.coaHost === nas.ip ? `port ${nas.coaPort}` : endpoint(nas.coaHost, nas.coaPort)}`;
 	const us = source && 'address' in source ? source.address : 'the jump host';
-	const sameSecret = `make the secret radtop has (nas table or the profile's "nas" map) the one the NAS has for the client ${us}`;
+	const sameSecret = `make the secret radtop has (nas table, or radtop nas set ${nas.ip} --secret-stdin) the one the NAS has for the client ${us}`;
 	switch (probe.kind) {
 		case 'nak': {
 			const cause = probe.errorCause === undefined ? 'no Error-Cause' : describeErrorCause(probe.errorCause);
@@ -107,10 +114,26 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 					check,
 					'warn',
 					`${detail}, but the NAS does not recognise itself in NAS-IP-Address`,
-					`set "vendor" for "${nas.ip}" in the profile's "nas" map (mikrotik, cisco, juniper, accel-ppp) so radtop does not send NAS-IP-Address`,
+					`radtop nas set ${nas.ip} --vendor V (mikrotik, cisco, juniper or accel-ppp) so radtop does not send NAS-IP-Address`,
 				);
 			}
-			return result(check, 'pass', detail);
+			if (probe.errorCause !== undefined && REFUSED_ATTRIBUTES.has(probe.errorCause)) {
+				return result(
+					check,
+					'warn',
+					`${detail}, but the NAS refuses the attributes of vendor profile ${nas.vendor}: real disconnects will fail too`,
+					`check the NAS's vendor: radtop nas set ${nas.ip} --vendor V (mikrotik, cisco, juniper, accel-ppp or generic)`,
+				);
+			}
+			// No Error-Cause, no session (503), or no Framed-IP-Address (402: the probe leaves it out on purpose, and a
+			// hotspot wants it): the NAS looked for the session, so a real one would be found.
+			if (probe.errorCause === undefined || probe.errorCause === 503 || probe.errorCause === 402) return result(check, 'pass', detail);
+			return result(
+				check,
+				'warn',
+				`${detail}, but not because the session does not exist: real disconnects may be refused the same way`,
+				`look up Error-Cause ${probe.errorCause} in the NAS's log and documentation; check its vendor (radtop nas set ${nas.ip} --vendor V)`,
+			);
 		}
 		case 'ack':
 			return result(
@@ -126,7 +149,7 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 				check,
 				'fail',
 				`the reply came from ${probe.from}, not from ${endpoint(nas.coaHost, nas.coaPort)}: radtop drops it`,
-				`set "coaHost" for "${nas.ip}" in the profile's "nas" map to the address the NAS answers from`,
+				`radtop nas set ${nas.ip} --coa-host ADDRESS, the address the NAS answers from`,
 			);
 		case 'timeout':
 			return result(
@@ -136,7 +159,7 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 				`enable incoming CoA on the NAS on port ${nas.coaPort} (RouterOS: /radius incoming set accept=yes port=${nas.coaPort}), add ${us} as a RADIUS client there, open UDP ${nas.coaPort} between; ${sameSecret}`,
 			);
 		case 'error':
-			return result(check, 'fail', probe.message, 'check coaHost and coaPort for this NAS (an IP address and a UDP port)');
+			return result(check, 'fail', probe.message, `check coaHost and coaPort for this NAS (radtop nas set ${nas.ip} --coa-host ADDRESS --coa-port N)`);
 	}
 }
 
@@ -150,7 +173,7 @@ export function apiCheck(nas: NasSummary, login: NonNullable<NasFacts['api']>): 
 		check,
 		'fail',
 		login.message,
-		`check the API user and password for "${nas.ip}" in the profile's "nas" map, and that /ip service ${api.tls ? 'api-ssl' : 'api'} is enabled and allows this host`,
+		`check the API user and password (radtop nas set ${nas.ip} --api-user USER --api-password-stdin), and that /ip service ${api.tls ? 'api-ssl' : 'api'} is enabled and allows this host`,
 	);
 }
 

@@ -16,6 +16,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/config/config.js';
 import type {CheckResult} from '../../source/doctor/check.js';
@@ -37,6 +38,7 @@ const NAK_503 = {code: PacketCode.DisconnectNak, attributes: [{name: 'Error-Caus
 let database: TestDatabase;
 let good: FakeCoaNas;
 let otherSecret: FakeCoaNas;
+let shortSecret: FakeCoaNas;
 let router: FakeRouterOs;
 let dir: string;
 let configDir: string;
@@ -76,6 +78,8 @@ beforeAll(async () => {
 	good = await startFakeCoaNas({secret: SECRET, answer: () => NAK_503});
 	// Answers (it knows us), but signs with the secret it has, not ours.
 	otherSecret = await startFakeCoaNas({secret: SECRET, answer: () => ({...NAK_503, secret: OTHER_SECRET})});
+	// A secret that is also a word of radtop's own text; the NAS answers with another.
+	shortSecret = await startFakeCoaNas({secret: 'secret', answer: () => ({...NAK_503, secret: 'not-that-one'})});
 	router = await FakeRouterOs.start({user: 'radtop', password: API_PASSWORD});
 	const closedPort = await freeUdpPort();
 
@@ -90,6 +94,7 @@ beforeAll(async () => {
 	});
 	const profiles = {
 		healthy: {nas: {'10.20.0.1': nas('10.20.0.1', 'bng-1', good.port, API_PASSWORD)}},
+		short: {nas: {'10.20.0.4': {...nas('10.20.0.4', 'bng-4', shortSecret.port), secret: 'secret', vendor: 'cisco'}}},
 		broken: {
 			nas: {
 				'10.20.0.1': nas('10.20.0.1', 'bng-1', good.port, WRONG_API_PASSWORD),
@@ -105,7 +110,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-	await Promise.all([good?.close(), otherSecret?.close(), router?.close()]);
+	await Promise.all([good?.close(), otherSecret?.close(), shortSecret?.close(), router?.close()]);
 	await database?.close();
 	if (dir) rmSync(dir, {recursive: true, force: true});
 });
@@ -185,6 +190,15 @@ describe('radtop doctor', () => {
 		expectNoSecret(run);
 	});
 
+	it('scrubs a secret out of what the NAS and the database say, not out of its own words', async () => {
+		const run = await doctor(['--profile', 'short']);
+		expect(run.status, run.stdout + run.stderr).toBe(1);
+		expect(line(run, 'pass', 'nas bng-4 (10.20.0.4): secret').text).toContain('secret from radtop\'s config');
+		const coa = line(run, 'fail', `nas bng-4 (10.20.0.4): CoA 127.0.0.1:${shortSecret.port}`);
+		expect(coa.text).toContain('wrong shared secret');
+		expect(run.stdout).not.toContain('***');
+	});
+
 	it('fails a missing index the poll relies on, with the statement that creates it', async () => {
 		await exec('DROP INDEX radacct_bulk_close');
 		try {
@@ -196,6 +210,28 @@ describe('radtop doctor', () => {
 			expect(run.stdout).not.toContain('nas bng-1');
 		} finally {
 			await exec('CREATE INDEX radacct_bulk_close ON radacct (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL');
+		}
+	});
+
+	it.runIf(Boolean(process.env['DATABASE_URL']))('reports a radacct locked by another session as a fail line and prints every other check', async () => {
+		const holder = new pg.Client({connectionString: database.url});
+		await holder.connect();
+		try {
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE radacct IN ACCESS EXCLUSIVE MODE');
+			const run = await doctor(['--profile', 'healthy']);
+			expect(run.status, run.stdout + run.stderr).toBe(1);
+			expect(line(run, 'fail', 'rows').text).toContain('statement timeout');
+			line(run, 'pass', 'table radacct');
+			// pg_get_indexdef waits for the lock as well.
+			expect(line(run, 'fail', 'indexes').text).toContain('statement timeout');
+			line(run, 'pass', 'table nas');
+			line(run, 'pass', 'nas bng-1 (10.20.0.1): RouterOS API');
+			expect(run.lines.at(-2)).toMatch(/^radtop doctor: \d+ pass, \d+ warn, 2 fail$/);
+			expect(run.stderr).toBe('');
+		} finally {
+			await holder.query('ROLLBACK');
+			await holder.end();
 		}
 	});
 
@@ -234,7 +270,7 @@ describe('radtop doctor', () => {
 	});
 
 	it('refuses bad flags with one line and exit code 2', async () => {
-		for (const args of [['--runs', '0'], ['--nas', 'bng-1', '--no-nas'], ['--profile', 'healthy', '--nas', 'no-such-nas'], ['--bogus']]) {
+		for (const args of [['--runs', '0'], ['--nas', 'bng-1', '--no-nas'], ['--profile', 'healthy', '--nas', 'no-such-nas'], ['--bogus'], ['--profile', 'healthy', '--nas=']]) {
 			const run = await doctor(args);
 			expect(run.status, args.join(' ')).toBe(2);
 			expect(run.stderr).toMatch(/^radtop: [^\n]+\n$/);

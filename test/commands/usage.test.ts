@@ -59,6 +59,12 @@ describe('checkKnownFlags', () => {
 		expect(usageMessage(() => check('--search'))).toContain('--search needs a value');
 	});
 
+	it('rejects an empty value of a repeatable flag, which meow would drop as if the flag were not there', () => {
+		const flags = {nas: {type: 'string', isMultiple: true}} as const satisfies Record<string, FlagSpec>;
+		expect(() => checkKnownFlags(['--nas='], flags, 'doctor')).toThrow('--nas needs a value (see radtop doctor --help)');
+		expect(() => checkKnownFlags(['--nas=bng-1'], flags, 'doctor')).not.toThrow();
+	});
+
 	it('accepts --flag=value without consuming the next token', () => {
 		expect(() => check('--limit=5', '--json')).not.toThrow();
 		// Had --limit=5 consumed the next token, --bogus would slip through as its value.

@@ -173,9 +173,36 @@ describe('databaseChecks', () => {
 			failures: [],
 			extensions: [],
 			measurements: [],
+			setupFailures: [],
 		};
 		expect(databaseChecks(facts)).toEqual([
 			expect.objectContaining({check: 'database', status: 'fail', detail: 'radtop@db1:5432/radius: connection refused (10.0.0.5:5432)'}),
 		]);
+	});
+
+	it('turns each setup step that failed into a check of its own and still gives the others', () => {
+		const timeout = 'canceling statement due to statement timeout';
+		const facts: DatabaseFacts = {
+			label: 'radtop@db1:5432/radius',
+			server: {version: 'PostgreSQL 16.4', user: 'radtop'},
+			columns: [...SESSION_COLUMNS],
+			canSelect: true,
+			nasTable: {rows: 2},
+			indexes: STOCK,
+			timings: [],
+			failures: [],
+			extensions: [],
+			measurements: [],
+			setupFailures: [{step: 'rows', error: timeout}],
+		};
+		const checks = databaseChecks(facts);
+		expect(checks.find((check) => check.check === 'rows')).toMatchObject({status: 'fail', detail: expect.stringContaining(timeout), fix: expect.stringContaining('pg_locks')});
+		expect(checks.find((check) => check.check === 'table radacct')!.status).toBe('pass');
+		expect(checks.find((check) => check.check === 'table nas')!.status).toBe('pass');
+		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+
+		const columnsFailed = databaseChecks({...facts, columns: [], canSelect: false, indexes: [], setupFailures: [{step: 'columns', error: timeout}, {step: 'nas table', error: timeout}]});
+		expect(columnsFailed.find((check) => check.check === 'table radacct')).toMatchObject({status: 'fail', detail: `could not read radacct's columns: ${timeout}`});
+		expect(columnsFailed.find((check) => check.check === 'table nas')).toMatchObject({status: 'warn', detail: expect.stringContaining(timeout)});
 	});
 });

@@ -3,9 +3,11 @@
  * stock schema: indexes read from pg_index, counts, timed and explained poll queries, and --measure's index
  * built inside a transaction that leaves nothing behind.
  */
+import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {databaseChecks, POLL_QUERIES} from '../../source/doctor/database-checks.js';
-import {gatherDatabaseFacts, measureAdvice, pollStatements} from '../../source/doctor/database-facts.js';
+import {EventEmitter} from 'node:events';
+import {gatherDatabaseFacts, MeasureInterrupted, measureAdvice, pollStatements, type LendingPool} from '../../source/doctor/database-facts.js';
 import {adviceFor} from '../../source/doctor/index-advice.js';
 import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
@@ -60,6 +62,62 @@ describe('gatherDatabaseFacts', () => {
 		}
 	});
 
+	it('reports a step that fails as a check of its own and still gives every other check', async () => {
+		// A radacct locked by another session: the catalogue reads answer, the counts time out.
+		const locked = {
+			query: (text: string, values?: unknown[]) =>
+				/count\(\*\)[\s\S]*FROM radacct/.test(text)
+					? Promise.reject(Object.assign(new Error('canceling statement due to statement timeout'), {code: '57014'}))
+					: database.pool.query(text, values),
+		};
+		const facts = await gatherDatabaseFacts(locked, options);
+		expect(facts.setupFailures).toEqual([{step: 'rows', error: 'canceling statement due to statement timeout'}]);
+		expect(facts.timings).toEqual([]);
+		const checks = databaseChecks(facts);
+		expect(checks.find((check) => check.check === 'rows')).toMatchObject({status: 'fail', detail: expect.stringContaining('statement timeout')});
+		expect(checks.find((check) => check.check === 'table radacct')!.status).toBe('pass');
+		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+	});
+
+	it.runIf(Boolean(process.env['DATABASE_URL']))('reports a radacct locked by another session within the setup timeout', async () => {
+		// A session of its own: the test pool has one connection.
+		const holder = new pg.Client({connectionString: database.url});
+		await holder.connect();
+		try {
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE radacct IN ACCESS EXCLUSIVE MODE');
+			const started = Date.now();
+			const facts = await gatherDatabaseFacts(database.pool, {...options, setupTimeoutMs: 500});
+			expect(Date.now() - started).toBeLessThan(5000);
+			expect(facts.setupFailures.map((failure) => failure.step)).toContain('rows');
+			expect(databaseChecks(facts).find((check) => check.check === 'rows')!.status).toBe('fail');
+		} finally {
+			await holder.query('ROLLBACK');
+			await holder.end();
+		}
+	});
+
+	it('tells a role that may not read radacct to be granted SELECT, not that radacct is missing', async () => {
+		const client = await database.pool.connect();
+		try {
+			await client.query('DROP ROLE IF EXISTS radtop_doctor_no_select');
+			await client.query('CREATE ROLE radtop_doctor_no_select');
+			await client.query('SET ROLE radtop_doctor_no_select');
+			const facts = await gatherDatabaseFacts(client, options);
+			expect(facts.columns).toEqual(expect.arrayContaining(['radacctid', 'acctstoptime']));
+			expect(facts.canSelect).toBe(false);
+			expect(databaseChecks(facts).find((check) => check.check === 'table radacct')).toMatchObject({
+				status: 'fail',
+				detail: 'this database role may not read radacct',
+				fix: 'GRANT SELECT ON radacct, nas TO <radtop role>;',
+			});
+		} finally {
+			await client.query('RESET ROLE');
+			await client.query('DROP ROLE IF EXISTS radtop_doctor_no_select');
+			client.release();
+		}
+	});
+
 	it('reports an unreachable server as the one fail', async () => {
 		const refused = {query: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED', address: '127.0.0.1', port: 1}))};
 		const facts = await gatherDatabaseFacts(refused, options);
@@ -88,5 +146,48 @@ describe('measureAdvice', () => {
 		expect(measurement.error).toMatch(/no_such_column/);
 		const status = await database.pool.query('SELECT 1 AS ok');
 		expect(status.rows[0].ok).toBe(1);
+	});
+
+	it.runIf(Boolean(process.env['DATABASE_URL']))('says it cannot measure an index another open transaction makes invisible, rather than no gain', async () => {
+		const holder = new pg.Client({connectionString: database.url});
+		await holder.connect();
+		try {
+			// A snapshot that still sees the row version a HOT update replaces: the new index gets indcheckxmin.
+			await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+			await holder.query('SELECT count(*) FROM radacct');
+			await database.pool.query("UPDATE radacct SET acctoutputoctets = coalesce(acctoutputoctets, 0) + 1 WHERE username = 'alice'");
+			const advice = adviceFor('sort-down', [], [])!;
+			const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
+			const measurement = await measureAdvice(database.pool, advice, query, 5, 1);
+			expect(measurement.afterMs).toBeUndefined();
+			expect(measurement.error).toMatch(/^cannot be measured inside a transaction on this table right now/);
+		} finally {
+			await holder.query('ROLLBACK');
+			await holder.end();
+		}
+	});
+
+	it.runIf(Boolean(process.env['DATABASE_URL']))('cancels the build on the server on SIGINT, rolls back and says so', async () => {
+		await database.pool.query("CREATE OR REPLACE FUNCTION radtop_doctor_slow(text) RETURNS text IMMUTABLE LANGUAGE sql AS 'SELECT pg_sleep(3)::text || $1'");
+		// The build's connection from the test pool; the cancel from a connection of its own.
+		const other = new pg.Client({connectionString: database.url});
+		await other.connect();
+		const db: LendingPool = {query: (text, values) => other.query(text, values), connect: () => database.pool.connect()};
+		const interrupts = new EventEmitter();
+		try {
+			const advice = {...adviceFor('sort-down', [], [])!, measure: {indexes: ['CREATE INDEX radtop_doctor_slow_idx ON radacct (radtop_doctor_slow(username))']}};
+			const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
+			const started = Date.now();
+			const measuring = measureAdvice(db, advice, query, 5, 1, {interrupts});
+			setTimeout(() => interrupts.emit('SIGINT', 'SIGINT'), 500);
+			await expect(measuring).rejects.toBeInstanceOf(MeasureInterrupted);
+			expect(Date.now() - started).toBeLessThan(3000);
+			const busy = await other.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX radtop_doctor_slow_idx%' AND state = 'active'");
+			expect(busy.rows[0].n).toBe(0);
+			expect(interrupts.listenerCount('SIGINT')).toBe(0);
+		} finally {
+			await other.end();
+			await database.pool.query('DROP FUNCTION IF EXISTS radtop_doctor_slow(text)');
+		}
 	});
 });

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {doctorExitCode, result} from '../../source/doctor/check.js';
 import {apiCheck, coaCheck, isLoopback, nasChecks, secretCheck, sourceCheck, type NasSummary} from '../../source/doctor/nas-checks.js';
 import {reportLines, summaryLine} from '../../source/doctor/report.js';
+import {scrubDatabaseFacts, scrubNasFacts} from '../../source/commands/doctor.js';
 
 const nas: NasSummary = {
 	ip: '10.20.0.2',
@@ -15,6 +16,17 @@ const nas: NasSummary = {
 };
 
 describe('secretCheck', () => {
+	it('gives the radtop nas command that stores a secret or API credentials, not JSON to edit by hand', () => {
+		const none = secretCheck({...nas, secretSource: 'none', api: undefined});
+		expect(none.fix).toContain('radtop nas set 10.20.0.2 --secret-stdin');
+		expect(none.fix).not.toMatch(/[{}]/);
+		expect(secretCheck({...nas, secretSource: 'none'}).fix).toContain('radtop nas set 10.20.0.2 --secret-stdin');
+		const noApi = secretCheck({...nas, api: undefined});
+		expect(noApi.fix).toContain('radtop nas set 10.20.0.2 --api-user USER --api-password-stdin');
+		expect(noApi.fix).not.toMatch(/[{}]/);
+	});
+
+
 	it('fails with neither a secret nor API credentials, warns with one method where two are possible', () => {
 		expect(secretCheck({...nas, secretSource: 'none', api: undefined})).toMatchObject({status: 'fail', detail: expect.stringContaining('radtop cannot disconnect sessions on this NAS')});
 		expect(secretCheck({...nas, secretSource: 'none'})).toMatchObject({status: 'warn', detail: expect.stringContaining('only the RouterOS API')});
@@ -29,11 +41,24 @@ describe('secretCheck', () => {
 });
 
 describe('coaCheck', () => {
-	it('passes a NAK, whatever the Error-Cause, except a NAS that refuses or does not know itself', () => {
+	it('passes a NAK for a session not found, warns on a NAS that refuses, does not know itself, or rejects the request', () => {
 		expect(coaCheck(nas, {kind: 'nak', errorCause: 503})).toMatchObject({status: 'pass', detail: expect.stringContaining('Session-Context-Not-Found (503)')});
 		expect(coaCheck(nas, {kind: 'nak'}).status).toBe('pass');
+		// The probe leaves Framed-IP-Address out on purpose: a hotspot's Missing-Attribute is no fault.
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 402}).status).toBe('pass');
 		expect(coaCheck(nas, {kind: 'nak', errorCause: 501}).status).toBe('warn');
-		expect(coaCheck(nas, {kind: 'nak', errorCause: 403}).status).toBe('warn');
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 403})).toMatchObject({status: 'warn', fix: expect.stringContaining('radtop nas set 10.20.0.2 --vendor V')});
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 506}).status).toBe('warn');
+	});
+
+	it('warns on a NAK that refuses the vendor profile\'s attributes, with the command that changes the vendor', () => {
+		for (const errorCause of [401, 404, 407]) {
+			expect(coaCheck(nas, {kind: 'nak', errorCause}), String(errorCause)).toMatchObject({
+				status: 'warn',
+				detail: expect.stringContaining('refuses the attributes of vendor profile mikrotik'),
+				fix: expect.stringContaining('radtop nas set 10.20.0.2 --vendor V'),
+			});
+		}
 	});
 
 	it('warns on an ACK for a session that cannot exist', () => {
@@ -101,5 +126,33 @@ describe('report', () => {
 		expect(summaryLine(results)).toBe('radtop doctor: 1 pass, 1 warn, 1 fail');
 		expect(doctorExitCode(results)).toBe(1);
 		expect(doctorExitCode(results.filter((entry) => entry.status !== 'fail'))).toBe(0);
+	});
+});
+
+describe('scrubbing the secrets out of doctor\'s facts', () => {
+	it('stars a secret out of what came from outside, and leaves radtop\'s own words alone', () => {
+		const facts = scrubNasFacts(
+			{nas, source: {error: 'EHOSTUNREACH secret'}, coa: {kind: 'error', message: 'send failed: secret'}, api: {ok: false, message: 'login refused: secret'}},
+			['secret'],
+		);
+		expect(facts).toMatchObject({source: {error: 'EHOSTUNREACH ***'}, coa: {message: 'send failed: ***'}, api: {message: 'login refused: ***'}});
+		expect(secretCheck(facts.nas).check).toBe('nas bng-2 (10.20.0.2): secret');
+		const database = scrubDatabaseFacts(
+			{
+				label: 'test',
+				server: {error: 'password authentication failed for "secret"'},
+				columns: [],
+				canSelect: false,
+				nasTable: 'absent',
+				indexes: [],
+				timings: [],
+				failures: [],
+				extensions: [],
+				measurements: [],
+				setupFailures: [],
+			},
+			['secret'],
+		);
+		expect(database.server).toEqual({error: 'password authentication failed for "***"'});
 	});
 });
