@@ -39,6 +39,12 @@ export interface ExportOptions {
 	readonly columns?: readonly string[];
 	/** Refuse (ExportLimitError, before writing anything) when more rows match; null for no cap. Default 500,000. */
 	readonly limit?: number | null;
+	/**
+	 * Count the matching rows against the limit before the first byte is written (default). An output nobody
+	 * sees before it is complete (a temporary file renamed at the end) skips that second pass over the rows:
+	 * the export then stops at the first row beyond the limit, with the same ExportLimitError.
+	 */
+	readonly countFirst?: boolean;
 	/** Write fields as they are, without the spreadsheet formula guard. */
 	readonly raw?: boolean;
 	/** Stale threshold for the `state` column when the NAS reports no interim interval. */
@@ -255,7 +261,8 @@ export async function exportSessions(
 		await run('SET LOCAL statement_timeout = 0');
 		const available = new Set((await run(COLUMNS_QUERY.text, COLUMNS_QUERY.values)).map((row) => String(row['column_name']).toLowerCase()));
 		let total: number | undefined;
-		if (limit !== null) {
+		const countFirst = options.countFirst ?? true;
+		if (limit !== null && countFirst) {
 			const count = buildCountQuery(filter, limit);
 			total = Number((await run(count.text, count.values))[0]?.['total'] ?? 0);
 			if (total > limit) throw new ExportLimitError(limit);
@@ -321,9 +328,9 @@ export async function exportSessions(
 				};
 		copy = new CopyToStream(plan.copy, (row) => {
 			if (outputFailure !== undefined) throw new ExportOutputError(outputFailure, rows);
-			onRow(row);
 			if (header) header = false;
-			else rows += 1;
+			else if (++rows > (limit ?? Number.POSITIVE_INFINITY) && !countFirst) throw new ExportLimitError(limit!);
+			onRow(row);
 		});
 		client.query(copy);
 		await copy.done;
@@ -379,7 +386,8 @@ export async function exportSessionsToFile(
 	let done = false;
 	try {
 		const stream = handle.createWriteStream();
-		const result = await exportSessions(db, filter, sort, options, stream);
+		// Nobody sees the temporary file before the rename: the cap is checked as the rows come, not by a count first.
+		const result = await exportSessions(db, filter, sort, {countFirst: false, ...options}, stream);
 		await new Promise<void>((resolve, reject) => {
 			stream.once('error', reject);
 			stream.end(() => resolve());

@@ -269,6 +269,19 @@ describe('exportSessionsToFile', () => {
 		expect(readdirSync(dir)).toEqual(['sessions.csv']);
 	});
 
+	it('into a file, checks the cap as the rows come instead of counting first: exactly the cap passes, one more fails with no file', async () => {
+		const path = join(dir, 'capped.csv');
+		const count = Number((await database.pool.query('SELECT count(*) AS n FROM radacct')).rows[0].n);
+		const exact = await exportSessionsToFile(database.pool, ALL, BY_ID, {limit: count}, path);
+		expect(exact.rows).toBe(count);
+		expect(parseCsv(readFileSync(path, 'utf8'))).toHaveLength(count + 1);
+		rmSync(path);
+		await expect(exportSessionsToFile(database.pool, ALL, BY_ID, {limit: count - 1}, path)).rejects.toBeInstanceOf(ExportLimitError);
+		expect(readdirSync(dir).filter((name) => name.startsWith('capped') || name.includes('partial'))).toEqual([]);
+		// The connection whose COPY was cut is dropped; the pool goes on.
+		expect((await database.pool.query('SELECT 1 AS one')).rows).toEqual([{one: 1}]);
+	});
+
 	it('leaves an existing file as it was and no partial file when the export fails', async () => {
 		const path = join(dir, 'kept.csv');
 		writeFileSync(path, 'previous export\r\n');
