@@ -23,7 +23,7 @@ import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {actionFor, activeKeymap, footerHints, keyNameOf, keyNameOfCharacter, readOnlyRefusal} from './keymap.js';
+import {actionFor, activeKeymap, footerHints, pressesOf, readOnlyRefusal} from './keymap.js';
 import {layoutColumns} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows, type UiState, type ViewQuery} from './state.js';
 
@@ -133,21 +133,15 @@ export function App(props: AppProps) {
 	latest.current = state;
 	useInput((input, key) => {
 		let current = latest.current;
-		// Over a slow link a held key or a paste arrives as one chunk ("jjj"): each character is a key press.
-		const chunk = input.length > 1 && !key.ctrl && !key.meta;
-		const presses = chunk ? [...input] : [input];
-		for (const press of presses) {
-			// Within a chunk, Enter, Tab and Backspace arrive as their characters ("bng-1\r" typed then Enter).
-			const name = chunk ? keyNameOfCharacter(press) : keyNameOf(press, key);
+		for (const {name, typed, editable} of pressesOf(input, key)) {
 			let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
-			const typed = key.backspace || key.delete ? '\x7f' : press;
-			if (!action && current.mode === 'search' && !key.ctrl && !key.meta) {
+			if (!action && current.mode === 'search' && editable) {
 				// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
 				const text = editSearch(current.searchDraft, typed);
 				if (text !== current.searchDraft) action = {type: 'search-input', text};
 			}
 			const field = editedField(current);
-			if (!action && field !== undefined && !key.ctrl && !key.meta) {
+			if (!action && field !== undefined && editable) {
 				const text = editSearch(field, typed);
 				if (text !== field) action = {type: 'disconnect-edit', text};
 			}

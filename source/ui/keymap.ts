@@ -145,6 +145,33 @@ export function keyNameOfCharacter(character: string): KeyName | undefined {
 	return character < ' ' ? undefined : character;
 }
 
+/** One key press out of what the terminal sent: its name, the text it types, and whether it may edit a field. */
+export interface Press {
+	readonly name: KeyName | undefined;
+	readonly typed: string;
+	readonly editable: boolean;
+}
+
+type InkKey = Parameters<typeof keyNameOf>[1] & {meta?: boolean};
+
+/**
+ * The key presses in one read of input. Over a slow link keys arrive together: a held key or a paste is a
+ * chunk ("jjj", "bng-1\r"), each character a press; Esc and the key after it read as one "Meta+key", which
+ * was two presses.
+ */
+export function pressesOf(input: string, key: InkKey): Press[] {
+	if (input.length > 1 && !key.ctrl && !key.meta) {
+		return [...input].map((character) => ({name: keyNameOfCharacter(character), typed: character, editable: true}));
+	}
+	if (key.meta && !key.ctrl && !key.escape && input.length === 1 && input >= ' ') {
+		return [
+			{name: 'escape', typed: '', editable: false},
+			{name: keyNameOfCharacter(input), typed: input, editable: true},
+		];
+	}
+	return [{name: keyNameOf(input, key), typed: key.backspace || key.delete ? '\x7f' : input, editable: !key.ctrl && !key.meta}];
+}
+
 /** Ink's key report as a KeyName. */
 export function keyNameOf(input: string, key: {upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; pageUp?: boolean; pageDown?: boolean; home?: boolean; end?: boolean; return?: boolean; escape?: boolean; ctrl?: boolean; tab?: boolean; backspace?: boolean; delete?: boolean}): KeyName | undefined {
 	if (key.upArrow) return 'up';

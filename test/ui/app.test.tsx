@@ -323,6 +323,14 @@ describe('App', () => {
 		await app.press(KEYS.escape, (frame) => headsLine(frame).includes('USER'));
 	});
 
+	it('reads Esc and the key typed right after it, arriving in one read (Meta+key), as both keys', async () => {
+		const app = renderApp();
+		await loaded(app);
+		await app.press(KEYS.enter, (frame) => frame.includes('Esc back'));
+		const frame = await app.press('\x1bj', (current) => headsLine(current).includes('USER') && cursorLine(current).includes('alice-office'));
+		expect(frame).not.toContain('Esc back');
+	});
+
 	it('opens the details with Enter, every field and the previous sessions, and goes back with Esc', async () => {
 		const reader = new FakeReader();
 		const app = renderApp(reader);

@@ -8,6 +8,7 @@ import {
 	KEYMAP,
 	keyNameOf,
 	keyNameOfCharacter,
+	pressesOf,
 	readOnlyRefusal,
 	type Binding,
 } from '../../source/ui/keymap.js';
@@ -130,6 +131,18 @@ describe('actionFor', () => {
 		];
 		expect(actionFor(keymap, initialState(), 'x')).toBeUndefined();
 		expect(actionFor(keymap, {...initialState(), paused: true}, 'x')).toEqual({type: 'refresh'});
+	});
+});
+
+describe('pressesOf', () => {
+	it('splits a chunk into its characters, and Meta+key into Esc and the key', () => {
+		expect(pressesOf('jj\r', {}).map((press) => press.name)).toEqual(['j', 'j', 'enter']);
+		expect(pressesOf('/', {meta: true})).toEqual([
+			{name: 'escape', typed: '', editable: false},
+			{name: '/', typed: '/', editable: true},
+		]);
+		expect(pressesOf('', {upArrow: true})).toEqual([{name: 'up', typed: '', editable: true}]);
+		expect(pressesOf('c', {ctrl: true})).toEqual([{name: 'ctrl+c', typed: 'c', editable: false}]);
 	});
 });
 
