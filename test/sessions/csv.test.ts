@@ -1,57 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {csvField, csvRecord} from '../../source/sessions/csv.js';
 import {CSV_COLUMNS, recordsToCsv, type SessionRecord} from '../../source/sessions/session-view.js';
-
-/**
- * A strict RFC 4180 parser, independent of the code under test: records end with CRLF, fields are either
- * bare (no quote, comma, CR or LF) or quoted with doubled quotes inside.
- */
-function parseCsv(text: string): string[][] {
-	const records: string[][] = [];
-	let index = 0;
-	while (index < text.length) {
-		const record: string[] = [];
-		for (;;) {
-			let field = '';
-			if (text[index] === '"') {
-				index += 1;
-				for (;;) {
-					if (index >= text.length) throw new Error('unterminated quoted field');
-					const character = text[index]!;
-					if (character === '"') {
-						if (text[index + 1] === '"') {
-							field += '"';
-							index += 2;
-							continue;
-						}
-						index += 1;
-						break;
-					}
-					field += character;
-					index += 1;
-				}
-			} else {
-				while (index < text.length && text[index] !== ',' && text[index] !== '\r' && text[index] !== '\n') {
-					if (text[index] === '"') throw new Error(`bare quote at ${index}`);
-					field += text[index];
-					index += 1;
-				}
-			}
-			record.push(field);
-			if (text[index] === ',') {
-				index += 1;
-				continue;
-			}
-			if (text.startsWith('\r\n', index)) {
-				index += 2;
-				break;
-			}
-			throw new Error(`expected , or CRLF at ${index}, got ${JSON.stringify(text.slice(index, index + 5))}`);
-		}
-		records.push(record);
-	}
-	return records;
-}
+import {parseCsv} from '../helpers/parse-csv.js';
 
 describe('parseCsv (the test oracle)', () => {
 	it('parses quoted and bare fields', () => {
