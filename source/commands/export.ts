@@ -3,10 +3,9 @@ import type {Writable} from 'node:stream';
 import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, parseExportColumns} from '../sessions/export-sql.js';
 import {DEFAULT_EXPORT_LIMIT, exportSessions, exportSessionsToFile, ExportAbortedError, ExportPathError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
 import {formatCount} from '../sessions/format.js';
-import type {SessionFilter, SessionSort, SessionStatus} from '../sessions/session.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {CommandContext} from './context.js';
-import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
+import {parseSessionsFlags, SESSIONS_FLAGS, sessionFilterOf, type FilterRequest} from './sessions.js';
 import {EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 export const EXPORT_FLAGS = {
@@ -86,19 +85,12 @@ function wrap(words: readonly string[], width: number): string[] {
 
 type Flags = {[K in keyof typeof EXPORT_FLAGS]?: unknown};
 
-export interface ExportRequest {
-	readonly status: SessionStatus;
-	readonly search?: string;
-	readonly nas: readonly string[];
-	readonly startedFrom?: Date;
-	readonly startedTo?: Date;
-	readonly sort: SessionSort;
+export interface ExportRequest extends FilterRequest {
 	readonly columns: readonly string[];
 	/** The cap, or null for none. */
 	readonly limit: number | null;
 	readonly raw: boolean;
 	readonly output?: string;
-	readonly staleAfterSeconds?: number;
 }
 
 /** Validates the flags of `radtop export` (pure: throws UsageError with one clear line). */
@@ -149,13 +141,7 @@ const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Runs the export; resolves to the exit code. Ctrl-C (or SIGTERM, SIGHUP) stops it: a file is not written, stdout is left incomplete. */
 export async function runExport(context: CommandContext, request: ExportRequest, io: ExportIo): Promise<number> {
 	const source = context.source;
-	const filter: SessionFilter = {
-		status: request.status,
-		search: request.search,
-		nasIps: request.nas.length > 0 ? source.resolveNas(request.nas) : undefined,
-		startedFrom: request.startedFrom,
-		startedTo: request.startedTo,
-	};
+	const filter = sessionFilterOf(source, request);
 	const abort = new AbortController();
 	// Ctrl-C, kill or a closed terminal: the export stops, a file's temporary copy is removed, exit 1.
 	const onInterrupt = () => abort.abort();

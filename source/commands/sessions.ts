@@ -1,6 +1,7 @@
 /** `radtop sessions`: the sessions for a filter, as an aligned table, JSON or CSV. */
 import stringWidth from 'string-width';
 import type {CommandContext} from './context.js';
+import type {SessionSource} from '../sessions/session-source.js';
 import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js';
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/radacct-sql.js';
@@ -112,16 +113,24 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 	};
 }
 
-/** Runs the query and writes the result to stdout. */
-export async function runSessions(context: CommandContext, request: SessionsRequest, stdout: NodeJS.WriteStream): Promise<void> {
-	const source = context.source;
-	const filter: SessionFilter = {
+/** The filter flags shared by `radtop sessions` and `radtop export`. */
+export type FilterRequest = Pick<SessionsRequest, 'status' | 'search' | 'nas' | 'startedFrom' | 'startedTo' | 'sort' | 'staleAfterSeconds'>;
+
+/** The query's filter, with the NAS given by name or IP resolved against the source's directory. */
+export function sessionFilterOf(source: SessionSource, request: FilterRequest): SessionFilter {
+	return {
 		status: request.status,
 		search: request.search,
 		nasIps: request.nas.length > 0 ? source.resolveNas(request.nas) : undefined,
 		startedFrom: request.startedFrom,
 		startedTo: request.startedTo,
 	};
+}
+
+/** Runs the query and writes the result to stdout. */
+export async function runSessions(context: CommandContext, request: SessionsRequest, stdout: NodeJS.WriteStream): Promise<void> {
+	const source = context.source;
+	const filter = sessionFilterOf(source, request);
 	const page = await source.list(filter, request.sort, {limit: request.limit, offset: request.offset});
 	const total = await source.count(filter);
 	const staleAfter = source.staleAfterSeconds;
