@@ -9,7 +9,7 @@ import {defaultExportPath, exportSessionsToFile} from '../sessions/export.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
-import type {ViewQuery} from '../ui/state.js';
+import {viewFilter, type ViewQuery} from '../ui/state.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
 import type {CommandContext} from './context.js';
 
@@ -29,9 +29,8 @@ export interface ConsoleOptions {
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
 export function consoleExport(context: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
 	return async (query) => {
-		const filter = {status: query.status, ...(query.search ? {search: query.search} : {}), ...(query.nas ? {nasIps: [query.nas]} : {})};
 		const options = {nas: context.source.nas, ...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds})};
-		const {rows, path} = await exportSessionsToFile(context.database.pool, filter, query.sort, options, defaultExportPath());
+		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(query), query.sort, options, defaultExportPath());
 		return {rows, path};
 	};
 }

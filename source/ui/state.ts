@@ -7,7 +7,7 @@ import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
 import {resultSummary} from '../disconnect/report.js';
 import {formatCount} from '../sessions/format.js';
-import type {Session, SessionSort, SessionStatus, SortKey} from '../sessions/session.js';
+import type {Session, SessionFilter, SessionSort, SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/radacct-sql.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {confirmAction, newAction, retryTarget, sessionLabel, type ActionState, type PreviewDrift} from './disconnect-state.js';
@@ -152,6 +152,11 @@ export function initialState(options: {intervalSeconds?: number; readOnly?: bool
 		nextPollAt: null,
 		refreshSeq: 0,
 	};
+}
+
+/** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
+export function viewFilter(query: ViewQuery): SessionFilter {
+	return {status: query.status, search: query.search || undefined, nasIps: query.nas ? [query.nas] : undefined};
 }
 
 /** A stable key for a query: snapshots for another key are not current. */

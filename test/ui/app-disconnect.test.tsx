@@ -15,7 +15,7 @@ import {CoaClient} from '../../source/radius/coa-client.js';
 import {SessionSource, type Queryable} from '../../source/sessions/session-source.js';
 import {defaultExportPath, exportSessionsToFile} from '../../source/sessions/export.js';
 import {App} from '../../source/ui/app.js';
-import type {ViewQuery} from '../../source/ui/state.js';
+import {viewFilter, type ViewQuery} from '../../source/ui/state.js';
 import {PLAIN_THEME, ThemeContext} from '../../source/ui/theme.js';
 import {MemoryAudit} from '../disconnect/harness.js';
 import {KEYS, renderAndWait, type Rendered} from '../helpers/render-and-wait.js';
@@ -81,8 +81,7 @@ async function renderConsole(options: {readOnly?: boolean; allowedNas?: string[]
 	const exportDir = options.exportDir;
 	const exportView = exportDir
 		? async (query: ViewQuery) => {
-				const filter = {status: query.status, ...(query.search ? {search: query.search} : {}), ...(query.nas ? {nasIps: [query.nas]} : {})};
-				return exportSessionsToFile(database.pool, filter, query.sort, {nas: source.nas}, defaultExportPath(new Date(), exportDir));
+				return exportSessionsToFile(database.pool, viewFilter(query), query.sort, {nas: source.nas}, defaultExportPath(new Date(), exportDir));
 			}
 		: undefined;
 	const audit = new MemoryAudit();

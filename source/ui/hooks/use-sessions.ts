@@ -4,13 +4,13 @@ import {Poller} from '../../sessions/poller.js';
 import {RateTracker} from '../../sessions/session-math.js';
 import type {SessionReader} from '../../sessions/session-source.js';
 import {fetchSnapshot, SlowCounts, type Snapshot, type SnapshotRequest} from '../../sessions/snapshot.js';
-import {queryKey, type UiAction, type UiState} from '../state.js';
+import {queryKey, viewFilter, type UiAction, type UiState} from '../state.js';
 
 function requestFor(state: UiState): SnapshotRequest {
 	const {query} = state;
 	return {
 		key: queryKey(query),
-		filter: {status: query.status, search: query.search || undefined, nasIps: query.nas ? [query.nas] : undefined},
+		filter: viewFilter(query),
 		sort: query.sort,
 		offset: state.top,
 		limit: state.pageSize,
