@@ -5,7 +5,8 @@ import {sanitize} from '../terminal/sanitize.js';
 import {describeProblem, describeTarget, type Plan} from './plan.js';
 import {OUTCOMES, type DisconnectResult, type Outcome} from './result.js';
 
-const OUTCOME_WORDS: Record<Outcome, string> = {
+/** Each outcome as an operator reads it. */
+export const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
 	coa: 'coa',
 	api: 'api',
 	already_closed: 'already closed',

@@ -4,8 +4,8 @@
  * these lines. Every string that came from the database goes through sanitize here.
  */
 import {describeProblem, type Plan} from '../disconnect/plan.js';
-import {methodText, resultSummary} from '../disconnect/report.js';
-import {retryable, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from '../disconnect/result.js';
+import {methodText, OUTCOME_WORDS, resultSummary} from '../disconnect/report.js';
+import {OUTCOMES, retryable, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from '../disconnect/result.js';
 import {nasLabel} from '../nas/registry.js';
 import {formatCount, formatDuration} from '../sessions/format.js';
 import {sessionDurationSeconds} from '../sessions/session-math.js';
@@ -132,15 +132,6 @@ export function bar(done: number, total: number, width: number): string {
 	return '█'.repeat(filled) + '░'.repeat(Math.max(0, width - filled));
 }
 
-const OUTCOME_LABELS: Record<Outcome, string> = {
-	coa: 'coa',
-	api: 'api',
-	already_closed: 'already closed',
-	not_on_nas: 'not on NAS',
-	failed: 'failed',
-	not_sent: 'not sent',
-};
-
 /** The progress view: done/total, rate, failures, a bar per NAS, outcomes so far, Accounting-Stops seen. */
 export function progressView(action: ActionState, width: number, height: number): ViewLine[] {
 	const progress: DisconnectProgress | undefined = action.progress;
@@ -161,8 +152,8 @@ export function progressView(action: ActionState, width: number, height: number)
 	}
 	if (perNas.length > nasRoom) lines.push({text: ` … and ${perNas.length - nasRoom} more NAS`, tone: 'muted'});
 	if (progress) {
-		const outcomes = (Object.keys(OUTCOME_LABELS) as Outcome[]).filter((outcome) => progress.totals[outcome] > 0);
-		if (outcomes.length > 0) lines.push({text: truncate(` ${outcomes.map((outcome) => `${OUTCOME_LABELS[outcome]} ${formatCount(progress.totals[outcome])}`).join(' · ')}`, width)});
+		const outcomes = OUTCOMES.filter((outcome) => progress.totals[outcome] > 0);
+		if (outcomes.length > 0) lines.push({text: truncate(` ${outcomes.map((outcome) => `${OUTCOME_WORDS[outcome]} ${formatCount(progress.totals[outcome])}`).join(' · ')}`, width)});
 		const disconnected = progress.totals.coa + progress.totals.api;
 		if (disconnected > 0) {
 			lines.push({text: truncate(` Accounting-Stop seen for ${formatCount(progress.confirmed)} of ${formatCount(disconnected)} disconnected`, width), tone: 'muted'});
@@ -203,7 +194,7 @@ export function resultsView(action: ActionState, width: number, height: number):
 	const room = Math.max(1, height - lines.length - 1);
 	const first = Math.min(action.scroll, Math.max(0, entries.length - room));
 	for (const entry of entries.slice(first, first + room)) {
-		const what = entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api') ? 'no stop yet' : OUTCOME_LABELS[entry.outcome];
+		const what = entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api') ? 'no stop yet' : OUTCOME_WORDS[entry.outcome];
 		const tone: Tone | undefined = entry.outcome === 'failed' ? 'error' : entry.outcome === 'coa' || entry.outcome === 'api' ? 'muted' : undefined;
 		const text = ` ${fit(what, 11)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), 8)} ${sanitize(entry.reason)}`;
 		lines.push({text: truncate(text, width), ...(tone ? {tone} : {})});

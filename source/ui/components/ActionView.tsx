@@ -12,7 +12,7 @@ export interface ActionViewProps {
 }
 
 function colorOf(theme: Theme, tone: Tone | undefined): string | undefined {
-	return tone === undefined ? undefined : theme[tone === 'muted' ? 'muted' : tone];
+	return tone === undefined ? undefined : theme[tone];
 }
 
 /** A disconnect's preview (in a frame: it waits for a decision), progress or results, painted line by line. */
