@@ -36,7 +36,8 @@ export interface ExecuteOptions {
 
 /** What the console needs of the disconnect engine. */
 export interface DisconnectService {
-	preview(target: DisconnectTarget): Promise<DisconnectPreview>;
+	/** `registry`: the one an earlier preview loaded, when only the sessions are to be read again. */
+	preview(target: DisconnectTarget, registry?: NasRegistry): Promise<DisconnectPreview>;
 	/** Sends the previewed plan (its sessions are read again first). Rejects only before anything is sent. */
 	execute(preview: DisconnectPreview, options?: ExecuteOptions): Promise<DisconnectResult>;
 }
@@ -85,9 +86,9 @@ export function resolveAllowedNas(registry: NasRegistry, names: readonly string[
 export function createDisconnectService(options: DisconnectServiceOptions): DisconnectService {
 	const method = options.method ?? 'auto';
 	return {
-		async preview(target) {
-			// Read the nas table every time: a secret added a minute ago should count.
-			const registry = await loadNasRegistry(options.db, options.overrides ?? []);
+		async preview(target, known) {
+			// Read the nas table for every new preview: a secret added a minute ago should count.
+			const registry = known ?? (await loadNasRegistry(options.db, options.overrides ?? []));
 			const allowed = options.allowedNas === undefined ? undefined : resolveAllowedNas(registry, options.allowedNas);
 			const warnings = [...registry.warnings, ...(allowed?.warnings ?? [])];
 			const allowedNas = allowed?.ips;

@@ -33,14 +33,14 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 
 	useEffect(() => {
 		if (phase !== 'preview' || seq === undefined || !action?.preview || !service) return;
-		const previewed = action.preview.plan;
+		const {plan: previewed, registry} = action.preview;
 		const target = action.target;
 		let busy = false;
 		const timer = setInterval(() => {
 			if (busy) return;
 			busy = true;
 			service
-				.preview(target)
+				.preview(target, registry)
 				.then((now) => dispatch({type: 'disconnect-drift', seq, drift: driftOf(previewed, now.plan)}))
 				// A failed re-read changes nothing: the preview stays as it was, and the run reads again anyway.
 				.catch(() => undefined)
