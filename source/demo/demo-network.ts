@@ -4,7 +4,7 @@
  */
 import type {NasOverride} from '../config/config.js';
 import type {EmbeddedDatabase} from './embedded-database.js';
-import {demoSimulatorConfig, startNasSimulator, type NasSimulator} from './nas-simulator.js';
+import {demoSimulatorConfig, startNasSimulator, type NasSimulator, type RunningNas} from './nas-simulator.js';
 
 export interface DemoNetwork {
 	readonly simulator: NasSimulator;
@@ -23,21 +23,25 @@ export async function startDemoNetwork(embedded: EmbeddedDatabase, options: {liv
 	// A subscriber kicked from the console dials back in after 20 to 60 s: long enough to watch a NAS empty,
 	// soon enough to watch the sessions come back.
 	const traffic = options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000, redialMs: [20_000, 60_000]});
-	const overrides: NasOverride[] = simulator.nas.map((nas) => ({
-		ip: nas.ip,
-		coaHost: nas.host,
-		coaPort: nas.coaPort,
-		vendor: nas.vendor,
-		...(nas.apiPort && nas.apiUser && nas.apiPassword
-			? {api: {host: nas.host, port: nas.apiPort, user: nas.apiUser, password: nas.apiPassword, hotspot: nas.service === 'hotspot'}}
-			: {}),
-	}));
 	return {
 		simulator,
-		overrides,
+		overrides: simulatorOverrides(simulator.nas),
 		async close() {
 			traffic?.stop();
 			await simulator.close();
 		},
 	};
+}
+
+/** Where each simulated NAS answers CoA (and the RouterOS API, when it serves one), as radtop config overrides. */
+export function simulatorOverrides(nas: readonly RunningNas[]): NasOverride[] {
+	return nas.map((entry) => ({
+		ip: entry.ip,
+		coaHost: entry.host,
+		coaPort: entry.coaPort,
+		vendor: entry.vendor,
+		...(entry.apiPort && entry.apiUser && entry.apiPassword
+			? {api: {host: entry.host, port: entry.apiPort, user: entry.apiUser, password: entry.apiPassword, hotspot: entry.service === 'hotspot'}}
+			: {}),
+	}));
 }

@@ -18,6 +18,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {AuditBeginRecord, AuditEndRecord, AuditRecord} from '../../source/audit/audit-log.js';
 import type {NasOverride} from '../../source/config/config.js';
 import {recordStarts, type StartEvent} from '../../source/demo/accounting.js';
+import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {DEMO_API_PASSWORD, demoSimulatorConfig, startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {DEMO_NAS} from '../../source/demo/network.js';
 import {seedDemoDatabase} from '../../source/demo/seed.js';
@@ -75,18 +76,12 @@ beforeAll(async () => {
 	await recordStarts(db, [start('bng-1', 'f1a00001', '100.64.200.1', 'DC:2C:6E:AA:00:01'), start('bng-4', 'f4a00001', '100.112.200.1', 'dc:2c:6e:aa:00:02')]);
 
 	simulator = await startNasSimulator({db, nas: demoSimulatorConfig(), stopDelayMs: 20, seed: 7});
-	const overrides: Record<string, NasOverride> = {};
-	for (const nas of simulator.nas) {
-		overrides[nas.name] = {
-			ip: nas.ip,
-			coaHost: nas.host,
-			coaPort: nas.coaPort,
-			vendor: nas.vendor,
-			...(nas.apiPort && nas.apiUser && nas.apiPassword
-				? {api: {host: nas.host, port: nas.apiPort, user: nas.apiUser, password: nas.apiPassword, hotspot: nas.service === 'hotspot'}}
-				: {}),
-		};
-	}
+	const overrides: Record<string, NasOverride> = Object.fromEntries(
+		simulatorOverrides(simulator.nas).map((override, index) => {
+			const nas = simulator.nas[index]!;
+			return [nas.name, {...override}];
+		}),
+	);
 	dir = mkdtempSync(join(tmpdir(), 'radtop-disconnect-cli-'));
 	configDir = join(dir, 'config');
 	stateDir = join(dir, 'state');

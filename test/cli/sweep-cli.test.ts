@@ -17,6 +17,7 @@ import {fileURLToPath} from 'node:url';
 import type pg from 'pg';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/config/config.js';
+import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {DEMO_API_PASSWORD, demoSimulatorConfig, startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {DEMO_NAS} from '../../source/demo/network.js';
 import type {Queryable} from '../../source/sessions/session-source.js';
@@ -49,20 +50,12 @@ beforeAll(async () => {
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
 	simulator = await startNasSimulator({db, nas: demoSimulatorConfig(), stopDelayMs: 20, seed: 11, ghostAfterSeconds: 3000});
-	const overrides: Record<string, NasOverride> = {};
-	for (const nas of simulator.nas) {
-		overrides[nas.name] = {
-			ip: nas.ip,
-			name: nas.name,
-			secret: nas.secret,
-			coaHost: nas.host,
-			coaPort: nas.coaPort,
-			vendor: nas.vendor,
-			...(nas.apiPort && nas.apiUser && nas.apiPassword
-				? {api: {host: nas.host, port: nas.apiPort, user: nas.apiUser, password: nas.apiPassword, hotspot: nas.service === 'hotspot'}}
-				: {}),
-		};
-	}
+	const overrides: Record<string, NasOverride> = Object.fromEntries(
+		simulatorOverrides(simulator.nas).map((override, index) => {
+			const nas = simulator.nas[index]!;
+			return [nas.name, {name: nas.name, secret: nas.secret, ...override}];
+		}),
+	);
 	dir = mkdtempSync(join(tmpdir(), 'radtop-sweep-cli-'));
 	configDir = join(dir, 'config');
 	mkdirSync(configDir, {mode: 0o700});

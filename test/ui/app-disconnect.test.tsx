@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {AuditEndRecord} from '../../source/audit/audit-log.js';
 import type {NasOverride} from '../../source/config/config.js';
+import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {createDisconnectService} from '../../source/disconnect/disconnect-service.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
 		stopDelayMs: 20,
 		seed: 5,
 	});
-	overrides = simulator.nas.map((nas) => ({ip: nas.ip, name: nas.name, secret: nas.secret, coaHost: nas.host, coaPort: nas.coaPort, vendor: nas.vendor}));
+	overrides = simulatorOverrides(simulator.nas).map((override, index) => ({name: simulator.nas[index]!.name, secret: simulator.nas[index]!.secret, ...override}));
 });
 
 afterAll(async () => {
