@@ -85,9 +85,19 @@ export interface DisconnectResult {
 /** The reason of a session left `not_sent` because the action was stopped before its turn. */
 export const ABORTED_BEFORE_SENDING = 'aborted before sending';
 
-/** Sessions worth sending again: those that failed, and those a stop kept from being sent. */
-export function retryable(result: DisconnectResult): SessionResult[] {
-	return result.results.filter((entry) => entry.outcome === 'failed' || (entry.outcome === 'not_sent' && entry.reason === ABORTED_BEFORE_SENDING));
+const retryableOf = new WeakMap<DisconnectResult, readonly SessionResult[]>();
+
+/**
+ * Sessions worth sending again: those that failed, and those a stop kept from being sent. Kept per result
+ * (a result never changes): the console asks at every render of the results view.
+ */
+export function retryable(result: DisconnectResult): readonly SessionResult[] {
+	let again = retryableOf.get(result);
+	if (again === undefined) {
+		again = result.results.filter((entry) => entry.outcome === 'failed' || (entry.outcome === 'not_sent' && entry.reason === ABORTED_BEFORE_SENDING));
+		retryableOf.set(result, again);
+	}
+	return again;
 }
 
 /** Counts the outcomes. */

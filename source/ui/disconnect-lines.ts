@@ -165,12 +165,22 @@ export function progressView(action: ActionState, width: number, height: number)
 	return lines.slice(0, height);
 }
 
-/** The results list's entries worth a line: problems first, then sessions whose stop has not been seen. */
-export function resultEntries(result: DisconnectResult): SessionResult[] {
-	const rank: Record<Outcome, number> = {failed: 0, not_sent: 1, not_on_nas: 2, coa: 3, api: 3, already_closed: 4};
-	return result.results
-		.filter((entry) => entry.outcome === 'failed' || entry.outcome === 'not_sent' || entry.outcome === 'not_on_nas' || entry.stop === 'not_confirmed')
-		.sort((a, b) => rank[a.outcome] - rank[b.outcome]);
+const RANK: Readonly<Record<Outcome, number>> = {failed: 0, not_sent: 1, not_on_nas: 2, coa: 3, api: 3, already_closed: 4};
+const entriesOf = new WeakMap<DisconnectResult, readonly SessionResult[]>();
+
+/**
+ * The results list's entries worth a line: problems first, then sessions whose stop has not been seen. Kept
+ * per result, which never changes: the view is drawn again at every tick of the clock.
+ */
+export function resultEntries(result: DisconnectResult): readonly SessionResult[] {
+	let entries = entriesOf.get(result);
+	if (entries === undefined) {
+		entries = result.results
+			.filter((entry) => entry.outcome === 'failed' || entry.outcome === 'not_sent' || entry.outcome === 'not_on_nas' || entry.stop === 'not_confirmed')
+			.sort((a, b) => RANK[a.outcome] - RANK[b.outcome]);
+		entriesOf.set(result, entries);
+	}
+	return entries;
 }
 
 /** The results view: the summary, then one line per session that needs a look, scrolled by `action.scroll`. */
