@@ -26,8 +26,6 @@ export const CONFIG_FLAGS = {
 	profile: {type: 'string'},
 } as const satisfies Record<string, FlagSpec>;
 
-const SETTINGS = PROFILE_KEYS.map(profileKeyLabel);
-
 export const CONFIG_HELP = `
 Usage
   $ radtop config get [KEY]            one setting of the profile, or all of them

@@ -13,7 +13,6 @@ import {
 	ConfigStore,
 	findNasOverride,
 	InvalidValueError,
-	parseBoolean,
 	parsePort,
 	parseVendor,
 	type NasOverride,

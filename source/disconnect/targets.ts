@@ -2,7 +2,7 @@
  * Reads a disconnect's sessions from radacct at execution time, so what is sent matches the table as it is now
  * rather than as it was when the operator looked at it.
  */
-import {COLUMNS_QUERY, SESSION_COLUMNS} from '../sessions/radacct-sql.js';
+import {COLUMNS_QUERY} from '../sessions/radacct-sql.js';
 import {sessionFromRow, toDate, toText, type Queryable} from '../sessions/session-source.js';
 import type {Session} from '../sessions/session.js';
 import type {DisconnectTarget} from './plan.js';

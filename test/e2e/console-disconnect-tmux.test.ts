@@ -61,7 +61,7 @@ describe.skipIf(!tmuxAvailable)('disconnecting from the console in tmux, 80x24, 
 		});
 		const before = tableOf(term.capture())!.rows.length;
 		term.keys('d');
-		const preview = await term.waitFor('the preview', (lines, text) => text.includes('disconnect this session? y or Enter') && text);
+		const preview = await term.waitFor('the preview', (_lines, text) => text.includes('disconnect this session? y or Enter') && text);
 		captures.push(preview);
 		expect(preview).toContain('Disconnect 1 session');
 		expect(preview).toContain(`the session of ${user} on `);
