@@ -52,7 +52,6 @@ import {FREERADIUS_SCHEMA_SQL} from '../dist/sessions/schema.js';
 import {startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
 
-
 const SESSIONS = intEnv('BENCH_SESSIONS', 10_000);
 const PARALLEL = intEnv('BENCH_PARALLEL', 32);
 const API_SESSIONS = Math.min(SESSIONS, intEnv('BENCH_API_SESSIONS', SESSIONS, 0));
@@ -79,7 +78,11 @@ class BenchError extends Error {}
 async function seed(pool) {
 	await pool.query(FREERADIUS_SCHEMA_SQL);
 	for (const nas of NAS) {
-		await pool.query("INSERT INTO nas (nasname, shortname, type, secret, description) VALUES ($1, $2, 'other', $3, 'bench NAS')", [nas.ip, nas.name, nas.secret]);
+		await pool.query("INSERT INTO nas (nasname, shortname, type, secret, description) VALUES ($1, $2, 'other', $3, 'bench NAS')", [
+			nas.ip,
+			nas.name,
+			nas.secret,
+		]);
 	}
 	// Session g lives on NAS 1 + (g - 1) % 4, as user benchNNNNN with Acct-Session-Id g in 8 hex digits.
 	await pool.query(
@@ -114,7 +117,9 @@ async function sessionsByNas(pool) {
 /** Every session open again, and the table tidy, so each run starts from the same state. */
 async function reopen(pool, simulator) {
 	await simulator.stopsWritten();
-	await pool.query('UPDATE radacct SET acctstoptime = NULL, acctterminatecause = NULL, connectinfo_stop = NULL WHERE acctstoptime IS NOT NULL');
+	await pool.query(
+		'UPDATE radacct SET acctstoptime = NULL, acctterminatecause = NULL, connectinfo_stop = NULL WHERE acctstoptime IS NOT NULL',
+	);
 	await pool.query('VACUUM ANALYZE radacct');
 	const {rows} = await pool.query('SELECT count(*)::int AS open FROM radacct WHERE acctstoptime IS NULL');
 	if (rows[0].open !== SESSIONS) throw new BenchError(`expected ${SESSIONS} open sessions after re-opening, found ${rows[0].open}`);
@@ -207,7 +212,21 @@ async function radclientRun(simulator, files) {
 	const started = performance.now();
 	const runs = await Promise.all(
 		simulator.nas.map((running, index) =>
-			runProcess(RADCLIENT, ['-q', '-s', '-p', String(PARALLEL), '-t', '3', '-r', '2', '-f', files[index], `${running.host}:${running.coaPort}`, 'disconnect', NAS[index].secret]),
+			runProcess(RADCLIENT, [
+				'-q',
+				'-s',
+				'-p',
+				String(PARALLEL),
+				'-t',
+				'3',
+				'-r',
+				'2',
+				'-f',
+				files[index],
+				`${running.host}:${running.coaPort}`,
+				'disconnect',
+				NAS[index].secret,
+			]),
 		),
 	);
 	const wallMs = performance.now() - started;
@@ -217,7 +236,12 @@ async function radclientRun(simulator, files) {
 
 async function radtopRun(deps, nasIps, options) {
 	const started = performance.now();
-	const result = await executeDisconnect({kind: 'nas', nasIps}, deps, {concurrencyPerNas: PARALLEL, confirmStopWithinMs: 0, reason: 'bench:disconnect', ...options});
+	const result = await executeDisconnect({kind: 'nas', nasIps}, deps, {
+		concurrencyPerNas: PARALLEL,
+		confirmStopWithinMs: 0,
+		reason: 'bench:disconnect',
+		...options,
+	});
 	return {wallMs: performance.now() - started, result};
 }
 
@@ -236,13 +260,24 @@ function pad(text, width, right = false) {
 async function main() {
 	const probe = spawnSync(RADCLIENT, ['-v'], {encoding: 'utf8'});
 	if (probe.error || probe.status !== 0) {
-		throw new BenchError(`FreeRADIUS's radclient is needed as the reference and could not be run (${probe.error?.message ?? `exit ${probe.status}`}): apt-get install freeradius-utils`);
+		throw new BenchError(
+			`FreeRADIUS's radclient is needed as the reference and could not be run (${probe.error?.message ?? `exit ${probe.status}`}): apt-get install freeradius-utils`,
+		);
 	}
 	const radclientVersion = /radclient version ([\d.]+)/.exec(probe.stdout)?.[1] ?? 'unknown version';
-	log(`bench:disconnect: ${count(SESSIONS)} sessions on ${NAS.length} simulated NAS, ${PARALLEL} in flight per NAS (${PARALLEL * NAS.length} in all)`);
-	log(`node ${process.version}, radclient ${radclientVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${os.platform()} ${os.release()}`);
+	log(
+		`bench:disconnect: ${count(SESSIONS)} sessions on ${NAS.length} simulated NAS, ${PARALLEL} in flight per NAS (${PARALLEL * NAS.length} in all)`,
+	);
+	log(
+		`node ${process.version}, radclient ${radclientVersion}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${os.platform()} ${os.release()}`,
+	);
 	// Everything shares these CPUs: PostgreSQL, the simulator with radtop or the dgram loop in this process, and radclient.
-	log(`load average before: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+	log(
+		`load average before: ${os
+			.loadavg()
+			.map((load) => load.toFixed(2))
+			.join(' ')}`,
+	);
 
 	const tmp = mkdtempSync(join(os.tmpdir(), 'radtop-bench-disconnect-'));
 	const cluster = await startCluster({log: (message) => log(`postgres: ${message}`)});
@@ -259,7 +294,14 @@ async function main() {
 
 		simulator = await startNasSimulator({
 			db: simulatorPool,
-			nas: NAS.map((nas) => ({name: nas.name, ip: nas.ip, secret: nas.secret, vendor: 'mikrotik', host: '127.0.0.1', api: {user: API_USER, password: API_PASSWORD}})),
+			nas: NAS.map((nas) => ({
+				name: nas.name,
+				ip: nas.ip,
+				secret: nas.secret,
+				vendor: 'mikrotik',
+				host: '127.0.0.1',
+				api: {user: API_USER, password: API_PASSWORD},
+			})),
 			// A NAS sends its Accounting-Stop a moment after the ACK; the simulator writes the stops due together.
 			stopDelayMs: STOP_DELAY_MS,
 			seed: 20_261_125,
@@ -279,13 +321,20 @@ async function main() {
 		const byNas = await sessionsByNas(radtopPool);
 		const packetsByNas = byNas.map((sessions, index) =>
 			sessions.map((session, n) =>
-				encodeRequest({code: PacketCode.DisconnectRequest, identifier: n % 256, attributes: attributesOf(session), secret: NAS[index].secret, messageAuthenticator: true}),
+				encodeRequest({
+					code: PacketCode.DisconnectRequest,
+					identifier: n % 256,
+					attributes: attributesOf(session),
+					secret: NAS[index].secret,
+					messageAuthenticator: true,
+				}),
 			),
 		);
 		const files = byNas.map((sessions, index) => {
 			const file = join(tmp, `${NAS[index].name}.requests`);
 			const blocks = sessions.map(
-				(session) => `User-Name = "${session.username}", Acct-Session-Id = "${session.acctsessionid}", Framed-IP-Address = ${session.ip}, Message-Authenticator = 0x00\n`,
+				(session) =>
+					`User-Name = "${session.username}", Acct-Session-Id = "${session.acctsessionid}", Framed-IP-Address = ${session.ip}, Message-Authenticator = 0x00\n`,
 			);
 			writeFileSync(file, blocks.join('\n'));
 			return file;
@@ -302,7 +351,10 @@ async function main() {
 		const checkAllDone = async (label, ackedBefore) => {
 			const acked = ackedSoFar(simulator) - ackedBefore;
 			const open = await openLeft(radtopPool, simulator);
-			if (acked !== SESSIONS || open !== 0) throw new BenchError(`${label}: the NAS ACKed ${count(acked)} of ${count(SESSIONS)} and ${count(open)} sessions are still open`);
+			if (acked !== SESSIONS || open !== 0)
+				throw new BenchError(
+					`${label}: the NAS ACKed ${count(acked)} of ${count(SESSIONS)} and ${count(open)} sessions are still open`,
+				);
 		};
 
 		for (let round = 1; round <= ROUNDS; round++) {
@@ -337,7 +389,10 @@ async function main() {
 		if (API_SESSIONS > 0) {
 			if (API_SESSIONS < SESSIONS) {
 				// Leave only API_SESSIONS open (evenly over the NAS), so the target holds that many.
-				await radtopPool.query('UPDATE radacct SET acctstoptime = now(), acctterminatecause = $2 WHERE radacctid > $1', [API_SESSIONS, 'User-Request']);
+				await radtopPool.query('UPDATE radacct SET acctstoptime = now(), acctterminatecause = $2 WHERE radacctid > $1', [
+					API_SESSIONS,
+					'User-Request',
+				]);
 			}
 			coaClient = new CoaClient();
 			const run = await radtopRun({db: radtopPool, registry, coaClient, audit}, nasIps, {method: 'api'});
@@ -360,7 +415,8 @@ async function main() {
 		coaClient = undefined;
 		for (const nas of NAS) simulator.setFaults(nas.name, {dropRate: 0});
 		const outcomesPerSession = new Map();
-		for (const entry of lossy.result.results) outcomesPerSession.set(entry.radacctid, (outcomesPerSession.get(entry.radacctid) ?? 0) + 1);
+		for (const entry of lossy.result.results)
+			outcomesPerSession.set(entry.radacctid, (outcomesPerSession.get(entry.radacctid) ?? 0) + 1);
 		const withoutOutcome = [...planned].filter((id) => outcomesPerSession.get(id) !== 1).length;
 		const strangers = [...outcomesPerSession.keys()].filter((id) => !planned.has(id)).length;
 		const dropped = simulator.nas.reduce((sum, nas) => sum + simulator.stats(nas.name).dropped.dropRate, 0);
@@ -384,23 +440,57 @@ async function main() {
 						: `MISS (${[radtopRate < reference ? '< 1.0x radclient' : '', radtopRate < 0.5 * ceiling ? '< 50 % of ceiling' : ''].filter(Boolean).join(', ')})`,
 			},
 			...(api ? [{method: 'radtop API', sessions: API_SESSIONS, run: api, target: '- (no target)'}] : []),
-			{method: 'radtop auto, 10 % loss', sessions: SESSIONS, run: lossy, target: withoutOutcome === 0 && strangers === 0 ? 'ok (0 without outcome)' : `MISS (${withoutOutcome} without exactly one outcome)`},
+			{
+				method: 'radtop auto, 10 % loss',
+				sessions: SESSIONS,
+				run: lossy,
+				target:
+					withoutOutcome === 0 && strangers === 0
+						? 'ok (0 without outcome)'
+						: `MISS (${withoutOutcome} without exactly one outcome)`,
+			},
 		];
 		log('');
 		const header = ['method', 'sessions', 'wall s', 'sessions/s', 'ratio vs radclient', 'ratio vs dgram ceiling', 'target'];
 		const widths = [24, 8, 7, 10, 18, 22, 0];
-		const line = (cells) => cells.map((cell, index) => (index === 0 || index === cells.length - 1 ? pad(cell, widths[index]) : pad(cell, widths[index], true))).join(' | ').trimEnd();
+		const line = (cells) =>
+			cells
+				.map((cell, index) =>
+					index === 0 || index === cells.length - 1 ? pad(cell, widths[index]) : pad(cell, widths[index], true),
+				)
+				.join(' | ')
+				.trimEnd();
 		log(line(header));
 		log(widths.map((width, index) => '-'.repeat(index === widths.length - 1 ? 24 : width)).join('-|-'));
 		for (const row of rows) {
 			const r = rate(row.run, row.sessions);
-			log(line([row.method, count(row.sessions), (row.run.wallMs / 1000).toFixed(2), count(Math.round(r)), `${(r / reference).toFixed(2)}x`, `${((100 * r) / ceiling).toFixed(0)} %`, row.target]));
+			log(
+				line([
+					row.method,
+					count(row.sessions),
+					(row.run.wallMs / 1000).toFixed(2),
+					count(Math.round(r)),
+					`${(r / reference).toFixed(2)}x`,
+					`${((100 * r) / ceiling).toFixed(0)} %`,
+					row.target,
+				]),
+			);
 		}
 		log('');
-		log(`load average after: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-		log(`best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} for the first three rows; the NAS ACKed every request of every run and wrote every Accounting-Stop (checked).`);
+		log(
+			`load average after: ${os
+				.loadavg()
+				.map((load) => load.toFixed(2))
+				.join(' ')}`,
+		);
+		log(
+			`best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} for the first three rows; the NAS ACKed every request of every run and wrote every Accounting-Stop (checked).`,
+		);
 		log(`radclient lost ${count(best.radclient.lost)} (its own summary), exit codes ${best.radclient.codes.join(', ')}.`);
-		if (api) log(`API: ${count(API_SESSIONS)} sessions, one RouterOS API connection per NAS, ${PARALLEL} commands in flight per NAS (print ?name=, then remove).`);
+		if (api)
+			log(
+				`API: ${count(API_SESSIONS)} sessions, one RouterOS API connection per NAS, ${PARALLEL} commands in flight per NAS (print ?name=, then remove).`,
+			);
 		log(
 			`10 % loss: the simulator dropped ${count(dropped)} requests, radtop retransmitted ${count(retransmitted)}; outcomes: ${outcomeText(lossy.result.totals)}; ` +
 				`sessions without exactly one outcome: ${withoutOutcome}; results for sessions not planned: ${strangers}; still open after the stops: ${count(lossOpen)}.`,

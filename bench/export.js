@@ -103,10 +103,14 @@ async function seed(pool) {
 	const started = performance.now();
 	const {rowCount} = await pool.query(INSERT_SQL, [1, total, newest, step, openEvery]);
 	await pool.query('VACUUM ANALYZE radacct, nas');
-	const {rows: [summary]} = await pool.query(
+	const {
+		rows: [summary],
+	} = await pool.query(
 		"SELECT count(*) FILTER (WHERE acctstoptime IS NOT NULL) AS closed, count(*) FILTER (WHERE acctstoptime IS NULL) AS open, min(acctstarttime) AS first, max(acctstarttime) AS last, pg_size_pretty(pg_relation_size('radacct')) AS heap FROM radacct",
 	);
-	log(`seeded ${count(rowCount)} rows (${count(summary.closed)} closed, ${count(summary.open)} open) in ${ms(performance.now() - started)} ms; heap ${summary.heap}`);
+	log(
+		`seeded ${count(rowCount)} rows (${count(summary.closed)} closed, ${count(summary.open)} open) in ${ms(performance.now() - started)} ms; heap ${summary.heap}`,
+	);
 	return {closed: Number(summary.closed), from: new Date(summary.first.getTime() - 1000), to: new Date(summary.last.getTime() + 1000)};
 }
 
@@ -166,8 +170,15 @@ async function main() {
 		const url = external ? process.env.DATABASE_URL : cluster.url;
 		pool = new pg.Pool({connectionString: url, max: 2});
 		pool.on('error', () => {});
-		const {rows: [server]} = await pool.query("SELECT version() AS version, current_setting('shared_buffers') AS shared_buffers");
-		log(`${server.version.split(' on ')[0]}, shared_buffers ${server.shared_buffers}; ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+		const {
+			rows: [server],
+		} = await pool.query("SELECT version() AS version, current_setting('shared_buffers') AS shared_buffers");
+		log(
+			`${server.version.split(' on ')[0]}, shared_buffers ${server.shared_buffers}; ${os.availableParallelism()} cores, load ${os
+				.loadavg()
+				.map((l) => l.toFixed(2))
+				.join(' ')}`,
+		);
 		await prepareDatabase(pool, external);
 		const data = await seed(pool);
 
@@ -226,14 +237,26 @@ async function main() {
 		const overIdle = rssOf('radtop') - rssOf('idle');
 		log('');
 		log(`                         wall ms   rows/s      peak RSS   file`);
-		log(`radtop export (0 rows)  ${ms(idleMs).padStart(8)}   ${'-'.padStart(9)}   ${mb(rssOf('idle')).padStart(7)} MB   ${statSync(idleFile).size} B (header)`);
-		log(`radtop export           ${ms(radtopMs).padStart(8)}   ${count((data.closed * 1000) / radtopMs).padStart(9)}   ${mb(rssOf('radtop')).padStart(7)} MB   ${mb(statSync(radtopFile).size)} MB`);
-		log(`psql \\copy (floor)      ${ms(floorMs).padStart(8)}   ${count((data.closed * 1000) / floorMs).padStart(9)}   ${mb(rssOf('floor')).padStart(7)} MB   ${mb(statSync(floorFile).size)} MB`);
+		log(
+			`radtop export (0 rows)  ${ms(idleMs).padStart(8)}   ${'-'.padStart(9)}   ${mb(rssOf('idle')).padStart(7)} MB   ${statSync(idleFile).size} B (header)`,
+		);
+		log(
+			`radtop export           ${ms(radtopMs).padStart(8)}   ${count((data.closed * 1000) / radtopMs).padStart(9)}   ${mb(rssOf('radtop')).padStart(7)} MB   ${mb(statSync(radtopFile).size)} MB`,
+		);
+		log(
+			`psql \\copy (floor)      ${ms(floorMs).padStart(8)}   ${count((data.closed * 1000) / floorMs).padStart(9)}   ${mb(rssOf('floor')).padStart(7)} MB   ${mb(statSync(floorFile).size)} MB`,
+		);
 		log('');
 		log(`time: ${ratio.toFixed(2)}x the floor (target <= ${TIME_TARGET}x): ${ratio <= TIME_TARGET ? 'met' : 'MISSED'}`);
-		log(`memory: ${mb(overIdle)} MB above idle (target <= ${RSS_TARGET_MB} MB): ${overIdle <= RSS_TARGET_MB * 1024 * 1024 ? 'met' : 'MISSED'}`);
-		log(`every run (ms): radtop ${runs.radtop.map((run) => ms(run.ms)).join(', ')}; floor ${runs.floor.map((run) => ms(run.ms)).join(', ')}; idle ${runs.idle.map((run) => ms(run.ms)).join(', ')}`);
-		log('radtop adds to the floor: its start-up and schema check (the idle run) and CRLF line ends; into a file the 500,000 cap is checked as the rows come, without a count first.');
+		log(
+			`memory: ${mb(overIdle)} MB above idle (target <= ${RSS_TARGET_MB} MB): ${overIdle <= RSS_TARGET_MB * 1024 * 1024 ? 'met' : 'MISSED'}`,
+		);
+		log(
+			`every run (ms): radtop ${runs.radtop.map((run) => ms(run.ms)).join(', ')}; floor ${runs.floor.map((run) => ms(run.ms)).join(', ')}; idle ${runs.idle.map((run) => ms(run.ms)).join(', ')}`,
+		);
+		log(
+			'radtop adds to the floor: its start-up and schema check (the idle run) and CRLF line ends; into a file the 500,000 cap is checked as the rows come, without a count first.',
+		);
 	} finally {
 		await pool?.end().catch(() => {});
 		await cluster?.stop();

@@ -47,7 +47,6 @@ import {fetchSnapshot, SlowCounts} from '../dist/sessions/snapshot.js';
 import {findPsql, startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
 
-
 const ROWS = intEnv('BENCH_ROWS', 5_000_000);
 const OPEN = Math.min(intEnv('BENCH_OPEN', 100_000), Math.floor(ROWS / 4));
 const USERS = 60_000;
@@ -101,12 +100,16 @@ function percentile(sorted, p) {
 }
 
 function median(values) {
-	return percentile([...values].sort((a, b) => a - b), 0.5);
+	return percentile(
+		[...values].sort((a, b) => a - b),
+		0.5,
+	);
 }
 
 function table(headers, rows) {
 	const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => String(row[i]).length)));
-	const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join(' | ');
+	const line = (cells) =>
+		cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join(' | ');
 	return [line(headers), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
@@ -147,9 +150,36 @@ CROSS JOIN LATERAL (SELECT v.lo, (v.hi - v.lo + 1)::float8 / v.c AS step, v.c) A
 CROSS JOIN LATERAL generate_series(0, t.c - 1) AS k`;
 
 const NAMES = [
-	'anna', 'boris', 'chen', 'dmitri', 'elena', 'farid', 'greta', 'hugo', 'ines', 'jonas', 'kasia', 'luca', 'maria',
-	'nikos', 'olga', 'pavel', 'quinn', 'rosa', 'sven', 'tomas', 'ulla', 'vera', 'wanda', 'xavier', 'yusuf', 'zofia',
-	'amir', 'bea', 'carl', 'dana',
+	'anna',
+	'boris',
+	'chen',
+	'dmitri',
+	'elena',
+	'farid',
+	'greta',
+	'hugo',
+	'ines',
+	'jonas',
+	'kasia',
+	'luca',
+	'maria',
+	'nikos',
+	'olga',
+	'pavel',
+	'quinn',
+	'rosa',
+	'sven',
+	'tomas',
+	'ulla',
+	'vera',
+	'wanda',
+	'xavier',
+	'yusuf',
+	'zofia',
+	'amir',
+	'bea',
+	'carl',
+	'dana',
 ];
 
 /**
@@ -271,7 +301,13 @@ async function generateData(pool) {
 	for (const statement of indexes.drop) await pool.query(statement);
 	await pool.query(
 		'INSERT INTO nas (nasname, shortname, type, secret, description) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])',
-		[NAS.map((n) => n.ip), NAS.map((n) => n.name), NAS.map(() => 'other'), NAS.map((n) => `secret-${n.name}`), NAS.map(() => 'bench:poll')],
+		[
+			NAS.map((n) => n.ip),
+			NAS.map((n) => n.name),
+			NAS.map(() => 'other'),
+			NAS.map((n) => `secret-${n.name}`),
+			NAS.map(() => 'bench:poll'),
+		],
 	);
 	await pool.query('CREATE UNLOGGED TABLE radtop_bench_open (id bigint PRIMARY KEY)');
 	await pool.query('SELECT setseed(0.1)');
@@ -297,7 +333,9 @@ async function generateData(pool) {
 						await client.query('SELECT setseed($1)', [(chunk.index + 1) / (chunks.length + 1)]);
 						const result = await client.query(INSERT_CHUNK_SQL, [base, chunk.from, chunk.to, step]);
 						inserted += result.rowCount;
-						log(`  rows ${chunk.from.toLocaleString('en-US')}..${chunk.to.toLocaleString('en-US')} inserted (${inserted.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')})`);
+						log(
+							`  rows ${chunk.from.toLocaleString('en-US')}..${chunk.to.toLocaleString('en-US')} inserted (${inserted.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')})`,
+						);
 					} finally {
 						client.release();
 					}
@@ -310,7 +348,10 @@ async function generateData(pool) {
 	phases.index = (
 		await timed(async () => {
 			// The primary key and the unique constraint first (they are ALTER TABLEs), then the plain indexes two at a time.
-			const [constraints, plain] = [indexes.create.filter((s) => s.startsWith('ALTER')), indexes.create.filter((s) => !s.startsWith('ALTER'))];
+			const [constraints, plain] = [
+				indexes.create.filter((s) => s.startsWith('ALTER')),
+				indexes.create.filter((s) => !s.startsWith('ALTER')),
+			];
 			const build = (statement) => () => runMaintenance(pool, statement);
 			await inParallel(1, constraints.map(build));
 			await inParallel(parallel, plain.map(build));
@@ -322,7 +363,9 @@ async function generateData(pool) {
 }
 
 async function describeData(pool) {
-	const {rows: [summary]} = await pool.query(`
+	const {
+		rows: [summary],
+	} = await pool.query(`
 		SELECT count(*) AS total, count(*) FILTER (WHERE acctstoptime IS NULL) AS open,
 			count(DISTINCT username) AS users,
 			count(*) FILTER (WHERE acctstoptime IS NOT NULL AND acctstarttime >= now() - interval '1 day') AS closed_last_day,
@@ -475,12 +518,27 @@ function defineCases({searchHit, searchMiss, searchRare, nasIps, nasName, closed
 			queries: [listQuery(open, startDesc), OPEN_COUNTS_QUERY, ...(slowMaxAgeMs === 0 ? [staleQuery] : [])],
 		};
 	};
-	const scaled = (result, factor) => ({n: result.n, p50: result.p50 * factor, p95: result.p95 * factor, floor: result.floor === undefined ? undefined : result.floor * factor});
+	const scaled = (result, factor) => ({
+		n: result.n,
+		p50: result.p50 * factor,
+		p95: result.p95 * factor,
+		floor: result.floor === undefined ? undefined : result.floor * factor,
+	});
 	return [
 		windowCase('default', 'window: default (open, start desc)', open, startDesc),
 		windowCase('down', 'window: sort by output octets (down desc)', open, {key: 'down', direction: 'desc'}),
-		windowCase('search', `window: search '${searchHit.term}' (${searchHit.matches} open rows)`, {...open, search: searchHit.term}, startDesc),
-		windowCase('search-miss', `window: search '${searchMiss.term}' (0 rows: user offline)`, {...open, search: searchMiss.term}, startDesc),
+		windowCase(
+			'search',
+			`window: search '${searchHit.term}' (${searchHit.matches} open rows)`,
+			{...open, search: searchHit.term},
+			startDesc,
+		),
+		windowCase(
+			'search-miss',
+			`window: search '${searchMiss.term}' (0 rows: user offline)`,
+			{...open, search: searchMiss.term},
+			startDesc,
+		),
 		windowCase(
 			'search-rare',
 			`window: search '${searchRare.term}' (rare term, ${searchRare.matches} open rows)`,
@@ -521,8 +579,14 @@ function defineCases({searchHit, searchMiss, searchRare, nasIps, nasName, closed
 			derive: (results) => {
 				const warm = results.get('poll');
 				const refresh = results.get('poll-refresh');
-				const mix = (a, b) => (a === undefined || b === undefined ? undefined : ((POLLS_PER_REFRESH - 1) * a + b) / POLLS_PER_REFRESH);
-				return {n: `${warm.n}+${refresh.n}`, p50: mix(warm.p50, refresh.p50), p95: mix(warm.p95, refresh.p95), floor: mix(warm.floor, refresh.floor)};
+				const mix = (a, b) =>
+					a === undefined || b === undefined ? undefined : ((POLLS_PER_REFRESH - 1) * a + b) / POLLS_PER_REFRESH;
+				return {
+					n: `${warm.n}+${refresh.n}`,
+					p50: mix(warm.p50, refresh.p50),
+					p95: mix(warm.p95, refresh.p95),
+					floor: mix(warm.floor, refresh.floor),
+				};
 			},
 		},
 	];
@@ -595,9 +659,7 @@ async function pickSearchTerms(pool) {
 		'SELECT DISTINCT lower(username) AS username FROM radacct WHERE radacctid BETWEEN $1 AND $2 ORDER BY 1',
 		[Math.floor(ROWS / 2), Math.floor(ROWS / 2) + 2000],
 	);
-	const miss = closed
-		.map((row) => row.username.split('@')[0])
-		.find((local) => !open.some((name) => name.includes(local)));
+	const miss = closed.map((row) => row.username.split('@')[0]).find((local) => !open.some((name) => name.includes(local)));
 	if (!miss) throw new Error('found no user without an open session for the no-match search');
 	return {hit, miss};
 }
@@ -619,7 +681,10 @@ function unfencedListQuery(filter, sort) {
 
 /** A plan as one line: node types (and index names), children in brackets. */
 function planShape(node) {
-	const name = node['Node Type'] + (node['Scan Direction'] === 'Backward' ? ' Backward' : '') + (node['Index Name'] ? ` on ${node['Index Name']}` : '');
+	const name =
+		node['Node Type'] +
+		(node['Scan Direction'] === 'Backward' ? ' Backward' : '') +
+		(node['Index Name'] ? ` on ${node['Index Name']}` : '');
 	const children = node.Plans ?? [];
 	if (children.length === 0) return name;
 	if (children.length === 1) return `${name} > ${planShape(children[0])}`;
@@ -785,7 +850,10 @@ async function applyRemedy(pool, remedy) {
 async function indexSizes(pool, remedy) {
 	if (!remedy.statements) return '';
 	const names = remedy.statements.map((statement) => /CREATE INDEX (\S+)/.exec(statement)[1]);
-	const {rows} = await pool.query('SELECT pg_size_pretty(sum(pg_relation_size(c.oid))) AS size FROM pg_class c WHERE c.relname = ANY($1)', [names]);
+	const {rows} = await pool.query(
+		'SELECT pg_size_pretty(sum(pg_relation_size(c.oid))) AS size FROM pg_class c WHERE c.relname = ANY($1)',
+		[names],
+	);
 	return rows[0].size;
 }
 
@@ -810,17 +878,32 @@ async function main() {
 		pool.on('error', () => {});
 		// radtop's connections, made exactly as radtop makes them.
 		radtop = await connectDatabase({kind: 'url', url, from: 'flag'});
-		const {rows: [server]} = await pool.query(
+		const {
+			rows: [server],
+		} = await pool.query(
 			"SELECT version() AS version, current_setting('shared_buffers') AS shared_buffers, current_setting('work_mem') AS work_mem, " +
 				"current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS parallel",
 		);
-		const {rows: [session]} = await radtop.pool.query("SELECT current_setting('jit') AS jit, current_setting('statement_timeout') AS timeout");
-		log(`${server.version.split(' on ')[0]}; shared_buffers ${server.shared_buffers}, work_mem ${server.work_mem}, jit ${server.jit}, parallel workers per gather ${server.parallel}`);
-		log(`radtop's pool (connectDatabase): jit ${session.jit}, statement_timeout ${session.timeout}; psql floors run with ${FLOOR_SETTINGS.map((setting) => `SET ${setting}`).join(', ')}`);
-		log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+		const {
+			rows: [session],
+		} = await radtop.pool.query("SELECT current_setting('jit') AS jit, current_setting('statement_timeout') AS timeout");
+		log(
+			`${server.version.split(' on ')[0]}; shared_buffers ${server.shared_buffers}, work_mem ${server.work_mem}, jit ${server.jit}, parallel workers per gather ${server.parallel}`,
+		);
+		log(
+			`radtop's pool (connectDatabase): jit ${session.jit}, statement_timeout ${session.timeout}; psql floors run with ${FLOOR_SETTINGS.map((setting) => `SET ${setting}`).join(', ')}`,
+		);
+		log(
+			`machine: ${os.availableParallelism()} cores, load average ${os
+				.loadavg()
+				.map((l) => l.toFixed(2))
+				.join(' ')}\n`,
+		);
 
 		await prepareDatabase(pool, external);
-		log(`generating ${ROWS.toLocaleString('en-US')} rows, ${OPEN.toLocaleString('en-US')} open, over ${DAYS} days (server-side generate_series)`);
+		log(
+			`generating ${ROWS.toLocaleString('en-US')} rows, ${OPEN.toLocaleString('en-US')} open, over ${DAYS} days (server-side generate_series)`,
+		);
 		const generated = await timed(() => generateData(pool));
 		const {phases, parallel, chunks} = generated.value;
 		log(
@@ -830,9 +913,15 @@ async function main() {
 		const data = await describeData(pool);
 		const s = data.summary;
 		const n = (value) => Number(value).toLocaleString('en-US');
-		log(`radacct: ${n(s.total)} rows (${n(s.open)} open, ${n(Number(s.total) - Number(s.open))} closed), ${n(s.users)} distinct users, heap ${s.heap}, indexes ${s.indexes}`);
-		log(`  starts from ${s.first_start.toISOString()} to ${s.last_start.toISOString()}; ${n(s.closed_last_day)} closed sessions started in the last day`);
-		log(`  open sessions by start: ${n(data.ages.d1)} < 1 day, ${n(data.ages.d3)} 1-3 days, ${n(data.ages.d10)} 3-10 days, ${n(data.ages.older)} older; ${n(data.ages.users)} distinct users; spread over ${n(data.ages.pages)} heap pages`);
+		log(
+			`radacct: ${n(s.total)} rows (${n(s.open)} open, ${n(Number(s.total) - Number(s.open))} closed), ${n(s.users)} distinct users, heap ${s.heap}, indexes ${s.indexes}`,
+		);
+		log(
+			`  starts from ${s.first_start.toISOString()} to ${s.last_start.toISOString()}; ${n(s.closed_last_day)} closed sessions started in the last day`,
+		);
+		log(
+			`  open sessions by start: ${n(data.ages.d1)} < 1 day, ${n(data.ages.d3)} 1-3 days, ${n(data.ages.d10)} 3-10 days, ${n(data.ages.older)} older; ${n(data.ages.users)} distinct users; spread over ${n(data.ages.pages)} heap pages`,
+		);
 		log(`  open per NAS: ${data.perNas.map((row) => `${row.shortname ?? row.ip} ${n(row.open)}`).join(', ')}`);
 
 		const source = await SessionSource.open(radtop.pool);
@@ -879,7 +968,9 @@ async function main() {
 		let interimIds = [];
 		let interimBase;
 		if (wanted.some((remedy) => remedy.interimCost)) {
-			const {rows} = await pool.query('SELECT radacctid FROM radacct WHERE acctstoptime IS NULL ORDER BY random() LIMIT $1', [INTERIM_SAMPLE]);
+			const {rows} = await pool.query('SELECT radacctid FROM radacct WHERE acctstoptime IS NULL ORDER BY random() LIMIT $1', [
+				INTERIM_SAMPLE,
+			]);
 			interimIds = rows.map((row) => row.radacctid);
 			interimBase = await interimUpdateCost(pool, interimIds);
 		}
@@ -899,11 +990,15 @@ async function main() {
 				const testCase = cases.find((c) => c.id === id);
 				const before = results.get(id);
 				const mark = result.ok === undefined ? '' : result.ok ? ' -> ok' : ' -> still MISS';
-				log(`  ${testCase.label.trim()}: p50 ${fmt(result.p50)} ms (was ${fmt(before.p50)} ms), p95 ${fmt(result.p95)} ms, floor ${fmt(result.floor)} ms (was ${fmt(before.floor)})${mark}`);
+				log(
+					`  ${testCase.label.trim()}: p50 ${fmt(result.p50)} ms (was ${fmt(before.p50)} ms), p95 ${fmt(result.p95)} ms, floor ${fmt(result.floor)} ms (was ${fmt(before.floor)})${mark}`,
+				);
 			}
 			if (remedy.interimCost) {
 				const withIndex = await interimUpdateCost(pool, interimIds);
-				log(`  cost: interim update of ${n(INTERIM_SAMPLE)} open sessions ${fmt(withIndex)} ms (was ${fmt(interimBase)} ms); ${remedy.cost}`);
+				log(
+					`  cost: interim update of ${n(INTERIM_SAMPLE)} open sessions ${fmt(withIndex)} ms (was ${fmt(interimBase)} ms); ${remedy.cost}`,
+				);
 			} else {
 				log(`  cost: ${remedy.cost}`);
 			}
@@ -924,12 +1019,26 @@ async function main() {
 
 		// What the counts cost in a live table: interim updates keep clearing the visibility map between VACUUMs,
 		// and autovacuum's default threshold (20 % of radacct's rows changed) lets many rounds pass before one runs.
-		const liveCases = measured(['default', 'counts-default', 'counts-nas', 'count-nas', 'stale', 'stale-amortised', 'poll', 'poll-refresh', 'poll-amortised']);
+		const liveCases = measured([
+			'default',
+			'counts-default',
+			'counts-nas',
+			'count-nas',
+			'stale',
+			'stale-amortised',
+			'poll',
+			'poll-refresh',
+			'poll-amortised',
+		]);
 		const countsPlan = async () => `  openCounts plan: ${await explainShape(pool, OPEN_COUNTS_QUERY)}`;
-		log(`\nafter one round of interim updates (all ${n(OPEN)} open sessions updated once, as every 5 minutes; no VACUUM since), stock indexes:`);
+		log(
+			`\nafter one round of interim updates (all ${n(OPEN)} open sessions updated once, as every 5 minutes; no VACUUM since), stock indexes:`,
+		);
 		const round = await interimRound(pool);
 		floors.reset();
-		log(`  (the round took ${seconds(round.ms)}; ${n(round.hot)} of its ${n(round.updates)} updates were HOT: a freshly loaded table has no free space in its pages)`);
+		log(
+			`  (the round took ${seconds(round.ms)}; ${n(round.hot)} of its ${n(round.updates)} updates were HOT: a freshly loaded table has no free space in its pages)`,
+		);
 		log(await countsPlan());
 		const live = await runCases(liveCases, source, floors);
 		log(`\n${resultsTable(liveCases, live)}`);
@@ -951,7 +1060,9 @@ async function main() {
 			await pool.query('VACUUM radacct');
 			const second = await interimRound(pool);
 			floors.reset();
-			log(`  built in ${seconds(built)}, ${await indexSizes(pool, countsRemedy)}; the round took ${seconds(second.ms)}, ${n(second.hot)} of its ${n(second.updates)} updates HOT (the index holds acctupdatetime)`);
+			log(
+				`  built in ${seconds(built)}, ${await indexSizes(pool, countsRemedy)}; the round took ${seconds(second.ms)}, ${n(second.hot)} of its ${n(second.updates)} updates HOT (the index holds acctupdatetime)`,
+			);
 			log(await countsPlan());
 			const covered = await runCases(liveCases, source, floors);
 			log(`\n${resultsTable(liveCases, covered, live, 'p50 stock, 1 round')}`);
@@ -963,7 +1074,12 @@ async function main() {
 			await pool.query('DROP TABLE IF EXISTS radacct, nas CASCADE');
 			for (const name of createdExtensions) await pool.query(`DROP EXTENSION IF EXISTS ${pgUtils.escapeIdentifier(name)}`);
 		}
-		log(`\ntotal ${seconds(performance.now() - started)} (data ${seconds(generated.ms)}); load average now ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+		log(
+			`\ntotal ${seconds(performance.now() - started)} (data ${seconds(generated.ms)}); load average now ${os
+				.loadavg()
+				.map((l) => l.toFixed(2))
+				.join(' ')}`,
+		);
 	} finally {
 		if (radtop) await radtop.close();
 		if (pool) await pool.end().catch(() => {});

@@ -45,7 +45,9 @@ async function prepare(pool, external) {
 			WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`);
 		const names = rows.map((row) => row.name);
 		if (names.length > 0 && !names.includes('radtop_bench_marker')) {
-			const error = new Error(`refusing to use DATABASE_URL: it has tables (${names.slice(0, 5).join(', ')}) and no radtop_bench_marker table`);
+			const error = new Error(
+				`refusing to use DATABASE_URL: it has tables (${names.slice(0, 5).join(', ')}) and no radtop_bench_marker table`,
+			);
 			error.refused = true;
 			throw error;
 		}
@@ -85,7 +87,7 @@ function interimWriter(pool) {
 		while (running) {
 			const started = performance.now();
 			await pool.query(
-				"UPDATE radacct SET acctupdatetime = now(), acctinputoctets = acctinputoctets + 1000 WHERE acctuniqueid = $1 AND acctstoptime IS NULL",
+				'UPDATE radacct SET acctupdatetime = now(), acctinputoctets = acctinputoctets + 1000 WHERE acctuniqueid = $1 AND acctstoptime IS NULL',
 				[`o${i}`],
 			);
 			latencies.push(performance.now() - started);
@@ -128,7 +130,8 @@ async function main() {
 			started = performance.now();
 			listed = await listStale(radtop.pool, {staleAfterSeconds: 1800, nasIps: ['10.20.0.1'], limit: LIMIT}, available, nameOf);
 			listing.one.push(performance.now() - started);
-			if (every.stale.length !== GHOSTS || listed.stale.length !== GHOSTS) throw new Error(`listed ${every.stale.length} and ${listed.stale.length}, expected ${GHOSTS}`);
+			if (every.stale.length !== GHOSTS || listed.stale.length !== GHOSTS)
+				throw new Error(`listed ${every.stale.length} and ${listed.stale.length}, expected ${GHOSTS}`);
 		}
 		log(`stale listing, every NAS: median ${ms(median(listing.every))} for ${n(GHOSTS)} sessions (of ${n(OPEN)} open)`);
 		log(`stale listing, --nas bng-1: median ${ms(median(listing.one))}`);
@@ -138,11 +141,14 @@ async function main() {
 			const plan = rows[0]['QUERY PLAN'][0];
 			const scans = [];
 			const walk = (node) => {
-				if (/Scan/.test(node['Node Type'])) scans.push(`${node['Node Type']}${node['Index Name'] ? ` on ${node['Index Name']}` : ''}`);
+				if (/Scan/.test(node['Node Type']))
+					scans.push(`${node['Node Type']}${node['Index Name'] ? ` on ${node['Index Name']}` : ''}`);
 				for (const child of node.Plans ?? []) walk(child);
 			};
 			walk(plan.Plan);
-			log(`  server execution ${nasIps ? '--nas bng-1' : 'every NAS'}: ${ms(plan['Execution Time'])} (${scans.join(', ')}); the rest is transfer and parsing`);
+			log(
+				`  server execution ${nasIps ? '--nas bng-1' : 'every NAS'}: ${ms(plan['Execution Time'])} (${scans.join(', ')}); the rest is transfer and parsing`,
+			);
 		}
 
 		const writer = interimWriter(pool);

@@ -35,8 +35,38 @@ const SCALE = Number(process.env.BENCH_UI_SCALE ?? 1) || 1;
 const COLUMNS = 80;
 const ROWS = 24;
 const QUIET_MS = intEnv('BENCH_UI_QUIET_MS', 60);
-const NAMES = ['anna', 'boris', 'chen', 'dmitri', 'elena', 'farid', 'greta', 'hugo', 'ines', 'jonas', 'kasia', 'luca', 'maria', 'nikos', 'olga', 'pavel', 'quinn', 'rosa', 'sven', 'tomas', 'ulla', 'vera', 'wanda', 'xavier', 'yusuf', 'zofia', 'amir', 'bea', 'carl', 'dana'];
-
+const NAMES = [
+	'anna',
+	'boris',
+	'chen',
+	'dmitri',
+	'elena',
+	'farid',
+	'greta',
+	'hugo',
+	'ines',
+	'jonas',
+	'kasia',
+	'luca',
+	'maria',
+	'nikos',
+	'olga',
+	'pavel',
+	'quinn',
+	'rosa',
+	'sven',
+	'tomas',
+	'ulla',
+	'vera',
+	'wanda',
+	'xavier',
+	'yusuf',
+	'zofia',
+	'amir',
+	'bea',
+	'carl',
+	'dana',
+];
 
 const iterations = (n) => Math.max(5, Math.round(n * SCALE));
 
@@ -151,7 +181,13 @@ class FakeStdout extends EventEmitter {
 			this.#open.bytes += record.bytes;
 			if (text === ESU) this.#close();
 		} else {
-			this.frames.push({t: record.t, chunks: [text], bytes: record.bytes, index: this.writes.length - 1, text: stripVTControlCharacters(text)});
+			this.frames.push({
+				t: record.t,
+				chunks: [text],
+				bytes: record.bytes,
+				index: this.writes.length - 1,
+				text: stripVTControlCharacters(text),
+			});
 			this.emit('frame');
 		}
 		const done = typeof encoding === 'function' ? encoding : callback;
@@ -401,7 +437,15 @@ async function mount({maxFps, theme, source, modules}) {
 			{value: theme},
 			React.createElement(App, {source: timed, databaseLabel: 'postgres@bench:5432/radius', intervalSeconds: 5, readOnly: false}),
 		),
-		{stdout: incrementalSafeStdout(stdout), stdin, stderr: new FakeStderr(), exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps},
+		{
+			stdout: incrementalSafeStdout(stdout),
+			stdin,
+			stderr: new FakeStderr(),
+			exitOnCtrlC: false,
+			patchConsole: false,
+			incrementalRendering: true,
+			maxFps,
+		},
 	);
 	const console_ = new Console(stdout, stdin, timed);
 	await console_.frame(0, (text) => /· 1 of [\d,]+/.test(text), 60_000, 'the first frame with sessions');
@@ -425,7 +469,12 @@ async function cursorMoves(term, count) {
 		const down = Math.floor(index / 8) % 2 === 0;
 		cursor += down ? 1 : -1;
 		const mark = term.press(down ? KEY.down : KEY.up);
-		const frame = await term.frame(mark.frame, (text) => text.includes(position(cursor + 1, TOTAL)), 5000, `the cursor on row ${cursor + 1}`);
+		const frame = await term.frame(
+			mark.frame,
+			(text) => text.includes(position(cursor + 1, TOTAL)),
+			5000,
+			`the cursor on row ${cursor + 1}`,
+		);
 		latency.push(frame.t - mark.t);
 		frameBytes.push(frame.bytes);
 		await term.quiet();
@@ -511,9 +560,19 @@ async function sortChanges(term, count) {
 		const [key, label, direction] = SORT_CYCLE[index % SORT_CYCLE.length];
 		const arrow = direction === 'asc' ? '↑' : '↓';
 		const mark = term.press('s');
-		const frame = await term.frame(mark.frame, (text) => text.includes(`· ${label} ${arrow}`), 5000, `the sort label ${label} ${arrow}`);
+		const frame = await term.frame(
+			mark.frame,
+			(text) => text.includes(`· ${label} ${arrow}`),
+			5000,
+			`the sort label ${label} ${arrow}`,
+		);
 		first.push(frame.t - mark.t);
-		const fetch = await term.fetched(mark.t, (f) => f.sort.key === key && f.sort.direction === direction, 30_000, `rows sorted by ${key}`);
+		const fetch = await term.fetched(
+			mark.t,
+			(f) => f.sort.key === key && f.sort.direction === direction,
+			30_000,
+			`rows sorted by ${key}`,
+		);
 		const dataFrame = await term.frame(mark.frame, (_text, f) => f.t >= fetch.t, 5000, 'the frame after the fetch');
 		data.push(dataFrame.t - mark.t);
 		fetchMs.push(fetch.t - fetch.startedAt);
@@ -548,7 +607,8 @@ async function refreshes(term, count) {
 			for (const [line, bytes] of bytesPerLine(body)) sums[areaOf(line)] += bytes;
 		}
 		if (process.env.BENCH_UI_DEBUG && sums.table > 0) {
-			for (let index2 = mark.frame; index2 < term.stdout.frames.length; index2++) console.log('\nDEBUG frame', JSON.stringify(term.stdout.frames[index2].text));
+			for (let index2 = mark.frame; index2 < term.stdout.frames.length; index2++)
+				console.log('\nDEBUG frame', JSON.stringify(term.stdout.frames[index2].text));
 		}
 		total.push(term.bytesSince(mark));
 		frames.push(term.framesSince(mark));
@@ -600,7 +660,11 @@ function printTable(rows) {
 	const head = ['case', 'n', 'p50', 'p95', 'max', 'unit', 'target', 'result'];
 	const all = [head, ...rows];
 	const widths = head.map((_, column) => Math.max(...all.map((line) => line[column].length)));
-	const align = (line) => line.map((cell, column) => (column >= 1 && column <= 4 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+	const align = (line) =>
+		line
+			.map((cell, column) => (column >= 1 && column <= 4 ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+			.join('  ')
+			.trimEnd();
 	console.log(align(head));
 	console.log(widths.map((width) => '-'.repeat(width)).join('  '));
 	for (const line of rows) console.log(align(line));
@@ -610,23 +674,32 @@ function printTable(rows) {
 
 async function main() {
 	// Ink renders differently in CI (only the last frame, at exit): measure what a terminal gets.
-	for (const key of Object.keys(process.env)) if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete process.env[key];
-	const [{default: React}, {render}, {App}, {ThemeContext, COLOR_THEME}, {incrementalSafeStdout}, {SessionSource}, {default: pg}] = await Promise.all([
-		import('react'),
-		import('ink'),
-		import('../dist/ui/app.js'),
-		import('../dist/ui/theme.js'),
-		import('../dist/terminal/ink-stdout.js'),
-		import('../dist/sessions/session-source.js'),
-		import('pg'),
-	]);
+	for (const key of Object.keys(process.env))
+		if (key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) delete process.env[key];
+	const [{default: React}, {render}, {App}, {ThemeContext, COLOR_THEME}, {incrementalSafeStdout}, {SessionSource}, {default: pg}] =
+		await Promise.all([
+			import('react'),
+			import('ink'),
+			import('../dist/ui/app.js'),
+			import('../dist/ui/theme.js'),
+			import('../dist/terminal/ink-stdout.js'),
+			import('../dist/sessions/session-source.js'),
+			import('pg'),
+		]);
 	const modules = {React, render, App, ThemeContext, incrementalSafeStdout};
 
 	const started = performance.now();
 	console.log(`bench:ui — ${SESSIONS.toLocaleString('en-US')} open sessions, ${COLUMNS}x${ROWS} terminal, Ink incremental rendering`);
 	const reactBuild = process.env.NODE_ENV === 'production' ? 'production' : 'development';
-	console.log(`React ${React.version}, ${reactBuild} build (NODE_ENV=${process.env.NODE_ENV ?? 'unset'}; the CLI sets production unless told otherwise)`);
-	console.log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+	console.log(
+		`React ${React.version}, ${reactBuild} build (NODE_ENV=${process.env.NODE_ENV ?? 'unset'}; the CLI sets production unless told otherwise)`,
+	);
+	console.log(
+		`machine: ${os.cpus().length} CPUs, load average ${os
+			.loadavg()
+			.map((n) => n.toFixed(1))
+			.join(' ')}`,
+	);
 	console.log('setting up: embedded PostgreSQL (PGlite) in a worker thread, one generate_series INSERT …');
 	const database = await startDatabase();
 	const pool = new pg.Pool({connectionString: database.url, max: 1});
@@ -643,7 +716,8 @@ async function main() {
 		const countClears = (stdout) => {
 			// Everything after the first frame.
 			const firstFrameEnd = stdout.frames[0] ? stdout.frames[0].index + stdout.frames[0].chunks.length : 0;
-			for (let index = firstFrameEnd; index < stdout.writes.length; index++) if (FULL_CLEAR.test(stdout.writes[index].chunk)) clears++;
+			for (let index = firstFrameEnd; index < stdout.writes.length; index++)
+				if (FULL_CLEAR.test(stdout.writes[index].chunk)) clears++;
 			framesSeen += stdout.frames.length;
 		};
 
@@ -701,8 +775,12 @@ async function main() {
 			row(rows, '  of which header lines', refreshNewest.areas.header, bytes, 'B');
 			row(rows, '  of which table (durations tick)', refreshNewest.areas.table, bytes, 'B');
 			row(rows, 'idle clock tick (oldest page): frame bytes', idle.bytes, bytes, 'B');
-			notes.push(`frames per unchanged refresh (oldest page): p50 ${percentile(refreshOldest.frames, 0.5)}, max ${Math.max(...refreshOldest.frames)}`);
-			notes.push(`idle: ${idle.perSecond.toFixed(1)} frames/s while nothing is pressed; table bytes in them p50 ${bytes(percentile(idle.table, 0.5))}`);
+			notes.push(
+				`frames per unchanged refresh (oldest page): p50 ${percentile(refreshOldest.frames, 0.5)}, max ${Math.max(...refreshOldest.frames)}`,
+			);
+			notes.push(
+				`idle: ${idle.perSecond.toFixed(1)} frames/s while nothing is pressed; table bytes in them p50 ${bytes(percentile(idle.table, 0.5))}`,
+			);
 		}
 
 		// Unthrottled: what the render itself costs, without Ink's 30 fps throttle.
@@ -721,14 +799,28 @@ async function main() {
 			row(rows, 'unthrottled page down: -> frame w/ data', pages.data, ms, 'ms');
 		}
 
-		rows.push(['full-terminal clears after start-up', String(framesSeen), String(clears), '', '', 'count', '0', clears === 0 ? 'ok' : 'MISS']);
+		rows.push([
+			'full-terminal clears after start-up',
+			String(framesSeen),
+			String(clears),
+			'',
+			'',
+			'count',
+			'0',
+			clears === 0 ? 'ok' : 'MISS',
+		]);
 		printTable(rows);
 		console.log('');
 		for (const note of notes) console.log(note);
 		console.log('search "frame with new data" includes the console\'s 150 ms search debounce; "its queries" is list() to the');
 		console.log('last query of that snapshot returning (PGlite in a worker thread, pg over loopback).');
 		console.log('A cursor-move frame that coincides with the 1 s clock tick also carries the tick (max column).');
-		console.log(`(n for the clears row: frames checked)  load average now ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}  total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+		console.log(
+			`(n for the clears row: frames checked)  load average now ${os
+				.loadavg()
+				.map((n) => n.toFixed(1))
+				.join(' ')}  total ${((performance.now() - started) / 1000).toFixed(0)} s`,
+		);
 	} catch (error) {
 		console.error(`\nbench:ui failed: ${error?.stack ?? error}`);
 		exitCode = 1;

@@ -73,11 +73,15 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
 		{staleAfterSeconds: staleAfter, progress},
 	);
-	const interval = flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
+	const interval =
+		flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const network = demo && context.database.embedded ? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded) : undefined;
+	const network =
+		demo && context.database.embedded
+			? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded)
+			: undefined;
 	const readOnly = Boolean(flags['readOnly']) || Boolean(context.profile.readOnly);
-	let disconnects: Awaited<ReturnType<typeof import('./commands/console.js')['consoleDisconnects']>> | undefined;
+	let disconnects: Awaited<ReturnType<(typeof import('./commands/console.js'))['consoleDisconnects']>> | undefined;
 	try {
 		// Ink and React load only for the console.
 		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
@@ -176,7 +180,9 @@ const COMMANDS: Record<string, CommandSpec> = {
 			const request = parseSweepFlags(flags);
 			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) =>
 				// The demo's NAS have lost the sessions silent for 30 min, as after a reboot: --verify finds them gone.
-				withDemoNetwork(context, {live: false, ghostAfterSeconds: 1800}, (overrides) => runSweep(context, request, {...commandIo(), overrides})),
+				withDemoNetwork(context, {live: false, ghostAfterSeconds: 1800}, (overrides) =>
+					runSweep(context, request, {...commandIo(), overrides}),
+				),
 			);
 		},
 	},
@@ -185,7 +191,9 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: EXPORT_FLAGS,
 		async run(flags) {
 			const request = parseExportFlags(flags, new Date());
-			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) => runExport(context, request, {stdout: process.stdout, stderr: process.stderr}));
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) =>
+				runExport(context, request, {stdout: process.stdout, stderr: process.stderr}),
+			);
 		},
 	},
 	nas: {help: NAS_HELP, flags: NAS_FLAGS, takesArguments: true, run: (flags, input = []) => runNasCommand(input, flags)},
@@ -195,7 +203,9 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: SESSIONS_FLAGS,
 		async run(flags) {
 			const request = parseSessionsFlags(flags, new Date());
-			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) => runSessions(context, request, process.stdout));
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) =>
+				runSessions(context, request, process.stdout),
+			);
 		},
 	},
 };
@@ -222,10 +232,19 @@ function helpOrVersion(argv: readonly string[]): 'help' | 'version' | undefined 
 }
 
 /** Prints a command's help, or its version, for helpOrVersion(); runs nothing. */
-function showHelpOrVersion(wanted: 'help' | 'version', help: string, flags: Readonly<Record<string, FlagSpec>>, argv: readonly string[], subCommands: boolean): number {
+function showHelpOrVersion(
+	wanted: 'help' | 'version',
+	help: string,
+	flags: Readonly<Record<string, FlagSpec>>,
+	argv: readonly string[],
+	subCommands: boolean,
+): number {
 	const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
 	// Without --help, -h and --version meow neither prints nor exits; it only finds the words (a sub-command).
-	const rest = [...argv.slice(0, end).filter((token) => token !== '--help' && token !== '-h' && token !== '--version'), ...argv.slice(end)];
+	const rest = [
+		...argv.slice(0, end).filter((token) => token !== '--help' && token !== '-h' && token !== '--version'),
+		...argv.slice(end),
+	];
 	const cli = parse(help, flags, rest);
 	if (wanted === 'version') process.stdout.write(`${cli.pkg.version ?? ''}\n`);
 	// `radtop nas add --help`: the command's help, which covers each sub-command, without the package description.
@@ -245,7 +264,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 			if (wanted) return showHelpOrVersion(wanted, spec.help, spec.flags, rest, Boolean(spec.takesArguments));
 			checkKnownFlags(rest, spec.flags, command);
 			const cli = parse(spec.help, spec.flags, rest);
-			if (cli.input.length > 0 && !spec.takesArguments) throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
+			if (cli.input.length > 0 && !spec.takesArguments)
+				throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
 			return await spec.run(cli.flags as Record<string, unknown>, cli.input.map(String));
 		}
 		if (wanted) return showHelpOrVersion(wanted, MAIN_HELP, CONSOLE_FLAGS, argv, false);

@@ -56,7 +56,9 @@ function runner() {
 	const uid = idOf('postgres', '-u');
 	const gid = idOf('postgres', '-g');
 	if (uid === undefined || gid === undefined) {
-		throw new Error('running as root, and there is no `postgres` system user to run initdb/postgres as (install Debian\'s postgresql package, or run as a normal user)');
+		throw new Error(
+			"running as root, and there is no `postgres` system user to run initdb/postgres as (install Debian's postgresql package, or run as a normal user)",
+		);
 	}
 	return {wrap: (file, args) => ['runuser', ['-u', 'postgres', '--', file, ...args]], owner: {uid, gid}};
 }
@@ -82,7 +84,8 @@ function run(wrap, file, args, cwd) {
  */
 export async function startCluster({log = () => {}} = {}) {
 	const bin = findPgBin();
-	if (!bin) throw new Error('no PostgreSQL server under /usr/lib/postgresql/*/bin (apt-get install postgresql), and DATABASE_URL is not set');
+	if (!bin)
+		throw new Error('no PostgreSQL server under /usr/lib/postgresql/*/bin (apt-get install postgresql), and DATABASE_URL is not set');
 	const {wrap, owner} = runner();
 	const dir = mkdtempSync(join(tmpdir(), 'radtop-pg-'));
 	const data = join(dir, 'data');

@@ -221,7 +221,10 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 			if (request.read) {
 				let url: string;
 				try {
-					[url = ''] = await readSecrets([{name: 'database URL', question: `database URL for profile "${profileName}" (not echoed): `}], io);
+					[url = ''] = await readSecrets(
+						[{name: 'database URL', question: `database URL for profile "${profileName}" (not echoed): `}],
+						io,
+					);
 				} catch (error) {
 					if (error instanceof PromptCancelledError) {
 						io.stderr.write(`radtop: ${error.message}\n`);
@@ -240,7 +243,9 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 			store.setProfileValue(profileName, request.key, value as never);
 			if (!profile) io.stderr.write(`radtop: created profile "${profileName}" in ${store.path}\n`);
 			const {text, hidden} = formatProfileValue(request.key, value);
-			io.stdout.write(`profile "${profileName}": ${profileKeyLabel(request.key)} = ${sanitize(text)}${hidden ? ' (password stored, not shown)' : ''}\n`);
+			io.stdout.write(
+				`profile "${profileName}": ${profileKeyLabel(request.key)} = ${sanitize(text)}${hidden ? ' (password stored, not shown)' : ''}\n`,
+			);
 			return EXIT.ok;
 		}
 	}
@@ -248,7 +253,9 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 
 function profileList(store: ConfigStore): string {
 	const names = Object.keys(store.data.profiles ?? {});
-	return names.length > 0 ? ` (profiles: ${names.map(sanitize).join(', ')})` : ' (no profiles yet: radtop config set KEY VALUE --profile NAME creates one)';
+	return names.length > 0
+		? ` (profiles: ${names.map(sanitize).join(', ')})`
+		: ' (no profiles yet: radtop config set KEY VALUE --profile NAME creates one)';
 }
 
 function listProfiles(store: ConfigStore, json: boolean, io: ConfigIo): number {
@@ -276,7 +283,9 @@ function listProfiles(store: ConfigStore, json: boolean, io: ConfigIo): number {
 	const databaseWidth = Math.max(8, ...databases.map((database) => database.length)) + 2;
 	io.stdout.write(`  ${'PROFILE'.padEnd(nameWidth)}${'DATABASE'.padEnd(databaseWidth)}NAS\n`);
 	rows.forEach((row, index) => {
-		io.stdout.write(`${row.default ? '*' : ' '} ${names[index]!.padEnd(nameWidth)}${databases[index]!.padEnd(databaseWidth)}${row.nas}${row.readOnly ? '  read-only' : ''}\n`);
+		io.stdout.write(
+			`${row.default ? '*' : ' '} ${names[index]!.padEnd(nameWidth)}${databases[index]!.padEnd(databaseWidth)}${row.nas}${row.readOnly ? '  read-only' : ''}\n`,
+		);
 	});
 	if (store.data.defaultProfile && !store.profile(store.data.defaultProfile)) {
 		io.stderr.write(`radtop: the default profile "${sanitize(store.data.defaultProfile)}" does not exist\n`);

@@ -29,7 +29,10 @@ export interface ConsoleOptions {
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
 export function consoleExport(context: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
 	return async (query) => {
-		const options = {nas: context.source.nas, ...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds})};
+		const options = {
+			nas: context.source.nas,
+			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
+		};
 		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(query), query.sort, options, defaultExportPath());
 		return {rows, path};
 	};

@@ -33,7 +33,10 @@ export class DatabaseError extends Error {
 	}
 }
 
-export async function openContext(flags: GlobalFlags, options: {staleAfterSeconds?: number; env?: NodeJS.ProcessEnv; progress?: (message: string) => void} = {}): Promise<CommandContext> {
+export async function openContext(
+	flags: GlobalFlags,
+	options: {staleAfterSeconds?: number; env?: NodeJS.ProcessEnv; progress?: (message: string) => void} = {},
+): Promise<CommandContext> {
 	const env = options.env ?? process.env;
 	const store = ConfigStore.open(env);
 	const explicit = flags.profile ? store.selectProfile(flags.profile) : undefined;

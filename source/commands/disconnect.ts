@@ -115,23 +115,32 @@ export function parseDisconnectFlags(flags: Flags, now: Date): DisconnectRequest
 	const filters = parseSessionsFlags({...flags, status: 'active', json: undefined, csv: undefined}, now);
 	const nas = filters.nas;
 	const hasFilter = Boolean(filters.search || filters.startedFrom || filters.startedTo);
-	const chosen = [sessions.length > 0, user !== undefined, Boolean(flags.allMatching), nas.length > 0 && !flags.allMatching].filter(Boolean).length;
+	const chosen = [sessions.length > 0, user !== undefined, Boolean(flags.allMatching), nas.length > 0 && !flags.allMatching].filter(
+		Boolean,
+	).length;
 	if (chosen !== 1) throw new UsageError('give exactly one target: --session, --user, --nas, or --all-matching with filters');
 	if (!flags.allMatching && hasFilter) throw new UsageError('--search, --from and --to select sessions only with --all-matching');
 	if (flags.allMatching && !hasFilter && nas.length === 0) {
-		throw new UsageError('--all-matching needs a filter (--search, --nas, --from, --to): radtop will not disconnect every session at once');
+		throw new UsageError(
+			'--all-matching needs a filter (--search, --nas, --from, --to): radtop will not disconnect every session at once',
+		);
 	}
 	for (const id of sessions) {
 		// radacctid is a bigint: a larger number would only come back as a database error.
-		if (!/^\d{1,19}$/.test(id) || BigInt(id) > MAX_RADACCTID) throw new UsageError(`--session takes a radacctid (a number), not "${id.slice(0, 40)}"`);
+		if (!/^\d{1,19}$/.test(id) || BigInt(id) > MAX_RADACCTID)
+			throw new UsageError(`--session takes a radacctid (a number), not "${id.slice(0, 40)}"`);
 	}
 	let target: DisconnectTarget;
-	if (sessions.length > 0) target = sessions.length === 1 ? {kind: 'session', radacctid: sessions[0]!} : {kind: 'sessions', radacctids: sessions};
+	if (sessions.length > 0)
+		target = sessions.length === 1 ? {kind: 'session', radacctid: sessions[0]!} : {kind: 'sessions', radacctids: sessions};
 	else if (user !== undefined) {
 		if (user === '') throw new UsageError('--user needs a username');
 		target = {kind: 'user', username: user};
 	} else if (flags.allMatching) {
-		target = {kind: 'filter', filter: {status: 'active', search: filters.search, startedFrom: filters.startedFrom, startedTo: filters.startedTo}};
+		target = {
+			kind: 'filter',
+			filter: {status: 'active', search: filters.search, startedFrom: filters.startedFrom, startedTo: filters.startedTo},
+		};
 	} else target = {kind: 'nas', nasIps: []};
 	const reason = typeof flags.reason === 'string' && flags.reason.trim() ? flags.reason.trim() : undefined;
 	return {
@@ -192,7 +201,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	if (!request.json || request.dryRun) out.write(`${preview.join('\n')}\n`);
 	// Sessions already closed go through the engine: each ends `already_closed`, in the output and the audit log.
 	if (plan.items.length === 0 && plan.alreadyClosed.length === 0) {
-		if (request.json) io.stdout.write(`${JSON.stringify({dryRun: request.dryRun, results: [], missing, totals: tallyOutcomes([])}, null, 2)}\n`);
+		if (request.json)
+			io.stdout.write(`${JSON.stringify({dryRun: request.dryRun, results: [], missing, totals: tallyOutcomes([])}, null, 2)}\n`);
 		io.stderr.write(`radtop: no open session to disconnect\n`);
 		return missing.length > 0 ? EXIT.partial : EXIT.ok;
 	}
@@ -202,7 +212,9 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		const confirmation = confirmationFor(plan, typedAbove === undefined ? {} : {typedAbove});
 		if (plan.items.length > 0 && confirmation.kind !== 'key') {
 			if (!io.stdinIsTerminal) {
-				throw new UsageError(`refusing to disconnect ${formatCount(plan.items.length)} sessions without --yes (stdin is not a terminal)`);
+				throw new UsageError(
+					`refusing to disconnect ${formatCount(plan.items.length)} sessions without --yes (stdin is not a terminal)`,
+				);
 			}
 			if (!(await confirm(confirmation, io.stderr))) {
 				io.stderr.write('radtop: not confirmed, nothing sent\n');
@@ -218,24 +230,28 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	process.once('SIGINT', onInterrupt);
 	const showProgress = io.stderr.isTTY && !request.dryRun;
 	try {
-		const executed = await executeDisconnect(plan, {db: context.database.pool, registry, coaClient, audit}, {
-			method: request.method,
-			reason: request.reason,
-			dryRun: request.dryRun,
-			concurrencyPerNas: request.concurrency,
-			ratePerSecond: request.rate,
-			confirmStopWithinMs: request.confirmWithinMs,
-			signal: abort.signal,
-			...(showProgress
-				? {
-						onProgress: (progress) =>
-							io.stderr.write(
-								`\r\x1b[K${progress.phase === 'confirming' ? 'waiting for Accounting-Stops' : 'disconnecting'} ` +
-									`${formatCount(progress.done)}/${formatCount(progress.total)} · ${formatCount(Math.round(progress.ratePerSecond))}/s · ${formatCount(progress.failed)} failed`,
-							),
-					}
-				: {}),
-		});
+		const executed = await executeDisconnect(
+			plan,
+			{db: context.database.pool, registry, coaClient, audit},
+			{
+				method: request.method,
+				reason: request.reason,
+				dryRun: request.dryRun,
+				concurrencyPerNas: request.concurrency,
+				ratePerSecond: request.rate,
+				confirmStopWithinMs: request.confirmWithinMs,
+				signal: abort.signal,
+				...(showProgress
+					? {
+							onProgress: (progress) =>
+								io.stderr.write(
+									`\r\x1b[K${progress.phase === 'confirming' ? 'waiting for Accounting-Stops' : 'disconnecting'} ` +
+										`${formatCount(progress.done)}/${formatCount(progress.total)} · ${formatCount(Math.round(progress.ratePerSecond))}/s · ${formatCount(progress.failed)} failed`,
+								),
+						}
+					: {}),
+			},
+		);
 		if (showProgress) io.stderr.write('\r\x1b[K');
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
@@ -245,10 +261,17 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 			const lines = request.dryRun
 				? result.results.map((entry) => {
 						const item = plan.items.find((candidate) => candidate.session.radacctid === entry.radacctid);
-						const how = item?.problem ? `not sent: ${entry.reason}` : `${item?.method ?? '-'}${item?.fallback ? ' then api' : ''}`;
+						const how = item?.problem
+							? `not sent: ${entry.reason}`
+							: `${item?.method ?? '-'}${item?.fallback ? ' then api' : ''}`;
 						return `${entry.radacctid.padStart(10)}  ${truncate(sanitize(entry.username) || '-', 28).padEnd(28)} ${sanitize(entry.nasName).padEnd(12)} ${sanitize(how)}`;
 					})
-				: resultLines(result, result.results.length <= 50 ? undefined : (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent');
+				: resultLines(
+						result,
+						result.results.length <= 50
+							? undefined
+							: (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent',
+					);
 			if (request.dryRun) io.stdout.write(`${'RADACCTID'.padStart(10)}  ${'USER'.padEnd(28)} ${'NAS'.padEnd(12)} METHOD\n`);
 			if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 			io.stdout.write(`${resultSummary(result)}\n`);

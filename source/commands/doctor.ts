@@ -127,12 +127,22 @@ interface DoctorContext {
  * Opens the database the way every command does, but without checking radacct: a database without it is
  * one of the things doctor reports.
  */
-async function openDoctorContext(request: DoctorRequest, env: NodeJS.ProcessEnv, progress: (message: string) => void): Promise<DoctorContext> {
+async function openDoctorContext(
+	request: DoctorRequest,
+	env: NodeJS.ProcessEnv,
+	progress: (message: string) => void,
+): Promise<DoctorContext> {
 	const store = ConfigStore.open(env);
 	const explicit = request.profile ? store.selectProfile(request.profile) : undefined;
 	const fallback = request.profile ? undefined : store.selectProfile();
 	const profile = (explicit ?? fallback)?.profile ?? {};
-	const target = resolveDatabaseTarget({demo: request.demo, db: request.db, explicitProfile: explicit?.profile, defaultProfile: fallback?.profile, env});
+	const target = resolveDatabaseTarget({
+		demo: request.demo,
+		db: request.db,
+		explicitProfile: explicit?.profile,
+		defaultProfile: fallback?.profile,
+		env,
+	});
 	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
 	const database = await connectDatabase(target, {env, onProgress: progress});
 	const network = database.embedded
@@ -162,7 +172,10 @@ async function openSessionsPerNas(database: Database): Promise<Map<string, numbe
 
 /** The NAS to check: those asked for, else every NAS the nas table or the config names or radacct has open sessions on. */
 function nasToCheck(registry: NasRegistry, request: DoctorRequest, open: ReadonlyMap<string, number> | undefined): Nas[] {
-	const ips = request.nas.length > 0 ? request.nas.flatMap((nas) => registry.resolve(nas)) : [...registry.entries().map((nas) => nas.ip), ...(open?.keys() ?? [])];
+	const ips =
+		request.nas.length > 0
+			? request.nas.flatMap((nas) => registry.resolve(nas))
+			: [...registry.entries().map((nas) => nas.ip), ...(open?.keys() ?? [])];
 	const unique = [...new Set(ips)].map((ip) => registry.get(ip));
 	return unique.sort((a, b) => a.name.localeCompare(b.name) || a.ip.localeCompare(b.ip));
 }
@@ -179,7 +192,9 @@ export function scrubDatabaseFacts(facts: DatabaseFacts, secrets: readonly strin
 		server: 'error' in facts.server ? {error: scrub(facts.server.error)} : facts.server,
 		failures: facts.failures.map((failure) => ({...failure, error: scrub(failure.error)})),
 		setupFailures: facts.setupFailures.map((failure) => ({...failure, error: scrub(failure.error)})),
-		measurements: facts.measurements.map((measurement) => (measurement.error === undefined ? measurement : {...measurement, error: scrub(measurement.error)})),
+		measurements: facts.measurements.map((measurement) =>
+			measurement.error === undefined ? measurement : {...measurement, error: scrub(measurement.error)},
+		),
 	};
 }
 
@@ -190,7 +205,11 @@ export function scrubNasFacts(facts: NasFacts, secrets: readonly string[]): NasF
 	return {
 		...facts,
 		...(source && 'error' in source ? {source: {error: scrub(source.error)}} : {}),
-		...(coa?.kind === 'error' ? {coa: {...coa, message: scrub(coa.message)}} : coa?.kind === 'other-source' ? {coa: {...coa, from: scrub(coa.from)}} : {}),
+		...(coa?.kind === 'error'
+			? {coa: {...coa, message: scrub(coa.message)}}
+			: coa?.kind === 'other-source'
+				? {coa: {...coa, from: scrub(coa.from)}}
+				: {}),
 		...(api && !api.ok ? {api: {ok: false, message: scrub(api.message)}} : {}),
 	};
 }
@@ -238,9 +257,20 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 
 		if (request.checkNas) {
 			if (list.length === 0) {
-				emit([result('nas', 'warn', 'no NAS in the nas table, in radtop\'s config, or with open sessions: nothing to check', 'add the NAS to FreeRADIUS\'s nas table, or to radtop\'s config: radtop nas add IP --secret-stdin')]);
+				emit([
+					result(
+						'nas',
+						'warn',
+						"no NAS in the nas table, in radtop's config, or with open sessions: nothing to check",
+						"add the NAS to FreeRADIUS's nas table, or to radtop's config: radtop nas add IP --secret-stdin",
+					),
+				]);
 			} else {
-				const nasFacts = await gatherNasFacts(list, {openSessions: open, timeoutMs: request.timeoutMs, concurrency: request.concurrency});
+				const nasFacts = await gatherNasFacts(list, {
+					openSessions: open,
+					timeoutMs: request.timeoutMs,
+					concurrency: request.concurrency,
+				});
 				emit(nasFacts.flatMap((entry) => nasChecks(scrubNasFacts(entry, secrets))));
 			}
 		}

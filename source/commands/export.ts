@@ -1,7 +1,15 @@
 /** `radtop export`: every session matching a filter as CSV, streamed from the database to stdout or a file. */
 import type {Writable} from 'node:stream';
 import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, parseExportColumns} from '../sessions/export-sql.js';
-import {DEFAULT_EXPORT_LIMIT, exportSessions, exportSessionsToFile, ExportAbortedError, ExportPathError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
+import {
+	DEFAULT_EXPORT_LIMIT,
+	exportSessions,
+	exportSessionsToFile,
+	ExportAbortedError,
+	ExportPathError,
+	type ExportOptions,
+	type ExportProgress,
+} from '../sessions/export.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {CommandContext} from './context.js';
@@ -58,7 +66,10 @@ Output
   --db URL, --profile NAME, --demo
 
 Columns
-  ${wrap(EXPORT_COLUMNS.map((column) => column.name), 96).join('\n  ')}
+  ${wrap(
+		EXPORT_COLUMNS.map((column) => column.name),
+		96,
+  ).join('\n  ')}
 
 Examples
   $ radtop export --status closed --from 2026-11-01 --to 2026-12-01 -o november.csv
@@ -98,7 +109,8 @@ export function parseExportFlags(flags: Flags, now: Date): ExportRequest {
 	const filters = parseSessionsFlags({...flags, limit: undefined, offset: undefined, json: undefined, csv: undefined}, now);
 	let columns = DEFAULT_EXPORT_COLUMNS;
 	if (flags.columns !== undefined) {
-		if (typeof flags.columns !== 'string' || flags.columns.trim() === '') throw new UsageError('--columns needs a comma-separated list of columns (see radtop export --help)');
+		if (typeof flags.columns !== 'string' || flags.columns.trim() === '')
+			throw new UsageError('--columns needs a comma-separated list of columns (see radtop export --help)');
 		try {
 			columns = parseExportColumns(flags.columns).map((column) => column.name);
 		} catch (error) {
@@ -108,7 +120,8 @@ export function parseExportFlags(flags: Flags, now: Date): ExportRequest {
 	// meow reads --no-limit as limit=false.
 	const noLimit = flags.limit === false || flags.noLimit === true;
 	const limit = noLimit ? null : flags.limit === undefined ? DEFAULT_EXPORT_LIMIT : integerFlag(flags.limit, 'limit', 1, MAX_LIMIT);
-	if (flags.output !== undefined && (typeof flags.output !== 'string' || flags.output === '')) throw new UsageError('--output needs a file name');
+	if (flags.output !== undefined && (typeof flags.output !== 'string' || flags.output === ''))
+		throw new UsageError('--output needs a file name');
 	return {
 		status: filters.status,
 		search: filters.search,
@@ -177,7 +190,13 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 			return EXIT.ok;
 		}
 		// On a terminal, escape sequences in a username must not reach it: control characters are shown as escapes.
-		const result = await exportSessions(context.database.pool, filter, request.sort, {...options, forTerminal: Boolean(io.stdout.isTTY)}, io.stdout as Writable);
+		const result = await exportSessions(
+			context.database.pool,
+			filter,
+			request.sort,
+			{...options, forTerminal: Boolean(io.stdout.isTTY)},
+			io.stdout as Writable,
+		);
 		clearProgress();
 		if (showProgress) io.stderr.write(`radtop: exported ${formatCount(result.rows)} sessions\n`);
 		return EXIT.ok;
@@ -194,4 +213,3 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
 	}
 }
-

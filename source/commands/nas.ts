@@ -18,7 +18,15 @@ import {
 	type NasOverride,
 	type Profile,
 } from '../config/config.js';
-import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT, loadNasRegistry, NasRegistry, type Nas, type NasVendor} from '../nas/registry.js';
+import {
+	DEFAULT_API_PORT,
+	DEFAULT_API_TLS_PORT,
+	DEFAULT_COA_PORT,
+	loadNasRegistry,
+	NasRegistry,
+	type Nas,
+	type NasVendor,
+} from '../nas/registry.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError, type SecretRequest} from '../terminal/secret-input.js';
 import {fit, stringWidth} from '../terminal/text.js';
@@ -51,7 +59,19 @@ export const NAS_FLAGS = {
 } as const satisfies Record<string, FlagSpec>;
 
 /** Fields `nas set --unset` can clear (the NAS then falls back to the nas table or the default). */
-export const NAS_FIELDS = ['name', 'coa-host', 'coa-port', 'vendor', 'message-authenticator', 'secret', 'api', 'api-host', 'api-port', 'api-tls', 'api-hotspot'] as const;
+export const NAS_FIELDS = [
+	'name',
+	'coa-host',
+	'coa-port',
+	'vendor',
+	'message-authenticator',
+	'secret',
+	'api',
+	'api-host',
+	'api-port',
+	'api-tls',
+	'api-hotspot',
+] as const;
 
 export type NasField = (typeof NAS_FIELDS)[number];
 
@@ -146,8 +166,38 @@ const SUBCOMMANDS = ['list', 'add', 'set', 'remove'] as const;
 /** Flags each sub-command takes besides --profile. */
 const ALLOWED: Record<(typeof SUBCOMMANDS)[number], ReadonlyArray<keyof typeof NAS_FLAGS>> = {
 	list: ['json', 'db', 'demo'],
-	add: ['name', 'coaHost', 'coaPort', 'vendor', 'messageAuthenticator', 'secretStdin', 'noSecret', 'apiUser', 'apiHost', 'apiPort', 'apiTls', 'apiHotspot', 'apiPasswordStdin'],
-	set: ['name', 'coaHost', 'coaPort', 'vendor', 'messageAuthenticator', 'secretStdin', 'noSecret', 'apiUser', 'apiHost', 'apiPort', 'apiTls', 'apiHotspot', 'apiPasswordStdin', 'noApi', 'unset'],
+	add: [
+		'name',
+		'coaHost',
+		'coaPort',
+		'vendor',
+		'messageAuthenticator',
+		'secretStdin',
+		'noSecret',
+		'apiUser',
+		'apiHost',
+		'apiPort',
+		'apiTls',
+		'apiHotspot',
+		'apiPasswordStdin',
+	],
+	set: [
+		'name',
+		'coaHost',
+		'coaPort',
+		'vendor',
+		'messageAuthenticator',
+		'secretStdin',
+		'noSecret',
+		'apiUser',
+		'apiHost',
+		'apiPort',
+		'apiTls',
+		'apiHotspot',
+		'apiPasswordStdin',
+		'noApi',
+		'unset',
+	],
 	remove: [],
 };
 
@@ -159,7 +209,8 @@ const ARGV_SECRET =
 /** Validates a `radtop nas` command line (pure: throws UsageError with one clear line). */
 export function parseNasCommand(input: readonly string[], flags: Flags, options: {readonly stdinIsTerminal: boolean}): NasRequest {
 	if (typeof flags.secret === 'string') throw new UsageError(`--secret ${ARGV_SECRET}; use --secret-stdin or the prompt`);
-	if (typeof flags.apiPassword === 'string') throw new UsageError(`--api-password ${ARGV_SECRET}; use --api-password-stdin or the prompt`);
+	if (typeof flags.apiPassword === 'string')
+		throw new UsageError(`--api-password ${ARGV_SECRET}; use --api-password-stdin or the prompt`);
 	const [word, ...rest] = input;
 	if (word === undefined) throw new UsageError(`nas needs a sub-command: ${SUBCOMMANDS.join(', ')} (see radtop nas --help)`);
 	const sub = SUBCOMMANDS.find((candidate) => candidate === word);
@@ -174,7 +225,8 @@ export function parseNasCommand(input: readonly string[], flags: Flags, options:
 		}
 	}
 	const wantsOne = (what: string): string => {
-		if (rest.length !== 1 || rest[0]!.trim() === '') throw new UsageError(`radtop nas ${sub} takes one ${what} (see radtop nas --help)`);
+		if (rest.length !== 1 || rest[0]!.trim() === '')
+			throw new UsageError(`radtop nas ${sub} takes one ${what} (see radtop nas --help)`);
 		return rest[0]!.trim();
 	};
 	try {
@@ -189,9 +241,14 @@ export function parseNasCommand(input: readonly string[], flags: Flags, options:
 				const ip = checkNasIp(wantsOne('IP address'));
 				const edit = parseEdit(flags);
 				if (edit.secret === 'keep' && !options.stdinIsTerminal) {
-					throw new UsageError('radtop nas add needs the RADIUS secret: --secret-stdin (piped), a terminal to type it at, or --no-secret to use the nas table\'s');
+					throw new UsageError(
+						"radtop nas add needs the RADIUS secret: --secret-stdin (piped), a terminal to type it at, or --no-secret to use the nas table's",
+					);
 				}
-				if (edit.api.user === undefined && (edit.apiPassword === 'read' || Object.values(edit.api).some((value) => value !== undefined))) {
+				if (
+					edit.api.user === undefined &&
+					(edit.apiPassword === 'read' || Object.values(edit.api).some((value) => value !== undefined))
+				) {
 					throw new UsageError('the RouterOS API settings need --api-user');
 				}
 				if (edit.api.user !== undefined && edit.apiPassword === 'keep' && !options.stdinIsTerminal) {
@@ -251,7 +308,8 @@ function parseEdit(flags: Flags): NasEdit {
 	const apiUser = optionalString(flags.apiUser, 'api-user');
 	const apiHost = optionalString(flags.apiHost, 'api-host');
 	const apiPort = optionalString(flags.apiPort, 'api-port');
-	if (apiUser !== undefined && (apiUser.length > 64 || /[\p{Cc}\s]/u.test(apiUser))) throw new UsageError('--api-user must be 1 to 64 characters without spaces');
+	if (apiUser !== undefined && (apiUser.length > 64 || /[\p{Cc}\s]/u.test(apiUser)))
+		throw new UsageError('--api-user must be 1 to 64 characters without spaces');
 	const api: ApiEdit = {
 		...(apiUser === undefined ? {} : {user: apiUser}),
 		...(apiHost === undefined ? {} : {host: checkHost(apiHost, '--api-host')}),
@@ -260,7 +318,8 @@ function parseEdit(flags: Flags): NasEdit {
 		...(typeof flags.apiHotspot === 'boolean' ? {hotspot: flags.apiHotspot} : {}),
 	};
 	const removeApi = (flags as Record<string, unknown>)['api'] === false;
-	if (removeApi && (Object.keys(api).length > 0 || flags.apiPasswordStdin)) throw new UsageError('--no-api cannot be used with other --api-* flags');
+	if (removeApi && (Object.keys(api).length > 0 || flags.apiPasswordStdin))
+		throw new UsageError('--no-api cannot be used with other --api-* flags');
 	const edit: NasEdit = {
 		...(name === undefined ? {} : {name: checkNasName(name)}),
 		...(coaHost === undefined ? {} : {coaHost: checkCoaHost(coaHost, '--coa-host')}),
@@ -309,7 +368,11 @@ function isSetBy(edit: NasEdit, field: NasField): boolean {
  * The override after an edit (pure). `secret` and `apiPassword` are the values read, when the edit asked
  * for them. Throws InvalidValueError for API settings without an API user.
  */
-export function applyNasEdit(base: NasOverride, edit: NasEdit, read: {readonly secret?: string; readonly apiPassword?: string}): NasOverride {
+export function applyNasEdit(
+	base: NasOverride,
+	edit: NasEdit,
+	read: {readonly secret?: string; readonly apiPassword?: string},
+): NasOverride {
 	const unset = new Set<NasField>(edit.unset);
 	let api: NasOverride['api'] = edit.removeApi || unset.has('api') ? undefined : {...base.api, ...edit.api};
 	if (api) {
@@ -423,7 +486,9 @@ export function nasListTable(entries: readonly NasListEntry[]): string[] {
 		sanitize(apiLabel(entry.api)),
 		entry.openSessions === null ? '-' : entry.openSessions.toLocaleString('en-US'),
 	]);
-	const widths = header.map((title, column) => Math.min(column === 0 ? 24 : 40, Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!)))));
+	const widths = header.map((title, column) =>
+		Math.min(column === 0 ? 24 : 40, Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!)))),
+	);
 	const line = (cells: readonly string[]) =>
 		cells
 			.map((cell, column) => fit(cell, widths[column]!, column === cells.length - 1 ? 'right' : 'left'))
@@ -444,7 +509,9 @@ export function describeOverride(override: NasOverride): string {
 	if (api?.user) {
 		const tls = api.tls ?? false;
 		const where = endpoint(api.host ?? override.ip, api.port ?? (tls ? DEFAULT_API_TLS_PORT : DEFAULT_API_PORT));
-		parts.push(`API ${api.user}@${where}${tls ? ' tls' : ''}${api.hotspot ? ' hotspot' : ''}${api.password === undefined ? ' (no password)' : ''}`);
+		parts.push(
+			`API ${api.user}@${where}${tls ? ' tls' : ''}${api.hotspot ? ' hotspot' : ''}${api.password === undefined ? ' (no password)' : ''}`,
+		);
 	} else parts.push('API none');
 	return parts.join(', ');
 }
@@ -469,13 +536,15 @@ export async function runNasCommand(input: readonly string[], flags: Flags, io: 
 	}
 	const request = parseNasCommand(input, flags, {stdinIsTerminal: Boolean(io.stdin.isTTY)});
 	const profileFlag = typeof flags.profile === 'string' && flags.profile !== '' ? flags.profile : undefined;
-	if (request.kind === 'list') return listNas(request.json, {db: flags.db as string | undefined, profile: profileFlag, demo: Boolean(flags.demo)}, io);
+	if (request.kind === 'list')
+		return listNas(request.json, {db: flags.db as string | undefined, profile: profileFlag, demo: Boolean(flags.demo)}, io);
 	try {
 		const store = ConfigStore.open(io.env);
 		const profileName = profileFlag ?? store.data.defaultProfile ?? 'default';
 		if (request.kind === 'remove') {
 			const removed = store.removeNasOverride(profileName, request.nas);
-			if (!removed) throw new UsageError(`no NAS "${request.nas.slice(0, 45)}" in profile "${profileName}" (radtop nas list shows them)`);
+			if (!removed)
+				throw new UsageError(`no NAS "${request.nas.slice(0, 45)}" in profile "${profileName}" (radtop nas list shows them)`);
 			io.stdout.write(`removed ${label(removed)} from profile "${profileName}"\n`);
 			return EXIT.ok;
 		}
@@ -485,13 +554,17 @@ export async function runNasCommand(input: readonly string[], flags: Flags, io: 
 			throw new UsageError(`${label(found.override)} is already in profile "${profileName}": change it with radtop nas set`);
 		}
 		if (request.kind === 'set' && !found && checkIpOrUndefined(request.nas) === undefined) {
-			throw new UsageError(`no NAS named "${request.nas.slice(0, 45)}" in profile "${profileName}"; give its IP to add settings for a NAS of the nas table`);
+			throw new UsageError(
+				`no NAS named "${request.nas.slice(0, 45)}" in profile "${profileName}"; give its IP to add settings for a NAS of the nas table`,
+			);
 		}
 		const base: NasOverride = found?.override ?? {ip: request.kind === 'add' ? request.ip : checkNasIp(request.nas)};
 		const edit = request.edit;
 		const apiUser = edit.api.user ?? (edit.removeApi || edit.unset.includes('api') ? undefined : base.api?.user);
 		// A new API user needs its password: the stored one, if any, belongs to another account.
-		const needApiPassword = edit.apiPassword === 'read' || (edit.api.user !== undefined && (edit.api.user !== base.api?.user || base.api?.password === undefined));
+		const needApiPassword =
+			edit.apiPassword === 'read' ||
+			(edit.api.user !== undefined && (edit.api.user !== base.api?.user || base.api?.password === undefined));
 		if (needApiPassword && apiUser === undefined) throw new UsageError('the RouterOS API settings need --api-user');
 		if (needApiPassword && edit.apiPassword !== 'read' && !io.stdin.isTTY) {
 			throw new UsageError('--api-user needs the API password: --api-password-stdin (piped) or a terminal to type it at');
@@ -506,7 +579,11 @@ export async function runNasCommand(input: readonly string[], flags: Flags, io: 
 			...(needApiPassword ? {apiPassword: checkSecret(answers.at(-1)!, 'API password')} : {}),
 		};
 		const next = applyNasEdit(base, edit, read);
-		const sameName = next.name && Object.values(profile.nas ?? {}).find((other) => other.name?.toLowerCase() === next.name!.toLowerCase() && checkNasIp(other.ip) !== next.ip);
+		const sameName =
+			next.name &&
+			Object.values(profile.nas ?? {}).find(
+				(other) => other.name?.toLowerCase() === next.name!.toLowerCase() && checkNasIp(other.ip) !== next.ip,
+			);
 		if (sameName) throw new UsageError(`the name "${next.name}" is already used by ${sameName.ip} in profile "${profileName}"`);
 		const created = store.profile(profileName) === undefined;
 		store.setNasOverride(profileName, next);
@@ -559,7 +636,8 @@ async function listNas(json: boolean, flags: {db?: string; profile?: string; dem
 		if (unreachable) io.stderr.write(`radtop: ${unreachable}; showing the config's NAS only (no nas table, no session counts)\n`);
 		for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 		if (json) io.stdout.write(`${JSON.stringify({complete: !unreachable, nas: entries}, null, 2)}\n`);
-		else if (entries.length === 0) io.stdout.write(`no NAS known${unreachable ? ' in the config' : ' (the nas table and the config are empty)'}\n`);
+		else if (entries.length === 0)
+			io.stdout.write(`no NAS known${unreachable ? ' in the config' : ' (the nas table and the config are empty)'}\n`);
 		else io.stdout.write(`${nasListTable(entries).join('\n')}\n`);
 		return unreachable ? EXIT.partial : EXIT.ok;
 	} catch (error) {

@@ -151,5 +151,7 @@ export async function runSessions(context: CommandContext, request: SessionsRequ
 	stdout.write(`${sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth})}\n`);
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
-	stdout.write(`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${request.status === 'all' ? '' : `${request.status} `}sessions\n`);
+	stdout.write(
+		`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${request.status === 'all' ? '' : `${request.status} `}sessions\n`,
+	);
 }

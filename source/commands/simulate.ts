@@ -71,7 +71,8 @@ function vendorOf(type: string): NasVendor {
 
 function fraction(value: unknown, flag: string): number {
 	const n = Number(value);
-	if (typeof value !== 'string' || !/^\d*\.?\d+$/.test(value) || n < 0 || n > 1) throw new UsageError(`--${flag} must be a number from 0 to 1`);
+	if (typeof value !== 'string' || !/^\d*\.?\d+$/.test(value) || n < 0 || n > 1)
+		throw new UsageError(`--${flag} must be a number from 0 to 1`);
 	return n;
 }
 
@@ -93,8 +94,14 @@ export async function runSimulate(context: CommandContext, flags: Flags, out: No
 	const {rows} = await context.database.pool.query('SELECT nasname, shortname, type, secret FROM nas ORDER BY id', []);
 	const wanted = Array.isArray(flags.nas) ? flags.nas.map(String) : [];
 	const known = rows.filter((row) => isIP(String(row.nasname).trim()));
-	const chosen = wanted.length === 0 ? known : known.filter((row) => wanted.some((value) => value === row.nasname || value.toLowerCase() === String(row.shortname).toLowerCase()));
-	if (chosen.length === 0) throw new UsageError(wanted.length ? `no NAS ${wanted.join(', ')} in the nas table` : 'the nas table lists no NAS by IP address');
+	const chosen =
+		wanted.length === 0
+			? known
+			: known.filter((row) =>
+					wanted.some((value) => value === row.nasname || value.toLowerCase() === String(row.shortname).toLowerCase()),
+				);
+	if (chosen.length === 0)
+		throw new UsageError(wanted.length ? `no NAS ${wanted.join(', ')} in the nas table` : 'the nas table lists no NAS by IP address');
 	const apiPassword = process.env['RADTOP_SIMULATE_API_PASSWORD'] || 'radtop-demo';
 	const nas: SimulatedNasConfig[] = chosen.map((row, index) => ({
 		name: String(row.shortname),
@@ -108,7 +115,9 @@ export async function runSimulate(context: CommandContext, flags: Flags, out: No
 	}));
 	const simulator = await startNasSimulator({db: context.database.pool, nas});
 	for (const running of simulator.nas) {
-		out.write(`${running.name.padEnd(12)} ${running.ip.padEnd(16)} CoA ${running.host}:${running.coaPort}${running.apiPort ? `  API ${running.host}:${running.apiPort}` : ''}\n`);
+		out.write(
+			`${running.name.padEnd(12)} ${running.ip.padEnd(16)} CoA ${running.host}:${running.coaPort}${running.apiPort ? `  API ${running.host}:${running.apiPort}` : ''}\n`,
+		);
 	}
 	out.write('secrets: those of the nas table · Ctrl-C stops\n');
 	const traffic = flags.live ? simulator.startLiveTraffic({intervalMs: liveInterval}) : undefined;
@@ -120,6 +129,8 @@ export async function runSimulate(context: CommandContext, flags: Flags, out: No
 	const totals = simulator.nas.map((running) => ({name: running.name, stats: simulator.stats(running.name)}));
 	await simulator.close();
 	for (const {name, stats} of totals) {
-		out.write(`${name}: ${stats.received} received, ${stats.acked} ACK, ${stats.naked} NAK, ${stats.duplicates} duplicates, ${stats.disconnects} disconnected\n`);
+		out.write(
+			`${name}: ${stats.received} received, ${stats.acked} ACK, ${stats.naked} NAK, ${stats.duplicates} duplicates, ${stats.disconnects} disconnected\n`,
+		);
 	}
 }

@@ -122,7 +122,9 @@ export function parseSweepFlags(flags: Flags): SweepRequest {
 		nas,
 		// A threshold under a minute would call sessions ghosts between two interim updates.
 		staleAfterSeconds:
-			typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', MIN_SWEEP_STALE_AFTER_SECONDS) : undefined,
+			typeof flags.staleAfter === 'string'
+				? parseDurationSeconds(flags.staleAfter, 'stale-after', MIN_SWEEP_STALE_AFTER_SECONDS)
+				: undefined,
 		limit: integerFlag(flags.limit ?? '10000', 'limit', 1, MAX_SWEEP_SESSIONS),
 		apply: Boolean(flags.apply),
 		verify: Boolean(flags.verify),
@@ -187,7 +189,9 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 	const nameOf = (ip: string): string => registry.get(ip).name;
 
 	const available = await radacctColumns(db);
-	const {stale, capped} = await listStale(db, {staleAfterSeconds, nasIps, limit: request.limit}, available, (ip) => registry.directory.nameOf(ip));
+	const {stale, capped} = await listStale(db, {staleAfterSeconds, nasIps, limit: request.limit}, available, (ip) =>
+		registry.directory.nameOf(ip),
+	);
 	const finish = (entries: readonly SweepEntry[], dryRun: boolean): SweepResult => ({
 		dryRun,
 		verified: request.verify,
@@ -230,7 +234,12 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 					concurrency: request.concurrency,
 					apiTimeoutMs: request.timeoutMs,
 					signal: abort.signal,
-					...(showProgress ? {onProgress: (done: number, total: number) => io.stderr.write(`\r\x1b[Kasking the NAS ${formatCount(done)}/${formatCount(total)}`)} : {}),
+					...(showProgress
+						? {
+								onProgress: (done: number, total: number) =>
+									io.stderr.write(`\r\x1b[Kasking the NAS ${formatCount(done)}/${formatCount(total)}`),
+							}
+						: {}),
 				},
 			);
 		} finally {
@@ -246,7 +255,13 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 	const selection = selectForClose(stale, verifications);
 	const keptEntry = (entry: (typeof stale)[number]): SweepEntry => {
 		const kept = selection.kept.get(entry.session.radacctid)!;
-		return sweepEntry(entry, nameOf(entry.session.nasipaddress), kept.outcome, kept.detail, verifications?.get(entry.session.radacctid)?.via ?? null);
+		return sweepEntry(
+			entry,
+			nameOf(entry.session.nasipaddress),
+			kept.outcome,
+			kept.detail,
+			verifications?.get(entry.session.radacctid)?.via ?? null,
+		);
 	};
 	const closing = new Set(selection.toClose.map((entry) => entry.session.radacctid));
 	const via = (id: string) => verifications?.get(id)?.via ?? null;
@@ -255,7 +270,13 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 	if (!request.apply) {
 		const entries = stale.map((entry) =>
 			closing.has(entry.session.radacctid)
-				? sweepEntry(entry, nameOf(entry.session.nasipaddress), 'would_close', verifiedDetail(entry.session.radacctid), via(entry.session.radacctid))
+				? sweepEntry(
+						entry,
+						nameOf(entry.session.nasipaddress),
+						'would_close',
+						verifiedDetail(entry.session.radacctid),
+						via(entry.session.radacctid),
+					)
 				: keptEntry(entry),
 		);
 		const result = finish(entries, true);
@@ -274,7 +295,9 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 	const confirmation = sweepConfirmation(selection.toClose.length);
 	if (!request.yes && confirmation.kind !== 'key') {
 		if (!io.stdinIsTerminal) {
-			throw new UsageError(`refusing to close ${formatCount(selection.toClose.length)} sessions without --yes (stdin is not a terminal)`);
+			throw new UsageError(
+				`refusing to close ${formatCount(selection.toClose.length)} sessions without --yes (stdin is not a terminal)`,
+			);
 		}
 		const preview = sweepTable(
 			selection.toClose.slice(0, 20).map((entry) => sweepEntry(entry, nameOf(entry.session.nasipaddress), 'would_close', '')),
@@ -288,7 +311,9 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 		}
 	}
 
-	const audit = io.audit ?? new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
+	const audit =
+		io.audit ??
+		new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
 	const actionId = randomUUID();
 	const operator = currentOperator();
 	const startedAt = new Date();
@@ -318,14 +343,28 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		await audit
-			.append(sweepEndRecord({actionId, operator, startedAt, finishedAt: new Date(), error: message, entries: [], totals: tallySweep([])}))
+			.append(
+				sweepEndRecord({
+					actionId,
+					operator,
+					startedAt,
+					finishedAt: new Date(),
+					error: message,
+					entries: [],
+					totals: tallySweep([]),
+				}),
+			)
 			.catch(() => undefined);
 		const code = (error as {code?: unknown}).code;
 		if (code === '55P03') {
-			throw new Error(`radacct rows stayed locked by another writer for more than ${CLOSE_LOCK_TIMEOUT}, so nothing was closed: run the sweep again`);
+			throw new Error(
+				`radacct rows stayed locked by another writer for more than ${CLOSE_LOCK_TIMEOUT}, so nothing was closed: run the sweep again`,
+			);
 		}
 		if (code === '42501') {
-			throw new Error(`this database role may not UPDATE radacct, so nothing was closed (see "Sweeping ghost sessions" in the README for the GRANT)`);
+			throw new Error(
+				`this database role may not UPDATE radacct, so nothing was closed (see "Sweeping ghost sessions" in the README for the GRANT)`,
+			);
 		}
 		throw error;
 	}
@@ -344,7 +383,9 @@ export async function runSweep(context: CommandContext, request: SweepRequest, i
 	const result = finish(entries, false);
 	let auditError: string | undefined;
 	try {
-		await audit.append(sweepEndRecord({actionId, operator, startedAt, finishedAt: new Date(), error: null, entries, totals: result.totals}));
+		await audit.append(
+			sweepEndRecord({actionId, operator, startedAt, finishedAt: new Date(), error: null, entries, totals: result.totals}),
+		);
 	} catch (error) {
 		auditError = error instanceof Error ? error.message : String(error);
 	}

@@ -275,10 +275,16 @@ function loadProfile(profile: Profile, profileName: string, path: string): Profi
 	}
 	const nas: Record<string, NasOverride> = {};
 	for (const [key, override] of Object.entries(profile.nas)) {
-		if (override === null || typeof override !== 'object' || Array.isArray(override)) throw new ConfigError(`${where(key)} is not an object`);
-		const checkFields = (fields: Readonly<Record<string, readonly [Check, string]>>, value: Record<string, unknown>, prefix: string) => {
+		if (override === null || typeof override !== 'object' || Array.isArray(override))
+			throw new ConfigError(`${where(key)} is not an object`);
+		const checkFields = (
+			fields: Readonly<Record<string, readonly [Check, string]>>,
+			value: Record<string, unknown>,
+			prefix: string,
+		) => {
 			for (const [field, [check, expected]] of Object.entries(fields)) {
-				if (value[field] !== undefined && !check(value[field])) throw new ConfigError(`${where(key)}: "${prefix}${field}" must be ${expected}`);
+				if (value[field] !== undefined && !check(value[field]))
+					throw new ConfigError(`${where(key)}: "${prefix}${field}" must be ${expected}`);
 			}
 		};
 		checkFields(OVERRIDE_FIELDS, override as unknown as Record<string, unknown>, '');
@@ -301,12 +307,22 @@ export class InvalidValueError extends Error {
 
 /** A profile name: letters, digits, `.`, `_`, `-`, at most 64 (typed after --profile, shown in lists). */
 export function checkProfileName(name: string, what = 'a profile name'): string {
-	if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new InvalidValueError(`${what} must be letters, digits, ".", "_" and "-" (at most 64)`);
+	if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+		throw new InvalidValueError(`${what} must be letters, digits, ".", "_" and "-" (at most 64)`);
 	return name;
 }
 
 /** The profile settings `radtop config get|set|unset` knows, as stored (camelCase). */
-export const PROFILE_KEYS = ['database', 'interval', 'staleAfter', 'readOnly', 'auditLog', 'allowedNas', 'confirmTypedAbove', 'disconnectRate'] as const;
+export const PROFILE_KEYS = [
+	'database',
+	'interval',
+	'staleAfter',
+	'readOnly',
+	'auditLog',
+	'allowedNas',
+	'confirmTypedAbove',
+	'disconnectRate',
+] as const;
 
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
 
@@ -391,7 +407,9 @@ export function checkNasName(text: string): string {
 export function checkCoaHost(text: string, what: string): string {
 	const host = text.trim();
 	if (isIP(host) === 0 || host.includes('%')) {
-		throw new InvalidValueError(`${what} must be an IP address: CoA requests are sent to an address, not a host name (got "${host.slice(0, 45)}")`);
+		throw new InvalidValueError(
+			`${what} must be an IP address: CoA requests are sent to an address, not a host name (got "${host.slice(0, 45)}")`,
+		);
 	}
 	return normaliseIp(host);
 }
@@ -418,7 +436,11 @@ export function checkSecret(text: string, what: string): string {
 }
 
 /** Parses what a user typed for a profile setting into the value to store. */
-export function parseProfileValue<K extends ProfileKey>(key: K, text: string, options: {cwd?: string; home?: string} = {}): NonNullable<Profile[K]> {
+export function parseProfileValue<K extends ProfileKey>(
+	key: K,
+	text: string,
+	options: {cwd?: string; home?: string} = {},
+): NonNullable<Profile[K]> {
 	const label = profileKeyLabel(key);
 	const parse = (): unknown => {
 		switch (key) {
@@ -443,11 +465,15 @@ export function parseProfileValue<K extends ProfileKey>(key: K, text: string, op
 				if (path === '' || /[\p{Cc}]/u.test(path)) throw new InvalidValueError('audit-log must be a file path');
 				// Stored absolute: radtop runs from any directory.
 				const home = options.home ?? homedir();
-				return resolve(options.cwd ?? process.cwd(), path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path);
+				return resolve(
+					options.cwd ?? process.cwd(),
+					path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path,
+				);
 			}
 			case 'allowedNas': {
 				const names = text.split(',').map((name) => name.trim());
-				if (names.some((name) => name === '')) throw new InvalidValueError('allowed-nas must be NAS names or IPs separated by commas');
+				if (names.some((name) => name === ''))
+					throw new InvalidValueError('allowed-nas must be NAS names or IPs separated by commas');
 				return [...new Set(names.map((name) => (isIP(name) !== 0 ? normaliseIp(name) : checkNasName(name))))];
 			}
 		}
@@ -521,7 +547,8 @@ export function resolveDatabaseTarget(input: {
 }): DatabaseTarget {
 	if (input.demo) return {kind: 'demo'};
 	if (input.db) return {kind: 'url', url: checkUrl(input.db, '--db'), from: 'flag'};
-	if (input.explicitProfile?.database) return {kind: 'url', url: checkUrl(input.explicitProfile.database, 'the profile'), from: 'profile'};
+	if (input.explicitProfile?.database)
+		return {kind: 'url', url: checkUrl(input.explicitProfile.database, 'the profile'), from: 'profile'};
 	const fromEnv = input.env['DATABASE_URL'];
 	if (fromEnv) return {kind: 'url', url: checkUrl(fromEnv, 'DATABASE_URL'), from: 'DATABASE_URL'};
 	if (input.defaultProfile?.database) return {kind: 'url', url: checkUrl(input.defaultProfile.database, 'the profile'), from: 'profile'};

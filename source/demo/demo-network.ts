@@ -17,9 +17,16 @@ export interface DemoNetwork {
  * `ghostAfterSeconds`: the simulated NAS no longer have sessions silent for that long (see
  * NasSimulatorOptions), so a sweep's verification finds the demo's stale sessions gone.
  */
-export async function startDemoNetwork(embedded: EmbeddedDatabase, options: {live?: boolean; ghostAfterSeconds?: number} = {}): Promise<DemoNetwork> {
+export async function startDemoNetwork(
+	embedded: EmbeddedDatabase,
+	options: {live?: boolean; ghostAfterSeconds?: number} = {},
+): Promise<DemoNetwork> {
 	// In-process writes go straight to PGlite, leaving the loopback connection to radtop.
-	const simulator = await startNasSimulator({db: embedded.pglite, nas: demoSimulatorConfig(), ghostAfterSeconds: options.ghostAfterSeconds});
+	const simulator = await startNasSimulator({
+		db: embedded.pglite,
+		nas: demoSimulatorConfig(),
+		ghostAfterSeconds: options.ghostAfterSeconds,
+	});
 	// A subscriber kicked from the console dials back in after 20 to 60 s: long enough to watch a NAS empty,
 	// soon enough to watch the sessions come back.
 	const traffic = options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000, redialMs: [20_000, 60_000]});
@@ -41,7 +48,15 @@ export function simulatorOverrides(nas: readonly RunningNas[]): NasOverride[] {
 		coaPort: entry.coaPort,
 		vendor: entry.vendor,
 		...(entry.apiPort && entry.apiUser && entry.apiPassword
-			? {api: {host: entry.host, port: entry.apiPort, user: entry.apiUser, password: entry.apiPassword, hotspot: entry.service === 'hotspot'}}
+			? {
+					api: {
+						host: entry.host,
+						port: entry.apiPort,
+						user: entry.apiUser,
+						password: entry.apiPassword,
+						hotspot: entry.service === 'hotspot',
+					},
+				}
 			: {}),
 	}));
 }

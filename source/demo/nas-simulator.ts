@@ -691,10 +691,58 @@ class Simulator implements NasSimulator {
 	}
 }
 
-const FIRST = ['anna', 'ben', 'chloe', 'diego', 'eva', 'felix', 'gina', 'hamid', 'ida', 'jonas', 'kira', 'luis', 'mona', 'nils', 'oskar', 'paula', 'quinn', 'rosa', 'samir', 'tara', 'uwe', 'vera', 'wim', 'xenia', 'yara', 'zoltan'];
-const LAST = ['meyer', 'schulz', 'fernandez', 'bianchi', 'horvat', 'lindqvist', 'oconnor', 'papadopoulos', 'reyes', 'sorensen', 'takahashi', 'vargas', 'wagner', 'zielinski'];
+const FIRST = [
+	'anna',
+	'ben',
+	'chloe',
+	'diego',
+	'eva',
+	'felix',
+	'gina',
+	'hamid',
+	'ida',
+	'jonas',
+	'kira',
+	'luis',
+	'mona',
+	'nils',
+	'oskar',
+	'paula',
+	'quinn',
+	'rosa',
+	'samir',
+	'tara',
+	'uwe',
+	'vera',
+	'wim',
+	'xenia',
+	'yara',
+	'zoltan',
+];
+const LAST = [
+	'meyer',
+	'schulz',
+	'fernandez',
+	'bianchi',
+	'horvat',
+	'lindqvist',
+	'oconnor',
+	'papadopoulos',
+	'reyes',
+	'sorensen',
+	'takahashi',
+	'vargas',
+	'wagner',
+	'zielinski',
+];
 // OUIs of common CPE vendors (MikroTik, TP-Link, Huawei, Ubiquiti, AVM).
-const OUIS = [[0xdc, 0x2c, 0x6e], [0x50, 0xc7, 0xbf], [0x00, 0xe0, 0xfc], [0x24, 0xa4, 0x3c], [0x3c, 0xa6, 0x2f]] as const;
+const OUIS = [
+	[0xdc, 0x2c, 0x6e],
+	[0x50, 0xc7, 0xbf],
+	[0x00, 0xe0, 0xfc],
+	[0x24, 0xa4, 0x3c],
+	[0x3c, 0xa6, 0x2f],
+] as const;
 const CONNECT_INFO = ['1Gbps', '100Mbps', 'GPON', 'VDSL2'];
 
 /** Drives interim updates, logins, logouts and redials on a timer; ticks never overlap. */
@@ -800,7 +848,11 @@ class LiveTrafficRunner implements LiveTraffic {
 				framedIpAddress: session.framedIp,
 			};
 			if (random.chance(this.#logoutChance)) {
-				const terminateCause = random.weighted<string>([['User-Request', 3], ['Lost-Carrier', 2], ['Idle-Timeout', 1]]);
+				const terminateCause = random.weighted<string>([
+					['User-Request', 3],
+					['Lost-Carrier', 2],
+					['Idle-Timeout', 1],
+				]);
 				logouts.push({nas, session, event: {...update, terminateCause, connectInfo: session.connectInfo ?? ''}});
 			} else {
 				interims.push(update);
@@ -808,7 +860,10 @@ class LiveTrafficRunner implements LiveTraffic {
 		}
 
 		const logins = await this.#logins(now);
-		await recordStops(db, logouts.filter(({nas, session}) => !nas.ending.has(session.acctUniqueId)).map(({event}) => event));
+		await recordStops(
+			db,
+			logouts.filter(({nas, session}) => !nas.ending.has(session.acctUniqueId)).map(({event}) => event),
+		);
 		for (const {nas, session, event} of logouts) this.queueRedial(nas, session, event.terminateCause);
 		// A disconnect may have ended some of these sessions meanwhile.
 		const stillOpen = interims.filter((update) => !this.#nas.some((nas) => nas.ending.has(update.acctUniqueId)));
@@ -860,17 +915,22 @@ class LiveTrafficRunner implements LiveTraffic {
 		const userName = previous?.userName ?? this.#newUserName();
 		return {
 			acctSessionId,
-			acctUniqueId: createHash('md5').update([userName, acctSessionId, nas.ip, String(now)].join(',')).digest('hex'),
+			acctUniqueId: createHash('md5')
+				.update([userName, acctSessionId, nas.ip, String(now)].join(','))
+				.digest('hex'),
 			userName,
 			realm: previous?.realm ?? null,
 			nasIpAddress: nas.ip,
-			nasPortId: previous?.nasPortId ?? (hotspot ? 'bridge-guest' : `${nas.vendor === 'cisco' ? 'Gi0/0/1.' : 'vlan'}${random.int(100, 4000)}`),
+			nasPortId:
+				previous?.nasPortId ??
+				(hotspot ? 'bridge-guest' : `${nas.vendor === 'cisco' ? 'Gi0/0/1.' : 'vlan'}${random.int(100, 4000)}`),
 			nasPortType: previous?.nasPortType ?? (hotspot ? 'Wireless-802.11' : 'Ethernet'),
 			timestamp: now,
 			connectInfo: previous?.connectInfo ?? (hotspot ? '' : random.pick(CONNECT_INFO)),
 			calledStationId: previous?.calledStationId ?? `${nas.service}-${nas.name}`,
 			callingStationId:
-				previous?.callingStationId ?? formatMac([...random.pick(OUIS), random.int(0, 255), random.int(0, 255), random.int(0, 255)], nas.macStyle),
+				previous?.callingStationId ??
+				formatMac([...random.pick(OUIS), random.int(0, 255), random.int(0, 255), random.int(0, 255)], nas.macStyle),
 			serviceType: previous?.serviceType ?? 'Framed-User',
 			framedProtocol: previous?.framedProtocol ?? (hotspot ? '' : 'PPP'),
 			framedIpAddress: framedIp,

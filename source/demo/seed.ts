@@ -41,11 +41,102 @@ export interface DemoNetwork {
 	readonly stops: StopEvent[];
 }
 
-const FIRST = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'yusuf', 'zeynep', 'ahmed', 'maria', 'jose', 'li', 'wei', 'fatima', 'olga', 'pavel', 'kofi', 'amara', 'sven', 'ingrid', 'raj', 'priya', 'kenji', 'yuki', 'lucas', 'emma', 'noah', 'mia', 'leon', 'sara', 'omar', 'nina', 'tomas', 'elena', 'marco', 'julia', 'hugo'];
-const LAST = ['smith', 'jones', 'garcia', 'muller', 'rossi', 'novak', 'kowalski', 'silva', 'tanaka', 'kim', 'nguyen', 'okafor', 'haddad', 'ivanov', 'larsen', 'dubois', 'costa', 'yilmaz', 'sato', 'fischer', 'weber', 'moreau', 'santos', 'petrov', 'nowak', 'berg', 'lopez', 'khan', 'ali', 'chen'];
+const FIRST = [
+	'alice',
+	'bob',
+	'carol',
+	'dave',
+	'erin',
+	'frank',
+	'grace',
+	'heidi',
+	'ivan',
+	'judy',
+	'mallory',
+	'niaj',
+	'olivia',
+	'peggy',
+	'rupert',
+	'sybil',
+	'trent',
+	'victor',
+	'walter',
+	'yusuf',
+	'zeynep',
+	'ahmed',
+	'maria',
+	'jose',
+	'li',
+	'wei',
+	'fatima',
+	'olga',
+	'pavel',
+	'kofi',
+	'amara',
+	'sven',
+	'ingrid',
+	'raj',
+	'priya',
+	'kenji',
+	'yuki',
+	'lucas',
+	'emma',
+	'noah',
+	'mia',
+	'leon',
+	'sara',
+	'omar',
+	'nina',
+	'tomas',
+	'elena',
+	'marco',
+	'julia',
+	'hugo',
+];
+const LAST = [
+	'smith',
+	'jones',
+	'garcia',
+	'muller',
+	'rossi',
+	'novak',
+	'kowalski',
+	'silva',
+	'tanaka',
+	'kim',
+	'nguyen',
+	'okafor',
+	'haddad',
+	'ivanov',
+	'larsen',
+	'dubois',
+	'costa',
+	'yilmaz',
+	'sato',
+	'fischer',
+	'weber',
+	'moreau',
+	'santos',
+	'petrov',
+	'nowak',
+	'berg',
+	'lopez',
+	'khan',
+	'ali',
+	'chen',
+];
 const REALMS = ['isp.example', 'biz.example', 'fiber.example'];
 // OUIs of common CPE vendors (MikroTik, TP-Link, Huawei, ZTE, Ubiquiti, AVM, Zyxel).
-const OUIS = [[0xdc, 0x2c, 0x6e], [0x50, 0xc7, 0xbf], [0x00, 0xe0, 0xfc], [0x34, 0x4b, 0x50], [0x24, 0xa4, 0x3c], [0x3c, 0xa6, 0x2f], [0x5c, 0xe2, 0x8c], [0xe4, 0x8d, 0x8c]];
+const OUIS = [
+	[0xdc, 0x2c, 0x6e],
+	[0x50, 0xc7, 0xbf],
+	[0x00, 0xe0, 0xfc],
+	[0x34, 0x4b, 0x50],
+	[0x24, 0xa4, 0x3c],
+	[0x3c, 0xa6, 0x2f],
+	[0x5c, 0xe2, 0x8c],
+	[0xe4, 0x8d, 0x8c],
+];
 const CAUSES: ReadonlyArray<readonly [string, number]> = [
 	['User-Request', 38],
 	['Lost-Carrier', 22],
@@ -183,8 +274,17 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 		const silentSince = stale ? nowSeconds - random.int(45 * 60, 8 * 3600) : nowSeconds;
 		const lastUpdate = startedAt + Math.floor((silentSince - startedAt) / interval) * interval;
 		if (lastUpdate - interval <= startedAt) continue; // too young (or went silent too early) for two interims
-		for (const [list, at] of [[before, lastUpdate - interval], [last, lastUpdate]] as const) {
-			list.push({acctUniqueId: start.acctUniqueId, timestamp: at, sessionTime: at - startedAt, framedIpAddress: start.framedIpAddress, ...counters(subscriber, at - startedAt)});
+		for (const [list, at] of [
+			[before, lastUpdate - interval],
+			[last, lastUpdate],
+		] as const) {
+			list.push({
+				acctUniqueId: start.acctUniqueId,
+				timestamp: at,
+				sessionTime: at - startedAt,
+				framedIpAddress: start.framedIpAddress,
+				...counters(subscriber, at - startedAt),
+			});
 		}
 	}
 
@@ -199,8 +299,17 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 		const interval = subscriber.nas.interimInterval;
 		const lastUpdate = startedAt + Math.floor(duration / interval) * interval;
 		if (lastUpdate - interval > startedAt) {
-			for (const [list, at] of [[before, lastUpdate - interval], [last, lastUpdate]] as const) {
-				list.push({acctUniqueId: start.acctUniqueId, timestamp: at, sessionTime: at - startedAt, framedIpAddress: start.framedIpAddress, ...counters(subscriber, at - startedAt)});
+			for (const [list, at] of [
+				[before, lastUpdate - interval],
+				[last, lastUpdate],
+			] as const) {
+				list.push({
+					acctUniqueId: start.acctUniqueId,
+					timestamp: at,
+					sessionTime: at - startedAt,
+					framedIpAddress: start.framedIpAddress,
+					...counters(subscriber, at - startedAt),
+				});
 			}
 		}
 		stops.push({
@@ -225,15 +334,21 @@ async function inBatches<T>(items: readonly T[], write: (batch: readonly T[]) =>
 }
 
 /** Creates the FreeRADIUS tables (if missing) and fills them with a generated network. */
-export async function seedDemoDatabase(db: Queryable & {exec?: (sql: string) => Promise<unknown>}, options: SeedOptions = {}): Promise<DemoNetwork> {
+export async function seedDemoDatabase(
+	db: Queryable & {exec?: (sql: string) => Promise<unknown>},
+	options: SeedOptions = {},
+): Promise<DemoNetwork> {
 	const network = generateDemoNetwork(options);
 	if (db.exec) await db.exec(FREERADIUS_SCHEMA_SQL);
 	else await db.query(FREERADIUS_SCHEMA_SQL);
 	for (const nas of network.nas) {
-		await db.query(
-			'INSERT INTO nas (nasname, shortname, type, secret, description) VALUES ($1, $2, $3, $4, $5)',
-			[nas.ip, nas.name, nas.type, nas.secret, nas.description],
-		);
+		await db.query('INSERT INTO nas (nasname, shortname, type, secret, description) VALUES ($1, $2, $3, $4, $5)', [
+			nas.ip,
+			nas.name,
+			nas.type,
+			nas.secret,
+			nas.description,
+		]);
 	}
 	await inBatches(network.starts, (batch) => recordStarts(db, batch));
 	await inBatches(network.interims[0], (batch) => recordInterims(db, batch));

@@ -185,7 +185,10 @@ export class SimulatedCoaServer {
 		try {
 			answer = await this.#decide(packet);
 		} catch {
-			answer = {code: packet.code === PacketCode.DisconnectRequest ? PacketCode.DisconnectNak : PacketCode.CoaNak, errorCause: ErrorCause.ResourcesUnavailable};
+			answer = {
+				code: packet.code === PacketCode.DisconnectRequest ? PacketCode.DisconnectNak : PacketCode.CoaNak,
+				errorCause: ErrorCause.ResourcesUnavailable,
+			};
 		}
 		if (answer.errorCause === undefined) {
 			nas.stats.acked++;

@@ -207,10 +207,19 @@ export class SimulatedRouterOsServer {
 				conditions.push([query.slice(0, equals), query.slice(equals + 1)]);
 			}
 			const rows = own ? await this.#print(menu, conditions) : [];
-			const proplist = attributes.get('.proplist')?.split(',').filter((name) => name.length > 0);
-			const shown = proplist === undefined ? rows : rows.map((row) => Object.fromEntries(proplist.flatMap((name) => (name in row ? [[name, row[name] ?? '']] : []))));
+			const proplist = attributes
+				.get('.proplist')
+				?.split(',')
+				.filter((name) => name.length > 0);
+			const shown =
+				proplist === undefined
+					? rows
+					: rows.map((row) => Object.fromEntries(proplist.flatMap((name) => (name in row ? [[name, row[name] ?? '']] : []))));
 			if (shown.length === 0 && this.#options.emptyReply) return [tagged('!empty'), tagged('!done')];
-			return [...shown.map((row) => tagged('!re', ...Object.entries(row).map(([name, value]) => `=${name}=${value}`))), tagged('!done')];
+			return [
+				...shown.map((row) => tagged('!re', ...Object.entries(row).map(([name, value]) => `=${name}=${value}`))),
+				tagged('!done'),
+			];
 		}
 		if (verb === 'remove') {
 			// `=.id=*1A` or several, comma-separated.
@@ -355,7 +364,13 @@ function parseId(id: string): string | undefined {
 export function formatUptime(seconds: number): string {
 	let rest = Math.max(0, Math.floor(seconds));
 	let text = '';
-	for (const [unit, size] of [['w', 604_800], ['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+	for (const [unit, size] of [
+		['w', 604_800],
+		['d', 86_400],
+		['h', 3600],
+		['m', 60],
+		['s', 1],
+	] as const) {
 		const count = Math.floor(rest / size);
 		rest -= count * size;
 		if (count > 0) text += `${count}${unit}`;

@@ -23,7 +23,11 @@ export function confirmationFor(plan: Plan, options: {typedAbove?: number} = {})
 	const wide = plan.target?.kind === 'nas' || plan.target?.kind === 'filter';
 	const single = plan.perNas.length === 1 ? plan.perNas[0]!.nas : undefined;
 	if (plan.target?.kind === 'nas' && single) {
-		return {kind: 'typed', expected: single.name, prompt: `type the NAS name (${nasLabel(single)}) to disconnect all ${count} of its sessions: `};
+		return {
+			kind: 'typed',
+			expected: single.name,
+			prompt: `type the NAS name (${nasLabel(single)}) to disconnect all ${count} of its sessions: `,
+		};
 	}
 	if (wide || count > typedAbove) {
 		return {kind: 'typed', expected: String(count), prompt: `type the number of sessions (${count}) to disconnect them: `};
@@ -36,7 +40,9 @@ export function confirmationFor(plan: Plan, options: {typedAbove?: number} = {})
 export function confirms(confirmation: Confirmation, answer: string): boolean {
 	const given = answer.trim();
 	if (confirmation.kind === 'typed') {
-		return given === confirmation.expected || (/^\d+$/.test(confirmation.expected) && given.replace(/,/g, '') === confirmation.expected);
+		return (
+			given === confirmation.expected || (/^\d+$/.test(confirmation.expected) && given.replace(/,/g, '') === confirmation.expected)
+		);
 	}
 	return /^y(es)?$/i.test(given);
 }

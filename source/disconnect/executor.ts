@@ -14,7 +14,14 @@ import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord} from './audit-records.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
 import {ProgressTracker} from './progress.js';
-import {ABORTED_BEFORE_SENDING, tallyOutcomes, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from './result.js';
+import {
+	ABORTED_BEFORE_SENDING,
+	tallyOutcomes,
+	type DisconnectProgress,
+	type DisconnectResult,
+	type Outcome,
+	type SessionResult,
+} from './result.js';
 import {RouterOsPool, type RouterOsConnect} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {readTargets} from './targets.js';
@@ -81,7 +88,8 @@ export async function executeDisconnect(
 	options: DisconnectOptions = {},
 ): Promise<DisconnectResult> {
 	const concurrency = options.concurrencyPerNas ?? 32;
-	if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
+	if (!(Number.isInteger(concurrency) && concurrency >= 1))
+		throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
 	const bucket = options.ratePerSecond === undefined ? undefined : new TokenBucket(options.ratePerSecond, {signal: options.signal});
 	const startedAt = new Date();
 	const {plan, missing, vanished} = await preparePlan(input, deps, options);
@@ -157,7 +165,13 @@ class Run {
 	readonly #results = new Map<string, SessionResult>();
 	#abortedBeforeSending = false;
 
-	constructor(plan: Plan, vanished: readonly Session[], deps: DisconnectDeps, options: DisconnectOptions, bucket: TokenBucket | undefined) {
+	constructor(
+		plan: Plan,
+		vanished: readonly Session[],
+		deps: DisconnectDeps,
+		options: DisconnectOptions,
+		bucket: TokenBucket | undefined,
+	) {
 		this.#plan = plan;
 		this.#vanished = vanished;
 		this.#deps = deps;
@@ -204,7 +218,12 @@ class Run {
 			if (item.problem !== undefined) {
 				this.#settle(item, 'not_sent', undefined, describeProblem(item.problem, item.nas));
 			} else if (dryRun) {
-				this.#settle(item, 'not_sent', undefined, `dry run: would use ${item.method}${item.fallback ? ` then ${item.fallback}` : ''}`);
+				this.#settle(
+					item,
+					'not_sent',
+					undefined,
+					`dry run: would use ${item.method}${item.fallback ? ` then ${item.fallback}` : ''}`,
+				);
 			} else {
 				let queue = queues.get(item.nas.ip);
 				if (queue === undefined) queues.set(item.nas.ip, (queue = []));
@@ -222,7 +241,9 @@ class Run {
 	results(): SessionResult[] {
 		return [...this.#results.values()]
 			.map((result) => this.#withStop(result))
-			.sort((a, b) => a.radacctid.length - b.radacctid.length || (a.radacctid < b.radacctid ? -1 : a.radacctid > b.radacctid ? 1 : 0));
+			.sort(
+				(a, b) => a.radacctid.length - b.radacctid.length || (a.radacctid < b.radacctid ? -1 : a.radacctid > b.radacctid ? 1 : 0),
+			);
 	}
 
 	async #drain(queue: readonly PlanItem[], concurrency: number): Promise<void> {
@@ -250,9 +271,18 @@ class Run {
 			return;
 		}
 		const {session, nas} = item;
-		const target: CoaTarget = {host: nas.coaHost, port: nas.coaPort, secret: nas.secret ?? '', ...(nas.nameSource === 'ip' ? {} : {name: nas.name})};
+		const target: CoaTarget = {
+			host: nas.coaHost,
+			port: nas.coaPort,
+			secret: nas.secret ?? '',
+			...(nas.nameSource === 'ip' ? {} : {name: nas.name}),
+		};
 		const attributes = disconnectAttributes(session, nas.vendor);
-		const result = await this.#deps.coaClient.send(target, {code: PacketCode.DisconnectRequest, attributes, messageAuthenticator: nas.messageAuthenticator});
+		const result = await this.#deps.coaClient.send(target, {
+			code: PacketCode.DisconnectRequest,
+			attributes,
+			messageAuthenticator: nas.messageAuthenticator,
+		});
 		const reason = describeCoaResult(result, target);
 		if (result.kind === 'ack') {
 			this.#settle(item, 'coa', 'coa', reason);

@@ -70,12 +70,7 @@ export interface Plan {
 }
 
 /** Decides method and problems for each session; closed sessions are set apart in `alreadyClosed`. */
-export function planDisconnect(
-	sessions: readonly Session[],
-	registry: NasRegistry,
-	options: PlanOptions,
-	target?: DisconnectTarget,
-): Plan {
+export function planDisconnect(sessions: readonly Session[], registry: NasRegistry, options: PlanOptions, target?: DisconnectTarget): Plan {
 	const allowed = options.allowedNas === undefined ? undefined : new Set(options.allowedNas.map((ip) => registry.get(ip).ip));
 	const items: PlanItem[] = [];
 	const alreadyClosed: Session[] = [];
@@ -136,7 +131,9 @@ function planItem(session: Session, nas: Nas, method: DisconnectMethod, allowed:
 	if (first === 'coa' && !hasSecret) return {...base, problem: 'no-secret'};
 	if (first === 'api' && !hasApi) return {...base, problem: 'no-api-credentials'};
 	const findable =
-		first === 'api' ? Boolean(session.username || session.framedipaddress) : identifiesSession(disconnectAttributes(session, nas.vendor));
+		first === 'api'
+			? Boolean(session.username || session.framedipaddress)
+			: identifiesSession(disconnectAttributes(session, nas.vendor));
 	return findable ? base : {...base, problem: 'no-identification'};
 }
 

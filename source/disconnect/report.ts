@@ -20,7 +20,10 @@ export function methodText(plan: Plan, nasIp: string): string {
 	const items = plan.items.filter((item) => item.nas.ip === nasIp && !item.problem);
 	if (items.length === 0) return 'nothing to send';
 	const first = items[0]!;
-	const endpoint = first.method === 'coa' ? `CoA ${first.nas.coaHost}:${first.nas.coaPort}` : `RouterOS API ${first.nas.api?.host}:${first.nas.api?.port}`;
+	const endpoint =
+		first.method === 'coa'
+			? `CoA ${first.nas.coaHost}:${first.nas.coaPort}`
+			: `RouterOS API ${first.nas.api?.host}:${first.nas.api?.port}`;
 	return first.fallback ? `${endpoint}, then RouterOS API if no answer` : endpoint;
 }
 
@@ -48,13 +51,16 @@ export function previewLines(plan: Plan, options: {firstRows?: number} = {}): st
 	}
 	for (const [text, count] of problems) lines.push(`  not sent (${formatCount(count)}): ${sanitize(text)}`);
 	const first = plan.items.slice(0, options.firstRows ?? 5).map((item) => sanitize(item.session.username) || item.session.radacctid);
-	if (first.length > 0) lines.push(`  first: ${first.join(', ')}${total > first.length ? `, … (${formatCount(total - first.length)} more)` : ''}`);
+	if (first.length > 0)
+		lines.push(`  first: ${first.join(', ')}${total > first.length ? `, … (${formatCount(total - first.length)} more)` : ''}`);
 	return lines;
 }
 
 /** "812 sessions: 797 coa · 9 api · 3 already closed · 3 failed · 790 confirmed by Accounting-Stop" */
 export function resultSummary(result: DisconnectResult): string {
-	const parts = OUTCOMES.filter((outcome) => result.totals[outcome] > 0).map((outcome) => `${formatCount(result.totals[outcome])} ${OUTCOME_WORDS[outcome]}`);
+	const parts = OUTCOMES.filter((outcome) => result.totals[outcome] > 0).map(
+		(outcome) => `${formatCount(result.totals[outcome])} ${OUTCOME_WORDS[outcome]}`,
+	);
 	const confirmed = result.results.filter((entry) => entry.stop === 'confirmed').length;
 	const watched = result.results.filter((entry) => entry.stop !== undefined).length;
 	const stops = watched > 0 ? ` · ${formatCount(confirmed)} of ${formatCount(watched)} confirmed by Accounting-Stop` : '';

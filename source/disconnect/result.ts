@@ -94,7 +94,9 @@ const retryableOf = new WeakMap<DisconnectResult, readonly SessionResult[]>();
 export function retryable(result: DisconnectResult): readonly SessionResult[] {
 	let again = retryableOf.get(result);
 	if (again === undefined) {
-		again = result.results.filter((entry) => entry.outcome === 'failed' || (entry.outcome === 'not_sent' && entry.reason === ABORTED_BEFORE_SENDING));
+		again = result.results.filter(
+			(entry) => entry.outcome === 'failed' || (entry.outcome === 'not_sent' && entry.reason === ABORTED_BEFORE_SENDING),
+		);
 		retryableOf.set(result, again);
 	}
 	return again;

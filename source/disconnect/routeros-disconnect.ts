@@ -94,7 +94,9 @@ export class RouterOsPool {
 		const menu = activeMenu(api.hotspot);
 		const query = activeQuery(session, api.hotspot);
 		if (query === undefined) return {kind: 'failed', detail: 'the session has no username or framed IP to look it up by'};
-		const who = Object.entries(query).map(([name, value]) => `${name}=${value}`).join(' ');
+		const who = Object.entries(query)
+			.map(([name, value]) => `${name}=${value}`)
+			.join(' ');
 		let removeSent = false;
 		for (let attempt = 1; ; attempt++) {
 			let client: RouterOsApi;
@@ -107,8 +109,10 @@ export class RouterOsPool {
 				const rows = await client.print(menu, query);
 				const matches = matchActiveRows(rows, session, api.hotspot);
 				if (matches.length === 0) {
-					if (removeSent) return {kind: 'removed', detail: `${menu} entry for ${who} is gone (the connection broke during its remove)`};
-					const others = rows.length === 0 ? '' : `; ${rows.length} other ${rows.length === 1 ? 'entry' : 'entries'} of ${who} left alone`;
+					if (removeSent)
+						return {kind: 'removed', detail: `${menu} entry for ${who} is gone (the connection broke during its remove)`};
+					const others =
+						rows.length === 0 ? '' : `; ${rows.length} other ${rows.length === 1 ? 'entry' : 'entries'} of ${who} left alone`;
 					return {kind: 'not-found', detail: `no ${menu} entry for ${who} matches this session${others}`};
 				}
 				const removed: string[] = [];
@@ -121,10 +125,12 @@ export class RouterOsPool {
 						removed.push(id);
 					} catch (error) {
 						// The entry ended between print and remove: nothing left to do for it.
-						if (!(error instanceof RouterOsError && error.kind === 'trap' && /no such item/i.test(error.routerMessage ?? ''))) throw error;
+						if (!(error instanceof RouterOsError && error.kind === 'trap' && /no such item/i.test(error.routerMessage ?? '')))
+							throw error;
 					}
 				}
-				if (removed.length === 0) return {kind: 'not-found', detail: `the ${menu} entry for ${who} ended before it could be removed`};
+				if (removed.length === 0)
+					return {kind: 'not-found', detail: `the ${menu} entry for ${who} ended before it could be removed`};
 				return {kind: 'removed', detail: `removed ${menu} ${removed.join(', ')} (${who})`};
 			} catch (error) {
 				// A broken connection leaves the outcome unknown: look again once, on a fresh connection.
@@ -176,7 +182,10 @@ export class RouterOsPool {
 }
 
 function isConnectionLoss(error: unknown): boolean {
-	return error instanceof RouterOsError && (error.kind === 'closed' || error.kind === 'timeout' || error.kind === 'fatal' || error.kind === 'protocol');
+	return (
+		error instanceof RouterOsError &&
+		(error.kind === 'closed' || error.kind === 'timeout' || error.kind === 'fatal' || error.kind === 'protocol')
+	);
 }
 
 /** RouterOS shows `0x81B00042` where its Acct-Session-Id was `81b00042`. */

@@ -68,7 +68,10 @@ export async function readStopped(db: Queryable, radacctids: readonly string[]):
 	const query = buildStoppedQuery(radacctids);
 	const {rows} = await db.query(query.text, [...query.values]);
 	for (const row of rows as Array<Record<string, unknown>>) {
-		stopped.set(String(row['radacctid']), {stoppedAt: toDate(row['acctstoptime']) ?? new Date(), cause: toText(row['acctterminatecause'])});
+		stopped.set(String(row['radacctid']), {
+			stoppedAt: toDate(row['acctstoptime']) ?? new Date(),
+			cause: toText(row['acctterminatecause']),
+		});
 	}
 	return stopped;
 }

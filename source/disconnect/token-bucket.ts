@@ -23,7 +23,8 @@ export class TokenBucket {
 	/** Throws RangeError for a rate or burst that is not a positive number. */
 	constructor(ratePerSecond: number, options: TokenBucketOptions = {}) {
 		const burst = options.burst ?? Math.max(1, Math.ceil(ratePerSecond / 10));
-		if (!(Number.isFinite(ratePerSecond) && ratePerSecond > 0)) throw new RangeError(`the rate must be a positive number, got ${ratePerSecond}`);
+		if (!(Number.isFinite(ratePerSecond) && ratePerSecond > 0))
+			throw new RangeError(`the rate must be a positive number, got ${ratePerSecond}`);
 		if (!(Number.isFinite(burst) && burst >= 1)) throw new RangeError(`the burst must be at least 1, got ${burst}`);
 		this.#rate = ratePerSecond;
 		this.#burst = burst;

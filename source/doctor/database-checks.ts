@@ -192,7 +192,9 @@ export function matchIndex(wanted: StockIndex, indexes: readonly IndexFact[]): I
 	const predicate = normalizePredicate(wanted.predicate);
 	const samePredicate = leading.filter((index) => normalizePredicate(index.predicate) === predicate);
 	const byPreference = (candidates: readonly IndexFact[]) =>
-		[...candidates].sort((a, b) => Number(b.valid) - Number(a.valid) || Number(b.name === wanted.name) - Number(a.name === wanted.name));
+		[...candidates].sort(
+			(a, b) => Number(b.valid) - Number(a.valid) || Number(b.name === wanted.name) - Number(a.name === wanted.name),
+		);
 	const exact = byPreference(samePredicate)[0];
 	if (exact?.valid) return {kind: 'exact', index: exact};
 	const full = wanted.predicate ? byPreference(leading.filter((index) => index.predicate === null && index.valid))[0] : undefined;
@@ -229,7 +231,12 @@ export function indexChecks(indexes: readonly IndexFact[]): CheckResult[] {
 					`DROP INDEX CONCURRENTLY ${match.index.name}; then ${wanted.create}`,
 				);
 			case 'missing':
-				return result(check, wanted.missing, `missing: no index on ${describeIndex(wanted)}; needed for ${wanted.usedFor}`, wanted.create);
+				return result(
+					check,
+					wanted.missing,
+					`missing: no index on ${describeIndex(wanted)}; needed for ${wanted.usedFor}`,
+					wanted.create,
+				);
 		}
 	});
 }
@@ -274,14 +281,19 @@ export function tableCheck(facts: Pick<DatabaseFacts, 'columns' | 'canSelect' | 
 export function nasTableCheck(nasTable: DatabaseFacts['nasTable']): CheckResult {
 	const check = 'table nas';
 	if (nasTable === 'absent') {
-		return result(check, 'warn', 'no nas table: NAS names and secrets come only from radtop\'s config', 'add each NAS to radtop\'s config: radtop nas add IP --secret-stdin [--coa-port N] [--vendor V]');
+		return result(
+			check,
+			'warn',
+			"no nas table: NAS names and secrets come only from radtop's config",
+			"add each NAS to radtop's config: radtop nas add IP --secret-stdin [--coa-port N] [--vendor V]",
+		);
 	}
 	if (nasTable === 'unreadable') {
 		return result(
 			check,
 			'warn',
-			'the nas table may not be read by this role: NAS names and secrets come only from radtop\'s config',
-			'GRANT SELECT ON nas TO <radtop role>; or give the secrets in radtop\'s config: radtop nas set IP --secret-stdin',
+			"the nas table may not be read by this role: NAS names and secrets come only from radtop's config",
+			"GRANT SELECT ON nas TO <radtop role>; or give the secrets in radtop's config: radtop nas set IP --secret-stdin",
 		);
 	}
 	return result(check, 'pass', `${formatCount(nasTable.rows)} NAS`);
@@ -345,14 +357,23 @@ function planSummary(plan: readonly string[]): string {
 }
 
 /** The checks on the poll's query timings, with an index suggestion (and its measured gain) for a slow one. */
-export function timingChecks(facts: Pick<DatabaseFacts, 'timings' | 'failures' | 'indexes' | 'rows' | 'extensions' | 'measurements'>): CheckResult[] {
+export function timingChecks(
+	facts: Pick<DatabaseFacts, 'timings' | 'failures' | 'indexes' | 'rows' | 'extensions' | 'measurements'>,
+): CheckResult[] {
 	const checks: CheckResult[] = [];
 	const big = (facts.rows?.rows ?? 0) >= BIG_TABLE_ROWS;
 	const missingStock = STOCK_INDEXES.filter((wanted) => matchIndex(wanted, facts.indexes).kind !== 'exact').map((wanted) => wanted.name);
 	for (const query of POLL_QUERIES) {
 		const failure = facts.failures.find((entry) => entry.id === query.id);
 		if (failure) {
-			checks.push(result(query.label, 'fail', `could not run: ${failure.error}`, 'see the table and index checks above; the role needs SELECT on radacct'));
+			checks.push(
+				result(
+					query.label,
+					'fail',
+					`could not run: ${failure.error}`,
+					'see the table and index checks above; the role needs SELECT on radacct',
+				),
+			);
 			continue;
 		}
 		const timing = facts.timings.find((entry) => entry.id === query.id);
@@ -377,7 +398,12 @@ export function timingChecks(facts: Pick<DatabaseFacts, 'timings' | 'failures' |
 			checks.push(result(query.label, 'warn', `${detail}${why}`, `${advice.statement}  (${gain}; ${advice.price})`));
 		} else {
 			checks.push(
-				result(query.label, 'warn', `${detail}${why}`, 'run VACUUM ANALYZE radacct; if it stays slow, see the README\'s "Big radacct tables" (npm run bench:poll measures the candidates)'),
+				result(
+					query.label,
+					'warn',
+					`${detail}${why}`,
+					'run VACUUM ANALYZE radacct; if it stays slow, see the README\'s "Big radacct tables" (npm run bench:poll measures the candidates)',
+				),
 			);
 		}
 	}
@@ -413,7 +439,14 @@ export function databaseChecks(facts: DatabaseFacts): CheckResult[] {
 	const tableFailure = failed('columns') ?? failed('privilege');
 	const checks = [result('database', 'pass', `${facts.label}: ${facts.server.version}, as ${facts.server.user}`)];
 	if (tableFailure) {
-		checks.push(result('table radacct', 'fail', `could not read radacct's ${tableFailure.step === 'columns' ? 'columns' : 'privileges'}: ${tableFailure.error}`, LOCK_FIX));
+		checks.push(
+			result(
+				'table radacct',
+				'fail',
+				`could not read radacct's ${tableFailure.step === 'columns' ? 'columns' : 'privileges'}: ${tableFailure.error}`,
+				LOCK_FIX,
+			),
+		);
 	} else {
 		checks.push(tableCheck(facts));
 		if (checks[1]!.status === 'fail') return checks;
@@ -421,17 +454,32 @@ export function databaseChecks(facts: DatabaseFacts): CheckResult[] {
 	const nasFailure = failed('nas table');
 	checks.push(
 		nasFailure
-			? result('table nas', 'warn', `could not be read: ${nasFailure.error}; NAS names and secrets come only from radtop's config`, LOCK_FIX.replaceAll('radacct', 'nas'))
+			? result(
+					'table nas',
+					'warn',
+					`could not be read: ${nasFailure.error}; NAS names and secrets come only from radtop's config`,
+					LOCK_FIX.replaceAll('radacct', 'nas'),
+				)
 			: nasTableCheck(facts.nasTable),
 	);
 	const indexFailure = failed('indexes');
 	if (indexFailure) checks.push(result('indexes', 'fail', `could not read radacct's indexes: ${indexFailure.error}`, LOCK_FIX));
 	else if (!tableFailure) checks.push(...indexChecks(facts.indexes));
 	const extensionFailure = failed('extensions');
-	if (extensionFailure) checks.push(result('extensions', 'warn', `could not list the installed extensions: ${extensionFailure.error}`, 'the role needs to read pg_extension'));
+	if (extensionFailure)
+		checks.push(
+			result(
+				'extensions',
+				'warn',
+				`could not list the installed extensions: ${extensionFailure.error}`,
+				'the role needs to read pg_extension',
+			),
+		);
 	const rowFailure = failed('rows');
 	if (rowFailure) {
-		checks.push(result('rows', 'fail', `could not count radacct's rows: ${rowFailure.error}; the poll's queries were not timed`, LOCK_FIX));
+		checks.push(
+			result('rows', 'fail', `could not count radacct's rows: ${rowFailure.error}; the poll's queries were not timed`, LOCK_FIX),
+		);
 	}
 	if (facts.rows) checks.push(...rowChecks(facts.rows));
 	checks.push(...timingChecks(facts));

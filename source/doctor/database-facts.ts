@@ -5,13 +5,7 @@
  */
 import {performance} from 'node:perf_hooks';
 import {describeDatabaseError} from '../db/errors.js';
-import {
-	buildListQuery,
-	buildStaleAndUsersQuery,
-	NAS_TABLE_QUERY,
-	OPEN_COUNTS_QUERY,
-	type SqlQuery,
-} from '../sessions/radacct-sql.js';
+import {buildListQuery, buildStaleAndUsersQuery, NAS_TABLE_QUERY, OPEN_COUNTS_QUERY, type SqlQuery} from '../sessions/radacct-sql.js';
 import {RateTracker} from '../sessions/session-math.js';
 import {SessionSource, toNumber, type Queryable} from '../sessions/session-source.js';
 import {fetchSnapshot, SlowCounts} from '../sessions/snapshot.js';
@@ -185,7 +179,7 @@ async function rowFacts(db: Queryable): Promise<RowFacts> {
 	const stats = rows[0] as Row;
 	const estimate = toNumber(stats['estimate']) ?? -1;
 	const exact = estimate < EXACT_COUNT_BELOW;
-	const total = exact ? toNumber((await db.query('SELECT count(*)::bigint AS n FROM radacct', [])).rows[0]?.['n']) ?? 0 : estimate;
+	const total = exact ? (toNumber((await db.query('SELECT count(*)::bigint AS n FROM radacct', [])).rows[0]?.['n']) ?? 0) : estimate;
 	// The partial index radacct_bulk_close answers this without reading closed rows.
 	const open = toNumber((await db.query('SELECT count(*)::bigint AS n FROM radacct WHERE acctstoptime IS NULL', [])).rows[0]?.['n']) ?? 0;
 	return {
@@ -274,10 +268,16 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 		}
 	};
 	const setup = await withStatementTimeout(db, options.setupTimeoutMs ?? SETUP_TIMEOUT_MS, async (client) => {
-		const columns = await step('columns', async () => (await client.query(COLUMNS_QUERY, [])).rows.map((row: Row) => String(row['column_name']).toLowerCase()));
+		const columns = await step('columns', async () =>
+			(await client.query(COLUMNS_QUERY, [])).rows.map((row: Row) => String(row['column_name']).toLowerCase()),
+		);
 		const nasTable = (await step('nas table', () => nasTableFacts(client))) ?? 'unreadable';
-		const extensions = (await step('extensions', async () => (await client.query('SELECT extname FROM pg_extension', [])).rows.map((row: Row) => String(row['extname'])))) ?? [];
-		if (columns === undefined || columns.length === 0) return {columns: columns ?? [], nasTable, extensions, canSelect: false, indexes: [] as IndexFact[]};
+		const extensions =
+			(await step('extensions', async () =>
+				(await client.query('SELECT extname FROM pg_extension', [])).rows.map((row: Row) => String(row['extname'])),
+			)) ?? [];
+		if (columns === undefined || columns.length === 0)
+			return {columns: columns ?? [], nasTable, extensions, canSelect: false, indexes: [] as IndexFact[]};
 		const canSelect = await step('privilege', async () => {
 			const privilege = await client.query("SELECT has_table_privilege(to_regclass('radacct'), 'SELECT') AS ok", []);
 			return Boolean(privilege.rows[0]?.['ok']);
@@ -304,7 +304,13 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 				// SlowCounts warm, as on 5 polls out of 6: the stale counts are timed on their own above.
 				const slow = new SlowCounts(Number.MAX_SAFE_INTEGER);
 				const rates = new RateTracker();
-				const request = {key: 'doctor', filter: {status: 'active'}, sort: {key: 'start', direction: 'desc'}, offset: 0, limit: WINDOW} as const;
+				const request = {
+					key: 'doctor',
+					filter: {status: 'active'},
+					sort: {key: 'start', direction: 'desc'},
+					offset: 0,
+					limit: WINDOW,
+				} as const;
 				const measured = await time(() => fetchSnapshot(source, request, rates, slow), options.runs);
 				timings.push({id: query.id, ...measured, plan: []});
 				continue;
@@ -357,7 +363,9 @@ export interface MeasureOptions {
 
 /** The index names of `CREATE INDEX name ON ...` statements. */
 function indexNames(statements: readonly string[]): string[] {
-	return statements.map((statement) => /^CREATE\s+INDEX\s+(\S+)\s+ON\b/i.exec(statement)?.[1]).filter((name): name is string => name !== undefined);
+	return statements
+		.map((statement) => /^CREATE\s+INDEX\s+(\S+)\s+ON\b/i.exec(statement)?.[1])
+		.filter((name): name is string => name !== undefined);
 }
 
 /**

@@ -74,12 +74,7 @@ export function secretCheck(nas: NasSummary): CheckResult {
 	}
 	if (nas.secretSource === 'none') return result(check, 'warn', `${detail}: only the RouterOS API, no CoA`, ADD_SECRET(nas));
 	if (!nas.api && nas.vendor === 'mikrotik') {
-		return result(
-			check,
-			'warn',
-			`${detail}: only CoA, no fallback when the NAS does not answer`,
-			ADD_API(nas),
-		);
+		return result(check, 'warn', `${detail}: only CoA, no fallback when the NAS does not answer`, ADD_API(nas));
 	}
 	return result(check, 'pass', detail);
 }
@@ -88,11 +83,21 @@ export function secretCheck(nas: NasSummary): CheckResult {
 export function sourceCheck(nas: NasSummary, source: NonNullable<NasFacts['source']>): CheckResult {
 	const check = `nas ${nas.label}: source address`;
 	if ('error' in source) {
-		return result(check, 'fail', `no route to ${endpoint(nas.coaHost, nas.coaPort)}: ${source.error}`, `check the jump host's routes and the NAS address (radtop nas set ${nas.ip} --coa-host ADDRESS)`);
+		return result(
+			check,
+			'fail',
+			`no route to ${endpoint(nas.coaHost, nas.coaPort)}: ${source.error}`,
+			`check the jump host's routes and the NAS address (radtop nas set ${nas.ip} --coa-host ADDRESS)`,
+		);
 	}
 	const detail = `the NAS sees radtop as ${source.address}: it must be a RADIUS client of the NAS with this address`;
 	if (isLoopback(source.address) && !isLoopback(nas.coaHost)) {
-		return result(check, 'warn', `${detail}, a loopback address for a NAS that is not local`, 'check the routes towards the NAS: its replies cannot come back to a loopback address');
+		return result(
+			check,
+			'warn',
+			`${detail}, a loopback address for a NAS that is not local`,
+			'check the routes towards the NAS: its replies cannot come back to a loopback address',
+		);
 	}
 	return result(check, 'pass', detail);
 }
@@ -107,7 +112,12 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 			const cause = probe.errorCause === undefined ? 'no Error-Cause' : describeErrorCause(probe.errorCause);
 			const detail = `answers: NAK (${cause}) for a session that cannot exist; the reply verified with our secret`;
 			if (probe.errorCause === 501) {
-				return result(check, 'warn', `${detail}, but the NAS refuses disconnects from us`, 'allow Disconnect-Requests from this client on the NAS (dynamic authorization / incoming CoA)');
+				return result(
+					check,
+					'warn',
+					`${detail}, but the NAS refuses disconnects from us`,
+					'allow Disconnect-Requests from this client on the NAS (dynamic authorization / incoming CoA)',
+				);
 			}
 			if (probe.errorCause === 403) {
 				return result(
@@ -127,7 +137,8 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 			}
 			// No Error-Cause, no session (503), or no Framed-IP-Address (402: the probe leaves it out on purpose, and a
 			// hotspot wants it): the NAS looked for the session, so a real one would be found.
-			if (probe.errorCause === undefined || probe.errorCause === 503 || probe.errorCause === 402) return result(check, 'pass', detail);
+			if (probe.errorCause === undefined || probe.errorCause === 503 || probe.errorCause === 402)
+				return result(check, 'pass', detail);
 			return result(
 				check,
 				'warn',
@@ -143,7 +154,12 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 				`check how the NAS matches sessions before disconnecting through it (vendor profile ${nas.vendor})`,
 			);
 		case 'bad-authenticator':
-			return result(check, 'fail', 'a reply came back, but its authenticator does not verify with our secret: wrong shared secret', sameSecret);
+			return result(
+				check,
+				'fail',
+				'a reply came back, but its authenticator does not verify with our secret: wrong shared secret',
+				sameSecret,
+			);
 		case 'other-source':
 			return result(
 				check,
@@ -159,7 +175,12 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 				`enable incoming CoA on the NAS on port ${nas.coaPort} (RouterOS: /radius incoming set accept=yes port=${nas.coaPort}), add ${us} as a RADIUS client there, open UDP ${nas.coaPort} between; ${sameSecret}`,
 			);
 		case 'error':
-			return result(check, 'fail', probe.message, `check coaHost and coaPort for this NAS (radtop nas set ${nas.ip} --coa-host ADDRESS --coa-port N)`);
+			return result(
+				check,
+				'fail',
+				probe.message,
+				`check coaHost and coaPort for this NAS (radtop nas set ${nas.ip} --coa-host ADDRESS --coa-port N)`,
+			);
 	}
 }
 

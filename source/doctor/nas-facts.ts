@@ -86,7 +86,12 @@ export async function probeCoa(nas: Nas, timeoutMs: number): Promise<CoaProbe> {
 	});
 	try {
 		const attributes = disconnectAttributes(
-			{username: PROBE_USER, acctsessionid: `radtop-doctor-${randomBytes(6).toString('hex')}`, framedipaddress: null, nasipaddress: nas.ip},
+			{
+				username: PROBE_USER,
+				acctsessionid: `radtop-doctor-${randomBytes(6).toString('hex')}`,
+				framedipaddress: null,
+				nasipaddress: nas.ip,
+			},
 			nas.vendor,
 		);
 		const outcome = await client.send(

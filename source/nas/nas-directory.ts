@@ -102,7 +102,10 @@ export class NasDirectory {
 			.filter((entry) => entry.name.toLowerCase() === lower)
 			.map((entry) => entry.ip);
 		if (ips.length === 0) {
-			throw new UnknownNasError(wanted, this.entries().map((entry) => entry.name));
+			throw new UnknownNasError(
+				wanted,
+				this.entries().map((entry) => entry.name),
+			);
 		}
 		return ips;
 	}

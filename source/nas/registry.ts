@@ -241,7 +241,9 @@ export async function loadNasRegistry(db: Queryable, overrides: NasOverrides = [
 	} catch (error) {
 		// 42501 insufficient_privilege: a read-only role is often kept away from the secrets.
 		if ((error as {code?: string}).code !== '42501') throw error;
-		return NasRegistry.from([], overrides, ['the nas table may not be read by this database role: NAS secrets come only from the config']);
+		return NasRegistry.from([], overrides, [
+			'the nas table may not be read by this database role: NAS secrets come only from the config',
+		]);
 	}
 	return NasRegistry.from(rows, overrides);
 }

@@ -184,7 +184,7 @@ export class CoaClient {
 		this.#timeoutMs = timeoutMs;
 		this.#retries = retries;
 		this.#maxSocketsPerNas = maxSocketsPerNas;
-		this.#socketFactory = options.socketFactory ?? (type => dgram.createSocket({type, recvBufferSize: RECEIVE_BUFFER_BYTES}));
+		this.#socketFactory = options.socketFactory ?? ((type) => dgram.createSocket({type, recvBufferSize: RECEIVE_BUFFER_BYTES}));
 		this.#bindAddress = options.bindAddress;
 		this.#onDrop = options.onDrop;
 	}
@@ -213,7 +213,7 @@ export class CoaClient {
 			return Promise.resolve({kind: 'error', message: `${target.port} is not a UDP port`});
 		}
 		const nas = this.#poolFor(address, target.port);
-		return new Promise(resolve => {
+		return new Promise((resolve) => {
 			const exchange: Exchange = {
 				target,
 				request,
@@ -241,7 +241,7 @@ export class CoaClient {
 		for (const exchange of [...this.#exchanges]) {
 			this.#finish(exchange, {kind: 'aborted', sent: exchange.flight !== undefined});
 		}
-		const sockets = [...this.#pools.values()].flatMap(nas => nas.sockets.map(source => source.socket));
+		const sockets = [...this.#pools.values()].flatMap((nas) => nas.sockets.map((source) => source.socket));
 		this.#pools.clear();
 		await Promise.all(sockets.map(closeSocket));
 	}
@@ -297,7 +297,7 @@ export class CoaClient {
 		socket.on('message', (message, remote) => {
 			this.#receive(source, message, remote);
 		});
-		socket.on('error', error => {
+		socket.on('error', (error) => {
 			this.#retire(source, error);
 		});
 		if (this.#bindAddress !== undefined) {
@@ -340,7 +340,7 @@ export class CoaClient {
 			});
 		}, this.#timeoutMs);
 		try {
-			socket.send(flight.bytes, nas.port, nas.address, error => {
+			socket.send(flight.bytes, nas.port, nas.address, (error) => {
 				if (error) {
 					this.#finish(exchange, {kind: 'error', message: error.message});
 				}
@@ -517,7 +517,7 @@ function formatEndpoint(host: string, port: number): string {
 }
 
 function closeSocket(socket: dgram.Socket): Promise<void> {
-	return new Promise(resolve => {
+	return new Promise((resolve) => {
 		try {
 			socket.close(() => {
 				resolve();

@@ -19,8 +19,8 @@ export const ATTRIBUTES = {
 	'NAS-Port': {type: 5, dataType: 'integer'},
 	'Framed-IP-Address': {type: 8, dataType: 'ipaddr'},
 	'Reply-Message': {type: 18, dataType: 'string'},
-	'State': {type: 24, dataType: 'octets'},
-	'Class': {type: 25, dataType: 'octets'},
+	State: {type: 24, dataType: 'octets'},
+	Class: {type: 25, dataType: 'octets'},
 	// RFC 2865 §5.26: the value is the raw Vendor-Id followed by the vendor's own sub-attributes.
 	'Vendor-Specific': {type: 26, dataType: 'octets'},
 	'Called-Station-Id': {type: 30, dataType: 'string'},
@@ -47,7 +47,7 @@ export type AttributeNameOf<T extends DataType> = {
 }[AttributeName];
 
 const namesByType: ReadonlyMap<number, AttributeName> = new Map(
-	(Object.keys(ATTRIBUTES) as AttributeName[]).map(name => [ATTRIBUTES[name].type, name]),
+	(Object.keys(ATTRIBUTES) as AttributeName[]).map((name) => [ATTRIBUTES[name].type, name]),
 );
 
 /** The dictionary name of attribute type number `type`, or undefined if radtop does not know it. */
@@ -70,10 +70,7 @@ export type RequestCode = typeof PacketCode.DisconnectRequest | typeof PacketCod
 
 /** Codes a NAS answers with. */
 export type ResponseCode =
-	| typeof PacketCode.DisconnectAck
-	| typeof PacketCode.DisconnectNak
-	| typeof PacketCode.CoaAck
-	| typeof PacketCode.CoaNak;
+	typeof PacketCode.DisconnectAck | typeof PacketCode.DisconnectNak | typeof PacketCode.CoaAck | typeof PacketCode.CoaNak;
 
 /** Error-Cause values (RFC 5176 §3.5), by number. */
 export const ERROR_CAUSES: Readonly<Record<number, string>> = {

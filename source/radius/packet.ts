@@ -166,19 +166,16 @@ export function getInteger(packet: DecodedPacket, name: AttributeNameOf<'integer
 
 function findValue(packet: DecodedPacket, name: AttributeName): Buffer | undefined {
 	const {type} = ATTRIBUTES[name];
-	return packet.attributes.find(attribute => attribute.type === type)?.value;
+	return packet.attributes.find((attribute) => attribute.type === type)?.value;
 }
 
-function encodeSigned(
-	options: Omit<RequestOptions, 'code'> & {readonly code: number},
-	authenticatorField: Buffer,
-): Buffer {
+function encodeSigned(options: Omit<RequestOptions, 'code'> & {readonly code: number}, authenticatorField: Buffer): Buffer {
 	const {code, identifier, attributes, secret, messageAuthenticator} = options;
 	if (!Number.isInteger(identifier) || identifier < 0 || identifier > 255) {
 		throw new RangeError(`identifier must be an integer from 0 to 255, got ${identifier}`);
 	}
 	const secretBytes = secretToBytes(secret);
-	const placed = attributes.filter(attribute => attribute.name === 'Message-Authenticator').length;
+	const placed = attributes.filter((attribute) => attribute.name === 'Message-Authenticator').length;
 	if (placed > 1) {
 		throw new RangeError('at most one Message-Authenticator is allowed (RFC 3579 §3.2)');
 	}
@@ -230,7 +227,7 @@ function verifySigned(buf: Buffer, authenticatorField: Buffer, secret: string, a
 	if (macOffsets.length > 1) {
 		return {ok: false, reason: 'malformed: more than one Message-Authenticator (RFC 3579 §3.2)'};
 	}
-	const mac = packet.attributes.find(attribute => attribute.type === MESSAGE_AUTHENTICATOR.type)?.value;
+	const mac = packet.attributes.find((attribute) => attribute.type === MESSAGE_AUTHENTICATOR.type)?.value;
 	if (mac !== undefined && mac.length !== AUTHENTICATOR_LENGTH) {
 		return {ok: false, reason: `malformed: Message-Authenticator is ${mac.length} octets, expected ${AUTHENTICATOR_LENGTH}`};
 	}
@@ -384,7 +381,7 @@ function encodeIpv6Prefix(name: AttributeName, value: RadiusAttribute['value']):
 	const octets = Math.ceil(prefixLength / 8);
 	const partialBits = prefixLength % 8;
 	const lastOctetHostMask = partialBits === 0 ? 0 : 0xff >> partialBits;
-	if (address.subarray(octets).some(byte => byte !== 0) || ((address[octets - 1] ?? 0) & lastOctetHostMask) !== 0) {
+	if (address.subarray(octets).some((byte) => byte !== 0) || ((address[octets - 1] ?? 0) & lastOctetHostMask) !== 0) {
 		throw new RangeError(`${name}: ${describe(value)} has bits set beyond the prefix length`);
 	}
 	return Buffer.concat([Buffer.from([0, prefixLength]), address.subarray(0, octets)]);
@@ -392,7 +389,7 @@ function encodeIpv6Prefix(name: AttributeName, value: RadiusAttribute['value']):
 
 function parseIpv4(text: string): Buffer | undefined {
 	const parts = text.split('.');
-	if (parts.length !== 4 || !parts.every(part => /^(0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255)) {
+	if (parts.length !== 4 || !parts.every((part) => /^(0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255)) {
 		return undefined;
 	}
 	return Buffer.from(parts.map(Number));
@@ -412,13 +409,13 @@ function parseIpv6(text: string): Buffer | undefined {
 	if (halves.length > 2) {
 		return undefined;
 	}
-	const [head = [], tail = []] = halves.map(half => (half === '' ? [] : half.split(':')));
+	const [head = [], tail = []] = halves.map((half) => (half === '' ? [] : half.split(':')));
 	const missing = 8 - head.length - tail.length;
 	if (halves.length === 2 ? missing < 1 : missing !== 0) {
 		return undefined;
 	}
 	const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-	if (!groups.every(group => /^[\da-f]{1,4}$/i.test(group))) {
+	if (!groups.every((group) => /^[\da-f]{1,4}$/i.test(group))) {
 		return undefined;
 	}
 	const bytes = Buffer.alloc(16);
@@ -431,7 +428,7 @@ function formatIpv6(bytes: Buffer): string {
 	const groups = Array.from({length: 8}, (_, index) => bytes.readUInt16BE(index * 2));
 	let bestStart = -1;
 	let bestLength = 1;
-	for (let start = 0; start < 8; ) {
+	for (let start = 0; start < 8;) {
 		let end = start;
 		while (end < 8 && groups[end] === 0) {
 			end++;
@@ -442,7 +439,7 @@ function formatIpv6(bytes: Buffer): string {
 		}
 		start = Math.max(end, start + 1);
 	}
-	const hex = groups.map(group => group.toString(16));
+	const hex = groups.map((group) => group.toString(16));
 	if (bestStart < 0) {
 		return hex.join(':');
 	}

@@ -12,13 +12,7 @@
  */
 import {connect as netConnect, isIPv6, type Socket} from 'node:net';
 import {connect as tlsConnect, type ConnectionOptions} from 'node:tls';
-import {
-	buildCommand,
-	encodeSentence,
-	parseReply,
-	SentenceDecoder,
-	type Reply,
-} from './words.js';
+import {buildCommand, encodeSentence, parseReply, SentenceDecoder, type Reply} from './words.js';
 
 /** Plain API port (RouterOS `/ip service` "api"). */
 export const ROUTEROS_API_PORT = 8728;
@@ -72,16 +66,7 @@ export type RouterOsRow = Record<string, string>;
  * - `closed`: the connection was lost or closed, so the command's outcome is unknown;
  * - `aborted`: the caller's AbortSignal fired.
  */
-export type RouterOsErrorKind =
-	| 'connect'
-	| 'tls'
-	| 'login'
-	| 'timeout'
-	| 'trap'
-	| 'fatal'
-	| 'protocol'
-	| 'closed'
-	| 'aborted';
+export type RouterOsErrorKind = 'connect' | 'tls' | 'login' | 'timeout' | 'trap' | 'fatal' | 'protocol' | 'closed' | 'aborted';
 
 /** Optional parts of a {@link RouterOsError}. */
 export interface RouterOsErrorDetails {
@@ -196,9 +181,7 @@ export class RouterOsClient {
 
 		let socket: Socket;
 		try {
-			socket = tls
-				? tlsConnect({...options.tlsOptions, host: options.host, port})
-				: netConnect({host: options.host, port});
+			socket = tls ? tlsConnect({...options.tlsOptions, host: options.host, port}) : netConnect({host: options.host, port});
 		} catch (error) {
 			// tls.connect throws synchronously for unusable TLS options (e.g. a malformed CA).
 			throw new RouterOsError(`${label}: TLS setup failed: ${errorText(error)}`, 'tls', {cause: error});
@@ -300,18 +283,13 @@ export class RouterOsClient {
 	 * RangeError for a malformed command.
 	 */
 	async command(words: readonly string[]): Promise<RouterOsRow[]>;
-	async command(
-		command: string,
-		attributes?: Readonly<Record<string, string>>,
-		queries?: readonly string[],
-	): Promise<RouterOsRow[]>;
+	async command(command: string, attributes?: Readonly<Record<string, string>>, queries?: readonly string[]): Promise<RouterOsRow[]>;
 	async command(
 		commandOrWords: string | readonly string[],
 		attributes?: Readonly<Record<string, string>>,
 		queries?: readonly string[],
 	): Promise<RouterOsRow[]> {
-		const words =
-			typeof commandOrWords === 'string' ? buildCommand(commandOrWords, attributes, queries) : [...commandOrWords];
+		const words = typeof commandOrWords === 'string' ? buildCommand(commandOrWords, attributes, queries) : [...commandOrWords];
 		return this.send(words, this.commandTimeoutMs);
 	}
 
@@ -320,10 +298,7 @@ export class RouterOsClient {
 	 * `/ppp/active/print ?name=alice`. `queries` is either name/value pairs (equality, all must match) or
 	 * raw query words such as `['?name=alice', '?service=pppoe']` (API doc, "Queries").
 	 */
-	async print(
-		path: string,
-		queries: Readonly<Record<string, string>> | readonly string[] = [],
-	): Promise<RouterOsRow[]> {
+	async print(path: string, queries: Readonly<Record<string, string>> | readonly string[] = []): Promise<RouterOsRow[]> {
 		const words = Array.isArray(queries)
 			? [...(queries as readonly string[])]
 			: Object.entries(queries).map(([name, value]) => {

@@ -173,10 +173,7 @@ export class SentenceDecoder {
 
 	constructor(options: SentenceDecoderOptions = {}) {
 		this.maxWordBytes = positiveLimit('maxWordBytes', options.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES);
-		this.maxWordsPerSentence = positiveLimit(
-			'maxWordsPerSentence',
-			options.maxWordsPerSentence ?? DEFAULT_MAX_WORDS_PER_SENTENCE,
-		);
+		this.maxWordsPerSentence = positiveLimit('maxWordsPerSentence', options.maxWordsPerSentence ?? DEFAULT_MAX_WORDS_PER_SENTENCE);
 		this.maxSentenceBytes = positiveLimit('maxSentenceBytes', options.maxSentenceBytes ?? DEFAULT_MAX_SENTENCE_BYTES);
 	}
 
@@ -200,9 +197,7 @@ export class SentenceDecoder {
 			return this.consume(chunk);
 		} catch (error) {
 			this.failure =
-				error instanceof RouterOsProtocolError
-					? error
-					: new RouterOsProtocolError(`RouterOS API decoder failed: ${String(error)}`);
+				error instanceof RouterOsProtocolError ? error : new RouterOsProtocolError(`RouterOS API decoder failed: ${String(error)}`);
 			throw this.failure;
 		}
 	}
@@ -263,22 +258,16 @@ export class SentenceDecoder {
 
 	private checkLimits(length: number): void {
 		if (length > this.maxWordBytes) {
-			throw new RouterOsProtocolError(
-				`RouterOS API word of ${length} bytes exceeds the limit of ${this.maxWordBytes} bytes`,
-			);
+			throw new RouterOsProtocolError(`RouterOS API word of ${length} bytes exceeds the limit of ${this.maxWordBytes} bytes`);
 		}
 
 		if (this.words.length >= this.maxWordsPerSentence) {
-			throw new RouterOsProtocolError(
-				`RouterOS API sentence has more than ${this.maxWordsPerSentence} words`,
-			);
+			throw new RouterOsProtocolError(`RouterOS API sentence has more than ${this.maxWordsPerSentence} words`);
 		}
 
 		this.sentenceBytes += length;
 		if (this.sentenceBytes > this.maxSentenceBytes) {
-			throw new RouterOsProtocolError(
-				`RouterOS API sentence exceeds the limit of ${this.maxSentenceBytes} bytes`,
-			);
+			throw new RouterOsProtocolError(`RouterOS API sentence exceeds the limit of ${this.maxSentenceBytes} bytes`);
 		}
 	}
 }

@@ -61,7 +61,7 @@ export const EXPORT_COLUMNS: readonly ExportColumn[] = [
 		kind: 'value',
 		reads: ['acctstarttime', 'acctstoptime'],
 		// Whole seconds, never negative, as sessionDurationSeconds computes them.
-		sql: () => "GREATEST(0, floor(extract(epoch FROM COALESCE(acctstoptime, now()) - acctstarttime)))::bigint::text",
+		sql: () => 'GREATEST(0, floor(extract(epoch FROM COALESCE(acctstoptime, now()) - acctstarttime)))::bigint::text',
 	},
 	digits('acctoutputoctets', 'downOctets'),
 	digits('acctinputoctets', 'upOctets'),

@@ -69,7 +69,9 @@ export class ExportLimitError extends Error {
 	readonly limit: number;
 
 	constructor(limit: number) {
-		super(`more than ${limit.toLocaleString('en-US')} sessions match: narrow the filter (--from, --to, --nas, --search) or pass --no-limit`);
+		super(
+			`more than ${limit.toLocaleString('en-US')} sessions match: narrow the filter (--from, --to, --nas, --search) or pass --no-limit`,
+		);
 		this.name = 'ExportLimitError';
 		this.limit = limit;
 	}
@@ -259,7 +261,9 @@ export async function exportSessions(
 		inTransaction = true;
 		// A long export is the user's choice: the connection's statement timeout is meant for polls.
 		await run('SET LOCAL statement_timeout = 0');
-		const available = new Set((await run(COLUMNS_QUERY.text, COLUMNS_QUERY.values)).map((row) => String(row['column_name']).toLowerCase()));
+		const available = new Set(
+			(await run(COLUMNS_QUERY.text, COLUMNS_QUERY.values)).map((row) => String(row['column_name']).toLowerCase()),
+		);
 		let total: number | undefined;
 		const countFirst = options.countFirst ?? true;
 		if (limit !== null && countFirst) {
@@ -340,7 +344,14 @@ export async function exportSessions(
 		if (outputFailure !== undefined) throw new ExportOutputError(outputFailure, rows);
 		return {rows};
 	} catch (error) {
-		if (copy && !(await copy.done.then(() => true, () => false))) broken = error;
+		if (
+			copy &&
+			!(await copy.done.then(
+				() => true,
+				() => false,
+			))
+		)
+			broken = error;
 		if (inTransaction && broken === undefined) {
 			await client.query({text: 'ROLLBACK'}).catch((rollbackError: unknown) => {
 				broken = rollbackError;
@@ -422,7 +433,8 @@ async function outputTarget(path: string): Promise<OutputTarget> {
 	}
 	if (stats.isDirectory()) throw isDirectory();
 	// A socket (a /dev/fd/N some programs give a child for its output) cannot be opened by name.
-	if (stats.isSocket()) throw new ExportPathError(`${path} is a socket, which cannot be opened: leave out the file name to write to stdout`);
+	if (stats.isSocket())
+		throw new ExportPathError(`${path} is a socket, which cannot be opened: leave out the file name to write to stdout`);
 	if (!stats.isFile()) return {direct: true, stats};
 	return {direct: false, file: await realpath(path)};
 }

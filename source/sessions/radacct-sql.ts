@@ -68,13 +68,7 @@ export const SESSION_COLUMNS = [
 
 export type SessionColumn = (typeof SESSION_COLUMNS)[number];
 
-const INET_COLUMNS = new Set<string>([
-	'nasipaddress',
-	'framedipaddress',
-	'framedipv6address',
-	'framedipv6prefix',
-	'delegatedipv6prefix',
-]);
+const INET_COLUMNS = new Set<string>(['nasipaddress', 'framedipaddress', 'framedipv6address', 'framedipv6prefix', 'delegatedipv6prefix']);
 
 /** The select list for a table with the given columns; inet columns come back as plain addresses. */
 export function selectList(available: ReadonlySet<string>): string {
@@ -200,9 +194,7 @@ export function filterPredicates(filter: SessionFilter, parameters: Parameters):
 		const digits = macDigits(search);
 		if (digits) {
 			// MACs are stored however the NAS formats them (AA:BB.., aa-bb.., aabb.cc..): compare hex digits only.
-			alternatives.push(
-				`regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g') LIKE ${parameters.add(`%${digits}%`)}`,
-			);
+			alternatives.push(`regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g') LIKE ${parameters.add(`%${digits}%`)}`);
 		}
 		predicates.push(`(${alternatives.join(' OR ')})`);
 	}
@@ -238,12 +230,7 @@ export const MAX_WINDOW = 10_000;
  * The sort key's value comes back as `sort_value` (text) so the caller can page on by keyset, and the
  * instant durations were measured at as `db_now` (and, exactly, as `as_of` for the next keyset).
  */
-export function buildListQuery(
-	filter: SessionFilter,
-	sort: SessionSort,
-	window: SessionWindow,
-	available: ReadonlySet<string>,
-): SqlQuery {
+export function buildListQuery(filter: SessionFilter, sort: SessionSort, window: SessionWindow, available: ReadonlySet<string>): SqlQuery {
 	if (!Number.isInteger(window.limit) || window.limit < 1 || window.limit > MAX_WINDOW) {
 		throw new RangeError(`window limit must be an integer from 1 to ${MAX_WINDOW}`);
 	}
@@ -345,12 +332,7 @@ export function buildSessionQuery(radacctid: string, available: ReadonlySet<stri
  * A user's sessions, newest first, at most `limit`, optionally only those started since `since`
  * (the stock schema has no index led by username, so a time bound keeps the scan short on big tables).
  */
-export function buildHistoryQuery(
-	username: string,
-	limit: number,
-	available: ReadonlySet<string>,
-	since?: Date,
-): SqlQuery {
+export function buildHistoryQuery(username: string, limit: number, available: ReadonlySet<string>, since?: Date): SqlQuery {
 	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_WINDOW) {
 		throw new RangeError(`history limit must be an integer from 1 to ${MAX_WINDOW}`);
 	}

@@ -18,16 +18,7 @@ import {
 	REQUIRED_COLUMNS,
 	type SqlQuery,
 } from './radacct-sql.js';
-import type {
-	NasCount,
-	Session,
-	SessionFilter,
-	SessionPage,
-	SessionSort,
-	SessionStats,
-	SessionTotal,
-	SessionWindow,
-} from './session.js';
+import type {NasCount, Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 
 /** What the source needs of a connection: node-postgres's Pool and Client both fit. */
@@ -116,7 +107,13 @@ export class SessionSource implements SessionReader {
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 
-	private constructor(db: Queryable, columns: ReadonlySet<string>, hasNasTable: boolean, nas: NasDirectory, options: SessionSourceOptions) {
+	private constructor(
+		db: Queryable,
+		columns: ReadonlySet<string>,
+		hasNasTable: boolean,
+		nas: NasDirectory,
+		options: SessionSourceOptions,
+	) {
 		this.#db = db;
 		this.#columns = columns;
 		this.#hasNasTable = hasNasTable;

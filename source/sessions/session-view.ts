@@ -67,10 +67,13 @@ export const CSV_COLUMNS: ReadonlyArray<keyof SessionRecord> = [
 
 /** CSV of the records; `sanitizeText` shows control characters visibly (for output to a terminal). */
 export function recordsToCsv(records: readonly SessionRecord[], options: CsvOptions & {sanitizeText?: boolean} = {}): string {
-	const clean = (value: string | number | null) =>
-		options.sanitizeText && typeof value === 'string' ? sanitize(value) : value;
+	const clean = (value: string | number | null) => (options.sanitizeText && typeof value === 'string' ? sanitize(value) : value);
 	let out = csvRecord(CSV_COLUMNS as string[], options);
-	for (const record of records) out += csvRecord(CSV_COLUMNS.map((column) => clean(record[column])), options);
+	for (const record of records)
+		out += csvRecord(
+			CSV_COLUMNS.map((column) => clean(record[column])),
+			options,
+		);
 	return out;
 }
 
@@ -102,9 +105,7 @@ export function sessionsTable(
 		{title: 'STATUS', align: 'left', value: (s) => sessionState(s, now, options.staleAfterSeconds)},
 	];
 	const cells = sessions.map((session) => columns.map((column) => column.value(session)));
-	const widths = columns.map((column, index) =>
-		Math.max(options.width(column.title), ...cells.map((row) => options.width(row[index]!))),
-	);
+	const widths = columns.map((column, index) => Math.max(options.width(column.title), ...cells.map((row) => options.width(row[index]!))));
 	const line = (values: readonly string[]) =>
 		values
 			.map((value, index) => {

@@ -44,7 +44,7 @@ export class SlowCounts {
 }
 
 function isWholeNetwork(filter: SessionFilter): boolean {
-	return filter.status === 'active' && !filter.search && !(filter.nasIps?.length) && !filter.startedFrom && !filter.startedTo;
+	return filter.status === 'active' && !filter.search && !filter.nasIps?.length && !filter.startedFrom && !filter.startedTo;
 }
 
 /**

@@ -121,7 +121,8 @@ export function sweepEndRecord(input: {
 	});
 	const skipped: AuditSweepSkipped[] = [];
 	for (const entry of input.entries) {
-		if (entry.outcome !== 'closed' && entry.outcome !== 'would_close') skipped.push({...session(entry), outcome: entry.outcome, reason: entry.detail});
+		if (entry.outcome !== 'closed' && entry.outcome !== 'would_close')
+			skipped.push({...session(entry), outcome: entry.outcome, reason: entry.detail});
 	}
 	return {
 		event: 'sweep.end',

@@ -117,12 +117,16 @@ export interface SkippedState {
 }
 
 /** Why the close left a listed row alone. */
-export function skippedOutcome(listedToken: string | null, now: SkippedState | undefined): {outcome: 'updated' | 'stopped' | 'gone'; detail: string} {
+export function skippedOutcome(
+	listedToken: string | null,
+	now: SkippedState | undefined,
+): {outcome: 'updated' | 'stopped' | 'gone'; detail: string} {
 	if (now === undefined) return {outcome: 'gone', detail: 'the row was deleted after it was listed'};
 	if (now.stopped) {
 		return {outcome: 'stopped', detail: `closed after it was listed${now.acctterminatecause ? ` (${now.acctterminatecause})` : ''}`};
 	}
-	if (now.updateToken !== listedToken) return {outcome: 'updated', detail: `an interim update arrived after it was listed (${now.updateToken ?? 'none'})`};
+	if (now.updateToken !== listedToken)
+		return {outcome: 'updated', detail: `an interim update arrived after it was listed (${now.updateToken ?? 'none'})`};
 	return {outcome: 'updated', detail: 'changed while it was being closed'};
 }
 

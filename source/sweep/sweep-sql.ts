@@ -79,7 +79,8 @@ export function buildStaleListQuery(listing: StaleListing, available: ReadonlySe
 	const parameters = new Parameters();
 	const threshold = parameters.add(Math.round(listing.staleAfterSeconds));
 	const hasInterval = available.has('acctinterval');
-	const nasFilter = listing.nasIps && listing.nasIps.length > 0 ? `nasipaddress = ANY(${parameters.add(listing.nasIps)}::inet[])` : undefined;
+	const nasFilter =
+		listing.nasIps && listing.nasIps.length > 0 ? `nasipaddress = ANY(${parameters.add(listing.nasIps)}::inet[])` : undefined;
 	// GREATEST ignores NULLs: a NULL acctinterval, or a NAS whose open sessions report none, leaves the threshold.
 	const allowed = hasInterval
 		? `GREATEST(${threshold}::bigint, 2 * radacct.acctinterval::bigint, 2 * typical.nas_interval::bigint)`

@@ -84,7 +84,9 @@ export async function closeStale(db: TransactionalDb, stale: readonly StaleSessi
 	if (stale.length === 0) return {closed: new Set(), skipped: new Map()};
 	const close = buildCloseQuery(listedRows(stale), cause);
 	const settings = [`SET LOCAL lock_timeout = '${CLOSE_LOCK_TIMEOUT}'`, `SET LOCAL statement_timeout = '${SWEEP_STATEMENT_TIMEOUT}'`];
-	const closedRows: Array<Record<string, unknown>> = (await inTransaction(db, settings, (connection) => connection.query(close.text, [...close.values]))).rows;
+	const closedRows: Array<Record<string, unknown>> = (
+		await inTransaction(db, settings, (connection) => connection.query(close.text, [...close.values]))
+	).rows;
 	const closed = new Set(closedRows.map((row) => String(row['radacctid'])));
 	const left = stale.map((entry) => entry.session.radacctid).filter((id) => !closed.has(id));
 	const skipped = new Map<string, SkippedState | undefined>(left.map((id) => [id, undefined]));
@@ -99,7 +101,10 @@ export async function closeStale(db: TransactionalDb, stale: readonly StaleSessi
 		for (const row of rows) {
 			skipped.set(String(row['radacctid']), {
 				stopped: Boolean(row['stopped']),
-				acctterminatecause: row['acctterminatecause'] === null || row['acctterminatecause'] === undefined ? null : String(row['acctterminatecause']),
+				acctterminatecause:
+					row['acctterminatecause'] === null || row['acctterminatecause'] === undefined
+						? null
+						: String(row['acctterminatecause']),
 				updateToken: row['update_token'] === null || row['update_token'] === undefined ? null : String(row['update_token']),
 			});
 		}

@@ -14,7 +14,14 @@ import type {Nas, NasRegistry} from '../nas/registry.js';
 import {describeCoaResult, type CoaClient} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';
-import {activeMenu, activeQuery, apiConnectOptions, matchActiveRows, type RouterOsApi, type RouterOsConnect} from '../disconnect/routeros-disconnect.js';
+import {
+	activeMenu,
+	activeQuery,
+	apiConnectOptions,
+	matchActiveRows,
+	type RouterOsApi,
+	type RouterOsConnect,
+} from '../disconnect/routeros-disconnect.js';
 import {disconnectAttributes, identifiesSession} from '../disconnect/vendor-profiles.js';
 import type {Session} from '../sessions/session.js';
 import type {Verification} from './sweep-plan.js';
@@ -46,7 +53,8 @@ export const SILENT_NAS_LIMIT = 3;
  * unknown at once instead of each waiting out its own retransmissions.
  */
 export async function verifySessions(sessions: readonly Session[], options: VerifyOptions): Promise<Map<string, Verification>> {
-	const routerOs = options.routerOs ?? new RouterOsLookup(undefined, options.apiTimeoutMs === undefined ? {} : {timeoutMs: options.apiTimeoutMs});
+	const routerOs =
+		options.routerOs ?? new RouterOsLookup(undefined, options.apiTimeoutMs === undefined ? {} : {timeoutMs: options.apiTimeoutMs});
 	const owned = options.routerOs === undefined;
 	const answers = new Map<string, Verification>();
 	const heard = new Map<string, {answered: boolean; silent: number}>();
@@ -81,7 +89,13 @@ export async function verifySessions(sessions: readonly Session[], options: Veri
 }
 
 /** The API first when the NAS has credentials, CoA when it has none or the API could not tell. */
-export async function verifyOne(session: Session, nas: Nas, coaClient: CoaClient, routerOs: RouterOsLookup, signal?: AbortSignal): Promise<Verification> {
+export async function verifyOne(
+	session: Session,
+	nas: Nas,
+	coaClient: CoaClient,
+	routerOs: RouterOsLookup,
+	signal?: AbortSignal,
+): Promise<Verification> {
 	if (signal?.aborted) return {presence: 'unknown', via: null, detail: 'interrupted before asking'};
 	let apiDetail: string | undefined;
 	if (nas.api) {
@@ -90,7 +104,11 @@ export async function verifyOne(session: Session, nas: Nas, coaClient: CoaClient
 		apiDetail = answer.detail;
 	}
 	if (nas.secret === undefined) {
-		return {presence: 'unknown', via: apiDetail ? 'api' : null, detail: apiDetail ?? `no RADIUS secret or API credentials for ${nas.name}`};
+		return {
+			presence: 'unknown',
+			via: apiDetail ? 'api' : null,
+			detail: apiDetail ?? `no RADIUS secret or API credentials for ${nas.name}`,
+		};
 	}
 	const coa = await askCoa(session, nas, coaClient, signal);
 	return apiDetail && coa.presence === 'unknown' ? {...coa, detail: `API: ${apiDetail}; CoA: ${coa.detail}`} : coa;
@@ -99,15 +117,25 @@ export async function verifyOne(session: Session, nas: Nas, coaClient: CoaClient
 /** The CoA-Request question for one session. */
 export async function askCoa(session: Session, nas: Nas, coaClient: CoaClient, signal?: AbortSignal): Promise<Verification> {
 	const attributes = disconnectAttributes(session, nas.vendor);
-	if (!identifiesSession(attributes)) return {presence: 'unknown', via: null, detail: 'the session has no username, session id or framed IP to ask by'};
+	if (!identifiesSession(attributes))
+		return {presence: 'unknown', via: null, detail: 'the session has no username, session id or framed IP to ask by'};
 	const target = {host: nas.coaHost, port: nas.coaPort, secret: nas.secret ?? '', name: nas.name};
-	const result = await coaClient.send(target, {code: PacketCode.CoaRequest, attributes, messageAuthenticator: nas.messageAuthenticator}, signal);
+	const result = await coaClient.send(
+		target,
+		{code: PacketCode.CoaRequest, attributes, messageAuthenticator: nas.messageAuthenticator},
+		signal,
+	);
 	if (result.kind === 'ack') return {presence: 'present', via: 'coa', detail: `CoA-ACK: ${nas.name} has the session`};
 	if (result.kind === 'nak' && result.errorCause === SESSION_CONTEXT_NOT_FOUND) {
 		return {presence: 'absent', via: 'coa', detail: `CoA-NAK: ${result.errorCauseText}`};
 	}
 	if (result.kind === 'nak') return {presence: 'unknown', via: 'coa', detail: `CoA-NAK: ${result.errorCauseText}`};
-	return {presence: 'unknown', via: 'coa', detail: describeCoaResult(result, target), ...(result.kind === 'timeout' ? {silent: true} : {})};
+	return {
+		presence: 'unknown',
+		via: 'coa',
+		detail: describeCoaResult(result, target),
+		...(result.kind === 'timeout' ? {silent: true} : {}),
+	};
 }
 
 /** The prints that look a session up: by name (as a disconnect does), then by framed address when it has one. */
@@ -135,13 +163,18 @@ export class RouterOsLookup {
 		if (api === undefined) return {presence: 'unknown', via: null, detail: `${nas.name} has no API credentials`};
 		const menu = activeMenu(api.hotspot);
 		const queries = lookupQueries(session, api.hotspot);
-		if (queries.length === 0) return {presence: 'unknown', via: 'api', detail: 'the session has no username or framed IP to look it up by'};
-		const who = (query: Record<string, string>) => Object.entries(query).map(([name, value]) => `${name}=${value}`).join(' ');
+		if (queries.length === 0)
+			return {presence: 'unknown', via: 'api', detail: 'the session has no username or framed IP to look it up by'};
+		const who = (query: Record<string, string>) =>
+			Object.entries(query)
+				.map(([name, value]) => `${name}=${value}`)
+				.join(' ');
 		try {
 			const client = await this.#client(nas);
 			for (const query of queries) {
 				const rows = await client.print(menu, query);
-				if (matchActiveRows(rows, session, api.hotspot).length > 0) return {presence: 'present', via: 'api', detail: `${menu} lists it (${who(query)})`};
+				if (matchActiveRows(rows, session, api.hotspot).length > 0)
+					return {presence: 'present', via: 'api', detail: `${menu} lists it (${who(query)})`};
 			}
 			return {presence: 'absent', via: 'api', detail: `no ${menu} entry for ${queries.map(who).join(' or ')} matches it`};
 		} catch (error) {

@@ -119,7 +119,8 @@ export async function readPipedLines(input: AsyncIterable<Buffer | string>, name
 		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 		chunks.push(buffer);
 		size += buffer.length;
-		if (size > MAX_STDIN_BYTES) throw new SecretInputError(`stdin holds more than ${MAX_STDIN_BYTES / 1024} KiB: expected ${describeLines(names)}`);
+		if (size > MAX_STDIN_BYTES)
+			throw new SecretInputError(`stdin holds more than ${MAX_STDIN_BYTES / 1024} KiB: expected ${describeLines(names)}`);
 	}
 	const text = Buffer.concat(chunks).toString('utf8');
 	const lines = text.split(/\r?\n/);
@@ -141,7 +142,9 @@ export class SecretInputError extends Error {
 
 function describeLines(names: readonly string[]): string {
 	if (names.length === 1) return `the ${names[0]} on one line`;
-	return names.map((name, index) => `the ${name} on ${index === 0 ? 'the first line' : index === 1 ? 'the second' : `line ${index + 1}`}`).join(' and ');
+	return names
+		.map((name, index) => `the ${name} on ${index === 0 ? 'the first line' : index === 1 ? 'the second' : `line ${index + 1}`}`)
+		.join(' and ');
 }
 
 /** One secret to read: its name for messages, the prompt, and whether to ask twice. */
@@ -164,14 +167,19 @@ export interface SecretSource {
  */
 export async function readSecrets(requests: readonly SecretRequest[], source: SecretSource): Promise<string[]> {
 	if (requests.length === 0) return [];
-	if (!source.stdin.isTTY) return readPipedLines(source.stdin, requests.map((request) => request.name));
+	if (!source.stdin.isTTY)
+		return readPipedLines(
+			source.stdin,
+			requests.map((request) => request.name),
+		);
 	const questions = requests.flatMap((request) => (request.confirm ? [request.question, `${request.name} again: `] : [request.question]));
 	const answers = await promptHidden(questions, source.stdin as NodeJS.ReadStream & TerminalInput, source.stderr);
 	const secrets: string[] = [];
 	let index = 0;
 	for (const request of requests) {
 		const answer = answers[index++]!;
-		if (request.confirm && answers[index++] !== answer) throw new SecretInputError(`the two ${request.name}s typed differ: nothing was changed`);
+		if (request.confirm && answers[index++] !== answer)
+			throw new SecretInputError(`the two ${request.name}s typed differ: nothing was changed`);
 		secrets.push(answer);
 	}
 	return secrets;

@@ -177,7 +177,8 @@ export function App(props: AppProps) {
 	const tableColumns = useMemo(() => layoutColumns(width - 2), [width]);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
-	const nextInSeconds = state.nextPollAt === null ? null : Math.min(state.intervalSeconds, Math.max(0, Math.ceil((state.nextPollAt - now) / 1000)));
+	const nextInSeconds =
+		state.nextPollAt === null ? null : Math.min(state.intervalSeconds, Math.max(0, Math.ceil((state.nextPollAt - now) / 1000)));
 	const total = totalRows(state);
 	const visible = [];
 	for (let index = state.top; index < Math.min(total, state.top + state.pageSize); index++) visible.push(sessionAt(state, index));
@@ -185,7 +186,8 @@ export function App(props: AppProps) {
 		? (snapshot?.stats.perNas.find((nas) => nas.nasipaddress === state.query.nas)?.nasname ?? state.query.nas)
 		: null;
 	const bodyHeight = state.pageSize + 1;
-	const position = total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
+	const position =
+		total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
 
 	let body;
 	if (state.mode === 'help') {
@@ -203,7 +205,15 @@ export function App(props: AppProps) {
 			/>
 		);
 	} else if (state.mode === 'nas-picker') {
-		body = <NasPicker choices={nasChoices(state)} cursor={state.nasCursor} current={state.query.nas} height={bodyHeight} purpose={state.nasPickerPurpose} />;
+		body = (
+			<NasPicker
+				choices={nasChoices(state)}
+				cursor={state.nasCursor}
+				current={state.query.nas}
+				height={bodyHeight}
+				purpose={state.nasPickerPurpose}
+			/>
+		);
 	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.action) {
 		body = <ActionView action={state.action} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
 	} else {
@@ -250,7 +260,13 @@ export function App(props: AppProps) {
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 				{body}
 			</Box>
-			<StatusLine error={state.error} message={backgroundRun(state) ?? state.message} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
+			<StatusLine
+				error={state.error}
+				message={backgroundRun(state) ?? state.message}
+				ageSeconds={ageSeconds}
+				retryInSeconds={nextInSeconds}
+				position={position}
+			/>
 			<Footer hints={footerHints(keymap, state.mode, state)} />
 		</Box>
 	);

@@ -5,7 +5,14 @@
  */
 import {describeProblem, type Plan} from '../disconnect/plan.js';
 import {methodText, OUTCOME_WORDS, resultSummary} from '../disconnect/report.js';
-import {OUTCOMES, retryable, type DisconnectProgress, type DisconnectResult, type Outcome, type SessionResult} from '../disconnect/result.js';
+import {
+	OUTCOMES,
+	retryable,
+	type DisconnectProgress,
+	type DisconnectResult,
+	type Outcome,
+	type SessionResult,
+} from '../disconnect/result.js';
 import {nasLabel} from '../nas/registry.js';
 import {formatCount, formatDuration} from '../sessions/format.js';
 import {sessionDurationSeconds} from '../sessions/session-math.js';
@@ -32,7 +39,8 @@ export function previewTitle(action: ActionState): string {
 	const plan = action.preview?.plan;
 	if (!plan) return 'Disconnect';
 	const count = plan.items.length;
-	if (action.target.kind === 'nas' && plan.perNas.length === 1) return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
+	if (action.target.kind === 'nas' && plan.perNas.length === 1)
+		return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
 	if (action.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
 	return `Disconnect ${formatCount(count)} session${count === 1 ? '' : 's'}`;
 }
@@ -43,7 +51,11 @@ export function previewView(action: ActionState, width: number, height: number, 
 	lines.push({text: truncate(sanitize(action.label), width), tone: 'muted'});
 	if (action.phase === 'loading') return [...lines, {text: 'reading the sessions from radacct…', tone: 'muted'}];
 	if (action.phase === 'error') {
-		return [...lines, {text: truncate(`nothing sent: ${sanitize(action.error)}`, width), tone: 'error'}, {text: 'Esc closes', tone: 'muted'}];
+		return [
+			...lines,
+			{text: truncate(`nothing sent: ${sanitize(action.error)}`, width), tone: 'error'},
+			{text: 'Esc closes', tone: 'muted'},
+		];
 	}
 	const preview = action.preview;
 	if (!preview) return lines;
@@ -61,7 +73,13 @@ export function previewView(action: ActionState, width: number, height: number, 
 	tail.push(
 		action.focus === 'reason'
 			? {text: truncate(reasonLabel + sanitize(action.reason), width - 1), cursor: true}
-			: {text: truncate(reasonLabel + (action.reason ? sanitize(action.reason) : '(none: Tab to write one for the audit log)'), width), tone: action.reason ? undefined : 'muted'},
+			: {
+					text: truncate(
+						reasonLabel + (action.reason ? sanitize(action.reason) : '(none: Tab to write one for the audit log)'),
+						width,
+					),
+					tone: action.reason ? undefined : 'muted',
+				},
 	);
 	tail.push(confirmLine(action, width));
 	if (action.refusal) tail.push({text: truncate(action.refusal, width), tone: 'error'});
@@ -70,11 +88,18 @@ export function previewView(action: ActionState, width: number, height: number, 
 	const shares = plan.perNas.slice(0, MAX_NAS_LINES);
 	for (const share of shares) {
 		const blocked = share.blocked > 0 ? ` (${formatCount(share.blocked)} not sent)` : '';
-		body.push({text: truncate(`${fit(sanitize(share.nas.name), 10)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas.ip))}`, width)});
+		body.push({
+			text: truncate(
+				`${fit(sanitize(share.nas.name), 10)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas.ip))}`,
+				width,
+			),
+		});
 	}
-	if (plan.perNas.length > shares.length) body.push({text: `… and ${formatCount(plan.perNas.length - shares.length)} more NAS`, tone: 'muted'});
+	if (plan.perNas.length > shares.length)
+		body.push({text: `… and ${formatCount(plan.perNas.length - shares.length)} more NAS`, tone: 'muted'});
 	body.push(...problemLines(plan, width));
-	if (plan.alreadyClosed.length > 0) body.push({text: `${formatCount(plan.alreadyClosed.length)} already closed in radacct: nothing sent for them`, tone: 'muted'});
+	if (plan.alreadyClosed.length > 0)
+		body.push({text: `${formatCount(plan.alreadyClosed.length)} already closed in radacct: nothing sent for them`, tone: 'muted'});
 	if (preview.missing.length > 0) body.push({text: `${formatCount(preview.missing.length)} no longer in radacct`, tone: 'muted'});
 	for (const warning of preview.warnings) body.push({text: truncate(sanitize(warning), width), tone: 'warn'});
 	if (plan.items.length === 0) body.push({text: 'no open session to disconnect', tone: 'warn'});
@@ -83,14 +108,18 @@ export function previewView(action: ActionState, width: number, height: number, 
 	const room = Math.max(1, Math.min(MAX_FIRST_ROWS, height - lines.length - body.length - tail.length - 1));
 	const rows = plan.items.slice(0, room);
 	if (rows.length > 0) {
-		body.push({text: rows.length < plan.items.length ? `first ${rows.length}` : plan.items.length === 1 ? 'session' : 'sessions', tone: 'muted'});
+		body.push({
+			text: rows.length < plan.items.length ? `first ${rows.length}` : plan.items.length === 1 ? 'session' : 'sessions',
+			tone: 'muted',
+		});
 		for (const item of rows) {
 			const {session} = item;
 			const duration = formatDuration(sessionDurationSeconds(session, now));
 			const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(session.framedipaddress) || '-', 15)} ${fit(sanitize(item.nas.name), 8)} ${fit(duration, 7, 'right')}`;
 			body.push({text: truncate(cells, width), ...(item.problem ? {tone: 'muted' as const} : {})});
 		}
-		if (plan.items.length > rows.length) body.push({text: `  … and ${formatCount(plan.items.length - rows.length)} more`, tone: 'muted'});
+		if (plan.items.length > rows.length)
+			body.push({text: `  … and ${formatCount(plan.items.length - rows.length)} more`, tone: 'muted'});
 	}
 	return [...lines, ...body, ...tail].slice(0, Math.max(lines.length + tail.length, height));
 }
@@ -105,7 +134,8 @@ function problemLines(plan: Plan, width: number): ViewLine[] {
 		text: truncate(`NOT SENT ${formatCount(count)}: ${sanitize(text)}`, width),
 		tone: 'error',
 	}));
-	if (problems.size > MAX_PROBLEM_LINES) lines.push({text: `… and ${problems.size - MAX_PROBLEM_LINES} more reasons not to send`, tone: 'error'});
+	if (problems.size > MAX_PROBLEM_LINES)
+		lines.push({text: `… and ${problems.size - MAX_PROBLEM_LINES} more reasons not to send`, tone: 'error'});
 	return lines;
 }
 
@@ -120,8 +150,12 @@ function confirmLine(action: ActionState, width: number): ViewLine {
 			return {text: truncate(`disconnect these ${formatCount(count)} sessions? y`, width), bold: active};
 		case 'typed': {
 			const label =
-				action.target.kind === 'nas' ? `type the NAS name (${sanitize(confirmation.expected)}) to confirm: ` : `type the number of sessions (${confirmation.expected}) to confirm: `;
-			return active ? {text: truncate(label + sanitize(action.typed), width - 1), bold: true, cursor: true} : {text: truncate(label + sanitize(action.typed), width)};
+				action.target.kind === 'nas'
+					? `type the NAS name (${sanitize(confirmation.expected)}) to confirm: `
+					: `type the number of sessions (${confirmation.expected}) to confirm: `;
+			return active
+				? {text: truncate(label + sanitize(action.typed), width - 1), bold: true, cursor: true}
+				: {text: truncate(label + sanitize(action.typed), width)};
 		}
 	}
 }
@@ -148,15 +182,32 @@ export function progressView(action: ActionState, width: number, height: number)
 	const barWidth = Math.max(10, Math.min(40, width - 40));
 	for (const nas of perNas.slice(0, nasRoom)) {
 		const failed = nas.failed > 0 ? ` · ${formatCount(nas.failed)} failed` : '';
-		lines.push({text: truncate(` ${fit(sanitize(nas.name), 10)} ${bar(nas.done, nas.total, barWidth)} ${formatCount(nas.done)}/${formatCount(nas.total)}${failed}`, width)});
+		lines.push({
+			text: truncate(
+				` ${fit(sanitize(nas.name), 10)} ${bar(nas.done, nas.total, barWidth)} ${formatCount(nas.done)}/${formatCount(nas.total)}${failed}`,
+				width,
+			),
+		});
 	}
 	if (perNas.length > nasRoom) lines.push({text: ` … and ${perNas.length - nasRoom} more NAS`, tone: 'muted'});
 	if (progress) {
 		const outcomes = OUTCOMES.filter((outcome) => progress.totals[outcome] > 0);
-		if (outcomes.length > 0) lines.push({text: truncate(` ${outcomes.map((outcome) => `${OUTCOME_WORDS[outcome]} ${formatCount(progress.totals[outcome])}`).join(' · ')}`, width)});
+		if (outcomes.length > 0)
+			lines.push({
+				text: truncate(
+					` ${outcomes.map((outcome) => `${OUTCOME_WORDS[outcome]} ${formatCount(progress.totals[outcome])}`).join(' · ')}`,
+					width,
+				),
+			});
 		const disconnected = progress.totals.coa + progress.totals.api;
 		if (disconnected > 0) {
-			lines.push({text: truncate(` Accounting-Stop seen for ${formatCount(progress.confirmed)} of ${formatCount(disconnected)} disconnected`, width), tone: 'muted'});
+			lines.push({
+				text: truncate(
+					` Accounting-Stop seen for ${formatCount(progress.confirmed)} of ${formatCount(disconnected)} disconnected`,
+					width,
+				),
+				tone: 'muted',
+			});
 		}
 	} else {
 		lines.push({text: ' starting…', tone: 'muted'});
@@ -176,7 +227,13 @@ export function resultEntries(result: DisconnectResult): readonly SessionResult[
 	let entries = entriesOf.get(result);
 	if (entries === undefined) {
 		entries = result.results
-			.filter((entry) => entry.outcome === 'failed' || entry.outcome === 'not_sent' || entry.outcome === 'not_on_nas' || entry.stop === 'not_confirmed')
+			.filter(
+				(entry) =>
+					entry.outcome === 'failed' ||
+					entry.outcome === 'not_sent' ||
+					entry.outcome === 'not_on_nas' ||
+					entry.stop === 'not_confirmed',
+			)
 			.sort((a, b) => RANK[a.outcome] - RANK[b.outcome]);
 		entriesOf.set(result, entries);
 	}
@@ -190,7 +247,8 @@ export function resultsView(action: ActionState, width: number, height: number):
 	const summary = `${sanitize(action.label)}: ${resultSummary(result)}`;
 	const problems = result.totals.failed + result.totals.not_on_nas + result.totals.not_sent;
 	const lines: ViewLine[] = wrap(summary, width).map((text) => ({text, bold: true, tone: problems > 0 ? 'warn' : 'ok'}));
-	if (result.auditError) lines.push({text: truncate(`the closing audit record could not be written: ${sanitize(result.auditError)}`, width), tone: 'error'});
+	if (result.auditError)
+		lines.push({text: truncate(`the closing audit record could not be written: ${sanitize(result.auditError)}`, width), tone: 'error'});
 	const entries = resultEntries(result);
 	const again = retryable(result).length;
 	if (entries.length === 0) {
@@ -198,14 +256,21 @@ export function resultsView(action: ActionState, width: number, height: number):
 		return lines.slice(0, height);
 	}
 	const footer: ViewLine = {
-		text: truncate(`${again > 0 ? `R retries the ${formatCount(again)} failed or not sent · ` : ''}${formatCount(entries.length)} listed`, width),
+		text: truncate(
+			`${again > 0 ? `R retries the ${formatCount(again)} failed or not sent · ` : ''}${formatCount(entries.length)} listed`,
+			width,
+		),
 		tone: 'muted',
 	};
 	const room = Math.max(1, height - lines.length - 1);
 	const first = Math.min(action.scroll, Math.max(0, entries.length - room));
 	for (const entry of entries.slice(first, first + room)) {
-		const what = entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api') ? 'no stop yet' : OUTCOME_WORDS[entry.outcome];
-		const tone: Tone | undefined = entry.outcome === 'failed' ? 'error' : entry.outcome === 'coa' || entry.outcome === 'api' ? 'muted' : undefined;
+		const what =
+			entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api')
+				? 'no stop yet'
+				: OUTCOME_WORDS[entry.outcome];
+		const tone: Tone | undefined =
+			entry.outcome === 'failed' ? 'error' : entry.outcome === 'coa' || entry.outcome === 'api' ? 'muted' : undefined;
 		const text = ` ${fit(what, 11)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), 8)} ${sanitize(entry.reason)}`;
 		lines.push({text: truncate(text, width), ...(tone ? {tone} : {})});
 	}

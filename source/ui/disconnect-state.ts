@@ -65,7 +65,10 @@ export function confirmAction(action: ActionState, key: 'enter' | 'y'): ActionSt
 	if (action.focus === 'reason') return {...action, focus: 'confirm', refusal: undefined};
 	const {plan, confirmation} = action.preview;
 	if (plan.ready === 0) {
-		return {...action, refusal: plan.items.length === 0 ? 'no open session to disconnect: Esc closes' : 'nothing can be sent (see above): Esc closes'};
+		return {
+			...action,
+			refusal: plan.items.length === 0 ? 'no open session to disconnect: Esc closes' : 'nothing can be sent (see above): Esc closes',
+		};
 	}
 	if (confirmation.kind === 'typed') {
 		if (key !== 'enter') return action;

@@ -33,35 +33,168 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['g', 'home'], label: 'g', description: 'first row', modes: ['table'], action: {type: 'jump', to: 'top'}},
 	{keys: ['G', 'end'], label: 'G', description: 'last row', modes: ['table'], action: {type: 'jump', to: 'bottom'}},
 	{keys: ['/'], label: '/', description: 'search user, IP or MAC', modes: ['table'], hint: '/ search', action: {type: 'search-start'}},
-	{keys: ['enter'], label: 'Enter', description: 'keep the search', modes: ['search'], hint: '⏎ keep search', action: {type: 'search-commit'}},
-	{keys: ['escape'], label: 'Esc', description: 'clear the search', modes: ['search'], hint: 'Esc clear search', action: {type: 'search-cancel'}},
-	{keys: ['n'], label: 'n', description: 'filter on a NAS (with counts)', modes: ['table'], hint: 'n NAS', action: {type: 'nas-picker-open'}},
+	{
+		keys: ['enter'],
+		label: 'Enter',
+		description: 'keep the search',
+		modes: ['search'],
+		hint: '⏎ keep search',
+		action: {type: 'search-commit'},
+	},
+	{
+		keys: ['escape'],
+		label: 'Esc',
+		description: 'clear the search',
+		modes: ['search'],
+		hint: 'Esc clear search',
+		action: {type: 'search-cancel'},
+	},
+	{
+		keys: ['n'],
+		label: 'n',
+		description: 'filter on a NAS (with counts)',
+		modes: ['table'],
+		hint: 'n NAS',
+		action: {type: 'nas-picker-open'},
+	},
 	{keys: ['up', 'k'], label: '↑/k', description: 'previous NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: -1}},
 	{keys: ['down', 'j'], label: '↓/j', description: 'next NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: 1}},
-	{keys: ['enter'], label: 'Enter', description: 'filter on this NAS (after X: disconnect it)', modes: ['nas-picker'], action: {type: 'nas-picker-choose'}},
+	{
+		keys: ['enter'],
+		label: 'Enter',
+		description: 'filter on this NAS (after X: disconnect it)',
+		modes: ['nas-picker'],
+		action: {type: 'nas-picker-choose'},
+	},
 	{keys: ['t'], label: 't', description: 'status: active, closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
 	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},
-	{keys: ['space'], label: 'Space', description: 'select the row and move down', modes: ['table'], hint: '␣ select', action: {type: 'toggle-select'}},
+	{
+		keys: ['space'],
+		label: 'Space',
+		description: 'select the row and move down',
+		modes: ['table'],
+		hint: '␣ select',
+		action: {type: 'toggle-select'},
+	},
 	{keys: ['a'], label: 'a', description: 'select everything matching', modes: ['table'], action: {type: 'select-all'}},
-	{keys: ['d'], label: 'd', description: 'disconnect selection or row', modes: ['table', 'detail'], hint: 'd disconnect', dangerous: true, action: disconnectSelectionOrCursor},
-	{keys: ['D'], label: 'D', description: 'disconnect all of this user', modes: ['table', 'detail'], dangerous: true, action: disconnectUser},
-	{keys: ['X'], label: 'X', description: 'disconnect a whole NAS', modes: ['table', 'detail'], dangerous: true, action: {type: 'nas-picker-open', purpose: 'disconnect'}},
+	{
+		keys: ['d'],
+		label: 'd',
+		description: 'disconnect selection or row',
+		modes: ['table', 'detail'],
+		hint: 'd disconnect',
+		dangerous: true,
+		action: disconnectSelectionOrCursor,
+	},
+	{
+		keys: ['D'],
+		label: 'D',
+		description: 'disconnect all of this user',
+		modes: ['table', 'detail'],
+		dangerous: true,
+		action: disconnectUser,
+	},
+	{
+		keys: ['X'],
+		label: 'X',
+		description: 'disconnect a whole NAS',
+		modes: ['table', 'detail'],
+		dangerous: true,
+		action: {type: 'nas-picker-open', purpose: 'disconnect'},
+	},
 	{keys: ['A'], label: 'A', description: 'disconnect all that matches', modes: ['table'], dangerous: true, action: disconnectMatching},
-	{keys: ['v'], label: 'v', description: 'show the last disconnect', modes: ['table', 'detail'], dangerous: true, action: {type: 'disconnect-show'}},
-	{keys: ['enter'], label: 'Enter', description: 'session details and history', modes: ['table'], hint: '⏎ details', action: {type: 'open-detail'}},
-	{keys: ['tab'], label: 'Tab', description: 'write a reason for the audit log / back to the confirmation', modes: ['preview'], hint: 'Tab reason', action: {type: 'disconnect-focus'}},
-	{keys: ['enter'], label: 'Enter', description: 'confirm (a typed confirmation: submit it)', modes: ['preview'], action: {type: 'disconnect-confirm', key: 'enter'}},
+	{
+		keys: ['v'],
+		label: 'v',
+		description: 'show the last disconnect',
+		modes: ['table', 'detail'],
+		dangerous: true,
+		action: {type: 'disconnect-show'},
+	},
+	{
+		keys: ['enter'],
+		label: 'Enter',
+		description: 'session details and history',
+		modes: ['table'],
+		hint: '⏎ details',
+		action: {type: 'open-detail'},
+	},
+	{
+		keys: ['tab'],
+		label: 'Tab',
+		description: 'write a reason for the audit log / back to the confirmation',
+		modes: ['preview'],
+		hint: 'Tab reason',
+		action: {type: 'disconnect-focus'},
+	},
+	{
+		keys: ['enter'],
+		label: 'Enter',
+		description: 'confirm (a typed confirmation: submit it)',
+		modes: ['preview'],
+		action: {type: 'disconnect-confirm', key: 'enter'},
+	},
 	{keys: ['y'], label: 'y', description: 'confirm', modes: ['preview'], action: confirmWithY},
-	{keys: ['escape'], label: 'Esc', description: 'cancel: nothing is sent', modes: ['preview'], hint: 'Esc cancel', action: {type: 'disconnect-close'}},
-	{keys: ['x'], label: 'x', description: 'stop: requests in flight finish, the rest are not sent', modes: ['progress'], hint: 'x stop', action: {type: 'disconnect-stop'}},
-	{keys: ['escape'], label: 'Esc', description: 'back to the table; the disconnect goes on (v shows it)', modes: ['progress'], hint: 'Esc hide', action: {type: 'disconnect-hide'}},
-	{keys: ['R'], label: 'R', description: 'retry the sessions that failed (preview first)', modes: ['results'], hint: 'R retry failed', dangerous: true, offered: hasRetryable, action: {type: 'disconnect-retry'}},
-	{keys: ['up', 'k'], label: '↑/k', description: 'scroll the results', modes: ['results'], hint: '↑↓ scroll', action: {type: 'results-scroll', by: -1}},
+	{
+		keys: ['escape'],
+		label: 'Esc',
+		description: 'cancel: nothing is sent',
+		modes: ['preview'],
+		hint: 'Esc cancel',
+		action: {type: 'disconnect-close'},
+	},
+	{
+		keys: ['x'],
+		label: 'x',
+		description: 'stop: requests in flight finish, the rest are not sent',
+		modes: ['progress'],
+		hint: 'x stop',
+		action: {type: 'disconnect-stop'},
+	},
+	{
+		keys: ['escape'],
+		label: 'Esc',
+		description: 'back to the table; the disconnect goes on (v shows it)',
+		modes: ['progress'],
+		hint: 'Esc hide',
+		action: {type: 'disconnect-hide'},
+	},
+	{
+		keys: ['R'],
+		label: 'R',
+		description: 'retry the sessions that failed (preview first)',
+		modes: ['results'],
+		hint: 'R retry failed',
+		dangerous: true,
+		offered: hasRetryable,
+		action: {type: 'disconnect-retry'},
+	},
+	{
+		keys: ['up', 'k'],
+		label: '↑/k',
+		description: 'scroll the results',
+		modes: ['results'],
+		hint: '↑↓ scroll',
+		action: {type: 'results-scroll', by: -1},
+	},
 	{keys: ['down', 'j'], label: '↓/j', description: 'scroll the results', modes: ['results'], action: {type: 'results-scroll', by: 1}},
-	{keys: ['escape'], label: 'Esc', description: 'close the results', modes: ['results'], hint: 'Esc close', action: {type: 'disconnect-close'}},
-	{keys: ['escape'], label: 'Esc', description: 'clear the selection / go back', modes: ['table', 'detail', 'help', 'nas-picker'], action: {type: 'escape'}},
+	{
+		keys: ['escape'],
+		label: 'Esc',
+		description: 'close the results',
+		modes: ['results'],
+		hint: 'Esc close',
+		action: {type: 'disconnect-close'},
+	},
+	{
+		keys: ['escape'],
+		label: 'Esc',
+		description: 'clear the selection / go back',
+		modes: ['table', 'detail', 'help', 'nas-picker'],
+		action: {type: 'escape'},
+	},
 	{keys: ['r'], label: 'r', description: 'refresh now', modes: ['table', 'detail'], action: {type: 'refresh'}},
 	{keys: ['p'], label: 'p', description: 'pause / resume polling', modes: ['table', 'detail'], action: {type: 'toggle-pause'}},
 	{keys: ['+', '='], label: '+', description: 'poll less often', modes: ['table', 'detail'], action: {type: 'interval', delta: 1}},
@@ -69,7 +202,14 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['e'], label: 'e', description: 'export the view to CSV', modes: ['table'], action: {type: 'export-start'}},
 	{keys: ['m'], label: 'm', description: 'mask IPs and MACs', modes: ['table', 'detail'], action: {type: 'toggle-mask'}},
 	{keys: ['?'], label: '?', description: 'this help', modes: ['table', 'detail', 'help'], action: {type: 'toggle-help'}},
-	{keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', modes: ['table', 'detail', 'help', 'nas-picker', 'progress', 'results'], hint: 'q quit', action: 'quit'},
+	{
+		keys: ['q', 'ctrl+c'],
+		label: 'q',
+		description: 'quit',
+		modes: ['table', 'detail', 'help', 'nas-picker', 'progress', 'results'],
+		hint: 'q quit',
+		action: 'quit',
+	},
 	{keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', modes: ['search', 'preview'], action: 'quit'},
 ];
 
@@ -173,7 +313,25 @@ export function pressesOf(input: string, key: InkKey): Press[] {
 }
 
 /** Ink's key report as a KeyName. */
-export function keyNameOf(input: string, key: {upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; pageUp?: boolean; pageDown?: boolean; home?: boolean; end?: boolean; return?: boolean; escape?: boolean; ctrl?: boolean; tab?: boolean; backspace?: boolean; delete?: boolean}): KeyName | undefined {
+export function keyNameOf(
+	input: string,
+	key: {
+		upArrow?: boolean;
+		downArrow?: boolean;
+		leftArrow?: boolean;
+		rightArrow?: boolean;
+		pageUp?: boolean;
+		pageDown?: boolean;
+		home?: boolean;
+		end?: boolean;
+		return?: boolean;
+		escape?: boolean;
+		ctrl?: boolean;
+		tab?: boolean;
+		backspace?: boolean;
+		delete?: boolean;
+	},
+): KeyName | undefined {
 	if (key.upArrow) return 'up';
 	if (key.downArrow) return 'down';
 	if (key.leftArrow) return 'left';

@@ -4,7 +4,8 @@
  * toward a minimum before anything drops. Pure.
  */
 
-export type ColumnId = 'user' | 'nas' | 'ip' | 'duration' | 'mac' | 'down' | 'up' | 'rateDown' | 'rateUp' | 'start' | 'sessionId' | 'status';
+export type ColumnId =
+	'user' | 'nas' | 'ip' | 'duration' | 'mac' | 'down' | 'up' | 'rateDown' | 'rateUp' | 'start' | 'sessionId' | 'status';
 
 export interface ColumnSpec {
 	readonly id: ColumnId;

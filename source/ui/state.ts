@@ -124,7 +124,9 @@ export type UiAction =
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
-export function initialState(options: {intervalSeconds?: number; readOnly?: boolean; pageSize?: number; query?: Partial<ViewQuery>} = {}): UiState {
+export function initialState(
+	options: {intervalSeconds?: number; readOnly?: boolean; pageSize?: number; query?: Partial<ViewQuery>} = {},
+): UiState {
 	return {
 		mode: 'table',
 		query: {status: 'active', search: '', nas: null, sort: {key: 'start', direction: 'desc'}, ...options.query},
@@ -238,7 +240,11 @@ function focusedSession(state: UiState): Session | undefined {
 /** Why a disconnect key found no session: the table may still be loading the new filter's rows. */
 function noSession(state: UiState): UiAction {
 	const loading = state.mode === 'table' && state.snapshot?.key !== queryKey(state.query);
-	return {type: 'message', text: loading ? 'the table is still loading: try again in a moment' : 'no session under the cursor', kind: 'info'};
+	return {
+		type: 'message',
+		text: loading ? 'the table is still loading: try again in a moment' : 'no session under the cursor',
+		kind: 'info',
+	};
 }
 
 /** `d`: the selection when there is one, else the session under the cursor (or in the detail view). */
@@ -260,7 +266,11 @@ export function disconnectUser(state: UiState): UiAction {
 	const session = focusedSession(state);
 	if (!session) return noSession(state);
 	if (!session.username) return {type: 'message', text: 'this session has no username: d disconnects it alone', kind: 'info'};
-	return {type: 'disconnect-request', target: {kind: 'user', username: session.username}, label: `every open session of ${session.username}`};
+	return {
+		type: 'disconnect-request',
+		target: {kind: 'user', username: session.username},
+		label: `every open session of ${session.username}`,
+	};
 }
 
 /** `A` (and `d` on "everything matching"): every open session matching the search and NAS filter. */
@@ -289,7 +299,10 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'move':
 			return withCursor(state, state.cursor + action.by);
 		case 'move-page':
-			return withCursor({...state, top: Math.max(0, state.top + action.pages * state.pageSize)}, state.cursor + action.pages * state.pageSize);
+			return withCursor(
+				{...state, top: Math.max(0, state.top + action.pages * state.pageSize)},
+				state.cursor + action.pages * state.pageSize,
+			);
 		case 'jump':
 			return withCursor(state, action.to === 'top' ? 0 : totalRows(state) - 1);
 		case 'search-start':
@@ -299,7 +312,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'search-apply':
 			return state.searchDraft === state.query.search ? state : withQuery(state, {...state.query, search: state.searchDraft});
 		case 'search-commit': {
-			const applied = state.searchDraft === state.query.search ? state : withQuery(state, {...state.query, search: state.searchDraft});
+			const applied =
+				state.searchDraft === state.query.search ? state : withQuery(state, {...state.query, search: state.searchDraft});
 			return {...applied, mode: 'table'};
 		}
 		case 'search-cancel': {
@@ -312,7 +326,10 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			const choices = nasChoices(opened);
 			if (choices.length === 0) return {...state, message: {text: 'no NAS with open sessions (yet)', kind: 'info'}};
 			const preferred = purpose === 'disconnect' ? (focusedSession(state)?.nasipaddress ?? state.query.nas) : state.query.nas;
-			const current = Math.max(0, choices.findIndex((choice) => choice.ip === preferred));
+			const current = Math.max(
+				0,
+				choices.findIndex((choice) => choice.ip === preferred),
+			);
 			return {...opened, mode: 'nas-picker', nasCursor: current};
 		}
 		case 'nas-picker-move': {
@@ -324,7 +341,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			if (!choice) return {...state, mode: 'table'};
 			if (state.nasPickerPurpose === 'disconnect' && choice.ip !== null) {
 				const back = {...state, mode: 'table' as const, nasPickerPurpose: 'filter' as const};
-				return reducer(back, {type: 'disconnect-request', target: {kind: 'nas', nasIps: [choice.ip]}, label: `ALL open sessions on ${choice.label}`});
+				return reducer(back, {
+					type: 'disconnect-request',
+					target: {kind: 'nas', nasIps: [choice.ip]},
+					label: `ALL open sessions on ${choice.label}`,
+				});
 			}
 			return {...withQuery(state, {...state.query, nas: choice.ip}), mode: 'table'};
 		}
@@ -339,9 +360,13 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return withQuery(state, {...state.query, sort: {key, direction: defaultDirection(key)}});
 		}
 		case 'sort-reverse':
-			return withQuery(state, {...state.query, sort: {...state.query.sort, direction: state.query.sort.direction === 'asc' ? 'desc' : 'asc'}});
+			return withQuery(state, {
+				...state.query,
+				sort: {...state.query.sort, direction: state.query.sort.direction === 'asc' ? 'desc' : 'asc'},
+			});
 		case 'toggle-select': {
-			if (state.allMatching) return {...state, message: {text: 'everything matching is selected: Esc clears the selection', kind: 'info'}};
+			if (state.allMatching)
+				return {...state, message: {text: 'everything matching is selected: Esc clears the selection', kind: 'info'}};
 			const id = sessionAt(state, state.cursor)?.radacctid;
 			if (!id) return state;
 			const selection = new Set(state.selection);
@@ -353,7 +378,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, allMatching: true, selection: new Set()};
 		case 'escape':
 			if (state.mode !== 'table') return {...state, mode: 'table', detail: null, nasPickerPurpose: 'filter'};
-			if (state.allMatching || state.selection.size > 0) return {...state, allMatching: false, selection: new Set(), message: {text: 'selection cleared', kind: 'info'}};
+			if (state.allMatching || state.selection.size > 0)
+				return {...state, allMatching: false, selection: new Set(), message: {text: 'selection cleared', kind: 'info'}};
 			return state;
 		case 'open-detail': {
 			const id = sessionAt(state, state.cursor)?.radacctid;
@@ -365,7 +391,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'toggle-help':
 			return {...state, mode: state.mode === 'help' ? 'table' : 'help'};
 		case 'toggle-pause':
-			return {...state, paused: !state.paused, message: {text: state.paused ? 'polling resumed' : 'paused: r refreshes once, p resumes', kind: 'info'}};
+			return {
+				...state,
+				paused: !state.paused,
+				message: {text: state.paused ? 'polling resumed' : 'paused: r refreshes once, p resumes', kind: 'info'},
+			};
 		case 'interval': {
 			// Step from the interval in force, which --interval may have set between steps or beyond the last.
 			let next = state.intervalSeconds;
@@ -375,7 +405,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, intervalSeconds: next, message: {text: `refresh every ${next} s`, kind: 'info'}};
 		}
 		case 'toggle-mask':
-			return {...state, masked: !state.masked, message: {text: state.masked ? 'IPs and MACs shown' : 'IPs and MACs masked', kind: 'info'}};
+			return {
+				...state,
+				masked: !state.masked,
+				message: {text: state.masked ? 'IPs and MACs shown' : 'IPs and MACs masked', kind: 'info'},
+			};
 		case 'refresh':
 			return {...state, refreshSeq: state.refreshSeq + 1};
 		case 'snapshot':
@@ -390,7 +424,14 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			if (state.exporting) return {...state, message: {text: 'an export is already being written', kind: 'info'}};
 			return {...state, exporting: state.query, message: {text: 'writing every session of this view to a CSV file…', kind: 'info'}};
 		case 'export-done':
-			return {...state, exporting: null, message: {text: `${formatCount(action.rows)} session${action.rows === 1 ? '' : 's'} written to ${exportedWhere(action.path)}`, kind: 'info'}};
+			return {
+				...state,
+				exporting: null,
+				message: {
+					text: `${formatCount(action.rows)} session${action.rows === 1 ? '' : 's'} written to ${exportedWhere(action.path)}`,
+					kind: 'info',
+				},
+			};
 		case 'export-failed':
 			return {...state, exporting: null, message: {text: `export failed, no file written: ${action.message}`, kind: 'error'}};
 		default:
@@ -409,7 +450,12 @@ function disconnectReducer(state: UiState, action: DisconnectAction): UiState {
 			if (state.readOnly) return {...state, message: {text: 'read-only: radtop disconnects nothing in this mode', kind: 'error'}};
 			if (current?.phase === 'running') return info('a disconnect is running: v shows it, x there stops it');
 			const seq = state.actionSeq + 1;
-			return {...state, mode: 'preview', actionSeq: seq, action: newAction(seq, action.target, action.label, action.fromSelection ?? false)};
+			return {
+				...state,
+				mode: 'preview',
+				actionSeq: seq,
+				action: newAction(seq, action.target, action.label, action.fromSelection ?? false),
+			};
 		}
 		case 'disconnect-previewed':
 			if (current?.seq !== action.seq || current.phase !== 'loading') return state;
@@ -428,7 +474,8 @@ function disconnectReducer(state: UiState, action: DisconnectAction): UiState {
 			if (state.mode !== 'preview' || current?.phase !== 'preview') return state;
 			return {
 				...state,
-				action: current.focus === 'reason' ? {...current, reason: action.text} : {...current, typed: action.text, refusal: undefined},
+				action:
+					current.focus === 'reason' ? {...current, reason: action.text} : {...current, typed: action.text, refusal: undefined},
 			};
 		case 'disconnect-focus':
 			if (state.mode !== 'preview' || current?.phase !== 'preview') return state;
@@ -492,7 +539,10 @@ function disconnectReducer(state: UiState, action: DisconnectAction): UiState {
 				...state,
 				quitting: true,
 				action: {...current, stopping: true},
-				message: {text: `stopping the disconnect before quitting (${formatCount(current.progress?.done ?? 0)} done)…`, kind: 'info'},
+				message: {
+					text: `stopping the disconnect before quitting (${formatCount(current.progress?.done ?? 0)} done)…`,
+					kind: 'info',
+				},
 			};
 	}
 }

@@ -46,7 +46,13 @@ const BEGIN: AuditBeginRecord = {
 	target: 'session 1',
 	method: 'coa',
 	dryRun: false,
-	planned: {total: 1, ready: 1, blocked: 0, alreadyClosed: 0, perNas: [{nas: 'bng-1', ip: '10.20.0.1', sessions: 1, ready: 1, blocked: 0}]},
+	planned: {
+		total: 1,
+		ready: 1,
+		blocked: 0,
+		alreadyClosed: 0,
+		perNas: [{nas: 'bng-1', ip: '10.20.0.1', sessions: 1, ready: 1, blocked: 0}],
+	},
 };
 
 describe('defaultAuditLogPath', () => {
@@ -179,7 +185,13 @@ describe('the audit of a disconnect', () => {
 			target: '2 selected sessions',
 			method: 'coa',
 			dryRun: false,
-			planned: {total: 2, ready: 2, blocked: 0, alreadyClosed: 0, perNas: [{nas: 'bng-1', ip: '10.20.0.1', sessions: 2, ready: 2, blocked: 0}]},
+			planned: {
+				total: 2,
+				ready: 2,
+				blocked: 0,
+				alreadyClosed: 0,
+				perNas: [{nas: 'bng-1', ip: '10.20.0.1', sessions: 2, ready: 2, blocked: 0}],
+			},
 		});
 		expect(Date.parse(begin.time)).not.toBeNaN();
 		expect(end).toMatchObject({
@@ -190,7 +202,16 @@ describe('the audit of a disconnect', () => {
 			missing: [],
 		});
 		expect(end.sessions).toEqual([
-			{radacctid: alice, username: 'alice', nas: 'bng-1', nasIp: '10.20.0.1', method: 'coa', outcome: 'coa', reason: expect.stringMatching(/^ACK in/), stop: null},
+			{
+				radacctid: alice,
+				username: 'alice',
+				nas: 'bng-1',
+				nasIp: '10.20.0.1',
+				method: 'coa',
+				outcome: 'coa',
+				reason: expect.stringMatching(/^ACK in/),
+				stop: null,
+			},
 			{
 				radacctid: bob,
 				username: 'bob',

@@ -46,7 +46,8 @@ interface Run {
 
 function radtop(args: readonly string[], input = ''): Promise<Run> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE']) delete env[name];
+	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
+		delete env[name];
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(process.execPath, [CLI, ...args], {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
 		let stdout = '';
@@ -108,7 +109,11 @@ describe('radtop config', () => {
 
 	it('bad keys and values exit 2 with one line and change nothing', async () => {
 		const before = readFileSync(configFile, 'utf8');
-		expectOneErrorLine(await config('set', 'interval', '0', '--profile', 'noc'), 2, /^radtop: interval must be a duration from 1s to 3600s/);
+		expectOneErrorLine(
+			await config('set', 'interval', '0', '--profile', 'noc'),
+			2,
+			/^radtop: interval must be a duration from 1s to 3600s/,
+		);
 		expectOneErrorLine(await config('set', 'read-only', 'maybe', '--profile', 'noc'), 2, /^radtop: read-only must be true or false/);
 		expectOneErrorLine(await config('set', 'colour', 'red'), 2, /^radtop: unknown setting "colour"/);
 		expectOneErrorLine(await config('set', 'nas', '10.0.0.1'), 2, /radtop nas add\|set\|remove$/);
@@ -122,7 +127,9 @@ describe('radtop config', () => {
 		expect(one).toEqual({status: 0, stdout: '1800\n', stderr: ''});
 		const all = await config('get', '--profile', 'noc');
 		expect(all.status).toBe(0);
-		expect(all.stdout).toMatch(/^interval\s+10\nstale-after\s+1800\nread-only\s+true\naudit-log\s+\/var\/log\/radtop\/audit\.log\nallowed-nas\s+bng-1,bng-2\nconfirm-typed-above\s+100\n$/);
+		expect(all.stdout).toMatch(
+			/^interval\s+10\nstale-after\s+1800\nread-only\s+true\naudit-log\s+\/var\/log\/radtop\/audit\.log\nallowed-nas\s+bng-1,bng-2\nconfirm-typed-above\s+100\n$/,
+		);
 		expectOneErrorLine(await config('get', 'database', '--profile', 'noc'), 1, /^radtop: database is not set in profile "noc"$/);
 		expectOneErrorLine(await config('get', 'interval'), 1, /^radtop: no profile "default" in .*config\.json \(profiles: noc\)$/);
 	});
@@ -144,7 +151,9 @@ describe('radtop config', () => {
 		expectOneErrorLine(piped, 2, /^radtop: stdin gave 0 lines: expected the database URL on one line$/);
 		const set = await radtop(['config', 'set', 'database', '--stdin', '--profile', 'noc'], `${url}\n`);
 		expect(set.status, set.stderr).toBe(0);
-		expect(set.stdout).toBe('profile "noc": database = postgres://radtop@db1.example:5432/radius?sslmode=require (password stored, not shown)\n');
+		expect(set.stdout).toBe(
+			'profile "noc": database = postgres://radtop@db1.example:5432/radius?sslmode=require (password stored, not shown)\n',
+		);
 		expect(stored().profiles?.['noc']?.database).toBe(url);
 		expect(mode(configFile)).toBe(0o600);
 
@@ -155,7 +164,9 @@ describe('radtop config', () => {
 			stderr: 'radtop: the stored URL holds a password, not shown\n',
 		});
 		const all = await config('get', '--profile', 'noc');
-		expect(all.stdout).toContain('database            postgres://radtop@db1.example:5432/radius?sslmode=require  (password stored, not shown)');
+		expect(all.stdout).toContain(
+			'database            postgres://radtop@db1.example:5432/radius?sslmode=require  (password stored, not shown)',
+		);
 
 		const plain = await config('set', 'database', 'postgres://radtop@db2.example/radius', '--profile', 'lab');
 		expect(plain.status, plain.stderr).toBe(0);
@@ -172,8 +183,13 @@ describe('radtop config', () => {
 		expect(stored().defaultProfile).toBe('lab');
 		expect(mode(configFile)).toBe(0o600);
 		const after = await config('profiles');
-		expect(after.stdout).toMatch(/^ {2}PROFILE\s+DATABASE\s+NAS\n {2}noc\s+radtop@db1\.example:5432\/radius \(password\)\s+0 {2}read-only\n\* lab\s+radtop@db2\.example\/radius\s+0\n$/);
-		const json = JSON.parse((await config('profiles', '--json')).stdout) as {defaultProfile: string; profiles: Array<{name: string; default: boolean; databasePassword: boolean}>};
+		expect(after.stdout).toMatch(
+			/^ {2}PROFILE\s+DATABASE\s+NAS\n {2}noc\s+radtop@db1\.example:5432\/radius \(password\)\s+0 {2}read-only\n\* lab\s+radtop@db2\.example\/radius\s+0\n$/,
+		);
+		const json = JSON.parse((await config('profiles', '--json')).stdout) as {
+			defaultProfile: string;
+			profiles: Array<{name: string; default: boolean; databasePassword: boolean}>;
+		};
 		expect(json.defaultProfile).toBe('lab');
 		expect(json.profiles.map((profile) => [profile.name, profile.default, profile.databasePassword])).toEqual([
 			['noc', false, true],

@@ -54,7 +54,11 @@ beforeAll(async () => {
 	}
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
-	await seedDemoDatabase(db as Queryable & {exec?: (sql: string) => Promise<unknown>}, {openSessions: 40, closedSessions: 20, seed: 4242});
+	await seedDemoDatabase(db as Queryable & {exec?: (sql: string) => Promise<unknown>}, {
+		openSessions: 40,
+		closedSessions: 20,
+		seed: 4242,
+	});
 	// A user with two open sessions, on a MikroTik and on a Juniper, as FreeRADIUS records their starts.
 	const now = Math.floor(Date.now() / 1000);
 	const start = (nas: string, acctSessionId: string, framedIpAddress: string, mac: string): StartEvent => ({
@@ -73,7 +77,10 @@ beforeAll(async () => {
 		framedProtocol: 'PPP',
 		framedIpAddress,
 	});
-	await recordStarts(db, [start('bng-1', 'f1a00001', '100.64.200.1', 'DC:2C:6E:AA:00:01'), start('bng-4', 'f4a00001', '100.112.200.1', 'dc:2c:6e:aa:00:02')]);
+	await recordStarts(db, [
+		start('bng-1', 'f1a00001', '100.64.200.1', 'DC:2C:6E:AA:00:01'),
+		start('bng-4', 'f4a00001', '100.112.200.1', 'dc:2c:6e:aa:00:02'),
+	]);
 
 	simulator = await startNasSimulator({db, nas: demoSimulatorConfig(), stopDelayMs: 20, seed: 7});
 	const overrides: Record<string, NasOverride> = Object.fromEntries(
@@ -87,7 +94,11 @@ beforeAll(async () => {
 	stateDir = join(dir, 'state');
 	sharedAuditLog = join(dir, 'audit', 'audit.log');
 	mkdirSync(configDir, {mode: 0o700});
-	writeFileSync(join(configDir, 'config.json'), `${JSON.stringify({profiles: {[PROFILE]: {nas: overrides}, restricted: {nas: overrides, allowedNas: ['bng-1']}}}, null, '\t')}\n`, {mode: 0o600});
+	writeFileSync(
+		join(configDir, 'config.json'),
+		`${JSON.stringify({profiles: {[PROFILE]: {nas: overrides}, restricted: {nas: overrides, allowedNas: ['bng-1']}}}, null, '\t')}\n`,
+		{mode: 0o600},
+	);
 	const urlPassword = decodeURIComponent(new URL(database.url).password);
 	secrets = [...DEMO_NAS.map((nas) => nas.secret), DEMO_API_PASSWORD, ...(urlPassword ? [urlPassword] : [])];
 });
@@ -111,8 +122,19 @@ interface Run {
 /** `radtop disconnect ARGS --db URL --profile sim --audit-log ...`, with stdin a pipe (not a terminal) closed at once. */
 function radtop(args: readonly string[], options: {auditLog?: string; profile?: string} = {}): Promise<Run> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: stateDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE', 'SSH_CLIENT']) delete env[name];
-	const argv = [CLI, 'disconnect', ...args, '--db', database.url, '--profile', options.profile ?? PROFILE, '--audit-log', options.auditLog ?? sharedAuditLog];
+	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE', 'SSH_CLIENT'])
+		delete env[name];
+	const argv = [
+		CLI,
+		'disconnect',
+		...args,
+		'--db',
+		database.url,
+		'--profile',
+		options.profile ?? PROFILE,
+		'--audit-log',
+		options.auditLog ?? sharedAuditLog,
+	];
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(process.execPath, argv, {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
 		let stdout = '';
@@ -125,7 +147,12 @@ function radtop(args: readonly string[], options: {auditLog?: string; profile?: 
 		child.on('close', (status, signal) => {
 			clearTimeout(timer);
 			outputs.push({args: args.join(' '), text: stdout + stderr});
-			if (signal) reject(new Error(`radtop disconnect ${args.join(' ')} was killed by ${signal} (timeout ${RUN_TIMEOUT_MS} ms?)\n${stdout}${stderr}`));
+			if (signal)
+				reject(
+					new Error(
+						`radtop disconnect ${args.join(' ')} was killed by ${signal} (timeout ${RUN_TIMEOUT_MS} ms?)\n${stdout}${stderr}`,
+					),
+				);
 			else resolvePromise({status, stdout, stderr});
 		});
 	});
@@ -152,7 +179,10 @@ async function openSessions(nasName: string): Promise<Array<{id: string; usernam
 }
 
 async function row(id: string): Promise<{stopped: boolean; cause: string | null}> {
-	const {rows} = await db.query('SELECT acctstoptime IS NOT NULL AS stopped, acctterminatecause AS cause FROM radacct WHERE radacctid = $1::bigint', [id]);
+	const {rows} = await db.query(
+		'SELECT acctstoptime IS NOT NULL AS stopped, acctterminatecause AS cause FROM radacct WHERE radacctid = $1::bigint',
+		[id],
+	);
 	return rows[0] as {stopped: boolean; cause: string | null};
 }
 
@@ -224,7 +254,10 @@ describe('radtop disconnect against simulated NAS', () => {
 		expect(refused.stderr).toContain('radtop: refusing to disconnect 2 sessions without --yes (stdin is not a terminal)');
 		expect(refused.stdout).toBe('');
 		expect(received()).toBe(packets);
-		const {rows: open} = await db.query('SELECT radacctid::text AS id FROM radacct WHERE username = $1 AND acctstoptime IS NULL ORDER BY radacctid', [TWICE]);
+		const {rows: open} = await db.query(
+			'SELECT radacctid::text AS id FROM radacct WHERE username = $1 AND acctstoptime IS NULL ORDER BY radacctid',
+			[TWICE],
+		);
 		expect(open).toHaveLength(2);
 
 		const done = await radtop(['--user', TWICE, '--yes', '--reason', 'customer asked for a reset']);
@@ -280,7 +313,9 @@ describe('radtop disconnect against simulated NAS', () => {
 		const [session] = await openSessions('bng-3');
 		const run = await radtop(['--session', session!.id]);
 		expect(run.status).toBe(3);
-		expect(run.stdout).toMatch(new RegExp(`^failed\\s+${escape(session!.username)}\\s+bng-3\\s+NAK: Resources-Unavailable \\(506\\)$`, 'm'));
+		expect(run.stdout).toMatch(
+			new RegExp(`^failed\\s+${escape(session!.username)}\\s+bng-3\\s+NAK: Resources-Unavailable \\(506\\)$`, 'm'),
+		);
 		expect(run.stdout).toContain('1 session: 1 failed');
 		expect(simulator.stats('bng-3').naksByCause[506]).toBe(1);
 		expect(await row(session!.id)).toEqual({stopped: false, cause: null});
@@ -294,7 +329,10 @@ describe('radtop disconnect against simulated NAS', () => {
 		const run = await radtop(['--session', session!.id, '--timeout', '200', '--retries', '1']);
 		expect(run.status).toBe(3);
 		expect(run.stdout).toMatch(
-			new RegExp(`^failed\\s+${escape(session!.username)}\\s+bng-4\\s+bng-4 \\(127\\.0\\.0\\.1:\\d+\\) did not answer 2 tries in 0\\.\\d s$`, 'm'),
+			new RegExp(
+				`^failed\\s+${escape(session!.username)}\\s+bng-4\\s+bng-4 \\(127\\.0\\.0\\.1:\\d+\\) did not answer 2 tries in 0\\.\\d s$`,
+				'm',
+			),
 		);
 		expect(simulator.stats('bng-4').received - before).toBe(2);
 		auditedRuns++;
@@ -308,7 +346,14 @@ describe('radtop disconnect against simulated NAS', () => {
 		const result = JSON.parse(run.stdout) as DisconnectResult;
 		expect(result.results.map((entry) => entry.radacctid).sort()).toEqual(sessions.map((session) => session.id).sort());
 		for (const entry of result.results) {
-			expect(entry).toMatchObject({nasName: 'accel-1', nasIp: ip('accel-1'), method: 'coa', outcome: 'coa', stop: 'confirmed', terminateCause: 'Admin-Reset'});
+			expect(entry).toMatchObject({
+				nasName: 'accel-1',
+				nasIp: ip('accel-1'),
+				method: 'coa',
+				outcome: 'coa',
+				stop: 'confirmed',
+				terminateCause: 'Admin-Reset',
+			});
 		}
 		expect(result.totals.coa).toBe(sessions.length);
 		expect(result.missing).toEqual([]);
@@ -337,10 +382,23 @@ describe('radtop disconnect against simulated NAS', () => {
 		});
 		expect(begin.operator.user).toMatch(/\S/);
 		expect(begin.operator.sshClient).toBeNull();
-		expect(end).toMatchObject({event: 'disconnect.end', actionId: begin.actionId, operator: begin.operator, aborted: false, missing: []});
+		expect(end).toMatchObject({
+			event: 'disconnect.end',
+			actionId: begin.actionId,
+			operator: begin.operator,
+			aborted: false,
+			missing: [],
+		});
 		expect(end.totals.api).toBe(1);
 		expect(end.sessions).toEqual([
-			expect.objectContaining({radacctid: session!.id, nas: 'hotspot-1', nasIp: ip('hotspot-1'), method: 'api', outcome: 'api', stop: 'confirmed'}),
+			expect.objectContaining({
+				radacctid: session!.id,
+				nas: 'hotspot-1',
+				nasIp: ip('hotspot-1'),
+				method: 'api',
+				outcome: 'api',
+				stop: 'confirmed',
+			}),
 		]);
 		expect(Date.parse(begin.time)).toBeLessThanOrEqual(Date.parse(end.time));
 		expect(await row(session!.id)).toEqual({stopped: true, cause: 'Admin-Reset'});
@@ -361,7 +419,9 @@ describe('radtop disconnect against simulated NAS', () => {
 			expect(end.sessions.length).toBe(begin.planned.total + begin.planned.alreadyClosed);
 			for (const entry of end.sessions) expect(entry.outcome).toMatch(/^(coa|api|already_closed|not_on_nas|failed|not_sent)$/);
 		}
-		const reasons = records.filter((record): record is AuditBeginRecord => record.event === 'disconnect.begin').map((record) => record.reason);
+		const reasons = records
+			.filter((record): record is AuditBeginRecord => record.event === 'disconnect.begin')
+			.map((record) => record.reason);
 		expect(reasons).toContain('customer asked for a reset');
 	});
 

@@ -125,8 +125,15 @@ interface Run {
 /** `radtop doctor ARGS` (with --db unless given), spawned asynchronously: the fakes answer from this process. */
 function doctor(args: readonly string[]): Promise<Run> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE']) delete env[name];
-	const defaults = [['--db', database.url], ['--runs', '2'], ['--timeout', '300']].filter(([flag]) => !args.includes(flag!)).flat();
+	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
+		delete env[name];
+	const defaults = [
+		['--db', database.url],
+		['--runs', '2'],
+		['--timeout', '300'],
+	]
+		.filter(([flag]) => !args.includes(flag!))
+		.flat();
 	const argv = [CLI, 'doctor', ...defaults, ...args];
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(process.execPath, argv, {cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe']});
@@ -153,22 +160,29 @@ function line(run: Run, status: string, check: string): {text: string; fix?: str
 }
 
 function expectNoSecret(run: Run): void {
-	for (const secret of [SECRET, OTHER_SECRET, API_PASSWORD, WRONG_API_PASSWORD]) expect(run.stdout + run.stderr, 'a secret was printed').not.toContain(secret);
+	for (const secret of [SECRET, OTHER_SECRET, API_PASSWORD, WRONG_API_PASSWORD])
+		expect(run.stdout + run.stderr, 'a secret was printed').not.toContain(secret);
 }
 
 describe('radtop doctor', () => {
 	it('passes a healthy setup: stock indexes, a NAS that NAKs with our secret, an API that lets us in', async () => {
 		const run = await doctor(['--profile', 'healthy']);
-		expect(run.lines.filter((text) => text.startsWith('fail')), run.stdout).toEqual([]);
+		expect(
+			run.lines.filter((text) => text.startsWith('fail')),
+			run.stdout,
+		).toEqual([]);
 		expect(run.status, run.stdout + run.stderr).toBe(0);
 		line(run, 'pass', 'database');
 		line(run, 'pass', 'table radacct');
-		for (const index of ['radacct_pkey', 'radacct_bulk_close', 'radacct_start_user_idx', 'radacct_active_session_idx']) line(run, 'pass', `index ${index}`);
+		for (const index of ['radacct_pkey', 'radacct_bulk_close', 'radacct_start_user_idx', 'radacct_active_session_idx'])
+			line(run, 'pass', `index ${index}`);
 		expect(line(run, 'pass', 'rows').text).toContain('3 rows (counted), 2 open');
 		expect(run.lines.some((text) => / {2}poll: per-NAS open counts {2,}p50 [\d.]+ m?s over 2 runs/.test(text))).toBe(true);
 		expect(line(run, 'pass', 'nas bng-1 (10.20.0.1): secret').text).toContain('2 open sessions');
 		expect(line(run, 'pass', 'nas bng-1 (10.20.0.1): source address').text).toContain('the NAS sees radtop as 127.0.0.1');
-		expect(line(run, 'pass', `nas bng-1 (10.20.0.1): CoA 127.0.0.1:${good.port}`).text).toContain('NAK (Session-Context-Not-Found (503))');
+		expect(line(run, 'pass', `nas bng-1 (10.20.0.1): CoA 127.0.0.1:${good.port}`).text).toContain(
+			'NAK (Session-Context-Not-Found (503))',
+		);
 		expect(line(run, 'pass', 'nas bng-1 (10.20.0.1): RouterOS API').text).toContain(`logged in at 127.0.0.1:${router.port} as radtop`);
 		expect(run.lines.at(-2)).toMatch(/^radtop doctor: \d+ pass, \d+ warn, 0 fail$/);
 		expectNoSecret(run);
@@ -193,7 +207,7 @@ describe('radtop doctor', () => {
 	it('scrubs a secret out of what the NAS and the database say, not out of its own words', async () => {
 		const run = await doctor(['--profile', 'short']);
 		expect(run.status, run.stdout + run.stderr).toBe(1);
-		expect(line(run, 'pass', 'nas bng-4 (10.20.0.4): secret').text).toContain('secret from radtop\'s config');
+		expect(line(run, 'pass', 'nas bng-4 (10.20.0.4): secret').text).toContain("secret from radtop's config");
 		const coa = line(run, 'fail', `nas bng-4 (10.20.0.4): CoA 127.0.0.1:${shortSecret.port}`);
 		expect(coa.text).toContain('wrong shared secret');
 		expect(run.stdout).not.toContain('***');
@@ -213,27 +227,30 @@ describe('radtop doctor', () => {
 		}
 	});
 
-	it.runIf(Boolean(process.env['DATABASE_URL']))('reports a radacct locked by another session as a fail line and prints every other check', async () => {
-		const holder = new pg.Client({connectionString: database.url});
-		await holder.connect();
-		try {
-			await holder.query('BEGIN');
-			await holder.query('LOCK TABLE radacct IN ACCESS EXCLUSIVE MODE');
-			const run = await doctor(['--profile', 'healthy']);
-			expect(run.status, run.stdout + run.stderr).toBe(1);
-			expect(line(run, 'fail', 'rows').text).toContain('statement timeout');
-			line(run, 'pass', 'table radacct');
-			// pg_get_indexdef waits for the lock as well.
-			expect(line(run, 'fail', 'indexes').text).toContain('statement timeout');
-			line(run, 'pass', 'table nas');
-			line(run, 'pass', 'nas bng-1 (10.20.0.1): RouterOS API');
-			expect(run.lines.at(-2)).toMatch(/^radtop doctor: \d+ pass, \d+ warn, 2 fail$/);
-			expect(run.stderr).toBe('');
-		} finally {
-			await holder.query('ROLLBACK');
-			await holder.end();
-		}
-	});
+	it.runIf(Boolean(process.env['DATABASE_URL']))(
+		'reports a radacct locked by another session as a fail line and prints every other check',
+		async () => {
+			const holder = new pg.Client({connectionString: database.url});
+			await holder.connect();
+			try {
+				await holder.query('BEGIN');
+				await holder.query('LOCK TABLE radacct IN ACCESS EXCLUSIVE MODE');
+				const run = await doctor(['--profile', 'healthy']);
+				expect(run.status, run.stdout + run.stderr).toBe(1);
+				expect(line(run, 'fail', 'rows').text).toContain('statement timeout');
+				line(run, 'pass', 'table radacct');
+				// pg_get_indexdef waits for the lock as well.
+				expect(line(run, 'fail', 'indexes').text).toContain('statement timeout');
+				line(run, 'pass', 'table nas');
+				line(run, 'pass', 'nas bng-1 (10.20.0.1): RouterOS API');
+				expect(run.lines.at(-2)).toMatch(/^radtop doctor: \d+ pass, \d+ warn, 2 fail$/);
+				expect(run.stderr).toBe('');
+			} finally {
+				await holder.query('ROLLBACK');
+				await holder.end();
+			}
+		},
+	);
 
 	it('fails a database without radacct and stops the database checks there', async () => {
 		await exec('ALTER TABLE radacct RENAME TO radacct_elsewhere');
@@ -264,13 +281,22 @@ describe('radtop doctor', () => {
 		const report = JSON.parse(run.stdout) as {checks: CheckResult[]; summary: {pass: number; warn: number; fail: number}};
 		const nasChecks = report.checks.filter((check) => check.check.startsWith('nas '));
 		expect(new Set(nasChecks.map((check) => check.check.split(':')[0]))).toEqual(new Set(['nas bng-3 (10.20.0.3)']));
-		expect(report.checks.find((check) => check.check.startsWith('nas bng-3 (10.20.0.3): CoA'))).toMatchObject({status: 'fail', fix: expect.any(String)});
+		expect(report.checks.find((check) => check.check.startsWith('nas bng-3 (10.20.0.3): CoA'))).toMatchObject({
+			status: 'fail',
+			fix: expect.any(String),
+		});
 		expect(report.summary.fail).toBe(report.checks.filter((check) => check.status === 'fail').length);
 		expectNoSecret(run);
 	});
 
 	it('refuses bad flags with one line and exit code 2', async () => {
-		for (const args of [['--runs', '0'], ['--nas', 'bng-1', '--no-nas'], ['--profile', 'healthy', '--nas', 'no-such-nas'], ['--bogus'], ['--profile', 'healthy', '--nas=']]) {
+		for (const args of [
+			['--runs', '0'],
+			['--nas', 'bng-1', '--no-nas'],
+			['--profile', 'healthy', '--nas', 'no-such-nas'],
+			['--bogus'],
+			['--profile', 'healthy', '--nas='],
+		]) {
 			const run = await doctor(args);
 			expect(run.status, args.join(' ')).toBe(2);
 			expect(run.stderr).toMatch(/^radtop: [^\n]+\n$/);

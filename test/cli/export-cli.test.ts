@@ -56,7 +56,8 @@ interface Run {
 
 function radtop(args: readonly string[], options: {db?: boolean} = {}): Promise<Run> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE']) delete env[name];
+	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
+		delete env[name];
 	const argv = [CLI, 'export', ...args, ...(options.db === false ? [] : ['--db', database.url])];
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
@@ -99,7 +100,10 @@ describe('radtop export', () => {
 	it('exports history with --status closed --from --to, and the raw values with --raw', async () => {
 		const closed = await radtop(['--status', 'closed', '--from', '7d', '--to', '1d', '--columns', 'username,acctterminatecause']);
 		expect(closed.status, closed.stderr).toBe(0);
-		expect(parseCsv(closed.stdout)).toEqual([['username', 'acctterminatecause'], ['carol', 'User-Request']]);
+		expect(parseCsv(closed.stdout)).toEqual([
+			['username', 'acctterminatecause'],
+			['carol', 'User-Request'],
+		]);
 		const raw = await radtop(['--search', 'SUM', '--columns', 'username', '--raw']);
 		expect(parseCsv(raw.stdout)).toEqual([['username'], ['@SUM(A1:A9)']]);
 	});
@@ -151,7 +155,9 @@ describe('radtop export', () => {
 		const file = join(dir, 'capped.csv');
 		const run = await radtop(['--status', 'all', '--limit', '2', '-o', file]);
 		expect(run.status).toBe(1);
-		expect(expectOneErrorLine(run)).toBe('radtop: more than 2 sessions match: narrow the filter (--from, --to, --nas, --search) or pass --no-limit');
+		expect(expectOneErrorLine(run)).toBe(
+			'radtop: more than 2 sessions match: narrow the filter (--from, --to, --nas, --search) or pass --no-limit',
+		);
 		expect(existsSync(file)).toBe(false);
 		expect(readdirSync(dir).filter((name) => name.includes('capped'))).toEqual([]);
 		const stdout = await radtop(['--status', 'all', '--limit', '2']);
@@ -184,38 +190,46 @@ describe('radtop export', () => {
 		expect(expectOneErrorLine(run)).toMatch(/bng-9/);
 	});
 
-	it.each(['SIGTERM', 'SIGHUP'] as const)('stops on %s mid-export: exit 1, one line, no file and no partial file', async (signal) => {
-		await db.query(
-			`INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, acctstoptime)
+	it.each(['SIGTERM', 'SIGHUP'] as const)(
+		'stops on %s mid-export: exit 1, one line, no file and no partial file',
+		async (signal) => {
+			await db.query(
+				`INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, acctstoptime)
 			SELECT 'bulk' || i, 'bulk-${signal}-' || i, 'bulk' || i, '10.40.0.1', now() - interval '2 days', now() - interval '1 day'
 			FROM generate_series(1, 50000) AS i`,
-		);
-		const file = join(dir, `${signal}.csv`);
-		const partials = () => readdirSync(dir).filter((name) => name.startsWith(`.${signal}.csv.`) && name.endsWith('.partial'));
-		const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
-		delete env['DATABASE_URL'];
-		const argv = [CLI, 'export', '--status', 'closed', '--nas', '10.40.0.1', '--no-limit', '-o', file, '--db', database.url];
-		const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
-		let stderr = '';
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-		const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
-		// The export has begun: its temporary file is there. (With the embedded database, this process computes
-		// the COPY's rows, and would see the file fill only late.)
-		let sent = false;
-		while (!sent && child.exitCode === null) {
-			if (partials().length > 0) {
-				child.kill(signal);
-				sent = true;
-			} else await new Promise((resolvePromise) => setTimeout(resolvePromise, 5));
-		}
-		const status = await closed;
-		await db.query(`DELETE FROM radacct WHERE nasipaddress = '10.40.0.1'`);
-		expect(sent, 'the export ended before it was signalled').toBe(true);
-		expect(status, stderr).toBe(1);
-		expect(stderr).toMatch(new RegExp(`^radtop: export interrupted after [\\d,]+ rows; ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was not written\\n$`));
-		expect(partials()).toEqual([]);
-		expect(existsSync(file)).toBe(false);
-	}, 60_000);
+			);
+			const file = join(dir, `${signal}.csv`);
+			const partials = () => readdirSync(dir).filter((name) => name.startsWith(`.${signal}.csv.`) && name.endsWith('.partial'));
+			const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
+			delete env['DATABASE_URL'];
+			const argv = [CLI, 'export', '--status', 'closed', '--nas', '10.40.0.1', '--no-limit', '-o', file, '--db', database.url];
+			const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+			let stderr = '';
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+			const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
+			// The export has begun: its temporary file is there. (With the embedded database, this process computes
+			// the COPY's rows, and would see the file fill only late.)
+			let sent = false;
+			while (!sent && child.exitCode === null) {
+				if (partials().length > 0) {
+					child.kill(signal);
+					sent = true;
+				} else await new Promise((resolvePromise) => setTimeout(resolvePromise, 5));
+			}
+			const status = await closed;
+			await db.query(`DELETE FROM radacct WHERE nasipaddress = '10.40.0.1'`);
+			expect(sent, 'the export ended before it was signalled').toBe(true);
+			expect(status, stderr).toBe(1);
+			expect(stderr).toMatch(
+				new RegExp(
+					`^radtop: export interrupted after [\\d,]+ rows; ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was not written\\n$`,
+				),
+			);
+			expect(partials()).toEqual([]);
+			expect(existsSync(file)).toBe(false);
+		},
+		60_000,
+	);
 
 	it('documents its flags, columns and exit codes in --help', async () => {
 		const run = await radtop(['--help'], {db: false});

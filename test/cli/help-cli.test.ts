@@ -14,41 +14,60 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 
 function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): {status: number | null; stdout: string; stderr: string} {
 	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	const result = spawnSync(process.execPath, [CLI, ...args], {cwd: ROOT, encoding: 'utf8', timeout: 20_000, input: '', env: {...process.env, NO_COLOR: '1', ...env}});
+	const result = spawnSync(process.execPath, [CLI, ...args], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		timeout: 20_000,
+		input: '',
+		env: {...process.env, NO_COLOR: '1', ...env},
+	});
 	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
 function help(args: readonly string[]): {status: number | null; stdout: string; stderr: string} {
 	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	const result = spawnSync(process.execPath, [CLI, ...args, '--help'], {cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: {...process.env, NO_COLOR: '1'}});
+	const result = spawnSync(process.execPath, [CLI, ...args, '--help'], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		timeout: 20_000,
+		env: {...process.env, NO_COLOR: '1'},
+	});
 	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
 describe('--help', () => {
 	const commands = [[], ['sessions'], ['disconnect'], ['simulate'], ['nas'], ['config']];
 
-	it.each(commands.map((command) => [command.join(' ') || '(console)', command] as const))('%s: usage, an example, the exit codes last', (_name, command) => {
-		const run = help(command);
-		expect(run.status).toBe(0);
-		expect(run.stderr).toBe('');
-		expect(run.stdout).toMatch(/Usage\n\s+\$ radtop/);
-		expect(run.stdout).toMatch(/Examples\n\s+\$ radtop \S/);
-		const paragraphs = run.stdout.trim().split(/\n\s*\n/);
-		const last = paragraphs.at(-1)!.replace(/\s+/g, ' ').trim();
-		expect(last).toMatch(/^Exit codes: 0 .+, 1 .+, 2 usage error/);
-		// The commands that can end in a partial failure say so.
-		if (['', 'disconnect', 'nas'].includes(command.join(' '))) expect(last).toMatch(/, 3 partial failure/);
-	});
+	it.each(commands.map((command) => [command.join(' ') || '(console)', command] as const))(
+		'%s: usage, an example, the exit codes last',
+		(_name, command) => {
+			const run = help(command);
+			expect(run.status).toBe(0);
+			expect(run.stderr).toBe('');
+			expect(run.stdout).toMatch(/Usage\n\s+\$ radtop/);
+			expect(run.stdout).toMatch(/Examples\n\s+\$ radtop \S/);
+			const paragraphs = run.stdout.trim().split(/\n\s*\n/);
+			const last = paragraphs.at(-1)!.replace(/\s+/g, ' ').trim();
+			expect(last).toMatch(/^Exit codes: 0 .+, 1 .+, 2 usage error/);
+			// The commands that can end in a partial failure say so.
+			if (['', 'disconnect', 'nas'].includes(command.join(' '))) expect(last).toMatch(/, 3 partial failure/);
+		},
+	);
 
-	it('sub-command help is the command\'s, with every sub-command', () => {
-		for (const [command, sub] of [['nas', 'add'], ['nas', 'list'], ['config', 'set']] as const) {
+	it("sub-command help is the command's, with every sub-command", () => {
+		for (const [command, sub] of [
+			['nas', 'add'],
+			['nas', 'list'],
+			['config', 'set'],
+		] as const) {
 			const run = help([command, sub]);
 			expect(run.status).toBe(0);
 			expect(run.stdout).toMatch(/^\n {2}Usage\n/);
 			expect(help([command]).stdout).toContain(run.stdout.trim());
 		}
 		for (const sub of ['list', 'add', 'set', 'remove']) expect(help(['nas']).stdout).toContain(`$ radtop nas ${sub}`);
-		for (const sub of ['get', 'set', 'unset', 'profiles', 'set-default', 'path']) expect(help(['config']).stdout).toContain(`$ radtop config ${sub}`);
+		for (const sub of ['get', 'set', 'unset', 'profiles', 'set-default', 'path'])
+			expect(help(['config']).stdout).toContain(`$ radtop config ${sub}`);
 	});
 });
 
@@ -57,7 +76,10 @@ describe('--help, -h and --version anywhere before --', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'radtop-help-'));
 		try {
 			const file = join(dir, 'config.json');
-			const config = {defaultProfile: 'default', profiles: {default: {interval: 5, nas: {'10.20.0.9': {ip: '10.20.0.9', name: 'bng-x', coaPort: 3799}}}}};
+			const config = {
+				defaultProfile: 'default',
+				profiles: {default: {interval: 5, nas: {'10.20.0.9': {ip: '10.20.0.9', name: 'bng-x', coaPort: 3799}}}},
+			};
 			writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, {mode: 0o600});
 			const before = readFileSync(file, 'utf8');
 			const env = {RADTOP_CONFIG_DIR: dir, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none'};
@@ -87,7 +109,11 @@ describe('--help, -h and --version anywhere before --', () => {
 	it('--version prints the version and runs nothing', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'radtop-version-'));
 		try {
-			for (const args of [['--version'], ['config', 'set', 'interval', '9', '--version'], ['doctor', '--nas', 'bng-x', '--version']]) {
+			for (const args of [
+				['--version'],
+				['config', 'set', 'interval', '9', '--version'],
+				['doctor', '--nas', 'bng-x', '--version'],
+			]) {
 				const result = run(args, {RADTOP_CONFIG_DIR: dir});
 				expect(result.status, args.join(' ')).toBe(0);
 				expect(result.stdout.trim(), args.join(' ')).toMatch(/^\d+\.\d+\.\d+$/);
@@ -123,7 +149,10 @@ describe('the main help on --db, --profile and --demo', () => {
 				const result = run(args, {RADTOP_CONFIG_DIR: dir});
 				expect(result.status, args.join(' ')).toBe(2);
 			}
-			for (const args of [['sessions', '--demo', '--profile', 'nope'], ['nas', 'list', '--demo', '--profile', 'nope']]) {
+			for (const args of [
+				['sessions', '--demo', '--profile', 'nope'],
+				['nas', 'list', '--demo', '--profile', 'nope'],
+			]) {
 				// Known flags: the failure is the missing profile, not a usage error.
 				const result = run(args, {RADTOP_CONFIG_DIR: dir});
 				expect(result.stderr, args.join(' ')).toMatch(/no profile "nope"/);

@@ -79,7 +79,8 @@ interface Run {
 /** `radtop nas ARGS` with stdin a pipe holding `input` (closed at once when there is none). */
 function radtop(args: readonly string[], input = ''): Promise<Run> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE']) delete env[name];
+	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
+		delete env[name];
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(process.execPath, [CLI, 'nas', ...args], {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
 		let stdout = '';
@@ -116,8 +117,12 @@ describe('radtop nas on a real nas table', () => {
 		const run = await radtop(withDb('list'));
 		expect(run.status, run.stderr).toBe(0);
 		expect(run.stderr).toBe('');
-		expect(lineOf(run.stdout, 'bng-1')).toMatch(/^bng-1\s+10\.20\.0\.1\s+10\.20\.0\.1:3799\s+cisco \(nas type\)\s+set \(nas table\)\s+none\s+2$/);
-		expect(lineOf(run.stdout, 'bng-2')).toMatch(/^bng-2\s+10\.20\.0\.2\s+10\.20\.0\.2:3799\s+generic \(default\)\s+set \(nas table\)\s+none\s+1$/);
+		expect(lineOf(run.stdout, 'bng-1')).toMatch(
+			/^bng-1\s+10\.20\.0\.1\s+10\.20\.0\.1:3799\s+cisco \(nas type\)\s+set \(nas table\)\s+none\s+2$/,
+		);
+		expect(lineOf(run.stdout, 'bng-2')).toMatch(
+			/^bng-2\s+10\.20\.0\.2\s+10\.20\.0\.2:3799\s+generic \(default\)\s+set \(nas table\)\s+none\s+1$/,
+		);
 		expect(lineOf(run.stdout, '10.99.0.1')).toMatch(/generic \(default\)\s+none\s+none\s+1$/);
 		expect(run.stdout).not.toContain('bng-9');
 		expect(existsSync(configFile)).toBe(false);
@@ -125,11 +130,27 @@ describe('radtop nas on a real nas table', () => {
 
 	it('nas add takes the secret and the API password from stdin (first and second line), file 0600', async () => {
 		const run = await radtop(
-			['add', '10.20.0.2', '--name', 'bng-2b', '--coa-port', '1700', '--vendor', 'mikrotik', '--secret-stdin', '--api-user', 'radtop', '--api-tls', '--api-password-stdin'],
+			[
+				'add',
+				'10.20.0.2',
+				'--name',
+				'bng-2b',
+				'--coa-port',
+				'1700',
+				'--vendor',
+				'mikrotik',
+				'--secret-stdin',
+				'--api-user',
+				'radtop',
+				'--api-tls',
+				'--api-password-stdin',
+			],
 			`${CONFIG_SECRET}\n${API_PASSWORD}\n`,
 		);
 		expect(run.status, run.stderr).toBe(0);
-		expect(run.stdout).toBe('added bng-2b (10.20.0.2) in profile "default": CoA 10.20.0.2:1700, mikrotik, secret set (config), API radtop@10.20.0.2:8729 tls\n');
+		expect(run.stdout).toBe(
+			'added bng-2b (10.20.0.2) in profile "default": CoA 10.20.0.2:1700, mikrotik, secret set (config), API radtop@10.20.0.2:8729 tls\n',
+		);
 		expect(run.stderr).toBe(`radtop: created profile "default" in ${configFile}\n`);
 		expect(mode(configFile)).toBe(0o600);
 		expect(mode(configDir)).toBe(0o700);
@@ -146,7 +167,9 @@ describe('radtop nas on a real nas table', () => {
 	it('nas list merges the override over the nas table and says where each secret comes from', async () => {
 		const run = await radtop(withDb('list'));
 		expect(run.status, run.stderr).toBe(0);
-		expect(lineOf(run.stdout, 'bng-2b')).toMatch(/^bng-2b\s+10\.20\.0\.2\s+10\.20\.0\.2:1700\s+mikrotik \(config\)\s+set \(config\)\s+radtop@10\.20\.0\.2:8729 tls\s+1$/);
+		expect(lineOf(run.stdout, 'bng-2b')).toMatch(
+			/^bng-2b\s+10\.20\.0\.2\s+10\.20\.0\.2:1700\s+mikrotik \(config\)\s+set \(config\)\s+radtop@10\.20\.0\.2:8729 tls\s+1$/,
+		);
 		expect(lineOf(run.stdout, 'bng-1')).toMatch(/set \(nas table\)/);
 
 		const json = await radtop(withDb('list', '--json'));
@@ -172,7 +195,9 @@ describe('radtop nas on a real nas table', () => {
 		const before = stored().profiles?.['default']?.nas?.['10.20.0.2'];
 		const run = await radtop(['set', 'BNG-2B', '--coa-port', '3799', '--unset', 'vendor', '--no-message-authenticator']);
 		expect(run.status, run.stderr).toBe(0);
-		expect(run.stdout).toMatch(/^updated bng-2b \(10\.20\.0\.2\) in profile "default": CoA 10\.20\.0\.2:3799, vendor from the nas table/);
+		expect(run.stdout).toMatch(
+			/^updated bng-2b \(10\.20\.0\.2\) in profile "default": CoA 10\.20\.0\.2:3799, vendor from the nas table/,
+		);
 		const {vendor: _vendor, ...rest} = before!;
 		expect(stored().profiles?.['default']?.nas?.['10.20.0.2']).toEqual({...rest, coaPort: 3799, messageAuthenticator: false});
 		expect(mode(configFile)).toBe(0o600);
@@ -188,23 +213,53 @@ describe('radtop nas on a real nas table', () => {
 
 	it('refuses a secret in argv, a missing secret on a pipe, a bad port, a taken name: exit 2, one line, file untouched', async () => {
 		const before = readFileSync(configFile, 'utf8');
-		expectOneErrorLine(await radtop(['add', '10.20.0.3', '--secret', 'argv-secret']), 2, /^radtop: --secret is refused: a secret on the command line can be read by every user/);
+		expectOneErrorLine(
+			await radtop(['add', '10.20.0.3', '--secret', 'argv-secret']),
+			2,
+			/^radtop: --secret is refused: a secret on the command line can be read by every user/,
+		);
 		expectOneErrorLine(await radtop(['set', 'bng-2b', '--api-password', 'argv-pw']), 2, /^radtop: --api-password is refused/);
-		expectOneErrorLine(await radtop(['add', '10.20.0.3']), 2, /^radtop: radtop nas add needs the RADIUS secret: --secret-stdin \(piped\)/);
-		expectOneErrorLine(await radtop(['add', '10.20.0.3', '--no-secret', '--coa-port', '99999']), 2, /^radtop: --coa-port must be a whole number from 1 to 65535$/);
-		expectOneErrorLine(await radtop(['add', '10.20.0.3', '--no-secret', '--name', 'bng-2b']), 2, /^radtop: the name "bng-2b" is already used by 10\.20\.0\.2/);
-		expectOneErrorLine(await radtop(['add', '10.20.0.2', '--no-secret']), 2, /^radtop: bng-2b \(10\.20\.0\.2\) is already in profile "default": change it with radtop nas set$/);
-		expectOneErrorLine(await radtop(['add', '10.20.0.3', '--secret-stdin'], ''), 2, /^radtop: stdin gave 0 lines: expected the RADIUS secret on one line$/);
+		expectOneErrorLine(
+			await radtop(['add', '10.20.0.3']),
+			2,
+			/^radtop: radtop nas add needs the RADIUS secret: --secret-stdin \(piped\)/,
+		);
+		expectOneErrorLine(
+			await radtop(['add', '10.20.0.3', '--no-secret', '--coa-port', '99999']),
+			2,
+			/^radtop: --coa-port must be a whole number from 1 to 65535$/,
+		);
+		expectOneErrorLine(
+			await radtop(['add', '10.20.0.3', '--no-secret', '--name', 'bng-2b']),
+			2,
+			/^radtop: the name "bng-2b" is already used by 10\.20\.0\.2/,
+		);
+		expectOneErrorLine(
+			await radtop(['add', '10.20.0.2', '--no-secret']),
+			2,
+			/^radtop: bng-2b \(10\.20\.0\.2\) is already in profile "default": change it with radtop nas set$/,
+		);
+		expectOneErrorLine(
+			await radtop(['add', '10.20.0.3', '--secret-stdin'], ''),
+			2,
+			/^radtop: stdin gave 0 lines: expected the RADIUS secret on one line$/,
+		);
 		expectOneErrorLine(await radtop(['add', '10.20.0.3', '--secret-stdin'], '\n'), 2, /^radtop: the RADIUS secret is empty$/);
-		expectOneErrorLine(await radtop(['set', 'bng-7', '--coa-port', '1700']), 2, /^radtop: no NAS named "bng-7" in profile "default"; give its IP/);
+		expectOneErrorLine(
+			await radtop(['set', 'bng-7', '--coa-port', '1700']),
+			2,
+			/^radtop: no NAS named "bng-7" in profile "default"; give its IP/,
+		);
 		expectOneErrorLine(await radtop(['frobnicate']), 2, /^radtop: unknown sub-command "frobnicate"/);
 		expect(readFileSync(configFile, 'utf8')).toBe(before);
 	});
 
-	it('nas list without the database: the config\'s NAS, a one-line warning, exit 3', async () => {
+	it("nas list without the database: the config's NAS, a one-line warning, exit 3", async () => {
 		const run = await radtop(['list', '--db', 'postgres://radtop@127.0.0.1:1/radius']);
 		expect(run.status).toBe(3);
-		expect(run.stderr).toMatch(/^radtop: database unreachable \(radtop@127\.0\.0\.1:1\/radius\): connection refused.*; showing the config's NAS only/);
+		expect(run.stderr).toMatch(
+			/^radtop: database unreachable \(radtop@127\.0\.0\.1:1\/radius\): connection refused.*; showing the config's NAS only/,
+		);
 		expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
 		expect(lineOf(run.stdout, 'bng-2b')).toMatch(/set \(config\)\s+radtop@10\.20\.0\.2:8729 tls\s+-$/);
 		expect(run.stdout).not.toContain('bng-1 ');
@@ -213,7 +268,7 @@ describe('radtop nas on a real nas table', () => {
 		expect((JSON.parse(json.stdout) as {complete: boolean}).complete).toBe(false);
 	});
 
-	it('nas remove drops an override by name; the nas table\'s settings apply again', async () => {
+	it("nas remove drops an override by name; the nas table's settings apply again", async () => {
 		const run = await radtop(['remove', 'bng-2b']);
 		expect(run.status, run.stderr).toBe(0);
 		expect(run.stdout).toBe('removed bng-2b (10.20.0.2) from profile "default"\n');
@@ -231,21 +286,40 @@ describe('radtop nas on a real nas table', () => {
 		const list = await radtop(withDb('list', '--profile', 'lab'));
 		expect(lineOf(list.stdout, '10.20.0.5')).toMatch(/juniper \(config\)\s+none\s+none\s+0$/);
 		expect(lineOf(list.stdout, 'bng-1')).toMatch(/set \(nas table\)/);
-		expectOneErrorLine(await radtop(withDb('list', '--profile', 'nope')), 1, /^radtop: no profile "nope" in .*config\.json \(profiles: default, lab\)$/);
+		expectOneErrorLine(
+			await radtop(withDb('list', '--profile', 'nope')),
+			1,
+			/^radtop: no profile "nope" in .*config\.json \(profiles: default, lab\)$/,
+		);
 	});
 
 	it('an override written by hand without "ip" is the NAS its key names; one whose key is no IP is an error naming it', async () => {
 		const profiles = stored().profiles ?? {};
-		writeFileSync(configFile, JSON.stringify({...stored(), profiles: {...profiles, hand: {nas: {'10.20.0.9': {secret: CONFIG_SECRET, coaPort: 3799}}}}}), {mode: 0o600});
+		writeFileSync(
+			configFile,
+			JSON.stringify({...stored(), profiles: {...profiles, hand: {nas: {'10.20.0.9': {secret: CONFIG_SECRET, coaPort: 3799}}}}}),
+			{mode: 0o600},
+		);
 		const list = await radtop(withDb('list', '--profile', 'hand'));
 		expect(list.status, list.stderr).toBe(0);
 		expect(lineOf(list.stdout, '10.20.0.9')).toMatch(/^10\.20\.0\.9\s+10\.20\.0\.9\s+10\.20\.0\.9:3799\s+.*set \(config\)/);
 		const set = await radtop(['set', '10.20.0.9', '--name', 'bng-9h', '--profile', 'hand']);
 		expect(set.status, set.stderr).toBe(0);
-		expect(stored().profiles?.['hand']?.nas?.['10.20.0.9']).toEqual({ip: '10.20.0.9', name: 'bng-9h', secret: CONFIG_SECRET, coaPort: 3799});
-		writeFileSync(configFile, JSON.stringify({...stored(), profiles: {...profiles, hand: {nas: {'bng-x': {secret: CONFIG_SECRET}}}}}), {mode: 0o600});
+		expect(stored().profiles?.['hand']?.nas?.['10.20.0.9']).toEqual({
+			ip: '10.20.0.9',
+			name: 'bng-9h',
+			secret: CONFIG_SECRET,
+			coaPort: 3799,
+		});
+		writeFileSync(configFile, JSON.stringify({...stored(), profiles: {...profiles, hand: {nas: {'bng-x': {secret: CONFIG_SECRET}}}}}), {
+			mode: 0o600,
+		});
 		for (const args of [withDb('list', '--profile', 'hand'), ['set', 'bng-x', '--coa-port', '1700', '--profile', 'hand']]) {
-			expectOneErrorLine(await radtop(args), 1, /^radtop: invalid config .*config\.json: profile "hand", nas entry "bng-x" has no "ip" and its key is not an IP address$/);
+			expectOneErrorLine(
+				await radtop(args),
+				1,
+				/^radtop: invalid config .*config\.json: profile "hand", nas entry "bng-x" has no "ip" and its key is not an IP address$/,
+			);
 		}
 	});
 });

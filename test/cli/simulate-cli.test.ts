@@ -88,7 +88,9 @@ describe('radtop simulate', () => {
 		}
 		let cause: unknown;
 		for (let tries = 0; tries < 50 && !cause; tries++) {
-			const stopped = await db.query('SELECT acctterminatecause FROM radacct WHERE radacctid = $1 AND acctstoptime IS NOT NULL', [session.radacctid]);
+			const stopped = await db.query('SELECT acctterminatecause FROM radacct WHERE radacctid = $1 AND acctstoptime IS NOT NULL', [
+				session.radacctid,
+			]);
 			cause = stopped.rows[0]?.acctterminatecause;
 			if (!cause) await new Promise((done) => setTimeout(done, 100));
 		}

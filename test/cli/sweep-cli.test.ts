@@ -59,7 +59,9 @@ beforeAll(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'radtop-sweep-cli-'));
 	configDir = join(dir, 'config');
 	mkdirSync(configDir, {mode: 0o700});
-	writeFileSync(join(configDir, 'config.json'), `${JSON.stringify({profiles: {[PROFILE]: {nas: overrides}}}, null, '\t')}\n`, {mode: 0o600});
+	writeFileSync(join(configDir, 'config.json'), `${JSON.stringify({profiles: {[PROFILE]: {nas: overrides}}}, null, '\t')}\n`, {
+		mode: 0o600,
+	});
 	const urlPassword = decodeURIComponent(new URL(database.url).password);
 	secrets = [...DEMO_NAS.map((nas) => nas.secret), DEMO_API_PASSWORD, ...(urlPassword ? [urlPassword] : [])];
 });
@@ -75,12 +77,40 @@ beforeEach(async () => {
 	const names = ['ghost-1', 'alive-1', 'fresh-1', 'ghost-3', EVIL];
 	const inserted = await insertSessions(db as unknown as pg.Pool, [
 		// Silent for over an hour on a MikroTik (API): its NAS lost it.
-		{username: 'ghost-1', nasipaddress: ip('bng-1'), startedAgo: 9000, updatedAgo: 4000, acctinterval: 300, framedipaddress: '100.64.9.1'},
+		{
+			username: 'ghost-1',
+			nasipaddress: ip('bng-1'),
+			startedAgo: 9000,
+			updatedAgo: 4000,
+			acctinterval: 300,
+			framedipaddress: '100.64.9.1',
+		},
 		// Stale by the rule (40 min > 30 min and > 2 x 300 s) but still on its NAS.
-		{username: 'alive-1', nasipaddress: ip('bng-1'), startedAgo: 9000, updatedAgo: 2400, acctinterval: 300, framedipaddress: '100.64.9.2'},
-		{username: 'fresh-1', nasipaddress: ip('bng-1'), startedAgo: 9000, updatedAgo: 60, acctinterval: 300, framedipaddress: '100.64.9.3'},
+		{
+			username: 'alive-1',
+			nasipaddress: ip('bng-1'),
+			startedAgo: 9000,
+			updatedAgo: 2400,
+			acctinterval: 300,
+			framedipaddress: '100.64.9.2',
+		},
+		{
+			username: 'fresh-1',
+			nasipaddress: ip('bng-1'),
+			startedAgo: 9000,
+			updatedAgo: 60,
+			acctinterval: 300,
+			framedipaddress: '100.64.9.3',
+		},
 		// A Cisco (CoA only), silent for over an hour.
-		{username: 'ghost-3', nasipaddress: ip('bng-3'), startedAgo: 9000, updatedAgo: 5000, acctinterval: 600, framedipaddress: '100.96.9.4'},
+		{
+			username: 'ghost-3',
+			nasipaddress: ip('bng-3'),
+			startedAgo: 9000,
+			updatedAgo: 5000,
+			acctinterval: 600,
+			framedipaddress: '100.96.9.4',
+		},
 		{username: EVIL, nasipaddress: ip('bng-3'), startedAgo: 9000, updatedAgo: 6000, acctinterval: 600, framedipaddress: '100.96.9.5'},
 	]);
 	ids = Object.fromEntries(names.map((name, index) => [name, inserted[index]!]));
@@ -100,7 +130,8 @@ interface Run {
 /** `radtop sweep ARGS --db URL --profile sim --audit-log ...`, with stdin a pipe (not a terminal) closed at once. */
 function sweep(args: readonly string[]): Promise<Run> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: join(dir, 'state'), NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE', 'SSH_CLIENT']) delete env[name];
+	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE', 'SSH_CLIENT'])
+		delete env[name];
 	const argv = [CLI, 'sweep', ...args, '--db', database.url, '--profile', PROFILE, '--audit-log', auditLog];
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(process.execPath, argv, {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
@@ -168,7 +199,12 @@ describe('dry run', () => {
 		expect(run.status).toBe(0);
 		const lines = run.stdout.trimEnd().split('\n');
 		expect(lines[0]).toMatch(/^ RADACCTID {2}USER/);
-		expect(lines.slice(1, -1).map((line) => line.trim().split(/\s+/)[0])).toEqual([ids[EVIL], ids['ghost-3'], ids['ghost-1'], ids['alive-1']]);
+		expect(lines.slice(1, -1).map((line) => line.trim().split(/\s+/)[0])).toEqual([
+			ids[EVIL],
+			ids['ghost-3'],
+			ids['ghost-1'],
+			ids['alive-1'],
+		]);
 		expect(lines.at(-1)).toBe('4 stale sessions: dry run, 4 would be closed (Lost-Carrier); --apply closes them');
 		expect(run.stdout).not.toContain('\x1b');
 		expect(run.stdout).toContain('eve\\x1b]52;c;aGk=');
@@ -185,7 +221,11 @@ describe('dry run', () => {
 		const byUser = new Map(result.entries.map((entry) => [entry.username, entry]));
 		expect(byUser.get('ghost-1')).toMatchObject({outcome: 'would_close', verifiedVia: 'api'});
 		expect(byUser.get('alive-1')).toMatchObject({outcome: 'on_nas', verifiedVia: 'api'});
-		expect(byUser.get('ghost-3')).toMatchObject({outcome: 'would_close', verifiedVia: 'coa', detail: 'CoA-NAK: Session-Context-Not-Found (503)'});
+		expect(byUser.get('ghost-3')).toMatchObject({
+			outcome: 'would_close',
+			verifiedVia: 'coa',
+			detail: 'CoA-NAK: Session-Context-Not-Found (503)',
+		});
 		expect(byUser.has('fresh-1')).toBe(false);
 		expect(result.totals).toMatchObject({would_close: 3, on_nas: 1});
 		expectNoSecret(run.stdout + run.stderr);
@@ -230,7 +270,9 @@ describe('--apply', () => {
 		expect(end.actionId).toBe(begin.actionId);
 		expect(end.error).toBeNull();
 		expect(end.closed).toHaveLength(3);
-		expect(end.skipped).toEqual([expect.objectContaining({radacctid: ids['alive-1'], username: 'alive-1', nas: 'bng-1', outcome: 'on_nas'})]);
+		expect(end.skipped).toEqual([
+			expect.objectContaining({radacctid: ids['alive-1'], username: 'alive-1', nas: 'bng-1', outcome: 'on_nas'}),
+		]);
 		expectNoSecret(run.stdout + run.stderr + readFileSync(auditLog, 'utf8'));
 	});
 

@@ -17,25 +17,35 @@ function usage(run: () => unknown): string {
 
 describe('parseConfigCommand', () => {
 	it('needs a known sub-command with the right number of words', () => {
-		expect(usage(() => parseConfigCommand([], {}, pipe))).toBe('config needs a sub-command: get, set, unset, profiles, set-default, path (see radtop config --help)');
+		expect(usage(() => parseConfigCommand([], {}, pipe))).toBe(
+			'config needs a sub-command: get, set, unset, profiles, set-default, path (see radtop config --help)',
+		);
 		expect(usage(() => parseConfigCommand(['show'], {}, pipe))).toMatch(/^unknown sub-command "show"/);
 		expect(parseConfigCommand(['get'], {}, pipe)).toEqual({kind: 'get'});
 		expect(parseConfigCommand(['get', 'stale-after'], {}, pipe)).toEqual({kind: 'get', key: 'staleAfter'});
-		expect(usage(() => parseConfigCommand(['get', 'a', 'b'], {}, pipe))).toBe('radtop config get takes at most one setting (see radtop config --help)');
+		expect(usage(() => parseConfigCommand(['get', 'a', 'b'], {}, pipe))).toBe(
+			'radtop config get takes at most one setting (see radtop config --help)',
+		);
 		expect(usage(() => parseConfigCommand(['profiles', 'x'], {}, pipe))).toMatch(/takes no argument/);
 		expect(parseConfigCommand(['set-default', 'noc'], {}, pipe)).toEqual({kind: 'set-default', name: 'noc'});
 		expect(usage(() => parseConfigCommand(['set-default', 'no c'], {}, pipe))).toMatch(/^a profile name must be letters, digits/);
-		expect(usage(() => parseConfigCommand(['get'], {profile: '../x'}, pipe))).toBe('--profile must be letters, digits, ".", "_" and "-" (at most 64)');
+		expect(usage(() => parseConfigCommand(['get'], {profile: '../x'}, pipe))).toBe(
+			'--profile must be letters, digits, ".", "_" and "-" (at most 64)',
+		);
 	});
 
 	it('config set parses and checks the value for its key', () => {
 		expect(parseConfigCommand(['set', 'interval', '10'], {}, pipe)).toEqual({kind: 'set', key: 'interval', value: 10, read: false});
 		expect(parseConfigCommand(['set', 'read_only', 'on'], {}, pipe)).toEqual({kind: 'set', key: 'readOnly', value: true, read: false});
 		expect(usage(() => parseConfigCommand(['set', 'interval'], {}, pipe))).toBe('radtop config set interval needs a value');
-		expect(usage(() => parseConfigCommand(['set', 'interval', '2h'], {}, pipe))).toMatch(/^interval must be a duration from 1s to 3600s/);
+		expect(usage(() => parseConfigCommand(['set', 'interval', '2h'], {}, pipe))).toMatch(
+			/^interval must be a duration from 1s to 3600s/,
+		);
 		expect(usage(() => parseConfigCommand(['set', 'colour', 'red'], {}, pipe))).toMatch(/^unknown setting "colour"/);
 		expect(usage(() => parseConfigCommand(['set', 'nas', 'x'], {}, pipe))).toMatch(/radtop nas add\|set\|remove/);
-		expect(usage(() => parseConfigCommand(['set', 'interval', '5'], {stdin: true}, pipe))).toMatch(/^--stdin is only for the database URL/);
+		expect(usage(() => parseConfigCommand(['set', 'interval', '5'], {stdin: true}, pipe))).toMatch(
+			/^--stdin is only for the database URL/,
+		);
 	});
 
 	it('a database URL with a password is refused in argv, read from stdin or a prompt instead', () => {
@@ -47,12 +57,16 @@ describe('parseConfigCommand', () => {
 		});
 		for (const url of ['postgres://radtop:s3cr3tpw@db1/radius', 'postgres://radtop@db1/radius?password=s3cr3tpw']) {
 			const message = usage(() => parseConfigCommand(['set', 'database', url], {}, terminal));
-			expect(message).toMatch(/^a database URL with a password is refused on the command line .*use --stdin, the prompt \(no value\), or ~\/\.pgpass$/);
+			expect(message).toMatch(
+				/^a database URL with a password is refused on the command line .*use --stdin, the prompt \(no value\), or ~\/\.pgpass$/,
+			);
 			expect(message).not.toContain('s3cr3tpw');
 		}
 		expect(parseConfigCommand(['set', 'database'], {stdin: true}, pipe)).toEqual({kind: 'set', key: 'database', read: true});
 		expect(parseConfigCommand(['set', 'database'], {}, terminal)).toEqual({kind: 'set', key: 'database', read: true});
-		expect(usage(() => parseConfigCommand(['set', 'database'], {}, pipe))).toMatch(/needs the URL: as an argument, with --stdin, or typed at a terminal/);
+		expect(usage(() => parseConfigCommand(['set', 'database'], {}, pipe))).toMatch(
+			/needs the URL: as an argument, with --stdin, or typed at a terminal/,
+		);
 		expect(usage(() => parseConfigCommand(['set', 'database', 'postgres://h/db'], {stdin: true}, pipe))).toMatch(/not both/);
 	});
 

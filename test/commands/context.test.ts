@@ -8,7 +8,7 @@ afterEach(() => {
 });
 
 describe('isDatabaseError', () => {
-	it('is a SQLSTATE (five characters with a digit) or an error carrying pg\'s severity', () => {
+	it("is a SQLSTATE (five characters with a digit) or an error carrying pg's severity", () => {
 		for (const code of ['42P01', '57014', '28P01', '08006', '3D000']) expect(isDatabaseError(errno(code, 'x')), code).toBe(true);
 		expect(isDatabaseError(Object.assign(new Error('x'), {severity: 'FATAL'}))).toBe(true);
 	});
@@ -28,7 +28,7 @@ describe('reportError', () => {
 			lines.push(String(chunk));
 			return true;
 		});
-		expect(reportError(errno('EPERM', 'EPERM: operation not permitted, open \'/etc/radtop/audit.log\''), [])).toBe(1);
+		expect(reportError(errno('EPERM', "EPERM: operation not permitted, open '/etc/radtop/audit.log'"), [])).toBe(1);
 		expect(reportError(errno('EROFS', 'EROFS: read-only file system'), [])).toBe(1);
 		expect(reportError(errno('42P01', 'relation "radacct" does not exist'), [])).toBe(1);
 		expect(lines[0]).not.toContain('database error');

@@ -38,7 +38,10 @@ describe('parseDisconnectFlags: the target', () => {
 		const filter = parse({allMatching: true, search: 'alice'});
 		expect(filter.target).toMatchObject({kind: 'filter', filter: {status: 'active', search: 'alice'}});
 		const filterOnNas = parse({allMatching: true, nas: ['bng-1'], from: '2h'});
-		expect(filterOnNas.target).toMatchObject({kind: 'filter', filter: {status: 'active', startedFrom: new Date(NOW.getTime() - 7_200_000)}});
+		expect(filterOnNas.target).toMatchObject({
+			kind: 'filter',
+			filter: {status: 'active', startedFrom: new Date(NOW.getTime() - 7_200_000)},
+		});
 		expect(filterOnNas.nas).toEqual(['bng-1']);
 	});
 
@@ -73,10 +76,13 @@ describe('parseDisconnectFlags: the target', () => {
 		expect(refusal(flags).message).toMatch(/--all-matching/);
 	});
 
-	it.each(['abc', '12a', '-1', '1.5', '', ' 7', '0x10', '1e3', '12345678901234567890', '9223372036854775808'])('refuses --session %j: not a radacctid', (value) => {
-		const error = refusal({session: [value]});
-		expect(error.message).toMatch(/--session takes a radacctid/);
-	});
+	it.each(['abc', '12a', '-1', '1.5', '', ' 7', '0x10', '1e3', '12345678901234567890', '9223372036854775808'])(
+		'refuses --session %j: not a radacctid',
+		(value) => {
+			const error = refusal({session: [value]});
+			expect(error.message).toMatch(/--session takes a radacctid/);
+		},
+	);
 
 	it('takes the largest radacctid a bigint holds', () => {
 		expect(parse({session: ['9223372036854775807']}).target).toEqual({kind: 'session', radacctid: '9223372036854775807'});
@@ -119,7 +125,13 @@ describe('parseDisconnectFlags: how', () => {
 	});
 
 	it('has the same defaults without meow filling them in', () => {
-		expect(parseDisconnectFlags({session: ['1']}, NOW)).toMatchObject({method: 'auto', concurrency: 32, timeoutMs: 3000, retries: 2, confirmWithinMs: 10_000});
+		expect(parseDisconnectFlags({session: ['1']}, NOW)).toMatchObject({
+			method: 'auto',
+			concurrency: 32,
+			timeoutMs: 3000,
+			retries: 2,
+			confirmWithinMs: 10_000,
+		});
 	});
 
 	it('takes every flag', () => {

@@ -28,7 +28,12 @@ describe('parseDoctorFlags', () => {
 	});
 
 	it('bounds the numbers', () => {
-		expect(parseDoctorFlags({runs: '3', timeout: '500', concurrency: '2', staleAfter: '10m'})).toMatchObject({runs: 3, timeoutMs: 500, concurrency: 2, staleAfterSeconds: 600});
+		expect(parseDoctorFlags({runs: '3', timeout: '500', concurrency: '2', staleAfter: '10m'})).toMatchObject({
+			runs: 3,
+			timeoutMs: 500,
+			concurrency: 2,
+			staleAfterSeconds: 600,
+		});
 		expect(() => parseDoctorFlags({runs: '0'})).toThrow('--runs must be a whole number from 1 to 100');
 		expect(() => parseDoctorFlags({timeout: '10'})).toThrow(UsageError);
 		expect(() => parseDoctorFlags({concurrency: 'many'})).toThrow(UsageError);

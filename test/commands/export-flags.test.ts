@@ -25,7 +25,10 @@ describe('parseExportFlags', () => {
 	});
 
 	it('takes the filters of radtop sessions, for history too', () => {
-		const request = parseExportFlags({status: 'closed', from: '2026-11-01T00:00:00Z', to: '1d', nas: ['bng-2', '10.20.0.3'], search: 'alice', sort: 'user'}, NOW);
+		const request = parseExportFlags(
+			{status: 'closed', from: '2026-11-01T00:00:00Z', to: '1d', nas: ['bng-2', '10.20.0.3'], search: 'alice', sort: 'user'},
+			NOW,
+		);
 		expect(request.status).toBe('closed');
 		expect(request.startedFrom).toEqual(new Date('2026-11-01T00:00:00Z'));
 		expect(request.startedTo).toEqual(new Date('2026-11-24T10:45:12Z'));

@@ -38,8 +38,23 @@ describe('parseSweepFlags', () => {
 			retries: '0',
 			auditLog: '/var/log/radtop/audit.log',
 		});
-		expect(request).toMatchObject({nas: ['bng-2', '10.20.0.3'], staleAfterSeconds: 2700, limit: 500, apply: true, verify: true, cause: 'NAS-Reboot', reason: 'INC-4411'});
-		expect(request).toMatchObject({yes: true, json: true, concurrency: 8, timeoutMs: 500, retries: 0, auditLog: '/var/log/radtop/audit.log'});
+		expect(request).toMatchObject({
+			nas: ['bng-2', '10.20.0.3'],
+			staleAfterSeconds: 2700,
+			limit: 500,
+			apply: true,
+			verify: true,
+			cause: 'NAS-Reboot',
+			reason: 'INC-4411',
+		});
+		expect(request).toMatchObject({
+			yes: true,
+			json: true,
+			concurrency: 8,
+			timeoutMs: 500,
+			retries: 0,
+			auditLog: '/var/log/radtop/audit.log',
+		});
 	});
 
 	it.each([

@@ -169,7 +169,9 @@ describe('parseDurationSeconds', () => {
 		expect(parseDurationSeconds('36500d', 'stale-after')).toBe(36_500 * 86_400);
 		expect(parseDurationSeconds('5214w', 'stale-after')).toBe(5214 * 604_800);
 		for (const text of ['36501d', '999999999999d', '99999999999999999999999s', `${'9'.repeat(400)}w`]) {
-			expect(usageMessage(() => parseDurationSeconds(text, 'stale-after', 60))).toBe('--stale-after must be at most 36500d (100 years)');
+			expect(usageMessage(() => parseDurationSeconds(text, 'stale-after', 60))).toBe(
+				'--stale-after must be at most 36500d (100 years)',
+			);
 		}
 	});
 });
@@ -249,12 +251,9 @@ describe('parseInstant', () => {
 		'2026-11-24T25:00',
 		'Nov 24 2026',
 		'2026-11-24garbage',
-	])(
-		'rejects %j with one line naming the flag',
-		(text) => {
-			expect(usageMessage(() => parseInstant(text, 'to', NOW))).toMatch(/^--to must be a date like /);
-		},
-	);
+	])('rejects %j with one line naming the flag', (text) => {
+		expect(usageMessage(() => parseInstant(text, 'to', NOW))).toMatch(/^--to must be a date like /);
+	});
 });
 
 describe('parseSessionsFlags', () => {

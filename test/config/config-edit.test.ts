@@ -59,10 +59,12 @@ describe('value checks', () => {
 		}
 	});
 
-	it('vendors are the registry\'s, in any case', () => {
+	it("vendors are the registry's, in any case", () => {
 		expect(parseVendor('MikroTik')).toBe('mikrotik');
 		expect(parseVendor('accel-ppp')).toBe('accel-ppp');
-		expect(invalid(() => parseVendor('huawei', '--vendor'))).toBe('--vendor must be one of mikrotik, cisco, juniper, accel-ppp, generic (got "huawei")');
+		expect(invalid(() => parseVendor('huawei', '--vendor'))).toBe(
+			'--vendor must be one of mikrotik, cisco, juniper, accel-ppp, generic (got "huawei")',
+		);
 	});
 
 	it('booleans take true/false, yes/no, on/off, 1/0', () => {
@@ -76,13 +78,15 @@ describe('value checks', () => {
 		expect(parseSeconds('90s', 'interval', 1, 3600)).toBe(90);
 		expect(parseSeconds('1m', 'interval', 1, 3600)).toBe(60);
 		expect(parseSeconds('1h', 'interval', 1, 3600)).toBe(3600);
-		for (const bad of ['0', '2h', '1.5', '5x', '', '-5']) expect(invalid(() => parseSeconds(bad, 'interval', 1, 3600))).toMatch(/^interval must be a duration from 1s to 3600s/);
+		for (const bad of ['0', '2h', '1.5', '5x', '', '-5'])
+			expect(invalid(() => parseSeconds(bad, 'interval', 1, 3600))).toMatch(/^interval must be a duration from 1s to 3600s/);
 	});
 
 	it('NAS IPs are normalised as radacct holds them; anything else is refused', () => {
 		expect(checkNasIp(' 10.20.0.2 ')).toBe('10.20.0.2');
 		expect(checkNasIp('2001:DB8:0:0::1')).toBe('2001:db8::1');
-		for (const bad of ['bng-2', '10.20.0.256', '10.0.0.0/24', 'fe80::1%eth0', '']) expect(invalid(() => checkNasIp(bad))).toMatch(/is not an IP address/);
+		for (const bad of ['bng-2', '10.20.0.256', '10.0.0.0/24', 'fe80::1%eth0', ''])
+			expect(invalid(() => checkNasIp(bad))).toMatch(/is not an IP address/);
 	});
 
 	it('NAS names are printable, short, and not addresses', () => {
@@ -102,7 +106,9 @@ describe('value checks', () => {
 	it('the CoA host is an IP address only (CoA is sent to addresses)', () => {
 		expect(checkCoaHost(' 127.0.0.1 ', '--coa-host')).toBe('127.0.0.1');
 		expect(checkCoaHost('2001:DB8:0::9', '--coa-host')).toBe('2001:db8::9');
-		expect(invalid(() => checkCoaHost('bng-2.pop1.isp.example', '--coa-host'))).toMatch(/^--coa-host must be an IP address: CoA requests are sent to an address/);
+		expect(invalid(() => checkCoaHost('bng-2.pop1.isp.example', '--coa-host'))).toMatch(
+			/^--coa-host must be an IP address: CoA requests are sent to an address/,
+		);
 		expect(invalid(() => checkCoaHost('fe80::1%eth0', '--coa-host'))).toMatch(/must be an IP address/);
 	});
 
@@ -120,7 +126,9 @@ describe('profile settings', () => {
 		expect(profileKey('staleAfter')).toBe('staleAfter');
 		expect(profileKey('stale-after')).toBe('staleAfter');
 		expect(profileKey('CONFIRM_TYPED_ABOVE')).toBe('confirmTypedAbove');
-		expect(invalid(() => profileKey('colour'))).toMatch(/^unknown setting "colour" \(settings: database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above, disconnect-rate\)/);
+		expect(invalid(() => profileKey('colour'))).toMatch(
+			/^unknown setting "colour" \(settings: database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above, disconnect-rate\)/,
+		);
 		expect(invalid(() => profileKey('nas'))).toMatch(/radtop nas add\|set\|remove/);
 	});
 
@@ -195,7 +203,10 @@ describe('ConfigStore edits', () => {
 		const store = freshStore();
 		store.setProfile('noc', {interval: 5, nas: {'bng-6': {ip: '2001:DB8::6', name: 'bng-6', secret: 'old-secret'}}});
 		store.setNasOverride('noc', {ip: '2001:db8:0::6', name: 'bng-6', coaPort: 1700});
-		expect(onDisk(store).profiles?.['noc']).toEqual({interval: 5, nas: {'2001:db8::6': {ip: '2001:db8::6', name: 'bng-6', coaPort: 1700}}});
+		expect(onDisk(store).profiles?.['noc']).toEqual({
+			interval: 5,
+			nas: {'2001:db8::6': {ip: '2001:db8::6', name: 'bng-6', coaPort: 1700}},
+		});
 		expect(mode(store.path)).toBe(0o600);
 		expect(() => store.setNasOverride('noc', {ip: 'bng-7'})).toThrow(InvalidValueError);
 	});

@@ -117,7 +117,7 @@ describe('ConfigStore', () => {
 		expect(mode(dir)).toBe(0o700);
 	});
 
-	it.runIf(process.getuid?.() === 0)('leaves the mode of another user\'s file as it is, even when writing it', () => {
+	it.runIf(process.getuid?.() === 0)("leaves the mode of another user's file as it is, even when writing it", () => {
 		const {dir, file} = directoryWith('{"profiles":{"x":{"interval":5}}}');
 		chmodSync(file, 0o640);
 		chownSync(file, 65_534, 65_534);
@@ -149,7 +149,9 @@ describe('ConfigStore', () => {
 	});
 
 	it('takes a NAS override\'s IP from its key when it has no "ip"', () => {
-		const {dir} = directoryWith('{"profiles":{"p":{"nas":{"10.20.0.9":{"secret":"s3cr3t-nas","coaPort":3799},"2001:DB8::1":{"name":"v6"}}}}}');
+		const {dir} = directoryWith(
+			'{"profiles":{"p":{"nas":{"10.20.0.9":{"secret":"s3cr3t-nas","coaPort":3799},"2001:DB8::1":{"name":"v6"}}}}}',
+		);
 		const store = ConfigStore.open({RADTOP_CONFIG_DIR: dir});
 		expect(store.profile('p')?.nas).toEqual({
 			'10.20.0.9': {ip: '10.20.0.9', secret: 's3cr3t-nas', coaPort: 3799},
@@ -227,7 +229,11 @@ describe('resolveDatabaseTarget', () => {
 	it('--demo > --db > explicit profile > DATABASE_URL > default profile > environment', () => {
 		expect(resolveDatabaseTarget(everything)).toEqual({kind: 'demo'});
 		expect(resolveDatabaseTarget({...everything, demo: false})).toEqual({kind: 'url', url: flagUrl, from: 'flag'});
-		expect(resolveDatabaseTarget({...everything, demo: false, db: undefined})).toEqual({kind: 'url', url: explicitUrl, from: 'profile'});
+		expect(resolveDatabaseTarget({...everything, demo: false, db: undefined})).toEqual({
+			kind: 'url',
+			url: explicitUrl,
+			from: 'profile',
+		});
 		expect(resolveDatabaseTarget({...everything, demo: false, db: undefined, explicitProfile: undefined})).toEqual({
 			kind: 'url',
 			url: envUrl,
@@ -242,7 +248,9 @@ describe('resolveDatabaseTarget', () => {
 	});
 
 	it('skips profiles without a database and an empty DATABASE_URL', () => {
-		expect(resolveDatabaseTarget({explicitProfile: {interval: 5}, defaultProfile: {}, env: {DATABASE_URL: ''}})).toEqual({kind: 'environment'});
+		expect(resolveDatabaseTarget({explicitProfile: {interval: 5}, defaultProfile: {}, env: {DATABASE_URL: ''}})).toEqual({
+			kind: 'environment',
+		});
 		expect(resolveDatabaseTarget({explicitProfile: {interval: 5}, env: {DATABASE_URL: envUrl}})).toMatchObject({from: 'DATABASE_URL'});
 	});
 
@@ -254,7 +262,12 @@ describe('resolveDatabaseTarget', () => {
 	});
 
 	it('never puts the password of an invalid URL into the error', () => {
-		for (const url of ['postgres://u:s3cr3tpw@[bad', 'postgres://u:s3cr3tpw@host:99999999/db', 's3cr3tpw', 'postgres://u:s3cr3tpw@ho st/db']) {
+		for (const url of [
+			'postgres://u:s3cr3tpw@[bad',
+			'postgres://u:s3cr3tpw@host:99999999/db',
+			's3cr3tpw',
+			'postgres://u:s3cr3tpw@ho st/db',
+		]) {
 			for (const input of [
 				{db: url, env: {}},
 				{explicitProfile: {database: url}, env: {}},
@@ -293,9 +306,9 @@ describe('describeDatabaseUrl', () => {
 
 describe('describeEnvironmentDatabase', () => {
 	it('reads libpq variables with their defaults and no password', () => {
-		expect(describeEnvironmentDatabase({PGUSER: 'radius', PGHOST: 'db1', PGPORT: '6432', PGDATABASE: 'acct', PGPASSWORD: 'pw123'})).toBe(
-			'radius@db1:6432/acct',
-		);
+		expect(
+			describeEnvironmentDatabase({PGUSER: 'radius', PGHOST: 'db1', PGPORT: '6432', PGDATABASE: 'acct', PGPASSWORD: 'pw123'}),
+		).toBe('radius@db1:6432/acct');
 		expect(describeEnvironmentDatabase({USER: 'noc'})).toBe('noc@localhost:5432/noc');
 		expect(describeEnvironmentDatabase({})).toBe('postgres@localhost:5432/postgres');
 	});
@@ -316,7 +329,10 @@ describe('secretsOf and scrubSecrets', () => {
 	};
 
 	it('collects DB passwords (decoded and encoded), NAS secrets, API passwords, and the environment', () => {
-		const secrets = secretsOf(config, ['postgres://u:flagpass@h/db'], {DATABASE_URL: 'postgres://u:envpass@h/db', PGPASSWORD: 'pgpass'});
+		const secrets = secretsOf(config, ['postgres://u:flagpass@h/db'], {
+			DATABASE_URL: 'postgres://u:envpass@h/db',
+			PGPASSWORD: 'pgpass',
+		});
 		expect(secrets).toEqual(
 			expect.arrayContaining(['db/pass1', 'db%2Fpass1', 'nas-secret-1', 'api-pass-1', 'flagpass', 'envpass', 'pgpass']),
 		);
@@ -340,8 +356,7 @@ describe('secretsOf and scrubSecrets', () => {
 
 	it('scrubs every occurrence of every secret from a message', () => {
 		const secrets = secretsOf(config, [], {PGPASSWORD: 'pgpass'});
-		const message =
-			'failed: postgres://radius:db%2Fpass1@db1 (db/pass1), nas-secret-1 nas-secret-1, api-pass-1, pgpass';
+		const message = 'failed: postgres://radius:db%2Fpass1@db1 (db/pass1), nas-secret-1 nas-secret-1, api-pass-1, pgpass';
 		const scrubbed = scrubSecrets(message, secrets);
 		for (const secret of ['db/pass1', 'db%2Fpass1', 'nas-secret-1', 'api-pass-1', 'pgpass']) expect(scrubbed).not.toContain(secret);
 		expect(scrubbed).toBe('failed: postgres://radius:***@db1 (***), *** ***, ***, ***');
@@ -354,7 +369,11 @@ describe('secretsOf and scrubSecrets', () => {
 	});
 
 	it('scrubs a secret that contains another secret completely', () => {
-		const secrets = secretsOf({profiles: {p: {nas: {a: {ip: '10.0.0.1', secret: 'abc'}, b: {ip: '10.0.0.2', secret: 'abcdef123'}}}}}, [], {});
+		const secrets = secretsOf(
+			{profiles: {p: {nas: {a: {ip: '10.0.0.1', secret: 'abc'}, b: {ip: '10.0.0.2', secret: 'abcdef123'}}}}},
+			[],
+			{},
+		);
 		expect(scrubSecrets('secret abcdef123 here', secrets)).not.toContain('def123');
 	});
 });

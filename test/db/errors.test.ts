@@ -23,7 +23,9 @@ describe('describeDatabaseError', () => {
 	});
 
 	it('maps the other network errors', () => {
-		expect(describeDatabaseError(systemError('ETIMEDOUT', {address: '10.0.0.5', port: 5432}))).toBe('connection timed out (10.0.0.5:5432)');
+		expect(describeDatabaseError(systemError('ETIMEDOUT', {address: '10.0.0.5', port: 5432}))).toBe(
+			'connection timed out (10.0.0.5:5432)',
+		);
 		expect(describeDatabaseError(systemError('EHOSTUNREACH'))).toBe('host unreachable');
 		expect(describeDatabaseError(systemError('ECONNRESET'))).toBe('connection reset');
 	});

@@ -73,7 +73,11 @@ const SESSIONS: readonly StartEvent[] = [
 	start('u-carol', 'carol', '10.20.0.3', 'c0a80001', '100.96.0.5', 'dc2c.6e00.0005'),
 	// The same user on another NAS: bng-1 must not see it.
 	start('u-alice-3', 'alice', '10.20.0.3', 'c0a80002', '100.96.0.6', 'dc2c.6e00.0006'),
-	{...start('u-dave', 'dave', '10.30.0.1', '81b00001', '100.144.0.7', 'DC-2C-6E-00-00-04'), nasPortType: 'Wireless-802.11', framedProtocol: ''},
+	{
+		...start('u-dave', 'dave', '10.30.0.1', '81b00001', '100.144.0.7', 'DC-2C-6E-00-00-04'),
+		nasPortType: 'Wireless-802.11',
+		framedProtocol: '',
+	},
 ];
 
 const ALICE: readonly RadiusAttribute[] = [
@@ -261,7 +265,13 @@ describe('CoA', () => {
 	it('NAKs 503 for a session the NAS does not have, including one held by another NAS', async () => {
 		const simulator = await simulate();
 		const bng1 = nasOf(simulator, 'bng-1');
-		const unknown = await sendCoa(bng1, disconnect([{name: 'User-Name', value: 'alice'}, {name: 'Acct-Session-Id', value: 'ffff0000'}]));
+		const unknown = await sendCoa(
+			bng1,
+			disconnect([
+				{name: 'User-Name', value: 'alice'},
+				{name: 'Acct-Session-Id', value: 'ffff0000'},
+			]),
+		);
 		expect(unknown).toMatchObject({kind: 'nak', errorCause: 503});
 		const elsewhere = await sendCoa(bng1, disconnect([{name: 'User-Name', value: 'carol'}]));
 		expect(elsewhere).toMatchObject({kind: 'nak', errorCause: 503, code: PacketCode.DisconnectNak});
@@ -275,7 +285,10 @@ describe('CoA', () => {
 		expect(missing).toMatchObject({kind: 'nak', errorCause: 402});
 		const mismatch = await sendCoa(
 			nasOf(simulator, 'bng-3'),
-			disconnect([{name: 'User-Name', value: 'carol'}, {name: 'NAS-IP-Address', value: '10.20.0.1'}]),
+			disconnect([
+				{name: 'User-Name', value: 'carol'},
+				{name: 'NAS-IP-Address', value: '10.20.0.1'},
+			]),
 		);
 		expect(mismatch).toMatchObject({kind: 'nak', errorCause: 403});
 		// A hotspot finds hosts by address: User-Name alone is not enough.
@@ -311,7 +324,13 @@ describe('CoA', () => {
 		socket.bind(0, '127.0.0.1');
 		await once(socket, 'listening');
 		try {
-			const request = encodeRequest({code: PacketCode.DisconnectRequest, identifier: 42, attributes: ALICE, secret: bng1.secret, messageAuthenticator: true});
+			const request = encodeRequest({
+				code: PacketCode.DisconnectRequest,
+				identifier: 42,
+				attributes: ALICE,
+				secret: bng1.secret,
+				messageAuthenticator: true,
+			});
 			const exchange = async (): Promise<Buffer> => {
 				const reply = once(socket, 'message');
 				socket.send(request, bng1.coaPort, bng1.host);
@@ -387,7 +406,11 @@ describe('CoA', () => {
 
 	it('answers a CoA-Request with CoA-ACK for a known session without ending it', async () => {
 		const simulator = await simulate();
-		const result = await sendCoa(nasOf(simulator, 'bng-1'), {code: PacketCode.CoaRequest, attributes: ALICE, messageAuthenticator: false});
+		const result = await sendCoa(nasOf(simulator, 'bng-1'), {
+			code: PacketCode.CoaRequest,
+			attributes: ALICE,
+			messageAuthenticator: false,
+		});
 		expect(result).toMatchObject({kind: 'ack', code: PacketCode.CoaAck});
 		await simulator.stopsWritten();
 		expect((await row('u-alice')).acctstoptime).toBeNull();

@@ -10,7 +10,9 @@ const registry = NasRegistry.from([
 ]);
 
 function sessions(count: number, nas = '10.20.0.1') {
-	return Array.from({length: count}, (_, index) => makeSession({radacctid: String(index + 1), nasipaddress: nas, username: `user${index}`}));
+	return Array.from({length: count}, (_, index) =>
+		makeSession({radacctid: String(index + 1), nasipaddress: nas, username: `user${index}`}),
+	);
 }
 
 function planOf(count: number, target?: DisconnectTarget, nas?: string) {
@@ -31,7 +33,10 @@ describe('confirmationFor', () => {
 	it('more than 50 sessions (or the configured number): type the count', () => {
 		expect(confirmationFor(planOf(50, {kind: 'sessions', radacctids: []}))).toMatchObject({kind: 'count'});
 		expect(confirmationFor(planOf(51, {kind: 'sessions', radacctids: []}))).toMatchObject({kind: 'typed', expected: '51'});
-		expect(confirmationFor(planOf(6, {kind: 'sessions', radacctids: []}), {typedAbove: 5})).toMatchObject({kind: 'typed', expected: '6'});
+		expect(confirmationFor(planOf(6, {kind: 'sessions', radacctids: []}), {typedAbove: 5})).toMatchObject({
+			kind: 'typed',
+			expected: '6',
+		});
 	});
 
 	it('a whole NAS: type its name, however few sessions it has', () => {
@@ -41,7 +46,10 @@ describe('confirmationFor', () => {
 	});
 
 	it('everything matching a filter: type the count, however few', () => {
-		expect(confirmationFor(planOf(2, {kind: 'filter', filter: {status: 'active', search: 'x'}}))).toMatchObject({kind: 'typed', expected: '2'});
+		expect(confirmationFor(planOf(2, {kind: 'filter', filter: {status: 'active', search: 'x'}}))).toMatchObject({
+			kind: 'typed',
+			expected: '2',
+		});
 	});
 });
 

@@ -21,7 +21,9 @@ useExecutorWorld({
 	},
 });
 
-async function fakeNas(answer: (request: ReceivedRequest, fake: () => FakeCoaNas) => ReturnType<NonNullable<Parameters<typeof startFakeCoaNas>[0]['answer']>>): Promise<FakeCoaNas> {
+async function fakeNas(
+	answer: (request: ReceivedRequest, fake: () => FakeCoaNas) => ReturnType<NonNullable<Parameters<typeof startFakeCoaNas>[0]['answer']>>,
+): Promise<FakeCoaNas> {
 	let self: FakeCoaNas | undefined;
 	const fake = await startFakeCoaNas({secret: SECRET, answer: (request) => answer(request, () => self!)});
 	self = fake;
@@ -129,7 +131,9 @@ describe('executeDisconnect in bulk', () => {
 		const nas2 = await fakeNas(two.answer);
 		await insertBulk(database.pool, 30, '10.20.0.1', 'one');
 		await insertBulk(database.pool, 20, '10.20.0.2', 'two');
-		const registry = registryFor(nas1, {}, [{ip: '10.20.0.2', name: 'bng-2', secret: SECRET, coaHost: nas2.address, coaPort: nas2.port}]);
+		const registry = registryFor(nas1, {}, [
+			{ip: '10.20.0.2', name: 'bng-2', secret: SECRET, coaHost: nas2.address, coaPort: nas2.port},
+		]);
 		const events: DisconnectProgress[] = [];
 		const result = await executeDisconnect({kind: 'nas', nasIps: ['10.20.0.1', '10.20.0.2']}, depsFor(database, registry, coaClient), {
 			method: 'coa',

@@ -132,7 +132,14 @@ describe('executeDisconnect over CoA', () => {
 			user: 'noc',
 			password: API_PASSWORD,
 			pppActive: [
-				{name: 'alice', service: 'pppoe', 'caller-id': 'AA:BB:CC:00:00:01', address: '100.64.0.1', uptime: '1h', 'session-id': '0x81B00001'},
+				{
+					name: 'alice',
+					service: 'pppoe',
+					'caller-id': 'AA:BB:CC:00:00:01',
+					address: '100.64.0.1',
+					uptime: '1h',
+					'session-id': '0x81B00001',
+				},
 			],
 		});
 		const registry = registryFor(nas, {api: {host: router.host, port: router.port, user: 'noc', password: API_PASSWORD}});
@@ -141,7 +148,9 @@ describe('executeDisconnect over CoA', () => {
 			confirmStopWithinMs: 0,
 		});
 		expect(result.results[0]).toMatchObject({outcome: 'api', method: 'api'});
-		expect(result.results[0]?.reason).toMatch(/^CoA: bng-1 \(127\.0\.0\.1:\d+\) did not answer 3 tries in [\d.]+ s; API: removed \/ppp\/active \*1 \(name=alice\)$/);
+		expect(result.results[0]?.reason).toMatch(
+			/^CoA: bng-1 \(127\.0\.0\.1:\d+\) did not answer 3 tries in [\d.]+ s; API: removed \/ppp\/active \*1 \(name=alice\)$/,
+		);
 		expect(router.tables['/ppp/active']).toEqual([]);
 		await vi.waitFor(() => {
 			expect(router?.connections).toBe(0);
@@ -170,7 +179,9 @@ describe('executeDisconnect over CoA', () => {
 			apiTimeoutMs: 300,
 		});
 		expect(result.results[0]).toMatchObject({outcome: 'failed', method: 'api'});
-		expect(result.results[0]?.reason).toMatch(/^CoA: NAK: Session-Context-Not-Found \(503\); API: bng-1 API \(127\.0\.0\.1:\d+\): timed out/);
+		expect(result.results[0]?.reason).toMatch(
+			/^CoA: NAK: Session-Context-Not-Found \(503\); API: bng-1 API \(127\.0\.0\.1:\d+\): timed out/,
+		);
 	});
 
 	it('already_closed: a session closed between plan and execution gets nothing sent', async () => {
@@ -180,10 +191,17 @@ describe('executeDisconnect over CoA', () => {
 		const {sessions} = await readTargets(database.pool, {kind: 'session', radacctid: id});
 		const plan = planDisconnect(sessions, registry, {method: 'coa'}, {kind: 'session', radacctid: id});
 		expect(plan.ready).toBe(1);
-		await database.pool.query("UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'User-Request' WHERE radacctid = $1", [id]);
+		await database.pool.query("UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'User-Request' WHERE radacctid = $1", [
+			id,
+		]);
 		const result = await executeDisconnect(plan, depsFor(database, registry, coaClient));
 		expect(result.results).toEqual([
-			expect.objectContaining({radacctid: id, outcome: 'already_closed', method: undefined, reason: expect.stringMatching(/^closed in radacct at .+ \(User-Request\)$/)}),
+			expect.objectContaining({
+				radacctid: id,
+				outcome: 'already_closed',
+				method: undefined,
+				reason: expect.stringMatching(/^closed in radacct at .+ \(User-Request\)$/),
+			}),
 		]);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(nas.received).toHaveLength(0);
@@ -240,6 +258,10 @@ describe('executeDisconnect over CoA', () => {
 		await insertSessions(database.pool, [{username: 'carol', nasipaddress: '10.77.0.1'}]);
 		const deps = depsFor(database, NasRegistry.from([]), coaClient, new MemoryAudit());
 		const result = await executeDisconnect({kind: 'user', username: 'carol'}, deps);
-		expect(result.results[0]).toMatchObject({outcome: 'not_sent', nasName: '10.77.0.1', reason: expect.stringContaining('10.77.0.1 has no RADIUS secret')});
+		expect(result.results[0]).toMatchObject({
+			outcome: 'not_sent',
+			nasName: '10.77.0.1',
+			reason: expect.stringContaining('10.77.0.1 has no RADIUS secret'),
+		});
 	});
 });

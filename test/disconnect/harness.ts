@@ -28,7 +28,10 @@ export class MemoryAudit implements AuditSink {
 export function registryFor(fake: FakeCoaNas, extra: Partial<NasOverride> = {}, more: readonly NasOverride[] = []): NasRegistry {
 	return NasRegistry.from(
 		[],
-		[{ip: '10.20.0.1', name: 'bng-1', secret: SECRET, coaHost: fake.address, coaPort: fake.port, vendor: 'mikrotik', ...extra}, ...more],
+		[
+			{ip: '10.20.0.1', name: 'bng-1', secret: SECRET, coaHost: fake.address, coaPort: fake.port, vendor: 'mikrotik', ...extra},
+			...more,
+		],
 	);
 }
 
@@ -38,7 +41,12 @@ export function testCoaClient(): CoaClient {
 }
 
 /** The executor's dependencies for a test. */
-export function depsFor(database: TestDatabase, registry: NasRegistry, coaClient: CoaClient, audit = new MemoryAudit()): DisconnectDeps & {audit: MemoryAudit} {
+export function depsFor(
+	database: TestDatabase,
+	registry: NasRegistry,
+	coaClient: CoaClient,
+	audit = new MemoryAudit(),
+): DisconnectDeps & {audit: MemoryAudit} {
 	return {db: database.pool, registry, coaClient, audit};
 }
 

@@ -59,9 +59,13 @@ describe('planDisconnect', () => {
 	});
 
 	it('blocks a session nothing identifies', () => {
-		const plan = planDisconnect([makeSession({nasipaddress: '10.20.0.1', username: null, acctsessionid: '', framedipaddress: null})], registry, {
-			method: 'coa',
-		});
+		const plan = planDisconnect(
+			[makeSession({nasipaddress: '10.20.0.1', username: null, acctsessionid: '', framedipaddress: null})],
+			registry,
+			{
+				method: 'coa',
+			},
+		);
 		expect(plan.blocked[0]?.problem).toBe('no-identification');
 	});
 

@@ -5,7 +5,12 @@ import {RouterOsClient} from '../../source/routeros/routeros-client.js';
 import {FakeRouterOs, type PppActiveEntry} from '../helpers/fake-routeros.js';
 import {makeSession} from './fixtures.js';
 
-const ALICE = makeSession({username: 'alice', acctsessionid: '81b00001', framedipaddress: '100.64.0.1', callingstationid: 'AA:BB:CC:00:00:01'});
+const ALICE = makeSession({
+	username: 'alice',
+	acctsessionid: '81b00001',
+	framedipaddress: '100.64.0.1',
+	callingstationid: 'AA:BB:CC:00:00:01',
+});
 
 function ppp(overrides: Partial<PppActiveEntry> = {}): PppActiveEntry {
 	return {
@@ -70,17 +75,28 @@ describe('RouterOsPool', () => {
 	});
 
 	function nasFor(fake: FakeRouterOs, options: {hotspot?: boolean; password?: string} = {}) {
-		return NasRegistry.from([], [
-			{
-				ip: '10.20.0.1',
-				name: 'bng-1',
-				api: {host: fake.host, port: fake.port, user: 'admin', password: options.password ?? 'secret', hotspot: options.hotspot ?? false},
-			},
-		]).get('10.20.0.1');
+		return NasRegistry.from(
+			[],
+			[
+				{
+					ip: '10.20.0.1',
+					name: 'bng-1',
+					api: {
+						host: fake.host,
+						port: fake.port,
+						user: 'admin',
+						password: options.password ?? 'secret',
+						hotspot: options.hotspot ?? false,
+					},
+				},
+			],
+		).get('10.20.0.1');
 	}
 
 	it('removes the matching entry and leaves the user’s other session alone, over one connection', async () => {
-		router = await FakeRouterOs.start({pppActive: [ppp({'.id': '*A'}), ppp({'.id': '*B', 'session-id': '0x81B00009', address: '100.64.0.9'})]});
+		router = await FakeRouterOs.start({
+			pppActive: [ppp({'.id': '*A'}), ppp({'.id': '*B', 'session-id': '0x81B00009', address: '100.64.0.9'})],
+		});
 		const pool = new RouterOsPool();
 		const nas = nasFor(router);
 		expect(await pool.disconnect(nas, ALICE)).toEqual({kind: 'removed', detail: 'removed /ppp/active *A (name=alice)'});

@@ -15,7 +15,17 @@ import {adviceFor} from '../../source/doctor/index-advice.js';
 import {REQUIRED_COLUMNS, SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
 
 function btree(name: string, columns: string[], predicate: string | null = null, extra: Partial<IndexFact> = {}): IndexFact {
-	return {name, method: 'btree', columns, predicate, unique: false, primary: false, valid: true, definition: `CREATE INDEX ${name} ON public.radacct USING btree (${columns.join(', ')})`, ...extra};
+	return {
+		name,
+		method: 'btree',
+		columns,
+		predicate,
+		unique: false,
+		primary: false,
+		valid: true,
+		definition: `CREATE INDEX ${name} ON public.radacct USING btree (${columns.join(', ')})`,
+		...extra,
+	};
 }
 
 /** The stock schema's indexes, as pg_index reports them. */
@@ -45,9 +55,17 @@ describe('matchIndex', () => {
 
 	it('tells a full index standing in for a partial one, an invalid one, and one with another predicate', () => {
 		expect(matchIndex(bulkClose, [btree('full', ['nasipaddress', 'acctstarttime'])]).kind).toBe('full');
-		expect(matchIndex(bulkClose, [btree('radacct_bulk_close', ['nasipaddress', 'acctstarttime'], '(acctstoptime IS NULL)', {valid: false})]).kind).toBe('invalid');
-		expect(matchIndex(bulkClose, [btree('closed', ['nasipaddress', 'acctstarttime'], '(acctstoptime IS NOT NULL)')]).kind).toBe('missing');
-		expect(matchIndex(bulkClose, [{...btree('hash', ['nasipaddress', 'acctstarttime'], '(acctstoptime IS NULL)'), method: 'hash'}]).kind).toBe('missing');
+		expect(
+			matchIndex(bulkClose, [
+				btree('radacct_bulk_close', ['nasipaddress', 'acctstarttime'], '(acctstoptime IS NULL)', {valid: false}),
+			]).kind,
+		).toBe('invalid');
+		expect(matchIndex(bulkClose, [btree('closed', ['nasipaddress', 'acctstarttime'], '(acctstoptime IS NOT NULL)')]).kind).toBe(
+			'missing',
+		);
+		expect(
+			matchIndex(bulkClose, [{...btree('hash', ['nasipaddress', 'acctstarttime'], '(acctstoptime IS NULL)'), method: 'hash'}]).kind,
+		).toBe('missing');
 	});
 });
 
@@ -56,12 +74,16 @@ describe('indexChecks', () => {
 		expect(indexChecks(STOCK).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
 	});
 
-	it('fails a missing index the poll needs, with the statement that creates it; warns for FreeRADIUS\'s own', () => {
-		const checks = indexChecks(STOCK.filter((index) => index.name !== 'radacct_bulk_close' && index.name !== 'radacct_active_session_idx'));
+	it("fails a missing index the poll needs, with the statement that creates it; warns for FreeRADIUS's own", () => {
+		const checks = indexChecks(
+			STOCK.filter((index) => index.name !== 'radacct_bulk_close' && index.name !== 'radacct_active_session_idx'),
+		);
 		const bulk = checks.find((check) => check.check === 'index radacct_bulk_close')!;
 		expect(bulk.status).toBe('fail');
 		expect(bulk.detail).toContain('(nasipaddress, acctstarttime) WHERE acctstoptime IS NULL');
-		expect(bulk.fix).toBe('CREATE INDEX CONCURRENTLY radacct_bulk_close ON radacct (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL;');
+		expect(bulk.fix).toBe(
+			'CREATE INDEX CONCURRENTLY radacct_bulk_close ON radacct (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL;',
+		);
 		expect(checks.find((check) => check.check === 'index radacct_active_session_idx')!.status).toBe('warn');
 	});
 
@@ -76,10 +98,19 @@ describe('indexChecks', () => {
 describe('tableCheck', () => {
 	const label = 'radius@db1:5432/radius';
 	it('fails without radacct, with columns missing, and without SELECT', () => {
-		expect(tableCheck({columns: [], canSelect: false, label})).toMatchObject({status: 'fail', detail: expect.stringContaining('no radacct table in radius@db1:5432/radius')});
+		expect(tableCheck({columns: [], canSelect: false, label})).toMatchObject({
+			status: 'fail',
+			detail: expect.stringContaining('no radacct table in radius@db1:5432/radius'),
+		});
 		const lacking = REQUIRED_COLUMNS.filter((column) => column !== 'acctuniqueid');
-		expect(tableCheck({columns: lacking, canSelect: true, label})).toMatchObject({status: 'fail', detail: 'radacct lacks acctuniqueid: not FreeRADIUS\'s radacct'});
-		expect(tableCheck({columns: [...SESSION_COLUMNS], canSelect: false, label})).toMatchObject({status: 'fail', fix: 'GRANT SELECT ON radacct, nas TO <radtop role>;'});
+		expect(tableCheck({columns: lacking, canSelect: true, label})).toMatchObject({
+			status: 'fail',
+			detail: "radacct lacks acctuniqueid: not FreeRADIUS's radacct",
+		});
+		expect(tableCheck({columns: [...SESSION_COLUMNS], canSelect: false, label})).toMatchObject({
+			status: 'fail',
+			fix: 'GRANT SELECT ON radacct, nas TO <radtop role>;',
+		});
 	});
 
 	it('warns for an older schema and passes the current one', () => {
@@ -112,7 +143,10 @@ describe('rowChecks', () => {
 	});
 
 	it('warns when a sizeable radacct was never analyzed', () => {
-		expect(rowChecks({...bigRows, rows: 50_000, exact: true, analyzed: false})[0]).toMatchObject({status: 'warn', fix: 'ANALYZE radacct;'});
+		expect(rowChecks({...bigRows, rows: 50_000, exact: true, analyzed: false})[0]).toMatchObject({
+			status: 'warn',
+			fix: 'ANALYZE radacct;',
+		});
 	});
 });
 
@@ -120,7 +154,10 @@ describe('timingChecks', () => {
 	const base = {indexes: STOCK, rows: bigRows, extensions: [], failures: [], measurements: []};
 
 	it('passes a query within its target and names its plan', () => {
-		const [check] = timingChecks({...base, timings: [{id: 'counts', p50Ms: 52, runs: 5, plan: ['HashAggregate', 'Index Only Scan using radacct_bulk_close on radacct']}]});
+		const [check] = timingChecks({
+			...base,
+			timings: [{id: 'counts', p50Ms: 52, runs: 5, plan: ['HashAggregate', 'Index Only Scan using radacct_bulk_close on radacct']}],
+		});
 		expect(check).toEqual({
 			check: 'poll: per-NAS open counts',
 			status: 'pass',
@@ -128,19 +165,30 @@ describe('timingChecks', () => {
 		});
 	});
 
-	it('suggests the README\'s index with its measured figures for a slow sort, and the gain measured here with --measure', () => {
+	it("suggests the README's index with its measured figures for a slow sort, and the gain measured here with --measure", () => {
 		const slow = {id: 'sort-down', p50Ms: 650, runs: 3, plan: ['Limit', 'Sort', 'Seq Scan on radacct']} as const;
 		const [check] = timingChecks({...base, timings: [slow]});
 		expect(check!.status).toBe('warn');
 		expect(check!.detail).toContain('a Seq Scan on radacct (5,000,000 rows)');
-		expect(check!.fix).toContain('CREATE INDEX CONCURRENTLY radacct_open_down ON radacct (acctoutputoctets, radacctid) WHERE acctstoptime IS NULL;');
+		expect(check!.fix).toContain(
+			'CREATE INDEX CONCURRENTLY radacct_open_down ON radacct (acctoutputoctets, radacctid) WHERE acctstoptime IS NULL;',
+		);
 		expect(check!.fix).toContain('measured on 5,000,000 rows: 650 ms without it, 1.5 ms with it');
-		const [measured] = timingChecks({...base, timings: [slow], measurements: [{advice: 'open-down', beforeMs: 650, afterMs: 1.4, buildMs: 5200}]});
+		const [measured] = timingChecks({
+			...base,
+			timings: [slow],
+			measurements: [{advice: 'open-down', beforeMs: 650, afterMs: 1.4, buildMs: 5200}],
+		});
 		expect(measured!.fix).toContain('measured here with --measure: 650 ms -> 1.40 ms, built in 5.2 s and rolled back');
 	});
 
 	it('suggests only the trigram indexes that are missing, and pg_trgm only when it is not installed', () => {
-		const user = {...btree('radacct_open_user_trgm', [], '(acctstoptime IS NULL)'), method: 'gin', definition: 'CREATE INDEX radacct_open_user_trgm ON public.radacct USING gin (username gin_trgm_ops) WHERE (acctstoptime IS NULL)'};
+		const user = {
+			...btree('radacct_open_user_trgm', [], '(acctstoptime IS NULL)'),
+			method: 'gin',
+			definition:
+				'CREATE INDEX radacct_open_user_trgm ON public.radacct USING gin (username gin_trgm_ops) WHERE (acctstoptime IS NULL)',
+		};
 		const advice = adviceFor('search', [...STOCK, user], ['plpgsql', 'pg_trgm'])!;
 		expect(advice.statement).not.toContain('CREATE EXTENSION');
 		expect(advice.statement).not.toContain('radacct_open_user_trgm');
@@ -150,7 +198,11 @@ describe('timingChecks', () => {
 
 	it('points at the missing stock index rather than an extra one when a Seq Scan is the cause', () => {
 		const indexes = STOCK.filter((index) => index.name !== 'radacct_bulk_close');
-		const [check] = timingChecks({...base, indexes, timings: [{id: 'counts', p50Ms: 900, runs: 3, plan: ['HashAggregate', 'Seq Scan on radacct']}]});
+		const [check] = timingChecks({
+			...base,
+			indexes,
+			timings: [{id: 'counts', p50Ms: 900, runs: 3, plan: ['HashAggregate', 'Seq Scan on radacct']}],
+		});
 		expect(check).toMatchObject({status: 'warn', fix: 'create the missing radacct_bulk_close (see above)'});
 	});
 
@@ -176,7 +228,11 @@ describe('databaseChecks', () => {
 			setupFailures: [],
 		};
 		expect(databaseChecks(facts)).toEqual([
-			expect.objectContaining({check: 'database', status: 'fail', detail: 'radtop@db1:5432/radius: connection refused (10.0.0.5:5432)'}),
+			expect.objectContaining({
+				check: 'database',
+				status: 'fail',
+				detail: 'radtop@db1:5432/radius: connection refused (10.0.0.5:5432)',
+			}),
 		]);
 	});
 
@@ -196,13 +252,37 @@ describe('databaseChecks', () => {
 			setupFailures: [{step: 'rows', error: timeout}],
 		};
 		const checks = databaseChecks(facts);
-		expect(checks.find((check) => check.check === 'rows')).toMatchObject({status: 'fail', detail: expect.stringContaining(timeout), fix: expect.stringContaining('pg_locks')});
+		expect(checks.find((check) => check.check === 'rows')).toMatchObject({
+			status: 'fail',
+			detail: expect.stringContaining(timeout),
+			fix: expect.stringContaining('pg_locks'),
+		});
 		expect(checks.find((check) => check.check === 'table radacct')!.status).toBe('pass');
 		expect(checks.find((check) => check.check === 'table nas')!.status).toBe('pass');
-		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual([
+			'pass',
+			'pass',
+			'pass',
+			'pass',
+		]);
 
-		const columnsFailed = databaseChecks({...facts, columns: [], canSelect: false, indexes: [], setupFailures: [{step: 'columns', error: timeout}, {step: 'nas table', error: timeout}]});
-		expect(columnsFailed.find((check) => check.check === 'table radacct')).toMatchObject({status: 'fail', detail: `could not read radacct's columns: ${timeout}`});
-		expect(columnsFailed.find((check) => check.check === 'table nas')).toMatchObject({status: 'warn', detail: expect.stringContaining(timeout)});
+		const columnsFailed = databaseChecks({
+			...facts,
+			columns: [],
+			canSelect: false,
+			indexes: [],
+			setupFailures: [
+				{step: 'columns', error: timeout},
+				{step: 'nas table', error: timeout},
+			],
+		});
+		expect(columnsFailed.find((check) => check.check === 'table radacct')).toMatchObject({
+			status: 'fail',
+			detail: `could not read radacct's columns: ${timeout}`,
+		});
+		expect(columnsFailed.find((check) => check.check === 'table nas')).toMatchObject({
+			status: 'warn',
+			detail: expect.stringContaining(timeout),
+		});
 	});
 });

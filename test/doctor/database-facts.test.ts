@@ -7,7 +7,13 @@ import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {databaseChecks, POLL_QUERIES} from '../../source/doctor/database-checks.js';
 import {EventEmitter} from 'node:events';
-import {gatherDatabaseFacts, MeasureInterrupted, measureAdvice, pollStatements, type LendingPool} from '../../source/doctor/database-facts.js';
+import {
+	gatherDatabaseFacts,
+	MeasureInterrupted,
+	measureAdvice,
+	pollStatements,
+	type LendingPool,
+} from '../../source/doctor/database-facts.js';
 import {adviceFor} from '../../source/doctor/index-advice.js';
 import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
@@ -42,10 +48,18 @@ describe('gatherDatabaseFacts', () => {
 		expect(facts.rows).toMatchObject({rows: 3, exact: true, open: 2});
 		expect(facts.timings.map((timing) => timing.id)).toEqual(POLL_QUERIES.map((query) => query.id));
 		for (const timing of facts.timings.filter((entry) => entry.id !== 'poll')) {
-			expect(timing.plan.some((node) => node.endsWith('on radacct')), timing.id).toBe(true);
+			expect(
+				timing.plan.some((node) => node.endsWith('on radacct')),
+				timing.id,
+			).toBe(true);
 		}
 		const checks = databaseChecks(facts);
-		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual([
+			'pass',
+			'pass',
+			'pass',
+			'pass',
+		]);
 		expect(checks.find((check) => check.check === 'rows')!.detail).toBe('3 rows (counted), 2 open');
 	});
 
@@ -74,9 +88,17 @@ describe('gatherDatabaseFacts', () => {
 		expect(facts.setupFailures).toEqual([{step: 'rows', error: 'canceling statement due to statement timeout'}]);
 		expect(facts.timings).toEqual([]);
 		const checks = databaseChecks(facts);
-		expect(checks.find((check) => check.check === 'rows')).toMatchObject({status: 'fail', detail: expect.stringContaining('statement timeout')});
+		expect(checks.find((check) => check.check === 'rows')).toMatchObject({
+			status: 'fail',
+			detail: expect.stringContaining('statement timeout'),
+		});
 		expect(checks.find((check) => check.check === 'table radacct')!.status).toBe('pass');
-		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+		expect(checks.filter((check) => check.check.startsWith('index ')).map((check) => check.status)).toEqual([
+			'pass',
+			'pass',
+			'pass',
+			'pass',
+		]);
 	});
 
 	it.runIf(Boolean(process.env['DATABASE_URL']))('reports a radacct locked by another session within the setup timeout', async () => {
@@ -119,9 +141,16 @@ describe('gatherDatabaseFacts', () => {
 	});
 
 	it('reports an unreachable server as the one fail', async () => {
-		const refused = {query: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED', address: '127.0.0.1', port: 1}))};
+		const refused = {
+			query: () =>
+				Promise.reject(
+					Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {code: 'ECONNREFUSED', address: '127.0.0.1', port: 1}),
+				),
+		};
 		const facts = await gatherDatabaseFacts(refused, options);
-		expect(databaseChecks(facts)).toEqual([expect.objectContaining({check: 'database', status: 'fail', detail: 'test: connection refused (127.0.0.1:1)'})]);
+		expect(databaseChecks(facts)).toEqual([
+			expect.objectContaining({check: 'database', status: 'fail', detail: 'test: connection refused (127.0.0.1:1)'}),
+		]);
 	});
 });
 
@@ -140,7 +169,10 @@ describe('measureAdvice', () => {
 	});
 
 	it('reports why it could not measure and still rolls back', async () => {
-		const advice = {...adviceFor('sort-down', [], [])!, measure: {indexes: ['CREATE INDEX radtop_doctor_x ON radacct (no_such_column)']}};
+		const advice = {
+			...adviceFor('sort-down', [], [])!,
+			measure: {indexes: ['CREATE INDEX radtop_doctor_x ON radacct (no_such_column)']},
+		};
 		const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
 		const measurement = await measureAdvice(database.pool, advice, query, 5, 1);
 		expect(measurement.error).toMatch(/no_such_column/);
@@ -148,41 +180,53 @@ describe('measureAdvice', () => {
 		expect(status.rows[0].ok).toBe(1);
 	});
 
-	it.runIf(Boolean(process.env['DATABASE_URL']))('says it cannot measure an index another open transaction makes invisible, rather than no gain', async () => {
-		const holder = new pg.Client({connectionString: database.url});
-		await holder.connect();
-		try {
-			// A snapshot that still sees the row version a HOT update replaces: the new index gets indcheckxmin.
-			await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-			await holder.query('SELECT count(*) FROM radacct');
-			await database.pool.query("UPDATE radacct SET acctoutputoctets = coalesce(acctoutputoctets, 0) + 1 WHERE username = 'alice'");
-			const advice = adviceFor('sort-down', [], [])!;
-			const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
-			const measurement = await measureAdvice(database.pool, advice, query, 5, 1);
-			expect(measurement.afterMs).toBeUndefined();
-			expect(measurement.error).toMatch(/^cannot be measured inside a transaction on this table right now/);
-		} finally {
-			await holder.query('ROLLBACK');
-			await holder.end();
-		}
-	});
+	it.runIf(Boolean(process.env['DATABASE_URL']))(
+		'says it cannot measure an index another open transaction makes invisible, rather than no gain',
+		async () => {
+			const holder = new pg.Client({connectionString: database.url});
+			await holder.connect();
+			try {
+				// A snapshot that still sees the row version a HOT update replaces: the new index gets indcheckxmin.
+				await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+				await holder.query('SELECT count(*) FROM radacct');
+				await database.pool.query(
+					"UPDATE radacct SET acctoutputoctets = coalesce(acctoutputoctets, 0) + 1 WHERE username = 'alice'",
+				);
+				const advice = adviceFor('sort-down', [], [])!;
+				const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
+				const measurement = await measureAdvice(database.pool, advice, query, 5, 1);
+				expect(measurement.afterMs).toBeUndefined();
+				expect(measurement.error).toMatch(/^cannot be measured inside a transaction on this table right now/);
+			} finally {
+				await holder.query('ROLLBACK');
+				await holder.end();
+			}
+		},
+	);
 
 	it.runIf(Boolean(process.env['DATABASE_URL']))('cancels the build on the server on SIGINT, rolls back and says so', async () => {
-		await database.pool.query("CREATE OR REPLACE FUNCTION radtop_doctor_slow(text) RETURNS text IMMUTABLE LANGUAGE sql AS 'SELECT pg_sleep(3)::text || $1'");
+		await database.pool.query(
+			"CREATE OR REPLACE FUNCTION radtop_doctor_slow(text) RETURNS text IMMUTABLE LANGUAGE sql AS 'SELECT pg_sleep(3)::text || $1'",
+		);
 		// The build's connection from the test pool; the cancel from a connection of its own.
 		const other = new pg.Client({connectionString: database.url});
 		await other.connect();
 		const db: LendingPool = {query: (text, values) => other.query(text, values), connect: () => database.pool.connect()};
 		const interrupts = new EventEmitter();
 		try {
-			const advice = {...adviceFor('sort-down', [], [])!, measure: {indexes: ['CREATE INDEX radtop_doctor_slow_idx ON radacct (radtop_doctor_slow(username))']}};
+			const advice = {
+				...adviceFor('sort-down', [], [])!,
+				measure: {indexes: ['CREATE INDEX radtop_doctor_slow_idx ON radacct (radtop_doctor_slow(username))']},
+			};
 			const query = pollStatements(new Set(SESSION_COLUMNS), 1800).get('sort-down')!;
 			const started = Date.now();
 			const measuring = measureAdvice(db, advice, query, 5, 1, {interrupts});
 			setTimeout(() => interrupts.emit('SIGINT', 'SIGINT'), 500);
 			await expect(measuring).rejects.toBeInstanceOf(MeasureInterrupted);
 			expect(Date.now() - started).toBeLessThan(3000);
-			const busy = await other.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX radtop_doctor_slow_idx%' AND state = 'active'");
+			const busy = await other.query(
+				"SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX radtop_doctor_slow_idx%' AND state = 'active'",
+			);
 			expect(busy.rows[0].n).toBe(0);
 			expect(interrupts.listenerCount('SIGINT')).toBe(0);
 		} finally {

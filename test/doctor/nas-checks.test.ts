@@ -26,10 +26,15 @@ describe('secretCheck', () => {
 		expect(noApi.fix).not.toMatch(/[{}]/);
 	});
 
-
 	it('fails with neither a secret nor API credentials, warns with one method where two are possible', () => {
-		expect(secretCheck({...nas, secretSource: 'none', api: undefined})).toMatchObject({status: 'fail', detail: expect.stringContaining('radtop cannot disconnect sessions on this NAS')});
-		expect(secretCheck({...nas, secretSource: 'none'})).toMatchObject({status: 'warn', detail: expect.stringContaining('only the RouterOS API')});
+		expect(secretCheck({...nas, secretSource: 'none', api: undefined})).toMatchObject({
+			status: 'fail',
+			detail: expect.stringContaining('radtop cannot disconnect sessions on this NAS'),
+		});
+		expect(secretCheck({...nas, secretSource: 'none'})).toMatchObject({
+			status: 'warn',
+			detail: expect.stringContaining('only the RouterOS API'),
+		});
 		expect(secretCheck({...nas, api: undefined})).toMatchObject({status: 'warn', detail: expect.stringContaining('only CoA')});
 		expect(secretCheck({...nas, api: undefined, vendor: 'cisco'}).status).toBe('pass');
 		expect(secretCheck(nas)).toEqual({
@@ -42,16 +47,22 @@ describe('secretCheck', () => {
 
 describe('coaCheck', () => {
 	it('passes a NAK for a session not found, warns on a NAS that refuses, does not know itself, or rejects the request', () => {
-		expect(coaCheck(nas, {kind: 'nak', errorCause: 503})).toMatchObject({status: 'pass', detail: expect.stringContaining('Session-Context-Not-Found (503)')});
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 503})).toMatchObject({
+			status: 'pass',
+			detail: expect.stringContaining('Session-Context-Not-Found (503)'),
+		});
 		expect(coaCheck(nas, {kind: 'nak'}).status).toBe('pass');
 		// The probe leaves Framed-IP-Address out on purpose: a hotspot's Missing-Attribute is no fault.
 		expect(coaCheck(nas, {kind: 'nak', errorCause: 402}).status).toBe('pass');
 		expect(coaCheck(nas, {kind: 'nak', errorCause: 501}).status).toBe('warn');
-		expect(coaCheck(nas, {kind: 'nak', errorCause: 403})).toMatchObject({status: 'warn', fix: expect.stringContaining('radtop nas set 10.20.0.2 --vendor V')});
+		expect(coaCheck(nas, {kind: 'nak', errorCause: 403})).toMatchObject({
+			status: 'warn',
+			fix: expect.stringContaining('radtop nas set 10.20.0.2 --vendor V'),
+		});
 		expect(coaCheck(nas, {kind: 'nak', errorCause: 506}).status).toBe('warn');
 	});
 
-	it('warns on a NAK that refuses the vendor profile\'s attributes, with the command that changes the vendor', () => {
+	it("warns on a NAK that refuses the vendor profile's attributes, with the command that changes the vendor", () => {
 		for (const errorCause of [401, 404, 407]) {
 			expect(coaCheck(nas, {kind: 'nak', errorCause}), String(errorCause)).toMatchObject({
 				status: 'warn',
@@ -67,7 +78,11 @@ describe('coaCheck', () => {
 
 	it('fails a wrong secret, a reply from elsewhere, silence and a local error, naming our address in the fix', () => {
 		const source = {address: '192.0.2.10'};
-		expect(coaCheck(nas, {kind: 'bad-authenticator'}, source)).toMatchObject({status: 'fail', detail: expect.stringContaining('wrong shared secret'), fix: expect.stringContaining('192.0.2.10')});
+		expect(coaCheck(nas, {kind: 'bad-authenticator'}, source)).toMatchObject({
+			status: 'fail',
+			detail: expect.stringContaining('wrong shared secret'),
+			fix: expect.stringContaining('192.0.2.10'),
+		});
 		expect(coaCheck(nas, {kind: 'other-source', from: '10.20.9.9:3799'}).detail).toContain('the reply came from 10.20.9.9:3799');
 		const silent = coaCheck(nas, {kind: 'timeout', attempts: 2, elapsedMs: 4012}, source);
 		expect(silent.status).toBe('fail');
@@ -79,7 +94,9 @@ describe('coaCheck', () => {
 	});
 
 	it('names the CoA endpoint when it is not the NAS address', () => {
-		expect(coaCheck({...nas, coaHost: '10.99.0.2', coaPort: 1700}, {kind: 'nak'}).check).toBe('nas bng-2 (10.20.0.2): CoA 10.99.0.2:1700');
+		expect(coaCheck({...nas, coaHost: '10.99.0.2', coaPort: 1700}, {kind: 'nak'}).check).toBe(
+			'nas bng-2 (10.20.0.2): CoA 10.99.0.2:1700',
+		);
 		expect(coaCheck(nas, {kind: 'nak'}).check).toBe('nas bng-2 (10.20.0.2): CoA port 3799');
 	});
 });
@@ -98,9 +115,11 @@ describe('sourceCheck and apiCheck', () => {
 		expect(isLoopback('10.127.0.1')).toBe(false);
 	});
 
-	it('passes a login and fails a refused one with the router\'s message', () => {
+	it("passes a login and fails a refused one with the router's message", () => {
 		expect(apiCheck(nas, {ok: true}).detail).toBe('logged in at 10.20.0.2:8728 as radtop');
-		expect(apiCheck(nas, {ok: false, message: 'bng-2 API (10.20.0.2:8728): login refused: invalid user name or password'})).toMatchObject({status: 'fail'});
+		expect(
+			apiCheck(nas, {ok: false, message: 'bng-2 API (10.20.0.2:8728): login refused: invalid user name or password'}),
+		).toMatchObject({status: 'fail'});
 	});
 
 	it('checks only what the NAS has: no CoA probe without a secret, no API check without credentials', () => {
@@ -129,13 +148,22 @@ describe('report', () => {
 	});
 });
 
-describe('scrubbing the secrets out of doctor\'s facts', () => {
-	it('stars a secret out of what came from outside, and leaves radtop\'s own words alone', () => {
+describe("scrubbing the secrets out of doctor's facts", () => {
+	it("stars a secret out of what came from outside, and leaves radtop's own words alone", () => {
 		const facts = scrubNasFacts(
-			{nas, source: {error: 'EHOSTUNREACH secret'}, coa: {kind: 'error', message: 'send failed: secret'}, api: {ok: false, message: 'login refused: secret'}},
+			{
+				nas,
+				source: {error: 'EHOSTUNREACH secret'},
+				coa: {kind: 'error', message: 'send failed: secret'},
+				api: {ok: false, message: 'login refused: secret'},
+			},
 			['secret'],
 		);
-		expect(facts).toMatchObject({source: {error: 'EHOSTUNREACH ***'}, coa: {message: 'send failed: ***'}, api: {message: 'login refused: ***'}});
+		expect(facts).toMatchObject({
+			source: {error: 'EHOSTUNREACH ***'},
+			coa: {message: 'send failed: ***'},
+			api: {message: 'login refused: ***'},
+		});
 		expect(secretCheck(facts.nas).check).toBe('nas bng-2 (10.20.0.2): secret');
 		const database = scrubDatabaseFacts(
 			{

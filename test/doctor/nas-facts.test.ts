@@ -75,8 +75,10 @@ describe('probeCoa', () => {
 });
 
 describe('probeApi', () => {
-	it('logs in with the right password and reports the router\'s refusal without the password', async () => {
-		expect(await probeApi(nasAt({api: {host: '127.0.0.1', port: router.port, user: 'radtop', password: 'api-pass'}}), 2000)).toEqual({ok: true});
+	it("logs in with the right password and reports the router's refusal without the password", async () => {
+		expect(await probeApi(nasAt({api: {host: '127.0.0.1', port: router.port, user: 'radtop', password: 'api-pass'}}), 2000)).toEqual({
+			ok: true,
+		});
 		const refused = await probeApi(nasAt({api: {host: '127.0.0.1', port: router.port, user: 'radtop', password: 'wrong-pass'}}), 2000);
 		expect(refused).toMatchObject({ok: false, message: expect.stringContaining('login refused: invalid user name or password')});
 		expect(JSON.stringify(refused)).not.toContain('wrong-pass');
@@ -85,10 +87,22 @@ describe('probeApi', () => {
 
 describe('gatherNasFacts', () => {
 	it('gathers each NAS in order, with the local address towards it and its open sessions', async () => {
-		const good = nasAt({name: 'good', secret: SECRET, coaPort: naking.port, api: {host: '127.0.0.1', port: router.port, user: 'radtop', password: 'api-pass'}}, '10.20.0.1');
+		const good = nasAt(
+			{
+				name: 'good',
+				secret: SECRET,
+				coaPort: naking.port,
+				api: {host: '127.0.0.1', port: router.port, user: 'radtop', password: 'api-pass'},
+			},
+			'10.20.0.1',
+		);
 		const silent = nasAt({name: 'silent', secret: SECRET, coaPort: closedPort}, '10.20.0.2');
 		const unknown = NasRegistry.from([]).get('10.20.0.3');
-		const facts = await gatherNasFacts([good, silent, unknown], {timeoutMs: 150, concurrency: 2, openSessions: new Map([['10.20.0.1', 7]])});
+		const facts = await gatherNasFacts([good, silent, unknown], {
+			timeoutMs: 150,
+			concurrency: 2,
+			openSessions: new Map([['10.20.0.1', 7]]),
+		});
 		expect(facts.map((entry) => entry.nas.label)).toEqual(['good (10.20.0.1)', 'silent (10.20.0.2)', '10.20.0.3']);
 		expect(facts[0]).toMatchObject({source: {address: '127.0.0.1'}, coa: {kind: 'nak'}, api: {ok: true}, nas: {openSessions: 7}});
 		expect(facts[1]).toMatchObject({coa: {kind: 'timeout'}, nas: {openSessions: 0}});

@@ -46,7 +46,11 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		beforeAll(async () => {
 			term.start();
-			first = await term.waitFor('the first screen with sessions', (lines, text) => firstScreenReady(lines, text) && lines, FIRST_SCREEN_MS);
+			first = await term.waitFor(
+				'the first screen with sessions',
+				(lines, text) => firstScreenReady(lines, text) && lines,
+				FIRST_SCREEN_MS,
+			);
 		}, FIRST_SCREEN_MS + 30_000);
 
 		it('shows header, stats with NAS pills, column heads, a cursor row, status and key hints', () => {
@@ -75,7 +79,10 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			const user = users.filter((name) => /[g-z]/i.test(name)).at(-1) ?? users.at(-1)!;
 			const totalBefore = Number(/of ([\d,]+)/.exec(statusLine(first))![1]!.replace(/,/g, ''));
 			term.keys('/');
-			await term.waitFor('the search prompt', (lines) => filterLine(lines).startsWith('/ ') && !filterLine(lines).includes('search: /'));
+			await term.waitFor(
+				'the search prompt',
+				(lines) => filterLine(lines).startsWith('/ ') && !filterLine(lines).includes('search: /'),
+			);
 			term.type(user);
 			const narrowed = await term.waitFor(`rows matching ${user}`, (lines) => {
 				const result = tableOf(lines);
@@ -106,7 +113,10 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			await term.waitFor(`rows whose MAC ends in ${fragmentText}`, (lines) => {
 				const result = tableOf(lines);
 				if (!result || result.rows.length === 0) return undefined;
-				const digits = (row: string) => cell(result.head, row, 'MAC').replace(/[^0-9a-fA-F]/g, '').toLowerCase();
+				const digits = (row: string) =>
+					cell(result.head, row, 'MAC')
+						.replace(/[^0-9a-fA-F]/g, '')
+						.toLowerCase();
 				return result.rows.length < 17 && result.rows.every((row) => digits(row).includes(fragment.toLowerCase()));
 			});
 			term.keys('Escape');
@@ -142,8 +152,12 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		it('NAS filter: n shows the picker with counts, Down + Enter filters on that NAS', async () => {
 			term.keys('n');
-			const picker = await term.waitFor('the NAS picker', (lines) => (lines.some((line) => line.includes('filter on a NAS')) ? lines : undefined));
-			const entries = picker.filter((line) => /^[ ●▸]*\S.*\s[\d,]+\s*$/.test(line) && !line.startsWith('radtop') && /\d+\.\d+\.\d+\.\d+|all NAS/.test(line));
+			const picker = await term.waitFor('the NAS picker', (lines) =>
+				lines.some((line) => line.includes('filter on a NAS')) ? lines : undefined,
+			);
+			const entries = picker.filter(
+				(line) => /^[ ●▸]*\S.*\s[\d,]+\s*$/.test(line) && !line.startsWith('radtop') && /\d+\.\d+\.\d+\.\d+|all NAS/.test(line),
+			);
 			expect(entries.some((line) => /all NAS\s+[\d,]+/.test(line))).toBe(true);
 			expect(entries.some((line) => /bng-\d+\s+10\.20\.0\.\d+\s+[\d,]+/.test(line))).toBe(true);
 			term.assertFits();
@@ -176,7 +190,9 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 		it('Enter opens the details with radacct fields and previous sessions; Esc goes back', async () => {
 			term.keys('Enter');
 			const detail = await term.waitFor('the detail view', (lines, text) =>
-				text.includes('acctsessionid') && text.includes('framedipaddress') && /previous sessions(?! \(loading)/.test(text) ? lines : undefined,
+				text.includes('acctsessionid') && text.includes('framedipaddress') && /previous sessions(?! \(loading)/.test(text)
+					? lines
+					: undefined,
 			);
 			expect(detail.join('\n')).toContain('Esc back');
 			expect(detail.some((line) => /^\s+USER\s+NAS/.test(line))).toBe(false);
@@ -187,7 +203,9 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		it('? shows the keys, ? closes them', async () => {
 			term.keys('?');
-			const help = await term.waitFor('the help', (lines, text) => (text.includes('cursor up') && text.includes('mask IPs') ? lines : undefined));
+			const help = await term.waitFor('the help', (lines, text) =>
+				text.includes('cursor up') && text.includes('mask IPs') ? lines : undefined,
+			);
 			expect(help.join('\n')).toContain('quit');
 			term.assertFits();
 			term.keys('?');
@@ -196,13 +214,18 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		it('keys sent in one burst act in order: "/user" searches, "n ↓ ⏎" filters, Backspaces all count', async () => {
 			const table = tableOf(term.capture())!;
-			const user = table.rows.map((row) => cell(table.head, row, 'USER')).find((name) => name && !name.includes('…') && /^[a-z]/i.test(name))!;
+			const user = table.rows
+				.map((row) => cell(table.head, row, 'USER'))
+				.find((name) => name && !name.includes('…') && /^[a-z]/i.test(name))!;
 			// One write: the "/" and the text behind it (read before the search prompt is even drawn).
 			term.type(`/${user}`);
 			const searched = await term.waitFor(`the search for ${user}`, (lines) => {
 				const result = tableOf(lines);
-				return filterLine(lines).startsWith(`/ ${user}`) && result && result.rows.length > 0 && result.rows.length < 17
-					&& result.rows.every((row) => cell(result.head, row, 'USER').toLowerCase().includes(user.toLowerCase()))
+				return filterLine(lines).startsWith(`/ ${user}`) &&
+					result &&
+					result.rows.length > 0 &&
+					result.rows.length < 17 &&
+					result.rows.every((row) => cell(result.head, row, 'USER').toLowerCase().includes(user.toLowerCase()))
 					? lines
 					: undefined;
 			});
@@ -214,7 +237,9 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			await term.waitFor('the table keys again', (lines) => lines[22]!.includes('⏎ details') && tableOf(lines)?.rows.length === 17);
 			// The NAS picker opened, moved and chosen from in one burst.
 			term.keys('n', 'Down', 'Enter');
-			const filtered = await term.waitFor('a NAS filter', (lines) => (/· NAS \S+ ·/.test(filterLine(lines)) && lines[22]!.includes('⏎ details') ? lines : undefined));
+			const filtered = await term.waitFor('a NAS filter', (lines) =>
+				/· NAS \S+ ·/.test(filterLine(lines)) && lines[22]!.includes('⏎ details') ? lines : undefined,
+			);
 			const nasName = /· NAS (\S+) ·/.exec(filterLine(filtered))![1]!;
 			// Down from "all NAS" is the first NAS listed: the one with the most sessions, the first pill of the stats line.
 			expect(nasName).toBe(/ {3}(\S+) [\d,]+/.exec(filtered[1]!)![1]);
@@ -239,7 +264,11 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		beforeAll(async () => {
 			term.start();
-			first = await term.waitFor('the first screen with sessions', (lines, text) => firstScreenReady(lines, text) && lines, FIRST_SCREEN_MS);
+			first = await term.waitFor(
+				'the first screen with sessions',
+				(lines, text) => firstScreenReady(lines, text) && lines,
+				FIRST_SCREEN_MS,
+			);
 		}, FIRST_SCREEN_MS + 30_000);
 
 		it('shows all 12 columns, fits the terminal, and the table fills the height', () => {
@@ -264,7 +293,10 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		it('details at 160 columns fit too, and q quits cleanly', async () => {
 			term.keys('Enter');
-			await term.waitFor('the detail view', (_lines, text) => text.includes('acctsessionid') && /previous sessions(?! \(loading)/.test(text));
+			await term.waitFor(
+				'the detail view',
+				(_lines, text) => text.includes('acctsessionid') && /previous sessions(?! \(loading)/.test(text),
+			);
 			term.assertFits();
 			term.keys('Escape');
 			await term.waitFor('the table again', (lines) => tableOf(lines) !== undefined);

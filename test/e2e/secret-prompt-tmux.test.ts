@@ -36,9 +36,17 @@ let sessions = 0;
 /** Runs `radtop ARGS` in a fresh tmux window; returns its name. */
 function start(args: readonly string[]): string {
 	const name = `prompt${++sessions}`;
-	const env = {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', TERM: 'screen', LANG: 'C.UTF-8', RADTOP_CONFIG_DIR: configDir};
+	const env = {
+		PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+		HOME: process.env['HOME'] ?? '/tmp',
+		TERM: 'screen',
+		LANG: 'C.UTF-8',
+		RADTOP_CONFIG_DIR: configDir,
+	};
 	const script = `${quote(process.execPath)} ${quote(CLI)} ${args.map(quote).join(' ')}; echo EXITED:$?; read line; echo "READ:$line"; sleep 30`;
-	const command = `env -i ${Object.entries(env).map(([key, value]) => quote(`${key}=${value}`)).join(' ')} sh -c ${quote(script)}`;
+	const command = `env -i ${Object.entries(env)
+		.map(([key, value]) => quote(`${key}=${value}`))
+		.join(' ')} sh -c ${quote(script)}`;
 	tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '20', command);
 	return name;
 }
@@ -96,7 +104,9 @@ describe.skipIf(!tmuxAvailable)('secret prompts in a terminal', () => {
 		await waitFor(name, 'API password again: ');
 		type(name, password);
 		const shown = await waitFor(name, 'EXITED:0');
-		expect(shown).toContain('added bng-2 (10.20.0.2) in profile "default": CoA 10.20.0.2:3799, mikrotik, secret set (config), API radtop@10.20.0.2:8728');
+		expect(shown).toContain(
+			'added bng-2 (10.20.0.2) in profile "default": CoA 10.20.0.2:3799, mikrotik, secret set (config), API radtop@10.20.0.2:8728',
+		);
 		expect(shown).not.toContain(secret);
 		expect(shown).not.toContain(password);
 		expect(shown).not.toMatch(/\*{3}/);

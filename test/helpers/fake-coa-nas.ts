@@ -70,7 +70,7 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 	};
 	const sendRaw = (bytes: Buffer, to: {readonly address: string; readonly port: number}): Promise<void> =>
 		new Promise((resolve, reject) => {
-			socket.send(bytes, to.port, to.address, error => {
+			socket.send(bytes, to.port, to.address, (error) => {
 				if (error) {
 					reject(error);
 				} else {
@@ -91,7 +91,7 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 			copy,
 		};
 		received.push(request);
-		for (const waiter of waiters.filter(candidate => received.length >= candidate.count)) {
+		for (const waiter of waiters.filter((candidate) => received.length >= candidate.count)) {
 			waiters.splice(waiters.indexOf(waiter), 1);
 			waiter.resolve();
 		}
@@ -110,7 +110,7 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 		received,
 		async waitForRequests(count) {
 			if (received.length < count) {
-				await new Promise<void>(resolve => {
+				await new Promise<void>((resolve) => {
 					waiters.push({count, resolve});
 				});
 			}
@@ -119,7 +119,7 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 		encodeAnswer,
 		sendRaw,
 		close: () =>
-			new Promise(resolve => {
+			new Promise((resolve) => {
 				socket.close(() => {
 					resolve();
 				});

@@ -127,9 +127,7 @@ export class FakeRouterOs {
 			this.serve(socket);
 		};
 
-		this.server = options.tls
-			? createTlsServer({key: options.tls.key, cert: options.tls.cert}, onSocket)
-			: createNetServer(onSocket);
+		this.server = options.tls ? createTlsServer({key: options.tls.key, cert: options.tls.cert}, onSocket) : createNetServer(onSocket);
 	}
 
 	/** The port the fake listens on. */

@@ -56,10 +56,28 @@ export class Terminal {
 		// screen's content when a remain-on-exit pane dies, so the screen is read before that), then exits
 		// with the console's code, which the dead pane keeps.
 		const script = `echo ${shellQuote(PRELAUNCH)}; ${shellQuote(process.execPath)} ${shellQuote(CLI)} --demo${args.map((arg) => ` ${shellQuote(arg)}`).join('')}; code=$?; echo EXITED:$code; read _; exit $code`;
-		const command = `env -i ${Object.entries(env).map(([key, value]) => shellQuote(`${key}=${value}`)).join(' ')} sh -c ${shellQuote(script)}`;
+		const command = `env -i ${Object.entries(env)
+			.map(([key, value]) => shellQuote(`${key}=${value}`))
+			.join(' ')} sh -c ${shellQuote(script)}`;
 		tmux(
-			'new-session', '-d', '-s', this.name, '-x', String(this.columns), '-y', String(this.rows), '-c', ROOT, command,
-			';', 'set-option', '-w', '-t', this.name, 'remain-on-exit', 'on',
+			'new-session',
+			'-d',
+			'-s',
+			this.name,
+			'-x',
+			String(this.columns),
+			'-y',
+			String(this.rows),
+			'-c',
+			ROOT,
+			command,
+			';',
+			'set-option',
+			'-w',
+			'-t',
+			this.name,
+			'remain-on-exit',
+			'on',
 		);
 	}
 
@@ -138,4 +156,3 @@ export function firstScreenReady(lines: string[], text: string): boolean {
 		lines.some((line) => line.startsWith('▸ '))
 	);
 }
-

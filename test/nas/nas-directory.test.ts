@@ -144,7 +144,9 @@ describe('NasDirectory.resolve', () => {
 
 	it('says nothing about known NAS when there are none, and lists at most 12', () => {
 		expect(unknown(() => new NasDirectory().resolve('x')).message).not.toContain('; known NAS');
-		const many = NasDirectory.from(Array.from({length: 20}, (_, index) => ({nasname: `10.0.0.${index + 1}`, shortname: `n${String(index).padStart(2, '0')}`})));
+		const many = NasDirectory.from(
+			Array.from({length: 20}, (_, index) => ({nasname: `10.0.0.${index + 1}`, shortname: `n${String(index).padStart(2, '0')}`})),
+		);
 		const message = unknown(() => many.resolve('nope')).message;
 		expect(message).toContain('; known NAS: n00, n01');
 		expect(message).toContain('n11');

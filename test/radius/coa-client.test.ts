@@ -14,7 +14,13 @@ import {
 } from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {encodeResponse, getString, type DecodedPacket} from '../../source/radius/packet.js';
-import {startFakeCoaNas, type FakeCoaNas, type FakeCoaNasOptions, type FakeNasAnswer, type ReceivedRequest} from '../helpers/fake-coa-nas.js';
+import {
+	startFakeCoaNas,
+	type FakeCoaNas,
+	type FakeCoaNasOptions,
+	type FakeNasAnswer,
+	type ReceivedRequest,
+} from '../helpers/fake-coa-nas.js';
 
 const secret = 'testing123';
 const ack: FakeNasAnswer = {code: PacketCode.DisconnectAck};
@@ -75,11 +81,11 @@ function resign(reply: Buffer, requestAuthenticator: Buffer): Buffer {
 
 async function sendFromAnotherPort(bytes: Buffer, to: DatagramSource): Promise<void> {
 	const socket = dgram.createSocket('udp4');
-	cleanups.push(() => new Promise(resolve => socket.close(() => resolve())));
+	cleanups.push(() => new Promise((resolve) => socket.close(() => resolve())));
 	socket.bind(0, '127.0.0.1');
 	await once(socket, 'listening');
 	await new Promise<void>((resolve, reject) => {
-		socket.send(bytes, to.port, to.address, error => (error ? reject(error) : resolve()));
+		socket.send(bytes, to.port, to.address, (error) => (error ? reject(error) : resolve()));
 	});
 }
 
@@ -105,7 +111,7 @@ function dropRecorder(): {onDrop: NonNullable<CoaClientOptions['onDrop']>; next:
 		},
 		next: () => {
 			const drop = drops.shift();
-			return drop === undefined ? new Promise(resolve => (waiting = resolve)) : Promise.resolve(drop);
+			return drop === undefined ? new Promise((resolve) => (waiting = resolve)) : Promise.resolve(drop);
 		},
 	};
 }
@@ -154,7 +160,7 @@ describe('CoaClient answers', () => {
 		expect(result).toMatchObject({kind: 'ack', code: PacketCode.CoaAck});
 		const request = verified(await receivedRequest(nas));
 		expect(request.code).toBe(PacketCode.CoaRequest);
-		expect(request.attributes.map(attribute => attribute.name)).toContain('Message-Authenticator');
+		expect(request.attributes.map((attribute) => attribute.name)).toContain('Message-Authenticator');
 	});
 
 	it('talks to a NAS on IPv6 loopback from a udp6 socket', async () => {
@@ -162,7 +168,7 @@ describe('CoaClient answers', () => {
 		const {client, target} = await setup(
 			{host: '::1'},
 			{
-				socketFactory: type => {
+				socketFactory: (type) => {
 					types.push(type);
 					return dgram.createSocket(type);
 				},
@@ -191,12 +197,12 @@ describe('CoaClient retransmission (RFC 5176 §2.3)', () => {
 			expect(copy.bytes.equals(first?.bytes ?? Buffer.alloc(0))).toBe(true);
 			expect(copy.from).toEqual(first?.from);
 		}
-		expect(nas.received.map(request => request.copy)).toEqual([1, 2, 3]);
+		expect(nas.received.map((request) => request.copy)).toEqual([1, 2, 3]);
 		expect(client.stats).toMatchObject({sent: 1, retransmitted: 2, accepted: 0});
 	});
 
 	it('accepts the answer to the retransmission when the first try is lost', async () => {
-		const {nas, client, target} = await setup({answer: request => (request.copy === 2 ? ack : undefined)}, {timeoutMs: 150});
+		const {nas, client, target} = await setup({answer: (request) => (request.copy === 2 ? ack : undefined)}, {timeoutMs: 150});
 		const result = await client.send(target, disconnect());
 		expect(result).toMatchObject({kind: 'ack', attempts: 2});
 		expect(describeCoaResult(result, target)).toMatch(/^ACK in \d+ ms, 2 tries$/);
@@ -298,7 +304,7 @@ describe('CoaClient reply validation', () => {
 		},
 	];
 
-	it.each(forgeries)('drops $name, counts it, and still accepts the genuine reply', async forgery => {
+	it.each(forgeries)('drops $name, counts it, and still accepts the genuine reply', async (forgery) => {
 		const drops = dropRecorder();
 		const {nas, client, target} = await setup({answer: silent}, {timeoutMs: 5000, retries: 0, onDrop: drops.onDrop});
 		let settled = false;
@@ -334,7 +340,7 @@ describe('CoaClient identifiers and sockets', () => {
 		const {nas, client, target} = await setup();
 		await client.send(target, disconnect(1));
 		await client.send(target, disconnect(2));
-		const [first, second] = nas.received.map(request => verified(request).identifier);
+		const [first, second] = nas.received.map((request) => verified(request).identifier);
 		expect(second).toBe(((first ?? 0) + 1) % 256);
 	});
 
@@ -346,7 +352,7 @@ describe('CoaClient identifiers and sockets', () => {
 		// Answer nothing until all 300 are in flight at once, then answer them all.
 		const setupResult = await setup(
 			{
-				answer: request => {
+				answer: (request) => {
 					if (released) {
 						return ack;
 					}
@@ -366,10 +372,10 @@ describe('CoaClient identifiers and sockets', () => {
 		const {client, target} = setupResult;
 
 		const results = await Promise.all(Array.from({length: total}, (_, n) => client.send(target, disconnect(n))));
-		expect(results.filter(result => result.kind === 'ack')).toHaveLength(total);
+		expect(results.filter((result) => result.kind === 'ack')).toHaveLength(total);
 
 		const idsByPort = new Map<number, number[]>();
-		for (const request of nas.received.filter(received => received.copy === 1)) {
+		for (const request of nas.received.filter((received) => received.copy === 1)) {
 			idsByPort.set(request.from.port, [...(idsByPort.get(request.from.port) ?? []), verified(request).identifier]);
 		}
 		expect(idsByPort.size).toBe(2);
@@ -402,7 +408,7 @@ describe('CoaClient identifiers and sockets', () => {
 
 		await client.close();
 		const rest = await Promise.all(inFlight.slice(1));
-		expect(rest.every(result => result.kind === 'aborted' && result.sent)).toBe(true);
+		expect(rest.every((result) => result.kind === 'aborted' && result.sent)).toBe(true);
 		expect(client.stats).toMatchObject({sent: 257, accepted: 2});
 	});
 });
@@ -479,13 +485,24 @@ describe('describeCoaResult', () => {
 		[{kind: 'ack', code: 41, packet: {} as DecodedPacket, attempts: 1, rttMs: 12.4}, target, 'ACK in 12 ms'],
 		[{kind: 'ack', code: 41, packet: {} as DecodedPacket, attempts: 1, rttMs: 0.42}, target, 'ACK in 0.4 ms'],
 		[
-			{kind: 'nak', code: 42, errorCause: 403, errorCauseText: 'NAS-Identification-Mismatch (403)', packet: {} as DecodedPacket, attempts: 1},
+			{
+				kind: 'nak',
+				code: 42,
+				errorCause: 403,
+				errorCauseText: 'NAS-Identification-Mismatch (403)',
+				packet: {} as DecodedPacket,
+				attempts: 1,
+			},
 			target,
 			'NAK: NAS-Identification-Mismatch (403)',
 		],
 		[{kind: 'aborted', sent: true}, target, 'aborted while waiting for bng-2 (10.0.0.2:3799)'],
 		[{kind: 'aborted', sent: false}, target, 'aborted before sending to bng-2 (10.0.0.2:3799)'],
-		[{kind: 'error', message: 'send EHOSTUNREACH 2001:db8::2:3799'}, {host: '2001:db8::2', port: 3799}, '[2001:db8::2]:3799: send EHOSTUNREACH 2001:db8::2:3799'],
+		[
+			{kind: 'error', message: 'send EHOSTUNREACH 2001:db8::2:3799'},
+			{host: '2001:db8::2', port: 3799},
+			'[2001:db8::2]:3799: send EHOSTUNREACH 2001:db8::2:3799',
+		],
 	] as const)('%j -> %s', (result, where, text) => {
 		expect(describeCoaResult(result, where)).toBe(text);
 	});

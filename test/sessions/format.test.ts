@@ -62,7 +62,9 @@ describe('formatBytes', () => {
 
 	it('never prints more than 4 characters, over many magnitudes', () => {
 		for (let exponent = 0; exponent <= 70; exponent++) {
-			for (const mantissa of [1, 1.5, 9.9, 9.94, 9.949, 9.95, 9.96, 10, 99.5, 999, 999.4, 999.5, 1000, 1023, 1023.4, 1023.5, 1023.6]) {
+			for (const mantissa of [
+				1, 1.5, 9.9, 9.94, 9.949, 9.95, 9.96, 10, 99.5, 999, 999.4, 999.5, 1000, 1023, 1023.4, 1023.5, 1023.6,
+			]) {
 				for (const value of [mantissa * 2 ** exponent, mantissa * 10 ** (exponent % 22)]) {
 					const text = formatBytes(value);
 					expect(text.length, `${value} -> ${text}`).toBeLessThanOrEqual(4);

@@ -186,31 +186,37 @@ describe('sorting', () => {
 		ip: 'framedipaddress',
 	};
 	const cases = SORT_KEYS.flatMap((key) =>
-		(['asc', 'desc'] as const).flatMap((direction) => (['active', 'closed', 'all'] as const).map((status) => ({key, direction, status}))),
+		(['asc', 'desc'] as const).flatMap((direction) =>
+			(['active', 'closed', 'all'] as const).map((status) => ({key, direction, status})),
+		),
 	);
 
 	it('has exactly the documented sort keys', () => {
 		expect([...SORT_KEYS].sort()).toEqual(['down', 'duration', 'ip', 'nas', 'start', 'up', 'user']);
 	});
 
-	it.each(cases)('$key $direction on $status: whitelisted expression, radacctid tiebreak in the same direction', ({key, direction, status}) => {
-		const query = buildListQuery({status}, {key, direction}, {limit: 20}, ALL);
-		const order = /ORDER BY (.+) (ASC|DESC), radacctid (ASC|DESC) LIMIT \$\d+$/.exec(bare(query.text));
-		expect(order, bare(query.text)).not.toBeNull();
-		const [, expression, primary, tiebreak] = order!;
-		expect(tiebreak).toBe(primary);
-		if (key === 'duration' && status === 'active') {
-			// Longest first = earliest start first: the start-time index serves it.
-			expect(expression).toBe('acctstarttime');
-			expect(primary).toBe(direction === 'asc' ? 'DESC' : 'ASC');
-		} else {
-			expect(primary).toBe(direction.toUpperCase());
-			if (key === 'duration' && status === 'all') expect(expression).toMatch(/^\(COALESCE\(acctstoptime, .+\) - acctstarttime\)$/);
-			else expect(expression).toBe(EXPECTED[key]);
-		}
-		// The sort value comes back for keyset paging.
-		expect(bare(query.text)).toContain(`(${expression})::text AS sort_value`);
-	});
+	it.each(cases)(
+		'$key $direction on $status: whitelisted expression, radacctid tiebreak in the same direction',
+		({key, direction, status}) => {
+			const query = buildListQuery({status}, {key, direction}, {limit: 20}, ALL);
+			const order = /ORDER BY (.+) (ASC|DESC), radacctid (ASC|DESC) LIMIT \$\d+$/.exec(bare(query.text));
+			expect(order, bare(query.text)).not.toBeNull();
+			const [, expression, primary, tiebreak] = order!;
+			expect(tiebreak).toBe(primary);
+			if (key === 'duration' && status === 'active') {
+				// Longest first = earliest start first: the start-time index serves it.
+				expect(expression).toBe('acctstarttime');
+				expect(primary).toBe(direction === 'asc' ? 'DESC' : 'ASC');
+			} else {
+				expect(primary).toBe(direction.toUpperCase());
+				if (key === 'duration' && status === 'all')
+					expect(expression).toMatch(/^\(COALESCE\(acctstoptime, .+\) - acctstarttime\)$/);
+				else expect(expression).toBe(EXPECTED[key]);
+			}
+			// The sort value comes back for keyset paging.
+			expect(bare(query.text)).toContain(`(${expression})::text AS sort_value`);
+		},
+	);
 
 	it('rejects a sort key outside the whitelist instead of writing it into SQL', () => {
 		expect(() => buildListQuery(ACTIVE, {key: 'username; DROP TABLE radacct' as SortKey, direction: 'asc'}, {limit: 1}, ALL)).toThrow();
@@ -300,7 +306,12 @@ describe('keyset predicates', () => {
 	});
 
 	it('ANDs the keyset with the filter', () => {
-		const query = buildListQuery({status: 'active', search: 'alice'}, START_DESC, {limit: 5, after: {value: '2026-11-25 10:00:00+00', radacctid: '9'}}, ALL);
+		const query = buildListQuery(
+			{status: 'active', search: 'alice'},
+			START_DESC,
+			{limit: 5, after: {value: '2026-11-25 10:00:00+00', radacctid: '9'}},
+			ALL,
+		);
 		expect(bare(query.text)).toMatch(/WHERE acctstoptime IS NULL AND \(username ILIKE .*\) AND \(acctstarttime <= /);
 	});
 });

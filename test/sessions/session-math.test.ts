@@ -63,7 +63,12 @@ describe('isStale', () => {
 	});
 
 	it('is never true for a closed session', () => {
-		const closed = session({acctstarttime: ago(1_000_000), acctupdatetime: ago(900_000), acctstoptime: ago(800_000), acctinterval: 300});
+		const closed = session({
+			acctstarttime: ago(1_000_000),
+			acctupdatetime: ago(900_000),
+			acctstoptime: ago(800_000),
+			acctinterval: 300,
+		});
 		expect(isStale(closed, NOW)).toBe(false);
 	});
 
@@ -112,7 +117,10 @@ describe('rateBetween', () => {
 	});
 
 	it('is zero for idle counters', () => {
-		expect(rateBetween({updatedAt: 0, input: 5, output: 5}, {updatedAt: 300_000, input: 5, output: 5})).toEqual({downKbps: 0, upKbps: 0});
+		expect(rateBetween({updatedAt: 0, input: 5, output: 5}, {updatedAt: 300_000, input: 5, output: 5})).toEqual({
+			downKbps: 0,
+			upKbps: 0,
+		});
 	});
 });
 

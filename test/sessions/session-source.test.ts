@@ -27,15 +27,80 @@ beforeAll(async () => {
 			('10.99.0.0/16', 'lab-net', 'other', 'secret-lab')`,
 	);
 	const fixtures = {
-		alice: {username: 'alice@isp.example', framedipaddress: '100.64.0.10', callingstationid: 'AA:BB:CC:00:00:01', startedAgo: 7200, updatedAgo: 100, acctinterval: 300, acctoutputoctets: 5_000_000, acctinputoctets: 400_000},
-		aliceOld: {username: 'alice@isp.example', framedipaddress: '100.64.0.11', startedAgo: 90_000, stoppedAgo: 80_000, acctterminatecause: 'Lost-Carrier', acctoutputoctets: 9_000_000},
-		aliceOlder: {username: 'alice@isp.example', framedipaddress: '100.64.0.12', startedAgo: 200_000, stoppedAgo: 190_000, acctterminatecause: 'User-Request'},
-		bob: {username: 'bob', nasipaddress: '10.20.0.2', framedipaddress: '100.64.3.77', callingstationid: 'dc-2c-6e-10-22-01', startedAgo: 600, updatedAgo: 30, acctinterval: 300, acctoutputoctets: 80_000_000},
-		carol: {username: 'carol_k', nasipaddress: '10.20.0.2', framedipaddress: '100.64.3.78', callingstationid: 'dc2c.6e10.2202', startedAgo: 600, updatedAgo: 30, acctinterval: 300, acctoutputoctets: 80_000_000},
-		percent: {username: '100%fiber', nasipaddress: '10.20.0.3', framedipaddress: '100.64.9.1', callingstationid: null, startedAgo: 50, updatedAgo: null},
-		staleByInterval: {username: 'ghost-interval', framedipaddress: '100.64.0.20', startedAgo: 20_000, updatedAgo: 1000, acctinterval: 300},
-		staleByThreshold: {username: 'ghost-threshold', framedipaddress: '100.64.0.21', startedAgo: 20_000, updatedAgo: 2000, acctinterval: null},
-		freshNoInterval: {username: 'fresh-no-interval', framedipaddress: '100.64.0.22', startedAgo: 20_000, updatedAgo: 1000, acctinterval: null},
+		alice: {
+			username: 'alice@isp.example',
+			framedipaddress: '100.64.0.10',
+			callingstationid: 'AA:BB:CC:00:00:01',
+			startedAgo: 7200,
+			updatedAgo: 100,
+			acctinterval: 300,
+			acctoutputoctets: 5_000_000,
+			acctinputoctets: 400_000,
+		},
+		aliceOld: {
+			username: 'alice@isp.example',
+			framedipaddress: '100.64.0.11',
+			startedAgo: 90_000,
+			stoppedAgo: 80_000,
+			acctterminatecause: 'Lost-Carrier',
+			acctoutputoctets: 9_000_000,
+		},
+		aliceOlder: {
+			username: 'alice@isp.example',
+			framedipaddress: '100.64.0.12',
+			startedAgo: 200_000,
+			stoppedAgo: 190_000,
+			acctterminatecause: 'User-Request',
+		},
+		bob: {
+			username: 'bob',
+			nasipaddress: '10.20.0.2',
+			framedipaddress: '100.64.3.77',
+			callingstationid: 'dc-2c-6e-10-22-01',
+			startedAgo: 600,
+			updatedAgo: 30,
+			acctinterval: 300,
+			acctoutputoctets: 80_000_000,
+		},
+		carol: {
+			username: 'carol_k',
+			nasipaddress: '10.20.0.2',
+			framedipaddress: '100.64.3.78',
+			callingstationid: 'dc2c.6e10.2202',
+			startedAgo: 600,
+			updatedAgo: 30,
+			acctinterval: 300,
+			acctoutputoctets: 80_000_000,
+		},
+		percent: {
+			username: '100%fiber',
+			nasipaddress: '10.20.0.3',
+			framedipaddress: '100.64.9.1',
+			callingstationid: null,
+			startedAgo: 50,
+			updatedAgo: null,
+		},
+		staleByInterval: {
+			username: 'ghost-interval',
+			framedipaddress: '100.64.0.20',
+			startedAgo: 20_000,
+			updatedAgo: 1000,
+			acctinterval: 300,
+		},
+		staleByThreshold: {
+			username: 'ghost-threshold',
+			framedipaddress: '100.64.0.21',
+			startedAgo: 20_000,
+			updatedAgo: 2000,
+			acctinterval: null,
+		},
+		freshNoInterval: {
+			username: 'fresh-no-interval',
+			framedipaddress: '100.64.0.22',
+			startedAgo: 20_000,
+			updatedAgo: 1000,
+			acctinterval: null,
+		},
 		escapes: {username: ESCAPES, framedipaddress: '100.64.0.30', callingstationid: '\x1b[31mAA:BB', startedAgo: 300},
 		noIp: {username: 'no-ip', framedipaddress: null, startedAgo: 400},
 	};
@@ -129,7 +194,11 @@ describe('NAS filter', () => {
 	it('filters by NAS IP and by NAS name', async () => {
 		expect((await names({status: 'active', nasIps: ['10.20.0.2']})).sort()).toEqual(['bob', 'carol_k']);
 		expect((await names({status: 'active', nasIps: source.resolveNas(['BNG-2'])})).sort()).toEqual(['bob', 'carol_k']);
-		expect((await names({status: 'active', nasIps: source.resolveNas(['bng-2', '10.20.0.3'])})).sort()).toEqual(['100%fiber', 'bob', 'carol_k']);
+		expect((await names({status: 'active', nasIps: source.resolveNas(['bng-2', '10.20.0.3'])})).sort()).toEqual([
+			'100%fiber',
+			'bob',
+			'carol_k',
+		]);
 	});
 
 	it('refuses a NAS it cannot name', () => {
@@ -142,7 +211,15 @@ describe('start time range', () => {
 		const now = (await source.stats()).dbNow.getTime();
 		const result = await names({status: 'all', startedFrom: new Date(now - 95_000 * 1000), startedTo: new Date(now - 10_000 * 1000)});
 		expect(result).toEqual(['fresh-no-interval', 'ghost-threshold', 'ghost-interval', 'alice@isp.example']);
-		expect((await source.list({status: 'all', startedFrom: new Date(now - 95_000 * 1000), startedTo: new Date(now - 10_000 * 1000)}, DEFAULT_SORT, {limit: 10})).rows.at(-1)!.radacctid).toBe(ids['aliceOld']);
+		expect(
+			(
+				await source.list(
+					{status: 'all', startedFrom: new Date(now - 95_000 * 1000), startedTo: new Date(now - 10_000 * 1000)},
+					DEFAULT_SORT,
+					{limit: 10},
+				)
+			).rows.at(-1)!.radacctid,
+		).toBe(ids['aliceOld']);
 	});
 });
 
@@ -231,7 +308,10 @@ describe('counts and stats', () => {
 
 	it('flags the same sessions stale in SQL and in the pure rule', async () => {
 		const page = await source.list({status: 'active'}, DEFAULT_SORT, {limit: 100});
-		const stale = page.rows.filter((row) => isStale(row, page.dbNow, 1800)).map((row) => row.username).sort();
+		const stale = page.rows
+			.filter((row) => isStale(row, page.dbNow, 1800))
+			.map((row) => row.username)
+			.sort();
 		expect(stale).toEqual(['ghost-interval', 'ghost-threshold']);
 		expect((await source.stats()).staleSessions).toBe(stale.length);
 	});

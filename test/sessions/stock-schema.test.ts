@@ -51,25 +51,65 @@ describe.runIf(haveStock)('the stock FreeRADIUS schema', () => {
 	it('reads back what the accounting queries wrote', async () => {
 		const now = Math.floor(Date.now() / 1000);
 		const start = {
-			acctSessionId: '81a00001', acctUniqueId: 'f00d', userName: 'alice@isp.example', realm: 'isp.example',
-			nasIpAddress: '10.20.0.1', nasPortId: 'vlan100', nasPortType: 'Ethernet', timestamp: now - 900,
-			connectInfo: '1Gbps', calledStationId: 'pppoe', callingStationId: 'AA:BB:CC:00:00:01',
-			serviceType: 'Framed-User', framedProtocol: 'PPP', framedIpAddress: '100.64.0.10',
+			acctSessionId: '81a00001',
+			acctUniqueId: 'f00d',
+			userName: 'alice@isp.example',
+			realm: 'isp.example',
+			nasIpAddress: '10.20.0.1',
+			nasPortId: 'vlan100',
+			nasPortType: 'Ethernet',
+			timestamp: now - 900,
+			connectInfo: '1Gbps',
+			calledStationId: 'pppoe',
+			callingStationId: 'AA:BB:CC:00:00:01',
+			serviceType: 'Framed-User',
+			framedProtocol: 'PPP',
+			framedIpAddress: '100.64.0.10',
 		};
-		await recordStarts(stock.pool, [start, {...start, acctSessionId: '81a00002', acctUniqueId: 'beef', userName: 'bob', framedIpAddress: '100.64.0.11'}]);
-		const update = {acctUniqueId: 'f00d', timestamp: now - 600, sessionTime: 300, inputOctets: 10, outputOctets: 5 * 2 ** 32 + 7, framedIpAddress: '100.64.0.10'};
+		await recordStarts(stock.pool, [
+			start,
+			{...start, acctSessionId: '81a00002', acctUniqueId: 'beef', userName: 'bob', framedIpAddress: '100.64.0.11'},
+		]);
+		const update = {
+			acctUniqueId: 'f00d',
+			timestamp: now - 600,
+			sessionTime: 300,
+			inputOctets: 10,
+			outputOctets: 5 * 2 ** 32 + 7,
+			framedIpAddress: '100.64.0.10',
+		};
 		await recordInterims(stock.pool, [update]);
 		await recordInterims(stock.pool, [{...update, timestamp: now - 300, sessionTime: 600, outputOctets: 6 * 2 ** 32}]);
-		await recordStops(stock.pool, [{acctUniqueId: 'beef', timestamp: now - 60, sessionTime: 840, inputOctets: 1, outputOctets: 2, framedIpAddress: '100.64.0.11', terminateCause: 'User-Request', connectInfo: ''}]);
+		await recordStops(stock.pool, [
+			{
+				acctUniqueId: 'beef',
+				timestamp: now - 60,
+				sessionTime: 840,
+				inputOctets: 1,
+				outputOctets: 2,
+				framedIpAddress: '100.64.0.11',
+				terminateCause: 'User-Request',
+				connectInfo: '',
+			},
+		]);
 		await stock.pool.query("INSERT INTO nas (nasname, shortname, secret) VALUES ('10.20.0.1', 'bng-1', 'x')");
 
 		const source = await SessionSource.open(stock.pool);
 		const open = await source.list({status: 'active'}, {key: 'start', direction: 'desc'}, {limit: 10});
 		expect(open.rows).toHaveLength(1);
 		const alice = open.rows[0]!;
-		expect(alice).toMatchObject({username: 'alice@isp.example', nasname: 'bng-1', framedipaddress: '100.64.0.10', acctoutputoctets: 6 * 2 ** 32, acctinterval: 300, acctsessiontime: 600});
+		expect(alice).toMatchObject({
+			username: 'alice@isp.example',
+			nasname: 'bng-1',
+			framedipaddress: '100.64.0.10',
+			acctoutputoctets: 6 * 2 ** 32,
+			acctinterval: 300,
+			acctsessiontime: 600,
+		});
 		const closed = await source.list({status: 'closed'}, {key: 'start', direction: 'desc'}, {limit: 10});
-		expect(closed.rows.map((row) => [row.username, row.acctterminatecause, row.acctsessiontime])).toEqual([['bob', 'User-Request', 840]]);
+		expect(closed.rows.map((row) => [row.username, row.acctterminatecause, row.acctsessiontime])).toEqual([
+			['bob', 'User-Request', 840],
+		]);
 		const stats = await source.stats();
 		expect(stats.perNas).toEqual([{nasipaddress: '10.20.0.1', nasname: 'bng-1', sessions: 1, stale: 0}]);
 	});

@@ -58,7 +58,11 @@ describe('runSweep', () => {
 				};
 			},
 		};
-		const context = {profile: {}, database: {label: 'test', pool, close: async () => undefined}, secrets: []} as unknown as CommandContext;
+		const context = {
+			profile: {},
+			database: {label: 'test', pool, close: async () => undefined},
+			secrets: [],
+		} as unknown as CommandContext;
 		const records: SweepAuditRecord[] = [];
 		const stdout = output();
 		const stderr = output();

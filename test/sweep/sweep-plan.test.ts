@@ -98,7 +98,10 @@ describe('sweepConfirmation', () => {
 
 describe('sweepTable', () => {
 	it('fits 80 columns and makes database text harmless', () => {
-		const evil: SweepEntry = {...sweepEntry(stale('7', 'eve\x1b]52;c;aGk=\x07'), 'bng-\x1b[2J', 'would_close', ''), framedIp: '100.64.0.9'};
+		const evil: SweepEntry = {
+			...sweepEntry(stale('7', 'eve\x1b]52;c;aGk=\x07'), 'bng-\x1b[2J', 'would_close', ''),
+			framedIp: '100.64.0.9',
+		};
 		const [header, line] = sweepTable([evil]);
 		expect(header!.length).toBeLessThanOrEqual(80);
 		expect(line!.length).toBeLessThanOrEqual(80);
@@ -121,7 +124,9 @@ describe('sweepSummary', () => {
 		expect(sweepSummary(result(['closed', 'closed', 'updated', 'on_nas']))).toBe(
 			'4 stale sessions: 2 closed in radacct (Lost-Carrier); 1 still on their NAS, 1 updated since listed',
 		);
-		expect(sweepSummary(result(['would_close'], true))).toBe('1 stale session: dry run, 1 would be closed (Lost-Carrier); --apply closes them');
+		expect(sweepSummary(result(['would_close'], true))).toBe(
+			'1 stale session: dry run, 1 would be closed (Lost-Carrier); --apply closes them',
+		);
 		expect(sweepSummary({...result(['would_close'], true), capped: true})).toContain('1+ stale sessions');
 	});
 });

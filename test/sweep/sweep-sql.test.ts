@@ -1,6 +1,13 @@
 import {describe, expect, it} from 'vitest';
 import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
-import {buildCloseQuery, buildSkippedStateQuery, buildStaleListQuery, MAX_SWEEP_SESSIONS, TERMINATE_CAUSES, type TerminateCause} from '../../source/sweep/sweep-sql.js';
+import {
+	buildCloseQuery,
+	buildSkippedStateQuery,
+	buildStaleListQuery,
+	MAX_SWEEP_SESSIONS,
+	TERMINATE_CAUSES,
+	type TerminateCause,
+} from '../../source/sweep/sweep-sql.js';
 
 const ALL = new Set<string>(SESSION_COLUMNS);
 

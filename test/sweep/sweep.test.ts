@@ -26,7 +26,12 @@ beforeEach(async () => {
 
 async function stale(options: {staleAfterSeconds?: number; nasIps?: string[]; limit?: number} = {}) {
 	const available = await radacctColumns(database.pool);
-	return listStale(database.pool, {staleAfterSeconds: options.staleAfterSeconds ?? 1800, nasIps: options.nasIps, limit: options.limit ?? 100}, available, noName);
+	return listStale(
+		database.pool,
+		{staleAfterSeconds: options.staleAfterSeconds ?? 1800, nasIps: options.nasIps, limit: options.limit ?? 100},
+		available,
+		noName,
+	);
 }
 
 async function rowOf(id: string): Promise<Record<string, unknown>> {
@@ -110,7 +115,10 @@ describe('closing', () => {
 			{username: 'never', startedAgo: 9000},
 		]);
 		// Microseconds that a JavaScript Date could not carry back to the database.
-		await database.pool.query("UPDATE radacct SET acctupdatetime = acctupdatetime + interval '123.456 microseconds' WHERE radacctid = $1::bigint", [updated]);
+		await database.pool.query(
+			"UPDATE radacct SET acctupdatetime = acctupdatetime + interval '123.456 microseconds' WHERE radacctid = $1::bigint",
+			[updated],
+		);
 		await database.pool.query('UPDATE radacct SET acctupdatetime = NULL WHERE radacctid = $1::bigint', [never]);
 		const before = await rowOf(updated!);
 		const {stale: listed} = await stale();
@@ -142,8 +150,13 @@ describe('closing', () => {
 		const {stale: listed} = await stale();
 		expect(listed).toHaveLength(5);
 		// What FreeRADIUS's interim-update and stop queries write meanwhile.
-		await database.pool.query("UPDATE radacct SET acctupdatetime = now(), acctinputoctets = 5000 WHERE radacctid = ANY($1::bigint[])", [[revived, wasNull]]);
-		await database.pool.query("UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'User-Request' WHERE radacctid = $1::bigint", [stopped]);
+		await database.pool.query('UPDATE radacct SET acctupdatetime = now(), acctinputoctets = 5000 WHERE radacctid = ANY($1::bigint[])', [
+			[revived, wasNull],
+		]);
+		await database.pool.query(
+			"UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'User-Request' WHERE radacctid = $1::bigint",
+			[stopped],
+		);
 		await database.pool.query('DELETE FROM radacct WHERE radacctid = $1::bigint', [deleted]);
 
 		const outcome = await closeStale(database.pool, listed, 'Lost-Carrier');
@@ -177,7 +190,8 @@ describe('timeouts and a failed follow-up', () => {
 		const db: TransactionalDb = {
 			query: async (text: string, values?: unknown[]) => {
 				statements.push(text);
-				if (options.failStateLookup && text.includes('acctstoptime IS NOT NULL AS stopped')) throw new Error('connection terminated unexpectedly');
+				if (options.failStateLookup && text.includes('acctstoptime IS NOT NULL AS stopped'))
+					throw new Error('connection terminated unexpectedly');
 				return database.pool.query(text, values);
 			},
 			connect: async () => {
@@ -262,7 +276,9 @@ describe.runIf(process.env['DATABASE_URL'])('racing FreeRADIUS on PostgreSQL', (
 	});
 
 	it('a close that commits first makes the racing interim update find no open row, as FreeRADIUS expects of a stopped session', async () => {
-		const [racing] = await insertSessions(database.pool, [{username: 'racing', acctuniqueid: 'racing-first', startedAgo: 7200, updatedAgo: 4000}]);
+		const [racing] = await insertSessions(database.pool, [
+			{username: 'racing', acctuniqueid: 'racing-first', startedAgo: 7200, updatedAgo: 4000},
+		]);
 		const {stale: listed} = await stale();
 		const sweeper = new pg.Pool({connectionString: database.url, max: 1});
 		try {

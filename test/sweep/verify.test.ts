@@ -33,15 +33,32 @@ function client(): CoaClient {
 	return coaClient;
 }
 
-const alice = makeSession({radacctid: '11', username: 'alice', acctsessionid: '81a00001', framedipaddress: '100.64.0.11', nasipaddress: NAS_IP});
-const bob = makeSession({radacctid: '12', username: 'bob', acctsessionid: '81a00002', framedipaddress: '100.64.0.12', nasipaddress: NAS_IP});
+const alice = makeSession({
+	radacctid: '11',
+	username: 'alice',
+	acctsessionid: '81a00001',
+	framedipaddress: '100.64.0.11',
+	nasipaddress: NAS_IP,
+});
+const bob = makeSession({
+	radacctid: '12',
+	username: 'bob',
+	acctsessionid: '81a00002',
+	framedipaddress: '100.64.0.12',
+	nasipaddress: NAS_IP,
+});
 
 describe('verification by CoA-Request', () => {
 	it('sends a CoA-Request with only the session identification, and reads ACK as present, NAK 503 as absent', async () => {
 		const nas = await coaNas((request) =>
-			getString(request.packet!, 'User-Name') === 'alice' ? {code: PacketCode.CoaAck} : {code: PacketCode.CoaNak, attributes: [{name: 'Error-Cause', value: 503}]},
+			getString(request.packet!, 'User-Name') === 'alice'
+				? {code: PacketCode.CoaAck}
+				: {code: PacketCode.CoaNak, attributes: [{name: 'Error-Cause', value: 503}]},
 		);
-		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'}]);
+		const registry = NasRegistry.from(
+			[],
+			[{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'}],
+		);
 		const answers = await verifySessions([alice, bob], {registry, coaClient: client()});
 		expect(answers.get('11')).toEqual({presence: 'present', via: 'coa', detail: 'CoA-ACK: bng-2 has the session'});
 		expect(answers.get('12')).toEqual({presence: 'absent', via: 'coa', detail: 'CoA-NAK: Session-Context-Not-Found (503)'});
@@ -57,12 +74,17 @@ describe('verification by CoA-Request', () => {
 
 	it('reads any other NAK, silence and a missing secret as unknown', async () => {
 		const nas = await coaNas((request) =>
-			getString(request.packet!, 'User-Name') === 'alice' ? {code: PacketCode.CoaNak, attributes: [{name: 'Error-Cause', value: 404}]} : undefined,
+			getString(request.packet!, 'User-Name') === 'alice'
+				? {code: PacketCode.CoaNak, attributes: [{name: 'Error-Cause', value: 404}]}
+				: undefined,
 		);
-		const registry = NasRegistry.from([], [
-			{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'},
-			{ip: '10.20.0.9', name: 'bng-9'},
-		]);
+		const registry = NasRegistry.from(
+			[],
+			[
+				{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'},
+				{ip: '10.20.0.9', name: 'bng-9'},
+			],
+		);
 		const carol = makeSession({radacctid: '13', username: 'carol', nasipaddress: '10.20.0.9'});
 		const answers = await verifySessions([alice, bob, carol], {registry, coaClient: client()});
 		expect(answers.get('11')).toMatchObject({presence: 'unknown', via: 'coa', detail: 'CoA-NAK: Invalid-Request (404)'});
@@ -73,8 +95,13 @@ describe('verification by CoA-Request', () => {
 
 	it('stops asking a NAS that answered none of its first questions', async () => {
 		const nas = await coaNas(() => undefined);
-		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'}]);
-		const sessions = Array.from({length: 8}, (_, index) => makeSession({radacctid: String(100 + index), username: `u${index}`, nasipaddress: NAS_IP}));
+		const registry = NasRegistry.from(
+			[],
+			[{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'}],
+		);
+		const sessions = Array.from({length: 8}, (_, index) =>
+			makeSession({radacctid: String(100 + index), username: `u${index}`, nasipaddress: NAS_IP}),
+		);
 		const answers = await verifySessions(sessions, {registry, coaClient: client(), concurrency: 1});
 		expect([...answers.values()].every((answer) => answer.presence === 'unknown')).toBe(true);
 		expect(new Set(nas.received.map((request) => request.packet!.identifier)).size).toBe(SILENT_NAS_LIMIT);
@@ -83,7 +110,10 @@ describe('verification by CoA-Request', () => {
 
 	it('a CoA-ACK signed with another secret is not taken for an answer', async () => {
 		const nas = await coaNas(() => ({code: PacketCode.CoaAck, secret: 'not-the-secret'}));
-		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'}]);
+		const registry = NasRegistry.from(
+			[],
+			[{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik'}],
+		);
 		const answers = await verifySessions([alice], {registry, coaClient: client()});
 		expect(answers.get('11')!.presence).toBe('unknown');
 	});
@@ -95,7 +125,16 @@ describe('verification through the RouterOS API', () => {
 			user: 'radtop',
 			password: 'api-pass',
 			version7_18: true,
-			pppActive: [{name: 'alice', service: 'pppoe', 'caller-id': 'AA:BB:CC:00:00:01', address: '100.64.0.11', uptime: '1h', 'session-id': '0x81A00001'}],
+			pppActive: [
+				{
+					name: 'alice',
+					service: 'pppoe',
+					'caller-id': 'AA:BB:CC:00:00:01',
+					address: '100.64.0.11',
+					uptime: '1h',
+					'session-id': '0x81A00001',
+				},
+			],
 		});
 		cleanups.push(() => fake.close());
 		return fake;
@@ -104,9 +143,20 @@ describe('verification through the RouterOS API', () => {
 	it('finds the session in /ppp/active over one connection per NAS, and nothing goes to the CoA port', async () => {
 		const fake = await router();
 		const nas = await coaNas(() => ({code: PacketCode.CoaAck}));
-		const registry = NasRegistry.from([], [
-			{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik', api: {host: fake.host, port: fake.port, user: 'radtop', password: 'api-pass'}},
-		]);
+		const registry = NasRegistry.from(
+			[],
+			[
+				{
+					ip: NAS_IP,
+					name: 'bng-2',
+					secret: SECRET,
+					coaHost: nas.address,
+					coaPort: nas.port,
+					vendor: 'mikrotik',
+					api: {host: fake.host, port: fake.port, user: 'radtop', password: 'api-pass'},
+				},
+			],
+		);
 		const answers = await verifySessions([alice, bob], {registry, coaClient: client()});
 		expect(answers.get('11')).toMatchObject({presence: 'present', via: 'api'});
 		expect(answers.get('12')).toMatchObject({presence: 'absent', via: 'api'});
@@ -119,8 +169,24 @@ describe('verification through the RouterOS API', () => {
 
 	it('another session of the same user on the router is not this one', async () => {
 		const fake = await router();
-		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', vendor: 'mikrotik', api: {host: fake.host, port: fake.port, user: 'radtop', password: 'api-pass'}}]);
-		const older = makeSession({radacctid: '10', username: 'alice', acctsessionid: '81a00000', framedipaddress: '100.64.0.11', nasipaddress: NAS_IP});
+		const registry = NasRegistry.from(
+			[],
+			[
+				{
+					ip: NAS_IP,
+					name: 'bng-2',
+					vendor: 'mikrotik',
+					api: {host: fake.host, port: fake.port, user: 'radtop', password: 'api-pass'},
+				},
+			],
+		);
+		const older = makeSession({
+			radacctid: '10',
+			username: 'alice',
+			acctsessionid: '81a00000',
+			framedipaddress: '100.64.0.11',
+			nasipaddress: NAS_IP,
+		});
 		const answers = await verifySessions([older], {registry, coaClient: client()});
 		expect(answers.get('10')).toMatchObject({presence: 'absent', via: 'api'});
 	});
@@ -130,14 +196,39 @@ describe('verification through the RouterOS API', () => {
 			user: 'radtop',
 			password: 'api-pass',
 			version7_18: true,
-			pppActive: [{name: 'alice@isp', service: 'pppoe', 'caller-id': 'AA:BB:CC:00:00:01', address: '100.64.0.11', uptime: '1h', 'session-id': '0x81A00001'}],
+			pppActive: [
+				{
+					name: 'alice@isp',
+					service: 'pppoe',
+					'caller-id': 'AA:BB:CC:00:00:01',
+					address: '100.64.0.11',
+					uptime: '1h',
+					'session-id': '0x81A00001',
+				},
+			],
 		});
 		cleanups.push(() => fake.close());
-		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', vendor: 'mikrotik', api: {host: fake.host, port: fake.port, user: 'radtop', password: 'api-pass'}}]);
+		const registry = NasRegistry.from(
+			[],
+			[
+				{
+					ip: NAS_IP,
+					name: 'bng-2',
+					vendor: 'mikrotik',
+					api: {host: fake.host, port: fake.port, user: 'radtop', password: 'api-pass'},
+				},
+			],
+		);
 		const answers = await verifySessions([alice, bob], {registry, coaClient: client()});
 		expect(answers.get('11')).toMatchObject({presence: 'present', via: 'api', detail: '/ppp/active lists it (address=100.64.0.11)'});
-		expect(answers.get('12')).toEqual({presence: 'absent', via: 'api', detail: 'no /ppp/active entry for name=bob or address=100.64.0.12 matches it'});
-		const prints = fake.received.filter((words) => words[0] === '/ppp/active/print').map((words) => words.filter((word) => word.startsWith('?')).join(' '));
+		expect(answers.get('12')).toEqual({
+			presence: 'absent',
+			via: 'api',
+			detail: 'no /ppp/active entry for name=bob or address=100.64.0.12 matches it',
+		});
+		const prints = fake.received
+			.filter((words) => words[0] === '/ppp/active/print')
+			.map((words) => words.filter((word) => word.startsWith('?')).join(' '));
 		expect(prints).toEqual(expect.arrayContaining(['?name=alice', '?address=100.64.0.11', '?name=bob', '?address=100.64.0.12']));
 	});
 
@@ -152,7 +243,10 @@ describe('verification through the RouterOS API', () => {
 			await new Promise((resolve) => silent.close(resolve));
 		});
 		const {port} = silent.address() as AddressInfo;
-		const registry = NasRegistry.from([], [{ip: NAS_IP, name: 'bng-2', vendor: 'mikrotik', api: {host: '127.0.0.1', port, user: 'radtop', password: 'api-pass'}}]);
+		const registry = NasRegistry.from(
+			[],
+			[{ip: NAS_IP, name: 'bng-2', vendor: 'mikrotik', api: {host: '127.0.0.1', port, user: 'radtop', password: 'api-pass'}}],
+		);
 		const started = Date.now();
 		const answers = await verifySessions([alice], {registry, coaClient: client(), apiTimeoutMs: 300});
 		expect(answers.get('11')).toMatchObject({presence: 'unknown', via: 'api'});
@@ -164,11 +258,24 @@ describe('verification through the RouterOS API', () => {
 		const port = fake.port;
 		await fake.close();
 		const nas = await coaNas((request) =>
-			getString(request.packet!, 'User-Name') === 'alice' ? {code: PacketCode.CoaNak, attributes: [{name: 'Error-Cause', value: 503}]} : undefined,
+			getString(request.packet!, 'User-Name') === 'alice'
+				? {code: PacketCode.CoaNak, attributes: [{name: 'Error-Cause', value: 503}]}
+				: undefined,
 		);
-		const registry = NasRegistry.from([], [
-			{ip: NAS_IP, name: 'bng-2', secret: SECRET, coaHost: nas.address, coaPort: nas.port, vendor: 'mikrotik', api: {host: '127.0.0.1', port, user: 'radtop', password: 'api-pass'}},
-		]);
+		const registry = NasRegistry.from(
+			[],
+			[
+				{
+					ip: NAS_IP,
+					name: 'bng-2',
+					secret: SECRET,
+					coaHost: nas.address,
+					coaPort: nas.port,
+					vendor: 'mikrotik',
+					api: {host: '127.0.0.1', port, user: 'radtop', password: 'api-pass'},
+				},
+			],
+		);
 		const routerOs = new RouterOsLookup(undefined, {timeoutMs: 500});
 		cleanups.push(() => routerOs.close());
 		const answers = await verifySessions([alice, bob], {registry, coaClient: client(), routerOs});

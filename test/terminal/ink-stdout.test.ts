@@ -66,7 +66,11 @@ class Screen {
 	}
 
 	get lines(): string[] {
-		return this.#grid.map((cells) => Array.from({length: cells.length}, (_, index) => cells[index] ?? ' ').join('').trimEnd());
+		return this.#grid.map((cells) =>
+			Array.from({length: cells.length}, (_, index) => cells[index] ?? ' ')
+				.join('')
+				.trimEnd(),
+		);
 	}
 
 	write(data: string): void {
@@ -195,7 +199,10 @@ describe('incrementalSafeStdout', () => {
 			await tty.waitFor(`frame ${index + 1}`);
 			const screen = replay(tty.output);
 			expect(screen.slice(0, lines.length), `after frame ${index + 1}`).toEqual(lines);
-			expect(screen.slice(lines.length).every((line) => line === ''), `below frame ${index + 1}: ${JSON.stringify(screen)}`).toBe(true);
+			expect(
+				screen.slice(lines.length).every((line) => line === ''),
+				`below frame ${index + 1}: ${JSON.stringify(screen)}`,
+			).toBe(true);
 		}
 	});
 

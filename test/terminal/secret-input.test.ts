@@ -102,7 +102,10 @@ describe('promptHidden', () => {
 
 describe('readPipedLines', () => {
 	it('takes one line per name, without line endings, and nothing after', async () => {
-		await expect(readPipedLines(Readable.from(['s3cr', 'et\r\napi pass\nignored\n']), ['secret', 'API password'])).resolves.toEqual(['s3cret', 'api pass']);
+		await expect(readPipedLines(Readable.from(['s3cr', 'et\r\napi pass\nignored\n']), ['secret', 'API password'])).resolves.toEqual([
+			's3cret',
+			'api pass',
+		]);
 		await expect(readPipedLines(Readable.from(['only-line']), ['secret'])).resolves.toEqual(['only-line']);
 		// An empty line is an answer (an empty one, which the caller refuses with its own words).
 		await expect(readPipedLines(Readable.from(['\n']), ['secret'])).resolves.toEqual(['']);
@@ -112,7 +115,9 @@ describe('readPipedLines', () => {
 		await expect(readPipedLines(Readable.from(['s3cret\n']), ['RADIUS secret', 'API password'])).rejects.toThrow(
 			new SecretInputError('stdin gave 1 line: expected the RADIUS secret on the first line and the API password on the second'),
 		);
-		await expect(readPipedLines(Readable.from([]), ['RADIUS secret'])).rejects.toThrow('stdin gave 0 lines: expected the RADIUS secret on one line');
+		await expect(readPipedLines(Readable.from([]), ['RADIUS secret'])).rejects.toThrow(
+			'stdin gave 0 lines: expected the RADIUS secret on one line',
+		);
 	});
 
 	it('stops reading a stream that never ends within 64 KiB', async () => {

@@ -47,7 +47,11 @@ beforeAll(async () => {
 		stopDelayMs: 20,
 		seed: 5,
 	});
-	overrides = simulatorOverrides(simulator.nas).map((override, index) => ({name: simulator.nas[index]!.name, secret: simulator.nas[index]!.secret, ...override}));
+	overrides = simulatorOverrides(simulator.nas).map((override, index) => ({
+		name: simulator.nas[index]!.name,
+		secret: simulator.nas[index]!.secret,
+		...override,
+	}));
 });
 
 afterAll(async () => {
@@ -59,8 +63,18 @@ beforeEach(async () => {
 	await database.pool.query('TRUNCATE radacct');
 	for (const nas of simulator.nas) simulator.setFaults(nas.name, {nakAll: false, delayMs: 0, dropRate: 0});
 	await insertSessions(database.pool, [
-		...BNG1_USERS.map((username, index) => ({username, nasipaddress: BNG1.ip, startedAgo: 60 + index * 100, framedipaddress: `100.64.0.${index + 10}`})),
-		...BNG2_USERS.map((username, index) => ({username, nasipaddress: BNG2.ip, startedAgo: 90 + index * 100, framedipaddress: `100.65.0.${index + 10}`})),
+		...BNG1_USERS.map((username, index) => ({
+			username,
+			nasipaddress: BNG1.ip,
+			startedAgo: 60 + index * 100,
+			framedipaddress: `100.64.0.${index + 10}`,
+		})),
+		...BNG2_USERS.map((username, index) => ({
+			username,
+			nasipaddress: BNG2.ip,
+			startedAgo: 90 + index * 100,
+			framedipaddress: `100.65.0.${index + 10}`,
+		})),
 	]);
 });
 
@@ -77,12 +91,20 @@ interface World {
 	readonly audit: MemoryAudit;
 }
 
-async function renderConsole(options: {readOnly?: boolean; allowedNas?: string[]; ratePerSecond?: number; exportDir?: string} = {}): Promise<World> {
+async function renderConsole(
+	options: {readOnly?: boolean; allowedNas?: string[]; ratePerSecond?: number; exportDir?: string} = {},
+): Promise<World> {
 	const source = await SessionSource.open(database.pool, {nasOverrides: overrides});
 	const exportDir = options.exportDir;
 	const exportView = exportDir
 		? async (query: ViewQuery) => {
-				return exportSessionsToFile(database.pool, viewFilter(query), query.sort, {nas: source.nas}, defaultExportPath(new Date(), exportDir));
+				return exportSessionsToFile(
+					database.pool,
+					viewFilter(query),
+					query.sort,
+					{nas: source.nas},
+					defaultExportPath(new Date(), exportDir),
+				);
 			}
 		: undefined;
 	const audit = new MemoryAudit();
@@ -100,7 +122,11 @@ async function renderConsole(options: {readOnly?: boolean; allowedNas?: string[]
 	});
 	const app = renderAndWait(
 		<ThemeContext.Provider value={PLAIN_THEME}>
-			<App source={source} databaseLabel="test" intervalSeconds={1} readOnly={options.readOnly ?? false}
+			<App
+				source={source}
+				databaseLabel="test"
+				intervalSeconds={1}
+				readOnly={options.readOnly ?? false}
 				{...(options.readOnly ? {} : {disconnect: service})}
 				{...(exportView ? {exportView} : {})}
 			/>
@@ -223,7 +249,9 @@ describe('disconnecting from the console', () => {
 		for (const user of BNG2_USERS) expect(preview).toMatch(new RegExp(`│ +${user.replace('.', '\\.')} +100\\.65\\.0\\.\\d+ +bng-2`));
 		const before = received();
 		await type(app, 'bng-1');
-		const refused = await app.press(KEYS.enter, (frame) => frame.includes('"bng-1" does not match: type bng-2 and Enter, or Esc to cancel'));
+		const refused = await app.press(KEYS.enter, (frame) =>
+			frame.includes('"bng-1" does not match: type bng-2 and Enter, or Esc to cancel'),
+		);
 		expect(refused).toContain('Disconnect ALL 4 open sessions on bng-2');
 		expect(received()).toBe(before);
 		expect(audit.records).toEqual([]);
@@ -304,7 +332,9 @@ describe('disconnecting from the console', () => {
 		expect(results).toContain('2 sessions: 1 coa · 1 not sent');
 		expect(results).toMatch(/not sent +alice@isp\.example +bng-2 +bng-2 \(10\.20\.0\.2\) is not among t/);
 		expect(simulator.stats(BNG2.name).received).toBe(bng2Before);
-		const {rows} = await database.pool.query(`SELECT host(nasipaddress) AS nas FROM radacct WHERE username = 'alice@isp.example' AND acctstoptime IS NULL`);
+		const {rows} = await database.pool.query(
+			`SELECT host(nasipaddress) AS nas FROM radacct WHERE username = 'alice@isp.example' AND acctstoptime IS NULL`,
+		);
 		expect(rows).toEqual([{nas: BNG2.ip}]);
 		expect(audit.records[0]).toMatchObject({event: 'disconnect.begin'});
 	});

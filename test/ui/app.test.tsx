@@ -156,12 +156,21 @@ class FakeReader implements SessionReader {
 
 	async openCounts(): Promise<OpenCounts> {
 		const stats = await this.stats();
-		return {openSessions: stats.openSessions, averageDurationSeconds: stats.averageDurationSeconds, perNas: stats.perNas, dbNow: stats.dbNow};
+		return {
+			openSessions: stats.openSessions,
+			averageDurationSeconds: stats.averageDurationSeconds,
+			perNas: stats.perNas,
+			dbNow: stats.dbNow,
+		};
 	}
 
 	async staleAndUsers(): Promise<StaleAndUsers> {
 		const stats = await this.stats();
-		return {uniqueUsers: stats.uniqueUsers, stalePerNas: new Map(stats.perNas.map((nas) => [nas.nasipaddress, nas.stale])), at: new Date()};
+		return {
+			uniqueUsers: stats.uniqueUsers,
+			stalePerNas: new Map(stats.perNas.map((nas) => [nas.nasipaddress, nas.stale])),
+			at: new Date(),
+		};
 	}
 
 	async session(radacctid: string): Promise<Session | undefined> {
@@ -185,7 +194,8 @@ class FakeReader implements SessionReader {
 			if (filter.status === 'active' && s.acctstoptime) return false;
 			if (filter.status === 'closed' && !s.acctstoptime) return false;
 			if (filter.nasIps?.length && !filter.nasIps.includes(s.nasipaddress)) return false;
-			if (search && ![s.username, s.framedipaddress, s.callingstationid].some((text) => text?.toLowerCase().includes(search))) return false;
+			if (search && ![s.username, s.framedipaddress, s.callingstationid].some((text) => text?.toLowerCase().includes(search)))
+				return false;
 			return true;
 		});
 	}
@@ -217,7 +227,10 @@ const statsLine = (frame: string) => linesOf(frame)[1] ?? '';
 const filterLine = (frame: string) => linesOf(frame)[2] ?? '';
 const headsLine = (frame: string) => linesOf(frame)[3] ?? '';
 /** The table's row lines, blank ones left out. */
-const tableRows = (frame: string) => linesOf(frame).slice(4, 4 + PAGE).filter((line) => line.trim() !== '');
+const tableRows = (frame: string) =>
+	linesOf(frame)
+		.slice(4, 4 + PAGE)
+		.filter((line) => line.trim() !== '');
 const cursorLine = (frame: string) => tableRows(frame).find((line) => line.startsWith('▸')) ?? '';
 const statusLine = (frame: string) => linesOf(frame).at(-2) ?? '';
 const footer = (frame: string) => linesOf(frame).at(-1) ?? '';
@@ -327,7 +340,10 @@ describe('App', () => {
 		const app = renderApp();
 		await loaded(app);
 		await app.press(KEYS.enter, (frame) => frame.includes('Esc back'));
-		const frame = await app.press('\x1bj', (current) => headsLine(current).includes('USER') && cursorLine(current).includes('alice-office'));
+		const frame = await app.press(
+			'\x1bj',
+			(current) => headsLine(current).includes('USER') && cursorLine(current).includes('alice-office'),
+		);
 		expect(frame).not.toContain('Esc back');
 	});
 
@@ -414,10 +430,16 @@ describe('App', () => {
 		const reader = new FakeReader();
 		const app = renderApp(reader);
 		await loaded(app);
-		reader.failure = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), {code: 'ECONNREFUSED', address: '10.0.0.5', port: 5432});
+		reader.failure = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), {
+			code: 'ECONNREFUSED',
+			address: '10.0.0.5',
+			port: 5432,
+		});
 		let frame = await app.press('r', (frame) => statusLine(frame).startsWith('database unreachable'));
 		// 100 columns cut the line inside the retry countdown; the age of the data still shows.
-		expect(statusLine(frame)).toMatch(/^database unreachable; showing data from \d+ s ago, retry in \d+ s: connection refused \(10\.0\.0\.5:5432\)/);
+		expect(statusLine(frame)).toMatch(
+			/^database unreachable; showing data from \d+ s ago, retry in \d+ s: connection refused \(10\.0\.0\.5:5432\)/,
+		);
 		// The age grows while the failures go on.
 		frame = await app.waitForFrame((frame) => /showing data from [1-9]\d* s ago/.test(statusLine(frame)), 4000);
 		expect(tableRows(frame)).toHaveLength(PAGE);
@@ -435,7 +457,10 @@ describe('App', () => {
 		let frame = await loaded(app);
 		expect(pageSizeFor(TERMINAL_ROWS)).toBe(PAGE);
 		expect(tableRows(frame)).toHaveLength(PAGE);
-		frame = await app.press(KEYS.pageDown, (frame) => statusLine(frame).endsWith(`${PAGE + 1} of 50`) && cursorLine(frame).includes(`user${PAGE}`));
+		frame = await app.press(
+			KEYS.pageDown,
+			(frame) => statusLine(frame).endsWith(`${PAGE + 1} of 50`) && cursorLine(frame).includes(`user${PAGE}`),
+		);
 		expect(tableRows(frame)).toHaveLength(PAGE);
 		await app.press('G', (frame) => statusLine(frame).endsWith('50 of 50') && cursorLine(frame).includes('user49'));
 		await app.press('s', (frame) => filterLine(frame).endsWith('duration ↓') && cursorLine(frame).includes('user49'));

@@ -105,7 +105,14 @@ describe('cellText', () => {
 	});
 
 	it('shows - for what radacct does not have, and the NAS address without a name', () => {
-		const bare = session({username: null, framedipaddress: null, callingstationid: null, nasname: null, acctstarttime: null, acctinputoctets: null});
+		const bare = session({
+			username: null,
+			framedipaddress: null,
+			callingstationid: null,
+			nasname: null,
+			acctstarttime: null,
+			acctinputoctets: null,
+		});
 		expect(cellText('user', bare, context)).toBe('-');
 		expect(cellText('ip', bare, context)).toBe('-');
 		expect(cellText('mac', bare, context)).toBe('-');

@@ -64,7 +64,11 @@ describe('confirmAction', () => {
 		const action = previewed({kind: 'nas', nasIps: ['10.20.0.1']}, sessions(3));
 		expect(action.preview?.confirmation).toMatchObject({kind: 'typed', expected: 'bng-1'});
 		const wrong = confirmAction({...action, typed: 'bng-2'}, 'enter');
-		expect(wrong).toMatchObject({phase: 'preview', typed: '', refusal: '"bng-2" does not match: type bng-1 and Enter, or Esc to cancel'});
+		expect(wrong).toMatchObject({
+			phase: 'preview',
+			typed: '',
+			refusal: '"bng-2" does not match: type bng-1 and Enter, or Esc to cancel',
+		});
 		expect(confirmAction({...action, typed: 'bng-1'}, 'y').phase).toBe('preview');
 		expect(confirmAction({...action, typed: 'bng-1'}, 'enter').phase).toBe('running');
 	});
@@ -83,7 +87,10 @@ describe('confirmAction', () => {
 
 	it('nothing that can be sent is never confirmed', () => {
 		const blocked = previewed({kind: 'nas', nasIps: ['10.20.0.2']}, sessions(2, '10.20.0.2'));
-		expect(confirmAction({...blocked, typed: 'bng-2'}, 'enter')).toMatchObject({phase: 'preview', refusal: 'nothing can be sent (see above): Esc closes'});
+		expect(confirmAction({...blocked, typed: 'bng-2'}, 'enter')).toMatchObject({
+			phase: 'preview',
+			refusal: 'nothing can be sent (see above): Esc closes',
+		});
 		const empty = previewed({kind: 'user', username: 'nobody'}, []);
 		expect(confirmAction(empty, 'enter').refusal).toBe('no open session to disconnect: Esc closes');
 	});
@@ -92,7 +99,10 @@ describe('confirmAction', () => {
 describe('driftOf and retryTarget', () => {
 	it('counts previewed sessions gone and new ones not previewed', () => {
 		const before = previewOf({kind: 'nas', nasIps: ['10.20.0.1']}, sessions(5)).plan;
-		const after = previewOf({kind: 'nas', nasIps: ['10.20.0.1']}, [...sessions(3, '10.20.0.1', 3), ...sessions(2, '10.20.0.1', 10)]).plan;
+		const after = previewOf({kind: 'nas', nasIps: ['10.20.0.1']}, [
+			...sessions(3, '10.20.0.1', 3),
+			...sessions(2, '10.20.0.1', 10),
+		]).plan;
 		expect(driftOf(before, after)).toEqual({closed: 2, opened: 2});
 		expect(driftOf(before, before)).toEqual({closed: 0, opened: 0});
 	});
@@ -107,15 +117,34 @@ describe('driftOf and retryTarget', () => {
 			outcome,
 			reason,
 		});
-		const results = [entry('1', 'coa'), entry('2', 'failed'), entry('3', 'not_on_nas'), entry('4', 'not_sent', 'aborted before sending'), entry('5', 'not_sent', 'bng-2 has no secret')];
-		const result: DisconnectResult = {actionId: 'a', dryRun: false, aborted: true, startedAt: NOW, finishedAt: NOW, results, missing: [], totals: tallyOutcomes(results)};
-		expect(retryTarget(result)).toEqual({target: {kind: 'sessions', radacctids: ['2', '4']}, label: 'retry: 2 sessions that failed or were not sent'});
+		const results = [
+			entry('1', 'coa'),
+			entry('2', 'failed'),
+			entry('3', 'not_on_nas'),
+			entry('4', 'not_sent', 'aborted before sending'),
+			entry('5', 'not_sent', 'bng-2 has no secret'),
+		];
+		const result: DisconnectResult = {
+			actionId: 'a',
+			dryRun: false,
+			aborted: true,
+			startedAt: NOW,
+			finishedAt: NOW,
+			results,
+			missing: [],
+			totals: tallyOutcomes(results),
+		};
+		expect(retryTarget(result)).toEqual({
+			target: {kind: 'sessions', radacctids: ['2', '4']},
+			label: 'retry: 2 sessions that failed or were not sent',
+		});
 		expect(retryTarget({...result, results: [entry('1', 'coa')]})).toBeUndefined();
 	});
 });
 
 describe('the reducer around a disconnect', () => {
-	const loaded = (state: UiState, preview: DisconnectPreview) => reducer(state, {type: 'disconnect-previewed', seq: state.action!.seq, preview});
+	const loaded = (state: UiState, preview: DisconnectPreview) =>
+		reducer(state, {type: 'disconnect-previewed', seq: state.action!.seq, preview});
 
 	it('a late preview of a cancelled action is ignored', () => {
 		let state = reducer(initialState(), {type: 'disconnect-request', target: {kind: 'session', radacctid: '1'}, label: 'one'});
@@ -127,7 +156,11 @@ describe('the reducer around a disconnect', () => {
 	});
 
 	it('read-only refuses even when asked directly', () => {
-		const state = reducer(initialState({readOnly: true}), {type: 'disconnect-request', target: {kind: 'session', radacctid: '1'}, label: 'one'});
+		const state = reducer(initialState({readOnly: true}), {
+			type: 'disconnect-request',
+			target: {kind: 'session', radacctid: '1'},
+			label: 'one',
+		});
 		expect(state.action).toBeNull();
 		expect(state.message?.text).toContain('read-only');
 	});
@@ -159,25 +192,38 @@ describe('the views at 80 columns', () => {
 	it('the preview flags NAS without a secret and what the profile leaves out, before anything is sent', () => {
 		const list = [...sessions(3), ...sessions(2, '10.20.0.2', 10)];
 		const target: DisconnectTarget = {kind: 'filter', filter: {status: 'active', search: 'user'}};
-		const action: ActionState = {...newAction(1, target, 'every open session matching search "user"', false), phase: 'preview', preview: previewOf(target, list)};
+		const action: ActionState = {
+			...newAction(1, target, 'every open session matching search "user"', false),
+			phase: 'preview',
+			preview: previewOf(target, list),
+		};
 		const lines = previewView(action, 76, 16, NOW);
 		const shown = text(lines);
 		expect(shown).toContain('Disconnect ALL 5 open sessions matching the filter');
 		expect(shown).toMatch(/bng-1 +3 · CoA 10\.20\.0\.1:3799\n/);
 		expect(shown).toContain('bng-2      2 (2 not sent) · nothing to send');
-		expect(shown).toContain("NOT SENT 2: bng-2 (10.20.0.2) has no RADIUS secret (neither in the nas table nor in radtop's config)".slice(0, 76 - 1));
+		expect(shown).toContain(
+			"NOT SENT 2: bng-2 (10.20.0.2) has no RADIUS secret (neither in the nas table nor in radtop's config)".slice(0, 76 - 1),
+		);
 		expect(shown).toContain('type the number of sessions (5) to confirm: ');
 		expect(lines.every((line) => line.text.length <= 76)).toBe(true);
 		expect(lines.length).toBeLessThanOrEqual(16);
 
 		const restricted = {...action, preview: previewOf(target, list.slice(0, 3), {allowedNas: ['10.20.0.2']})};
-		expect(text(previewView(restricted, 76, 16, NOW))).toContain('NOT SENT 3: bng-1 (10.20.0.1) is not among the NAS this action may touch');
+		expect(text(previewView(restricted, 76, 16, NOW))).toContain(
+			'NOT SENT 3: bng-1 (10.20.0.1) is not among the NAS this action may touch',
+		);
 	});
 
 	it('the preview of a big NAS shows the first rows and how many more, within the height', () => {
 		const list = sessions(812);
 		const target: DisconnectTarget = {kind: 'nas', nasIps: ['10.20.0.1']};
-		const action: ActionState = {...newAction(1, target, 'ALL open sessions on bng-1', false), phase: 'preview', preview: previewOf(target, list), typed: 'bng-'};
+		const action: ActionState = {
+			...newAction(1, target, 'ALL open sessions on bng-1', false),
+			phase: 'preview',
+			preview: previewOf(target, list),
+			typed: 'bng-',
+		};
 		const lines = previewView(action, 76, 16, NOW);
 		const shown = text(lines);
 		expect(shown).toContain('Disconnect ALL 812 open sessions on bng-1 (10.20.0.1)');
@@ -190,7 +236,11 @@ describe('the views at 80 columns', () => {
 	it('terminal escapes in a username are shown visibly in every view', () => {
 		const hostile = sessions(1).map((session) => ({...session, username: 'evil\x1b[2J\x07name'}));
 		const target: DisconnectTarget = {kind: 'session', radacctid: '1'};
-		const action: ActionState = {...newAction(1, target, 'the session of evil\x1b[2J\x07name', false), phase: 'preview', preview: previewOf(target, hostile)};
+		const action: ActionState = {
+			...newAction(1, target, 'the session of evil\x1b[2J\x07name', false),
+			phase: 'preview',
+			preview: previewOf(target, hostile),
+		};
 		const shown = text(previewView(action, 76, 16, NOW));
 		expect(shown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
 		expect(shown).toContain('evil');
@@ -232,11 +282,26 @@ describe('the views at 80 columns', () => {
 			reason: index < 25 ? 'ACK in 2 ms' : 'bng-1 (10.20.0.1:3799) did not answer 2 tries in 0.6 s',
 			...(index < 25 ? {stop: 'confirmed' as const} : {}),
 		}));
-		const result: DisconnectResult = {actionId: 'a', dryRun: false, aborted: false, startedAt: NOW, finishedAt: NOW, results, missing: [], totals: tallyOutcomes(results)};
-		const action: ActionState = {...newAction(1, {kind: 'nas', nasIps: ['10.20.0.1']}, 'ALL open sessions on bng-1', false), phase: 'done', result};
+		const result: DisconnectResult = {
+			actionId: 'a',
+			dryRun: false,
+			aborted: false,
+			startedAt: NOW,
+			finishedAt: NOW,
+			results,
+			missing: [],
+			totals: tallyOutcomes(results),
+		};
+		const action: ActionState = {
+			...newAction(1, {kind: 'nas', nasIps: ['10.20.0.1']}, 'ALL open sessions on bng-1', false),
+			phase: 'done',
+			result,
+		};
 		const lines = resultsView(action, 79, 18);
 		const shown = text(lines);
-		expect(shown.replace(/\n/g, ' ')).toContain('ALL open sessions on bng-1: 30 sessions: 25 coa · 5 failed · 25 of 25 confirmed by Accounting-Stop');
+		expect(shown.replace(/\n/g, ' ')).toContain(
+			'ALL open sessions on bng-1: 30 sessions: 25 coa · 5 failed · 25 of 25 confirmed by Accounting-Stop',
+		);
 		expect(shown).toMatch(/ failed +user26 +bng-1 +bng-1 \(10\.20\.0\.1:3799\) did not answer/);
 		expect(shown).toContain('R retries the 5 failed or not sent · 5 listed');
 		expect(lines.every((line) => line.text.length <= 79)).toBe(true);

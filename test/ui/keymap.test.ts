@@ -41,7 +41,10 @@ describe('KEYMAP', () => {
 		const dangerous = KEYMAP.filter((binding) => binding.dangerous).flatMap((binding) => binding.keys);
 		expect(dangerous.sort()).toEqual([...DISCONNECT_KEYS, 'v'].sort());
 		for (const key of DISCONNECT_KEYS) {
-			for (const binding of KEYMAP.filter((candidate) => candidate.keys.includes(key) && !['preview', 'search'].some((mode) => candidate.modes.includes(mode as Mode)))) {
+			for (const binding of KEYMAP.filter(
+				(candidate) =>
+					candidate.keys.includes(key) && !['preview', 'search'].some((mode) => candidate.modes.includes(mode as Mode)),
+			)) {
 				expect(binding.dangerous, `${key} in ${binding.modes.join(',')}`).toBe(true);
 			}
 		}
@@ -77,7 +80,16 @@ describe('footer', () => {
 
 	it('hints the main keys in the table', () => {
 		// The header says "? help"; at 80 columns the footer keeps room for the keys that act.
-		expect(footerHints(KEYMAP, 'table')).toEqual(['↑↓ move', '/ search', 'n NAS', 's sort', '␣ select', 'd disconnect', '⏎ details', 'q quit']);
+		expect(footerHints(KEYMAP, 'table')).toEqual([
+			'↑↓ move',
+			'/ search',
+			'n NAS',
+			's sort',
+			'␣ select',
+			'd disconnect',
+			'⏎ details',
+			'q quit',
+		]);
 		expect(footerHints(KEYMAP, 'table').join('  ').length).toBeLessThanOrEqual(79);
 		expect(footerHints(KEYMAP, 'search')).toEqual(['⏎ keep search', 'Esc clear search']);
 	});
@@ -127,7 +139,13 @@ describe('actionFor', () => {
 
 	it('calls a binding whose action depends on the state', () => {
 		const keymap: Binding[] = [
-			{keys: ['x'], label: 'x', description: 'x', modes: ['table'], action: (state) => (state.paused ? {type: 'refresh'} : undefined)},
+			{
+				keys: ['x'],
+				label: 'x',
+				description: 'x',
+				modes: ['table'],
+				action: (state) => (state.paused ? {type: 'refresh'} : undefined),
+			},
 		];
 		expect(actionFor(keymap, initialState(), 'x')).toBeUndefined();
 		expect(actionFor(keymap, {...initialState(), paused: true}, 'x')).toEqual({type: 'refresh'});
@@ -192,7 +210,21 @@ describe('keyNameOf', () => {
 	});
 
 	it('gives every key of the keymap a name Ink can produce', () => {
-		const named = new Set(['up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'enter', 'escape', 'tab', 'backspace', 'space']);
+		const named = new Set([
+			'up',
+			'down',
+			'left',
+			'right',
+			'pageup',
+			'pagedown',
+			'home',
+			'end',
+			'enter',
+			'escape',
+			'tab',
+			'backspace',
+			'space',
+		]);
 		for (const key of KEYMAP.flatMap((binding) => binding.keys)) {
 			expect(named.has(key) || /^ctrl\+[a-z]$/.test(key) || [...key].length === 1, key).toBe(true);
 		}

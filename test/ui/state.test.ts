@@ -222,7 +222,12 @@ describe('filters and sort', () => {
 
 	it('names the default directions: text ascending, numbers and times descending', () => {
 		expect(['user', 'nas', 'ip'].map((key) => defaultDirection(key as 'user'))).toEqual(['asc', 'asc', 'asc']);
-		expect(['start', 'duration', 'down', 'up'].map((key) => defaultDirection(key as 'start'))).toEqual(['desc', 'desc', 'desc', 'desc']);
+		expect(['start', 'duration', 'down', 'up'].map((key) => defaultDirection(key as 'start'))).toEqual([
+			'desc',
+			'desc',
+			'desc',
+			'desc',
+		]);
 	});
 
 	it('asks for a poll whenever the query changes', () => {

@@ -66,7 +66,13 @@ export function DetailView(props: DetailViewProps) {
 	const others = (history ?? []).filter((row) => row.radacctid !== session.radacctid);
 	const previous = others.slice(0, historyRoom);
 	const historyNote =
-		history === undefined ? ' (loading…)' : others.length === 0 ? ': none' : previous.length < others.length ? ` (${others.length - previous.length} not shown: terminal too short)` : '';
+		history === undefined
+			? ' (loading…)'
+			: others.length === 0
+				? ': none'
+				: previous.length < others.length
+					? ` (${others.length - previous.length} not shown: terminal too short)`
+					: '';
 
 	const cell = (field: string | undefined) => {
 		if (!field) return '';
@@ -76,20 +82,29 @@ export function DetailView(props: DetailViewProps) {
 	return (
 		<Box flexDirection="column" width={props.width}>
 			<Box justifyContent="space-between">
-				<Text bold wrap="truncate-end">{title}</Text>
+				<Text bold wrap="truncate-end">
+					{title}
+				</Text>
 				<Text color={theme.muted}>Esc back</Text>
 			</Box>
-			<Text wrap="truncate-end" color={state === 'stale' ? theme.warn : state === 'online' ? theme.ok : theme.muted}>{summary}</Text>
+			<Text wrap="truncate-end" color={state === 'stale' ? theme.warn : state === 'online' ? theme.ok : theme.muted}>
+				{summary}
+			</Text>
 			{pairs.map(([left, right]) => (
 				<Text key={left} wrap="truncate-end">
 					{fit(cell(left), half)} {cell(right)}
 				</Text>
 			))}
-			<Text bold color={theme.accent}>previous sessions{historyNote}</Text>
+			<Text bold color={theme.accent}>
+				previous sessions{historyNote}
+			</Text>
 			{previous.map((row) => (
 				<Text key={row.radacctid} wrap="truncate-end" dimColor={Boolean(row.acctstoptime)}>
 					{'  '}
-					{formatTimestamp(row.acctstarttime)}  {fit(formatDuration(sessionDurationSeconds(row, props.now)), 7, 'right')}  {fit(row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'online', 16)} {fit(`${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`, 13)} {sanitize(row.nasname ?? row.nasipaddress)}
+					{formatTimestamp(row.acctstarttime)} {fit(formatDuration(sessionDurationSeconds(row, props.now)), 7, 'right')}{' '}
+					{fit(row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'online', 16)}{' '}
+					{fit(`${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`, 13)}{' '}
+					{sanitize(row.nasname ?? row.nasipaddress)}
 				</Text>
 			))}
 		</Box>

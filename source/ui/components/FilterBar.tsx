@@ -74,16 +74,25 @@ export function FilterBar(props: FilterBarProps) {
 	return (
 		<Box width={props.width}>
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
-				<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>/ </Text>
+				<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>
+					/{' '}
+				</Text>
 				{props.searching ? (
 					<SearchField value={props.draft} placeholder="user, IP or MAC" />
 				) : (
-					<Text wrap="truncate-end" color={query.search ? undefined : theme.muted}>{query.search ? sanitize(query.search) : 'search: /'}</Text>
+					<Text wrap="truncate-end" color={query.search ? undefined : theme.muted}>
+						{query.search ? sanitize(query.search) : 'search: /'}
+					</Text>
 				)}
 			</Box>
 			<Text wrap="truncate-end">
-				<Text color={theme.muted}>  {right}</Text>
-				{selection ? <Text bold color={theme.warn}>  {selection}</Text> : null}
+				<Text color={theme.muted}> {right}</Text>
+				{selection ? (
+					<Text bold color={theme.warn}>
+						{' '}
+						{selection}
+					</Text>
+				) : null}
 			</Text>
 		</Box>
 	);

@@ -37,11 +37,23 @@ export function Header(props: HeaderProps) {
 	const gap = Math.max(1, props.width - 'radtop  '.length - stringWidth(database) - stringWidth(badges) - stringWidth(right));
 	return (
 		<Text wrap="truncate-end">
-			<Text bold color={theme.accent}>radtop</Text>
-			<Text>  {database}</Text>
+			<Text bold color={theme.accent}>
+				radtop
+			</Text>
+			<Text> {database}</Text>
 			{' '.repeat(gap)}
-			{props.paused ? <Text inverse color={theme.warn}> PAUSED </Text> : null}
-			{props.readOnly ? <Text inverse color={theme.highlight}> READ-ONLY </Text> : null}
+			{props.paused ? (
+				<Text inverse color={theme.warn}>
+					{' '}
+					PAUSED{' '}
+				</Text>
+			) : null}
+			{props.readOnly ? (
+				<Text inverse color={theme.highlight}>
+					{' '}
+					READ-ONLY{' '}
+				</Text>
+			) : null}
 			<Text color={theme.muted}>{right}</Text>
 		</Text>
 	);

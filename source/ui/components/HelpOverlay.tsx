@@ -32,7 +32,9 @@ export function HelpOverlay(props: HelpOverlayProps) {
 				keys{props.readOnly ? ' (read-only: actions that disconnect are off)' : ''} · ? or Esc closes
 			</Text>
 			{lines.map((line, index) => (
-				<Text key={index} wrap="truncate-end">{line}</Text>
+				<Text key={index} wrap="truncate-end">
+					{line}
+				</Text>
 			))}
 		</Box>
 	);

@@ -22,9 +22,13 @@ export function NasPicker(props: NasPickerProps) {
 	return (
 		<Box flexDirection="column">
 			{props.purpose === 'disconnect' ? (
-				<Text bold color={theme.warn}>disconnect every session of which NAS? · ↑↓ Enter previews · Esc cancels</Text>
+				<Text bold color={theme.warn}>
+					disconnect every session of which NAS? · ↑↓ Enter previews · Esc cancels
+				</Text>
 			) : (
-				<Text bold color={theme.accent}>filter on a NAS · ↑↓ Enter · Esc cancels</Text>
+				<Text bold color={theme.accent}>
+					filter on a NAS · ↑↓ Enter · Esc cancels
+				</Text>
 			)}
 			{visible.map((choice, index) => {
 				const position = first + index;

@@ -48,10 +48,19 @@ const Row = memo(function Row(props: RowProps) {
 	const used = 2 + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
 	return (
 		<Text inverse={props.isCursor} dimColor={state === 'offline'} wrap="truncate-end">
-			<Text bold={props.isSelected} color={props.isSelected ? theme.warn : undefined}>{marker}</Text>
+			<Text bold={props.isSelected} color={props.isSelected ? theme.warn : undefined}>
+				{marker}
+			</Text>
 			{props.columns.map((column, index) => {
 				const text = fit(cellText(column.id, props.session!, context), column.width, column.align);
-				const color = column.id === 'status' || column.id === 'duration' ? (state === 'stale' ? theme.warn : state === 'online' && column.id === 'status' ? theme.ok : undefined) : undefined;
+				const color =
+					column.id === 'status' || column.id === 'duration'
+						? state === 'stale'
+							? theme.warn
+							: state === 'online' && column.id === 'status'
+								? theme.ok
+								: undefined
+						: undefined;
 				return (
 					<Text key={column.id} color={color}>
 						{index > 0 ? SEPARATOR : ''}
@@ -89,8 +98,10 @@ export function SessionTable(props: SessionTableProps) {
 	}
 	return (
 		<Box flexDirection="column" height={props.height + 1}>
-			<Text bold color={theme.accent} wrap="truncate-end">{head}</Text>
-			{lines.length === 0 ? <Text color={theme.muted}>  {props.emptyText}</Text> : lines}
+			<Text bold color={theme.accent} wrap="truncate-end">
+				{head}
+			</Text>
+			{lines.length === 0 ? <Text color={theme.muted}> {props.emptyText}</Text> : lines}
 		</Box>
 	);
 }

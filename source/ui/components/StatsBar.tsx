@@ -21,7 +21,11 @@ export interface StatsBarProps {
  * The pills that fit after the totals: largest NAS first, the filtered one always shown, then "+N more".
  * Pure, exported for tests.
  */
-export function fitPills(perNas: SessionStats['perNas'], selected: string | null, room: number): {shown: SessionStats['perNas']; more: number} {
+export function fitPills(
+	perNas: SessionStats['perNas'],
+	selected: string | null,
+	room: number,
+): {shown: SessionStats['perNas']; more: number} {
 	const ordered = [...perNas];
 	const index = ordered.findIndex((nas) => nas.nasipaddress === selected);
 	if (index > 0) ordered.unshift(...ordered.splice(index, 1));
@@ -54,7 +58,7 @@ export function StatsBar(props: StatsBarProps) {
 	return (
 		<Text wrap="truncate-end">
 			<Text bold>{totals}</Text>
-			<Text>   </Text>
+			<Text> </Text>
 			{shown.map((nas) => {
 				const active = nas.nasipaddress === props.nas;
 				return (

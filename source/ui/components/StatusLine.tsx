@@ -27,7 +27,9 @@ export function StatusLine(props: StatusLineProps) {
 	}
 	return (
 		<Text wrap="truncate-end">
-			<Text color={props.message?.kind === 'error' ? theme.error : theme.muted}>{props.message ? sanitize(props.message.text) : 'database: ok'}</Text>
+			<Text color={props.message?.kind === 'error' ? theme.error : theme.muted}>
+				{props.message ? sanitize(props.message.text) : 'database: ok'}
+			</Text>
 			<Text color={theme.muted}> · {props.position}</Text>
 		</Text>
 	);

@@ -36,19 +36,22 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 		const {plan: previewed, registry} = action.preview;
 		const target = action.target;
 		let busy = false;
-		const timer = setInterval(() => {
-			if (busy) return;
-			busy = true;
-			service
-				.preview(target, registry)
-				.then((now) => dispatch({type: 'disconnect-drift', seq, drift: driftOf(previewed, now.plan)}))
-				// A failed re-read changes nothing: the preview stays as it was, and the run reads again anyway.
-				.catch(() => undefined)
-				.finally(() => {
-					busy = false;
-				});
-			// A whole NAS is tens of thousands of rows: read it again no more often than every 10 s.
-		}, Math.max(state.intervalSeconds, DRIFT_MIN_SECONDS) * 1000);
+		const timer = setInterval(
+			() => {
+				if (busy) return;
+				busy = true;
+				service
+					.preview(target, registry)
+					.then((now) => dispatch({type: 'disconnect-drift', seq, drift: driftOf(previewed, now.plan)}))
+					// A failed re-read changes nothing: the preview stays as it was, and the run reads again anyway.
+					.catch(() => undefined)
+					.finally(() => {
+						busy = false;
+					});
+				// A whole NAS is tens of thousands of rows: read it again no more often than every 10 s.
+			},
+			Math.max(state.intervalSeconds, DRIFT_MIN_SECONDS) * 1000,
+		);
 		return () => clearInterval(timer);
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [seq, phase, service, dispatch, state.intervalSeconds]);
