@@ -101,10 +101,17 @@ export function DetailView(props: DetailViewProps) {
 			{previous.map((row) => (
 				<Text key={row.radacctid} wrap="truncate-end" dimColor={Boolean(row.acctstoptime)}>
 					{'  '}
-					{formatTimestamp(row.acctstarttime)} {fit(formatDuration(sessionDurationSeconds(row, props.now)), 7, 'right')}{' '}
-					{fit(row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'online', 16)}{' '}
-					{fit(`${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`, 13)}{' '}
-					{sanitize(row.nasname ?? row.nasipaddress)}
+					{[
+						formatTimestamp(row.acctstarttime),
+						'  ',
+						fit(formatDuration(sessionDurationSeconds(row, props.now)), 7, 'right'),
+						'  ',
+						fit(row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'online', 16),
+						' ',
+						fit(`${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`, 13),
+						' ',
+						sanitize(row.nasname ?? row.nasipaddress),
+					].join('')}
 				</Text>
 			))}
 		</Box>

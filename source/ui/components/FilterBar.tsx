@@ -75,7 +75,7 @@ export function FilterBar(props: FilterBarProps) {
 		<Box width={props.width}>
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
 				<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>
-					/{' '}
+					{'/ '}
 				</Text>
 				{props.searching ? (
 					<SearchField value={props.draft} placeholder="user, IP or MAC" />
@@ -86,11 +86,10 @@ export function FilterBar(props: FilterBarProps) {
 				)}
 			</Box>
 			<Text wrap="truncate-end">
-				<Text color={theme.muted}> {right}</Text>
+				<Text color={theme.muted}>{`  ${right}`}</Text>
 				{selection ? (
 					<Text bold color={theme.warn}>
-						{' '}
-						{selection}
+						{`  ${selection}`}
 					</Text>
 				) : null}
 			</Text>

@@ -40,18 +40,16 @@ export function Header(props: HeaderProps) {
 			<Text bold color={theme.accent}>
 				radtop
 			</Text>
-			<Text> {database}</Text>
+			<Text>{`  ${database}`}</Text>
 			{' '.repeat(gap)}
 			{props.paused ? (
 				<Text inverse color={theme.warn}>
-					{' '}
-					PAUSED{' '}
+					{' PAUSED '}
 				</Text>
 			) : null}
 			{props.readOnly ? (
 				<Text inverse color={theme.highlight}>
-					{' '}
-					READ-ONLY{' '}
+					{' READ-ONLY '}
 				</Text>
 			) : null}
 			<Text color={theme.muted}>{right}</Text>

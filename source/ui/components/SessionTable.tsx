@@ -101,7 +101,7 @@ export function SessionTable(props: SessionTableProps) {
 			<Text bold color={theme.accent} wrap="truncate-end">
 				{head}
 			</Text>
-			{lines.length === 0 ? <Text color={theme.muted}> {props.emptyText}</Text> : lines}
+			{lines.length === 0 ? <Text color={theme.muted}>{`  ${props.emptyText}`}</Text> : lines}
 		</Box>
 	);
 }

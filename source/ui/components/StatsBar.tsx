@@ -58,7 +58,7 @@ export function StatsBar(props: StatsBarProps) {
 	return (
 		<Text wrap="truncate-end">
 			<Text bold>{totals}</Text>
-			<Text> </Text>
+			<Text>{'   '}</Text>
 			{shown.map((nas) => {
 				const active = nas.nasipaddress === props.nas;
 				return (
