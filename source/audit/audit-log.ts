@@ -3,14 +3,12 @@
  * on a file opened for appending (O_APPEND, so concurrent radtop processes do not interleave) and is fsynced
  * before the action goes on: a crash leaves every earlier line complete. No record carries a secret: they are
  * built from names and addresses only, and every string is scrubbed of the known secrets on top of that.
+ * The log knows nothing of what a record says: the actions that write it define their records.
  */
 import {mkdir, open} from 'node:fs/promises';
 import {homedir, userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
 import {scrubSecrets} from '../config/config.js';
-import type {DisconnectMethod} from '../disconnect/plan.js';
-import type {Outcome, OutcomeTotals, StopConfirmation} from '../disconnect/result.js';
-import type {SweepAuditRecord} from '../sweep/audit-records.js';
 
 /** Who acted: the OS user, the sudo caller behind it, and the SSH client's address. */
 export interface Operator {
@@ -21,69 +19,13 @@ export interface Operator {
 	readonly sshClient: string | null;
 }
 
-/** Planned sessions on one NAS. */
-export interface AuditNasCount {
-	readonly nas: string;
-	readonly ip: string;
-	readonly sessions: number;
-	/** Sessions that will be sent something. */
-	readonly ready: number;
-	readonly blocked: number;
-}
-
-/** Written before anything is sent. */
-export interface AuditBeginRecord {
-	readonly event: 'disconnect.begin';
-	readonly time: string;
-	readonly actionId: string;
-	readonly operator: Operator;
-	readonly reason: string | null;
-	readonly target: string;
-	readonly method: DisconnectMethod;
-	readonly dryRun: boolean;
-	readonly planned: {
-		readonly total: number;
-		readonly ready: number;
-		readonly blocked: number;
-		readonly alreadyClosed: number;
-		readonly perNas: readonly AuditNasCount[];
-	};
-}
-
-/** The outcome for one session. */
-export interface AuditSessionOutcome {
-	readonly radacctid: string;
-	readonly username: string | null;
-	readonly nas: string;
-	readonly nasIp: string;
-	readonly method: 'coa' | 'api' | null;
-	readonly outcome: Outcome;
-	readonly reason: string;
-	readonly stop: StopConfirmation | null;
-}
-
-/** Written when the action is over. */
-export interface AuditEndRecord {
-	readonly event: 'disconnect.end';
-	readonly time: string;
-	readonly actionId: string;
-	readonly operator: Operator;
-	readonly dryRun: boolean;
-	readonly aborted: boolean;
-	readonly durationMs: number;
-	readonly totals: OutcomeTotals;
-	/** radacctids asked for that radacct does not have. */
-	readonly missing: readonly string[];
-	readonly sessions: readonly AuditSessionOutcome[];
-}
-
-/** Any audit record. */
-export type AuditRecord = AuditBeginRecord | AuditEndRecord;
-
-/** Where audit records go; {@link AuditLog} is the real one. */
-export interface AuditSink {
+/**
+ * Where audit records go; {@link AuditLog} is the real one. Each action defines its own records (a disconnect's
+ * in disconnect/audit-records.ts, a sweep's in sweep/audit-records.ts) and types its sink with them.
+ */
+export interface AuditSink<R extends object = object> {
 	/** Resolves once the record is durably written; rejects when it could not be. */
-	append(record: AuditRecord): Promise<void>;
+	append(record: R): Promise<void>;
 }
 
 /** Options of {@link AuditLog}. */
@@ -127,8 +69,8 @@ export class AuditLog implements AuditSink {
 		this.#secrets = (options.secrets ?? []).filter((secret) => secret.length >= 3);
 	}
 
-	/** Also takes the records of a sweep (see sweep/audit-records.ts). */
-	async append(record: AuditRecord | SweepAuditRecord): Promise<void> {
+	/** Writes any record as one JSON line. */
+	async append(record: object): Promise<void> {
 		const line = Buffer.from(`${JSON.stringify(record, (_key, value: unknown) => this.#scrub(value))}\n`, 'utf8');
 		await mkdir(dirname(this.path), {recursive: true, mode: 0o700});
 		const file = await open(this.path, 'a', 0o600);

@@ -2,9 +2,71 @@
  * The audit records of a disconnect, built from the plan and the results: names, addresses, counts and
  * outcomes only (a Nas's secret and API password are never copied into them).
  */
-import type {AuditBeginRecord, AuditEndRecord, Operator} from '../audit/audit-log.js';
-import {describeTarget, type Plan} from './plan.js';
-import {tallyOutcomes, type SessionResult} from './result.js';
+import type {AuditSink, Operator} from '../audit/audit-log.js';
+import {describeTarget, type DisconnectMethod, type Plan} from './plan.js';
+import {tallyOutcomes, type Outcome, type OutcomeTotals, type SessionResult, type StopConfirmation} from './result.js';
+
+/** Planned sessions on one NAS. */
+export interface AuditNasCount {
+	readonly nas: string;
+	readonly ip: string;
+	readonly sessions: number;
+	/** Sessions that will be sent something. */
+	readonly ready: number;
+	readonly blocked: number;
+}
+
+/** Written before anything is sent. */
+export interface AuditBeginRecord {
+	readonly event: 'disconnect.begin';
+	readonly time: string;
+	readonly actionId: string;
+	readonly operator: Operator;
+	readonly reason: string | null;
+	readonly target: string;
+	readonly method: DisconnectMethod;
+	readonly dryRun: boolean;
+	readonly planned: {
+		readonly total: number;
+		readonly ready: number;
+		readonly blocked: number;
+		readonly alreadyClosed: number;
+		readonly perNas: readonly AuditNasCount[];
+	};
+}
+
+/** The outcome for one session. */
+export interface AuditSessionOutcome {
+	readonly radacctid: string;
+	readonly username: string | null;
+	readonly nas: string;
+	readonly nasIp: string;
+	readonly method: 'coa' | 'api' | null;
+	readonly outcome: Outcome;
+	readonly reason: string;
+	readonly stop: StopConfirmation | null;
+}
+
+/** Written when the action is over. */
+export interface AuditEndRecord {
+	readonly event: 'disconnect.end';
+	readonly time: string;
+	readonly actionId: string;
+	readonly operator: Operator;
+	readonly dryRun: boolean;
+	readonly aborted: boolean;
+	readonly durationMs: number;
+	readonly totals: OutcomeTotals;
+	/** radacctids asked for that radacct does not have. */
+	readonly missing: readonly string[];
+	readonly sessions: readonly AuditSessionOutcome[];
+}
+
+/** The records of a disconnect. */
+export type DisconnectAuditRecord = AuditBeginRecord | AuditEndRecord;
+
+/** Where a disconnect's audit records go; the audit log's AuditLog is the real one. */
+export type DisconnectAuditSink = AuditSink<DisconnectAuditRecord>;
 
 /** What {@link beginRecord} needs. */
 export interface BeginRecordInput {

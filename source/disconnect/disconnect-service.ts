@@ -3,11 +3,11 @@
  * the NAS registry, with the profile's NAS restriction), then execute the previewed plan with a reason, a stop
  * signal and progress. The console's keys and views never see a socket, a query or the audit log.
  */
-import type {AuditSink} from '../audit/audit-log.js';
 import type {NasOverride} from '../config/config.js';
 import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
 import type {Queryable} from '../sessions/session-source.js';
+import type {DisconnectAuditSink} from './audit-records.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
 import {executeDisconnect} from './executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';
@@ -51,7 +51,7 @@ export interface DisconnectServiceOptions {
 	readonly allowedNas?: readonly string[];
 	/** Sessions above which the count must be typed. Default 50. */
 	readonly typedAbove?: number;
-	readonly audit: AuditSink;
+	readonly audit: DisconnectAuditSink;
 	/** Owned by the caller. */
 	readonly coaClient: Pick<CoaClient, 'send'>;
 	readonly routerOsConnect?: RouterOsConnect;

@@ -5,13 +5,13 @@
  * ends with exactly one outcome; nothing here throws or rejects once the opening audit record is written.
  */
 import {randomUUID} from 'node:crypto';
-import {currentOperator, type AuditSink, type Operator} from '../audit/audit-log.js';
+import {currentOperator, type Operator} from '../audit/audit-log.js';
 import type {NasRegistry} from '../nas/registry.js';
 import {describeCoaResult, type CoaClient, type CoaTarget} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
 import type {Queryable} from '../sessions/session-source.js';
 import type {Session} from '../sessions/session.js';
-import {beginRecord, endRecord} from './audit-records.js';
+import {beginRecord, endRecord, type DisconnectAuditSink} from './audit-records.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
 import {ProgressTracker} from './progress.js';
 import {
@@ -36,7 +36,7 @@ export interface DisconnectDeps {
 	readonly coaClient: Pick<CoaClient, 'send'>;
 	/** Default RouterOsClient.connect. */
 	readonly routerOsConnect?: RouterOsConnect;
-	readonly audit: AuditSink;
+	readonly audit: DisconnectAuditSink;
 }
 
 /** Options of {@link executeDisconnect}. */

@@ -2,7 +2,7 @@
  * The audit records of a sweep that closes sessions: one before the close with every session it is about to
  * close, one after with what was closed and what was left open and why. Names, addresses and counts only.
  */
-import type {AuditLog, Operator} from '../audit/audit-log.js';
+import type {AuditSink, Operator} from '../audit/audit-log.js';
 import type {StaleSession, SweepEntry, SweepOutcome, SweepTotals} from './sweep-plan.js';
 import type {TerminateCause} from './sweep-sql.js';
 
@@ -56,11 +56,8 @@ export interface AuditSweepEndRecord {
 
 export type SweepAuditRecord = AuditSweepBeginRecord | AuditSweepEndRecord;
 
-/** Where a sweep's audit records go; the audit log's {@link AuditLog} is the real one. */
-export interface SweepAuditSink {
-	/** Resolves once the record is durably written; rejects when it could not be. */
-	append(record: SweepAuditRecord): Promise<void>;
-}
+/** Where a sweep's audit records go; the audit log's AuditLog is the real one. */
+export type SweepAuditSink = AuditSink<SweepAuditRecord>;
 
 /** What {@link sweepBeginRecord} needs. */
 export interface SweepBeginInput {

@@ -2,14 +2,8 @@ import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import {
-	AuditLog,
-	currentOperator,
-	defaultAuditLogPath,
-	type AuditBeginRecord,
-	type AuditEndRecord,
-	type AuditRecord,
-} from '../../source/audit/audit-log.js';
+import {AuditLog, currentOperator, defaultAuditLogPath} from '../../source/audit/audit-log.js';
+import type {AuditBeginRecord, AuditEndRecord, DisconnectAuditRecord} from '../../source/disconnect/audit-records.js';
 import {executeDisconnect} from '../../source/disconnect/executor.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {getString} from '../../source/radius/packet.js';
@@ -28,13 +22,13 @@ afterEach(async () => {
 	await rm(directory, {recursive: true, force: true});
 });
 
-async function readLines(path: string): Promise<AuditRecord[]> {
+async function readLines(path: string): Promise<DisconnectAuditRecord[]> {
 	const text = await readFile(path, 'utf8');
 	expect(text.endsWith('\n')).toBe(true);
 	return text
 		.trimEnd()
 		.split('\n')
-		.map((line) => JSON.parse(line) as AuditRecord);
+		.map((line) => JSON.parse(line) as DisconnectAuditRecord);
 }
 
 const BEGIN: AuditBeginRecord = {
@@ -154,7 +148,7 @@ describe('the audit of a disconnect', () => {
 		const log = new AuditLog({path, secrets: registry.secrets()});
 		let beginWritten = false;
 		const audit = {
-			append: async (record: AuditRecord) => {
+			append: async (record: DisconnectAuditRecord) => {
 				await log.append(record);
 				beginWritten = true;
 			},

@@ -15,7 +15,7 @@ import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import type {AuditBeginRecord, AuditEndRecord, AuditRecord} from '../../source/audit/audit-log.js';
+import type {AuditBeginRecord, AuditEndRecord, DisconnectAuditRecord} from '../../source/disconnect/audit-records.js';
 import type {NasOverride} from '../../source/config/config.js';
 import {recordStarts, type StartEvent} from '../../source/demo/accounting.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
@@ -194,11 +194,11 @@ async function snapshot(): Promise<string> {
 	return JSON.stringify(rows);
 }
 
-function readAudit(path: string): AuditRecord[] {
+function readAudit(path: string): DisconnectAuditRecord[] {
 	return readFileSync(path, 'utf8')
 		.split('\n')
 		.filter((line) => line !== '')
-		.map((line) => JSON.parse(line) as AuditRecord);
+		.map((line) => JSON.parse(line) as DisconnectAuditRecord);
 }
 
 describe('radtop disconnect against simulated NAS', () => {

@@ -2,8 +2,8 @@
  * The executor tests' world: a throwaway radacct, a CoA client with short timeouts, fake NAS on loopback and an
  * in-memory audit sink.
  */
-import type {AuditRecord, AuditSink} from '../../source/audit/audit-log.js';
 import type {NasOverride} from '../../source/config/config.js';
+import type {DisconnectAuditRecord, DisconnectAuditSink} from '../../source/disconnect/audit-records.js';
 import type {DisconnectDeps} from '../../source/disconnect/executor.js';
 import {NasRegistry} from '../../source/nas/registry.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
@@ -16,10 +16,10 @@ export const SECRET = 'coa-Secret-for-bng-1';
 export const API_PASSWORD = 'api-Pa55word-bng-1';
 
 /** An audit sink that keeps the records. */
-export class MemoryAudit implements AuditSink {
-	readonly records: AuditRecord[] = [];
+export class MemoryAudit implements DisconnectAuditSink {
+	readonly records: DisconnectAuditRecord[] = [];
 
-	async append(record: AuditRecord): Promise<void> {
+	async append(record: DisconnectAuditRecord): Promise<void> {
 		this.records.push(structuredClone(record));
 	}
 }

@@ -7,7 +7,7 @@ import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import type {AuditEndRecord} from '../../source/audit/audit-log.js';
+import type {AuditEndRecord} from '../../source/disconnect/audit-records.js';
 import type {NasOverride} from '../../source/config/config.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
