@@ -6,13 +6,13 @@
 import type {NasOverride} from '../config/config.js';
 import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
+import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {Queryable} from '../sessions/session-source.js';
 import type {DisconnectAuditSink} from './audit-records.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
 import {executeDisconnect} from './executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';
 import type {DisconnectProgress, DisconnectResult} from './result.js';
-import type {RouterOsConnect} from './routeros-disconnect.js';
 import {readTargets} from './targets.js';
 
 /** A target as radacct has it now, planned and ready to confirm. */

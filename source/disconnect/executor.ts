@@ -7,8 +7,10 @@
 import {randomUUID} from 'node:crypto';
 import {currentOperator, type Operator} from '../audit/audit-log.js';
 import type {NasRegistry} from '../nas/registry.js';
+import {disconnectAttributes} from '../nas/vendor-profiles.js';
 import {describeCoaResult, type CoaClient, type CoaTarget} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
+import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {Queryable} from '../sessions/session-source.js';
 import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord, type DisconnectAuditSink} from './audit-records.js';
@@ -22,11 +24,10 @@ import {
 	type Outcome,
 	type SessionResult,
 } from './result.js';
-import {RouterOsPool, type RouterOsConnect} from './routeros-disconnect.js';
+import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {readTargets} from './targets.js';
 import {TokenBucket} from './token-bucket.js';
-import {disconnectAttributes} from './vendor-profiles.js';
 
 /** What the executor talks to; all injectable for tests. */
 export interface DisconnectDeps {

@@ -3,8 +3,8 @@
  * is sent. Pure: the sessions come from the database elsewhere (targets.ts), and the executor re-reads them.
  */
 import {nasLabel, type Nas, type NasRegistry} from '../nas/registry.js';
+import {disconnectAttributes, identifiesSession} from '../nas/vendor-profiles.js';
 import type {Session, SessionFilter} from '../sessions/session.js';
-import {disconnectAttributes, identifiesSession} from './vendor-profiles.js';
 
 /** `auto`: CoA first, then the RouterOS API when CoA times out, fails or NAKs and the NAS has API credentials. */
 export type DisconnectMethod = 'coa' | 'api' | 'auto';

@@ -1,37 +1,19 @@
 /**
  * Disconnecting through the MikroTik RouterOS API: find the session's entry in `/ppp/active` (or
- * `/ip/hotspot/active` on a hotspot NAS) and remove it by `.id`, over one connection per NAS for the whole bulk.
- *
- * Finding the entry: `/ppp/active` has a `session-id` only on some RouterOS versions, and query support for it
- * is not documented, so the entry is looked up by `?name=USER` (every version; `?address=IP` when the session has
- * no username) and then matched on the radtop side: by `session-id` against Acct-Session-Id when the router
- * reports one, else by address and caller-id against the framed IP and Calling-Station-Id. An entry of the same
- * user that does not match is another (newer) session of theirs and is left alone.
+ * `/ip/hotspot/active` on a hotspot NAS) as routeros/active-sessions.ts matches it, and remove it by `.id`, over
+ * one connection per NAS for the whole bulk. An entry of the same user that does not match is left alone.
  */
 import type {Nas} from '../nas/registry.js';
-import {RouterOsClient, RouterOsError, type RouterOsConnectOptions, type RouterOsRow} from '../routeros/routeros-client.js';
-import type {Session} from '../sessions/session.js';
-
-/** What the disconnect needs of a RouterOS connection ({@link RouterOsClient} has it). */
-export type RouterOsApi = Pick<RouterOsClient, 'print' | 'remove' | 'close' | 'closed'>;
-
-/** Opens a logged-in connection; rejects on failure. Default {@link RouterOsClient.connect}. */
-export type RouterOsConnect = (options: RouterOsConnectOptions) => Promise<RouterOsApi>;
-
-/** How to log in to a NAS's RouterOS API (which it must have), with one timeout for connecting and commands. */
-export function apiConnectOptions(nas: Nas, timeoutMs: number): RouterOsConnectOptions {
-	const api = nas.api!;
-	return {
-		host: api.host,
-		port: api.port,
-		tls: api.tls,
-		user: api.user,
-		password: api.password,
-		name: nas.name,
-		connectTimeoutMs: timeoutMs,
-		commandTimeoutMs: timeoutMs,
-	};
-}
+import {
+	activeMenu,
+	activeQuery,
+	apiConnectOptions,
+	matchActiveRows,
+	type ActiveSessionIdentity,
+	type RouterOsApi,
+	type RouterOsConnect,
+} from '../routeros/active-sessions.js';
+import {RouterOsClient, RouterOsError} from '../routeros/routeros-client.js';
 
 /** How an API disconnect ended; `detail` is one line for a human. */
 export type ApiOutcome =
@@ -39,39 +21,12 @@ export type ApiOutcome =
 	| {readonly kind: 'not-found'; readonly detail: string}
 	| {readonly kind: 'failed'; readonly detail: string};
 
-/** The session columns the API lookup uses. */
-export type ApiSessionIdentity = Pick<Session, 'username' | 'acctsessionid' | 'framedipaddress' | 'callingstationid'>;
-
 /** Options of {@link RouterOsPool}. */
 export interface RouterOsPoolOptions {
 	/** Connect-and-login budget and per-command timeout. Default 5000. */
 	readonly timeoutMs?: number;
 	/** Connections opened per NAS in one bulk before its remaining sessions fail at once. Default 3. */
 	readonly maxConnectsPerNas?: number;
-}
-
-/** The menu a NAS lists its sessions in. */
-export function activeMenu(hotspot: boolean): '/ppp/active' | '/ip/hotspot/active' {
-	return hotspot ? '/ip/hotspot/active' : '/ppp/active';
-}
-
-/** The print query that lists the session's candidates, or undefined when there is nothing to look up by. */
-export function activeQuery(session: ApiSessionIdentity, hotspot: boolean): Record<string, string> | undefined {
-	if (session.username) return hotspot ? {user: session.username} : {name: session.username};
-	if (session.framedipaddress) return {address: session.framedipaddress};
-	return undefined;
-}
-
-/** The rows of a print that are this session (see the module comment for the rules). */
-export function matchActiveRows(rows: readonly RouterOsRow[], session: ApiSessionIdentity, hotspot: boolean): RouterOsRow[] {
-	return rows.filter((row) => {
-		const sessionId = row['session-id'];
-		if (!hotspot && sessionId && session.acctsessionid) return sameSessionId(sessionId, session.acctsessionid);
-		const address = row['address'];
-		if (address && session.framedipaddress && address !== session.framedipaddress) return false;
-		const mac = row[hotspot ? 'mac-address' : 'caller-id'];
-		return !(mac && session.callingstationid && !sameStationId(mac, session.callingstationid));
-	});
 }
 
 /** One lazily opened API connection per NAS, reused by every session of the bulk. */
@@ -88,7 +43,7 @@ export class RouterOsPool {
 	}
 
 	/** Finds and removes the session's entry. Never rejects. */
-	async disconnect(nas: Nas, session: ApiSessionIdentity): Promise<ApiOutcome> {
+	async disconnect(nas: Nas, session: ActiveSessionIdentity): Promise<ApiOutcome> {
 		const api = nas.api;
 		if (api === undefined) return {kind: 'failed', detail: `${nas.name} has no API credentials`};
 		const menu = activeMenu(api.hotspot);
@@ -170,7 +125,7 @@ export class RouterOsPool {
 			throw new Error(`${entry.lastError ?? `${nas.name} API: connection lost`} (gave up after ${entry.connects} connections)`);
 		}
 		entry.connects++;
-		const connecting = this.#connect(apiConnectOptions(nas, this.#timeoutMs));
+		const connecting = this.#connect(apiConnectOptions(nas.name, nas.api!, this.#timeoutMs));
 		const owner = entry;
 		owner.current = connecting;
 		connecting.catch((error: unknown) => {
@@ -186,23 +141,6 @@ function isConnectionLoss(error: unknown): boolean {
 		error instanceof RouterOsError &&
 		(error.kind === 'closed' || error.kind === 'timeout' || error.kind === 'fatal' || error.kind === 'protocol')
 	);
-}
-
-/** RouterOS shows `0x81B00042` where its Acct-Session-Id was `81b00042`. */
-function sameSessionId(routerValue: string, acctSessionId: string): boolean {
-	const normalize = (value: string): string => value.trim().toLowerCase().replace(/^0x/, '');
-	return normalize(routerValue) === normalize(acctSessionId);
-}
-
-/** MACs compare by their hex digits (`AA:BB:..` vs `aabb.cc..`); anything else as written. */
-function sameStationId(a: string, b: string): boolean {
-	const digits = (value: string): string | undefined => {
-		const hex = value.replace(/[:.\-]/g, '').toLowerCase();
-		return /^[0-9a-f]{12}$/.test(hex) ? hex : undefined;
-	};
-	const left = digits(a);
-	const right = digits(b);
-	return left !== undefined && right !== undefined ? left === right : a.trim() === b.trim();
 }
 
 function errorText(error: unknown): string {

@@ -6,11 +6,11 @@
 import {randomBytes} from 'node:crypto';
 import dgram from 'node:dgram';
 import {isIPv6} from 'node:net';
-import {disconnectAttributes} from '../disconnect/vendor-profiles.js';
 import {nasLabel, type Nas} from '../nas/registry.js';
+import {disconnectAttributes} from '../nas/vendor-profiles.js';
 import {CoaClient, type DropReason} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
-import {apiConnectOptions} from '../disconnect/routeros-disconnect.js';
+import {apiConnectOptions} from '../routeros/active-sessions.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';
 import type {CoaProbe, NasFacts, NasSummary} from './nas-checks.js';
 
@@ -125,7 +125,7 @@ export async function probeCoa(nas: Nas, timeoutMs: number): Promise<CoaProbe> {
 export async function probeApi(nas: Nas, timeoutMs: number): Promise<NonNullable<NasFacts['api']>> {
 	const api = nas.api!;
 	try {
-		const client = await RouterOsClient.connect(apiConnectOptions(nas, timeoutMs));
+		const client = await RouterOsClient.connect(apiConnectOptions(nas.name, api, timeoutMs));
 		await client.close();
 		return {ok: true};
 	} catch (error) {

@@ -11,9 +11,9 @@
  * that refuses a CoA without changes, a wrong secret) leaves the question open.
  */
 import type {Nas, NasRegistry} from '../nas/registry.js';
+import {disconnectAttributes, identifiesSession} from '../nas/vendor-profiles.js';
 import {describeCoaResult, type CoaClient} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
-import {RouterOsClient} from '../routeros/routeros-client.js';
 import {
 	activeMenu,
 	activeQuery,
@@ -21,8 +21,8 @@ import {
 	matchActiveRows,
 	type RouterOsApi,
 	type RouterOsConnect,
-} from '../disconnect/routeros-disconnect.js';
-import {disconnectAttributes, identifiesSession} from '../disconnect/vendor-profiles.js';
+} from '../routeros/active-sessions.js';
+import {RouterOsClient} from '../routeros/routeros-client.js';
 import type {Session} from '../sessions/session.js';
 import type {Verification} from './sweep-plan.js';
 
@@ -198,7 +198,7 @@ export class RouterOsLookup {
 			if (client === undefined) return known;
 			if (!client.closed) return client;
 		}
-		const connecting = this.#connect(apiConnectOptions(nas, this.#timeoutMs));
+		const connecting = this.#connect(apiConnectOptions(nas.name, nas.api!, this.#timeoutMs));
 		connecting.catch(() => undefined);
 		this.#clients.set(nas.ip, connecting);
 		return connecting;

@@ -14,7 +14,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DEMO_NAS} from '../../source/demo/network.js';
 import {seedDemoDatabase} from '../../source/demo/seed.js';
-import {disconnectAttributes} from '../../source/disconnect/vendor-profiles.js';
+import {disconnectAttributes} from '../../source/nas/vendor-profiles.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {sessionFromRow, type Queryable} from '../../source/sessions/session-source.js';

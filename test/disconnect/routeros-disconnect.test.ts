@@ -1,5 +1,6 @@
 import {afterAll, afterEach, beforeAll, describe, expect, it, vi} from 'vitest';
-import {activeQuery, matchActiveRows, RouterOsPool} from '../../source/disconnect/routeros-disconnect.js';
+import {RouterOsPool} from '../../source/disconnect/routeros-disconnect.js';
+import {activeQuery, matchActiveRows} from '../../source/routeros/active-sessions.js';
 import {NasRegistry} from '../../source/nas/registry.js';
 import {RouterOsClient} from '../../source/routeros/routeros-client.js';
 import {FakeRouterOs, type PppActiveEntry} from '../helpers/fake-routeros.js';

@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest';
-import {disconnectAttributes, identifiesSession, VENDOR_PROFILES} from '../../source/disconnect/vendor-profiles.js';
+import {disconnectAttributes, identifiesSession, VENDOR_PROFILES} from '../../source/nas/vendor-profiles.js';
 import {encodeRequest} from '../../source/radius/packet.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
-import {makeSession} from './fixtures.js';
+import {makeSession} from '../disconnect/fixtures.js';
 
 const NOW = new Date('2025-11-25T12:00:00Z');
 const SESSION = makeSession({username: 'alice', acctsessionid: '81b00001', framedipaddress: '100.64.0.1', nasipaddress: '10.20.0.1'});
