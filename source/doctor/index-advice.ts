@@ -2,11 +2,11 @@
  * What `radtop doctor` suggests for a slow poll query, with the gain and the price measured by `npm run
  * bench:poll` on 5,000,000 rows with 100,000 open sessions (README, "Big radacct tables"). Pure.
  */
-import type {IndexFact, PollQueryId} from './database-checks.js';
+import type {AdviceId, IndexFact, PollQueryId} from './database-fact-types.js';
 
 /** One suggestion. */
 export interface IndexAdvice {
-	readonly id: 'open-down' | 'open-trgm' | 'autovacuum';
+	readonly id: AdviceId;
 	/** What to run, on one line (CONCURRENTLY, so FreeRADIUS keeps writing meanwhile). */
 	readonly statement: string;
 	/** The README's measured gain. */

@@ -1,16 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {
-	databaseChecks,
-	indexChecks,
-	matchIndex,
-	rowChecks,
-	STOCK_INDEXES,
-	tableCheck,
-	timingChecks,
-	type DatabaseFacts,
-	type IndexFact,
-	type RowFacts,
-} from '../../source/doctor/database-checks.js';
+import {databaseChecks, rowChecks, tableCheck, timingChecks} from '../../source/doctor/database-checks.js';
+import type {DatabaseFacts, IndexFact, RowFacts} from '../../source/doctor/database-fact-types.js';
+import {indexChecks, matchIndex, STOCK_INDEXES} from '../../source/doctor/index-checks.js';
 import {adviceFor} from '../../source/doctor/index-advice.js';
 import {REQUIRED_COLUMNS, SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
 

@@ -5,15 +5,12 @@
  */
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {databaseChecks, POLL_QUERIES} from '../../source/doctor/database-checks.js';
+import {databaseChecks} from '../../source/doctor/database-checks.js';
+import {POLL_QUERIES} from '../../source/doctor/database-fact-types.js';
 import {EventEmitter} from 'node:events';
-import {
-	gatherDatabaseFacts,
-	MeasureInterrupted,
-	measureAdvice,
-	pollStatements,
-	type LendingPool,
-} from '../../source/doctor/database-facts.js';
+import {gatherDatabaseFacts, pollStatements} from '../../source/doctor/database-facts.js';
+import {MeasureInterrupted, measureAdvice} from '../../source/doctor/measure-advice.js';
+import type {LendingPool} from '../../source/doctor/query-timing.js';
 import {adviceFor} from '../../source/doctor/index-advice.js';
 import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
