@@ -8,7 +8,7 @@ import {formatCount} from '../sessions/format.js';
 import {describeDatabaseError} from '../db/errors.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
-import {ActionView} from './components/ActionView.js';
+import {DisconnectView} from './components/DisconnectView.js';
 import {DetailView} from './components/DetailView.js';
 import {editSearch, FilterBar} from './components/FilterBar.js';
 import {Footer} from './components/Footer.js';
@@ -25,7 +25,8 @@ import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {actionFor, activeKeymap, footerHints, pressesOf, readOnlyRefusal} from './keymap.js';
 import {layoutColumns} from './layout.js';
-import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows, type UiState, type ViewQuery} from './state.js';
+import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
+import type {UiState, ViewQuery} from './state-types.js';
 
 export interface AppProps {
 	readonly source: SessionReader;
@@ -46,7 +47,7 @@ const SEARCH_DEBOUNCE_MS = 150;
 
 /** The text field of the disconnect preview that typed characters go to, if any. */
 function editedField(state: UiState): string | undefined {
-	const action = state.action;
+	const action = state.disconnect;
 	if (state.mode !== 'preview' || action?.phase !== 'preview') return undefined;
 	if (action.focus === 'reason') return action.reason;
 	return action.preview?.confirmation.kind === 'typed' ? action.typed : undefined;
@@ -55,7 +56,7 @@ function editedField(state: UiState): string | undefined {
 /** The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying. */
 function pinnedNas(state: UiState, filteredName: string | null): {ip: string; name: string | null} | null {
 	if (state.query.nas) return {ip: state.query.nas, name: filteredName};
-	const action = state.action;
+	const action = state.disconnect;
 	if (action?.target.kind !== 'nas' || (action.phase !== 'running' && action.phase !== 'done')) return null;
 	const ip = action.target.nasIps[0];
 	if (ip === undefined) return null;
@@ -65,7 +66,7 @@ function pinnedNas(state: UiState, filteredName: string | null): {ip: string; na
 
 /** While a disconnect runs behind the table, the status line follows it. */
 function backgroundRun(state: UiState): {text: string; kind: 'info' | 'error'} | undefined {
-	const action = state.action;
+	const action = state.disconnect;
 	if (action?.phase !== 'running' || state.mode === 'progress') return undefined;
 	const progress = action.progress;
 	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
@@ -116,8 +117,8 @@ export function App(props: AppProps) {
 
 	// Quitting waits for a running disconnect to stop, so its closing audit record is written.
 	useEffect(() => {
-		if (state.quitting && state.action?.phase !== 'running') exit();
-	}, [state.quitting, state.action?.phase, exit]);
+		if (state.quitting && state.disconnect?.phase !== 'running') exit();
+	}, [state.quitting, state.disconnect?.phase, exit]);
 
 	useEffect(() => {
 		if (state.mode !== 'search' || state.searchDraft === state.query.search) return;
@@ -150,7 +151,7 @@ export function App(props: AppProps) {
 				if (refusal) action = {type: 'message', text: refusal, kind: 'error'};
 			}
 			if (action === 'quit') {
-				if (current.action?.phase === 'running' && !current.quitting) {
+				if (current.disconnect?.phase === 'running' && !current.quitting) {
 					action = {type: 'quit-requested'};
 				} else {
 					exit();
@@ -214,8 +215,8 @@ export function App(props: AppProps) {
 				purpose={state.nasPickerPurpose}
 			/>
 		);
-	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.action) {
-		body = <ActionView action={state.action} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
+	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {
+		body = <DisconnectView disconnect={state.disconnect} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
 	} else {
 		body = (
 			<SessionTable

@@ -6,7 +6,7 @@ import {SESSION_COLUMNS} from '../../sessions/radacct-sql.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import {fit, truncate} from '../../terminal/text.js';
 import {maskIp, maskMac} from '../cells.js';
-import type {DetailState} from '../state.js';
+import type {DetailState} from '../state-types.js';
 import {useTheme} from '../theme.js';
 
 export interface DetailViewProps {

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatCount} from '../../sessions/format.js';
 import {sanitize} from '../../terminal/sanitize.js';
-import type {ViewQuery} from '../state.js';
+import type {ViewQuery} from '../state-types.js';
 import {useTheme} from '../theme.js';
 
 export interface FilterBarProps {

@@ -4,7 +4,8 @@ import {Poller} from '../../sessions/poller.js';
 import {RateTracker} from '../../sessions/session-math.js';
 import type {SessionReader} from '../../sessions/session-source.js';
 import {fetchSnapshot, SlowCounts, type Snapshot, type SnapshotRequest} from '../../sessions/snapshot.js';
-import {queryKey, viewFilter, type UiAction, type UiState} from '../state.js';
+import {queryKey, viewFilter} from '../state.js';
+import type {UiAction, UiState} from '../state-types.js';
 
 function requestFor(state: UiState): SnapshotRequest {
 	const {query} = state;
