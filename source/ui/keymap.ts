@@ -295,7 +295,8 @@ export interface Press {
 	readonly editable: boolean;
 }
 
-type InkKey = Parameters<typeof keyNameOf>[1] & {meta?: boolean};
+/** Ink's report of a key, as useInput hands it over. */
+export type InkKey = Parameters<typeof keyNameOf>[1] & {meta?: boolean};
 
 /**
  * The key presses in one read of input. Over a slow link keys arrive together: a held key or a paste is a
