@@ -15,26 +15,28 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 	const disconnect = state.disconnect;
 	const seq = disconnect?.seq;
 	const phase = disconnect?.phase;
+	// Within one disconnect (one seq) its target never changes, nor its preview once read, nor its reason
+	// once it runs: each effect below runs once per phase of a disconnect.
+	const target = disconnect?.target;
+	const preview = disconnect?.preview;
+	const reason = disconnect?.reason.trim();
 	const running = useRef<{seq: number; controller: AbortController} | null>(null);
 
 	useEffect(() => {
-		if (phase !== 'loading' || seq === undefined || !disconnect) return;
+		if (phase !== 'loading' || seq === undefined || !target) return;
 		if (!service) {
 			dispatch({type: 'disconnect-failed', seq, message: 'disconnects are not available here'});
 			return;
 		}
-		service.preview(disconnect.target).then(
+		service.preview(target).then(
 			(preview) => dispatch({type: 'disconnect-previewed', seq, preview}),
 			(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeDatabaseError(error)}),
 		);
-		// One preview per disconnect: the target does not change within it.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [seq, phase, service, dispatch]);
+	}, [seq, phase, target, service, dispatch]);
 
 	useEffect(() => {
-		if (phase !== 'preview' || seq === undefined || !disconnect?.preview || !service) return;
-		const {plan: previewed, registry} = disconnect.preview;
-		const target = disconnect.target;
+		if (phase !== 'preview' || seq === undefined || !target || !preview || !service) return;
+		const {plan: previewed, registry} = preview;
 		let busy = false;
 		const timer = setInterval(
 			() => {
@@ -53,17 +55,15 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 			Math.max(state.intervalSeconds, DRIFT_MIN_SECONDS) * 1000,
 		);
 		return () => clearInterval(timer);
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [seq, phase, service, dispatch, state.intervalSeconds]);
+	}, [seq, phase, target, preview, service, dispatch, state.intervalSeconds]);
 
 	useEffect(() => {
-		if (phase !== 'running' || seq === undefined || !disconnect?.preview || !service) return;
+		if (phase !== 'running' || seq === undefined || !preview || !service) return;
 		if (running.current?.seq === seq) return;
 		const controller = new AbortController();
 		running.current = {seq, controller};
-		const reason = disconnect.reason.trim();
 		service
-			.execute(disconnect.preview, {
+			.execute(preview, {
 				...(reason ? {reason} : {}),
 				signal: controller.signal,
 				onProgress: (progress) => dispatch({type: 'disconnect-progress', seq, progress}),
@@ -75,9 +75,8 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 			.finally(() => {
 				if (running.current?.seq === seq) running.current = null;
 			});
-		// The run belongs to the disconnect, not to a render: it is not restarted when the state changes.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [seq, phase, service, dispatch]);
+		// The run belongs to the disconnect, not to a render: the ref above keeps it from being started twice.
+	}, [seq, phase, preview, reason, service, dispatch]);
 
 	useEffect(() => {
 		if (disconnect?.stopping && running.current?.seq === disconnect.seq) running.current.controller.abort();
