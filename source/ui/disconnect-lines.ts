@@ -19,16 +19,7 @@ import {sessionDurationSeconds} from '../sessions/session-math.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import type {DisconnectState} from './disconnect-state.js';
-
-export type Tone = 'accent' | 'error' | 'warn' | 'muted' | 'ok';
-
-/** One line of a view; `cursor` draws an input cursor after the text. */
-export interface ViewLine {
-	readonly text: string;
-	readonly tone?: Tone;
-	readonly bold?: boolean;
-	readonly cursor?: boolean;
-}
+import type {Tone, ViewLine} from './view-line.js';
 
 const MAX_NAS_LINES = 4;
 const MAX_PROBLEM_LINES = 3;

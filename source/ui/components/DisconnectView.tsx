@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
 import type {DisconnectState} from '../disconnect-state.js';
-import {previewView, progressView, resultsView, type Tone, type ViewLine} from '../disconnect-lines.js';
+import {previewView, progressView, resultsView} from '../disconnect-lines.js';
 import {useTheme, type Theme} from '../theme.js';
+import type {Tone, ViewLine} from '../view-line.js';
 
 export interface DisconnectViewProps {
 	readonly disconnect: DisconnectState;
