@@ -26,11 +26,11 @@ import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
 import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerHints} from './keymap.js';
 import {layoutColumns} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
-import type {UiState} from './state-types.js';
 
 export interface AppProps {
 	readonly source: SessionReader;
@@ -47,27 +47,6 @@ export interface AppProps {
 /** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
  * frame is always shorter than the terminal (Ink clears the whole screen otherwise). */
 const CHROME_LINES = 7;
-
-/** The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying. */
-function pinnedNas(state: UiState, filteredName: string | null): {ip: string; name: string | null} | null {
-	if (state.query.nas) return {ip: state.query.nas, name: filteredName};
-	const disconnect = state.disconnect;
-	if (disconnect?.target.kind !== 'nas' || (disconnect.phase !== 'running' && disconnect.phase !== 'done')) return null;
-	const ip = disconnect.target.nasIps[0];
-	if (ip === undefined) return null;
-	const share = disconnect.preview?.plan.perNas.find((entry) => entry.nas.ip === ip);
-	return {ip, name: share?.nas.name ?? null};
-}
-
-/** While a disconnect runs behind the table, the status line follows it. */
-function backgroundRun(state: UiState): {text: string; kind: 'info' | 'error'} | undefined {
-	const disconnect = state.disconnect;
-	if (disconnect?.phase !== 'running' || state.mode === 'progress') return undefined;
-	const progress = disconnect.progress;
-	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
-	const failed = progress && progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : '';
-	return {text: `disconnecting ${done}${failed} · v shows it`, kind: progress && progress.failed > 0 ? 'error' : 'info'};
-}
 
 export function pageSizeFor(rows: number): number {
 	return Math.max(1, rows - CHROME_LINES);
@@ -137,6 +116,11 @@ export function App(props: AppProps) {
 	const position =
 		total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
 
+	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
+	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
+	// While a disconnect runs behind another view, the status line follows it.
+	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
+
 	let body;
 	if (state.mode === 'help') {
 		body = <HelpOverlay keymap={keymap} readOnly={state.readOnly} width={width} height={bodyHeight} />;
@@ -195,7 +179,7 @@ export function App(props: AppProps) {
 				durationMs={snapshot?.durationMs ?? null}
 				width={width}
 			/>
-			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinnedNas(state, nasLabel)} width={width} />
+			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinned} width={width} />
 			<FilterBar
 				query={state.query}
 				searching={state.mode === 'search'}
@@ -208,13 +192,7 @@ export function App(props: AppProps) {
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 				{body}
 			</Box>
-			<StatusLine
-				error={state.error}
-				message={backgroundRun(state) ?? state.message}
-				ageSeconds={ageSeconds}
-				retryInSeconds={nextInSeconds}
-				position={position}
-			/>
+			<StatusLine error={state.error} message={status} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
 			<Footer hints={footerHints(keymap, state.mode, state)} />
 		</Box>
 	);

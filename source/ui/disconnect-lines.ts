@@ -287,3 +287,21 @@ function wrap(text: string, width: number): string[] {
 	if (line) lines.push(line);
 	return lines;
 }
+
+/** The NAS a NAS-wide disconnect is emptying (or emptied), whose pill stays in view while the table has no NAS filter. */
+export function nasBeingDisconnected(disconnect: DisconnectState | null): {ip: string; name: string | null} | null {
+	if (disconnect?.target.kind !== 'nas' || (disconnect.phase !== 'running' && disconnect.phase !== 'done')) return null;
+	const ip = disconnect.target.nasIps[0];
+	if (ip === undefined) return null;
+	const share = disconnect.preview?.plan.perNas.find((entry) => entry.nas.ip === ip);
+	return {ip, name: share?.nas.name ?? null};
+}
+
+/** The status line while a disconnect runs behind another view: how far it is, and how to see it. */
+export function runningStatus(disconnect: DisconnectState | null): {text: string; kind: 'info' | 'error'} | undefined {
+	if (disconnect?.phase !== 'running') return undefined;
+	const progress = disconnect.progress;
+	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
+	const failed = progress && progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : '';
+	return {text: `disconnecting ${done}${failed} · v shows it`, kind: progress && progress.failed > 0 ? 'error' : 'info'};
+}

@@ -9,7 +9,7 @@ import {planDisconnect, type DisconnectTarget} from '../../source/disconnect/pla
 import {tallyOutcomes, type DisconnectResult, type SessionResult} from '../../source/disconnect/result.js';
 import {NasRegistry} from '../../source/nas/registry.js';
 import type {Session} from '../../source/sessions/session.js';
-import {previewView, progressView, resultsView} from '../../source/ui/disconnect-lines.js';
+import {nasBeingDisconnected, previewView, progressView, resultsView, runningStatus} from '../../source/ui/disconnect-lines.js';
 import {confirmDisconnect, driftOf, newDisconnect, retryTarget, type DisconnectState} from '../../source/ui/disconnect-state.js';
 import {initialState, reducer} from '../../source/ui/state.js';
 import type {UiState} from '../../source/ui/state-types.js';
@@ -311,5 +311,36 @@ describe('the views at 80 columns', () => {
 		const scrolled = text(resultsView({...disconnect, scroll: 3}, 79, 6));
 		expect(scrolled).toMatch(/user29/);
 		expect(scrolled).not.toMatch(/user26 /);
+	});
+});
+
+describe('the disconnect outside its views', () => {
+	const nas: DisconnectTarget = {kind: 'nas', nasIps: ['10.20.0.1']};
+
+	it('keeps the pill of the NAS being emptied, once it runs, and after', () => {
+		const disconnect = previewed(nas, sessions(3));
+		expect(nasBeingDisconnected(disconnect)).toBeNull();
+		expect(nasBeingDisconnected({...disconnect, phase: 'running'})).toEqual({ip: '10.20.0.1', name: 'bng-1'});
+		expect(nasBeingDisconnected({...disconnect, phase: 'done'})).toEqual({ip: '10.20.0.1', name: 'bng-1'});
+		expect(nasBeingDisconnected({...previewed({kind: 'session', radacctid: '1'}, sessions(1)), phase: 'running'})).toBeNull();
+		expect(nasBeingDisconnected(null)).toBeNull();
+	});
+
+	it('follows a running disconnect in the status line, in red once something failed', () => {
+		const disconnect: DisconnectState = {...previewed(nas, sessions(3)), phase: 'running'};
+		expect(runningStatus(disconnect)).toEqual({text: 'disconnecting starting · v shows it', kind: 'info'});
+		const progress = {
+			phase: 'sending' as const,
+			done: 2,
+			total: 3,
+			failed: 1,
+			totals: {coa: 1, api: 0, already_closed: 0, not_on_nas: 0, failed: 1, not_sent: 0},
+			ratePerSecond: 2,
+			perNas: [],
+			awaitingStop: 1,
+			confirmed: 0,
+		};
+		expect(runningStatus({...disconnect, progress})).toEqual({text: 'disconnecting 2/3 · 1 failed · v shows it', kind: 'error'});
+		expect(runningStatus({...disconnect, phase: 'done'})).toBeUndefined();
 	});
 });
