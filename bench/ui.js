@@ -158,6 +158,7 @@ function startDatabase() {
 
 const BSU = '\x1b[?2026h';
 const ESU = '\x1b[?2026l';
+// eslint-disable-next-line no-control-regex -- ESC starts each of the clearing sequences a frame is checked for
 const FULL_CLEAR = /\x1b\[2J|\x1b\[3J|\x1bc/;
 
 class FakeStdout extends EventEmitter {
@@ -236,6 +237,7 @@ class FakeStderr extends EventEmitter {
  */
 function bytesPerLine(body) {
 	const perLine = new Map();
+	// eslint-disable-next-line no-control-regex -- ESC starts the cursor-up sequence that opens a redraw
 	let rest = body.replace(/^\x1b\[\d+A/, '');
 	let line = 0;
 	while (rest.length > 0) {
