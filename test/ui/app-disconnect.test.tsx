@@ -14,7 +14,7 @@ import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simula
 import {createDisconnectService} from '../../source/disconnect/disconnect-service.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {SessionSource, type Queryable} from '../../source/sessions/session-source.js';
-import {defaultExportPath, exportSessionsToFile} from '../../source/sessions/export.js';
+import {defaultExportPath, exportSessionsToFile} from '../../source/sessions/export-file.js';
 import {App} from '../../source/ui/app.js';
 import {viewFilter} from '../../source/ui/state.js';
 import type {ViewQuery} from '../../source/ui/state-types.js';
