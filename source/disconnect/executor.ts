@@ -7,13 +7,9 @@
 import {randomUUID} from 'node:crypto';
 import {currentOperator, type Operator} from '../audit/audit-log.js';
 import type {NasRegistry} from '../nas/registry.js';
-<<<<<<< HEAD
 import {disconnectAttributes} from '../nas/vendor-profiles.js';
-import {describeCoaResult, type CoaClient, type CoaTarget} from '../radius/coa-client.js';
-=======
 import type {CoaClient} from '../radius/coa-client.js';
 import {describeCoaResult, type CoaTarget} from '../radius/coa-result.js';
->>>>>>> main
 import {PacketCode} from '../radius/dictionary.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {Queryable} from '../sessions/session-source.js';

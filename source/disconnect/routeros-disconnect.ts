@@ -4,7 +4,6 @@
  * one connection per NAS for the whole bulk. An entry of the same user that does not match is left alone.
  */
 import type {Nas} from '../nas/registry.js';
-<<<<<<< HEAD
 import {
 	activeMenu,
 	activeQuery,
@@ -14,35 +13,8 @@ import {
 	type RouterOsApi,
 	type RouterOsConnect,
 } from '../routeros/active-sessions.js';
-import {RouterOsClient, RouterOsError} from '../routeros/routeros-client.js';
-=======
-import type {RouterOsConnectOptions} from '../routeros/connect-options.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';
 import {RouterOsError} from '../routeros/routeros-error.js';
-import type {RouterOsRow} from '../routeros/sentences.js';
-import type {Session} from '../sessions/session.js';
-
-/** What the disconnect needs of a RouterOS connection ({@link RouterOsClient} has it). */
-export type RouterOsApi = Pick<RouterOsClient, 'print' | 'remove' | 'close' | 'closed'>;
-
-/** Opens a logged-in connection; rejects on failure. Default {@link RouterOsClient.connect}. */
-export type RouterOsConnect = (options: RouterOsConnectOptions) => Promise<RouterOsApi>;
-
-/** How to log in to a NAS's RouterOS API (which it must have), with one timeout for connecting and commands. */
-export function apiConnectOptions(nas: Nas, timeoutMs: number): RouterOsConnectOptions {
-	const api = nas.api!;
-	return {
-		host: api.host,
-		port: api.port,
-		tls: api.tls,
-		user: api.user,
-		password: api.password,
-		name: nas.name,
-		connectTimeoutMs: timeoutMs,
-		commandTimeoutMs: timeoutMs,
-	};
-}
->>>>>>> main
 
 /** How an API disconnect ended; `detail` is one line for a human. */
 export type ApiOutcome =

@@ -7,13 +7,9 @@ import {randomBytes} from 'node:crypto';
 import dgram from 'node:dgram';
 import {isIPv6} from 'node:net';
 import {nasLabel, type Nas} from '../nas/registry.js';
-<<<<<<< HEAD
 import {disconnectAttributes} from '../nas/vendor-profiles.js';
-import {CoaClient, type DropReason} from '../radius/coa-client.js';
-=======
 import {CoaClient} from '../radius/coa-client.js';
 import type {DropReason} from '../radius/coa-result.js';
->>>>>>> main
 import {PacketCode} from '../radius/dictionary.js';
 import {apiConnectOptions} from '../routeros/active-sessions.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';

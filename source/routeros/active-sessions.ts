@@ -8,7 +8,9 @@
  * caller-id against the framed IP and Calling-Station-Id. An entry of the same user that does not match is
  * another (newer) session of theirs.
  */
-import type {RouterOsClient, RouterOsConnectOptions, RouterOsRow} from './routeros-client.js';
+import type {RouterOsConnectOptions} from './connect-options.js';
+import type {RouterOsClient} from './routeros-client.js';
+import type {RouterOsRow} from './sentences.js';
 
 /** What looking sessions up and removing them needs of a RouterOS connection ({@link RouterOsClient} has it). */
 export type RouterOsApi = Pick<RouterOsClient, 'print' | 'remove' | 'close' | 'closed'>;

@@ -11,13 +11,9 @@
  * that refuses a CoA without changes, a wrong secret) leaves the question open.
  */
 import type {Nas, NasRegistry} from '../nas/registry.js';
-<<<<<<< HEAD
 import {disconnectAttributes, identifiesSession} from '../nas/vendor-profiles.js';
-import {describeCoaResult, type CoaClient} from '../radius/coa-client.js';
-=======
 import type {CoaClient} from '../radius/coa-client.js';
 import {describeCoaResult} from '../radius/coa-result.js';
->>>>>>> main
 import {PacketCode} from '../radius/dictionary.js';
 import {
 	activeMenu,

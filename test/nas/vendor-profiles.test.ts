@@ -1,11 +1,6 @@
 import {describe, expect, it} from 'vitest';
-<<<<<<< HEAD:test/nas/vendor-profiles.test.ts
 import {disconnectAttributes, identifiesSession, VENDOR_PROFILES} from '../../source/nas/vendor-profiles.js';
-import {encodeRequest} from '../../source/radius/packet.js';
-=======
-import {disconnectAttributes, identifiesSession, VENDOR_PROFILES} from '../../source/disconnect/vendor-profiles.js';
 import {encodeRequest} from '../../source/radius/authenticators.js';
->>>>>>> main:test/disconnect/vendor-profiles.test.ts
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {makeSession} from '../disconnect/fixtures.js';
 

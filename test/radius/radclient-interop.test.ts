@@ -14,12 +14,8 @@ import {once} from 'node:events';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {recordStarts, type StartEvent} from '../../source/demo/accounting.js';
 import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
-<<<<<<< HEAD
 import {disconnectAttributes} from '../../source/nas/vendor-profiles.js';
-=======
-import {disconnectAttributes} from '../../source/disconnect/vendor-profiles.js';
 import {encodeRequest, verifyRequest} from '../../source/radius/authenticators.js';
->>>>>>> main
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {decodePacket, getString, type RadiusAttribute} from '../../source/radius/packet.js';
