@@ -86,9 +86,10 @@ Exit codes: 0 every session disconnected or already closed, 1 failure before sen
 3 partial failure (some failed, not on the NAS, or not sent).
 `;
 
-type Flags = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};
+type FlagValues = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};
 
-export interface DisconnectRequest {
+/** The flags of `radtop disconnect`, validated. */
+export interface DisconnectFlags {
 	readonly target: DisconnectTarget;
 	/** NAS names or IPs to resolve for a --nas target or filter. */
 	readonly nas: readonly string[];
@@ -109,7 +110,7 @@ export interface DisconnectRequest {
 const MAX_RADACCTID = 9_223_372_036_854_775_807n;
 
 /** Validates the flags (pure); the NAS of a --nas target are resolved later, against the registry. */
-export function parseDisconnectFlags(flags: Flags, now: Date): DisconnectRequest {
+export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFlags {
 	const sessions = Array.isArray(flags.session) ? flags.session.map(String) : [];
 	const user = typeof flags.user === 'string' ? flags.user : undefined;
 	const filters = parseSessionsFlags({...flags, status: 'active', json: undefined, csv: undefined}, now);
@@ -178,7 +179,7 @@ export interface DisconnectIo {
 }
 
 /** Plans, previews, confirms, sends, reports. Resolves to the exit code. */
-export async function runDisconnect(context: CommandContext, request: DisconnectRequest, io: DisconnectIo): Promise<number> {
+export async function runDisconnect(context: CommandContext, request: DisconnectFlags, io: DisconnectIo): Promise<number> {
 	const overrides = [...Object.values(context.profile.nas ?? {}), ...(io.overrides ?? [])];
 	const registry = await loadNasRegistry(context.database.pool, overrides);
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);

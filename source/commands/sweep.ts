@@ -93,9 +93,10 @@ Exit codes: 0 dry run, or every listed session closed or found on its NAS, 1 fai
 2 usage error, 3 partial (some left open: the NAS could not say, or radacct changed after the listing).
 `;
 
-type Flags = {[K in keyof typeof SWEEP_FLAGS]?: unknown};
+type FlagValues = {[K in keyof typeof SWEEP_FLAGS]?: unknown};
 
-export interface SweepRequest {
+/** The flags of `radtop sweep`, validated. */
+export interface SweepFlags {
 	readonly nas: readonly string[];
 	/** Undefined: the profile's, else the default. */
 	readonly staleAfterSeconds?: number;
@@ -113,7 +114,7 @@ export interface SweepRequest {
 }
 
 /** Validates the flags of `radtop sweep` (pure: throws UsageError with one clear line). */
-export function parseSweepFlags(flags: Flags): SweepRequest {
+export function parseSweepFlags(flags: FlagValues): SweepFlags {
 	const nas = (Array.isArray(flags.nas) ? flags.nas : flags.nas === undefined ? [] : [flags.nas]).map(String);
 	if (nas.some((value) => value.trim() === '')) throw new UsageError('--nas needs a NAS name or IP address');
 	if (flags.yes && !flags.apply) throw new UsageError('--yes only makes sense with --apply (without it nothing is closed)');
@@ -179,7 +180,7 @@ async function askOnTerminal(confirmation: Confirmation, stderr: NodeJS.WriteStr
 }
 
 /** Lists, verifies, previews, confirms, closes, reports. Resolves to the exit code. */
-export async function runSweep(context: CommandContext, request: SweepRequest, io: SweepIo): Promise<number> {
+export async function runSweep(context: CommandContext, request: SweepFlags, io: SweepIo): Promise<number> {
 	const db = context.database.pool as TransactionalDb;
 	const overrides = [...Object.values(context.profile.nas ?? {}), ...(io.overrides ?? [])];
 	const registry = await loadNasRegistry(db, overrides);
