@@ -1,31 +1,17 @@
 /** `radtop sweep`: closes ghost sessions (open in radacct, silent for too long) with a preview, verification and audit. */
-import {randomUUID} from 'node:crypto';
-import {setMaxListeners} from 'node:events';
 import {createInterface} from 'node:readline/promises';
-import {AuditLog, currentOperator} from '../audit/audit-log.js';
+import {AuditLog} from '../audit/audit-log.js';
 import type {NasOverride} from '../config/config.js';
 import {confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {loadNasRegistry} from '../nas/registry.js';
-import {CoaClient} from '../radius/coa-client.js';
 import {formatCount} from '../sessions/format.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
-import {sweepBeginRecord, sweepEndRecord, type SweepAuditSink} from '../sweep/audit-records.js';
-import {CLOSE_LOCK_TIMEOUT, closeStale, listStale, radacctColumns, type TransactionalDb} from '../sweep/sweep.js';
-import {
-	selectForClose,
-	skippedOutcome,
-	sweepConfirmation,
-	sweepEntry,
-	sweepExitCode,
-	sweepSummary,
-	sweepTable,
-	tallySweep,
-	type SweepEntry,
-	type SweepResult,
-	type Verification,
-} from '../sweep/sweep-plan.js';
+import type {SweepAuditSink} from '../sweep/audit-records.js';
+import {executeSweep} from '../sweep/execute-sweep.js';
+import type {TransactionalDb} from '../sweep/sweep.js';
+import {sweepExitCode, sweepSummary, sweepTable, type SweepEntry, type SweepResult} from '../sweep/sweep-plan.js';
 import {MAX_SWEEP_SESSIONS, TERMINATE_CAUSES, type TerminateCause} from '../sweep/sweep-sql.js';
-import {verifySessions, type RouterOsLookup} from '../sweep/verify.js';
+import type {RouterOsLookup} from '../sweep/verify.js';
 import type {CommandContext} from './context.js';
 import {SESSIONS_FLAGS} from './sessions.js';
 import {choiceFlag, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './usage.js';
@@ -180,217 +166,75 @@ async function askOnTerminal(confirmation: Confirmation, stderr: NodeJS.WriteStr
 }
 
 /** Lists, verifies, previews, confirms, closes, reports. Resolves to the exit code. */
-export async function runSweep(context: CommandContext, request: SweepFlags, io: SweepIo): Promise<number> {
+export async function runSweep(context: CommandContext, flags: SweepFlags, io: SweepIo): Promise<number> {
 	const db = context.database.pool as TransactionalDb;
 	const overrides = [...Object.values(context.profile.nas ?? {}), ...(io.overrides ?? [])];
 	const registry = await loadNasRegistry(db, overrides);
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
-	const nasIps = request.nas.length > 0 ? [...new Set(request.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
-	const staleAfterSeconds = sweepStaleAfter(request.staleAfterSeconds, context.profile.staleAfter, context.profileName);
-	const nameOf = (ip: string): string => registry.get(ip).name;
+	const nasIps = flags.nas.length > 0 ? [...new Set(flags.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
+	const staleAfterSeconds = sweepStaleAfter(flags.staleAfterSeconds, context.profile.staleAfter, context.profileName);
+	const audit =
+		io.audit ?? new AuditLog({path: flags.auditLog ?? context.profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
+	const showProgress = Boolean(io.stderr.isTTY);
+	const confirm = async (confirmation: Confirmation, closing: readonly SweepEntry[]): Promise<boolean> => {
+		if (!io.stdinIsTerminal) {
+			throw new UsageError(`refusing to close ${formatCount(closing.length)} sessions without --yes (stdin is not a terminal)`);
+		}
+		const preview = sweepTable(closing.slice(0, 20));
+		if (closing.length > 20) preview.push(`  ... and ${formatCount(closing.length - 20)} more`);
+		io.stderr.write(`${preview.join('\n')}\n`);
+		return confirms(confirmation, await (io.ask ?? ((asked) => askOnTerminal(asked, io.stderr)))(confirmation));
+	};
 
-	const available = await radacctColumns(db);
-	const {stale, capped} = await listStale(db, {staleAfterSeconds, nasIps, limit: request.limit}, available, (ip) =>
-		registry.directory.nameOf(ip),
+	const run = await executeSweep(
+		{
+			nas: flags.nas,
+			nasIps,
+			staleAfterSeconds,
+			limit: flags.limit,
+			apply: flags.apply,
+			verify: flags.verify,
+			cause: flags.cause,
+			reason: flags.reason,
+			concurrency: flags.concurrency,
+			timeoutMs: flags.timeoutMs,
+			retries: flags.retries,
+		},
+		{db, registry, audit, routerOs: io.routerOs},
+		{
+			...(showProgress
+				? {
+						onVerifyProgress: (done: number, total: number) =>
+							io.stderr.write(`\r\x1b[Kasking the NAS ${formatCount(done)}/${formatCount(total)}`),
+						onVerifyEnd: () => io.stderr.write('\r\x1b[K'),
+					}
+				: {}),
+			...(flags.yes ? {} : {confirm}),
+		},
 	);
-	const finish = (entries: readonly SweepEntry[], dryRun: boolean): SweepResult => ({
-		dryRun,
-		verified: request.verify,
-		cause: request.cause,
-		staleAfterSeconds,
-		capped,
-		entries,
-		totals: tallySweep(entries),
-	});
 	const report = (result: SweepResult, rows: readonly SweepEntry[]): void => {
-		if (request.json) {
+		if (flags.json) {
 			io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 			return;
 		}
 		if (rows.length > 0) io.stdout.write(`${sweepTable(rows, {details: true}).join('\n')}\n`);
 		io.stdout.write(`${sweepSummary(result)}\n`);
 	};
-	if (stale.length === 0) {
-		if (request.json) report(finish([], !request.apply), []);
-		else io.stdout.write('no stale sessions\n');
-		return EXIT.ok;
-	}
-
-	let verifications: Map<string, Verification> | undefined;
-	if (request.verify) {
-		const abort = new AbortController();
-		// Every question in flight listens on the signal.
-		setMaxListeners(request.concurrency + 16, abort.signal);
-		const onInterrupt = () => abort.abort();
-		process.once('SIGINT', onInterrupt);
-		const coaClient = new CoaClient({timeoutMs: request.timeoutMs, retries: request.retries});
-		const showProgress = Boolean(io.stderr.isTTY);
-		try {
-			verifications = await verifySessions(
-				stale.map((entry) => entry.session),
-				{
-					registry,
-					coaClient,
-					routerOs: io.routerOs,
-					concurrency: request.concurrency,
-					apiTimeoutMs: request.timeoutMs,
-					signal: abort.signal,
-					...(showProgress
-						? {
-								onProgress: (done: number, total: number) =>
-									io.stderr.write(`\r\x1b[Kasking the NAS ${formatCount(done)}/${formatCount(total)}`),
-							}
-						: {}),
-				},
-			);
-		} finally {
-			if (showProgress) io.stderr.write('\r\x1b[K');
-			process.removeListener('SIGINT', onInterrupt);
-			await coaClient.close();
-		}
-		if (abort.signal.aborted) {
+	switch (run.kind) {
+		case 'no-stale':
+			if (flags.json) report(run.result, []);
+			else io.stdout.write('no stale sessions\n');
+			return EXIT.ok;
+		case 'interrupted':
 			io.stderr.write('radtop: interrupted while asking the NAS, nothing closed\n');
 			return EXIT.failure;
-		}
-	}
-	const selection = selectForClose(stale, verifications);
-	const keptEntry = (entry: (typeof stale)[number]): SweepEntry => {
-		const kept = selection.kept.get(entry.session.radacctid)!;
-		return sweepEntry(
-			entry,
-			nameOf(entry.session.nasipaddress),
-			kept.outcome,
-			kept.detail,
-			verifications?.get(entry.session.radacctid)?.via ?? null,
-		);
-	};
-	const closing = new Set(selection.toClose.map((entry) => entry.session.radacctid));
-	const via = (id: string) => verifications?.get(id)?.via ?? null;
-	const verifiedDetail = (id: string) => verifications?.get(id)?.detail ?? 'stale';
-
-	if (!request.apply) {
-		const entries = stale.map((entry) =>
-			closing.has(entry.session.radacctid)
-				? sweepEntry(
-						entry,
-						nameOf(entry.session.nasipaddress),
-						'would_close',
-						verifiedDetail(entry.session.radacctid),
-						via(entry.session.radacctid),
-					)
-				: keptEntry(entry),
-		);
-		const result = finish(entries, true);
-		report(result, entries);
-		return sweepExitCode(result);
-	}
-
-	if (selection.toClose.length === 0) {
-		const entries = stale.map(keptEntry);
-		const result = finish(entries, false);
-		report(result, entries);
-		io.stderr.write('radtop: nothing to close\n');
-		return sweepExitCode(result);
-	}
-
-	const confirmation = sweepConfirmation(selection.toClose.length);
-	if (!request.yes && confirmation.kind !== 'key') {
-		if (!io.stdinIsTerminal) {
-			throw new UsageError(
-				`refusing to close ${formatCount(selection.toClose.length)} sessions without --yes (stdin is not a terminal)`,
-			);
-		}
-		const preview = sweepTable(
-			selection.toClose.slice(0, 20).map((entry) => sweepEntry(entry, nameOf(entry.session.nasipaddress), 'would_close', '')),
-		);
-		if (selection.toClose.length > 20) preview.push(`  ... and ${formatCount(selection.toClose.length - 20)} more`);
-		io.stderr.write(`${preview.join('\n')}\n`);
-		const answer = await (io.ask ?? ((asked) => askOnTerminal(asked, io.stderr)))(confirmation);
-		if (!confirms(confirmation, answer)) {
+		case 'not-confirmed':
 			io.stderr.write('radtop: not confirmed, nothing closed\n');
 			return EXIT.failure;
-		}
+		case 'done':
+			report(run.result, run.shown);
+			if (run.nothingToClose) io.stderr.write('radtop: nothing to close\n');
+			if (run.auditError) io.stderr.write(`radtop: the closing audit record could not be written: ${run.auditError}\n`);
+			return sweepExitCode(run.result);
 	}
-
-	const audit =
-		io.audit ??
-		new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
-	const actionId = randomUUID();
-	const operator = currentOperator();
-	const startedAt = new Date();
-	try {
-		await audit.append(
-			sweepBeginRecord({
-				actionId,
-				operator,
-				reason: request.reason,
-				nasFilter: request.nas,
-				staleAfterSeconds,
-				cause: request.cause,
-				verified: request.verify,
-				listed: stale.length,
-				closing: selection.toClose,
-				nameOf,
-				startedAt,
-			}),
-		);
-	} catch (error) {
-		throw new Error(`cannot write the audit log, so nothing was closed: ${error instanceof Error ? error.message : String(error)}`);
-	}
-
-	let outcome: Awaited<ReturnType<typeof closeStale>>;
-	try {
-		outcome = await closeStale(db, selection.toClose, request.cause);
-	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		await audit
-			.append(
-				sweepEndRecord({
-					actionId,
-					operator,
-					startedAt,
-					finishedAt: new Date(),
-					error: message,
-					entries: [],
-					totals: tallySweep([]),
-				}),
-			)
-			.catch(() => undefined);
-		const code = (error as {code?: unknown}).code;
-		if (code === '55P03') {
-			throw new Error(
-				`radacct rows stayed locked by another writer for more than ${CLOSE_LOCK_TIMEOUT}, so nothing was closed: run the sweep again`,
-			);
-		}
-		if (code === '42501') {
-			throw new Error(
-				`this database role may not UPDATE radacct, so nothing was closed (see "Sweeping ghost sessions" in the README for the GRANT)`,
-			);
-		}
-		throw error;
-	}
-	const entries = stale.map((entry) => {
-		const id = entry.session.radacctid;
-		const nasName = nameOf(entry.session.nasipaddress);
-		if (!closing.has(id)) return keptEntry(entry);
-		if (outcome.closed.has(id)) return sweepEntry(entry, nasName, 'closed', request.verify ? verifiedDetail(id) : 'stale', via(id));
-		if (outcome.skippedUnknown !== undefined) {
-			const detail = `changed after it was listed (updated, stopped or deleted; reading it again failed: ${outcome.skippedUnknown})`;
-			return sweepEntry(entry, nasName, 'updated', detail, via(id));
-		}
-		const skipped = skippedOutcome(entry.updateToken, outcome.skipped.get(id));
-		return sweepEntry(entry, nasName, skipped.outcome, skipped.detail, via(id));
-	});
-	const result = finish(entries, false);
-	let auditError: string | undefined;
-	try {
-		await audit.append(
-			sweepEndRecord({actionId, operator, startedAt, finishedAt: new Date(), error: null, entries, totals: result.totals}),
-		);
-	} catch (error) {
-		auditError = error instanceof Error ? error.message : String(error);
-	}
-	report(result, entries.length <= 50 ? entries : entries.filter((entry) => entry.outcome !== 'closed'));
-	if (auditError) io.stderr.write(`radtop: the closing audit record could not be written: ${auditError}\n`);
-	return sweepExitCode(result);
 }
