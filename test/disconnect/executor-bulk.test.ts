@@ -6,14 +6,14 @@ import {PacketCode} from '../../source/radius/dictionary.js';
 import {startFakeCoaNas, type FakeCoaNas, type ReceivedRequest} from '../helpers/fake-coa-nas.js';
 import type {TestDatabase} from '../helpers/test-database.js';
 import {insertBulk} from './fixtures.js';
-import {depsFor, registryFor, requestsPerSession, SECRET, sessionIdOf, useExecutorWorld} from './harness.js';
+import {depsFor, registryFor, requestsPerSession, SECRET, sessionIdOf, setUpExecutorWorld} from './harness.js';
 
 const ACK = {code: PacketCode.DisconnectAck} as const;
 
 let database: TestDatabase;
 let coaClient: CoaClient;
 const fakes: FakeCoaNas[] = [];
-useExecutorWorld({
+setUpExecutorWorld({
 	setDatabase: (value) => (database = value),
 	setCoaClient: (value) => (coaClient = value),
 	async cleanup() {
@@ -24,9 +24,7 @@ useExecutorWorld({
 async function fakeNas(
 	answer: (request: ReceivedRequest, fake: () => FakeCoaNas) => ReturnType<NonNullable<Parameters<typeof startFakeCoaNas>[0]['answer']>>,
 ): Promise<FakeCoaNas> {
-	let self: FakeCoaNas | undefined;
-	const fake = await startFakeCoaNas({secret: SECRET, answer: (request) => answer(request, () => self!)});
-	self = fake;
+	const fake: FakeCoaNas = await startFakeCoaNas({secret: SECRET, answer: (request) => answer(request, () => fake)});
 	fakes.push(fake);
 	return fake;
 }

@@ -9,7 +9,7 @@ import {getIp, getString} from '../../source/radius/packet.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {FakeRouterOs} from '../helpers/fake-routeros.js';
 import {insertSessions, type TestDatabase} from '../helpers/test-database.js';
-import {API_PASSWORD, depsFor, MemoryAudit, registryFor, SECRET, useExecutorWorld} from './harness.js';
+import {API_PASSWORD, depsFor, MemoryAudit, registryFor, SECRET, setUpExecutorWorld} from './harness.js';
 
 const ACK = {code: PacketCode.DisconnectAck} as const;
 const nak = (errorCause: number) => ({code: PacketCode.DisconnectNak, attributes: [{name: 'Error-Cause', value: errorCause}]}) as const;
@@ -19,7 +19,7 @@ let database: TestDatabase;
 let coaClient: CoaClient;
 let nas: FakeCoaNas | undefined;
 let router: FakeRouterOs | undefined;
-useExecutorWorld({
+setUpExecutorWorld({
 	setDatabase: (value) => (database = value),
 	setCoaClient: (value) => (coaClient = value),
 	async cleanup() {

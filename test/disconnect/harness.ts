@@ -66,7 +66,7 @@ export function requestsPerSession(fake: FakeCoaNas): Map<string, number> {
  * Registers the executor tests' lifecycle: one throwaway database per file (radacct emptied before each test),
  * a fresh test CoA client per test, `cleanup` after each test, and no unhandled rejection allowed.
  */
-export function useExecutorWorld(world: {
+export function setUpExecutorWorld(world: {
 	readonly setDatabase: (database: TestDatabase) => void;
 	readonly setCoaClient: (client: CoaClient) => void;
 	readonly cleanup: () => Promise<void>;

@@ -52,7 +52,7 @@ describe('formatBytes', () => {
 		expect(formatBytes(2048 * P)).toBe('2.0E');
 		expect(formatBytes(Number.MAX_SAFE_INTEGER)).toBe('8.0P');
 		// 2^63 - 1, the bigint maximum (as the nearest double).
-		expect(formatBytes(9_223_372_036_854_775_807)).toBe('8.0E');
+		expect(formatBytes(Number(2n ** 63n - 1n))).toBe('8.0E');
 		expect(formatBytes(1e20)).toBe('87E');
 		expect(formatBytes(999 * E)).toBe('999E');
 		// Past what 4 characters can say: no invented unit, no overlong text.

@@ -2,7 +2,7 @@
  * --verify against NAS on loopback: a fake Dynamic Authorization server (CoA-Request in, CoA-ACK/NAK out) and a
  * fake RouterOS API.
  */
-import {createServer, type AddressInfo} from 'node:net';
+import {createServer, type AddressInfo, type Socket} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {NasRegistry} from '../../source/nas/registry.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
@@ -236,7 +236,7 @@ describe('verification through the RouterOS API', () => {
 		// Accepts and never answers: the login waits out the timeout.
 		const silent = createServer(() => undefined);
 		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-		const sockets = new Set<import('node:net').Socket>();
+		const sockets = new Set<Socket>();
 		silent.on('connection', (socket) => sockets.add(socket));
 		cleanups.push(async () => {
 			for (const socket of sockets) socket.destroy();
