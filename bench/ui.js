@@ -108,7 +108,7 @@ FROM (
 ) AS timed`;
 
 async function databaseWorker() {
-	const {startEmbeddedDatabase} = await import('../dist/demo/embedded-database.js');
+	const {startEmbeddedDatabase} = await import('../dist/db/embedded-database.js');
 	const started = performance.now();
 	const db = await startEmbeddedDatabase({contents: 'empty', onProgress: (message) => parentPort.postMessage({progress: message})});
 	await db.pglite.exec(SEED_SQL(workerData.sessions));

@@ -7,7 +7,7 @@
 import {mkdir, open} from 'node:fs/promises';
 import {homedir, userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
-import {scrubSecrets} from '../config/config.js';
+import {scrubSecrets} from '../config/secrets.js';
 import type {DisconnectMethod} from '../disconnect/plan.js';
 import type {Outcome, OutcomeTotals, StopConfirmation} from '../disconnect/result.js';
 import type {SweepAuditRecord} from '../sweep/audit-records.js';

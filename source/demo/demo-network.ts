@@ -3,7 +3,7 @@
  * and logouts, and the NAS overrides that point radtop's registry at the simulators on loopback.
  */
 import type {NasOverride} from '../config/config.js';
-import type {EmbeddedDatabase} from './embedded-database.js';
+import type {EmbeddedDatabase} from '../db/embedded-database.js';
 import {demoSimulatorConfig, startNasSimulator, type NasSimulator, type RunningNas} from './nas-simulator.js';
 
 export interface DemoNetwork {

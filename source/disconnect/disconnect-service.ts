@@ -7,7 +7,7 @@ import type {AuditSink} from '../audit/audit-log.js';
 import type {NasOverride} from '../config/config.js';
 import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
 import {executeDisconnect} from './executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';

@@ -9,7 +9,7 @@ import {currentOperator, type AuditSink, type Operator} from '../audit/audit-log
 import type {NasRegistry} from '../nas/registry.js';
 import {describeCoaResult, type CoaClient, type CoaTarget} from '../radius/coa-client.js';
 import {PacketCode} from '../radius/dictionary.js';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord} from './audit-records.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';

@@ -6,7 +6,7 @@
 import {BlockList, isIP, SocketAddress} from 'node:net';
 import type {NasOverride} from '../config/config.js';
 import {NAS_ROWS_QUERY, NAS_TABLE_QUERY} from '../sessions/radacct-sql.js';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import {NasDirectory, type NasTableRow} from './nas-directory.js';
 
 /** The vendor profiles radtop knows; they decide what a Disconnect-Request carries (see vendor-profiles.ts). */

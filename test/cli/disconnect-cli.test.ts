@@ -23,7 +23,7 @@ import {DEMO_API_PASSWORD, demoSimulatorConfig, startNasSimulator, type NasSimul
 import {DEMO_NAS} from '../../source/demo/network.js';
 import {seedDemoDatabase} from '../../source/demo/seed.js';
 import type {DisconnectResult} from '../../source/disconnect/result.js';
-import type {Queryable} from '../../source/sessions/session-source.js';
+import type {Queryable} from '../../source/db/queryable.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -20,7 +20,7 @@ import type {NasOverride} from '../../source/config/config.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {DEMO_API_PASSWORD, demoSimulatorConfig, startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {DEMO_NAS} from '../../source/demo/network.js';
-import type {Queryable} from '../../source/sessions/session-source.js';
+import type {Queryable} from '../../source/db/queryable.js';
 import type {AuditSweepBeginRecord, AuditSweepEndRecord} from '../../source/sweep/audit-records.js';
 import type {SweepResult} from '../../source/sweep/sweep-plan.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';

@@ -21,7 +21,7 @@ import {PacketCode} from '../../source/radius/dictionary.js';
 import {decodePacket, encodeRequest, getInteger, type RadiusAttribute} from '../../source/radius/packet.js';
 import {RouterOsClient, RouterOsError} from '../../source/routeros/routeros-client.js';
 import {encodeSentence, SentenceDecoder} from '../../source/routeros/words.js';
-import {FREERADIUS_SCHEMA_SQL} from '../../source/sessions/schema.js';
+import {FREERADIUS_SCHEMA_SQL} from '../../source/db/freeradius-schema.js';
 
 const NOW = Date.parse('2025-11-25T12:00:00Z');
 const NOW_SECONDS = NOW / 1000;
