@@ -2,7 +2,25 @@ import {chmodSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {checkCoaHost, checkHost, checkNasIp, checkNasName, checkSecret, ConfigStore, findNasOverride, formatProfileValue, InvalidValueError, parseBoolean, parsePort, parseProfileValue, parseSeconds, parseVendor, profileKey, type Profile, type StoredConfig} from '../../source/config/config.js';
+import {
+	checkCoaHost,
+	checkHost,
+	checkNasIp,
+	checkNasName,
+	checkSecret,
+	ConfigStore,
+	findNasOverride,
+	formatProfileValue,
+	InvalidValueError,
+	parseBoolean,
+	parsePort,
+	parseProfileValue,
+	parseSeconds,
+	parseVendor,
+	profileKey,
+	type Profile,
+	type StoredConfig,
+} from '../../source/config/config.js';
 import {urlHasPassword, withoutPassword} from '../../source/db/database-target.js';
 
 const directories: string[] = [];
