@@ -3,7 +3,7 @@ import {randomUUID} from 'node:crypto';
 import {setMaxListeners} from 'node:events';
 import {createInterface} from 'node:readline/promises';
 import {AuditLog, currentOperator} from '../audit/audit-log.js';
-import type {NasOverride} from '../config/config.js';
+import type {NasOverride} from '../nas/nas-override.js';
 import {confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {loadNasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';

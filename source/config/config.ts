@@ -10,27 +10,7 @@ import {dirname, join, resolve} from 'node:path';
 import Conf from 'conf';
 import {checkUrl, ConfigError, withoutPassword} from '../db/database-target.js';
 import {normaliseIp} from '../nas/nas-directory.js';
-import {NAS_VENDORS, type NasVendor} from '../nas/registry.js';
-
-/** Per-NAS settings that override or complete FreeRADIUS's nas table. */
-export interface NasOverride {
-	/** The NAS's IP as radacct.nasipaddress holds it. */
-	readonly ip: string;
-	readonly name?: string;
-	readonly secret?: string;
-	readonly coaHost?: string;
-	readonly coaPort?: number;
-	readonly vendor?: NasVendor;
-	readonly messageAuthenticator?: boolean;
-	readonly api?: {
-		readonly host?: string;
-		readonly port?: number;
-		readonly user?: string;
-		readonly password?: string;
-		readonly tls?: boolean;
-		readonly hotspot?: boolean;
-	};
-}
+import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
 
 export interface Profile {
 	/** postgres:// URL; may hold a password (the file is 0600). */

@@ -4,7 +4,7 @@
  * signal and progress. The console's keys and views never see a socket, a query or the audit log.
  */
 import type {AuditSink} from '../audit/audit-log.js';
-import type {NasOverride} from '../config/config.js';
+import type {NasOverride} from '../nas/nas-override.js';
 import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
 import type {Queryable} from '../db/queryable.js';

@@ -16,7 +16,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {AuditBeginRecord, AuditEndRecord, AuditRecord} from '../../source/audit/audit-log.js';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import {recordStarts, type StartEvent} from '../../source/demo/accounting.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {DEMO_API_PASSWORD, demoSimulatorConfig, startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';

@@ -16,7 +16,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type pg from 'pg';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {DEMO_API_PASSWORD, demoSimulatorConfig, startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {DEMO_NAS} from '../../source/demo/network.js';

@@ -3,7 +3,7 @@
  * in-memory audit sink.
  */
 import type {AuditRecord, AuditSink} from '../../source/audit/audit-log.js';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import type {DisconnectDeps} from '../../source/disconnect/executor.js';
 import {NasRegistry} from '../../source/nas/registry.js';
 import {CoaClient} from '../../source/radius/coa-client.js';

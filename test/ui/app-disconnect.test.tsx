@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {AuditEndRecord} from '../../source/audit/audit-log.js';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {createDisconnectService} from '../../source/disconnect/disconnect-service.js';
