@@ -48,7 +48,7 @@ import {loadNasRegistry} from '../dist/nas/registry.js';
 import {encodeRequest} from '../dist/radius/authenticators.js';
 import {CoaClient} from '../dist/radius/coa-client.js';
 import {PacketCode} from '../dist/radius/dictionary.js';
-import {FREERADIUS_SCHEMA_SQL} from '../dist/sessions/schema.js';
+import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
 

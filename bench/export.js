@@ -27,7 +27,7 @@ import {fileURLToPath} from 'node:url';
 import pg from 'pg';
 import {buildExportQuery, DEFAULT_EXPORT_COLUMNS, exportColumn} from '../dist/sessions/export-sql.js';
 import {COLUMNS_QUERY} from '../dist/sessions/radacct-sql.js';
-import {FREERADIUS_SCHEMA_SQL} from '../dist/sessions/schema.js';
+import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../dist/sessions/session-math.js';
 import {findPsql, startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';

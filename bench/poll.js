@@ -40,7 +40,7 @@ import {
 	SESSION_COLUMNS,
 	sortPlan,
 } from '../dist/sessions/radacct-sql.js';
-import {FREERADIUS_SCHEMA_SQL} from '../dist/sessions/schema.js';
+import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {RateTracker} from '../dist/sessions/session-math.js';
 import {SessionSource} from '../dist/sessions/session-source.js';
 import {fetchSnapshot, SlowCounts} from '../dist/sessions/snapshot.js';

@@ -17,7 +17,7 @@
 import {performance} from 'node:perf_hooks';
 import pg from 'pg';
 import {connectDatabase} from '../dist/db/connect.js';
-import {FREERADIUS_SCHEMA_SQL} from '../dist/sessions/schema.js';
+import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {closeStale, listStale, radacctColumns} from '../dist/sweep/sweep.js';
 import {buildStaleListQuery} from '../dist/sweep/sweep-sql.js';
 import {intEnv} from './lib/env.js';

@@ -130,7 +130,7 @@ FROM (
 
 async function databaseWorker() {
 	const parentPort = /** @type {import('node:worker_threads').MessagePort} */ (workerThreadPort);
-	const {startEmbeddedDatabase} = await import('../dist/demo/embedded-database.js');
+	const {startEmbeddedDatabase} = await import('../dist/db/embedded-database.js');
 	const started = performance.now();
 	const db = await startEmbeddedDatabase({contents: 'empty', onProgress: (message) => parentPort.postMessage({progress: message})});
 	await db.pglite.exec(SEED_SQL(workerData.sessions));

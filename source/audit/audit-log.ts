@@ -8,7 +8,7 @@
 import {mkdir, open} from 'node:fs/promises';
 import {homedir, userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
-import {scrubSecrets} from '../config/config.js';
+import {scrubSecrets} from '../config/secrets.js';
 
 /** Who acted: the OS user, the sudo caller behind it, and the SSH client's address. */
 export interface Operator {

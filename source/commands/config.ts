@@ -5,17 +5,16 @@
 import {
 	checkProfileName,
 	ConfigStore,
-	describeDatabaseUrl,
 	formatProfileValue,
 	InvalidValueError,
 	parseProfileValue,
 	PROFILE_KEYS,
 	profileKey,
 	profileKeyLabel,
-	urlHasPassword,
 	type Profile,
 	type ProfileKey,
 } from '../config/config.js';
+import {describeDatabaseUrl, urlHasPassword} from '../db/database-target.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError} from '../terminal/secret-input.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';

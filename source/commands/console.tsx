@@ -1,7 +1,7 @@
 /** `radtop` with no command: the full-screen live console. */
 import {render} from 'ink';
 import {AuditLog} from '../audit/audit-log.js';
-import type {NasOverride} from '../config/config.js';
+import type {NasOverride} from '../nas/nas-override.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
 import {loadNasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';

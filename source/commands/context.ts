@@ -2,8 +2,11 @@
  * What every database-backed command needs: the config, the database, a session source; and the one
  * place that turns any failure into a single line on stderr, scrubbed of secrets.
  */
-import {ConfigError, ConfigStore, resolveDatabaseTarget, scrubSecrets, secretsOf, type Profile} from '../config/config.js';
+import {ConfigStore, type Profile} from '../config/config.js';
+import {scrubSecrets, secretsOf} from '../config/secrets.js';
+import {ConfigError, resolveDatabaseTarget} from '../db/database-target.js';
 import {connectDatabase, type Database} from '../db/connect.js';
+import type {EmbeddedSeed} from '../db/embedded-database.js';
 import {describeDatabaseError, SchemaError} from '../db/errors.js';
 import {UnknownNasError} from '../nas/nas-directory.js';
 import {SessionSource} from '../sessions/session-source.js';
@@ -24,6 +27,9 @@ export interface CommandContext {
 	readonly secrets: readonly string[];
 	close(): Promise<void>;
 }
+
+/** The demo network's writer, loaded only when the demo database is built. */
+export const demoSeed: EmbeddedSeed = async (db, now) => (await import('../demo/seed.js')).seedDemoDatabase(db, {now});
 
 /** A failure worth one line: the database could not be reached or is not a FreeRADIUS one. */
 export class DatabaseError extends Error {
@@ -51,7 +57,7 @@ export async function openContext(
 		env,
 	});
 	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
-	const database = await connectDatabase(target, {env, onProgress: options.progress});
+	const database = await connectDatabase(target, {env, onProgress: options.progress, demoSeed});
 	let source: SessionSource;
 	try {
 		source = await SessionSource.open(database.pool, {

@@ -1,7 +1,7 @@
 /** `radtop disconnect`: the disconnect engine from the command line, with preview, confirmation and audit. */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog} from '../audit/audit-log.js';
-import type {NasOverride} from '../config/config.js';
+import type {NasOverride} from '../nas/nas-override.js';
 import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {resolveAllowedNas} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';

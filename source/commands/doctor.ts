@@ -3,7 +3,10 @@
  * columns, the stock indexes, the row counts, VACUUM, the poll's queries timed and explained), then each NAS
  * (a secret, the address it sees us at, its CoA port, the RouterOS API login).
  */
-import {ConfigStore, resolveDatabaseTarget, scrubSecrets, secretsOf, type NasOverride, type Profile} from '../config/config.js';
+import {ConfigStore, type Profile} from '../config/config.js';
+import {type NasOverride} from '../nas/nas-override.js';
+import {scrubSecrets, secretsOf} from '../config/secrets.js';
+import {resolveDatabaseTarget} from '../db/database-target.js';
 import {connectDatabase, type Database} from '../db/connect.js';
 import {doctorExitCode, result, type CheckResult} from '../doctor/check.js';
 import {databaseChecks, type DatabaseFacts} from '../doctor/database-checks.js';
@@ -11,10 +14,11 @@ import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
+import {demoSeed} from './context.js';
 import {loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
 import {OPEN_COUNTS_QUERY} from '../sessions/radacct-sql.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
-import {toNumber} from '../sessions/session-source.js';
+import {toNumber} from '../db/queryable.js';
 import {integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './usage.js';
 
 export const DOCTOR_FLAGS = {
@@ -144,7 +148,7 @@ async function openDoctorContext(
 		env,
 	});
 	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
-	const database = await connectDatabase(target, {env, onProgress: progress});
+	const database = await connectDatabase(target, {env, onProgress: progress, demoSeed});
 	const network = database.embedded
 		? await (await import('../demo/demo-network.js')).startDemoNetwork(database.embedded, {live: false})
 		: undefined;

@@ -15,18 +15,11 @@ import {
 	InvalidValueError,
 	parsePort,
 	parseVendor,
-	type NasOverride,
 	type Profile,
 } from '../config/config.js';
-import {
-	DEFAULT_API_PORT,
-	DEFAULT_API_TLS_PORT,
-	DEFAULT_COA_PORT,
-	loadNasRegistry,
-	NasRegistry,
-	type Nas,
-	type NasVendor,
-} from '../nas/registry.js';
+import {type NasOverride} from '../nas/nas-override.js';
+import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT, loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
+import {type NasVendor} from '../nas/nas-override.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError, type SecretRequest} from '../terminal/secret-input.js';
 import {fit, stringWidth} from '../terminal/text.js';

@@ -1,7 +1,7 @@
 /** `radtop sweep`: closes ghost sessions (open in radacct, silent for too long) with a preview, verification and audit. */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog} from '../audit/audit-log.js';
-import type {NasOverride} from '../config/config.js';
+import type {NasOverride} from '../nas/nas-override.js';
 import {confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {loadNasRegistry} from '../nas/registry.js';
 import {formatCount} from '../sessions/format.js';

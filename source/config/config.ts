@@ -8,28 +8,9 @@ import {isIP} from 'node:net';
 import {homedir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import Conf from 'conf';
+import {checkUrl, ConfigError, withoutPassword} from '../db/database-target.js';
 import {normaliseIp} from '../nas/nas-directory.js';
-import {NAS_VENDORS, type NasVendor} from '../nas/registry.js';
-
-/** Per-NAS settings that override or complete FreeRADIUS's nas table. */
-export interface NasOverride {
-	/** The NAS's IP as radacct.nasipaddress holds it. */
-	readonly ip: string;
-	readonly name?: string;
-	readonly secret?: string;
-	readonly coaHost?: string;
-	readonly coaPort?: number;
-	readonly vendor?: NasVendor;
-	readonly messageAuthenticator?: boolean;
-	readonly api?: {
-		readonly host?: string;
-		readonly port?: number;
-		readonly user?: string;
-		readonly password?: string;
-		readonly tls?: boolean;
-		readonly hotspot?: boolean;
-	};
-}
+import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
 
 export interface Profile {
 	/** postgres:// URL; may hold a password (the file is 0600). */
@@ -52,13 +33,6 @@ export interface Profile {
 export interface StoredConfig {
 	readonly defaultProfile?: string;
 	readonly profiles?: Readonly<Record<string, Profile>>;
-}
-
-export class ConfigError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'ConfigError';
-	}
 }
 
 /** The directory radtop keeps its config in: $RADTOP_CONFIG_DIR, else the platform's (~/.config/radtop). */
@@ -495,25 +469,6 @@ export function formatProfileValue(key: ProfileKey, value: unknown): {text: stri
 	return {text: String(value), hidden: false};
 }
 
-/** The URL without a password in its user info or its query; a URL that does not parse is shown as nothing. */
-export function withoutPassword(url: string): {url: string; hadPassword: boolean} {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return {url: '(not a valid URL)', hadPassword: false};
-	}
-	const hadPassword = parsed.password !== '' || parsed.searchParams.has('password');
-	parsed.password = '';
-	parsed.searchParams.delete('password');
-	return {url: parsed.toString(), hadPassword};
-}
-
-/** True when a database URL carries a password. */
-export function urlHasPassword(url: string): boolean {
-	return withoutPassword(url).hadPassword;
-}
-
 /** The profile's override for a NAS given by IP (any spelling) or name (any case), with the key it is kept under. */
 export function findNasOverride(profile: Profile, ipOrName: string): {key: string; override: NasOverride} | undefined {
 	const wanted = ipOrName.trim();
@@ -526,111 +481,4 @@ export function findNasOverride(profile: Profile, ipOrName: string): {key: strin
 	const lower = wanted.toLowerCase();
 	const found = entries.find(([, override]) => override.name?.toLowerCase() === lower);
 	return found ? {key: found[0], override: found[1]} : undefined;
-}
-
-/** Where the database comes from, in the order PostgreSQL users expect. */
-export type DatabaseTarget =
-	| {readonly kind: 'url'; readonly url: string; readonly from: 'flag' | 'profile' | 'DATABASE_URL'}
-	| {readonly kind: 'environment'}
-	| {readonly kind: 'demo'};
-
-/**
- * `--demo` > `--db` > the profile named with `--profile` > DATABASE_URL > the default profile > libpq's
- * PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, ~/.pgpass), as psql would.
- */
-export function resolveDatabaseTarget(input: {
-	readonly demo?: boolean;
-	readonly db?: string;
-	readonly explicitProfile?: Profile;
-	readonly defaultProfile?: Profile;
-	readonly env: NodeJS.ProcessEnv;
-}): DatabaseTarget {
-	if (input.demo) return {kind: 'demo'};
-	if (input.db) return {kind: 'url', url: checkUrl(input.db, '--db'), from: 'flag'};
-	if (input.explicitProfile?.database)
-		return {kind: 'url', url: checkUrl(input.explicitProfile.database, 'the profile'), from: 'profile'};
-	const fromEnv = input.env['DATABASE_URL'];
-	if (fromEnv) return {kind: 'url', url: checkUrl(fromEnv, 'DATABASE_URL'), from: 'DATABASE_URL'};
-	if (input.defaultProfile?.database) return {kind: 'url', url: checkUrl(input.defaultProfile.database, 'the profile'), from: 'profile'};
-	return {kind: 'environment'};
-}
-
-function checkUrl(url: string, where: string): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		// Never echo the value: it may hold a password.
-		throw new ConfigError(`${where} is not a valid postgres:// URL`);
-	}
-	if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-		throw new ConfigError(`${where} must be a postgres:// or postgresql:// URL, not ${parsed.protocol}//`);
-	}
-	return url;
-}
-
-/** "user@host:port/db" for a URL, without its password (or any query parameter). */
-export function describeDatabaseUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : '';
-		const host = parsed.hostname || parsed.searchParams.get('host') || 'localhost';
-		const port = parsed.port ? `:${parsed.port}` : '';
-		const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || '';
-		return `${user}${host}${port}/${database}`;
-	} catch {
-		return 'database';
-	}
-}
-
-/** "user@host:port/db" for the libpq environment, as pg will use it. */
-export function describeEnvironmentDatabase(env: NodeJS.ProcessEnv): string {
-	const user = env['PGUSER'] ?? env['USER'] ?? 'postgres';
-	const host = env['PGHOST'] ?? 'localhost';
-	const port = env['PGPORT'] ?? '5432';
-	const database = env['PGDATABASE'] ?? user;
-	return `${user}@${host}:${port}/${database}`;
-}
-
-/** Every secret the config knows of, so output can be scrubbed of them as a last line of defence. */
-export function secretsOf(config: StoredConfig, urls: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): string[] {
-	const secrets: string[] = [];
-	const addUrl = (url: string | undefined) => {
-		if (!url) return;
-		let password: string;
-		try {
-			password = new URL(url).password;
-		} catch {
-			return; // not a URL: nothing to extract
-		}
-		if (!password) return;
-		// The raw (%-encoded) form first, so a malformed %-encoding cannot make it go missing.
-		secrets.push(password);
-		try {
-			secrets.push(decodeURIComponent(password));
-		} catch {
-			// malformed %-encoding: the raw form is all there is
-		}
-	};
-	for (const url of urls) addUrl(url);
-	addUrl(env['DATABASE_URL']);
-	if (env['PGPASSWORD']) secrets.push(env['PGPASSWORD']);
-	for (const profile of Object.values(config.profiles ?? {})) {
-		addUrl(profile.database);
-		for (const nas of Object.values(profile.nas ?? {})) {
-			if (nas.secret) secrets.push(nas.secret);
-			if (nas.api?.password) secrets.push(nas.api.password);
-		}
-	}
-	return [...new Set(secrets.filter((secret) => secret.length >= 3))];
-}
-
-/** Replaces each known secret in a message by "***". */
-export function scrubSecrets(message: string, secrets: readonly string[]): string {
-	let scrubbed = message;
-	// Longest first: a secret that contains a shorter one must go whole, not leave its tail behind.
-	for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-		if (secret) scrubbed = scrubbed.split(secret).join('***');
-	}
-	return scrubbed;
 }

@@ -3,9 +3,9 @@
  * loopback socket with exactly one connection. Every statement is short and autocommit.
  */
 import pg from 'pg';
-import {describeDatabaseUrl, describeEnvironmentDatabase, type DatabaseTarget} from '../config/config.js';
-import type {EmbeddedDatabase} from '../demo/embedded-database.js';
-import type {Queryable} from '../sessions/session-source.js';
+import {describeDatabaseUrl, describeEnvironmentDatabase, type DatabaseTarget} from './database-target.js';
+import type {EmbeddedDatabase, EmbeddedSeed} from './embedded-database.js';
+import type {Queryable} from './queryable.js';
 
 export interface Database {
 	/** Where radtop is connected, for the header: "user@host:port/db", never with a password. */
@@ -22,6 +22,8 @@ export interface ConnectOptions {
 	readonly connectTimeoutMs?: number;
 	readonly onProgress?: (message: string) => void;
 	readonly env?: NodeJS.ProcessEnv;
+	/** Writes the demo network, for a demo target (the demo's code, handed down by the caller). */
+	readonly demoSeed?: EmbeddedSeed;
 }
 
 function makePool(config: pg.PoolConfig): pg.Pool {
@@ -42,8 +44,9 @@ export async function connectDatabase(target: DatabaseTarget, options: ConnectOp
 	};
 	if (target.kind === 'demo') {
 		// PGlite is large: loaded only when the demo asks for it, so every other command starts fast.
-		const {startEmbeddedDatabase} = await import('../demo/embedded-database.js');
-		const embedded = await startEmbeddedDatabase({contents: 'demo', onProgress: options.onProgress});
+		if (!options.demoSeed) throw new Error('the demo database needs the demo network to seed it');
+		const {startEmbeddedDatabase} = await import('./embedded-database.js');
+		const embedded = await startEmbeddedDatabase({contents: 'demo', seed: options.demoSeed, onProgress: options.onProgress});
 		const pool = makePool({...common, connectionString: embedded.url, max: 1, idleTimeoutMillis: 0});
 		return {
 			label: 'demo (embedded)',

@@ -5,7 +5,7 @@
  * acctinterval (time since the previous update), Stop closes the row. The values are parameters (arrays,
  * so a batch of events is one statement); the column expressions are the ones FreeRADIUS uses.
  */
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 
 /** What a NAS reports in Accounting-Start. */
 export interface StartEvent {

@@ -2,8 +2,8 @@
  * The live demo network: a simulated NAS for every NAS of the demo database, with interim updates, logins
  * and logouts, and the NAS overrides that point radtop's registry at the simulators on loopback.
  */
-import type {NasOverride} from '../config/config.js';
-import type {EmbeddedDatabase} from './embedded-database.js';
+import type {NasOverride} from '../nas/nas-override.js';
+import type {EmbeddedDatabase} from '../db/embedded-database.js';
 import {demoSimulatorConfig, startNasSimulator, type NasSimulator, type RunningNas} from './nas-simulator.js';
 
 export interface DemoNetwork {

@@ -12,7 +12,7 @@
  */
 import {createHash} from 'node:crypto';
 import {isIP} from 'node:net';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import {recordInterims, recordStarts, recordStops, type StartEvent, type StopEvent, type UpdateEvent} from './accounting.js';
 import {DEMO_NAS, type DemoNas, type NasVendor} from './network.js';
 import {Random} from './random.js';

@@ -5,8 +5,8 @@
  * stop) through the same statements FreeRADIUS uses, so the rows look like the ones a real server writes.
  */
 import {createHash} from 'node:crypto';
-import type {Queryable} from '../sessions/session-source.js';
-import {FREERADIUS_SCHEMA_SQL} from '../sessions/schema.js';
+import type {Queryable} from '../db/queryable.js';
+import {FREERADIUS_SCHEMA_SQL} from '../db/freeradius-schema.js';
 import {recordInterims, recordStarts, recordStops, type StartEvent, type StopEvent, type UpdateEvent} from './accounting.js';
 import {DEMO_NAS, type DemoNas} from './network.js';
 import {Random} from './random.js';

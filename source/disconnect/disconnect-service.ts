@@ -3,11 +3,11 @@
  * the NAS registry, with the profile's NAS restriction), then execute the previewed plan with a reason, a stop
  * signal and progress. The console's keys and views never see a socket, a query or the audit log.
  */
-import type {NasOverride} from '../config/config.js';
+import type {Queryable} from '../db/queryable.js';
+import type {NasOverride} from '../nas/nas-override.js';
 import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
-import type {Queryable} from '../sessions/session-source.js';
 import type {DisconnectAuditSink} from './audit-records.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
 import {executeDisconnect} from './executor.js';

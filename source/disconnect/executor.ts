@@ -12,7 +12,7 @@ import type {CoaClient} from '../radius/coa-client.js';
 import {describeCoaResult, type CoaTarget} from '../radius/coa-result.js';
 import {PacketCode} from '../radius/dictionary.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord, type DisconnectAuditSink} from './audit-records.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';

@@ -3,7 +3,7 @@
  * of them, each session watched until its own deadline. radtop never writes acctstoptime for a disconnect;
  * the NAS's Accounting-Stop, recorded by FreeRADIUS, is the confirmation.
  */
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import {readStopped, type StoppedSession} from './targets.js';
 
 /** What the watch learned about one session. */

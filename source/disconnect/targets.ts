@@ -3,7 +3,8 @@
  * rather than as it was when the operator looked at it.
  */
 import {COLUMNS_QUERY} from '../sessions/radacct-sql.js';
-import {sessionFromRow, toDate, toText, type Queryable} from '../sessions/session-source.js';
+import {sessionFromRow} from '../sessions/session-source.js';
+import {toDate, toText, type Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import type {DisconnectTarget} from './plan.js';
 import {buildStoppedQuery, buildTargetQuery, DEFAULT_TARGET_CAP} from './target-sql.js';

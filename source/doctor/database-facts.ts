@@ -6,7 +6,8 @@
 import {describeDatabaseError} from '../db/errors.js';
 import {buildListQuery, buildStaleAndUsersQuery, NAS_TABLE_QUERY, OPEN_COUNTS_QUERY, type SqlQuery} from '../sessions/radacct-sql.js';
 import {RateTracker} from '../sessions/session-math.js';
-import {SessionSource, toNumber, type Queryable} from '../sessions/session-source.js';
+import {SessionSource} from '../sessions/session-source.js';
+import {toNumber, type Queryable} from '../db/queryable.js';
 import {fetchSnapshot, SlowCounts} from '../sessions/snapshot.js';
 import {
 	POLL_QUERIES,

@@ -5,7 +5,7 @@
 import {performance} from 'node:perf_hooks';
 import {describeDatabaseError} from '../db/errors.js';
 import type {SqlQuery} from '../sessions/radacct-sql.js';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import type {Measurement} from './database-fact-types.js';
 import type {IndexAdvice} from './index-advice.js';
 import {time, type LendingPool} from './query-timing.js';

@@ -1,6 +1,6 @@
 /** Timing a query the way `radtop doctor` reports it: a warm-up run, then the median of the timed runs. */
 import {performance} from 'node:perf_hooks';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 
 /** A connection pool that can lend one connection (node-postgres's Pool), for `--measure`'s transaction. */
 export interface LendingPool extends Queryable {

@@ -4,16 +4,10 @@
  * FreeRADIUS's `nas` table and overridden, field by field, by radtop's config.
  */
 import {BlockList, isIP, SocketAddress} from 'node:net';
-import type {NasOverride} from '../config/config.js';
 import {NAS_ROWS_QUERY, NAS_TABLE_QUERY} from '../sessions/radacct-sql.js';
-import type {Queryable} from '../sessions/session-source.js';
+import type {Queryable} from '../db/queryable.js';
 import {NasDirectory, type NasTableRow} from './nas-directory.js';
-
-/** The vendor profiles radtop knows; they decide what a Disconnect-Request carries (see vendor-profiles.ts). */
-export type NasVendor = 'mikrotik' | 'cisco' | 'juniper' | 'accel-ppp' | 'generic';
-
-/** Every {@link NasVendor}. */
-export const NAS_VENDORS: readonly NasVendor[] = ['mikrotik', 'cisco', 'juniper', 'accel-ppp', 'generic'];
+import {NAS_VENDORS, type NasOverride, type NasVendor} from './nas-override.js';
 
 /** The Dynamic Authorization port IANA assigned for RFC 5176 ("radius-dynauth"). */
 export const DEFAULT_COA_PORT = 3799;

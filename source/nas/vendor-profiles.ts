@@ -12,7 +12,7 @@
  */
 import {isIPv4, isIPv6} from 'node:net';
 import type {RadiusAttribute} from '../radius/packet.js';
-import type {NasVendor} from './registry.js';
+import type {NasVendor} from './nas-override.js';
 import type {Session} from '../sessions/session.js';
 
 /** The session identification attributes a profile may send. */

@@ -11,7 +11,7 @@ import {isatty} from 'node:tty';
 import {exportFileName} from './export-sql.js';
 import {ExportAbortedError, exportSessions, type ExportOptions, type ExportResult} from './export.js';
 import type {SessionFilter, SessionSort} from './session.js';
-import type {Queryable} from './session-source.js';
+import type {Queryable} from '../db/queryable.js';
 
 /** The output path cannot take an export (a directory, a socket); nothing was read or written. */
 export class ExportPathError extends Error {

@@ -15,7 +15,7 @@ import {buildExportCopy, buildExportQuery, DEFAULT_EXPORT_COLUMNS, exportColumn,
 import {buildCountQuery, COLUMNS_QUERY, NAS_ROWS_QUERY, NAS_TABLE_QUERY} from './radacct-sql.js';
 import type {SessionFilter, SessionSort} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
-import type {Queryable} from './session-source.js';
+import type {Queryable} from '../db/queryable.js';
 
 /** Rows an export may hold unless the caller lifts the cap. */
 export const DEFAULT_EXPORT_LIMIT = 500_000;

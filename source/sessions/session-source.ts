@@ -4,6 +4,7 @@
  * or snapshot open between polls, which on a busy radacct would hold back vacuum.
  */
 import {SchemaError} from '../db/errors.js';
+import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
 import {NasDirectory, type NasTableRow} from '../nas/nas-directory.js';
 import {
 	buildCountQuery,
@@ -21,11 +22,6 @@ import {
 import type {NasCount, Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 
-/** What the source needs of a connection: node-postgres's Pool and Client both fit. */
-export interface Queryable {
-	query(text: string, values?: unknown[]): Promise<{rows: any[]}>;
-}
-
 export interface SessionSourceOptions {
 	/** Stale threshold for NAS that report no interim interval. */
 	readonly staleAfterSeconds?: number;
@@ -36,25 +32,6 @@ export interface SessionSourceOptions {
 }
 
 type Row = Record<string, unknown>;
-
-/** A pg value as a nullable JS value. */
-export function toNumber(value: unknown): number | null {
-	if (value === null || value === undefined) return null;
-	const n = typeof value === 'number' ? value : Number(value);
-	return Number.isFinite(n) ? n : null;
-}
-
-/** A pg value as a nullable JS value. */
-export function toText(value: unknown): string | null {
-	if (value === null || value === undefined) return null;
-	return typeof value === 'string' ? value : String(value);
-}
-
-/** A pg value as a nullable JS value. */
-export function toDate(value: unknown): Date | null {
-	if (value === null || value === undefined) return null;
-	return value instanceof Date ? value : new Date(String(value));
-}
 
 /** Open-session counts, cheap enough for every poll. */
 export interface OpenCounts {

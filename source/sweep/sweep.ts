@@ -3,7 +3,8 @@
  * short transaction.
  */
 import {COLUMNS_QUERY} from '../sessions/radacct-sql.js';
-import {sessionFromRow, toNumber, type Queryable} from '../sessions/session-source.js';
+import {sessionFromRow} from '../sessions/session-source.js';
+import {toNumber, type Queryable} from '../db/queryable.js';
 import {listedRows, type SkippedState, type StaleSession} from './sweep-plan.js';
 import {buildCloseQuery, buildSkippedStateQuery, buildStaleListQuery, type StaleListing, type TerminateCause} from './sweep-sql.js';
 

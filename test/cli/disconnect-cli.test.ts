@@ -16,14 +16,14 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {AuditBeginRecord, AuditEndRecord, DisconnectAuditRecord} from '../../source/disconnect/audit-records.js';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import {recordStarts, type StartEvent} from '../../source/demo/accounting.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {DEMO_API_PASSWORD, demoSimulatorConfig, startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {DEMO_NAS} from '../../source/demo/network.js';
 import {seedDemoDatabase} from '../../source/demo/seed.js';
 import type {DisconnectResult} from '../../source/disconnect/result.js';
-import type {Queryable} from '../../source/sessions/session-source.js';
+import type {Queryable} from '../../source/db/queryable.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

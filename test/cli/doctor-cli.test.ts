@@ -18,7 +18,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import type {CheckResult} from '../../source/doctor/check.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';

@@ -15,7 +15,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DEFAULT_EXPORT_COLUMNS} from '../../source/sessions/export-sql.js';
-import type {Queryable} from '../../source/sessions/session-source.js';
+import type {Queryable} from '../../source/db/queryable.js';
 import {parseCsv} from '../helpers/parse-csv.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 

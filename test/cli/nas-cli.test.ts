@@ -18,7 +18,7 @@ import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasListEntry} from '../../source/commands/nas.js';
 import type {StoredConfig} from '../../source/config/config.js';
-import type {Queryable} from '../../source/sessions/session-source.js';
+import type {Queryable} from '../../source/db/queryable.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

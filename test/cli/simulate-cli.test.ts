@@ -17,7 +17,8 @@ import {seedDemoDatabase} from '../../source/demo/seed.js';
 import {disconnectAttributes} from '../../source/nas/vendor-profiles.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
-import {sessionFromRow, type Queryable} from '../../source/sessions/session-source.js';
+import {sessionFromRow} from '../../source/sessions/session-source.js';
+import {type Queryable} from '../../source/db/queryable.js';
 import {selectList, SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 

@@ -10,7 +10,8 @@ import {
 	type NasRequest,
 } from '../../source/commands/nas.js';
 import {UsageError} from '../../source/commands/usage.js';
-import type {NasOverride, Profile} from '../../source/config/config.js';
+import type {Profile} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import {NasRegistry} from '../../source/nas/registry.js';
 
 const terminal = {stdinIsTerminal: true};

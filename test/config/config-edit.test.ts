@@ -18,11 +18,10 @@ import {
 	parseSeconds,
 	parseVendor,
 	profileKey,
-	urlHasPassword,
-	withoutPassword,
 	type Profile,
 	type StoredConfig,
 } from '../../source/config/config.js';
+import {urlHasPassword, withoutPassword} from '../../source/db/database-target.js';
 
 const directories: string[] = [];
 

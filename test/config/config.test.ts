@@ -2,17 +2,9 @@ import {chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, sta
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {
-	ConfigError,
-	ConfigStore,
-	configDirectory,
-	describeDatabaseUrl,
-	describeEnvironmentDatabase,
-	resolveDatabaseTarget,
-	scrubSecrets,
-	secretsOf,
-	type StoredConfig,
-} from '../../source/config/config.js';
+import {ConfigStore, configDirectory, type StoredConfig} from '../../source/config/config.js';
+import {scrubSecrets, secretsOf} from '../../source/config/secrets.js';
+import {ConfigError, describeDatabaseUrl, describeEnvironmentDatabase, resolveDatabaseTarget} from '../../source/db/database-target.js';
 
 const directories: string[] = [];
 

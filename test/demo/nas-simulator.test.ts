@@ -24,7 +24,7 @@ import {decodePacket, getInteger, type RadiusAttribute} from '../../source/radiu
 import {RouterOsClient} from '../../source/routeros/routeros-client.js';
 import {RouterOsError} from '../../source/routeros/routeros-error.js';
 import {encodeSentence, SentenceDecoder} from '../../source/routeros/words.js';
-import {FREERADIUS_SCHEMA_SQL} from '../../source/sessions/schema.js';
+import {FREERADIUS_SCHEMA_SQL} from '../../source/db/freeradius-schema.js';
 
 const NOW = Date.parse('2025-11-25T12:00:00Z');
 const NOW_SECONDS = NOW / 1000;

@@ -2,7 +2,7 @@
  * The executor tests' world: a throwaway radacct, a CoA client with short timeouts, fake NAS on loopback and an
  * in-memory audit sink.
  */
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import type {DisconnectAuditRecord, DisconnectAuditSink} from '../../source/disconnect/audit-records.js';
 import type {DisconnectDeps} from '../../source/disconnect/executor.js';
 import {NasRegistry} from '../../source/nas/registry.js';

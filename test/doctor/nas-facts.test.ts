@@ -5,7 +5,7 @@
 import dgram from 'node:dgram';
 import {once} from 'node:events';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import {gatherNasFacts, localAddressTowards, probeApi, probeCoa, PROBE_USER} from '../../source/doctor/nas-facts.js';
 import {NasRegistry} from '../../source/nas/registry.js';
 import {PacketCode} from '../../source/radius/dictionary.js';

@@ -5,8 +5,8 @@
 import {randomBytes} from 'node:crypto';
 import type {PGlite} from '@electric-sql/pglite';
 import pg from 'pg';
-import {startEmbeddedDatabase} from '../../source/demo/embedded-database.js';
-import {FREERADIUS_SCHEMA_SQL} from '../../source/sessions/schema.js';
+import {startEmbeddedDatabase} from '../../source/db/embedded-database.js';
+import {FREERADIUS_SCHEMA_SQL} from '../../source/db/freeradius-schema.js';
 
 export interface TestDatabase {
 	readonly kind: 'postgresql' | 'pglite';

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {NasOverride} from '../../source/config/config.js';
+import type {NasOverride} from '../../source/nas/nas-override.js';
 import {describeNas, loadNasRegistry, nasLabel, NasRegistry, type NasRow} from '../../source/nas/registry.js';
 import {UnknownNasError} from '../../source/nas/nas-directory.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';

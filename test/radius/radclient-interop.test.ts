@@ -19,7 +19,7 @@ import {encodeRequest, verifyRequest} from '../../source/radius/authenticators.j
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {decodePacket, getString, type RadiusAttribute} from '../../source/radius/packet.js';
-import type {Queryable} from '../../source/sessions/session-source.js';
+import type {Queryable} from '../../source/db/queryable.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
 const RADCLIENT = process.env['RADCLIENT'] || 'radclient';

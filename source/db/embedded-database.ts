@@ -13,22 +13,33 @@ import {homedir, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PGlite} from '@electric-sql/pglite';
 import {PGLiteSocketServer} from '@electric-sql/pglite-socket';
-import {FREERADIUS_SCHEMA_SQL} from '../sessions/schema.js';
-import {seedDemoDatabase, type SeedOptions} from './seed.js';
+import {FREERADIUS_SCHEMA_SQL} from './freeradius-schema.js';
+import type {Queryable} from './queryable.js';
 
 /** Bump when the schema or the seed changes, so stale caches are rebuilt. */
 const CACHE_VERSION = 4;
 
 export type EmbeddedContents = 'empty' | 'demo';
 
-export interface EmbeddedDatabaseOptions {
-	/** 'empty': the FreeRADIUS tables only; 'demo': the seeded demo network. */
-	readonly contents: EmbeddedContents;
+/** Writes the demo network into a fresh database (it creates the FreeRADIUS tables itself), as of `now`. */
+export type EmbeddedSeed = (db: Queryable & {exec(sql: string): Promise<unknown>}, now: Date) => Promise<unknown>;
+
+export type EmbeddedDatabaseOptions = {
 	/** Where built clusters are kept (default: $XDG_CACHE_HOME/radtop or ~/.cache/radtop). */
 	readonly cacheDir?: string;
 	/** Told what is happening when a slow first build runs. */
 	readonly onProgress?: (message: string) => void;
-}
+} & (
+	| {
+			/** The FreeRADIUS tables only. */
+			readonly contents: 'empty';
+	  }
+	| {
+			/** The demo network, written by `seed` (the demo's own code: the database knows nothing of it). */
+			readonly contents: 'demo';
+			readonly seed: EmbeddedSeed;
+	  }
+);
 
 export interface EmbeddedDatabase {
 	/** postgres:// URL of the loopback server. */
@@ -61,7 +72,8 @@ async function readMeta(directory: string): Promise<CacheMeta | undefined> {
 	}
 }
 
-async function buildCache(directory: string, contents: EmbeddedContents, onProgress?: (message: string) => void): Promise<CacheMeta> {
+async function buildCache(directory: string, options: EmbeddedDatabaseOptions): Promise<CacheMeta> {
+	const {contents, onProgress} = options;
 	const parent = join(directory, '..');
 	await mkdir(parent, {recursive: true});
 	const building = await mkdtemp(join(parent, '.building-'));
@@ -72,9 +84,8 @@ async function buildCache(directory: string, contents: EmbeddedContents, onProgr
 				: 'creating an embedded PostgreSQL cluster (first run only)',
 		);
 		const db = await PGlite.create(join(building, 'pgdata'));
-		const seedOptions: SeedOptions = {};
 		const seededAt = Date.now();
-		if (contents === 'demo') await seedDemoDatabase(db, {...seedOptions, now: new Date(seededAt)});
+		if (options.contents === 'demo') await options.seed(db, new Date(seededAt));
 		else await db.exec(FREERADIUS_SCHEMA_SQL);
 		await db.exec('VACUUM ANALYZE');
 		await db.close();
@@ -102,7 +113,7 @@ async function buildCache(directory: string, contents: EmbeddedContents, onProgr
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
 	const cacheRoot = options.cacheDir ?? defaultCacheDir();
 	const cached = join(cacheRoot, `pglite-${options.contents}-v${CACHE_VERSION}`);
-	const meta = (await readMeta(cached)) ?? (await buildCache(cached, options.contents, options.onProgress));
+	const meta = (await readMeta(cached)) ?? (await buildCache(cached, options));
 
 	const workDir = await mkdtemp(join(tmpdir(), 'radtop-db-'));
 	const removeWorkDir = () => rmSync(workDir, {recursive: true, force: true});
