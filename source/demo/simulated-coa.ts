@@ -17,7 +17,7 @@ import {
 	type RadiusAttribute,
 } from '../radius/packet.js';
 import type {NasVendor} from './network.js';
-import type {SessionCriteria, SimulatedNasContext} from './nas-simulator.js';
+import type {SessionCriteria, SimulatedNasContext} from './simulated-nas-types.js';
 
 /** The identification attributes a simulated NAS can match sessions by. */
 export type IdentificationAttribute = 'Acct-Session-Id' | 'User-Name' | 'Framed-IP-Address' | 'Calling-Station-Id';

@@ -9,7 +9,7 @@
  */
 import {createServer, type Server, type Socket} from 'node:net';
 import {encodeSentence, SentenceDecoder} from '../routeros/words.js';
-import type {SessionCriteria, SimulatedNasContext, SimulatedSession} from './nas-simulator.js';
+import type {SessionCriteria, SimulatedNasContext, SimulatedSession} from './simulated-nas-types.js';
 
 /** Where and how a simulated NAS serves its API. */
 export interface SimulatedApiOptions {
