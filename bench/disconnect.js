@@ -45,9 +45,9 @@ import {AuditLog} from '../dist/audit/audit-log.js';
 import {startNasSimulator} from '../dist/demo/nas-simulator.js';
 import {executeDisconnect} from '../dist/disconnect/executor.js';
 import {loadNasRegistry} from '../dist/nas/registry.js';
+import {encodeRequest} from '../dist/radius/authenticators.js';
 import {CoaClient} from '../dist/radius/coa-client.js';
 import {PacketCode} from '../dist/radius/dictionary.js';
-import {encodeRequest} from '../dist/radius/packet.js';
 import {FREERADIUS_SCHEMA_SQL} from '../dist/sessions/schema.js';
 import {startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
@@ -56,7 +56,7 @@ const SESSIONS = intEnv('BENCH_SESSIONS', 10_000);
 const PARALLEL = intEnv('BENCH_PARALLEL', 32);
 const API_SESSIONS = Math.min(SESSIONS, intEnv('BENCH_API_SESSIONS', SESSIONS, 0));
 const ROUNDS = intEnv('BENCH_ROUNDS', 2);
-const RADCLIENT = process.env.RADCLIENT || 'radclient';
+const RADCLIENT = process.env['RADCLIENT'] || 'radclient';
 const LOSS = 0.1;
 /** Between a disconnect and the simulator writing its Accounting-Stop (they are written in batches). */
 const STOP_DELAY_MS = 100;
@@ -70,11 +70,20 @@ const NAS = [1, 2, 3, 4].map((k) => ({
 const API_USER = 'bench';
 const API_PASSWORD = randomBytes(9).toString('base64url');
 
+/** @param {...unknown} parts */
 const log = (...parts) => console.log(...parts);
+/** @param {number} n */
 const count = (n) => n.toLocaleString('en-US');
 
 class BenchError extends Error {}
 
+/** @typedef {Awaited<ReturnType<typeof startNasSimulator>>} Simulator */
+/** @typedef {{id: string, username: string, acctsessionid: string, ip: string, nas: string}} BenchSession */
+/** @typedef {{wallMs: number}} Timed */
+/** @typedef {Timed & {lost: number, codes: (number | null)[]}} RadclientRun */
+/** @typedef {Timed & {result: Awaited<ReturnType<typeof executeDisconnect>>}} RadtopRun */
+
+/** @param {pg.Pool} pool */
 async function seed(pool) {
 	await pool.query(FREERADIUS_SCHEMA_SQL);
 	for (const nas of NAS) {
@@ -105,7 +114,11 @@ async function seed(pool) {
 	await pool.query('VACUUM ANALYZE radacct');
 }
 
-/** The sessions as the NAS know them, per NAS in radacctid order. */
+/**
+ * The sessions as the NAS know them, per NAS in radacctid order.
+ * @param {pg.Pool} pool
+ * @returns {Promise<BenchSession[][]>}
+ */
 async function sessionsByNas(pool) {
 	const {rows} = await pool.query(
 		`SELECT radacctid::text AS id, username, acctsessionid, host(framedipaddress) AS ip, host(nasipaddress) AS nas
@@ -114,7 +127,11 @@ async function sessionsByNas(pool) {
 	return NAS.map((nas) => rows.filter((row) => row.nas === nas.ip));
 }
 
-/** Every session open again, and the table tidy, so each run starts from the same state. */
+/**
+ * Every session open again, and the table tidy, so each run starts from the same state.
+ * @param {pg.Pool} pool
+ * @param {Simulator} simulator
+ */
 async function reopen(pool, simulator) {
 	await simulator.stopsWritten();
 	await pool.query(
@@ -125,17 +142,27 @@ async function reopen(pool, simulator) {
 	if (rows[0].open !== SESSIONS) throw new BenchError(`expected ${SESSIONS} open sessions after re-opening, found ${rows[0].open}`);
 }
 
-/** Open sessions left once the simulator has written every Accounting-Stop it owes. */
+/**
+ * Open sessions left once the simulator has written every Accounting-Stop it owes.
+ * @param {pg.Pool} pool
+ * @param {Simulator} simulator
+ * @returns {Promise<number>}
+ */
 async function openLeft(pool, simulator) {
 	await simulator.stopsWritten();
 	const {rows} = await pool.query('SELECT count(*)::int AS open FROM radacct WHERE acctstoptime IS NULL');
 	return rows[0].open;
 }
 
+/** @param {Simulator} simulator */
 function ackedSoFar(simulator) {
 	return simulator.nas.reduce((sum, nas) => sum + simulator.stats(nas.name).acked, 0);
 }
 
+/**
+ * @param {BenchSession} session
+ * @returns {import('../dist/radius/packet.js').RadiusAttribute[]}
+ */
 function attributesOf(session) {
 	return [
 		{name: 'User-Name', value: session.username},
@@ -144,58 +171,71 @@ function attributesOf(session) {
 	];
 }
 
-/** The bare loop: pre-encoded requests, P in flight per NAS, replies matched by identifier only. */
+/**
+ * The bare loop: pre-encoded requests, P in flight per NAS, replies matched by identifier only.
+ * @param {Simulator} simulator
+ * @param {Buffer[][]} packetsByNas
+ */
 async function dgramLoop(simulator, packetsByNas) {
 	const started = performance.now();
 	await Promise.all(
 		simulator.nas.map(
 			(running, index) =>
-				new Promise((resolve, reject) => {
-					const packets = packetsByNas[index];
-					const socket = dgram.createSocket({type: 'udp4', recvBufferSize: 1 << 20});
-					const inFlight = new Map();
-					let next = 0;
-					let done = 0;
-					let lastProgress = performance.now();
-					const pump = () => {
-						while (inFlight.size < PARALLEL && next < packets.length) {
-							const id = next % 256;
-							if (inFlight.has(id)) break;
-							inFlight.set(id, next);
-							socket.send(packets[next], running.coaPort, running.host);
-							next++;
-						}
-					};
-					// Nothing is lost on loopback without injected loss; should a reply go missing, send it again.
-					const stall = setInterval(() => {
-						if (performance.now() - lastProgress < 1000) return;
-						if (performance.now() - started > 60_000) {
-							clearInterval(stall);
-							socket.close();
-							reject(new BenchError(`dgram loop: ${running.name} stalled with ${inFlight.size} requests unanswered`));
-							return;
-						}
-						for (const index of inFlight.values()) socket.send(packets[index], running.coaPort, running.host);
-						lastProgress = performance.now();
-					}, 250);
-					socket.on('message', (reply) => {
-						if (reply.length < 20 || !inFlight.delete(reply[1])) return;
-						done++;
-						lastProgress = performance.now();
-						if (done === packets.length) {
-							clearInterval(stall);
-							socket.close();
-							resolve();
-						} else pump();
-					});
-					socket.on('error', reject);
-					socket.bind(0, '127.0.0.1', pump);
-				}),
+				/** @type {Promise<void>} */ (
+					new Promise((resolve, reject) => {
+						const packets = /** @type {Buffer[]} */ (packetsByNas[index]);
+						const socket = dgram.createSocket({type: 'udp4', recvBufferSize: 1 << 20});
+						/** @type {Map<number, number>} */
+						const inFlight = new Map();
+						let next = 0;
+						let done = 0;
+						let lastProgress = performance.now();
+						const pump = () => {
+							while (inFlight.size < PARALLEL && next < packets.length) {
+								const id = next % 256;
+								if (inFlight.has(id)) break;
+								inFlight.set(id, next);
+								socket.send(/** @type {Buffer} */ (packets[next]), running.coaPort, running.host);
+								next++;
+							}
+						};
+						// Nothing is lost on loopback without injected loss; should a reply go missing, send it again.
+						const stall = setInterval(() => {
+							if (performance.now() - lastProgress < 1000) return;
+							if (performance.now() - started > 60_000) {
+								clearInterval(stall);
+								socket.close();
+								reject(new BenchError(`dgram loop: ${running.name} stalled with ${inFlight.size} requests unanswered`));
+								return;
+							}
+							for (const index of inFlight.values())
+								socket.send(/** @type {Buffer} */ (packets[index]), running.coaPort, running.host);
+							lastProgress = performance.now();
+						}, 250);
+						socket.on('message', (reply) => {
+							if (reply.length < 20 || !inFlight.delete(/** @type {number} */ (reply[1]))) return;
+							done++;
+							lastProgress = performance.now();
+							if (done === packets.length) {
+								clearInterval(stall);
+								socket.close();
+								resolve();
+							} else pump();
+						});
+						socket.on('error', reject);
+						socket.bind(0, '127.0.0.1', pump);
+					})
+				),
 		),
 	);
 	return performance.now() - started;
 }
 
+/**
+ * @param {string} file
+ * @param {string[]} args
+ * @returns {Promise<{code: number | null, output: string}>}
+ */
 function runProcess(file, args) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(file, args, {stdio: ['ignore', 'pipe', 'pipe']});
@@ -207,7 +247,12 @@ function runProcess(file, args) {
 	});
 }
 
-/** radclient, one process per NAS with -p P, each reading its NAS's requests from a file. */
+/**
+ * radclient, one process per NAS with -p P, each reading its NAS's requests from a file.
+ * @param {Simulator} simulator
+ * @param {string[]} files
+ * @returns {Promise<RadclientRun>}
+ */
 async function radclientRun(simulator, files) {
 	const started = performance.now();
 	const runs = await Promise.all(
@@ -222,10 +267,10 @@ async function radclientRun(simulator, files) {
 				'-r',
 				'2',
 				'-f',
-				files[index],
+				/** @type {string} */ (files[index]),
 				`${running.host}:${running.coaPort}`,
 				'disconnect',
-				NAS[index].secret,
+				/** @type {(typeof NAS)[number]} */ (NAS[index]).secret,
 			]),
 		),
 	);
@@ -234,6 +279,12 @@ async function radclientRun(simulator, files) {
 	return {wallMs, lost, codes: runs.map((run) => run.code)};
 }
 
+/**
+ * @param {import('../dist/disconnect/executor.js').DisconnectDeps} deps
+ * @param {string[]} nasIps
+ * @param {import('../dist/disconnect/executor.js').DisconnectOptions} options
+ * @returns {Promise<RadtopRun>}
+ */
 async function radtopRun(deps, nasIps, options) {
 	const started = performance.now();
 	const result = await executeDisconnect({kind: 'nas', nasIps}, deps, {
@@ -245,6 +296,7 @@ async function radtopRun(deps, nasIps, options) {
 	return {wallMs: performance.now() - started, result};
 }
 
+/** @param {Readonly<Record<string, number>>} totals */
 function outcomeText(totals) {
 	return Object.entries(totals)
 		.filter(([, n]) => n > 0)
@@ -252,6 +304,10 @@ function outcomeText(totals) {
 		.join(', ');
 }
 
+/**
+ * @param {string | number} text
+ * @param {number} width
+ */
 function pad(text, width, right = false) {
 	const value = String(text);
 	return right ? value.padStart(width) : value.padEnd(width);
@@ -285,14 +341,16 @@ async function main() {
 	const radtopPool = new pg.Pool({connectionString: cluster.url, max: 2});
 	simulatorPool.on('error', () => undefined);
 	radtopPool.on('error', () => undefined);
+	/** @type {Simulator | undefined} */
 	let simulator;
+	/** @type {CoaClient | undefined} */
 	let coaClient;
 	try {
 		let t = performance.now();
 		await seed(radtopPool);
 		log(`seeded ${count(SESSIONS)} open sessions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-		simulator = await startNasSimulator({
+		const nasSimulator = await startNasSimulator({
 			db: simulatorPool,
 			nas: NAS.map((nas) => ({
 				name: nas.name,
@@ -306,6 +364,8 @@ async function main() {
 			stopDelayMs: STOP_DELAY_MS,
 			seed: 20_261_125,
 		});
+		simulator = nasSimulator;
+		/** @type {import('../dist/config/config.js').NasOverride[]} */
 		const overrides = simulator.nas.map((running) => ({
 			ip: running.ip,
 			coaHost: running.host,
@@ -325,13 +385,13 @@ async function main() {
 					code: PacketCode.DisconnectRequest,
 					identifier: n % 256,
 					attributes: attributesOf(session),
-					secret: NAS[index].secret,
+					secret: /** @type {(typeof NAS)[number]} */ (NAS[index]).secret,
 					messageAuthenticator: true,
 				}),
 			),
 		);
 		const files = byNas.map((sessions, index) => {
-			const file = join(tmp, `${NAS[index].name}.requests`);
+			const file = join(tmp, `${/** @type {(typeof NAS)[number]} */ (NAS[index]).name}.requests`);
 			const blocks = sessions.map(
 				(session) =>
 					`User-Name = "${session.username}", Acct-Session-Id = "${session.acctsessionid}", Framed-IP-Address = ${session.ip}, Message-Authenticator = 0x00\n`,
@@ -341,16 +401,27 @@ async function main() {
 		});
 
 		// Warm-up (not measured): JIT, the simulator's statements, PostgreSQL's caches.
-		await dgramLoop(simulator, packetsByNas);
-		await reopen(radtopPool, simulator);
+		await dgramLoop(nasSimulator, packetsByNas);
+		await reopen(radtopPool, nasSimulator);
 
-		const best = {dgram: undefined, radclient: undefined, radtop: undefined};
+		// Every field is set by the first round (ROUNDS >= 1).
+		/** @type {{dgram: Timed, radclient: RadclientRun, radtop: RadtopRun}} */
+		const best = /** @type {any} */ ({dgram: undefined, radclient: undefined, radtop: undefined});
+		/**
+		 * @template {keyof typeof best} K
+		 * @param {K} key
+		 * @param {(typeof best)[K]} run
+		 */
 		const keep = (key, run) => {
 			if (best[key] === undefined || run.wallMs < best[key].wallMs) best[key] = run;
 		};
+		/**
+		 * @param {string} label
+		 * @param {number} ackedBefore
+		 */
 		const checkAllDone = async (label, ackedBefore) => {
-			const acked = ackedSoFar(simulator) - ackedBefore;
-			const open = await openLeft(radtopPool, simulator);
+			const acked = ackedSoFar(nasSimulator) - ackedBefore;
+			const open = await openLeft(radtopPool, nasSimulator);
 			if (acked !== SESSIONS || open !== 0)
 				throw new BenchError(
 					`${label}: the NAS ACKed ${count(acked)} of ${count(SESSIONS)} and ${count(open)} sessions are still open`,
@@ -419,10 +490,11 @@ async function main() {
 			outcomesPerSession.set(entry.radacctid, (outcomesPerSession.get(entry.radacctid) ?? 0) + 1);
 		const withoutOutcome = [...planned].filter((id) => outcomesPerSession.get(id) !== 1).length;
 		const strangers = [...outcomesPerSession.keys()].filter((id) => !planned.has(id)).length;
-		const dropped = simulator.nas.reduce((sum, nas) => sum + simulator.stats(nas.name).dropped.dropRate, 0);
+		const dropped = nasSimulator.nas.reduce((sum, nas) => sum + nasSimulator.stats(nas.name).dropped.dropRate, 0);
 		const lossOpen = await openLeft(radtopPool, simulator);
 
 		// The table.
+		/** @param {Timed} run */
 		const rate = (run, sessions = SESSIONS) => sessions / (run.wallMs / 1000);
 		const ceiling = rate(best.dgram);
 		const reference = rate(best.radclient);
@@ -453,10 +525,13 @@ async function main() {
 		log('');
 		const header = ['method', 'sessions', 'wall s', 'sessions/s', 'ratio vs radclient', 'ratio vs dgram ceiling', 'target'];
 		const widths = [24, 8, 7, 10, 18, 22, 0];
+		/** @param {(string | number)[]} cells */
 		const line = (cells) =>
 			cells
 				.map((cell, index) =>
-					index === 0 || index === cells.length - 1 ? pad(cell, widths[index]) : pad(cell, widths[index], true),
+					index === 0 || index === cells.length - 1
+						? pad(cell, /** @type {number} */ (widths[index]))
+						: pad(cell, /** @type {number} */ (widths[index]), true),
 				)
 				.join(' | ')
 				.trimEnd();
@@ -508,6 +583,8 @@ async function main() {
 try {
 	await main();
 } catch (error) {
-	console.error(`bench:disconnect failed: ${error instanceof BenchError ? error.message : (error?.stack ?? error)}`);
+	console.error(
+		`bench:disconnect failed: ${error instanceof BenchError ? error.message : (/** @type {Error | undefined} */ (error)?.stack ?? error)}`,
+	);
 	process.exitCode = 1;
 }

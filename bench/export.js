@@ -40,26 +40,39 @@ const TIME_TARGET = 1.5;
 const RSS_TARGET_MB = 50;
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
+/** @param {string} message */
 const log = (message) => process.stdout.write(`${message}\n`);
+/** @param {number} bytes */
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+/** @param {number} value */
 const ms = (value) => Math.round(value).toLocaleString('en-US');
+/** @param {number} value */
 const count = (value) => Math.round(value).toLocaleString('en-US');
 
 class RefusedError extends Error {}
 
+/**
+ * @param {readonly number[]} values
+ * @returns {number}
+ */
 function median(values) {
 	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor((sorted.length - 1) / 2)];
+	return /** @type {number} */ (sorted[Math.floor((sorted.length - 1) / 2)]);
 }
 
-/** Refuses a DATABASE_URL database unless it is empty or carries our marker table; (re)creates the schema. */
+/**
+ * Refuses a DATABASE_URL database unless it is empty or carries our marker table; (re)creates the schema.
+ * @param {pg.Pool} pool
+ * @param {boolean} external
+ */
 async function prepareDatabase(pool, external) {
 	if (external) {
 		const {rows} = await pool.query(`
 			SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 				AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`);
-		const names = rows.map((row) => row.name);
+		/** @type {string[]} */
+		const names = rows.map((row) => row['name']);
 		if (names.length > 0 && !names.some((name) => name.endsWith('.radtop_bench_marker'))) {
 			throw new RefusedError(
 				`refusing to use DATABASE_URL: that database has tables (${names.slice(0, 5).join(', ')}) and no radtop_bench_marker table; ` +
@@ -92,6 +105,7 @@ FROM generate_series($1::bigint, $2::bigint) AS g(i)
 CROSS JOIN LATERAL (SELECT $3::timestamptz - ($2::bigint - g.i) * $4::float8 * interval '1 second' AS start,
 	60 + (g.i * 104729) % 14400 AS duration) AS t`;
 
+/** @param {pg.Pool} pool */
 async function seed(pool) {
 	const total = ROWS + OPEN;
 	const newest = new Date(Date.now() - 86_400_000);
@@ -109,19 +123,27 @@ async function seed(pool) {
 		"SELECT count(*) FILTER (WHERE acctstoptime IS NOT NULL) AS closed, count(*) FILTER (WHERE acctstoptime IS NULL) AS open, min(acctstarttime) AS first, max(acctstarttime) AS last, pg_size_pretty(pg_relation_size('radacct')) AS heap FROM radacct",
 	);
 	log(
-		`seeded ${count(rowCount)} rows (${count(summary.closed)} closed, ${count(summary.open)} open) in ${ms(performance.now() - started)} ms; heap ${summary.heap}`,
+		`seeded ${count(/** @type {number} */ (rowCount))} rows (${count(summary.closed)} closed, ${count(summary.open)} open) in ${ms(performance.now() - started)} ms; heap ${summary.heap}`,
 	);
 	return {closed: Number(summary.closed), from: new Date(summary.first.getTime() - 1000), to: new Date(summary.last.getTime() + 1000)};
 }
 
-/** Runs a child, sampling its peak RSS (VmHWM) from /proc; resolves to {ms, peakRss, code, stderr}. */
+/** @typedef {{ms: number, peakRss: number, code: number | null, stderr: string}} Measurement */
+
+/**
+ * Runs a child, sampling its peak RSS (VmHWM) from /proc; resolves to {ms, peakRss, code, stderr}.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{stdout?: number, env?: NodeJS.ProcessEnv}} [options]
+ * @returns {Promise<Measurement>}
+ */
 function measure(command, args, options = {}) {
 	return new Promise((resolve, reject) => {
 		const started = performance.now();
 		const child = spawn(command, args, {stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'], env: options.env ?? process.env});
 		let stderr = '';
 		let peakRss = 0;
-		child.stderr.on('data', (chunk) => (stderr += chunk));
+		/** @type {import('node:stream').Readable} */ (child.stderr).on('data', (chunk) => (stderr += chunk));
 		const sample = () => {
 			try {
 				const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -142,7 +164,10 @@ function measure(command, args, options = {}) {
 	});
 }
 
-/** The export's SELECT with its parameters written in as literals, for psql's \copy (which takes none). Bench data only. */
+/**
+ * The export's SELECT with its parameters written in as literals, for psql's \copy (which takes none). Bench data only.
+ * @param {{text: string, values: readonly unknown[]}} query
+ */
 function inlined(query) {
 	let text = query.text;
 	for (let index = query.values.length; index >= 1; index--) {
@@ -160,14 +185,16 @@ function inlined(query) {
 }
 
 async function main() {
-	const external = Boolean(process.env.DATABASE_URL);
+	const external = Boolean(process.env['DATABASE_URL']);
+	/** @type {Awaited<ReturnType<typeof startCluster>> | undefined} */
 	let cluster;
+	/** @type {pg.Pool | undefined} */
 	let pool;
 	const dir = mkdtempSync(join(os.tmpdir(), 'radtop-bench-export-'));
 	try {
 		if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench:export does)');
 		cluster = external ? undefined : await startCluster({log: (message) => log(`PostgreSQL: ${message}`)});
-		const url = external ? process.env.DATABASE_URL : cluster.url;
+		const url = /** @type {string} */ (external ? process.env['DATABASE_URL'] : cluster?.url);
 		pool = new pg.Pool({connectionString: url, max: 2});
 		pool.on('error', () => {});
 		const {
@@ -182,16 +209,24 @@ async function main() {
 		await prepareDatabase(pool, external);
 		const data = await seed(pool);
 
+		/** @type {NodeJS.ProcessEnv} */
 		const env = {...process.env, NO_COLOR: '1'};
 		for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD']) delete env[name];
 		const window = ['--status', 'closed', '--from', data.from.toISOString(), '--to', data.to.toISOString()];
+		/** @type {(file: string, extra?: string[]) => string[]} */
 		const radtopArgs = (file, extra = []) => [CLI, 'export', '--db', url, ...window, '-o', file, ...extra];
-		const available = new Set((await pool.query(COLUMNS_QUERY.text)).rows.map((row) => row.column_name));
+		/** @type {Set<string>} */
+		const available = new Set((await pool.query(COLUMNS_QUERY.text)).rows.map((row) => row['column_name']));
 		const nasNames = (await pool.query('SELECT nasname AS ip, shortname AS name FROM nas')).rows;
 		const query = buildExportQuery(
 			{status: 'closed', startedFrom: data.from, startedTo: data.to},
 			{key: 'start', direction: 'desc'},
-			{columns: DEFAULT_EXPORT_COLUMNS.map(exportColumn), available, staleAfterSeconds: DEFAULT_STALE_AFTER_SECONDS, nasNames},
+			{
+				columns: /** @type {import('../dist/sessions/export-sql.js').ExportColumn[]} */ (DEFAULT_EXPORT_COLUMNS.map(exportColumn)),
+				available,
+				staleAfterSeconds: DEFAULT_STALE_AFTER_SECONDS,
+				nasNames,
+			},
 		);
 		const copy = `\\copy (${inlined(query).replace(/\s+/g, ' ')}) TO STDOUT WITH (FORMAT csv, HEADER)`;
 		const psql = findPsql();
@@ -200,7 +235,12 @@ async function main() {
 		const idleFile = join(dir, 'idle.csv');
 		const radtopFile = join(dir, 'radtop.csv');
 		const floorFile = join(dir, 'floor.csv');
+		/** @typedef {'idle' | 'radtop' | 'floor'} Kind */
+		/** @type {Record<Kind, Measurement[]>} */
 		const runs = {idle: [], radtop: [], floor: []};
+		/** @type {Kind[]} */
+		const kinds = ['idle', 'radtop', 'floor'];
+		/** @param {Kind} kind */
 		const runOnce = async (kind) => {
 			if (kind === 'idle') return measure(process.execPath, radtopArgs(idleFile, ['--search', 'no-such-subscriber-xyz']), {env});
 			if (kind === 'radtop') return measure(process.execPath, radtopArgs(radtopFile), {env});
@@ -212,23 +252,25 @@ async function main() {
 				closeSync(fd);
 			}
 		};
-		for (const kind of ['idle', 'radtop', 'floor']) {
+		for (const kind of kinds) {
 			const warm = await runOnce(kind);
 			if (warm.code !== 0) throw new Error(`${kind} run failed (exit ${warm.code}): ${warm.stderr.trim()}`);
 		}
 		for (let run = 0; run < RUNS; run++) {
 			// Interleaved, so a noisy neighbour on a shared machine hits both sides alike.
-			for (const kind of ['idle', 'radtop', 'floor']) {
+			for (const kind of kinds) {
 				const result = await runOnce(kind);
 				if (result.code !== 0) throw new Error(`${kind} run failed (exit ${result.code}): ${result.stderr.trim()}`);
 				runs[kind].push(result);
 			}
 		}
-		const written = /wrote ([\d,]+) sessions/.exec(runs.radtop.at(-1).stderr);
-		const radtopRows = written ? Number(written[1].replaceAll(',', '')) : NaN;
+		const written = /wrote ([\d,]+) sessions/.exec(/** @type {Measurement} */ (runs.radtop.at(-1)).stderr);
+		const radtopRows = written ? Number(/** @type {string} */ (written[1]).replaceAll(',', '')) : NaN;
 		if (radtopRows !== data.closed) throw new Error(`radtop wrote ${radtopRows} rows, expected ${data.closed}`);
 
+		/** @param {Kind} kind */
 		const timeOf = (kind) => median(runs[kind].map((run) => run.ms));
+		/** @param {Kind} kind */
 		const rssOf = (kind) => median(runs[kind].map((run) => run.peakRss));
 		const radtopMs = timeOf('radtop');
 		const floorMs = timeOf('floor');

@@ -66,7 +66,7 @@ const POLLS_PER_REFRESH = SLOW_REFRESH_MS / POLL_INTERVAL_MS;
 const FLOOR_SETTINGS = ['jit = off'];
 /** Search terms that are rare but that the planner, going by LIKE's default selectivity, expects to be common. */
 const RARE_TERMS = ['xyz', 'zz.99'];
-const ALL_REMEDIES = process.env.BENCH_ALL_REMEDIES === '1';
+const ALL_REMEDIES = process.env['BENCH_ALL_REMEDIES'] === '1';
 const INTERIM_SAMPLE = Math.min(10_000, OPEN);
 
 const COLUMNS = new Set(SESSION_COLUMNS);
@@ -85,9 +85,36 @@ const OPEN_TIERS = [
 
 class RefusedError extends Error {}
 
+/** @typedef {import('../dist/sessions/session-source.js').SessionSource} Source */
+/** @typedef {import('../dist/sessions/session.js').SessionFilter} Filter */
+/** @typedef {import('../dist/sessions/session.js').SessionSort} Sort */
+/** @typedef {{readonly text: string, readonly values: readonly unknown[]}} Query */
+/** @typedef {{run: () => Promise<unknown>, queries: Query[]}} Part One statement or call of a case. */
+/**
+ * @typedef {object} Result
+ * @property {number | string} n
+ * @property {number | undefined} p50
+ * @property {number | undefined} p95
+ * @property {number | undefined} floor
+ * @property {boolean | undefined} [ok]
+ */
+/** @typedef {Map<string, Result>} Results */
+/**
+ * @typedef {object} Case
+ * @property {string} id
+ * @property {string} label
+ * @property {number} [target]
+ * @property {(source: Source) => Part[]} [parts]
+ * @property {(results: Results) => Result} [derive]
+ */
+/** @typedef {{'Node Type': string, 'Scan Direction'?: string, 'Index Name'?: string, Plans?: PlanNode[]}} PlanNode */
+
+/** @param {...unknown} parts */
 const log = (...parts) => console.log(...parts);
+/** @param {number} ms */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
+/** @param {number | undefined | null} ms */
 function fmt(ms) {
 	if (ms === undefined || ms === null || Number.isNaN(ms)) return 'n/a';
 	if (ms < 10) return ms.toFixed(2);
@@ -95,10 +122,16 @@ function fmt(ms) {
 	return ms.toFixed(0);
 }
 
+/**
+ * @param {readonly number[]} sorted
+ * @param {number} p
+ * @returns {number}
+ */
 function percentile(sorted, p) {
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+	return /** @type {number} */ (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]);
 }
 
+/** @param {readonly number[]} values */
 function median(values) {
 	return percentile(
 		[...values].sort((a, b) => a - b),
@@ -106,13 +139,26 @@ function median(values) {
 	);
 }
 
+/**
+ * @param {string[]} headers
+ * @param {unknown[][]} rows
+ */
 function table(headers, rows) {
 	const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => String(row[i]).length)));
+	/** @param {unknown[]} cells */
 	const line = (cells) =>
-		cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join(' | ');
+		cells
+			.map((cell, i) =>
+				i === 0 ? String(cell).padEnd(/** @type {number} */ (widths[i])) : String(cell).padStart(/** @type {number} */ (widths[i])),
+			)
+			.join(' | ');
 	return [line(headers), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
+/**
+ * @template T
+ * @param {() => Promise<T>} fn
+ */
 async function timed(fn) {
 	const start = performance.now();
 	const value = await fn();
@@ -123,6 +169,10 @@ async function timed(fn) {
 // The data set
 
 /** Row ids [lo, hi] of the rows started between `fromDay` and `toDay` days before the newest row. */
+/**
+ * @param {number} fromDay
+ * @param {number} toDay
+ */
 function idRange(fromDay, toDay) {
 	const perDay = ROWS / DAYS;
 	return {lo: Math.max(1, ROWS - Math.floor(toDay * perDay) + 1), hi: ROWS - Math.floor(fromDay * perDay)};
@@ -232,11 +282,15 @@ FROM (
 ) AS sized`;
 
 /** Runs tasks with at most `limit` in flight; resolves when all are done, rejects on the first failure. */
+/**
+ * @param {number} limit
+ * @param {(() => Promise<void>)[]} tasks
+ */
 async function inParallel(limit, tasks) {
 	let next = 0;
 	const worker = async () => {
 		while (next < tasks.length) {
-			const task = tasks[next++];
+			const task = /** @type {() => Promise<void>} */ (tasks[next++]);
 			await task();
 		}
 	};
@@ -246,6 +300,8 @@ async function inParallel(limit, tasks) {
 /**
  * Refuses a DATABASE_URL database unless it is empty or carries our marker table, then (re)creates the
  * stock schema there.
+ * @param {pg.Pool} pool
+ * @param {boolean} external
  */
 async function prepareDatabase(pool, external) {
 	if (external) {
@@ -270,6 +326,7 @@ async function prepareDatabase(pool, external) {
 }
 
 /** The stock schema's indexes on radacct, as statements that recreate them exactly. */
+/** @param {pg.Pool} pool */
 async function radacctIndexes(pool) {
 	const constraints = await pool.query(`
 		SELECT conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint
@@ -291,6 +348,7 @@ async function radacctIndexes(pool) {
 	};
 }
 
+/** @param {pg.Pool} pool */
 async function generateData(pool) {
 	const parallel = Math.max(1, Math.min(2, os.availableParallelism()));
 	const base = new Date();
@@ -317,6 +375,7 @@ async function generateData(pool) {
 
 	const chunkCount = Math.ceil(Math.ceil(ROWS / 1_000_000) / parallel) * parallel;
 	const chunkSize = Math.ceil(ROWS / chunkCount);
+	/** @type {{from: number, to: number, index: number}[]} */
 	const chunks = [];
 	for (let from = 1, index = 0; from <= ROWS; from += chunkSize, index++) {
 		chunks.push({from, to: Math.min(ROWS, from + chunkSize - 1), index});
@@ -332,7 +391,7 @@ async function generateData(pool) {
 						await client.query("SET work_mem = '64MB'");
 						await client.query('SELECT setseed($1)', [(chunk.index + 1) / (chunks.length + 1)]);
 						const result = await client.query(INSERT_CHUNK_SQL, [base, chunk.from, chunk.to, step]);
-						inserted += result.rowCount;
+						inserted += /** @type {number} */ (result.rowCount);
 						log(
 							`  rows ${chunk.from.toLocaleString('en-US')}..${chunk.to.toLocaleString('en-US')} inserted (${inserted.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')})`,
 						);
@@ -352,6 +411,7 @@ async function generateData(pool) {
 				indexes.create.filter((s) => s.startsWith('ALTER')),
 				indexes.create.filter((s) => !s.startsWith('ALTER')),
 			];
+			/** @param {string} statement */
 			const build = (statement) => () => runMaintenance(pool, statement);
 			await inParallel(1, constraints.map(build));
 			await inParallel(parallel, plain.map(build));
@@ -362,6 +422,7 @@ async function generateData(pool) {
 	return {phases, base, parallel, chunks: chunks.length};
 }
 
+/** @param {pg.Pool} pool */
 async function describeData(pool) {
 	const {
 		rows: [summary],
@@ -391,6 +452,7 @@ async function describeData(pool) {
 // Measuring
 
 /** Runs `fn` WARMUP times unmeasured, then up to ITERATIONS times (fewer when slow), and returns p50/p95. */
+/** @param {() => Promise<unknown>} fn */
 async function measure(fn) {
 	let warmTotal = 0;
 	let last = 0;
@@ -407,11 +469,17 @@ async function measure(fn) {
 }
 
 /** A value as pg sends it, written as an SQL literal for psql. */
+/** @param {unknown} value */
 function literal(value) {
 	const prepared = pgUtils.prepareValue(value);
 	return prepared === null || prepared === undefined ? 'NULL' : pgUtils.escapeLiteral(String(prepared));
 }
 
+/**
+ * @param {string} url
+ * @param {string} script
+ * @returns {Promise<string>} psql's output
+ */
 function runPsql(url, script) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(findPsql(), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', '-'], {
@@ -438,6 +506,7 @@ class Floors {
 	#url;
 	available = true;
 
+	/** @param {string} url */
 	constructor(url) {
 		this.#url = url;
 	}
@@ -447,6 +516,10 @@ class Floors {
 		this.#cache.clear();
 	}
 
+	/**
+	 * @param {Query} query
+	 * @returns {Promise<number | undefined>}
+	 */
 	async of(query, runs = FLOOR_RUNS) {
 		if (!this.available) return undefined;
 		const key = JSON.stringify([query.text, query.values, runs]);
@@ -462,7 +535,7 @@ class Floors {
 			try {
 				output = await runPsql(this.#url, script);
 			} catch (error) {
-				if (error.code === 'ENOENT') {
+				if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT') {
 					this.available = false;
 					log('  (psql not found: no floors)');
 					return undefined;
@@ -476,6 +549,7 @@ class Floors {
 		return this.#cache.get(key);
 	}
 
+	/** @param {Query[]} queries */
 	async sum(queries) {
 		let total = 0;
 		for (const query of queries) {
@@ -491,23 +565,49 @@ class Floors {
  * The cases. A measured case has parts (one statement or call each, run one after another, as one poll on one
  * connection would); `parts(source)` returns [{run, queries}], queries being what SessionSource sends, built by
  * the same builders, for the psql floor. A derived case (`derive`) is computed from measured ones.
+ * @param {object} data
+ * @param {{term: string, matches: number}} data.searchHit
+ * @param {{term: string}} data.searchMiss
+ * @param {{term: string, matches: number}} data.searchRare
+ * @param {string[]} data.nasIps
+ * @param {string} data.nasName
+ * @param {Date} data.closedFrom
+ * @param {number} data.staleAfter
+ * @returns {Case[]}
  */
 function defineCases({searchHit, searchMiss, searchRare, nasIps, nasName, closedFrom, staleAfter}) {
+	/** @type {Sort} */
 	const startDesc = {key: 'start', direction: 'desc'};
+	/** @type {Filter} */
 	const open = {status: 'active'};
 	const nasView = {...open, nasIps};
+	/**
+	 * @param {Filter} filter
+	 * @param {Sort} sort
+	 */
 	const listQuery = (filter, sort) => buildListQuery(filter, sort, {limit: WINDOW, offset: 0}, COLUMNS);
+	/**
+	 * @param {string} id
+	 * @param {string} label
+	 * @param {Filter} filter
+	 * @param {Sort} sort
+	 * @returns {Case}
+	 */
 	const windowCase = (id, label, filter, sort) => ({
 		id,
 		label,
 		target: 10,
 		parts: (source) => [{run: () => source.list(filter, sort, {limit: WINDOW, offset: 0}), queries: [listQuery(filter, sort)]}],
 	});
+	/** @type {(source: Source) => Part} */
 	const openCounts = (source) => ({run: () => source.openCounts(), queries: [OPEN_COUNTS_QUERY]});
+	/** @type {(filter: Filter) => (source: Source) => Part} */
 	const countOf = (filter) => (source) => ({run: () => source.count(filter), queries: [buildCountQuery(filter)]});
 	const staleQuery = buildStaleAndUsersQuery(staleAfter, COLUMNS);
+	/** @type {(source: Source) => Part} */
 	const staleAndUsers = (source) => ({run: () => source.staleAndUsers(), queries: [staleQuery]});
 	/** fetchSnapshot of the default view (whole network: no count query), as the console's poller calls it. */
+	/** @type {(slowMaxAgeMs: number) => (source: Source) => Part} */
 	const poll = (slowMaxAgeMs) => (source) => {
 		const rates = new RateTracker();
 		// Warm: the first (warm-up) call fills it and it never expires. Refreshing: maxAge 0, every call recounts.
@@ -518,10 +618,15 @@ function defineCases({searchHit, searchMiss, searchRare, nasIps, nasName, closed
 			queries: [listQuery(open, startDesc), OPEN_COUNTS_QUERY, ...(slowMaxAgeMs === 0 ? [staleQuery] : [])],
 		};
 	};
+	/**
+	 * @param {Result} result
+	 * @param {number} factor
+	 * @returns {Result}
+	 */
 	const scaled = (result, factor) => ({
 		n: result.n,
-		p50: result.p50 * factor,
-		p95: result.p95 * factor,
+		p50: /** @type {number} */ (result.p50) * factor,
+		p95: /** @type {number} */ (result.p95) * factor,
 		floor: result.floor === undefined ? undefined : result.floor * factor,
 	});
 	return [
@@ -559,7 +664,7 @@ function defineCases({searchHit, searchMiss, searchRare, nasIps, nasName, closed
 		{
 			id: 'stale-amortised',
 			label: `  amortised per poll (/${POLLS_PER_REFRESH}: every ${SLOW_REFRESH_MS / 1000} s at a ${POLL_INTERVAL_MS / 1000} s poll)`,
-			derive: (results) => scaled(results.get('stale'), 1 / POLLS_PER_REFRESH),
+			derive: (results) => scaled(/** @type {Result} */ (results.get('stale')), 1 / POLLS_PER_REFRESH),
 		},
 		{
 			id: 'poll',
@@ -577,8 +682,12 @@ function defineCases({searchHit, searchMiss, searchRare, nasIps, nasName, closed
 			label: `whole poll amortised: (${POLLS_PER_REFRESH - 1} warm + 1 refreshing) / ${POLLS_PER_REFRESH}`,
 			target: POLL_INTERVAL_MS * 0.05,
 			derive: (results) => {
-				const warm = results.get('poll');
-				const refresh = results.get('poll-refresh');
+				const warm = /** @type {Result} */ (results.get('poll'));
+				const refresh = /** @type {Result} */ (results.get('poll-refresh'));
+				/**
+				 * @param {number | undefined} a
+				 * @param {number | undefined} b
+				 */
 				const mix = (a, b) =>
 					a === undefined || b === undefined ? undefined : ((POLLS_PER_REFRESH - 1) * a + b) / POLLS_PER_REFRESH;
 				return {
@@ -592,9 +701,15 @@ function defineCases({searchHit, searchMiss, searchRare, nasIps, nasName, closed
 	];
 }
 
-/** Times one measured case through `source`: p50/p95 of the calls, and the sum of its statements' floors. */
+/**
+ * Times one measured case through `source`: p50/p95 of the calls, and the sum of its statements' floors.
+ * @param {Case} testCase
+ * @param {Source} source
+ * @param {Floors} floors
+ * @returns {Promise<Result>}
+ */
 async function runCase(testCase, source, floors) {
-	const parts = testCase.parts(source);
+	const parts = /** @type {NonNullable<Case['parts']>} */ (testCase.parts)(source);
 	const timing = await measure(async () => {
 		for (const part of parts) await part.run();
 	});
@@ -602,13 +717,22 @@ async function runCase(testCase, source, floors) {
 	return {...timing, floor, ok: testCase.target === undefined ? undefined : timing.p50 <= testCase.target};
 }
 
-/** Measures (or derives) `cases` in order into a new map; derived cases read the map built so far. */
+/**
+ * Measures (or derives) `cases` in order into a new map; derived cases read the map built so far.
+ * @param {Case[]} cases
+ * @param {Source} source
+ * @param {Floors} floors
+ */
 async function runCases(cases, source, floors) {
+	/** @type {Results} */
 	const results = new Map();
 	for (const testCase of cases) {
 		if (testCase.derive) {
 			const derived = testCase.derive(results);
-			results.set(testCase.id, {...derived, ok: testCase.target === undefined ? undefined : derived.p50 <= testCase.target});
+			results.set(testCase.id, {
+				...derived,
+				ok: testCase.target === undefined ? undefined : /** @type {number} */ (derived.p50) <= testCase.target,
+			});
 		} else {
 			results.set(testCase.id, await runCase(testCase, source, floors));
 		}
@@ -616,21 +740,28 @@ async function runCases(cases, source, floors) {
 	return results;
 }
 
+/** @param {Case} testCase */
 function targetText(testCase) {
 	if (testCase.target === undefined) return '';
 	return testCase.id.startsWith('poll') ? `<= ${testCase.target} (5% of 5 s)` : `<= ${testCase.target}`;
 }
 
+/** @param {Result} result */
 function verdict(result) {
 	return result.ok === undefined ? '' : result.ok ? 'ok' : 'MISS';
 }
 
+/**
+ * @param {Case[]} cases
+ * @param {Results} results
+ * @param {Results} [baseline]
+ */
 function resultsTable(cases, results, baseline, baselineTitle = 'was p50 ms') {
 	const headers = ['case', 'n', 'p50 ms', 'p95 ms', 'psql floor ms', 'target ms', 'ok/MISS'];
 	return table(
 		baseline ? [...headers.slice(0, 2), baselineTitle, ...headers.slice(2)] : headers,
 		cases.map((c) => {
-			const r = results.get(c.id);
+			const r = /** @type {Result} */ (results.get(c.id));
 			const row = [c.label, r.n, fmt(r.p50), fmt(r.p95), fmt(r.floor), targetText(c), verdict(r)];
 			return baseline ? [...row.slice(0, 2), fmt(baseline.get(c.id)?.p50), ...row.slice(2)] : row;
 		}),
@@ -640,13 +771,16 @@ function resultsTable(cases, results, baseline, baselineTitle = 'was p50 ms') {
 /**
  * Picks a username fragment that matches about five open sessions (a name and the first four digits of the
  * customer number, so usually a few customers), and a username with no open session.
+ * @param {pg.Pool} pool
  */
 async function pickSearchTerms(pool) {
 	const {rows} = await pool.query('SELECT lower(username) AS username FROM radacct WHERE acctstoptime IS NULL');
-	const open = rows.map((row) => row.username);
+	/** @type {string[]} */
+	const open = rows.map((row) => row['username']);
+	/** @type {Map<string, number>} */
 	const prefixCounts = new Map();
 	for (const name of open) {
-		const local = name.split('@')[0];
+		const local = /** @type {string} */ (name.split('@')[0]);
 		const length = local.indexOf('.') + 5;
 		if (local.length < length) continue;
 		const prefix = local.slice(0, length);
@@ -654,12 +788,14 @@ async function pickSearchTerms(pool) {
 	}
 	const candidates = [...prefixCounts.entries()].sort(([a, x], [b, y]) => Math.abs(x - 5) - Math.abs(y - 5) || a.localeCompare(b));
 	// A prefix count is a lower bound of the substring matches; the caller checks the real count.
-	const hit = candidates[0][0];
+	const hit = /** @type {[string, number]} */ (candidates[0])[0];
 	const {rows: closed} = await pool.query(
 		'SELECT DISTINCT lower(username) AS username FROM radacct WHERE radacctid BETWEEN $1 AND $2 ORDER BY 1',
 		[Math.floor(ROWS / 2), Math.floor(ROWS / 2) + 2000],
 	);
-	const miss = closed.map((row) => row.username.split('@')[0]).find((local) => !open.some((name) => name.includes(local)));
+	/** @type {string[]} */
+	const closedLocals = closed.map((row) => row['username'].split('@')[0]);
+	const miss = closedLocals.find((local) => !open.some((name) => name.includes(local)));
 	if (!miss) throw new Error('found no user without an open session for the no-match search');
 	return {hit, miss};
 }
@@ -667,6 +803,8 @@ async function pickSearchTerms(pool) {
 /**
  * The window statement for an open-session search as buildListQuery wrote it before the fence: the same select
  * list, predicates and order, with no OFFSET 0 subquery, so the planner is free to walk the start-time index.
+ * @param {Filter} filter
+ * @param {Sort} sort
  */
 function unfencedListQuery(filter, sort) {
 	const parameters = new Parameters();
@@ -679,7 +817,11 @@ function unfencedListQuery(filter, sort) {
 	return {text, values: parameters.values};
 }
 
-/** A plan as one line: node types (and index names), children in brackets. */
+/**
+ * A plan as one line: node types (and index names), children in brackets.
+ * @param {PlanNode} node
+ * @returns {string}
+ */
 function planShape(node) {
 	const name =
 		node['Node Type'] +
@@ -687,10 +829,14 @@ function planShape(node) {
 		(node['Index Name'] ? ` on ${node['Index Name']}` : '');
 	const children = node.Plans ?? [];
 	if (children.length === 0) return name;
-	if (children.length === 1) return `${name} > ${planShape(children[0])}`;
+	if (children.length === 1) return `${name} > ${planShape(/** @type {PlanNode} */ (children[0]))}`;
 	return `${name} > [${children.map(planShape).join('; ')}]`;
 }
 
+/**
+ * @param {pg.Pool} db
+ * @param {Query} query
+ */
 async function explainShape(db, query) {
 	const {rows} = await db.query(`EXPLAIN (FORMAT JSON) ${query.text}`, [...query.values]);
 	const plan = rows[0]['QUERY PLAN'];
@@ -700,17 +846,21 @@ async function explainShape(db, query) {
 /**
  * The rare term: the first of RARE_TERMS for which the unfenced statement walks an index backwards (the plan
  * that cost seconds), else the first of them. Returns the term and both plans.
+ * @param {pg.Pool} db
  */
 async function pickRareTerm(db) {
+	/** @type {Sort} */
 	const startDesc = {key: 'start', direction: 'desc'};
+	/** @type {{term: string, filter: Filter, unfenced: string}[]} */
 	const shapes = [];
 	for (const term of RARE_TERMS) {
+		/** @type {Filter} */
 		const filter = {status: 'active', search: term};
 		const unfenced = await explainShape(db, unfencedListQuery(filter, startDesc));
 		shapes.push({term, filter, unfenced});
 		if (/Backward/.test(unfenced)) break;
 	}
-	const picked = shapes.find((shape) => /Backward/.test(shape.unfenced)) ?? shapes[0];
+	const picked = /** @type {(typeof shapes)[number]} */ (shapes.find((shape) => /Backward/.test(shape.unfenced)) ?? shapes[0]);
 	const fenced = await explainShape(db, buildListQuery(picked.filter, startDesc, {limit: WINDOW, offset: 0}, COLUMNS));
 	return {...picked, fenced, walksIndex: /Backward/.test(picked.unfenced)};
 }
@@ -722,6 +872,10 @@ async function pickRareTerm(db) {
  * Time of an Interim-Update of INTERIM_SAMPLE open sessions as FreeRADIUS's queries.conf writes it (median of
  * three after a warm-up, each rolled back), then VACUUM so the dead row versions and the cleared visibility
  * map bits do not leak into later measurements.
+ */
+/**
+ * @param {pg.Pool} pool
+ * @param {string[]} ids
  */
 async function interimUpdateCost(pool, ids) {
 	const client = await pool.connect();
@@ -752,6 +906,7 @@ async function interimUpdateCost(pool, ids) {
  * One round of Interim-Updates: every open session updated once, committed. Returns its time and how many of the
  * updates were HOT (no new index entries).
  */
+/** @param {pg.Pool} pool */
 async function interimRound(pool) {
 	const client = await pool.connect();
 	try {
@@ -775,6 +930,21 @@ async function interimRound(pool) {
 	}
 }
 
+/**
+ * A candidate fix: what it builds and drops, the cases it is for (and those to re-measure), and its price.
+ * @typedef {object} Remedy
+ * @property {string} id
+ * @property {string} title
+ * @property {string} [extension]
+ * @property {string[]} statements
+ * @property {string[]} drop
+ * @property {string[]} cases
+ * @property {string[]} [measure]
+ * @property {boolean} [interimCost]
+ * @property {string} cost
+ */
+
+/** @type {Remedy[]} */
 const REMEDIES = [
 	{
 		id: 'down-index',
@@ -813,6 +983,11 @@ const REMEDIES = [
 	},
 ];
 
+/**
+ * @param {pg.Pool} pool
+ * @param {string} name
+ * @param {string[]} created
+ */
 async function extensionReady(pool, name, created) {
 	const {rows} = await pool.query('SELECT installed_version FROM pg_available_extensions WHERE name = $1', [name]);
 	if (rows.length === 0) return false;
@@ -820,7 +995,7 @@ async function extensionReady(pool, name, created) {
 		try {
 			await pool.query(`CREATE EXTENSION ${pgUtils.escapeIdentifier(name)}`);
 		} catch (error) {
-			log(`  (CREATE EXTENSION ${name} failed: ${error.message})`);
+			log(`  (CREATE EXTENSION ${name} failed: ${/** @type {Error} */ (error).message})`);
 			return false;
 		}
 		created.push(name);
@@ -828,7 +1003,11 @@ async function extensionReady(pool, name, created) {
 	return true;
 }
 
-/** Runs an index build (or the like) on its own connection with room to sort in memory. */
+/**
+ * Runs an index build (or the like) on its own connection with room to sort in memory.
+ * @param {pg.Pool} pool
+ * @param {string} statement
+ */
 async function runMaintenance(pool, statement) {
 	const client = await pool.connect();
 	try {
@@ -839,6 +1018,10 @@ async function runMaintenance(pool, statement) {
 	}
 }
 
+/**
+ * @param {pg.Pool} pool
+ * @param {Remedy} remedy
+ */
 async function applyRemedy(pool, remedy) {
 	const {ms} = await timed(async () => {
 		for (const statement of remedy.statements ?? []) await runMaintenance(pool, statement);
@@ -847,9 +1030,13 @@ async function applyRemedy(pool, remedy) {
 	return ms;
 }
 
+/**
+ * @param {pg.Pool} pool
+ * @param {Remedy} remedy
+ */
 async function indexSizes(pool, remedy) {
 	if (!remedy.statements) return '';
-	const names = remedy.statements.map((statement) => /CREATE INDEX (\S+)/.exec(statement)[1]);
+	const names = remedy.statements.map((statement) => /** @type {RegExpExecArray} */ (/CREATE INDEX (\S+)/.exec(statement))[1]);
 	const {rows} = await pool.query(
 		'SELECT pg_size_pretty(sum(pg_relation_size(c.oid))) AS size FROM pg_class c WHERE c.relname = ANY($1)',
 		[names],
@@ -861,10 +1048,14 @@ async function indexSizes(pool, remedy) {
 
 async function main() {
 	const started = performance.now();
-	const external = Boolean(process.env.DATABASE_URL);
+	const external = Boolean(process.env['DATABASE_URL']);
+	/** @type {Awaited<ReturnType<typeof startCluster>> | undefined} */
 	let cluster;
+	/** @type {pg.Pool | undefined} */
 	let pool;
+	/** @type {Awaited<ReturnType<typeof connectDatabase>> | undefined} */
 	let radtop;
+	/** @type {string[]} */
 	const createdExtensions = [];
 	try {
 		if (external) {
@@ -872,7 +1063,7 @@ async function main() {
 		} else {
 			cluster = await startCluster({log: (message) => log(`PostgreSQL: ${message}`)});
 		}
-		const url = external ? process.env.DATABASE_URL : cluster.url;
+		const url = /** @type {string} */ (external ? process.env['DATABASE_URL'] : cluster?.url);
 		// The bench's own connections (data, indexes, interim updates, plans): server defaults.
 		pool = new pg.Pool({connectionString: url, max: 4});
 		pool.on('error', () => {});
@@ -904,7 +1095,7 @@ async function main() {
 		log(
 			`generating ${ROWS.toLocaleString('en-US')} rows, ${OPEN.toLocaleString('en-US')} open, over ${DAYS} days (server-side generate_series)`,
 		);
-		const generated = await timed(() => generateData(pool));
+		const generated = await timed(() => generateData(/** @type {pg.Pool} */ (pool)));
 		const {phases, parallel, chunks} = generated.value;
 		log(
 			`generated in ${seconds(generated.ms)}: insert ${seconds(phases.insert)} (${chunks} INSERT ... SELECT, ${parallel} at a time), ` +
@@ -912,6 +1103,7 @@ async function main() {
 		);
 		const data = await describeData(pool);
 		const s = data.summary;
+		/** @param {unknown} value */
 		const n = (value) => Number(value).toLocaleString('en-US');
 		log(
 			`radacct: ${n(s.total)} rows (${n(s.open)} open, ${n(Number(s.total) - Number(s.open))} closed), ${n(s.users)} distinct users, heap ${s.heap}, indexes ${s.indexes}`,
@@ -943,6 +1135,7 @@ async function main() {
 			staleAfter: source.staleAfterSeconds,
 		});
 		const floors = new Floors(url);
+		/** @param {string[]} ids */
 		const measured = (ids) => cases.filter((c) => ids.includes(c.id));
 
 		log(
@@ -951,7 +1144,7 @@ async function main() {
 		);
 		const results = await runCases(cases, source, floors);
 		log(`\n${resultsTable(cases, results)}\n`);
-		const missed = cases.filter((c) => results.get(c.id).ok === false);
+		const missed = cases.filter((c) => results.get(c.id)?.ok === false);
 		log(missed.length === 0 ? 'every target met' : `missed: ${missed.map((c) => c.id).join(', ')}`);
 
 		// The fence on record: the same search as the statement was before it, planned and run by the same server.
@@ -961,7 +1154,7 @@ async function main() {
 		log(`  without the fence: ${rare.unfenced}${rare.walksIndex ? '' : ' (this term does not get the index walk here)'}`);
 		log(`    psql floor ${fmt(unfencedFloor)} ms (1 run after a warm-up)`);
 		log(`  with the fence (radtop now): ${rare.fenced}`);
-		log(`    p50 ${fmt(results.get('search-rare').p50)} ms, psql floor ${fmt(results.get('search-rare').floor)} ms`);
+		log(`    p50 ${fmt(results.get('search-rare')?.p50)} ms, psql floor ${fmt(results.get('search-rare')?.floor)} ms`);
 
 		// Candidate fixes, each alone on top of the stock indexes, then all together.
 		const wanted = REMEDIES.filter((remedy) => ALL_REMEDIES || remedy.cases.some((id) => missed.some((c) => c.id === id)));
@@ -987,8 +1180,8 @@ async function main() {
 			log(`  built in ${seconds(built)}, ${await indexSizes(pool, remedy)}`);
 			const after = await runCases(measured(remedy.measure ?? remedy.cases), source, floors);
 			for (const [id, result] of after) {
-				const testCase = cases.find((c) => c.id === id);
-				const before = results.get(id);
+				const testCase = /** @type {Case} */ (cases.find((c) => c.id === id));
+				const before = /** @type {Result} */ (results.get(id));
 				const mark = result.ok === undefined ? '' : result.ok ? ' -> ok' : ' -> still MISS';
 				log(
 					`  ${testCase.label.trim()}: p50 ${fmt(result.p50)} ms (was ${fmt(before.p50)} ms), p95 ${fmt(result.p95)} ms, floor ${fmt(result.floor)} ms (was ${fmt(before.floor)})${mark}`,
@@ -1030,7 +1223,7 @@ async function main() {
 			'poll-refresh',
 			'poll-amortised',
 		]);
-		const countsPlan = async () => `  openCounts plan: ${await explainShape(pool, OPEN_COUNTS_QUERY)}`;
+		const countsPlan = async () => `  openCounts plan: ${await explainShape(/** @type {pg.Pool} */ (pool), OPEN_COUNTS_QUERY)}`;
 		log(
 			`\nafter one round of interim updates (all ${n(OPEN)} open sessions updated once, as every 5 minutes; no VACUUM since), stock indexes:`,
 		);
@@ -1044,7 +1237,7 @@ async function main() {
 		log(`\n${resultsTable(liveCases, live)}`);
 
 		// The same table once VACUUM has run (what a per-table autovacuum setting that vacuums after each round buys).
-		const vacuum = await timed(() => pool.query('VACUUM radacct'));
+		const vacuum = await timed(() => /** @type {pg.Pool} */ (pool).query('VACUUM radacct'));
 		floors.reset();
 		log(`\nthe same after VACUUM radacct (took ${seconds(vacuum.ms)}), stock indexes:`);
 		log(await countsPlan());
@@ -1052,8 +1245,8 @@ async function main() {
 		log(`\n${resultsTable(liveCases, vacuumed, live, 'p50 before VACUUM')}`);
 
 		// The covering index where the counts miss: in a live table, one round of interim updates after a VACUUM.
-		const countsRemedy = REMEDIES.find((remedy) => remedy.id === 'counts-index');
-		const liveMissed = liveCases.filter((c) => live.get(c.id).ok === false).map((c) => c.id);
+		const countsRemedy = /** @type {Remedy} */ (REMEDIES.find((remedy) => remedy.id === 'counts-index'));
+		const liveMissed = liveCases.filter((c) => live.get(c.id)?.ok === false).map((c) => c.id);
 		if (ALL_REMEDIES || countsRemedy.cases.some((id) => liveMissed.includes(id))) {
 			log(`\nwith the ${countsRemedy.title}, after one round of interim updates (built, VACUUM, one round, no VACUUM since):`);
 			const built = await applyRemedy(pool, countsRemedy);

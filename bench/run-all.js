@@ -13,6 +13,10 @@ const scripts = readdirSync(here)
 	.filter((name) => name.endsWith('.js') && name !== self)
 	.sort();
 
+/**
+ * @param {string} file
+ * @returns {Promise<number>} the exit code
+ */
 function runScript(file) {
 	return new Promise((resolve) => {
 		const child = spawn(process.execPath, [file], {stdio: 'inherit'});

@@ -29,22 +29,34 @@ const GHOSTS = Math.min(intEnv('BENCH_GHOSTS', 20_000), Math.floor(OPEN / 2));
 const ITERATIONS = intEnv('BENCH_ITERATIONS', 10);
 const LIMIT = 1_000_000;
 
+/** @param {string} message */
 const log = (message) => process.stdout.write(`${message}\n`);
+/** @param {number} value */
 const ms = (value) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+/** @param {number | string} value */
 const n = (value) => Number(value).toLocaleString('en-US');
 
+/**
+ * @param {readonly number[]} values
+ * @returns {number} undefined for no values
+ */
 function median(values) {
 	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
+	return /** @type {number} */ (sorted[Math.floor(sorted.length / 2)]);
 }
 
+/**
+ * @param {pg.Pool} pool
+ * @param {boolean} external
+ */
 async function prepare(pool, external) {
 	if (external) {
 		const {rows} = await pool.query(`
 			SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`);
-		const names = rows.map((row) => row.name);
+		const names = rows.map((row) => row['name']);
 		if (names.length > 0 && !names.includes('radtop_bench_marker')) {
+			/** @type {Error & {refused?: boolean}} */
 			const error = new Error(
 				`refusing to use DATABASE_URL: it has tables (${names.slice(0, 5).join(', ')}) and no radtop_bench_marker table`,
 			);
@@ -78,9 +90,15 @@ async function prepare(pool, external) {
 	await pool.query('VACUUM ANALYZE radacct');
 }
 
-/** FreeRADIUS's interim-update query, back to back on open sessions of the other NAS until stopped. */
+/** @typedef {{'Node Type': string, 'Index Name'?: string, Plans?: PlanNode[]}} PlanNode A node of EXPLAIN (FORMAT JSON). */
+
+/**
+ * FreeRADIUS's interim-update query, back to back on open sessions of the other NAS until stopped.
+ * @param {pg.Pool} pool
+ */
 function interimWriter(pool) {
 	let running = true;
+	/** @type {number[]} */
 	const latencies = [];
 	const done = (async () => {
 		let i = GHOSTS + 1;
@@ -104,13 +122,16 @@ function interimWriter(pool) {
 }
 
 async function main() {
-	const external = Boolean(process.env.DATABASE_URL);
+	const external = Boolean(process.env['DATABASE_URL']);
+	/** @type {Awaited<ReturnType<typeof startCluster>> | undefined} */
 	let cluster;
+	/** @type {pg.Pool | undefined} */
 	let pool;
+	/** @type {Awaited<ReturnType<typeof connectDatabase>> | undefined} */
 	let radtop;
 	try {
 		if (!external) cluster = await startCluster({log: (message) => log(`PostgreSQL: ${message}`)});
-		const url = external ? process.env.DATABASE_URL : cluster.url;
+		const url = /** @type {string} */ (external ? process.env['DATABASE_URL'] : cluster?.url);
 		pool = new pg.Pool({connectionString: url, max: 2});
 		pool.on('error', () => {});
 		log(`generating ${n(ROWS)} rows, ${n(OPEN)} open, ${n(GHOSTS)} of them ghosts on bng-1`);
@@ -121,7 +142,9 @@ async function main() {
 		const available = await radacctColumns(radtop.pool);
 		const nameOf = () => null;
 
+		/** @type {{every: number[], one: number[]}} */
 		const listing = {every: [], one: []};
+		/** @type {Awaited<ReturnType<typeof listStale>> | undefined} */
 		let listed;
 		for (let iteration = 0; iteration < ITERATIONS; iteration++) {
 			let started = performance.now();
@@ -137,9 +160,11 @@ async function main() {
 		log(`stale listing, --nas bng-1: median ${ms(median(listing.one))}`);
 		for (const nasIps of [undefined, ['10.20.0.1']]) {
 			const query = buildStaleListQuery({staleAfterSeconds: 1800, nasIps, limit: LIMIT}, available);
-			const {rows} = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`, query.values);
+			const {rows} = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`, /** @type {unknown[]} */ (query.values));
 			const plan = rows[0]['QUERY PLAN'][0];
+			/** @type {string[]} */
 			const scans = [];
+			/** @param {PlanNode} node */
 			const walk = (node) => {
 				if (/Scan/.test(node['Node Type']))
 					scans.push(`${node['Node Type']}${node['Index Name'] ? ` on ${node['Index Name']}` : ''}`);
@@ -155,7 +180,7 @@ async function main() {
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 		const before = writer.latencies.length;
 		const started = performance.now();
-		const outcome = await closeStale(radtop.pool, listed.stale, 'NAS-Reboot');
+		const outcome = await closeStale(radtop.pool, /** @type {NonNullable<typeof listed>} */ (listed).stale, 'NAS-Reboot');
 		const closeMs = performance.now() - started;
 		const during = writer.latencies.slice(before);
 		await new Promise((resolve) => setTimeout(resolve, 500));
@@ -168,7 +193,8 @@ async function main() {
 				`during the close ${during.length} of them, median ${ms(median(during) ?? 0)}, max ${ms(during.length ? Math.max(...during) : 0)}`,
 		);
 		return 0;
-	} catch (error) {
+	} catch (caught) {
+		const error = /** @type {Error & {refused?: boolean}} */ (caught);
 		process.stderr.write(`bench:sweep: ${error.message}\n`);
 		return error.refused ? 2 : 1;
 	} finally {

@@ -27,11 +27,11 @@ import {EventEmitter} from 'node:events';
 import os from 'node:os';
 import {performance} from 'node:perf_hooks';
 import {stripVTControlCharacters} from 'node:util';
-import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads';
+import {isMainThread, parentPort as workerThreadPort, Worker, workerData} from 'node:worker_threads';
 import {intEnv} from './lib/env.js';
 
 const SESSIONS = intEnv('BENCH_UI_SESSIONS', 100_000);
-const SCALE = Number(process.env.BENCH_UI_SCALE ?? 1) || 1;
+const SCALE = Number(process.env['BENCH_UI_SCALE'] ?? 1) || 1;
 const COLUMNS = 80;
 const ROWS = 24;
 const QUIET_MS = intEnv('BENCH_UI_QUIET_MS', 60);
@@ -68,7 +68,27 @@ const NAMES = [
 	'dana',
 ];
 
+/** @param {number} n */
 const iterations = (n) => Math.max(5, Math.round(n * SCALE));
+
+/** @typedef {{t: number, chunk: string, bytes: number}} Write One write to the terminal. */
+/** @typedef {{t: number, chunks: string[], bytes: number, index: number, text: string}} Frame */
+/** @typedef {import('../dist/sessions/session.js').SessionFilter} Filter */
+/** @typedef {import('../dist/sessions/session.js').SessionSort} Sort */
+/** @typedef {{t: number, startedAt: number, filter: Filter, sort: Sort, window: {offset: number, limit: number}}} Fetch */
+/** @typedef {{t: number, frame: number, write: number}} Mark Where the frame and write lists stood at a key press. */
+/** @typedef {(text: string, frame: Frame) => boolean} FrameTest */
+/** @typedef {(fetch: Fetch) => boolean} FetchTest */
+/**
+ * What the console is rendered with, imported once the environment is set up.
+ * @typedef {object} Modules
+ * @property {typeof import('react')} React
+ * @property {typeof import('ink').render} render
+ * @property {typeof import('../dist/ui/app.js').App} App
+ * @property {typeof import('../dist/ui/theme.js').ThemeContext} ThemeContext
+ * @property {typeof import('../dist/terminal/ink-stdout.js').incrementalSafeStdout} incrementalSafeStdout
+ */
+/** @typedef {Parameters<typeof import('../dist/ui/app.js').App>[0]['source']} AppSource */
 
 // ---------------------------------------------------------------------------------------------------------
 // The database, in a worker thread.
@@ -78,6 +98,7 @@ const iterations = (n) => Math.max(5, Math.round(n * SCALE));
  * newest ones show durations in seconds), with an interim update in the last 5 minutes (interval 600 s: none
  * turns stale while the bench runs).
  */
+/** @param {number} count */
 const SEED_SQL = (count) => `
 INSERT INTO nas (nasname, shortname, type, secret, description)
 SELECT '10.20.0.' || k, 'bng-' || k, 'other', 'bench-secret-' || k, 'bench NAS ' || k FROM generate_series(1, 6) AS k;
@@ -108,6 +129,7 @@ FROM (
 ) AS timed`;
 
 async function databaseWorker() {
+	const parentPort = /** @type {import('node:worker_threads').MessagePort} */ (workerThreadPort);
 	const {startEmbeddedDatabase} = await import('../dist/demo/embedded-database.js');
 	const started = performance.now();
 	const db = await startEmbeddedDatabase({contents: 'empty', onProgress: (message) => parentPort.postMessage({progress: message})});
@@ -158,18 +180,31 @@ function startDatabase() {
 
 const BSU = '\x1b[?2026h';
 const ESU = '\x1b[?2026l';
+// eslint-disable-next-line no-control-regex -- ESC starts each of the clearing sequences a frame is checked for
 const FULL_CLEAR = /\x1b\[2J|\x1b\[3J|\x1bc/;
 
 class FakeStdout extends EventEmitter {
 	isTTY = true;
 	columns = COLUMNS;
 	rows = ROWS;
-	/** Every write: {t, chunk, bytes}. */
+	/**
+	 * Every write: {t, chunk, bytes}.
+	 * @type {Write[]}
+	 */
 	writes = [];
-	/** Writes grouped into frames: a synchronized-output group (BSU … ESU), or a lone write. */
+	/**
+	 * Writes grouped into frames: a synchronized-output group (BSU … ESU), or a lone write.
+	 * @type {Frame[]}
+	 */
 	frames = [];
+	/** @type {(Omit<Frame, 'text'> & {text?: string}) | null} */
 	#open = null;
 
+	/**
+	 * @param {string | Uint8Array} chunk
+	 * @param {unknown} [encoding]
+	 * @param {unknown} [callback]
+	 */
 	write = (chunk, encoding, callback) => {
 		const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
 		const record = {t: performance.now(), chunk: text, bytes: Buffer.byteLength(text, 'utf8')};
@@ -196,10 +231,10 @@ class FakeStdout extends EventEmitter {
 	};
 
 	#close() {
-		const frame = this.#open;
+		const frame = /** @type {Omit<Frame, 'text'> & {text?: string}} */ (this.#open);
 		this.#open = null;
 		frame.text = stripVTControlCharacters(frame.chunks.join(''));
-		this.frames.push(frame);
+		this.frames.push(/** @type {Frame} */ (frame));
 		this.emit('frame');
 	}
 }
@@ -207,7 +242,9 @@ class FakeStdout extends EventEmitter {
 /** ink-testing-library's Stdin: write() hands Ink the data through 'readable' and read(). */
 class FakeStdin extends EventEmitter {
 	isTTY = true;
+	/** @type {string | null} */
 	data = null;
+	/** @param {string} data */
 	write = (data) => {
 		this.data = data;
 		this.emit('readable');
@@ -233,9 +270,12 @@ class FakeStderr extends EventEmitter {
 /**
  * Splits an incremental frame body into bytes per screen line: after the leading cursor-up, each line is
  * either ESC[E (unchanged, skipped) or ESC[1G <content> ESC[K "\n". Returns {line: bytes}.
+ * @param {string} body
  */
 function bytesPerLine(body) {
+	/** @type {Map<number, number>} */
 	const perLine = new Map();
+	// eslint-disable-next-line no-control-regex -- ESC starts the cursor-up sequence that opens a redraw
 	let rest = body.replace(/^\x1b\[\d+A/, '');
 	let line = 0;
 	while (rest.length > 0) {
@@ -258,7 +298,11 @@ function bytesPerLine(body) {
 	return perLine;
 }
 
-/** Screen areas of the 24-row console: header+stats+filter, column heads+table rows, status+footer. */
+/**
+ * Screen areas of the 24-row console: header+stats+filter, column heads+table rows, status+footer.
+ * @param {number} line
+ * @returns {'header' | 'table' | 'status'}
+ */
 function areaOf(line) {
 	if (line <= 2) return 'header';
 	if (line <= ROWS - 4) return 'table';
@@ -276,11 +320,19 @@ function areaOf(line) {
  */
 class TimedSource extends EventEmitter {
 	inFlight = 0;
-	/** Completed snapshot fetches: {t, startedAt, filter, sort, window}. */
+	/**
+	 * Completed snapshot fetches: {t, startedAt, filter, sort, window}.
+	 * @type {Fetch[]}
+	 */
 	fetches = [];
+	/** @type {Omit<Fetch, 't'> | null} */
 	#chain = null;
 	#sequence = 0;
 
+	/**
+	 * @param {object} inner
+	 * @returns {TimedSource}
+	 */
 	static wrap(inner) {
 		const timed = new TimedSource();
 		return new Proxy(timed, {
@@ -291,14 +343,19 @@ class TimedSource extends EventEmitter {
 				}
 				const value = Reflect.get(inner, property, inner);
 				if (typeof value !== 'function') return value;
-				return (...args) => target.call(String(property), () => value.apply(inner, args), args);
+				return (/** @type {unknown[]} */ ...args) => target.call(String(property), () => value.apply(inner, args), args);
 			},
 		});
 	}
 
+	/**
+	 * @param {string} name
+	 * @param {() => Promise<unknown>} run
+	 * @param {unknown[]} args
+	 */
 	async call(name, run, args) {
 		if (name === 'list') {
-			const [filter, sort, window] = args;
+			const [filter, sort, window] = /** @type {[Filter, Sort, Fetch['window']]} */ (args);
 			this.#chain = {startedAt: performance.now(), filter, sort, window};
 		}
 		this.inFlight++;
@@ -323,9 +380,15 @@ class TimedSource extends EventEmitter {
 // ---------------------------------------------------------------------------------------------------------
 // Driving the console.
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class Console {
+	/**
+	 * @param {FakeStdout} stdout
+	 * @param {FakeStdin} stdin
+	 * @param {TimedSource} source
+	 */
 	constructor(stdout, stdin, source) {
 		this.stdout = stdout;
 		this.stdin = stdin;
@@ -334,12 +397,17 @@ class Console {
 	}
 
 	/** The first frame at or after frame index `from` that satisfies `test` (its stripped text, the frame). */
+	/**
+	 * @param {number} from
+	 * @param {FrameTest} test
+	 * @returns {Promise<Frame>}
+	 */
 	frame(from, test, timeoutMs = 10_000, what = 'a frame') {
 		return new Promise((resolve, reject) => {
 			let next = from;
 			const check = () => {
 				while (next < this.stdout.frames.length) {
-					const frame = this.stdout.frames[next++];
+					const frame = /** @type {Frame} */ (this.stdout.frames[next++]);
 					if (test(frame.text, frame)) {
 						finish();
 						resolve(frame);
@@ -362,6 +430,11 @@ class Console {
 	}
 
 	/** The first fetch completed after `since` that matches, or undefined-proof rejection after the timeout. */
+	/**
+	 * @param {number} since
+	 * @param {FetchTest} test
+	 * @returns {Promise<Fetch>}
+	 */
 	fetched(since, test, timeoutMs = 30_000, what = 'a fetch') {
 		return new Promise((resolve, reject) => {
 			const found = this.source.fetches.find((fetch) => fetch.t >= since && test(fetch));
@@ -369,6 +442,7 @@ class Console {
 				resolve(found);
 				return;
 			}
+			/** @param {Fetch} fetch */
 			const onFetch = (fetch) => {
 				if (fetch.t < since || !test(fetch)) return;
 				finish();
@@ -400,6 +474,11 @@ class Console {
 	}
 
 	/** After a key that fetches: waits for the fetch that matches, the frame drawn after it, then quiet. */
+	/**
+	 * @param {Mark} mark
+	 * @param {FetchTest} test
+	 * @param {string} what
+	 */
 	async settle(mark, test, what) {
 		const fetch = await this.fetched(mark.t, test, 30_000, what);
 		await this.frame(mark.frame, (_text, f) => f.t >= fetch.t, 5000, `the frame after ${what}`);
@@ -407,18 +486,25 @@ class Console {
 	}
 
 	/** Writes a key; returns when it was written and where the frame and write lists stood before it. */
+	/**
+	 * @param {string} key
+	 * @returns {Mark}
+	 */
 	press(key) {
 		const mark = {t: performance.now(), frame: this.stdout.frames.length, write: this.stdout.writes.length};
 		this.stdin.write(key);
 		return mark;
 	}
 
+	/** @param {Mark} mark */
 	bytesSince(mark) {
 		let bytes = 0;
-		for (let index = mark.write; index < this.stdout.writes.length; index++) bytes += this.stdout.writes[index].bytes;
+		for (let index = mark.write; index < this.stdout.writes.length; index++)
+			bytes += /** @type {Write} */ (this.stdout.writes[index]).bytes;
 		return bytes;
 	}
 
+	/** @param {Mark} mark */
 	framesSince(mark) {
 		return this.stdout.frames.length - mark.frame;
 	}
@@ -426,6 +512,13 @@ class Console {
 
 const KEY = {down: '\x1b[B', up: '\x1b[A', pageDown: '\x1b[6~', escape: '\x1b', backspace: '\x7f'};
 
+/**
+ * @param {object} options
+ * @param {number} options.maxFps
+ * @param {import('../dist/ui/theme.js').Theme} options.theme
+ * @param {object} options.source
+ * @param {Modules} options.modules
+ */
 async function mount({maxFps, theme, source, modules}) {
 	const {React, render, App, ThemeContext, incrementalSafeStdout} = modules;
 	const stdout = new FakeStdout();
@@ -435,12 +528,18 @@ async function mount({maxFps, theme, source, modules}) {
 		React.createElement(
 			ThemeContext.Provider,
 			{value: theme},
-			React.createElement(App, {source: timed, databaseLabel: 'postgres@bench:5432/radius', intervalSeconds: 5, readOnly: false}),
+			React.createElement(App, {
+				source: /** @type {AppSource} */ (/** @type {unknown} */ (timed)),
+				databaseLabel: 'postgres@bench:5432/radius',
+				intervalSeconds: 5,
+				readOnly: false,
+			}),
 		),
 		{
-			stdout: incrementalSafeStdout(stdout),
-			stdin,
-			stderr: new FakeStderr(),
+			// The fakes have what Ink uses of a terminal's streams, not all of a tty stream.
+			stdout: incrementalSafeStdout(/** @type {NodeJS.WriteStream} */ (/** @type {unknown} */ (stdout))),
+			stdin: /** @type {NodeJS.ReadStream} */ (/** @type {unknown} */ (stdin)),
+			stderr: /** @type {NodeJS.WriteStream} */ (/** @type {unknown} */ (new FakeStderr())),
 			exitOnCtrlC: false,
 			patchConsole: false,
 			incrementalRendering: true,
@@ -456,10 +555,18 @@ async function mount({maxFps, theme, source, modules}) {
 // ---------------------------------------------------------------------------------------------------------
 // The cases.
 
+/**
+ * @param {number} n
+ * @param {string} total
+ */
 const position = (n, total) => `· ${n.toLocaleString('en-US')} of ${total}`;
 const TOTAL = SESSIONS.toLocaleString('en-US');
 
 /** ↓ eight times, ↑ eight times, …: the cursor stays inside the page (no fetch), as a cursor move does. */
+/**
+ * @param {Console} term
+ * @param {number} count
+ */
 async function cursorMoves(term, count) {
 	const latency = [];
 	const frameBytes = [];
@@ -484,6 +591,12 @@ async function cursorMoves(term, count) {
 }
 
 /** PgDn: the first frame (cursor and position move, rows loading), then the frame with the new window. */
+/**
+ * @param {Console} term
+ * @param {number} count
+ * @param {number} pageSize
+ * @param {number} startCursor
+ */
 async function pageDowns(term, count, pageSize, startCursor) {
 	const first = [];
 	const data = [];
@@ -510,6 +623,10 @@ async function pageDowns(term, count, pageSize, startCursor) {
 }
 
 /** In the search: type one more character, then delete it again; the typed character is measured. */
+/**
+ * @param {Console} term
+ * @param {number} count
+ */
 async function searchKeystrokes(term, count) {
 	const base = 'anna.';
 	let mark = term.press('/');
@@ -525,7 +642,7 @@ async function searchKeystrokes(term, count) {
 	const fetchMs = [];
 	for (let index = 0; index < count; index++) {
 		const draft = base + String(1 + (index % 9));
-		mark = term.press(draft.at(-1));
+		mark = term.press(/** @type {string} */ (draft.at(-1)));
 		const frame = await term.frame(mark.frame, (text) => text.includes(`/ ${draft}`), 5000, `the draft ${draft}`);
 		first.push(frame.t - mark.t);
 		const fetch = await term.fetched(mark.t, (f) => f.filter.search === draft, 30_000, `the rows for ${draft}`);
@@ -541,6 +658,7 @@ async function searchKeystrokes(term, count) {
 	return {first, data, fetchMs};
 }
 
+/** @type {[Sort['key'], string, Sort['direction']][]} */
 const SORT_CYCLE = [
 	['duration', 'duration', 'desc'],
 	['down', 'down', 'desc'],
@@ -552,12 +670,16 @@ const SORT_CYCLE = [
 ];
 
 /** s: the next sort column. First frame (new label, rows loading), then the frame with the new order. */
+/**
+ * @param {Console} term
+ * @param {number} count
+ */
 async function sortChanges(term, count) {
 	const first = [];
 	const data = [];
 	const fetchMs = [];
 	for (let index = 0; index < count; index++) {
-		const [key, label, direction] = SORT_CYCLE[index % SORT_CYCLE.length];
+		const [key, label, direction] = /** @type {(typeof SORT_CYCLE)[number]} */ (SORT_CYCLE[index % SORT_CYCLE.length]);
 		const arrow = direction === 'asc' ? '↑' : '↓';
 		const mark = term.press('s');
 		const frame = await term.frame(
@@ -581,7 +703,7 @@ async function sortChanges(term, count) {
 	// Back to start ↓ whatever the count was.
 	for (let index = count; index % SORT_CYCLE.length !== 0; index++) {
 		const mark = term.press('s');
-		const [key] = SORT_CYCLE[index % SORT_CYCLE.length];
+		const [key] = /** @type {(typeof SORT_CYCLE)[number]} */ (SORT_CYCLE[index % SORT_CYCLE.length]);
 		await term.settle(mark, (f) => f.sort.key === key, `rows sorted by ${key}`);
 	}
 	return {first, data, fetchMs};
@@ -592,8 +714,13 @@ async function sortChanges(term, count) {
  * quiet again, by area. The header changes on every refresh (its age and query time); the table changes only
  * where a DURATION cell ticks (sessions younger than an hour show seconds).
  */
+/**
+ * @param {Console} term
+ * @param {number} count
+ */
 async function refreshes(term, count) {
 	const total = [];
+	/** @type {Record<'header' | 'table' | 'status', number[]>} */
 	const areas = {header: [], table: [], status: []};
 	const frames = [];
 	for (let index = 0; index < count; index++) {
@@ -603,16 +730,18 @@ async function refreshes(term, count) {
 		await term.quiet();
 		const sums = {header: 0, table: 0, status: 0};
 		for (let index2 = mark.frame; index2 < term.stdout.frames.length; index2++) {
-			const body = term.stdout.frames[index2].chunks.filter((chunk) => chunk !== BSU && chunk !== ESU).join('');
+			const body = /** @type {Frame} */ (term.stdout.frames[index2]).chunks
+				.filter((chunk) => chunk !== BSU && chunk !== ESU)
+				.join('');
 			for (const [line, bytes] of bytesPerLine(body)) sums[areaOf(line)] += bytes;
 		}
-		if (process.env.BENCH_UI_DEBUG && sums.table > 0) {
+		if (process.env['BENCH_UI_DEBUG'] && sums.table > 0) {
 			for (let index2 = mark.frame; index2 < term.stdout.frames.length; index2++)
-				console.log('\nDEBUG frame', JSON.stringify(term.stdout.frames[index2].text));
+				console.log('\nDEBUG frame', JSON.stringify(term.stdout.frames[index2]?.text));
 		}
 		total.push(term.bytesSince(mark));
 		frames.push(term.framesSince(mark));
-		for (const area of Object.keys(sums)) areas[area].push(sums[area]);
+		for (const area of /** @type {(keyof typeof sums)[]} */ (Object.keys(sums))) areas[area].push(sums[area]);
 		// Keep clear of the next clock tick's frame where we can: wait for it, then refresh right after.
 		const tick = term.stdout.frames.length;
 		await term.frame(tick, () => true, 2000, 'a clock tick').catch(() => undefined);
@@ -622,6 +751,10 @@ async function refreshes(term, count) {
 }
 
 /** Frames written while nothing is pressed (the clock ticks every second): bytes per frame, by area. */
+/**
+ * @param {Console} term
+ * @param {number} seconds
+ */
 async function idleTicks(term, seconds) {
 	const from = term.stdout.frames.length;
 	await sleep(seconds * 1000);
@@ -639,15 +772,31 @@ async function idleTicks(term, seconds) {
 // ---------------------------------------------------------------------------------------------------------
 // Reporting.
 
+/**
+ * @param {readonly number[]} values
+ * @param {number} p
+ * @returns {number}
+ */
 function percentile(values, p) {
 	if (values.length === 0) return NaN;
 	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+	return /** @type {number} */ (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]);
 }
 
+/** @param {number} value */
 const ms = (value) => (Number.isNaN(value) ? 'n/a' : value < 10 ? value.toFixed(1) : value.toFixed(0));
+/** @param {number} value */
 const bytes = (value) => (Number.isNaN(value) ? 'n/a' : `${Math.round(value)}`);
 
+/**
+ * @param {string[][]} rows
+ * @param {string} name
+ * @param {number[]} values
+ * @param {(value: number) => string} format
+ * @param {string} unit
+ * @param {string} [target]
+ * @param {(r: {p50: number, p95: number, max: number}) => boolean} [check]
+ */
 function row(rows, name, values, format, unit, target, check) {
 	const p50 = percentile(values, 0.5);
 	const p95 = percentile(values, 0.95);
@@ -656,13 +805,19 @@ function row(rows, name, values, format, unit, target, check) {
 	rows.push([name, String(values.length), format(p50), format(p95), format(max), unit, target ?? '', result]);
 }
 
+/** @param {string[][]} rows */
 function printTable(rows) {
 	const head = ['case', 'n', 'p50', 'p95', 'max', 'unit', 'target', 'result'];
 	const all = [head, ...rows];
-	const widths = head.map((_, column) => Math.max(...all.map((line) => line[column].length)));
+	const widths = head.map((_, column) => Math.max(...all.map((line) => /** @type {string} */ (line[column]).length)));
+	/** @param {string[]} line */
 	const align = (line) =>
 		line
-			.map((cell, column) => (column >= 1 && column <= 4 ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
+			.map((cell, column) =>
+				column >= 1 && column <= 4
+					? cell.padStart(/** @type {number} */ (widths[column]))
+					: cell.padEnd(/** @type {number} */ (widths[column])),
+			)
 			.join('  ')
 			.trimEnd();
 	console.log(align(head));
@@ -690,9 +845,9 @@ async function main() {
 
 	const started = performance.now();
 	console.log(`bench:ui — ${SESSIONS.toLocaleString('en-US')} open sessions, ${COLUMNS}x${ROWS} terminal, Ink incremental rendering`);
-	const reactBuild = process.env.NODE_ENV === 'production' ? 'production' : 'development';
+	const reactBuild = process.env['NODE_ENV'] === 'production' ? 'production' : 'development';
 	console.log(
-		`React ${React.version}, ${reactBuild} build (NODE_ENV=${process.env.NODE_ENV ?? 'unset'}; the CLI sets production unless told otherwise)`,
+		`React ${React.version}, ${reactBuild} build (NODE_ENV=${process.env['NODE_ENV'] ?? 'unset'}; the CLI sets production unless told otherwise)`,
 	);
 	console.log(
 		`machine: ${os.cpus().length} CPUs, load average ${os
@@ -708,16 +863,19 @@ async function main() {
 		const source = await SessionSource.open(pool);
 		console.log(`database ready in ${(database.seedMs / 1000).toFixed(1)} s\n`);
 		const pageSize = ROWS - 7;
+		/** @type {string[][]} */
 		const rows = [];
+		/** @type {string[]} */
 		const notes = [];
 		let clears = 0;
 		let framesSeen = 0;
 
+		/** @param {FakeStdout} stdout */
 		const countClears = (stdout) => {
 			// Everything after the first frame.
 			const firstFrameEnd = stdout.frames[0] ? stdout.frames[0].index + stdout.frames[0].chunks.length : 0;
 			for (let index = firstFrameEnd; index < stdout.writes.length; index++)
-				if (FULL_CLEAR.test(stdout.writes[index].chunk)) clears++;
+				if (FULL_CLEAR.test(/** @type {Write} */ (stdout.writes[index]).chunk)) clears++;
 			framesSeen += stdout.frames.length;
 		};
 
@@ -726,7 +884,7 @@ async function main() {
 			const {console: term, stdout, unmount} = await mount({maxFps: 30, theme: COLOR_THEME, source, modules});
 			process.stdout.write('  maxFps 30: cursor moves');
 			const cursor = await cursorMoves(term, iterations(150));
-			if (process.env.BENCH_UI_CURSOR_ONLY) {
+			if (process.env['BENCH_UI_CURSOR_ONLY']) {
 				row(rows, 'cursor move: key -> frame', cursor.latency, ms, 'ms', 'p95 <= 30', (r) => r.p95 <= 30);
 				console.log('');
 				printTable(rows);
@@ -822,7 +980,7 @@ async function main() {
 				.join(' ')}  total ${((performance.now() - started) / 1000).toFixed(0)} s`,
 		);
 	} catch (error) {
-		console.error(`\nbench:ui failed: ${error?.stack ?? error}`);
+		console.error(`\nbench:ui failed: ${/** @type {Error | undefined} */ (error)?.stack ?? error}`);
 		exitCode = 1;
 	} finally {
 		await pool.end().catch(() => undefined);

@@ -18,7 +18,8 @@ export function findPgBin() {
 	const versions = readdirSync(root)
 		.filter((name) => /^\d+(\.\d+)?$/.test(name) && existsSync(join(root, name, 'bin', 'postgres')))
 		.sort((a, b) => Number(b) - Number(a));
-	return versions.length > 0 ? join(root, versions[0], 'bin') : undefined;
+	const newest = versions[0];
+	return newest === undefined ? undefined : join(root, newest, 'bin');
 }
 
 /** psql from the newest server install, else whatever `psql` is on PATH. */
@@ -27,27 +28,35 @@ export function findPsql() {
 	return bin && existsSync(join(bin, 'psql')) ? join(bin, 'psql') : 'psql';
 }
 
+/** @returns {Promise<number>} */
 function freePort() {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.unref();
 		server.on('error', reject);
 		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address();
+			const {port} = /** @type {import('node:net').AddressInfo} */ (server.address());
 			server.close(() => resolve(port));
 		});
 	});
 }
 
+/**
+ * @param {string} user
+ * @param {'-u' | '-g'} flag
+ */
 function idOf(user, flag) {
 	const result = spawnSync('id', [flag, user], {encoding: 'utf8'});
 	if (result.status !== 0) return undefined;
 	return Number(result.stdout.trim());
 }
 
+/** @typedef {(file: string, args: string[]) => [string, string[]]} Wrap */
+
 /**
  * How to run a server binary: directly, or as the postgres user when we are root.
  * Returns {command(args) -> [file, argv], uid, gid}.
+ * @returns {{wrap: Wrap, owner: {uid: number, gid: number} | undefined}}
  */
 function runner() {
 	if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
@@ -63,6 +72,13 @@ function runner() {
 	return {wrap: (file, args) => ['runuser', ['-u', 'postgres', '--', file, ...args]], owner: {uid, gid}};
 }
 
+/**
+ * @param {Wrap} wrap
+ * @param {string} file
+ * @param {string[]} args
+ * @param {string} cwd
+ * @returns {Promise<string>} what the command printed
+ */
 function run(wrap, file, args, cwd) {
 	const [command, argv] = wrap(file, args);
 	return new Promise((resolve, reject) => {
@@ -82,6 +98,10 @@ function run(wrap, file, args, cwd) {
  * Starts a throwaway cluster. Resolves to {url, bin, stop()}: url is a postgres:// URL for the `postgres`
  * superuser on 127.0.0.1, stop() shuts the server down and deletes its files (safe to call twice).
  */
+/**
+ * @param {{log?: (message: string) => void}} [options]
+ * @returns {Promise<{url: string, bin: string, dir: string, stop: () => Promise<void>}>}
+ */
 export async function startCluster({log = () => {}} = {}) {
 	const bin = findPgBin();
 	if (!bin)
@@ -95,7 +115,10 @@ export async function startCluster({log = () => {}} = {}) {
 	let stopped = false;
 	const pgCtl = join(bin, 'pg_ctl');
 
-	/** Synchronous, so it also works from an 'exit' or signal handler. */
+	/**
+	 * Synchronous, so it also works from an 'exit' or signal handler.
+	 * @param {'fast' | 'immediate'} mode
+	 */
 	const stopNow = (mode) => {
 		if (stopped) return;
 		stopped = true;
@@ -111,6 +134,7 @@ export async function startCluster({log = () => {}} = {}) {
 		rmSync(dir, {recursive: true, force: true});
 	};
 	const onExit = () => stopNow('immediate');
+	/** @param {NodeJS.Signals} signal */
 	const onSignal = (signal) => {
 		stopNow('immediate');
 		process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -144,7 +168,7 @@ export async function startCluster({log = () => {}} = {}) {
 				// Someone may have taken the port between freePort() and the bind: try another one.
 				if (attempt >= 3) {
 					const serverLog = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-10).join('\n') : '';
-					throw new Error(`${error.message}\n${serverLog}`);
+					throw new Error(`${/** @type {Error} */ (error).message}\n${serverLog}`);
 				}
 			}
 		}

@@ -5,11 +5,12 @@ import type {NasOverride} from '../config/config.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
 import {loadNasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
-import {defaultExportPath, exportSessionsToFile} from '../sessions/export.js';
+import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
-import {viewFilter, type ViewQuery} from '../ui/state.js';
+import {viewFilter} from '../ui/state.js';
+import type {ViewQuery} from '../ui/state-types.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
 import type {CommandContext} from './context.js';
 

@@ -1,15 +1,8 @@
 /** `radtop export`: every session matching a filter as CSV, streamed from the database to stdout or a file. */
 import type {Writable} from 'node:stream';
 import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, parseExportColumns} from '../sessions/export-sql.js';
-import {
-	DEFAULT_EXPORT_LIMIT,
-	exportSessions,
-	exportSessionsToFile,
-	ExportAbortedError,
-	ExportPathError,
-	type ExportOptions,
-	type ExportProgress,
-} from '../sessions/export.js';
+import {DEFAULT_EXPORT_LIMIT, exportSessions, ExportAbortedError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
+import {exportSessionsToFile, ExportPathError} from '../sessions/export-file.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {CommandContext} from './context.js';

@@ -7,15 +7,8 @@ import dgram from 'node:dgram';
 import {once} from 'node:events';
 import {isIPv4} from 'node:net';
 import {PacketCode, type ResponseCode} from '../radius/dictionary.js';
-import {
-	encodeResponse,
-	getIp,
-	getString,
-	RadiusDecodeError,
-	verifyRequest,
-	type DecodedPacket,
-	type RadiusAttribute,
-} from '../radius/packet.js';
+import {encodeResponse, verifyRequest} from '../radius/authenticators.js';
+import {getIp, getString, RadiusDecodeError, type DecodedPacket, type RadiusAttribute} from '../radius/packet.js';
 import type {NasVendor} from './network.js';
 import type {SessionCriteria, SimulatedNasContext} from './simulated-nas-types.js';
 

@@ -7,7 +7,8 @@
 import {randomUUID} from 'node:crypto';
 import {currentOperator, type AuditSink, type Operator} from '../audit/audit-log.js';
 import type {NasRegistry} from '../nas/registry.js';
-import {describeCoaResult, type CoaClient, type CoaTarget} from '../radius/coa-client.js';
+import type {CoaClient} from '../radius/coa-client.js';
+import {describeCoaResult, type CoaTarget} from '../radius/coa-result.js';
 import {PacketCode} from '../radius/dictionary.js';
 import type {Queryable} from '../sessions/session-source.js';
 import type {Session} from '../sessions/session.js';

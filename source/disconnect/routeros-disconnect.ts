@@ -9,7 +9,10 @@
  * user that does not match is another (newer) session of theirs and is left alone.
  */
 import type {Nas} from '../nas/registry.js';
-import {RouterOsClient, RouterOsError, type RouterOsConnectOptions, type RouterOsRow} from '../routeros/routeros-client.js';
+import type {RouterOsConnectOptions} from '../routeros/connect-options.js';
+import {RouterOsClient} from '../routeros/routeros-client.js';
+import {RouterOsError} from '../routeros/routeros-error.js';
+import type {RouterOsRow} from '../routeros/sentences.js';
 import type {Session} from '../sessions/session.js';
 
 /** What the disconnect needs of a RouterOS connection ({@link RouterOsClient} has it). */

@@ -1,63 +1,9 @@
-import {randomInt} from 'node:crypto';
 import dgram from 'node:dgram';
 import {SocketAddress, isIP} from 'node:net';
-import {PacketCode, describeErrorCause, type RequestCode} from './dictionary.js';
-import {decodePacket, encodeRequest, getInteger, verifyResponse, type DecodedPacket, type RadiusAttribute} from './packet.js';
-
-/** Where a Dynamic Authorization request goes: the NAS's CoA address and port, and the secret it shares with us. */
-export interface CoaTarget {
-	/** An IPv4 or IPv6 address literal; no host names, since replies are matched against this address. */
-	readonly host: string;
-	/** The NAS's CoA port: 3799 by RFC 5176, 1700 on many MikroTik setups. */
-	readonly port: number;
-	readonly secret: string;
-	/** A label for messages, e.g. `bng-2`. */
-	readonly name?: string;
-}
-
-/** A Disconnect-Request (40) or CoA-Request (43) to send. */
-export interface CoaRequest {
-	readonly code: RequestCode;
-	readonly attributes: readonly RadiusAttribute[];
-	/** Sign with Message-Authenticator (RFC 5176 §3.4). */
-	readonly messageAuthenticator: boolean;
-}
-
-/**
- * How a request ended. `ack`/`nak` carry the verified reply; `attempts` counts transmissions (1 = no
- * retransmission). `rttMs` runs from the first transmission to the accepted reply. The client never throws or
- * rejects for network conditions: those end as `timeout` or `error`.
- */
-export type CoaResult =
-	| {
-			readonly kind: 'ack';
-			readonly code: typeof PacketCode.DisconnectAck | typeof PacketCode.CoaAck;
-			readonly packet: DecodedPacket;
-			readonly attempts: number;
-			readonly rttMs: number;
-	  }
-	| {
-			readonly kind: 'nak';
-			readonly code: typeof PacketCode.DisconnectNak | typeof PacketCode.CoaNak;
-			readonly errorCause?: number;
-			/** `Session-Context-Not-Found (503)`, `no Error-Cause` or `malformed Error-Cause`. */
-			readonly errorCauseText: string;
-			readonly packet: DecodedPacket;
-			readonly attempts: number;
-	  }
-	| {readonly kind: 'timeout'; readonly attempts: number; readonly elapsedMs: number}
-	/** `sent` tells whether the NAS may have received (and acted on) the request. */
-	| {readonly kind: 'aborted'; readonly sent: boolean}
-	| {readonly kind: 'error'; readonly message: string};
-
-/** Why a datagram that reached one of the client's sockets was not accepted as a reply. */
-export type DropReason = 'unknownSource' | 'unknownId' | 'badAuthenticator' | 'badCode' | 'malformed';
-
-/** The sender of a dropped datagram. */
-export interface DatagramSource {
-	readonly address: string;
-	readonly port: number;
-}
+import {encodeRequest} from './authenticators.js';
+import {checkReply} from './coa-reply.js';
+import type {CoaRequest, CoaResult, CoaTarget, DatagramSource, DropReason} from './coa-result.js';
+import {IdentifierPool} from './identifier-pool.js';
 
 /** Counters of a {@link CoaClient}: `sent` counts requests, `retransmitted` the extra copies of them. */
 export interface CoaClientStats {
@@ -87,15 +33,6 @@ export interface CoaClientOptions {
 // buffer (208 KiB) overflows before Node reads them. Linux caps the value at net.core.rmem_max.
 const RECEIVE_BUFFER_BYTES = 1024 * 1024;
 
-// RFC 2865 §3: the Identifier is one octet, so 256 requests can be outstanding per source socket and NAS.
-const ID_SPACE = 256;
-
-// RFC 5176 §2.3: a Disconnect-Request is answered by Disconnect-ACK/NAK, a CoA-Request by CoA-ACK/NAK.
-const ANSWERS = {
-	[PacketCode.DisconnectRequest]: {ack: PacketCode.DisconnectAck, nak: PacketCode.DisconnectNak},
-	[PacketCode.CoaRequest]: {ack: PacketCode.CoaAck, nak: PacketCode.CoaNak},
-} as const;
-
 /** One NAS (address and CoA port) and the source sockets opened towards it. */
 interface NasPool {
 	readonly address: string;
@@ -109,9 +46,7 @@ interface NasPool {
 interface SourceSocket {
 	readonly socket: dgram.Socket;
 	readonly nas: NasPool;
-	readonly inFlight: Map<number, Exchange>;
-	/** Round-robin cursor, so a just-finished identifier is the last to be reused. */
-	nextId: number;
+	readonly ids: IdentifierPool<Exchange>;
 }
 
 /** A socket and an identifier free on it. */
@@ -284,7 +219,7 @@ export class CoaClient {
 	 */
 	#allocate(nas: NasPool): Slot | undefined {
 		for (const source of nas.sockets) {
-			const id = nextFreeId(source);
+			const id = source.ids.free();
 			if (id !== undefined) {
 				return {source, id};
 			}
@@ -293,7 +228,7 @@ export class CoaClient {
 			return undefined;
 		}
 		const socket = this.#socketFactory(nas.type);
-		const source: SourceSocket = {socket, nas, inFlight: new Map(), nextId: randomInt(ID_SPACE)};
+		const source: SourceSocket = {socket, nas, ids: new IdentifierPool()};
 		socket.on('message', (message, remote) => {
 			this.#receive(source, message, remote);
 		});
@@ -310,7 +245,7 @@ export class CoaClient {
 		}
 		socket.unref();
 		nas.sockets.push(source);
-		return {source, id: source.nextId};
+		return {source, id: source.ids.free()!};
 	}
 
 	#start(exchange: Exchange, {source, id}: Slot): void {
@@ -322,8 +257,7 @@ export class CoaClient {
 			this.#finish(exchange, {kind: 'error', message: `cannot encode the request: ${errorMessage(error)}`});
 			return;
 		}
-		source.nextId = (id + 1) % ID_SPACE;
-		source.inFlight.set(id, exchange);
+		source.ids.take(id, exchange);
 		exchange.flight = {source, id, bytes, authenticator: bytes.subarray(4, 20), firstSentAt: performance.now()};
 		this.#sent++;
 		this.#transmit(exchange, exchange.flight);
@@ -369,42 +303,27 @@ export class CoaClient {
 
 	#receive(source: SourceSocket, message: Buffer, remote: dgram.RemoteInfo): void {
 		const from: DatagramSource = {address: remote.address, port: remote.port};
-		const {nas} = source;
-		// RFC 5176 §2.3: only the NAS the request went to may answer it (Node reports addresses normalized).
-		if (remote.address !== nas.address || remote.port !== nas.port) {
-			this.#drop('unknownSource', from, `expected ${formatEndpoint(nas.address, nas.port)}`);
-			return;
-		}
-		let packet: DecodedPacket;
-		try {
-			packet = decodePacket(message);
-		} catch (error) {
-			this.#drop('malformed', from, errorMessage(error));
-			return;
-		}
-		const exchange = source.inFlight.get(packet.identifier);
-		if (exchange?.flight === undefined) {
-			this.#drop('unknownId', from, `identifier ${packet.identifier} is not outstanding`);
-			return;
-		}
-		const answers = ANSWERS[exchange.request.code];
-		if (packet.code !== answers.ack && packet.code !== answers.nak) {
-			this.#drop('badCode', from, `code ${packet.code} does not answer code ${exchange.request.code}`);
-			return;
-		}
-		// RFC 2865 §3, RFC 5176 §2.3 and §3.4: Response Authenticator and Message-Authenticator must verify.
-		const verified = verifyResponse(message, exchange.flight.authenticator, exchange.target.secret);
-		if (!verified.ok) {
-			this.#drop(verified.reason.startsWith('malformed') ? 'malformed' : 'badAuthenticator', from, verified.reason);
+		const verdict = checkReply(message, from, source.nas, (id) => {
+			const exchange = source.ids.get(id);
+			if (exchange?.flight === undefined) {
+				return undefined;
+			}
+			const {flight} = exchange;
+			return {code: exchange.request.code, authenticator: flight.authenticator, secret: exchange.target.secret, exchange, flight};
+		});
+		if (!verdict.ok) {
+			this.#drop(verdict.reason, from, verdict.detail);
 			return;
 		}
 		this.#accepted++;
+		const {answer, packet} = verdict;
+		const {exchange, flight} = verdict.request;
 		const {attempts} = exchange;
-		if (packet.code === answers.ack) {
-			const rttMs = performance.now() - exchange.flight.firstSentAt;
-			this.#finish(exchange, {kind: 'ack', code: answers.ack, packet: verified.packet, attempts, rttMs});
+		if (answer.kind === 'ack') {
+			const rttMs = performance.now() - flight.firstSentAt;
+			this.#finish(exchange, {...answer, packet, attempts, rttMs});
 		} else {
-			this.#finish(exchange, {kind: 'nak', code: answers.nak, ...readErrorCause(verified.packet), packet: verified.packet, attempts});
+			this.#finish(exchange, {...answer, packet, attempts});
 		}
 	}
 
@@ -421,7 +340,7 @@ export class CoaClient {
 			return;
 		}
 		sockets.splice(index, 1);
-		for (const exchange of [...source.inFlight.values()]) {
+		for (const exchange of source.ids.requests()) {
 			this.#finish(exchange, {kind: 'error', message: errorMessage(error)});
 		}
 		void closeSocket(source.socket);
@@ -442,65 +361,13 @@ export class CoaClient {
 				nas.waiting.splice(index, 1);
 			}
 		} else {
-			flight.source.inFlight.delete(flight.id);
+			flight.source.ids.release(flight.id);
 		}
 		exchange.resolve(result);
 		if (flight !== undefined) {
 			this.#dispatch(nas);
 		}
 	}
-}
-
-/**
- * One line for an operator, e.g. `ACK in 12 ms`, `NAK: Session-Context-Not-Found (503)`, `NAK (no Error-Cause)`,
- * `bng-2 (10.0.0.2:3799) did not answer 3 tries in 9 s`.
- */
-export function describeCoaResult(result: CoaResult, target: Pick<CoaTarget, 'host' | 'port' | 'name'>): string {
-	const endpoint = formatEndpoint(target.host, target.port);
-	const label = target.name === undefined ? endpoint : `${target.name} (${endpoint})`;
-	switch (result.kind) {
-		case 'ack': {
-			const rtt = result.rttMs < 10 ? result.rttMs.toFixed(1) : Math.round(result.rttMs).toString();
-			return `ACK in ${rtt} ms${result.attempts > 1 ? `, ${result.attempts} tries` : ''}`;
-		}
-		case 'nak': {
-			return result.errorCause === undefined ? `NAK (${result.errorCauseText})` : `NAK: ${result.errorCauseText}`;
-		}
-		case 'timeout': {
-			const seconds = Number((result.elapsedMs / 1000).toFixed(1));
-			return `${label} did not answer ${result.attempts} ${result.attempts === 1 ? 'try' : 'tries'} in ${seconds} s`;
-		}
-		case 'aborted': {
-			return result.sent ? `aborted while waiting for ${label}` : `aborted before sending to ${label}`;
-		}
-		case 'error': {
-			return `${label}: ${result.message}`;
-		}
-	}
-}
-
-/** The first free identifier from the socket's round-robin cursor, or undefined when all 256 are in flight. */
-function nextFreeId(source: SourceSocket): number | undefined {
-	if (source.inFlight.size >= ID_SPACE) {
-		return undefined;
-	}
-	for (let offset = 0; offset < ID_SPACE; offset++) {
-		const id = (source.nextId + offset) % ID_SPACE;
-		if (!source.inFlight.has(id)) {
-			return id;
-		}
-	}
-	return undefined;
-}
-
-function readErrorCause(packet: DecodedPacket): {errorCause?: number; errorCauseText: string} {
-	let errorCause: number | undefined;
-	try {
-		errorCause = getInteger(packet, 'Error-Cause');
-	} catch {
-		return {errorCauseText: 'malformed Error-Cause'};
-	}
-	return errorCause === undefined ? {errorCauseText: 'no Error-Cause'} : {errorCause, errorCauseText: describeErrorCause(errorCause)};
 }
 
 /** The address as Node reports senders (`0:0::1` -> `::1`), or undefined if `host` is not an IP literal. */
@@ -510,10 +377,6 @@ function normalizeAddress(host: string): string | undefined {
 		return undefined;
 	}
 	return new SocketAddress({address: host, family: version === 6 ? 'ipv6' : 'ipv4'}).address;
-}
-
-function formatEndpoint(host: string, port: number): string {
-	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function closeSocket(socket: dgram.Socket): Promise<void> {

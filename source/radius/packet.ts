@@ -1,13 +1,5 @@
-import {createHash, createHmac, timingSafeEqual} from 'node:crypto';
-import {
-	ATTRIBUTES,
-	attributeName,
-	type AttributeDefinition,
-	type AttributeName,
-	type AttributeNameOf,
-	type RequestCode,
-	type ResponseCode,
-} from './dictionary.js';
+import {ATTRIBUTES, attributeName, type AttributeDefinition, type AttributeName, type AttributeNameOf} from './dictionary.js';
+import {formatIpv6, parseIpv4, parseIpv6} from './ip-address.js';
 
 /** An attribute to encode; the value's JS type follows the attribute's data type. */
 export interface RadiusAttribute {
@@ -34,46 +26,21 @@ export interface DecodedPacket {
 	readonly attributes: readonly DecodedAttribute[];
 }
 
-/** Outcome of {@link verifyResponse} and {@link verifyRequest}. */
-export type VerifyResult = {readonly ok: true; readonly packet: DecodedPacket} | {readonly ok: false; readonly reason: string};
-
-/** Options of {@link encodeRequest}. */
-export interface RequestOptions {
-	readonly code: RequestCode;
-	readonly identifier: number;
-	/** In order; a Message-Authenticator entry marks where the HMAC goes (its value is ignored). */
-	readonly attributes: readonly RadiusAttribute[];
-	readonly secret: string;
-	/** Sign with Message-Authenticator; appended last unless `attributes` places it. */
-	readonly messageAuthenticator: boolean;
-}
-
-/** Options of {@link encodeResponse}. */
-export interface ResponseOptions {
-	readonly code: ResponseCode;
-	/** The identifier of the request being answered. */
-	readonly identifier: number;
-	/** The Request Authenticator of the request being answered. */
-	readonly requestAuthenticator: Buffer;
-	/** In order; a Message-Authenticator entry marks where the HMAC goes (its value is ignored). */
-	readonly attributes: readonly RadiusAttribute[];
-	readonly secret: string;
-	/** Sign with Message-Authenticator; appended last unless `attributes` places it. */
-	readonly messageAuthenticator: boolean;
-}
-
 /** Thrown by {@link decodePacket} and the attribute getters when bytes from the network are not valid RADIUS. */
 export class RadiusDecodeError extends Error {
 	override name = 'RadiusDecodeError';
 }
 
-// RFC 2865 §3: a packet is 20 to 4096 octets.
-const HEADER_LENGTH = 20;
-const MAX_PACKET_LENGTH = 4096;
+/** Octets before the attributes: Code, Identifier, Length, Authenticator (RFC 2865 §3). */
+export const HEADER_LENGTH = 20;
+/** RFC 2865 §3: a packet is at most 4096 octets. */
+export const MAX_PACKET_LENGTH = 4096;
 // RFC 2865 §5: an attribute's value is at most 253 octets (Length is one octet and counts Type and Length).
 const MAX_VALUE_LENGTH = 253;
-const AUTHENTICATOR_LENGTH = 16;
-const MESSAGE_AUTHENTICATOR = ATTRIBUTES['Message-Authenticator'];
+/** Octets of the Authenticator field, and of a Message-Authenticator value. */
+export const AUTHENTICATOR_LENGTH = 16;
+/** The dictionary entry of Message-Authenticator (RFC 3579 §3.2). */
+export const MESSAGE_AUTHENTICATOR = ATTRIBUTES['Message-Authenticator'];
 
 /** Encodes attributes in order as Type, Length, Value (RFC 2865 §5); throws TypeError/RangeError on bad values. */
 export function encodeAttributes(attributes: readonly RadiusAttribute[]): Buffer {
@@ -81,57 +48,11 @@ export function encodeAttributes(attributes: readonly RadiusAttribute[]): Buffer
 }
 
 /**
- * Encodes and signs a Disconnect-Request or CoA-Request.
- *
- * With `messageAuthenticator`, the HMAC-MD5 is computed first, over the packet with the authenticator field and
- * the Message-Authenticator value zeroed (RFC 5176 §3.4, RFC 3579 §3.2); the Request Authenticator,
- * MD5(Code + Identifier + Length + 16 zero octets + Attributes + Secret) (RFC 5176 §2.3), is computed over the
- * signed attributes and written last.
- */
-export function encodeRequest(options: RequestOptions): Buffer {
-	return encodeSigned(options, Buffer.alloc(AUTHENTICATOR_LENGTH));
-}
-
-/**
- * Encodes and signs an ACK or NAK to a Dynamic Authorization request (the NAS's side).
- *
- * The Message-Authenticator, if any, is computed with the request's authenticator in the authenticator field
- * (RFC 3579 §3.2, RFC 5176 §3.4); then the Response Authenticator,
- * MD5(Code + Identifier + Length + Request Authenticator + Attributes + Secret) (RFC 5176 §2.3, RFC 2865 §3).
- */
-export function encodeResponse(options: ResponseOptions): Buffer {
-	if (options.requestAuthenticator.length !== AUTHENTICATOR_LENGTH) {
-		throw new RangeError(`requestAuthenticator must be ${AUTHENTICATOR_LENGTH} octets, got ${options.requestAuthenticator.length}`);
-	}
-	return encodeSigned(options, options.requestAuthenticator);
-}
-
-/**
  * Parses a RADIUS packet without checking its authenticators. Octets beyond the Length field are padding and
  * ignored (RFC 2865 §3). Throws {@link RadiusDecodeError}, and nothing else, on malformed input.
  */
 export function decodePacket(buf: Buffer): DecodedPacket {
-	return parse(buf).packet;
-}
-
-/**
- * Checks a reply (ACK/NAK) against the request it answers: the Response Authenticator (RFC 5176 §2.3,
- * RFC 2865 §3) and, when present, the Message-Authenticator (RFC 3579 §3.2). Malformed replies yield
- * `{ok: false}`; throws only on a bad `requestAuthenticator` or an empty secret.
- */
-export function verifyResponse(reply: Buffer, requestAuthenticator: Buffer, secret: string): VerifyResult {
-	if (requestAuthenticator.length !== AUTHENTICATOR_LENGTH) {
-		throw new RangeError(`requestAuthenticator must be ${AUTHENTICATOR_LENGTH} octets, got ${requestAuthenticator.length}`);
-	}
-	return verifySigned(reply, requestAuthenticator, secret, 'Response Authenticator');
-}
-
-/**
- * Checks a Disconnect-Request or CoA-Request as a NAS would: the Request Authenticator (RFC 5176 §2.3) and,
- * when present, the Message-Authenticator (RFC 5176 §3.4). Malformed requests yield `{ok: false}`.
- */
-export function verifyRequest(buf: Buffer, secret: string): VerifyResult {
-	return verifySigned(buf, Buffer.alloc(AUTHENTICATOR_LENGTH), secret, 'Request Authenticator');
+	return parsePacket(buf).packet;
 }
 
 /** The first `name` attribute as UTF-8 text, or undefined if absent. */
@@ -169,84 +90,8 @@ function findValue(packet: DecodedPacket, name: AttributeName): Buffer | undefin
 	return packet.attributes.find((attribute) => attribute.type === type)?.value;
 }
 
-function encodeSigned(options: Omit<RequestOptions, 'code'> & {readonly code: number}, authenticatorField: Buffer): Buffer {
-	const {code, identifier, attributes, secret, messageAuthenticator} = options;
-	if (!Number.isInteger(identifier) || identifier < 0 || identifier > 255) {
-		throw new RangeError(`identifier must be an integer from 0 to 255, got ${identifier}`);
-	}
-	const secretBytes = secretToBytes(secret);
-	const placed = attributes.filter((attribute) => attribute.name === 'Message-Authenticator').length;
-	if (placed > 1) {
-		throw new RangeError('at most one Message-Authenticator is allowed (RFC 3579 §3.2)');
-	}
-	if (placed === 1 && !messageAuthenticator) {
-		throw new TypeError('attributes contain Message-Authenticator but messageAuthenticator is false');
-	}
-	const placeholder: RadiusAttribute = {name: 'Message-Authenticator', value: Buffer.alloc(AUTHENTICATOR_LENGTH)};
-	const signed = messageAuthenticator && placed === 0 ? [...attributes, placeholder] : attributes;
-
-	const parts: Buffer[] = [Buffer.alloc(HEADER_LENGTH)];
-	let length = HEADER_LENGTH;
-	let macOffset: number | undefined;
-	for (const attribute of signed) {
-		const isMac = attribute.name === 'Message-Authenticator';
-		if (isMac) {
-			macOffset = length + 2;
-		}
-		const encoded = encodeAttribute(isMac ? placeholder : attribute);
-		parts.push(encoded);
-		length += encoded.length;
-	}
-	if (length > MAX_PACKET_LENGTH) {
-		throw new RangeError(`packet would be ${length} octets, the maximum is ${MAX_PACKET_LENGTH} (RFC 2865 §3)`);
-	}
-	const packet = Buffer.concat(parts, length);
-	packet[0] = code;
-	packet[1] = identifier;
-	packet.writeUInt16BE(length, 2);
-	authenticatorField.copy(packet, 4);
-	if (macOffset !== undefined) {
-		hmacMd5(secretBytes, packet).copy(packet, macOffset);
-	}
-	md5(packet, secretBytes).copy(packet, 4);
-	return packet;
-}
-
-function verifySigned(buf: Buffer, authenticatorField: Buffer, secret: string, authenticatorName: string): VerifyResult {
-	const secretBytes = secretToBytes(secret);
-	let parsed: Parsed;
-	try {
-		parsed = parse(buf);
-	} catch (error) {
-		if (error instanceof RadiusDecodeError) {
-			return {ok: false, reason: `malformed: ${error.message}`};
-		}
-		throw error;
-	}
-	const {packet, length, macOffsets} = parsed;
-	if (macOffsets.length > 1) {
-		return {ok: false, reason: 'malformed: more than one Message-Authenticator (RFC 3579 §3.2)'};
-	}
-	const mac = packet.attributes.find((attribute) => attribute.type === MESSAGE_AUTHENTICATOR.type)?.value;
-	if (mac !== undefined && mac.length !== AUTHENTICATOR_LENGTH) {
-		return {ok: false, reason: `malformed: Message-Authenticator is ${mac.length} octets, expected ${AUTHENTICATOR_LENGTH}`};
-	}
-	const signed = Buffer.from(buf.subarray(0, length));
-	authenticatorField.copy(signed, 4);
-	if (!timingSafeEqual(md5(signed, secretBytes), packet.authenticator)) {
-		return {ok: false, reason: `bad ${authenticatorName}`};
-	}
-	const macOffset = macOffsets[0];
-	if (mac !== undefined && macOffset !== undefined) {
-		signed.fill(0, macOffset, macOffset + AUTHENTICATOR_LENGTH);
-		if (!timingSafeEqual(hmacMd5(secretBytes, signed), mac)) {
-			return {ok: false, reason: 'bad Message-Authenticator'};
-		}
-	}
-	return {ok: true, packet};
-}
-
-interface Parsed {
+/** A parsed packet with what signing and verification need to know of its layout. */
+export interface ParsedPacket {
 	readonly packet: DecodedPacket;
 	/** The Length field: octets of `buf` that belong to the packet. */
 	readonly length: number;
@@ -254,7 +99,8 @@ interface Parsed {
 	readonly macOffsets: readonly number[];
 }
 
-function parse(buf: Buffer): Parsed {
+/** Like {@link decodePacket}, with the packet's length and where its Message-Authenticator values are. */
+export function parsePacket(buf: Buffer): ParsedPacket {
 	if (buf.length < HEADER_LENGTH) {
 		throw new RadiusDecodeError(`packet is ${buf.length} octets, shorter than the ${HEADER_LENGTH}-octet header`);
 	}
@@ -299,7 +145,8 @@ function parse(buf: Buffer): Parsed {
 	return {packet, length, macOffsets};
 }
 
-function encodeAttribute(attribute: RadiusAttribute): Buffer {
+/** One attribute as Type, Length, Value (RFC 2865 §5); throws TypeError/RangeError on a bad value. */
+export function encodeAttribute(attribute: RadiusAttribute): Buffer {
 	const definition: AttributeDefinition = ATTRIBUTES[attribute.name];
 	const value = encodeValue(attribute.name, definition, attribute.value);
 	if (value.length === 0) {
@@ -386,82 +233,6 @@ function encodeIpv6Prefix(name: AttributeName, value: RadiusAttribute['value']):
 	}
 	return Buffer.concat([Buffer.from([0, prefixLength]), address.subarray(0, octets)]);
 }
-
-function parseIpv4(text: string): Buffer | undefined {
-	const parts = text.split('.');
-	if (parts.length !== 4 || !parts.every((part) => /^(0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255)) {
-		return undefined;
-	}
-	return Buffer.from(parts.map(Number));
-}
-
-function parseIpv6(text: string): Buffer | undefined {
-	let hex = text;
-	const lastColon = text.lastIndexOf(':');
-	if (text.includes('.')) {
-		const ipv4 = parseIpv4(text.slice(lastColon + 1));
-		if (ipv4 === undefined) {
-			return undefined;
-		}
-		hex = `${text.slice(0, lastColon + 1)}${ipv4.readUInt16BE(0).toString(16)}:${ipv4.readUInt16BE(2).toString(16)}`;
-	}
-	const halves = hex.split('::');
-	if (halves.length > 2) {
-		return undefined;
-	}
-	const [head = [], tail = []] = halves.map((half) => (half === '' ? [] : half.split(':')));
-	const missing = 8 - head.length - tail.length;
-	if (halves.length === 2 ? missing < 1 : missing !== 0) {
-		return undefined;
-	}
-	const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-	if (!groups.every((group) => /^[\da-f]{1,4}$/i.test(group))) {
-		return undefined;
-	}
-	const bytes = Buffer.alloc(16);
-	groups.forEach((group, index) => bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2));
-	return bytes;
-}
-
-// RFC 5952 §4: lower case, no leading zeros, the longest run (two or more) of zero groups as "::".
-function formatIpv6(bytes: Buffer): string {
-	const groups = Array.from({length: 8}, (_, index) => bytes.readUInt16BE(index * 2));
-	let bestStart = -1;
-	let bestLength = 1;
-	for (let start = 0; start < 8;) {
-		let end = start;
-		while (end < 8 && groups[end] === 0) {
-			end++;
-		}
-		if (end - start > bestLength) {
-			bestStart = start;
-			bestLength = end - start;
-		}
-		start = Math.max(end, start + 1);
-	}
-	const hex = groups.map((group) => group.toString(16));
-	if (bestStart < 0) {
-		return hex.join(':');
-	}
-	return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
-}
-
 function describe(value: RadiusAttribute['value']): string {
 	return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-function secretToBytes(secret: string): Buffer {
-	// RFC 2865 §3: an empty secret would let anyone forge packets.
-	if (secret.length === 0) {
-		throw new RangeError('the shared secret must not be empty (RFC 2865 §3)');
-	}
-	return Buffer.from(secret, 'utf8');
-}
-
-function md5(packet: Buffer, secret: Buffer): Buffer {
-	return createHash('md5').update(packet).update(secret).digest();
-}
-
-function hmacMd5(secret: Buffer, packet: Buffer): Buffer {
-	return createHmac('md5', secret).update(packet).digest();
 }

@@ -10,92 +10,13 @@
  * Reference: MikroTik RouterOS manual, "API" (help.mikrotik.com), sections "Initial login", "API sentences",
  * "Reply word", "Tags" and "Command description" (`/quit`).
  */
-import {connect as netConnect, isIPv6, type Socket} from 'node:net';
-import {connect as tlsConnect, type ConnectionOptions} from 'node:tls';
-import {buildCommand, encodeSentence, parseReply, SentenceDecoder, type Reply} from './words.js';
-
-/** Plain API port (RouterOS `/ip service` "api"). */
-export const ROUTEROS_API_PORT = 8728;
-/** TLS API port (RouterOS `/ip service` "api-ssl"). */
-export const ROUTEROS_API_TLS_PORT = 8729;
-
-/**
- * TLS settings passed through to `tls.connect`. Certificates are verified by default; turning that off takes an
- * explicit `rejectUnauthorized: false`. A RouterOS api-ssl service without a certificate only offers anonymous
- * Diffie-Hellman ciphers, which OpenSSL refuses unless `ciphers` allows them (e.g. `'ADH-AES128-SHA256:@SECLEVEL=0'`).
- */
-export type RouterOsTlsOptions = Pick<
-	ConnectionOptions,
-	'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername' | 'ciphers' | 'minVersion' | 'checkServerIdentity'
->;
-
-/** How to reach and log in to one router's API. */
-export interface RouterOsConnectOptions {
-	readonly host: string;
-	/** Default 8729 with `tls`, else 8728. */
-	readonly port?: number;
-	/** Use the api-ssl service (TLS) instead of plain TCP. Default false. */
-	readonly tls?: boolean;
-	readonly tlsOptions?: RouterOsTlsOptions;
-	readonly user: string;
-	/** Sent only inside the `/login` sentence; never part of any error message. */
-	readonly password: string;
-	/** Name used in error messages, e.g. the NAS name "bng-2"; default "RouterOS". */
-	readonly name?: string;
-	/** Budget for TCP connect, TLS handshake and login together. Default 5000. */
-	readonly connectTimeoutMs?: number;
-	/** How long each command may wait for its `!done`. Default 5000. */
-	readonly commandTimeoutMs?: number;
-	/** Aborting cancels the connection attempt, or closes the client once connected. */
-	readonly signal?: AbortSignal;
-}
-
-/** One `!re` reply: attribute name to value, e.g. `{'.id': '*1A', name: 'alice', address: '10.0.0.7'}`. */
-export type RouterOsRow = Record<string, string>;
-
-/**
- * What went wrong, for callers that act on it:
- * - `connect`: the TCP connection could not be made (refused, unreachable, name not found);
- * - `tls`: TLS setup or handshake failed (certificate, cipher);
- * - `login`: the router refused the user name or password;
- * - `timeout`: connecting took longer than `connectTimeoutMs`, or a command got no `!done` in `commandTimeoutMs`;
- * - `trap`: the router answered a command with `!trap` (see {@link RouterOsError.routerMessage});
- * - `fatal`: the router ended the session with `!fatal`;
- * - `protocol`: the router sent bytes that are not the API wire format (the `cause` is the decoder's
- *   RouterOsProtocolError);
- * - `closed`: the connection was lost or closed, so the command's outcome is unknown;
- * - `aborted`: the caller's AbortSignal fired.
- */
-export type RouterOsErrorKind = 'connect' | 'tls' | 'login' | 'timeout' | 'trap' | 'fatal' | 'protocol' | 'closed' | 'aborted';
-
-/** Optional parts of a {@link RouterOsError}. */
-export interface RouterOsErrorDetails {
-	readonly cause?: unknown;
-	readonly routerMessage?: string;
-	readonly category?: number;
-}
-
-/** Any failure of the RouterOS API client. The message is one human line naming the router; never a password. */
-export class RouterOsError extends Error {
-	override readonly name = 'RouterOsError';
-	readonly kind: RouterOsErrorKind;
-	/** The router's own text for `trap` and `fatal`, e.g. "no such item". */
-	readonly routerMessage?: string;
-	/** The `=category=` of a `!trap` when the router sent one (API doc, "Reply word": 0..7). */
-	readonly category?: number;
-
-	constructor(message: string, kind: RouterOsErrorKind, details: RouterOsErrorDetails = {}) {
-		super(message, details.cause === undefined ? undefined : {cause: details.cause});
-		this.kind = kind;
-		if (details.routerMessage !== undefined) {
-			this.routerMessage = details.routerMessage;
-		}
-
-		if (details.category !== undefined) {
-			this.category = details.category;
-		}
-	}
-}
+import {connect as netConnect, type Socket} from 'node:net';
+import {connect as tlsConnect} from 'node:tls';
+import {CommandTable, seconds} from './command-table.js';
+import {resolveConnectOptions, type RouterOsConnectOptions} from './connect-options.js';
+import {errorText, RouterOsError, socketErrorText, type RouterOsErrorDetails, type RouterOsErrorKind} from './routeros-error.js';
+import {buildCommand, parseReply, type Reply, type RouterOsRow} from './sentences.js';
+import {encodeSentence, SentenceDecoder} from './words.js';
 
 type Stage = 'connecting' | 'tls' | 'login' | 'ready';
 
@@ -105,35 +26,10 @@ const STAGE_TEXT: Record<Exclude<Stage, 'ready'>, string> = {
 	login: 'logging in',
 };
 
-const SOCKET_ERRORS: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ECONNRESET: 'connection reset by the router',
-	ECONNABORTED: 'connection aborted',
-	EPIPE: 'connection closed by the router',
-	ETIMEDOUT: 'connection timed out',
-	EHOSTUNREACH: 'host unreachable',
-	ENETUNREACH: 'network unreachable',
-	EHOSTDOWN: 'host down',
-	ENOTFOUND: 'host not found',
-	EAI_AGAIN: 'host name lookup failed',
-};
-
 /** How long `close()` lets `/quit` drain before destroying the socket anyway. */
 const QUIT_GRACE_MS = 1000;
 /** TCP keepalive, so a router that vanished while the connection sat idle is noticed. */
 const KEEPALIVE_MS = 30_000;
-
-interface PendingCommand {
-	readonly command: string;
-	readonly resolve: (rows: RouterOsRow[]) => void;
-	readonly reject: (error: RouterOsError) => void;
-	readonly rows: RouterOsRow[];
-	timer: NodeJS.Timeout | undefined;
-	/** `!empty` arrived (RouterOS 7.18+): the result is empty even if the `!done` never comes. */
-	empty: boolean;
-	/** Resolved or rejected already (after a `!trap`, the entry waits for its `!done`). */
-	settled: boolean;
-}
 
 /**
  * A logged-in connection to one router's API. Create it with {@link RouterOsClient.connect}; run commands with
@@ -152,29 +48,7 @@ export class RouterOsClient {
 	 * @throws RangeError for options that cannot work (empty host, bad port or timeout).
 	 */
 	static async connect(options: RouterOsConnectOptions): Promise<RouterOsClient> {
-		const tls = options.tls ?? false;
-		const port = options.port ?? (tls ? ROUTEROS_API_TLS_PORT : ROUTEROS_API_PORT);
-		const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-		const commandTimeoutMs = options.commandTimeoutMs ?? 5000;
-		if (options.host.length === 0) {
-			throw new RangeError('RouterOS API host must not be empty');
-		}
-
-		if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-			throw new RangeError(`RouterOS API port must be an integer from 1 to 65535, got ${port}`);
-		}
-
-		for (const [name, value] of [
-			['connectTimeoutMs', connectTimeoutMs],
-			['commandTimeoutMs', commandTimeoutMs],
-		] as const) {
-			if (!Number.isFinite(value) || value <= 0) {
-				throw new RangeError(`RouterOS API ${name} must be a positive number, got ${value}`);
-			}
-		}
-
-		const address = isIPv6(options.host) ? `[${options.host}]` : options.host;
-		const label = `${options.name ?? 'RouterOS'} API (${address}:${port})`;
+		const {tls, port, connectTimeoutMs, commandTimeoutMs, label} = resolveConnectOptions(options);
 		if (options.signal?.aborted) {
 			throw new RouterOsError(`${label}: connection attempt aborted`, 'aborted');
 		}
@@ -199,7 +73,7 @@ export class RouterOsClient {
 	}
 
 	private readonly decoder = new SentenceDecoder();
-	private readonly pending = new Map<string, PendingCommand>();
+	private readonly commands: CommandTable;
 	private readonly socketClosed: Promise<void>;
 	private readonly transportReady: Promise<void>;
 	private readonly onAbort = (): void => {
@@ -207,8 +81,6 @@ export class RouterOsClient {
 	};
 
 	private stage: Stage = 'connecting';
-	private nextTag = 1;
-	private ignored = 0;
 	/** Why the connection ended (without the label); set once, never cleared. */
 	private endReason: string | undefined;
 	private markTransportReady: (() => void) | undefined;
@@ -221,6 +93,7 @@ export class RouterOsClient {
 		private readonly commandTimeoutMs: number,
 		private readonly signal: AbortSignal | undefined,
 	) {
+		this.commands = new CommandTable(label);
 		this.transportReady = new Promise<void>((resolve, reject) => {
 			this.markTransportReady = resolve;
 			this.failTransport = reject;
@@ -268,7 +141,7 @@ export class RouterOsClient {
 
 	/** Replies dropped because their tag matched no pending command or their reply word is unknown. */
 	get ignoredReplies(): number {
-		return this.ignored;
+		return this.commands.ignored;
 	}
 
 	/**
@@ -363,33 +236,15 @@ export class RouterOsClient {
 			throw new RouterOsError(`${this.label}: ${command} not sent: ${this.endReason}`, 'closed');
 		}
 
-		const tag = String(this.nextTag++);
+		const tag = this.commands.newTag();
 		const sentence = encodeSentence([...words, `.tag=${tag}`]);
-
-		return new Promise<RouterOsRow[]>((resolve, reject) => {
-			const entry: PendingCommand = {command, resolve, reject, rows: [], timer: undefined, empty: false, settled: false};
-			if (timeoutMs !== undefined) {
-				entry.timer = setTimeout(() => {
-					this.onCommandTimeout(tag, entry, timeoutMs);
-				}, timeoutMs);
-			}
-
-			this.pending.set(tag, entry);
-			// A write to a socket the router just closed surfaces as an 'error' event, handled like any other.
-			this.socket.write(sentence);
+		const rows = this.commands.add(tag, command, timeoutMs, (reason) => {
+			// The router may still run the command, and its reply stream is suspect: start over on a fresh connection.
+			this.fail(`connection closed: ${reason}`, 'closed');
 		});
-	}
-
-	private onCommandTimeout(tag: string, entry: PendingCommand, timeoutMs: number): void {
-		this.pending.delete(tag);
-		const reason = `${entry.command} got no reply within ${seconds(timeoutMs)}`;
-		if (!entry.settled) {
-			entry.settled = true;
-			entry.reject(new RouterOsError(`${this.label}: ${reason}; closing the connection`, 'timeout'));
-		}
-
-		// The router may still run the command, and its reply stream is suspect: start over on a fresh connection.
-		this.fail(`connection closed: ${reason}`, 'closed');
+		// A write to a socket the router just closed surfaces as an 'error' event, handled like any other.
+		this.socket.write(sentence);
+		return rows;
 	}
 
 	private onData(chunk: Buffer): void {
@@ -419,7 +274,7 @@ export class RouterOsClient {
 			reply = parseReply(sentence);
 		} catch {
 			// An unknown reply word: skip it rather than guess what it means (a later !done still ends the command).
-			this.ignored += 1;
+			this.commands.ignore();
 			return;
 		}
 
@@ -431,65 +286,16 @@ export class RouterOsClient {
 			return;
 		}
 
-		const {tag} = reply;
-		const entry = tag === undefined ? undefined : this.pending.get(tag);
-		if (tag === undefined || entry === undefined) {
-			this.ignored += 1;
-			return;
-		}
-
-		switch (reply.type) {
-			case 're': {
-				if (!entry.settled) {
-					entry.rows.push(reply.attributes as RouterOsRow);
-				}
-
-				break;
-			}
-
-			case 'empty': {
-				entry.empty = true;
-				break;
-			}
-
-			case 'trap': {
-				// API doc: a !done for the same tag follows the !trap; the entry stays until then so that !done is
-				// recognised, but the caller learns of the failure now.
-				if (!entry.settled) {
-					entry.settled = true;
-					entry.reject(
-						new RouterOsError(`${this.label}: ${entry.command} failed: ${reply.message || 'no reason given'}`, 'trap', {
-							routerMessage: reply.message,
-							category: reply.category,
-						}),
-					);
-				}
-
-				break;
-			}
-
-			case 'done': {
-				this.pending.delete(tag);
-				clearTimeout(entry.timer);
-				if (!entry.settled) {
-					entry.settled = true;
-					entry.resolve(entry.rows);
-				}
-
-				break;
-			}
-		}
+		this.commands.route(reply);
 	}
 
 	private onSocketError(error: Error): void {
-		const code = (error as NodeJS.ErrnoException).code ?? '';
 		if (this.stage === 'tls') {
 			this.fail(`TLS handshake failed: ${errorText(error)}`, 'tls', {cause: error});
 			return;
 		}
 
-		const text = SOCKET_ERRORS[code] ?? errorText(error);
-		this.fail(`${text}${during(this.stage)}`, this.stage === 'connecting' ? 'connect' : 'closed', {cause: error});
+		this.fail(`${socketErrorText(error)}${during(this.stage)}`, this.stage === 'connecting' ? 'connect' : 'closed', {cause: error});
 	}
 
 	private onSocketClose(): void {
@@ -523,22 +329,7 @@ export class RouterOsClient {
 		this.signal?.removeEventListener('abort', this.onAbort);
 		const message = `${this.label}: ${reason}`;
 		this.failTransport?.(new RouterOsError(message, kind, details));
-		for (const entry of this.pending.values()) {
-			clearTimeout(entry.timer);
-			if (entry.settled) {
-				continue;
-			}
-
-			entry.settled = true;
-			if (entry.empty) {
-				// RouterOS 7.18+: !empty already said there is nothing; only the trailing !done was lost.
-				entry.resolve([]);
-			} else {
-				entry.reject(new RouterOsError(message, kind, details));
-			}
-		}
-
-		this.pending.clear();
+		this.commands.failAll(message, kind, details);
 		if (quit && this.stage === 'ready' && this.socket.writable) {
 			// API doc: /quit makes the router answer !fatal and close. Destroy once the bytes are flushed, or after
 			// a grace period if they never are (a router that stopped reading).
@@ -564,14 +355,6 @@ function menu(path: string): string {
 
 function during(stage: Stage): string {
 	return stage === 'login' ? ' while logging in' : '';
-}
-
-function seconds(ms: number): string {
-	return `${ms / 1000} s`;
-}
-
-function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }
 
 /** Belt and braces: a router could echo the login words back in its error text. */

@@ -11,7 +11,8 @@
  * that refuses a CoA without changes, a wrong secret) leaves the question open.
  */
 import type {Nas, NasRegistry} from '../nas/registry.js';
-import {describeCoaResult, type CoaClient} from '../radius/coa-client.js';
+import type {CoaClient} from '../radius/coa-client.js';
+import {describeCoaResult} from '../radius/coa-result.js';
 import {PacketCode} from '../radius/dictionary.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';
 import {

@@ -7,6 +7,7 @@
  * frame always starts with that one cursor-up sequence; this wrapper moves one line further.
  */
 
+// eslint-disable-next-line no-control-regex -- ESC starts the cursor-up sequence being matched
 const FRAME_START = /^\x1b\[(\d+)A/;
 
 /** Rewrites the first cursor-up of an incremental frame; everything else passes through untouched. */

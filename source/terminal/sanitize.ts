@@ -16,8 +16,8 @@ const NAMED: Record<string, string> = {
 // (and the Arabic letter mark U+061C), zero-width and invisible format characters (soft hyphen U+00AD,
 // combining grapheme joiner U+034F, Mongolian vowel separator U+180E), the Hangul fillers that render as
 // blank (U+115F, U+1160, U+3164, U+FFA0), line/paragraph separators, BOM.
-// eslint-disable-next-line no-control-regex
 const UNSAFE =
+	// eslint-disable-next-line no-control-regex, no-misleading-character-class -- matching these characters one by one is the point
 	/[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]/gu;
 
 function visible(character: string): string {

@@ -2,15 +2,14 @@
  * The live session console. Thin: state lives in the reducer, effects in hooks, drawing in components;
  * this file lays them out for the terminal's size and routes keys through the keymap.
  */
-import {useEffect, useMemo, useReducer, useRef} from 'react';
+import {useLayoutEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
-import {describeDatabaseError} from '../db/errors.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
-import {ActionView} from './components/ActionView.js';
+import {DisconnectView} from './components/DisconnectView.js';
 import {DetailView} from './components/DetailView.js';
-import {editSearch, FilterBar} from './components/FilterBar.js';
+import {FilterBar} from './components/FilterBar.js';
 import {Footer} from './components/Footer.js';
 import {Header} from './components/Header.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
@@ -21,11 +20,17 @@ import {StatusLine} from './components/StatusLine.js';
 import {useClock} from './hooks/use-clock.js';
 import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
+import {useExport, type ExportView} from './hooks/use-export.js';
+import {usePageSize} from './hooks/use-page-size.js';
+import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
+import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {actionFor, activeKeymap, footerHints, pressesOf, readOnlyRefusal} from './keymap.js';
+import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
+import {routeKey} from './key-routing.js';
+import {activeKeymap, footerHints} from './keymap.js';
 import {layoutColumns} from './layout.js';
-import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows, type UiState, type ViewQuery} from './state.js';
+import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
 	readonly source: SessionReader;
@@ -36,42 +41,12 @@ export interface AppProps {
 	/** Disconnects from the keyboard; without it (and in read-only mode) the console only watches. */
 	readonly disconnect?: DisconnectService;
 	/** Writes every session of a view to a CSV file (`e`); resolves to the rows written and the file. */
-	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
+	readonly exportView?: ExportView;
 }
 
 /** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
  * frame is always shorter than the terminal (Ink clears the whole screen otherwise). */
 const CHROME_LINES = 7;
-const SEARCH_DEBOUNCE_MS = 150;
-
-/** The text field of the disconnect preview that typed characters go to, if any. */
-function editedField(state: UiState): string | undefined {
-	const action = state.action;
-	if (state.mode !== 'preview' || action?.phase !== 'preview') return undefined;
-	if (action.focus === 'reason') return action.reason;
-	return action.preview?.confirmation.kind === 'typed' ? action.typed : undefined;
-}
-
-/** The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying. */
-function pinnedNas(state: UiState, filteredName: string | null): {ip: string; name: string | null} | null {
-	if (state.query.nas) return {ip: state.query.nas, name: filteredName};
-	const action = state.action;
-	if (action?.target.kind !== 'nas' || (action.phase !== 'running' && action.phase !== 'done')) return null;
-	const ip = action.target.nasIps[0];
-	if (ip === undefined) return null;
-	const share = action.preview?.plan.perNas.find((entry) => entry.nas.ip === ip);
-	return {ip, name: share?.nas.name ?? null};
-}
-
-/** While a disconnect runs behind the table, the status line follows it. */
-function backgroundRun(state: UiState): {text: string; kind: 'info' | 'error'} | undefined {
-	const action = state.action;
-	if (action?.phase !== 'running' || state.mode === 'progress') return undefined;
-	const progress = action.progress;
-	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
-	const failed = progress && progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : '';
-	return {text: `disconnecting ${done}${failed} · v shows it`, kind: progress && progress.failed > 0 ? 'error' : 'info'};
-}
 
 export function pageSizeFor(rows: number): number {
 	return Math.max(1, rows - CHROME_LINES);
@@ -91,77 +66,29 @@ export function App(props: AppProps) {
 	const now = Math.max(clock, state.snapshot?.fetchedAt ?? 0);
 	const keymap = useMemo(() => activeKeymap(state.readOnly), [state.readOnly]);
 
-	useEffect(() => {
-		dispatch({type: 'resize', pageSize: pageSizeFor(rows)});
-	}, [rows]);
-
+	usePageSize(pageSizeFor(rows), dispatch);
 	useSessions(props.source, state, dispatch);
 	useDetail(props.source, state, dispatch);
 	useDisconnect(props.disconnect, state, dispatch);
-
-	useEffect(() => {
-		const query = state.exporting;
-		if (!query) return;
-		if (!props.exportView) {
-			dispatch({type: 'export-failed', message: 'exports are not available here'});
-			return;
-		}
-		props.exportView(query).then(
-			(written) => dispatch({type: 'export-done', ...written}),
-			(error: unknown) => dispatch({type: 'export-failed', message: describeDatabaseError(error)}),
-		);
-		// One export per press of `e`.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [state.exporting]);
-
-	// Quitting waits for a running disconnect to stop, so its closing audit record is written.
-	useEffect(() => {
-		if (state.quitting && state.action?.phase !== 'running') exit();
-	}, [state.quitting, state.action?.phase, exit]);
-
-	useEffect(() => {
-		if (state.mode !== 'search' || state.searchDraft === state.query.search) return;
-		const timer = setTimeout(() => dispatch({type: 'search-apply'}), SEARCH_DEBOUNCE_MS);
-		return () => clearTimeout(timer);
-	}, [state.mode, state.searchDraft, state.query.search]);
+	useExport(props.exportView, state.exporting, dispatch);
+	useQuitWhenStopped(state, exit);
+	useSearchDebounce(state, dispatch);
 
 	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to
 	// the handler subscribed after the last commit, and keys that arrive before the next one (a held key, a
 	// paste, typing while the event loop was busy) would otherwise be read in the previous mode ("n ↑ ⏎" picking
 	// the wrong NAS, "/alice" in one chunk selecting everything with its "a").
 	const latest = useRef(state);
-	latest.current = state;
+	useLayoutEffect(() => {
+		latest.current = state;
+	});
 	useInput((input, key) => {
-		let current = latest.current;
-		for (const {name, typed, editable} of pressesOf(input, key)) {
-			let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
-			if (!action && current.mode === 'search' && editable) {
-				// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
-				const text = editSearch(current.searchDraft, typed);
-				if (text !== current.searchDraft) action = {type: 'search-input', text};
-			}
-			const field = editedField(current);
-			if (!action && field !== undefined && editable) {
-				const text = editSearch(field, typed);
-				if (text !== field) action = {type: 'disconnect-edit', text};
-			}
-			if (!action && name) {
-				const refusal = readOnlyRefusal(current, name);
-				if (refusal) action = {type: 'message', text: refusal, kind: 'error'};
-			}
-			if (action === 'quit') {
-				if (current.action?.phase === 'running' && !current.quitting) {
-					action = {type: 'quit-requested'};
-				} else {
-					exit();
-					return;
-				}
-			}
-			if (!action) continue;
-			dispatch(action);
-			current = reducer(current, action);
+		const routed = routeKey(latest.current, input, key, keymap);
+		for (const effect of routed.effects) {
+			if (effect === 'exit') exit();
+			else dispatch(effect);
 		}
-		latest.current = current;
+		latest.current = routed.state;
 	});
 
 	// One column short of the terminal: a line that fills the last column leaves the cursor in the terminal's
@@ -189,6 +116,11 @@ export function App(props: AppProps) {
 	const position =
 		total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
 
+	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
+	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
+	// While a disconnect runs behind another view, the status line follows it.
+	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
+
 	let body;
 	if (state.mode === 'help') {
 		body = <HelpOverlay keymap={keymap} readOnly={state.readOnly} width={width} height={bodyHeight} />;
@@ -214,8 +146,8 @@ export function App(props: AppProps) {
 				purpose={state.nasPickerPurpose}
 			/>
 		);
-	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.action) {
-		body = <ActionView action={state.action} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
+	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {
+		body = <DisconnectView disconnect={state.disconnect} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
 	} else {
 		body = (
 			<SessionTable
@@ -247,7 +179,7 @@ export function App(props: AppProps) {
 				durationMs={snapshot?.durationMs ?? null}
 				width={width}
 			/>
-			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinnedNas(state, nasLabel)} width={width} />
+			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinned} width={width} />
 			<FilterBar
 				query={state.query}
 				searching={state.mode === 'search'}
@@ -260,13 +192,7 @@ export function App(props: AppProps) {
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 				{body}
 			</Box>
-			<StatusLine
-				error={state.error}
-				message={backgroundRun(state) ?? state.message}
-				ageSeconds={ageSeconds}
-				retryInSeconds={nextInSeconds}
-				position={position}
-			/>
+			<StatusLine error={state.error} message={status} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
 			<Footer hints={footerHints(keymap, state.mode, state)} />
 		</Box>
 	);

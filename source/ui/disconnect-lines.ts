@@ -18,71 +18,62 @@ import {formatCount, formatDuration} from '../sessions/format.js';
 import {sessionDurationSeconds} from '../sessions/session-math.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
-import type {ActionState} from './disconnect-state.js';
-
-export type Tone = 'accent' | 'error' | 'warn' | 'muted' | 'ok';
-
-/** One line of a view; `cursor` draws an input cursor after the text. */
-export interface ViewLine {
-	readonly text: string;
-	readonly tone?: Tone;
-	readonly bold?: boolean;
-	readonly cursor?: boolean;
-}
+import type {DisconnectState} from './disconnect-state.js';
+import type {Tone, ViewLine} from './view-line.js';
 
 const MAX_NAS_LINES = 4;
 const MAX_PROBLEM_LINES = 3;
 const MAX_FIRST_ROWS = 5;
 
 /** "Disconnect 1 session", "Disconnect ALL 812 open sessions on bng-1 (10.20.0.1)", "Disconnect 14 sessions". */
-export function previewTitle(action: ActionState): string {
-	const plan = action.preview?.plan;
+export function previewTitle(disconnect: DisconnectState): string {
+	const plan = disconnect.preview?.plan;
 	if (!plan) return 'Disconnect';
 	const count = plan.items.length;
-	if (action.target.kind === 'nas' && plan.perNas.length === 1)
+	if (disconnect.target.kind === 'nas' && plan.perNas.length === 1)
 		return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
-	if (action.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
+	if (disconnect.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
 	return `Disconnect ${formatCount(count)} session${count === 1 ? '' : 's'}`;
 }
 
 /** The preview: what, where, how, what will not be sent, what changed, the reason and the confirmation. */
-export function previewView(action: ActionState, width: number, height: number, now: Date): ViewLine[] {
-	const lines: ViewLine[] = [{text: truncate(previewTitle(action), width), bold: true, tone: 'accent'}];
-	lines.push({text: truncate(sanitize(action.label), width), tone: 'muted'});
-	if (action.phase === 'loading') return [...lines, {text: 'reading the sessions from radacct…', tone: 'muted'}];
-	if (action.phase === 'error') {
+export function previewView(disconnect: DisconnectState, width: number, height: number, now: Date): ViewLine[] {
+	const lines: ViewLine[] = [{text: truncate(previewTitle(disconnect), width), bold: true, tone: 'accent'}];
+	lines.push({text: truncate(sanitize(disconnect.label), width), tone: 'muted'});
+	if (disconnect.phase === 'loading') return [...lines, {text: 'reading the sessions from radacct…', tone: 'muted'}];
+	if (disconnect.phase === 'error') {
 		return [
 			...lines,
-			{text: truncate(`nothing sent: ${sanitize(action.error)}`, width), tone: 'error'},
+			{text: truncate(`nothing sent: ${sanitize(disconnect.error)}`, width), tone: 'error'},
 			{text: 'Esc closes', tone: 'muted'},
 		];
 	}
-	const preview = action.preview;
+	const preview = disconnect.preview;
 	if (!preview) return lines;
 	const {plan} = preview;
 
 	const tail: ViewLine[] = [];
-	if (action.drift && (action.drift.closed > 0 || action.drift.opened > 0)) {
+	if (disconnect.drift && (disconnect.drift.closed > 0 || disconnect.drift.opened > 0)) {
 		const parts = [
-			action.drift.closed > 0 ? `${formatCount(action.drift.closed)} closed (nothing to send)` : '',
-			action.drift.opened > 0 ? `${formatCount(action.drift.opened)} new (not included)` : '',
+			disconnect.drift.closed > 0 ? `${formatCount(disconnect.drift.closed)} closed (nothing to send)` : '',
+			disconnect.drift.opened > 0 ? `${formatCount(disconnect.drift.opened)} new (not included)` : '',
 		].filter(Boolean);
 		tail.push({text: truncate(`changed since opened: ${parts.join(', ')}`, width), tone: 'warn'});
 	}
 	const reasonLabel = 'reason  ';
 	tail.push(
-		action.focus === 'reason'
-			? {text: truncate(reasonLabel + sanitize(action.reason), width - 1), cursor: true}
+		disconnect.focus === 'reason'
+			? {text: truncate(reasonLabel + sanitize(disconnect.reason), width - 1), cursor: true}
 			: {
 					text: truncate(
-						reasonLabel + (action.reason ? sanitize(action.reason) : '(none: Tab to write one for the audit log)'),
+						reasonLabel + (disconnect.reason ? sanitize(disconnect.reason) : '(none: Tab to write one for the audit log)'),
 						width,
 					),
-					tone: action.reason ? undefined : 'muted',
+					tone: disconnect.reason ? undefined : 'muted',
 				},
 	);
-	tail.push(confirmLine(action, width));
-	if (action.refusal) tail.push({text: truncate(action.refusal, width), tone: 'error'});
+	tail.push(confirmLine(disconnect, width));
+	if (disconnect.refusal) tail.push({text: truncate(disconnect.refusal, width), tone: 'error'});
 
 	const body: ViewLine[] = [];
 	const shares = plan.perNas.slice(0, MAX_NAS_LINES);
@@ -139,10 +130,10 @@ function problemLines(plan: Plan, width: number): ViewLine[] {
 	return lines;
 }
 
-function confirmLine(action: ActionState, width: number): ViewLine {
-	const confirmation = action.preview!.confirmation;
-	const active = action.focus === 'confirm';
-	const count = action.preview!.plan.items.length;
+function confirmLine(disconnect: DisconnectState, width: number): ViewLine {
+	const confirmation = disconnect.preview!.confirmation;
+	const active = disconnect.focus === 'confirm';
+	const count = disconnect.preview!.plan.items.length;
 	switch (confirmation.kind) {
 		case 'key':
 			return {text: truncate('disconnect this session? y or Enter', width), bold: active};
@@ -150,12 +141,12 @@ function confirmLine(action: ActionState, width: number): ViewLine {
 			return {text: truncate(`disconnect these ${formatCount(count)} sessions? y`, width), bold: active};
 		case 'typed': {
 			const label =
-				action.target.kind === 'nas'
+				disconnect.target.kind === 'nas'
 					? `type the NAS name (${sanitize(confirmation.expected)}) to confirm: `
 					: `type the number of sessions (${confirmation.expected}) to confirm: `;
 			return active
-				? {text: truncate(label + sanitize(action.typed), width - 1), bold: true, cursor: true}
-				: {text: truncate(label + sanitize(action.typed), width)};
+				? {text: truncate(label + sanitize(disconnect.typed), width - 1), bold: true, cursor: true}
+				: {text: truncate(label + sanitize(disconnect.typed), width)};
 		}
 	}
 }
@@ -167,15 +158,19 @@ export function bar(done: number, total: number, width: number): string {
 }
 
 /** The progress view: done/total, rate, failures, a bar per NAS, outcomes so far, Accounting-Stops seen. */
-export function progressView(action: ActionState, width: number, height: number): ViewLine[] {
-	const progress: DisconnectProgress | undefined = action.progress;
-	const total = progress?.total ?? action.preview?.plan.items.length ?? 0;
+export function progressView(disconnect: DisconnectState, width: number, height: number): ViewLine[] {
+	const progress: DisconnectProgress | undefined = disconnect.progress;
+	const total = progress?.total ?? disconnect.preview?.plan.items.length ?? 0;
 	const done = progress?.done ?? 0;
-	const verb = action.stopping ? 'Stopping' : progress?.phase === 'confirming' ? 'Sent; waiting for Accounting-Stops' : 'Disconnecting';
+	const verb = disconnect.stopping
+		? 'Stopping'
+		: progress?.phase === 'confirming'
+			? 'Sent; waiting for Accounting-Stops'
+			: 'Disconnecting';
 	const head = `${verb} ${formatCount(done)}/${formatCount(total)} · ${formatCount(Math.round(progress?.ratePerSecond ?? 0))}/s · ${formatCount(progress?.failed ?? 0)} failed so far`;
 	const lines: ViewLine[] = [
-		{text: truncate(head, width), bold: true, tone: action.stopping ? 'warn' : 'accent'},
-		{text: truncate(sanitize(action.label), width), tone: 'muted'},
+		{text: truncate(head, width), bold: true, tone: disconnect.stopping ? 'warn' : 'accent'},
+		{text: truncate(sanitize(disconnect.label), width), tone: 'muted'},
 	];
 	const perNas = progress?.perNas ?? [];
 	const nasRoom = Math.max(1, height - 6);
@@ -212,7 +207,7 @@ export function progressView(action: ActionState, width: number, height: number)
 	} else {
 		lines.push({text: ' starting…', tone: 'muted'});
 	}
-	if (action.stopping) lines.push({text: ' stopping: requests in flight finish, the rest are not sent', tone: 'warn'});
+	if (disconnect.stopping) lines.push({text: ' stopping: requests in flight finish, the rest are not sent', tone: 'warn'});
 	return lines.slice(0, height);
 }
 
@@ -240,11 +235,11 @@ export function resultEntries(result: DisconnectResult): readonly SessionResult[
 	return entries;
 }
 
-/** The results view: the summary, then one line per session that needs a look, scrolled by `action.scroll`. */
-export function resultsView(action: ActionState, width: number, height: number): ViewLine[] {
-	const result = action.result;
+/** The results view: the summary, then one line per session that needs a look, scrolled by `disconnect.scroll`. */
+export function resultsView(disconnect: DisconnectState, width: number, height: number): ViewLine[] {
+	const result = disconnect.result;
 	if (!result) return [];
-	const summary = `${sanitize(action.label)}: ${resultSummary(result)}`;
+	const summary = `${sanitize(disconnect.label)}: ${resultSummary(result)}`;
 	const problems = result.totals.failed + result.totals.not_on_nas + result.totals.not_sent;
 	const lines: ViewLine[] = wrap(summary, width).map((text) => ({text, bold: true, tone: problems > 0 ? 'warn' : 'ok'}));
 	if (result.auditError)
@@ -263,7 +258,7 @@ export function resultsView(action: ActionState, width: number, height: number):
 		tone: 'muted',
 	};
 	const room = Math.max(1, height - lines.length - 1);
-	const first = Math.min(action.scroll, Math.max(0, entries.length - room));
+	const first = Math.min(disconnect.scroll, Math.max(0, entries.length - room));
 	for (const entry of entries.slice(first, first + room)) {
 		const what =
 			entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api')
@@ -291,4 +286,22 @@ function wrap(text: string, width: number): string[] {
 	}
 	if (line) lines.push(line);
 	return lines;
+}
+
+/** The NAS a NAS-wide disconnect is emptying (or emptied), whose pill stays in view while the table has no NAS filter. */
+export function nasBeingDisconnected(disconnect: DisconnectState | null): {ip: string; name: string | null} | null {
+	if (disconnect?.target.kind !== 'nas' || (disconnect.phase !== 'running' && disconnect.phase !== 'done')) return null;
+	const ip = disconnect.target.nasIps[0];
+	if (ip === undefined) return null;
+	const share = disconnect.preview?.plan.perNas.find((entry) => entry.nas.ip === ip);
+	return {ip, name: share?.nas.name ?? null};
+}
+
+/** The status line while a disconnect runs behind another view: how far it is, and how to see it. */
+export function runningStatus(disconnect: DisconnectState | null): {text: string; kind: 'info' | 'error'} | undefined {
+	if (disconnect?.phase !== 'running') return undefined;
+	const progress = disconnect.progress;
+	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
+	const failed = progress && progress.failed > 0 ? ` · ${formatCount(progress.failed)} failed` : '';
+	return {text: `disconnecting ${done}${failed} · v shows it`, kind: progress && progress.failed > 0 ? 'error' : 'info'};
 }

@@ -1,7 +1,7 @@
 /**
- * The console's disconnect action, as pure state: which sessions a key means, the preview and its
- * confirmation, the run's progress and its result. The reducer in state.ts delegates `disconnect-*` actions
- * here; use-disconnect.ts turns the phases into calls to the disconnect service.
+ * A disconnect from the console, as pure state: which sessions a key means, the preview and its
+ * confirmation, the run's progress and its result. disconnect-reducer.ts moves it from phase to phase;
+ * use-disconnect.ts turns the phases into calls to the disconnect service.
  */
 import {confirms} from '../disconnect/confirmation.js';
 import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
@@ -17,7 +17,7 @@ import type {Session} from '../sessions/session.js';
  * - `done`: every session has its outcome;
  * - `error`: the preview could not be read, or the run was refused before sending anything.
  */
-export type ActionPhase = 'loading' | 'preview' | 'running' | 'done' | 'error';
+export type DisconnectPhase = 'loading' | 'preview' | 'running' | 'done' | 'error';
 
 /** How the set of sessions moved while the preview was open. */
 export interface PreviewDrift {
@@ -27,15 +27,15 @@ export interface PreviewDrift {
 	readonly opened: number;
 }
 
-export interface ActionState {
-	/** Tells one action's late answers from the next one's. */
+export interface DisconnectState {
+	/** Tells one disconnect's late answers from the next one's. */
 	readonly seq: number;
 	readonly target: DisconnectTarget;
 	/** What the key meant, in words: "the session of alice on bng-1", "ALL open sessions on bng-1". */
 	readonly label: string;
-	/** The action came from the selection, which ends when it is sent. */
+	/** The disconnect came from the selection, which ends when it is sent. */
 	readonly fromSelection: boolean;
-	readonly phase: ActionPhase;
+	readonly phase: DisconnectPhase;
 	readonly preview?: DisconnectPreview;
 	/** Which line of the preview takes typed characters. */
 	readonly focus: 'confirm' | 'reason';
@@ -54,32 +54,32 @@ export interface ActionState {
 	readonly scroll: number;
 }
 
-/** A new action for a target. */
-export function newAction(seq: number, target: DisconnectTarget, label: string, fromSelection: boolean): ActionState {
+/** A new disconnect for a target. */
+export function newDisconnect(seq: number, target: DisconnectTarget, label: string, fromSelection: boolean): DisconnectState {
 	return {seq, target, label, fromSelection, phase: 'loading', focus: 'confirm', reason: '', typed: '', stopping: false, scroll: 0};
 }
 
-/** What a confirming key press leaves: the action started, or the reason it was not. */
-export function confirmAction(action: ActionState, key: 'enter' | 'y'): ActionState {
-	if (action.phase !== 'preview' || !action.preview) return action;
-	if (action.focus === 'reason') return {...action, focus: 'confirm', refusal: undefined};
-	const {plan, confirmation} = action.preview;
+/** What a confirming key press leaves: the disconnect started, or the reason it was not. */
+export function confirmDisconnect(disconnect: DisconnectState, key: 'enter' | 'y'): DisconnectState {
+	if (disconnect.phase !== 'preview' || !disconnect.preview) return disconnect;
+	if (disconnect.focus === 'reason') return {...disconnect, focus: 'confirm', refusal: undefined};
+	const {plan, confirmation} = disconnect.preview;
 	if (plan.ready === 0) {
 		return {
-			...action,
+			...disconnect,
 			refusal: plan.items.length === 0 ? 'no open session to disconnect: Esc closes' : 'nothing can be sent (see above): Esc closes',
 		};
 	}
 	if (confirmation.kind === 'typed') {
-		if (key !== 'enter') return action;
-		if (!confirms(confirmation, action.typed)) {
-			const given = action.typed.trim() ? `"${action.typed.trim()}" does not match: ` : '';
-			return {...action, typed: '', refusal: `${given}type ${confirmation.expected} and Enter, or Esc to cancel`};
+		if (key !== 'enter') return disconnect;
+		if (!confirms(confirmation, disconnect.typed)) {
+			const given = disconnect.typed.trim() ? `"${disconnect.typed.trim()}" does not match: ` : '';
+			return {...disconnect, typed: '', refusal: `${given}type ${confirmation.expected} and Enter, or Esc to cancel`};
 		}
 	} else if (confirmation.kind === 'count' && key !== 'y') {
-		return {...action, refusal: `press y to disconnect these ${formatCount(plan.items.length)} sessions, Esc to cancel`};
+		return {...disconnect, refusal: `press y to disconnect these ${formatCount(plan.items.length)} sessions, Esc to cancel`};
 	}
-	return {...action, phase: 'running', refusal: undefined};
+	return {...disconnect, phase: 'running', refusal: undefined};
 }
 
 /** The previewed sessions against the same target read again. */
@@ -93,7 +93,7 @@ export function driftOf(previewed: Plan, now: Plan): PreviewDrift {
 	return {closed, opened};
 }
 
-/** The retry of a finished action: its failed (and stopped) sessions, or undefined when there are none. */
+/** The retry of a finished disconnect: its failed (and stopped) sessions, or undefined when there are none. */
 export function retryTarget(result: DisconnectResult): {target: DisconnectTarget; label: string} | undefined {
 	const again = retryable(result);
 	if (again.length === 0) return undefined;

@@ -3,7 +3,8 @@
  * three can never disagree. Entries marked `dangerous` are dropped entirely in read-only mode.
  */
 import {retryable} from '../disconnect/result.js';
-import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser, type Mode, type UiAction, type UiState} from './state.js';
+import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './state.js';
+import type {Mode, UiAction, UiState} from './state-types.js';
 
 /** A key as the keymap names it: a printable character ("j", "G", "?"), or a named key. */
 export type KeyName = string;
@@ -214,13 +215,15 @@ export const KEYMAP: readonly Binding[] = [
 ];
 
 function hasRetryable(state: UiState): boolean {
-	return state.action?.result !== undefined && retryable(state.action.result).length > 0;
+	return state.disconnect?.result !== undefined && retryable(state.disconnect.result).length > 0;
 }
 
 /** `y` confirms when the confirmation line has the keyboard and takes a key; otherwise it is typed text. */
 function confirmWithY(state: UiState): UiAction | undefined {
-	const action = state.action;
-	if (action?.phase !== 'preview' || action.focus !== 'confirm' || action.preview?.confirmation.kind === 'typed') return undefined;
+	const disconnect = state.disconnect;
+	if (disconnect?.phase !== 'preview' || disconnect.focus !== 'confirm' || disconnect.preview?.confirmation.kind === 'typed') {
+		return undefined;
+	}
 	return {type: 'disconnect-confirm', key: 'y'};
 }
 
@@ -292,7 +295,8 @@ export interface Press {
 	readonly editable: boolean;
 }
 
-type InkKey = Parameters<typeof keyNameOf>[1] & {meta?: boolean};
+/** Ink's report of a key, as useInput hands it over. */
+export type InkKey = Parameters<typeof keyNameOf>[1] & {meta?: boolean};
 
 /**
  * The key presses in one read of input. Over a slow link keys arrive together: a held key or a paste is a

@@ -1,126 +1,16 @@
 /**
- * The console's state and its pure reducer. Components render it; hooks turn its changes into effects
- * (polls, detail fetches). Every key press becomes one of these actions through the keymap.
+ * The console's pure reducer over the state and actions of state-types.ts, and what the keys and the views
+ * read off the state. Every key press becomes one of these actions through the keymap; a disconnect's
+ * actions go on to disconnect-reducer.ts.
  */
-import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectTarget} from '../disconnect/plan.js';
-import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
-import {resultSummary} from '../disconnect/report.js';
 import {formatCount} from '../sessions/format.js';
-import type {Session, SessionFilter, SessionSort, SessionStatus, SortKey} from '../sessions/session.js';
+import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/radacct-sql.js';
 import type {Snapshot} from '../sessions/snapshot.js';
-import {confirmAction, newAction, retryTarget, sessionLabel, type ActionState, type PreviewDrift} from './disconnect-state.js';
-
-/** `preview`, `progress` and `results` are the three views of a disconnect. */
-export type Mode = 'table' | 'search' | 'detail' | 'help' | 'nas-picker' | 'preview' | 'progress' | 'results';
-
-/** What the table shows: the filter and the order. */
-export interface ViewQuery {
-	readonly status: SessionStatus;
-	readonly search: string;
-	/** NAS IP, or null for every NAS. */
-	readonly nas: string | null;
-	readonly sort: SessionSort;
-}
-
-export interface DetailState {
-	readonly id: string;
-	readonly session?: Session;
-	readonly history?: readonly Session[];
-	readonly error?: string;
-}
-
-export interface UiState {
-	readonly mode: Mode;
-	readonly query: ViewQuery;
-	/** The search text while it is typed (applied to the query debounced). */
-	readonly searchDraft: string;
-	/** Absolute index of the cursor row in the sorted result. */
-	readonly cursor: number;
-	/** The session under the cursor, followed across refreshes. */
-	readonly cursorId: string | null;
-	/** Index of the first visible row. */
-	readonly top: number;
-	/** How many table rows fit. */
-	readonly pageSize: number;
-	readonly selection: ReadonlySet<string>;
-	/** Everything matching the query is selected (`a`). */
-	readonly allMatching: boolean;
-	readonly paused: boolean;
-	readonly intervalSeconds: number;
-	readonly masked: boolean;
-	readonly readOnly: boolean;
-	readonly snapshot: Snapshot | null;
-	readonly error: {readonly message: string; readonly since: number} | null;
-	readonly message: {readonly text: string; readonly kind: 'info' | 'error'} | null;
-	readonly detail: DetailState | null;
-	readonly nasCursor: number;
-	/** What Enter in the NAS picker does: filter the table, or disconnect the NAS (`X`). */
-	readonly nasPickerPurpose: 'filter' | 'disconnect';
-	/** The disconnect being previewed, running, or last finished. */
-	readonly action: ActionState | null;
-	readonly actionSeq: number;
-	/** Quit once the running disconnect has stopped. */
-	readonly quitting: boolean;
-	/** The view being written to a CSV file (`e`), until it is done. */
-	readonly exporting: ViewQuery | null;
-	/** When the next poll is due (epoch ms), null while paused. */
-	readonly nextPollAt: number | null;
-	/** Bumped to ask for a poll now. */
-	readonly refreshSeq: number;
-}
-
-export type UiAction =
-	| {type: 'resize'; pageSize: number}
-	| {type: 'move'; by: number}
-	| {type: 'move-page'; pages: number}
-	| {type: 'jump'; to: 'top' | 'bottom'}
-	| {type: 'search-start'}
-	| {type: 'search-input'; text: string}
-	| {type: 'search-apply'}
-	| {type: 'search-commit'}
-	| {type: 'search-cancel'}
-	| {type: 'nas-picker-open'; purpose?: 'filter' | 'disconnect'}
-	| {type: 'nas-picker-move'; by: number}
-	| {type: 'nas-picker-choose'}
-	| {type: 'cycle-status'}
-	| {type: 'sort-next'}
-	| {type: 'sort-previous'}
-	| {type: 'sort-reverse'}
-	| {type: 'toggle-select'}
-	| {type: 'select-all'}
-	| {type: 'escape'}
-	| {type: 'open-detail'}
-	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
-	| {type: 'toggle-help'}
-	| {type: 'toggle-pause'}
-	| {type: 'interval'; delta: number}
-	| {type: 'toggle-mask'}
-	| {type: 'refresh'}
-	| {type: 'snapshot'; snapshot: Snapshot}
-	| {type: 'poll-error'; message: string; at: number}
-	| {type: 'scheduled'; at: number | null}
-	| {type: 'message'; text: string; kind: 'info' | 'error'}
-	| {type: 'disconnect-request'; target: DisconnectTarget; label: string; fromSelection?: boolean}
-	| {type: 'disconnect-previewed'; seq: number; preview: DisconnectPreview}
-	| {type: 'disconnect-drift'; seq: number; drift: PreviewDrift}
-	| {type: 'disconnect-failed'; seq: number; message: string}
-	| {type: 'disconnect-edit'; text: string}
-	| {type: 'disconnect-focus'}
-	| {type: 'disconnect-confirm'; key: 'enter' | 'y'}
-	| {type: 'disconnect-progress'; seq: number; progress: DisconnectProgress}
-	| {type: 'disconnect-finished'; seq: number; result: DisconnectResult}
-	| {type: 'disconnect-stop'}
-	| {type: 'disconnect-hide'}
-	| {type: 'disconnect-show'}
-	| {type: 'disconnect-close'}
-	| {type: 'disconnect-retry'}
-	| {type: 'results-scroll'; by: number}
-	| {type: 'quit-requested'}
-	| {type: 'export-start'}
-	| {type: 'export-done'; rows: number; path: string}
-	| {type: 'export-failed'; message: string};
+import {disconnectReducer} from './disconnect-reducer.js';
+import {sessionLabel} from './disconnect-state.js';
+import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
@@ -147,8 +37,8 @@ export function initialState(
 		detail: null,
 		nasCursor: 0,
 		nasPickerPurpose: 'filter',
-		action: null,
-		actionSeq: 0,
+		disconnect: null,
+		disconnectSeq: 0,
 		quitting: false,
 		exporting: null,
 		nextPollAt: null,
@@ -436,114 +326,6 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, exporting: null, message: {text: `export failed, no file written: ${action.message}`, kind: 'error'}};
 		default:
 			return disconnectReducer(state, action);
-	}
-}
-
-type DisconnectAction = Extract<UiAction, {type: `disconnect-${string}` | 'results-scroll' | 'quit-requested'}>;
-
-/** The disconnect's part of the reducer. */
-function disconnectReducer(state: UiState, action: DisconnectAction): UiState {
-	const current = state.action;
-	const info = (text: string): UiState => ({...state, message: {text, kind: 'info'}});
-	switch (action.type) {
-		case 'disconnect-request': {
-			if (state.readOnly) return {...state, message: {text: 'read-only: radtop disconnects nothing in this mode', kind: 'error'}};
-			if (current?.phase === 'running') return info('a disconnect is running: v shows it, x there stops it');
-			const seq = state.actionSeq + 1;
-			return {
-				...state,
-				mode: 'preview',
-				actionSeq: seq,
-				action: newAction(seq, action.target, action.label, action.fromSelection ?? false),
-			};
-		}
-		case 'disconnect-previewed':
-			if (current?.seq !== action.seq || current.phase !== 'loading') return state;
-			return {...state, action: {...current, phase: 'preview', preview: action.preview}};
-		case 'disconnect-drift':
-			if (current?.seq !== action.seq || current.phase !== 'preview') return state;
-			return {...state, action: {...current, drift: action.drift}};
-		case 'disconnect-failed': {
-			if (current?.seq !== action.seq) return state;
-			const wasRunning = current.phase === 'running';
-			const text = wasRunning ? `disconnect not sent: ${action.message}` : `cannot preview the disconnect: ${action.message}`;
-			const failed: UiState = {...state, action: {...current, phase: 'error', error: action.message}, message: {text, kind: 'error'}};
-			return state.quitting ? failed : {...failed, mode: 'preview'};
-		}
-		case 'disconnect-edit':
-			if (state.mode !== 'preview' || current?.phase !== 'preview') return state;
-			return {
-				...state,
-				action:
-					current.focus === 'reason' ? {...current, reason: action.text} : {...current, typed: action.text, refusal: undefined},
-			};
-		case 'disconnect-focus':
-			if (state.mode !== 'preview' || current?.phase !== 'preview') return state;
-			return {...state, action: {...current, focus: current.focus === 'reason' ? 'confirm' : 'reason', refusal: undefined}};
-		case 'disconnect-confirm': {
-			if (state.mode !== 'preview' || !current) return state;
-			const next = confirmAction(current, action.key);
-			if (next.phase !== 'running') return {...state, action: next};
-			// What was selected is being sent: the selection has done its job.
-			const cleared = current.fromSelection ? {selection: new Set<string>(), allMatching: false} : {};
-			return {...state, ...cleared, mode: 'progress', action: next, message: {text: `sending: ${current.label}`, kind: 'info'}};
-		}
-		case 'disconnect-progress':
-			if (current?.seq !== action.seq || current.phase !== 'running') return state;
-			return {...state, action: {...current, progress: action.progress}};
-		case 'disconnect-finished': {
-			if (current?.seq !== action.seq) return state;
-			const {result} = action;
-			const problems = result.totals.failed + result.totals.not_on_nas + result.totals.not_sent;
-			const summary = `${current.label}: ${resultSummary(result)}${state.mode === 'progress' ? '' : ' · v shows the results'}`;
-			return {
-				...state,
-				mode: state.mode === 'progress' ? 'results' : state.mode,
-				action: {...current, phase: 'done', result, stopping: false},
-				message: {text: summary, kind: problems > 0 ? 'error' : 'info'},
-				// The Accounting-Stops that arrived should leave the table now, not at the next tick.
-				refreshSeq: state.refreshSeq + 1,
-			};
-		}
-		case 'disconnect-stop':
-			if (current?.phase !== 'running' || current.stopping) return state;
-			return {
-				...state,
-				action: {...current, stopping: true},
-				message: {text: 'stopping: requests in flight finish, the rest are not sent', kind: 'info'},
-			};
-		case 'disconnect-hide':
-			return state.mode === 'progress' ? {...info('the disconnect goes on: v shows it again'), mode: 'table'} : state;
-		case 'disconnect-show':
-			if (current?.phase === 'running') return {...state, mode: 'progress'};
-			if (current?.phase === 'done') return {...state, mode: 'results'};
-			return info('no disconnect to show yet');
-		case 'disconnect-close':
-			if (state.mode === 'results') return {...state, mode: 'table'};
-			if (state.mode === 'preview' && current && current.phase !== 'running') {
-				return {...state, mode: 'table', action: null, message: {text: 'disconnect cancelled, nothing sent', kind: 'info'}};
-			}
-			return state;
-		case 'disconnect-retry': {
-			if (current?.phase !== 'done' || !current.result) return state;
-			const retry = retryTarget(current.result);
-			if (!retry) return info('nothing to retry: no session failed');
-			return disconnectReducer(state, {type: 'disconnect-request', target: retry.target, label: retry.label});
-		}
-		case 'results-scroll':
-			if (!current) return state;
-			return {...state, action: {...current, scroll: Math.max(0, current.scroll + action.by)}};
-		case 'quit-requested':
-			if (current?.phase !== 'running') return state;
-			return {
-				...state,
-				quitting: true,
-				action: {...current, stopping: true},
-				message: {
-					text: `stopping the disconnect before quitting (${formatCount(current.progress?.done ?? 0)} done)…`,
-					kind: 'info',
-				},
-			};
 	}
 }
 

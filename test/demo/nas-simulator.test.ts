@@ -15,10 +15,13 @@ import {
 import type {RunningNas, SimulatedNasConfig} from '../../source/demo/simulated-nas-types.js';
 import {formatUptime} from '../../source/demo/simulated-routeros.js';
 import {DEMO_NAS} from '../../source/demo/network.js';
-import {CoaClient, type CoaRequest, type CoaResult} from '../../source/radius/coa-client.js';
+import {encodeRequest} from '../../source/radius/authenticators.js';
+import {CoaClient} from '../../source/radius/coa-client.js';
+import type {CoaRequest, CoaResult} from '../../source/radius/coa-result.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
-import {decodePacket, encodeRequest, getInteger, type RadiusAttribute} from '../../source/radius/packet.js';
-import {RouterOsClient, RouterOsError} from '../../source/routeros/routeros-client.js';
+import {decodePacket, getInteger, type RadiusAttribute} from '../../source/radius/packet.js';
+import {RouterOsClient} from '../../source/routeros/routeros-client.js';
+import {RouterOsError} from '../../source/routeros/routeros-error.js';
 import {encodeSentence, SentenceDecoder} from '../../source/routeros/words.js';
 import {FREERADIUS_SCHEMA_SQL} from '../../source/sessions/schema.js';
 

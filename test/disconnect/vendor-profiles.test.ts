@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {disconnectAttributes, identifiesSession, VENDOR_PROFILES} from '../../source/disconnect/vendor-profiles.js';
-import {encodeRequest} from '../../source/radius/packet.js';
+import {encodeRequest} from '../../source/radius/authenticators.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {makeSession} from './fixtures.js';
 

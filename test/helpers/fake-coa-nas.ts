@@ -1,7 +1,8 @@
 import dgram from 'node:dgram';
 import {once} from 'node:events';
+import {encodeResponse, verifyRequest} from '../../source/radius/authenticators.js';
 import {PacketCode, type ResponseCode} from '../../source/radius/dictionary.js';
-import {encodeResponse, verifyRequest, type DecodedPacket, type RadiusAttribute} from '../../source/radius/packet.js';
+import type {DecodedPacket, RadiusAttribute} from '../../source/radius/packet.js';
 
 /** A datagram the fake NAS received on its CoA port. */
 export interface ReceivedRequest {

@@ -3,17 +3,11 @@ import dgram from 'node:dgram';
 import {once} from 'node:events';
 import {setTimeout as delay} from 'node:timers/promises';
 import {afterEach, describe, expect, it} from 'vitest';
-import {
-	CoaClient,
-	describeCoaResult,
-	type CoaClientOptions,
-	type CoaRequest,
-	type CoaTarget,
-	type DatagramSource,
-	type DropReason,
-} from '../../source/radius/coa-client.js';
+import {encodeResponse} from '../../source/radius/authenticators.js';
+import {CoaClient, type CoaClientOptions} from '../../source/radius/coa-client.js';
+import {describeCoaResult, type CoaRequest, type CoaTarget, type DatagramSource, type DropReason} from '../../source/radius/coa-result.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
-import {encodeResponse, getString, type DecodedPacket} from '../../source/radius/packet.js';
+import {getString, type DecodedPacket} from '../../source/radius/packet.js';
 import {
 	startFakeCoaNas,
 	type FakeCoaNas,
@@ -348,9 +342,8 @@ describe('CoaClient identifiers and sockets', () => {
 		const total = 300;
 		const held = new Map<string, ReceivedRequest>();
 		let released = false;
-		let nas: FakeCoaNas | undefined;
 		// Answer nothing until all 300 are in flight at once, then answer them all.
-		const setupResult = await setup(
+		const {nas, client, target} = await setup(
 			{
 				answer: (request) => {
 					if (released) {
@@ -360,7 +353,7 @@ describe('CoaClient identifiers and sockets', () => {
 					if (held.size === total) {
 						released = true;
 						for (const waiting of held.values()) {
-							void nas?.sendRaw(nas.encodeAnswer(waiting, ack), waiting.from);
+							void nas.sendRaw(nas.encodeAnswer(waiting, ack), waiting.from);
 						}
 					}
 					return undefined;
@@ -368,8 +361,6 @@ describe('CoaClient identifiers and sockets', () => {
 			},
 			{timeoutMs: 1000, retries: 2},
 		);
-		nas = setupResult.nas;
-		const {client, target} = setupResult;
 
 		const results = await Promise.all(Array.from({length: total}, (_, n) => client.send(target, disconnect(n))));
 		expect(results.filter((result) => result.kind === 'ack')).toHaveLength(total);

@@ -1,17 +1,14 @@
 import {createHash} from 'node:crypto';
 import {describe, expect, it} from 'vitest';
+import {encodeRequest, encodeResponse, verifyRequest, verifyResponse} from '../../source/radius/authenticators.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {
 	RadiusDecodeError,
 	decodePacket,
 	encodeAttributes,
-	encodeRequest,
-	encodeResponse,
 	getInteger,
 	getIp,
 	getString,
-	verifyRequest,
-	verifyResponse,
 	type RadiusAttribute,
 } from '../../source/radius/packet.js';
 import {DISCONNECT_VECTORS} from './vectors.js';

@@ -15,9 +15,10 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {recordStarts, type StartEvent} from '../../source/demo/accounting.js';
 import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {disconnectAttributes} from '../../source/disconnect/vendor-profiles.js';
+import {encodeRequest, verifyRequest} from '../../source/radius/authenticators.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
-import {decodePacket, encodeRequest, getString, verifyRequest, type RadiusAttribute} from '../../source/radius/packet.js';
+import {decodePacket, getString, type RadiusAttribute} from '../../source/radius/packet.js';
 import type {Queryable} from '../../source/sessions/session-source.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 

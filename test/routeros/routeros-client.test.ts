@@ -1,6 +1,8 @@
 import {createServer, type AddressInfo, type Server, type Socket} from 'node:net';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import {RouterOsClient, RouterOsError, type RouterOsConnectOptions} from '../../source/routeros/routeros-client.js';
+import type {RouterOsConnectOptions} from '../../source/routeros/connect-options.js';
+import {RouterOsClient} from '../../source/routeros/routeros-client.js';
+import {RouterOsError} from '../../source/routeros/routeros-error.js';
 import {encodeSentence, RouterOsProtocolError, SentenceDecoder} from '../../source/routeros/words.js';
 import {createTestCertificate, FakeRouterOs, type FakeRouterOsOptions} from '../helpers/fake-routeros.js';
 

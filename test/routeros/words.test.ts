@@ -1,13 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {
-	buildCommand,
-	decodeLength,
-	encodeLength,
-	encodeSentence,
-	parseReply,
-	RouterOsProtocolError,
-	SentenceDecoder,
-} from '../../source/routeros/words.js';
+import {buildCommand, parseReply} from '../../source/routeros/sentences.js';
+import {decodeLength, encodeLength, encodeSentence, RouterOsProtocolError, SentenceDecoder} from '../../source/routeros/words.js';
 
 /** Deterministic PRNG (mulberry32) so fuzz failures reproduce. */
 function random(seed: number): () => number {

@@ -23,15 +23,8 @@ import {PassThrough, Writable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {NasDirectory} from '../../source/nas/nas-directory.js';
 import {DEFAULT_EXPORT_COLUMNS} from '../../source/sessions/export-sql.js';
-import {
-	ExportAbortedError,
-	ExportLimitError,
-	exportSessions,
-	exportSessionsToFile,
-	ExportOutputError,
-	ExportPathError,
-	type ExportOptions,
-} from '../../source/sessions/export.js';
+import {ExportAbortedError, ExportLimitError, exportSessions, ExportOutputError, type ExportOptions} from '../../source/sessions/export.js';
+import {exportSessionsToFile, ExportPathError} from '../../source/sessions/export-file.js';
 import type {SessionFilter, SessionSort} from '../../source/sessions/session.js';
 import {CSV_COLUMNS} from '../../source/sessions/session-view.js';
 import {parseCsv} from '../helpers/parse-csv.js';

@@ -106,6 +106,7 @@ class Screen {
 	/** Interprets the sequence at `start`; returns the index of its last character. */
 	#escape(data: string, start: number): number {
 		if (data[start + 1] !== '[') return start + 1;
+		// eslint-disable-next-line no-control-regex -- ESC starts the CSI sequence being parsed
 		const match = /^\x1b\[(\??)([0-9;]*)([@-~])/.exec(data.slice(start));
 		if (!match) throw new Error(`unsupported escape ${JSON.stringify(data.slice(start, start + 8))}`);
 		const [sequence, isPrivate, parameters, command] = match;

@@ -14,9 +14,10 @@ import {startNasSimulator, type NasSimulator} from '../../source/demo/nas-simula
 import {createDisconnectService} from '../../source/disconnect/disconnect-service.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {SessionSource, type Queryable} from '../../source/sessions/session-source.js';
-import {defaultExportPath, exportSessionsToFile} from '../../source/sessions/export.js';
+import {defaultExportPath, exportSessionsToFile} from '../../source/sessions/export-file.js';
 import {App} from '../../source/ui/app.js';
-import {viewFilter, type ViewQuery} from '../../source/ui/state.js';
+import {viewFilter} from '../../source/ui/state.js';
+import type {ViewQuery} from '../../source/ui/state-types.js';
 import {PLAIN_THEME, ThemeContext} from '../../source/ui/theme.js';
 import {MemoryAudit} from '../disconnect/harness.js';
 import {KEYS, renderAndWait, type Rendered} from '../helpers/render-and-wait.js';

@@ -12,7 +12,8 @@ import {
 	readOnlyRefusal,
 	type Binding,
 } from '../../source/ui/keymap.js';
-import {initialState, type Mode} from '../../source/ui/state.js';
+import {initialState} from '../../source/ui/state.js';
+import type {Mode} from '../../source/ui/state-types.js';
 
 const MODES: readonly Mode[] = ['table', 'search', 'detail', 'help', 'nas-picker', 'preview', 'progress', 'results'];
 

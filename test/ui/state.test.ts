@@ -10,9 +10,8 @@ import {
 	reducer,
 	sessionAt,
 	totalRows,
-	type UiAction,
-	type UiState,
 } from '../../source/ui/state.js';
+import type {UiAction, UiState} from '../../source/ui/state-types.js';
 import {makeSession} from '../helpers/sessions.js';
 
 const NOW = new Date('2026-11-25T08:00:00Z');

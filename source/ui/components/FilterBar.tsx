@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatCount} from '../../sessions/format.js';
 import {sanitize} from '../../terminal/sanitize.js';
-import type {ViewQuery} from '../state.js';
+import type {ViewQuery} from '../state-types.js';
 import {useTheme} from '../theme.js';
 
 export interface FilterBarProps {
@@ -25,19 +25,9 @@ const SORT_LABELS: Record<ViewQuery['sort']['key'], string> = {
 	ip: 'framed IP',
 };
 
-/** The text a chunk of typed input leaves in the search: printable characters appended, each BS/DEL removes one. */
-export function editSearch(value: string, input: string): string {
-	const characters = [...value];
-	for (const character of input) {
-		if (character === '\x7f' || character === '\b') characters.pop();
-		else if (character >= ' ' && !(character >= '\x7f' && character <= '\x9f')) characters.push(character);
-	}
-	return characters.join('');
-}
-
 /**
  * The search text while it is edited, with a cursor at its end. Display only: the App edits the text (with
- * editSearch) from the keys it routes. Not ink-text-input: that one edits the value it was last rendered
+ * key-routing.ts's editSearch) from the keys it routes. Not ink-text-input: that one edits the value it was last rendered
  * with, so keys arriving before React re-renders (fast typing, a held Backspace) were lost, a chunk of several
  * Backspaces was ignored, a paste went in verbatim with its control characters (a pasted line's CR ended up
  * in the query), and keys typed right after `/` were lost before it had subscribed to input.

@@ -1,7 +1,7 @@
 import {useEffect, type Dispatch} from 'react';
 import {describeDatabaseError} from '../../db/errors.js';
 import type {SessionReader} from '../../sessions/session-source.js';
-import type {UiAction, UiState} from '../state.js';
+import type {UiAction, UiState} from '../state-types.js';
 
 const HISTORY_ROWS = 30;
 /** The stock schema has no index led by username: a time bound keeps the history scan short. */

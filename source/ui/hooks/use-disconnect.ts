@@ -2,39 +2,41 @@ import {useEffect, useRef, type Dispatch} from 'react';
 import {describeDatabaseError} from '../../db/errors.js';
 import type {DisconnectService} from '../../disconnect/disconnect-service.js';
 import {driftOf} from '../disconnect-state.js';
-import type {UiAction, UiState} from '../state.js';
+import type {UiAction, UiState} from '../state-types.js';
 
 const DRIFT_MIN_SECONDS = 10;
 
 /**
- * Runs the disconnect's phases against the service: reads the preview when an action opens, reads the target
+ * Runs the disconnect's phases against the service: reads the preview when a disconnect opens, reads the target
  * again at each poll interval (10 s at least) while the preview is open (so the operator sees the set change), sends once
  * confirmed, passes progress on, and stops the run when asked (or when the console goes away).
  */
 export function useDisconnect(service: DisconnectService | undefined, state: UiState, dispatch: Dispatch<UiAction>): void {
-	const action = state.action;
-	const seq = action?.seq;
-	const phase = action?.phase;
+	const disconnect = state.disconnect;
+	const seq = disconnect?.seq;
+	const phase = disconnect?.phase;
+	// Within one disconnect (one seq) its target never changes, nor its preview once read, nor its reason
+	// once it runs: each effect below runs once per phase of a disconnect.
+	const target = disconnect?.target;
+	const preview = disconnect?.preview;
+	const reason = disconnect?.reason.trim();
 	const running = useRef<{seq: number; controller: AbortController} | null>(null);
 
 	useEffect(() => {
-		if (phase !== 'loading' || seq === undefined || !action) return;
+		if (phase !== 'loading' || seq === undefined || !target) return;
 		if (!service) {
 			dispatch({type: 'disconnect-failed', seq, message: 'disconnects are not available here'});
 			return;
 		}
-		service.preview(action.target).then(
+		service.preview(target).then(
 			(preview) => dispatch({type: 'disconnect-previewed', seq, preview}),
 			(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeDatabaseError(error)}),
 		);
-		// One preview per action: the target does not change within it.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [seq, phase, service, dispatch]);
+	}, [seq, phase, target, service, dispatch]);
 
 	useEffect(() => {
-		if (phase !== 'preview' || seq === undefined || !action?.preview || !service) return;
-		const {plan: previewed, registry} = action.preview;
-		const target = action.target;
+		if (phase !== 'preview' || seq === undefined || !target || !preview || !service) return;
+		const {plan: previewed, registry} = preview;
 		let busy = false;
 		const timer = setInterval(
 			() => {
@@ -53,17 +55,15 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 			Math.max(state.intervalSeconds, DRIFT_MIN_SECONDS) * 1000,
 		);
 		return () => clearInterval(timer);
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [seq, phase, service, dispatch, state.intervalSeconds]);
+	}, [seq, phase, target, preview, service, dispatch, state.intervalSeconds]);
 
 	useEffect(() => {
-		if (phase !== 'running' || seq === undefined || !action?.preview || !service) return;
+		if (phase !== 'running' || seq === undefined || !preview || !service) return;
 		if (running.current?.seq === seq) return;
 		const controller = new AbortController();
 		running.current = {seq, controller};
-		const reason = action.reason.trim();
 		service
-			.execute(action.preview, {
+			.execute(preview, {
 				...(reason ? {reason} : {}),
 				signal: controller.signal,
 				onProgress: (progress) => dispatch({type: 'disconnect-progress', seq, progress}),
@@ -75,13 +75,12 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 			.finally(() => {
 				if (running.current?.seq === seq) running.current = null;
 			});
-		// The run belongs to the action, not to a render: it is not restarted when the state changes.
-		// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [seq, phase, service, dispatch]);
+		// The run belongs to the disconnect, not to a render: the ref above keeps it from being started twice.
+	}, [seq, phase, preview, reason, service, dispatch]);
 
 	useEffect(() => {
-		if (action?.stopping && running.current?.seq === action.seq) running.current.controller.abort();
-	}, [action?.stopping, action?.seq]);
+		if (disconnect?.stopping && running.current?.seq === disconnect.seq) running.current.controller.abort();
+	}, [disconnect?.stopping, disconnect?.seq]);
 
 	// The console going away stops the run: nothing more is sent for a screen nobody watches.
 	useEffect(() => () => running.current?.controller.abort(), []);

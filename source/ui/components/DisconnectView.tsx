@@ -1,10 +1,11 @@
 import {Box, Text} from 'ink';
-import type {ActionState} from '../disconnect-state.js';
-import {previewView, progressView, resultsView, type Tone, type ViewLine} from '../disconnect-lines.js';
+import type {DisconnectState} from '../disconnect-state.js';
+import {previewView, progressView, resultsView} from '../disconnect-lines.js';
 import {useTheme, type Theme} from '../theme.js';
+import type {Tone, ViewLine} from '../view-line.js';
 
-export interface ActionViewProps {
-	readonly action: ActionState;
+export interface DisconnectViewProps {
+	readonly disconnect: DisconnectState;
 	readonly view: 'preview' | 'progress' | 'results';
 	readonly now: Date;
 	readonly width: number;
@@ -16,7 +17,7 @@ function colorOf(theme: Theme, tone: Tone | undefined): string | undefined {
 }
 
 /** A disconnect's preview (in a frame: it waits for a decision), progress or results, painted line by line. */
-export function ActionView(props: ActionViewProps) {
+export function DisconnectView(props: DisconnectViewProps) {
 	const theme = useTheme();
 	const framed = props.view === 'preview';
 	// The frame takes two columns and two lines.
@@ -24,10 +25,10 @@ export function ActionView(props: ActionViewProps) {
 	const height = framed ? props.height - 2 : props.height;
 	const lines: ViewLine[] =
 		props.view === 'preview'
-			? previewView(props.action, width, height, props.now)
+			? previewView(props.disconnect, width, height, props.now)
 			: props.view === 'progress'
-				? progressView(props.action, width, height)
-				: resultsView(props.action, width, height);
+				? progressView(props.disconnect, width, height)
+				: resultsView(props.disconnect, width, height);
 	const body = lines.map((line, index) => (
 		<Text key={index} wrap="truncate-end" bold={line.bold ?? false} color={colorOf(theme, line.tone)}>
 			{line.text}

@@ -1,0 +1,73 @@
+/**
+ * Where a read of input goes: each key press through the keymap, typed text into the field being edited,
+ * a refusal when read-only mode has dropped the key, and quitting (which waits for a running disconnect).
+ * Pure, so the console's key handling is tested as tables of state and key; app.tsx only carries it out.
+ */
+import {actionFor, pressesOf, readOnlyRefusal, type Binding, type InkKey} from './keymap.js';
+import {reducer} from './state.js';
+import type {UiAction, UiState} from './state-types.js';
+
+/** What a read of input asks for, in order: actions to dispatch, and at most one `exit`, always last. */
+export type KeyEffect = UiAction | 'exit';
+
+/** The effects of a read of input, and the state the dispatched actions leave. */
+export interface KeyRoute {
+	readonly effects: readonly KeyEffect[];
+	readonly state: UiState;
+}
+
+/** The text a chunk of typed input leaves in a field: printable characters appended, each BS/DEL removes one. */
+export function editSearch(value: string, input: string): string {
+	const characters = [...value];
+	for (const character of input) {
+		if (character === '\x7f' || character === '\b') characters.pop();
+		else if (character >= ' ' && !(character >= '\x7f' && character <= '\x9f')) characters.push(character);
+	}
+	return characters.join('');
+}
+
+/** The text field of the disconnect preview that typed characters go to, if any. */
+export function editedField(state: UiState): string | undefined {
+	const disconnect = state.disconnect;
+	if (state.mode !== 'preview' || disconnect?.phase !== 'preview') return undefined;
+	if (disconnect.focus === 'reason') return disconnect.reason;
+	return disconnect.preview?.confirmation.kind === 'typed' ? disconnect.typed : undefined;
+}
+
+/**
+ * Routes one read of input (Ink's `input` and `key`) from `state` through the keymap in force. Each press
+ * acts on the state the presses before it left; presses after a quit are dropped.
+ */
+export function routeKey(state: UiState, input: string, key: InkKey, keymap: readonly Binding[]): KeyRoute {
+	let current = state;
+	const effects: KeyEffect[] = [];
+	for (const {name, typed, editable} of pressesOf(input, key)) {
+		let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
+		if (!action && current.mode === 'search' && editable) {
+			// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
+			const text = editSearch(current.searchDraft, typed);
+			if (text !== current.searchDraft) action = {type: 'search-input', text};
+		}
+		const field = editedField(current);
+		if (!action && field !== undefined && editable) {
+			const text = editSearch(field, typed);
+			if (text !== field) action = {type: 'disconnect-edit', text};
+		}
+		if (!action && name) {
+			const refusal = readOnlyRefusal(current, name);
+			if (refusal) action = {type: 'message', text: refusal, kind: 'error'};
+		}
+		if (action === 'quit') {
+			if (current.disconnect?.phase === 'running' && !current.quitting) {
+				action = {type: 'quit-requested'};
+			} else {
+				effects.push('exit');
+				return {effects, state: current};
+			}
+		}
+		if (!action) continue;
+		effects.push(action);
+		current = reducer(current, action);
+	}
+	return {effects, state: current};
+}

@@ -1,0 +1,132 @@
+/**
+ * The shape of the console's state and the actions its reducer takes. Types only: state.ts and
+ * disconnect-reducer.ts reduce them, components render them, hooks turn their changes into effects.
+ */
+import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
+import type {DisconnectTarget} from '../disconnect/plan.js';
+import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
+import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
+import type {Snapshot} from '../sessions/snapshot.js';
+import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
+
+/** The three views of a disconnect: its preview, its progress while it runs, and its results. */
+export type DisconnectMode = 'preview' | 'progress' | 'results';
+
+/** What has the screen and the keyboard. */
+export type Mode = 'table' | 'search' | 'detail' | 'help' | 'nas-picker' | DisconnectMode;
+
+/** What the table shows: the filter and the order. */
+export interface ViewQuery {
+	readonly status: SessionStatus;
+	readonly search: string;
+	/** NAS IP, or null for every NAS. */
+	readonly nas: string | null;
+	readonly sort: SessionSort;
+}
+
+export interface DetailState {
+	readonly id: string;
+	readonly session?: Session;
+	readonly history?: readonly Session[];
+	readonly error?: string;
+}
+
+export interface UiState {
+	readonly mode: Mode;
+	readonly query: ViewQuery;
+	/** The search text while it is typed (applied to the query debounced). */
+	readonly searchDraft: string;
+	/** Absolute index of the cursor row in the sorted result. */
+	readonly cursor: number;
+	/** The session under the cursor, followed across refreshes. */
+	readonly cursorId: string | null;
+	/** Index of the first visible row. */
+	readonly top: number;
+	/** How many table rows fit. */
+	readonly pageSize: number;
+	readonly selection: ReadonlySet<string>;
+	/** Everything matching the query is selected (`a`). */
+	readonly allMatching: boolean;
+	readonly paused: boolean;
+	readonly intervalSeconds: number;
+	readonly masked: boolean;
+	readonly readOnly: boolean;
+	readonly snapshot: Snapshot | null;
+	readonly error: {readonly message: string; readonly since: number} | null;
+	readonly message: {readonly text: string; readonly kind: 'info' | 'error'} | null;
+	readonly detail: DetailState | null;
+	readonly nasCursor: number;
+	/** What Enter in the NAS picker does: filter the table, or disconnect the NAS (`X`). */
+	readonly nasPickerPurpose: 'filter' | 'disconnect';
+	/** The disconnect being previewed, running, or last finished. */
+	readonly disconnect: DisconnectState | null;
+	/** The last disconnect's `seq`: the next one takes the number after it. */
+	readonly disconnectSeq: number;
+	/** Quit once the running disconnect has stopped. */
+	readonly quitting: boolean;
+	/** The view being written to a CSV file (`e`), until it is done. */
+	readonly exporting: ViewQuery | null;
+	/** When the next poll is due (epoch ms), null while paused. */
+	readonly nextPollAt: number | null;
+	/** Bumped to ask for a poll now. */
+	readonly refreshSeq: number;
+}
+
+/** The reducer's actions: every key press and every answer of an effect becomes one. */
+export type UiAction =
+	| {type: 'resize'; pageSize: number}
+	| {type: 'move'; by: number}
+	| {type: 'move-page'; pages: number}
+	| {type: 'jump'; to: 'top' | 'bottom'}
+	| {type: 'search-start'}
+	| {type: 'search-input'; text: string}
+	| {type: 'search-apply'}
+	| {type: 'search-commit'}
+	| {type: 'search-cancel'}
+	| {type: 'nas-picker-open'; purpose?: 'filter' | 'disconnect'}
+	| {type: 'nas-picker-move'; by: number}
+	| {type: 'nas-picker-choose'}
+	| {type: 'cycle-status'}
+	| {type: 'sort-next'}
+	| {type: 'sort-previous'}
+	| {type: 'sort-reverse'}
+	| {type: 'toggle-select'}
+	| {type: 'select-all'}
+	| {type: 'escape'}
+	| {type: 'open-detail'}
+	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
+	| {type: 'toggle-help'}
+	| {type: 'toggle-pause'}
+	| {type: 'interval'; delta: number}
+	| {type: 'toggle-mask'}
+	| {type: 'refresh'}
+	| {type: 'snapshot'; snapshot: Snapshot}
+	| {type: 'poll-error'; message: string; at: number}
+	| {type: 'scheduled'; at: number | null}
+	| {type: 'message'; text: string; kind: 'info' | 'error'}
+	| DisconnectAction
+	| {type: 'export-start'}
+	| {type: 'export-done'; rows: number; path: string}
+	| {type: 'export-failed'; message: string};
+
+/**
+ * The reducer's actions that drive a disconnect (the state's `disconnect` field), sent by keys and by
+ * use-disconnect.ts; disconnect-reducer.ts reduces them.
+ */
+export type DisconnectAction =
+	| {type: 'disconnect-request'; target: DisconnectTarget; label: string; fromSelection?: boolean}
+	| {type: 'disconnect-previewed'; seq: number; preview: DisconnectPreview}
+	| {type: 'disconnect-drift'; seq: number; drift: PreviewDrift}
+	| {type: 'disconnect-failed'; seq: number; message: string}
+	| {type: 'disconnect-edit'; text: string}
+	| {type: 'disconnect-focus'}
+	| {type: 'disconnect-confirm'; key: 'enter' | 'y'}
+	| {type: 'disconnect-progress'; seq: number; progress: DisconnectProgress}
+	| {type: 'disconnect-finished'; seq: number; result: DisconnectResult}
+	| {type: 'disconnect-stop'}
+	| {type: 'disconnect-hide'}
+	| {type: 'disconnect-show'}
+	| {type: 'disconnect-close'}
+	| {type: 'disconnect-retry'}
+	| {type: 'results-scroll'; by: number}
+	| {type: 'quit-requested'};

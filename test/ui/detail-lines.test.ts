@@ -1,0 +1,126 @@
+/**
+ * The detail view's lines as pure functions: the literal text at a fixed width and height, the styles
+ * that carry meaning, and what a short terminal leaves out.
+ */
+import {describe, expect, it} from 'vitest';
+import type {Session} from '../../source/sessions/session.js';
+import {detailLines, fieldText, type DetailOptions} from '../../source/ui/detail-lines.js';
+import {makeSession} from '../helpers/sessions.js';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+
+function session(radacctid: string, overrides: Partial<Session> = {}): Session {
+	return makeSession({
+		radacctid,
+		acctsessionid: `sess-${radacctid}`,
+		acctuniqueid: `uniq-${radacctid}`,
+		username: 'alice',
+		nasipaddress: '10.20.0.1',
+		nasname: 'bng-1',
+		framedipaddress: '100.64.0.9',
+		callingstationid: 'AA:BB:CC:DD:EE:FF',
+		acctstarttime: new Date(NOW.getTime() - 7_200_000),
+		acctupdatetime: NOW,
+		acctinputoctets: 1_500_000,
+		acctoutputoctets: 42_000_000,
+		...overrides,
+	});
+}
+
+const OPTIONS: DetailOptions = {
+	now: NOW,
+	rate: {downKbps: 2000, upKbps: 300},
+	masked: false,
+	staleAfterSeconds: 1800,
+	width: 79,
+	height: 18,
+};
+
+const texts = (lines: ReadonlyArray<{text: string}>) => lines.map((line) => line.text);
+
+describe('detailLines', () => {
+	it('shows a session and its history at 79x18', () => {
+		const current = session('1');
+		const ended = session('2', {
+			acctstarttime: new Date(NOW.getTime() - 86_400_000),
+			acctstoptime: new Date(NOW.getTime() - 82_800_000),
+			acctterminatecause: 'Lost-Carrier',
+		});
+		const lines = detailLines({id: '1', session: current, history: [current, ended]}, OPTIONS);
+		expect(texts(lines)).toMatchInlineSnapshot(`
+			[
+			  "alice on bng-1 (10.20.0.1)",
+			  "online · 2h00m · down 40M / up 1.4M · rate 2.0M/300kbit/s",
+			  "radacctid           1                   acctupdatetime      2026-11-25 12:00:00",
+			  "acctsessionid       sess-1              acctinputoctets     1500000",
+			  "acctuniqueid        uniq-1              acctoutputoctets    42000000",
+			  "nasipaddress        10.20.0.1           callingstationid    AA:BB:CC:DD:EE:FF",
+			  "acctstarttime       2026-11-25 10:00:00 framedipaddress     100.64.0.9",
+			  "previous sessions",
+			  "  2026-11-24 12:00:00    1h00m  Lost-Carrier     40M / 1.4M    bng-1",
+			]
+		`);
+		expect(lines[0]).toMatchObject({bold: true, right: 'Esc back'});
+		expect(lines[1]).toMatchObject({tone: 'ok'});
+		expect(lines.at(-2)).toMatchObject({bold: true, tone: 'accent'});
+		expect(lines.at(-1)).toMatchObject({dim: true});
+	});
+
+	it('says when the terminal is too short for every previous session', () => {
+		const current = session('1');
+		const history = [current, ...Array.from({length: 6}, (_, index) => session(String(index + 2), {acctstoptime: NOW}))];
+		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, height: 12});
+		// Title, summary, 5 field rows and the history heading leave room for 3 of the 6, and one spare line.
+		expect(lines).toHaveLength(11);
+		expect(lines[7]!.text).toBe('previous sessions (3 not shown: terminal too short)');
+	});
+
+	it('says the history is loading, or that there is none', () => {
+		const current = session('1');
+		expect(detailLines({id: '1', session: current}, OPTIONS).at(-1)!.text).toBe('previous sessions (loading…)');
+		expect(detailLines({id: '1', session: current, history: [current]}, OPTIONS).at(-1)!.text).toBe('previous sessions: none');
+	});
+
+	it('an ended session: offline with its cause, muted', () => {
+		const ended = session('1', {acctstoptime: NOW, acctterminatecause: 'Admin-Reset'});
+		const summary = detailLines({id: '1', session: ended, history: []}, {...OPTIONS, rate: undefined})[1]!;
+		expect(summary).toEqual({text: 'offline, Admin-Reset · 2h00m · down 40M / up 1.4M', tone: 'muted'});
+	});
+
+	it('masks the framed IP and the MAC when asked', () => {
+		const lines = texts(detailLines({id: '1', session: session('1'), history: []}, {...OPTIONS, masked: true})).join('\n');
+		expect(lines).not.toContain('100.64.0.9');
+		expect(lines).not.toContain('AA:BB:CC:DD:EE:FF');
+	});
+
+	it('cuts every field to its half of a narrow screen', () => {
+		const lines = detailLines({id: '1', session: session('1'), history: []}, {...OPTIONS, width: 41});
+		for (const line of lines.slice(2, -1)) expect(line.text.length).toBeLessThanOrEqual(41);
+	});
+
+	it('strips terminal controls that came from the database', () => {
+		const evil = session('1', {username: 'evil\x1b[2J\x07name', nasname: 'bng\x1b]0;x\x07-1'});
+		const lines = detailLines({id: '1', session: evil, history: [evil]}, OPTIONS);
+		// eslint-disable-next-line no-control-regex
+		for (const line of lines) expect(line.text).not.toMatch(/[\x00-\x1f\x7f]/);
+		expect(lines[0]!.text).toContain('evil');
+	});
+
+	it('before the session is read: one line, loading or the error', () => {
+		expect(detailLines({id: '7'}, OPTIONS)).toEqual([{text: 'loading session 7…', tone: 'muted', wrap: true}]);
+		expect(detailLines({id: '7', error: 'session 7 is no longer in radacct'}, OPTIONS)).toEqual([
+			{text: 'session 7 is no longer in radacct', tone: 'error', wrap: true},
+		]);
+	});
+});
+
+describe('fieldText', () => {
+	it('writes empty as -, times as timestamps, and masks only when asked', () => {
+		const current = session('1', {connectinfo_start: ''});
+		expect(fieldText(current, 'connectinfo_start', false)).toBe('-');
+		expect(fieldText(current, 'acctstarttime', false)).toBe('2026-11-25 10:00:00');
+		expect(fieldText(current, 'framedipaddress', false)).toBe('100.64.0.9');
+		expect(fieldText(current, 'framedipaddress', true)).not.toBe('100.64.0.9');
+		expect(fieldText(current, 'username', true)).toBe('alice');
+	});
+});

@@ -1,0 +1,188 @@
+/**
+ * Key routing as data: a state and what the terminal sent, and the effects that come out, in order.
+ */
+import {describe, expect, it} from 'vitest';
+import {confirmationFor} from '../../source/disconnect/confirmation.js';
+import type {DisconnectTarget} from '../../source/disconnect/plan.js';
+import {planDisconnect} from '../../source/disconnect/plan.js';
+import {NasRegistry} from '../../source/nas/registry.js';
+import type {Session} from '../../source/sessions/session.js';
+import type {Snapshot} from '../../source/sessions/snapshot.js';
+import {newDisconnect, type DisconnectState} from '../../source/ui/disconnect-state.js';
+import {editedField, editSearch, routeKey, type KeyEffect} from '../../source/ui/key-routing.js';
+import {activeKeymap, type InkKey} from '../../source/ui/keymap.js';
+import {initialState, queryKey, reducer} from '../../source/ui/state.js';
+import type {UiState} from '../../source/ui/state-types.js';
+import {makeSession} from '../helpers/sessions.js';
+
+const NOW = new Date('2026-11-25T08:00:00Z');
+const registry = NasRegistry.from([{nasname: '10.20.0.1', shortname: 'bng-1', type: 'mikrotik', secret: 'bng-1-secret'}], []);
+
+function sessions(count: number): Session[] {
+	return Array.from({length: count}, (_, index) =>
+		makeSession({
+			radacctid: String(index + 1),
+			acctsessionid: `s${index + 1}`,
+			username: `user${index + 1}`,
+			nasipaddress: '10.20.0.1',
+			nasname: 'bng-1',
+			framedipaddress: `100.64.0.${index + 1}`,
+			acctstarttime: new Date(NOW.getTime() - 3_600_000),
+		}),
+	);
+}
+
+/** The table with 20 sessions of bng-1 loaded, the cursor on the first. */
+function table(options: {readOnly?: boolean} = {}): UiState {
+	const state = initialState({pageSize: 10, readOnly: options.readOnly});
+	const snapshot: Snapshot = {
+		key: queryKey(state.query),
+		offset: 0,
+		rows: sessions(20),
+		total: {total: 20, capped: false},
+		stats: {
+			openSessions: 20,
+			uniqueUsers: 20,
+			averageDurationSeconds: 3600,
+			staleSessions: 0,
+			perNas: [{nasipaddress: '10.20.0.1', nasname: 'bng-1', sessions: 20, stale: 0}],
+			dbNow: NOW,
+		},
+		rates: new Map(),
+		fetchedAt: NOW.getTime(),
+		durationMs: 3,
+	};
+	return reducer(state, {type: 'snapshot', snapshot});
+}
+
+function searching(draft: string): UiState {
+	return {...table(), mode: 'search', searchDraft: draft};
+}
+
+/** The preview of a disconnect of `count` sessions (1: y or Enter; 3: y; a whole NAS: its name typed). */
+function previewing(target: DisconnectTarget, count: number): UiState {
+	const plan = planDisconnect(sessions(count), registry, {method: 'auto'}, target);
+	const disconnect: DisconnectState = {
+		...newDisconnect(1, target, 'the label', false),
+		phase: 'preview',
+		preview: {plan, missing: [], confirmation: confirmationFor(plan), warnings: [], registry},
+	};
+	return {...table(), mode: 'preview', disconnect, disconnectSeq: 1};
+}
+
+function running(quitting = false): UiState {
+	const disconnect: DisconnectState = {...newDisconnect(1, {kind: 'session', radacctid: '1'}, 'one', false), phase: 'running'};
+	return {...table(), disconnect, disconnectSeq: 1, quitting};
+}
+
+const ONE: DisconnectTarget = {kind: 'session', radacctid: '1'};
+const THREE: DisconnectTarget = {kind: 'sessions', radacctids: ['1', '2', '3']};
+const NAS: DisconnectTarget = {kind: 'nas', nasIps: ['10.20.0.1']};
+
+function route(state: UiState, input: string, key: InkKey = {}): readonly KeyEffect[] {
+	return routeKey(state, input, key, activeKeymap(state.readOnly)).effects;
+}
+
+describe('routeKey', () => {
+	it.each<[string, () => UiState, string, InkKey, KeyEffect[]]>([
+		['j moves down', table, 'j', {}, [{type: 'move', by: 1}]],
+		['the down arrow moves down', table, '', {downArrow: true}, [{type: 'move', by: 1}]],
+		['a held key is each of its presses', table, 'jjj', {}, [1, 1, 1].map((by) => ({type: 'move', by}))],
+		['a key with no binding does nothing', table, 'z', {}, []],
+		['Enter opens the detail view', table, '\r', {return: true}, [{type: 'open-detail'}]],
+		['Ctrl-F pages down', table, 'f', {ctrl: true}, [{type: 'move-page', pages: 1}]],
+		['q quits', table, 'q', {}, ['exit']],
+		['presses after a quit are dropped', table, 'jqj', {}, [{type: 'move', by: 1}, 'exit']],
+		[
+			'/ and text in one chunk opens the search and types the rest into it',
+			table,
+			'/alice',
+			{},
+			[{type: 'search-start'}, ...['a', 'al', 'ali', 'alic', 'alice'].map((text) => ({type: 'search-input' as const, text}))],
+		],
+		['typing in the search adds to the draft', () => searching('bo'), 'b', {}, [{type: 'search-input', text: 'bob'}]],
+		['q in the search is text', () => searching(''), 'q', {}, [{type: 'search-input', text: 'q'}]],
+		['Backspace in the search removes one', () => searching('bob'), '', {backspace: true}, [{type: 'search-input', text: 'bo'}]],
+		['Backspace in an empty search does nothing', () => searching(''), '', {backspace: true}, []],
+		['Enter keeps the search', () => searching('bob'), '\r', {return: true}, [{type: 'search-commit'}]],
+		['Ctrl-C quits from the search', () => searching('bob'), 'c', {ctrl: true}, ['exit']],
+		[
+			'Esc read with the next key (Meta+key) is two presses',
+			() => searching('bob'),
+			'j',
+			{meta: true},
+			[{type: 'search-cancel'}, {type: 'move', by: 1}],
+		],
+		[
+			'read-only: a disconnect key says why it does nothing',
+			() => table({readOnly: true}),
+			'd',
+			{},
+			[{type: 'message', text: 'read-only mode: d (disconnect selection or row) is off', kind: 'error'}],
+		],
+		['q while a disconnect runs asks it to stop first', () => running(), 'q', {}, [{type: 'quit-requested'}]],
+		['q again while it stops quits', () => running(true), 'q', {}, ['exit']],
+		['y confirms one session', () => previewing(ONE, 1), 'y', {}, [{type: 'disconnect-confirm', key: 'y'}]],
+		['y confirms a count', () => previewing(THREE, 3), 'y', {}, [{type: 'disconnect-confirm', key: 'y'}]],
+		['Tab moves to the reason', () => previewing(THREE, 3), '\t', {tab: true}, [{type: 'disconnect-focus'}]],
+		['Esc cancels the preview', () => previewing(THREE, 3), '', {escape: true}, [{type: 'disconnect-close'}]],
+		[
+			'a typed confirmation and its Enter in one chunk: typed, then submitted',
+			() => previewing(NAS, 3),
+			'bng-1\r',
+			{},
+			[
+				...['b', 'bn', 'bng', 'bng-', 'bng-1'].map((text) => ({type: 'disconnect-edit' as const, text})),
+				{type: 'disconnect-confirm', key: 'enter'},
+			],
+		],
+		['y in a typed confirmation is text', () => previewing(NAS, 3), 'y', {}, [{type: 'disconnect-edit', text: 'y'}]],
+	])('%s', (_name, state, input, key, effects) => {
+		expect(route(state(), input, key)).toEqual(effects);
+	});
+
+	it('returns the state the dispatched actions leave', () => {
+		const routed = routeKey(table(), 'jj', {}, activeKeymap(false));
+		expect(routed.state.cursor).toBe(2);
+		expect(routed.state).toEqual(
+			routed.effects.reduce((state, effect) => (effect === 'exit' ? state : reducer(state, effect)), table()),
+		);
+	});
+
+	it('leaves the state as it was when nothing is dispatched', () => {
+		const state = table();
+		expect(routeKey(state, 'z', {}, activeKeymap(false)).state).toBe(state);
+	});
+});
+
+describe('editedField', () => {
+	it.each<[string, () => UiState, string | undefined]>([
+		['the table edits nothing', table, undefined],
+		['a y confirmation edits nothing', () => previewing(THREE, 3), undefined],
+		[
+			'a typed confirmation edits what is typed',
+			() => ({...previewing(NAS, 3), disconnect: {...previewing(NAS, 3).disconnect!, typed: 'bn'}}),
+			'bn',
+		],
+		[
+			'the reason line edits the reason',
+			() => ({...previewing(THREE, 3), disconnect: {...previewing(THREE, 3).disconnect!, focus: 'reason' as const, reason: 'why'}}),
+			'why',
+		],
+	])('%s', (_name, state, field) => {
+		expect(editedField(state())).toBe(field);
+	});
+});
+
+describe('editSearch', () => {
+	it.each([
+		['', 'abc', 'abc'],
+		['abc', '\x7f', 'ab'],
+		['abc', '\b\b', 'a'],
+		['', '\x7f', ''],
+		['a', 'b\r\x1b[c', 'ab[c'],
+		['a', 'é\x85', 'aé'],
+	])('%j + %j -> %j', (value, input, result) => {
+		expect(editSearch(value, input)).toBe(result);
+	});
+});
