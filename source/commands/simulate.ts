@@ -5,7 +5,8 @@
  * benchmarks, against a test database: never point it at production.
  */
 import {isIP} from 'node:net';
-import {startNasSimulator, type SimulatedNasConfig} from '../demo/nas-simulator.js';
+import {startNasSimulator} from '../demo/nas-simulator.js';
+import type {SimulatedNasConfig} from '../demo/simulated-nas-types.js';
 import type {NasVendor} from '../demo/network.js';
 import type {CommandContext} from './context.js';
 import {integerFlag, UsageError, type FlagSpec} from './usage.js';

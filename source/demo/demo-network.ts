@@ -4,7 +4,8 @@
  */
 import type {NasOverride} from '../nas/nas-override.js';
 import type {EmbeddedDatabase} from '../db/embedded-database.js';
-import {demoSimulatorConfig, startNasSimulator, type NasSimulator, type RunningNas} from './nas-simulator.js';
+import {demoSimulatorConfig, startNasSimulator, type NasSimulator} from './nas-simulator.js';
+import type {RunningNas} from './simulated-nas-types.js';
 
 export interface DemoNetwork {
 	readonly simulator: NasSimulator;

@@ -9,6 +9,7 @@ import type {Queryable} from '../db/queryable.js';
 import {FREERADIUS_SCHEMA_SQL} from '../db/freeradius-schema.js';
 import {recordInterims, recordStarts, recordStops, type StartEvent, type StopEvent, type UpdateEvent} from './accounting.js';
 import {DEMO_NAS, type DemoNas} from './network.js';
+import {CONNECT_INFO, FIRST_NAMES, formatMac, LAST_NAMES, randomMac, REALMS} from './pools.js';
 import {Random} from './random.js';
 
 export interface SeedOptions {
@@ -41,102 +42,6 @@ export interface DemoNetwork {
 	readonly stops: StopEvent[];
 }
 
-const FIRST = [
-	'alice',
-	'bob',
-	'carol',
-	'dave',
-	'erin',
-	'frank',
-	'grace',
-	'heidi',
-	'ivan',
-	'judy',
-	'mallory',
-	'niaj',
-	'olivia',
-	'peggy',
-	'rupert',
-	'sybil',
-	'trent',
-	'victor',
-	'walter',
-	'yusuf',
-	'zeynep',
-	'ahmed',
-	'maria',
-	'jose',
-	'li',
-	'wei',
-	'fatima',
-	'olga',
-	'pavel',
-	'kofi',
-	'amara',
-	'sven',
-	'ingrid',
-	'raj',
-	'priya',
-	'kenji',
-	'yuki',
-	'lucas',
-	'emma',
-	'noah',
-	'mia',
-	'leon',
-	'sara',
-	'omar',
-	'nina',
-	'tomas',
-	'elena',
-	'marco',
-	'julia',
-	'hugo',
-];
-const LAST = [
-	'smith',
-	'jones',
-	'garcia',
-	'muller',
-	'rossi',
-	'novak',
-	'kowalski',
-	'silva',
-	'tanaka',
-	'kim',
-	'nguyen',
-	'okafor',
-	'haddad',
-	'ivanov',
-	'larsen',
-	'dubois',
-	'costa',
-	'yilmaz',
-	'sato',
-	'fischer',
-	'weber',
-	'moreau',
-	'santos',
-	'petrov',
-	'nowak',
-	'berg',
-	'lopez',
-	'khan',
-	'ali',
-	'chen',
-];
-const REALMS = ['isp.example', 'biz.example', 'fiber.example'];
-// OUIs of common CPE vendors (MikroTik, TP-Link, Huawei, ZTE, Ubiquiti, AVM, Zyxel).
-const OUIS = [
-	[0xdc, 0x2c, 0x6e],
-	[0x50, 0xc7, 0xbf],
-	[0x00, 0xe0, 0xfc],
-	[0x34, 0x4b, 0x50],
-	[0x24, 0xa4, 0x3c],
-	[0x3c, 0xa6, 0x2f],
-	[0x5c, 0xe2, 0x8c],
-	[0xe4, 0x8d, 0x8c],
-];
 const CAUSES: ReadonlyArray<readonly [string, number]> = [
 	['User-Request', 38],
 	['Lost-Carrier', 22],
@@ -157,8 +62,8 @@ function userNameFor(random: Random, index: number): {userName: string; realm: s
 		['account', 25],
 		['initial', 10],
 	]);
-	const first = random.pick(FIRST);
-	const last = random.pick(LAST);
+	const first = random.pick(FIRST_NAMES);
+	const last = random.pick(LAST_NAMES);
 	switch (style) {
 		case 'name':
 			return {userName: `${first}.${last}${index % 7 === 0 ? random.int(1, 99) : ''}`, realm: null};
@@ -170,21 +75,6 @@ function userNameFor(random: Random, index: number): {userName: string; realm: s
 			return {userName: `c${String(100_000 + index * 7 + random.int(0, 6)).padStart(7, '0')}`, realm: null};
 		case 'initial':
 			return {userName: `${first[0]}${last}-${random.pick(['home', 'office', 'shop', 'farm'])}`, realm: null};
-	}
-}
-
-/** A MAC as the NAS writes it in Calling-Station-Id. */
-export function formatMac(bytes: readonly number[], style: DemoNas['macStyle']): string {
-	const hex = bytes.map((byte) => byte.toString(16).padStart(2, '0'));
-	switch (style) {
-		case 'colon-upper':
-			return hex.join(':').toUpperCase();
-		case 'colon-lower':
-			return hex.join(':');
-		case 'dash-upper':
-			return hex.join('-').toUpperCase();
-		case 'cisco-dot':
-			return `${hex[0]}${hex[1]}.${hex[2]}${hex[3]}.${hex[4]}${hex[5]}`;
 	}
 }
 
@@ -213,7 +103,7 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 			userName,
 			realm,
 			nas: random.weighted(nasWeights),
-			mac: [...random.pick(OUIS), random.int(0, 255), random.int(0, 255), random.int(0, 255)],
+			mac: randomMac(random),
 			downBps: random.logUniform(50_000, 40_000_000),
 			upShare: 0.05 + random.next() * 0.25,
 		});
@@ -246,7 +136,7 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 			nasPortId: port,
 			nasPortType: nas.service === 'hotspot' ? 'Wireless-802.11' : 'Ethernet',
 			timestamp: startedAt,
-			connectInfo: nas.service === 'hotspot' ? '' : random.pick(['1Gbps', '100Mbps', 'GPON', 'VDSL2']),
+			connectInfo: nas.service === 'hotspot' ? '' : random.pick(CONNECT_INFO),
 			calledStationId: nas.service === 'hotspot' ? 'hotspot-mall' : `pppoe-${nas.name}`,
 			callingStationId: formatMac(subscriber.mac, nas.macStyle),
 			serviceType: 'Framed-User',

@@ -3,14 +3,13 @@
  * the NAS's secret, finds the session in radacct and answers Disconnect-ACK/NAK or CoA-ACK/NAK, with duplicate
  * detection (RFC 5080 §2.2.2) and the fault knobs of {@link NasFaults}.
  */
-import dgram from 'node:dgram';
-import {once} from 'node:events';
 import {isIPv4} from 'node:net';
 import {PacketCode, type ResponseCode} from '../radius/dictionary.js';
 import {encodeResponse, verifyRequest} from '../radius/authenticators.js';
 import {getIp, getString, RadiusDecodeError, type DecodedPacket, type RadiusAttribute} from '../radius/packet.js';
 import type {NasVendor} from './network.js';
-import type {SessionCriteria, SimulatedNasContext} from './nas-simulator.js';
+import type {SessionCriteria, SimulatedNasContext} from './simulated-nas-types.js';
+import {UdpListener, type DatagramPeer} from './udp-listener.js';
 
 /** The identification attributes a simulated NAS can match sessions by. */
 export type IdentificationAttribute = 'Acct-Session-Id' | 'User-Name' | 'Framed-IP-Address' | 'Calling-Station-Id';
@@ -56,7 +55,6 @@ const ErrorCause = {
 	MultipleSessionSelectionUnsupported: 508,
 } as const;
 
-const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 const HEADER_LENGTH = 20;
 
 interface CachedReply {
@@ -75,65 +73,35 @@ interface Answer {
 export class SimulatedCoaServer {
 	/** Binds `host:port` (0 for a free port). Rejects if the port cannot be bound. */
 	static async start(nas: SimulatedNasContext, host: string, port: number): Promise<SimulatedCoaServer> {
-		const socket = dgram.createSocket({type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES});
-		const server = new SimulatedCoaServer(nas, socket);
-		const failed = once(socket, 'error').then(([error]) => {
-			throw error;
+		const server = new SimulatedCoaServer(nas);
+		server.#socket = await UdpListener.bind(host, port, (bytes, remote) => {
+			server.#receive(bytes, remote);
 		});
-		socket.bind(port, host);
-		try {
-			await Promise.race([once(socket, 'listening'), failed]);
-		} catch (error) {
-			await server.close();
-			throw error;
-		}
-		failed.catch(() => undefined);
 		return server;
 	}
 
 	readonly #nas: SimulatedNasContext;
-	readonly #socket: dgram.Socket;
+	#socket: UdpListener | undefined;
 	/** Replies by source, identifier and authenticator, oldest first (RFC 5080 §2.2.2). */
 	readonly #replies = new Map<string, CachedReply>();
 	#closed = false;
-	#port = 0;
 
-	private constructor(nas: SimulatedNasContext, socket: dgram.Socket) {
+	private constructor(nas: SimulatedNasContext) {
 		this.#nas = nas;
-		this.#socket = socket;
-		socket.on('listening', () => {
-			this.#port = socket.address().port;
-		});
-		socket.on('message', (bytes, remote) => {
-			this.#receive(bytes, remote);
-		});
-		socket.on('error', () => {
-			// A send to a vanished client (ICMP unreachable) and the like: UDP has no connection to lose.
-		});
 	}
 
 	/** The bound UDP port. */
 	get port(): number {
-		return this.#port;
+		return this.#socket?.port ?? 0;
 	}
 
 	/** Closes the socket; replies still waiting are not sent. Idempotent. */
-	close(): Promise<void> {
-		if (this.#closed) return Promise.resolve();
+	async close(): Promise<void> {
 		this.#closed = true;
-		return new Promise((resolve) => {
-			try {
-				this.#socket.close(() => {
-					resolve();
-				});
-			} catch {
-				// Never bound, or closed already.
-				resolve();
-			}
-		});
+		await this.#socket?.close();
 	}
 
-	#receive(bytes: Buffer, remote: dgram.RemoteInfo): void {
+	#receive(bytes: Buffer, remote: DatagramPeer): void {
 		const nas = this.#nas;
 		nas.stats.received++;
 		if (this.#closed || nas.closed) return;
@@ -172,7 +140,7 @@ export class SimulatedCoaServer {
 		nas.track(this.#respond(packet, entry, remote));
 	}
 
-	async #respond(packet: DecodedPacket, entry: CachedReply, remote: dgram.RemoteInfo): Promise<void> {
+	async #respond(packet: DecodedPacket, entry: CachedReply, remote: DatagramPeer): Promise<void> {
 		const nas = this.#nas;
 		let answer: Answer;
 		try {
@@ -244,15 +212,11 @@ export class SimulatedCoaServer {
 		return ack;
 	}
 
-	#send(reply: Buffer, remote: dgram.RemoteInfo): void {
+	#send(reply: Buffer, remote: DatagramPeer): void {
 		if (this.#closed) return;
-		try {
-			this.#socket.send(reply, remote.port, remote.address, () => {
-				// A failed send is as good as a lost datagram: the client retransmits.
-			});
-		} catch {
-			// The socket was closed meanwhile.
-		}
+		this.#socket?.send(reply, remote).catch(() => {
+			// A failed send is as good as a lost datagram: the client retransmits.
+		});
 	}
 
 	#forgetOldReplies(): void {

@@ -7,9 +7,8 @@
  * Reference: MikroTik RouterOS manual, "API" (help.mikrotik.com): "API sentences", "Reply word" (`!empty` since
  * 7.18), "Queries", "Tags", "Command description".
  */
-import {createServer, type Server, type Socket} from 'node:net';
-import {encodeSentence, SentenceDecoder} from '../routeros/words.js';
-import type {SessionCriteria, SimulatedNasContext, SimulatedSession} from './nas-simulator.js';
+import {parseCommand, RouterOsApiListener, trap, type ApiCommand, type ApiConnection, type ApiSession} from './routeros-api-listener.js';
+import type {SessionCriteria, SimulatedNasContext, SimulatedSession} from './simulated-nas-types.js';
 
 /** Where and how a simulated NAS serves its API. */
 export interface SimulatedApiOptions {
@@ -26,21 +25,11 @@ type Menu = '/ppp/active' | '/ip/hotspot/active';
 
 const MENUS: readonly string[] = ['/ppp/active', '/ip/hotspot/active'];
 
+/** A connection's state: sentences are answered one after another, in order. */
 interface Connection {
-	readonly socket: Socket;
+	readonly api: ApiConnection;
 	loggedIn: boolean;
-	/** Set once the simulator has ended the connection: later sentences are not answered. */
-	ended: boolean;
-	/** Sentences are answered one after another, in order. */
 	queue: Promise<void>;
-}
-
-interface Command {
-	readonly command: string;
-	readonly attributes: ReadonlyMap<string, string>;
-	/** Query words without the leading '?'. */
-	readonly queries: readonly string[];
-	readonly tagged: (...words: string[]) => string[];
 }
 
 /** One NAS's API listener. */
@@ -48,36 +37,30 @@ export class SimulatedRouterOsServer {
 	/** Starts listening. Rejects if the port cannot be bound. */
 	static async start(nas: SimulatedNasContext, options: SimulatedApiOptions): Promise<SimulatedRouterOsServer> {
 		const server = new SimulatedRouterOsServer(nas, options);
-		await listen(server.#server, options.port, options.host);
-		server.#port = portOf(server.#server);
+		server.#listener = await RouterOsApiListener.start({
+			host: options.host,
+			port: options.port,
+			decoder: {maxWordBytes: 64 * 1024, maxSentenceBytes: 1024 * 1024},
+			serve: (api) => server.#serve(api),
+		});
 		if (nas.faults.apiDown) server.setDown(true);
 		return server;
 	}
 
 	readonly #nas: SimulatedNasContext;
 	readonly #options: SimulatedApiOptions;
-	readonly #server: Server;
 	readonly #connections = new Set<Connection>();
-	#port = 0;
-	#down = false;
+	#listener: RouterOsApiListener | undefined;
 	#closed = false;
-	/** Listening and stopping happen one after another. */
-	#transitions: Promise<void> = Promise.resolve();
 
 	private constructor(nas: SimulatedNasContext, options: SimulatedApiOptions) {
 		this.#nas = nas;
 		this.#options = options;
-		this.#server = createServer((socket) => {
-			this.#serve(socket);
-		});
-		this.#server.on('error', () => {
-			// Errors after listening (e.g. EMFILE on accept) must not end the process; the next accept may work.
-		});
 	}
 
 	/** The TCP port; it stays the same while the API is down. */
 	get port(): number {
-		return this.#port;
+		return this.#listener?.port ?? 0;
 	}
 
 	/**
@@ -85,94 +68,56 @@ export class SimulatedRouterOsServer {
 	 * on the same port.
 	 */
 	setDown(down: boolean): void {
-		this.#down = down;
-		if (down) this.#dropConnections();
-		this.#transitions = this.#transitions.then(async () => {
-			if (this.#closed) return;
-			if (this.#down && this.#server.listening) {
-				await closeServer(this.#server);
-			} else if (!this.#down && !this.#server.listening) {
-				await listen(this.#server, this.#port, this.#options.host).catch(() => {
-					// The port was taken meanwhile: the API stays unreachable, like a router whose service failed.
-				});
-			}
-		});
+		this.#listener?.setDown(down);
 	}
 
 	/** Drops every connection and stops listening. Idempotent. */
 	async close(): Promise<void> {
 		this.#closed = true;
-		this.#dropConnections();
-		await this.#transitions;
-		if (this.#server.listening) await closeServer(this.#server);
+		await this.#listener?.close();
 		await Promise.all([...this.#connections].map(async (connection) => connection.queue));
 	}
 
-	#dropConnections(): void {
-		for (const connection of this.#connections) {
-			connection.ended = true;
-			connection.socket.destroy();
-		}
-	}
-
-	#serve(socket: Socket): void {
-		if (this.#down || this.#closed) {
-			socket.destroy();
-			return;
-		}
+	#serve(api: ApiConnection): ApiSession {
 		const nas = this.#nas;
 		nas.stats.apiConnections++;
-		const connection: Connection = {socket, loggedIn: false, ended: false, queue: Promise.resolve()};
+		const connection: Connection = {api, loggedIn: false, queue: Promise.resolve()};
 		this.#connections.add(connection);
-		socket.setNoDelay(true);
-		socket.on('error', () => {
-			// A client resetting the connection is its business; 'close' follows.
-		});
-		socket.on('close', () => {
-			connection.ended = true;
-			this.#connections.delete(connection);
-		});
-		const decoder = new SentenceDecoder({maxWordBytes: 64 * 1024, maxSentenceBytes: 1024 * 1024});
-		socket.on('data', (chunk: Buffer) => {
-			let sentences: string[][];
-			try {
-				sentences = decoder.push(chunk);
-			} catch {
-				// Not the API wire format: the stream position is lost, as on a real router.
-				socket.destroy();
-				return;
-			}
-			for (const words of sentences) {
+		return {
+			sentence: (words) => {
 				nas.stats.apiCommands++;
 				const answered = connection.queue.then(() => this.#answer(connection, words));
 				connection.queue = answered.catch(() => undefined);
 				nas.track(answered);
-			}
-		});
+			},
+			closed: () => {
+				this.#connections.delete(connection);
+			},
+		};
 	}
 
 	async #answer(connection: Connection, words: readonly string[]): Promise<void> {
-		if (connection.ended || this.#closed) return;
+		if (connection.api.ended || this.#closed) return;
 		const command = parseCommand(words);
 		const {tagged} = command;
 		if (command.command === '/login') {
 			const {user, password} = this.#options;
 			if (command.attributes.get('name') === user && command.attributes.get('password') === password) {
 				connection.loggedIn = true;
-				await this.#reply(connection, [tagged('!done')], false);
+				await this.#reply(connection, [tagged('!done')]);
 			} else {
 				this.#nas.stats.apiLoginFailures++;
-				await this.#reply(connection, trap(tagged, 'invalid user name or password (6)'), false);
+				await this.#reply(connection, trap(tagged, 'invalid user name or password (6)'));
 			}
 			return;
 		}
 		if (!connection.loggedIn) {
-			await this.#reply(connection, [['!fatal', 'not logged in']], false, true);
+			await this.#reply(connection, [['!fatal', 'not logged in']], 'close');
 			return;
 		}
 		if (command.command === '/quit') {
 			// API doc, "Command description": /quit makes the router answer !fatal and close the connection.
-			await this.#reply(connection, [['!fatal', 'session terminated on request']], false, true);
+			await this.#reply(connection, [['!fatal', 'session terminated on request']], 'close');
 			return;
 		}
 		let sentences: string[][];
@@ -182,10 +127,10 @@ export class SimulatedRouterOsServer {
 			this.#nas.stats.dbErrors++;
 			sentences = trap(tagged, 'failure: resources unavailable');
 		}
-		await this.#reply(connection, sentences, this.#nas.faults.closeApiMidCommand);
+		await this.#reply(connection, sentences, this.#nas.faults.closeApiMidCommand ? 'cut' : undefined);
 	}
 
-	async #run({command, attributes, queries, tagged}: Command): Promise<string[][]> {
+	async #run({command, attributes, queries, tagged}: ApiCommand): Promise<string[][]> {
 		const separator = command.lastIndexOf('/');
 		const path = command.slice(0, separator);
 		const verb = command.slice(separator + 1);
@@ -287,23 +232,10 @@ export class SimulatedRouterOsServer {
 		};
 	}
 
-	/** Sends a reply after the fault delay; `cut` sends only its first half, `close` ends the connection after it. */
-	async #reply(connection: Connection, sentences: readonly string[][], cut: boolean, close = false): Promise<void> {
+	/** Sends a reply after the fault delay; `after` as in {@link ApiConnection.send}. */
+	async #reply(connection: Connection, sentences: readonly string[][], after?: 'close' | 'cut'): Promise<void> {
 		if (!(await this.#nas.sleep(this.#nas.faults.delayMs))) return;
-		const {socket} = connection;
-		if (connection.ended || socket.destroyed) return;
-		const bytes = Buffer.concat(sentences.map((sentence) => encodeSentence(sentence)));
-		if (cut) {
-			connection.ended = true;
-			socket.end(bytes.subarray(0, Math.ceil(bytes.length / 2)));
-			return;
-		}
-		if (close) {
-			connection.ended = true;
-			socket.end(bytes);
-			return;
-		}
-		socket.write(bytes);
+		connection.api.send(sentences, after);
 	}
 }
 
@@ -323,31 +255,6 @@ function criterion(menu: Menu, name: string, value: string): readonly [keyof Ses
 	if (name === 'user') return ['userName', value];
 	if (name === 'mac-address') return ['macAddress', value];
 	return undefined;
-}
-
-function parseCommand(words: readonly string[]): Command {
-	const [command = '', ...rest] = words;
-	const attributes = new Map<string, string>();
-	const queries: string[] = [];
-	let tag: string | undefined;
-	for (const word of rest) {
-		if (word.startsWith('=')) {
-			// API doc, "Attribute word": "=name=value"; the value may contain '='.
-			const separator = word.indexOf('=', 1);
-			if (separator === -1) attributes.set(word.slice(1), '');
-			else attributes.set(word.slice(1, separator), word.slice(separator + 1));
-		} else if (word.startsWith('?')) {
-			queries.push(word.slice(1));
-		} else if (word.startsWith('.tag=')) {
-			tag = word.slice('.tag='.length);
-		}
-	}
-	const tagged = (...sentence: string[]): string[] => (tag === undefined || tag === '' ? sentence : [...sentence, `.tag=${tag}`]);
-	return {command, attributes, queries, tagged};
-}
-
-function trap(tagged: Command['tagged'], message: string): string[][] {
-	return [tagged('!trap', `=message=${message}`), tagged('!done')];
 }
 
 /** A row's `.id`: '*' and the radacctid in upper-case hex, stable for the life of the session. */
@@ -381,33 +288,4 @@ export function formatUptime(seconds: number): string {
 /** A MAC as RouterOS shows it: upper case, colon-separated. */
 export function normalizeMac(mac: string): string {
 	return mac.replaceAll('-', ':').toUpperCase();
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const onError = (error: Error): void => {
-			server.off('listening', onListening);
-			reject(error);
-		};
-		const onListening = (): void => {
-			server.off('error', onError);
-			resolve();
-		};
-		server.once('error', onError);
-		server.once('listening', onListening);
-		server.listen(port, host);
-	});
-}
-
-function closeServer(server: Server): Promise<void> {
-	return new Promise((resolve) => {
-		server.close(() => {
-			resolve();
-		});
-	});
-}
-
-function portOf(server: Server): number {
-	const address = server.address();
-	return typeof address === 'object' && address !== null ? address.port : 0;
 }

@@ -11,9 +11,8 @@ import {
 	startNasSimulator,
 	type NasSimulator,
 	type NasSimulatorOptions,
-	type RunningNas,
-	type SimulatedNasConfig,
 } from '../../source/demo/nas-simulator.js';
+import type {RunningNas, SimulatedNasConfig} from '../../source/demo/simulated-nas-types.js';
 import {formatUptime} from '../../source/demo/simulated-routeros.js';
 import {DEMO_NAS} from '../../source/demo/network.js';
 import {encodeRequest} from '../../source/radius/authenticators.js';

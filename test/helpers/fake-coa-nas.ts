@@ -1,5 +1,4 @@
-import dgram from 'node:dgram';
-import {once} from 'node:events';
+import {UdpListener} from '../../source/demo/udp-listener.js';
 import {encodeResponse, verifyRequest} from '../../source/radius/authenticators.js';
 import {PacketCode, type ResponseCode} from '../../source/radius/dictionary.js';
 import type {DecodedPacket, RadiusAttribute} from '../../source/radius/packet.js';
@@ -50,8 +49,6 @@ export interface FakeCoaNas {
 export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeCoaNas> {
 	const host = options.host ?? '127.0.0.1';
 	const answer = options.answer ?? ((): FakeNasAnswer => ({code: PacketCode.DisconnectAck}));
-	// A generous receive buffer, so a burst of hundreds of requests is not dropped by the kernel before the NAS reads it.
-	const socket = dgram.createSocket({type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024});
 	const received: ReceivedRequest[] = [];
 	const copies = new Map<string, number>();
 	const waiters: Array<{readonly count: number; readonly resolve: () => void}> = [];
@@ -69,18 +66,12 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 			messageAuthenticator: reply.messageAuthenticator ?? false,
 		});
 	};
-	const sendRaw = (bytes: Buffer, to: {readonly address: string; readonly port: number}): Promise<void> =>
-		new Promise((resolve, reject) => {
-			socket.send(bytes, to.port, to.address, (error) => {
-				if (error) {
-					reject(error);
-				} else {
-					resolve();
-				}
-			});
-		});
+	const sendRaw = async (bytes: Buffer, to: {readonly address: string; readonly port: number}): Promise<void> => {
+		await socket.send(bytes, to);
+	};
 
-	socket.on('message', (bytes, remote) => {
+	// The listener only carries datagrams: recording, verification and answers are the fake's own.
+	const socket = await UdpListener.bind(host, 0, (bytes, remote) => {
 		const key = `${remote.address}|${remote.port}|${bytes.toString('hex')}`;
 		const copy = (copies.get(key) ?? 0) + 1;
 		copies.set(key, copy);
@@ -101,9 +92,7 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 			void sendRaw(encodeAnswer(request, reply), request.from);
 		}
 	});
-	socket.bind(0, host);
-	await once(socket, 'listening');
-	const {address, port} = socket.address();
+	const {address, port} = socket;
 
 	return {
 		address,
@@ -119,11 +108,6 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 		},
 		encodeAnswer,
 		sendRaw,
-		close: () =>
-			new Promise((resolve) => {
-				socket.close(() => {
-					resolve();
-				});
-			}),
+		close: () => socket.close(),
 	};
 }

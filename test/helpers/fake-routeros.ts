@@ -1,6 +1,6 @@
 /**
  * A fake MikroTik RouterOS API server for tests: plain TCP (and optionally TLS) on 127.0.0.1, a free port,
- * speaking the real wire format through the project's codec. It knows `/login` (6.43+ style), `/quit`, and
+ * on the simulator's API listener (socket, framing, command parsing). It knows `/login` (6.43+ style), `/quit`, and
  * `print` / `remove` on `/ppp/active` and `/ip/hotspot/active` over in-memory tables, plus fault knobs that
  * make it misbehave the way real routers and networks do.
  *
@@ -8,12 +8,10 @@
  */
 import {execFile} from 'node:child_process';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import {createServer as createNetServer, type AddressInfo, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createServer as createTlsServer} from 'node:tls';
 import {promisify} from 'node:util';
-import {encodeSentence, SentenceDecoder} from '../../source/routeros/words.js';
+import {parseCommand, RouterOsApiListener, trap, type ApiConnection, type ApiSession} from '../../source/demo/routeros-api-listener.js';
 
 /** One row of `/ppp/active`; `.id` is assigned (`*1`, `*2`, ...) when left out. A type, not an interface, so it
  * is assignable to {@link FakeRow}. */
@@ -80,12 +78,11 @@ export class FakeRouterOs {
 	 */
 	static async start(options: FakeRouterOsOptions = {}): Promise<FakeRouterOs> {
 		const fake = new FakeRouterOs(options);
-		await new Promise<void>((resolve, reject) => {
-			fake.server.once('error', reject);
-			fake.server.listen(0, '127.0.0.1', () => {
-				fake.server.off('error', reject);
-				resolve();
-			});
+		fake.listener = await RouterOsApiListener.start({
+			host: fake.host,
+			port: 0,
+			...(options.tls === undefined ? {} : {tls: options.tls}),
+			serve: (connection) => fake.serve(connection),
 		});
 		return fake;
 	}
@@ -100,8 +97,7 @@ export class FakeRouterOs {
 	/** Successful logins so far. */
 	logins = 0;
 
-	private readonly server: Server;
-	private readonly sockets = new Set<Socket>();
+	private listener: RouterOsApiListener | undefined;
 	private readonly user: string;
 	private readonly password: string;
 	private readonly replyDelayMs: (words: readonly string[]) => number;
@@ -123,99 +119,47 @@ export class FakeRouterOs {
 			'/ppp/active': (options.pppActive ?? []).map((entry) => this.withId(entry)),
 			'/ip/hotspot/active': (options.hotspotActive ?? []).map((entry) => this.withId(entry)),
 		};
-		const onSocket = (socket: Socket): void => {
-			this.serve(socket);
-		};
-
-		this.server = options.tls ? createTlsServer({key: options.tls.key, cert: options.tls.cert}, onSocket) : createNetServer(onSocket);
 	}
 
 	/** The port the fake listens on. */
 	get port(): number {
-		return (this.server.address() as AddressInfo).port;
+		return this.listener?.port ?? 0;
 	}
 
 	/** Connections currently open. */
 	get connections(): number {
-		return this.sockets.size;
+		return this.listener?.connections ?? 0;
 	}
 
 	/** Drops every open connection without a word, like a router reboot or a firewall state flush. */
 	dropConnections(): void {
-		for (const socket of this.sockets) {
-			socket.destroy();
-		}
+		this.listener?.dropConnections();
 	}
 
 	/** Drops all connections and stops listening. */
 	async close(): Promise<void> {
-		this.dropConnections();
-		await new Promise<void>((resolve) => {
-			this.server.close(() => {
-				resolve();
-			});
-		});
+		await this.listener?.close();
 	}
 
-	private serve(socket: Socket): void {
-		this.sockets.add(socket);
-		const decoder = new SentenceDecoder();
+	private serve(connection: ApiConnection): ApiSession {
 		const session = {loggedIn: false};
-		socket.on('error', () => {
-			// A client that resets the connection is no concern of the fake; 'close' follows.
-		});
-		socket.on('close', () => {
-			this.sockets.delete(socket);
-		});
-		socket.on('data', (chunk: Buffer) => {
-			let sentences: string[][];
-			try {
-				sentences = decoder.push(chunk);
-			} catch {
-				socket.destroy();
-				return;
-			}
-
-			for (const words of sentences) {
+		return {
+			sentence: (words) => {
 				this.received.push(words);
-				this.answer(socket, session, words);
-			}
-		});
+				this.answer(connection, session, words);
+			},
+		};
 	}
 
-	private answer(socket: Socket, session: {loggedIn: boolean}, words: readonly string[]): void {
+	private answer(connection: ApiConnection, session: {loggedIn: boolean}, words: readonly string[]): void {
 		if (this.faults.neverAnswer) {
 			return;
 		}
 
-		const [command = '', ...rest] = words;
-		const tag = rest.find((word) => word.startsWith('.tag='));
-		const attributes = new Map<string, string>();
-		const queries: string[] = [];
-		for (const word of rest) {
-			if (word.startsWith('=')) {
-				const separator = word.indexOf('=', 1);
-				if (separator === -1) {
-					attributes.set(word.slice(1), '');
-				} else {
-					attributes.set(word.slice(1, separator), word.slice(separator + 1));
-				}
-			} else if (word.startsWith('?')) {
-				queries.push(word.slice(1));
-			}
-		}
-
-		const tagged = (...sentence: string[]): string[] => (tag === undefined ? sentence : [...sentence, tag]);
-		const trap = (message: string): string[][] => [tagged('!trap', `=message=${message}`), tagged('!done')];
+		const {command, attributes, queries, tagged} = parseCommand(words);
 		const send = (sentences: readonly string[][], thenClose = false): void => {
-			const bytes = Buffer.concat(sentences.map((sentence) => encodeSentence(sentence)));
 			const write = (): void => {
-				if (!socket.destroyed) {
-					socket.write(bytes);
-					if (thenClose) {
-						socket.end();
-					}
-				}
+				connection.send(sentences, thenClose ? 'close' : undefined);
 			};
 
 			const delay = this.replyDelayMs(words);
@@ -234,7 +178,7 @@ export class FakeRouterOs {
 				this.logins += 1;
 				send([tagged('!done')]);
 			} else {
-				send(trap('invalid user name or password (6)'));
+				send(trap(tagged, 'invalid user name or password (6)'));
 			}
 
 			return;
@@ -251,14 +195,13 @@ export class FakeRouterOs {
 		}
 
 		if (this.faults.sendGarbage) {
-			socket.write(Buffer.from([0xf8, 0xff, 0xfe, 0x00]));
+			connection.sendRaw(Buffer.from([0xf8, 0xff, 0xfe, 0x00]));
 			return;
 		}
 
-		const reply = this.run(command, attributes, queries, tagged, trap);
+		const reply = this.run(command, attributes, queries, tagged);
 		if (this.faults.closeMidCommand) {
-			const bytes = Buffer.concat(reply.map((sentence) => encodeSentence(sentence)));
-			socket.end(bytes.subarray(0, Math.ceil(bytes.length / 2)));
+			connection.send(reply, 'cut');
 			return;
 		}
 
@@ -270,14 +213,13 @@ export class FakeRouterOs {
 		attributes: ReadonlyMap<string, string>,
 		queries: readonly string[],
 		tagged: (...sentence: string[]) => string[],
-		trap: (message: string) => string[][],
 	): string[][] {
 		const separator = command.lastIndexOf('/');
 		const path = command.slice(0, separator);
 		const verb = command.slice(separator + 1);
 		const menu = MENUS.find((candidate) => candidate === path);
 		if (menu === undefined || (verb !== 'print' && verb !== 'remove')) {
-			return trap('no such command prefix');
+			return trap(tagged, 'no such command prefix');
 		}
 
 		const table = this.tables[menu];
@@ -287,7 +229,7 @@ export class FakeRouterOs {
 				const equals = query.indexOf('=');
 				// Only `?name=value` (equality); the API's other query forms are beyond this fake.
 				if (equals < 1) {
-					return trap(`unsupported query ?${query}`);
+					return trap(tagged, `unsupported query ?${query}`);
 				}
 
 				conditions.push([query.slice(0, equals), query.slice(equals + 1)]);
@@ -306,7 +248,7 @@ export class FakeRouterOs {
 
 		const index = table.findIndex((row) => row['.id'] === attributes.get('.id'));
 		if (index === -1) {
-			return trap('no such item');
+			return trap(tagged, 'no such item');
 		}
 
 		table.splice(index, 1);
