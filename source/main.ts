@@ -10,6 +10,7 @@ import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
+import type * as ConsoleCommand from './commands/console.js';
 import {checkKnownFlags, EXIT, formatHelp, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 
 export const MAIN_HELP = `
@@ -81,7 +82,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded)
 			: undefined;
 	const readOnly = Boolean(flags['readOnly']) || Boolean(context.profile.readOnly);
-	let disconnects: Awaited<ReturnType<(typeof import('./commands/console.js'))['consoleDisconnects']>> | undefined;
+	let disconnects: Awaited<ReturnType<typeof ConsoleCommand.consoleDisconnects>> | undefined;
 	try {
 		// Ink and React load only for the console.
 		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');

@@ -8,7 +8,7 @@ import {ConfigError, resolveDatabaseTarget} from '../db/database-target.js';
 import {connectDatabase, type Database} from '../db/connect.js';
 import type {EmbeddedSeed} from '../db/embedded-database.js';
 import {describeDatabaseError, SchemaError} from '../db/errors.js';
-import {UnknownNasError} from '../nas/nas-directory.js';
+import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {EXIT, UsageError} from './usage.js';

@@ -9,7 +9,7 @@ import {homedir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import Conf from 'conf';
 import {checkUrl, ConfigError, withoutPassword} from '../db/database-target.js';
-import {normaliseIp} from '../nas/nas-directory.js';
+import {normaliseIp} from '../sessions/nas-directory.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
 
 export interface Profile {

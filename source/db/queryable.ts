@@ -2,6 +2,8 @@
 
 /** What radtop's queries need of a connection: node-postgres's Pool and Client both fit. */
 export interface Queryable {
+	// pg types its rows as any; every value read from them goes through toNumber, toText or toDate below.
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	query(text: string, values?: unknown[]): Promise<{rows: any[]}>;
 }
 

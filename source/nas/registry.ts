@@ -6,7 +6,7 @@
 import {BlockList, isIP, SocketAddress} from 'node:net';
 import {NAS_ROWS_QUERY, NAS_TABLE_QUERY} from '../sessions/radacct-sql.js';
 import type {Queryable} from '../db/queryable.js';
-import {NasDirectory, type NasTableRow} from './nas-directory.js';
+import {NasDirectory, type NasTableRow} from '../sessions/nas-directory.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from './nas-override.js';
 
 /** The Dynamic Authorization port IANA assigned for RFC 5176 ("radius-dynauth"). */

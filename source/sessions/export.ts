@@ -8,7 +8,7 @@
  * as long as the export runs (seconds for 500,000 rows).
  */
 import type {Writable} from 'node:stream';
-import {NasDirectory, type NasTableRow} from '../nas/nas-directory.js';
+import {NasDirectory, type NasTableRow} from './nas-directory.js';
 import {CopyToStream} from './copy-to-stream.js';
 import {CsvWriter} from './csv-writer.js';
 import {buildExportCopy, buildExportQuery, DEFAULT_EXPORT_COLUMNS, exportColumn, type ExportColumn} from './export-sql.js';

@@ -150,10 +150,10 @@ export function macDigits(search: string): string | undefined {
 	if (trimmed.includes('.')) {
 		if (/^\d{1,3}(?:\.\d{0,3})+$/.test(trimmed)) return undefined;
 		if (!/^[0-9a-fA-F]{1,4}(?:\.[0-9a-fA-F]{4})*\.[0-9a-fA-F]{0,4}$/.test(trimmed)) return undefined;
-	} else if (!/^[0-9a-fA-F:\-]+$/.test(trimmed)) {
+	} else if (!/^[0-9a-fA-F:-]+$/.test(trimmed)) {
 		return undefined;
 	}
-	const digits = trimmed.replace(/[:.\-]/g, '').toLowerCase();
+	const digits = trimmed.replace(/[:.-]/g, '').toLowerCase();
 	return digits.length >= 2 ? digits : undefined;
 }
 

@@ -5,7 +5,7 @@
  */
 import {SchemaError} from '../db/errors.js';
 import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
-import {NasDirectory, type NasTableRow} from '../nas/nas-directory.js';
+import {NasDirectory, type NasTableRow} from './nas-directory.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,

@@ -1,7 +1,7 @@
 /** What one poll brings back, and how it is fetched: one window, the total, the stats. */
 import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal} from './session.js';
 import type {Rate} from './session-math.js';
-import {RateTracker} from './session-math.js';
+import type {RateTracker} from './session-math.js';
 import {combineStats, type SessionReader, type StaleAndUsers} from './session-source.js';
 
 export interface SnapshotRequest {

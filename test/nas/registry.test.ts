@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/nas/nas-override.js';
 import {describeNas, loadNasRegistry, nasLabel, NasRegistry, type NasRow} from '../../source/nas/registry.js';
-import {UnknownNasError} from '../../source/nas/nas-directory.js';
+import {UnknownNasError} from '../../source/sessions/nas-directory.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
 const ROWS: NasRow[] = [

@@ -21,7 +21,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough, Writable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {NasDirectory} from '../../source/nas/nas-directory.js';
+import {NasDirectory} from '../../source/sessions/nas-directory.js';
 import {DEFAULT_EXPORT_COLUMNS} from '../../source/sessions/export-sql.js';
 import {ExportAbortedError, ExportLimitError, exportSessions, ExportOutputError, type ExportOptions} from '../../source/sessions/export.js';
 import {exportSessionsToFile, ExportPathError} from '../../source/sessions/export-file.js';

@@ -1,6 +1,8 @@
 /**
  * Which name each NAS goes by: FreeRADIUS's `nas` table (nasname = IP, hostname or network; shortname = the
- * name) overridden by radtop's own config. Pure: the rows are loaded elsewhere.
+ * name) overridden by radtop's own config. Pure: the rows are loaded elsewhere. It sits with the sessions
+ * because every session row is named through it and a `--nas` filter resolves through it; nas/registry.ts
+ * builds the whole NAS (secret, CoA address, vendor, API) on top of it.
  */
 import {isIP} from 'node:net';
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {NasDirectory, normaliseIp, UnknownNasError} from '../../source/nas/nas-directory.js';
+import {NasDirectory, normaliseIp, UnknownNasError} from '../../source/sessions/nas-directory.js';
 
 const ROWS = [
 	{nasname: '10.20.0.1', shortname: 'bng-1'},
