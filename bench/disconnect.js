@@ -365,7 +365,7 @@ async function main() {
 			seed: 20_261_125,
 		});
 		simulator = nasSimulator;
-		/** @type {import('../dist/config/config.js').NasOverride[]} */
+		/** @type {import('../dist/nas/nas-override.js').NasOverride[]} */
 		const overrides = simulator.nas.map((running) => ({
 			ip: running.ip,
 			coaHost: running.host,
