@@ -1,11 +1,12 @@
 /**
  * The built CLI (dist/cli.js) in a child process, as a user runs it, with an environment that names no database
- * and no SSH client unless the test says so. `npm test` builds dist/ first; run `npm run build` when running
- * vitest on its own.
+ * and no SSH client unless the test says so; or radtop's main in this process, for what needs neither a database
+ * nor a terminal. `npm test` builds dist/ first; run `npm run build` when running vitest on its own.
  */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
+import {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 
 /** The repository's root, the working directory of the CLI unless a test gives another. */
@@ -80,4 +81,29 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 			else resolvePromise({code, stdout, stderr});
 		});
 	});
+}
+
+/** A stream that keeps what is written to it. */
+function collector(): {stream: Writable; text: () => string} {
+	const chunks: string[] = [];
+	const stream = new Writable({
+		write(chunk: Buffer | string, _encoding, done) {
+			chunks.push(chunk.toString());
+			done();
+		},
+	});
+	return {stream, text: () => chunks.join('')};
+}
+
+/**
+ * Runs radtop's main in this process with captured stdout and stderr: for help, the version and usage errors,
+ * which runMain writes only through the streams it is given (a command that starts writes to the process's).
+ */
+export async function runMainInProcess(args: readonly string[], options: Pick<CliOptions, 'env'> = {}): Promise<CliRun> {
+	// Loaded on first use: the files that only spawn do not load every command.
+	const {runMain} = await import('../../source/main.js');
+	const stdout = collector();
+	const stderr = collector();
+	const code = await runMain(args, {stdout: stdout.stream, stderr: stderr.stream, env: cliEnv(options.env)});
+	return {code, stdout: stdout.text(), stderr: stderr.text()};
 }
