@@ -1,13 +1,13 @@
 /**
- * The built CLI as a user runs it: exit codes, one line on stderr, no stack traces, no passwords.
- * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
+ * radtop as a user runs it: exit codes, one line on stderr, no stack traces, no passwords. Help and usage
+ * errors run in-process; the rest is the built CLI (`npm test` builds dist/ first; else `npm run build`).
  */
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {SESSIONS_FLAGS} from '../../source/commands/sessions.js';
-import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
+import {assertBuilt, runCli, runMainInProcess, type CliRun} from '../helpers/cli.js';
 
 const TIMEOUT_MS = 20_000;
 
@@ -31,6 +31,12 @@ async function radtop(args: readonly string[], extraEnv: Record<string, string> 
 	return {...run, stderrLines: run.stderr.split('\n').filter((line) => line !== '')};
 }
 
+/** radtop's main in this process: for help and usage errors, which need no database. */
+async function inProcess(args: readonly string[]): Promise<Run> {
+	const run = await runMainInProcess(args, {env: {RADTOP_CONFIG_DIR: configDir}});
+	return {...run, stderrLines: run.stderr.split('\n').filter((line) => line !== '')};
+}
+
 /** Exactly one `radtop: ...` line on stderr, nothing on stdout, no stack frames. */
 function expectOneErrorLine(run: Run): string {
 	expect(run.stderrLines, run.stderr).toHaveLength(1);
@@ -46,7 +52,7 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${l
 
 describe('radtop --help', () => {
 	it('exits 0 and lists the commands', async () => {
-		const run = await radtop(['--help']);
+		const run = await inProcess(['--help']);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toContain('Usage');
 		expect(run.stdout).toMatch(/Commands\s+sessions\s/);
@@ -54,7 +60,7 @@ describe('radtop --help', () => {
 	});
 
 	it('sessions --help exits 0 and mentions every flag', async () => {
-		const run = await radtop(['sessions', '--help']);
+		const run = await inProcess(['sessions', '--help']);
 		expect(run.code).toBe(0);
 		expect(run.stderr).toBe('');
 		const flags = Object.keys(SESSIONS_FLAGS).map(kebab);
@@ -68,37 +74,37 @@ describe('radtop --help', () => {
 
 describe('usage errors exit 2 with one line', () => {
 	it('an unknown flag', async () => {
-		const run = await radtop(['sessions', '--bogus']);
+		const run = await inProcess(['sessions', '--bogus']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('--bogus');
 	});
 
 	it('an unknown short flag', async () => {
-		const run = await radtop(['sessions', '-x']);
+		const run = await inProcess(['sessions', '-x']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('-x');
 	});
 
 	it('a limit that is not a number', async () => {
-		const run = await radtop(['sessions', '--limit', 'abc']);
+		const run = await inProcess(['sessions', '--limit', 'abc']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('--limit');
 	});
 
 	it('a flag without its value', async () => {
-		const run = await radtop(['sessions', '--limit']);
+		const run = await inProcess(['sessions', '--limit']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('--limit needs a value');
 	});
 
 	it('a status that does not exist', async () => {
-		const run = await radtop(['sessions', '--status', 'nope']);
+		const run = await inProcess(['sessions', '--status', 'nope']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('active, closed, all');
 	});
 
 	it('a flag value carrying terminal escapes is shown, not executed', async () => {
-		const run = await radtop(['sessions', '--status', '\x1b]0;owned\x07']);
+		const run = await inProcess(['sessions', '--status', '\x1b]0;owned\x07']);
 		expect(run.code).toBe(2);
 		const line = expectOneErrorLine(run);
 		expect(run.stderr).not.toContain('\x1b');
@@ -107,19 +113,19 @@ describe('usage errors exit 2 with one line', () => {
 	});
 
 	it('an unknown command', async () => {
-		const run = await radtop(['frobnicate']);
+		const run = await inProcess(['frobnicate']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('frobnicate');
 	});
 
 	it('a stray argument', async () => {
-		const run = await radtop(['sessions', 'alice']);
+		const run = await inProcess(['sessions', 'alice']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('unexpected argument "alice"');
 	});
 
 	it('--json with --csv', async () => {
-		const run = await radtop(['sessions', '--json', '--csv', '--db', 'postgres://u:hunter2secret@127.0.0.1:1/radius']);
+		const run = await inProcess(['sessions', '--json', '--csv', '--db', 'postgres://u:hunter2secret@127.0.0.1:1/radius']);
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).not.toContain('hunter2secret');
 	});

@@ -15,7 +15,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DEFAULT_EXPORT_COLUMNS} from '../../source/sessions/export-sql.js';
 import type {Queryable} from '../../source/sessions/session-source.js';
-import {assertBuilt, CLI, cliEnv, runCli, startCli, type CliRun} from '../helpers/cli.js';
+import {assertBuilt, CLI, cliEnv, runCli, runMainInProcess, startCli, type CliRun} from '../helpers/cli.js';
 import {parseCsv} from '../helpers/parse-csv.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
@@ -209,7 +209,7 @@ describe('radtop export', () => {
 	);
 
 	it('documents its flags, columns and exit codes in --help', async () => {
-		const run = await radtop(['--help'], {db: false});
+		const run = await runMainInProcess(['export', '--help']);
 		expect(run.code).toBe(0);
 		for (const text of ['--output', '--columns', '--no-limit', '--raw', 'acctterminatecause', 'delegatedipv6prefix', 'Exit codes:']) {
 			expect(run.stdout).toContain(text);
