@@ -9,5 +9,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	throw error;
 });
 
-const {main} = await import('./main.js');
-process.exitCode = await main(process.argv.slice(2));
+const {runMain} = await import('./main.js');
+process.exitCode = await runMain(process.argv.slice(2), {stdout: process.stdout, stderr: process.stderr, env: process.env});

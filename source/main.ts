@@ -12,6 +12,7 @@ import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import type * as ConsoleCommand from './commands/console.js';
 import {checkKnownFlags, EXIT, formatHelp, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
+import {secretsOf} from './config/secrets.js';
 
 export const MAIN_HELP = `
 Usage
@@ -232,8 +233,16 @@ function helpOrVersion(argv: readonly string[]): 'help' | 'version' | undefined 
 	return undefined;
 }
 
+/** Where radtop writes its help and usage errors, and the environment whose secrets it keeps out of them. */
+export interface MainIo {
+	readonly stdout: NodeJS.WritableStream;
+	readonly stderr: NodeJS.WritableStream;
+	readonly env: NodeJS.ProcessEnv;
+}
+
 /** Prints a command's help, or its version, for helpOrVersion(); runs nothing. */
 function showHelpOrVersion(
+	io: MainIo,
 	wanted: 'help' | 'version',
 	help: string,
 	flags: Readonly<Record<string, FlagSpec>>,
@@ -247,14 +256,17 @@ function showHelpOrVersion(
 		...argv.slice(end),
 	];
 	const cli = parse(help, flags, rest);
-	if (wanted === 'version') process.stdout.write(`${cli.pkg.version ?? ''}\n`);
+	if (wanted === 'version') io.stdout.write(`${cli.pkg.version ?? ''}\n`);
 	// `radtop nas add --help`: the command's help, which covers each sub-command, without the package description.
-	else process.stdout.write(subCommands && cli.input.length > 0 ? formatHelp(help) : `${cli.help}\n`);
+	else io.stdout.write(subCommands && cli.input.length > 0 ? formatHelp(help) : `${cli.help}\n`);
 	return EXIT.ok;
 }
 
-/** Runs radtop with these arguments and resolves to the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs radtop with these arguments and resolves to the exit code. Help, the version and usage errors go to
+ * `io`; a command that runs writes to the process's own streams and terminal.
+ */
+export async function runMain(argv: readonly string[], io: MainIo): Promise<number> {
 	try {
 		const [first, ...rest] = argv;
 		const command = first && !first.startsWith('-') ? first : undefined;
@@ -262,18 +274,20 @@ export async function main(argv: readonly string[]): Promise<number> {
 		if (command !== undefined) {
 			const spec = COMMANDS[command];
 			if (!spec) throw new UsageError(`unknown command "${command.slice(0, 40)}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
-			if (wanted) return showHelpOrVersion(wanted, spec.help, spec.flags, rest, Boolean(spec.takesArguments));
+			if (wanted) return showHelpOrVersion(io, wanted, spec.help, spec.flags, rest, Boolean(spec.takesArguments));
 			checkKnownFlags(rest, spec.flags, command);
 			const cli = parse(spec.help, spec.flags, rest);
 			if (cli.input.length > 0 && !spec.takesArguments)
 				throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
 			return await spec.run(cli.flags as Record<string, unknown>, cli.input.map(String));
 		}
-		if (wanted) return showHelpOrVersion(wanted, MAIN_HELP, CONSOLE_FLAGS, argv, false);
+		if (wanted) return showHelpOrVersion(io, wanted, MAIN_HELP, CONSOLE_FLAGS, argv, false);
 		checkKnownFlags(argv, CONSOLE_FLAGS, '');
 		const cli = parse(MAIN_HELP, CONSOLE_FLAGS, argv);
 		return await runConsoleCommand(cli.flags as Record<string, unknown>);
 	} catch (error) {
-		return reportError(error);
+		// A usage error needs no database or terminal, so it goes to the streams given; the rest to the process's.
+		if (!(error instanceof UsageError)) return reportError(error);
+		return reportError(error, secretsOf({}, [], io.env), io.stderr);
 	}
 }

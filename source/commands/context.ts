@@ -92,7 +92,11 @@ export function isDatabaseError(error: unknown): boolean {
  * can carry a flag value or a server's error text, so after the secrets are scrubbed every control and
  * invisible character is shown as an escape (line breaks become spaces first, to keep it one readable line).
  */
-export function reportError(error: unknown, secrets: readonly string[] = secretsOf({}, [], process.env)): number {
+export function reportError(
+	error: unknown,
+	secrets: readonly string[] = secretsOf({}, [], process.env),
+	stderr: NodeJS.WritableStream = process.stderr,
+): number {
 	let message: string;
 	let code: number = EXIT.failure;
 	if (error instanceof UsageError) {
@@ -109,6 +113,6 @@ export function reportError(error: unknown, secrets: readonly string[] = secrets
 		const fromDatabase = isDatabaseError(error);
 		message = fromDatabase ? `database error: ${describeDatabaseError(error)}` : describeDatabaseError(error);
 	}
-	process.stderr.write(`radtop: ${sanitize(scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' '))}\n`);
+	stderr.write(`radtop: ${sanitize(scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' '))}\n`);
 	return code;
 }

@@ -1,25 +1,20 @@
 /**
- * The built CLI as a user runs it: exit codes, one line on stderr, no stack traces, no passwords.
- * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
+ * radtop as a user runs it: exit codes, one line on stderr, no stack traces, no passwords. Help and usage
+ * errors run in-process; the rest is the built CLI (`npm test` builds dist/ first; else `npm run build`).
  */
-import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {SESSIONS_FLAGS} from '../../source/commands/sessions.js';
+import {assertBuilt, runCli, runMainInProcess, type CliRun} from '../helpers/cli.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const TIMEOUT_MS = 20_000;
 
 let configDir: string;
 
 beforeAll(() => {
-	if (!existsSync(CLI)) {
-		throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	}
+	assertBuilt();
 	configDir = mkdtempSync(join(tmpdir(), 'radtop-cli-'));
 });
 
@@ -27,29 +22,19 @@ afterAll(() => {
 	if (configDir) rmSync(configDir, {recursive: true, force: true});
 });
 
-interface Run {
-	readonly status: number | null;
-	readonly stdout: string;
-	readonly stderr: string;
+interface Run extends CliRun {
 	readonly stderrLines: string[];
 }
 
-function radtop(args: readonly string[], extraEnv: Record<string, string> = {}): Run {
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1', ...extraEnv};
-	if (!('DATABASE_URL' in extraEnv)) delete env['DATABASE_URL'];
-	if (!('PGPASSWORD' in extraEnv)) delete env['PGPASSWORD'];
-	for (const name of ['PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE']) {
-		if (!(name in extraEnv)) delete env[name];
-	}
-	const result = spawnSync(process.execPath, [CLI, ...args], {cwd: ROOT, env, encoding: 'utf8', timeout: TIMEOUT_MS});
-	if (result.error) throw result.error;
-	if (result.signal) throw new Error(`radtop ${args.join(' ')} was killed by ${result.signal} (timeout ${TIMEOUT_MS} ms?)`);
-	return {
-		status: result.status,
-		stdout: result.stdout,
-		stderr: result.stderr,
-		stderrLines: result.stderr.split('\n').filter((line) => line !== ''),
-	};
+async function radtop(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+	const run = await runCli(args, {env: {RADTOP_CONFIG_DIR: configDir, ...extraEnv}, timeoutMs: TIMEOUT_MS});
+	return {...run, stderrLines: run.stderr.split('\n').filter((line) => line !== '')};
+}
+
+/** radtop's main in this process: for help and usage errors, which need no database. */
+async function inProcess(args: readonly string[]): Promise<Run> {
+	const run = await runMainInProcess(args, {env: {RADTOP_CONFIG_DIR: configDir}});
+	return {...run, stderrLines: run.stderr.split('\n').filter((line) => line !== '')};
 }
 
 /** Exactly one `radtop: ...` line on stderr, nothing on stdout, no stack frames. */
@@ -66,17 +51,17 @@ function expectOneErrorLine(run: Run): string {
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 describe('radtop --help', () => {
-	it('exits 0 and lists the commands', () => {
-		const run = radtop(['--help']);
-		expect(run.status).toBe(0);
+	it('exits 0 and lists the commands', async () => {
+		const run = await inProcess(['--help']);
+		expect(run.code).toBe(0);
 		expect(run.stdout).toContain('Usage');
 		expect(run.stdout).toMatch(/Commands\s+sessions\s/);
 		expect(run.stderr).toBe('');
 	});
 
-	it('sessions --help exits 0 and mentions every flag', () => {
-		const run = radtop(['sessions', '--help']);
-		expect(run.status).toBe(0);
+	it('sessions --help exits 0 and mentions every flag', async () => {
+		const run = await inProcess(['sessions', '--help']);
+		expect(run.code).toBe(0);
 		expect(run.stderr).toBe('');
 		const flags = Object.keys(SESSIONS_FLAGS).map(kebab);
 		expect(flags).toContain('stale-after');
@@ -88,103 +73,101 @@ describe('radtop --help', () => {
 });
 
 describe('usage errors exit 2 with one line', () => {
-	it('an unknown flag', () => {
-		const run = radtop(['sessions', '--bogus']);
-		expect(run.status).toBe(2);
+	it('an unknown flag', async () => {
+		const run = await inProcess(['sessions', '--bogus']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('--bogus');
 	});
 
-	it('an unknown short flag', () => {
-		const run = radtop(['sessions', '-x']);
-		expect(run.status).toBe(2);
+	it('an unknown short flag', async () => {
+		const run = await inProcess(['sessions', '-x']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('-x');
 	});
 
-	it('a limit that is not a number', () => {
-		const run = radtop(['sessions', '--limit', 'abc']);
-		expect(run.status).toBe(2);
+	it('a limit that is not a number', async () => {
+		const run = await inProcess(['sessions', '--limit', 'abc']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('--limit');
 	});
 
-	it('a flag without its value', () => {
-		const run = radtop(['sessions', '--limit']);
-		expect(run.status).toBe(2);
+	it('a flag without its value', async () => {
+		const run = await inProcess(['sessions', '--limit']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('--limit needs a value');
 	});
 
-	it('a status that does not exist', () => {
-		const run = radtop(['sessions', '--status', 'nope']);
-		expect(run.status).toBe(2);
+	it('a status that does not exist', async () => {
+		const run = await inProcess(['sessions', '--status', 'nope']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('active, closed, all');
 	});
 
-	it('a flag value carrying terminal escapes is shown, not executed', () => {
-		const run = radtop(['sessions', '--status', '\x1b]0;owned\x07']);
-		expect(run.status).toBe(2);
+	it('a flag value carrying terminal escapes is shown, not executed', async () => {
+		const run = await inProcess(['sessions', '--status', '\x1b]0;owned\x07']);
+		expect(run.code).toBe(2);
 		const line = expectOneErrorLine(run);
 		expect(run.stderr).not.toContain('\x1b');
 		expect(run.stderr).not.toContain('\x07');
 		expect(line).toContain('(got "\\x1b]0;owned\\x07")');
 	});
 
-	it('an unknown command', () => {
-		const run = radtop(['frobnicate']);
-		expect(run.status).toBe(2);
+	it('an unknown command', async () => {
+		const run = await inProcess(['frobnicate']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('frobnicate');
 	});
 
-	it('a stray argument', () => {
-		const run = radtop(['sessions', 'alice']);
-		expect(run.status).toBe(2);
+	it('a stray argument', async () => {
+		const run = await inProcess(['sessions', 'alice']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('unexpected argument "alice"');
 	});
 
-	it('--json with --csv', () => {
-		const run = radtop(['sessions', '--json', '--csv', '--db', 'postgres://u:hunter2secret@127.0.0.1:1/radius']);
-		expect(run.status).toBe(2);
+	it('--json with --csv', async () => {
+		const run = await inProcess(['sessions', '--json', '--csv', '--db', 'postgres://u:hunter2secret@127.0.0.1:1/radius']);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).not.toContain('hunter2secret');
 	});
 });
 
 describe('an unreachable database exits 1 with one line and no password', () => {
-	it('password in --db', () => {
-		const run = radtop(['sessions', '--db', 'postgres://u:hunter2secret@127.0.0.1:1/radius']);
-		expect(run.status).toBe(1);
+	it('password in --db', async () => {
+		const run = await radtop(['sessions', '--db', 'postgres://u:hunter2secret@127.0.0.1:1/radius']);
+		expect(run.code).toBe(1);
 		const line = expectOneErrorLine(run);
 		expect(line).toContain('connection refused');
 		expect(line).toContain('u@127.0.0.1:1/radius');
 		expect(run.stderr + run.stdout).not.toContain('hunter2secret');
 	});
 
-	it('password in PGPASSWORD', () => {
-		const run = radtop(['sessions', '--db', 'postgres://u@127.0.0.1:1/x'], {PGPASSWORD: 'hunter2secret'});
-		expect(run.status).toBe(1);
+	it('password in PGPASSWORD', async () => {
+		const run = await radtop(['sessions', '--db', 'postgres://u@127.0.0.1:1/x'], {PGPASSWORD: 'hunter2secret'});
+		expect(run.code).toBe(1);
 		expect(expectOneErrorLine(run)).toContain('connection refused');
 		expect(run.stderr + run.stdout).not.toContain('hunter2secret');
 	});
 
-	it('password in DATABASE_URL', () => {
-		const run = radtop(['sessions'], {DATABASE_URL: 'postgres://u:hunter2secret@127.0.0.1:1/radius'});
-		expect(run.status).toBe(1);
+	it('password in DATABASE_URL', async () => {
+		const run = await radtop(['sessions'], {DATABASE_URL: 'postgres://u:hunter2secret@127.0.0.1:1/radius'});
+		expect(run.code).toBe(1);
 		expect(expectOneErrorLine(run)).toContain('connection refused');
 		expect(run.stderr + run.stdout).not.toContain('hunter2secret');
 	});
 
-	it('an invalid URL is a one-line failure that does not echo it', () => {
-		const run = radtop(['sessions', '--db', 'postgres://u:hunter2secret@[bad']);
-		expect(run.status).toBe(1);
+	it('an invalid URL is a one-line failure that does not echo it', async () => {
+		const run = await radtop(['sessions', '--db', 'postgres://u:hunter2secret@[bad']);
+		expect(run.code).toBe(1);
 		expect(expectOneErrorLine(run)).toContain('--db is not a valid postgres:// URL');
 		expect(run.stderr).not.toContain('hunter2secret');
 	});
 });
 
 describe('radtop without a terminal', () => {
-	it('prints the open sessions of the demo network once instead of opening the console', () => {
-		const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-		delete env['DATABASE_URL'];
+	it('prints the open sessions of the demo network once instead of opening the console', async () => {
 		// The first demo start on a machine builds the embedded network (tens of seconds); later ones copy it.
-		const result = spawnSync(process.execPath, [CLI, '--demo'], {cwd: ROOT, env, encoding: 'utf8', timeout: 170_000});
-		expect(result.status, result.stderr).toBe(0);
+		const result = await runCli(['--demo'], {env: {RADTOP_CONFIG_DIR: configDir}, timeoutMs: 170_000});
+		expect(result.code, result.stderr).toBe(0);
 		expect(result.stderr).toContain('not a terminal');
 		const lines = result.stdout.trimEnd().split('\n');
 		expect(lines[0]).toMatch(/^USER +NAS +FRAMED IP +MAC/);

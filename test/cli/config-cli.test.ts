@@ -5,17 +5,14 @@
  *
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
-import {spawn} from 'node:child_process';
-import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {StoredConfig} from '../../source/config/config.js';
+import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const RUN_TIMEOUT_MS = 25_000;
 const DB_PASSWORD = 'db-pw-7c1d';
 
@@ -25,9 +22,7 @@ let configFile: string;
 const everything: string[] = [];
 
 beforeAll(() => {
-	if (!existsSync(CLI)) {
-		throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	}
+	assertBuilt();
 	dir = mkdtempSync(join(tmpdir(), 'radtop-config-cli-'));
 	configDir = join(dir, 'radtop');
 	configFile = join(configDir, 'config.json');
@@ -38,40 +33,18 @@ afterAll(() => {
 	expect(everything.join('\n'), 'a password was printed').not.toContain(DB_PASSWORD);
 });
 
-interface Run {
-	readonly status: number | null;
-	readonly stdout: string;
-	readonly stderr: string;
-}
-
-function radtop(args: readonly string[], input = ''): Promise<Run> {
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
-		delete env[name];
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, [CLI, ...args], {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.stdin.end(input);
-		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-		child.on('error', reject);
-		child.on('close', (status, signal) => {
-			clearTimeout(timer);
-			everything.push(stdout, stderr);
-			if (signal) reject(new Error(`radtop ${args.join(' ')} was killed by ${signal}\n${stdout}${stderr}`));
-			else resolvePromise({status, stdout, stderr});
-		});
-	});
+async function radtop(args: readonly string[], input = ''): Promise<CliRun> {
+	const run = await runCli(args, {env: {RADTOP_CONFIG_DIR: configDir}, input, timeoutMs: RUN_TIMEOUT_MS});
+	everything.push(run.stdout, run.stderr);
+	return run;
 }
 
 const config = (...args: string[]) => radtop(['config', ...args]);
 const stored = (): StoredConfig => JSON.parse(readFileSync(configFile, 'utf8')) as StoredConfig;
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
-function expectOneErrorLine(run: Run, code: number, pattern: RegExp): void {
-	expect(run.status, run.stderr).toBe(code);
+function expectOneErrorLine(run: CliRun, code: number, pattern: RegExp): void {
+	expect(run.code, run.stderr).toBe(code);
 	expect(run.stdout).toBe('');
 	expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
 	expect(run.stderr.trimEnd()).toMatch(pattern);
@@ -80,7 +53,7 @@ function expectOneErrorLine(run: Run, code: number, pattern: RegExp): void {
 describe('radtop config', () => {
 	it('config set creates the profile, checks the value, and keeps the file 0600 in a 0700 directory', async () => {
 		const run = await config('set', 'interval', '10s', '--profile', 'noc');
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stdout).toBe('profile "noc": interval = 10\n');
 		expect(run.stderr).toBe(`radtop: created profile "noc" in ${configFile}\n`);
 		expect(mode(configFile)).toBe(0o600);
@@ -94,7 +67,7 @@ describe('radtop config', () => {
 		] as const) {
 			chmodSync(configFile, 0o644);
 			const set = await config('set', key, value, '--profile', 'noc');
-			expect(set.status, set.stderr).toBe(0);
+			expect(set.code, set.stderr).toBe(0);
 			expect(mode(configFile)).toBe(0o600);
 		}
 		expect(stored().profiles?.['noc']).toEqual({
@@ -124,9 +97,9 @@ describe('radtop config', () => {
 
 	it('config get prints one value, or every setting; a setting not set is exit 1', async () => {
 		const one = await config('get', 'stale-after', '--profile', 'noc');
-		expect(one).toEqual({status: 0, stdout: '1800\n', stderr: ''});
+		expect(one).toEqual({code: 0, stdout: '1800\n', stderr: ''});
 		const all = await config('get', '--profile', 'noc');
-		expect(all.status).toBe(0);
+		expect(all.code).toBe(0);
 		expect(all.stdout).toMatch(
 			/^interval\s+10\nstale-after\s+1800\nread-only\s+true\naudit-log\s+\/var\/log\/radtop\/audit\.log\nallowed-nas\s+bng-1,bng-2\nconfirm-typed-above\s+100\n$/,
 		);
@@ -136,7 +109,7 @@ describe('radtop config', () => {
 
 	it('config unset removes a setting', async () => {
 		const run = await config('unset', 'confirm-typed-above', '--profile', 'noc');
-		expect(run).toEqual({status: 0, stdout: 'profile "noc": confirm-typed-above unset\n', stderr: ''});
+		expect(run).toEqual({code: 0, stdout: 'profile "noc": confirm-typed-above unset\n', stderr: ''});
 		expect(stored().profiles?.['noc']?.confirmTypedAbove).toBeUndefined();
 		expect(mode(configFile)).toBe(0o600);
 	});
@@ -150,7 +123,7 @@ describe('radtop config', () => {
 		const piped = await config('set', 'database', '--stdin', '--profile', 'noc');
 		expectOneErrorLine(piped, 2, /^radtop: stdin gave 0 lines: expected the database URL on one line$/);
 		const set = await radtop(['config', 'set', 'database', '--stdin', '--profile', 'noc'], `${url}\n`);
-		expect(set.status, set.stderr).toBe(0);
+		expect(set.code, set.stderr).toBe(0);
 		expect(set.stdout).toBe(
 			'profile "noc": database = postgres://radtop@db1.example:5432/radius?sslmode=require (password stored, not shown)\n',
 		);
@@ -159,7 +132,7 @@ describe('radtop config', () => {
 
 		const get = await config('get', 'database', '--profile', 'noc');
 		expect(get).toEqual({
-			status: 0,
+			code: 0,
 			stdout: 'postgres://radtop@db1.example:5432/radius?sslmode=require\n',
 			stderr: 'radtop: the stored URL holds a password, not shown\n',
 		});
@@ -169,17 +142,17 @@ describe('radtop config', () => {
 		);
 
 		const plain = await config('set', 'database', 'postgres://radtop@db2.example/radius', '--profile', 'lab');
-		expect(plain.status, plain.stderr).toBe(0);
+		expect(plain.code, plain.stderr).toBe(0);
 		expect(stored().profiles?.['lab']?.database).toBe('postgres://radtop@db2.example/radius');
 	});
 
 	it('config profiles lists every profile and marks the default; set-default picks an existing one', async () => {
 		const before = await config('profiles');
-		expect(before.status).toBe(0);
+		expect(before.code).toBe(0);
 		expect(before.stdout).not.toMatch(/^\*/m);
 		expectOneErrorLine(await config('set-default', 'nope'), 2, /^radtop: no profile "nope" \(profiles: noc, lab\)$/);
 		const set = await config('set-default', 'lab');
-		expect(set).toEqual({status: 0, stdout: 'default profile: lab\n', stderr: ''});
+		expect(set).toEqual({code: 0, stdout: 'default profile: lab\n', stderr: ''});
 		expect(stored().defaultProfile).toBe('lab');
 		expect(mode(configFile)).toBe(0o600);
 		const after = await config('profiles');
@@ -200,7 +173,7 @@ describe('radtop config', () => {
 	});
 
 	it('config path names the file', async () => {
-		expect(await config('path')).toEqual({status: 0, stdout: `${configFile}\n`, stderr: ''});
+		expect(await config('path')).toEqual({code: 0, stdout: `${configFile}\n`, stderr: ''});
 	});
 });
 
@@ -219,9 +192,9 @@ describe('a profile written by radtop config is the one radtop connects with', (
 		const set = password
 			? await radtop(['config', 'set', 'database', '--stdin', '--profile', 'ci'], `${database.url}\n`)
 			: await config('set', 'database', url.toString(), '--profile', 'ci');
-		expect(set.status, set.stderr).toBe(0);
+		expect(set.code, set.stderr).toBe(0);
 		const run = await radtop(['sessions', '--profile', 'ci', '--json']);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(JSON.parse(run.stdout)).toEqual({total: 0, capped: false, sessions: []});
 	}, 60_000);
 });

@@ -9,11 +9,9 @@
  *
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
-import {spawn} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {AuditBeginRecord, AuditEndRecord, DisconnectAuditRecord} from '../../source/disconnect/audit-records.js';
 import type {NasOverride} from '../../source/nas/nas-override.js';
@@ -24,10 +22,9 @@ import {DEMO_NAS} from '../../source/demo/network.js';
 import {seedDemoDatabase} from '../../source/demo/seed.js';
 import type {DisconnectResult} from '../../source/disconnect/result.js';
 import type {Queryable} from '../../source/db/queryable.js';
+import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const RUN_TIMEOUT_MS = 25_000;
 const PROFILE = 'sim';
 const TWICE = 'twice@isp.example';
@@ -49,9 +46,7 @@ const outputs: Array<{args: string; text: string}> = [];
 let auditedRuns = 0;
 
 beforeAll(async () => {
-	if (!existsSync(CLI)) {
-		throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	}
+	assertBuilt();
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
 	await seedDemoDatabase(db as Queryable & {exec?: (sql: string) => Promise<unknown>}, {
@@ -113,19 +108,9 @@ afterEach(() => {
 	for (const nas of simulator.nas) simulator.setFaults(nas.name, {nakAll: false, wrongSecret: false, dropRate: 0});
 });
 
-interface Run {
-	readonly status: number | null;
-	readonly stdout: string;
-	readonly stderr: string;
-}
-
 /** `radtop disconnect ARGS --db URL --profile sim --audit-log ...`, with stdin a pipe (not a terminal) closed at once. */
-function radtop(args: readonly string[], options: {auditLog?: string; profile?: string} = {}): Promise<Run> {
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: stateDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE', 'SSH_CLIENT'])
-		delete env[name];
+async function radtop(args: readonly string[], options: {auditLog?: string; profile?: string} = {}): Promise<CliRun> {
 	const argv = [
-		CLI,
 		'disconnect',
 		...args,
 		'--db',
@@ -135,27 +120,9 @@ function radtop(args: readonly string[], options: {auditLog?: string; profile?: 
 		'--audit-log',
 		options.auditLog ?? sharedAuditLog,
 	];
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, argv, {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.stdin.end();
-		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-		child.on('error', reject);
-		child.on('close', (status, signal) => {
-			clearTimeout(timer);
-			outputs.push({args: args.join(' '), text: stdout + stderr});
-			if (signal)
-				reject(
-					new Error(
-						`radtop disconnect ${args.join(' ')} was killed by ${signal} (timeout ${RUN_TIMEOUT_MS} ms?)\n${stdout}${stderr}`,
-					),
-				);
-			else resolvePromise({status, stdout, stderr});
-		});
-	});
+	const run = await runCli(argv, {env: {RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: stateDir}, timeoutMs: RUN_TIMEOUT_MS});
+	outputs.push({args: args.join(' '), text: run.stdout + run.stderr});
+	return run;
 }
 
 function expectNoSecret(text: string): void {
@@ -207,7 +174,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		const run = await radtop(['--user', TWICE, '--dry-run'], {profile: 'restricted'});
 		// A dry run is audited too.
 		auditedRuns++;
-		expect(run.status).toBe(0);
+		expect(run.code).toBe(0);
 		expect(run.stdout).toContain(`user "${TWICE}" (open sessions): 2 open sessions`);
 		expect(run.stdout).toMatch(/not sent \(1\): bng-4 \(10\.20\.0\.4\) is not among the NAS this action may touch/);
 		expect(run.stdout).toMatch(/bng-4 +not sent: bng-4 \(10\.20\.0\.4\) is not among the NAS/);
@@ -219,7 +186,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		const before = await snapshot();
 		const packets = received();
 		const run = await radtop(['--dry-run', '--nas', 'bng-2']);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stdout).toContain(`bng-2 (${ip('bng-2')}): ${sessions.length} · CoA 127.0.0.1:`);
 		expect(run.stdout).toContain('then RouterOS API if no answer');
 		expect(run.stdout).toMatch(/RADACCTID\s+USER\s+NAS\s+METHOD/);
@@ -236,7 +203,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		const [session] = await openSessions('bng-1');
 		const stopsBefore = simulator.stats('bng-1').stopsWritten;
 		const run = await radtop(['--session', session!.id]);
-		expect(run.status, run.stderr + run.stdout).toBe(0);
+		expect(run.code, run.stderr + run.stdout).toBe(0);
 		expect(run.stdout).toMatch(new RegExp(`^coa\\s+${escape(session!.username)}\\s+bng-1\\s+ACK in [\\d.]+ ms · stop confirmed$`, 'm'));
 		expect(run.stdout).toContain('1 session: 1 coa · 1 of 1 confirmed by Accounting-Stop');
 		expect(run.stderr).toContain(`session ${session!.id}: 1 open session`);
@@ -250,7 +217,7 @@ describe('radtop disconnect against simulated NAS', () => {
 	it('--user with 2 sessions: refused without --yes when stdin is not a terminal, nothing sent; done with --yes', async () => {
 		const packets = received();
 		const refused = await radtop(['--user', TWICE]);
-		expect(refused.status).toBe(2);
+		expect(refused.code).toBe(2);
 		expect(refused.stderr).toContain('radtop: refusing to disconnect 2 sessions without --yes (stdin is not a terminal)');
 		expect(refused.stdout).toBe('');
 		expect(received()).toBe(packets);
@@ -261,7 +228,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		expect(open).toHaveLength(2);
 
 		const done = await radtop(['--user', TWICE, '--yes', '--reason', 'customer asked for a reset']);
-		expect(done.status, done.stderr + done.stdout).toBe(0);
+		expect(done.code, done.stderr + done.stdout).toBe(0);
 		expect(done.stdout).toMatch(new RegExp(`^coa\\s+${escape(TWICE)}\\s+bng-1\\s+ACK in`, 'm'));
 		expect(done.stdout).toMatch(new RegExp(`^coa\\s+${escape(TWICE)}\\s+bng-4\\s+ACK in`, 'm'));
 		expect(done.stdout).toContain('2 sessions: 2 coa · 2 of 2 confirmed by Accounting-Stop');
@@ -277,14 +244,14 @@ describe('radtop disconnect against simulated NAS', () => {
 		const before = await snapshot();
 		const packets = received();
 		const run = await radtop(['--session', id]);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toContain(`session ${id}: 0 open sessions, 1 already closed (nothing sent)`);
 		expect(run.stdout).toMatch(new RegExp(`^already closed ${escape(username)}\\s+\\S+\\s+closed in radacct at \\S+ \\(\\S+\\)$`, 'm'));
 		expect(run.stdout).toContain('1 session: 1 already closed');
 		auditedRuns++;
 
 		const json = await radtop(['--session', id, '--json']);
-		expect(json.status, json.stderr).toBe(0);
+		expect(json.code, json.stderr).toBe(0);
 		const result = JSON.parse(json.stdout) as DisconnectResult;
 		expect(result.results).toEqual([expect.objectContaining({radacctid: id, outcome: 'already_closed'})]);
 		expect(result.results[0]!.method).toBeUndefined();
@@ -297,13 +264,13 @@ describe('radtop disconnect against simulated NAS', () => {
 		const [session] = await openSessions('bng-1');
 		const absent = '987654321';
 		const run = await radtop(['--session', session!.id, '--session', absent, '--confirm-within', '0']);
-		expect(run.status, run.stderr + run.stdout).toBe(3);
+		expect(run.code, run.stderr + run.stdout).toBe(3);
 		expect(run.stderr).toContain(`session ${absent} is not in radacct`);
 		expect(run.stdout).toMatch(/^1 session: 1 coa$/m);
 		auditedRuns++;
 
 		const alone = await radtop(['--session', absent, '--json']);
-		expect(alone.status).toBe(3);
+		expect(alone.code).toBe(3);
 		expect(JSON.parse(alone.stdout)).toMatchObject({results: [], missing: [absent]});
 		expect(alone.stderr).toContain('radtop: no open session to disconnect');
 	});
@@ -312,7 +279,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		simulator.setFaults('bng-3', {nakAll: true});
 		const [session] = await openSessions('bng-3');
 		const run = await radtop(['--session', session!.id]);
-		expect(run.status).toBe(3);
+		expect(run.code).toBe(3);
 		expect(run.stdout).toMatch(
 			new RegExp(`^failed\\s+${escape(session!.username)}\\s+bng-3\\s+NAK: Resources-Unavailable \\(506\\)$`, 'm'),
 		);
@@ -327,7 +294,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		const [session] = await openSessions('bng-4');
 		const before = simulator.stats('bng-4').received;
 		const run = await radtop(['--session', session!.id, '--timeout', '200', '--retries', '1']);
-		expect(run.status).toBe(3);
+		expect(run.code).toBe(3);
 		expect(run.stdout).toMatch(
 			new RegExp(
 				`^failed\\s+${escape(session!.username)}\\s+bng-4\\s+bng-4 \\(127\\.0\\.0\\.1:\\d+\\) did not answer 2 tries in 0\\.\\d s$`,
@@ -342,7 +309,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		const sessions = await openSessions('accel-1');
 		expect(sessions.length).toBeGreaterThanOrEqual(2);
 		const run = await radtop(['--nas', 'accel-1', '--yes', '--json', '--confirm-within', '5']);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		const result = JSON.parse(run.stdout) as DisconnectResult;
 		expect(result.results.map((entry) => entry.radacctid).sort()).toEqual(sessions.map((session) => session.id).sort());
 		for (const entry of result.results) {
@@ -365,7 +332,7 @@ describe('radtop disconnect against simulated NAS', () => {
 		const auditLog = join(dir, 'audit-one', 'audit.log');
 		const [session] = await openSessions('hotspot-1');
 		const run = await radtop(['--session', session!.id, '--method', 'api', '--reason', 'CHG-2211 abuse report'], {auditLog});
-		expect(run.status, run.stderr + run.stdout).toBe(0);
+		expect(run.code, run.stderr + run.stdout).toBe(0);
 		expect(run.stdout).toMatch(/^api\s+\S+\s+hotspot-1\s+.*· stop confirmed$/m);
 		expect(statSync(auditLog).mode & 0o777).toBe(0o600);
 		expectNoSecret(readFileSync(auditLog, 'utf8'));

@@ -9,13 +9,11 @@
  *
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
-import {spawn} from 'node:child_process';
 import dgram from 'node:dgram';
 import {once} from 'node:events';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/nas/nas-override.js';
@@ -23,10 +21,9 @@ import type {CheckResult} from '../../source/doctor/check.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {FakeRouterOs} from '../helpers/fake-routeros.js';
+import {assertBuilt, runCli, runMainInProcess, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const RUN_TIMEOUT_MS = 60_000;
 const STOCK_SCHEMA = process.env['RADTOP_STOCK_SCHEMA'] ?? '/etc/freeradius/3.0/mods-config/sql/main/postgresql/schema.sql';
 const SECRET = 'doctor-cli-secret';
@@ -58,9 +55,7 @@ async function freeUdpPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-	if (!existsSync(CLI)) {
-		throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	}
+	assertBuilt();
 	database = await createTestDatabase();
 	if (existsSync(STOCK_SCHEMA)) {
 		// FreeRADIUS's own file, where it is installed (CI); else radtop's copy, which stock-schema.test.ts holds to it.
@@ -115,18 +110,12 @@ afterAll(async () => {
 	if (dir) rmSync(dir, {recursive: true, force: true});
 });
 
-interface Run {
-	readonly status: number | null;
-	readonly stdout: string;
-	readonly stderr: string;
+interface Run extends CliRun {
 	readonly lines: string[];
 }
 
-/** `radtop doctor ARGS` (with --db unless given), spawned asynchronously: the fakes answer from this process. */
-function doctor(args: readonly string[]): Promise<Run> {
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
-		delete env[name];
+/** `doctor ARGS` with --db, --runs and --timeout unless given. */
+function doctorArgv(args: readonly string[]): string[] {
 	const defaults = [
 		['--db', database.url],
 		['--runs', '2'],
@@ -134,21 +123,13 @@ function doctor(args: readonly string[]): Promise<Run> {
 	]
 		.filter(([flag]) => !args.includes(flag!))
 		.flat();
-	const argv = [CLI, 'doctor', ...defaults, ...args];
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, argv, {cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-		child.on('error', reject);
-		child.on('close', (status, signal) => {
-			clearTimeout(timer);
-			if (signal) reject(new Error(`radtop doctor ${args.join(' ')} was killed by ${signal}\n${stdout}${stderr}`));
-			else resolvePromise({status, stdout, stderr, lines: stdout.split('\n')});
-		});
-	});
+	return ['doctor', ...defaults, ...args];
+}
+
+/** `radtop doctor ARGS` (with --db unless given), spawned asynchronously: the fakes answer from this process. */
+async function doctor(args: readonly string[]): Promise<Run> {
+	const run = await runCli(doctorArgv(args), {env: {RADTOP_CONFIG_DIR: configDir}, timeoutMs: RUN_TIMEOUT_MS});
+	return {...run, lines: run.stdout.split('\n')};
 }
 
 /** The line of a check, and its fix line when it has one. */
@@ -171,7 +152,7 @@ describe('radtop doctor', () => {
 			run.lines.filter((text) => text.startsWith('fail')),
 			run.stdout,
 		).toEqual([]);
-		expect(run.status, run.stdout + run.stderr).toBe(0);
+		expect(run.code, run.stdout + run.stderr).toBe(0);
 		line(run, 'pass', 'database');
 		line(run, 'pass', 'table radacct');
 		for (const index of ['radacct_pkey', 'radacct_bulk_close', 'radacct_start_user_idx', 'radacct_active_session_idx'])
@@ -190,7 +171,7 @@ describe('radtop doctor', () => {
 
 	it('fails a closed CoA port, a NAS with another secret and a wrong API password, each with its fix', async () => {
 		const run = await doctor(['--profile', 'broken']);
-		expect(run.status, run.stdout + run.stderr).toBe(1);
+		expect(run.code, run.stdout + run.stderr).toBe(1);
 		const api = line(run, 'fail', 'nas bng-1 (10.20.0.1): RouterOS API');
 		expect(api.text).toContain('login refused: invalid user name or password');
 		expect(api.fix).toContain('check the API user and password');
@@ -206,7 +187,7 @@ describe('radtop doctor', () => {
 
 	it('scrubs a secret out of what the NAS and the database say, not out of its own words', async () => {
 		const run = await doctor(['--profile', 'short']);
-		expect(run.status, run.stdout + run.stderr).toBe(1);
+		expect(run.code, run.stdout + run.stderr).toBe(1);
 		expect(line(run, 'pass', 'nas bng-4 (10.20.0.4): secret').text).toContain("secret from radtop's config");
 		const coa = line(run, 'fail', `nas bng-4 (10.20.0.4): CoA 127.0.0.1:${shortSecret.port}`);
 		expect(coa.text).toContain('wrong shared secret');
@@ -217,7 +198,7 @@ describe('radtop doctor', () => {
 		await exec('DROP INDEX radacct_bulk_close');
 		try {
 			const run = await doctor(['--profile', 'healthy', '--no-nas']);
-			expect(run.status, run.stdout + run.stderr).toBe(1);
+			expect(run.code, run.stdout + run.stderr).toBe(1);
 			expect(line(run, 'fail', 'index radacct_bulk_close').fix).toBe(
 				'CREATE INDEX CONCURRENTLY radacct_bulk_close ON radacct (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL;',
 			);
@@ -236,7 +217,7 @@ describe('radtop doctor', () => {
 				await holder.query('BEGIN');
 				await holder.query('LOCK TABLE radacct IN ACCESS EXCLUSIVE MODE');
 				const run = await doctor(['--profile', 'healthy']);
-				expect(run.status, run.stdout + run.stderr).toBe(1);
+				expect(run.code, run.stdout + run.stderr).toBe(1);
 				expect(line(run, 'fail', 'rows').text).toContain('statement timeout');
 				line(run, 'pass', 'table radacct');
 				// pg_get_indexdef waits for the lock as well.
@@ -256,7 +237,7 @@ describe('radtop doctor', () => {
 		await exec('ALTER TABLE radacct RENAME TO radacct_elsewhere');
 		try {
 			const run = await doctor(['--no-nas']);
-			expect(run.status, run.stdout + run.stderr).toBe(1);
+			expect(run.code, run.stdout + run.stderr).toBe(1);
 			const table = line(run, 'fail', 'table radacct');
 			expect(table.text).toContain('no radacct table in');
 			expect(table.fix).toContain("point radtop at FreeRADIUS's database");
@@ -270,14 +251,14 @@ describe('radtop doctor', () => {
 	it('fails an unreachable database as one line, and still checks the NAS of the config', async () => {
 		const port = await freeUdpPort();
 		const run = await doctor(['--db', `postgres://radtop@127.0.0.1:${port}/radius`, '--profile', 'healthy']);
-		expect(run.status).toBe(1);
+		expect(run.code).toBe(1);
 		expect(line(run, 'fail', 'database').text).toContain(`connection refused (127.0.0.1:${port})`);
 		line(run, 'pass', 'nas bng-1 (10.20.0.1): RouterOS API');
 	});
 
 	it('prints JSON for scripts, limited to the NAS asked for', async () => {
 		const run = await doctor(['--profile', 'broken', '--nas', 'bng-3', '--json']);
-		expect(run.status).toBe(1);
+		expect(run.code).toBe(1);
 		const report = JSON.parse(run.stdout) as {checks: CheckResult[]; summary: {pass: number; warn: number; fail: number}};
 		const nasChecks = report.checks.filter((check) => check.check.startsWith('nas '));
 		expect(new Set(nasChecks.map((check) => check.check.split(':')[0]))).toEqual(new Set(['nas bng-3 (10.20.0.3)']));
@@ -290,17 +271,16 @@ describe('radtop doctor', () => {
 	});
 
 	it('refuses bad flags with one line and exit code 2', async () => {
-		for (const args of [
-			['--runs', '0'],
-			['--nas', 'bng-1', '--no-nas'],
-			['--profile', 'healthy', '--nas', 'no-such-nas'],
-			['--bogus'],
-			['--profile', 'healthy', '--nas='],
-		]) {
-			const run = await doctor(args);
-			expect(run.status, args.join(' ')).toBe(2);
+		for (const args of [['--runs', '0'], ['--nas', 'bng-1', '--no-nas'], ['--bogus'], ['--profile', 'healthy', '--nas=']]) {
+			const run = await runMainInProcess(doctorArgv(args), {env: {RADTOP_CONFIG_DIR: configDir}});
+			expect(run.code, args.join(' ')).toBe(2);
 			expect(run.stderr).toMatch(/^radtop: [^\n]+\n$/);
 			expect(run.stdout).toBe('');
 		}
+		// An unknown NAS is found once the profile is read, by the command itself: the built CLI.
+		const run = await doctor(['--profile', 'healthy', '--nas', 'no-such-nas']);
+		expect(run.code).toBe(2);
+		expect(run.stderr).toMatch(/^radtop: [^\n]+\n$/);
+		expect(run.stdout).toBe('');
 	});
 });

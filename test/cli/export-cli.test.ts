@@ -11,23 +11,20 @@
 import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DEFAULT_EXPORT_COLUMNS} from '../../source/sessions/export-sql.js';
 import type {Queryable} from '../../source/db/queryable.js';
+import {assertBuilt, CLI, cliEnv, runCli, runMainInProcess, startCli, type CliRun} from '../helpers/cli.js';
 import {parseCsv} from '../helpers/parse-csv.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 
 let database: TestDatabase;
 let db: Queryable;
 let dir: string;
 
 beforeAll(async () => {
-	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
+	assertBuilt();
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
 	dir = mkdtempSync(join(tmpdir(), 'radtop-export-cli-'));
@@ -47,31 +44,14 @@ afterAll(async () => {
 	if (dir) rmSync(dir, {recursive: true, force: true});
 });
 
-interface Run {
-	readonly status: number | null;
-	readonly stdout: string;
-	readonly stderr: string;
+interface Run extends CliRun {
 	readonly stderrLines: string[];
 }
 
-function radtop(args: readonly string[], options: {db?: boolean} = {}): Promise<Run> {
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
-		delete env[name];
-	const argv = [CLI, 'export', ...args, ...(options.db === false ? [] : ['--db', database.url])];
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-		const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-		child.on('error', reject);
-		child.on('close', (status) => {
-			clearTimeout(timer);
-			resolvePromise({status, stdout, stderr, stderrLines: stderr.split('\n').filter((line) => line !== '')});
-		});
-	});
+async function radtop(args: readonly string[], options: {db?: boolean} = {}): Promise<Run> {
+	const argv = ['export', ...args, ...(options.db === false ? [] : ['--db', database.url])];
+	const run = await runCli(argv, {env: {RADTOP_CONFIG_DIR: dir}, cwd: dir});
+	return {...run, stderrLines: run.stderr.split('\n').filter((line) => line !== '')};
 }
 
 /** Exactly one `radtop: ...` line on stderr, nothing on stdout, no stack trace. */
@@ -86,7 +66,7 @@ function expectOneErrorLine(run: Run): string {
 describe('radtop export', () => {
 	it('writes every matching session as CSV on stdout', async () => {
 		const run = await radtop(['--status', 'all', '--sort', 'user']);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toBe('');
 		const records = parseCsv(run.stdout);
 		expect(records[0]).toEqual([...DEFAULT_EXPORT_COLUMNS]);
@@ -99,7 +79,7 @@ describe('radtop export', () => {
 
 	it('exports history with --status closed --from --to, and the raw values with --raw', async () => {
 		const closed = await radtop(['--status', 'closed', '--from', '7d', '--to', '1d', '--columns', 'username,acctterminatecause']);
-		expect(closed.status, closed.stderr).toBe(0);
+		expect(closed.code, closed.stderr).toBe(0);
 		expect(parseCsv(closed.stdout)).toEqual([
 			['username', 'acctterminatecause'],
 			['carol', 'User-Request'],
@@ -111,7 +91,7 @@ describe('radtop export', () => {
 	it('writes a file of mode 0600 and says where', async () => {
 		const file = join(dir, 'open.csv');
 		const run = await radtop(['--nas', 'bng-2', '-o', file]);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stdout).toBe('');
 		expect(run.stderrLines).toEqual([`radtop: wrote 2 sessions to ${file}`]);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -122,7 +102,7 @@ describe('radtop export', () => {
 		const folder = join(dir, 'exports');
 		mkdirSync(folder);
 		const run = await radtop(['-o', folder]);
-		expect(run.status).toBe(2);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toBe(`radtop: --output: ${folder} is a directory: name a file to write`);
 		expect(readdirSync(folder)).toEqual([]);
 		expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
@@ -132,8 +112,7 @@ describe('radtop export', () => {
 		// Here the pipe is the shell's: a child's stdout from Node is a socket. (/dev/fd/N, not /dev/stdout: an
 		// export that renamed its temporary file over the path would replace a link in /dev when run as root.)
 		const shell = await new Promise<{status: number | null; stdout: string; stderr: string}>((resolvePromise, reject) => {
-			const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
-			delete env['DATABASE_URL'];
+			const env = cliEnv({RADTOP_CONFIG_DIR: dir});
 			const command = `"${process.execPath}" "${CLI}" export --nas bng-2 --columns username -o /dev/fd/1 --db "${database.url}" | cat`;
 			const child = spawn('sh', ['-c', command], {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
 			let stdout = '';
@@ -147,24 +126,24 @@ describe('radtop export', () => {
 		expect(parseCsv(shell.stdout)).toEqual([['username'], ['alice'], ["'@SUM(A1:A9)"]]);
 		expect(shell.stderr).toBe('radtop: wrote 2 sessions to /dev/fd/1\n');
 		const socket = await radtop(['--nas', 'bng-2', '-o', '/dev/fd/1']);
-		expect(socket.status).toBe(2);
+		expect(socket.code).toBe(2);
 		expect(expectOneErrorLine(socket)).toMatch(/^radtop: --output: \/dev\/fd\/1 is a socket, which cannot be opened/);
 	});
 
 	it('refuses beyond the cap with one line, exit 1, nothing on stdout and no file', async () => {
 		const file = join(dir, 'capped.csv');
 		const run = await radtop(['--status', 'all', '--limit', '2', '-o', file]);
-		expect(run.status).toBe(1);
+		expect(run.code).toBe(1);
 		expect(expectOneErrorLine(run)).toBe(
 			'radtop: more than 2 sessions match: narrow the filter (--from, --to, --nas, --search) or pass --no-limit',
 		);
 		expect(existsSync(file)).toBe(false);
 		expect(readdirSync(dir).filter((name) => name.includes('capped'))).toEqual([]);
 		const stdout = await radtop(['--status', 'all', '--limit', '2']);
-		expect(stdout.status).toBe(1);
+		expect(stdout.code).toBe(1);
 		expectOneErrorLine(stdout);
 		const unlimited = await radtop(['--status', 'all', '--no-limit']);
-		expect(unlimited.status, unlimited.stderr).toBe(0);
+		expect(unlimited.code, unlimited.stderr).toBe(0);
 		expect(parseCsv(unlimited.stdout)).toHaveLength(4);
 	});
 
@@ -180,13 +159,13 @@ describe('radtop export', () => {
 		[['--format', 'xlsx'], /unknown flag --format/],
 	])('rejects %j with exit 2 and one line', async (args, message) => {
 		const run = await radtop(args, {db: false});
-		expect(run.status).toBe(2);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toMatch(message);
 	});
 
 	it('names an unknown NAS with exit 2', async () => {
 		const run = await radtop(['--nas', 'bng-9']);
-		expect(run.status).toBe(2);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toMatch(/bng-9/);
 	});
 
@@ -200,10 +179,8 @@ describe('radtop export', () => {
 			);
 			const file = join(dir, `${signal}.csv`);
 			const partials = () => readdirSync(dir).filter((name) => name.startsWith(`.${signal}.csv.`) && name.endsWith('.partial'));
-			const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
-			delete env['DATABASE_URL'];
-			const argv = [CLI, 'export', '--status', 'closed', '--nas', '10.40.0.1', '--no-limit', '-o', file, '--db', database.url];
-			const child = spawn(process.execPath, argv, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']});
+			const argv = ['export', '--status', 'closed', '--nas', '10.40.0.1', '--no-limit', '-o', file, '--db', database.url];
+			const child = startCli(argv, {env: {RADTOP_CONFIG_DIR: dir}, cwd: dir});
 			let stderr = '';
 			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
 			const closed = new Promise<number | null>((resolvePromise) => child.on('close', resolvePromise));
@@ -232,8 +209,8 @@ describe('radtop export', () => {
 	);
 
 	it('documents its flags, columns and exit codes in --help', async () => {
-		const run = await radtop(['--help'], {db: false});
-		expect(run.status).toBe(0);
+		const run = await runMainInProcess(['export', '--help']);
+		expect(run.code).toBe(0);
 		for (const text of ['--output', '--columns', '--no-limit', '--raw', 'acctterminatecause', 'delegatedipv6prefix', 'Exit codes:']) {
 			expect(run.stdout).toContain(text);
 		}

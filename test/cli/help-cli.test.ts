@@ -1,48 +1,23 @@
 /**
- * Every command's --help, as printed by the built CLI: an example, and the exit codes as its last line.
- * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
+ * Every command's --help: an example, and the exit codes as its last line. Help and usage errors are run
+ * in-process; the failures that come after a command starts, from the built CLI (`npm run build` first).
  */
-import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {runCli, runMainInProcess} from '../helpers/cli.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): {status: number | null; stdout: string; stderr: string} {
-	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	const result = spawnSync(process.execPath, [CLI, ...args], {
-		cwd: ROOT,
-		encoding: 'utf8',
-		timeout: 20_000,
-		input: '',
-		env: {...process.env, NO_COLOR: '1', ...env},
-	});
-	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
-}
-
-function help(args: readonly string[]): {status: number | null; stdout: string; stderr: string} {
-	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	const result = spawnSync(process.execPath, [CLI, ...args, '--help'], {
-		cwd: ROOT,
-		encoding: 'utf8',
-		timeout: 20_000,
-		env: {...process.env, NO_COLOR: '1'},
-	});
-	return {status: result.status, stdout: result.stdout, stderr: result.stderr};
-}
+const help = (args: readonly string[]) => runMainInProcess([...args, '--help']);
 
 describe('--help', () => {
 	const commands = [[], ['sessions'], ['disconnect'], ['simulate'], ['nas'], ['config']];
 
 	it.each(commands.map((command) => [command.join(' ') || '(console)', command] as const))(
 		'%s: usage, an example, the exit codes last',
-		(_name, command) => {
-			const run = help(command);
-			expect(run.status).toBe(0);
+		async (_name, command) => {
+			const run = await help(command);
+			expect(run.code).toBe(0);
 			expect(run.stderr).toBe('');
 			expect(run.stdout).toMatch(/Usage\n\s+\$ radtop/);
 			expect(run.stdout).toMatch(/Examples\n\s+\$ radtop \S/);
@@ -54,25 +29,25 @@ describe('--help', () => {
 		},
 	);
 
-	it("sub-command help is the command's, with every sub-command", () => {
+	it("sub-command help is the command's, with every sub-command", async () => {
 		for (const [command, sub] of [
 			['nas', 'add'],
 			['nas', 'list'],
 			['config', 'set'],
 		] as const) {
-			const run = help([command, sub]);
-			expect(run.status).toBe(0);
+			const run = await help([command, sub]);
+			expect(run.code).toBe(0);
 			expect(run.stdout).toMatch(/^\n {2}Usage\n/);
-			expect(help([command]).stdout).toContain(run.stdout.trim());
+			expect((await help([command])).stdout).toContain(run.stdout.trim());
 		}
-		for (const sub of ['list', 'add', 'set', 'remove']) expect(help(['nas']).stdout).toContain(`$ radtop nas ${sub}`);
+		for (const sub of ['list', 'add', 'set', 'remove']) expect((await help(['nas'])).stdout).toContain(`$ radtop nas ${sub}`);
 		for (const sub of ['get', 'set', 'unset', 'profiles', 'set-default', 'path'])
-			expect(help(['config']).stdout).toContain(`$ radtop config ${sub}`);
+			expect((await help(['config'])).stdout).toContain(`$ radtop config ${sub}`);
 	});
 });
 
 describe('--help, -h and --version anywhere before --', () => {
-	it('print the help and run nothing, even for a command that writes or sends', () => {
+	it('print the help and run nothing, even for a command that writes or sends', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'radtop-help-'));
 		try {
 			const file = join(dir, 'config.json');
@@ -93,8 +68,8 @@ describe('--help, -h and --version anywhere before --', () => {
 				['sessions', '--demo', '-h'],
 				['--demo', '--help'],
 			]) {
-				const result = run(args, env);
-				expect(result.status, args.join(' ')).toBe(0);
+				const result = await runMainInProcess(args, {env});
+				expect(result.code, args.join(' ')).toBe(0);
 				expect(result.stderr, args.join(' ')).toBe('');
 				expect(result.stdout, args.join(' ')).toMatch(/Usage\n\s+\$ radtop/);
 				const command = args[0]!.startsWith('-') ? '' : args[0]!;
@@ -106,7 +81,7 @@ describe('--help, -h and --version anywhere before --', () => {
 		}
 	});
 
-	it('--version prints the version and runs nothing', () => {
+	it('--version prints the version and runs nothing', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'radtop-version-'));
 		try {
 			for (const args of [
@@ -114,8 +89,8 @@ describe('--help, -h and --version anywhere before --', () => {
 				['config', 'set', 'interval', '9', '--version'],
 				['doctor', '--nas', 'bng-x', '--version'],
 			]) {
-				const result = run(args, {RADTOP_CONFIG_DIR: dir});
-				expect(result.status, args.join(' ')).toBe(0);
+				const result = await runMainInProcess(args, {env: {RADTOP_CONFIG_DIR: dir}});
+				expect(result.code, args.join(' ')).toBe(0);
 				expect(result.stdout.trim(), args.join(' ')).toMatch(/^\d+\.\d+\.\d+$/);
 			}
 			expect(existsSync(join(dir, 'config.json'))).toBe(false);
@@ -124,16 +99,16 @@ describe('--help, -h and --version anywhere before --', () => {
 		}
 	});
 
-	it('after -- they are words, not flags', () => {
-		const result = run(['sessions', '--', '--help']);
-		expect(result.status).toBe(2);
+	it('after -- they are words, not flags', async () => {
+		const result = await runMainInProcess(['sessions', '--', '--help']);
+		expect(result.code).toBe(2);
 		expect(result.stderr).toContain('unexpected argument "--help"');
 	});
 });
 
 describe('the main help on --db, --profile and --demo', () => {
-	it('names the commands that take them, as they do', () => {
-		const text = help([]).stdout.replace(/\s+/g, ' ');
+	it('names the commands that take them, as they do', async () => {
+		const text = (await help([])).stdout.replace(/\s+/g, ' ');
 		expect(text).not.toContain('every command');
 		expect(text).toContain('The console, sessions, export, disconnect, sweep, doctor and nas list take all three;');
 		expect(text).toContain('simulate takes --db and --profile; config and nas add/set/remove take only --profile');
@@ -142,19 +117,25 @@ describe('the main help on --db, --profile and --demo', () => {
 			for (const args of [
 				['config', 'get', '--demo'],
 				['config', 'get', '--db', 'postgres://x@h/db'],
-				['nas', 'remove', 'bng-x', '--demo'],
-				['nas', 'add', '10.0.0.1', '--no-secret', '--db', 'postgres://x@h/db'],
 				['simulate', '--demo'],
 			]) {
-				const result = run(args, {RADTOP_CONFIG_DIR: dir});
-				expect(result.status, args.join(' ')).toBe(2);
+				const result = await runMainInProcess(args, {env: {RADTOP_CONFIG_DIR: dir}});
+				expect(result.code, args.join(' ')).toBe(2);
+			}
+			// The nas sub-commands refuse these flags once they run, and report through the process's stderr.
+			for (const args of [
+				['nas', 'remove', 'bng-x', '--demo'],
+				['nas', 'add', '10.0.0.1', '--no-secret', '--db', 'postgres://x@h/db'],
+			]) {
+				const result = await runCli(args, {env: {RADTOP_CONFIG_DIR: dir}});
+				expect(result.code, args.join(' ')).toBe(2);
 			}
 			for (const args of [
 				['sessions', '--demo', '--profile', 'nope'],
 				['nas', 'list', '--demo', '--profile', 'nope'],
 			]) {
-				// Known flags: the failure is the missing profile, not a usage error.
-				const result = run(args, {RADTOP_CONFIG_DIR: dir});
+				// Known flags: the failure is the missing profile, not a usage error (from a command that has started).
+				const result = await runCli(args, {env: {RADTOP_CONFIG_DIR: dir}});
 				expect(result.stderr, args.join(' ')).toMatch(/no profile "nope"/);
 			}
 		} finally {

@@ -9,20 +9,17 @@
  *
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
-import {spawn} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasListEntry} from '../../source/commands/nas.js';
 import type {StoredConfig} from '../../source/config/config.js';
 import type {Queryable} from '../../source/db/queryable.js';
+import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const RUN_TIMEOUT_MS = 25_000;
 
 const TABLE_SECRETS = ['table-secret-bng1', 'table-secret-bng2'];
@@ -38,9 +35,7 @@ let configFile: string;
 const everything: string[] = [];
 
 beforeAll(async () => {
-	if (!existsSync(CLI)) {
-		throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	}
+	assertBuilt();
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
 	await db.query(
@@ -70,33 +65,11 @@ afterAll(async () => {
 	}
 });
 
-interface Run {
-	readonly status: number | null;
-	readonly stdout: string;
-	readonly stderr: string;
-}
-
 /** `radtop nas ARGS` with stdin a pipe holding `input` (closed at once when there is none). */
-function radtop(args: readonly string[], input = ''): Promise<Run> {
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE'])
-		delete env[name];
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, [CLI, 'nas', ...args], {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.stdin.end(input);
-		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-		child.on('error', reject);
-		child.on('close', (status, signal) => {
-			clearTimeout(timer);
-			everything.push(stdout, stderr);
-			if (signal) reject(new Error(`radtop nas ${args.join(' ')} was killed by ${signal}\n${stdout}${stderr}`));
-			else resolvePromise({status, stdout, stderr});
-		});
-	});
+async function radtop(args: readonly string[], input = ''): Promise<CliRun> {
+	const run = await runCli(['nas', ...args], {env: {RADTOP_CONFIG_DIR: configDir}, input, timeoutMs: RUN_TIMEOUT_MS});
+	everything.push(run.stdout, run.stderr);
+	return run;
 }
 
 const withDb = (...args: string[]): string[] => [...args, '--db', database.url];
@@ -104,8 +77,8 @@ const stored = (): StoredConfig => JSON.parse(readFileSync(configFile, 'utf8')) 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 const lineOf = (text: string, name: string): string => text.split('\n').find((line) => line.startsWith(`${name} `)) ?? '';
 
-function expectOneErrorLine(run: Run, code: number, pattern: RegExp): void {
-	expect(run.status, run.stderr).toBe(code);
+function expectOneErrorLine(run: CliRun, code: number, pattern: RegExp): void {
+	expect(run.code, run.stderr).toBe(code);
 	expect(run.stdout).toBe('');
 	expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
 	expect(run.stderr.trimEnd()).toMatch(pattern);
@@ -115,7 +88,7 @@ function expectOneErrorLine(run: Run, code: number, pattern: RegExp): void {
 describe('radtop nas on a real nas table', () => {
 	it('nas list before any override: the nas table, the NAS radacct alone knows, open sessions per NAS', async () => {
 		const run = await radtop(withDb('list'));
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stderr).toBe('');
 		expect(lineOf(run.stdout, 'bng-1')).toMatch(
 			/^bng-1\s+10\.20\.0\.1\s+10\.20\.0\.1:3799\s+cisco \(nas type\)\s+set \(nas table\)\s+none\s+2$/,
@@ -147,7 +120,7 @@ describe('radtop nas on a real nas table', () => {
 			],
 			`${CONFIG_SECRET}\n${API_PASSWORD}\n`,
 		);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stdout).toBe(
 			'added bng-2b (10.20.0.2) in profile "default": CoA 10.20.0.2:1700, mikrotik, secret set (config), API radtop@10.20.0.2:8729 tls\n',
 		);
@@ -166,14 +139,14 @@ describe('radtop nas on a real nas table', () => {
 
 	it('nas list merges the override over the nas table and says where each secret comes from', async () => {
 		const run = await radtop(withDb('list'));
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(lineOf(run.stdout, 'bng-2b')).toMatch(
 			/^bng-2b\s+10\.20\.0\.2\s+10\.20\.0\.2:1700\s+mikrotik \(config\)\s+set \(config\)\s+radtop@10\.20\.0\.2:8729 tls\s+1$/,
 		);
 		expect(lineOf(run.stdout, 'bng-1')).toMatch(/set \(nas table\)/);
 
 		const json = await radtop(withDb('list', '--json'));
-		expect(json.status, json.stderr).toBe(0);
+		expect(json.code, json.stderr).toBe(0);
 		const listed = JSON.parse(json.stdout) as {complete: boolean; nas: NasListEntry[]};
 		expect(listed.complete).toBe(true);
 		expect(listed.nas.find((nas) => nas.ip === '10.20.0.2')).toEqual({
@@ -194,7 +167,7 @@ describe('radtop nas on a real nas table', () => {
 	it('nas set changes only the fields given; a NAS of the nas table gets an override by its IP', async () => {
 		const before = stored().profiles?.['default']?.nas?.['10.20.0.2'];
 		const run = await radtop(['set', 'BNG-2B', '--coa-port', '3799', '--unset', 'vendor', '--no-message-authenticator']);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stdout).toMatch(
 			/^updated bng-2b \(10\.20\.0\.2\) in profile "default": CoA 10\.20\.0\.2:3799, vendor from the nas table/,
 		);
@@ -203,7 +176,7 @@ describe('radtop nas on a real nas table', () => {
 		expect(mode(configFile)).toBe(0o600);
 
 		const rotated = await radtop(['set', '10.20.0.1', '--secret-stdin'], `${NEW_SECRET}\n`);
-		expect(rotated.status, rotated.stderr).toBe(0);
+		expect(rotated.code, rotated.stderr).toBe(0);
 		expect(rotated.stdout).toMatch(/^added 10\.20\.0\.1 in profile "default": .*secret set \(config\)/);
 		expect(stored().profiles?.['default']?.nas?.['10.20.0.1']).toEqual({ip: '10.20.0.1', secret: NEW_SECRET});
 		expect(mode(configFile)).toBe(0o600);
@@ -256,7 +229,7 @@ describe('radtop nas on a real nas table', () => {
 
 	it("nas list without the database: the config's NAS, a one-line warning, exit 3", async () => {
 		const run = await radtop(['list', '--db', 'postgres://radtop@127.0.0.1:1/radius']);
-		expect(run.status).toBe(3);
+		expect(run.code).toBe(3);
 		expect(run.stderr).toMatch(
 			/^radtop: database unreachable \(radtop@127\.0\.0\.1:1\/radius\): connection refused.*; showing the config's NAS only/,
 		);
@@ -264,13 +237,13 @@ describe('radtop nas on a real nas table', () => {
 		expect(lineOf(run.stdout, 'bng-2b')).toMatch(/set \(config\)\s+radtop@10\.20\.0\.2:8729 tls\s+-$/);
 		expect(run.stdout).not.toContain('bng-1 ');
 		const json = await radtop(['list', '--json', '--db', 'postgres://radtop@127.0.0.1:1/radius']);
-		expect(json.status).toBe(3);
+		expect(json.code).toBe(3);
 		expect((JSON.parse(json.stdout) as {complete: boolean}).complete).toBe(false);
 	});
 
 	it("nas remove drops an override by name; the nas table's settings apply again", async () => {
 		const run = await radtop(['remove', 'bng-2b']);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(run.stdout).toBe('removed bng-2b (10.20.0.2) from profile "default"\n');
 		expect(Object.keys(stored().profiles?.['default']?.nas ?? {})).toEqual(['10.20.0.1']);
 		expect(mode(configFile)).toBe(0o600);
@@ -281,7 +254,7 @@ describe('radtop nas on a real nas table', () => {
 
 	it('edits the profile named with --profile, and lists it; an unknown one is an error for list', async () => {
 		const run = await radtop(['add', '10.20.0.5', '--no-secret', '--vendor', 'juniper', '--profile', 'lab']);
-		expect(run.status, run.stderr).toBe(0);
+		expect(run.code, run.stderr).toBe(0);
 		expect(stored().profiles?.['lab']?.nas?.['10.20.0.5']).toEqual({ip: '10.20.0.5', vendor: 'juniper'});
 		const list = await radtop(withDb('list', '--profile', 'lab'));
 		expect(lineOf(list.stdout, '10.20.0.5')).toMatch(/juniper \(config\)\s+none\s+none\s+0$/);
@@ -301,10 +274,10 @@ describe('radtop nas on a real nas table', () => {
 			{mode: 0o600},
 		);
 		const list = await radtop(withDb('list', '--profile', 'hand'));
-		expect(list.status, list.stderr).toBe(0);
+		expect(list.code, list.stderr).toBe(0);
 		expect(lineOf(list.stdout, '10.20.0.9')).toMatch(/^10\.20\.0\.9\s+10\.20\.0\.9\s+10\.20\.0\.9:3799\s+.*set \(config\)/);
 		const set = await radtop(['set', '10.20.0.9', '--name', 'bng-9h', '--profile', 'hand']);
-		expect(set.status, set.stderr).toBe(0);
+		expect(set.code, set.stderr).toBe(0);
 		expect(stored().profiles?.['hand']?.nas?.['10.20.0.9']).toEqual({
 			ip: '10.20.0.9',
 			name: 'bng-9h',

@@ -6,11 +6,10 @@
  * With the embedded database (no DATABASE_URL) the child takes PGlite's one socket connection, so this
  * process reads and writes through the PGlite instance itself.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import type {ChildProcess} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DEMO_NAS} from '../../source/demo/network.js';
 import {seedDemoDatabase} from '../../source/demo/seed.js';
@@ -20,10 +19,8 @@ import {PacketCode} from '../../source/radius/dictionary.js';
 import {sessionFromRow} from '../../source/sessions/session-source.js';
 import {type Queryable} from '../../source/db/queryable.js';
 import {selectList, SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {assertBuilt, startCli} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 
 let database: TestDatabase;
 let db: Queryable;
@@ -47,14 +44,12 @@ function waitForOutput(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecA
 }
 
 beforeAll(async () => {
-	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
+	assertBuilt();
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
 	await seedDemoDatabase(db as Queryable & {exec?: (sql: string) => Promise<unknown>}, {openSessions: 12, closedSessions: 4, seed: 99});
 	configDir = mkdtempSync(join(tmpdir(), 'radtop-simulate-'));
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, NO_COLOR: '1'};
-	delete env['DATABASE_URL'];
-	child = spawn(process.execPath, [CLI, 'simulate', '--db', database.url, '--nas', 'bng-2'], {cwd: ROOT, env});
+	child = startCli(['simulate', '--db', database.url, '--nas', 'bng-2'], {env: {RADTOP_CONFIG_DIR: configDir}});
 	child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
 }, 120_000);

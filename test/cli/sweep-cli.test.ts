@@ -9,11 +9,9 @@
  *
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
-import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {dirname, join, resolve} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
 import type pg from 'pg';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/nas/nas-override.js';
@@ -23,10 +21,9 @@ import {DEMO_NAS} from '../../source/demo/network.js';
 import type {Queryable} from '../../source/db/queryable.js';
 import type {AuditSweepBeginRecord, AuditSweepEndRecord} from '../../source/sweep/audit-records.js';
 import type {SweepResult} from '../../source/sweep/sweep-plan.js';
+import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const RUN_TIMEOUT_MS = 25_000;
 const PROFILE = 'sim';
 const EVIL = 'eve\x1b]52;c;aGk=\x07';
@@ -44,9 +41,7 @@ let secrets: string[];
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-	if (!existsSync(CLI)) {
-		throw new Error(`${CLI} is missing: build first with "npx tsc -p tsconfig.build.json" (npm test does it)`);
-	}
+	assertBuilt();
 	database = await createTestDatabase();
 	db = database.pglite ?? database.pool;
 	simulator = await startNasSimulator({db, nas: demoSimulatorConfig(), stopDelayMs: 20, seed: 11, ghostAfterSeconds: 3000});
@@ -121,33 +116,10 @@ afterEach(() => {
 	for (const nas of simulator.nas) simulator.setFaults(nas.name, {nakAll: false});
 });
 
-interface Run {
-	readonly status: number | null;
-	readonly stdout: string;
-	readonly stderr: string;
-}
-
 /** `radtop sweep ARGS --db URL --profile sim --audit-log ...`, with stdin a pipe (not a terminal) closed at once. */
-function sweep(args: readonly string[]): Promise<Run> {
-	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: join(dir, 'state'), NO_COLOR: '1'};
-	for (const name of ['DATABASE_URL', 'PGPASSWORD', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGSSLMODE', 'SSH_CLIENT'])
-		delete env[name];
-	const argv = [CLI, 'sweep', ...args, '--db', database.url, '--profile', PROFILE, '--audit-log', auditLog];
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, argv, {cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-		child.stdin.end();
-		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-		child.on('error', reject);
-		child.on('close', (status, signal) => {
-			clearTimeout(timer);
-			if (signal) reject(new Error(`radtop sweep ${args.join(' ')} was killed by ${signal}\n${stdout}${stderr}`));
-			else resolvePromise({status, stdout, stderr});
-		});
-	});
+function sweep(args: readonly string[]): Promise<CliRun> {
+	const argv = ['sweep', ...args, '--db', database.url, '--profile', PROFILE, '--audit-log', auditLog];
+	return runCli(argv, {env: {RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: join(dir, 'state')}, timeoutMs: RUN_TIMEOUT_MS});
 }
 
 function expectNoSecret(text: string): void {
@@ -184,7 +156,7 @@ describe('usage', () => {
 	])('%j: one line, exit 2, nothing changed', async (args, message) => {
 		const before = await snapshot();
 		const run = await sweep(args);
-		expect(run.status).toBe(2);
+		expect(run.code).toBe(2);
 		expect(run.stderr.trim().split('\n')).toHaveLength(1);
 		expect(run.stderr).toMatch(/^radtop: /);
 		expect(run.stderr).toContain(message);
@@ -196,7 +168,7 @@ describe('dry run', () => {
 	it('lists exactly the stale sessions, the longest silent first, and writes nothing', async () => {
 		const before = await snapshot();
 		const run = await sweep([]);
-		expect(run.status).toBe(0);
+		expect(run.code).toBe(0);
 		const lines = run.stdout.trimEnd().split('\n');
 		expect(lines[0]).toMatch(/^ RADACCTID {2}USER/);
 		expect(lines.slice(1, -1).map((line) => line.trim().split(/\s+/)[0])).toEqual([
@@ -215,7 +187,7 @@ describe('dry run', () => {
 	it('--verify --json says what the NAS answered, still writing nothing', async () => {
 		const before = await snapshot();
 		const run = await sweep(['--verify', '--json']);
-		expect(run.status).toBe(0);
+		expect(run.code).toBe(0);
 		const result = JSON.parse(run.stdout) as SweepResult;
 		expect(result).toMatchObject({dryRun: true, verified: true, cause: 'Lost-Carrier', staleAfterSeconds: 1800, capped: false});
 		const byUser = new Map(result.entries.map((entry) => [entry.username, entry]));
@@ -234,7 +206,7 @@ describe('dry run', () => {
 
 	it('--nas limits the listing to that NAS', async () => {
 		const run = await sweep(['--nas', 'bng-3', '--json']);
-		expect(run.status).toBe(0);
+		expect(run.code).toBe(0);
 		const result = JSON.parse(run.stdout) as SweepResult;
 		expect(result.entries.map((entry) => entry.username).sort()).toEqual([EVIL, 'ghost-3'].sort());
 	});
@@ -244,14 +216,14 @@ describe('--apply', () => {
 	it('refuses to close several sessions without --yes when stdin is not a terminal', async () => {
 		const before = await snapshot();
 		const run = await sweep(['--apply']);
-		expect(run.status).toBe(2);
+		expect(run.code).toBe(2);
 		expect(run.stderr).toContain('refusing to close 4 sessions without --yes');
 		expect(await snapshot()).toBe(before);
 	});
 
 	it('--verify closes only what the NAS lost, as FreeRADIUS would, and audits who, why and what', async () => {
 		const run = await sweep(['--verify', '--apply', '--yes', '--cause', 'NAS-Reboot', '--reason', 'INC-4411 bng reboot']);
-		expect(run.status).toBe(0);
+		expect(run.code).toBe(0);
 		expect(run.stdout).toContain('4 stale sessions: 3 closed in radacct (NAS-Reboot); 1 still on their NAS');
 		expect(await openUsers()).toEqual(['alive-1', 'fresh-1']);
 		const {rows} = await db.query(
@@ -279,7 +251,7 @@ describe('--apply', () => {
 	it('leaves open, and exits 3 for, sessions whose NAS cannot say', async () => {
 		simulator.setFaults('bng-3', {nakAll: true});
 		const run = await sweep(['--verify', '--apply', '--yes', '--nas', 'bng-3', '--timeout', '200', '--retries', '0']);
-		expect(run.status).toBe(3);
+		expect(run.code).toBe(3);
 		expect(run.stdout).toContain('unverified: CoA-NAK: Resources-Unavailable (506)');
 		expect(run.stdout).toContain('2 unverified (left open)');
 		expect(run.stderr).toContain('nothing to close');
@@ -288,19 +260,19 @@ describe('--apply', () => {
 
 	it('without --verify closes every stale session; a second sweep finds none', async () => {
 		const run = await sweep(['--apply', '--yes', '--json']);
-		expect(run.status).toBe(0);
+		expect(run.code).toBe(0);
 		const result = JSON.parse(run.stdout) as SweepResult;
 		expect(result.totals).toMatchObject({closed: 4, updated: 0});
 		expect(await openUsers()).toEqual(['fresh-1']);
 		const again = await sweep([]);
-		expect(again.status).toBe(0);
+		expect(again.code).toBe(0);
 		expect(again.stdout).toBe('no stale sessions\n');
 	});
 
 	it('one session needs only --apply', async () => {
 		await db.query('DELETE FROM radacct WHERE username = $1', ['alive-1']);
 		const run = await sweep(['--apply', '--nas', 'bng-1']);
-		expect(run.status).toBe(0);
+		expect(run.code).toBe(0);
 		expect(run.stdout).toContain('1 stale session: 1 closed in radacct (Lost-Carrier)');
 		expect(await openUsers()).not.toContain('ghost-1');
 	});

@@ -36,6 +36,7 @@ let sessions = 0;
 /** Runs `radtop ARGS` in a fresh tmux window; returns its name. */
 function start(args: readonly string[]): string {
 	const name = `prompt${++sessions}`;
+	// As in tmux-terminal.ts: `env -i` and only what a terminal needs, not cliEnv().
 	const env = {
 		PATH: process.env['PATH'] ?? '/usr/bin:/bin',
 		HOME: process.env['HOME'] ?? '/tmp',

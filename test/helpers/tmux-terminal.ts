@@ -43,6 +43,9 @@ export class Terminal {
 
 	/** Starts the console: `radtop --demo` and `args`, with `env` added to the minimal environment. */
 	start(args: readonly string[] = [], extraEnv: Readonly<Record<string, string>> = {}): void {
+		// Not cliEnv() of cli.ts: under tmux the console starts from `env -i`, with only what a terminal needs and a
+		// fixed TERM and locale, so the screen is the same whoever runs the tests; nothing of the caller's
+		// environment (no database variable, no SSH_CLIENT) reaches it unless listed here.
 		const env: Record<string, string> = {
 			PATH: process.env['PATH'] ?? '/usr/bin:/bin',
 			HOME: process.env['HOME'] ?? '/tmp',
