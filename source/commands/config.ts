@@ -4,16 +4,16 @@
  */
 import {
 	checkProfileName,
-	ConfigStore,
 	formatProfileValue,
 	InvalidValueError,
 	parseProfileValue,
 	PROFILE_KEYS,
 	profileKey,
 	profileKeyLabel,
-	type Profile,
 	type ProfileKey,
-} from '../config/config.js';
+} from '../config/profile-values.js';
+import {ConfigStore} from '../config/config.js';
+import {type Profile} from '../config/profile.js';
 import {describeDatabaseUrl, urlHasPassword} from '../db/database-target.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError} from '../terminal/secret-input.js';

@@ -2,7 +2,8 @@
  * What every database-backed command needs: the config, the database, a session source; and the one
  * place that turns any failure into a single line on stderr, scrubbed of secrets.
  */
-import {ConfigStore, type Profile} from '../config/config.js';
+import {ConfigStore} from '../config/config.js';
+import {type Profile} from '../config/profile.js';
 import {scrubSecrets, secretsOf} from '../config/secrets.js';
 import {ConfigError, resolveDatabaseTarget} from '../db/database-target.js';
 import {connectDatabase, type Database} from '../db/connect.js';

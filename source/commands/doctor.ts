@@ -3,7 +3,8 @@
  * columns, the stock indexes, the row counts, VACUUM, the poll's queries timed and explained), then each NAS
  * (a secret, the address it sees us at, its CoA port, the RouterOS API login).
  */
-import {ConfigStore, type Profile} from '../config/config.js';
+import {ConfigStore} from '../config/config.js';
+import {type Profile} from '../config/profile.js';
 import {type NasOverride} from '../nas/nas-override.js';
 import {scrubSecrets, secretsOf} from '../config/secrets.js';
 import {resolveDatabaseTarget} from '../db/database-target.js';

@@ -10,13 +10,13 @@ import {
 	checkNasName,
 	checkProfileName,
 	checkSecret,
-	ConfigStore,
 	findNasOverride,
 	InvalidValueError,
 	parsePort,
 	parseVendor,
-	type Profile,
-} from '../config/config.js';
+} from '../config/profile-values.js';
+import {ConfigStore} from '../config/config.js';
+import {type Profile} from '../config/profile.js';
 import {type NasOverride} from '../nas/nas-override.js';
 import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT, loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
 import {type NasVendor} from '../nas/nas-override.js';

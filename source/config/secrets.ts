@@ -1,5 +1,5 @@
 /** The secrets radtop's config and environment know of, and the scrubbing of them out of any text. */
-import type {StoredConfig} from './config.js';
+import type {StoredConfig} from './profile.js';
 
 /** Every secret the config knows of, so output can be scrubbed of them as a last line of defence. */
 export function secretsOf(config: StoredConfig, urls: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): string[] {

@@ -9,7 +9,7 @@ import {chmodSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {StoredConfig} from '../../source/config/config.js';
+import type {StoredConfig} from '../../source/config/profile.js';
 import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 

@@ -15,7 +15,7 @@ import {join} from 'node:path';
 import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasListEntry} from '../../source/commands/nas.js';
-import type {StoredConfig} from '../../source/config/config.js';
+import type {StoredConfig} from '../../source/config/profile.js';
 import type {Queryable} from '../../source/db/queryable.js';
 import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';

@@ -10,7 +10,7 @@ import {
 	type NasRequest,
 } from '../../source/commands/nas.js';
 import {UsageError} from '../../source/commands/usage.js';
-import type {Profile} from '../../source/config/config.js';
+import type {Profile} from '../../source/config/profile.js';
 import type {NasOverride} from '../../source/nas/nas-override.js';
 import {NasRegistry} from '../../source/nas/registry.js';
 

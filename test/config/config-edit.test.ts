@@ -8,7 +8,6 @@ import {
 	checkNasIp,
 	checkNasName,
 	checkSecret,
-	ConfigStore,
 	findNasOverride,
 	formatProfileValue,
 	InvalidValueError,
@@ -18,9 +17,9 @@ import {
 	parseSeconds,
 	parseVendor,
 	profileKey,
-	type Profile,
-	type StoredConfig,
-} from '../../source/config/config.js';
+} from '../../source/config/profile-values.js';
+import {ConfigStore} from '../../source/config/config.js';
+import {type Profile, type StoredConfig} from '../../source/config/profile.js';
 import {urlHasPassword, withoutPassword} from '../../source/db/database-target.js';
 
 const directories: string[] = [];

@@ -2,7 +2,8 @@ import {chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, sta
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {ConfigStore, configDirectory, type StoredConfig} from '../../source/config/config.js';
+import {ConfigStore, configDirectory} from '../../source/config/config.js';
+import {type StoredConfig} from '../../source/config/profile.js';
 import {scrubSecrets, secretsOf} from '../../source/config/secrets.js';
 import {ConfigError, describeDatabaseUrl, describeEnvironmentDatabase, resolveDatabaseTarget} from '../../source/db/database-target.js';
 

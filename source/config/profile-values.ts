@@ -1,0 +1,222 @@
+/**
+ * The values of profile settings and NAS overrides as typed on the command line: parsed, checked, formatted.
+ */
+import {isIP} from 'node:net';
+import {homedir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {checkUrl, withoutPassword} from '../db/database-target.js';
+import {normaliseIp} from '../sessions/nas-directory.js';
+import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
+import type {Profile} from './profile.js';
+
+/** A value radtop will not store (a port out of range, an unknown vendor): the message names the setting. */
+export class InvalidValueError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'InvalidValueError';
+	}
+}
+
+/** A profile name: letters, digits, `.`, `_`, `-`, at most 64 (typed after --profile, shown in lists). */
+export function checkProfileName(name: string, what = 'a profile name'): string {
+	if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+		throw new InvalidValueError(`${what} must be letters, digits, ".", "_" and "-" (at most 64)`);
+	return name;
+}
+
+/** The profile settings `radtop config get|set|unset` knows, as stored (camelCase). */
+export const PROFILE_KEYS = [
+	'database',
+	'interval',
+	'staleAfter',
+	'readOnly',
+	'auditLog',
+	'allowedNas',
+	'confirmTypedAbove',
+	'disconnectRate',
+] as const;
+
+export type ProfileKey = (typeof PROFILE_KEYS)[number];
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+/** A profile key as a user may type it: `staleAfter`, `stale-after` or `stale_after`. */
+export function profileKey(text: string): ProfileKey {
+	const wanted = text.trim().toLowerCase().replace(/[-_]/g, '');
+	const key = PROFILE_KEYS.find((candidate) => candidate.toLowerCase() === wanted);
+	if (key) return key;
+	if (wanted === 'nas') throw new InvalidValueError('NAS overrides are set with radtop nas add|set|remove');
+	throw new InvalidValueError(`unknown setting "${text.slice(0, 40)}" (settings: ${PROFILE_KEYS.map(kebab).join(', ')})`);
+}
+
+/** `staleAfter` -> `stale-after`, as the help and messages spell settings. */
+export function profileKeyLabel(key: ProfileKey): string {
+	return kebab(key);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {s: 1, m: 60, h: 3600, d: 86_400};
+
+/** "90", "90s", "30m", "2h", "1d" -> whole seconds within bounds. */
+export function parseSeconds(text: string, what: string, min: number, max: number): number {
+	const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
+	const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's']! : Number.NaN;
+	if (!(seconds >= min && seconds <= max)) {
+		throw new InvalidValueError(`${what} must be a duration from ${min}s to ${max}s, like 5, 90s, 30m or 2h`);
+	}
+	return seconds;
+}
+
+/** A whole number within bounds (plain digits only). */
+export function parseWholeNumber(text: string, what: string, min: number, max: number): number {
+	const n = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+	if (!(n >= min && n <= max)) throw new InvalidValueError(`${what} must be a whole number from ${min} to ${max}`);
+	return n;
+}
+
+/** A TCP or UDP port, 1 to 65535. */
+export function parsePort(text: string, what: string): number {
+	return parseWholeNumber(text, what, 1, 65_535);
+}
+
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+
+/** true/false, yes/no, on/off, 1/0. */
+export function parseBoolean(text: string, what: string): boolean {
+	const word = text.trim().toLowerCase();
+	if (TRUE_WORDS.includes(word)) return true;
+	if (FALSE_WORDS.includes(word)) return false;
+	throw new InvalidValueError(`${what} must be true or false (also yes/no, on/off, 1/0)`);
+}
+
+/** One of radtop's vendor profiles, any case. */
+export function parseVendor(text: string, what = 'vendor'): NasVendor {
+	const vendor = NAS_VENDORS.find((candidate) => candidate === text.trim().toLowerCase());
+	if (!vendor) throw new InvalidValueError(`${what} must be one of ${NAS_VENDORS.join(', ')} (got "${text.slice(0, 40)}")`);
+	return vendor;
+}
+
+/** A NAS's address, spelt as radacct's nasipaddress holds it (IPv6 compressed, lower case). */
+export function checkNasIp(text: string): string {
+	const trimmed = text.trim();
+	if (isIP(trimmed) === 0 || trimmed.includes('%')) {
+		throw new InvalidValueError(`"${trimmed.slice(0, 45)}" is not an IP address (a NAS is keyed by the NAS-IP-Address radacct holds)`);
+	}
+	return normaliseIp(trimmed);
+}
+
+/** A NAS name: printable, at most 64 characters, and not an address (names and IPs must not be confused). */
+export function checkNasName(text: string): string {
+	const name = text.trim();
+	if (name === '' || name.length > 64 || /[\p{Cc}\p{Cf}]/u.test(name)) {
+		throw new InvalidValueError('a NAS name must be 1 to 64 printable characters');
+	}
+	if (isIP(name) !== 0) throw new InvalidValueError(`a NAS name cannot be an IP address ("${name}")`);
+	return name;
+}
+
+/** The address Disconnect-Requests go to: an IP literal (radtop sends CoA to addresses, it resolves no names). */
+export function checkCoaHost(text: string, what: string): string {
+	const host = text.trim();
+	if (isIP(host) === 0 || host.includes('%')) {
+		throw new InvalidValueError(
+			`${what} must be an IP address: CoA requests are sent to an address, not a host name (got "${host.slice(0, 45)}")`,
+		);
+	}
+	return normaliseIp(host);
+}
+
+/** A host name or address to send API requests to. */
+export function checkHost(text: string, what: string): string {
+	const host = text.trim();
+	if (isIP(host) !== 0) return normaliseIp(host);
+	if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host)) {
+		throw new InvalidValueError(`${what} must be an IP address or a host name (got "${host.slice(0, 45)}")`);
+	}
+	return host;
+}
+
+/**
+ * A RADIUS shared secret or an API password as typed or piped: not empty, no control characters (a stray
+ * one is nearly always a paste or encoding accident, and some NAS refuse them), at most 256 characters.
+ */
+export function checkSecret(text: string, what: string): string {
+	if (text === '') throw new InvalidValueError(`the ${what} is empty`);
+	if (text.length > 256) throw new InvalidValueError(`the ${what} is longer than 256 characters`);
+	if (/[\p{Cc}]/u.test(text)) throw new InvalidValueError(`the ${what} contains a control character`);
+	return text;
+}
+
+/** Parses what a user typed for a profile setting into the value to store. */
+export function parseProfileValue<K extends ProfileKey>(
+	key: K,
+	text: string,
+	options: {cwd?: string; home?: string} = {},
+): NonNullable<Profile[K]> {
+	const label = profileKeyLabel(key);
+	const parse = (): unknown => {
+		switch (key) {
+			case 'database':
+				try {
+					return checkUrl(text.trim(), 'database');
+				} catch (error) {
+					throw new InvalidValueError((error as Error).message);
+				}
+			case 'interval':
+				return parseSeconds(text, label, 1, 3600);
+			case 'staleAfter':
+				return parseSeconds(text, label, 1, 30 * 86_400);
+			case 'readOnly':
+				return parseBoolean(text, label);
+			case 'confirmTypedAbove':
+				return parseWholeNumber(text, label, 1, 1_000_000);
+			case 'disconnectRate':
+				return parseWholeNumber(text, label, 0, 1_000_000);
+			case 'auditLog': {
+				const path = text.trim();
+				if (path === '' || /[\p{Cc}]/u.test(path)) throw new InvalidValueError('audit-log must be a file path');
+				// Stored absolute: radtop runs from any directory.
+				const home = options.home ?? homedir();
+				return resolve(
+					options.cwd ?? process.cwd(),
+					path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path,
+				);
+			}
+			case 'allowedNas': {
+				const names = text.split(',').map((name) => name.trim());
+				if (names.some((name) => name === ''))
+					throw new InvalidValueError('allowed-nas must be NAS names or IPs separated by commas');
+				return [...new Set(names.map((name) => (isIP(name) !== 0 ? normaliseIp(name) : checkNasName(name))))];
+			}
+		}
+		throw new InvalidValueError(`unknown setting "${String(key)}"`);
+	};
+	return parse() as NonNullable<Profile[K]>;
+}
+
+/**
+ * A stored profile value as `radtop config get` prints it. A database URL loses its password (and any
+ * `password` query parameter): `hidden` says something was left out.
+ */
+export function formatProfileValue(key: ProfileKey, value: unknown): {text: string; hidden: boolean} {
+	if (key === 'database' && typeof value === 'string') {
+		const {url, hadPassword} = withoutPassword(value);
+		return {text: url, hidden: hadPassword};
+	}
+	if (key === 'allowedNas' && Array.isArray(value)) return {text: value.join(','), hidden: false};
+	return {text: String(value), hidden: false};
+}
+
+/** The profile's override for a NAS given by IP (any spelling) or name (any case), with the key it is kept under. */
+export function findNasOverride(profile: Profile, ipOrName: string): {key: string; override: NasOverride} | undefined {
+	const wanted = ipOrName.trim();
+	const entries = Object.entries(profile.nas ?? {});
+	if (isIP(wanted) !== 0) {
+		const ip = normaliseIp(wanted);
+		const found = entries.find(([, override]) => normaliseIp(override.ip) === ip);
+		return found ? {key: found[0], override: found[1]} : undefined;
+	}
+	const lower = wanted.toLowerCase();
+	const found = entries.find(([, override]) => override.name?.toLowerCase() === lower);
+	return found ? {key: found[0], override: found[1]} : undefined;
+}

@@ -1,0 +1,25 @@
+/** A profile as radtop stores it: where to connect, how to poll, what an operator may do, NAS overrides. */
+import type {NasOverride} from '../nas/nas-override.js';
+
+export interface Profile {
+	/** postgres:// URL; may hold a password (the file is 0600). */
+	readonly database?: string;
+	/** Poll interval in seconds. */
+	readonly interval?: number;
+	/** Stale threshold in seconds for NAS that report no interim interval. */
+	readonly staleAfter?: number;
+	readonly readOnly?: boolean;
+	readonly auditLog?: string;
+	/** NAS (names or IPs) this profile may disconnect sessions on; absent means every NAS. */
+	readonly allowedNas?: readonly string[];
+	/** Sessions above which a console disconnect asks for the count to be typed (default 50). */
+	readonly confirmTypedAbove?: number;
+	/** Disconnect requests started per second by the console (0: no cap; default 200). */
+	readonly disconnectRate?: number;
+	readonly nas?: Readonly<Record<string, NasOverride>>;
+}
+
+export interface StoredConfig {
+	readonly defaultProfile?: string;
+	readonly profiles?: Readonly<Record<string, Profile>>;
+}
