@@ -63,11 +63,11 @@ interface ChildRun {
 	readonly maxRssMb: number;
 }
 
-/** radtop's main() in a child that reports its own peak RSS (process.resourceUsage().maxRSS, in KiB) on exit. */
+/** radtop's runMain() in a child that reports its own peak RSS (process.resourceUsage().maxRSS, in KiB) on exit. */
 function exportInChild(args: readonly string[]): Promise<ChildRun> {
 	const script =
-		`const {main} = await import(${JSON.stringify(MAIN)});\n` +
-		'const code = await main(process.argv.slice(1));\n' +
+		`const {runMain} = await import(${JSON.stringify(MAIN)});\n` +
+		'const code = await runMain(process.argv.slice(1), {stdout: process.stdout, stderr: process.stderr, env: process.env});\n' +
 		'process.stderr.write(`\\nmaxRSS=${process.resourceUsage().maxRSS}\\n`);\n' +
 		'process.exit(code);\n';
 	const env: NodeJS.ProcessEnv = {...process.env, RADTOP_CONFIG_DIR: dir, NO_COLOR: '1'};
