@@ -37,9 +37,9 @@ import {
 	OPEN_COUNTS_QUERY,
 	Parameters,
 	selectList,
-	SESSION_COLUMNS,
 	sortPlan,
 } from '../dist/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../dist/sessions/session-columns.js';
 import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {RateTracker} from '../dist/sessions/session-math.js';
 import {SessionSource} from '../dist/sessions/session-source.js';

@@ -4,7 +4,7 @@ import type {CommandContext} from './context.js';
 import type {SessionSource} from '../sessions/session-source.js';
 import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js';
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
-import {SORT_KEYS} from '../sessions/radacct-sql.js';
+import {SORT_KEYS} from '../sessions/session.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
 
 export const SESSIONS_FLAGS = {

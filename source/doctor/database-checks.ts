@@ -4,7 +4,8 @@
  * the row counts, VACUUM's progress, and the timings and plans of the poll's own queries. Pure.
  */
 import {formatCount} from '../sessions/format.js';
-import {REQUIRED_COLUMNS, SESSION_COLUMNS} from '../sessions/radacct-sql.js';
+import {REQUIRED_COLUMNS} from '../sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../sessions/session-columns.js';
 import {result, type CheckResult} from './check.js';
 import {POLL_QUERIES, type DatabaseFacts, type Measurement, type RowFacts, type SetupStep} from './database-fact-types.js';
 import {adviceFor, type IndexAdvice} from './index-advice.js';

@@ -7,6 +7,7 @@
  * and on `radacct_start_user_idx (acctstarttime, username)`.
  */
 import type {Keyset, SessionFilter, SessionSort, SessionStatus, SessionWindow, SortKey} from './session.js';
+import {SESSION_COLUMNS} from './session-columns.js';
 
 /** A statement and its parameters, ready for `pg`'s `query(text, values)`. */
 export interface SqlQuery {
@@ -29,44 +30,6 @@ export const REQUIRED_COLUMNS = [
 	'callingstationid',
 	'framedipaddress',
 ] as const;
-
-/**
- * Every column of the stock schema that radtop shows. Older FreeRADIUS 3.0 schemas lack a few of them
- * (class, the IPv6 columns); those are selected as NULL so no migration is needed.
- */
-export const SESSION_COLUMNS = [
-	'radacctid',
-	'acctsessionid',
-	'acctuniqueid',
-	'username',
-	'realm',
-	'nasipaddress',
-	'nasportid',
-	'nasporttype',
-	'acctstarttime',
-	'acctupdatetime',
-	'acctstoptime',
-	'acctinterval',
-	'acctsessiontime',
-	'acctauthentic',
-	'connectinfo_start',
-	'connectinfo_stop',
-	'acctinputoctets',
-	'acctoutputoctets',
-	'calledstationid',
-	'callingstationid',
-	'acctterminatecause',
-	'servicetype',
-	'framedprotocol',
-	'framedipaddress',
-	'framedipv6address',
-	'framedipv6prefix',
-	'framedinterfaceid',
-	'delegatedipv6prefix',
-	'class',
-] as const;
-
-export type SessionColumn = (typeof SESSION_COLUMNS)[number];
 
 const INET_COLUMNS = new Set<string>(['nasipaddress', 'framedipaddress', 'framedipv6address', 'framedipv6prefix', 'delegatedipv6prefix']);
 
@@ -94,8 +57,6 @@ const SORT_TYPES: Record<SortKey, string> = {
 	nas: 'inet',
 	ip: 'inet',
 };
-
-export const SORT_KEYS = Object.keys(SORT_TYPES) as SortKey[];
 
 interface SortPlan {
 	readonly expression: string;

@@ -41,8 +41,11 @@ export interface Session {
 /** Which sessions a query covers: open ones (no acctstoptime), closed ones, or both. */
 export type SessionStatus = 'active' | 'closed' | 'all';
 
-/** The columns a session list can be sorted by. */
-export type SortKey = 'start' | 'duration' | 'down' | 'up' | 'user' | 'nas' | 'ip';
+/** The columns a session list can be sorted by, in the order the console steps through them. */
+export const SORT_KEYS = ['start', 'duration', 'down', 'up', 'user', 'nas', 'ip'] as const;
+
+/** A column a session list can be sorted by. */
+export type SortKey = (typeof SORT_KEYS)[number];
 
 export type SortDirection = 'asc' | 'desc';
 

@@ -14,7 +14,8 @@
  * AcctStartTime to it, AcctTerminateCause given. The stop instant of a ghost session is the last time the NAS
  * was heard of it: its last Interim-Update, or its start when it sent none.
  */
-import {Parameters, selectList, SESSION_COLUMNS, type SqlQuery} from '../sessions/radacct-sql.js';
+import {Parameters, selectList, type SqlQuery} from '../sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../sessions/session-columns.js';
 
 /** Hard ceiling on the sessions one sweep lists (and so closes). */
 export const MAX_SWEEP_SESSIONS = 1_000_000;

@@ -6,7 +6,7 @@
 import {formatBytes, formatDuration, formatRate, formatTimestamp} from '../sessions/format.js';
 import type {Session} from '../sessions/session.js';
 import {sessionDurationSeconds, sessionState, type Rate} from '../sessions/session-math.js';
-import {SESSION_COLUMNS} from '../sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../sessions/session-columns.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';

@@ -6,7 +6,7 @@
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/session.js';
-import {SORT_KEYS} from '../sessions/radacct-sql.js';
+import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {sessionLabel} from './disconnect-state.js';

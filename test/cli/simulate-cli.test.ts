@@ -17,8 +17,9 @@ import {disconnectAttributes} from '../../source/nas/vendor-profiles.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {sessionFromRow} from '../../source/sessions/session-source.js';
-import {type Queryable} from '../../source/db/queryable.js';
-import {selectList, SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import type {Queryable} from '../../source/db/queryable.js';
+import {selectList} from '../../source/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 import {assertBuilt, startCli} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {buildStoppedQuery, buildTargetQuery} from '../../source/disconnect/target-sql.js';
 import {readStopped, readTargets, TargetError} from '../../source/disconnect/targets.js';
-import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 import {insertBulk} from './fixtures.js';
 

@@ -3,7 +3,8 @@ import {databaseChecks, rowChecks, tableCheck, timingChecks} from '../../source/
 import type {DatabaseFacts, IndexFact, RowFacts} from '../../source/doctor/database-fact-types.js';
 import {indexChecks, matchIndex, STOCK_INDEXES} from '../../source/doctor/index-checks.js';
 import {adviceFor} from '../../source/doctor/index-advice.js';
-import {REQUIRED_COLUMNS, SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {REQUIRED_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 
 function btree(name: string, columns: string[], predicate: string | null = null, extra: Partial<IndexFact> = {}): IndexFact {
 	return {

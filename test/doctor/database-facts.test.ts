@@ -12,7 +12,7 @@ import {gatherDatabaseFacts, pollStatements} from '../../source/doctor/database-
 import {MeasureInterrupted, measureAdvice} from '../../source/doctor/measure-advice.js';
 import type {LendingPool} from '../../source/doctor/query-timing.js';
 import {adviceFor} from '../../source/doctor/index-advice.js';
-import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 let database: TestDatabase;

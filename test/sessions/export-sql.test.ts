@@ -9,7 +9,7 @@ import {
 	exportFileName,
 	parseExportColumns,
 } from '../../source/sessions/export-sql.js';
-import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 import type {SessionFilter} from '../../source/sessions/session.js';
 
 const ALL_COLUMNS = new Set<string>(SESSION_COLUMNS);

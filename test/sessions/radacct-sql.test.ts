@@ -9,11 +9,11 @@ import {
 	escapeLike,
 	macDigits,
 	MAX_WINDOW,
-	SESSION_COLUMNS,
 	selectList,
-	SORT_KEYS,
 	type SqlQuery,
 } from '../../source/sessions/radacct-sql.js';
+import {SORT_KEYS} from '../../source/sessions/session.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../../source/sessions/session.js';
 
 const ALL = new Set<string>(SESSION_COLUMNS);

@@ -4,7 +4,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {SchemaError} from '../../source/db/errors.js';
-import {SORT_KEYS} from '../../source/sessions/radacct-sql.js';
+import {SORT_KEYS} from '../../source/sessions/session.js';
 import type {Session, SessionFilter, SessionSort, SessionStatus} from '../../source/sessions/session.js';
 import {isStale, RateTracker} from '../../source/sessions/session-math.js';
 import {SessionSource} from '../../source/sessions/session-source.js';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 import {
 	buildCloseQuery,
 	buildSkippedStateQuery,

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {SESSION_COLUMNS} from '../../source/sessions/radacct-sql.js';
+import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
 import {closeStale, listStale, radacctColumns, SWEEP_STATEMENT_TIMEOUT, type TransactionalDb} from '../../source/sweep/sweep.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 

@@ -1,0 +1,39 @@
+/** The radacct columns a session is read from. */
+
+/**
+ * Every column of the stock schema that radtop shows. Older FreeRADIUS 3.0 schemas lack a few of them
+ * (class, the IPv6 columns); those are selected as NULL so no migration is needed.
+ */
+export const SESSION_COLUMNS = [
+	'radacctid',
+	'acctsessionid',
+	'acctuniqueid',
+	'username',
+	'realm',
+	'nasipaddress',
+	'nasportid',
+	'nasporttype',
+	'acctstarttime',
+	'acctupdatetime',
+	'acctstoptime',
+	'acctinterval',
+	'acctsessiontime',
+	'acctauthentic',
+	'connectinfo_start',
+	'connectinfo_stop',
+	'acctinputoctets',
+	'acctoutputoctets',
+	'calledstationid',
+	'callingstationid',
+	'acctterminatecause',
+	'servicetype',
+	'framedprotocol',
+	'framedipaddress',
+	'framedipv6address',
+	'framedipv6prefix',
+	'framedinterfaceid',
+	'delegatedipv6prefix',
+	'class',
+] as const;
+
+export type SessionColumn = (typeof SESSION_COLUMNS)[number];
