@@ -9,7 +9,7 @@ import {CONNECT_INFO, FIRST_NAMES, formatMac, LAST_NAMES, randomMac} from './poo
 import type {Random} from './random.js';
 import type {SimulatedNas} from './simulated-nas.js';
 import type {SimulatedSession} from './simulated-nas-types.js';
-import {grownOctets, SESSION_COLUMNS, toSession, type Row} from './simulated-sessions.js';
+import {grownOctets, SESSION_COLUMNS, toSession, updateOf, type Row} from './simulated-sessions.js';
 
 /** Options of {@link NasSimulator.startLiveTraffic}. */
 export interface LiveTrafficOptions {
@@ -166,14 +166,7 @@ export class LiveTrafficRunner implements LiveTraffic {
 			const session = toSession(row);
 			if (nas.ending.has(session.acctUniqueId)) continue;
 			const octets = grownOctets(session, now - session.updatedAt, 0.3 + random.next() * 0.7);
-			const update: UpdateEvent = {
-				acctUniqueId: session.acctUniqueId,
-				timestamp: now,
-				sessionTime: Math.max(0, now - Math.floor(session.startedAt)),
-				inputOctets: octets.input,
-				outputOctets: octets.output,
-				framedIpAddress: session.framedIp,
-			};
+			const update = updateOf(session, now, octets);
 			if (random.chance(this.#logoutChance)) {
 				const terminateCause = random.weighted<string>([
 					['User-Request', 3],

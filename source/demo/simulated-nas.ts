@@ -19,7 +19,7 @@ import type {
 	SimulatedSession,
 } from './simulated-nas-types.js';
 import {normalizeMac, type SimulatedRouterOsServer} from './simulated-routeros.js';
-import {grownOctets, SESSION_COLUMNS, toSession, type Row} from './simulated-sessions.js';
+import {grownOctets, SESSION_COLUMNS, toSession, updateOf, type Row} from './simulated-sessions.js';
 
 /** What a simulated NAS needs from the simulator that runs it. */
 export interface SimulatorHost {
@@ -160,12 +160,7 @@ export class SimulatedNas implements SimulatedNasContext {
 			this.stats.disconnects++;
 			const octets = this.currentOctets(session, now);
 			this.simulator.scheduleStop(this, {
-				acctUniqueId: session.acctUniqueId,
-				timestamp: now,
-				sessionTime: Math.max(0, now - Math.floor(session.startedAt)),
-				inputOctets: octets.input,
-				outputOctets: octets.output,
-				framedIpAddress: session.framedIp,
+				...updateOf(session, now, octets),
 				terminateCause: cause,
 				connectInfo: session.connectInfo ?? '',
 			});

@@ -3,6 +3,7 @@
  * traffic a session has carried since its last update.
  */
 import {createHash} from 'node:crypto';
+import type {UpdateEvent} from './accounting.js';
 import type {SimulatedSession} from './simulated-nas-types.js';
 
 /** A row as the database client returns it. */
@@ -61,5 +62,17 @@ export function toSession(row: Row): SimulatedSession {
 		updatedAt: Number.isFinite(updated) ? updated : started,
 		inputOctets: Number(row['inputoctets']) || 0,
 		outputOctets: Number(row['outputoctets']) || 0,
+	};
+}
+
+/** An interim update of the session at `now` (seconds) with these octet counters, as the NAS would send it. */
+export function updateOf(session: SimulatedSession, now: number, octets: {input: number; output: number}): UpdateEvent {
+	return {
+		acctUniqueId: session.acctUniqueId,
+		timestamp: now,
+		sessionTime: Math.max(0, now - Math.floor(session.startedAt)),
+		inputOctets: octets.input,
+		outputOctets: octets.output,
+		framedIpAddress: session.framedIp,
 	};
 }
