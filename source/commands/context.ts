@@ -8,7 +8,7 @@ import {scrubSecrets, secretsOf} from '../config/secrets.js';
 import {ConfigError, resolveDatabaseTarget} from '../db/database-target.js';
 import {connectDatabase, type Database} from '../db/connect.js';
 import type {EmbeddedSeed} from '../db/embedded-database.js';
-import {describeDatabaseError, SchemaError} from '../db/errors.js';
+import {describeError, SchemaError} from '../db/errors.js';
 import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
@@ -68,7 +68,7 @@ export async function openContext(
 	} catch (error) {
 		await database.close();
 		if (error instanceof SchemaError) throw new DatabaseError(`${database.label}: ${error.message}`);
-		throw new DatabaseError(`database unreachable (${database.label}): ${scrubSecrets(describeDatabaseError(error), secrets)}`);
+		throw new DatabaseError(`database unreachable (${database.label}): ${scrubSecrets(describeError(error), secrets)}`);
 	}
 	return {
 		profileName: selected?.name,
@@ -112,7 +112,7 @@ export function reportError(
 		// A PostgreSQL error carries a five-character SQLSTATE, always with a digit (42P01, 57014), and pg adds
 		// its severity; anything else (a port in use, EPERM, EROFS, a socket error) is not the database's doing.
 		const fromDatabase = isDatabaseError(error);
-		message = fromDatabase ? `database error: ${describeDatabaseError(error)}` : describeDatabaseError(error);
+		message = fromDatabase ? `database error: ${describeError(error)}` : describeError(error);
 	}
 	stderr.write(`radtop: ${sanitize(scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' '))}\n`);
 	return code;

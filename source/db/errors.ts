@@ -45,8 +45,8 @@ const NODE_CODES: Record<string, string> = {
 	EPIPE: 'connection closed',
 };
 
-/** A short, human explanation of a database error, e.g. "connection refused (127.0.0.1:5432)". */
-export function describeDatabaseError(error: unknown): string {
+/** A short, human explanation of any error: a database, socket or file system one ("connection refused (127.0.0.1:5432)"). */
+export function describeError(error: unknown): string {
 	if (error instanceof SchemaError) return error.message;
 	const e = (typeof error === 'object' && error !== null ? error : {message: String(error)}) as ErrorLike;
 	const code = e.code ?? '';

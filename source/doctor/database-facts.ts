@@ -3,7 +3,7 @@
  * (built by radacct-sql.ts, run as SessionSource and fetchSnapshot run them) timed a few times and EXPLAINed
  * without ANALYZE. Only `--measure` writes, and only inside a transaction it rolls back.
  */
-import {describeDatabaseError} from '../db/errors.js';
+import {describeError} from '../db/errors.js';
 import {buildListQuery, buildStaleAndUsersQuery, NAS_TABLE_QUERY, OPEN_COUNTS_QUERY, type SqlQuery} from '../sessions/radacct-sql.js';
 import {RateTracker} from '../sessions/session-math.js';
 import {SessionSource} from '../sessions/session-source.js';
@@ -127,7 +127,7 @@ async function explain(db: Queryable, query: SqlQuery): Promise<string[]> {
 }
 
 function errorText(error: unknown): string {
-	return describeDatabaseError(error);
+	return describeError(error);
 }
 
 async function indexFacts(db: Queryable): Promise<IndexFact[]> {

@@ -3,7 +3,7 @@
  * everything back.
  */
 import {performance} from 'node:perf_hooks';
-import {describeDatabaseError} from '../db/errors.js';
+import {describeError} from '../db/errors.js';
 import type {SqlQuery} from '../sessions/radacct-sql.js';
 import type {Queryable} from '../db/queryable.js';
 import type {Measurement} from './database-fact-types.js';
@@ -130,5 +130,5 @@ export async function measureAdvice(
 }
 
 function errorText(error: unknown): string {
-	return describeDatabaseError(error);
+	return describeError(error);
 }

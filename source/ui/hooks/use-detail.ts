@@ -1,5 +1,5 @@
 import {useEffect, type Dispatch} from 'react';
-import {describeDatabaseError} from '../../db/errors.js';
+import {describeError} from '../../db/errors.js';
 import type {SessionReader} from '../../sessions/session-source.js';
 import type {UiAction, UiState} from '../state-types.js';
 
@@ -27,7 +27,7 @@ export function useDetail(source: SessionReader, state: UiState, dispatch: Dispa
 					: [];
 				if (!cancelled) dispatch({type: 'detail-loaded', id, session, history});
 			} catch (error) {
-				if (!cancelled) dispatch({type: 'detail-loaded', id, error: `database: ${describeDatabaseError(error)}`});
+				if (!cancelled) dispatch({type: 'detail-loaded', id, error: `database: ${describeError(error)}`});
 			}
 		})();
 		return () => {

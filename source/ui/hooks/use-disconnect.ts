@@ -1,5 +1,5 @@
 import {useEffect, useRef, type Dispatch} from 'react';
-import {describeDatabaseError} from '../../db/errors.js';
+import {describeError} from '../../db/errors.js';
 import type {DisconnectService} from '../../disconnect/disconnect-service.js';
 import {driftOf} from '../disconnect-state.js';
 import type {UiAction, UiState} from '../state-types.js';
@@ -30,7 +30,7 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 		}
 		service.preview(target).then(
 			(preview) => dispatch({type: 'disconnect-previewed', seq, preview}),
-			(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeDatabaseError(error)}),
+			(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeError(error)}),
 		);
 	}, [seq, phase, target, service, dispatch]);
 
@@ -70,7 +70,7 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 			})
 			.then(
 				(result) => dispatch({type: 'disconnect-finished', seq, result}),
-				(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeDatabaseError(error)}),
+				(error: unknown) => dispatch({type: 'disconnect-failed', seq, message: describeError(error)}),
 			)
 			.finally(() => {
 				if (running.current?.seq === seq) running.current = null;

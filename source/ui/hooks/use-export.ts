@@ -1,5 +1,5 @@
 import {useEffect, useEffectEvent, type Dispatch} from 'react';
-import {describeDatabaseError} from '../../db/errors.js';
+import {describeError} from '../../db/errors.js';
 import type {UiAction, ViewQuery} from '../state-types.js';
 
 /** Writes a view to a CSV file; resolves to the rows written and the file. */
@@ -15,7 +15,7 @@ export function useExport(exportView: ExportView | undefined, exporting: ViewQue
 		}
 		exportView(query).then(
 			(written) => dispatch({type: 'export-done', ...written}),
-			(error: unknown) => dispatch({type: 'export-failed', message: describeDatabaseError(error)}),
+			(error: unknown) => dispatch({type: 'export-failed', message: describeError(error)}),
 		);
 	});
 	useEffect(() => {

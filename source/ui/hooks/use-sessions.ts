@@ -1,5 +1,5 @@
 import {useEffect, useRef, type Dispatch} from 'react';
-import {describeDatabaseError} from '../../db/errors.js';
+import {describeError} from '../../db/errors.js';
 import {Poller} from '../../sessions/poller.js';
 import {RateTracker} from '../../sessions/session-math.js';
 import type {SessionReader} from '../../sessions/session-source.js';
@@ -32,7 +32,7 @@ export function useSessions(source: SessionReader, state: UiState, dispatch: Dis
 			requestFor(query, top, pageSize),
 			{
 				onResult: (snapshot) => dispatch({type: 'snapshot', snapshot}),
-				onError: (error) => dispatch({type: 'poll-error', message: describeDatabaseError(error), at: Date.now()}),
+				onError: (error) => dispatch({type: 'poll-error', message: describeError(error), at: Date.now()}),
 				onScheduled: (at) => dispatch({type: 'scheduled', at}),
 			},
 			{intervalMs: intervalSeconds * 1000},
