@@ -1,7 +1,6 @@
 /** radtop's command line: picks the command, checks its flags, runs it, maps failures to exit codes. */
 import meow from 'meow';
-import {openContext, reportError, type CommandContext} from './commands/context.js';
-import type {NasOverride} from './nas/nas-override.js';
+import {openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
@@ -71,23 +70,19 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	}
 	const staleAfter = typeof flags['staleAfter'] === 'string' ? parseDurationSeconds(flags['staleAfter'], 'stale-after') : undefined;
 	const demo = Boolean(flags['demo']);
+	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
 	const context = await openContext(
 		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
-		{staleAfterSeconds: staleAfter, progress},
+		{staleAfterSeconds: staleAfter, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
 	);
 	const interval =
 		flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
-	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const network =
-		demo && context.database.embedded
-			? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded)
-			: undefined;
 	const readOnly = Boolean(flags['readOnly']) || Boolean(context.profile.readOnly);
 	let disconnects: Awaited<ReturnType<typeof ConsoleCommand.consoleDisconnects>> | undefined;
 	try {
 		// Ink and React load only for the console.
 		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
-		disconnects = readOnly ? undefined : await consoleDisconnects(context, network?.overrides);
+		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		await runConsole({
 			source: context.source,
 			databaseLabel: context.database.label,
@@ -98,7 +93,6 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		});
 	} finally {
 		await disconnects?.close();
-		await network?.close();
 		await context.close();
 	}
 	return EXIT.ok;
@@ -109,12 +103,12 @@ const progress = (message: string) => process.stderr.write(`radtop: ${message}\n
 /** Opens the database for a command, runs it, closes everything; failures become one line and an exit code. */
 async function withContext(
 	flags: Record<string, unknown>,
-	options: {staleAfterSeconds?: number},
+	needs: Pick<ContextNeeds, 'staleAfterSeconds' | 'demoNetwork'>,
 	run: (context: CommandContext) => Promise<number | void>,
 ): Promise<number> {
 	const context = await openContext(
 		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo: Boolean(flags['demo'])},
-		{staleAfterSeconds: options.staleAfterSeconds, progress},
+		{...needs, progress},
 	);
 	try {
 		return (await run(context)) ?? EXIT.ok;
@@ -122,22 +116,6 @@ async function withContext(
 		return reportError(error, context.secrets);
 	} finally {
 		await context.close();
-	}
-}
-
-/** Runs a command with the demo's simulated NAS when the database is the embedded demo; `run` gets their overrides. */
-async function withDemoNetwork<T>(
-	context: CommandContext,
-	options: {live: boolean; ghostAfterSeconds?: number},
-	run: (overrides: readonly NasOverride[] | undefined) => Promise<T>,
-): Promise<T> {
-	const network = context.database.embedded
-		? await (await import('./demo/demo-network.js')).startDemoNetwork(context.database.embedded, options)
-		: undefined;
-	try {
-		return await run(network?.overrides);
-	} finally {
-		await network?.close();
 	}
 }
 
@@ -160,9 +138,7 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: DISCONNECT_FLAGS,
 		async run(flags) {
 			const request = parseDisconnectFlags(flags, new Date());
-			return withContext(flags, {}, (context) =>
-				withDemoNetwork(context, {live: false}, (overrides) => runDisconnect(context, request, {...commandIo(), overrides})),
-			);
+			return withContext(flags, {demoNetwork: {live: false}}, (context) => runDisconnect(context, request, commandIo()));
 		},
 	},
 	simulate: {
@@ -180,11 +156,10 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: SWEEP_FLAGS,
 		async run(flags) {
 			const request = parseSweepFlags(flags);
-			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) =>
-				// The demo's NAS have lost the sessions silent for 30 min, as after a reboot: --verify finds them gone.
-				withDemoNetwork(context, {live: false, ghostAfterSeconds: 1800}, (overrides) =>
-					runSweep(context, request, {...commandIo(), overrides}),
-				),
+			// The demo's NAS have lost the sessions silent for 30 min, as after a reboot: --verify finds them gone.
+			const demoNetwork = {live: false, ghostAfterSeconds: 1800};
+			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds, demoNetwork}, (context) =>
+				runSweep(context, request, commandIo()),
 			);
 		},
 	},

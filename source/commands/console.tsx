@@ -1,9 +1,7 @@
 /** `radtop` with no command: the full-screen live console. */
 import {render} from 'ink';
 import {AuditLog} from '../audit/audit-log.js';
-import type {NasOverride} from '../nas/nas-override.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
-import {loadNasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.js';
 import type {SessionReader} from '../sessions/session-source.js';
@@ -32,6 +30,7 @@ export function consoleExport(context: CommandContext): (query: ViewQuery) => Pr
 	return async (query) => {
 		const options = {
 			nas: context.source.nas,
+			available: context.source.columns,
 			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
 		};
 		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(query), query.sort, options, defaultExportPath());
@@ -47,19 +46,15 @@ export function consoleExport(context: CommandContext): (query: ViewQuery) => Pr
 export const CONSOLE_DISCONNECT_RATE = 200;
 
 /** The disconnect engine for the console, from the profile and the NAS overrides; close() when done. */
-export async function consoleDisconnects(
-	context: CommandContext,
-	extraOverrides: readonly NasOverride[] = [],
-): Promise<{readonly service: DisconnectService; close(): Promise<void>}> {
+export function consoleDisconnects(context: CommandContext): {readonly service: DisconnectService; close(): Promise<void>} {
 	const {profile} = context;
-	const overrides = [...Object.values(profile.nas ?? {}), ...extraOverrides];
-	const registry = await loadNasRegistry(context.database.pool, overrides);
 	const coaClient = new CoaClient();
-	const audit = new AuditLog({path: profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
+	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
 	const rate = profile.disconnectRate ?? CONSOLE_DISCONNECT_RATE;
 	const service = createDisconnectService({
 		db: context.database.pool,
-		overrides,
+		overrides: context.nasOverrides,
+		columns: context.source.columns,
 		audit,
 		coaClient,
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),

@@ -1,6 +1,6 @@
 /**
- * What every database-backed command needs: the config, the database, a session source; and the one
- * place that turns any failure into a single line on stderr, scrubbed of secrets.
+ * What a command works with, opened in one place (the config, the database, the sessions, the NAS, the demo
+ * network), and the one place that turns any failure into a single line on stderr, scrubbed of secrets.
  */
 import {ConfigStore} from '../config/config.js';
 import {type Profile} from '../config/profile.js';
@@ -9,6 +9,11 @@ import {ConfigError, resolveDatabaseTarget} from '../db/database-target.js';
 import {connectDatabase, type Database} from '../db/connect.js';
 import type {EmbeddedSeed} from '../db/embedded-database.js';
 import {describeError, SchemaError} from '../db/errors.js';
+import {loadNasRows} from '../db/nas-table.js';
+import {probeRadacctColumns} from '../db/radacct-columns.js';
+import type {DemoNetwork} from '../demo/demo-network.js';
+import type {NasOverride} from '../nas/nas-override.js';
+import {NasRegistry} from '../nas/registry.js';
 import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
@@ -20,13 +25,49 @@ export interface GlobalFlags {
 	readonly demo?: boolean;
 }
 
-export interface CommandContext {
+/** What a command needs opened for it; {@link openContext} opens exactly that, and close() closes it all. */
+export interface ContextNeeds {
+	/**
+	 * `sessions` (the default): radacct is checked and read through a SessionSource, and the NAS registry is
+	 * built from the same read of the nas table. `connection`: the database alone (doctor, for which a missing
+	 * radacct is a finding). `optional`: as `sessions`, but a database that cannot be reached leaves the
+	 * config's NAS only (nas list).
+	 */
+	readonly database?: 'sessions' | 'connection' | 'optional';
+	/** The demo's simulated NAS, started when the database is the embedded demo; their overrides join the profile's. */
+	readonly demoNetwork?: {readonly live: boolean; readonly ghostAfterSeconds?: number};
+	readonly staleAfterSeconds?: number;
+	readonly env?: NodeJS.ProcessEnv;
+	readonly progress?: (message: string) => void;
+}
+
+/** The config side of a context: what every command has, the database reached or not. */
+export interface ConfigContext {
 	readonly profileName?: string;
 	readonly profile: Profile;
-	readonly database: Database;
-	readonly source: SessionSource;
+	/** The profile's NAS overrides, then the demo network's: the one merge every command uses. */
+	readonly nasOverrides: readonly NasOverride[];
+	/** Known secrets (the config's, the database URL's password, the NAS secrets once read), for scrubbing. */
 	readonly secrets: readonly string[];
 	close(): Promise<void>;
+}
+
+/** The database connection, radacct not checked. */
+export interface ConnectionContext extends ConfigContext {
+	readonly database: Database;
+}
+
+/** What a database-backed command works with. */
+export interface CommandContext extends ConnectionContext {
+	readonly source: SessionSource;
+	/** The NAS: the nas table, as read when the context opened, and {@link ConfigContext.nasOverrides}. */
+	readonly registry: NasRegistry;
+}
+
+/** The database could not be reached: the config alone, and why. */
+export interface OfflineContext extends ConfigContext {
+	readonly unreachable: string;
+	readonly registry: NasRegistry;
 }
 
 /** The demo network's writer, loaded only when the demo database is built. */
@@ -40,16 +81,24 @@ export class DatabaseError extends Error {
 	}
 }
 
+/**
+ * The one place a command's config, database, sessions, NAS and demo network are opened. A failure closes
+ * whatever was opened and is a DatabaseError or ConfigError worth one line.
+ */
+export function openContext(flags: GlobalFlags, needs?: ContextNeeds & {database?: 'sessions'}): Promise<CommandContext>;
+export function openContext(flags: GlobalFlags, needs: ContextNeeds & {database: 'connection'}): Promise<ConnectionContext>;
+export function openContext(flags: GlobalFlags, needs: ContextNeeds & {database: 'optional'}): Promise<CommandContext | OfflineContext>;
 export async function openContext(
 	flags: GlobalFlags,
-	options: {staleAfterSeconds?: number; env?: NodeJS.ProcessEnv; progress?: (message: string) => void} = {},
-): Promise<CommandContext> {
-	const env = options.env ?? process.env;
+	needs: ContextNeeds = {},
+): Promise<CommandContext | ConnectionContext | OfflineContext> {
+	const env = needs.env ?? process.env;
 	const store = ConfigStore.open(env);
 	const explicit = flags.profile ? store.selectProfile(flags.profile) : undefined;
 	const fallback = flags.profile ? undefined : store.selectProfile();
 	const selected = explicit ?? fallback;
 	const profile = selected?.profile ?? {};
+	const profileOverrides = Object.values(profile.nas ?? {});
 	const target = resolveDatabaseTarget({
 		demo: flags.demo,
 		db: flags.db,
@@ -58,26 +107,45 @@ export async function openContext(
 		env,
 	});
 	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
-	const database = await connectDatabase(target, {env, onProgress: options.progress, demoSeed});
-	let source: SessionSource;
-	try {
-		source = await SessionSource.open(database.pool, {
-			staleAfterSeconds: options.staleAfterSeconds ?? profile.staleAfter,
-			nasOverrides: Object.values(profile.nas ?? {}),
-		});
-	} catch (error) {
+	const base = {profileName: selected?.name, profile};
+	const database = await connectDatabase(target, {env, onProgress: needs.progress, demoSeed});
+	let network: DemoNetwork | undefined;
+	const close = async () => {
+		await network?.close();
 		await database.close();
-		if (error instanceof SchemaError) throw new DatabaseError(`${database.label}: ${error.message}`);
-		throw new DatabaseError(`database unreachable (${database.label}): ${scrubSecrets(describeError(error), secrets)}`);
-	}
-	return {
-		profileName: selected?.name,
-		profile,
-		database,
-		source,
-		secrets,
-		close: () => database.close(),
 	};
+	try {
+		network =
+			needs.demoNetwork && database.embedded
+				? await (await import('../demo/demo-network.js')).startDemoNetwork(database.embedded, needs.demoNetwork)
+				: undefined;
+	} catch (error) {
+		await close();
+		throw error;
+	}
+	const nasOverrides = [...profileOverrides, ...(network?.overrides ?? [])];
+	if (needs.database === 'connection') return {...base, nasOverrides, database, secrets, close};
+	try {
+		const columns = await probeRadacctColumns(database.pool);
+		const nasRows = await loadNasRows(database.pool);
+		const source = await SessionSource.open(database.pool, {
+			staleAfterSeconds: needs.staleAfterSeconds ?? profile.staleAfter,
+			nasOverrides: profileOverrides,
+			columns,
+			nasRows,
+		});
+		const registry = NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings);
+		return {...base, nasOverrides, database, source, registry, secrets: [...new Set([...secrets, ...registry.secrets()])], close};
+	} catch (error) {
+		await close();
+		const failure =
+			error instanceof SchemaError
+				? new DatabaseError(`${database.label}: ${error.message}`)
+				: new DatabaseError(`database unreachable (${database.label}): ${scrubSecrets(describeError(error), secrets)}`);
+		if (needs.database !== 'optional') throw failure;
+		const registry = NasRegistry.from([], profileOverrides);
+		return {...base, nasOverrides: profileOverrides, unreachable: failure.message, registry, secrets, close: async () => undefined};
+	}
 }
 
 /** True for an error PostgreSQL sent: a SQLSTATE code (five characters, at least one a digit) or pg's severity. */

@@ -1,7 +1,6 @@
 /** `radtop disconnect`: the disconnect engine from the command line, with preview, confirmation and audit. */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog} from '../audit/audit-log.js';
-import type {NasOverride} from '../nas/nas-override.js';
 import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {resolveAllowedNas} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';
@@ -9,7 +8,6 @@ import {planDisconnect, type DisconnectMethod, type DisconnectTarget} from '../d
 import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
 import {readTargets} from '../disconnect/targets.js';
-import {loadNasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
@@ -174,14 +172,11 @@ export interface DisconnectIo {
 	readonly stdout: NodeJS.WriteStream;
 	readonly stderr: NodeJS.WriteStream;
 	readonly stdinIsTerminal: boolean;
-	/** NAS overrides beyond the profile's (the demo's simulators). */
-	readonly overrides?: readonly NasOverride[];
 }
 
 /** Plans, previews, confirms, sends, reports. Resolves to the exit code. */
 export async function runDisconnect(context: CommandContext, request: DisconnectFlags, io: DisconnectIo): Promise<number> {
-	const overrides = [...Object.values(context.profile.nas ?? {}), ...(io.overrides ?? [])];
-	const registry = await loadNasRegistry(context.database.pool, overrides);
+	const {registry} = context;
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = request.nas.length > 0 ? [...new Set(request.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const target: DisconnectTarget =
@@ -191,7 +186,10 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				? {kind: 'filter', filter: {...request.target.filter, nasIps}}
 				: request.target;
 
-	const {sessions, missing} = await readTargets(context.database.pool, target, {nameOf: (ip) => registry.directory.nameOf(ip)});
+	const {sessions, missing} = await readTargets(context.database.pool, target, {
+		nameOf: (ip) => registry.directory.nameOf(ip),
+		columns: context.source.columns,
+	});
 	// The profile's NAS restriction holds on the command line as in the console.
 	const allowed = context.profile.allowedNas === undefined ? undefined : resolveAllowedNas(registry, context.profile.allowedNas);
 	for (const warning of allowed?.warnings ?? []) io.stderr.write(`radtop: ${warning}\n`);
@@ -225,7 +223,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	}
 
 	const coaClient = new CoaClient({timeoutMs: request.timeoutMs, retries: request.retries});
-	const audit = new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
+	const audit = new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: context.secrets});
 	const abort = new AbortController();
 	const onInterrupt = () => abort.abort();
 	process.once('SIGINT', onInterrupt);
@@ -233,7 +231,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	try {
 		const executed = await executeDisconnect(
 			plan,
-			{db: context.database.pool, registry, coaClient, audit},
+			{db: context.database.pool, registry, columns: context.source.columns, coaClient, audit},
 			{
 				method: request.method,
 				reason: request.reason,

@@ -3,19 +3,15 @@
  * columns, the stock indexes, the row counts, VACUUM, the poll's queries timed and explained), then each NAS
  * (a secret, the address it sees us at, its CoA port, the RouterOS API login).
  */
-import {ConfigStore} from '../config/config.js';
-import {type Profile} from '../config/profile.js';
-import {type NasOverride} from '../nas/nas-override.js';
-import {scrubSecrets, secretsOf} from '../config/secrets.js';
-import {resolveDatabaseTarget} from '../db/database-target.js';
-import {connectDatabase, type Database} from '../db/connect.js';
+import {scrubSecrets} from '../config/secrets.js';
+import {type Database} from '../db/connect.js';
 import {doctorExitCode, result, type CheckResult} from '../doctor/check.js';
 import {databaseChecks, type DatabaseFacts} from '../doctor/database-checks.js';
 import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.js';
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
-import {demoSeed} from './context.js';
+import {openContext} from './context.js';
 import {loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
 import {OPEN_COUNTS_QUERY} from '../sessions/radacct-sql.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
@@ -119,52 +115,6 @@ export interface DoctorIo {
 	readonly env?: NodeJS.ProcessEnv;
 }
 
-interface DoctorContext {
-	readonly profile: Profile;
-	readonly database: Database;
-	readonly secrets: readonly string[];
-	/** NAS overrides beyond the profile's (the demo's simulators). */
-	readonly overrides: readonly NasOverride[];
-	close(): Promise<void>;
-}
-
-/**
- * Opens the database the way every command does, but without checking radacct: a database without it is
- * one of the things doctor reports.
- */
-async function openDoctorContext(
-	request: DoctorRequest,
-	env: NodeJS.ProcessEnv,
-	progress: (message: string) => void,
-): Promise<DoctorContext> {
-	const store = ConfigStore.open(env);
-	const explicit = request.profile ? store.selectProfile(request.profile) : undefined;
-	const fallback = request.profile ? undefined : store.selectProfile();
-	const profile = (explicit ?? fallback)?.profile ?? {};
-	const target = resolveDatabaseTarget({
-		demo: request.demo,
-		db: request.db,
-		explicitProfile: explicit?.profile,
-		defaultProfile: fallback?.profile,
-		env,
-	});
-	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
-	const database = await connectDatabase(target, {env, onProgress: progress, demoSeed});
-	const network = database.embedded
-		? await (await import('../demo/demo-network.js')).startDemoNetwork(database.embedded, {live: false})
-		: undefined;
-	return {
-		profile,
-		database,
-		secrets,
-		overrides: network?.overrides ?? [],
-		async close() {
-			await network?.close();
-			await database.close();
-		},
-	};
-}
-
 /** Open sessions per NAS IP, or undefined when radacct cannot be read. */
 async function openSessionsPerNas(database: Database): Promise<Map<string, number> | undefined> {
 	try {
@@ -223,7 +173,8 @@ export function scrubNasFacts(facts: NasFacts, secrets: readonly string[]): NasF
 export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<number> {
 	const env = io.env ?? process.env;
 	const progress = (message: string) => io.stderr.write(`radtop: ${message}\n`);
-	const context = await openDoctorContext(request, env, progress);
+	// The database alone: a missing or unreadable radacct is one of the things doctor reports.
+	const context = await openContext(request, {database: 'connection', demoNetwork: {live: false}, env, progress});
 	const all: CheckResult[] = [];
 	let secrets: readonly string[] = context.secrets;
 	// The facts are scrubbed of secrets before they become checks (scrubDatabaseFacts, scrubNasFacts).
@@ -243,7 +194,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 		let open: Map<string, number> | undefined;
 		if (request.checkNas) {
 			const reachable = !('error' in facts.server);
-			const overrides = [...Object.values(context.profile.nas ?? {}), ...context.overrides];
+			const overrides = context.nasOverrides;
 			let registry = NasRegistry.from([], overrides);
 			if (reachable) {
 				try {

@@ -160,6 +160,7 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		raw: request.raw,
 		staleAfterSeconds: source.staleAfterSeconds,
 		nas: source.nas,
+		available: source.columns,
 		signal: abort.signal,
 		...(showProgress
 			? {

@@ -18,12 +18,12 @@ import {
 import {ConfigStore} from '../config/config.js';
 import {type Profile} from '../config/profile.js';
 import {type NasOverride} from '../nas/nas-override.js';
-import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT, loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
+import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT, type NasRegistry, type Nas} from '../nas/registry.js';
 import {type NasVendor} from '../nas/nas-override.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError, type SecretRequest} from '../terminal/secret-input.js';
 import {fit, stringWidth} from '../terminal/text.js';
-import {DatabaseError, openContext, reportError, type CommandContext} from './context.js';
+import {openContext, reportError} from './context.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
 
 export const NAS_FLAGS = {
@@ -603,27 +603,16 @@ function checkIpOrUndefined(text: string): string | undefined {
 }
 
 async function listNas(json: boolean, flags: {db?: string; profile?: string; demo: boolean}, io: NasIo): Promise<number> {
-	let context: CommandContext | undefined;
-	let unreachable: string | undefined;
+	// Without the database the config's NAS are still worth listing.
+	const progress = (message: string) => io.stderr.write(`radtop: ${message}\n`);
+	const context = await openContext(flags, {database: 'optional', env: io.env, progress});
+	const unreachable = 'unreachable' in context ? context.unreachable : undefined;
 	try {
-		context = await openContext(flags, {env: io.env, progress: (message) => io.stderr.write(`radtop: ${message}\n`)});
-	} catch (error) {
-		if (!(error instanceof DatabaseError)) throw error;
-		unreachable = error.message;
-	}
-	try {
-		let registry: NasRegistry;
-		let profile: Profile;
+		const {registry, profile} = context;
 		let counts: Map<string, number> | undefined;
-		if (context) {
-			profile = context.profile;
-			registry = await loadNasRegistry(context.database.pool, profile.nas ?? {});
+		if ('source' in context) {
 			const open = await context.source.openCounts();
 			counts = new Map(open.perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
-		} else {
-			const store = ConfigStore.open(io.env);
-			profile = store.selectProfile(flags.profile)?.profile ?? {};
-			registry = NasRegistry.from([], profile.nas ?? {});
 		}
 		const entries = nasListEntries(registry, profile, counts);
 		if (unreachable) io.stderr.write(`radtop: ${unreachable}; showing the config's NAS only (no nas table, no session counts)\n`);
@@ -634,8 +623,8 @@ async function listNas(json: boolean, flags: {db?: string; profile?: string; dem
 		else io.stdout.write(`${nasListTable(entries).join('\n')}\n`);
 		return unreachable ? EXIT.partial : EXIT.ok;
 	} catch (error) {
-		return reportError(error, [...(context?.secrets ?? [])]);
+		return reportError(error, context.secrets);
 	} finally {
-		await context?.close();
+		await context.close();
 	}
 }

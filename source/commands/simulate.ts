@@ -5,6 +5,7 @@
  * benchmarks, against a test database: never point it at production.
  */
 import {isIP} from 'node:net';
+import {loadNasRows} from '../db/nas-table.js';
 import {startNasSimulator} from '../demo/nas-simulator.js';
 import type {SimulatedNasConfig} from '../demo/simulated-nas-types.js';
 import type {NasVendor} from '../demo/network.js';
@@ -92,7 +93,7 @@ export async function runSimulate(context: CommandContext, flags: Flags, out: No
 		...(flags.nakAll ? {nakAll: true} : {}),
 		...(flags.wrongSecret ? {wrongSecret: true} : {}),
 	};
-	const {rows} = await context.database.pool.query('SELECT nasname, shortname, type, secret FROM nas ORDER BY id', []);
+	const {rows} = await loadNasRows(context.database.pool);
 	const wanted = Array.isArray(flags.nas) ? flags.nas.map(String) : [];
 	const known = rows.filter((row) => isIP(String(row.nasname).trim()));
 	const chosen =
@@ -105,7 +106,7 @@ export async function runSimulate(context: CommandContext, flags: Flags, out: No
 		throw new UsageError(wanted.length ? `no NAS ${wanted.join(', ')} in the nas table` : 'the nas table lists no NAS by IP address');
 	const apiPassword = process.env['RADTOP_SIMULATE_API_PASSWORD'] || 'radtop-demo';
 	const nas: SimulatedNasConfig[] = chosen.map((row, index) => ({
-		name: String(row.shortname),
+		name: row.shortname ?? row.nasname.trim(),
 		ip: String(row.nasname).trim(),
 		secret: String(row.secret),
 		vendor: vendorOf(String(row.type ?? '')),

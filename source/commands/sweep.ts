@@ -1,9 +1,7 @@
 /** `radtop sweep`: closes ghost sessions (open in radacct, silent for too long) with a preview, verification and audit. */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog} from '../audit/audit-log.js';
-import type {NasOverride} from '../nas/nas-override.js';
 import {confirms, type Confirmation} from '../disconnect/confirmation.js';
-import {loadNasRegistry} from '../nas/registry.js';
 import {formatCount} from '../sessions/format.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
 import type {SweepAuditSink} from '../sweep/audit-records.js';
@@ -146,8 +144,6 @@ export interface SweepIo {
 	readonly stdout: NodeJS.WriteStream;
 	readonly stderr: NodeJS.WriteStream;
 	readonly stdinIsTerminal: boolean;
-	/** NAS overrides beyond the profile's (the demo's simulators). */
-	readonly overrides?: readonly NasOverride[];
 	/** Answers a confirmation prompt; default: a line read from stdin. */
 	readonly ask?: (confirmation: Confirmation) => Promise<string>;
 	/** Where audit records go; default the audit log file. */
@@ -168,13 +164,11 @@ async function askOnTerminal(confirmation: Confirmation, stderr: NodeJS.WriteStr
 /** Lists, verifies, previews, confirms, closes, reports. Resolves to the exit code. */
 export async function runSweep(context: CommandContext, flags: SweepFlags, io: SweepIo): Promise<number> {
 	const db = context.database.pool as TransactionalDb;
-	const overrides = [...Object.values(context.profile.nas ?? {}), ...(io.overrides ?? [])];
-	const registry = await loadNasRegistry(db, overrides);
+	const {registry} = context;
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = flags.nas.length > 0 ? [...new Set(flags.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const staleAfterSeconds = sweepStaleAfter(flags.staleAfterSeconds, context.profile.staleAfter, context.profileName);
-	const audit =
-		io.audit ?? new AuditLog({path: flags.auditLog ?? context.profile.auditLog, secrets: [...registry.secrets(), ...context.secrets]});
+	const audit = io.audit ?? new AuditLog({path: flags.auditLog ?? context.profile.auditLog, secrets: context.secrets});
 	const showProgress = Boolean(io.stderr.isTTY);
 	const confirm = async (confirmation: Confirmation, closing: readonly SweepEntry[]): Promise<boolean> => {
 		if (!io.stdinIsTerminal) {
@@ -200,7 +194,7 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 			timeoutMs: flags.timeoutMs,
 			retries: flags.retries,
 		},
-		{db, registry, audit, routerOs: io.routerOs},
+		{db, registry, columns: context.source.columns, audit, routerOs: io.routerOs},
 		{
 			...(showProgress
 				? {

@@ -45,6 +45,8 @@ export interface DisconnectService {
 /** Options of {@link createDisconnectService}. */
 export interface DisconnectServiceOptions {
 	readonly db: Queryable;
+	/** radacct's readable columns, probed once by the command; default: asked here. */
+	readonly columns?: ReadonlySet<string>;
 	/** Per-NAS settings beyond FreeRADIUS's nas table (the profile's, the demo's simulators). */
 	readonly overrides?: readonly NasOverride[];
 	/** NAS names or IPs the operator may disconnect on; absent means every NAS. */
@@ -95,6 +97,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 			const {sessions, missing} = await readTargets(options.db, target, {
 				cap: CONSOLE_TARGET_CAP,
 				nameOf: (ip) => registry.directory.nameOf(ip),
+				...(options.columns ? {columns: options.columns} : {}),
 			});
 			const plan = planDisconnect(sessions, registry, {method, ...(allowedNas === undefined ? {} : {allowedNas})}, target);
 			const confirmation = confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove});

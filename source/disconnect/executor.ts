@@ -33,6 +33,8 @@ import {TokenBucket} from './token-bucket.js';
 /** What the executor talks to; all injectable for tests. */
 export interface DisconnectDeps {
 	readonly db: Queryable;
+	/** radacct's readable columns, probed once by the command; default: asked here. */
+	readonly columns?: ReadonlySet<string>;
 	readonly registry: NasRegistry;
 	/** Owned by the caller (not closed here). */
 	readonly coaClient: Pick<CoaClient, 'send'>;
@@ -128,11 +130,11 @@ export async function executeDisconnect(
 
 async function preparePlan(
 	input: Plan | DisconnectTarget,
-	{db, registry}: DisconnectDeps,
+	{db, registry, columns}: DisconnectDeps,
 	options: DisconnectOptions,
 ): Promise<{plan: Plan; missing: readonly string[]; vanished: readonly Session[]}> {
 	const nameOf = (ip: string): string | null => registry.directory.nameOf(ip);
-	const read = {nameOf, ...(options.cap === undefined ? {} : {cap: options.cap})};
+	const read = {nameOf, ...(columns ? {columns} : {}), ...(options.cap === undefined ? {} : {cap: options.cap})};
 	if (!('items' in input)) {
 		const {sessions, missing} = await readTargets(db, input, read);
 		const plan = planDisconnect(sessions, registry, {method: options.method ?? 'auto', ...allowed(options.allowedNas)}, input);

@@ -2,7 +2,7 @@
  * Reads a disconnect's sessions from radacct at execution time, so what is sent matches the table as it is now
  * rather than as it was when the operator looked at it.
  */
-import {COLUMNS_QUERY} from '../sessions/radacct-sql.js';
+import {probeRadacctColumns} from '../db/radacct-columns.js';
 import {sessionFromRow} from '../sessions/session-source.js';
 import {toDate, toText, type Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
@@ -42,7 +42,7 @@ export interface StoppedSession {
 export async function readTargets(db: Queryable, target: DisconnectTarget, options: ReadTargetsOptions = {}): Promise<TargetSessions> {
 	const cap = options.cap ?? DEFAULT_TARGET_CAP;
 	if (target.kind === 'sessions' && target.radacctids.length > cap) throw tooMany(cap);
-	const columns = options.columns ?? (await radacctColumns(db));
+	const columns = options.columns ?? (await probeRadacctColumns(db)).readable;
 	let query;
 	try {
 		query = buildTargetQuery(target, columns, cap);
@@ -75,12 +75,6 @@ export async function readStopped(db: Queryable, radacctids: readonly string[]):
 		});
 	}
 	return stopped;
-}
-
-/** The columns radacct has (older schemas lack a few that radtop then reads as NULL). */
-export async function radacctColumns(db: Queryable): Promise<Set<string>> {
-	const {rows} = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
-	return new Set(rows.map((row: Record<string, unknown>) => String(row['column_name']).toLowerCase()));
 }
 
 function tooMany(cap: number): TargetError {

@@ -4,7 +4,9 @@
  * without ANALYZE. Only `--measure` writes, and only inside a transaction it rolls back.
  */
 import {describeError} from '../db/errors.js';
-import {buildListQuery, buildStaleAndUsersQuery, NAS_TABLE_QUERY, OPEN_COUNTS_QUERY, type SqlQuery} from '../sessions/radacct-sql.js';
+import {loadNasRows} from '../db/nas-table.js';
+import {probeRadacctColumns} from '../db/radacct-columns.js';
+import {buildListQuery, buildStaleAndUsersQuery, OPEN_COUNTS_QUERY, type SqlQuery} from '../sessions/radacct-sql.js';
 import {RateTracker} from '../sessions/session-math.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {toNumber, type Queryable} from '../db/queryable.js';
@@ -55,15 +57,6 @@ const EXACT_COUNT_BELOW = 1_000_000;
 const NO_MATCH_SEARCH = 'radtop-doctor-no-such-user';
 
 type Row = Record<string, unknown>;
-
-/**
- * radacct's columns, from pg_attribute: information_schema.columns leaves out the columns the role may not
- * read, which would make a radacct the role cannot SELECT from look absent.
- */
-const COLUMNS_QUERY = `
-SELECT a.attname AS column_name FROM pg_attribute AS a
-WHERE a.attrelid = to_regclass('radacct') AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY a.attnum`;
 
 const INDEXES_QUERY = `
 SELECT c.relname AS name, am.amname AS method, i.indisunique AS is_unique, i.indisprimary AS is_primary,
@@ -174,15 +167,9 @@ async function rowFacts(db: Queryable): Promise<RowFacts> {
 }
 
 async function nasTableFacts(db: Queryable): Promise<DatabaseFacts['nasTable']> {
-	const present = await db.query(NAS_TABLE_QUERY.text, [...NAS_TABLE_QUERY.values]);
-	if (!present.rows[0]?.['present']) return 'absent';
-	try {
-		const {rows} = await db.query('SELECT count(*)::bigint AS n FROM nas', []);
-		return {rows: toNumber(rows[0]?.['n']) ?? 0};
-	} catch (error) {
-		if ((error as {code?: string}).code === '42501') return 'unreadable';
-		throw error;
-	}
+	const nas = await loadNasRows(db);
+	if (!nas.present) return 'absent';
+	return nas.readable === 'none' ? 'unreadable' : {rows: nas.rows.length};
 }
 
 /**
@@ -246,9 +233,8 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 		}
 	};
 	const setup = await withStatementTimeout(db, options.setupTimeoutMs ?? SETUP_TIMEOUT_MS, async (client) => {
-		const columns = await step('columns', async () =>
-			(await client.query(COLUMNS_QUERY, [])).rows.map((row: Row) => String(row['column_name']).toLowerCase()),
-		);
+		const probe = await step('columns', () => probeRadacctColumns(client));
+		const columns = probe ? [...probe.all] : undefined;
 		const nasTable = (await step('nas table', () => nasTableFacts(client))) ?? 'unreadable';
 		const extensions =
 			(await step('extensions', async () =>
@@ -264,7 +250,7 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 		if (!canSelect) return {columns, nasTable, extensions, canSelect: false, indexes};
 		options.onProgress?.('counting radacct');
 		const rows = await step('rows', () => rowFacts(client));
-		return {columns, nasTable, extensions, canSelect, indexes, rows};
+		return {columns, probe, nasTable, extensions, canSelect, indexes, rows};
 	});
 	const {columns, nasTable, extensions, canSelect, indexes} = setup;
 	const base = {label: options.label, server, columns, canSelect, nasTable, indexes, extensions, setupFailures};
@@ -278,7 +264,7 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 		options.onProgress?.(`timing ${query.label}`);
 		try {
 			if (query.id === 'poll') {
-				const source = await SessionSource.open(db, {staleAfterSeconds: options.staleAfterSeconds});
+				const source = await SessionSource.open(db, {staleAfterSeconds: options.staleAfterSeconds, columns: setup.probe});
 				// SlowCounts warm, as on 5 polls out of 6: the stale counts are timed on their own above.
 				const slow = new SlowCounts(Number.MAX_SAFE_INTEGER);
 				const rates = new RateTracker();

@@ -3,6 +3,7 @@
  * knows a way to disconnect its sessions, which address the NAS sees radtop come from, whether its CoA port
  * answers with our secret, and whether the RouterOS API login works. Pure.
  */
+import {formatEndpoint} from '../radius/coa-result.js';
 import {describeErrorCause} from '../radius/dictionary.js';
 import {formatCount} from '../sessions/format.js';
 import {result, type CheckResult} from './check.js';
@@ -40,10 +41,6 @@ export interface NasFacts {
 	readonly coa?: CoaProbe;
 	/** Undefined when radtop has no API credentials for the NAS. */
 	readonly api?: {readonly ok: true} | {readonly ok: false; readonly message: string};
-}
-
-function endpoint(host: string, port: number): string {
-	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** Loopback: 127.0.0.0/8 or ::1 (also as an IPv4-mapped address). */
@@ -86,7 +83,7 @@ export function sourceCheck(nas: NasSummary, source: NonNullable<NasFacts['sourc
 		return result(
 			check,
 			'fail',
-			`no route to ${endpoint(nas.coaHost, nas.coaPort)}: ${source.error}`,
+			`no route to ${formatEndpoint(nas.coaHost, nas.coaPort)}: ${source.error}`,
 			`check the jump host's routes and the NAS address (radtop nas set ${nas.ip} --coa-host ADDRESS)`,
 		);
 	}
@@ -104,7 +101,7 @@ export function sourceCheck(nas: NasSummary, source: NonNullable<NasFacts['sourc
 
 /** What the Disconnect-Request for a session that cannot exist showed. */
 export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['source']): CheckResult {
-	const check = `nas ${nas.label}: CoA ${nas.coaHost === nas.ip ? `port ${nas.coaPort}` : endpoint(nas.coaHost, nas.coaPort)}`;
+	const check = `nas ${nas.label}: CoA ${nas.coaHost === nas.ip ? `port ${nas.coaPort}` : formatEndpoint(nas.coaHost, nas.coaPort)}`;
 	const us = source && 'address' in source ? source.address : 'the jump host';
 	const sameSecret = `make the secret radtop has (nas table, or radtop nas set ${nas.ip} --secret-stdin) the one the NAS has for the client ${us}`;
 	switch (probe.kind) {
@@ -164,7 +161,7 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 			return result(
 				check,
 				'fail',
-				`the reply came from ${probe.from}, not from ${endpoint(nas.coaHost, nas.coaPort)}: radtop drops it`,
+				`the reply came from ${probe.from}, not from ${formatEndpoint(nas.coaHost, nas.coaPort)}: radtop drops it`,
 				`radtop nas set ${nas.ip} --coa-host ADDRESS, the address the NAS answers from`,
 			);
 		case 'timeout':
@@ -188,7 +185,7 @@ export function coaCheck(nas: NasSummary, probe: CoaProbe, source?: NasFacts['so
 export function apiCheck(nas: NasSummary, login: NonNullable<NasFacts['api']>): CheckResult {
 	const api = nas.api!;
 	const check = `nas ${nas.label}: RouterOS API`;
-	const where = `${endpoint(api.host, api.port)}${api.tls ? ' (TLS)' : ''}`;
+	const where = `${formatEndpoint(api.host, api.port)}${api.tls ? ' (TLS)' : ''}`;
 	if (login.ok) return result(check, 'pass', `logged in at ${where} as ${api.user}`);
 	return result(
 		check,

@@ -3,10 +3,11 @@
  * Authorization server listens, which vendor's rules it follows, and its RouterOS API account. Built from
  * FreeRADIUS's `nas` table and overridden, field by field, by radtop's config.
  */
-import {BlockList, isIP, SocketAddress} from 'node:net';
-import {NAS_ROWS_QUERY, NAS_TABLE_QUERY} from '../sessions/radacct-sql.js';
+import {BlockList, isIP} from 'node:net';
+import {loadNasRows, type NasRow} from '../db/nas-table.js';
 import type {Queryable} from '../db/queryable.js';
-import {NasDirectory, type NasTableRow} from '../sessions/nas-directory.js';
+import {NasDirectory, normaliseIp} from '../sessions/nas-directory.js';
+import {formatEndpoint} from '../radius/coa-result.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from './nas-override.js';
 
 /** The Dynamic Authorization port IANA assigned for RFC 5176 ("radius-dynauth"). */
@@ -15,12 +16,6 @@ export const DEFAULT_COA_PORT = 3799;
 export const DEFAULT_API_PORT = 8728;
 /** RouterOS `/ip service` api-ssl. */
 export const DEFAULT_API_TLS_PORT = 8729;
-
-/** A row of FreeRADIUS's `nas` table: nasname is an IP, a host name or a network; type is free text. */
-export interface NasRow extends NasTableRow {
-	readonly type?: string | null;
-	readonly secret?: string | null;
-}
 
 /** How to reach a MikroTik's API, complete (user and password are both known). */
 export interface NasApiCredentials {
@@ -221,25 +216,8 @@ export function nasLabel(nas: Pick<Nas, 'ip' | 'name'>): string {
  * role may not read is not fatal: the registry then says so in {@link NasRegistry.warnings}.
  */
 export async function loadNasRegistry(db: Queryable, overrides: NasOverrides = []): Promise<NasRegistry> {
-	const present = await db.query(NAS_TABLE_QUERY.text, [...NAS_TABLE_QUERY.values]);
-	if (!present.rows[0]?.present) return NasRegistry.from([], overrides);
-	let rows: NasRow[];
-	try {
-		const result = await db.query(NAS_ROWS_QUERY.text, [...NAS_ROWS_QUERY.values]);
-		rows = result.rows.map((row: Record<string, unknown>) => ({
-			nasname: String(row['nasname'] ?? ''),
-			shortname: textOrNull(row['shortname']),
-			type: textOrNull(row['type']),
-			secret: textOrNull(row['secret']),
-		}));
-	} catch (error) {
-		// 42501 insufficient_privilege: a read-only role is often kept away from the secrets.
-		if ((error as {code?: string}).code !== '42501') throw error;
-		return NasRegistry.from([], overrides, [
-			'the nas table may not be read by this database role: NAS secrets come only from the config',
-		]);
-	}
-	return NasRegistry.from(rows, overrides);
+	const {rows, warnings} = await loadNasRows(db);
+	return NasRegistry.from(rows, overrides, warnings);
 }
 
 function overrideList(overrides: NasOverrides): readonly NasOverride[] {
@@ -269,11 +247,9 @@ function apiCredentials(ip: string, api: NasOverride['api']): NasApiCredentials 
 	};
 }
 
-/** The address in the form radacct's host() and Node print it (`2001:DB8:0::1` -> `2001:db8::1`). */
+/** The address in the form radacct's host() prints it, or undefined for what is not an IP address. */
 function normalizeIp(text: string): string | undefined {
-	const version = isIP(text);
-	if (version === 0) return undefined;
-	return new SocketAddress({address: text, family: version === 6 ? 'ipv6' : 'ipv4'}).address;
+	return isIP(text) === 0 ? undefined : normaliseIp(text);
 }
 
 function parseNetwork(text: string): Omit<NetworkRow, 'row'> | undefined {
@@ -286,12 +262,4 @@ function parseNetwork(text: string): Omit<NetworkRow, 'row'> | undefined {
 	const network = new BlockList();
 	network.addSubnet(address, prefix, family);
 	return {prefix, network, family};
-}
-
-function textOrNull(value: unknown): string | null {
-	return value === null || value === undefined ? null : String(value);
-}
-
-function formatEndpoint(host: string, port: number): string {
-	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -8,11 +8,13 @@
  * as long as the export runs (seconds for 500,000 rows).
  */
 import type {Writable} from 'node:stream';
-import {NasDirectory, type NasTableRow} from './nas-directory.js';
+import {NasDirectory} from './nas-directory.js';
 import {CopyToStream} from './copy-to-stream.js';
 import {CsvWriter} from './csv-writer.js';
 import {buildExportCopy, buildExportQuery, DEFAULT_EXPORT_COLUMNS, exportColumn, type ExportColumn} from './export-sql.js';
-import {buildCountQuery, COLUMNS_QUERY, NAS_ROWS_QUERY, NAS_TABLE_QUERY} from './radacct-sql.js';
+import {buildCountQuery} from './radacct-sql.js';
+import {loadNasRows} from '../db/nas-table.js';
+import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {SessionFilter, SessionSort} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 import type {Queryable} from '../db/queryable.js';
@@ -46,6 +48,8 @@ export interface ExportOptions {
 	readonly staleAfterSeconds?: number;
 	/** NAS names for the `nas` column (a SessionSource's `nas`); default: FreeRADIUS's nas table. Unnamed NAS show their IP. */
 	readonly nas?: NasDirectory;
+	/** radacct's readable columns (a SessionSource's `columns`); default: asked inside the export's snapshot. */
+	readonly available?: ReadonlySet<string>;
 	/** The CSV goes to a terminal: control characters in text from the database are written as visible escapes. */
 	readonly forTerminal?: boolean;
 	/** Told after each block of rows written (every 256 KiB). */
@@ -151,13 +155,12 @@ export async function exportSessions(
 	options.signal?.addEventListener('abort', onAbort, {once: true});
 	try {
 		const run = async (text: string, values: readonly unknown[] = []) => (await client.query({text, values: [...values]})).rows;
+		const inSnapshot: Queryable = {query: (text, values = []) => client.query({text, values})};
 		await run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 		inTransaction = true;
 		// A long export is the user's choice: the connection's statement timeout is meant for polls.
 		await run('SET LOCAL statement_timeout = 0');
-		const available = new Set(
-			(await run(COLUMNS_QUERY.text, COLUMNS_QUERY.values)).map((row) => String(row['column_name']).toLowerCase()),
-		);
+		const available = options.available ?? (await probeRadacctColumns(inSnapshot)).readable;
 		let total: number | undefined;
 		const countFirst = options.countFirst ?? true;
 		if (limit !== null && countFirst) {
@@ -165,7 +168,9 @@ export async function exportSessions(
 			total = Number((await run(count.text, count.values))[0]?.['total'] ?? 0);
 			if (total > limit) throw new ExportLimitError(limit);
 		}
-		const nas = columns.some((column) => column.kind === 'nas') ? (options.nas ?? (await nasDirectory(run))) : undefined;
+		const nas = columns.some((column) => column.kind === 'nas')
+			? (options.nas ?? NasDirectory.from((await loadNasRows(inSnapshot)).rows))
+			: undefined;
 		const plan = buildExportCopy(
 			buildExportQuery(filter, sort, {
 				columns,
@@ -233,14 +238,4 @@ function resolveColumns(names: readonly string[]): ExportColumn[] {
 		if (!column) throw new RangeError(`unknown export column "${name.slice(0, 40)}"`);
 		return column;
 	});
-}
-
-async function nasDirectory(run: (text: string, values?: readonly unknown[]) => Promise<Record<string, unknown>[]>): Promise<NasDirectory> {
-	const present = await run(NAS_TABLE_QUERY.text);
-	if (!present[0]?.['present']) return new NasDirectory();
-	const rows: NasTableRow[] = (await run(NAS_ROWS_QUERY.text)).map((row) => ({
-		nasname: String(row['nasname']),
-		shortname: row['shortname'] === null ? null : String(row['shortname']),
-	}));
-	return NasDirectory.from(rows);
 }

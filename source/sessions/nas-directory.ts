@@ -5,18 +5,13 @@
  * builds the whole NAS (secret, CoA address, vendor, API) on top of it.
  */
 import {isIP} from 'node:net';
+import type {NasRow} from '../db/nas-table.js';
 
 export interface NasEntry {
 	/** The NAS's IP address as radacct's nasipaddress holds it. */
 	readonly ip: string;
 	readonly name: string;
 	readonly source: 'nas-table' | 'config';
-}
-
-/** A row of FreeRADIUS's `nas` table, as far as naming goes. */
-export interface NasTableRow {
-	readonly nasname: string;
-	readonly shortname: string | null;
 }
 
 /**
@@ -71,7 +66,10 @@ export class NasDirectory {
 	}
 
 	/** From the nas table (only rows whose nasname is a single IP name a NAS) plus config overrides. */
-	static from(rows: readonly NasTableRow[], overrides: ReadonlyArray<{ip: string; name?: string}> = []): NasDirectory {
+	static from(
+		rows: readonly Pick<NasRow, 'nasname' | 'shortname'>[],
+		overrides: ReadonlyArray<{ip: string; name?: string}> = [],
+	): NasDirectory {
 		const entries: NasEntry[] = [];
 		for (const row of rows) {
 			const ip = normaliseIp(row.nasname);

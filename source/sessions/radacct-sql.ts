@@ -310,22 +310,3 @@ export function buildHistoryQuery(username: string, limit: number, available: Re
 		values,
 	};
 }
-
-/** The columns radacct has, to detect an older schema or a table that is not radacct at all. */
-export const COLUMNS_QUERY: SqlQuery = {
-	text:
-		'SELECT column_name FROM information_schema.columns ' +
-		"WHERE table_name = 'radacct' AND table_schema = ANY(current_schemas(false))",
-	values: [],
-};
-
-/** FreeRADIUS's nas table, if there is one (names and shared secrets of the NAS). */
-export const NAS_TABLE_QUERY: SqlQuery = {
-	text: "SELECT to_regclass('nas') IS NOT NULL AS present",
-	values: [],
-};
-
-export const NAS_ROWS_QUERY: SqlQuery = {
-	text: 'SELECT id, nasname, shortname, type, secret, server, description FROM nas ORDER BY id',
-	values: [],
-};

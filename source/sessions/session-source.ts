@@ -5,16 +5,15 @@
  */
 import {SchemaError} from '../db/errors.js';
 import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
-import {NasDirectory, type NasTableRow} from './nas-directory.js';
+import {loadNasRows, type NasRows} from '../db/nas-table.js';
+import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
+import {NasDirectory} from './nas-directory.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
 	buildListQuery,
 	buildSessionQuery,
 	buildStaleAndUsersQuery,
-	COLUMNS_QUERY,
-	NAS_ROWS_QUERY,
-	NAS_TABLE_QUERY,
 	OPEN_COUNTS_QUERY,
 	REQUIRED_COLUMNS,
 	type SqlQuery,
@@ -29,6 +28,10 @@ export interface SessionSourceOptions {
 	readonly countCap?: number;
 	/** NAS names from radtop's config, applied over the nas table. */
 	readonly nasOverrides?: ReadonlyArray<{ip: string; name?: string}>;
+	/** radacct's columns, when the caller has probed them already (one probe per command). */
+	readonly columns?: RadacctColumns;
+	/** The nas table, when the caller has read it already. */
+	readonly nasRows?: NasRows;
 }
 
 type Row = Record<string, unknown>;
@@ -105,20 +108,22 @@ export class SessionSource implements SessionReader {
 	 * the NAS names.
 	 */
 	static async open(db: Queryable, options: SessionSourceOptions = {}): Promise<SessionSource> {
-		const {rows} = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
-		const columns = new Set(rows.map((row: Row) => String(row['column_name']).toLowerCase()));
-		if (columns.size === 0) {
-			throw new SchemaError('no radacct table in this database: is it the FreeRADIUS database (and search_path right)?');
-		}
-		const missing = REQUIRED_COLUMNS.filter((column) => !columns.has(column));
-		if (missing.length > 0) {
-			throw new SchemaError(`radacct lacks FreeRADIUS column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
-		}
-		const present = await db.query(NAS_TABLE_QUERY.text, []);
-		const hasNasTable = Boolean(present.rows[0]?.present);
-		const source = new SessionSource(db, columns, hasNasTable, new NasDirectory(), options);
-		await source.reloadNas();
+		const columns = options.columns ?? (await probeRadacctColumns(db));
+		checkRadacct(columns);
+		const nasRows = options.nasRows ?? (await loadNasRows(db));
+		const source = new SessionSource(
+			db,
+			columns.readable,
+			nasRows.present,
+			NasDirectory.from(nasRows.rows, options.nasOverrides ?? []),
+			options,
+		);
 		return source;
+	}
+
+	/** radacct's readable columns, for the other readers of radacct in the same command. */
+	get columns(): ReadonlySet<string> {
+		return this.#columns;
 	}
 
 	/** NAS names: the nas table (when there is one) plus config overrides. */
@@ -132,11 +137,7 @@ export class SessionSource implements SessionReader {
 
 	/** Re-reads the nas table (it changes rarely; callers refresh it now and then, not every poll). */
 	async reloadNas(): Promise<void> {
-		let rows: NasTableRow[] = [];
-		if (this.#hasNasTable) {
-			const result = await this.#db.query(NAS_ROWS_QUERY.text, []);
-			rows = result.rows.map((row: Row) => ({nasname: String(row['nasname']), shortname: toText(row['shortname'])}));
-		}
+		const rows = this.#hasNasTable ? (await loadNasRows(this.#db)).rows : [];
 		this.#nas = NasDirectory.from(rows, this.#overrides);
 	}
 
@@ -264,4 +265,17 @@ export function sessionFromRow(row: Row, nameOf: (ip: string) => string | null):
 		delegatedipv6prefix: toText(row['delegatedipv6prefix']),
 		class: toText(row['class']),
 	};
+}
+
+/** Throws SchemaError naming what makes this radacct unusable: absent, unreadable, or lacking FreeRADIUS columns. */
+export function checkRadacct(columns: RadacctColumns): void {
+	if (columns.all.size === 0) {
+		throw new SchemaError('no radacct table in this database: is it the FreeRADIUS database (and search_path right)?');
+	}
+	const missing = REQUIRED_COLUMNS.filter((column) => !columns.all.has(column));
+	if (missing.length > 0) {
+		throw new SchemaError(`radacct lacks FreeRADIUS column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+	}
+	if (columns.readable.size === 0)
+		throw new SchemaError('this database role may not read radacct (permission denied): GRANT SELECT ON radacct');
 }

@@ -10,7 +10,8 @@ import type {Confirmation} from '../disconnect/confirmation.js';
 import type {NasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {sweepBeginRecord, sweepEndRecord, type SweepAuditSink} from './audit-records.js';
-import {CLOSE_LOCK_TIMEOUT, closeStale, listStale, radacctColumns, type TransactionalDb} from './sweep.js';
+import {probeRadacctColumns} from '../db/radacct-columns.js';
+import {CLOSE_LOCK_TIMEOUT, closeStale, listStale, type TransactionalDb} from './sweep.js';
 import {
 	selectForClose,
 	skippedOutcome,
@@ -48,6 +49,8 @@ export interface SweepOptions {
 /** What a sweep works with. */
 export interface SweepDeps {
 	readonly db: TransactionalDb;
+	/** radacct's readable columns, probed once by the command; default: asked here. */
+	readonly columns?: ReadonlySet<string>;
 	readonly registry: NasRegistry;
 	readonly audit: SweepAuditSink;
 	/** RouterOS lookups when verifying; default the real API client. */
@@ -88,7 +91,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 	const {staleAfterSeconds} = options;
 	const nameOf = (ip: string): string => registry.get(ip).name;
 
-	const available = await radacctColumns(db);
+	const available = deps.columns ?? (await probeRadacctColumns(db)).readable;
 	const {stale, capped} = await listStale(db, {staleAfterSeconds, nasIps: options.nasIps, limit: options.limit}, available, (ip) =>
 		registry.directory.nameOf(ip),
 	);

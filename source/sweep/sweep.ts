@@ -2,7 +2,6 @@
  * The database side of a sweep: list the stale open sessions, and close those still exactly as listed in one
  * short transaction.
  */
-import {COLUMNS_QUERY} from '../sessions/radacct-sql.js';
 import {sessionFromRow} from '../sessions/session-source.js';
 import {toNumber, type Queryable} from '../db/queryable.js';
 import {listedRows, type SkippedState, type StaleSession} from './sweep-plan.js';
@@ -39,12 +38,6 @@ async function inTransaction<T>(db: TransactionalDb, settings: readonly string[]
 	}
 	client.release();
 	return result;
-}
-
-/** The columns radacct has (an older schema lacks acctinterval and a few others). */
-export async function radacctColumns(db: Queryable): Promise<Set<string>> {
-	const {rows} = await db.query(COLUMNS_QUERY.text, [...COLUMNS_QUERY.values]);
-	return new Set(rows.map((row: Record<string, unknown>) => String(row['column_name']).toLowerCase()));
 }
 
 /** The stale sessions, the longest silent first; `capped` when there were more than `listing.limit`. */

@@ -23,9 +23,7 @@ describe('describeError', () => {
 	});
 
 	it('maps the other network errors', () => {
-		expect(describeError(systemError('ETIMEDOUT', {address: '10.0.0.5', port: 5432}))).toBe(
-			'connection timed out (10.0.0.5:5432)',
-		);
+		expect(describeError(systemError('ETIMEDOUT', {address: '10.0.0.5', port: 5432}))).toBe('connection timed out (10.0.0.5:5432)');
 		expect(describeError(systemError('EHOSTUNREACH'))).toBe('host unreachable');
 		expect(describeError(systemError('ECONNRESET'))).toBe('connection reset');
 	});

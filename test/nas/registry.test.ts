@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasOverride} from '../../source/nas/nas-override.js';
-import {describeNas, loadNasRegistry, nasLabel, NasRegistry, type NasRow} from '../../source/nas/registry.js';
+import type {NasRow} from '../../source/db/nas-table.js';
+import {describeNas, loadNasRegistry, nasLabel, NasRegistry} from '../../source/nas/registry.js';
 import {UnknownNasError} from '../../source/sessions/nas-directory.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 

@@ -6,6 +6,8 @@ import {PassThrough} from 'node:stream';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {CommandContext} from '../../source/commands/context.js';
 import {parseSweepFlags, runSweep} from '../../source/commands/sweep.js';
+import {probeRadacctColumns} from '../../source/db/radacct-columns.js';
+import {NasRegistry} from '../../source/nas/registry.js';
 import type {SweepAuditRecord} from '../../source/sweep/audit-records.js';
 import type {TransactionalDb} from '../../source/sweep/sweep.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
@@ -61,6 +63,9 @@ describe('runSweep', () => {
 		const context = {
 			profile: {},
 			database: {label: 'test', pool, close: async () => undefined},
+			source: {columns: (await probeRadacctColumns(database.pool)).readable},
+			registry: NasRegistry.from([]),
+			nasOverrides: [],
 			secrets: [],
 		} as unknown as CommandContext;
 		const records: SweepAuditRecord[] = [];

@@ -3,10 +3,11 @@
  * listed, what the close writes, and what it leaves alone when radacct changed after the listing, including an
  * Interim-Update that commits while the close is running (PostgreSQL only: PGlite serves one connection).
  */
+import {probeRadacctColumns} from '../../source/db/radacct-columns.js';
 import pg from 'pg';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {SESSION_COLUMNS} from '../../source/sessions/session-columns.js';
-import {closeStale, listStale, radacctColumns, SWEEP_STATEMENT_TIMEOUT, type TransactionalDb} from '../../source/sweep/sweep.js';
+import {closeStale, listStale, SWEEP_STATEMENT_TIMEOUT, type TransactionalDb} from '../../source/sweep/sweep.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 let database: TestDatabase;
@@ -25,7 +26,7 @@ beforeEach(async () => {
 });
 
 async function stale(options: {staleAfterSeconds?: number; nasIps?: string[]; limit?: number} = {}) {
-	const available = await radacctColumns(database.pool);
+	const available = (await probeRadacctColumns(database.pool)).readable;
 	return listStale(
 		database.pool,
 		{staleAfterSeconds: options.staleAfterSeconds ?? 1800, nasIps: options.nasIps, limit: options.limit ?? 100},
@@ -211,7 +212,7 @@ describe('timeouts and a failed follow-up', () => {
 	it("lists and closes under a generous statement timeout of their own, not the pool's 15 s", async () => {
 		await insertSessions(database.pool, [{username: 'ghost', startedAgo: 7200, updatedAgo: 4000}]);
 		const {db, statements} = recording();
-		const available = await radacctColumns(database.pool);
+		const available = (await probeRadacctColumns(database.pool)).readable;
 		const {stale: listed} = await listStale(db, {staleAfterSeconds: 1800, limit: 10}, available, noName);
 		expect((await closeStale(db, listed, 'Lost-Carrier')).closed.size).toBe(1);
 		const timeout = `SET LOCAL statement_timeout = '${SWEEP_STATEMENT_TIMEOUT}'`;
