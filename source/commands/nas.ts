@@ -16,13 +16,11 @@ import {
 	parseVendor,
 } from '../config/profile-values.js';
 import {ConfigStore} from '../config/config.js';
-import {type Profile} from '../config/profile.js';
+import {applyNasEdit, isSetBy, NAS_FIELDS, NasEditError, type ApiEdit, type NasEdit} from '../nas/nas-edit.js';
+import {describeOverride, nasListEntries, nasListTable} from '../nas/nas-list.js';
 import {type NasOverride} from '../nas/nas-override.js';
-import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT, type NasRegistry, type Nas} from '../nas/registry.js';
-import {type NasVendor} from '../nas/nas-override.js';
-import {sanitize} from '../terminal/sanitize.js';
+import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT} from '../nas/registry.js';
 import {PromptCancelledError, readSecrets, SecretInputError, type SecretRequest} from '../terminal/secret-input.js';
-import {fit, stringWidth} from '../terminal/text.js';
 import {openContext, reportError} from './context.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
 
@@ -50,23 +48,6 @@ export const NAS_FLAGS = {
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
-
-/** Fields `nas set --unset` can clear (the NAS then falls back to the nas table or the default). */
-export const NAS_FIELDS = [
-	'name',
-	'coa-host',
-	'coa-port',
-	'vendor',
-	'message-authenticator',
-	'secret',
-	'api',
-	'api-host',
-	'api-port',
-	'api-tls',
-	'api-hotspot',
-] as const;
-
-export type NasField = (typeof NAS_FIELDS)[number];
 
 export const NAS_HELP = `
 Usage
@@ -123,31 +104,6 @@ Exit codes: 0 ok, 1 failure (e.g. the config file cannot be written), 2 usage er
 
 type Flags = {[K in keyof typeof NAS_FLAGS]?: unknown};
 
-/** The API settings a command line gives; the password is read separately. */
-export interface ApiEdit {
-	readonly user?: string;
-	readonly host?: string;
-	readonly port?: number;
-	readonly tls?: boolean;
-	readonly hotspot?: boolean;
-}
-
-/** What `nas add` or `nas set` changes, validated. */
-export interface NasEdit {
-	readonly name?: string;
-	readonly coaHost?: string;
-	readonly coaPort?: number;
-	readonly vendor?: NasVendor;
-	readonly messageAuthenticator?: boolean;
-	readonly api: ApiEdit;
-	/** `--no-api`. */
-	readonly removeApi: boolean;
-	readonly unset: readonly NasField[];
-	/** read: from stdin or a prompt; remove: none in the config. */
-	readonly secret: 'keep' | 'read' | 'remove';
-	readonly apiPassword: 'keep' | 'read';
-}
-
 export type NasRequest =
 	| {readonly kind: 'list'; readonly json: boolean}
 	| {readonly kind: 'add'; readonly ip: string; readonly edit: NasEdit}
@@ -156,41 +112,28 @@ export type NasRequest =
 
 const SUBCOMMANDS = ['list', 'add', 'set', 'remove'] as const;
 
+/** Flags `nas add` and `nas set` both take. */
+const EDIT_FLAGS = [
+	'name',
+	'coaHost',
+	'coaPort',
+	'vendor',
+	'messageAuthenticator',
+	'secretStdin',
+	'noSecret',
+	'apiUser',
+	'apiHost',
+	'apiPort',
+	'apiTls',
+	'apiHotspot',
+	'apiPasswordStdin',
+] as const;
+
 /** Flags each sub-command takes besides --profile. */
 const ALLOWED: Record<(typeof SUBCOMMANDS)[number], ReadonlyArray<keyof typeof NAS_FLAGS>> = {
 	list: ['json', 'db', 'demo'],
-	add: [
-		'name',
-		'coaHost',
-		'coaPort',
-		'vendor',
-		'messageAuthenticator',
-		'secretStdin',
-		'noSecret',
-		'apiUser',
-		'apiHost',
-		'apiPort',
-		'apiTls',
-		'apiHotspot',
-		'apiPasswordStdin',
-	],
-	set: [
-		'name',
-		'coaHost',
-		'coaPort',
-		'vendor',
-		'messageAuthenticator',
-		'secretStdin',
-		'noSecret',
-		'apiUser',
-		'apiHost',
-		'apiPort',
-		'apiTls',
-		'apiHotspot',
-		'apiPasswordStdin',
-		'noApi',
-		'unset',
-	],
+	add: EDIT_FLAGS,
+	set: [...EDIT_FLAGS, 'noApi', 'unset'],
 	remove: [],
 };
 
@@ -330,185 +273,6 @@ function parseEdit(flags: Flags): NasEdit {
 	return edit;
 }
 
-function isSetBy(edit: NasEdit, field: NasField): boolean {
-	switch (field) {
-		case 'name':
-			return edit.name !== undefined;
-		case 'coa-host':
-			return edit.coaHost !== undefined;
-		case 'coa-port':
-			return edit.coaPort !== undefined;
-		case 'vendor':
-			return edit.vendor !== undefined;
-		case 'message-authenticator':
-			return edit.messageAuthenticator !== undefined;
-		case 'secret':
-			return edit.secret === 'read';
-		case 'api':
-			return Object.keys(edit.api).length > 0 || edit.apiPassword === 'read';
-		case 'api-host':
-			return edit.api.host !== undefined;
-		case 'api-port':
-			return edit.api.port !== undefined;
-		case 'api-tls':
-			return edit.api.tls !== undefined;
-		case 'api-hotspot':
-			return edit.api.hotspot !== undefined;
-	}
-}
-
-/**
- * The override after an edit (pure). `secret` and `apiPassword` are the values read, when the edit asked
- * for them. Throws InvalidValueError for API settings without an API user.
- */
-export function applyNasEdit(
-	base: NasOverride,
-	edit: NasEdit,
-	read: {readonly secret?: string; readonly apiPassword?: string},
-): NasOverride {
-	const unset = new Set<NasField>(edit.unset);
-	let api: NasOverride['api'] = edit.removeApi || unset.has('api') ? undefined : {...base.api, ...edit.api};
-	if (api) {
-		const {host, port, tls, hotspot, ...kept} = api;
-		api = {
-			...kept,
-			...(host === undefined || unset.has('api-host') ? {} : {host}),
-			...(port === undefined || unset.has('api-port') ? {} : {port}),
-			...(tls === undefined || unset.has('api-tls') ? {} : {tls}),
-			...(hotspot === undefined || unset.has('api-hotspot') ? {} : {hotspot}),
-			...(read.apiPassword === undefined ? {} : {password: read.apiPassword}),
-		};
-		if (Object.keys(api).length === 0) api = undefined;
-		else if (!api.user) throw new InvalidValueError('the RouterOS API settings need --api-user');
-	}
-	const next: NasOverride = {
-		ip: base.ip,
-		...pick('name', edit.name ?? base.name, unset.has('name')),
-		...(edit.secret === 'remove' || unset.has('secret') ? {} : pick('secret', read.secret ?? base.secret, false)),
-		...pick('coaHost', edit.coaHost ?? base.coaHost, unset.has('coa-host')),
-		...pick('coaPort', edit.coaPort ?? base.coaPort, unset.has('coa-port')),
-		...pick('vendor', edit.vendor ?? base.vendor, unset.has('vendor')),
-		...pick('messageAuthenticator', edit.messageAuthenticator ?? base.messageAuthenticator, unset.has('message-authenticator')),
-		...(api ? {api} : {}),
-	};
-	return next;
-}
-
-function pick<K extends keyof NasOverride>(key: K, value: NasOverride[K] | undefined, cleared: boolean): Partial<NasOverride> {
-	return value === undefined || cleared ? {} : ({[key]: value} as Partial<NasOverride>);
-}
-
-/** One line of `radtop nas list`, as JSON prints it: never a secret, only where it comes from. */
-export interface NasListEntry {
-	readonly name: string;
-	readonly nameSource: Nas['nameSource'];
-	readonly ip: string;
-	readonly coa: {readonly host: string; readonly port: number};
-	readonly vendor: NasVendor;
-	readonly vendorSource: Nas['vendorSource'];
-	readonly messageAuthenticator: boolean;
-	readonly secret: {readonly set: boolean; readonly source: Nas['secretSource']};
-	/** Complete credentials, or `incomplete` when the config names an API user without a password. */
-	readonly api:
-		| {readonly user: string; readonly host: string; readonly port: number; readonly tls: boolean; readonly hotspot: boolean}
-		| {readonly incomplete: true; readonly user: string}
-		| null;
-	/** Open sessions in radacct; null when the database was not read. */
-	readonly openSessions: number | null;
-	/** True when the profile has an override for this NAS. */
-	readonly inConfig: boolean;
-}
-
-/**
- * Every NAS of the registry, plus any NAS with open sessions that neither the nas table nor the config
- * names (it has no secret: a disconnect there cannot work), sorted by name. Pure.
- */
-export function nasListEntries(registry: NasRegistry, profile: Profile, openSessions?: ReadonlyMap<string, number>): NasListEntry[] {
-	const byIp = new Map(registry.entries().map((nas) => [nas.ip, nas]));
-	for (const ip of openSessions?.keys() ?? []) if (!byIp.has(registry.get(ip).ip)) byIp.set(registry.get(ip).ip, registry.get(ip));
-	return [...byIp.values()]
-		.sort((a, b) => a.name.localeCompare(b.name) || a.ip.localeCompare(b.ip))
-		.map((nas) => {
-			const override = findNasOverride(profile, nas.ip)?.override;
-			const incompleteUser = nas.api === undefined && override?.api?.user ? override.api.user : undefined;
-			return {
-				name: nas.name,
-				nameSource: nas.nameSource,
-				ip: nas.ip,
-				coa: {host: nas.coaHost, port: nas.coaPort},
-				vendor: nas.vendor,
-				vendorSource: nas.vendorSource,
-				messageAuthenticator: nas.messageAuthenticator,
-				secret: {set: nas.secretSource !== 'none', source: nas.secretSource},
-				api: nas.api
-					? {user: nas.api.user, host: nas.api.host, port: nas.api.port, tls: nas.api.tls, hotspot: nas.api.hotspot}
-					: incompleteUser
-						? {incomplete: true, user: incompleteUser}
-						: null,
-				openSessions: openSessions ? (openSessions.get(nas.ip) ?? 0) : null,
-				inConfig: override !== undefined,
-			};
-		});
-}
-
-const endpoint = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-
-/** The secret column: `set (nas table)`, `set (config)` or `none`. */
-export function secretLabel(source: Nas['secretSource']): string {
-	return source === 'none' ? 'none' : `set (${source === 'nas-table' ? 'nas table' : 'config'})`;
-}
-
-/** The API column: `radtop@10.0.0.2:8729 tls`, `radtop (no password)` or `none`. */
-export function apiLabel(api: NasListEntry['api']): string {
-	if (api === null) return 'none';
-	if ('incomplete' in api) return `${api.user} (no password)`;
-	return `${api.user}@${endpoint(api.host, api.port)}${api.tls ? ' tls' : ''}${api.hotspot ? ' hotspot' : ''}`;
-}
-
-const VENDOR_SOURCE: Record<Nas['vendorSource'], string> = {config: 'config', 'nas-type': 'nas type', default: 'default'};
-
-/** The aligned table of `radtop nas list` (pure; every field sanitised: names come from the database). */
-export function nasListTable(entries: readonly NasListEntry[]): string[] {
-	const header = ['NAME', 'IP', 'COA', 'VENDOR', 'SECRET', 'API', 'OPEN'];
-	const rows = entries.map((entry) => [
-		sanitize(entry.name),
-		entry.ip,
-		endpoint(sanitize(entry.coa.host), entry.coa.port),
-		`${entry.vendor} (${VENDOR_SOURCE[entry.vendorSource]})`,
-		secretLabel(entry.secret.source),
-		sanitize(apiLabel(entry.api)),
-		entry.openSessions === null ? '-' : entry.openSessions.toLocaleString('en-US'),
-	]);
-	const widths = header.map((title, column) =>
-		Math.min(column === 0 ? 24 : 40, Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!)))),
-	);
-	const line = (cells: readonly string[]) =>
-		cells
-			.map((cell, column) => fit(cell, widths[column]!, column === cells.length - 1 ? 'right' : 'left'))
-			.join('  ')
-			.trimEnd();
-	return [line(header), ...rows.map(line)];
-}
-
-/** A short account of an override for the line `nas add` and `nas set` print: never a secret. */
-export function describeOverride(override: NasOverride): string {
-	const parts = [
-		`CoA ${endpoint(override.coaHost ?? override.ip, override.coaPort ?? DEFAULT_COA_PORT)}`,
-		override.vendor ?? 'vendor from the nas table (else generic)',
-		override.secret ? 'secret set (config)' : 'secret from the nas table',
-	];
-	if (override.messageAuthenticator === false) parts.push('Message-Authenticator off');
-	const api = override.api;
-	if (api?.user) {
-		const tls = api.tls ?? false;
-		const where = endpoint(api.host ?? override.ip, api.port ?? (tls ? DEFAULT_API_TLS_PORT : DEFAULT_API_PORT));
-		parts.push(
-			`API ${api.user}@${where}${tls ? ' tls' : ''}${api.hotspot ? ' hotspot' : ''}${api.password === undefined ? ' (no password)' : ''}`,
-		);
-	} else parts.push('API none');
-	return parts.join(', ');
-}
-
 const label = (override: NasOverride): string => (override.name ? `${override.name} (${override.ip})` : override.ip);
 
 /** Where a `radtop nas` command reads and writes. */
@@ -589,7 +353,8 @@ export async function runNasCommand(input: readonly string[], flags: Flags, io: 
 			io.stderr.write(`radtop: ${error.message}\n`);
 			return EXIT.failure;
 		}
-		if (error instanceof InvalidValueError || error instanceof SecretInputError) throw new UsageError(error.message);
+		if (error instanceof InvalidValueError || error instanceof NasEditError || error instanceof SecretInputError)
+			throw new UsageError(error.message);
 		throw error;
 	}
 }
@@ -614,7 +379,7 @@ async function listNas(json: boolean, flags: {db?: string; profile?: string; dem
 			const open = await context.source.openCounts();
 			counts = new Map(open.perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
 		}
-		const entries = nasListEntries(registry, profile, counts);
+		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts);
 		if (unreachable) io.stderr.write(`radtop: ${unreachable}; showing the config's NAS only (no nas table, no session counts)\n`);
 		for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 		if (json) io.stdout.write(`${JSON.stringify({complete: !unreachable, nas: entries}, null, 2)}\n`);

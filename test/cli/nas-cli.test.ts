@@ -14,7 +14,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {NasListEntry} from '../../source/commands/nas.js';
+import type {NasListEntry} from '../../source/nas/nas-list.js';
 import type {StoredConfig} from '../../source/config/profile.js';
 import type {Queryable} from '../../source/db/queryable.js';
 import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';

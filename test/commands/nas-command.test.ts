@@ -1,14 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {
-	apiLabel,
-	applyNasEdit,
-	describeOverride,
-	nasListEntries,
-	nasListTable,
-	parseNasCommand,
-	type NasEdit,
-	type NasRequest,
-} from '../../source/commands/nas.js';
+import {parseNasCommand, type NasRequest} from '../../source/commands/nas.js';
+import {applyNasEdit, type NasEdit} from '../../source/nas/nas-edit.js';
+import {apiLabel, describeOverride, nasListEntries, nasListTable} from '../../source/nas/nas-list.js';
 import {UsageError} from '../../source/commands/usage.js';
 import type {Profile} from '../../source/config/profile.js';
 import type {NasOverride} from '../../source/nas/nas-override.js';
@@ -241,7 +234,7 @@ describe('nas list', () => {
 	]);
 
 	it('merges the nas table and the config, adds NAS that only radacct knows, and says where each secret comes from', () => {
-		const entries = nasListEntries(registry, profile, counts);
+		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts);
 		expect(entries.map((entry) => [entry.name, entry.ip, entry.secret.source, entry.openSessions, entry.inConfig])).toEqual([
 			['10.20.0.5', '10.20.0.5', 'none', 0, true],
 			['10.30.0.9', '10.30.0.9', 'nas-table', 3, false],
@@ -260,18 +253,18 @@ describe('nas list', () => {
 		expect(apiLabel(bng2.api)).toBe('radtop@10.20.0.2:8729 tls');
 		expect(apiLabel(entries[0]!.api)).toBe('half (no password)');
 		expect(entries.find((entry) => entry.ip === '10.30.0.9')!.vendor).toBe('juniper');
-		expect(nasListEntries(registry, profile).every((entry) => entry.openSessions === null)).toBe(true);
+		expect(nasListEntries(registry, Object.values(profile.nas ?? {})).every((entry) => entry.openSessions === null)).toBe(true);
 	});
 
 	it('never holds a secret, in the entries or the table', () => {
-		const entries = nasListEntries(registry, profile, counts);
+		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts);
 		const text = `${JSON.stringify(entries)}\n${nasListTable(entries).join('\n')}`;
 		for (const secret of ['table-secret-1', 'table-secret-2', 'network-secret', 'config-secret', 'api-pw'])
 			expect(text).not.toContain(secret);
 	});
 
 	it('prints an aligned table, database text sanitised', () => {
-		const lines = nasListTable(nasListEntries(registry, profile, counts));
+		const lines = nasListTable(nasListEntries(registry, Object.values(profile.nas ?? {}), counts));
 		expect(lines[0]).toMatch(/^NAME\s+IP\s+COA\s+VENDOR\s+SECRET\s+API\s+OPEN$/);
 		expect(lines.find((line) => line.startsWith('bng-1 '))).toMatch(
 			/^bng-1\s+10\.20\.0\.1\s+10\.20\.0\.1:3799\s+cisco \(nas type\)\s+set \(nas table\)\s+none\s+12$/,
