@@ -1,4 +1,5 @@
 /** Flag checking shared by the commands: one clear line for each mistake, exit code 2. */
+import {InvalidValueError, isDurationWithUnit, parseChoice, parseDuration, parseWholeNumber} from '../config/values.js';
 
 export class UsageError extends Error {
 	constructor(message: string) {
@@ -74,40 +75,29 @@ export function checkKnownFlags(argv: readonly string[], flags: Readonly<Record<
 	}
 }
 
-/**
- * A whole number within bounds, or a usage error naming the flag. A string must be plain decimal digits:
- * `Number()` would also take '', ' 5', '0x10' and '1e3'.
- */
+/** Runs a parser of config/values.ts; its InvalidValueError, which names the flag, becomes a usage error (exit 2). */
+function flagValue<T>(parse: () => T): T {
+	try {
+		return parse();
+	} catch (error) {
+		if (error instanceof InvalidValueError) throw new UsageError(error.message);
+		throw error;
+	}
+}
+
+/** A whole number within bounds (plain decimal digits), or a usage error naming the flag. */
 export function integerFlag(value: unknown, flag: string, min: number, max: number): number {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
-	if (!Number.isInteger(n) || n < min || n > max) {
-		throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`);
-	}
-	return n;
+	return flagValue(() => parseWholeNumber(value, `--${flag}`, min, max));
 }
 
-/** One of the allowed words, or a usage error listing them. */
+/** One of the allowed words (exactly), or a usage error listing them. */
 export function choiceFlag<T extends string>(value: unknown, flag: string, choices: readonly T[]): T {
-	const text = String(value);
-	if (!(choices as readonly string[]).includes(text)) {
-		throw new UsageError(`--${flag} must be one of ${choices.join(', ')} (got "${text.slice(0, 40)}")`);
-	}
-	return text as T;
+	return flagValue(() => parseChoice(value, `--${flag}`, choices));
 }
 
-const UNITS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86_400, w: 604_800};
-
-/** The longest duration a flag takes: 100 years (36500d). PostgreSQL's intervals and JavaScript's dates go far beyond. */
-export const MAX_DURATION_SECONDS = 36_500 * 86_400;
-
-/** "90", "90s", "30m", "2h", "7d" -> seconds; shorter than `minimumSeconds` or longer than 100 years is a usage error. */
+/** "90", "90s", "30m", "2h", "7d", "1w" -> seconds; shorter than `minimumSeconds` or longer than 100 years is a usage error. */
 export function parseDurationSeconds(text: string, flag: string, minimumSeconds = 0): number {
-	const match = /^(\d+(?:\.\d+)?)([smhdw]?)$/.exec(text.trim());
-	if (!match) throw new UsageError(`--${flag} must be a duration like 90s, 30m, 2h or 7d`);
-	const seconds = Number(match[1]) * UNITS[match[2] || 's']!;
-	if (seconds < minimumSeconds) throw new UsageError(`--${flag} must be at least ${minimumSeconds}s`);
-	if (!(seconds <= MAX_DURATION_SECONDS)) throw new UsageError(`--${flag} must be at most 36500d (100 years)`);
-	return seconds;
+	return flagValue(() => parseDuration(text, `--${flag}`, {min: minimumSeconds}));
 }
 
 /** True when the day exists in that month (the Date parser rolls 2026-02-30 over into March). */
@@ -135,7 +125,7 @@ export function parseInstant(text: string, flag: string, now: Date): Date {
 
 function parseInstantText(text: string, flag: string, now: Date): Date {
 	const trimmed = text.trim();
-	if (/^\d+(?:\.\d+)?[smhdw]$/.test(trimmed)) return new Date(now.getTime() - parseDurationSeconds(trimmed, flag) * 1000);
+	if (isDurationWithUnit(trimmed)) return new Date(now.getTime() - parseDurationSeconds(trimmed, flag) * 1000);
 	const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
 	const date = new Date(dateOnly ? `${trimmed}T00:00:00` : trimmed);
 	const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(trimmed);

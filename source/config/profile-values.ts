@@ -8,14 +8,10 @@ import {checkUrl, withoutPassword} from '../db/database-target.js';
 import {normaliseIp} from '../sessions/nas-directory.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
 import type {Profile} from './profile.js';
+import {InvalidValueError, parseBoolean, parseChoice, parseDuration, parseWholeNumber} from './values.js';
 
-/** A value radtop will not store (a port out of range, an unknown vendor): the message names the setting. */
-export class InvalidValueError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'InvalidValueError';
-	}
-}
+// The commands that edit NAS overrides and settings take these from here with the checks below.
+export {InvalidValueError, parsePort} from './values.js';
 
 /** A profile name: letters, digits, `.`, `_`, `-`, at most 64 (typed after --profile, shown in lists). */
 export function checkProfileName(name: string, what = 'a profile name'): string {
@@ -54,46 +50,9 @@ export function profileKeyLabel(key: ProfileKey): string {
 	return kebab(key);
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {s: 1, m: 60, h: 3600, d: 86_400};
-
-/** "90", "90s", "30m", "2h", "1d" -> whole seconds within bounds. */
-export function parseSeconds(text: string, what: string, min: number, max: number): number {
-	const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
-	const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's']! : Number.NaN;
-	if (!(seconds >= min && seconds <= max)) {
-		throw new InvalidValueError(`${what} must be a duration from ${min}s to ${max}s, like 5, 90s, 30m or 2h`);
-	}
-	return seconds;
-}
-
-/** A whole number within bounds (plain digits only). */
-export function parseWholeNumber(text: string, what: string, min: number, max: number): number {
-	const n = /^\d{1,9}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-	if (!(n >= min && n <= max)) throw new InvalidValueError(`${what} must be a whole number from ${min} to ${max}`);
-	return n;
-}
-
-/** A TCP or UDP port, 1 to 65535. */
-export function parsePort(text: string, what: string): number {
-	return parseWholeNumber(text, what, 1, 65_535);
-}
-
-const TRUE_WORDS = ['true', 'yes', 'on', '1'];
-const FALSE_WORDS = ['false', 'no', 'off', '0'];
-
-/** true/false, yes/no, on/off, 1/0. */
-export function parseBoolean(text: string, what: string): boolean {
-	const word = text.trim().toLowerCase();
-	if (TRUE_WORDS.includes(word)) return true;
-	if (FALSE_WORDS.includes(word)) return false;
-	throw new InvalidValueError(`${what} must be true or false (also yes/no, on/off, 1/0)`);
-}
-
 /** One of radtop's vendor profiles, any case. */
 export function parseVendor(text: string, what = 'vendor'): NasVendor {
-	const vendor = NAS_VENDORS.find((candidate) => candidate === text.trim().toLowerCase());
-	if (!vendor) throw new InvalidValueError(`${what} must be one of ${NAS_VENDORS.join(', ')} (got "${text.slice(0, 40)}")`);
-	return vendor;
+	return parseChoice(text, what, NAS_VENDORS, {anyCase: true});
 }
 
 /** A NAS's address, spelt as radacct's nasipaddress holds it (IPv6 compressed, lower case). */
@@ -163,9 +122,9 @@ export function parseProfileValue<K extends ProfileKey>(
 					throw new InvalidValueError((error as Error).message);
 				}
 			case 'interval':
-				return parseSeconds(text, label, 1, 3600);
+				return parseDuration(text, label, {min: 1, max: 3600, whole: true});
 			case 'staleAfter':
-				return parseSeconds(text, label, 1, 30 * 86_400);
+				return parseDuration(text, label, {min: 1, max: 30 * 86_400, whole: true});
 			case 'readOnly':
 				return parseBoolean(text, label);
 			case 'confirmTypedAbove':

@@ -107,13 +107,15 @@ describe('integerFlag', () => {
 	});
 
 	// Number() takes all of these ('0x10' -> 16, '1e1' -> 10, '' -> 0, ' 5' -> 5): only plain digits may pass.
-	it.each(['0x10', '1e1', '1e3', '', ' ', ' 5', '5 ', '+5', '0b101', '0o7', '5.0', '5.', '١٢'])('rejects the string %j', (value) => {
+	it.each(['0x10', '1e1', '1e3', '', ' ', '+5', '0b101', '0o7', '5.0', '5.', '5 5', '١٢'])('rejects the string %j', (value) => {
 		expect(usageMessage(() => integerFlag(value, 'offset', 0, 10_000))).toBe('--offset must be a whole number from 0 to 10000');
 	});
 
-	it('accepts plain digit strings with leading zeros', () => {
+	it('accepts plain digit strings with leading zeros, and spaces around the digits as radtop config set does', () => {
 		expect(integerFlag('007', 'limit', 1, 100)).toBe(7);
 		expect(integerFlag('0', 'offset', 0, 10)).toBe(0);
+		expect(integerFlag(' 5', 'limit', 1, 100)).toBe(5);
+		expect(integerFlag('5 ', 'limit', 1, 100)).toBe(5);
 	});
 });
 

@@ -11,10 +11,8 @@ import {
 	findNasOverride,
 	formatProfileValue,
 	InvalidValueError,
-	parseBoolean,
 	parsePort,
 	parseProfileValue,
-	parseSeconds,
 	parseVendor,
 	profileKey,
 } from '../../source/config/profile-values.js';
@@ -65,19 +63,24 @@ describe('value checks', () => {
 		);
 	});
 
-	it('booleans take true/false, yes/no, on/off, 1/0', () => {
-		for (const word of ['true', 'YES', 'on', '1']) expect(parseBoolean(word, 'read-only')).toBe(true);
-		for (const word of ['false', 'no', 'Off', '0']) expect(parseBoolean(word, 'read-only')).toBe(false);
-		expect(invalid(() => parseBoolean('maybe', 'read-only'))).toMatch(/^read-only must be true or false/);
+	it('durations of settings are whole seconds from the bounds of each key, in any unit the flags take', () => {
+		expect(parseProfileValue('interval', '5')).toBe(5);
+		expect(parseProfileValue('interval', '90s')).toBe(90);
+		expect(parseProfileValue('interval', '1h')).toBe(3600);
+		expect(parseProfileValue('staleAfter', '1w')).toBe(604_800);
+		expect(parseProfileValue('staleAfter', '1.5h')).toBe(5400);
+		expect(parseProfileValue('staleAfter', '30d')).toBe(30 * 86_400);
+		expect(invalid(() => parseProfileValue('interval', '0'))).toBe('interval must be at least 1s');
+		expect(invalid(() => parseProfileValue('interval', '2h'))).toBe('interval must be at most 1h');
+		expect(invalid(() => parseProfileValue('staleAfter', '5w'))).toBe('stale-after must be at most 30d');
+		expect(invalid(() => parseProfileValue('interval', '1.5'))).toBe('interval must be a whole number of seconds, like 90s, 30m or 2h');
+		for (const bad of ['5x', '', '-5', '1y'])
+			expect(invalid(() => parseProfileValue('staleAfter', bad))).toBe('stale-after must be a duration like 90s, 30m, 2h or 7d');
 	});
 
-	it('durations are whole seconds within bounds', () => {
-		expect(parseSeconds('5', 'interval', 1, 3600)).toBe(5);
-		expect(parseSeconds('90s', 'interval', 1, 3600)).toBe(90);
-		expect(parseSeconds('1m', 'interval', 1, 3600)).toBe(60);
-		expect(parseSeconds('1h', 'interval', 1, 3600)).toBe(3600);
-		for (const bad of ['0', '2h', '1.5', '5x', '', '-5'])
-			expect(invalid(() => parseSeconds(bad, 'interval', 1, 3600))).toMatch(/^interval must be a duration from 1s to 3600s/);
+	it('booleans of settings take true/false, yes/no, on/off, 1/0', () => {
+		expect(parseProfileValue('readOnly', 'Off')).toBe(false);
+		expect(invalid(() => parseProfileValue('readOnly', 'maybe'))).toBe('read-only must be true or false (also yes/no, on/off, 1/0)');
 	});
 
 	it('NAS IPs are normalised as radacct holds them; anything else is refused', () => {
@@ -142,7 +145,7 @@ describe('profile settings', () => {
 		expect(parseProfileValue('auditLog', 'logs/audit.log', {cwd: '/srv/noc'})).toBe('/srv/noc/logs/audit.log');
 		expect(parseProfileValue('auditLog', '~/audit.log', {home: '/home/noc'})).toBe('/home/noc/audit.log');
 		expect(parseProfileValue('database', 'postgres://radtop@db1/radius')).toBe('postgres://radtop@db1/radius');
-		expect(invalid(() => parseProfileValue('interval', '0'))).toMatch(/^interval must be a duration/);
+		expect(invalid(() => parseProfileValue('interval', 'soon'))).toMatch(/^interval must be a duration/);
 		expect(invalid(() => parseProfileValue('allowedNas', 'bng-1,,bng-2'))).toMatch(/separated by commas/);
 		expect(invalid(() => parseProfileValue('confirmTypedAbove', '0'))).toMatch(/^confirm-typed-above must be a whole number from 1/);
 		expect(invalid(() => parseProfileValue('database', 'mysql://u:pw123@h/db'))).toMatch(/must be a postgres:\/\//);
