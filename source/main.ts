@@ -10,7 +10,7 @@ import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/swe
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import type * as ConsoleCommand from './commands/console.js';
-import {checkKnownFlags, EXIT, formatHelp, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
+import {checkKnownFlags, EXIT, formatHelp, durationFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 import {secretsOf} from './config/secrets.js';
 
 export const MAIN_HELP = `
@@ -31,7 +31,7 @@ Commands
   config          get and set profile settings, list profiles, pick the default one
 
 Console
-  --interval SECONDS     poll interval (default 5, or the profile's)
+  --interval DURATION    poll interval, 1s to 1h (default 5s, or the profile's)
   --read-only            no action that disconnects anyone
   --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m)
 
@@ -62,6 +62,9 @@ export const CONSOLE_FLAGS = {
 } as const satisfies Record<string, FlagSpec>;
 
 async function runConsoleCommand(flags: Record<string, unknown>): Promise<number> {
+	// Checked before anything else, in a pipe too: a mistyped flag is a mistake wherever it is made.
+	const intervalFlag =
+		flags['interval'] === undefined ? undefined : durationFlag(flags['interval'], 'interval', {min: 1, max: 3600, whole: true});
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		// Not a terminal (a pipe, a cron job): print the open sessions once, as `radtop sessions` would.
 		process.stderr.write('radtop: not a terminal, so no console: the open sessions once (see radtop sessions --help)\n');
@@ -75,8 +78,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
 		{staleAfterSeconds: staleAfter, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
 	);
-	const interval =
-		flags['interval'] === undefined ? (context.profile.interval ?? 5) : integerFlag(flags['interval'], 'interval', 1, 3600);
+	const interval = intervalFlag ?? context.profile.interval ?? 5;
 	const readOnly = Boolean(flags['readOnly']) || Boolean(context.profile.readOnly);
 	let disconnects: Awaited<ReturnType<typeof ConsoleCommand.consoleDisconnects>> | undefined;
 	try {

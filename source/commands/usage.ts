@@ -1,5 +1,12 @@
 /** Flag checking shared by the commands: one clear line for each mistake, exit code 2. */
-import {InvalidValueError, isDurationWithUnit, parseChoice, parseDuration, parseWholeNumber} from '../config/values.js';
+import {
+	InvalidValueError,
+	isDurationWithUnit,
+	parseChoice,
+	parseDuration,
+	parseWholeNumber,
+	type DurationBounds,
+} from '../config/values.js';
 
 export class UsageError extends Error {
 	constructor(message: string) {
@@ -98,6 +105,11 @@ export function choiceFlag<T extends string>(value: unknown, flag: string, choic
 /** "90", "90s", "30m", "2h", "7d", "1w" -> seconds; shorter than `minimumSeconds` or longer than 100 years is a usage error. */
 export function parseDurationSeconds(text: string, flag: string, minimumSeconds = 0): number {
 	return flagValue(() => parseDuration(text, `--${flag}`, {min: minimumSeconds}));
+}
+
+/** A duration flag with the bounds of the setting it stands for (`--interval` as `config set interval`). */
+export function durationFlag(value: unknown, flag: string, bounds: DurationBounds): number {
+	return flagValue(() => parseDuration(String(value), `--${flag}`, bounds));
 }
 
 /** True when the day exists in that month (the Date parser rolls 2026-02-30 over into March). */

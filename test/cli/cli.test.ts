@@ -97,6 +97,15 @@ describe('usage errors exit 2 with one line', () => {
 		expect(expectOneErrorLine(run)).toContain('--limit needs a value');
 	});
 
+	it('a console interval outside 1s to 1h, even when the output is not a terminal', async () => {
+		const tooLong = await inProcess(['--interval', '2h']);
+		expect(tooLong.code).toBe(2);
+		expect(expectOneErrorLine(tooLong)).toContain('--interval must be at most 1h');
+		const fraction = await inProcess(['--interval', '1.5s']);
+		expect(fraction.code).toBe(2);
+		expect(expectOneErrorLine(fraction)).toContain('--interval must be a whole number of seconds');
+	});
+
 	it('a status that does not exist', async () => {
 		const run = await inProcess(['sessions', '--status', 'nope']);
 		expect(run.code).toBe(2);
