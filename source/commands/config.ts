@@ -38,7 +38,7 @@ Usage
 Settings (per profile)
   database             postgres://user@host:port/db; one with a password only from stdin or the prompt
   interval             console poll interval: 5, 10s, 1m (1 s to 1 h)
-  stale-after          stale threshold when the NAS reports no interim interval: 90s, 30m, 2h
+  stale-after          stale threshold when the NAS reports no interim interval: 90s, 30m, 2h, 1w (1 s to 30 d)
   read-only            true or false: no action that disconnects anyone
   audit-log            the audit log's path (stored absolute)
   allowed-nas          NAS names or IPs this profile may disconnect on, separated by commas
