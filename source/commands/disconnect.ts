@@ -2,16 +2,13 @@
 import {createInterface} from 'node:readline/promises';
 import {AuditLog} from '../audit/audit-log.js';
 import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
-import {resolveAllowedNas} from '../disconnect/disconnect-service.js';
+import {planTarget} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';
-import {planDisconnect, type DisconnectMethod, type DisconnectTarget} from '../disconnect/plan.js';
-import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
+import type {DisconnectMethod, DisconnectTarget} from '../disconnect/plan.js';
+import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
-import {readTargets} from '../disconnect/targets.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {formatCount} from '../sessions/format.js';
-import {sanitize} from '../terminal/sanitize.js';
-import {truncate} from '../terminal/text.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
@@ -177,7 +174,6 @@ export interface DisconnectIo {
 /** Plans, previews, confirms, sends, reports. Resolves to the exit code. */
 export async function runDisconnect(context: CommandContext, request: DisconnectFlags, io: DisconnectIo): Promise<number> {
 	const {registry} = context;
-	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = request.nas.length > 0 ? [...new Set(request.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const target: DisconnectTarget =
 		request.target.kind === 'nas'
@@ -186,14 +182,14 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				? {kind: 'filter', filter: {...request.target.filter, nasIps}}
 				: request.target;
 
-	const {sessions, missing} = await readTargets(context.database.pool, target, {
-		nameOf: (ip) => registry.directory.nameOf(ip),
-		columns: context.source.columns,
-	});
 	// The profile's NAS restriction holds on the command line as in the console.
-	const allowed = context.profile.allowedNas === undefined ? undefined : resolveAllowedNas(registry, context.profile.allowedNas);
-	for (const warning of allowed?.warnings ?? []) io.stderr.write(`radtop: ${warning}\n`);
-	const plan = planDisconnect(sessions, registry, {method: request.method, ...(allowed ? {allowedNas: allowed.ips} : {})}, target);
+	const {allowedNas} = context.profile;
+	const {plan, missing, warnings} = await planTarget(context.database.pool, registry, target, {
+		method: request.method,
+		columns: context.source.columns,
+		...(allowedNas === undefined ? {} : {allowedNas}),
+	});
+	for (const warning of warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const preview = previewLines(plan, {firstRows: request.dryRun ? 0 : 5});
 	for (const id of missing) preview.push(`  session ${id} is not in radacct`);
 	const out = request.dryRun && !request.json ? io.stdout : io.stderr;
@@ -258,20 +254,13 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 			io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 		} else {
 			const lines = request.dryRun
-				? result.results.map((entry) => {
-						const item = plan.items.find((candidate) => candidate.session.radacctid === entry.radacctid);
-						const how = item?.problem
-							? `not sent: ${entry.reason}`
-							: `${item?.method ?? '-'}${item?.fallback ? ' then api' : ''}`;
-						return `${entry.radacctid.padStart(10)}  ${truncate(sanitize(entry.username) || '-', 28).padEnd(28)} ${sanitize(entry.nasName).padEnd(12)} ${sanitize(how)}`;
-					})
+				? dryRunLines(plan, result)
 				: resultLines(
 						result,
 						result.results.length <= 50
 							? undefined
 							: (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent',
 					);
-			if (request.dryRun) io.stdout.write(`${'RADACCTID'.padStart(10)}  ${'USER'.padEnd(28)} ${'NAS'.padEnd(12)} METHOD\n`);
 			if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
 			io.stdout.write(`${resultSummary(result)}\n`);
 		}

@@ -85,21 +85,48 @@ export function resolveAllowedNas(registry: NasRegistry, names: readonly string[
 	return {ips, warnings};
 }
 
+/** What {@link planTarget} needs besides the target. */
+export interface PlanTargetOptions {
+	readonly method: DisconnectMethod;
+	/** The profile's `allowedNas` (names or IPs); absent means every NAS. */
+	readonly allowedNas?: readonly string[];
+	readonly columns?: ReadonlySet<string>;
+	readonly cap?: number;
+}
+
+/**
+ * The target's sessions read from radacct and planned per NAS, the profile's NAS restriction applied: what the
+ * console's preview and `radtop disconnect` both show before anything is sent.
+ */
+export async function planTarget(
+	db: Queryable,
+	registry: NasRegistry,
+	target: DisconnectTarget,
+	options: PlanTargetOptions,
+): Promise<{plan: Plan; missing: readonly string[]; warnings: string[]}> {
+	const allowed = options.allowedNas === undefined ? undefined : resolveAllowedNas(registry, options.allowedNas);
+	const {sessions, missing} = await readTargets(db, target, {
+		nameOf: (ip) => registry.directory.nameOf(ip),
+		...(options.cap === undefined ? {} : {cap: options.cap}),
+		...(options.columns ? {columns: options.columns} : {}),
+	});
+	const allowedNas = allowed?.ips;
+	const plan = planDisconnect(sessions, registry, {method: options.method, ...(allowedNas === undefined ? {} : {allowedNas})}, target);
+	return {plan, missing, warnings: [...registry.warnings, ...(allowed?.warnings ?? [])]};
+}
+
 export function createDisconnectService(options: DisconnectServiceOptions): DisconnectService {
 	const method = options.method ?? 'auto';
 	return {
 		async preview(target, known) {
 			// Read the nas table for every new preview: a secret added a minute ago should count.
 			const registry = known ?? (await loadNasRegistry(options.db, options.overrides ?? []));
-			const allowed = options.allowedNas === undefined ? undefined : resolveAllowedNas(registry, options.allowedNas);
-			const warnings = [...registry.warnings, ...(allowed?.warnings ?? [])];
-			const allowedNas = allowed?.ips;
-			const {sessions, missing} = await readTargets(options.db, target, {
+			const {plan, missing, warnings} = await planTarget(options.db, registry, target, {
+				method,
 				cap: CONSOLE_TARGET_CAP,
-				nameOf: (ip) => registry.directory.nameOf(ip),
+				...(options.allowedNas === undefined ? {} : {allowedNas: options.allowedNas}),
 				...(options.columns ? {columns: options.columns} : {}),
 			});
-			const plan = planDisconnect(sessions, registry, {method, ...(allowedNas === undefined ? {} : {allowedNas})}, target);
 			const confirmation = confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove});
 			return {plan, missing, confirmation, warnings, registry};
 		},
@@ -109,6 +136,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 				{
 					db: options.db,
 					registry: preview.registry,
+					...(options.columns ? {columns: options.columns} : {}),
 					coaClient: options.coaClient,
 					audit: options.audit,
 					...(options.routerOsConnect === undefined ? {} : {routerOsConnect: options.routerOsConnect}),

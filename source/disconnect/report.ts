@@ -2,6 +2,7 @@
 import {formatCount} from '../sessions/format.js';
 import {nasLabel} from '../nas/registry.js';
 import {sanitize} from '../terminal/sanitize.js';
+import {truncate} from '../terminal/text.js';
 import {describeProblem, describeTarget, type Plan} from './plan.js';
 import {OUTCOMES, type DisconnectResult, type Outcome} from './result.js';
 
@@ -79,6 +80,17 @@ export function resultLines(result: DisconnectResult, only?: (outcome: Outcome) 
 }
 
 /** Exit code for a result: 0 when every session was disconnected or already closed, else 3. */
+/** What a dry run would do, session by session, under a header: the method, or why nothing would be sent. */
+export function dryRunLines(plan: Plan, result: DisconnectResult): string[] {
+	const items = new Map(plan.items.map((item) => [item.session.radacctid, item]));
+	const rows = result.results.map((entry) => {
+		const item = items.get(entry.radacctid);
+		const how = item?.problem ? `not sent: ${entry.reason}` : `${item?.method ?? '-'}${item?.fallback ? ' then api' : ''}`;
+		return `${entry.radacctid.padStart(10)}  ${truncate(sanitize(entry.username) || '-', 28).padEnd(28)} ${sanitize(entry.nasName).padEnd(12)} ${sanitize(how)}`;
+	});
+	return [`${'RADACCTID'.padStart(10)}  ${'USER'.padEnd(28)} ${'NAS'.padEnd(12)} METHOD`, ...rows];
+}
+
 export function resultExitCode(result: DisconnectResult): 0 | 3 {
 	const ok = result.results.every((entry) => entry.outcome === 'coa' || entry.outcome === 'api' || entry.outcome === 'already_closed');
 	return ok && result.missing.length === 0 ? 0 : 3;
