@@ -48,6 +48,18 @@ export function resolveDatabaseTarget(input: {
 
 /** The URL, checked to be postgres:// (`where` names it in the error). */
 export function checkUrl(url: string, where: string): string {
+	// The user info ends at the last @ before the host; a / ? or # ahead of that @ makes the parser end the host
+	// early and take part of the password for a host or a port, which a message would then print.
+	const afterScheme = url.indexOf('://') < 0 ? '' : url.slice(url.indexOf('://') + 3);
+	const at = afterScheme.lastIndexOf('@');
+	const delimiter = afterScheme.search(/[/?#]/);
+	// An @ inside a query parameter's value (`?options=...@...`) is the query's.
+	const inQuery = /[?&][a-z_]+=/i.test(afterScheme.slice(Math.max(delimiter, 0), Math.max(at, 0)));
+	if (at >= 0 && delimiter >= 0 && delimiter < at && !inQuery) {
+		throw new ConfigError(
+			`${where}: the user or password of the URL holds a character that must be percent-encoded (/ ? # @ as %2F %3F %23 %40)`,
+		);
+	}
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
