@@ -9,7 +9,7 @@ import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
 import Conf from 'conf';
 import {ConfigError} from '../db/database-target.js';
-import {normaliseIp} from '../sessions/nas-directory.js';
+import {normaliseIp} from '../net/address.js';
 import {NAS_VENDORS, type NasOverride} from '../nas/nas-override.js';
 import type {Profile, StoredConfig} from './profile.js';
 import {checkNasIp, findNasOverride, type ProfileKey} from './profile-values.js';

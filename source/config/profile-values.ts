@@ -5,7 +5,7 @@ import {isIP} from 'node:net';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {checkUrl, withoutPassword} from '../db/database-target.js';
-import {normaliseIp} from '../sessions/nas-directory.js';
+import {normaliseIp} from '../net/address.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
 import type {Profile} from './profile.js';
 import {InvalidValueError, parseBoolean, parseChoice, parseDuration, parseWholeNumber} from './values.js';

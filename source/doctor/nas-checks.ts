@@ -3,7 +3,7 @@
  * knows a way to disconnect its sessions, which address the NAS sees radtop come from, whether its CoA port
  * answers with our secret, and whether the RouterOS API login works. Pure.
  */
-import {formatEndpoint} from '../radius/coa-result.js';
+import {formatEndpoint} from '../net/address.js';
 import {describeErrorCause} from '../radius/dictionary.js';
 import {formatCount} from '../sessions/format.js';
 import {result, type CheckResult} from './check.js';

@@ -14,6 +14,7 @@ import {PacketCode} from '../radius/dictionary.js';
 import {apiConnectOptions} from '../routeros/active-sessions.js';
 import {RouterOsClient} from '../routeros/routeros-client.js';
 import type {CoaProbe, NasFacts, NasSummary} from './nas-checks.js';
+import {formatEndpoint} from '../net/address.js';
 
 export interface NasFactOptions {
 	/** Open sessions per NAS IP, when the database could be read. */
@@ -81,7 +82,7 @@ export async function probeCoa(nas: Nas, timeoutMs: number): Promise<CoaProbe> {
 		retries: 1,
 		maxSocketsPerNas: 1,
 		onDrop: (reason, from) => {
-			drops.push({reason, from: from.address.includes(':') ? `[${from.address}]:${from.port}` : `${from.address}:${from.port}`});
+			drops.push({reason, from: formatEndpoint(from.address, from.port)});
 			if (reason === 'badAuthenticator') abort.abort();
 		},
 	});

@@ -2,8 +2,8 @@
  * `radtop nas list` as data and as a table: every NAS the registry knows, where each setting comes from, and
  * the open sessions on it. Never a secret, only whether one is set and where. Pure.
  */
-import {formatEndpoint} from '../radius/coa-result.js';
-import {normaliseIp} from '../sessions/nas-directory.js';
+import {formatEndpoint} from '../net/address.js';
+import {normaliseIp} from '../net/address.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, stringWidth} from '../terminal/text.js';
 import type {NasOverride, NasVendor} from './nas-override.js';

@@ -6,8 +6,9 @@
 import {BlockList, isIP} from 'node:net';
 import {loadNasRows, type NasRow} from '../db/nas-table.js';
 import type {Queryable} from '../db/queryable.js';
-import {NasDirectory, normaliseIp} from '../sessions/nas-directory.js';
-import {formatEndpoint} from '../radius/coa-result.js';
+import {NasDirectory} from '../sessions/nas-directory.js';
+import {normaliseIp} from '../net/address.js';
+import {formatEndpoint} from '../net/address.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from './nas-override.js';
 
 /** The Dynamic Authorization port IANA assigned for RFC 5176 ("radius-dynauth"). */

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
-import {SocketAddress, isIP} from 'node:net';
+import {isIP} from 'node:net';
+import {normaliseIp} from '../net/address.js';
 import {encodeRequest} from './authenticators.js';
 import {checkReply} from './coa-reply.js';
 import type {CoaRequest, CoaResult, CoaTarget, DatagramSource, DropReason} from './coa-result.js';
@@ -372,11 +373,7 @@ export class CoaClient {
 
 /** The address as Node reports senders (`0:0::1` -> `::1`), or undefined if `host` is not an IP literal. */
 function normalizeAddress(host: string): string | undefined {
-	const version = isIP(host);
-	if (version === 0) {
-		return undefined;
-	}
-	return new SocketAddress({address: host, family: version === 6 ? 'ipv6' : 'ipv4'}).address;
+	return isIP(host) === 0 ? undefined : normaliseIp(host);
 }
 
 function closeSocket(socket: dgram.Socket): Promise<void> {

@@ -5,7 +5,8 @@
 import {verifyResponse} from './authenticators.js';
 import {describeErrorCause, PacketCode, type RequestCode} from './dictionary.js';
 import {decodePacket, getInteger, type DecodedPacket} from './packet.js';
-import {formatEndpoint, type DatagramSource, type DropReason} from './coa-result.js';
+import {formatEndpoint} from '../net/address.js';
+import type {DatagramSource, DropReason} from './coa-result.js';
 
 // RFC 5176 §2.3: a Disconnect-Request is answered by Disconnect-ACK/NAK, a CoA-Request by CoA-ACK/NAK.
 const ANSWERS = {

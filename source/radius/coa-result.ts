@@ -1,4 +1,5 @@
 /** What the CoA client is asked to do and how a request ended, as data; and the operator's line for it. */
+import {formatEndpoint} from '../net/address.js';
 import type {PacketCode, RequestCode} from './dictionary.js';
 import type {DecodedPacket, RadiusAttribute} from './packet.js';
 
@@ -83,9 +84,4 @@ export function describeCoaResult(result: CoaResult, target: Pick<CoaTarget, 'ho
 			return `${label}: ${result.message}`;
 		}
 	}
-}
-
-/** `host:port`, with an IPv6 address in brackets. */
-export function formatEndpoint(host: string, port: number): string {
-	return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

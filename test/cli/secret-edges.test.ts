@@ -7,7 +7,7 @@ import {createServer, type AddressInfo, type Server} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {assertBuilt, cliEnv, runCli, startCli} from '../helpers/cli.js';
+import {assertBuilt, runCli, startCli} from '../helpers/cli.js';
 
 /**
  * A server speaking just enough of PostgreSQL's protocol to ask for a cleartext password and answer the
@@ -66,7 +66,7 @@ describe('secrets on the edges', () => {
 		const pgpass = join(home, '.pgpass');
 		writeFileSync(pgpass, `# radtop's database\n127.0.0.1:${port}:radius:radtop:Pgp4ss\\:s3cret-word\n`);
 		chmodSync(pgpass, 0o600);
-		const run = await runCli(['sessions', '--db', `postgres://radtop@127.0.0.1:${port}/radius`], {env: cliEnv({HOME: home})});
+		const run = await runCli(['sessions', '--db', `postgres://radtop@127.0.0.1:${port}/radius`], {env: {HOME: home}});
 		expect(run.code).toBe(1);
 		expect(run.stderr).toContain('password authentication failed');
 		expect(run.stderr).toContain('***');
@@ -78,7 +78,7 @@ describe('secrets on the edges', () => {
 	});
 
 	it('warns of a password inside --db and hides it from the process list', async () => {
-		const child = startCli(['sessions', '--db', `postgres://radtop:Argv-s3cret@127.0.0.1:${port}/radius`], {env: cliEnv({HOME: home})});
+		const child = startCli(['sessions', '--db', `postgres://radtop:Argv-s3cret@127.0.0.1:${port}/radius`], {env: {HOME: home}});
 		let stderr = '';
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		await new Promise<void>((resolve) => {
@@ -93,14 +93,14 @@ describe('secrets on the edges', () => {
 	});
 
 	it('refuses a URL whose password holds an unencoded delimiter, printing none of it', async () => {
-		const run = await runCli(['sessions', '--db', 'postgres://radtop:sec?r3t#x@127.0.0.1:9/radius'], {env: cliEnv({HOME: home})});
+		const run = await runCli(['sessions', '--db', 'postgres://radtop:sec?r3t#x@127.0.0.1:9/radius'], {env: {HOME: home}});
 		expect(run.code).toBe(1);
 		expect(run.stderr).toContain('must be percent-encoded');
 		for (const part of ['sec', 'r3t', 'x@']) expect(run.stderr.replace('--db', '')).not.toContain(part);
 	});
 
 	it("folds the driver's sslmode notice into one radtop line", async () => {
-		const run = await runCli(['sessions', '--db', `postgres://radtop@127.0.0.1:9/radius?sslmode=require`], {env: cliEnv({HOME: home})});
+		const run = await runCli(['sessions', '--db', `postgres://radtop@127.0.0.1:9/radius?sslmode=require`], {env: {HOME: home}});
 		const lines = run.stderr.trim().split('\n');
 		expect(lines.every((line) => line.startsWith('radtop: '))).toBe(true);
 		expect(lines.some((line) => line.includes("treated as aliases for 'verify-full'"))).toBe(true);

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {NasDirectory, normaliseIp, UnknownNasError} from '../../source/sessions/nas-directory.js';
+import {normaliseIp} from '../../source/net/address.js';
+import {NasDirectory, UnknownNasError} from '../../source/sessions/nas-directory.js';
 
 const ROWS = [
 	{nasname: '10.20.0.1', shortname: 'bng-1'},
