@@ -6,7 +6,7 @@ import {
 	parseDuration,
 	parseWholeNumber,
 	type DurationBounds,
-} from '../config/values.js';
+} from '../values/values.js';
 
 export class UsageError extends Error {
 	constructor(message: string) {

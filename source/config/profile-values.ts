@@ -8,10 +8,10 @@ import {checkUrl, withoutPassword} from '../db/database-target.js';
 import {normaliseIp} from '../net/address.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
 import type {Profile} from './profile.js';
-import {InvalidValueError, parseBoolean, parseChoice, parseDuration, parseWholeNumber} from './values.js';
+import {InvalidValueError, parseBoolean, parseChoice, parseDuration, parseWholeNumber} from '../values/values.js';
 
 // The commands that edit NAS overrides and settings take these from here with the checks below.
-export {InvalidValueError, parsePort} from './values.js';
+export {InvalidValueError, parsePort} from '../values/values.js';
 
 /** A profile name: letters, digits, `.`, `_`, `-`, at most 64 (typed after --profile, shown in lists). */
 export function checkProfileName(name: string, what = 'a profile name'): string {

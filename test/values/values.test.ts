@@ -12,7 +12,7 @@ import {
 	parseDuration,
 	parsePort,
 	parseWholeNumber,
-} from '../../source/config/values.js';
+} from '../../source/values/values.js';
 
 function refused(run: () => unknown): string {
 	try {
