@@ -1,0 +1,88 @@
+/**
+ * A parsed search as WHERE predicates over radacct: every value a bind parameter (an address compared as
+ * inet with `=`, a CIDR with `<<=`), negation as `IS NOT TRUE` so a NULL column counts as "does not match".
+ * The IPv6 columns (framedipv6address, framedipv6prefix, delegatedipv6prefix: FreeRADIUS 3.2) are used where
+ * radacct has them; without them an IPv6 term matches nothing.
+ */
+import type {SearchTerm, ParsedSearch} from './search.js';
+
+/** What the predicates need from the query being built. */
+export interface SearchSqlContext {
+	/** Adds a value and returns its placeholder (`$3`). */
+	readonly add: (value: unknown) => string;
+	/** radacct's columns; undefined when unknown (the FreeRADIUS 3.2 columns are then assumed absent). */
+	readonly available?: ReadonlySet<string>;
+	/** The IPs of a `nas:` value (a name or an IP); throws when the NAS is unknown. */
+	readonly nasIps: (nas: string) => readonly string[];
+}
+
+const TEXT_COLUMNS = {
+	user: 'username',
+	sid: 'acctsessionid',
+	uid: 'acctuniqueid',
+	port: 'nasportid',
+	cause: 'acctterminatecause',
+	called: 'calledstationid',
+} as const;
+
+const IPV6_COLUMNS = ['framedipv6address', 'framedipv6prefix', 'delegatedipv6prefix'] as const;
+
+/** Escapes LIKE's wildcards with `!` (an escape character that needs no backslash quoting). */
+export function escapeLike(text: string): string {
+	return text.replace(/[!%_]/g, (character) => `!${character}`);
+}
+
+/** The MAC's hex digits however the NAS wrote it (`AA:BB..`, `aa-bb..`, `aabb.cc..`). */
+const MAC_DIGITS = "regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g')";
+
+function ipv6Columns(context: SearchSqlContext): string[] {
+	return IPV6_COLUMNS.filter((column) => context.available?.has(column));
+}
+
+function termPredicate(term: SearchTerm, context: SearchSqlContext): string {
+	const {add} = context;
+	switch (term.kind) {
+		case 'text': {
+			const column = TEXT_COLUMNS[term.field];
+			if (!term.exact) return `${column} ILIKE ${add(`%${escapeLike(term.value)}%`)} ESCAPE '!'`;
+			// A terminate cause is a word NAS spell in any case (User-Request, user-request).
+			if (term.field === 'cause') return `lower(${column}) = lower(${add(term.value)})`;
+			return `${column} = ${add(term.value)}`;
+		}
+		case 'ip': {
+			const value = `${add(term.address)}::inet`;
+			if (term.family === 4) return `framedipaddress = ${value}`;
+			const columns = ipv6Columns(context);
+			if (columns.length === 0) return 'FALSE';
+			// An address is the session's own, or inside the prefix it was given or delegated.
+			const parts = columns.map((column) => (column === 'framedipv6address' ? `${column} = ${value}` : `${value} <<= ${column}`));
+			return `(${parts.join(' OR ')})`;
+		}
+		case 'network': {
+			const value = `${add(term.network)}::inet`;
+			if (term.family === 4) return `framedipaddress <<= ${value}`;
+			const columns = ipv6Columns(context);
+			if (columns.length === 0) return 'FALSE';
+			return `(${columns.map((column) => `${column} <<= ${value}`).join(' OR ')})`;
+		}
+		case 'ip-start':
+			return `host(framedipaddress) LIKE ${add(`${escapeLike(term.start)}%`)} ESCAPE '!'`;
+		case 'mac':
+			return term.exact ? `${MAC_DIGITS} = ${add(term.digits)}` : `${MAC_DIGITS} LIKE ${add(`%${term.digits}%`)}`;
+		case 'nas':
+			return `nasipaddress = ANY(${add([...context.nasIps(term.nas)])}::inet[])`;
+		case 'time': {
+			const instant = `${add(term.instant)}::timestamptz`;
+			if (term.op === 'at') return `(acctstarttime <= ${instant} AND (acctstoptime IS NULL OR acctstoptime > ${instant}))`;
+			return term.op === 'since' ? `acctstarttime >= ${instant}` : `acctstarttime < ${instant}`;
+		}
+	}
+}
+
+/** One predicate per term, ANDed by the caller. */
+export function searchPredicates(search: ParsedSearch, context: SearchSqlContext): string[] {
+	return search.terms.map((term) => {
+		const predicate = termPredicate(term, context);
+		return term.negated ? `(${predicate}) IS NOT TRUE` : predicate;
+	});
+}
