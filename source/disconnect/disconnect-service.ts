@@ -107,6 +107,7 @@ export async function planTarget(
 	const allowed = options.allowedNas === undefined ? undefined : resolveAllowedNas(registry, options.allowedNas);
 	const {sessions, missing} = await readTargets(db, target, {
 		nameOf: (ip) => registry.directory.nameOf(ip),
+		nasIps: (nas) => registry.resolve(nas),
 		...(options.cap === undefined ? {} : {cap: options.cap}),
 		...(options.columns ? {columns: options.columns} : {}),
 	});

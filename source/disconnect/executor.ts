@@ -134,7 +134,12 @@ async function preparePlan(
 	options: DisconnectOptions,
 ): Promise<{plan: Plan; missing: readonly string[]; vanished: readonly Session[]}> {
 	const nameOf = (ip: string): string | null => registry.directory.nameOf(ip);
-	const read = {nameOf, ...(columns ? {columns} : {}), ...(options.cap === undefined ? {} : {cap: options.cap})};
+	const read = {
+		nameOf,
+		nasIps: (nas: string) => registry.resolve(nas),
+		...(columns ? {columns} : {}),
+		...(options.cap === undefined ? {} : {cap: options.cap}),
+	};
 	if (!('items' in input)) {
 		const {sessions, missing} = await readTargets(db, input, read);
 		const plan = planDisconnect(sessions, registry, {method: options.method ?? 'auto', ...allowed(options.allowedNas)}, input);

@@ -2,6 +2,7 @@
  * Which sessions a disconnect hits, on which NAS, by which method, and what stops some of them before anything
  * is sent. Pure: the sessions come from the database elsewhere (targets.ts), and the executor re-reads them.
  */
+import {describeSearch, parseSearch} from '../sessions/search.js';
 import {nasLabel, type Nas, type NasRegistry} from '../nas/registry.js';
 import {disconnectAttributes, identifiesSession} from '../nas/vendor-profiles.js';
 import type {Session, SessionFilter} from '../sessions/session.js';
@@ -154,9 +155,18 @@ function summarize(items: readonly PlanItem[]): NasPlan[] {
 		.sort((a, b) => a.nas.name.localeCompare(b.nas.name) || a.nas.ip.localeCompare(b.nas.ip));
 }
 
+/** The search as radtop understood it (`username contains "alice" · not on bng-2`), or as typed when it does not read. */
+function searchInWords(search: string): string {
+	try {
+		return describeSearch(parseSearch(search));
+	} catch {
+		return `search ${JSON.stringify(search.trim())}`;
+	}
+}
+
 function describeFilter(filter: SessionFilter): string {
 	const parts: string[] = [];
-	if (filter.search?.trim()) parts.push(`search ${JSON.stringify(filter.search.trim())}`);
+	if (filter.search?.trim()) parts.push(searchInWords(filter.search));
 	if (filter.nasIps && filter.nasIps.length > 0) parts.push(`NAS ${filter.nasIps.join(', ')}`);
 	if (filter.startedFrom) parts.push(`started from ${filter.startedFrom.toISOString()}`);
 	if (filter.startedTo) parts.push(`started before ${filter.startedTo.toISOString()}`);

@@ -3,7 +3,7 @@
  * plan's sessions, and watching for their Accounting-Stop. Values travel as parameters; every statement is
  * bounded by a LIMIT or by the length of its id list.
  */
-import {filterPredicates, Parameters, selectList, type SqlQuery} from '../sessions/radacct-sql.js';
+import {filterPredicates, Parameters, selectList, type FilterContext, type SqlQuery} from '../sessions/radacct-sql.js';
 import type {DisconnectTarget} from './plan.js';
 
 /** At most this many sessions per action unless the caller sets another cap. */
@@ -19,7 +19,12 @@ export function isRadacctid(value: string): boolean {
  * exceeded. Session and list targets return closed rows too (they end as `already_closed`); user, NAS and
  * filter targets only open ones, whatever the filter's status says. Throws RangeError for a malformed radacctid.
  */
-export function buildTargetQuery(target: DisconnectTarget, available: ReadonlySet<string>, cap: number): SqlQuery {
+export function buildTargetQuery(
+	target: DisconnectTarget,
+	available: ReadonlySet<string>,
+	cap: number,
+	filterContext: Omit<FilterContext, 'available'> = {},
+): SqlQuery {
 	if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`the session cap must be a positive integer, got ${cap}`);
 	const parameters = new Parameters();
 	let predicates: string[];
@@ -39,7 +44,11 @@ export function buildTargetQuery(target: DisconnectTarget, available: ReadonlySe
 			predicates = ['acctstoptime IS NULL', `nasipaddress = ANY(${parameters.add([...target.nasIps])}::inet[])`];
 			break;
 		case 'filter':
-			predicates = filterPredicates({...target.filter, status: 'active'}, parameters);
+			// Open sessions only, whatever the search says (`at:` alone would take in closed ones too).
+			predicates = [
+				'acctstoptime IS NULL',
+				...filterPredicates({...target.filter, status: 'active'}, parameters, {available, ...filterContext}),
+			];
 			break;
 	}
 	const text =

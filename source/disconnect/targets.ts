@@ -20,6 +20,8 @@ export interface ReadTargetsOptions {
 	readonly cap?: number;
 	/** NAS names for the sessions' `nasname`. */
 	readonly nameOf?: (ip: string) => string | null;
+	/** The IPs of a search's `nas:` name (the NAS registry's resolve). */
+	readonly nasIps?: (nas: string) => readonly string[];
 	/** radacct's columns, when the caller knows them already (saves a catalogue query). */
 	readonly columns?: ReadonlySet<string>;
 }
@@ -45,7 +47,7 @@ export async function readTargets(db: Queryable, target: DisconnectTarget, optio
 	const columns = options.columns ?? (await probeRadacctColumns(db)).readable;
 	let query;
 	try {
-		query = buildTargetQuery(target, columns, cap);
+		query = buildTargetQuery(target, columns, cap, options.nasIps ? {nasIps: options.nasIps} : {});
 	} catch (error) {
 		throw new TargetError(error instanceof Error ? error.message : String(error));
 	}

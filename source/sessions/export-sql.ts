@@ -113,6 +113,8 @@ export interface ExportQueryOptions {
 	readonly formulaGuard?: boolean;
 	/** Names of NAS by IP address, for the `nas` column (a NAS without one is shown by its IP). */
 	readonly nasNames?: ReadonlyArray<{readonly ip: string; readonly name: string}>;
+	/** The IPs of a search's `nas:` name. */
+	readonly nasIps?: (nas: string) => readonly string[];
 }
 
 /**
@@ -153,7 +155,10 @@ export function buildExportQuery(filter: SessionFilter, sort: SessionSort, optio
 			return `${sql} AS "${column.name}"`;
 		})
 		.join(', ');
-	const predicates = filterPredicates(filter, parameters);
+	const predicates = filterPredicates(filter, parameters, {
+		available: options.available,
+		...(options.nasIps ? {nasIps: options.nasIps} : {}),
+	});
 	const plan = sortPlan(sort, filter.status);
 	const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
 	return {

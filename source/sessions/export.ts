@@ -160,11 +160,12 @@ export async function exportSessions(
 		inTransaction = true;
 		// A long export is the user's choice: the connection's statement timeout is meant for polls.
 		await run('SET LOCAL statement_timeout = 0');
+		const nasIps = (nas: string) => (options.nas ?? new NasDirectory()).resolve(nas);
 		const available = options.available ?? (await probeRadacctColumns(inSnapshot)).readable;
 		let total: number | undefined;
 		const countFirst = options.countFirst ?? true;
 		if (limit !== null && countFirst) {
-			const count = buildCountQuery(filter, limit);
+			const count = buildCountQuery(filter, limit, {available, nasIps});
 			total = Number((await run(count.text, count.values))[0]?.['total'] ?? 0);
 			if (total > limit) throw new ExportLimitError(limit);
 		}
@@ -173,6 +174,7 @@ export async function exportSessions(
 			: undefined;
 		const plan = buildExportCopy(
 			buildExportQuery(filter, sort, {
+				nasIps,
 				columns,
 				available,
 				staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS,

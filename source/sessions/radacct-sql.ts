@@ -6,6 +6,9 @@
  * they lean on its partial index `radacct_bulk_close (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL`
  * and on `radacct_start_user_idx (acctstarttime, username)`.
  */
+import {NasDirectory, UnknownNasError} from './nas-directory.js';
+import {parseSearch, searchesAtInstant, SearchSyntaxError} from './search.js';
+import {searchPredicates} from './search-sql.js';
 import type {Keyset, SessionFilter, SessionSort, SessionStatus, SessionWindow, SortKey} from './session.js';
 import {SESSION_COLUMNS} from './session-columns.js';
 
@@ -95,29 +98,6 @@ export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()'
 	}
 }
 
-/** Escapes LIKE's wildcards with `!` (an escape character that needs no backslash quoting). */
-export function escapeLike(text: string): string {
-	return text.replace(/[!%_]/g, (character) => `!${character}`);
-}
-
-/**
- * The hex digits of a search that looks like (part of) a MAC address in any notation
- * (`aa:bb`, `AA-BB-CC`, `aabb.cc`), or undefined when it does not. A dot separates only Cisco-style groups
- * of four (the first and last group of a fragment may be partial), so dotted-decimal IPv4 input such as
- * `100.64` or `10.20.0.` is not taken as MAC digits.
- */
-export function macDigits(search: string): string | undefined {
-	const trimmed = search.trim();
-	if (trimmed.includes('.')) {
-		if (/^\d{1,3}(?:\.\d{0,3})+$/.test(trimmed)) return undefined;
-		if (!/^[0-9a-fA-F]{1,4}(?:\.[0-9a-fA-F]{4})*\.[0-9a-fA-F]{0,4}$/.test(trimmed)) return undefined;
-	} else if (!/^[0-9a-fA-F:-]+$/.test(trimmed)) {
-		return undefined;
-	}
-	const digits = trimmed.replace(/[:.-]/g, '').toLowerCase();
-	return digits.length >= 2 ? digits : undefined;
-}
-
 /** Collects query parameters and hands out their `$n` placeholders. */
 export class Parameters {
 	readonly values: unknown[] = [];
@@ -134,31 +114,43 @@ function statusPredicate(status: SessionStatus): string | undefined {
 	return undefined;
 }
 
+/** What a filter's search needs from the query it becomes part of. */
+export interface FilterContext {
+	/** radacct's readable columns (the IPv6 ones are searched only where radacct has them). */
+	readonly available?: ReadonlySet<string>;
+	/** The IPs of a `nas:` term's name; default: an IP stands for itself and a name is unknown. */
+	readonly nasIps?: (nas: string) => readonly string[];
+	/** The instant relative times (`since:2h`) count back from; default now. */
+	readonly now?: Date;
+}
+
 /** The WHERE predicates of a filter (unqualified column names), adding their values to `parameters`. */
-export function filterPredicates(filter: SessionFilter, parameters: Parameters): string[] {
+export function filterPredicates(filter: SessionFilter, parameters: Parameters, context: FilterContext = {}): string[] {
 	const predicates: string[] = [];
-	const status = statusPredicate(filter.status);
+	const search = parseSearch(filter.search, context.now ? {now: context.now} : {});
+	// "Who was online at T" asks about closed sessions as much as open ones.
+	const status = searchesAtInstant(search) ? undefined : statusPredicate(filter.status);
 	if (status) predicates.push(status);
 	if (filter.nasIps && filter.nasIps.length > 0) {
 		predicates.push(`nasipaddress = ANY(${parameters.add(filter.nasIps)}::inet[])`);
 	}
 	if (filter.startedFrom) predicates.push(`acctstarttime >= ${parameters.add(filter.startedFrom)}`);
 	if (filter.startedTo) predicates.push(`acctstarttime < ${parameters.add(filter.startedTo)}`);
-	const search = filter.search?.trim();
-	if (search) {
-		const pattern = parameters.add(`%${escapeLike(search)}%`);
-		const alternatives = [
-			`username ILIKE ${pattern} ESCAPE '!'`,
-			`host(framedipaddress) LIKE ${pattern} ESCAPE '!'`,
-			`callingstationid ILIKE ${pattern} ESCAPE '!'`,
-		];
-		const digits = macDigits(search);
-		if (digits) {
-			// MACs are stored however the NAS formats them (AA:BB.., aa-bb.., aabb.cc..): compare hex digits only.
-			alternatives.push(`regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g') LIKE ${parameters.add(`%${digits}%`)}`);
-		}
-		predicates.push(`(${alternatives.join(' OR ')})`);
-	}
+	const nasIps = context.nasIps ?? ((nas: string) => new NasDirectory().resolve(nas));
+	predicates.push(
+		...searchPredicates(search, {
+			add: (value) => parameters.add(value),
+			...(context.available ? {available: context.available} : {}),
+			nasIps: (nas) => {
+				try {
+					return nasIps(nas);
+				} catch (error) {
+					if (error instanceof UnknownNasError) throw new SearchSyntaxError(`nas:${nas}`, error.message);
+					throw error;
+				}
+			},
+		}),
+	);
 	return predicates;
 }
 
@@ -191,7 +183,13 @@ export const MAX_WINDOW = 10_000;
  * The sort key's value comes back as `sort_value` (text) so the caller can page on by keyset, and the
  * instant durations were measured at as `db_now` (and, exactly, as `as_of` for the next keyset).
  */
-export function buildListQuery(filter: SessionFilter, sort: SessionSort, window: SessionWindow, available: ReadonlySet<string>): SqlQuery {
+export function buildListQuery(
+	filter: SessionFilter,
+	sort: SessionSort,
+	window: SessionWindow,
+	available: ReadonlySet<string>,
+	context: Omit<FilterContext, 'available'> = {},
+): SqlQuery {
 	if (!Number.isInteger(window.limit) || window.limit < 1 || window.limit > MAX_WINDOW) {
 		throw new RangeError(`window limit must be an integer from 1 to ${MAX_WINDOW}`);
 	}
@@ -199,7 +197,7 @@ export function buildListQuery(filter: SessionFilter, sort: SessionSort, window:
 	// Open sessions age while one pages through them: later pages measure durations at the first page's time.
 	const now = window.after?.asOf ? `${parameters.add(window.after.asOf)}::timestamptz` : 'now()';
 	const plan = sortPlan(sort, filter.status, now);
-	const predicates = filterPredicates(filter, parameters);
+	const predicates = filterPredicates(filter, parameters, {...context, available});
 	if (window.after) predicates.push(keysetPredicate(plan, window.after, parameters));
 	const columns = `${selectList(available)}, (${plan.expression})::text AS sort_value, ${now} AS db_now, (${now})::text AS as_of`;
 	const limit = `LIMIT ${parameters.add(window.limit)}`;
@@ -230,9 +228,9 @@ function checkedOffset(offset: number): number {
  * How many sessions match a filter. Counting stops at `cap` (plus one, to know it was reached) so a count
  * over millions of closed rows stays cheap; open sessions are counted exactly when `cap` is undefined.
  */
-export function buildCountQuery(filter: SessionFilter, cap?: number): SqlQuery {
+export function buildCountQuery(filter: SessionFilter, cap?: number, context: FilterContext = {}): SqlQuery {
 	const parameters = new Parameters();
-	const predicates = filterPredicates(filter, parameters);
+	const predicates = filterPredicates(filter, parameters, context);
 	if (cap === undefined) {
 		return {text: `SELECT count(*)::bigint AS total FROM radacct ${where(predicates)}`, values: parameters.values};
 	}

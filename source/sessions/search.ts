@@ -94,13 +94,18 @@ function tokenise(text: string): Array<{source: string; value: string}> {
 	return tokens;
 }
 
-/** Hex pairs joined by `:` or `-` (a MAC or part of one), Cisco's dotted quads of hex, or 12 hex digits. */
+/**
+ * A MAC or part of one: hex groups of one or two digits joined by `:` (`aa:bb`), of one to four joined by `-`
+ * (`AA-BB-CC`, `dead-beef`), Cisco's
+ * dotted groups of four (`aabb.ccdd.eeff`, a fragment `aabb.cc`), or 12 hex digits. Dotted decimals are IPv4.
+ */
 export function looksLikeMac(text: string): boolean {
-	return (
-		/^[0-9a-f]{2}(?:[:-][0-9a-f]{2}){1,5}$/i.test(text) ||
-		/^[0-9a-f]{4}(?:\.[0-9a-f]{4}){1,2}$/i.test(text) ||
-		/^[0-9a-f]{12}$/i.test(text)
-	);
+	if (/^[0-9a-f]{1,2}(?::[0-9a-f]{1,2})+$/i.test(text)) return true;
+	// Dashes also join groups of four (`dead-beef-0001`, as Huawei and H3C write MACs); colons there are IPv6.
+	if (/^[0-9a-f]{1,4}(?:-[0-9a-f]{1,4})+$/i.test(text)) return true;
+	if (/^[0-9a-f]{12}$/i.test(text)) return true;
+	if (/^\d{1,3}(?:\.\d{0,3})+$/.test(text)) return false;
+	return /^[0-9a-f]{1,4}(?:\.[0-9a-f]{4})*\.[0-9a-f]{0,4}$/i.test(text) && /[0-9a-f]\.[0-9a-f]/i.test(text);
 }
 
 /** `10.`, `100.64`, `100.64.7.`: the start of a dotted IPv4 address, not a whole one. */
@@ -186,8 +191,9 @@ export function parseSearch(text: string | undefined, options: {readonly now?: D
 	const tokens = tokenise(text);
 	if (tokens.length > MAX_SEARCH_TERMS) throw new SearchSyntaxError('', `more than ${MAX_SEARCH_TERMS} terms`);
 	const terms = tokens.map(({source, value}): SearchTerm => {
-		const negated = value.length > 1 && (value.startsWith('-') || value.startsWith('!'));
-		if (value === '-' || value === '!') throw new SearchSyntaxError(source, 'negates nothing');
+		// A sign is typed outside quotes: `"-x"` is the text -x.
+		const negated = source.length > 1 && (source.startsWith('-') || source.startsWith('!'));
+		if (source === '-' || source === '!') throw new SearchSyntaxError(source, 'negates nothing');
 		const body = negated ? value.slice(1) : value;
 		const colon = body.indexOf(':');
 		const prefix = colon > 0 ? body.slice(0, colon).toLowerCase() : '';

@@ -184,6 +184,7 @@ export function App(props: AppProps) {
 				query={state.query}
 				searching={state.mode === 'search'}
 				draft={state.searchDraft}
+				{...(state.searchError === undefined ? {} : {error: state.searchError})}
 				nasLabel={nasLabel}
 				selected={state.allMatching ? total : state.selection.size}
 				allMatching={state.allMatching}

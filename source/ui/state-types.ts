@@ -36,6 +36,8 @@ export interface UiState {
 	readonly query: ViewQuery;
 	/** The search text while it is typed (applied to the query debounced). */
 	readonly searchDraft: string;
+	/** Why the search being typed cannot be read (the term and the reason); the previous search stays in force. */
+	readonly searchError?: string;
 	/** Absolute index of the cursor row in the sorted result. */
 	readonly cursor: number;
 	/** The session under the cursor, followed across refreshes. */

@@ -3,6 +3,7 @@
  * read off the state. Every key press becomes one of these actions through the keymap; a disconnect's
  * actions go on to disconnect-reducer.ts.
  */
+import {describeSearch, parseSearch, SearchSyntaxError} from '../sessions/search.js';
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/session.js';
@@ -163,6 +164,15 @@ export function disconnectUser(state: UiState): UiAction {
 	};
 }
 
+/** The search as understood (`username contains "alice" · framed IP in 100.64.0.0/10`), for the preview's title. */
+function searchInWords(search: string): string {
+	try {
+		return describeSearch(parseSearch(search));
+	} catch {
+		return `search "${search.trim()}"`;
+	}
+}
+
 /** `A` (and `d` on "everything matching"): every open session matching the search and NAS filter. */
 export function disconnectMatching(state: UiState): UiAction {
 	if (state.query.status === 'closed') {
@@ -170,7 +180,7 @@ export function disconnectMatching(state: UiState): UiAction {
 	}
 	const {search, nas} = state.query;
 	const nasName = nas ? (state.snapshot?.stats.perNas.find((entry) => entry.nasipaddress === nas)?.nasname ?? nas) : null;
-	const parts = [search.trim() ? `search "${search.trim()}"` : '', nasName ? `NAS ${nasName}` : ''].filter(Boolean);
+	const parts = [search.trim() ? searchInWords(search) : '', nasName ? `NAS ${nasName}` : ''].filter(Boolean);
 	const label = parts.length > 0 ? `every open session matching ${parts.join(' on ')}` : 'EVERY open session on EVERY NAS (no filter)';
 	return {
 		type: 'disconnect-request',
@@ -178,6 +188,24 @@ export function disconnectMatching(state: UiState): UiAction {
 		label,
 		fromSelection: state.allMatching,
 	};
+}
+
+function withoutSearchError(state: UiState): UiState {
+	if (state.searchError === undefined) return state;
+	const {searchError: _dropped, ...rest} = state;
+	return rest;
+}
+
+/** The draft becomes the search when it reads; otherwise the previous search stays and the draft's error shows. */
+function applySearch(state: UiState): UiState {
+	try {
+		parseSearch(state.searchDraft);
+	} catch (error) {
+		if (error instanceof SearchSyntaxError) return {...state, searchError: error.message};
+		throw error;
+	}
+	const cleared = withoutSearchError(state);
+	return state.searchDraft === state.query.search ? cleared : withQuery(cleared, {...state.query, search: state.searchDraft});
 }
 
 export function reducer(state: UiState, action: UiAction): UiState {
@@ -200,15 +228,15 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'search-input':
 			return {...state, searchDraft: action.text};
 		case 'search-apply':
-			return state.searchDraft === state.query.search ? state : withQuery(state, {...state.query, search: state.searchDraft});
+			return applySearch(state);
 		case 'search-commit': {
-			const applied =
-				state.searchDraft === state.query.search ? state : withQuery(state, {...state.query, search: state.searchDraft});
-			return {...applied, mode: 'table'};
+			const applied = applySearch(state);
+			// A search that cannot be read stays on the search line, with the reason, until it is fixed or dropped.
+			return applied.searchError === undefined ? {...applied, mode: 'table'} : applied;
 		}
 		case 'search-cancel': {
 			const cleared = state.query.search === '' ? state : withQuery(state, {...state.query, search: ''});
-			return {...cleared, mode: 'table', searchDraft: ''};
+			return {...withoutSearchError(cleared), mode: 'table', searchDraft: ''};
 		}
 		case 'nas-picker-open': {
 			const purpose = action.purpose ?? 'filter';

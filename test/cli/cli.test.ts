@@ -144,7 +144,10 @@ describe('an unreachable database exits 1 with one line and no password', () => 
 	it('password in --db', async () => {
 		const run = await radtop(['sessions', '--db', 'postgres://u:hunter2secret@127.0.0.1:1/radius']);
 		expect(run.code).toBe(1);
-		const line = expectOneErrorLine(run);
+		// First the warning that the password is visible to the host's other users, then the one error line.
+		const [warning, ...rest] = run.stderrLines;
+		expect(warning).toContain('the password in --db can be read by other users of this host');
+		const line = expectOneErrorLine({...run, stderr: rest.join('\n'), stderrLines: rest});
 		expect(line).toContain('connection refused');
 		expect(line).toContain('u@127.0.0.1:1/radius');
 		expect(run.stderr + run.stdout).not.toContain('hunter2secret');

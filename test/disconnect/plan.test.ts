@@ -84,7 +84,7 @@ describe('describeTarget', () => {
 		expect(describeTarget({kind: 'user', username: 'alice'})).toBe('user "alice" (open sessions)');
 		expect(describeTarget({kind: 'nas', nasIps: ['10.0.0.2']})).toBe('NAS 10.0.0.2 (open sessions)');
 		expect(describeTarget({kind: 'filter', filter: {status: 'active', search: 'aa:bb', nasIps: ['10.0.0.2']}})).toBe(
-			'open sessions matching search "aa:bb", NAS 10.0.0.2',
+			'open sessions matching MAC contains aabb, NAS 10.0.0.2',
 		);
 		expect(describeTarget({kind: 'filter', filter: {status: 'active'}})).toBe('open sessions matching no filter (every open session)');
 	});

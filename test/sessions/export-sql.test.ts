@@ -54,7 +54,12 @@ describe('export columns', () => {
 
 describe('buildExportQuery', () => {
 	it('keeps every user value out of the statement text', () => {
-		const query = build({status: 'all', search: HOSTILE, nasIps: ['10.20.0.1'], startedFrom: new Date('2026-11-01T00:00:00Z')});
+		const query = build({
+			status: 'all',
+			search: `user:"${HOSTILE}"`,
+			nasIps: ['10.20.0.1'],
+			startedFrom: new Date('2026-11-01T00:00:00Z'),
+		});
 		expect(query.text).not.toContain('DROP TABLE');
 		expect(query.values).toContain(`%${HOSTILE}%`);
 		expect(query.values).toContainEqual(['10.20.0.1']);
@@ -86,7 +91,7 @@ describe('buildExportCopy', () => {
 	it('passes every value as a bind parameter of set_config and reads it back in the COPY', () => {
 		const query = build({
 			status: 'closed',
-			search: HOSTILE,
+			search: `user:"${HOSTILE}"`,
 			nasIps: ['10.20.0.1', '10.20.0.2'],
 			startedFrom: new Date('2026-11-01T00:00:00Z'),
 		});

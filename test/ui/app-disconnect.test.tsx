@@ -273,7 +273,7 @@ describe('disconnecting from the console', () => {
 		await app.press(KEYS.escape, (frame) => statusLine(frame).includes('nothing sent'));
 		await search(app, 'user');
 		const preview = await app.press('A', (frame) => frame.includes('type the number of sessions (9) to confirm:'));
-		expect(preview).toContain('every open session matching search "user"');
+		expect(preview).toContain('every open session matching username contains "user"');
 		await type(app, '9');
 		await app.press(KEYS.enter, allConfirmed(9), 10_000);
 		expect(await openUsers()).toEqual(['alice@isp.example', 'alice@isp.example', 'bob', 'carol', 'dave', 'erin', 'frank']);

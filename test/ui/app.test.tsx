@@ -270,7 +270,7 @@ describe('App', () => {
 		const app = renderApp(reader);
 		await loaded(app);
 		let frame = await app.press('/', (frame) => footer(frame).includes('Esc clear search'));
-		expect(filterLine(frame)).toMatch(/^\/ user, IP or MAC/);
+		expect(filterLine(frame)).toMatch(/^\/ user, IP, MAC or scope/);
 		let typed = '';
 		for (const character of 'ali') {
 			typed += character;

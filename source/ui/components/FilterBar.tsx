@@ -8,6 +8,8 @@ export interface FilterBarProps {
 	readonly query: ViewQuery;
 	readonly searching: boolean;
 	readonly draft: string;
+	/** Why the draft cannot be read; shown instead of the status and sort while searching. */
+	readonly error?: string;
 	/** Name of the NAS filtered on, if any. */
 	readonly nasLabel: string | null;
 	readonly selected: number;
@@ -56,7 +58,7 @@ export function FilterBar(props: FilterBarProps) {
 	const {query} = props;
 	const arrow = query.sort.direction === 'asc' ? '↑' : '↓';
 	const right = [
-		query.status,
+		props.searching && props.error ? '' : query.status,
 		props.nasLabel ? `NAS ${sanitize(props.nasLabel)}` : 'all NAS',
 		`${SORT_LABELS[query.sort.key]} ${arrow}`,
 	].join(' · ');
@@ -68,7 +70,7 @@ export function FilterBar(props: FilterBarProps) {
 					{'/ '}
 				</Text>
 				{props.searching ? (
-					<SearchField value={props.draft} placeholder="user, IP or MAC" />
+					<SearchField value={props.draft} placeholder="user, IP, MAC or scope: (user: ip: mac: nas: at: ...)" />
 				) : (
 					<Text wrap="truncate-end" color={query.search ? undefined : theme.muted}>
 						{query.search ? sanitize(query.search) : 'search: /'}
@@ -76,7 +78,11 @@ export function FilterBar(props: FilterBarProps) {
 				)}
 			</Box>
 			<Text wrap="truncate-end">
-				<Text color={theme.muted}>{`  ${right}`}</Text>
+				{props.searching && props.error ? (
+					<Text color={theme.warn}>{`  ${sanitize(props.error)}`}</Text>
+				) : (
+					<Text color={theme.muted}>{`  ${right}`}</Text>
+				)}
 				{selection ? (
 					<Text bold color={theme.warn}>
 						{`  ${selection}`}
