@@ -28,7 +28,7 @@ import {
 import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {readTargets} from './targets.js';
-import {TokenBucket} from './token-bucket.js';
+import {TokenBucket, type BucketClock} from './token-bucket.js';
 
 /** What the executor talks to; all injectable for tests. */
 export interface DisconnectDeps {
@@ -57,6 +57,8 @@ export interface DisconnectOptions {
 	readonly concurrencyPerNas?: number;
 	/** Requests started per second, all NAS together (CoA retransmissions not counted). Default: no cap. */
 	readonly ratePerSecond?: number;
+	/** The clock the rate cap paces by. Default the system's. */
+	readonly rateClock?: BucketClock;
 	/** Stops starting new requests; those in flight finish, the rest end `not_sent`. The stop watch ends too. */
 	readonly signal?: AbortSignal;
 	/** How long to watch radacct for each disconnected session's stop; 0 turns the watch off. Default 10000. */
@@ -94,7 +96,10 @@ export async function executeDisconnect(
 	const concurrency = options.concurrencyPerNas ?? 32;
 	if (!(Number.isInteger(concurrency) && concurrency >= 1))
 		throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
-	const bucket = options.ratePerSecond === undefined ? undefined : new TokenBucket(options.ratePerSecond, {signal: options.signal});
+	const bucket =
+		options.ratePerSecond === undefined
+			? undefined
+			: new TokenBucket(options.ratePerSecond, {signal: options.signal, clock: options.rateClock});
 	const startedAt = new Date();
 	const {plan, missing, vanished} = await preparePlan(input, deps, options);
 	const actionId = randomUUID();

@@ -40,6 +40,13 @@ async function radtop(args: readonly string[], input = ''): Promise<CliRun> {
 }
 
 const config = (...args: string[]) => radtop(['config', ...args]);
+
+/** `radtop config ARGS` refused before it reads stdin or writes: radtop's main in this process, which writes usage errors to the streams given. */
+async function refused(...args: string[]): Promise<CliRun> {
+	const run = await runMainInProcess(['config', ...args], {env: {RADTOP_CONFIG_DIR: configDir}});
+	everything.push(run.stdout, run.stderr);
+	return run;
+}
 const stored = (): StoredConfig => JSON.parse(readFileSync(configFile, 'utf8')) as StoredConfig;
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
@@ -82,12 +89,12 @@ describe('radtop config', () => {
 
 	it('bad keys and values exit 2 with one line and change nothing', async () => {
 		const before = readFileSync(configFile, 'utf8');
-		expectOneErrorLine(await config('set', 'interval', '0', '--profile', 'noc'), 2, /^radtop: interval must be at least 1s$/);
-		expectOneErrorLine(await config('set', 'read-only', 'maybe', '--profile', 'noc'), 2, /^radtop: read-only must be true or false/);
-		expectOneErrorLine(await config('set', 'colour', 'red'), 2, /^radtop: unknown setting "colour"/);
-		expectOneErrorLine(await config('set', 'nas', '10.0.0.1'), 2, /radtop nas add\|set\|remove$/);
-		expectOneErrorLine(await config('frob'), 2, /^radtop: unknown sub-command "frob"/);
-		expectOneErrorLine(await config(), 2, /^radtop: config needs a sub-command/);
+		expectOneErrorLine(await refused('set', 'interval', '0', '--profile', 'noc'), 2, /^radtop: interval must be at least 1s$/);
+		expectOneErrorLine(await refused('set', 'read-only', 'maybe', '--profile', 'noc'), 2, /^radtop: read-only must be true or false/);
+		expectOneErrorLine(await refused('set', 'colour', 'red'), 2, /^radtop: unknown setting "colour"/);
+		expectOneErrorLine(await refused('set', 'nas', '10.0.0.1'), 2, /radtop nas add\|set\|remove$/);
+		expectOneErrorLine(await refused('frob'), 2, /^radtop: unknown sub-command "frob"/);
+		expectOneErrorLine(await refused(), 2, /^radtop: config needs a sub-command/);
 		expect(readFileSync(configFile, 'utf8')).toBe(before);
 	});
 
@@ -112,8 +119,8 @@ describe('radtop config', () => {
 
 	it('a database URL with a password is refused in argv, taken from stdin, and never printed back', async () => {
 		const url = `postgres://radtop:${DB_PASSWORD}@db1.example:5432/radius?sslmode=require`;
-		const refused = await config('set', 'database', url, '--profile', 'noc');
-		expectOneErrorLine(refused, 2, /^radtop: a database URL with a password is refused on the command line/);
+		const inArgv = await refused('set', 'database', url, '--profile', 'noc');
+		expectOneErrorLine(inArgv, 2, /^radtop: a database URL with a password is refused on the command line/);
 		expect(stored().profiles?.['noc']?.database).toBeUndefined();
 
 		const piped = await config('set', 'database', '--stdin', '--profile', 'noc');
@@ -146,7 +153,7 @@ describe('radtop config', () => {
 		const before = await config('profiles');
 		expect(before.code).toBe(0);
 		expect(before.stdout).not.toMatch(/^\*/m);
-		expectOneErrorLine(await config('set-default', 'nope'), 2, /^radtop: no profile "nope" \(profiles: noc, lab\)$/);
+		expectOneErrorLine(await refused('set-default', 'nope'), 2, /^radtop: no profile "nope" \(profiles: noc, lab\)$/);
 		const set = await config('set-default', 'lab');
 		expect(set).toEqual({code: 0, stdout: 'default profile: lab\n', stderr: ''});
 		expect(stored().defaultProfile).toBe('lab');

@@ -48,8 +48,8 @@ interface Run extends CliRun {
 	readonly stderrLines: string[];
 }
 
-async function radtop(args: readonly string[], options: {db?: boolean} = {}): Promise<Run> {
-	const argv = ['export', ...args, ...(options.db === false ? [] : ['--db', database.url])];
+async function radtop(args: readonly string[]): Promise<Run> {
+	const argv = ['export', ...args, '--db', database.url];
 	const run = await runCli(argv, {env: {RADTOP_CONFIG_DIR: dir}, cwd: dir});
 	return {...run, stderrLines: run.stderr.split('\n').filter((line) => line !== '')};
 }
@@ -158,7 +158,9 @@ describe('radtop export', () => {
 		[['--from', '99999999999d'], /--from must be at most 36500d/],
 		[['--format', 'xlsx'], /unknown flag --format/],
 	])('rejects %j with exit 2 and one line', async (args, message) => {
-		const run = await radtop(args, {db: false});
+		// Refused before the command starts: radtop's main in this process, which writes usage errors to the streams given.
+		const result = await runMainInProcess(['export', ...args], {env: {RADTOP_CONFIG_DIR: dir}});
+		const run = {...result, stderrLines: result.stderr.split('\n').filter((line) => line !== '')};
 		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toMatch(message);
 	});

@@ -122,14 +122,16 @@ describe('the main help on --db, --profile and --demo', () => {
 				const result = await runMainInProcess(args, {env: {RADTOP_CONFIG_DIR: dir}});
 				expect(result.code, args.join(' ')).toBe(2);
 			}
-			// The nas sub-commands refuse these flags once they run, and report through the process's stderr.
+			// The nas sub-commands refuse these flags once they have read their words.
 			for (const args of [
 				['nas', 'remove', 'bng-x', '--demo'],
 				['nas', 'add', '10.0.0.1', '--no-secret', '--db', 'postgres://x@h/db'],
 			]) {
-				const result = await runCli(args, {env: {RADTOP_CONFIG_DIR: dir}});
+				const result = await runMainInProcess(args, {env: {RADTOP_CONFIG_DIR: dir}});
 				expect(result.code, args.join(' ')).toBe(2);
+				expect(result.stderr, args.join(' ')).toMatch(/^radtop: --(demo|db) [^\n]+\n$/);
 			}
+			expect(existsSync(join(dir, 'config.json'))).toBe(false);
 			for (const args of [
 				['sessions', '--demo', '--profile', 'nope'],
 				['nas', 'list', '--demo', '--profile', 'nope'],

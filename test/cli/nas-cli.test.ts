@@ -17,7 +17,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {NasListEntry} from '../../source/nas/nas-list.js';
 import type {StoredConfig} from '../../source/config/profile.js';
 import type {Queryable} from '../../source/db/queryable.js';
-import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
+import {assertBuilt, runCli, runMainInProcess, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 const RUN_TIMEOUT_MS = 25_000;
@@ -68,6 +68,16 @@ afterAll(async () => {
 /** `radtop nas ARGS` with stdin a pipe holding `input` (closed at once when there is none). */
 async function radtop(args: readonly string[], input = ''): Promise<CliRun> {
 	const run = await runCli(['nas', ...args], {env: {RADTOP_CONFIG_DIR: configDir}, input, timeoutMs: RUN_TIMEOUT_MS});
+	everything.push(run.stdout, run.stderr);
+	return run;
+}
+
+/**
+ * `radtop nas ARGS` refused before it reads stdin or writes anything: radtop's main in this process, which writes
+ * usage errors to the streams it is given.
+ */
+async function refused(args: readonly string[]): Promise<CliRun> {
+	const run = await runMainInProcess(['nas', ...args], {env: {RADTOP_CONFIG_DIR: configDir}});
 	everything.push(run.stdout, run.stderr);
 	return run;
 }
@@ -186,29 +196,30 @@ describe('radtop nas on a real nas table', () => {
 
 	it('refuses a secret in argv, a missing secret on a pipe, a bad port, a taken name: exit 2, one line, file untouched', async () => {
 		const before = readFileSync(configFile, 'utf8');
+		// What stdin holds, or that it is not a terminal, matters to three of these: those run as a child with stdin a pipe.
 		expectOneErrorLine(
-			await radtop(['add', '10.20.0.3', '--secret', 'argv-secret']),
+			await refused(['add', '10.20.0.3', '--secret', 'argv-secret']),
 			2,
 			/^radtop: --secret is refused: a secret on the command line can be read by every user/,
 		);
-		expectOneErrorLine(await radtop(['set', 'bng-2b', '--api-password', 'argv-pw']), 2, /^radtop: --api-password is refused/);
+		expectOneErrorLine(await refused(['set', 'bng-2b', '--api-password', 'argv-pw']), 2, /^radtop: --api-password is refused/);
 		expectOneErrorLine(
 			await radtop(['add', '10.20.0.3']),
 			2,
 			/^radtop: radtop nas add needs the RADIUS secret: --secret-stdin \(piped\)/,
 		);
 		expectOneErrorLine(
-			await radtop(['add', '10.20.0.3', '--no-secret', '--coa-port', '99999']),
+			await refused(['add', '10.20.0.3', '--no-secret', '--coa-port', '99999']),
 			2,
 			/^radtop: --coa-port must be a whole number from 1 to 65535$/,
 		);
 		expectOneErrorLine(
-			await radtop(['add', '10.20.0.3', '--no-secret', '--name', 'bng-2b']),
+			await refused(['add', '10.20.0.3', '--no-secret', '--name', 'bng-2b']),
 			2,
 			/^radtop: the name "bng-2b" is already used by 10\.20\.0\.2/,
 		);
 		expectOneErrorLine(
-			await radtop(['add', '10.20.0.2', '--no-secret']),
+			await refused(['add', '10.20.0.2', '--no-secret']),
 			2,
 			/^radtop: bng-2b \(10\.20\.0\.2\) is already in profile "default": change it with radtop nas set$/,
 		);
@@ -219,11 +230,11 @@ describe('radtop nas on a real nas table', () => {
 		);
 		expectOneErrorLine(await radtop(['add', '10.20.0.3', '--secret-stdin'], '\n'), 2, /^radtop: the RADIUS secret is empty$/);
 		expectOneErrorLine(
-			await radtop(['set', 'bng-7', '--coa-port', '1700']),
+			await refused(['set', 'bng-7', '--coa-port', '1700']),
 			2,
 			/^radtop: no NAS named "bng-7" in profile "default"; give its IP/,
 		);
-		expectOneErrorLine(await radtop(['frobnicate']), 2, /^radtop: unknown sub-command "frobnicate"/);
+		expectOneErrorLine(await refused(['frobnicate']), 2, /^radtop: unknown sub-command "frobnicate"/);
 		expect(readFileSync(configFile, 'utf8')).toBe(before);
 	});
 
@@ -247,7 +258,7 @@ describe('radtop nas on a real nas table', () => {
 		expect(run.stdout).toBe('removed bng-2b (10.20.0.2) from profile "default"\n');
 		expect(Object.keys(stored().profiles?.['default']?.nas ?? {})).toEqual(['10.20.0.1']);
 		expect(mode(configFile)).toBe(0o600);
-		expectOneErrorLine(await radtop(['remove', 'bng-2b']), 2, /^radtop: no NAS "bng-2b" in profile "default"/);
+		expectOneErrorLine(await refused(['remove', 'bng-2b']), 2, /^radtop: no NAS "bng-2b" in profile "default"/);
 		const list = await radtop(withDb('list'));
 		expect(lineOf(list.stdout, 'bng-2')).toMatch(/^bng-2\s+10\.20\.0\.2\s+10\.20\.0\.2:3799\s+generic \(default\)\s+set \(nas table\)/);
 	});

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {executeDisconnect} from '../../source/disconnect/executor.js';
 import type {DisconnectProgress} from '../../source/disconnect/result.js';
+import type {BucketClock} from '../../source/disconnect/token-bucket.js';
 import {CoaClient} from '../../source/radius/coa-client.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {startFakeCoaNas, type FakeCoaNas, type ReceivedRequest} from '../helpers/fake-coa-nas.js';
@@ -50,6 +51,32 @@ function delayedAnswers(delayMs: number) {
 		return undefined;
 	};
 	return {answer, state};
+}
+
+/**
+ * A clock that jumps to each timer's time and fires it on the next turn of the event loop: the rate cap paces by
+ * it, so when each request may start is read off it without the test waiting for it in real time.
+ */
+function jumpingClock(): BucketClock {
+	let now = 0;
+	const timers = new Set<{readonly due: number; readonly run: () => void}>();
+	const fireNext = (): void => {
+		const next = [...timers].sort((a, b) => a.due - b.due)[0];
+		if (next === undefined) return;
+		timers.delete(next);
+		now = Math.max(now, next.due);
+		next.run();
+	};
+	return {
+		now: () => now,
+		setTimer(run, ms) {
+			const timer = {due: now + ms, run};
+			timers.add(timer);
+			setImmediate(fireNext);
+			return timer;
+		},
+		clearTimer: (handle) => void timers.delete(handle as {due: number; run: () => void}),
+	};
 }
 
 describe('executeDisconnect in bulk', () => {
@@ -149,29 +176,35 @@ describe('executeDisconnect in bulk', () => {
 		]);
 	});
 
-	it('respects the rate cap, roughly', async () => {
+	it('keeps to the rate cap: 30 requests at 20/s with a burst of 2 start over 1.4 s of the clock it paces by', async () => {
 		await insertBulk(database.pool, 30, '10.20.0.1', 'rate');
-		const sentAt: number[] = [];
-		const nas = await fakeNas(() => {
-			sentAt.push(performance.now());
-			return ACK;
-		});
-		const started = performance.now();
-		const result = await executeDisconnect({kind: 'nas', nasIps: ['10.20.0.1']}, depsFor(database, registryFor(nas), coaClient), {
-			method: 'coa',
-			ratePerSecond: 20,
-			confirmStopWithinMs: 0,
-		});
-		const elapsed = performance.now() - started;
+		const clock = jumpingClock();
+		const nas = await fakeNas(() => ACK);
+		const startedAt: number[] = [];
+		const timed: Pick<CoaClient, 'send'> = {
+			send: (target, request, signal) => {
+				startedAt.push(clock.now());
+				return coaClient.send(target, request, signal);
+			},
+		};
+		const result = await executeDisconnect(
+			{kind: 'nas', nasIps: ['10.20.0.1']},
+			{...depsFor(database, registryFor(nas), coaClient), coaClient: timed},
+			{method: 'coa', ratePerSecond: 20, rateClock: clock, confirmStopWithinMs: 0},
+		);
 		expect(result.totals.coa).toBe(30);
-		// 30 requests at 20/s with a burst of 2: about 1.4 s.
-		expect(elapsed).toBeGreaterThan(1200);
-		expect(elapsed).toBeLessThan(4000);
 		expect(nas.received).toHaveLength(30);
-		for (const at of sentAt) {
-			// 20 per second, plus the burst of 2 and some timer slack.
-			expect(sentAt.filter((other) => other >= at && other < at + 1000).length).toBeLessThanOrEqual(23);
+		expect(startedAt).toHaveLength(30);
+		// The burst of 2 at once, then one every 50 ms (a timer rounded up to the next ms may add one).
+		expect(startedAt.slice(0, 2)).toEqual([0, 0]);
+		for (let index = 2; index < startedAt.length; index++) {
+			expect(startedAt[index]! - startedAt[index - 1]!, `request ${index + 1}`).toBeGreaterThanOrEqual(49);
+			expect(startedAt[index]! - startedAt[index - 1]!, `request ${index + 1}`).toBeLessThanOrEqual(52);
 		}
+		expect(startedAt.at(-1)).toBeGreaterThanOrEqual(1400);
+		expect(startedAt.at(-1)).toBeLessThanOrEqual(1430);
+		// Never more than 20 per second plus the burst.
+		for (const at of startedAt) expect(startedAt.filter((other) => other >= at && other < at + 1000).length).toBeLessThanOrEqual(22);
 	});
 
 	it('abort in the middle: requests in flight finish, the rest are reported not_sent and never sent', async () => {

@@ -95,15 +95,34 @@ function collector(): {stream: Writable; text: () => string} {
 	return {stream, text: () => chunks.join('')};
 }
 
+/** Makes process.env hold exactly `env` until the returned function puts the old one back. */
+function swapProcessEnv(env: NodeJS.ProcessEnv): () => void {
+	const saved = {...process.env};
+	const assign = (values: NodeJS.ProcessEnv) => {
+		for (const name of Object.keys(process.env)) if (!(name in values)) delete process.env[name];
+		for (const [name, value] of Object.entries(values)) if (value !== undefined) process.env[name] = value;
+	};
+	assign(env);
+	return () => assign(saved);
+}
+
 /**
  * Runs radtop's main in this process with captured stdout and stderr: for help, the version and usage errors,
  * which runMain writes only through the streams it is given (a command that starts writes to the process's).
+ * While it runs, process.env is the run's environment (cliEnv() and `env`), as it would be in a child: the
+ * commands that edit the config (nas, config) find their file through it before refusing what is already there.
  */
 export async function runMainInProcess(args: readonly string[], options: Pick<CliOptions, 'env'> = {}): Promise<CliRun> {
 	// Loaded on first use: the files that only spawn do not load every command.
 	const {runMain} = await import('../../source/main.js');
 	const stdout = collector();
 	const stderr = collector();
-	const code = await runMain(args, {stdout: stdout.stream, stderr: stderr.stream, env: cliEnv(options.env)});
-	return {code, stdout: stdout.text(), stderr: stderr.text()};
+	const env = cliEnv(options.env);
+	const restore = swapProcessEnv(env);
+	try {
+		const code = await runMain(args, {stdout: stdout.stream, stderr: stderr.stream, env});
+		return {code, stdout: stdout.text(), stderr: stderr.text()};
+	} finally {
+		restore();
+	}
 }

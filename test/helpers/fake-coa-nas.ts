@@ -1,7 +1,108 @@
+/**
+ * A NAS's Dynamic Authorization server (RFC 5176) on loopback for tests. It checks each request's authenticators
+ * and signs its replies with code of its own, written here from the RFCs with node:crypto, so what the tests find
+ * of radtop's packets and of radtop's checks of the replies does not rest on radtop's own authenticators.ts.
+ * radtop's decoder only reads the attributes of a request once this file has verified it.
+ */
+import {createHash, createHmac, timingSafeEqual} from 'node:crypto';
 import {UdpListener} from '../../source/demo/udp-listener.js';
-import {encodeResponse, verifyRequest} from '../../source/radius/authenticators.js';
 import {PacketCode, type ResponseCode} from '../../source/radius/dictionary.js';
-import type {DecodedPacket, RadiusAttribute} from '../../source/radius/packet.js';
+import {decodePacket, type DecodedPacket, type RadiusAttribute} from '../../source/radius/packet.js';
+
+const HEADER = 20;
+const AUTHENTICATOR = 16;
+const MESSAGE_AUTHENTICATOR = 80;
+
+/** Whether a datagram is a Disconnect-Request or CoA-Request signed with `secret`, and if not, why not. */
+export type RequestCheck = {readonly ok: true} | {readonly ok: false; readonly reason: string};
+
+/**
+ * Checks a request as a NAS does. The Request Authenticator (RFC 5176 §2.3, as RFC 2866 §3 for accounting) is
+ * MD5(Code + Identifier + Length + 16 zero octets + Attributes + Secret). A Message-Authenticator (RFC 5176 §3.4,
+ * RFC 3579 §3.2) is HMAC-MD5, keyed with the secret, over the packet with its value zeroed and, because it is
+ * computed before the Request Authenticator exists, 16 zero octets in the Authenticator field, as radclient does.
+ */
+export function checkRequest(bytes: Buffer, secret: string): RequestCheck {
+	if (bytes.length < HEADER) return {ok: false, reason: `${bytes.length} octets, shorter than a header`};
+	const length = bytes.readUInt16BE(2);
+	if (length < HEADER || length > 4096 || length > bytes.length) return {ok: false, reason: `Length ${length} of ${bytes.length} octets`};
+	const macs: number[] = [];
+	for (let offset = HEADER; offset < length;) {
+		const attributeLength = offset + 1 < length ? bytes[offset + 1]! : 0;
+		if (attributeLength < 2 || offset + attributeLength > length) return {ok: false, reason: `a bad attribute at ${offset}`};
+		if (bytes[offset] === MESSAGE_AUTHENTICATOR) {
+			if (attributeLength !== 2 + AUTHENTICATOR) return {ok: false, reason: 'a Message-Authenticator not 16 octets long'};
+			macs.push(offset + 2);
+		}
+		offset += attributeLength;
+	}
+	if (macs.length > 1) return {ok: false, reason: 'more than one Message-Authenticator'};
+	const zeroed = Buffer.from(bytes.subarray(0, length));
+	zeroed.fill(0, 4, HEADER);
+	const requestAuthenticator = createHash('md5').update(zeroed).update(secret, 'utf8').digest();
+	if (!timingSafeEqual(requestAuthenticator, bytes.subarray(4, HEADER))) return {ok: false, reason: 'bad Request Authenticator'};
+	const mac = macs[0];
+	if (mac !== undefined) {
+		const value = Buffer.from(zeroed.subarray(mac, mac + AUTHENTICATOR));
+		zeroed.fill(0, mac, mac + AUTHENTICATOR);
+		if (!timingSafeEqual(createHmac('md5', secret).update(zeroed).digest(), value))
+			return {ok: false, reason: 'bad Message-Authenticator'};
+	}
+	return {ok: true};
+}
+
+/** The attributes a fake NAS puts in its replies: Type and how the value is written (RFC 2865 §5, RFC 5176 §3.5). */
+const REPLY_ATTRIBUTES: Partial<Record<RadiusAttribute['name'], {readonly type: number; readonly encode: (value: unknown) => Buffer}>> = {
+	'Error-Cause': {
+		type: 101,
+		encode: (value) => {
+			const bytes = Buffer.alloc(4);
+			bytes.writeUInt32BE(value as number);
+			return bytes;
+		},
+	},
+	'Reply-Message': {type: 18, encode: (value) => Buffer.from(value as string, 'utf8')},
+};
+
+/** What {@link encodeNasReply} signs. */
+export interface NasReply {
+	readonly code: number;
+	readonly identifier: number;
+	/** The Request Authenticator of the request answered. */
+	readonly requestAuthenticator: Buffer;
+	readonly attributes?: readonly RadiusAttribute[];
+	readonly secret: string;
+	/** A Message-Authenticator, last. */
+	readonly messageAuthenticator?: boolean;
+}
+
+/**
+ * A reply as a NAS signs it. The Message-Authenticator, if any, is HMAC-MD5 over the packet with the request's
+ * authenticator in the Authenticator field and its own value zeroed (RFC 3579 §3.2, RFC 5176 §3.4); then the
+ * Response Authenticator, MD5(Code + Identifier + Length + Request Authenticator + Attributes + Secret) (RFC 5176 §2.3).
+ */
+export function encodeNasReply(reply: NasReply): Buffer {
+	const attributes = (reply.attributes ?? []).map((attribute) => {
+		const known = REPLY_ATTRIBUTES[attribute.name];
+		if (known === undefined) throw new Error(`the fake NAS does not send ${attribute.name}`);
+		const value = known.encode(attribute.value);
+		return Buffer.concat([Buffer.from([known.type, value.length + 2]), value]);
+	});
+	if (reply.messageAuthenticator)
+		attributes.push(Buffer.concat([Buffer.from([MESSAGE_AUTHENTICATOR, 2 + AUTHENTICATOR]), Buffer.alloc(AUTHENTICATOR)]));
+	const packet = Buffer.concat([Buffer.alloc(HEADER), ...attributes]);
+	packet[0] = reply.code;
+	packet[1] = reply.identifier;
+	packet.writeUInt16BE(packet.length, 2);
+	reply.requestAuthenticator.copy(packet, 4);
+	if (reply.messageAuthenticator)
+		createHmac('md5', reply.secret)
+			.update(packet)
+			.digest()
+			.copy(packet, packet.length - AUTHENTICATOR);
+	createHash('md5').update(packet).update(reply.secret, 'utf8').digest().copy(packet, 4);
+	return packet;
+}
 
 /** A datagram the fake NAS received on its CoA port. */
 export interface ReceivedRequest {
@@ -57,10 +158,10 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 		if (request.packet === undefined) {
 			throw new Error('the request did not verify, a NAS would not answer it');
 		}
-		return encodeResponse({
+		return encodeNasReply({
 			code: reply.code,
-			identifier: request.packet.identifier,
-			requestAuthenticator: request.packet.authenticator,
+			identifier: request.bytes[1]!,
+			requestAuthenticator: request.bytes.subarray(4, HEADER),
 			attributes: reply.attributes ?? [],
 			secret: reply.secret ?? options.secret,
 			messageAuthenticator: reply.messageAuthenticator ?? false,
@@ -75,11 +176,10 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 		const key = `${remote.address}|${remote.port}|${bytes.toString('hex')}`;
 		const copy = (copies.get(key) ?? 0) + 1;
 		copies.set(key, copy);
-		const verified = verifyRequest(bytes, options.secret);
 		const request: ReceivedRequest = {
 			bytes,
 			from: {address: remote.address, port: remote.port},
-			packet: verified.ok ? verified.packet : undefined,
+			packet: checkRequest(bytes, options.secret).ok ? decodePacket(bytes) : undefined,
 			copy,
 		};
 		received.push(request);

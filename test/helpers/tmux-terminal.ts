@@ -147,6 +147,21 @@ export function cell(head: string, row: string, title: string): string {
 	return row.slice(at).split(/\s+/)[0] ?? '';
 }
 
+/** A right-aligned cell as wide as its column head (DURATION): the text under the head's span. */
+export function rightCell(head: string, row: string, title: string): string {
+	const at = head.indexOf(title);
+	if (at === -1) throw new Error(`no column ${title} in ${head}`);
+	return row.slice(at, at + title.length).trim();
+}
+
+/** Seconds of a duration as the table shows it ("0s", "4m07s", "2h03m", "1d04h"), to their shown precision. */
+export function durationSeconds(text: string): number {
+	const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+	if (!match || text === '') throw new Error(`not a duration: "${text}"`);
+	const [, days, hours, minutes, seconds] = match.map((part) => Number(part ?? 0));
+	return days! * 86_400 + hours! * 3600 + minutes! * 60 + seconds!;
+}
+
 export const statusLine = (lines: string[]) => lines.find((line) => line.startsWith('database: ok')) ?? '';
 export const filterLine = (lines: string[]) => lines.find((line) => line.startsWith('/ ')) ?? '';
 

@@ -3,12 +3,12 @@ import dgram from 'node:dgram';
 import {once} from 'node:events';
 import {setTimeout as delay} from 'node:timers/promises';
 import {afterEach, describe, expect, it} from 'vitest';
-import {encodeResponse} from '../../source/radius/authenticators.js';
 import {CoaClient, type CoaClientOptions} from '../../source/radius/coa-client.js';
 import {describeCoaResult, type CoaRequest, type CoaTarget, type DatagramSource, type DropReason} from '../../source/radius/coa-result.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {getString, type DecodedPacket} from '../../source/radius/packet.js';
 import {
+	encodeNasReply,
 	startFakeCoaNas,
 	type FakeCoaNas,
 	type FakeCoaNasOptions,
@@ -224,13 +224,11 @@ describe('CoaClient reply validation', () => {
 			detail: /bad Response Authenticator/,
 			send: (nas, request) =>
 				nas.sendRaw(
-					encodeResponse({
+					encodeNasReply({
 						code: PacketCode.DisconnectAck,
 						identifier: verified(request).identifier,
 						requestAuthenticator: randomBytes(16),
-						attributes: [],
 						secret,
-						messageAuthenticator: false,
 					}),
 					request.from,
 				),
@@ -245,13 +243,11 @@ describe('CoaClient reply validation', () => {
 			reason: 'unknownId',
 			send: (nas, request) =>
 				nas.sendRaw(
-					encodeResponse({
+					encodeNasReply({
 						code: PacketCode.DisconnectAck,
 						identifier: (verified(request).identifier + 128) % 256,
 						requestAuthenticator: verified(request).authenticator,
-						attributes: [],
 						secret,
-						messageAuthenticator: false,
 					}),
 					request.from,
 				),

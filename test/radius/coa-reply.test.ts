@@ -1,8 +1,9 @@
 import {describe, expect, it} from 'vitest';
-import {encodeRequest, encodeResponse} from '../../source/radius/authenticators.js';
+import {encodeRequest} from '../../source/radius/authenticators.js';
 import {checkReply, type OutstandingRequest} from '../../source/radius/coa-reply.js';
 import {PacketCode, type ResponseCode} from '../../source/radius/dictionary.js';
 import type {RadiusAttribute} from '../../source/radius/packet.js';
+import {encodeNasReply} from '../helpers/fake-coa-nas.js';
 
 const secret = 'testing123';
 const nas = {address: '10.0.0.2', port: 3799};
@@ -21,8 +22,9 @@ const outstanding: OutstandingRequest & {readonly tag: string} = {
 };
 const lookup = (id: number) => (id === 9 ? outstanding : undefined);
 
+/** A reply signed as a NAS signs it, by the test's own code (not radtop's encoder). */
 function reply(code: ResponseCode, attributes: readonly RadiusAttribute[] = [], options: {identifier?: number; secret?: string} = {}) {
-	return encodeResponse({
+	return encodeNasReply({
 		code,
 		identifier: options.identifier ?? 9,
 		requestAuthenticator: outstanding.authenticator,

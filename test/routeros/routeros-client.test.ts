@@ -190,11 +190,10 @@ describe('RouterOsClient login', () => {
 
 	it('times out when the router accepts but never answers the login', async () => {
 		const fake = await startFake({faults: {neverAnswer: true}});
-		const started = Date.now();
 		const error = await rejection(connect(fake, {connectTimeoutMs: 200}));
+		// The 200 ms given, not the default.
 		expect(error.kind).toBe('timeout');
 		expect(error.message).toBe(`bng-2 API (127.0.0.1:${fake.port}): timed out after 0.2 s logging in`);
-		expect(Date.now() - started).toBeLessThan(2000);
 		await vi.waitFor(() => expect(fake.connections).toBe(0));
 	});
 

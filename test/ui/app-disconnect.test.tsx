@@ -6,7 +6,7 @@
 import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {AuditEndRecord} from '../../source/disconnect/audit-records.js';
 import type {NasOverride} from '../../source/nas/nas-override.js';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
@@ -81,6 +81,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+	vi.useRealTimers();
 	for (const {app, coa} of mounted.splice(0)) {
 		app.unmount();
 		await coa.close();
@@ -403,6 +404,9 @@ describe('disconnecting from the console', () => {
 	});
 
 	it('the preview says when the set changed before it was sent', async () => {
+		// The preview reads its target again every 10 s at the most, on an interval timer: here those 10 s pass
+		// when the test says, on a clock of intervals only (everything else keeps real time).
+		vi.useFakeTimers({toFake: ['setInterval', 'clearInterval']});
 		const {app} = await renderConsole();
 		await app.press('X', (frame) => frame.includes('which NAS'));
 		await app.press('k', () => true);
@@ -410,8 +414,13 @@ describe('disconnecting from the console', () => {
 		await app.press(KEYS.enter, (frame) => frame.includes('type the NAS name (bng-2) to confirm:'));
 		await insertSessions(database.pool, [{username: 'late', nasipaddress: BNG2.ip, startedAgo: 1}]);
 		await database.pool.query(`UPDATE radacct SET acctstoptime = now() WHERE username = 'dave'`);
-		// The preview reads its target again every 10 s at the most.
-		const drift = await app.waitForFrame((frame) => frame.includes('changed since opened'), 15_000);
+		// Not before the 10 s: a read made then would show within the real time waited here.
+		vi.advanceTimersByTime(9_999);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(app.frame()).not.toContain('changed since opened');
+		vi.advanceTimersByTime(1);
+		const drift = await app.waitForFrame((frame) => frame.includes('changed since opened'), 5_000);
+		vi.useRealTimers();
 		expect(drift).toContain('changed since opened: 1 closed (nothing to send), 1 new (not included)');
 		await type(app, 'bng-2');
 		const results = await app.press(KEYS.enter, (frame) => flat(frame).includes('confirmed by Accounting-Stop'), 10_000);
