@@ -26,7 +26,7 @@ import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import pg from 'pg';
 import {buildExportQuery, DEFAULT_EXPORT_COLUMNS, exportColumn} from '../dist/sessions/export-sql.js';
-import {COLUMNS_QUERY} from '../dist/sessions/radacct-sql.js';
+import {probeRadacctColumns} from '../dist/db/radacct-columns.js';
 import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../dist/sessions/session-math.js';
 import {findPsql, startCluster} from './lib/pg-cluster.js';
@@ -215,8 +215,7 @@ async function main() {
 		const window = ['--status', 'closed', '--from', data.from.toISOString(), '--to', data.to.toISOString()];
 		/** @type {(file: string, extra?: string[]) => string[]} */
 		const radtopArgs = (file, extra = []) => [CLI, 'export', '--db', url, ...window, '-o', file, ...extra];
-		/** @type {Set<string>} */
-		const available = new Set((await pool.query(COLUMNS_QUERY.text)).rows.map((row) => row['column_name']));
+		const available = (await probeRadacctColumns(pool)).readable;
 		const nasNames = (await pool.query('SELECT nasname AS ip, shortname AS name FROM nas')).rows;
 		const query = buildExportQuery(
 			{status: 'closed', startedFrom: data.from, startedTo: data.to},

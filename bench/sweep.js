@@ -18,7 +18,8 @@ import {performance} from 'node:perf_hooks';
 import pg from 'pg';
 import {connectDatabase} from '../dist/db/connect.js';
 import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
-import {closeStale, listStale, radacctColumns} from '../dist/sweep/sweep.js';
+import {probeRadacctColumns} from '../dist/db/radacct-columns.js';
+import {closeStale, listStale} from '../dist/sweep/sweep.js';
 import {buildStaleListQuery} from '../dist/sweep/sweep-sql.js';
 import {intEnv} from './lib/env.js';
 import {startCluster} from './lib/pg-cluster.js';
@@ -139,7 +140,7 @@ async function main() {
 		await prepare(pool, external);
 		log(`generated in ${ms(performance.now() - generating)}`);
 		radtop = await connectDatabase({kind: 'url', url, from: 'flag'});
-		const available = await radacctColumns(radtop.pool);
+		const available = (await probeRadacctColumns(radtop.pool)).readable;
 		const nameOf = () => null;
 
 		/** @type {{every: number[], one: number[]}} */

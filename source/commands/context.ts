@@ -15,6 +15,7 @@ import type {DemoNetwork} from '../demo/demo-network.js';
 import type {NasOverride} from '../nas/nas-override.js';
 import {NasRegistry} from '../nas/registry.js';
 import {UnknownNasError} from '../sessions/nas-directory.js';
+import {SearchSyntaxError} from '../sessions/search.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {EXIT, UsageError} from './usage.js';
@@ -171,7 +172,7 @@ export function reportError(
 	if (error instanceof UsageError) {
 		message = error.message;
 		code = EXIT.usage;
-	} else if (error instanceof UnknownNasError) {
+	} else if (error instanceof UnknownNasError || error instanceof SearchSyntaxError) {
 		message = error.message;
 		code = EXIT.usage;
 	} else if (error instanceof ConfigError || error instanceof DatabaseError) {

@@ -55,7 +55,8 @@ Target (exactly one)
   --session ID           a session by radacctid (repeat for several)
   --user NAME            every open session of this user
   --nas NAME|IP          every open session of this NAS
-  --all-matching         every open session matching --search, --nas, --from, --to (a filter is required)
+  --all-matching         every open session matching --search, --nas, --from, --to (a filter is required);
+                         the search reads as in radtop sessions, and the preview says it in words
 
 How
   --method auto|coa|api  auto (default): CoA, then the RouterOS API when CoA gets no answer or a NAK and the

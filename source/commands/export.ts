@@ -12,6 +12,7 @@ import {EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 export const EXPORT_FLAGS = {
 	status: SESSIONS_FLAGS.status,
 	search: SESSIONS_FLAGS.search,
+	at: SESSIONS_FLAGS.at,
 	nas: SESSIONS_FLAGS.nas,
 	from: SESSIONS_FLAGS.from,
 	to: SESSIONS_FLAGS.to,
@@ -41,7 +42,9 @@ digits, addresses without a prefix length. Fields a spreadsheet would run as a f
 
 Filters (as radtop sessions)
   --status active|closed|all   open sessions (default), closed ones, or both
-  --search, -s TEXT            part of a username, framed IP or MAC (any separators, any case)
+  --search, -s TERMS           as radtop sessions: an IP or CIDR (exact), a MAC, else part of a username;
+                               user: ip: mac: sid: uid: port: nas: cause: called: at: since: until:
+  --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
   --sort KEY                   row order: start (default), duration, down, up, user, nas, ip

@@ -1,4 +1,5 @@
 /** `radtop sessions`: the sessions for a filter, as an aligned table, JSON or CSV. */
+import {parseSearch, SearchSyntaxError} from '../sessions/search.js';
 import stringWidth from 'string-width';
 import type {CommandContext} from './context.js';
 import type {SessionSource} from '../sessions/session-source.js';
@@ -10,6 +11,7 @@ import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError,
 export const SESSIONS_FLAGS = {
 	status: {type: 'string', default: 'active'},
 	search: {type: 'string', shortFlag: 's'},
+	at: {type: 'string'},
 	nas: {type: 'string', isMultiple: true},
 	from: {type: 'string'},
 	to: {type: 'string'},
@@ -34,7 +36,10 @@ Lists RADIUS sessions from radacct.
 
 Filters
   --status active|closed|all   open sessions (default), closed ones, or both
-  --search, -s TEXT            part of a username, framed IP or MAC (any separators, any case)
+  --search, -s TERMS           words that must all hold: an IP or CIDR (exact), a MAC, else part of a
+                               username; scoped user: ip: mac: sid: uid: port: nas: cause: called:,
+                               := for exact, - to negate; at: since: until: a time (see README)
+  --at WHEN                    sessions open at that instant, closed ones too (as the term at:WHEN)
   --nas NAME|IP                only this NAS (repeat for several); names come from the nas table
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
 
@@ -100,7 +105,7 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 	if (nas.some((value) => value.trim() === '')) throw new UsageError('--nas needs a NAS name or IP address');
 	return {
 		status,
-		search: typeof flags.search === 'string' && flags.search !== '' ? flags.search : undefined,
+		search: searchFlag(flags, now),
 		nas,
 		startedFrom,
 		startedTo,
@@ -114,6 +119,23 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 }
 
 /** The filter flags shared by `radtop sessions` and `radtop export`. */
+/**
+ * `--search`, checked against the search grammar now (one line, exit 2, at the term), with `--at` added to
+ * it as the term `at:` so both go through the same rule.
+ */
+function searchFlag(flags: SessionsFlags, now: Date): string | undefined {
+	const search = typeof flags.search === 'string' && flags.search.trim() !== '' ? flags.search : undefined;
+	const at = typeof flags.at === 'string' ? `at:${parseInstant(flags.at, 'at', now).toISOString()}` : undefined;
+	const combined = [search, at].filter(Boolean).join(' ') || undefined;
+	try {
+		parseSearch(combined, {now});
+	} catch (error) {
+		if (error instanceof SearchSyntaxError) throw new UsageError(`--search: ${error.message}`);
+		throw error;
+	}
+	return combined;
+}
+
 export type FilterRequest = Pick<SessionsRequest, 'status' | 'search' | 'nas' | 'startedFrom' | 'startedTo' | 'sort' | 'staleAfterSeconds'>;
 
 /** The query's filter, with the NAS given by name or IP resolved against the source's directory. */

@@ -1,12 +1,6 @@
 /** Flag checking shared by the commands: one clear line for each mistake, exit code 2. */
-import {
-	InvalidValueError,
-	isDurationWithUnit,
-	parseChoice,
-	parseDuration,
-	parseWholeNumber,
-	type DurationBounds,
-} from '../values/values.js';
+import {parseInstant as parseInstantValue} from '../values/instant.js';
+import {InvalidValueError, parseChoice, parseDuration, parseWholeNumber, type DurationBounds} from '../values/values.js';
 
 export class UsageError extends Error {
 	constructor(message: string) {
@@ -112,39 +106,11 @@ export function durationFlag(value: unknown, flag: string, bounds: DurationBound
 	return flagValue(() => parseDuration(String(value), `--${flag}`, bounds));
 }
 
-/** True when the day exists in that month (the Date parser rolls 2026-02-30 over into March). */
-function isCalendarDate(year: number, month: number, day: number): boolean {
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** The instants a flag takes: from 1970 (no session is older) to the end of year 9999, in any zone. */
-const EARLIEST_INSTANT = Date.UTC(1970, 0, 1) - 14 * 3_600_000;
-const LATEST_INSTANT = Date.UTC(10_000, 0, 1) + 14 * 3_600_000;
-
 /**
  * An instant: ISO 8601 ("2026-11-24", "2026-11-24T08:00", with or without zone; a date alone is local
- * midnight) or an age before `now` ("6h", "2d": that long ago). Years 1970 to 9999 only.
+ * midnight), a date and time in the operator's zone ("2026-11-24 08:00"), or an age before `now` ("6h", "2d":
+ * that long ago). Years 1970 to 9999 only. The grammar is values/instant.ts's, as in a search's `at:`.
  */
 export function parseInstant(text: string, flag: string, now: Date): Date {
-	const date = parseInstantText(text, flag, now);
-	const time = date.getTime();
-	if (Number.isNaN(time) || time < EARLIEST_INSTANT || time >= LATEST_INSTANT) {
-		throw new UsageError(`--${flag} must be a date from 1970-01-01 to 9999-12-31`);
-	}
-	return date;
-}
-
-function parseInstantText(text: string, flag: string, now: Date): Date {
-	const trimmed = text.trim();
-	if (isDurationWithUnit(trimmed)) return new Date(now.getTime() - parseDurationSeconds(trimmed, flag) * 1000);
-	const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
-	const date = new Date(dateOnly ? `${trimmed}T00:00:00` : trimmed);
-	const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(trimmed);
-	// Before the calendar check: Date.UTC reads years 0 to 99 as 1900 to 1999.
-	if (ymd && Number(ymd[1]) < 1970) throw new UsageError(`--${flag} must be a date from 1970-01-01 to 9999-12-31`);
-	if (!ymd || Number.isNaN(date.getTime()) || !isCalendarDate(Number(ymd[1]), Number(ymd[2]), Number(ymd[3]))) {
-		throw new UsageError(`--${flag} must be a date like 2026-11-24, 2026-11-24T08:00:00Z, or an age like 6h or 2d`);
-	}
-	return date;
+	return flagValue(() => parseInstantValue(text, `--${flag}`, now));
 }

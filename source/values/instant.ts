@@ -21,9 +21,13 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 /** The instant `text` names; `name` (`--from`, `at:`) is what the error message calls it. */
 export function parseInstant(text: string, name: string, now: Date): Date {
 	const trimmed = text.trim();
-	if (isDurationWithUnit(trimmed)) return new Date(now.getTime() - parseDuration(trimmed, name) * 1000);
-	const match = ISO.exec(trimmed);
 	const outOfRange = new InvalidValueError(`${name} must be a date from 1970-01-01 to 9999-12-31`);
+	if (isDurationWithUnit(trimmed)) {
+		const ago = new Date(now.getTime() - parseDuration(trimmed, name) * 1000);
+		if (ago.getTime() < EARLIEST) throw outOfRange;
+		return ago;
+	}
+	const match = ISO.exec(trimmed);
 	if (match && Number(match[1]) < 1970) throw outOfRange;
 	if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
 		throw new InvalidValueError(`${name} must be a date like 2026-11-24, 2026-11-24T08:00:00Z, or an age like 6h or 2d`);

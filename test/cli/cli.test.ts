@@ -106,6 +106,15 @@ describe('usage errors exit 2 with one line', () => {
 		expect(expectOneErrorLine(fraction)).toContain('--interval must be a whole number of seconds');
 	});
 
+	it('a search term that does not read, named with its reason', async () => {
+		const typo = await inProcess(['sessions', '--search', 'alice usr:bob']);
+		expect(typo.code).toBe(2);
+		expect(expectOneErrorLine(typo)).toContain('search term "usr:bob": unknown scope "usr:"');
+		const time = await inProcess(['sessions', '--at', 'yesterday']);
+		expect(time.code).toBe(2);
+		expect(expectOneErrorLine(time)).toContain('--at must be a date like');
+	});
+
 	it('a status that does not exist', async () => {
 		const run = await inProcess(['sessions', '--status', 'nope']);
 		expect(run.code).toBe(2);

@@ -250,11 +250,18 @@ describe('parseInstant', () => {
 		'2026-02-31T08:00:00Z',
 		'2026-04-31',
 		'2026-06-31T00:00',
-		'2026-11-24T25:00',
 		'Nov 24 2026',
 		'2026-11-24garbage',
 	])('rejects %j with one line naming the flag', (text) => {
 		expect(usageMessage(() => parseInstant(text, 'to', NOW))).toMatch(/^--to must be a date like /);
+	});
+
+	it('says which time of day does not exist', () => {
+		expect(usageMessage(() => parseInstant('2026-11-24T25:00', 'to', NOW))).toBe('--to has no such time of day: 25:00:00');
+	});
+
+	it("reads a date and time with a space as the operator's local time", () => {
+		expect(parseInstant('2026-11-20 14:05', 'from', NOW).getTime()).toBe(new Date(2026, 10, 20, 14, 5).getTime());
 	});
 });
 
