@@ -15,6 +15,7 @@ import {
 import {ConfigStore} from '../config/config.js';
 import {type Profile} from '../config/profile.js';
 import {describeDatabaseUrl, urlHasPassword} from '../db/database-target.js';
+import {isTerminal, jsonForOutput} from '../terminal/json-output.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError} from '../terminal/secret-input.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
@@ -269,7 +270,7 @@ function listProfiles(store: ConfigStore, json: boolean, io: ConfigIo): number {
 		readOnly: profile.readOnly ?? false,
 	}));
 	if (json) {
-		io.stdout.write(`${JSON.stringify({defaultProfile: fallback, file: store.path, profiles: rows}, null, 2)}\n`);
+		io.stdout.write(jsonForOutput({defaultProfile: fallback, file: store.path, profiles: rows}, isTerminal(io.stdout)));
 		return EXIT.ok;
 	}
 	if (rows.length === 0) {

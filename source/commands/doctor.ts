@@ -12,6 +12,7 @@ import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
 import {openContext} from './context.js';
+import {isTerminal} from '../terminal/json-output.js';
 import {loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
 import {OPEN_COUNTS_QUERY} from '../sessions/radacct-sql.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
@@ -237,7 +238,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 	} finally {
 		await context.close();
 	}
-	if (request.json) io.stdout.write(reportJson(all));
+	if (request.json) io.stdout.write(reportJson(all, isTerminal(io.stdout)));
 	else io.stdout.write(`${summaryLine(all)}\n`);
 	return doctorExitCode(all);
 }

@@ -22,9 +22,15 @@ export const MAX_COMBINING_MARKS = 4;
 // blank (U+115F, U+1160, U+3164, U+FFA0), line/paragraph separators, BOM, the tag characters
 // (U+E0000-U+E007F: invisible copies of ASCII that can smuggle text); then a run of more than
 // MAX_COMBINING_MARKS combining marks.
+/**
+ * The characters past C0 that a terminal acts on or does not show, as the inside of a regular-expression class
+ * (with the `u` flag): what JSON.stringify leaves raw and `json-output.ts` escapes.
+ */
+export const INVISIBLE_CHARACTER_RANGES = String.raw`\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}`;
+
 const UNSAFE = new RegExp(
 	// eslint-disable-next-line no-misleading-character-class -- matching these characters one by one is the point
-	String.raw`[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]|\p{M}{${MAX_COMBINING_MARKS + 1},}`,
+	String.raw`[\u0000-\u001f${INVISIBLE_CHARACTER_RANGES}]|\p{M}{${MAX_COMBINING_MARKS + 1},}`,
 	'gu',
 );
 
