@@ -2,7 +2,7 @@
 import meow from 'meow';
 import {openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
-import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
+import {parseSimulateFlags, runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
@@ -146,7 +146,10 @@ const COMMANDS: Record<string, CommandSpec> = {
 	simulate: {
 		help: SIMULATE_HELP,
 		flags: SIMULATE_FLAGS,
-		run: (flags) => withContext(flags, {}, (context) => runSimulate(context, flags, process.stdout)),
+		async run(flags) {
+			const request = parseSimulateFlags(flags);
+			return withContext(flags, {}, (context) => runSimulate(context, request, process.stdout));
+		},
 	},
 	doctor: {
 		help: DOCTOR_HELP,
