@@ -174,6 +174,8 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 	const chosen = typeof flags.profile === 'string' ? flags.profile : undefined;
 	const profileName = chosen ?? store.data.defaultProfile ?? 'default';
 	const profile = store.profile(profileName);
+	// The default profile's name is read from the file as it is; shown, it is sanitised.
+	const shownName = sanitize(profileName);
 	switch (request.kind) {
 		case 'path':
 			io.stdout.write(`${store.path}\n`);
@@ -182,18 +184,18 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 			return listProfiles(store, request.json, io);
 		case 'get': {
 			if (!profile) {
-				io.stderr.write(`radtop: no profile "${profileName}" in ${store.path}${profileList(store)}\n`);
+				io.stderr.write(`radtop: no profile "${shownName}" in ${store.path}${profileList(store)}\n`);
 				return EXIT.failure;
 			}
 			if (request.key === undefined) {
 				const lines = profileLines(profile);
 				io.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
-				if (lines.length === 0) io.stderr.write(`radtop: profile "${profileName}" has no settings\n`);
+				if (lines.length === 0) io.stderr.write(`radtop: profile "${shownName}" has no settings\n`);
 				return EXIT.ok;
 			}
 			const value = profile[request.key];
 			if (value === undefined) {
-				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${profileName}"\n`);
+				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${shownName}"\n`);
 				return EXIT.failure;
 			}
 			const {text, hidden} = formatProfileValue(request.key, value);
@@ -203,11 +205,11 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 		}
 		case 'unset': {
 			if (profile?.[request.key] === undefined) {
-				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${profileName}"\n`);
+				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${shownName}"\n`);
 				return EXIT.ok;
 			}
 			store.setProfileValue(profileName, request.key, undefined);
-			io.stdout.write(`profile "${profileName}": ${profileKeyLabel(request.key)} unset\n`);
+			io.stdout.write(`profile "${shownName}": ${profileKeyLabel(request.key)} unset\n`);
 			return EXIT.ok;
 		}
 		case 'set-default': {
@@ -222,7 +224,7 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 				let url: string;
 				try {
 					[url = ''] = await readSecrets(
-						[{name: 'database URL', question: `database URL for profile "${profileName}" (not echoed): `}],
+						[{name: 'database URL', question: `database URL for profile "${shownName}" (not echoed): `}],
 						io,
 					);
 				} catch (error) {
@@ -241,10 +243,10 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 				}
 			}
 			store.setProfileValue(profileName, request.key, value as never);
-			if (!profile) io.stderr.write(`radtop: created profile "${profileName}" in ${store.path}\n`);
+			if (!profile) io.stderr.write(`radtop: created profile "${shownName}" in ${store.path}\n`);
 			const {text, hidden} = formatProfileValue(request.key, value);
 			io.stdout.write(
-				`profile "${profileName}": ${profileKeyLabel(request.key)} = ${sanitize(text)}${hidden ? ' (password stored, not shown)' : ''}\n`,
+				`profile "${shownName}": ${profileKeyLabel(request.key)} = ${sanitize(text)}${hidden ? ' (password stored, not shown)' : ''}\n`,
 			);
 			return EXIT.ok;
 		}
