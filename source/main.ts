@@ -2,7 +2,7 @@
 import meow from 'meow';
 import {openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
-import {runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
+import {parseSimulateFlags, runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
 import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
@@ -61,27 +61,47 @@ export const CONSOLE_FLAGS = {
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
 
+/** The console's flags, checked (pure: throws UsageError with one clear line). */
+export interface ConsoleRequest {
+	readonly intervalSeconds?: number;
+	readonly staleAfterSeconds?: number;
+	readonly readOnly: boolean;
+}
+
+/**
+ * Checks every console flag before anything is opened, on a terminal or not, with the bounds `radtop sessions`
+ * (which the console becomes off a terminal) and `config set` use: a mistyped flag is a mistake wherever it
+ * is made, and an exit 2 waits for no database, demo network or idle connection.
+ */
+export function parseConsoleFlags(flags: Record<string, unknown>): ConsoleRequest {
+	const interval = flags['interval'];
+	const staleAfter = flags['staleAfter'];
+	return {
+		...(interval === undefined ? {} : {intervalSeconds: durationFlag(interval, 'interval', {min: 1, max: 3600, whole: true})}),
+		...(staleAfter === undefined ? {} : {staleAfterSeconds: parseDurationSeconds(String(staleAfter), 'stale-after', 1)}),
+		readOnly: Boolean(flags['readOnly']),
+	};
+}
+
 async function runConsoleCommand(flags: Record<string, unknown>): Promise<number> {
-	// Checked before anything else, in a pipe too: a mistyped flag is a mistake wherever it is made.
-	const intervalFlag =
-		flags['interval'] === undefined ? undefined : durationFlag(flags['interval'], 'interval', {min: 1, max: 3600, whole: true});
+	const request = parseConsoleFlags(flags);
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		// Not a terminal (a pipe, a cron job): print the open sessions once, as `radtop sessions` would.
 		process.stderr.write('radtop: not a terminal, so no console: the open sessions once (see radtop sessions --help)\n');
 		const {interval: _interval, readOnly: _readOnly, ...listing} = flags;
 		return COMMANDS['sessions']!.run(listing);
 	}
-	const staleAfter = typeof flags['staleAfter'] === 'string' ? parseDurationSeconds(flags['staleAfter'], 'stale-after') : undefined;
 	const demo = Boolean(flags['demo']);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
 	const context = await openContext(
 		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
-		{staleAfterSeconds: staleAfter, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
+		{staleAfterSeconds: request.staleAfterSeconds, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
 	);
-	const interval = intervalFlag ?? context.profile.interval ?? 5;
-	const readOnly = Boolean(flags['readOnly']) || Boolean(context.profile.readOnly);
 	let disconnects: Awaited<ReturnType<typeof ConsoleCommand.consoleDisconnects>> | undefined;
+	// Whatever fails from here, the database and the demo network are closed: nothing keeps the process waiting.
 	try {
+		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
+		const readOnly = request.readOnly || Boolean(context.profile.readOnly);
 		// Ink and React load only for the console.
 		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
@@ -146,7 +166,10 @@ const COMMANDS: Record<string, CommandSpec> = {
 	simulate: {
 		help: SIMULATE_HELP,
 		flags: SIMULATE_FLAGS,
-		run: (flags) => withContext(flags, {}, (context) => runSimulate(context, flags, process.stdout)),
+		async run(flags) {
+			const request = parseSimulateFlags(flags);
+			return withContext(flags, {}, (context) => runSimulate(context, request, process.stdout));
+		},
 	},
 	doctor: {
 		help: DOCTOR_HELP,

@@ -15,6 +15,7 @@ import {
 import {ConfigStore} from '../config/config.js';
 import {type Profile} from '../config/profile.js';
 import {describeDatabaseUrl, urlHasPassword} from '../db/database-target.js';
+import {isTerminal, jsonForOutput} from '../terminal/json-output.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError} from '../terminal/secret-input.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
@@ -173,6 +174,8 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 	const chosen = typeof flags.profile === 'string' ? flags.profile : undefined;
 	const profileName = chosen ?? store.data.defaultProfile ?? 'default';
 	const profile = store.profile(profileName);
+	// The default profile's name is read from the file as it is; shown, it is sanitised.
+	const shownName = sanitize(profileName);
 	switch (request.kind) {
 		case 'path':
 			io.stdout.write(`${store.path}\n`);
@@ -181,18 +184,18 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 			return listProfiles(store, request.json, io);
 		case 'get': {
 			if (!profile) {
-				io.stderr.write(`radtop: no profile "${profileName}" in ${store.path}${profileList(store)}\n`);
+				io.stderr.write(`radtop: no profile "${shownName}" in ${store.path}${profileList(store)}\n`);
 				return EXIT.failure;
 			}
 			if (request.key === undefined) {
 				const lines = profileLines(profile);
 				io.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
-				if (lines.length === 0) io.stderr.write(`radtop: profile "${profileName}" has no settings\n`);
+				if (lines.length === 0) io.stderr.write(`radtop: profile "${shownName}" has no settings\n`);
 				return EXIT.ok;
 			}
 			const value = profile[request.key];
 			if (value === undefined) {
-				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${profileName}"\n`);
+				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${shownName}"\n`);
 				return EXIT.failure;
 			}
 			const {text, hidden} = formatProfileValue(request.key, value);
@@ -202,11 +205,11 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 		}
 		case 'unset': {
 			if (profile?.[request.key] === undefined) {
-				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${profileName}"\n`);
+				io.stderr.write(`radtop: ${profileKeyLabel(request.key)} is not set in profile "${shownName}"\n`);
 				return EXIT.ok;
 			}
 			store.setProfileValue(profileName, request.key, undefined);
-			io.stdout.write(`profile "${profileName}": ${profileKeyLabel(request.key)} unset\n`);
+			io.stdout.write(`profile "${shownName}": ${profileKeyLabel(request.key)} unset\n`);
 			return EXIT.ok;
 		}
 		case 'set-default': {
@@ -221,7 +224,7 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 				let url: string;
 				try {
 					[url = ''] = await readSecrets(
-						[{name: 'database URL', question: `database URL for profile "${profileName}" (not echoed): `}],
+						[{name: 'database URL', question: `database URL for profile "${shownName}" (not echoed): `}],
 						io,
 					);
 				} catch (error) {
@@ -240,10 +243,10 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 				}
 			}
 			store.setProfileValue(profileName, request.key, value as never);
-			if (!profile) io.stderr.write(`radtop: created profile "${profileName}" in ${store.path}\n`);
+			if (!profile) io.stderr.write(`radtop: created profile "${shownName}" in ${store.path}\n`);
 			const {text, hidden} = formatProfileValue(request.key, value);
 			io.stdout.write(
-				`profile "${profileName}": ${profileKeyLabel(request.key)} = ${sanitize(text)}${hidden ? ' (password stored, not shown)' : ''}\n`,
+				`profile "${shownName}": ${profileKeyLabel(request.key)} = ${sanitize(text)}${hidden ? ' (password stored, not shown)' : ''}\n`,
 			);
 			return EXIT.ok;
 		}
@@ -269,7 +272,7 @@ function listProfiles(store: ConfigStore, json: boolean, io: ConfigIo): number {
 		readOnly: profile.readOnly ?? false,
 	}));
 	if (json) {
-		io.stdout.write(`${JSON.stringify({defaultProfile: fallback, file: store.path, profiles: rows}, null, 2)}\n`);
+		io.stdout.write(jsonForOutput({defaultProfile: fallback, file: store.path, profiles: rows}, isTerminal(io.stdout)));
 		return EXIT.ok;
 	}
 	if (rows.length === 0) {

@@ -9,6 +9,7 @@ import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} f
 import {tallyOutcomes} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {formatCount} from '../sessions/format.js';
+import {jsonForOutput} from '../terminal/json-output.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
@@ -198,7 +199,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	// Sessions already closed go through the engine: each ends `already_closed`, in the output and the audit log.
 	if (plan.items.length === 0 && plan.alreadyClosed.length === 0) {
 		if (request.json)
-			io.stdout.write(`${JSON.stringify({dryRun: request.dryRun, results: [], missing, totals: tallyOutcomes([])}, null, 2)}\n`);
+			io.stdout.write(jsonForOutput({dryRun: request.dryRun, results: [], missing, totals: tallyOutcomes([])}, io.stdout.isTTY));
 		io.stderr.write(`radtop: no open session to disconnect\n`);
 		return missing.length > 0 ? EXIT.partial : EXIT.ok;
 	}
@@ -252,7 +253,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
 		if (request.json) {
-			io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+			io.stdout.write(jsonForOutput(result, io.stdout.isTTY));
 		} else {
 			const lines = request.dryRun
 				? dryRunLines(plan, result)

@@ -12,6 +12,7 @@ import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
 import {openContext} from './context.js';
+import {isTerminal} from '../terminal/json-output.js';
 import {loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
 import {OPEN_COUNTS_QUERY} from '../sessions/radacct-sql.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
@@ -39,8 +40,9 @@ Usage
 Checks a radtop setup and prints one line per check, pass, warn or fail, with the fix under each warn
 and fail.
 
-Database: reachable; radacct with FreeRADIUS's columns; the stock indexes the poll relies on (matched by
-definition, whatever their names); row counts (pg_class's estimate on a big table) and open sessions;
+Database: reachable; radacct with FreeRADIUS's columns; whether the role may write what sweep --apply
+writes (UPDATE on acctstoptime, acctupdatetime, acctsessiontime, acctterminatecause; not read-only, not a
+standby); the stock indexes the poll relies on (matched by definition, whatever their names); row counts (pg_class's estimate on a big table) and open sessions;
 VACUUM keeping up; the poll's own queries run a few times (median) and EXPLAINed, with the index that
 would help a slow one and the gain measured on 5,000,000 rows.
 Each NAS (from the nas table, the config, and radacct's open sessions): a secret is known; the address
@@ -237,7 +239,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 	} finally {
 		await context.close();
 	}
-	if (request.json) io.stdout.write(reportJson(all));
+	if (request.json) io.stdout.write(reportJson(all, isTerminal(io.stdout)));
 	else io.stdout.write(`${summaryLine(all)}\n`);
 	return doctorExitCode(all);
 }

@@ -20,6 +20,7 @@ import {applyNasEdit, isSetBy, NAS_FIELDS, NasEditError, type ApiEdit, type NasE
 import {describeOverride, nasListEntries, nasListTable} from '../nas/nas-list.js';
 import {type NasOverride} from '../nas/nas-override.js';
 import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT} from '../nas/registry.js';
+import {isTerminal, jsonForOutput} from '../terminal/json-output.js';
 import {PromptCancelledError, readSecrets, SecretInputError, type SecretRequest} from '../terminal/secret-input.js';
 import {openContext, reportError} from './context.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
@@ -382,7 +383,7 @@ async function listNas(json: boolean, flags: {db?: string; profile?: string; dem
 		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts);
 		if (unreachable) io.stderr.write(`radtop: ${unreachable}; showing the config's NAS only (no nas table, no session counts)\n`);
 		for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
-		if (json) io.stdout.write(`${JSON.stringify({complete: !unreachable, nas: entries}, null, 2)}\n`);
+		if (json) io.stdout.write(jsonForOutput({complete: !unreachable, nas: entries}, isTerminal(io.stdout)));
 		else if (entries.length === 0)
 			io.stdout.write(`no NAS known${unreachable ? ' in the config' : ' (the nas table and the config are empty)'}\n`);
 		else io.stdout.write(`${nasListTable(entries).join('\n')}\n`);

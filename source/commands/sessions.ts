@@ -6,6 +6,7 @@ import type {SessionSource} from '../sessions/session-source.js';
 import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js';
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
+import {jsonForOutput} from '../terminal/json-output.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
 
 export const SESSIONS_FLAGS = {
@@ -158,7 +159,7 @@ export async function runSessions(context: CommandContext, request: SessionsRequ
 	const staleAfter = source.staleAfterSeconds;
 	if (request.format === 'json') {
 		const sessions = page.rows.map((session) => toRecord(session, page.dbNow, staleAfter));
-		stdout.write(`${JSON.stringify({total: total.total, capped: total.capped, sessions}, null, 2)}\n`);
+		stdout.write(jsonForOutput({total: total.total, capped: total.capped, sessions}, stdout.isTTY));
 		return;
 	}
 	if (request.format === 'csv') {

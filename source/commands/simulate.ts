@@ -10,6 +10,7 @@ import {startNasSimulator} from '../demo/nas-simulator.js';
 import type {SimulatedNasConfig} from '../demo/simulated-nas-types.js';
 import type {NasVendor} from '../demo/network.js';
 import type {CommandContext} from './context.js';
+import {sanitize} from '../terminal/sanitize.js';
 import {integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 export const SIMULATE_FLAGS = {
@@ -78,23 +79,77 @@ function fraction(value: unknown, flag: string): number {
 	return n;
 }
 
-/** Starts the simulator and resolves when it has been interrupted and closed. */
-export async function runSimulate(context: CommandContext, flags: Flags, out: NodeJS.WriteStream): Promise<void> {
+/** The flags of `radtop simulate`, checked (pure: throws UsageError with one clear line). */
+export interface SimulateRequest {
+	readonly nas: readonly string[];
+	readonly host: string;
+	/** First CoA port, 0: free ports. */
+	readonly coaPort: number;
+	readonly api: boolean;
+	/** First RouterOS API port, 0: free ports. */
+	readonly apiPort: number;
+	readonly live: boolean;
+	readonly liveIntervalMs: number;
+	readonly faults: SimulatedNasConfig['faults'];
+}
+
+/** Validates the flags of `radtop simulate` before anything is opened. */
+export function parseSimulateFlags(flags: Flags): SimulateRequest {
 	const host = String(flags.host ?? '127.0.0.1');
 	if (!['127.0.0.1', '::1', 'localhost'].includes(host) && !host.startsWith('127.')) {
 		throw new UsageError('--host must be a loopback address: the simulator is for tests');
 	}
-	const coaBase = flags.coaPort === undefined ? 0 : integerFlag(flags.coaPort, 'coa-port', 1, 65_535);
-	const apiBase = flags.apiPort === undefined ? 0 : integerFlag(flags.apiPort, 'api-port', 1, 65_535);
-	const liveInterval = integerFlag(flags.liveInterval ?? '2000', 'live-interval', 100, 600_000);
-	const faults = {
-		...(flags.dropRate === undefined ? {} : {dropRate: fraction(flags.dropRate, 'drop-rate')}),
-		...(flags.delay === undefined ? {} : {delayMs: integerFlag(flags.delay, 'delay', 0, 60_000)}),
-		...(flags.nakAll ? {nakAll: true} : {}),
-		...(flags.wrongSecret ? {wrongSecret: true} : {}),
+	const nas = Array.isArray(flags.nas) ? flags.nas.map(String) : flags.nas === undefined ? [] : [String(flags.nas)];
+	if (nas.some((value) => value.trim() === '')) throw new UsageError('--nas needs a NAS name or IP address');
+	return {
+		nas,
+		host,
+		coaPort: flags.coaPort === undefined ? 0 : integerFlag(flags.coaPort, 'coa-port', 1, 65_535),
+		api: Boolean(flags.api),
+		apiPort: flags.apiPort === undefined ? 0 : integerFlag(flags.apiPort, 'api-port', 1, 65_535),
+		live: Boolean(flags.live),
+		liveIntervalMs: integerFlag(flags.liveInterval ?? '2000', 'live-interval', 100, 600_000),
+		faults: {
+			...(flags.dropRate === undefined ? {} : {dropRate: fraction(flags.dropRate, 'drop-rate')}),
+			...(flags.delay === undefined ? {} : {delayMs: integerFlag(flags.delay, 'delay', 0, 60_000)}),
+			...(flags.nakAll ? {nakAll: true} : {}),
+			...(flags.wrongSecret ? {wrongSecret: true} : {}),
+		},
 	};
+}
+
+/** Each NAS takes the port after the previous one's: the last must still be a port. */
+export function checkPortRange(base: number, count: number, flag: string): void {
+	if (base === 0 || base + count - 1 <= 65_535) return;
+	throw new UsageError(
+		`--${flag} ${base} with ${count} NAS needs ports ${base} to ${base + count - 1}, past 65535: give at most ${65_536 - count}`,
+	);
+}
+
+/** The line for one running NAS; its name comes from the nas table, so it is sanitised. */
+export function runningNasLine(running: {name: string; ip: string; host: string; coaPort: number; apiPort?: number}): string {
+	const api = running.apiPort ? `  API ${sanitize(running.host)}:${running.apiPort}` : '';
+	return `${sanitize(running.name).padEnd(12)} ${sanitize(running.ip).padEnd(16)} CoA ${sanitize(running.host)}:${running.coaPort}${api}`;
+}
+
+/** Until Ctrl-C or SIGTERM. */
+function interrupted(): Promise<void> {
+	return new Promise<void>((resolve) => {
+		process.once('SIGINT', resolve);
+		process.once('SIGTERM', resolve);
+	});
+}
+
+/** Starts the simulator and resolves when it has been interrupted (or `until` resolved) and closed. */
+export async function runSimulate(
+	context: CommandContext,
+	request: SimulateRequest,
+	out: NodeJS.WritableStream,
+	until: () => Promise<void> = interrupted,
+): Promise<void> {
+	const {host, faults} = request;
 	const {rows} = await loadNasRows(context.database.pool);
-	const wanted = Array.isArray(flags.nas) ? flags.nas.map(String) : [];
+	const wanted = request.nas;
 	const known = rows.filter((row) => isIP(String(row.nasname).trim()));
 	const chosen =
 		wanted.length === 0
@@ -103,7 +158,13 @@ export async function runSimulate(context: CommandContext, flags: Flags, out: No
 					wanted.some((value) => value === row.nasname || value.toLowerCase() === String(row.shortname).toLowerCase()),
 				);
 	if (chosen.length === 0)
-		throw new UsageError(wanted.length ? `no NAS ${wanted.join(', ')} in the nas table` : 'the nas table lists no NAS by IP address');
+		throw new UsageError(
+			wanted.length
+				? `no NAS ${wanted.map((value) => value.slice(0, 40)).join(', ')} in the nas table`
+				: 'the nas table lists no NAS by IP address',
+		);
+	checkPortRange(request.coaPort, chosen.length, 'coa-port');
+	if (request.api) checkPortRange(request.apiPort, chosen.length, 'api-port');
 	const apiPassword = process.env['RADTOP_SIMULATE_API_PASSWORD'] || 'radtop-demo';
 	const nas: SimulatedNasConfig[] = chosen.map((row, index) => ({
 		name: row.shortname ?? row.nasname.trim(),
@@ -111,28 +172,21 @@ export async function runSimulate(context: CommandContext, flags: Flags, out: No
 		secret: String(row.secret),
 		vendor: vendorOf(String(row.type ?? '')),
 		host,
-		coaPort: coaBase ? coaBase + index : 0,
+		coaPort: request.coaPort ? request.coaPort + index : 0,
 		faults,
-		...(flags.api ? {api: {port: apiBase ? apiBase + index : 0, user: 'radtop', password: apiPassword}} : {}),
+		...(request.api ? {api: {port: request.apiPort ? request.apiPort + index : 0, user: 'radtop', password: apiPassword}} : {}),
 	}));
 	const simulator = await startNasSimulator({db: context.database.pool, nas});
-	for (const running of simulator.nas) {
-		out.write(
-			`${running.name.padEnd(12)} ${running.ip.padEnd(16)} CoA ${running.host}:${running.coaPort}${running.apiPort ? `  API ${running.host}:${running.apiPort}` : ''}\n`,
-		);
-	}
+	for (const running of simulator.nas) out.write(`${runningNasLine(running)}\n`);
 	out.write('secrets: those of the nas table · Ctrl-C stops\n');
-	const traffic = flags.live ? simulator.startLiveTraffic({intervalMs: liveInterval}) : undefined;
-	await new Promise<void>((resolve) => {
-		process.once('SIGINT', resolve);
-		process.once('SIGTERM', resolve);
-	});
+	const traffic = request.live ? simulator.startLiveTraffic({intervalMs: request.liveIntervalMs}) : undefined;
+	await until();
 	traffic?.stop();
 	const totals = simulator.nas.map((running) => ({name: running.name, stats: simulator.stats(running.name)}));
 	await simulator.close();
 	for (const {name, stats} of totals) {
 		out.write(
-			`${name}: ${stats.received} received, ${stats.acked} ACK, ${stats.naked} NAK, ${stats.duplicates} duplicates, ${stats.disconnects} disconnected\n`,
+			`${sanitize(name)}: ${stats.received} received, ${stats.acked} ACK, ${stats.naked} NAK, ${stats.duplicates} duplicates, ${stats.disconnects} disconnected\n`,
 		);
 	}
 }

@@ -10,6 +10,7 @@ import type {TransactionalDb} from '../sweep/sweep.js';
 import {sweepExitCode, sweepSummary, sweepTable, type SweepEntry, type SweepResult} from '../sweep/sweep-plan.js';
 import {MAX_SWEEP_SESSIONS, TERMINATE_CAUSES, type TerminateCause} from '../sweep/sweep-sql.js';
 import type {RouterOsLookup} from '../sweep/verify.js';
+import {jsonForOutput} from '../terminal/json-output.js';
 import type {CommandContext} from './context.js';
 import {SESSIONS_FLAGS} from './sessions.js';
 import {choiceFlag, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './usage.js';
@@ -208,7 +209,7 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 	);
 	const report = (result: SweepResult, rows: readonly SweepEntry[]): void => {
 		if (flags.json) {
-			io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+			io.stdout.write(jsonForOutput(result, io.stdout.isTTY));
 			return;
 		}
 		if (rows.length > 0) io.stdout.write(`${sweepTable(rows, {details: true}).join('\n')}\n`);

@@ -33,45 +33,63 @@ function kebab(name: string): string {
 }
 
 /**
- * Rejects flags the command does not know, before meow sees them (meow would print two lines and exit).
- * Values after `--` are left alone.
+ * Rejects, before meow sees them (meow would print two lines and exit, or exit 1, or guess): a flag the command
+ * does not know; a flag that takes a value given none (`--limit` last, `-s` last, `--limit --json`); a flag that
+ * takes one value given twice (`--limit 5 --limit 6`); a switch given a value other than true or false
+ * (`--json=maybe`, which meow would read as false). Values after `--` are left alone.
  */
 export function checkKnownFlags(argv: readonly string[], flags: Readonly<Record<string, FlagSpec>>, command: string): void {
 	const long = new Map<string, FlagSpec>();
-	const short = new Set<string>();
+	const short = new Map<string, string>();
 	for (const [name, spec] of Object.entries(flags)) {
 		long.set(kebab(name), spec);
-		if (spec.shortFlag) short.add(spec.shortFlag);
+		if (spec.shortFlag) short.set(spec.shortFlag, kebab(name));
 	}
 	long.set('help', {type: 'boolean'});
 	long.set('version', {type: 'boolean'});
-	short.add('h');
+	short.set('h', 'help');
+	const see = ` (see radtop${command ? ` ${command}` : ''} --help)`;
+	const given = new Set<string>();
+	const once = (name: string) => {
+		const spec = long.get(name)!;
+		if (spec.type === 'boolean' || spec.isMultiple) return;
+		if (given.has(name)) throw new UsageError(`--${name} given twice${see}`);
+		given.add(name);
+	};
+	const needsValue = (value: string | undefined) => value === undefined || (value.startsWith('--') && value.length > 2);
 	for (let index = 0; index < argv.length; index++) {
 		const token = argv[index]!;
 		if (token === '--') break;
 		if (token.startsWith('--')) {
-			const name = token.slice(2).split('=')[0]!;
-			const spec = long.get(name) ?? (name.startsWith('no-') ? long.get(name.slice(3)) : undefined);
-			if (!spec || (name.startsWith('no-') && !long.has(name) && spec.type !== 'boolean')) {
-				throw new UsageError(`unknown flag --${name} (see radtop${command ? ` ${command}` : ''} --help)`);
-			}
-			// meow drops an empty value of a repeatable flag (`--nas=`) as if the flag were not there: all instead of none.
-			if (spec.type === 'string' && spec.isMultiple && token === `--${name}=`) {
-				throw new UsageError(`--${name} needs a value (see radtop${command ? ` ${command}` : ''} --help)`);
-			}
-			if (spec.type !== 'boolean' && !token.includes('=')) {
-				const value = argv[index + 1];
-				if (value === undefined || (value.startsWith('--') && value.length > 2)) {
-					throw new UsageError(`--${name} needs a value (see radtop${command ? ` ${command}` : ''} --help)`);
+			const [name = '', ...rest] = token.slice(2).split('=');
+			const value = rest.length > 0 ? rest.join('=') : undefined;
+			const negated = name.startsWith('no-') && !long.has(name);
+			const spec = long.get(name) ?? (negated ? long.get(name.slice(3)) : undefined);
+			if (!spec || (negated && spec.type !== 'boolean')) throw new UsageError(`unknown flag --${name}${see}`);
+			if (spec.type === 'boolean') {
+				// meow reads any other value as false: --json=maybe would quietly mean no JSON.
+				if (value !== undefined && (negated || (value !== 'true' && value !== 'false'))) {
+					throw new UsageError(`--${name} takes no value${negated ? '' : ` (or =true, =false)`}${see}`);
 				}
+				continue;
+			}
+			once(name);
+			// meow drops an empty value of a repeatable flag (`--nas=`) as if the flag were not there: all instead of none.
+			if (spec.isMultiple && value === '') throw new UsageError(`--${name} needs a value${see}`);
+			if (value === undefined) {
+				if (needsValue(argv[index + 1])) throw new UsageError(`--${name} needs a value${see}`);
 				index += 1;
 			}
 		} else if (token.startsWith('-') && token.length > 1 && !/^-\d/.test(token)) {
 			for (const letter of token.slice(1)) {
-				if (!short.has(letter)) throw new UsageError(`unknown flag -${letter} (see radtop${command ? ` ${command}` : ''} --help)`);
+				if (!short.has(letter)) throw new UsageError(`unknown flag -${letter}${see}`);
 			}
-			const spec = Object.values(flags).find((candidate) => candidate.shortFlag === token.at(-1));
-			if (spec && spec.type !== 'boolean') index += 1;
+			const name = short.get(token.at(-1)!)!;
+			if (long.get(name)!.type !== 'boolean') {
+				once(name);
+				if (needsValue(argv[index + 1])) throw new UsageError(`-${token.at(-1)} (--${name}) needs a value${see}`);
+				index += 1;
+			}
 		}
 	}
 }

@@ -7,7 +7,15 @@ import {formatCount} from '../sessions/format.js';
 import {REQUIRED_COLUMNS} from '../sessions/radacct-sql.js';
 import {SESSION_COLUMNS} from '../sessions/session-columns.js';
 import {result, type CheckResult} from './check.js';
-import {POLL_QUERIES, type DatabaseFacts, type Measurement, type RowFacts, type SetupStep} from './database-fact-types.js';
+import {
+	POLL_QUERIES,
+	SWEEP_UPDATE_COLUMNS,
+	type DatabaseFacts,
+	type Measurement,
+	type RowFacts,
+	type SetupStep,
+	type WriteFacts,
+} from './database-fact-types.js';
 import {adviceFor, type IndexAdvice} from './index-advice.js';
 import {indexChecks, matchIndex, STOCK_INDEXES} from './index-checks.js';
 
@@ -72,6 +80,48 @@ export function nasTableCheck(nasTable: DatabaseFacts['nasTable']): CheckResult 
 		);
 	}
 	return result(check, 'pass', `${formatCount(nasTable.rows)} NAS`);
+}
+
+/** A role name as SQL needs it in a GRANT: bare when lower-case letters, digits and _, else double-quoted. */
+function quoteIdentifier(name: string): string {
+	return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The check on what `radtop sweep --apply` needs: UPDATE on the radacct columns it sets, in a session that may
+ * write (not read-only by default, not a hot standby). The console, sessions, export, disconnect and doctor only
+ * read, so a read-only role is a warning: for sweep --apply alone.
+ */
+export function writeCheck(writes: WriteFacts, roleName: string): CheckResult {
+	const check = 'writes (sweep --apply)';
+	const columns = SWEEP_UPDATE_COLUMNS.join(', ');
+	const user = quoteIdentifier(roleName);
+	const grant = `GRANT UPDATE (${columns}) ON radacct TO ${user};`;
+	if (writes.inRecovery) {
+		return result(
+			check,
+			'warn',
+			'the server is a hot standby (pg_is_in_recovery()): radtop sweep --apply cannot close sessions here',
+			'run radtop sweep --apply against the primary (--db, --profile)',
+		);
+	}
+	if (writes.readOnly) {
+		return result(
+			check,
+			'warn',
+			"this role's sessions are read-only (default_transaction_read_only = on): radtop sweep --apply needs to UPDATE radacct",
+			`ALTER ROLE ${user} SET default_transaction_read_only = off;${writes.notUpdatable.length > 0 ? ` ${grant}` : ''} or run sweep --apply as a role that may write`,
+		);
+	}
+	if (writes.notUpdatable.length > 0) {
+		return result(
+			check,
+			'warn',
+			`radtop sweep --apply needs UPDATE on radacct (${columns}); this role may not UPDATE ${writes.notUpdatable.join(', ')}`,
+			grant,
+		);
+	}
+	return result(check, 'pass', `this role may UPDATE radacct's ${columns}, as radtop sweep --apply does`);
 }
 
 /** The checks on radacct's size and on VACUUM keeping up. */
@@ -237,6 +287,17 @@ export function databaseChecks(facts: DatabaseFacts): CheckResult[] {
 				)
 			: nasTableCheck(facts.nasTable),
 	);
+	const writesFailure = failed('writes');
+	if (writesFailure) {
+		checks.push(
+			result(
+				'writes (sweep --apply)',
+				'warn',
+				`could not read whether this role may UPDATE radacct: ${writesFailure.error}`,
+				'radtop sweep --apply needs UPDATE on radacct (' + SWEEP_UPDATE_COLUMNS.join(', ') + ') in a session that is not read-only',
+			),
+		);
+	} else if (facts.writes) checks.push(writeCheck(facts.writes, facts.server.user));
 	const indexFailure = failed('indexes');
 	if (indexFailure) checks.push(result('indexes', 'fail', `could not read radacct's indexes: ${indexFailure.error}`, LOCK_FIX));
 	else if (!tableFailure) checks.push(...indexChecks(facts.indexes));

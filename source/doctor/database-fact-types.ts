@@ -70,7 +70,23 @@ export interface Measurement {
 }
 
 /** A step of gathering the facts, before the timed queries. */
-export type SetupStep = 'columns' | 'privilege' | 'nas table' | 'extensions' | 'indexes' | 'rows';
+export type SetupStep = 'columns' | 'privilege' | 'writes' | 'nas table' | 'extensions' | 'indexes' | 'rows';
+
+/**
+ * The radacct columns `radtop sweep --apply` sets when it closes a ghost session (sweep-sql.ts buildCloseQuery),
+ * in the order its GRANT names them.
+ */
+export const SWEEP_UPDATE_COLUMNS = ['acctstoptime', 'acctupdatetime', 'acctsessiontime', 'acctterminatecause'] as const;
+
+/** Whether this role, in this session, could write what `radtop sweep --apply` writes. */
+export interface WriteFacts {
+	/** The {@link SWEEP_UPDATE_COLUMNS} radacct has that the role may not UPDATE. */
+	readonly notUpdatable: readonly string[];
+	/** default_transaction_read_only is on (for the role, the database or the server): every transaction is read-only. */
+	readonly readOnly: boolean;
+	/** The server is a hot standby (pg_is_in_recovery()): it takes no writes. */
+	readonly inRecovery: boolean;
+}
 
 /** A setup step that failed (a lock held on radacct by another session, a permission, a timeout). */
 export interface SetupFailure {
@@ -86,6 +102,8 @@ export interface DatabaseFacts {
 	readonly columns: readonly string[];
 	/** False when the role may not SELECT from radacct. */
 	readonly canSelect: boolean;
+	/** What `sweep --apply` would be allowed to write; undefined when radacct is missing or unreadable, or the step failed. */
+	readonly writes?: WriteFacts;
 	readonly nasTable: 'absent' | 'unreadable' | {readonly rows: number};
 	readonly indexes: readonly IndexFact[];
 	readonly rows?: RowFacts;

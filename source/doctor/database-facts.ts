@@ -22,6 +22,8 @@ import {
 	type RowFacts,
 	type SetupFailure,
 	type SetupStep,
+	SWEEP_UPDATE_COLUMNS,
+	type WriteFacts,
 } from './database-fact-types.js';
 import {adviceFor} from './index-advice.js';
 import {measureAdvice} from './measure-advice.js';
@@ -81,6 +83,26 @@ SELECT c.reltuples::float8 AS estimate, c.relpages::bigint AS pages, c.relallvis
 	(s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL OR c.reltuples >= 0) AS analyzed
 FROM pg_class AS c LEFT JOIN pg_stat_user_tables AS s ON s.relid = c.oid
 WHERE c.oid = to_regclass('radacct')`;
+
+/** Per column of radacct that sweep --apply sets: may this role UPDATE it (table or column privilege)? */
+const UPDATE_PRIVILEGE_QUERY =
+	"SELECT attname AS column_name, has_column_privilege(attrelid, attnum, 'UPDATE') AS updatable " +
+	"FROM pg_attribute WHERE attrelid = to_regclass('radacct') AND attname = ANY($1::text[]) AND attnum > 0 AND NOT attisdropped";
+
+/** Whether this session may write at all: read-only by default (role, database or server setting), or a standby. */
+const SESSION_WRITES_QUERY =
+	"SELECT current_setting('default_transaction_read_only') = 'on' AS read_only, pg_is_in_recovery() AS in_recovery";
+
+async function writeFacts(db: Queryable): Promise<WriteFacts> {
+	const {rows: columns} = await db.query(UPDATE_PRIVILEGE_QUERY, [[...SWEEP_UPDATE_COLUMNS]]);
+	const denied = new Set(columns.filter((row: Row) => !row['updatable']).map((row: Row) => String(row['column_name'])));
+	const {rows} = await db.query(SESSION_WRITES_QUERY, []);
+	return {
+		notUpdatable: SWEEP_UPDATE_COLUMNS.filter((column) => denied.has(column)),
+		readOnly: Boolean(rows[0]?.['read_only']),
+		inRecovery: Boolean(rows[0]?.['in_recovery']),
+	};
+}
 
 /** The statement of each timed query (the whole poll is timed through fetchSnapshot instead). */
 export function pollStatements(columns: ReadonlySet<string>, staleAfterSeconds: number): ReadonlyMap<PollQueryId, SqlQuery> {
@@ -248,12 +270,24 @@ export async function gatherDatabaseFacts(db: Queryable, options: DatabaseFactOp
 		});
 		const indexes = (await step('indexes', () => indexFacts(client))) ?? [];
 		if (!canSelect) return {columns, nasTable, extensions, canSelect: false, indexes};
+		const writes = await step('writes', () => writeFacts(client));
 		options.onProgress?.('counting radacct');
 		const rows = await step('rows', () => rowFacts(client));
-		return {columns, probe, nasTable, extensions, canSelect, indexes, rows};
+		return {columns, probe, nasTable, extensions, canSelect, indexes, rows, ...(writes ? {writes} : {})};
 	});
 	const {columns, nasTable, extensions, canSelect, indexes} = setup;
-	const base = {label: options.label, server, columns, canSelect, nasTable, indexes, extensions, setupFailures};
+	const writes = 'writes' in setup ? setup.writes : undefined;
+	const base = {
+		label: options.label,
+		server,
+		columns,
+		canSelect,
+		nasTable,
+		indexes,
+		extensions,
+		setupFailures,
+		...(writes ? {writes} : {}),
+	};
 	// Without the counts (a lock on radacct, most likely) every timed query would wait out the statement timeout too.
 	if (!canSelect || !('rows' in setup) || setup.rows === undefined) return {...empty, ...base};
 	const rows = setup.rows;

@@ -3,6 +3,7 @@
  * each warn and fail, a closing count, or the same as JSON for scripts. Pure. Details may carry text from the
  * database or a NAS (names, server messages), so every line is sanitised for the terminal here.
  */
+import {jsonForOutput} from '../terminal/json-output.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {stringWidth} from '../terminal/text.js';
 import {tallyChecks, type CheckResult} from './check.js';
@@ -30,7 +31,7 @@ export function summaryLine(results: readonly CheckResult[]): string {
 	return `radtop doctor: ${tally.pass} pass, ${tally.warn} warn, ${tally.fail} fail`;
 }
 
-/** The JSON document of `--json`: every result and the tally. */
-export function reportJson(results: readonly CheckResult[]): string {
-	return `${JSON.stringify({checks: results, summary: tallyChecks(results)}, null, 2)}\n`;
+/** The JSON document of `--json`: every result and the tally (escaped for a terminal: see jsonForOutput). */
+export function reportJson(results: readonly CheckResult[], isTTY = false): string {
+	return jsonForOutput({checks: results, summary: tallyChecks(results)}, isTTY);
 }

@@ -72,10 +72,14 @@ export class NasDirectory {
 	}
 }
 
+/** A value shown in a message: its first 40 characters, as the other usage errors show them. */
+const cut = (text: string): string => text.slice(0, 40);
+
 export class UnknownNasError extends Error {
 	constructor(nas: string, known: readonly string[]) {
-		const hint = known.length > 0 ? `; known NAS: ${[...new Set(known)].sort().slice(0, 12).join(', ')}` : '';
-		super(`unknown NAS "${nas}": not an IP address, nor a name in the nas table or radtop's config${hint}`);
+		const names = [...new Set(known.map(cut))].sort().slice(0, 12);
+		const hint = names.length > 0 ? `; known NAS: ${names.join(', ')}` : '';
+		super(`unknown NAS "${cut(nas)}": not an IP address, nor a name in the nas table or radtop's config${hint}`);
 		this.name = 'UnknownNasError';
 	}
 }

@@ -1,5 +1,9 @@
 import {describe, expect, it} from 'vitest';
-import {parseConfigCommand, profileLines} from '../../source/commands/config.js';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {Writable} from 'node:stream';
+import {parseConfigCommand, profileLines, runConfigCommand} from '../../source/commands/config.js';
 import {UsageError} from '../../source/commands/usage.js';
 
 const terminal = {stdinIsTerminal: true};
@@ -96,5 +100,29 @@ describe('profileLines', () => {
 			'nas                 1 override (radtop nas list)',
 		]);
 		expect(profileLines({})).toEqual([]);
+	});
+});
+
+describe('runConfigCommand', () => {
+	it('shows a default profile name written into the file by hand sanitised', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'radtop-config-'));
+		try {
+			writeFileSync(join(dir, 'config.json'), JSON.stringify({defaultProfile: 'x\u001b]2;owned\u0007', profiles: {}}), {mode: 0o600});
+			let stdout = '';
+			let stderr = '';
+			const sink = (append: (text: string) => void) =>
+				new Writable({write: (chunk: Buffer, _encoding, done) => (append(chunk.toString()), done())});
+			const io = {
+				stdout: sink((text) => (stdout += text)),
+				stderr: sink((text) => (stderr += text)),
+				stdin: process.stdin,
+				env: {RADTOP_CONFIG_DIR: dir},
+			};
+			expect(await runConfigCommand(['get'], {}, io)).toBe(1);
+			expect(stderr).toContain('radtop: no profile "x\\x1b]2;owned\\x07" in ');
+			expect(stderr + stdout).not.toContain('\u001b');
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });

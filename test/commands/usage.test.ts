@@ -84,6 +84,36 @@ describe('checkKnownFlags', () => {
 		expect(usageMessage(() => check('--no-bogus'))).toContain('unknown flag --no-bogus');
 	});
 
+	it('rejects a flag of one value given twice, long or short, but not a repeatable flag or a switch', () => {
+		expect(usageMessage(() => check('--limit', '5', '--limit', '6'))).toBe('--limit given twice (see radtop sessions --help)');
+		expect(usageMessage(() => check('--limit=5', '--limit=6'))).toBe('--limit given twice (see radtop sessions --help)');
+		expect(usageMessage(() => check('-s', 'a', '--search', 'b'))).toBe('--search given twice (see radtop sessions --help)');
+		expect(usageMessage(() => check('--search=a', '-s', 'b'))).toBe('--search given twice (see radtop sessions --help)');
+		const nas = {nas: {type: 'string', isMultiple: true}, json: {type: 'boolean'}} as const satisfies Record<string, FlagSpec>;
+		expect(() => checkKnownFlags(['--nas', 'a', '--nas', 'b', '--json', '--json'], nas, 'doctor')).not.toThrow();
+		// A value that looks like the flag is a value, not the flag again.
+		expect(() => check('--search', '-s', '--limit', '5')).not.toThrow();
+	});
+
+	it('takes true or false after a switch and =, nothing else', () => {
+		expect(() => check('--json=true', '--utc=false')).not.toThrow();
+		expect(usageMessage(() => check('--json=maybe'))).toBe('--json takes no value (or =true, =false) (see radtop sessions --help)');
+		expect(usageMessage(() => check('--json='))).toContain('--json takes no value');
+		expect(usageMessage(() => check('--json=1'))).toContain('--json takes no value');
+		expect(usageMessage(() => check('--json=TRUE'))).toContain('--json takes no value');
+		expect(usageMessage(() => check('--no-json=true'))).toBe('--no-json takes no value (see radtop sessions --help)');
+		expect(usageMessage(() => check('--help=x'))).toContain('--help takes no value');
+	});
+
+	it('rejects a short flag that takes a value given none', () => {
+		expect(usageMessage(() => check('-s'))).toBe('-s (--search) needs a value (see radtop sessions --help)');
+		expect(usageMessage(() => check('-us'))).toBe('-s (--search) needs a value (see radtop sessions --help)');
+		expect(usageMessage(() => check('-s', '--json'))).toContain('-s (--search) needs a value');
+		expect(() => check('-s', 'alice', '--json')).not.toThrow();
+		expect(() => check('-us', 'alice')).not.toThrow();
+		expect(() => check('-s', '--')).not.toThrow();
+	});
+
 	it('ignores everything after --', () => {
 		expect(() => check('--json', '--', '--bogus', '-x', '--limit')).not.toThrow();
 		expect(usageMessage(() => check('--bogus', '--', '--json'))).toContain('--bogus');

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {databaseChecks, rowChecks, tableCheck, timingChecks} from '../../source/doctor/database-checks.js';
+import {databaseChecks, rowChecks, tableCheck, timingChecks, writeCheck} from '../../source/doctor/database-checks.js';
 import type {DatabaseFacts, IndexFact, RowFacts} from '../../source/doctor/database-fact-types.js';
 import {indexChecks, matchIndex, STOCK_INDEXES} from '../../source/doctor/index-checks.js';
 import {adviceFor} from '../../source/doctor/index-advice.js';
@@ -276,5 +276,61 @@ describe('databaseChecks', () => {
 			status: 'warn',
 			detail: expect.stringContaining(timeout),
 		});
+	});
+});
+
+describe('writeCheck', () => {
+	const can = {notUpdatable: [], readOnly: false, inRecovery: false};
+
+	it('passes a role that may UPDATE the columns sweep --apply sets, in sessions that may write', () => {
+		expect(writeCheck(can, 'radtop')).toMatchObject({status: 'pass', detail: expect.stringContaining('radtop sweep --apply')});
+	});
+
+	it('warns on a hot standby, whatever the grants', () => {
+		expect(writeCheck({...can, inRecovery: true}, 'radtop')).toEqual({
+			check: 'writes (sweep --apply)',
+			status: 'warn',
+			detail: 'the server is a hot standby (pg_is_in_recovery()): radtop sweep --apply cannot close sessions here',
+			fix: 'run radtop sweep --apply against the primary (--db, --profile)',
+		});
+	});
+
+	it('gives the GRANT with the role quoted when it must be', () => {
+		const check = writeCheck({...can, notUpdatable: ['acctsessiontime']}, 'NOC "ops"');
+		expect(check.status).toBe('warn');
+		expect(check.detail).toMatch(/needs UPDATE on radacct \(acctstoptime, acctupdatetime, acctsessiontime, acctterminatecause\)/);
+		expect(check.fix).toBe(
+			'GRANT UPDATE (acctstoptime, acctupdatetime, acctsessiontime, acctterminatecause) ON radacct TO "NOC ""ops""";',
+		);
+		// Read-only and without the grant: both fixes.
+		expect(writeCheck({notUpdatable: ['acctstoptime'], readOnly: true, inRecovery: false}, 'ro').fix).toBe(
+			'ALTER ROLE ro SET default_transaction_read_only = off; GRANT UPDATE (acctstoptime, acctupdatetime, acctsessiontime, acctterminatecause) ON radacct TO ro; or run sweep --apply as a role that may write',
+		);
+	});
+
+	it('is in databaseChecks after the nas table, and a failed step is a warning of its own', () => {
+		const facts: DatabaseFacts = {
+			label: 'radtop@db1:5432/radius',
+			server: {version: 'PostgreSQL 16.4', user: 'radtop'},
+			columns: [...SESSION_COLUMNS],
+			canSelect: true,
+			writes: {...can, notUpdatable: ['acctstoptime']},
+			nasTable: {rows: 2},
+			indexes: STOCK,
+			timings: [],
+			failures: [],
+			extensions: [],
+			measurements: [],
+			setupFailures: [],
+		};
+		const names = databaseChecks(facts).map((check) => check.check);
+		expect(names.slice(0, 4)).toEqual(['database', 'table radacct', 'table nas', 'writes (sweep --apply)']);
+		const failed = databaseChecks({...facts, writes: undefined, setupFailures: [{step: 'writes', error: 'permission denied'}]});
+		expect(failed.find((check) => check.check === 'writes (sweep --apply)')).toMatchObject({
+			status: 'warn',
+			detail: 'could not read whether this role may UPDATE radacct: permission denied',
+		});
+		// Without the facts (radacct unreadable), no check.
+		expect(databaseChecks({...facts, writes: undefined}).map((check) => check.check)).not.toContain('writes (sweep --apply)');
 	});
 });

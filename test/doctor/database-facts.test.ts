@@ -43,6 +43,8 @@ describe('gatherDatabaseFacts', () => {
 			valid: true,
 		});
 		expect(facts.rows).toMatchObject({rows: 3, exact: true, open: 2});
+		// The test's role owns radacct: sweep --apply could close sessions.
+		expect(facts.writes).toEqual({notUpdatable: [], readOnly: false, inRecovery: false});
 		expect(facts.timings.map((timing) => timing.id)).toEqual(POLL_QUERIES.map((query) => query.id));
 		for (const timing of facts.timings.filter((entry) => entry.id !== 'poll')) {
 			expect(

@@ -143,6 +143,15 @@ describe('NasDirectory.resolve', () => {
 		expect(() => directory.resolve('10.99.0.0/16')).toThrow(UnknownNasError);
 	});
 
+	it('cuts the value, and each known name, to 40 characters', () => {
+		const huge = 'x'.repeat(131_072);
+		const long = NasDirectory.from([{nasname: '10.0.0.1', shortname: `n${'y'.repeat(50_000)}`}]);
+		const message = unknown(() => long.resolve(huge)).message;
+		expect(message).toBe(
+			`unknown NAS "${'x'.repeat(40)}": not an IP address, nor a name in the nas table or radtop's config; known NAS: n${'y'.repeat(39)}`,
+		);
+	});
+
 	it('says nothing about known NAS when there are none, and lists at most 12', () => {
 		expect(unknown(() => new NasDirectory().resolve('x')).message).not.toContain('; known NAS');
 		const many = NasDirectory.from(

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {hasUnsafeCharacters, sanitize} from '../../source/terminal/sanitize.js';
+import {hasUnsafeCharacters, MAX_COMBINING_MARKS, sanitize} from '../../source/terminal/sanitize.js';
 
 /** Format characters and fillers outside the ranges above that render as nothing or reorder text. */
 const INVISIBLE_EXTRA = [0x061c, 0x00ad, 0x034f, 0x115f, 0x1160, 0x180e, 0x3164, 0xffa0];
@@ -16,6 +16,7 @@ function unsafeCodePoints(text: string): number[] {
 			(code >= 0x2060 && code <= 0x2064) ||
 			(code >= 0x2066 && code <= 0x2069) ||
 			code === 0xfeff ||
+			(code >= 0xe0000 && code <= 0xe007f) ||
 			INVISIBLE_EXTRA.includes(code);
 		if (control || bidiOrInvisible) bad.push(code);
 	}
@@ -48,6 +49,9 @@ const HOSTILE: ReadonlyArray<readonly [name: string, input: string, shown: strin
 	['Mongolian vowel separator', 'a\u180Eb', 'a\\u180eb'],
 	['Hangul filler', '\u3164alice', '\\u3164alice'],
 	['halfwidth Hangul filler', 'alice\uFFA0', 'alice\\uffa0'],
+	['tag characters', 'admin\u{E0041}\u{E0042}', 'admin\\u{e0041}\\u{e0042}'],
+	['tag cancel', 'a\u{E007F}', 'a\\u{e007f}'],
+	['language tag', '\u{E0001}x', '\\u{e0001}x'],
 ];
 
 describe('sanitize', () => {
@@ -108,6 +112,32 @@ describe('sanitize', () => {
 		}
 		// Their visible neighbours stay as they are.
 		for (const text of ['ال', 'ㄱ', '가', 'ᠠ', 'ｱ', '-']) expect(sanitize(text)).toBe(text);
+	});
+
+	it('shows every tag character visibly, so hidden ASCII cannot ride along in a name', () => {
+		let hidden = '';
+		for (let code = 0xe0000; code <= 0xe007f; code++) hidden += String.fromCodePoint(code);
+		const output = sanitize(`bob${hidden}`);
+		expect(unsafeCodePoints(output)).toEqual([]);
+		expect(output).toMatch(/^bob(\\u\{e00[0-7][0-9a-f]\})+$/);
+		expect(output.match(/\\u\{/g)).toHaveLength(0x80);
+		// An emoji flag of a subdivision is made of tag characters too; it is shown as its escapes.
+		expect(sanitize('\u{1F3F4}\u{E0067}\u{E0062}\u{E007F}')).toBe('\u{1F3F4}\\u{e0067}\\u{e0062}\\u{e007f}');
+	});
+
+	it('keeps at most four combining marks on a character and counts the rest', () => {
+		const pile = `a${'\u0301'.repeat(5000)}b`;
+		const output = sanitize(pile);
+		expect(output).toBe(`a${'\u0301'.repeat(MAX_COMBINING_MARKS)}[+4996 marks]b`);
+		expect(output.length).toBeLessThan(30);
+		expect(hasUnsafeCharacters(pile)).toBe(true);
+		// Each base character has its own allowance; mixed marks count together.
+		expect(sanitize(`x\u0300\u0301\u0302\u0303\u0304y\u0308\u0308`)).toBe('x\u0300\u0301\u0302\u0303[+1 marks]y\u0308\u0308');
+		// Real text with a few marks is left alone: Vietnamese, decomposed accents, Hindi, Hebrew with points.
+		for (const text of ['Nguyễn', 'Zoe\u0308', 'e\u0301\u0302\u0323\u0304', 'हिन्दी', 'שָׁלוֹם']) {
+			expect(sanitize(text)).toBe(text);
+			expect(hasUnsafeCharacters(text)).toBe(false);
+		}
 	});
 
 	it('turns null and undefined into the empty string', () => {

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import type {Session} from '../../source/sessions/session.js';
 import {cellText, maskIp, maskMac, shortTimestamp, type CellContext} from '../../source/ui/cells.js';
 import {makeSession} from '../helpers/sessions.js';
+import {fit} from '../../source/terminal/text.js';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
@@ -140,5 +141,19 @@ describe('shortTimestamp', () => {
 	it('shows month, day and time in local time, or -', () => {
 		expect(shortTimestamp(new Date(2026, 10, 25, 5, 31, 2))).toBe('11-25 05:31:02');
 		expect(shortTimestamp(null)).toBe('-');
+	});
+});
+
+describe('cellText with hostile names', () => {
+	it('cuts a username of 5,000 combining marks to a short cell, the same every frame', () => {
+		const pile = session({username: `a${'\u0336'.repeat(5000)}`});
+		const text = cellText('user', pile, context);
+		expect(text).toBe(`a${'\u0336'.repeat(4)}[+4996 marks]`);
+		expect(fit(text, 18).length).toBeLessThan(30);
+	});
+
+	it('shows tag characters in a NAS name visibly', () => {
+		const tagged = session({nasname: 'bng\u{E0041}\u{E0042}'});
+		expect(cellText('nas', tagged, context)).toBe('bng\\u{e0041}\\u{e0042}');
 	});
 });
