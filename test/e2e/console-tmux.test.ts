@@ -251,7 +251,7 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			expect(searched.join('\n')).not.toContain('selected');
 			// Backspaces in one burst each delete a character.
 			term.keys(...Array.from({length: user.length}, () => 'BSpace'));
-			await term.waitFor('an empty search', (lines) => filterLine(lines).startsWith('/ user, IP or MAC'));
+			await term.waitFor('an empty search', (lines) => filterLine(lines).startsWith('/ user, IP, MAC or scope:'));
 			term.keys('Escape');
 			await term.waitFor('the table keys again', (lines) => lines[22]!.includes('⏎ details') && tableOf(lines)?.rows.length === 17);
 			// The NAS picker opened, moved and chosen from in one burst.

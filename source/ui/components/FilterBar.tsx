@@ -70,7 +70,7 @@ export function FilterBar(props: FilterBarProps) {
 					{'/ '}
 				</Text>
 				{props.searching ? (
-					<SearchField value={props.draft} placeholder="user, IP, MAC or scope: (user: ip: mac: nas: at: ...)" />
+					<SearchField value={props.draft} placeholder="user, IP, MAC or scope:" />
 				) : (
 					<Text wrap="truncate-end" color={query.search ? undefined : theme.muted}>
 						{query.search ? sanitize(query.search) : 'search: /'}
