@@ -21,6 +21,9 @@ import {indexChecks, matchIndex, STOCK_INDEXES} from './index-checks.js';
 
 export type {DatabaseFacts} from './database-fact-types.js';
 
+/** The FreeRADIUS 3.2 columns an IPv6 search term looks in. */
+const IPV6_COLUMNS = ['framedipv6address', 'framedipv6prefix', 'delegatedipv6prefix'];
+
 /** A table this big or bigger makes a sequential scan of radacct worth a warning even when it is still fast. */
 const BIG_TABLE_ROWS = 100_000;
 
@@ -50,11 +53,14 @@ export function tableCheck(facts: Pick<DatabaseFacts, 'columns' | 'canSelect' | 
 	}
 	const older = SESSION_COLUMNS.filter((column) => !present.has(column));
 	if (older.length > 0) {
+		// Without the FreeRADIUS 3.2 IPv6 columns a search for an IPv6 address or prefix can find nothing.
+		const ipv6 = IPV6_COLUMNS.filter((column) => !present.has(column));
+		const searches = ipv6.length > 0 ? '; a search for an IPv6 address or prefix finds nothing without them' : '';
 		return result(
 			check,
 			'warn',
-			`an older FreeRADIUS schema: no ${older.join(', ')} (shown empty)`,
-			"add the columns of FreeRADIUS 3's schema.sql if those attributes matter to you",
+			`an older FreeRADIUS schema: no ${older.join(', ')} (shown empty${searches})`,
+			"add the columns of FreeRADIUS 3.2's schema.sql if those attributes matter to you",
 		);
 	}
 	return result(check, 'pass', `present with every column of the FreeRADIUS 3 schema (${facts.columns.length} columns)`);

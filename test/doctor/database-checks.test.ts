@@ -109,6 +109,16 @@ describe('tableCheck', () => {
 		expect(tableCheck({columns: SESSION_COLUMNS.filter((column) => column !== 'class'), canSelect: true, label}).status).toBe('warn');
 		expect(tableCheck({columns: [...SESSION_COLUMNS], canSelect: true, label}).status).toBe('pass');
 	});
+
+	it('says why an IPv6 search finds nothing on a schema without the FreeRADIUS 3.2 columns', () => {
+		const v30 = SESSION_COLUMNS.filter((column) => !['framedipv6address', 'framedipv6prefix', 'delegatedipv6prefix'].includes(column));
+		const check = tableCheck({columns: v30, canSelect: true, label});
+		expect(check.status).toBe('warn');
+		expect(check.detail).toContain('a search for an IPv6 address or prefix finds nothing without them');
+		expect(tableCheck({columns: SESSION_COLUMNS.filter((column) => column !== 'class'), canSelect: true, label}).detail).not.toContain(
+			'IPv6',
+		);
+	});
 });
 
 const bigRows: RowFacts = {
