@@ -206,7 +206,7 @@ const COMMANDS: Record<string, CommandSpec> = {
 		async run(flags) {
 			const request = parseSessionsFlags(flags, new Date());
 			return withContext(flags, {staleAfterSeconds: request.staleAfterSeconds}, (context) =>
-				runSessions(context, request, process.stdout),
+				runSessions(context, request, process.stdout, process.stderr),
 			);
 		},
 	},

@@ -3,6 +3,7 @@ import {parseSearch, SearchSyntaxError} from '../sessions/search.js';
 import stringWidth from 'string-width';
 import type {CommandContext} from './context.js';
 import type {SessionSource} from '../sessions/session-source.js';
+import {formatTimestamp} from '../sessions/format.js';
 import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js';
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
@@ -151,7 +152,12 @@ export function sessionFilterOf(source: SessionSource, request: FilterRequest): 
 }
 
 /** Runs the query and writes the result to stdout. */
-export async function runSessions(context: CommandContext, request: SessionsRequest, stdout: NodeJS.WriteStream): Promise<void> {
+export async function runSessions(
+	context: CommandContext,
+	request: SessionsRequest,
+	stdout: NodeJS.WriteStream,
+	stderr: NodeJS.WritableStream = process.stderr,
+): Promise<void> {
 	const source = context.source;
 	const filter = sessionFilterOf(source, request);
 	const page = await source.list(filter, request.sort, {limit: request.limit, offset: request.offset});
@@ -167,14 +173,35 @@ export async function runSessions(context: CommandContext, request: SessionsRequ
 		stdout.write(recordsToCsv(records, {sanitizeText: Boolean(stdout.isTTY)}));
 		return;
 	}
+	// "Who had IP X at T": open and closed sessions, each with its whole interval.
+	const at = instantAsked(request.search);
+	const which = at ? '' : request.status === 'all' ? '' : `${request.status} `;
+	const when = at ? ` open at ${formatTimestamp(at, request.utc)}` : '';
+	if (at) await warnIfBeforeOldest(source, at, request.utc, stderr);
 	if (page.rows.length === 0) {
-		stdout.write(`no ${request.status === 'all' ? '' : `${request.status} `}sessions match\n`);
+		stdout.write(`no ${which}sessions${when} match\n`);
 		return;
 	}
-	stdout.write(`${sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth})}\n`);
+	const stop = Boolean(at) || request.status !== 'active';
+	stdout.write(`${sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop})}\n`);
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
-	stdout.write(
-		`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${request.status === 'all' ? '' : `${request.status} `}sessions\n`,
-	);
+	stdout.write(`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}\n`);
+}
+
+/** The instant of the search's `at:` term, if it has one. */
+function instantAsked(search: string | undefined): Date | undefined {
+	const term = parseSearch(search).terms.find((candidate) => candidate.kind === 'time' && candidate.op === 'at' && !candidate.negated);
+	return term?.kind === 'time' ? term.instant : undefined;
+}
+
+/** radacct may not reach back to T (rows archived or purged): the answer would then be incomplete, and says so. */
+async function warnIfBeforeOldest(source: CommandContext['source'], at: Date, utc: boolean, stderr: NodeJS.WritableStream): Promise<void> {
+	const oldest = await source.oldestStart();
+	if (oldest && at < oldest) {
+		stderr.write(
+			`radtop: ${formatTimestamp(at, utc)} is before the oldest session in radacct (${formatTimestamp(oldest, utc)}): ` +
+				'sessions of that time may have been archived or purged\n',
+		);
+	}
 }

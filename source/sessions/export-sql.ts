@@ -95,7 +95,12 @@ export const EXPORT_COLUMNS: readonly ExportColumn[] = [
 ];
 
 /** The columns of an export when none are asked for: those of `radtop sessions --csv`. */
-export const DEFAULT_EXPORT_COLUMNS: readonly string[] = EXPORT_COLUMNS.slice(0, 15).map((column) => column.name);
+export const DEFAULT_EXPORT_COLUMNS: readonly string[] = [
+	...EXPORT_COLUMNS.slice(0, 15).map((column) => column.name),
+	'framedipv6address',
+	'framedipv6prefix',
+	'delegatedipv6prefix',
+];
 
 const BY_NAME = new Map(EXPORT_COLUMNS.map((column) => [column.name.toLowerCase(), column]));
 

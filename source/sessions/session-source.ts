@@ -166,6 +166,12 @@ export class SessionSource implements SessionReader {
 		return {total, capped: false};
 	}
 
+	/** When the oldest session in radacct started (an index lookup), or null for an empty table. */
+	async oldestStart(): Promise<Date | null> {
+		const rows = await this.#run({text: 'SELECT min(acctstarttime) AS oldest FROM radacct', values: []});
+		return toDate(rows[0]?.['oldest']);
+	}
+
 	/** Open sessions per NAS (largest first) and their mean age: cheap, for every poll. */
 	async openCounts(): Promise<OpenCounts> {
 		const rows = await this.#run(OPEN_COUNTS_QUERY);

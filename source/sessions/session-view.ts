@@ -25,6 +25,10 @@ export interface SessionRecord {
 	readonly upOctets: number | null;
 	readonly state: string;
 	readonly acctterminatecause: string | null;
+	/** FreeRADIUS 3.2's IPv6 columns (null on an older radacct). */
+	readonly framedipv6address: string | null;
+	readonly framedipv6prefix: string | null;
+	readonly delegatedipv6prefix: string | null;
 }
 
 export function toRecord(session: Session, now: Date, staleAfterSeconds: number): SessionRecord {
@@ -44,6 +48,9 @@ export function toRecord(session: Session, now: Date, staleAfterSeconds: number)
 		upOctets: session.acctinputoctets,
 		state: sessionState(session, now, staleAfterSeconds),
 		acctterminatecause: session.acctterminatecause,
+		framedipv6address: session.framedipv6address,
+		framedipv6prefix: session.framedipv6prefix,
+		delegatedipv6prefix: session.delegatedipv6prefix,
 	};
 }
 
@@ -63,6 +70,10 @@ export const CSV_COLUMNS: ReadonlyArray<keyof SessionRecord> = [
 	'upOctets',
 	'state',
 	'acctterminatecause',
+	// Last, so scripts reading the columns by position keep working.
+	'framedipv6address',
+	'framedipv6prefix',
+	'delegatedipv6prefix',
 ];
 
 /** CSV of the records; `sanitizeText` shows control characters visibly (for output to a terminal). */
@@ -90,7 +101,7 @@ interface TableColumn {
 export function sessionsTable(
 	sessions: readonly Session[],
 	now: Date,
-	options: {staleAfterSeconds: number; utc?: boolean; width: (text: string) => number},
+	options: {staleAfterSeconds: number; utc?: boolean; width: (text: string) => number; stop?: boolean},
 ): string {
 	const columns: TableColumn[] = [
 		{title: 'USER', align: 'left', value: (s) => sanitize(s.username)},
@@ -99,6 +110,15 @@ export function sessionsTable(
 		{title: 'MAC', align: 'left', value: (s) => sanitize(s.callingstationid) || '-'},
 		{title: 'SESSION ID', align: 'left', value: (s) => sanitize(s.acctsessionid)},
 		{title: 'START', align: 'left', value: (s) => formatTimestamp(s.acctstarttime, options.utc)},
+		...(options.stop
+			? [
+					{
+						title: 'STOP',
+						align: 'left' as const,
+						value: (s: Session) => (s.acctstoptime ? formatTimestamp(s.acctstoptime, options.utc) : '-'),
+					},
+				]
+			: []),
 		{title: 'DURATION', align: 'right', value: (s) => formatDuration(sessionDurationSeconds(s, now))},
 		{title: 'DOWN', align: 'right', value: (s) => formatBytes(s.acctoutputoctets)},
 		{title: 'UP', align: 'right', value: (s) => formatBytes(s.acctinputoctets)},

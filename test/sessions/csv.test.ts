@@ -96,6 +96,9 @@ function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
 		upOctets: 400_000,
 		state: 'online',
 		acctterminatecause: null,
+		framedipv6address: null,
+		framedipv6prefix: '2001:db8:1::/64',
+		delegatedipv6prefix: null,
 		...overrides,
 	};
 }

@@ -5,6 +5,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {SessionSource} from '../../source/sessions/session-source.js';
 import type {SessionFilter} from '../../source/sessions/session.js';
+import {runCli} from '../helpers/cli.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 let database: TestDatabase;
@@ -88,4 +89,24 @@ describe('searching a real radacct', () => {
 		expect(await users('100.99.0.2 at:5m')).toEqual(['two']);
 		expect(await users('cause:=admin-reset', 'all')).toEqual(['gone']);
 	});
+
+	// The CLI in a child process needs a second connection, which the embedded database (one socket) cannot give.
+	it.runIf(Boolean(process.env['DATABASE_URL']))(
+		'sessions --search "ip:X at:T" answers with the whole interval, and says when T is before the oldest row',
+		async () => {
+			const at = new Date(closedStart.getTime() + 1000).toISOString();
+			const run = await runCli(['sessions', '--db', database.url, '--search', `ip:100.99.0.2 at:${at}`, '--utc']);
+			expect(run.code).toBe(0);
+			const [head, row, footer] = run.stdout.trim().split('\n');
+			expect(head).toMatch(/USER +NAS +FRAMED IP +MAC +SESSION ID +START +STOP +DURATION/);
+			expect(row).toMatch(/^gone +10\.20\.0\.1 +100\.99\.0\.2 /);
+			expect(row).toContain(closedStop.toISOString().slice(0, 19).replace('T', ' '));
+			expect(footer).toMatch(/^1 of 1 sessions open at /);
+			const json = await runCli(['sessions', '--db', database.url, '--search', `ip:100.99.0.2 at:${at}`, '--json']);
+			const sessions = (JSON.parse(json.stdout) as {sessions: Array<{username: string; acctstoptime: string}>}).sessions;
+			expect(sessions.map((session) => [session.username, session.acctstoptime])).toEqual([['gone', closedStop.toISOString()]]);
+			const early = await runCli(['sessions', '--db', database.url, '--at', '2001-01-01T00:00Z']);
+			expect(early.stderr).toContain('is before the oldest session in radacct');
+		},
+	);
 });
