@@ -51,7 +51,10 @@ describe.skipIf(!tmuxAvailable)('searching an exact address in the console', () 
 			const table = tableOf(found)!;
 			expect(cell(table.head, table.rows[0]!, 'USER')).toBe('anna.two');
 			term.keys('A');
-			const text = await term.waitFor('the preview', (_lines, text) => /Disconnect/.test(text) && text.replace(/\n/g, ' '));
+			const text = await term.waitFor(
+				'the preview',
+				(_lines, text) => /Disconnect ALL \d/.test(text) && text.includes('to confirm:') && text.replace(/\n/g, ' '),
+			);
 			expect(text).toContain('framed IP is 100.99.0.2');
 			expect(text).not.toContain('bert.twenty');
 			expect(text).not.toContain('carl.twentyone');
