@@ -79,32 +79,73 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	const pairs: DetailLine[] = [];
 	for (let index = 0; index < rows; index++) pairs.push({text: `${fit(cell(fields[index]), half)} ${cell(fields[index + rows])}`});
 
-	const historyRoom = Math.max(0, height - 3 - pairs.length - 1);
+	// The title, the summary, the fields, the history's title and its column heads come first.
+	const historyRoom = Math.max(0, height - 3 - pairs.length - 2);
 	const others = (history ?? []).filter((row) => row.radacctid !== session.radacctid);
-	const previous = others.slice(0, historyRoom);
+	const top = Math.max(0, Math.min(detail.historyTop ?? 0, Math.max(0, others.length - historyRoom)));
+	const shown = others.slice(top, top + historyRoom);
 	const historyNote =
 		history === undefined
 			? ' (loading…)'
 			: others.length === 0
 				? ': none'
-				: previous.length < others.length
-					? ` (${others.length - previous.length} not shown: terminal too short)`
+				: shown.length < others.length
+					? ` ${top + 1}-${top + shown.length} of ${others.length} (↑↓ PgUp PgDn)`
 					: '';
+	const columns = historyColumns(width);
 
 	return [
 		{text: title, bold: true, right: 'Esc back'},
 		{text: summary, tone: state === 'stale' ? 'warn' : state === 'online' ? 'ok' : 'muted'},
 		...pairs,
 		{text: `previous sessions${historyNote}`, bold: true, tone: 'accent', wrap: true},
-		...previous.map((row): DetailLine => ({text: historyLine(row, now), dim: Boolean(row.acctstoptime)})),
+		...(shown.length > 0 ? [{text: historyRow(columns, (column) => column.title), tone: 'muted' as const}] : []),
+		...shown.map((row): DetailLine => ({
+			text: historyRow(columns, (column) => column.value(row, now)),
+			dim: Boolean(row.acctstoptime),
+		})),
 	];
 }
 
-/** One previous session: start, duration, how it ended, bytes down / up, NAS. */
-function historyLine(row: Session, now: Date): string {
-	const start = formatTimestamp(row.acctstarttime);
-	const duration = fit(formatDuration(sessionDurationSeconds(row, now)), 7, 'right');
-	const ended = fit(row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'online', 16);
-	const bytes = fit(`${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`, 13);
-	return `  ${start}  ${duration}  ${ended} ${bytes} ${sanitize(row.nasname ?? row.nasipaddress)}`;
+interface HistoryColumn {
+	readonly title: string;
+	readonly width: number;
+	readonly align?: 'right';
+	readonly value: (row: Session, now: Date) => string;
+}
+
+/** `11-20 14:05`: the history covers weeks, not years, and the width is precious. */
+function shortTime(date: Date | null): string {
+	return date ? formatTimestamp(date).slice(5, 16) : '-';
+}
+
+/** The history's columns, most wanted first; those that do not fit the width are left out, MAC first. */
+const HISTORY_COLUMNS: readonly HistoryColumn[] = [
+	{title: 'START', width: 11, value: (row) => shortTime(row.acctstarttime)},
+	{title: 'STOP', width: 11, value: (row) => (row.acctstoptime ? shortTime(row.acctstoptime) : 'online')},
+	{title: 'DURATION', width: 8, align: 'right', value: (row, now) => formatDuration(sessionDurationSeconds(row, now))},
+	{
+		title: 'FRAMED IP / IPv6',
+		width: 18,
+		value: (row) => sanitize(row.framedipaddress ?? row.framedipv6prefix ?? row.delegatedipv6prefix ?? row.framedipv6address) || '-',
+	},
+	{title: 'NAS', width: 8, value: (row) => sanitize(row.nasname ?? row.nasipaddress)},
+	{title: 'CAUSE', width: 14, value: (row) => (row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : '')},
+	{title: 'DOWN / UP', width: 13, value: (row) => `${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`},
+	{title: 'MAC', width: 17, value: (row) => sanitize(row.callingstationid) || '-'},
+];
+
+function historyColumns(width: number): HistoryColumn[] {
+	const chosen: HistoryColumn[] = [];
+	let used = 2;
+	for (const column of HISTORY_COLUMNS) {
+		if (used + column.width + (chosen.length > 0 ? 1 : 0) > width) break;
+		used += column.width + (chosen.length > 0 ? 1 : 0);
+		chosen.push(column);
+	}
+	return chosen;
+}
+
+function historyRow(columns: readonly HistoryColumn[], text: (column: HistoryColumn) => string): string {
+	return `  ${columns.map((column) => fit(truncate(text(column), column.width), column.width, column.align === 'right' ? 'right' : 'left')).join(' ')}`.trimEnd();
 }

@@ -27,11 +27,48 @@ export interface Binding {
 }
 
 export const KEYMAP: readonly Binding[] = [
-	{keys: ['up', 'k'], label: '↑/k', description: 'cursor up', modes: ['table'], hint: '↑↓ move', action: {type: 'move', by: -1}},
-	{keys: ['down', 'j'], label: '↓/j', description: 'cursor down', modes: ['table'], action: {type: 'move', by: 1}},
+	// In the details the same keys scroll the user's other sessions: one help line each covers both.
+	{
+		keys: ['up', 'k'],
+		label: '↑/k',
+		description: 'cursor up, history up',
+		modes: ['table'],
+		hint: '↑↓ move',
+		action: {type: 'move', by: -1},
+	},
+	{keys: ['down', 'j'], label: '↓/j', description: 'cursor down, history down', modes: ['table'], action: {type: 'move', by: 1}},
 	{keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'page up', modes: ['table'], action: {type: 'move-page', pages: -1}},
 	{keys: ['pagedown', 'ctrl+f'], label: 'PgDn', description: 'page down', modes: ['table'], action: {type: 'move-page', pages: 1}},
 	{keys: ['g', 'home'], label: 'g', description: 'first row', modes: ['table'], action: {type: 'jump', to: 'top'}},
+	{
+		keys: ['up', 'k'],
+		label: '↑/k',
+		description: 'cursor up, history up',
+		modes: ['detail'],
+		hint: '↑↓ history',
+		action: {type: 'detail-scroll', by: -1},
+	},
+	{
+		keys: ['down', 'j'],
+		label: '↓/j',
+		description: 'cursor down, history down',
+		modes: ['detail'],
+		action: {type: 'detail-scroll', by: 1},
+	},
+	{
+		keys: ['pageup', 'ctrl+b'],
+		label: 'PgUp',
+		description: 'page up',
+		modes: ['detail'],
+		action: {type: 'detail-scroll', by: -10},
+	},
+	{
+		keys: ['pagedown', 'ctrl+f'],
+		label: 'PgDn',
+		description: 'page down',
+		modes: ['detail'],
+		action: {type: 'detail-scroll', by: 10},
+	},
 	{keys: ['G', 'end'], label: 'G', description: 'last row', modes: ['table'], action: {type: 'jump', to: 'bottom'}},
 	{keys: ['/'], label: '/', description: 'search user, IP or MAC', modes: ['table'], hint: '/ search', action: {type: 'search-start'}},
 	{

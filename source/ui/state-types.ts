@@ -29,6 +29,8 @@ export interface DetailState {
 	readonly session?: Session;
 	readonly history?: readonly Session[];
 	readonly error?: string;
+	/** The first of the user's other sessions shown (↑↓ PgUp PgDn scroll them). */
+	readonly historyTop?: number;
 }
 
 export interface UiState {
@@ -96,6 +98,7 @@ export type UiAction =
 	| {type: 'select-all'}
 	| {type: 'escape'}
 	| {type: 'open-detail'}
+	| {type: 'detail-scroll'; by: number}
 	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
 	| {type: 'toggle-help'}
 	| {type: 'toggle-pause'}

@@ -11,7 +11,7 @@ import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {sessionLabel} from './disconnect-state.js';
-import type {UiAction, UiState, ViewQuery} from './state-types.js';
+import type {DetailState, UiAction, UiState, ViewQuery} from './state-types.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
@@ -208,6 +208,11 @@ function applySearch(state: UiState): UiState {
 	return state.searchDraft === state.query.search ? cleared : withQuery(cleared, {...state.query, search: state.searchDraft});
 }
 
+/** The user's sessions in the detail view besides the one it shows. */
+export function otherSessions(detail: DetailState): readonly Session[] {
+	return (detail.history ?? []).filter((row) => row.radacctid !== detail.session?.radacctid);
+}
+
 export function reducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'resize': {
@@ -302,6 +307,12 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'open-detail': {
 			const id = sessionAt(state, state.cursor)?.radacctid;
 			return id ? {...state, mode: 'detail', detail: {id}} : state;
+		}
+		case 'detail-scroll': {
+			if (!state.detail?.session) return state;
+			const others = otherSessions(state.detail).length;
+			const top = Math.max(0, Math.min(Math.max(0, others - 1), (state.detail.historyTop ?? 0) + action.by));
+			return {...state, detail: {...state.detail, historyTop: top}};
 		}
 		case 'detail-loaded':
 			if (state.detail?.id !== action.id) return state;

@@ -57,12 +57,14 @@ describe('detailLines', () => {
 			  "nasipaddress        10.20.0.1           callingstationid    AA:BB:CC:DD:EE:FF",
 			  "acctstarttime       2026-11-25 10:00:00 framedipaddress     100.64.0.9",
 			  "previous sessions",
-			  "  2026-11-24 12:00:00    1h00m  Lost-Carrier     40M / 1.4M    bng-1",
+			  "  START       STOP        DURATION FRAMED IP / IPv6   NAS      CAUSE",
+			  "  11-24 12:00 11-24 13:00    1h00m 100.64.0.9         bng-1    Lost-Carrier",
 			]
 		`);
 		expect(lines[0]).toMatchObject({bold: true, right: 'Esc back'});
 		expect(lines[1]).toMatchObject({tone: 'ok'});
-		expect(lines.at(-2)).toMatchObject({bold: true, tone: 'accent'});
+		expect(lines.at(-3)).toMatchObject({bold: true, tone: 'accent'});
+		expect(lines.at(-2)).toMatchObject({tone: 'muted'});
 		expect(lines.at(-1)).toMatchObject({dim: true});
 	});
 
@@ -70,9 +72,14 @@ describe('detailLines', () => {
 		const current = session('1');
 		const history = [current, ...Array.from({length: 6}, (_, index) => session(String(index + 2), {acctstoptime: NOW}))];
 		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, height: 12});
-		// Title, summary, 5 field rows and the history heading leave room for 3 of the 6, and one spare line.
+		// Title, summary, 5 field rows, the history heading and its column heads leave room for 2 of the 6.
 		expect(lines).toHaveLength(11);
-		expect(lines[7]!.text).toBe('previous sessions (3 not shown: terminal too short)');
+		expect(lines[7]!.text).toBe('previous sessions 1-2 of 6 (↑↓ PgUp PgDn)');
+		// Scrolled: the window moves, and stops with the last one in view.
+		const scrolled = detailLines({id: '1', session: current, history, historyTop: 3}, {...OPTIONS, height: 12});
+		expect(scrolled[7]!.text).toBe('previous sessions 4-5 of 6 (↑↓ PgUp PgDn)');
+		const end = detailLines({id: '1', session: current, history, historyTop: 99}, {...OPTIONS, height: 12});
+		expect(end[7]!.text).toBe('previous sessions 5-6 of 6 (↑↓ PgUp PgDn)');
 	});
 
 	it('says the history is loading, or that there is none', () => {
