@@ -12,6 +12,9 @@ import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js'
 import type * as ConsoleCommand from './commands/console.js';
 import {checkKnownFlags, EXIT, formatHelp, durationFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 import {secretsOf} from './config/secrets.js';
+import {resultSummary} from './disconnect/report.js';
+import type {DisconnectResult} from './disconnect/result.js';
+import {writeIfOpen} from './commands/interrupts.js';
 
 export const MAIN_HELP = `
 Usage
@@ -48,7 +51,10 @@ Examples
   $ radtop sessions --db postgres://radius@db1/radius --search alice
   $ radtop sessions --help
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure.
+Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console too, as q does): requests in
+flight finish, the rest are not sent, the closing audit record is written (see radtop audit), exit code 3.
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped by a signal.
 `;
 
 /** Flags of the console (radtop without a command). */
@@ -80,19 +86,39 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	);
 	const interval = intervalFlag ?? context.profile.interval ?? 5;
 	const readOnly = Boolean(flags['readOnly']) || Boolean(context.profile.readOnly);
-	let disconnects: Awaited<ReturnType<typeof ConsoleCommand.consoleDisconnects>> | undefined;
+	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
 	try {
 		// Ink and React load only for the console.
 		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
-		await runConsole({
+		const engine = disconnects;
+		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
+		let stopped: DisconnectResult[] = [];
+		const {signal} = await runConsole({
 			source: context.source,
 			databaseLabel: context.database.label,
 			intervalSeconds: interval,
 			readOnly,
-			...(disconnects ? {disconnect: disconnects.service} : {}),
+			...(engine ? {disconnect: engine.service} : {}),
 			exportView: consoleExport(context),
+			...(engine
+				? {
+						beforeSignalExit: async () => {
+							stopped = await engine.stopRuns();
+						},
+					}
+				: {}),
 		});
+		if (signal !== undefined && stopped.length > 0) {
+			for (const result of stopped) {
+				writeIfOpen(
+					process.stderr,
+					`radtop: ${signal}: the disconnect was stopped, requests in flight finished, the rest not sent: ` +
+						`${resultSummary(result)} (radtop audit ${result.actionId}, ${engine!.auditLog})\n`,
+				);
+			}
+			return EXIT.partial;
+		}
 	} finally {
 		await disconnects?.close();
 		await context.close();
