@@ -9,6 +9,7 @@ import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
+import {AUDIT_FLAGS, AUDIT_HELP, runAuditCommand} from './commands/audit.js';
 import type * as ConsoleCommand from './commands/console.js';
 import {checkKnownFlags, EXIT, formatHelp, durationFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 import {secretsOf} from './config/secrets.js';
@@ -28,6 +29,7 @@ Commands
   export          every session matching a filter as CSV, streamed (history: --status closed --from --to)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   sweep           close ghost sessions (stale in radacct), with dry run, NAS verification and audit
+  audit           the audit log read back: recent disconnects and sweeps, or one run in full (read-only)
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
   doctor          check the database, its indexes and query times, and each NAS; print the fixes
   nas             list, add, change or remove NAS settings (secrets, CoA port, vendor, RouterOS API)
@@ -203,6 +205,12 @@ const COMMANDS: Record<string, CommandSpec> = {
 	},
 	nas: {help: NAS_HELP, flags: NAS_FLAGS, takesArguments: true, run: (flags, input = []) => runNasCommand(input, flags)},
 	config: {help: CONFIG_HELP, flags: CONFIG_FLAGS, takesArguments: true, run: (flags, input = []) => runConfigCommand(input, flags)},
+	audit: {
+		help: AUDIT_HELP,
+		flags: AUDIT_FLAGS,
+		takesArguments: true,
+		run: (flags, input = []) => runAuditCommand(input, flags, {stdout: process.stdout, stderr: process.stderr, env: process.env}),
+	},
 	sessions: {
 		help: SESSIONS_HELP,
 		flags: SESSIONS_FLAGS,
