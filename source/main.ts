@@ -9,9 +9,13 @@ import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
+import {AUDIT_FLAGS, AUDIT_HELP, runAuditCommand} from './commands/audit.js';
 import type * as ConsoleCommand from './commands/console.js';
 import {checkKnownFlags, EXIT, formatHelp, durationFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 import {secretsOf} from './config/secrets.js';
+import {resultSummary} from './disconnect/report.js';
+import type {DisconnectResult} from './disconnect/result.js';
+import {writeIfOpen} from './commands/interrupts.js';
 
 export const MAIN_HELP = `
 Usage
@@ -25,6 +29,7 @@ Commands
   export          every session matching a filter as CSV, streamed (history: --status closed --from --to)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   sweep           close ghost sessions (stale in radacct), with dry run, NAS verification and audit
+  audit           the audit log read back: recent disconnects and sweeps, or one run in full (read-only)
   simulate        simulated NAS on loopback for a test database (CoA and RouterOS API)
   doctor          check the database, its indexes and query times, and each NAS; print the fixes
   nas             list, add, change or remove NAS settings (secrets, CoA port, vendor, RouterOS API)
@@ -48,7 +53,10 @@ Examples
   $ radtop sessions --db postgres://radius@db1/radius --search alice
   $ radtop sessions --help
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure.
+Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console too, as q does): requests in
+flight finish, the rest are not sent, the closing audit record is written (see radtop audit), exit code 3.
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped by a signal.
 `;
 
 /** Flags of the console (radtop without a command). */
@@ -97,7 +105,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
 		{staleAfterSeconds: request.staleAfterSeconds, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
 	);
-	let disconnects: Awaited<ReturnType<typeof ConsoleCommand.consoleDisconnects>> | undefined;
+	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
 	// Whatever fails from here, the database and the demo network are closed: nothing keeps the process waiting.
 	try {
 		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
@@ -105,14 +113,34 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		// Ink and React load only for the console.
 		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
-		await runConsole({
+		const engine = disconnects;
+		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
+		let stopped: DisconnectResult[] = [];
+		const {signal} = await runConsole({
 			source: context.source,
 			databaseLabel: context.database.label,
 			intervalSeconds: interval,
 			readOnly,
-			...(disconnects ? {disconnect: disconnects.service} : {}),
+			...(engine ? {disconnect: engine.service} : {}),
 			exportView: consoleExport(context),
+			...(engine
+				? {
+						beforeSignalExit: async () => {
+							stopped = await engine.stopRuns();
+						},
+					}
+				: {}),
 		});
+		if (signal !== undefined && stopped.length > 0) {
+			for (const result of stopped) {
+				writeIfOpen(
+					process.stderr,
+					`radtop: ${signal}: the disconnect was stopped, requests in flight finished, the rest not sent: ` +
+						`${resultSummary(result)} (radtop audit ${result.actionId}, ${engine!.auditLog})\n`,
+				);
+			}
+			return EXIT.partial;
+		}
 	} finally {
 		await disconnects?.close();
 		await context.close();
@@ -200,6 +228,12 @@ const COMMANDS: Record<string, CommandSpec> = {
 	},
 	nas: {help: NAS_HELP, flags: NAS_FLAGS, takesArguments: true, run: (flags, input = []) => runNasCommand(input, flags)},
 	config: {help: CONFIG_HELP, flags: CONFIG_FLAGS, takesArguments: true, run: (flags, input = []) => runConfigCommand(input, flags)},
+	audit: {
+		help: AUDIT_HELP,
+		flags: AUDIT_FLAGS,
+		takesArguments: true,
+		run: (flags, input = []) => runAuditCommand(input, flags, {stdout: process.stdout, stderr: process.stderr, env: process.env}),
+	},
 	sessions: {
 		help: SESSIONS_HELP,
 		flags: SESSIONS_FLAGS,

@@ -2,6 +2,7 @@
 import {render} from 'ink';
 import {AuditLog} from '../audit/audit-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
+import type {DisconnectResult} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.js';
 import type {SessionReader} from '../sessions/session-source.js';
@@ -11,6 +12,7 @@ import {viewFilter} from '../ui/state.js';
 import type {ViewQuery} from '../ui/state-types.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
 import type {CommandContext} from './context.js';
+import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\x1b[?1049l';
@@ -23,6 +25,8 @@ export interface ConsoleOptions {
 	readonly readOnly: boolean;
 	readonly disconnect?: DisconnectService;
 	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
+	/** On SIGINT, SIGTERM or SIGHUP, before the console goes: stop what runs, as `q` does. */
+	readonly beforeSignalExit?: (signal: StopSignal) => Promise<void>;
 }
 
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
@@ -45,8 +49,21 @@ export function consoleExport(context: CommandContext): (query: ViewQuery) => Pr
  */
 export const CONSOLE_DISCONNECT_RATE = 200;
 
+/** The console's disconnect engine, and a way to stop what it runs. */
+export interface ConsoleDisconnects {
+	readonly service: DisconnectService;
+	/** Where its audit records go. */
+	readonly auditLog: string;
+	/**
+	 * Stops every run as `x` or `q` does (requests in flight finish, the rest are not sent) and resolves once each
+	 * has written its closing audit record, with the results of those that ran; a run started later stops at once.
+	 */
+	stopRuns(): Promise<DisconnectResult[]>;
+	close(): Promise<void>;
+}
+
 /** The disconnect engine for the console, from the profile and the NAS overrides; close() when done. */
-export function consoleDisconnects(context: CommandContext): {readonly service: DisconnectService; close(): Promise<void>} {
+export function consoleDisconnects(context: CommandContext): ConsoleDisconnects {
 	const {profile} = context;
 	const coaClient = new CoaClient();
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
@@ -61,21 +78,57 @@ export function consoleDisconnects(context: CommandContext): {readonly service: 
 		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
 	});
-	return {service, close: () => coaClient.close()};
+	const running = new Set<{readonly controller: AbortController; readonly done: Promise<DisconnectResult | undefined>}>();
+	let stopping = false;
+	const tracked: DisconnectService = {
+		preview: (target, registry) => service.preview(target, registry),
+		execute(preview, options = {}) {
+			const controller = new AbortController();
+			options.signal?.addEventListener('abort', () => controller.abort(), {once: true});
+			if (stopping || options.signal?.aborted) controller.abort();
+			const execution = service.execute(preview, {...options, signal: controller.signal});
+			const run = {
+				controller,
+				done: execution.then(
+					(result) => result,
+					() => undefined,
+				),
+			};
+			running.add(run);
+			void run.done.then(() => running.delete(run));
+			return execution;
+		},
+	};
+	return {
+		service: tracked,
+		auditLog: audit.path,
+		async stopRuns() {
+			stopping = true;
+			const runs = [...running];
+			for (const run of runs) run.controller.abort();
+			const results = await Promise.all(runs.map((run) => run.done));
+			return results.filter((result): result is DisconnectResult => result !== undefined);
+		},
+		close: () => coaClient.close(),
+	};
 }
 
 /**
- * Runs the console until the user quits. The screen is drawn on the terminal's alternate buffer, so
- * quitting (q, Ctrl-C, SIGTERM, SIGHUP, even a crash) gives the shell back its screen and cursor.
+ * Runs the console until the user quits, or a SIGINT, SIGTERM or SIGHUP comes (resolving to that signal). The
+ * screen is drawn on the terminal's alternate buffer, so quitting (q, Ctrl-C, a signal, even a crash) gives the
+ * shell back its screen and cursor. A signal quits as `q` does: a running disconnect is stopped first
+ * ({@link ConsoleOptions.beforeSignalExit}) and writes its closing audit record; the terminal may be gone
+ * by then (SSH dropped), so errors on its streams are swallowed for the console's whole life.
  */
-export async function runConsole(options: ConsoleOptions): Promise<void> {
+export async function runConsole(options: ConsoleOptions): Promise<{readonly signal?: StopSignal}> {
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
 		restored = true;
-		stdout.write(LEAVE_ALTERNATE_SCREEN + SHOW_CURSOR);
+		writeIfOpen(stdout, LEAVE_ALTERNATE_SCREEN + SHOW_CURSOR);
 	};
+	const writes = holdWriteErrors([process.stdout, process.stderr, process.stdin]);
 	stdout.write(ENTER_ALTERNATE_SCREEN);
 	process.once('exit', restore);
 	const instance = render(
@@ -91,15 +144,17 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},
 	);
-	const onSignal = () => instance.unmount();
-	process.once('SIGTERM', onSignal);
-	process.once('SIGHUP', onSignal);
+	const stop = stopOnSignals((signal) => {
+		const before = options.beforeSignalExit?.(signal) ?? Promise.resolve();
+		void before.catch(() => undefined).then(() => instance.unmount());
+	});
 	try {
 		await instance.waitUntilExit();
 	} finally {
-		process.removeListener('SIGTERM', onSignal);
-		process.removeListener('SIGHUP', onSignal);
+		stop.release();
 		restore();
 		process.removeListener('exit', restore);
+		if (stop.received === undefined) writes.release();
 	}
+	return stop.received === undefined ? {} : {signal: stop.received};
 }

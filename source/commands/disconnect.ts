@@ -12,6 +12,7 @@ import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
+import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 /** The filter flags of `radtop sessions` (not its output and window flags). */
@@ -79,8 +80,11 @@ Examples
   $ radtop disconnect --nas bng-2 --dry-run
   $ radtop disconnect --nas bng-2 --reason "CHG-2211 maintenance" --yes --rate 500
 
+Ctrl-C, SIGTERM and SIGHUP stop a run: requests in flight finish, the rest are not sent, the closing audit
+record is written and a summary goes to stderr; radtop audit shows the run, an interrupted one too.
+
 Exit codes: 0 every session disconnected or already closed, 1 failure before sending, 2 usage error,
-3 partial failure (some failed, not on the NAS, or not sent).
+3 partial failure (some failed, not on the NAS, or not sent) or a run stopped by Ctrl-C, SIGTERM or SIGHUP.
 `;
 
 type FlagValues = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};
@@ -222,9 +226,10 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 
 	const coaClient = new CoaClient({timeoutMs: request.timeoutMs, retries: request.retries});
 	const audit = new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: context.secrets});
-	const abort = new AbortController();
-	const onInterrupt = () => abort.abort();
-	process.once('SIGINT', onInterrupt);
+	// SIGINT, SIGTERM and SIGHUP stop the run alike: requests in flight finish, the rest are not sent, the closing
+	// audit record is written. A terminal gone away (SSH dropped) must not end the process before that.
+	const writes = holdWriteErrors([io.stdout, io.stderr]);
+	const stop = stopOnSignals();
 	const showProgress = io.stderr.isTTY && !request.dryRun;
 	try {
 		const executed = await executeDisconnect(
@@ -237,11 +242,12 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				concurrencyPerNas: request.concurrency,
 				ratePerSecond: request.rate,
 				confirmStopWithinMs: request.confirmWithinMs,
-				signal: abort.signal,
+				signal: stop.signal,
 				...(showProgress
 					? {
 							onProgress: (progress) =>
-								io.stderr.write(
+								writeIfOpen(
+									io.stderr,
 									`\r\x1b[K${progress.phase === 'confirming' ? 'waiting for Accounting-Stops' : 'disconnecting'} ` +
 										`${formatCount(progress.done)}/${formatCount(progress.total)} · ${formatCount(Math.round(progress.ratePerSecond))}/s · ${formatCount(progress.failed)} failed`,
 								),
@@ -249,11 +255,11 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 					: {}),
 			},
 		);
-		if (showProgress) io.stderr.write('\r\x1b[K');
+		if (showProgress) writeIfOpen(io.stderr, '\r\x1b[K');
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
 		if (request.json) {
-			io.stdout.write(jsonForOutput(result, io.stdout.isTTY));
+			writeIfOpen(io.stdout, jsonForOutput(result, io.stdout.isTTY));
 		} else {
 			const lines = request.dryRun
 				? dryRunLines(plan, result)
@@ -263,13 +269,23 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 							? undefined
 							: (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent',
 					);
-			if (lines.length > 0) io.stdout.write(`${lines.join('\n')}\n`);
-			io.stdout.write(`${resultSummary(result)}\n`);
+			if (lines.length > 0) writeIfOpen(io.stdout, `${lines.join('\n')}\n`);
+			writeIfOpen(io.stdout, `${resultSummary(result)}\n`);
 		}
-		if (result.auditError) io.stderr.write(`radtop: the closing audit record could not be written: ${result.auditError}\n`);
+		if (result.auditError) writeIfOpen(io.stderr, `radtop: the closing audit record could not be written: ${result.auditError}\n`);
+		if (stop.received !== undefined) {
+			writeIfOpen(
+				io.stderr,
+				`radtop: ${stop.received}: stopped, requests in flight finished, the rest not sent: ${resultSummary(result)}` +
+					` (radtop audit ${result.actionId})\n`,
+			);
+			return EXIT.partial;
+		}
 		return request.dryRun ? EXIT.ok : resultExitCode(result);
 	} finally {
-		process.removeListener('SIGINT', onInterrupt);
+		stop.release();
+		// Once a signal came the process is ending: the terminal may be gone, its errors stay swallowed.
+		if (stop.received === undefined) writes.release();
 		await coaClient.close();
 	}
 }

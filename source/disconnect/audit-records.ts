@@ -1,8 +1,12 @@
 /**
  * The audit records of a disconnect, built from the plan and the results: names, addresses, counts and
- * outcomes only (a Nas's secret and API password are never copied into them).
+ * outcomes only (a Nas's secret and API password are never copied into them). A run writes a begin record
+ * with every planned session before anything is sent, progress records as it goes (in batches: the requests
+ * sent and the outcomes since the last one), and an end record with every session's outcome. A run killed
+ * before its end record (SIGKILL, a crash) is told by its begin and progress records, one batch behind at most.
  */
 import type {AuditSink, Operator} from '../audit/audit-log.js';
+import type {Session} from '../sessions/session.js';
 import {describeTarget, type DisconnectMethod, type Plan} from './plan.js';
 import {tallyOutcomes, type Outcome, type OutcomeTotals, type SessionResult, type StopConfirmation} from './result.js';
 
@@ -14,6 +18,15 @@ export interface AuditNasCount {
 	/** Sessions that will be sent something. */
 	readonly ready: number;
 	readonly blocked: number;
+}
+
+/** A planned session, as the begin record lists it. */
+export interface AuditPlannedSession {
+	readonly radacctid: string;
+	readonly username: string | null;
+	readonly acctsessionid: string;
+	readonly nas: string;
+	readonly nasIp: string;
 }
 
 /** Written before anything is sent. */
@@ -33,6 +46,8 @@ export interface AuditBeginRecord {
 		readonly alreadyClosed: number;
 		readonly perNas: readonly AuditNasCount[];
 	};
+	/** Every session of the run: the planned ones, those already closed, those gone from radacct since the preview. */
+	readonly sessions: readonly AuditPlannedSession[];
 }
 
 /** The outcome for one session. */
@@ -62,8 +77,39 @@ export interface AuditEndRecord {
 	readonly sessions: readonly AuditSessionOutcome[];
 }
 
+/** A session's entry in a progress record: its request went out (`sent`), or it has its outcome. */
+export type AuditProgressEntry =
+	| {readonly radacctid: string; readonly sent: 'coa' | 'api'}
+	| {
+			readonly radacctid: string;
+			readonly method: 'coa' | 'api' | null;
+			readonly outcome: Outcome;
+			readonly reason: string;
+	  };
+
+/**
+ * Written while the run goes, every 100 sessions or every second: what happened since the last one. A session
+ * appears once per record, with its latest news.
+ */
+export interface AuditProgressRecord {
+	readonly event: 'disconnect.progress';
+	readonly time: string;
+	readonly actionId: string;
+	/** 1 for the first progress record of the run, then 2, ... */
+	readonly batch: number;
+	/** Sessions whose request went out and that have no outcome yet. */
+	readonly sent: ReadonlyArray<{readonly radacctid: string; readonly method: 'coa' | 'api'}>;
+	/** Sessions that got their outcome. */
+	readonly outcomes: ReadonlyArray<{
+		readonly radacctid: string;
+		readonly method: 'coa' | 'api' | null;
+		readonly outcome: Outcome;
+		readonly reason: string;
+	}>;
+}
+
 /** The records of a disconnect. */
-export type DisconnectAuditRecord = AuditBeginRecord | AuditEndRecord;
+export type DisconnectAuditRecord = AuditBeginRecord | AuditProgressRecord | AuditEndRecord;
 
 /** Where a disconnect's audit records go; the audit log's AuditLog is the real one. */
 export type DisconnectAuditSink = AuditSink<DisconnectAuditRecord>;
@@ -76,6 +122,10 @@ export interface BeginRecordInput {
 	readonly plan: Plan;
 	readonly dryRun: boolean;
 	readonly startedAt: Date;
+	/** Sessions of a previewed plan that are no longer in radacct. */
+	readonly vanished?: readonly Session[];
+	/** The NAS name of an address, for sessions outside the plan's items. Default: the address. */
+	readonly nameOf?: (ip: string) => string;
 }
 
 /** What {@link endRecord} needs. */
@@ -91,8 +141,25 @@ export interface EndRecordInput {
 }
 
 /** The record written before anything is sent. */
-export function beginRecord({actionId, operator, reason, plan, dryRun, startedAt}: BeginRecordInput): AuditBeginRecord {
+export function beginRecord({
+	actionId,
+	operator,
+	reason,
+	plan,
+	dryRun,
+	startedAt,
+	vanished = [],
+	nameOf,
+}: BeginRecordInput): AuditBeginRecord {
 	const planned = plan.items.length + plan.alreadyClosed.length;
+	const listed = (session: Session, nas: string): AuditPlannedSession => ({
+		radacctid: session.radacctid,
+		username: session.username,
+		acctsessionid: session.acctsessionid,
+		nas,
+		nasIp: session.nasipaddress,
+	});
+	const named = (session: Session) => listed(session, nameOf?.(session.nasipaddress) ?? session.nasipaddress);
 	return {
 		event: 'disconnect.begin',
 		time: startedAt.toISOString(),
@@ -109,7 +176,23 @@ export function beginRecord({actionId, operator, reason, plan, dryRun, startedAt
 			alreadyClosed: plan.alreadyClosed.length,
 			perNas: plan.perNas.map(({nas, total, ready, blocked}) => ({nas: nas.name, ip: nas.ip, sessions: total, ready, blocked})),
 		},
+		sessions: [
+			...plan.items.map((item) => listed(item.session, item.nas.name)),
+			...plan.alreadyClosed.map(named),
+			...vanished.map(named),
+		],
 	};
+}
+
+/** A progress record of the entries since the last one. */
+export function progressRecord(actionId: string, batch: number, entries: readonly AuditProgressEntry[], time: Date): AuditProgressRecord {
+	const sent: Array<AuditProgressRecord['sent'][number]> = [];
+	const outcomes: Array<AuditProgressRecord['outcomes'][number]> = [];
+	for (const entry of entries) {
+		if ('sent' in entry) sent.push({radacctid: entry.radacctid, method: entry.sent});
+		else outcomes.push({radacctid: entry.radacctid, method: entry.method, outcome: entry.outcome, reason: entry.reason});
+	}
+	return {event: 'disconnect.progress', time: time.toISOString(), actionId, batch, sent, outcomes};
 }
 
 /** The record written when the action is over, with one entry per session. */

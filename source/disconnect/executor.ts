@@ -5,6 +5,7 @@
  * ends with exactly one outcome; nothing here throws or rejects once the opening audit record is written.
  */
 import {randomUUID} from 'node:crypto';
+import {AuditBatcher} from '../audit/audit-batcher.js';
 import {currentOperator, type Operator} from '../audit/audit-log.js';
 import type {NasRegistry} from '../nas/registry.js';
 import {disconnectAttributes} from '../nas/vendor-profiles.js';
@@ -14,7 +15,7 @@ import {PacketCode} from '../radius/dictionary.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
-import {beginRecord, endRecord, type DisconnectAuditSink} from './audit-records.js';
+import {beginRecord, endRecord, progressRecord, type AuditProgressEntry, type DisconnectAuditSink} from './audit-records.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
 import {ProgressTracker} from './progress.js';
 import {
@@ -74,6 +75,10 @@ export interface DisconnectOptions {
 	readonly apiTimeoutMs?: number;
 	/** Default: this process's user and SSH client. */
 	readonly operator?: Operator;
+	/** Sessions per progress record in the audit log (requests sent, outcomes). Default 100. */
+	readonly auditBatchSize?: number;
+	/** The longest a session's news waits for its progress record. Default 1000 ms. */
+	readonly auditBatchMs?: number;
 }
 
 /** The audit log could not be written before sending: nothing was sent. */
@@ -105,16 +110,27 @@ export async function executeDisconnect(
 	const actionId = randomUUID();
 	const operator = options.operator ?? currentOperator();
 	const dryRun = options.dryRun ?? false;
+	const nameOf = (ip: string): string => deps.registry.get(ip).name;
 	try {
-		await deps.audit.append(beginRecord({actionId, operator, reason: options.reason, plan, dryRun, startedAt}));
+		await deps.audit.append(beginRecord({actionId, operator, reason: options.reason, plan, dryRun, startedAt, vanished, nameOf}));
 	} catch (error) {
 		throw new AuditError(`cannot write the audit log, so nothing was sent: ${errorText(error)}`, {cause: error});
 	}
-	const run = new Run(plan, vanished, deps, options, bucket);
+	// Requests sent and outcomes go to the log as they happen, a batch at a time (a dry run sends nothing: its end says it all).
+	const journal = dryRun
+		? undefined
+		: new AuditBatcher<AuditProgressEntry>({
+				sink: deps.audit,
+				record: (entries, batch) => progressRecord(actionId, batch, entries, new Date()),
+				...(options.auditBatchSize === undefined ? {} : {size: options.auditBatchSize}),
+				...(options.auditBatchMs === undefined ? {} : {intervalMs: options.auditBatchMs}),
+			});
+	const run = new Run(plan, vanished, deps, options, bucket, journal);
 	await run.execute(concurrency, dryRun);
 	const results = run.results();
+	const journalFailure = await journal?.close();
 	const finishedAt = new Date();
-	let auditError: string | undefined;
+	let auditError: string | undefined = journalFailure === undefined ? undefined : `a progress record: ${errorText(journalFailure)}`;
 	try {
 		await deps.audit.append(endRecord({actionId, operator, dryRun, aborted: run.aborted, startedAt, finishedAt, results, missing}));
 	} catch (error) {
@@ -177,6 +193,7 @@ class Run {
 	readonly #watch: StopWatch | undefined;
 	readonly #progress: ProgressTracker;
 	readonly #results = new Map<string, SessionResult>();
+	readonly #journal: AuditBatcher<AuditProgressEntry> | undefined;
 	#abortedBeforeSending = false;
 
 	constructor(
@@ -185,7 +202,9 @@ class Run {
 		deps: DisconnectDeps,
 		options: DisconnectOptions,
 		bucket: TokenBucket | undefined,
+		journal: AuditBatcher<AuditProgressEntry> | undefined,
 	) {
+		this.#journal = journal;
 		this.#plan = plan;
 		this.#vanished = vanished;
 		this.#deps = deps;
@@ -280,7 +299,7 @@ class Run {
 			await this.#viaApi(item, undefined);
 			return;
 		}
-		if (!(await this.#mayStart())) {
+		if (!(await this.#mayStart(item, 'coa'))) {
 			this.#settle(item, 'not_sent', undefined, ABORTED_BEFORE_SENDING);
 			return;
 		}
@@ -318,7 +337,7 @@ class Run {
 
 	/** Disconnects through the API, after CoA when `coa` tells how that went. */
 	async #viaApi(item: PlanItem, coa: {readonly outcome: Outcome; readonly reason: string} | undefined): Promise<void> {
-		if (!(await this.#mayStart())) {
+		if (!(await this.#mayStart(item, 'api'))) {
 			if (coa === undefined) this.#settle(item, 'not_sent', undefined, ABORTED_BEFORE_SENDING);
 			else this.#settle(item, coa.outcome, 'coa', `${coa.reason}; API fallback not tried: aborted`);
 			return;
@@ -330,10 +349,19 @@ class Run {
 		if (outcome === 'api') this.#watch?.watch(item.session.radacctid);
 	}
 
-	/** Waits for the rate cap; false when the signal says to stop sending. */
-	async #mayStart(): Promise<boolean> {
-		const go = !this.#signal?.aborted && (this.#bucket === undefined || (await this.#bucket.take()));
+	/**
+	 * Waits for the rate cap, then for room in the audit log's batch (at most one batch of requests sent is not yet
+	 * in the log), and notes the request as sent; false when the signal says to stop sending, or the log cannot
+	 * be written any more.
+	 */
+	async #mayStart(item: PlanItem, method: 'coa' | 'api'): Promise<boolean> {
+		let go = !this.#signal?.aborted && (this.#bucket === undefined || (await this.#bucket.take()));
+		if (go && this.#journal) {
+			await this.#journal.room();
+			go = !this.#signal?.aborted && this.#journal.failure === undefined;
+		}
 		if (!go) this.#abortedBeforeSending = true;
+		else this.#journal?.add(item.session.radacctid, {radacctid: item.session.radacctid, sent: method});
 		return go;
 	}
 
@@ -351,6 +379,7 @@ class Run {
 			reason,
 		});
 		this.#progress.record(nas.ip, outcome);
+		this.#journal?.add(session.radacctid, {radacctid: session.radacctid, method: method ?? null, outcome, reason});
 	}
 
 	#withStop(result: SessionResult): SessionResult {

@@ -47,6 +47,7 @@ const BEGIN: AuditBeginRecord = {
 		alreadyClosed: 0,
 		perNas: [{nas: 'bng-1', ip: '10.20.0.1', sessions: 1, ready: 1, blocked: 0}],
 	},
+	sessions: [{radacctid: '1', username: 'alice', acctsessionid: '81b00001', nas: 'bng-1', nasIp: '10.20.0.1'}],
 };
 
 describe('defaultAuditLogPath', () => {

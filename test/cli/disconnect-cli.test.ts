@@ -336,7 +336,8 @@ describe('radtop disconnect against simulated NAS', () => {
 		expect(run.stdout).toMatch(/^api\s+\S+\s+hotspot-1\s+.*· stop confirmed$/m);
 		expect(statSync(auditLog).mode & 0o777).toBe(0o600);
 		expectNoSecret(readFileSync(auditLog, 'utf8'));
-		const records = readAudit(auditLog);
+		// Progress records may come between (every 100 sessions or second); the begin and end records frame the run.
+		const records = readAudit(auditLog).filter((record) => record.event !== 'disconnect.progress');
 		expect(records).toHaveLength(2);
 		const [begin, end] = records as [AuditBeginRecord, AuditEndRecord];
 		expect(begin).toMatchObject({
@@ -347,6 +348,15 @@ describe('radtop disconnect against simulated NAS', () => {
 			target: expect.stringContaining(session!.id),
 			planned: {total: 1, ready: 1, blocked: 0, alreadyClosed: 0, perNas: [{nas: 'hotspot-1', ip: ip('hotspot-1'), sessions: 1}]},
 		});
+		expect(begin.sessions).toEqual([
+			{
+				radacctid: session!.id,
+				username: session!.username,
+				acctsessionid: expect.any(String),
+				nas: 'hotspot-1',
+				nasIp: ip('hotspot-1'),
+			},
+		]);
 		expect(begin.operator.user).toMatch(/\S/);
 		expect(begin.operator.sshClient).toBeNull();
 		expect(end).toMatchObject({
@@ -375,7 +385,10 @@ describe('radtop disconnect against simulated NAS', () => {
 		expect(statSync(sharedAuditLog).mode & 0o777).toBe(0o600);
 		const text = readFileSync(sharedAuditLog, 'utf8');
 		expectNoSecret(text);
-		const records = readAudit(sharedAuditLog);
+		const all = readAudit(sharedAuditLog);
+		const begun = new Set(all.filter((record) => record.event === 'disconnect.begin').map((record) => record.actionId));
+		for (const record of all.filter((entry) => entry.event === 'disconnect.progress')) expect(begun.has(record.actionId)).toBe(true);
+		const records = all.filter((record) => record.event !== 'disconnect.progress');
 		expect(records).toHaveLength(2 * auditedRuns);
 		for (let index = 0; index < records.length; index += 2) {
 			const begin = records[index] as AuditBeginRecord;
@@ -384,6 +397,7 @@ describe('radtop disconnect against simulated NAS', () => {
 			expect(end.event).toBe('disconnect.end');
 			expect(end.actionId).toBe(begin.actionId);
 			expect(end.sessions.length).toBe(begin.planned.total + begin.planned.alreadyClosed);
+			expect(begin.sessions.map((entry) => entry.radacctid).sort()).toEqual(end.sessions.map((entry) => entry.radacctid).sort());
 			for (const entry of end.sessions) expect(entry.outcome).toMatch(/^(coa|api|already_closed|not_on_nas|failed|not_sent)$/);
 		}
 		const reasons = records

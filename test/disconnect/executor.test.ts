@@ -239,7 +239,7 @@ describe('executeDisconnect over CoA', () => {
 		const deps = depsFor(database, registryFor(nas), coaClient);
 		const result = await executeDisconnect({kind: 'user', username: 'alice'}, deps, {method: 'coa', dryRun: true});
 		expect(result.results[0]).toMatchObject({outcome: 'not_sent', reason: 'dry run: would use coa'});
-		expect(deps.audit.records.map((record) => [record.event, record.dryRun])).toEqual([
+		expect(deps.audit.records.map((record) => [record.event, 'dryRun' in record && record.dryRun])).toEqual([
 			['disconnect.begin', true],
 			['disconnect.end', true],
 		]);
