@@ -35,6 +35,24 @@ export interface AuditLogOptions {
 	/** Scrubbed from every string written, as a last line of defence (e.g. NasRegistry.secrets()). */
 	readonly secrets?: readonly string[];
 	readonly env?: NodeJS.ProcessEnv;
+	/** Told once when an existing log others could read was made 0600 (`mode` is what it was). */
+	readonly onTightened?: (path: string, mode: number) => void;
+}
+
+/** The line a command prints when it made an audit log others could read 0600. */
+export function tightenedNotice(path: string, mode: number): string {
+	return `radtop: the audit log ${path} was readable by other users (mode ${mode.toString(8).padStart(4, '0')}): it is 0600 now\n`;
+}
+
+/** An audit log other users may read, whose mode radtop may not change: nothing is appended to it. */
+export class AuditLogModeError extends Error {
+	constructor(path: string, mode: number, cause: unknown) {
+		super(
+			`the audit log ${path} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}) and radtop may not make it 0600 ` +
+				`(${(cause as {code?: string}).code ?? String(cause)}): nothing was written; chmod 600 it or choose another audit-log`,
+		);
+		this.name = 'AuditLogModeError';
+	}
 }
 
 /** `$XDG_STATE_HOME/radtop/audit.log`, else `~/.local/state/radtop/audit.log` (XDG Base Directory spec). */
@@ -63,10 +81,13 @@ export function currentOperator(env: NodeJS.ProcessEnv = process.env): Operator 
 export class AuditLog implements AuditSink {
 	readonly path: string;
 	readonly #secrets: readonly string[];
+	readonly #onTightened: AuditLogOptions['onTightened'];
+	#modeChecked = false;
 
 	constructor(options: AuditLogOptions = {}) {
 		this.path = options.path ?? defaultAuditLogPath(options.env);
 		this.#secrets = (options.secrets ?? []).filter((secret) => secret.length >= 3);
+		this.#onTightened = options.onTightened;
 	}
 
 	/** Writes any record as one JSON line. */
@@ -75,6 +96,19 @@ export class AuditLog implements AuditSink {
 		await mkdir(dirname(this.path), {recursive: true, mode: 0o700});
 		const file = await open(this.path, 'a', 0o600);
 		try {
+			// A log made by hand, or by an older radtop, may be readable by all: who was cut and why is not theirs.
+			if (!this.#modeChecked) {
+				const {mode} = await file.stat();
+				if ((mode & 0o077) !== 0) {
+					try {
+						await file.chmod(0o600);
+					} catch (error) {
+						throw new AuditLogModeError(this.path, mode & 0o7777, error);
+					}
+					this.#onTightened?.(this.path, mode & 0o7777);
+				}
+				this.#modeChecked = true;
+			}
 			let written = 0;
 			while (written < line.length) {
 				const {bytesWritten} = await file.write(line, written, line.length - written);

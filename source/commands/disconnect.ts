@@ -1,6 +1,6 @@
 /** `radtop disconnect`: the disconnect engine from the command line, with preview, confirmation and audit. */
 import {createInterface} from 'node:readline/promises';
-import {AuditLog} from '../audit/audit-log.js';
+import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
 import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {planTarget} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';
@@ -225,7 +225,11 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	}
 
 	const coaClient = new CoaClient({timeoutMs: request.timeoutMs, retries: request.retries});
-	const audit = new AuditLog({path: request.auditLog ?? context.profile.auditLog, secrets: context.secrets});
+	const audit = new AuditLog({
+		path: request.auditLog ?? context.profile.auditLog,
+		secrets: context.secrets,
+		onTightened: (path, mode) => writeIfOpen(io.stderr, tightenedNotice(path, mode)),
+	});
 	// SIGINT, SIGTERM and SIGHUP stop the run alike: requests in flight finish, the rest are not sent, the closing
 	// audit record is written. A terminal gone away (SSH dropped) must not end the process before that.
 	const writes = holdWriteErrors([io.stdout, io.stderr]);

@@ -1,6 +1,6 @@
 /** `radtop sweep`: closes ghost sessions (open in radacct, silent for too long) with a preview, verification and audit. */
 import {createInterface} from 'node:readline/promises';
-import {AuditLog} from '../audit/audit-log.js';
+import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
 import {confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {formatCount} from '../sessions/format.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
@@ -169,7 +169,11 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = flags.nas.length > 0 ? [...new Set(flags.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const staleAfterSeconds = sweepStaleAfter(flags.staleAfterSeconds, context.profile.staleAfter, context.profileName);
-	const audit = io.audit ?? new AuditLog({path: flags.auditLog ?? context.profile.auditLog, secrets: context.secrets});
+	const audit = io.audit ?? new AuditLog({
+			path: flags.auditLog ?? context.profile.auditLog,
+			secrets: context.secrets,
+			onTightened: (path, mode) => io.stderr.write(tightenedNotice(path, mode)),
+		});
 	const showProgress = Boolean(io.stderr.isTTY);
 	const confirm = async (confirmation: Confirmation, closing: readonly SweepEntry[]): Promise<boolean> => {
 		if (!io.stdinIsTerminal) {

@@ -1,8 +1,9 @@
-import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {spawnSync} from 'node:child_process';
+import {chmod, chown, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
-import {AuditLog, currentOperator, defaultAuditLogPath} from '../../source/audit/audit-log.js';
+import {AuditLog, currentOperator, defaultAuditLogPath, tightenedNotice} from '../../source/audit/audit-log.js';
 import type {AuditBeginRecord, AuditEndRecord, DisconnectAuditRecord} from '../../source/disconnect/audit-records.js';
 import {executeDisconnect} from '../../source/disconnect/executor.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
@@ -107,6 +108,46 @@ describe('AuditLog', () => {
 		expect(text).not.toContain('hunter22');
 		expect(text).toContain('the secret is ***');
 	});
+
+	it('makes an existing log others can read 0600 before appending to it, and says so once', async () => {
+		const path = join(directory, 'audit.log');
+		await writeFile(path, '{"event":"older"}\n', {mode: 0o644});
+		await chmod(path, 0o644);
+		const told: Array<[string, number]> = [];
+		const log = new AuditLog({path, onTightened: (file, mode) => told.push([file, mode])});
+		await log.append(BEGIN);
+		await log.append({...BEGIN, actionId: 'a-2'});
+		expect((await stat(path)).mode & 0o777).toBe(0o600);
+		expect(told).toEqual([[path, 0o644]]);
+		expect(tightenedNotice(path, 0o644)).toBe(
+			`radtop: the audit log ${path} was readable by other users (mode 0644): it is 0600 now\n`,
+		);
+	});
+
+	it.runIf(process.getuid?.() === 0)(
+		"refuses to append to another user's log others can read, when it may not change its mode",
+		async () => {
+			// As root every chmod succeeds: the refusal is tested by a log radtop may not chmod, on a file of another user.
+			const path = join(directory, 'audit.log');
+			// Writable by all (so the other user can open it to append), owned by nobody: only its owner may chmod it.
+			await chmod(directory, 0o755);
+			await writeFile(path, '', {mode: 0o666});
+			await chmod(path, 0o666);
+			await chown(path, 65534, 65534);
+			const child = spawnSync(
+				process.execPath,
+				[
+					'--input-type=module',
+					'-e',
+					`import {AuditLog} from ${JSON.stringify(new URL('../../dist/audit/audit-log.js', import.meta.url).href)};` +
+						`try { await new AuditLog({path: ${JSON.stringify(path)}}).append({event: 'x'}); console.log('appended'); } catch (error) { console.log(error.message); }`,
+				],
+				{encoding: 'utf8', uid: 1, gid: 1},
+			);
+			expect(child.stdout).toContain('is readable by other users (mode 0666) and radtop may not make it 0600');
+			expect(await readFile(path, 'utf8')).toBe('');
+		},
+	);
 
 	it('rejects when the file cannot be written', async () => {
 		const blocker = join(directory, 'file');
