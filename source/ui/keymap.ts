@@ -88,6 +88,20 @@ export const KEYMAP: readonly Binding[] = [
 		action: {type: 'search-cancel'},
 	},
 	{
+		keys: ['ctrl+u'],
+		label: 'Ctrl-U',
+		description: 'clear the search line',
+		modes: ['search'],
+		action: {type: 'search-input', text: ''},
+	},
+	{
+		keys: ['ctrl+w'],
+		label: 'Ctrl-W',
+		description: 'delete the last word',
+		modes: ['search'],
+		action: (state) => ({type: 'search-input', text: state.searchDraft.replace(/\S+\s*$/, '')}),
+	},
+	{
 		keys: ['n'],
 		label: 'n',
 		description: 'filter on a NAS (with counts)',
@@ -229,7 +243,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: ['escape'],
 		label: 'Esc',
-		description: 'clear the selection / go back',
+		description: 'clear selection/search, back',
 		modes: ['table', 'detail', 'help', 'nas-picker'],
 		action: {type: 'escape'},
 	},

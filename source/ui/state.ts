@@ -303,6 +303,11 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			if (state.mode !== 'table') return {...state, mode: 'table', detail: null, nasPickerPurpose: 'filter'};
 			if (state.allMatching || state.selection.size > 0)
 				return {...state, allMatching: false, selection: new Set(), message: {text: 'selection cleared', kind: 'info'}};
+			// Then, as in k9s, the kept search: the next / starts from nothing.
+			if (state.query.search !== '') {
+				const cleared = withQuery(state, {...state.query, search: ''});
+				return {...cleared, searchDraft: '', message: {text: 'search cleared', kind: 'info'}};
+			}
 			return state;
 		case 'open-detail': {
 			const id = sessionAt(state, state.cursor)?.radacctid;

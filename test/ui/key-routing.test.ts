@@ -106,6 +106,14 @@ describe('routeKey', () => {
 		['Backspace in an empty search does nothing', () => searching(''), '', {backspace: true}, []],
 		['Enter keeps the search', () => searching('bob'), '\r', {return: true}, [{type: 'search-commit'}]],
 		['Ctrl-C quits from the search', () => searching('bob'), 'c', {ctrl: true}, ['exit']],
+		['Ctrl-U clears the search line', () => searching('user:bob ip:10.'), 'u', {ctrl: true}, [{type: 'search-input', text: ''}]],
+		[
+			'Ctrl-W deletes the last word',
+			() => searching('user:bob ip:10.'),
+			'w',
+			{ctrl: true},
+			[{type: 'search-input', text: 'user:bob '}],
+		],
 		[
 			'Esc read with the next key (Meta+key) is two presses',
 			() => searching('bob'),
@@ -184,5 +192,19 @@ describe('editSearch', () => {
 		['a', 'é\x85', 'aé'],
 	])('%j + %j -> %j', (value, input, result) => {
 		expect(editSearch(value, input)).toBe(result);
+	});
+});
+
+describe('Esc in the table', () => {
+	it('clears the selection first, then the kept search, as k9s does', () => {
+		const kept = {...reducer(searching('bob'), {type: 'search-commit'}), selection: new Set(['1'])};
+		expect(kept.query.search).toBe('bob');
+		const unselected = routeKey(kept, '', {escape: true}, activeKeymap(false)).state;
+		expect(unselected.selection.size).toBe(0);
+		expect(unselected.query.search).toBe('bob');
+		const cleared = routeKey(unselected, '', {escape: true}, activeKeymap(false)).state;
+		expect(cleared.query.search).toBe('');
+		expect(cleared.searchDraft).toBe('');
+		expect(cleared.message?.text).toBe('search cleared');
 	});
 });
