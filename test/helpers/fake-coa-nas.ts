@@ -167,8 +167,15 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 			messageAuthenticator: reply.messageAuthenticator ?? false,
 		});
 	};
+	let closed = false;
+	// An answer due after the NAS was closed (a delayed ACK outliving its test) is dropped, as by a NAS gone away.
 	const sendRaw = async (bytes: Buffer, to: {readonly address: string; readonly port: number}): Promise<void> => {
-		await socket.send(bytes, to);
+		if (closed) return;
+		try {
+			await socket.send(bytes, to);
+		} catch (error) {
+			if (!closed) throw error;
+		}
 	};
 
 	// The listener only carries datagrams: recording, verification and answers are the fake's own.
@@ -208,6 +215,9 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 		},
 		encodeAnswer,
 		sendRaw,
-		close: () => socket.close(),
+		close: () => {
+			closed = true;
+			return socket.close();
+		},
 	};
 }
