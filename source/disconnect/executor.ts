@@ -15,6 +15,8 @@ import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord, type DisconnectAuditSink} from './audit-records.js';
+import {ClosedCheck, closedReason} from './closed-check.js';
+import {currentHolder, NasClaims, type ClaimNas} from './nas-claims.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
 import {ProgressTracker} from './progress.js';
 import {
@@ -27,7 +29,7 @@ import {
 } from './result.js';
 import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
-import {readTargets} from './targets.js';
+import {readStopped, readTargets, type StoppedSession} from './targets.js';
 import {TokenBucket} from './token-bucket.js';
 
 /** What the executor talks to; all injectable for tests. */
@@ -72,6 +74,13 @@ export interface DisconnectOptions {
 	readonly apiTimeoutMs?: number;
 	/** Default: this process's user and SSH client. */
 	readonly operator?: Operator;
+	/**
+	 * A NAS another radtop is disconnecting (nas-claims.ts): wait until it is done, trying every second; default:
+	 * send nothing to it, its sessions end `not_sent` with who holds it.
+	 */
+	readonly waitForClaimedNas?: boolean;
+	/** Called while waiting for a claimed NAS, at every try: e.g. `bng-2 is being disconnected by noc-anna (pid 4242, 38 s ago)`. */
+	readonly onClaimWait?: (nas: ClaimNas, message: string) => void;
 }
 
 /** The audit log could not be written before sending: nothing was sent. */
@@ -167,6 +176,9 @@ class Run {
 	readonly #watch: StopWatch | undefined;
 	readonly #progress: ProgressTracker;
 	readonly #results = new Map<string, SessionResult>();
+	readonly #claims: NasClaims;
+	readonly #claimOptions: Pick<DisconnectOptions, 'waitForClaimedNas' | 'onClaimWait'>;
+	readonly #closedCheck: ClosedCheck;
 	#abortedBeforeSending = false;
 
 	constructor(
@@ -182,6 +194,9 @@ class Run {
 		this.#signal = options.signal;
 		this.#bucket = bucket;
 		this.#pool = new RouterOsPool(deps.routerOsConnect, {timeoutMs: options.apiTimeoutMs});
+		this.#claims = new NasClaims(deps.db, currentHolder(options.operator ?? currentOperator()));
+		this.#claimOptions = options;
+		this.#closedCheck = new ClosedCheck(deps.db);
 		const withinMs = options.confirmStopWithinMs ?? 10_000;
 		const unplanned = [...plan.alreadyClosed, ...vanished].map((session) => deps.registry.get(session.nasipaddress));
 		this.#progress = new ProgressTracker([...plan.items.map((item) => item.nas), ...unplanned], {
@@ -234,10 +249,12 @@ class Run {
 				queue.push(item);
 			}
 		}
-		await Promise.all([...queues.values()].map((queue) => this.#drain(queue, concurrency)));
+		await Promise.all([...queues.values()].map((queue) => this.#claimAndDrain(queue, concurrency)));
 		await this.#pool.close();
 		this.#progress.setPhase('confirming');
 		await this.#watch?.finish();
+		// Held until the stops are in, so a radtop that waited for a NAS finds its sessions closed.
+		await this.#claims.release();
 		this.#progress.finish();
 	}
 
@@ -248,6 +265,43 @@ class Run {
 			.sort(
 				(a, b) => a.radacctid.length - b.radacctid.length || (a.radacctid < b.radacctid ? -1 : a.radacctid > b.radacctid ? 1 : 0),
 			);
+	}
+
+	/**
+	 * Claims the queue's NAS for this run (nas-claims.ts), then sends what radacct still has open. A NAS another
+	 * radtop holds gets nothing: its sessions end `not_sent` with who holds it (or wait, when asked).
+	 */
+	async #claimAndDrain(queue: readonly PlanItem[], concurrency: number): Promise<void> {
+		const {waitForClaimedNas, onClaimWait} = this.#claimOptions;
+		const nas = queue[0]!.nas;
+		const claim = await this.#claims.claim(nas, {
+			wait: waitForClaimedNas ?? false,
+			...(this.#signal === undefined ? {} : {signal: this.#signal}),
+			...(onClaimWait === undefined ? {} : {onWaiting: onClaimWait}),
+		});
+		if (!claim.claimed) {
+			if (claim.reason === 'aborted') this.#abortedBeforeSending = true;
+			for (const item of queue)
+				this.#settle(item, 'not_sent', undefined, claim.reason === 'aborted' ? ABORTED_BEFORE_SENDING : claim.message);
+			return;
+		}
+		// Sessions another radtop disconnected while this one waited, or just before, are closed by now.
+		const stopped = await readStopped(
+			this.#deps.db,
+			queue.map((item) => item.session.radacctid),
+		).catch(() => new Map<string, StoppedSession>());
+		for (const item of queue) {
+			const stop = stopped.get(item.session.radacctid);
+			if (stop) this.#settle(item, 'already_closed', undefined, closedReason(stop));
+		}
+		await this.#drain(stopped.size === 0 ? queue : queue.filter((item) => !stopped.has(item.session.radacctid)), concurrency);
+	}
+
+	/** True (and the session settled `already_closed`) when radacct had it closed before the request went out. */
+	async #closedBefore(item: PlanItem, sentAt: number | undefined, method: 'coa' | 'api', answer: string): Promise<boolean> {
+		const stop = await this.#closedCheck.closedBefore(item.session.radacctid, sentAt);
+		if (stop) this.#settle(item, 'already_closed', method, `${closedReason(stop)} before the request; ${answer}`);
+		return stop !== undefined;
 	}
 
 	async #drain(queue: readonly PlanItem[], concurrency: number): Promise<void> {
@@ -282,6 +336,7 @@ class Run {
 			...(nas.nameSource === 'ip' ? {} : {name: nas.name}),
 		};
 		const attributes = disconnectAttributes(session, nas.vendor);
+		const sentAt = Date.now();
 		const result = await this.#deps.coaClient.send(target, {
 			code: PacketCode.DisconnectRequest,
 			attributes,
@@ -289,6 +344,7 @@ class Run {
 		});
 		const reason = describeCoaResult(result, target);
 		if (result.kind === 'ack') {
+			if (await this.#closedBefore(item, sentAt, 'coa', reason)) return;
 			this.#settle(item, 'coa', 'coa', reason);
 			this.#watch?.watch(session.radacctid);
 			return;
@@ -299,6 +355,7 @@ class Run {
 		}
 		// RFC 5176 §3.5: Error-Cause 503 Session-Context-Not-Found, the NAS has no such session.
 		const outcome: Outcome = result.kind === 'nak' && result.errorCause === 503 ? 'not_on_nas' : 'failed';
+		if (outcome === 'not_on_nas' && (await this.#closedBefore(item, undefined, 'coa', reason))) return;
 		if (item.fallback === 'api') {
 			await this.#viaApi(item, {outcome, reason});
 			return;
@@ -313,8 +370,10 @@ class Run {
 			else this.#settle(item, coa.outcome, 'coa', `${coa.reason}; API fallback not tried: aborted`);
 			return;
 		}
+		const sentAt = Date.now();
 		const api = await this.#pool.disconnect(item.nas, item.session);
 		const reason = coa === undefined ? api.detail : `CoA: ${coa.reason}; API: ${api.detail}`;
+		if (api.kind !== 'failed' && (await this.#closedBefore(item, api.kind === 'removed' ? sentAt : undefined, 'api', reason))) return;
 		const outcome: Outcome = api.kind === 'removed' ? 'api' : api.kind === 'not-found' ? 'not_on_nas' : 'failed';
 		this.#settle(item, outcome, 'api', reason);
 		if (outcome === 'api') this.#watch?.watch(item.session.radacctid);
