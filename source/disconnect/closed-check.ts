@@ -12,6 +12,7 @@ export class ClosedCheck {
 	readonly #db: Queryable;
 	#batch = new Map<string, Array<(stop: StoppedSession | undefined) => void>>();
 	#scheduled = false;
+	#inFlight: Promise<unknown> = Promise.resolve();
 
 	constructor(db: Queryable) {
 		this.#db = db;
@@ -43,10 +44,14 @@ export class ClosedCheck {
 	}
 
 	async #flush(): Promise<void> {
+		// One query at a time: what comes in meanwhile is the next batch.
+		await this.#inFlight;
 		const batch = this.#batch;
 		this.#batch = new Map();
 		this.#scheduled = false;
-		const stopped = await readStopped(this.#db, [...batch.keys()]).catch(() => new Map<string, StoppedSession>());
+		const query = readStopped(this.#db, [...batch.keys()]).catch(() => new Map<string, StoppedSession>());
+		this.#inFlight = query;
+		const stopped = await query;
 		for (const [radacctid, waiting] of batch) for (const resolve of waiting) resolve(stopped.get(radacctid));
 	}
 }

@@ -16,7 +16,7 @@ import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord, type DisconnectAuditSink} from './audit-records.js';
 import {ClosedCheck, closedReason} from './closed-check.js';
-import {currentHolder, NasClaims, type ClaimNas} from './nas-claims.js';
+import {currentHolder, NasClaims, type ClaimNas, type ClaimResult} from './nas-claims.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
 import {ProgressTracker} from './progress.js';
 import {
@@ -249,7 +249,7 @@ class Run {
 				queue.push(item);
 			}
 		}
-		await Promise.all([...queues.values()].map((queue) => this.#claimAndDrain(queue, concurrency)));
+		await this.#claimAndDrain([...queues.values()], concurrency);
 		await this.#pool.close();
 		this.#progress.setPhase('confirming');
 		await this.#watch?.finish();
@@ -268,33 +268,52 @@ class Run {
 	}
 
 	/**
-	 * Claims the queue's NAS for this run (nas-claims.ts), then sends what radacct still has open. A NAS another
-	 * radtop holds gets nothing: its sessions end `not_sent` with who holds it (or wait, when asked).
+	 * Claims each queue's NAS for this run (nas-claims.ts), then sends what radacct still has open. A NAS another
+	 * radtop holds gets nothing: its sessions end `not_sent` with who holds it (or it is waited for, when asked).
+	 * The first tries and the look at radacct come one after another, before anything is sent: a database that
+	 * serves one connection only is never asked two things at once.
 	 */
-	async #claimAndDrain(queue: readonly PlanItem[], concurrency: number): Promise<void> {
+	async #claimAndDrain(queues: readonly (readonly PlanItem[])[], concurrency: number): Promise<void> {
 		const {waitForClaimedNas, onClaimWait} = this.#claimOptions;
-		const nas = queue[0]!.nas;
-		const claim = await this.#claims.claim(nas, {
-			wait: waitForClaimedNas ?? false,
-			...(this.#signal === undefined ? {} : {signal: this.#signal}),
-			...(onClaimWait === undefined ? {} : {onWaiting: onClaimWait}),
+		const first: ClaimResult[] = [];
+		for (const queue of queues) first.push(await this.#claims.claim(queue[0]!.nas));
+		const claimedNow = queues.filter((_, index) => first[index]!.claimed);
+		let stopped = await this.#stoppedOf(claimedNow.flat());
+		const lanes = queues.map(async (queue, index) => {
+			let claim = first[index]!;
+			if (!claim.claimed && claim.reason === 'held' && waitForClaimedNas) {
+				claim = await this.#claims.claim(queue[0]!.nas, {
+					wait: true,
+					...(this.#signal === undefined ? {} : {signal: this.#signal}),
+					...(onClaimWait === undefined ? {} : {onWaiting: onClaimWait}),
+				});
+				// Sessions the other radtop disconnected while this one waited are closed by now.
+				if (claim.claimed) stopped = new Map([...stopped, ...(await this.#stoppedOf(queue))]);
+			}
+			if (!claim.claimed) {
+				if (claim.reason === 'aborted') this.#abortedBeforeSending = true;
+				for (const item of queue)
+					this.#settle(item, 'not_sent', undefined, claim.reason === 'aborted' ? ABORTED_BEFORE_SENDING : claim.message);
+				return;
+			}
+			for (const item of queue) {
+				const stop = stopped.get(item.session.radacctid);
+				if (stop) this.#settle(item, 'already_closed', undefined, closedReason(stop));
+			}
+			await this.#drain(
+				queue.filter((item) => !stopped.has(item.session.radacctid)),
+				concurrency,
+			);
 		});
-		if (!claim.claimed) {
-			if (claim.reason === 'aborted') this.#abortedBeforeSending = true;
-			for (const item of queue)
-				this.#settle(item, 'not_sent', undefined, claim.reason === 'aborted' ? ABORTED_BEFORE_SENDING : claim.message);
-			return;
-		}
-		// Sessions another radtop disconnected while this one waited, or just before, are closed by now.
-		const stopped = await readStopped(
+		await Promise.all(lanes);
+	}
+
+	/** Which of the items radacct has closed now (none when it cannot be read: they are sent, as planned). */
+	async #stoppedOf(items: readonly PlanItem[]): Promise<Map<string, StoppedSession>> {
+		return readStopped(
 			this.#deps.db,
-			queue.map((item) => item.session.radacctid),
+			items.map((item) => item.session.radacctid),
 		).catch(() => new Map<string, StoppedSession>());
-		for (const item of queue) {
-			const stop = stopped.get(item.session.radacctid);
-			if (stop) this.#settle(item, 'already_closed', undefined, closedReason(stop));
-		}
-		await this.#drain(stopped.size === 0 ? queue : queue.filter((item) => !stopped.has(item.session.radacctid)), concurrency);
 	}
 
 	/** True (and the session settled `already_closed`) when radacct had it closed before the request went out. */

@@ -10,9 +10,9 @@
  * Who holds a claim is the `application_name` of that connection ({@link holderLabel}: `radtop disconnect PID
  * SINCE OPERATOR@HOST`), found through `pg_locks` joined to `pg_stat_activity`; any role can read it.
  *
- * A pool that cannot spare a connection (at most one, as the embedded demo database's) or a database object
- * without a pool (PGlite itself) is used as it is: the locks are taken on its one session, which PGlite also
- * supports. Advisory locks are re-entrant within one session, so claims held by this process are also kept here,
+ * A pool that cannot spare a connection (at most one, as the embedded demo database's, or a server that takes
+ * only one) or a database object without a pool (PGlite itself) is used as it is: the locks are taken on its one
+ * session, which PGlite also supports; a pool that closes that connection while idle loses them. Advisory locks are re-entrant within one session, so claims held by this process are also kept here,
  * in memory: a second claim from the same process (a second action in the console) is refused as well.
  */
 import {hostname} from 'node:os';
@@ -172,6 +172,7 @@ export class NasClaims {
 	readonly #held = new Set<string>();
 	#connection: Promise<{readonly db: Queryable; readonly lent?: LentConnection}> | undefined;
 	#released = false;
+	#queue: Promise<unknown> = Promise.resolve();
 
 	constructor(db: ClaimDatabase, holder: ClaimHolder) {
 		this.#db = db;
@@ -187,25 +188,12 @@ export class NasClaims {
 		try {
 			for (;;) {
 				if (this.#released) return {claimed: false, reason: 'aborted', message: `${nas.name}: the action ended`};
-				const heldByUs = heldHere.get(id);
-				if (heldByUs === undefined) {
-					// Reserved here first: on a shared session the lock is re-entrant, so it cannot tell two claimers apart.
-					heldHere.set(id, this.#holder);
-					let locked = false;
-					try {
-						const {db} = await this.#lockConnection();
-						const {rows} = await db.query('SELECT pg_try_advisory_lock($1::int4, $2::int4) AS locked', [...key]);
-						locked = (rows[0] as {locked?: unknown} | undefined)?.locked === true;
-					} finally {
-						if (!locked) heldHere.delete(id);
-					}
-					if (locked) {
-						this.#held.add(id);
-						return {claimed: true, waited};
-					}
-				}
-				const holder = heldByUs ?? (await lockHolder(this.#db, key))?.holder;
-				const message = holderMessage(nas.name, holder);
+				// One attempt at a time: several NAS are claimed at once, and a pool on a server that takes one
+				// connection only must not be made to open a second.
+				const attempt = this.#queue.then(async () => this.#attempt(nas, key));
+				this.#queue = attempt.catch(() => undefined);
+				const message = await attempt;
+				if (message === undefined) return {claimed: true, waited};
 				if (!options.wait) return {claimed: false, reason: 'held', message};
 				options.onWaiting?.(nas, message);
 				waited = true;
@@ -215,6 +203,29 @@ export class NasClaims {
 		} catch (error) {
 			return {claimed: false, reason: 'error', message: `${nas.name} could not be claimed in the database: ${errorText(error)}`};
 		}
+	}
+
+	/** Tries to take the lock once: undefined when it is ours now, else the message that says who holds it. */
+	async #attempt(nas: ClaimNas, key: readonly [number, number]): Promise<string | undefined> {
+		const id = key.join(':');
+		const heldByUs = heldHere.get(id);
+		if (heldByUs === undefined) {
+			// Reserved here first: on a shared session the lock is re-entrant, so it cannot tell two claimers apart.
+			heldHere.set(id, this.#holder);
+			let locked = false;
+			try {
+				const {db} = await this.#lockConnection();
+				const {rows} = await db.query('SELECT pg_try_advisory_lock($1::int4, $2::int4) AS locked', [...key]);
+				locked = (rows[0] as {locked?: unknown} | undefined)?.locked === true;
+			} finally {
+				if (!locked) heldHere.delete(id);
+			}
+			if (locked) {
+				this.#held.add(id);
+				return undefined;
+			}
+		}
+		return holderMessage(nas.name, heldByUs ?? (await lockHolder(this.#db, key))?.holder);
 	}
 
 	/** Releases every claim of this action (idempotent; never rejects); a lent connection goes back closed. */
@@ -242,6 +253,14 @@ export class NasClaims {
 		const db = this.#db;
 		if (typeof db.connect !== 'function' || (db.options?.max ?? 10) <= 1) return {db};
 		const lent = await db.connect();
+		try {
+			// The pool must still reach the server without the lent connection: a server that takes one connection
+			// only (the embedded database's socket) would leave it none. Then the one session is shared instead.
+			await db.query('SELECT 1');
+		} catch {
+			lent.release();
+			return {db};
+		}
 		try {
 			await lent.query("SELECT set_config('application_name', $1, false)", [holderLabel(this.#holder)]);
 		} catch (error) {

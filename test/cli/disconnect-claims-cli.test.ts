@@ -93,7 +93,8 @@ describe.runIf(onServer)('two radtop disconnecting one NAS at once', () => {
 		const first = runs.find((run) => run.code === 0)!;
 		const second = runs.find((run) => run.code === 3)!;
 		expect(first.stdout).toContain(`${sessions} sessions: ${sessions} coa`);
-		expect(second.stdout).toContain(`${sessions} sessions: ${sessions} not sent`);
+		// It planned when it started, and read radacct again when it ran: a few may have been closed by then.
+		expect(second.stdout).toMatch(/^\d+ sessions?: (\d+ already closed · )?\d+ not sent$/m);
 		const holder = new RegExp(`bng-2 is being disconnected by ${escape(WHO.slice(0, 20))}\\S* \\(pid \\d+, \\d+ s ago\\)`);
 		expect(second.stderr).toMatch(new RegExp(`radtop: ${holder.source}: nothing sent to it \\(--wait waits for it\\)`));
 		expect(second.stdout).toMatch(holder);
