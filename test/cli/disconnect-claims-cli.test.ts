@@ -6,17 +6,20 @@
  *
  * `npm test` builds dist/ first; run `npm run build` when running vitest on its own.
  */
+import {spawn, spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
+import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {simulatorOverrides} from '../../source/demo/demo-network.js';
 import {demoSimulatorConfig, startNasSimulator, type NasSimulator} from '../../source/demo/nas-simulator.js';
 import {DEMO_NAS} from '../../source/demo/network.js';
 import {seedDemoDatabase} from '../../source/demo/seed.js';
+import {holderLabel, nasClaimKey} from '../../source/disconnect/nas-claims.js';
 import type {Queryable} from '../../source/db/queryable.js';
 import type {NasOverride} from '../../source/nas/nas-override.js';
-import {assertBuilt, runCli, type CliRun} from '../helpers/cli.js';
+import {assertBuilt, CLI, cliEnv, ROOT, runCli, type CliRun} from '../helpers/cli.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
 const RUN_TIMEOUT_MS = 40_000;
@@ -53,11 +56,56 @@ afterAll(async () => {
 	if (dir) rmSync(dir, {recursive: true, force: true});
 });
 
+function argv(args: readonly string[]): string[] {
+	return ['disconnect', ...args, '--db', database.url, '--profile', 'sim', '--audit-log', join(dir, 'audit.log')];
+}
+
+const env = () => ({RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: join(dir, 'state')});
+
 function radtop(args: readonly string[]): Promise<CliRun> {
-	return runCli(['disconnect', ...args, '--db', database.url, '--profile', 'sim', '--audit-log', join(dir, 'audit.log')], {
-		env: {RADTOP_CONFIG_DIR: configDir, XDG_STATE_HOME: join(dir, 'state')},
-		timeoutMs: RUN_TIMEOUT_MS,
+	return runCli(argv(args), {env: env(), timeoutMs: RUN_TIMEOUT_MS});
+}
+
+const scriptAvailable = spawnSync('script', ['--version'], {encoding: 'utf8'}).status === 0;
+
+/** `radtop ARGS` on a terminal (a pty of script(1)), typing each answer once its prompt has been printed. */
+function onTerminal(
+	args: readonly string[],
+	answers: Array<[prompt: string, answer: string]>,
+): Promise<{code: number | null; output: string}> {
+	const command = [process.execPath, CLI, ...argv(args)].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+	return new Promise((resolve) => {
+		const child = spawn('script', ['-qec', command, '/dev/null'], {cwd: ROOT, env: cliEnv(env()), stdio: 'pipe'});
+		const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+		let output = '';
+		let seen = 0;
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			output += chunk;
+			const next = answers[0];
+			const at = next === undefined ? -1 : output.indexOf(next[0], seen);
+			if (next !== undefined && at >= 0) {
+				seen = at + next[0].length;
+				answers.shift();
+				child.stdin.write(next[1]);
+			}
+		});
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({code, output});
+		});
 	});
+}
+
+/** Another radtop's claim on the NAS: a connection of its own holding the lock, named as radtop names it. */
+async function claimedByAnna(nasName: string): Promise<{release: () => Promise<void>}> {
+	const since = new Date(Date.now() - 38_000);
+	const client = new pg.Client({
+		connectionString: database.url,
+		application_name: holderLabel({operator: 'noc-anna', host: 'noc1', pid: 4242, since}),
+	});
+	await client.connect();
+	await client.query('SELECT pg_advisory_lock($1::int4, $2::int4)', [...nasClaimKey(ip(nasName))]);
+	return {release: async () => client.end()};
 }
 
 /** Requests the simulated NAS has received: CoA datagrams and API commands. */
@@ -118,5 +166,37 @@ describe.runIf(onServer)('two radtop disconnecting one NAS at once', () => {
 		// Whatever the first had not closed when the second planned is closed by now: reported, not sent again.
 		expect(two.stdout).toMatch(/^(\d+) sessions?: \1 already closed$/m);
 		expect(await open('bng-3')).toBe(0);
+	});
+
+	it.runIf(scriptAvailable)('on a terminal without --yes: says who holds the NAS and asks; stop sends nothing, wait waits', async () => {
+		const sessions = await open('bng-4');
+		expect(sessions).toBeGreaterThanOrEqual(1);
+		const before = requests('bng-4');
+		const anna = await claimedByAnna('bng-4');
+		try {
+			const stopped = await onTerminal(['--nas', 'bng-4', '--method', 'coa'], [['[w/s]', 's\r']]);
+			expect(stopped.output).toMatch(/radtop: bng-4 is being disconnected by noc-anna@noc1 \(pid 4242, 3\d s ago\)/);
+			expect(stopped.output).toContain('Wait until it is done, or stop? [w/s]');
+			expect(stopped.output).toContain('radtop: stopped, nothing sent');
+			expect(stopped.code).toBe(1);
+			expect(requests('bng-4')).toBe(before);
+
+			const release = setTimeout(() => void anna.release(), 2500);
+			// Waiting, then the confirmation as usual: a whole NAS is confirmed by typing its name.
+			const waited = await onTerminal(
+				['--nas', 'bng-4', '--method', 'coa', '--confirm-within', '0'],
+				[
+					['[w/s]', 'w\r'],
+					['type the NAS name', 'bng-4\r'],
+				],
+			);
+			clearTimeout(release);
+			expect(waited.output).toMatch(/radtop: waiting: bng-4 is being disconnected by noc-anna@noc1 \(pid 4242, \d+ s ago\)/);
+			expect(waited.output).toMatch(new RegExp(`${sessions} sessions: ${sessions} coa`));
+			expect(waited.code, waited.output).toBe(0);
+			expect(requests('bng-4') - before).toBe(sessions);
+		} finally {
+			await anna.release().catch(() => undefined);
+		}
 	});
 });
