@@ -7,6 +7,8 @@
 import type {Queryable} from '../db/queryable.js';
 import {readStopped, type StoppedSession} from './targets.js';
 
+export type {StoppedSession} from './targets.js';
+
 /** Looks sessions' stops up in batches. */
 export class ClosedCheck {
 	readonly #db: Queryable;
@@ -28,6 +30,11 @@ export class ClosedCheck {
 		const stop = await this.#lookUp(radacctid);
 		if (stop === undefined) return undefined;
 		return sentAt === undefined || stop.stoppedAt.getTime() < Math.floor(sentAt / 1000) * 1000 ? stop : undefined;
+	}
+
+	/** Which of the sessions radacct has closed now, in one query; none when radacct cannot be read. */
+	async stopped(radacctids: readonly string[]): Promise<Map<string, StoppedSession>> {
+		return readStopped(this.#db, radacctids).catch(() => new Map<string, StoppedSession>());
 	}
 
 	#lookUp(radacctid: string): Promise<StoppedSession | undefined> {

@@ -15,9 +15,9 @@ import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord, type DisconnectAuditSink} from './audit-records.js';
-import {ClosedCheck, closedReason} from './closed-check.js';
-import {currentHolder, NasClaims, type ClaimNas, type ClaimResult} from './nas-claims.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
+import {ClosedCheck, closedReason, type StoppedSession} from './closed-check.js';
+import {currentHolder, NasClaims, type ClaimNas, type ClaimResult} from './nas-claims.js';
 import {ProgressTracker} from './progress.js';
 import {
 	ABORTED_BEFORE_SENDING,
@@ -29,7 +29,7 @@ import {
 } from './result.js';
 import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
-import {readStopped, readTargets, type StoppedSession} from './targets.js';
+import {readTargets} from './targets.js';
 import {TokenBucket} from './token-bucket.js';
 
 /** What the executor talks to; all injectable for tests. */
@@ -70,10 +70,6 @@ export interface DisconnectOptions {
 	readonly progressIntervalMs?: number;
 	/** The most sessions one action may cover. Default 100,000. */
 	readonly cap?: number;
-	/** RouterOS API connect and command timeout. Default 5000. */
-	readonly apiTimeoutMs?: number;
-	/** Default: this process's user and SSH client. */
-	readonly operator?: Operator;
 	/**
 	 * A NAS another radtop is disconnecting (nas-claims.ts): wait until it is done, trying every second; default:
 	 * send nothing to it, its sessions end `not_sent` with who holds it.
@@ -81,6 +77,10 @@ export interface DisconnectOptions {
 	readonly waitForClaimedNas?: boolean;
 	/** Called while waiting for a claimed NAS, at every try: e.g. `bng-2 is being disconnected by noc-anna (pid 4242, 38 s ago)`. */
 	readonly onClaimWait?: (nas: ClaimNas, message: string) => void;
+	/** RouterOS API connect and command timeout. Default 5000. */
+	readonly apiTimeoutMs?: number;
+	/** Default: this process's user and SSH client. */
+	readonly operator?: Operator;
 }
 
 /** The audit log could not be written before sending: nothing was sent. */
@@ -173,12 +173,12 @@ class Run {
 	readonly #signal: AbortSignal | undefined;
 	readonly #bucket: TokenBucket | undefined;
 	readonly #pool: RouterOsPool;
-	readonly #watch: StopWatch | undefined;
-	readonly #progress: ProgressTracker;
-	readonly #results = new Map<string, SessionResult>();
 	readonly #claims: NasClaims;
 	readonly #claimOptions: Pick<DisconnectOptions, 'waitForClaimedNas' | 'onClaimWait'>;
 	readonly #closedCheck: ClosedCheck;
+	readonly #watch: StopWatch | undefined;
+	readonly #progress: ProgressTracker;
+	readonly #results = new Map<string, SessionResult>();
 	#abortedBeforeSending = false;
 
 	constructor(
@@ -310,10 +310,7 @@ class Run {
 
 	/** Which of the items radacct has closed now (none when it cannot be read: they are sent, as planned). */
 	async #stoppedOf(items: readonly PlanItem[]): Promise<Map<string, StoppedSession>> {
-		return readStopped(
-			this.#deps.db,
-			items.map((item) => item.session.radacctid),
-		).catch(() => new Map<string, StoppedSession>());
+		return this.#closedCheck.stopped(items.map((item) => item.session.radacctid));
 	}
 
 	/** True (and the session settled `already_closed`) when radacct had it closed before the request went out. */
