@@ -9,8 +9,8 @@ import type {DisconnectMethod, DisconnectTarget} from '../disconnect/plan.js';
 import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
-import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
+import {formatCount} from '../sessions/format.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
@@ -78,18 +78,18 @@ How
   --audit-log PATH       append the audit record here (default $XDG_STATE_HOME/radtop/audit.log)
   --db URL, --profile NAME, --demo
 
+Two radtop never disconnect the sessions of one NAS at the same time: each claims the NAS in the database
+(a PostgreSQL advisory lock) while it sends to it and watches for the stops, and the other is told who holds
+it: "bng-2 is being disconnected by noc-anna@noc1 (pid 4242, 38 s ago)". Without --wait, nothing is sent to
+that NAS: its sessions end "not sent" (exit code 3); stopping at the question sends nothing (exit code 1).
+
 Examples
   $ radtop disconnect --user alice@isp.example --reason "customer asked for a reset"
   $ radtop disconnect --nas bng-2 --dry-run
   $ radtop disconnect --nas bng-2 --reason "CHG-2211 maintenance" --yes --rate 500
 
-Two radtop never disconnect the sessions of one NAS at the same time: each claims the NAS in the database
-(a PostgreSQL advisory lock) while it sends to it and watches for the stops, and the other is told who holds
-it: "bng-2 is being disconnected by noc-anna@noc1 (pid 4242, 38 s ago)".
-
-Exit codes: 0 every session disconnected or already closed, 1 failure before sending (or stopped at the
-question), 2 usage error, 3 partial failure (some failed, not on the NAS, or not sent, e.g. to a NAS another
-radtop is disconnecting, without --wait).
+Exit codes: 0 every session disconnected or already closed, 1 failure before sending, 2 usage error,
+3 partial failure (some failed, not on the NAS, or not sent).
 `;
 
 type FlagValues = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};
@@ -257,11 +257,11 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				reason: request.reason,
 				dryRun: request.dryRun,
 				concurrencyPerNas: request.concurrency,
+				waitForClaimedNas: wait,
+				onClaimWait: claimWaitReporter(io.stderr),
 				ratePerSecond: request.rate,
 				confirmStopWithinMs: request.confirmWithinMs,
 				signal: abort.signal,
-				waitForClaimedNas: wait,
-				onClaimWait: claimWaitReporter(io.stderr),
 				...(showProgress
 					? {
 							onProgress: (progress) =>
@@ -273,11 +273,11 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 					: {}),
 			},
 		);
-		if (showProgress || (wait && io.stderr.isTTY)) io.stderr.write('\r\x1b[K');
-		for (const message of claimedMessages(executed.results))
-			io.stderr.write(`radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
+		if (showProgress) io.stderr.write('\r\x1b[K');
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
+		for (const message of claimedMessages(executed.results))
+			io.stderr.write(`radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
 		if (request.json) {
 			io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 		} else {
