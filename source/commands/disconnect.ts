@@ -4,10 +4,12 @@ import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
 import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {planTarget} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';
+import {findClaimHolders, holderMessage, type ClaimNas} from '../disconnect/nas-claims.js';
 import type {DisconnectMethod, DisconnectTarget} from '../disconnect/plan.js';
 import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
+import {sanitize} from '../terminal/sanitize.js';
 import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
 import type {CommandContext} from './context.js';
@@ -41,6 +43,7 @@ export const DISCONNECT_FLAGS = {
 	confirmWithin: {type: 'string', default: '10'},
 	dryRun: {type: 'boolean'},
 	yes: {type: 'boolean'},
+	wait: {type: 'boolean'},
 	json: {type: 'boolean'},
 	auditLog: {type: 'string'},
 } as const satisfies Record<string, FlagSpec>;
@@ -71,9 +74,17 @@ How
   --confirm-within S     watch radacct this long for each Accounting-Stop (default 10, 0 = do not watch)
   --dry-run              print exactly which sessions on which NAS would be hit and how; send nothing
   --yes                  do not ask (required for more than one session when stdin is not a terminal)
+  --wait                 when another radtop is disconnecting a NAS of this action, wait until it is done
+                         (trying every second), then send what is still open; without it that NAS is not sent
+                         to and its sessions end "not sent" (on a terminal without --yes, radtop asks)
   --json                 the result as JSON
   --audit-log PATH       append the audit record here (default $XDG_STATE_HOME/radtop/audit.log)
   --db URL, --profile NAME, --demo
+
+Two radtop never disconnect the sessions of one NAS at the same time: each claims the NAS in the database
+(a PostgreSQL advisory lock) while it sends to it and watches for the stops, and the other is told who holds
+it: "bng-2 is being disconnected by noc-anna@noc1 (pid 4242, 38 s ago)". Without --wait, nothing is sent to
+that NAS: its sessions end "not sent" (exit code 3); stopping at the question sends nothing (exit code 1).
 
 Examples
   $ radtop disconnect --user alice@isp.example --reason "customer asked for a reset"
@@ -103,6 +114,8 @@ export interface DisconnectFlags {
 	readonly confirmWithinMs: number;
 	readonly dryRun: boolean;
 	readonly yes: boolean;
+	/** Wait for a NAS another radtop is disconnecting. */
+	readonly wait: boolean;
 	readonly json: boolean;
 	readonly auditLog?: string;
 }
@@ -157,6 +170,7 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 		confirmWithinMs: integerFlag(flags.confirmWithin ?? '10', 'confirm-within', 0, 600) * 1000,
 		dryRun: Boolean(flags.dryRun),
 		yes: Boolean(flags.yes),
+		wait: Boolean(flags.wait),
 		json: Boolean(flags.json),
 		auditLog: typeof flags.auditLog === 'string' ? flags.auditLog : undefined,
 	};
@@ -208,6 +222,16 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		return missing.length > 0 ? EXIT.partial : EXIT.ok;
 	}
 
+	let wait = request.wait;
+	if (!request.dryRun && !request.yes && !wait && io.stdinIsTerminal && plan.items.length > 0) {
+		const decided = await askAboutClaims(context, plan.items, io.stderr);
+		if (decided === 'stop') {
+			io.stderr.write('radtop: stopped, nothing sent\n');
+			return EXIT.failure;
+		}
+		wait = decided === 'wait';
+	}
+
 	if (!request.dryRun && !request.yes) {
 		const typedAbove = context.profile.confirmTypedAbove;
 		const confirmation = confirmationFor(plan, typedAbove === undefined ? {} : {typedAbove});
@@ -244,6 +268,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				reason: request.reason,
 				dryRun: request.dryRun,
 				concurrencyPerNas: request.concurrency,
+				waitForClaimedNas: wait,
+				onClaimWait: claimWaitReporter(io.stderr),
 				ratePerSecond: request.rate,
 				confirmStopWithinMs: request.confirmWithinMs,
 				signal: stop.signal,
@@ -262,6 +288,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		if (showProgress) writeIfOpen(io.stderr, '\r\x1b[K');
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
+		for (const message of claimedMessages(executed.results))
+			io.stderr.write(`radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
 		if (request.json) {
 			writeIfOpen(io.stdout, jsonForOutput(result, io.stdout.isTTY));
 		} else {
@@ -292,4 +320,58 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		if (stop.received === undefined) writes.release();
 		await coaClient.close();
 	}
+}
+
+/** The NAS of the plan's items, once each. */
+function nasOf(items: readonly {readonly nas: ClaimNas}[]): ClaimNas[] {
+	return [...new Map(items.map((item) => [item.nas.ip, item.nas])).values()];
+}
+
+/**
+ * When another radtop is disconnecting a NAS of the plan, says who and asks whether to wait for it or stop:
+ * `free` when no NAS is claimed.
+ */
+async function askAboutClaims(
+	context: CommandContext,
+	items: readonly {readonly nas: ClaimNas}[],
+	stderr: NodeJS.WriteStream,
+): Promise<'free' | 'wait' | 'stop'> {
+	const nas = nasOf(items);
+	const holders = await findClaimHolders(context.database.pool, nas);
+	if (holders.size === 0) return 'free';
+	for (const entry of nas) {
+		if (holders.has(entry.ip)) stderr.write(`radtop: ${sanitize(holderMessage(entry.name, holders.get(entry.ip)))}\n`);
+	}
+	const prompt = createInterface({input: process.stdin, output: stderr});
+	try {
+		for (;;) {
+			const answer = (await prompt.question('Wait until it is done, or stop? [w/s] ')).trim().toLowerCase();
+			if (answer === 'w' || answer === 'wait') return 'wait';
+			if (answer === 's' || answer === 'stop' || answer === '') return 'stop';
+		}
+	} finally {
+		prompt.close();
+	}
+}
+
+/** Progress while waiting for a claimed NAS: one line redrawn every try on a terminal, else a line every 15 tries. */
+function claimWaitReporter(stderr: NodeJS.WriteStream): (nas: ClaimNas, message: string) => void {
+	const tries = new Map<string, number>();
+	return (nas, message) => {
+		const count = (tries.get(nas.ip) ?? 0) + 1;
+		tries.set(nas.ip, count);
+		const line = `radtop: waiting: ${sanitize(message)}`;
+		if (stderr.isTTY) stderr.write(`\r\x1b[K${line}`);
+		else if (count % 15 === 1) stderr.write(`${line}\n`);
+	};
+}
+
+/** What the engine said of each NAS it did not send to because another radtop held it, once per NAS. */
+function claimedMessages(results: readonly {readonly outcome: string; readonly nasName: string; readonly reason: string}[]): string[] {
+	const messages = new Map<string, string>();
+	for (const entry of results) {
+		if (entry.outcome === 'not_sent' && entry.reason.startsWith(`${entry.nasName} is being disconnected by `))
+			messages.set(entry.nasName, entry.reason);
+	}
+	return [...messages.values()];
 }

@@ -17,6 +17,8 @@ import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import {beginRecord, endRecord, progressRecord, type AuditProgressEntry, type DisconnectAuditSink} from './audit-records.js';
 import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
+import {ClosedCheck, closedReason, type StoppedSession} from './closed-check.js';
+import {currentHolder, NasClaims, type ClaimNas, type ClaimResult} from './nas-claims.js';
 import {ProgressTracker} from './progress.js';
 import {
 	ABORTED_BEFORE_SENDING,
@@ -71,6 +73,13 @@ export interface DisconnectOptions {
 	readonly progressIntervalMs?: number;
 	/** The most sessions one action may cover. Default 100,000. */
 	readonly cap?: number;
+	/**
+	 * A NAS another radtop is disconnecting (nas-claims.ts): wait until it is done, trying every second; default:
+	 * send nothing to it, its sessions end `not_sent` with who holds it.
+	 */
+	readonly waitForClaimedNas?: boolean;
+	/** Called while waiting for a claimed NAS, at every try: e.g. `bng-2 is being disconnected by noc-anna (pid 4242, 38 s ago)`. */
+	readonly onClaimWait?: (nas: ClaimNas, message: string) => void;
 	/** RouterOS API connect and command timeout. Default 5000. */
 	readonly apiTimeoutMs?: number;
 	/** Default: this process's user and SSH client. */
@@ -190,6 +199,9 @@ class Run {
 	readonly #signal: AbortSignal | undefined;
 	readonly #bucket: TokenBucket | undefined;
 	readonly #pool: RouterOsPool;
+	readonly #claims: NasClaims;
+	readonly #claimOptions: Pick<DisconnectOptions, 'waitForClaimedNas' | 'onClaimWait'>;
+	readonly #closedCheck: ClosedCheck;
 	readonly #watch: StopWatch | undefined;
 	readonly #progress: ProgressTracker;
 	readonly #results = new Map<string, SessionResult>();
@@ -211,6 +223,9 @@ class Run {
 		this.#signal = options.signal;
 		this.#bucket = bucket;
 		this.#pool = new RouterOsPool(deps.routerOsConnect, {timeoutMs: options.apiTimeoutMs});
+		this.#claims = new NasClaims(deps.db, currentHolder(options.operator ?? currentOperator()));
+		this.#claimOptions = options;
+		this.#closedCheck = new ClosedCheck(deps.db);
 		const withinMs = options.confirmStopWithinMs ?? 10_000;
 		const unplanned = [...plan.alreadyClosed, ...vanished].map((session) => deps.registry.get(session.nasipaddress));
 		this.#progress = new ProgressTracker([...plan.items.map((item) => item.nas), ...unplanned], {
@@ -263,10 +278,12 @@ class Run {
 				queue.push(item);
 			}
 		}
-		await Promise.all([...queues.values()].map((queue) => this.#drain(queue, concurrency)));
+		await this.#claimAndDrain([...queues.values()], concurrency);
 		await this.#pool.close();
 		this.#progress.setPhase('confirming');
 		await this.#watch?.finish();
+		// Held until the stops are in, so a radtop that waited for a NAS finds its sessions closed.
+		await this.#claims.release();
 		this.#progress.finish();
 	}
 
@@ -277,6 +294,59 @@ class Run {
 			.sort(
 				(a, b) => a.radacctid.length - b.radacctid.length || (a.radacctid < b.radacctid ? -1 : a.radacctid > b.radacctid ? 1 : 0),
 			);
+	}
+
+	/**
+	 * Claims each queue's NAS for this run (nas-claims.ts), then sends what radacct still has open. A NAS another
+	 * radtop holds gets nothing: its sessions end `not_sent` with who holds it (or it is waited for, when asked).
+	 * The first tries and the look at radacct come one after another, before anything is sent: a database that
+	 * serves one connection only is never asked two things at once.
+	 */
+	async #claimAndDrain(queues: readonly (readonly PlanItem[])[], concurrency: number): Promise<void> {
+		const {waitForClaimedNas, onClaimWait} = this.#claimOptions;
+		const first: ClaimResult[] = [];
+		for (const queue of queues) first.push(await this.#claims.claim(queue[0]!.nas));
+		const claimedNow = queues.filter((_, index) => first[index]!.claimed);
+		let stopped = await this.#stoppedOf(claimedNow.flat());
+		const lanes = queues.map(async (queue, index) => {
+			let claim = first[index]!;
+			if (!claim.claimed && claim.reason === 'held' && waitForClaimedNas) {
+				claim = await this.#claims.claim(queue[0]!.nas, {
+					wait: true,
+					...(this.#signal === undefined ? {} : {signal: this.#signal}),
+					...(onClaimWait === undefined ? {} : {onWaiting: onClaimWait}),
+				});
+				// Sessions the other radtop disconnected while this one waited are closed by now.
+				if (claim.claimed) stopped = new Map([...stopped, ...(await this.#stoppedOf(queue))]);
+			}
+			if (!claim.claimed) {
+				if (claim.reason === 'aborted') this.#abortedBeforeSending = true;
+				for (const item of queue)
+					this.#settle(item, 'not_sent', undefined, claim.reason === 'aborted' ? ABORTED_BEFORE_SENDING : claim.message);
+				return;
+			}
+			for (const item of queue) {
+				const stop = stopped.get(item.session.radacctid);
+				if (stop) this.#settle(item, 'already_closed', undefined, closedReason(stop));
+			}
+			await this.#drain(
+				queue.filter((item) => !stopped.has(item.session.radacctid)),
+				concurrency,
+			);
+		});
+		await Promise.all(lanes);
+	}
+
+	/** Which of the items radacct has closed now (none when it cannot be read: they are sent, as planned). */
+	async #stoppedOf(items: readonly PlanItem[]): Promise<Map<string, StoppedSession>> {
+		return this.#closedCheck.stopped(items.map((item) => item.session.radacctid));
+	}
+
+	/** True (and the session settled `already_closed`) when radacct had it closed before the request went out. */
+	async #closedBefore(item: PlanItem, sentAt: number | undefined, method: 'coa' | 'api', answer: string): Promise<boolean> {
+		const stop = await this.#closedCheck.closedBefore(item.session.radacctid, sentAt);
+		if (stop) this.#settle(item, 'already_closed', method, `${closedReason(stop)} before the request; ${answer}`);
+		return stop !== undefined;
 	}
 
 	async #drain(queue: readonly PlanItem[], concurrency: number): Promise<void> {
@@ -311,6 +381,7 @@ class Run {
 			...(nas.nameSource === 'ip' ? {} : {name: nas.name}),
 		};
 		const attributes = disconnectAttributes(session, nas.vendor);
+		const sentAt = Date.now();
 		const result = await this.#deps.coaClient.send(target, {
 			code: PacketCode.DisconnectRequest,
 			attributes,
@@ -318,6 +389,7 @@ class Run {
 		});
 		const reason = describeCoaResult(result, target);
 		if (result.kind === 'ack') {
+			if (await this.#closedBefore(item, sentAt, 'coa', reason)) return;
 			this.#settle(item, 'coa', 'coa', reason);
 			this.#watch?.watch(session.radacctid);
 			return;
@@ -328,6 +400,7 @@ class Run {
 		}
 		// RFC 5176 §3.5: Error-Cause 503 Session-Context-Not-Found, the NAS has no such session.
 		const outcome: Outcome = result.kind === 'nak' && result.errorCause === 503 ? 'not_on_nas' : 'failed';
+		if (outcome === 'not_on_nas' && (await this.#closedBefore(item, undefined, 'coa', reason))) return;
 		if (item.fallback === 'api') {
 			await this.#viaApi(item, {outcome, reason});
 			return;
@@ -342,8 +415,10 @@ class Run {
 			else this.#settle(item, coa.outcome, 'coa', `${coa.reason}; API fallback not tried: aborted`);
 			return;
 		}
+		const sentAt = Date.now();
 		const api = await this.#pool.disconnect(item.nas, item.session);
 		const reason = coa === undefined ? api.detail : `CoA: ${coa.reason}; API: ${api.detail}`;
+		if (api.kind !== 'failed' && (await this.#closedBefore(item, api.kind === 'removed' ? sentAt : undefined, 'api', reason))) return;
 		const outcome: Outcome = api.kind === 'removed' ? 'api' : api.kind === 'not-found' ? 'not_on_nas' : 'failed';
 		this.#settle(item, outcome, 'api', reason);
 		if (outcome === 'api') this.#watch?.watch(item.session.radacctid);

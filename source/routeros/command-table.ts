@@ -2,6 +2,7 @@
  * The commands a RouterOS API connection has sent and not yet seen finish, by tag, and what each reply does to
  * them (API doc, "Tags" and "Reply word"). No socket here: the client writes the sentences and feeds the replies.
  */
+import {emptyTally, REPLY_LIMITS, tallySentence, type ReplyLimits, type ReplyTally} from './reply-limits.js';
 import {RouterOsError, type RouterOsErrorDetails, type RouterOsErrorKind} from './routeros-error.js';
 import type {FatalReply, Reply, RouterOsRow} from './sentences.js';
 
@@ -10,6 +11,8 @@ interface PendingCommand {
 	readonly resolve: (rows: RouterOsRow[]) => void;
 	readonly reject: (error: RouterOsError) => void;
 	readonly rows: RouterOsRow[];
+	/** What its reply has held so far, every sentence with its tag counted (after a `!trap` too). */
+	readonly tally: ReplyTally;
 	timer: NodeJS.Timeout | undefined;
 	/** `!empty` arrived (RouterOS 7.18+): the result is empty even if the `!done` never comes. */
 	empty: boolean;
@@ -21,11 +24,13 @@ interface PendingCommand {
 export class CommandTable {
 	readonly #pending = new Map<string, PendingCommand>();
 	readonly #label: string;
+	readonly #limits: ReplyLimits;
 	#nextTag = 1;
 	#ignored = 0;
 
-	constructor(label: string) {
+	constructor(label: string, limits: ReplyLimits = REPLY_LIMITS) {
 		this.#label = label;
+		this.#limits = limits;
 	}
 
 	/** Replies dropped because their tag matched no pending command or their reply word is unknown. */
@@ -44,7 +49,16 @@ export class CommandTable {
 	 */
 	add(tag: string, command: string, timeoutMs: number | undefined, onTimeout: (reason: string) => void): Promise<RouterOsRow[]> {
 		return new Promise<RouterOsRow[]>((resolve, reject) => {
-			const entry: PendingCommand = {command, resolve, reject, rows: [], timer: undefined, empty: false, settled: false};
+			const entry: PendingCommand = {
+				command,
+				resolve,
+				reject,
+				rows: [],
+				tally: emptyTally(),
+				timer: undefined,
+				empty: false,
+				settled: false,
+			};
 			if (timeoutMs !== undefined) {
 				entry.timer = setTimeout(() => {
 					this.#pending.delete(tag);
@@ -67,14 +81,23 @@ export class CommandTable {
 		this.#ignored += 1;
 	}
 
-	/** Applies a reply to the command its tag names; a reply for no pending command is counted and dropped. */
-	route(reply: Exclude<Reply, FatalReply>): void {
+	/**
+	 * Applies a reply (a sentence of `words` words and `bytes` bytes) to the command its tag names; a reply for no
+	 * pending command is counted and dropped.
+	 *
+	 * @returns why the command's reply is now over its limits, without applying the sentence; the connection has to
+	 *   be closed then (failing every command). Undefined otherwise.
+	 */
+	route(reply: Exclude<Reply, FatalReply>, words = 0, bytes = 0): string | undefined {
 		const {tag} = reply;
 		const entry = tag === undefined ? undefined : this.#pending.get(tag);
 		if (tag === undefined || entry === undefined) {
 			this.#ignored += 1;
-			return;
+			return undefined;
 		}
+
+		const overLimit = tallySentence(entry.tally, words, bytes, this.#limits, entry.command);
+		if (overLimit !== undefined) return overLimit;
 
 		switch (reply.type) {
 			case 're': {
@@ -117,6 +140,8 @@ export class CommandTable {
 				break;
 			}
 		}
+
+		return undefined;
 	}
 
 	/**

@@ -15,6 +15,7 @@ import {connect as tlsConnect} from 'node:tls';
 import {CommandTable, seconds} from './command-table.js';
 import {resolveConnectOptions, type RouterOsConnectOptions} from './connect-options.js';
 import {errorText, RouterOsError, socketErrorText, type RouterOsErrorDetails, type RouterOsErrorKind} from './routeros-error.js';
+import {COMMAND_DECODER_LIMITS, LOGIN_DECODER_LIMITS, MAX_LOGIN_BYTES, sentenceBytes} from './reply-limits.js';
 import {buildCommand, parseReply, type Reply, type RouterOsRow} from './sentences.js';
 import {encodeSentence, SentenceDecoder} from './words.js';
 
@@ -39,6 +40,10 @@ const KEEPALIVE_MS = 30_000;
  * the client and rejects every pending command; {@link closed} is then true and later commands reject at once.
  * Replies whose tag matches no pending command, and reply words this client does not know, are ignored and
  * counted in {@link ignoredReplies} (forward compatibility: `!empty` was new in 7.18 and broke older clients).
+ *
+ * What the router may send is bounded (reply-limits.ts): a word, a sentence, the reply to one command, and all
+ * that arrives before login is done. Past a limit the connection is closed and every pending command rejects
+ * with a `protocol` RouterOsError, so a router streaming without end cannot grow radtop's memory.
  */
 export class RouterOsClient {
 	/**
@@ -72,7 +77,7 @@ export class RouterOsClient {
 		return client;
 	}
 
-	private readonly decoder = new SentenceDecoder();
+	private readonly decoder = new SentenceDecoder(LOGIN_DECODER_LIMITS);
 	private readonly commands: CommandTable;
 	private readonly socketClosed: Promise<void>;
 	private readonly transportReady: Promise<void>;
@@ -81,6 +86,8 @@ export class RouterOsClient {
 	};
 
 	private stage: Stage = 'connecting';
+	/** Bytes received before login was done; capped at {@link MAX_LOGIN_BYTES}. */
+	private loginBytes = 0;
 	/** Why the connection ended (without the label); set once, never cleared. */
 	private endReason: string | undefined;
 	private markTransportReady: (() => void) | undefined;
@@ -209,6 +216,7 @@ export class RouterOsClient {
 			// API doc, "Initial login" (6.43 and later): name and password in clear text, answered by !done or !trap.
 			await this.send(['/login', `=name=${user}`, `=password=${password}`], undefined);
 			this.stage = 'ready';
+			this.decoder.setLimits(COMMAND_DECODER_LIMITS);
 		} catch (error) {
 			if (error instanceof RouterOsError && error.kind === 'trap') {
 				// The router appends an internal code, e.g. "invalid user name or password (6)".
@@ -252,12 +260,22 @@ export class RouterOsClient {
 			return;
 		}
 
+		// The decoder holds at most one partial word and sentence within its limits (small until logged in), and
+		// a chunk is at most the socket's read size: decoding first names a giant word as what it is.
 		let sentences: string[][];
 		try {
 			sentences = this.decoder.push(chunk);
 		} catch (error) {
-			this.fail(`protocol error: ${errorText(error)}`, 'protocol', {cause: error});
+			this.fail(`protocol error: ${errorText(error)}${during(this.stage)}`, 'protocol', {cause: error});
 			return;
+		}
+
+		if (this.stage !== 'ready') {
+			this.loginBytes += chunk.length;
+			if (this.loginBytes > MAX_LOGIN_BYTES) {
+				this.fail(`protocol error: more than ${MAX_LOGIN_BYTES} bytes received${during(this.stage)}`, 'protocol');
+				return;
+			}
 		}
 
 		for (const sentence of sentences) {
@@ -286,7 +304,10 @@ export class RouterOsClient {
 			return;
 		}
 
-		this.commands.route(reply);
+		const overLimit = this.commands.route(reply, sentence.length, sentenceBytes(sentence));
+		if (overLimit !== undefined) {
+			this.fail(`protocol error: ${overLimit}`, 'protocol');
+		}
 	}
 
 	private onSocketError(error: Error): void {

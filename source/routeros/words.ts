@@ -160,9 +160,9 @@ export interface SentenceDecoderOptions {
  * connection has to be closed.
  */
 export class SentenceDecoder {
-	private readonly maxWordBytes: number;
-	private readonly maxWordsPerSentence: number;
-	private readonly maxSentenceBytes: number;
+	private maxWordBytes = DEFAULT_MAX_WORD_BYTES;
+	private maxWordsPerSentence = DEFAULT_MAX_WORDS_PER_SENTENCE;
+	private maxSentenceBytes = DEFAULT_MAX_SENTENCE_BYTES;
 	private readonly prefix = Buffer.alloc(5);
 	private prefixFilled = 0;
 	private word: Buffer | undefined;
@@ -172,6 +172,16 @@ export class SentenceDecoder {
 	private failure: RouterOsProtocolError | undefined;
 
 	constructor(options: SentenceDecoderOptions = {}) {
+		this.setLimits(options);
+	}
+
+	/**
+	 * Changes the limits (each one left out goes back to its default), e.g. small ones until a login is done. They
+	 * apply from the next length prefix on; a word already announced keeps the size it was accepted with.
+	 *
+	 * @throws RangeError for a limit that is not a positive integer.
+	 */
+	setLimits(options: SentenceDecoderOptions): void {
 		this.maxWordBytes = positiveLimit('maxWordBytes', options.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES);
 		this.maxWordsPerSentence = positiveLimit('maxWordsPerSentence', options.maxWordsPerSentence ?? DEFAULT_MAX_WORDS_PER_SENTENCE);
 		this.maxSentenceBytes = positiveLimit('maxSentenceBytes', options.maxSentenceBytes ?? DEFAULT_MAX_SENTENCE_BYTES);

@@ -117,6 +117,7 @@ describe('parseDisconnectFlags: how', () => {
 			confirmWithinMs: 10_000,
 			dryRun: false,
 			yes: false,
+			wait: false,
 			json: false,
 		});
 		expect(request.rate).toBeUndefined();
@@ -146,6 +147,7 @@ describe('parseDisconnectFlags: how', () => {
 			confirmWithin: '0',
 			dryRun: true,
 			yes: true,
+			wait: true,
 			json: true,
 			auditLog: '/tmp/audit.log',
 		});
@@ -159,6 +161,7 @@ describe('parseDisconnectFlags: how', () => {
 			confirmWithinMs: 0,
 			dryRun: true,
 			yes: true,
+			wait: true,
 			json: true,
 			auditLog: '/tmp/audit.log',
 		});

@@ -1,0 +1,69 @@
+/**
+ * Whether a session was already closed in radacct when radtop's request for it went out, asked of radacct right
+ * after the NAS answered, for many sessions in one query: the requests answered in the same turn of the event
+ * loop are looked up together. A NAS that ACKs a session someone else (another radtop, the subscriber) had ended,
+ * or says it has no such session, has not been disconnected by radtop: that session ends `already_closed`.
+ */
+import type {Queryable} from '../db/queryable.js';
+import {readStopped, type StoppedSession} from './targets.js';
+
+export type {StoppedSession} from './targets.js';
+
+/** Looks sessions' stops up in batches. */
+export class ClosedCheck {
+	readonly #db: Queryable;
+	#batch = new Map<string, Array<(stop: StoppedSession | undefined) => void>>();
+	#scheduled = false;
+	#inFlight: Promise<unknown> = Promise.resolve();
+
+	constructor(db: Queryable) {
+		this.#db = db;
+	}
+
+	/**
+	 * The session's stop, when radacct has one now and it is from before the second `sentAt` (ms since the epoch)
+	 * fell in: radacct's stop times are whole seconds, and a stop in that second may be the one radtop's request
+	 * caused. Leave `sentAt` out when the NAS said it has no such session: any stop came before. Undefined
+	 * otherwise, and when radacct cannot be read (the outcome then stands as the NAS gave it).
+	 */
+	async closedBefore(radacctid: string, sentAt?: number): Promise<StoppedSession | undefined> {
+		const stop = await this.#lookUp(radacctid);
+		if (stop === undefined) return undefined;
+		return sentAt === undefined || stop.stoppedAt.getTime() < Math.floor(sentAt / 1000) * 1000 ? stop : undefined;
+	}
+
+	/** Which of the sessions radacct has closed now, in one query; none when radacct cannot be read. */
+	async stopped(radacctids: readonly string[]): Promise<Map<string, StoppedSession>> {
+		return readStopped(this.#db, radacctids).catch(() => new Map<string, StoppedSession>());
+	}
+
+	#lookUp(radacctid: string): Promise<StoppedSession | undefined> {
+		return new Promise((resolve) => {
+			const waiting = this.#batch.get(radacctid);
+			if (waiting) waiting.push(resolve);
+			else this.#batch.set(radacctid, [resolve]);
+			if (this.#scheduled) return;
+			this.#scheduled = true;
+			setImmediate(() => {
+				void this.#flush();
+			});
+		});
+	}
+
+	async #flush(): Promise<void> {
+		// One query at a time: what comes in meanwhile is the next batch.
+		await this.#inFlight;
+		const batch = this.#batch;
+		this.#batch = new Map();
+		this.#scheduled = false;
+		const query = readStopped(this.#db, [...batch.keys()]).catch(() => new Map<string, StoppedSession>());
+		this.#inFlight = query;
+		const stopped = await query;
+		for (const [radacctid, waiting] of batch) for (const resolve of waiting) resolve(stopped.get(radacctid));
+	}
+}
+
+/** The reason of a session found closed in radacct: `closed in radacct at ISO (cause)`. */
+export function closedReason(stop: StoppedSession): string {
+	return `closed in radacct at ${stop.stoppedAt.toISOString()}${stop.cause ? ` (${stop.cause})` : ''}`;
+}
