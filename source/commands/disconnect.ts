@@ -289,7 +289,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
 		for (const message of claimedMessages(executed.results))
-			io.stderr.write(`radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
+			writeIfOpen(io.stderr, `radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
 		if (request.json) {
 			writeIfOpen(io.stdout, jsonForOutput(result, io.stdout.isTTY));
 		} else {

@@ -169,7 +169,9 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = flags.nas.length > 0 ? [...new Set(flags.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const staleAfterSeconds = sweepStaleAfter(flags.staleAfterSeconds, context.profile.staleAfter, context.profileName);
-	const audit = io.audit ?? new AuditLog({
+	const audit =
+		io.audit ??
+		new AuditLog({
 			path: flags.auditLog ?? context.profile.auditLog,
 			secrets: context.secrets,
 			onTightened: (path, mode) => io.stderr.write(tightenedNotice(path, mode)),

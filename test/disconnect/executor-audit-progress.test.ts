@@ -83,7 +83,8 @@ describe('the audit records of a running disconnect', () => {
 			nasIp: '10.20.0.1',
 		});
 		const progress = audit.records.filter((record): record is AuditProgressRecord => record.event === 'disconnect.progress');
-		expect(progress.length).toBeGreaterThanOrEqual(5);
+		// 450 sessions, at most 100 to a record: four full records at least (the last part may go with the end record).
+		expect(progress.length).toBeGreaterThanOrEqual(4);
 		expect(progress.map((record) => record.batch)).toEqual(progress.map((_record, index) => index + 1));
 		for (const record of progress) expect(record.sent.length + record.outcomes.length).toBeLessThanOrEqual(100);
 		// Every outcome, each once (a session's outcome is never in two records), before the end record.
