@@ -336,3 +336,14 @@ export class DeadlineClient extends pg.Client {
 		}
 	}
 }
+
+/**
+ * Prints the waits of a command's statements as they are seen ("radtop: radacct is locked by pid 4242 for
+ * 30 s: waiting"), for export and sweep; returns a function that stops.
+ */
+export function reportWaits(waits: WaitMonitor | undefined, write: (line: string) => void): () => void {
+	if (!waits) return () => undefined;
+	return waits.subscribe((wait) => {
+		if (wait) write(`radtop: ${describeWait(wait)}${wait.kind === 'lock' ? ': waiting' : ''}\n`);
+	});
+}
