@@ -347,3 +347,14 @@ export function reportWaits(waits: WaitMonitor | undefined, write: (line: string
 		if (wait) write(`radtop: ${describeWait(wait)}${wait.kind === 'lock' ? ': waiting' : ''}\n`);
 	});
 }
+
+/** The WaitMonitor of a pool connectDatabase made (its statements report there), or undefined for any other. */
+export function waitsOf(db: unknown): WaitMonitor | undefined {
+	const options = (db as {options?: {radtopWaits?: unknown}} | null)?.options;
+	return options?.radtopWaits instanceof WaitMonitor ? options.radtopWaits : undefined;
+}
+
+/** Whether an error ended a wait for a lock. */
+export function isLocked(error: unknown): boolean {
+	return (error as {code?: unknown} | null)?.code === 'RADTOP_LOCKED';
+}
