@@ -18,8 +18,8 @@
  *   and looked at again every `probeAfterMs` while it lasts; the statement ends by the server's statement
  *   timeout (the error then names the lock: DatabaseLockedError).
  * - Whatever the look says, no statement outlives its hard deadline, `queryMs` (the server's statement
- *   timeout + 5 s by default; a caller that sets a longer statement timeout sets a longer deadline with
- *   {@link withQueryDeadline}).
+ *   timeout + 5 s by default). A `SET [LOCAL] statement_timeout` sent on the connection moves it to that
+ *   timeout + 5 s (none for 0) until RESET or the transaction's end; {@link withQueryDeadline} sets it outright.
  *
  * The embedded PGlite serves one connection in this very process: no second connection can look, so only the
  * hard deadline applies there (and a PGlite busy in WebAssembly holds the whole event loop anyway).
@@ -142,28 +142,65 @@ export interface WaitWatch {
 type Callback = (error: Error | null, result?: unknown) => void;
 
 /** The deadline of statements sent on `client` from now on (a sweep's long statements); returns the previous one. */
-export function withQueryDeadline(client: unknown, queryMs: number): number | undefined {
+export function withQueryDeadline(client: unknown, queryMs: number | undefined): number | undefined {
 	if (!(client instanceof DeadlineClient)) return undefined;
-	const previous = client.queryDeadlineMs;
-	client.queryDeadlineMs = queryMs;
+	const previous = client.explicitDeadlineMs;
+	client.explicitDeadlineMs = queryMs;
 	return previous;
 }
+
+/** A statement timeout as PostgreSQL reads it ('10min', 60000, '5s'), in ms; undefined when not understood. */
+function timeoutMs(value: string): number | undefined {
+	const match = /^'?\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*'?$/i.exec(value.trim());
+	if (!match) return undefined;
+	const unit = {ms: 1, s: 1000, min: 60_000, h: 3_600_000}[(match[2] ?? 'ms').toLowerCase() as 'ms' | 's' | 'min' | 'h'];
+	return Number(match[1]) * unit;
+}
+
+const SET_TIMEOUT = /^\s*SET\s+(LOCAL\s+|SESSION\s+)?statement_timeout\s*(?:=|TO)\s*(.+?)\s*;?\s*$/i;
+const RESET_TIMEOUT = /^\s*RESET\s+statement_timeout\s*;?\s*$/i;
+const END_TRANSACTION = /^\s*(COMMIT|ROLLBACK|END|ABORT)\b/i;
 
 /** The client radtop's pools make: every statement under the deadlines above. */
 export class DeadlineClient extends pg.Client {
 	readonly #config: DeadlineConfig;
 	readonly #deadlines: Deadlines;
-	/** The hard deadline of this client's statements. */
-	queryDeadlineMs: number;
+	/** Set by withQueryDeadline: wins over the statement timeouts below. */
+	explicitDeadlineMs: number | undefined;
+	/** From a SET LOCAL statement_timeout, until the transaction ends. */
+	#localDeadlineMs: number | undefined;
+	/** From a SET statement_timeout, until RESET. */
+	#sessionDeadlineMs: number | undefined;
 	#broken = false;
 
 	constructor(config: DeadlineConfig = {}) {
 		super(config);
 		this.#config = config;
 		this.#deadlines = config.radtopDeadlines ?? DEFAULT_DEADLINES;
-		this.queryDeadlineMs = this.#deadlines.queryMs;
 		// A connection destroyed for its deadline emits 'error', perhaps while checked out (no pool listener then).
 		this.on('error', () => undefined);
+	}
+
+	/** The hard deadline of the next statement (Infinity: none, the look still applies). */
+	get queryDeadlineMs(): number {
+		return this.explicitDeadlineMs ?? this.#localDeadlineMs ?? this.#sessionDeadlineMs ?? this.#deadlines.queryMs;
+	}
+
+	/** Follows the statement timeouts set on this connection, so that the hard deadline stays past them. */
+	#follow(text: unknown): void {
+		if (typeof text !== 'string') return;
+		const set = SET_TIMEOUT.exec(text);
+		if (set) {
+			const ms = timeoutMs(set[2]!);
+			if (ms === undefined) return;
+			const deadline = ms === 0 ? Number.POSITIVE_INFINITY : Math.max(ms + 5000, this.#deadlines.queryMs);
+			if (set[1]?.trim().toUpperCase() === 'LOCAL') this.#localDeadlineMs = deadline;
+			else this.#sessionDeadlineMs = deadline;
+		} else if (RESET_TIMEOUT.test(text)) {
+			this.#sessionDeadlineMs = undefined;
+		} else if (END_TRANSACTION.test(text)) {
+			this.#localDeadlineMs = undefined;
+		}
 	}
 
 	/** True once a deadline closed this connection: it must not be used again. */
@@ -179,7 +216,9 @@ export class DeadlineClient extends pg.Client {
 		const cb: Callback | undefined = typeof values === 'function' ? values : typeof callback === 'function' ? callback : undefined;
 		const vals = typeof values === 'function' ? undefined : values;
 		if (typeof config?.callback === 'function') return super.query(config, vals, callback);
-		const promise = this.#withDeadline(super.query(config, vals) as Promise<unknown>);
+		const deadline = this.queryDeadlineMs;
+		this.#follow(typeof config === 'string' ? config : config?.text);
+		const promise = this.#withDeadline(super.query(config, vals) as Promise<unknown>, deadline);
 		if (!cb) return promise;
 		promise.then(
 			(result) => cb(null, result),
@@ -254,11 +293,11 @@ export class DeadlineClient extends pg.Client {
 	}
 
 	/** Runs a statement under the deadlines; an error that ends a lock wait names the lock. */
-	async #withDeadline(statement: Promise<unknown>): Promise<unknown> {
+	async #withDeadline(statement: Promise<unknown>, queryMs: number): Promise<unknown> {
 		let watch: WaitWatch | undefined;
 		try {
 			return await new Promise((resolve, reject) => {
-				const current = this.watchWait(reject);
+				const current = this.watchWait(reject, queryMs);
 				watch = current;
 				statement.then(
 					(result) => {

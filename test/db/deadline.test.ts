@@ -5,7 +5,7 @@
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectDatabase, type Database} from '../../source/db/connect.js';
-import {DatabaseLockedError, DatabaseNotAnsweringError, describeWait, type DatabaseWait} from '../../source/db/deadline.js';
+import {DatabaseLockedError, DatabaseNotAnsweringError, DeadlineClient, describeWait, type DatabaseWait} from '../../source/db/deadline.js';
 import {describeError} from '../../source/db/errors.js';
 import {clusterUnavailable, startFrozenCluster, type FrozenCluster} from '../helpers/frozen-cluster.js';
 
@@ -85,5 +85,41 @@ describe.skipIf(unavailable !== undefined)(`client-side deadlines${unavailable ?
 			await locker.end();
 		}
 		expect((await database.pool.query('SELECT count(*)::int AS n FROM radacct')).rows[0].n).toBe(0);
+	}, 30_000);
+
+	it('without a look (the embedded database), the hard deadline ends a statement; a longer statement timeout moves it', async () => {
+		const pool = new pg.Pool({
+			connectionString: cluster.url,
+			max: 1,
+			Client: DeadlineClient,
+			radtopProbe: false,
+			radtopDeadlines: {probeAfterMs: 1000, probeMs: 1000, queryMs: 1500},
+		} as pg.PoolConfig);
+		pool.on('error', () => undefined);
+		try {
+			const client = await pool.connect();
+			await client.query('SELECT 1');
+			// 1 s of statement timeout: radtop waits that + 5 s, never less than its own 1.5 s.
+			await client.query('SET statement_timeout = 1000');
+			cluster.freeze();
+			const longer = await timed(client.query('SELECT 2'));
+			expect(longer.error).toBeInstanceOf(DatabaseNotAnsweringError);
+			expect(longer.ms).toBeGreaterThan(5500);
+			expect(longer.ms).toBeLessThan(7000);
+			client.release(longer.error as Error);
+			cluster.thaw();
+			const fresh = await pool.connect();
+			expect((fresh as unknown as DeadlineClient).queryDeadlineMs).toBe(1500);
+			await fresh.query('SELECT 3');
+			cluster.freeze();
+			const plain = await timed(fresh.query('SELECT 4'));
+			expect(plain.error).toBeInstanceOf(DatabaseNotAnsweringError);
+			expect(plain.ms).toBeGreaterThan(1400);
+			expect(plain.ms).toBeLessThan(2500);
+			fresh.release(plain.error as Error);
+		} finally {
+			cluster.thaw();
+			await pool.end();
+		}
 	}, 30_000);
 });
