@@ -77,8 +77,10 @@ export class DatabaseLockedError extends Error {
 	readonly code = 'RADTOP_LOCKED';
 	readonly wait: DatabaseWait & {kind: 'lock'};
 
-	constructor(wait: DatabaseWait & {kind: 'lock'}, cause: unknown) {
-		super(describeWait(wait), {cause});
+	constructor(wait: DatabaseWait & {kind: 'lock'}, cause: unknown, why?: string) {
+		const code = (cause as {code?: unknown} | null)?.code;
+		const reason = why ?? (code === '57014' ? 'statement timeout' : code === '55P03' ? 'lock timeout' : undefined);
+		super(`${describeWait(wait)}${reason ? ` (${reason})` : ''}`, {cause});
 		this.wait = wait;
 	}
 }

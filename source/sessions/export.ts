@@ -300,7 +300,7 @@ async function watchIdle(
 		if (quiet >= idleMs) {
 			const lock = watch?.lock();
 			const idle = new ExportIdleError(idleMs, rows());
-			copy.abort(lock ? new DatabaseLockedError(lock, idle) : idle);
+			copy.abort(lock ? new DatabaseLockedError(lock, idle, `nothing received for ${Math.round(idleMs / 1000)} s`) : idle);
 		}
 	}, 500);
 	try {

@@ -78,7 +78,9 @@ describe.skipIf(unavailable !== undefined)(`client-side deadlines${unavailable ?
 			expect(waits.at(-1)).toBeNull();
 			// The server's statement timeout (6 s here) ended it; the error says why.
 			expect(blocked.error).toBeInstanceOf(DatabaseLockedError);
-			expect(describeError(blocked.error)).toMatch(new RegExp(`^radacct is locked by pid ${lockerPid} for \\d+ s$`));
+			expect(describeError(blocked.error)).toMatch(
+				new RegExp(`^radacct is locked by pid ${lockerPid} for \\d+ s \\(statement timeout\\)$`),
+			);
 			expect(blocked.ms).toBeLessThan(8000);
 		} finally {
 			await locker.query('ROLLBACK').catch(() => undefined);

@@ -269,7 +269,9 @@ describe.skipIf(unavailable !== undefined)(`a database that stops answering${una
 			unsubscribe();
 			expect(waits.find((wait) => wait?.kind === 'lock')).toMatchObject({relation: 'radacct', blockers: [pid]});
 			expect(run.error).toBeInstanceOf(DatabaseLockedError);
-			expect(describeError(run.error)).toMatch(new RegExp(`^radacct is locked by pid ${pid} for \\d+ s$`));
+			expect(describeError(run.error)).toMatch(
+				new RegExp(`^radacct is locked by pid ${pid} for \\d+ s \\(nothing received for 6 s\\)$`),
+			);
 			expect(run.ms).toBeGreaterThan(5500);
 			expect(run.ms).toBeLessThan(8000);
 			expect(readdirSync(directory)).toEqual([]);
