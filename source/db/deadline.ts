@@ -21,6 +21,10 @@
  *   timeout + 5 s by default). A `SET [LOCAL] statement_timeout` sent on the connection moves it to that
  *   timeout + 5 s (none for 0) until RESET or the transaction's end; {@link withQueryDeadline} sets it outright.
  *
+ * node-postgres's own `query_timeout` is not used: it rejects the statement's promise but leaves the
+ * connection with the statement in flight, ended politely (a Terminate a frozen server never reads), while here
+ * the socket is destroyed at once and the look tells a lock from a server that does not answer.
+ *
  * The embedded PGlite serves one connection in this very process: no second connection can look, so only the
  * hard deadline applies there (and a PGlite busy in WebAssembly holds the whole event loop anyway).
  */
