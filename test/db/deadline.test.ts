@@ -47,13 +47,13 @@ describe.skipIf(unavailable !== undefined)(`client-side deadlines${unavailable ?
 			expect(describeError(frozen.error)).toMatch(/^database not answering \(no reply in 5 s\)$/);
 			// 3 s before the look, 2 s for it: the bound, with a little slack for a loaded machine.
 			expect(frozen.ms).toBeGreaterThan(4500);
-			expect(frozen.ms).toBeLessThan(6500);
+			expect(frozen.ms).toBeLessThan(7500);
 			expect(waits.some((wait) => wait?.kind === 'not-answering')).toBe(true);
 			// The next statement needs a new connection: the connection timeout bounds it.
 			const again = await timed(database.pool.query('SELECT 3'));
 			expect(again.error).toBeDefined();
 			expect(describeError(again.error)).toBe('connection timed out');
-			expect(again.ms).toBeLessThan(6500);
+			expect(again.ms).toBeLessThan(7500);
 		} finally {
 			cluster.thaw();
 			unsubscribe();
@@ -107,7 +107,7 @@ describe.skipIf(unavailable !== undefined)(`client-side deadlines${unavailable ?
 			const longer = await timed(client.query('SELECT 2'));
 			expect(longer.error).toBeInstanceOf(DatabaseNotAnsweringError);
 			expect(longer.ms).toBeGreaterThan(5500);
-			expect(longer.ms).toBeLessThan(7000);
+			expect(longer.ms).toBeLessThan(8000);
 			client.release(longer.error as Error);
 			cluster.thaw();
 			const fresh = await pool.connect();
@@ -117,7 +117,7 @@ describe.skipIf(unavailable !== undefined)(`client-side deadlines${unavailable ?
 			const plain = await timed(fresh.query('SELECT 4'));
 			expect(plain.error).toBeInstanceOf(DatabaseNotAnsweringError);
 			expect(plain.ms).toBeGreaterThan(1400);
-			expect(plain.ms).toBeLessThan(2500);
+			expect(plain.ms).toBeLessThan(3500);
 			fresh.release(plain.error as Error);
 		} finally {
 			cluster.thaw();

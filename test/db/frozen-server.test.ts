@@ -161,7 +161,7 @@ describe.skipIf(unavailable !== undefined)(`a database that stops answering${una
 			const frozenAt = Date.now();
 			await until(() => view.box.state.error?.kind === 'not-answering', 9000, 'not answering');
 			// The bound: one interval (1 s) + 5 s, with slack for a loaded machine.
-			expect(Date.now() - frozenAt).toBeLessThan(7500);
+			expect(Date.now() - frozenAt).toBeLessThan(8500);
 			expect(view.status()).toMatch(/^database not answering for \d+ s · showing data from \d+ s ago, retrying$/);
 			await new Promise((resolve) => setTimeout(resolve, 3000));
 			// The failures go on; the line still says since when, never ok.
@@ -255,7 +255,7 @@ describe.skipIf(unavailable !== undefined)(`a database that stops answering${una
 			const run = await timed(exportSessionsToFile(database.pool, {status: 'active'}, sort, {idleMs: 30_000}, path));
 			expect(run.error).toBeInstanceOf(DatabaseNotAnsweringError);
 			expect(describeError(run.error)).toBe('database not answering (no reply in 5 s)');
-			expect(run.ms).toBeLessThan(7000);
+			expect(run.ms).toBeLessThan(8000);
 			expect(readdirSync(directory)).toEqual([]);
 		}, 20_000);
 
@@ -273,7 +273,7 @@ describe.skipIf(unavailable !== undefined)(`a database that stops answering${una
 				new RegExp(`^radacct is locked by pid ${pid} for \\d+ s \\(nothing received for 6 s\\)$`),
 			);
 			expect(run.ms).toBeGreaterThan(5500);
-			expect(run.ms).toBeLessThan(8000);
+			expect(run.ms).toBeLessThan(9000);
 			expect(readdirSync(directory)).toEqual([]);
 		}, 20_000);
 	});
@@ -286,7 +286,7 @@ describe.skipIf(unavailable !== undefined)(`a database that stops answering${una
 			cluster.freeze();
 			const run = await timed(listStale(database.pool, listing, source.columns, () => null));
 			expect(run.error).toBeInstanceOf(DatabaseNotAnsweringError);
-			expect(run.ms).toBeLessThan(7000);
+			expect(run.ms).toBeLessThan(8000);
 		}, 20_000);
 
 		it('waiting on a lock, reports it as it is seen, and lists once it is released', async () => {
