@@ -3,6 +3,7 @@ import type {Writable} from 'node:stream';
 import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, parseExportColumns} from '../sessions/export-sql.js';
 import {DEFAULT_EXPORT_LIMIT, exportSessions, ExportAbortedError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
 import {exportSessionsToFile, ExportPathError} from '../sessions/export-file.js';
+import {reportWaits} from '../db/deadline.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {CommandContext} from './context.js';
@@ -179,6 +180,11 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 	const clearProgress = () => {
 		if (showProgress && shownAt > 0) io.stderr.write('\r\x1b[K');
 	};
+	// A lock or a server that does not answer is said as it is seen, not waited for in silence.
+	const stopWaits = reportWaits(context.database.waits, (line) => {
+		clearProgress();
+		io.stderr.write(line);
+	});
 	try {
 		if (request.output !== undefined) {
 			const result = await exportSessionsToFile(context.database.pool, filter, request.sort, options, request.output);
@@ -207,6 +213,7 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		if (error instanceof ExportPathError) throw new UsageError(`--output: ${error.message}`);
 		throw error;
 	} finally {
+		stopWaits();
 		for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
 	}
 }

@@ -1,6 +1,7 @@
 /** `radtop sweep`: closes ghost sessions (open in radacct, silent for too long) with a preview, verification and audit. */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
+import {reportWaits} from '../db/deadline.js';
 import {confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {formatCount} from '../sessions/format.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
@@ -187,6 +188,8 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 		return confirms(confirmation, await (io.ask ?? ((asked) => askOnTerminal(asked, io.stderr)))(confirmation));
 	};
 
+	// A lock or a server that does not answer is said as it is seen, not waited for in silence.
+	const stopWaits = reportWaits(context.database.waits, (line) => io.stderr.write(line));
 	const run = await executeSweep(
 		{
 			nas: flags.nas,
@@ -212,7 +215,7 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 				: {}),
 			...(flags.yes ? {} : {confirm}),
 		},
-	);
+	).finally(stopWaits);
 	const report = (result: SweepResult, rows: readonly SweepEntry[]): void => {
 		if (flags.json) {
 			io.stdout.write(jsonForOutput(result, io.stdout.isTTY));

@@ -2,6 +2,10 @@
  * Watches radacct for the Accounting-Stop of sessions that were just disconnected: one query per poll for all
  * of them, each session watched until its own deadline. radtop never writes acctstoptime for a disconnect;
  * the NAS's Accounting-Stop, recorded by FreeRADIUS, is the confirmation.
+ *
+ * The watch ends at each session's deadline even when a read hangs (a database that stopped answering): the
+ * read is left to its own client-side deadline, no second one is started meanwhile, and what it would have
+ * confirmed stays unconfirmed.
  */
 import type {Queryable} from '../db/queryable.js';
 import {readStopped, type StoppedSession} from './targets.js';
@@ -34,6 +38,8 @@ export class StopWatch {
 	#finished = false;
 	#loop: Promise<void> | undefined;
 	#wake: (() => void) | undefined;
+	/** The read under way, which may outlive the deadlines it was meant for. */
+	#reading: Promise<void> | undefined;
 	/** The last database error met while polling, if any. */
 	lastError: unknown;
 
@@ -88,7 +94,12 @@ export class StopWatch {
 			const nextDeadline = this.#deadlines.values().next().value ?? Number.POSITIVE_INFINITY;
 			await this.#sleep(Math.max(0, Math.min(this.#pollMs, nextDeadline - performance.now())));
 			if (this.#deadlines.size === 0) continue;
-			await this.#poll();
+			const reading = (this.#reading ??= this.#poll().finally(() => {
+				this.#reading = undefined;
+			}));
+			// A read that hangs does not hold the watch past the nearest deadline.
+			const nearest = this.#deadlines.values().next().value ?? Number.POSITIVE_INFINITY;
+			await this.#until(reading, nearest - performance.now());
 			this.#expire(performance.now());
 		}
 	}
@@ -102,12 +113,14 @@ export class StopWatch {
 			this.lastError = error;
 			return;
 		}
+		let settledNow = 0;
 		for (const [radacctid, stop] of stopped) {
 			if (!this.#deadlines.delete(radacctid)) continue;
+			settledNow++;
 			this.#settled.set(radacctid, {confirmed: true, ...stop});
 			this.#confirmed++;
 		}
-		if (stopped.size > 0) this.#onChange?.();
+		if (settledNow > 0) this.#onChange?.();
 	}
 
 	#expire(now: number): void {
@@ -119,6 +132,23 @@ export class StopWatch {
 			changed = true;
 		}
 		if (changed) this.#onChange?.();
+	}
+
+	/** Waits for `work`, but no longer than `ms` nor past the signal. */
+	async #until(work: Promise<void>, ms: number): Promise<void> {
+		let timer: NodeJS.Timeout | undefined;
+		let onAbort: (() => void) | undefined;
+		const late = new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, Math.max(0, ms));
+			onAbort = resolve;
+			this.#signal?.addEventListener('abort', onAbort, {once: true});
+		});
+		try {
+			await Promise.race([work, late]);
+		} finally {
+			clearTimeout(timer);
+			if (onAbort) this.#signal?.removeEventListener('abort', onAbort);
+		}
 	}
 
 	/** Waits `ms`, or less when finish() or the signal wakes the loop (with nothing left to watch). */

@@ -6,6 +6,11 @@
  * The export runs in one read-only REPEATABLE READ transaction on one connection, so the row count checked
  * against the cap and the rows written come from the same snapshot. That holds back vacuum on radacct for
  * as long as the export runs (seconds for 500,000 rows).
+ *
+ * An export that receives nothing from the database for EXPORT_IDLE_MS (30 s) ends with ExportIdleError (or,
+ * when a look from another connection saw a lock, DatabaseLockedError naming it); one whose server stops
+ * answering ends within about 6 s (the client-side deadlines of `db/deadline.ts`: 3 s idle, a 2 s look, checked
+ * every 0.5 s) with DatabaseNotAnsweringError. Time spent waiting for the output to drain is not idle.
  */
 import type {Writable} from 'node:stream';
 import {NasDirectory} from './nas-directory.js';
@@ -18,6 +23,10 @@ import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {SessionFilter, SessionSort} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 import type {Queryable} from '../db/queryable.js';
+import {DatabaseLockedError, DeadlineClient, withQueryDeadline, type WaitWatch} from '../db/deadline.js';
+
+/** How long an export waits for the database to send anything (a statement's answer, the next row). */
+export const EXPORT_IDLE_MS = 30_000;
 
 /** Rows an export may hold unless the caller lifts the cap. */
 export const DEFAULT_EXPORT_LIMIT = 500_000;
@@ -54,6 +63,8 @@ export interface ExportOptions {
 	readonly forTerminal?: boolean;
 	/** Told after each block of rows written (every 256 KiB). */
 	readonly onProgress?: (progress: ExportProgress) => void;
+	/** Longest wait for anything from the database (default EXPORT_IDLE_MS, 30 s). */
+	readonly idleMs?: number;
 	/** Aborting stops the export at once (a COPY under way is cut by closing its connection); it rejects with ExportAbortedError. */
 	readonly signal?: AbortSignal;
 }
@@ -83,6 +94,17 @@ export class ExportAbortedError extends Error {
 	constructor(rows: number) {
 		super(`export interrupted after ${rows.toLocaleString('en-US')} rows`);
 		this.name = 'ExportAbortedError';
+		this.rows = rows;
+	}
+}
+
+/** The database sent nothing for the export's idle deadline; the export stopped after `rows` rows. */
+export class ExportIdleError extends Error {
+	readonly rows: number;
+
+	constructor(idleMs: number, rows: number) {
+		super(`the database sent nothing for ${Math.round(idleMs / 1000)} s: export stopped after ${rows.toLocaleString('en-US')} rows`);
+		this.name = 'ExportIdleError';
 		this.rows = rows;
 	}
 }
@@ -137,6 +159,9 @@ export async function exportSessions(
 	// Cutting a COPY closes the socket, and the client emits the 'error' of its end, perhaps after release:
 	// the export reports the interruption itself.
 	client.on?.('error', ignoreClientError);
+	const idleMs = options.idleMs ?? EXPORT_IDLE_MS;
+	// Each statement of the export (the server's timeout is lifted for it) has the idle deadline as its own.
+	const previousDeadline = withQueryDeadline(client, idleMs);
 	const started = performance.now();
 	let broken: unknown;
 	let inTransaction = false;
@@ -186,10 +211,17 @@ export async function exportSessions(
 		options.signal?.throwIfAborted();
 
 		let header = true;
+		let outputFull = false;
 		const writer = new CsvWriter(out, {
 			forTerminal: options.forTerminal ?? false,
-			pause: () => copy!.pause(),
-			resume: () => copy!.resume(),
+			pause: () => {
+				outputFull = true;
+				copy!.pause();
+			},
+			resume: () => {
+				outputFull = false;
+				copy!.resume();
+			},
 			onBlock: () => options.onProgress?.({rows, total, elapsedMs: performance.now() - started}),
 		});
 		copy = new CopyToStream(plan.copy, (row) => {
@@ -199,7 +231,13 @@ export async function exportSessions(
 			writer.write(row);
 		});
 		client.query(copy);
-		await copy.done;
+		await watchIdle(
+			copy,
+			client,
+			idleMs,
+			() => rows,
+			() => outputFull,
+		);
 		writer.flush();
 		await run('COMMIT');
 		inTransaction = false;
@@ -229,9 +267,52 @@ export async function exportSessions(
 		out.removeListener('close', onOutputClose);
 		// A connection whose COPY was cut or whose ROLLBACK failed is in an unknown state: the pool drops it.
 		if (broken === undefined) client.removeListener?.('error', ignoreClientError);
+		if (previousDeadline !== undefined) withQueryDeadline(client, previousDeadline);
 		if (client !== (db as unknown)) client.release?.(broken === undefined ? false : broken instanceof Error ? broken : true);
 	}
 }
+/**
+ * Waits for the COPY to end, cutting it when the database sends nothing for `idleMs`; while rows do not come,
+ * the database's client looks at what its backend waits for (a lock is reported, a server that does not
+ * answer ends it sooner). Waiting for a full output is not the database's silence.
+ */
+async function watchIdle(
+	copy: CopyToStream,
+	client: unknown,
+	idleMs: number,
+	rows: () => number,
+	outputFull: () => boolean,
+): Promise<void> {
+	let lastRows = -1;
+	let quietSince = performance.now();
+	let watch: WaitWatch | undefined;
+	const tick = setInterval(() => {
+		const now = performance.now();
+		if (rows() !== lastRows || outputFull()) {
+			lastRows = rows();
+			quietSince = now;
+			watch?.stop();
+			watch = undefined;
+			return;
+		}
+		const quiet = now - quietSince;
+		// The look only reports, or ends a COPY whose server does not answer; the idle deadline is checked here.
+		if (watch === undefined && client instanceof DeadlineClient && quiet >= 1000)
+			watch = client.watchWait((error) => copy.abort(error), 2 * idleMs);
+		if (quiet >= idleMs) {
+			const lock = watch?.lock();
+			const idle = new ExportIdleError(idleMs, rows());
+			copy.abort(lock ? new DatabaseLockedError(lock, idle, `nothing received for ${Math.round(idleMs / 1000)} s`) : idle);
+		}
+	}, 500);
+	try {
+		await copy.done;
+	} finally {
+		clearInterval(tick);
+		watch?.stop();
+	}
+}
+
 /** The columns for these names; throws RangeError for an unknown name. */
 function resolveColumns(names: readonly string[]): ExportColumn[] {
 	if (names.length === 0) throw new RangeError('an export needs at least one column');

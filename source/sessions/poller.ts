@@ -5,6 +5,8 @@
  */
 
 export interface PollerListener<Request, Result> {
+	/** A fetch began (epoch ms): until its result or error, the data shown is as old as the last result. */
+	onStart?(request: Request, at: number): void;
 	onResult(result: Result, request: Request, durationMs: number): void;
 	onError(error: unknown, request: Request, failures: number): void;
 	/** When the next poll is due (epoch ms), or null while paused. */
@@ -99,6 +101,7 @@ export class Poller<Request, Result> {
 		this.#inFlight = true;
 		const request = this.#request;
 		const started = this.#now();
+		this.#listener.onStart?.(request, started);
 		try {
 			const result = await this.#fetch(request, this.#controller.signal);
 			if (this.stopped) return;

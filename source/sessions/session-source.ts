@@ -3,6 +3,7 @@
  * the embedded database). Each call is one short autocommit statement: radtop never holds a transaction
  * or snapshot open between polls, which on a busy radacct would hold back vacuum.
  */
+import {waitsOf, type WaitMonitor} from '../db/deadline.js';
 import {SchemaError} from '../db/errors.js';
 import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
 import {loadNasRows, type NasRows} from '../db/nas-table.js';
@@ -69,6 +70,8 @@ export function combineStats(counts: OpenCounts, slow: StaleAndUsers | undefined
 /** What the console reads: SessionSource implements it, tests may stand in for it. */
 export interface SessionReader {
 	readonly staleAfterSeconds: number;
+	/** Where the database reports what a statement in flight waits for (a lock, a server that does not answer). */
+	readonly waits?: WaitMonitor;
 	list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage>;
 	count(filter: SessionFilter): Promise<SessionTotal>;
 	stats(): Promise<SessionStats>;
@@ -133,6 +136,11 @@ export class SessionSource implements SessionReader {
 
 	get staleAfterSeconds(): number {
 		return this.#staleAfter;
+	}
+
+	/** The database's wait reports, when it is a pool radtop opened (deadlines and looks: `db/deadline.ts`). */
+	get waits(): WaitMonitor | undefined {
+		return waitsOf(this.#db);
 	}
 
 	/** Re-reads the nas table (it changes rarely; callers refresh it now and then, not every poll). */

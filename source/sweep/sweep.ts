@@ -3,6 +3,7 @@
  * short transaction.
  */
 import {sessionFromRow} from '../sessions/session-source.js';
+import {withQueryDeadline} from '../db/deadline.js';
 import {toNumber, type Queryable} from '../db/queryable.js';
 import {listedRows, type SkippedState, type StaleSession} from './sweep-plan.js';
 import {buildCloseQuery, buildSkippedStateQuery, buildStaleListQuery, type StaleListing, type TerminateCause} from './sweep-sql.js';
@@ -21,10 +22,21 @@ export const CLOSE_LOCK_TIMEOUT = '5s';
  */
 export const SWEEP_STATEMENT_TIMEOUT = '10min';
 
+/**
+ * radtop's own deadline on those statements: the server's timeout plus 5 s. A server that stops answering is
+ * found sooner, within 5 s of a statement's start (the look of `db/deadline.ts`), and a lock waited for is
+ * reported as it is seen.
+ */
+export const SWEEP_QUERY_DEADLINE_MS = 10 * 60_000 + 5000;
+
 /** Runs `work` on one connection in a transaction with the sweep's timeouts (on `db` itself when it lends none). */
 async function inTransaction<T>(db: TransactionalDb, settings: readonly string[], work: (connection: Queryable) => Promise<T>): Promise<T> {
 	const client = db.connect ? await db.connect() : undefined;
 	if (client === undefined) return work(db);
+	const previousDeadline = withQueryDeadline(client, SWEEP_QUERY_DEADLINE_MS);
+	const restore = () => {
+		if (previousDeadline !== undefined) withQueryDeadline(client, previousDeadline);
+	};
 	let result: T;
 	try {
 		await client.query('BEGIN');
@@ -33,9 +45,11 @@ async function inTransaction<T>(db: TransactionalDb, settings: readonly string[]
 		await client.query('COMMIT');
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => undefined);
+		restore();
 		client.release(error instanceof Error ? error : true);
 		throw error;
 	}
+	restore();
 	client.release();
 	return result;
 }

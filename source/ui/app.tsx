@@ -193,7 +193,18 @@ export function App(props: AppProps) {
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
 				{body}
 			</Box>
-			<StatusLine error={state.error} message={status} ageSeconds={ageSeconds} retryInSeconds={nextInSeconds} position={position} />
+			<StatusLine
+				error={state.error}
+				message={status}
+				wait={state.dbWait}
+				pollStartedAt={state.pollStartedAt}
+				fetchedAt={snapshot?.fetchedAt ?? null}
+				now={now}
+				intervalSeconds={state.intervalSeconds}
+				paused={state.paused}
+				retryInSeconds={nextInSeconds}
+				position={position}
+			/>
 			<Footer hints={footerHints(keymap, state.mode, state)} />
 		</Box>
 	);

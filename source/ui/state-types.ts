@@ -33,6 +33,9 @@ export interface DetailState {
 	readonly historyTop?: number;
 }
 
+/** Why a poll failed: the database did not answer in time, a lock, or an error it answered with. */
+export type PollErrorKind = 'not-answering' | 'locked' | 'error';
+
 export interface UiState {
 	readonly mode: Mode;
 	readonly query: ViewQuery;
@@ -56,7 +59,12 @@ export interface UiState {
 	readonly masked: boolean;
 	readonly readOnly: boolean;
 	readonly snapshot: Snapshot | null;
-	readonly error: {readonly message: string; readonly since: number} | null;
+	/** The last poll failed: how (a server that does not answer, a lock, any other error), and since when. */
+	readonly error: {readonly message: string; readonly since: number; readonly kind?: PollErrorKind} | null;
+	/** What a statement in flight waits for, as seen from another connection ("radacct is locked by pid 4242 for 30 s"). */
+	readonly dbWait: {readonly text: string; readonly since: number} | null;
+	/** When the poll in flight started (epoch ms), null between polls. */
+	readonly pollStartedAt: number | null;
 	readonly message: {readonly text: string; readonly kind: 'info' | 'error'} | null;
 	readonly detail: DetailState | null;
 	readonly nasCursor: number;
@@ -106,7 +114,9 @@ export type UiAction =
 	| {type: 'toggle-mask'}
 	| {type: 'refresh'}
 	| {type: 'snapshot'; snapshot: Snapshot}
-	| {type: 'poll-error'; message: string; at: number}
+	| {type: 'poll-error'; message: string; at: number; kind?: PollErrorKind}
+	| {type: 'poll-started'; at: number}
+	| {type: 'db-wait'; text: string | null; at: number}
 	| {type: 'scheduled'; at: number | null}
 	| {type: 'message'; text: string; kind: 'info' | 'error'}
 	| DisconnectAction

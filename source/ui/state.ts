@@ -34,6 +34,8 @@ export function initialState(
 		readOnly: options.readOnly ?? false,
 		snapshot: null,
 		error: null,
+		dbWait: null,
+		pollStartedAt: null,
 		message: null,
 		detail: null,
 		nasCursor: 0,
@@ -348,8 +350,21 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, refreshSeq: state.refreshSeq + 1};
 		case 'snapshot':
 			return applySnapshot(state, action.snapshot);
-		case 'poll-error':
-			return {...state, error: {message: action.message, since: state.error?.since ?? action.at}};
+		case 'poll-error': {
+			// A database that stops answering stopped when the poll that found it out began.
+			const since = state.error?.since ?? state.pollStartedAt ?? action.at;
+			return {
+				...state,
+				pollStartedAt: null,
+				dbWait: null,
+				error: {message: action.message, since, ...(action.kind ? {kind: action.kind} : {})},
+			};
+		}
+		case 'poll-started':
+			return {...state, pollStartedAt: action.at};
+		case 'db-wait':
+			if (action.text === null) return state.dbWait === null ? state : {...state, dbWait: null};
+			return {...state, dbWait: {text: action.text, since: state.dbWait?.since ?? action.at}};
 		case 'scheduled':
 			return {...state, nextPollAt: action.at};
 		case 'message':
@@ -376,7 +391,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
 /** A snapshot arrived: keep the cursor on the same session when it is still in view. */
 function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 	const recovered = state.error ? {text: 'database reachable again', kind: 'info' as const} : state.message;
-	const next: UiState = {...state, snapshot, error: null, message: recovered};
+	const next: UiState = {...state, snapshot, error: null, dbWait: null, pollStartedAt: null, message: recovered};
 	if (snapshot.key !== queryKey(state.query)) return next;
 	if (state.cursorId) {
 		const index = snapshot.rows.findIndex((row) => row.radacctid === state.cursorId);

@@ -1,35 +1,26 @@
 import {Text} from 'ink';
-import {sanitize} from '../../terminal/sanitize.js';
+import {statusLine, type StatusLineInput} from '../status-line.js';
 import {useTheme} from '../theme.js';
 
-export interface StatusLineProps {
-	readonly error: {readonly message: string; readonly since: number} | null;
-	readonly message: {readonly text: string; readonly kind: 'info' | 'error'} | null;
-	/** Seconds since the data on screen was fetched. */
-	readonly ageSeconds: number | null;
-	readonly retryInSeconds: number | null;
+export interface StatusLineProps extends StatusLineInput {
 	/** "1-17 of 3,118" */
 	readonly position: string;
 }
 
-/** Errors first (with the age of what is shown), else the last message, else where the cursor is. */
+/** What the database is doing and how old the data is (status-line.ts), then where the cursor is. */
 export function StatusLine(props: StatusLineProps) {
 	const theme = useTheme();
-	if (props.error) {
-		// The age of what is on screen comes first: at 80 columns the error's detail is what gets cut.
-		const age = props.ageSeconds === null ? 'no data yet' : `showing data from ${props.ageSeconds} s ago`;
-		const retry = props.retryInSeconds === null ? 'retrying' : `retry in ${props.retryInSeconds} s`;
+	const status = statusLine(props);
+	if (!status.position) {
 		return (
 			<Text color={theme.error} wrap="truncate-end">
-				database unreachable; {age}, {retry}: {sanitize(props.error.message)}
+				{status.text}
 			</Text>
 		);
 	}
 	return (
 		<Text wrap="truncate-end">
-			<Text color={props.message?.kind === 'error' ? theme.error : theme.muted}>
-				{props.message ? sanitize(props.message.text) : 'database: ok'}
-			</Text>
+			<Text color={status.tone === 'error' ? theme.error : theme.muted}>{status.text}</Text>
 			<Text color={theme.muted}> · {props.position}</Text>
 		</Text>
 	);

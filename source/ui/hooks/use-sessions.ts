@@ -1,4 +1,5 @@
 import {useEffect, useRef, type Dispatch} from 'react';
+import {describeWait, isLocked, isNotAnswering} from '../../db/deadline.js';
 import {describeError} from '../../db/errors.js';
 import {Poller} from '../../sessions/poller.js';
 import {RateTracker} from '../../sessions/session-math.js';
@@ -31,15 +32,29 @@ export function useSessions(source: SessionReader, state: UiState, dispatch: Dis
 			},
 			requestFor(query, top, pageSize),
 			{
+				onStart: (_request, at) => dispatch({type: 'poll-started', at}),
 				onResult: (snapshot) => dispatch({type: 'snapshot', snapshot}),
-				onError: (error) => dispatch({type: 'poll-error', message: describeError(error), at: Date.now()}),
+				onError: (error) =>
+					dispatch({
+						type: 'poll-error',
+						message: describeError(error),
+						at: Date.now(),
+						kind: isLocked(error) ? 'locked' : isNotAnswering(error) ? 'not-answering' : 'error',
+					}),
 				onScheduled: (at) => dispatch({type: 'scheduled', at}),
 			},
 			{intervalMs: intervalSeconds * 1000},
 		);
 		poller.current = instance;
+		// A lock a poll waits for is shown while it lasts, not only once the poll gives up.
+		const unsubscribe = source.waits?.subscribe((wait) =>
+			dispatch({type: 'db-wait', text: wait?.kind === 'lock' ? describeWait(wait) : null, at: Date.now()}),
+		);
 		instance.start();
-		return () => instance.stop();
+		return () => {
+			unsubscribe?.();
+			instance.stop();
+		};
 		// The poller lives as long as the source: a new window or interval reaches it through the effects below.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [source, dispatch]);
