@@ -3,7 +3,7 @@ import type {Writable} from 'node:stream';
 import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, parseExportColumns} from '../sessions/export-sql.js';
 import {DEFAULT_EXPORT_LIMIT, exportSessions, ExportAbortedError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
 import {exportSessionsToFile, ExportPathError} from '../sessions/export-file.js';
-import {reportWaits} from '../db/deadline.js';
+import {reportWaits} from '../db/database-wait.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {CommandContext} from './context.js';

@@ -1,7 +1,7 @@
 /** `radtop sweep`: closes ghost sessions (open in radacct, silent for too long) with a preview, verification and audit. */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
-import {reportWaits} from '../db/deadline.js';
+import {reportWaits} from '../db/database-wait.js';
 import {confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {formatCount} from '../sessions/format.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';

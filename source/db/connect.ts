@@ -9,7 +9,8 @@
  * (first probe after 10 s idle) lets the kernel find a connection cut by a partition while it sits idle.
  */
 import pg from 'pg';
-import {DEFAULT_DEADLINES, DeadlineClient, WaitMonitor, type DeadlineConfig, type Deadlines} from './deadline.js';
+import {WaitMonitor} from './database-wait.js';
+import {DEFAULT_DEADLINES, DeadlineClient, type DeadlineConfig, type Deadlines} from './deadline.js';
 import {describeDatabaseUrl, describeEnvironmentDatabase, type DatabaseTarget} from './database-target.js';
 import type {EmbeddedDatabase, EmbeddedSeed} from './embedded-database.js';
 import type {Queryable} from './queryable.js';

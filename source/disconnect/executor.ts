@@ -6,94 +6,24 @@
  */
 import {randomUUID} from 'node:crypto';
 import {AuditBatcher} from '../audit/audit-batcher.js';
-import {currentOperator, type Operator} from '../audit/audit-log.js';
-import type {NasRegistry} from '../nas/registry.js';
+import {currentOperator} from '../audit/audit-log.js';
 import {disconnectAttributes} from '../nas/vendor-profiles.js';
-import type {CoaClient} from '../radius/coa-client.js';
 import {describeCoaResult, type CoaTarget} from '../radius/coa-result.js';
 import {PacketCode} from '../radius/dictionary.js';
-import type {RouterOsConnect} from '../routeros/active-sessions.js';
-import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
-import {beginRecord, endRecord, progressRecord, type AuditProgressEntry, type DisconnectAuditSink} from './audit-records.js';
-import {describeProblem, planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
+import {beginRecord, endRecord, progressRecord, type AuditProgressEntry} from './audit-records.js';
+import {describeProblem, type DisconnectTarget, type Plan, type PlanItem} from './plan.js';
 import {ClosedCheck, closedReason, type StoppedSession} from './closed-check.js';
-import {currentHolder, NasClaims, type ClaimNas, type ClaimResult} from './nas-claims.js';
+import {currentHolder, NasClaims, type ClaimResult} from './nas-claims.js';
 import {ProgressTracker} from './progress.js';
-import {
-	ABORTED_BEFORE_SENDING,
-	tallyOutcomes,
-	type DisconnectProgress,
-	type DisconnectResult,
-	type Outcome,
-	type SessionResult,
-} from './result.js';
+import {ABORTED_BEFORE_SENDING, tallyOutcomes, type DisconnectResult, type Outcome, type SessionResult} from './result.js';
 import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
-import {readTargets} from './targets.js';
-import {TokenBucket, type BucketClock} from './token-bucket.js';
+import {preparePlan} from './prepare-plan.js';
+import {TokenBucket} from './token-bucket.js';
+import {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
-/** What the executor talks to; all injectable for tests. */
-export interface DisconnectDeps {
-	readonly db: Queryable;
-	/** radacct's readable columns, probed once by the command; default: asked here. */
-	readonly columns?: ReadonlySet<string>;
-	readonly registry: NasRegistry;
-	/** Owned by the caller (not closed here). */
-	readonly coaClient: Pick<CoaClient, 'send'>;
-	/** Default RouterOsClient.connect. */
-	readonly routerOsConnect?: RouterOsConnect;
-	readonly audit: DisconnectAuditSink;
-}
-
-/** Options of {@link executeDisconnect}. */
-export interface DisconnectOptions {
-	/** Default: the plan's method, else `auto`. */
-	readonly method?: DisconnectMethod;
-	/** NAS IPs the action may touch; default: the plan's, else all. */
-	readonly allowedNas?: readonly string[];
-	/** The operator's reason, for the audit log. */
-	readonly reason?: string;
-	/** Plan and audit, send nothing: every session ends `not_sent`. */
-	readonly dryRun?: boolean;
-	/** Requests in flight per NAS. Default 32. */
-	readonly concurrencyPerNas?: number;
-	/** Requests started per second, all NAS together (CoA retransmissions not counted). Default: no cap. */
-	readonly ratePerSecond?: number;
-	/** The clock the rate cap paces by. Default the system's. */
-	readonly rateClock?: BucketClock;
-	/** Stops starting new requests; those in flight finish, the rest end `not_sent`. The stop watch ends too. */
-	readonly signal?: AbortSignal;
-	/** How long to watch radacct for each disconnected session's stop; 0 turns the watch off. Default 10000. */
-	readonly confirmStopWithinMs?: number;
-	/** Time between stop-watch queries. Default 1000. */
-	readonly confirmPollMs?: number;
-	readonly onProgress?: (progress: DisconnectProgress) => void;
-	/** At most one progress event per this many ms (the last one always comes). Default 100. */
-	readonly progressIntervalMs?: number;
-	/** The most sessions one action may cover. Default 100,000. */
-	readonly cap?: number;
-	/**
-	 * A NAS another radtop is disconnecting (nas-claims.ts): wait until it is done, trying every second; default:
-	 * send nothing to it, its sessions end `not_sent` with who holds it.
-	 */
-	readonly waitForClaimedNas?: boolean;
-	/** Called while waiting for a claimed NAS, at every try: e.g. `bng-2 is being disconnected by noc-anna (pid 4242, 38 s ago)`. */
-	readonly onClaimWait?: (nas: ClaimNas, message: string) => void;
-	/** RouterOS API connect and command timeout. Default 5000. */
-	readonly apiTimeoutMs?: number;
-	/** Default: this process's user and SSH client. */
-	readonly operator?: Operator;
-	/** Sessions per progress record in the audit log (requests sent, outcomes). Default 100. */
-	readonly auditBatchSize?: number;
-	/** The longest a session's news waits for its progress record. Default 1000 ms. */
-	readonly auditBatchMs?: number;
-}
-
-/** The audit log could not be written before sending: nothing was sent. */
-export class AuditError extends Error {
-	override name = 'AuditError';
-}
+export {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
 /**
  * Disconnects the sessions of a plan (re-read from radacct now) or of a target (read now). A plan covers the
@@ -156,39 +86,6 @@ export async function executeDisconnect(
 		totals: tallyOutcomes(results),
 		...(auditError === undefined ? {} : {auditError}),
 	};
-}
-
-async function preparePlan(
-	input: Plan | DisconnectTarget,
-	{db, registry, columns}: DisconnectDeps,
-	options: DisconnectOptions,
-): Promise<{plan: Plan; missing: readonly string[]; vanished: readonly Session[]}> {
-	const nameOf = (ip: string): string | null => registry.directory.nameOf(ip);
-	const read = {
-		nameOf,
-		nasIps: (nas: string) => registry.resolve(nas),
-		...(columns ? {columns} : {}),
-		...(options.cap === undefined ? {} : {cap: options.cap}),
-	};
-	if (!('items' in input)) {
-		const {sessions, missing} = await readTargets(db, input, read);
-		const plan = planDisconnect(sessions, registry, {method: options.method ?? 'auto', ...allowed(options.allowedNas)}, input);
-		return {plan, missing, vanished: []};
-	}
-	// A plan is a preview: what counts is radacct now, so its sessions are read again and planned afresh.
-	const planned = [...input.items.map((item) => item.session), ...input.alreadyClosed];
-	const {sessions} = await readTargets(db, {kind: 'sessions', radacctids: planned.map((session) => session.radacctid)}, read);
-	const found = new Set(sessions.map((session) => session.radacctid));
-	const planOptions = {
-		method: options.method ?? input.options.method,
-		...allowed(options.allowedNas ?? input.options.allowedNas),
-	};
-	const plan = planDisconnect(sessions, registry, planOptions, input.target);
-	return {plan, missing: [], vanished: planned.filter((session) => !found.has(session.radacctid))};
-}
-
-function allowed(allowedNas: readonly string[] | undefined): {allowedNas?: readonly string[]} {
-	return allowedNas === undefined ? {} : {allowedNas};
 }
 
 /** The state of one execution. */

@@ -23,7 +23,8 @@ import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {SessionFilter, SessionSort} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 import type {Queryable} from '../db/queryable.js';
-import {DatabaseLockedError, DeadlineClient, withQueryDeadline, type WaitWatch} from '../db/deadline.js';
+import {DatabaseLockedError} from '../db/database-wait.js';
+import {DeadlineClient, withQueryDeadline, type WaitWatch} from '../db/deadline.js';
 
 /** How long an export waits for the database to send anything (a statement's answer, the next row). */
 export const EXPORT_IDLE_MS = 30_000;

@@ -3,7 +3,8 @@
  * the embedded database). Each call is one short autocommit statement: radtop never holds a transaction
  * or snapshot open between polls, which on a busy radacct would hold back vacuum.
  */
-import {waitsOf, type WaitMonitor} from '../db/deadline.js';
+import type {WaitMonitor} from '../db/database-wait.js';
+import {waitsOf} from '../db/deadline.js';
 import {SchemaError} from '../db/errors.js';
 import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
 import {loadNasRows, type NasRows} from '../db/nas-table.js';

@@ -3,7 +3,8 @@
  * a refusal when read-only mode has dropped the key, and quitting (which waits for a running disconnect).
  * Pure, so the console's key handling is tested as tables of state and key; app.tsx only carries it out.
  */
-import {actionFor, pressesOf, readOnlyRefusal, type Binding, type InkKey} from './keymap.js';
+import {pressesOf, type InkKey} from './key-names.js';
+import {actionFor, readOnlyRefusal, type Binding} from './keymap.js';
 import {reducer} from './state.js';
 import type {UiAction, UiState} from './state-types.js';
 

@@ -3,11 +3,12 @@
  * three can never disagree. Entries marked `dangerous` are dropped entirely in read-only mode.
  */
 import {retryable} from '../disconnect/result.js';
-import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './state.js';
+import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './disconnect-requests.js';
 import type {Mode, UiAction, UiState} from './state-types.js';
 
-/** A key as the keymap names it: a printable character ("j", "G", "?"), or a named key. */
-export type KeyName = string;
+import type {KeyName} from './key-names.js';
+
+export type {KeyName} from './key-names.js';
 
 export interface Binding {
 	readonly keys: readonly KeyName[];
@@ -328,79 +329,4 @@ export function helpEntries(keymap: readonly Binding[]): Array<{label: string; d
 		entries.push({label: binding.label, description: binding.description});
 	}
 	return entries;
-}
-
-/** One character of a chunk of input (a paste, keys typed faster than they were read) as a KeyName. */
-export function keyNameOfCharacter(character: string): KeyName | undefined {
-	if (character === '\r' || character === '\n') return 'enter';
-	if (character === '\t') return 'tab';
-	if (character === '\x7f' || character === '\b') return 'backspace';
-	if (character === ' ') return 'space';
-	return character < ' ' ? undefined : character;
-}
-
-/** One key press out of what the terminal sent: its name, the text it types, and whether it may edit a field. */
-export interface Press {
-	readonly name: KeyName | undefined;
-	readonly typed: string;
-	readonly editable: boolean;
-}
-
-/** Ink's report of a key, as useInput hands it over. */
-export type InkKey = Parameters<typeof keyNameOf>[1] & {meta?: boolean};
-
-/**
- * The key presses in one read of input. Over a slow link keys arrive together: a held key or a paste is a
- * chunk ("jjj", "bng-1\r"), each character a press; Esc and the key after it read as one "Meta+key", which
- * was two presses.
- */
-export function pressesOf(input: string, key: InkKey): Press[] {
-	if (input.length > 1 && !key.ctrl && !key.meta) {
-		return [...input].map((character) => ({name: keyNameOfCharacter(character), typed: character, editable: true}));
-	}
-	if (key.meta && !key.ctrl && !key.escape && input.length === 1 && input >= ' ') {
-		return [
-			{name: 'escape', typed: '', editable: false},
-			{name: keyNameOfCharacter(input), typed: input, editable: true},
-		];
-	}
-	return [{name: keyNameOf(input, key), typed: key.backspace || key.delete ? '\x7f' : input, editable: !key.ctrl && !key.meta}];
-}
-
-/** Ink's key report as a KeyName. */
-export function keyNameOf(
-	input: string,
-	key: {
-		upArrow?: boolean;
-		downArrow?: boolean;
-		leftArrow?: boolean;
-		rightArrow?: boolean;
-		pageUp?: boolean;
-		pageDown?: boolean;
-		home?: boolean;
-		end?: boolean;
-		return?: boolean;
-		escape?: boolean;
-		ctrl?: boolean;
-		tab?: boolean;
-		backspace?: boolean;
-		delete?: boolean;
-	},
-): KeyName | undefined {
-	if (key.upArrow) return 'up';
-	if (key.downArrow) return 'down';
-	if (key.leftArrow) return 'left';
-	if (key.rightArrow) return 'right';
-	if (key.pageUp) return 'pageup';
-	if (key.pageDown) return 'pagedown';
-	if (key.home) return 'home';
-	if (key.end) return 'end';
-	if (key.return) return 'enter';
-	if (key.escape) return 'escape';
-	if (key.tab) return 'tab';
-	if (key.backspace || key.delete) return 'backspace';
-	if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
-	if (input === ' ') return 'space';
-	if (input.length === 1) return input;
-	return undefined;
 }

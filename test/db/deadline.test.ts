@@ -5,7 +5,8 @@
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectDatabase, type Database} from '../../source/db/connect.js';
-import {DatabaseLockedError, DatabaseNotAnsweringError, DeadlineClient, describeWait, type DatabaseWait} from '../../source/db/deadline.js';
+import {DatabaseLockedError, DatabaseNotAnsweringError, describeWait, type DatabaseWait} from '../../source/db/database-wait.js';
+import {DeadlineClient} from '../../source/db/deadline.js';
 import {describeError} from '../../source/db/errors.js';
 import {clusterUnavailable, startFrozenCluster, type FrozenCluster} from '../helpers/frozen-cluster.js';
 

@@ -16,7 +16,7 @@ import {
 	isLocked,
 	isNotAnswering,
 	type DatabaseWait,
-} from '../../source/db/deadline.js';
+} from '../../source/db/database-wait.js';
 import {describeError} from '../../source/db/errors.js';
 import type {DisconnectAuditRecord} from '../../source/disconnect/audit-records.js';
 import {executeDisconnect} from '../../source/disconnect/executor.js';

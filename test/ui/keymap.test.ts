@@ -6,12 +6,10 @@ import {
 	footerHints,
 	helpEntries,
 	KEYMAP,
-	keyNameOf,
-	keyNameOfCharacter,
-	pressesOf,
 	readOnlyRefusal,
 	type Binding,
 } from '../../source/ui/keymap.js';
+import {keyNameOf, keyNameOfCharacter, pressesOf} from '../../source/ui/key-names.js';
 import {initialState} from '../../source/ui/state.js';
 import type {Mode} from '../../source/ui/state-types.js';
 

@@ -1,5 +1,5 @@
 import {useEffect, useRef, type Dispatch} from 'react';
-import {describeWait, isLocked, isNotAnswering} from '../../db/deadline.js';
+import {describeWait, isLocked, isNotAnswering} from '../../db/database-wait.js';
 import {describeError} from '../../db/errors.js';
 import {Poller} from '../../sessions/poller.js';
 import {RateTracker} from '../../sessions/session-math.js';

@@ -1,0 +1,72 @@
+/**
+ * The disconnect keys' requests (`d`, `D`, `A`) as actions, from the console's state: which sessions, and the
+ * words the preview's title gives them. Pure.
+ */
+import type {DisconnectTarget} from '../disconnect/plan.js';
+import {formatCount} from '../sessions/format.js';
+import {describeSearch, parseSearch} from '../sessions/search.js';
+import {sessionLabel} from './disconnect-state.js';
+import {focusedSession, queryKey} from './state.js';
+import type {UiAction, UiState} from './state-types.js';
+
+/** Why a disconnect key found no session: the table may still be loading the new filter's rows. */
+function noSession(state: UiState): UiAction {
+	const loading = state.mode === 'table' && state.snapshot?.key !== queryKey(state.query);
+	return {
+		type: 'message',
+		text: loading ? 'the table is still loading: try again in a moment' : 'no session under the cursor',
+		kind: 'info',
+	};
+}
+
+/** `d`: the selection when there is one, else the session under the cursor (or in the detail view). */
+export function disconnectSelectionOrCursor(state: UiState): UiAction {
+	if (state.mode === 'table' && state.allMatching) return disconnectMatching(state);
+	if (state.mode === 'table' && state.selection.size > 0) {
+		const ids = [...state.selection].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+		const label = `${formatCount(ids.length)} selected session${ids.length === 1 ? '' : 's'}`;
+		const target: DisconnectTarget = ids.length === 1 ? {kind: 'session', radacctid: ids[0]!} : {kind: 'sessions', radacctids: ids};
+		return {type: 'disconnect-request', target, label, fromSelection: true};
+	}
+	const session = focusedSession(state);
+	if (!session) return noSession(state);
+	return {type: 'disconnect-request', target: {kind: 'session', radacctid: session.radacctid}, label: sessionLabel(session)};
+}
+
+/** `D`: every open session of the focused session's user. */
+export function disconnectUser(state: UiState): UiAction {
+	const session = focusedSession(state);
+	if (!session) return noSession(state);
+	if (!session.username) return {type: 'message', text: 'this session has no username: d disconnects it alone', kind: 'info'};
+	return {
+		type: 'disconnect-request',
+		target: {kind: 'user', username: session.username},
+		label: `every open session of ${session.username}`,
+	};
+}
+
+/** The search as understood (`username contains "alice" · framed IP in 100.64.0.0/10`), for the preview's title. */
+function searchInWords(search: string): string {
+	try {
+		return describeSearch(parseSearch(search));
+	} catch {
+		return `search "${search.trim()}"`;
+	}
+}
+
+/** `A` (and `d` on "everything matching"): every open session matching the search and NAS filter. */
+export function disconnectMatching(state: UiState): UiAction {
+	if (state.query.status === 'closed') {
+		return {type: 'message', text: 'A disconnects open sessions: show active sessions first (t)', kind: 'info'};
+	}
+	const {search, nas} = state.query;
+	const nasName = nas ? (state.snapshot?.stats.perNas.find((entry) => entry.nasipaddress === nas)?.nasname ?? nas) : null;
+	const parts = [search.trim() ? searchInWords(search) : '', nasName ? `NAS ${nasName}` : ''].filter(Boolean);
+	const label = parts.length > 0 ? `every open session matching ${parts.join(' on ')}` : 'EVERY open session on EVERY NAS (no filter)';
+	return {
+		type: 'disconnect-request',
+		target: {kind: 'filter', filter: {status: 'active', ...(search.trim() ? {search} : {}), ...(nas ? {nasIps: [nas]} : {})}},
+		label,
+		fromSelection: state.allMatching,
+	};
+}
