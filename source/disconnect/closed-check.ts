@@ -9,6 +9,22 @@ import {readStopped, type StoppedSession} from './targets.js';
 
 export type {StoppedSession} from './targets.js';
 
+/**
+ * How long an answer's outcome waits for radacct. A database that stops answering must not hold the run (and
+ * its closing audit record) back: past this the NAS's answer stands, and the stop watch says what it saw.
+ */
+export const CLOSED_CHECK_MS = 500;
+
+/** `query`'s rows, or none when it fails or takes longer than `ms` (it then finishes unheard). */
+function boundedStops(query: Promise<Map<string, StoppedSession>>, ms: number): Promise<Map<string, StoppedSession>> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<Map<string, StoppedSession>>((resolve) => {
+		timer = setTimeout(() => resolve(new Map()), ms);
+		timer.unref();
+	});
+	return Promise.race([query.catch(() => new Map<string, StoppedSession>()), late]).finally(() => clearTimeout(timer));
+}
+
 /** Looks sessions' stops up in batches. */
 export class ClosedCheck {
 	readonly #db: Queryable;
@@ -16,15 +32,19 @@ export class ClosedCheck {
 	#scheduled = false;
 	#inFlight: Promise<unknown> = Promise.resolve();
 
-	constructor(db: Queryable) {
+	readonly #withinMs: number;
+
+	constructor(db: Queryable, options: {readonly withinMs?: number} = {}) {
 		this.#db = db;
+		this.#withinMs = options.withinMs ?? CLOSED_CHECK_MS;
 	}
 
 	/**
 	 * The session's stop, when radacct has one now and it is from before the second `sentAt` (ms since the epoch)
 	 * fell in: radacct's stop times are whole seconds, and a stop in that second may be the one radtop's request
 	 * caused. Leave `sentAt` out when the NAS said it has no such session: any stop came before. Undefined
-	 * otherwise, and when radacct cannot be read (the outcome then stands as the NAS gave it).
+	 * otherwise, and when radacct cannot be read or does not answer within CLOSED_CHECK_MS (the outcome then
+	 * stands as the NAS gave it).
 	 */
 	async closedBefore(radacctid: string, sentAt?: number): Promise<StoppedSession | undefined> {
 		const stop = await this.#lookUp(radacctid);
@@ -34,7 +54,7 @@ export class ClosedCheck {
 
 	/** Which of the sessions radacct has closed now, in one query; none when radacct cannot be read. */
 	async stopped(radacctids: readonly string[]): Promise<Map<string, StoppedSession>> {
-		return readStopped(this.#db, radacctids).catch(() => new Map<string, StoppedSession>());
+		return boundedStops(readStopped(this.#db, radacctids), this.#withinMs);
 	}
 
 	#lookUp(radacctid: string): Promise<StoppedSession | undefined> {
@@ -56,7 +76,7 @@ export class ClosedCheck {
 		const batch = this.#batch;
 		this.#batch = new Map();
 		this.#scheduled = false;
-		const query = readStopped(this.#db, [...batch.keys()]).catch(() => new Map<string, StoppedSession>());
+		const query = boundedStops(readStopped(this.#db, [...batch.keys()]), this.#withinMs);
 		this.#inFlight = query;
 		const stopped = await query;
 		for (const [radacctid, waiting] of batch) for (const resolve of waiting) resolve(stopped.get(radacctid));

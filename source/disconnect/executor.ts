@@ -50,9 +50,13 @@ export async function executeDisconnect(
 	const operator = options.operator ?? currentOperator();
 	const dryRun = options.dryRun ?? false;
 	const nameOf = (ip: string): string => deps.registry.get(ip).name;
+	// Each NAS is claimed before the opening record: with the database answering, and before anything is sent.
+	const claims = new NasClaims(deps.db, currentHolder(operator));
+	const firstClaims = dryRun ? new Map<string, ClaimResult>() : await claimEach(plan, claims);
 	try {
 		await deps.audit.append(beginRecord({actionId, operator, reason: options.reason, plan, dryRun, startedAt, vanished, nameOf}));
 	} catch (error) {
+		await claims.release();
 		throw new AuditError(`cannot write the audit log, so nothing was sent: ${errorText(error)}`, {cause: error});
 	}
 	// Requests sent and outcomes go to the log as they happen, a batch at a time (a dry run sends nothing: its end says it all).
@@ -64,7 +68,7 @@ export async function executeDisconnect(
 				...(options.auditBatchSize === undefined ? {} : {size: options.auditBatchSize}),
 				...(options.auditBatchMs === undefined ? {} : {intervalMs: options.auditBatchMs}),
 			});
-	const run = new Run(plan, vanished, deps, options, bucket, journal);
+	const run = new Run(plan, vanished, deps, options, bucket, journal, {claims, first: firstClaims});
 	await run.execute(concurrency, dryRun);
 	const results = run.results();
 	const journalFailure = await journal?.close();
@@ -97,6 +101,7 @@ class Run {
 	readonly #bucket: TokenBucket | undefined;
 	readonly #pool: RouterOsPool;
 	readonly #claims: NasClaims;
+	readonly #firstClaims: ReadonlyMap<string, ClaimResult>;
 	readonly #claimOptions: Pick<DisconnectOptions, 'waitForClaimedNas' | 'onClaimWait'>;
 	readonly #closedCheck: ClosedCheck;
 	readonly #watch: StopWatch | undefined;
@@ -112,15 +117,17 @@ class Run {
 		options: DisconnectOptions,
 		bucket: TokenBucket | undefined,
 		journal: AuditBatcher<AuditProgressEntry> | undefined,
+		claims: {readonly claims: NasClaims; readonly first: ReadonlyMap<string, ClaimResult>},
 	) {
 		this.#journal = journal;
+		this.#claims = claims.claims;
+		this.#firstClaims = claims.first;
 		this.#plan = plan;
 		this.#vanished = vanished;
 		this.#deps = deps;
 		this.#signal = options.signal;
 		this.#bucket = bucket;
 		this.#pool = new RouterOsPool(deps.routerOsConnect, {timeoutMs: options.apiTimeoutMs});
-		this.#claims = new NasClaims(deps.db, currentHolder(options.operator ?? currentOperator()));
 		this.#claimOptions = options;
 		this.#closedCheck = new ClosedCheck(deps.db);
 		const withinMs = options.confirmStopWithinMs ?? 10_000;
@@ -202,7 +209,7 @@ class Run {
 	async #claimAndDrain(queues: readonly (readonly PlanItem[])[], concurrency: number): Promise<void> {
 		const {waitForClaimedNas, onClaimWait} = this.#claimOptions;
 		const first: ClaimResult[] = [];
-		for (const queue of queues) first.push(await this.#claims.claim(queue[0]!.nas));
+		for (const queue of queues) first.push(this.#firstClaims.get(queue[0]!.nas.ip) ?? (await this.#claims.claim(queue[0]!.nas)));
 		const claimedNow = queues.filter((_, index) => first[index]!.claimed);
 		let stopped = await this.#stoppedOf(claimedNow.flat());
 		const lanes = queues.map(async (queue, index) => {
@@ -364,4 +371,14 @@ class Run {
 
 function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+/** Claims, one after another, every NAS the plan will send to (a database serving one connection is asked one thing at a time). */
+async function claimEach(plan: Plan, claims: NasClaims): Promise<Map<string, ClaimResult>> {
+	const first = new Map<string, ClaimResult>();
+	for (const item of plan.items) {
+		if (item.problem !== undefined || first.has(item.nas.ip)) continue;
+		first.set(item.nas.ip, await claims.claim(item.nas));
+	}
+	return first;
 }

@@ -234,9 +234,12 @@ export class NasClaims {
 		const connection = await this.#connection?.catch(() => undefined);
 		for (const id of this.#held) {
 			heldHere.delete(id);
+			// 0.3 s at most for each: on a database that stopped answering the lent connection's locks end with
+			// it (closed below), and the run's closing record is not held back.
+			if (connection === undefined) continue;
 			const [namespace, key] = id.split(':').map(Number) as [number, number];
-			// Without the lent connection, the shared session's unlock; a lost connection has released them already.
-			await connection?.db.query('SELECT pg_advisory_unlock($1::int4, $2::int4)', [namespace, key]).catch(() => undefined);
+			const unlock = connection.db.query('SELECT pg_advisory_unlock($1::int4, $2::int4)', [namespace, key]).catch(() => undefined);
+			await Promise.race([unlock, new Promise((resolve) => setTimeout(resolve, 300).unref())]);
 		}
 		this.#held.clear();
 		// Closed rather than pooled: its application_name and anything left on it go with it.
