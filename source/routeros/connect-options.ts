@@ -1,5 +1,5 @@
 /** How to reach and log in to one router's API, and the checks and defaults applied before connecting. */
-import {isIPv6} from 'node:net';
+import {formatEndpoint} from '../net/address.js';
 import type {ConnectionOptions} from 'node:tls';
 
 /** Plain API port (RouterOS `/ip service` "api"). */
@@ -75,7 +75,6 @@ export function resolveConnectOptions(options: RouterOsConnectOptions): Resolved
 		}
 	}
 
-	const address = isIPv6(options.host) ? `[${options.host}]` : options.host;
-	const label = `${options.name ?? 'RouterOS'} API (${address}:${port})`;
+	const label = `${options.name ?? 'RouterOS'} API (${formatEndpoint(options.host, port)})`;
 	return {tls, port, connectTimeoutMs, commandTimeoutMs, label};
 }
