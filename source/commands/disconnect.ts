@@ -127,7 +127,7 @@ const MAX_RADACCTID = 9_223_372_036_854_775_807n;
 export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFlags {
 	const sessions = Array.isArray(flags.session) ? flags.session.map(String) : [];
 	const user = typeof flags.user === 'string' ? flags.user : undefined;
-	const filters = parseSessionsFlags({...flags, status: 'active', json: undefined, csv: undefined}, now);
+	const filters = parseSessionsFlags({...flags, user: undefined, status: 'active', json: undefined, csv: undefined}, now);
 	const nas = filters.nas;
 	const hasFilter = Boolean(filters.search || filters.startedFrom || filters.startedTo);
 	const chosen = [sessions.length > 0, user !== undefined, Boolean(flags.allMatching), nas.length > 0 && !flags.allMatching].filter(

@@ -14,6 +14,7 @@ export const SESSIONS_FLAGS = {
 	status: {type: 'string', default: 'active'},
 	search: {type: 'string', shortFlag: 's'},
 	at: {type: 'string'},
+	user: {type: 'string'},
 	nas: {type: 'string', isMultiple: true},
 	from: {type: 'string'},
 	to: {type: 'string'},
@@ -42,6 +43,8 @@ Filters
                                username; scoped user: ip: mac: sid: uid: port: nas: cause: called:,
                                := for exact, - to negate; at: since: until: a time (see README)
   --at WHEN                    sessions open at that instant, closed ones too (as the term at:WHEN)
+  --user NAME                  exactly this username (as the term user:=NAME); with --status all, the
+                               subscriber's history: start, stop, cause
   --nas NAME|IP                only this NAS (repeat for several); names come from the nas table
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
 
@@ -128,7 +131,9 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 function searchFlag(flags: SessionsFlags, now: Date): string | undefined {
 	const search = typeof flags.search === 'string' && flags.search.trim() !== '' ? flags.search : undefined;
 	const at = typeof flags.at === 'string' ? `at:${parseInstant(flags.at, 'at', now).toISOString()}` : undefined;
-	const combined = [search, at].filter(Boolean).join(' ') || undefined;
+	if (flags.user !== undefined && (typeof flags.user !== 'string' || flags.user === '')) throw new UsageError('--user needs a username');
+	const user = typeof flags.user === 'string' ? `user:="${flags.user.replace(/[\\"]/g, (char) => `\\${char}`)}"` : undefined;
+	const combined = [search, at, user].filter(Boolean).join(' ') || undefined;
 	try {
 		parseSearch(combined, {now});
 	} catch (error) {

@@ -123,6 +123,15 @@ export function sessionsTable(
 		{title: 'DOWN', align: 'right', value: (s) => formatBytes(s.acctoutputoctets)},
 		{title: 'UP', align: 'right', value: (s) => formatBytes(s.acctinputoctets)},
 		{title: 'STATUS', align: 'left', value: (s) => sessionState(s, now, options.staleAfterSeconds)},
+		...(options.stop
+			? [
+					{
+						title: 'CAUSE',
+						align: 'left' as const,
+						value: (s: Session) => (s.acctstoptime ? sanitize(s.acctterminatecause) || '-' : ''),
+					},
+				]
+			: []),
 	];
 	const cells = sessions.map((session) => columns.map((column) => column.value(session)));
 	const widths = columns.map((column, index) => Math.max(options.width(column.title), ...cells.map((row) => options.width(row[index]!))));

@@ -105,6 +105,16 @@ describe('searching a real radacct', () => {
 			const json = await runCli(['sessions', '--db', database.url, '--search', `ip:100.99.0.2 at:${at}`, '--json']);
 			const sessions = (JSON.parse(json.stdout) as {sessions: Array<{username: string; acctstoptime: string}>}).sessions;
 			expect(sessions.map((session) => [session.username, session.acctstoptime])).toEqual([['gone', closedStop.toISOString()]]);
+			const history = await runCli(['sessions', '--db', database.url, '--user', 'gone', '--status', 'all']);
+			expect(history.stdout.split('\n')[0]).toMatch(/ STOP .* STATUS +CAUSE$/);
+			expect(history.stdout).toMatch(/^gone .* offline +Admin-Reset$/m);
+			// Exactly that user: "two" and "twenty" share no more than a prefix with it, and a quote cannot break out.
+			expect((await runCli(['sessions', '--db', database.url, '--user', 'tw', '--status', 'all'])).stdout).toMatch(
+				/^no sessions match/,
+			);
+			expect((await runCli(['sessions', '--db', database.url, '--user', 'x" -user:"', '--status', 'all'])).stdout).toMatch(
+				/^no sessions match/,
+			);
 			const early = await runCli(['sessions', '--db', database.url, '--at', '2001-01-01T00:00Z']);
 			expect(early.stderr).toContain('is before the oldest session in radacct');
 		},
