@@ -9,25 +9,16 @@ import {join} from 'node:path';
 import pg from 'pg';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {connectDatabase, type Database} from '../../source/db/connect.js';
-import {
-	DatabaseLockedError,
-	DatabaseNotAnsweringError,
-	describeWait,
-	isLocked,
-	isNotAnswering,
-	type DatabaseWait,
-} from '../../source/db/database-wait.js';
+import {DatabaseLockedError, DatabaseNotAnsweringError, describeWait, type DatabaseWait} from '../../source/db/database-wait.js';
 import {describeError} from '../../source/db/errors.js';
 import type {DisconnectAuditRecord} from '../../source/disconnect/audit-records.js';
 import {executeDisconnect} from '../../source/disconnect/executor.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {exportSessionsToFile} from '../../source/sessions/export-file.js';
-import {Poller} from '../../source/sessions/poller.js';
-import {RateTracker} from '../../source/sessions/session-math.js';
 import {SessionSource} from '../../source/sessions/session-source.js';
-import {fetchSnapshot, SlowCounts, type Snapshot, type SnapshotRequest} from '../../source/sessions/snapshot.js';
 import {listStale} from '../../source/sweep/sweep.js';
-import {initialState, queryKey, reducer, viewFilter} from '../../source/ui/state.js';
+import {requestFor, startSessionPolling} from '../../source/ui/session-polling.js';
+import {initialState, reducer} from '../../source/ui/state.js';
 import type {UiState} from '../../source/ui/state-types.js';
 import {statusLine} from '../../source/ui/status-line.js';
 import {registryFor, testCoaClient} from '../disconnect/harness.js';
@@ -101,33 +92,7 @@ describe.skipIf(unavailable !== undefined)(`a database that stops answering${una
 		const dispatch = (action: Parameters<typeof reducer>[1]) => {
 			box.state = reducer(box.state, action);
 		};
-		const unsubscribe = source.waits!.subscribe((wait) =>
-			dispatch({type: 'db-wait', text: wait?.kind === 'lock' ? describeWait(wait) : null, at: Date.now()}),
-		);
-		const rates = new RateTracker();
-		const slow = new SlowCounts();
-		const query = box.state.query;
-		const request: SnapshotRequest = {key: queryKey(query), filter: viewFilter(query), sort: query.sort, offset: 0, limit: 10};
-		const poller = new Poller<SnapshotRequest, Snapshot>(
-			async (next) => {
-				const started = Date.now();
-				const fetched = await fetchSnapshot(source, next, rates, slow);
-				return {...fetched, fetchedAt: Date.now(), durationMs: Date.now() - started};
-			},
-			request,
-			{
-				onStart: (_request, at) => dispatch({type: 'poll-started', at}),
-				onResult: (snapshot) => dispatch({type: 'snapshot', snapshot}),
-				onError: (error) =>
-					dispatch({
-						type: 'poll-error',
-						message: describeError(error),
-						at: Date.now(),
-						kind: isLocked(error) ? 'locked' : isNotAnswering(error) ? 'not-answering' : 'error',
-					}),
-			},
-			{intervalMs, maxBackoffMs: 2000},
-		);
+		const polling = startSessionPolling(source, requestFor(box.state.query, 0, 10), dispatch, {intervalMs, maxBackoffMs: 2000});
 		const status = () =>
 			statusLine({
 				error: box.state.error,
@@ -140,15 +105,7 @@ describe.skipIf(unavailable !== undefined)(`a database that stops answering${una
 				paused: false,
 				retryInSeconds: null,
 			}).text;
-		poller.start();
-		return {
-			box,
-			status,
-			stop() {
-				poller.stop();
-				unsubscribe();
-			},
-		};
+		return {box, status, stop: () => polling.stop()};
 	}
 
 	it('the console says the database is not answering within the interval + 5 s, then recovers after the thaw', async () => {
