@@ -2,7 +2,7 @@
  * Which sessions a disconnect hits, on which NAS, by which method, and what stops some of them before anything
  * is sent. Pure: the sessions come from the database elsewhere (targets.ts), and the executor re-reads them.
  */
-import {describeSearch, parseSearch} from '../sessions/search.js';
+import {searchInWords} from '../sessions/search.js';
 import {nasLabel, type Nas, type NasRegistry} from '../nas/registry.js';
 import {disconnectAttributes, identifiesSession} from '../nas/vendor-profiles.js';
 import type {Session, SessionFilter} from '../sessions/session.js';
@@ -153,15 +153,6 @@ function summarize(items: readonly PlanItem[]): NasPlan[] {
 	return [...perNas.values()]
 		.map((entry) => ({...entry, ready: entry.total - entry.blocked}))
 		.sort((a, b) => a.nas.name.localeCompare(b.nas.name) || a.nas.ip.localeCompare(b.nas.ip));
-}
-
-/** The search as radtop understood it (`username contains "alice" · not on bng-2`), or as typed when it does not read. */
-function searchInWords(search: string): string {
-	try {
-		return describeSearch(parseSearch(search));
-	} catch {
-		return `search ${JSON.stringify(search.trim())}`;
-	}
 }
 
 function describeFilter(filter: SessionFilter): string {

@@ -254,6 +254,15 @@ export function describeSearch(search: ParsedSearch, nasName?: (nas: string) => 
 	return search.terms.map((term) => describeTerm(term, nasName)).join(' · ');
 }
 
+/** A search as radtop understood it, for a preview's title; as typed (quoted) when it does not read. */
+export function searchInWords(search: string): string {
+	try {
+		return describeSearch(parseSearch(search));
+	} catch {
+		return `search ${JSON.stringify(search.trim())}`;
+	}
+}
+
 function macText(digits: string): string {
 	return digits.match(/../g)!.join(':');
 }

@@ -52,6 +52,11 @@ export function fieldText(session: Session, field: Field, masked: boolean): stri
 	return masked && mask ? mask(text) : text;
 }
 
+/** The user's sessions in the detail view besides the one it shows. */
+export function otherSessions(detail: DetailState): readonly Session[] {
+	return (detail.history ?? []).filter((row) => row.radacctid !== detail.session?.radacctid);
+}
+
 /** The title, the summary, the fields in two columns, and as many previous sessions as the height leaves room for. */
 export function detailLines(detail: DetailState, options: DetailOptions): DetailLine[] {
 	const {session, history, error} = detail;
@@ -81,7 +86,7 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 
 	// The title, the summary, the fields, the history's title and its column heads come first.
 	const historyRoom = Math.max(0, height - 3 - pairs.length - 2);
-	const others = (history ?? []).filter((row) => row.radacctid !== session.radacctid);
+	const others = otherSessions(detail);
 	const top = Math.max(0, Math.min(detail.historyTop ?? 0, Math.max(0, others.length - historyRoom)));
 	const shown = others.slice(top, top + historyRoom);
 	const historyNote =

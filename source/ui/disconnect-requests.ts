@@ -4,7 +4,7 @@
  */
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import {formatCount} from '../sessions/format.js';
-import {describeSearch, parseSearch} from '../sessions/search.js';
+import {searchInWords} from '../sessions/search.js';
 import {sessionLabel} from './disconnect-state.js';
 import {focusedSession, queryKey} from './state.js';
 import type {UiAction, UiState} from './state-types.js';
@@ -43,15 +43,6 @@ export function disconnectUser(state: UiState): UiAction {
 		target: {kind: 'user', username: session.username},
 		label: `every open session of ${session.username}`,
 	};
-}
-
-/** The search as understood (`username contains "alice" · framed IP in 100.64.0.0/10`), for the preview's title. */
-function searchInWords(search: string): string {
-	try {
-		return describeSearch(parseSearch(search));
-	} catch {
-		return `search "${search.trim()}"`;
-	}
 }
 
 /** `A` (and `d` on "everything matching"): every open session matching the search and NAS filter. */

@@ -9,7 +9,8 @@ import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/s
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {disconnectReducer} from './disconnect-reducer.js';
-import type {DetailState, UiAction, UiState, ViewQuery} from './state-types.js';
+import {otherSessions} from './detail-lines.js';
+import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
@@ -144,11 +145,6 @@ function applySearch(state: UiState): UiState {
 	}
 	const cleared = withoutSearchError(state);
 	return state.searchDraft === state.query.search ? cleared : withQuery(cleared, {...state.query, search: state.searchDraft});
-}
-
-/** The user's sessions in the detail view besides the one it shows. */
-export function otherSessions(detail: DetailState): readonly Session[] {
-	return (detail.history ?? []).filter((row) => row.radacctid !== detail.session?.radacctid);
 }
 
 export function reducer(state: UiState, action: UiAction): UiState {
