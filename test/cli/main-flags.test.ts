@@ -3,40 +3,31 @@
  * opened. The database URL points at a listener on loopback that accepts and never answers: a command that
  * connected before checking its flags would be seen there (and would wait for it).
  */
-import {createServer, type Server, type Socket} from 'node:net';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {parseConsoleFlags} from '../../source/main.js';
 import {runMainInProcess} from '../helpers/cli.js';
+import {startSilentDatabase, type SilentDatabase} from '../helpers/silent-database.js';
 
-let server: Server;
+let silent: SilentDatabase;
 let silentDb: string;
-let connections = 0;
-const sockets: Socket[] = [];
 let configDir: string;
 
 beforeAll(async () => {
-	server = createServer((socket) => {
-		connections += 1;
-		sockets.push(socket);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const address = server.address();
-	if (address === null || typeof address === 'string') throw new Error('no port');
-	silentDb = `postgres://radtop@127.0.0.1:${address.port}/radius`;
+	silent = await startSilentDatabase();
+	silentDb = silent.url;
 	configDir = mkdtempSync(join(tmpdir(), 'radtop-flags-'));
 });
 
 afterAll(async () => {
-	for (const socket of sockets) socket.destroy();
-	await new Promise((resolve) => server?.close(resolve));
+	await silent?.close();
 	if (configDir) rmSync(configDir, {recursive: true, force: true});
 });
 
 beforeEach(() => {
-	connections = 0;
+	silent.reset();
 });
 
 /** Runs radtop with the silent database; a usage error has exit 2, one line, and no connection behind it. */
@@ -46,7 +37,7 @@ async function usageError(...args: string[]): Promise<string> {
 	expect(run.code, run.stderr).toBe(2);
 	expect(run.stdout).toBe('');
 	expect(run.stderr.split('\n')).toHaveLength(2);
-	expect(connections).toBe(0);
+	expect(silent.connections).toBe(0);
 	expect(Date.now() - started).toBeLessThan(2000);
 	return run.stderr;
 }
@@ -68,7 +59,7 @@ describe('flags given twice', () => {
 	it('the database flag too', async () => {
 		const run = await runMainInProcess(['sessions', '--db', silentDb, '--db', silentDb], {env: {RADTOP_CONFIG_DIR: configDir}});
 		expect(run).toEqual({code: 2, stdout: '', stderr: 'radtop: --db given twice (see radtop sessions --help)\n'});
-		expect(connections).toBe(0);
+		expect(silent.connections).toBe(0);
 	});
 });
 

@@ -7,7 +7,7 @@
  */
 import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
-import {createServer, type Server, type Socket} from 'node:net';
+import {startSilentDatabase, type SilentDatabase} from '../helpers/silent-database.js';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -28,10 +28,8 @@ const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let dir: string;
-let server: Server;
+let silent: SilentDatabase | undefined;
 let silentDb: string;
-let connections = 0;
-const sockets: Socket[] = [];
 let windows = 0;
 
 /** Runs `radtop ARGS` in a fresh tmux session on a terminal; returns its name. */
@@ -69,14 +67,8 @@ beforeAll(async () => {
 	if (!tmuxAvailable) return;
 	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first with "npm run build" (npm test does it)`);
 	dir = mkdtempSync(join(tmpdir(), 'radtop-flags-'));
-	server = createServer((socket) => {
-		connections += 1;
-		sockets.push(socket);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const address = server.address();
-	if (address === null || typeof address === 'string') throw new Error('no port');
-	silentDb = `postgres://radtop@127.0.0.1:${address.port}/radius`;
+	silent = await startSilentDatabase();
+	silentDb = silent.url;
 });
 
 afterAll(async () => {
@@ -87,8 +79,7 @@ afterAll(async () => {
 			// no server left
 		}
 	}
-	for (const socket of sockets) socket.destroy();
-	if (server) await new Promise((resolve) => server.close(resolve));
+	await silent?.close();
 	if (dir) rmSync(dir, {recursive: true, force: true});
 });
 
@@ -99,11 +90,11 @@ describe.skipIf(!tmuxAvailable)('console flags on a terminal', () => {
 		[['--interval', '5', '--interval', '6'], 'radtop: --interval given twice (see radtop --help)'],
 		[['--read-only=maybe'], 'radtop: --read-only takes no value (or =true, =false) (see radtop --help)'],
 	])('radtop %j exits 2 at once, connecting to nothing', async (args, message) => {
-		connections = 0;
+		silent!.reset();
 		const name = start([...args, '--db', silentDb]);
 		const {shown, ms} = await waitForExit(name);
 		expect(shown).toContain(`${message}\nEXITED:2`);
-		expect(connections).toBe(0);
+		expect(silent!.connections).toBe(0);
 		// Node's start-up included; a database connection or an idle pool would hold it for seconds.
 		expect(ms).toBeLessThan(3000);
 	});
