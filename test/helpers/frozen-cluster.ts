@@ -119,8 +119,16 @@ export async function startFrozenCluster(): Promise<FrozenCluster> {
 	return {
 		url,
 		freeze() {
-			frozen = clusterPids(postmaster);
-			for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+			frozen = [];
+			for (const pid of clusterPids(postmaster)) {
+				try {
+					process.kill(pid, 'SIGSTOP');
+					frozen.push(pid);
+				} catch (error) {
+					// A backend that ended between the listing and the signal has nothing left to freeze.
+					if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+				}
+			}
 		},
 		thaw,
 		async stop() {
