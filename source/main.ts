@@ -54,9 +54,10 @@ Examples
   $ radtop sessions --help
 
 Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console too, as q does): requests in
-flight finish, the rest are not sent, the closing audit record is written (see radtop audit), exit code 3.
+flight finish, the rest are not sent, the closing audit record is written (see radtop audit), the summary
+goes to stderr, exit code 3.
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped by a signal.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped by q or a signal.
 `;
 
 /** Flags of the console (radtop without a command). */
@@ -116,7 +117,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const engine = disconnects;
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
 		let stopped: DisconnectResult[] = [];
-		const {signal} = await runConsole({
+		const {signal, stoppedByQuit} = await runConsole({
 			source: context.source,
 			databaseLabel: context.database.label,
 			intervalSeconds: interval,
@@ -139,6 +140,15 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 						`${resultSummary(result)} (radtop audit ${result.actionId}, ${engine!.auditLog})\n`,
 				);
 			}
+			return EXIT.partial;
+		}
+		if (stoppedByQuit !== undefined) {
+			// q during a run: the screen that showed the result is gone, so the result is said here.
+			writeIfOpen(
+				process.stderr,
+				`radtop: quit: the disconnect was stopped, requests in flight finished, the rest not sent: ` +
+					`${resultSummary(stoppedByQuit)} (radtop audit ${stoppedByQuit.actionId}, ${engine!.auditLog})\n`,
+			);
 			return EXIT.partial;
 		}
 	} finally {

@@ -8,6 +8,7 @@ import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.j
 import type {SessionReader} from '../sessions/session-source.js';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
+import type {QuitOutcome} from '../ui/hooks/use-quit-when-stopped.js';
 import {viewFilter} from '../ui/state.js';
 import type {ViewQuery} from '../ui/state-types.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
@@ -118,9 +119,12 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
  * screen is drawn on the terminal's alternate buffer, so quitting (q, Ctrl-C, a signal, even a crash) gives the
  * shell back its screen and cursor. A signal quits as `q` does: a running disconnect is stopped first
  * ({@link ConsoleOptions.beforeSignalExit}) and writes its closing audit record; the terminal may be gone
- * by then (SSH dropped), so errors on its streams are swallowed for the console's whole life.
+ * by then (SSH dropped), so errors on its streams are swallowed for the console's whole life. A `q` that
+ * stopped a running disconnect resolves to that run's result, for the summary printed once the screen is gone.
  */
-export async function runConsole(options: ConsoleOptions): Promise<{readonly signal?: StopSignal}> {
+export async function runConsole(
+	options: ConsoleOptions,
+): Promise<{readonly signal?: StopSignal; readonly stoppedByQuit?: DisconnectResult}> {
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
@@ -148,13 +152,15 @@ export async function runConsole(options: ConsoleOptions): Promise<{readonly sig
 		const before = options.beforeSignalExit?.(signal) ?? Promise.resolve();
 		void before.catch(() => undefined).then(() => instance.unmount());
 	});
+	let outcome: QuitOutcome = {};
 	try {
-		await instance.waitUntilExit();
+		outcome = ((await instance.waitUntilExit()) as QuitOutcome | undefined) ?? {};
 	} finally {
 		stop.release();
 		restore();
 		process.removeListener('exit', restore);
 		if (stop.received === undefined) writes.release();
 	}
-	return stop.received === undefined ? {} : {signal: stop.received};
+	if (stop.received !== undefined) return {signal: stop.received};
+	return outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped};
 }

@@ -1,11 +1,21 @@
 import {useEffect} from 'react';
+import type {DisconnectResult} from '../../disconnect/result.js';
 import type {UiState} from '../state-types.js';
 
-/** Quits once a quit was asked for and no disconnect runs any more, so its closing audit record is written. */
-export function useQuitWhenStopped(state: UiState, exit: () => void): void {
+/** What the console hands back when it quits: the disconnect that quitting stopped, if one was running. */
+export interface QuitOutcome {
+	readonly stopped?: DisconnectResult;
+}
+
+/**
+ * Quits once a quit was asked for and no disconnect runs any more, so its closing audit record is written; a run
+ * that the quit stopped is handed back, so the command can say what was and was not sent after the screen is gone.
+ */
+export function useQuitWhenStopped(state: UiState, exit: (outcome: QuitOutcome) => void): void {
 	const quitting = state.quitting;
 	const phase = state.disconnect?.phase;
+	const result = state.disconnect?.result;
 	useEffect(() => {
-		if (quitting && phase !== 'running') exit();
-	}, [quitting, phase, exit]);
+		if (quitting && phase !== 'running') exit(result?.aborted ? {stopped: result} : {});
+	}, [quitting, phase, result, exit]);
 }
