@@ -35,11 +35,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One console in one tmux session of a fixed size. */
 export class Terminal {
+	/** The tmux session's name: the test's, made unique per test process (two checkouts may test at once). */
+	readonly name: string;
+
 	constructor(
-		readonly name: string,
+		name: string,
 		readonly columns: number,
 		readonly rows: number,
-	) {}
+	) {
+		this.name = `${name}-${process.pid}`;
+	}
 
 	/**
 	 * Starts the console: `radtop --demo` and `args` (without `--demo` when `demo` is false: `args` then name the
