@@ -119,6 +119,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		let stopped: DisconnectResult[] = [];
 		const {signal, stoppedByQuit} = await runConsole({
 			source: context.source,
+			auditLog: context.profile.auditLog,
 			databaseLabel: context.database.label,
 			intervalSeconds: interval,
 			readOnly,

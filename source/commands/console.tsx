@@ -1,6 +1,7 @@
 /** `radtop` with no command: the full-screen live console. */
 import {render} from 'ink';
-import {AuditLog} from '../audit/audit-log.js';
+import {AuditLog, defaultAuditLogPath} from '../audit/audit-log.js';
+import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
 import type {DisconnectResult} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
@@ -21,6 +22,8 @@ const SHOW_CURSOR = '\x1b[?25h';
 
 export interface ConsoleOptions {
 	readonly source: SessionReader;
+	/** The audit log whose disconnects the detail view's history names (who, when, why); default the standard place. */
+	readonly auditLog?: string | undefined;
 	readonly databaseLabel: string;
 	readonly intervalSeconds: number;
 	readonly readOnly: boolean;
@@ -138,7 +141,7 @@ export async function runConsole(
 	const instance = render(
 		<ThemeContext.Provider value={themeFor(process.env)}>
 			<App
-				source={options.source}
+				source={historyWithDisconnects(options.source, options.auditLog ?? defaultAuditLogPath())}
 				databaseLabel={options.databaseLabel}
 				intervalSeconds={options.intervalSeconds}
 				readOnly={options.readOnly}

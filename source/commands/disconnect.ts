@@ -266,6 +266,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 			{
 				method: request.method,
 				reason: request.reason,
+				via: 'command line',
 				dryRun: request.dryRun,
 				concurrencyPerNas: request.concurrency,
 				waitForClaimedNas: wait,

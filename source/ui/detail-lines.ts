@@ -7,6 +7,7 @@ import {formatBytes, formatDuration, formatRate, formatTimestamp} from '../sessi
 import type {Session} from '../sessions/session.js';
 import {sessionDurationSeconds, sessionState, type Rate} from '../sessions/session-math.js';
 import {SESSION_COLUMNS} from '../sessions/session-columns.js';
+import {causeText, disconnectedByText} from '../sessions/session-view.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';
@@ -88,7 +89,15 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	const historyRoom = Math.max(0, height - 3 - pairs.length - 2);
 	const others = otherSessions(detail);
 	const top = Math.max(0, Math.min(detail.historyTop ?? 0, Math.max(0, others.length - historyRoom)));
-	const shown = others.slice(top, top + historyRoom);
+	// A session radtop disconnected takes a second line: who, when and why.
+	const shown: Session[] = [];
+	let room = historyRoom;
+	for (const row of others.slice(top)) {
+		const lines = row.disconnectedBy ? 2 : 1;
+		if (lines > room) break;
+		shown.push(row);
+		room -= lines;
+	}
 	const historyNote =
 		history === undefined
 			? ' (loading…)'
@@ -105,10 +114,10 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 		...pairs,
 		{text: `previous sessions${historyNote}`, bold: true, tone: 'accent', wrap: true},
 		...(shown.length > 0 ? [{text: historyRow(columns, (column) => column.title), tone: 'muted' as const}] : []),
-		...shown.map((row): DetailLine => ({
-			text: historyRow(columns, (column) => column.value(row, now)),
-			dim: Boolean(row.acctstoptime),
-		})),
+		...shown.flatMap((row): DetailLine[] => [
+			{text: historyRow(columns, (column) => column.value(row, now)), dim: Boolean(row.acctstoptime)},
+			...(row.disconnectedBy ? [{text: truncate(`    ↳ ${disconnectedLine(row)}`, width), tone: 'warn' as const}] : []),
+		]),
 	];
 }
 
@@ -135,10 +144,18 @@ const HISTORY_COLUMNS: readonly HistoryColumn[] = [
 		value: (row) => sanitize(row.framedipaddress ?? row.framedipv6prefix ?? row.delegatedipv6prefix ?? row.framedipv6address) || '-',
 	},
 	{title: 'NAS', width: 8, value: (row) => sanitize(row.nasname ?? row.nasipaddress)},
-	{title: 'CAUSE', width: 14, value: (row) => (row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : '')},
+	{title: 'CAUSE', width: 14, value: (row) => causeText(row)},
 	{title: 'DOWN / UP', width: 13, value: (row) => `${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`},
 	{title: 'MAC', width: 17, value: (row) => sanitize(row.callingstationid) || '-'},
 ];
+
+/** The cause, then who disconnected it through radtop, when and why: the line under such a row. */
+function disconnectedLine(row: Session): string {
+	const by = row.disconnectedBy!;
+	const at = new Date(by.at);
+	const when = Number.isNaN(at.getTime()) ? '' : `at ${shortTime(at)}`;
+	return `${row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'open'} · ${disconnectedByText(by, when)}`;
+}
 
 function historyColumns(width: number): HistoryColumn[] {
 	const chosen: HistoryColumn[] = [];
