@@ -149,12 +149,12 @@ const HISTORY_COLUMNS: readonly HistoryColumn[] = [
 	{title: 'MAC', width: 17, value: (row) => sanitize(row.callingstationid) || '-'},
 ];
 
-/** The cause, then who disconnected it through radtop, when and why: the line under such a row. */
+/** Who disconnected it through radtop, when and why: the line under such a row (its CAUSE cell has the cause). */
 function disconnectedLine(row: Session): string {
 	const by = row.disconnectedBy!;
 	const at = new Date(by.at);
 	const when = Number.isNaN(at.getTime()) ? '' : `at ${shortTime(at)}`;
-	return `${row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : 'open'} · ${disconnectedByText(by, when)}`;
+	return disconnectedByText(by, when);
 }
 
 function historyColumns(width: number): HistoryColumn[] {
