@@ -1,6 +1,6 @@
 /**
  * The end of the audit log, bounded: what the console and `radtop sessions` read to say who disconnected a
- * session. Only the last {@link AUDIT_TAIL_BYTES} (8 MiB, some 20,000 single-session runs) are read, so a log
+ * session. Only the last {@link AUDIT_TAIL_BYTES} (8 MiB, some 10,000 single-session runs) are read, so a log
  * grown over years never stalls the console; the line cut in two at the start of that window is dropped. A
  * missing or unreadable log reads as empty: who disconnected a session is a note, never a reason to fail.
  */
