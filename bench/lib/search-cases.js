@@ -120,7 +120,7 @@ export const SEARCH_REMEDIES = [
 		drop: ['DROP INDEX radtop_bench_ip_start'],
 		cases: ['ip-open', 'cidr-open', 'at-ip', 'ip-all'],
 		interimCost: true,
-		cost: 'FreeRADIUS writes framedipaddress again on each Interim-Update, but with the same value the update stays HOT; every Accounting-Start adds an entry',
+		cost: 'FreeRADIUS rewrites framedipaddress on Interim-Update with the same value, so a HOT update leaves it alone; an update that cannot be HOT (no room in the page, as in this freshly loaded table) adds an entry to it as to every index',
 	},
 	{
 		id: 'mac-digits',
@@ -132,7 +132,7 @@ export const SEARCH_REMEDIES = [
 		drop: ['DROP INDEX radtop_bench_open_mac_digits'],
 		cases: ['mac-open'],
 		interimCost: true,
-		cost: 'callingstationid is not changed by interim updates (HOT stays possible); written on Accounting-Start and -Stop',
+		cost: 'interim updates do not change callingstationid, so a HOT update leaves it alone; one that cannot be HOT (no room in the page) adds an entry to it as to every index',
 	},
 	{
 		id: 'user-open',
@@ -141,6 +141,6 @@ export const SEARCH_REMEDIES = [
 		drop: ['DROP INDEX radtop_bench_open_user'],
 		cases: ['user-exact'],
 		interimCost: true,
-		cost: 'username is not changed by interim updates; written on Accounting-Start and -Stop',
+		cost: 'interim updates do not change username, so a HOT update leaves it alone; one that cannot be HOT adds an entry to it as to every index',
 	},
 ];
