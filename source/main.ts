@@ -52,11 +52,11 @@ Examples
   $ radtop sessions --db postgres://radius@db1/radius --search alice
   $ radtop sessions --help
 
-Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console too, as q does): requests in
-flight finish, the rest are not sent, the closing audit record is written (see radtop audit), the summary
-goes to stderr, exit code 3.
+Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console, q and Ctrl-C ask first): requests
+in flight finish, the rest are not sent, the closing audit record is written (see radtop audit), the summary
+goes to stderr, exit code 3. Leaving the console prints a summary of each of its disconnect runs.
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped by q or a signal.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped (q, a signal) or failed.
 `;
 
 /** Flags of the console (radtop without a command). */

@@ -149,7 +149,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 /**
  * Runs the console until the user quits, or a SIGINT, SIGTERM or SIGHUP comes (resolving to that signal). The
  * screen is drawn on the terminal's alternate buffer, so quitting (q, Ctrl-C, a signal, even a crash) gives the
- * shell back its screen and cursor. A signal quits as `q` does: a running disconnect is stopped first
+ * shell back its screen and cursor. A signal stops a running disconnect without asking (q and Ctrl-C ask first)
  * ({@link ConsoleOptions.beforeSignalExit}) and writes its closing audit record; the terminal may be gone
  * by then (SSH dropped), so errors on its streams are swallowed for the console's whole life. A `q` that
  * stopped a running disconnect resolves to that run's result, for the summary printed once the screen is gone.
