@@ -13,7 +13,6 @@ import {AUDIT_FLAGS, AUDIT_HELP, runAuditCommand} from './commands/audit.js';
 import type * as ConsoleCommand from './commands/console.js';
 import {checkKnownFlags, EXIT, formatHelp, durationFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
 import {secretsOf} from './config/secrets.js';
-import {resultSummary} from './disconnect/report.js';
 import type {DisconnectResult} from './disconnect/result.js';
 import {writeIfOpen} from './commands/interrupts.js';
 
@@ -53,11 +52,11 @@ Examples
   $ radtop sessions --db postgres://radius@db1/radius --search alice
   $ radtop sessions --help
 
-Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console too, as q does): requests in
-flight finish, the rest are not sent, the closing audit record is written (see radtop audit), the summary
-goes to stderr, exit code 3.
+Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console, q and Ctrl-C ask first): requests
+in flight finish, the rest are not sent, the closing audit record is written (see radtop audit), the summary
+goes to stderr, exit code 3. Leaving the console prints a summary of each of its disconnect runs.
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped by q or a signal.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped (q, a signal) or failed.
 `;
 
 /** Flags of the console (radtop without a command). */
@@ -112,7 +111,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
 		const readOnly = request.readOnly || Boolean(context.profile.readOnly);
 		// Ink and React load only for the console.
-		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
+		const {runConsole, consoleDisconnects, consoleExport, consoleRunSummary} = await import('./commands/console.js');
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
@@ -133,24 +132,13 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 					}
 				: {}),
 		});
-		if (signal !== undefined && stopped.length > 0) {
-			for (const result of stopped) {
-				writeIfOpen(
-					process.stderr,
-					`radtop: ${signal}: the disconnect was stopped, requests in flight finished, the rest not sent: ` +
-						`${resultSummary(result)} (radtop audit ${result.actionId}, ${engine!.auditLog})\n`,
-				);
-			}
-			return EXIT.partial;
-		}
-		if (stoppedByQuit !== undefined) {
-			// q during a run: the screen that showed the result is gone, so the result is said here.
-			writeIfOpen(
-				process.stderr,
-				`radtop: quit: the disconnect was stopped, requests in flight finished, the rest not sent: ` +
-					`${resultSummary(stoppedByQuit)} (radtop audit ${stoppedByQuit.actionId}, ${engine!.auditLog})\n`,
-			);
-			return EXIT.partial;
+		if (engine) {
+			// The screen that showed the results is gone: every run of this console is said here.
+			const stoppedBy = new Map<string, string>(stopped.map((result) => [result.actionId, signal ?? 'quit']));
+			if (stoppedByQuit !== undefined) stoppedBy.set(stoppedByQuit.actionId, 'quit');
+			const {lines, partial} = consoleRunSummary(engine.results(), stoppedBy, engine.auditLog);
+			for (const line of lines) writeIfOpen(process.stderr, `${line}\n`);
+			if (partial) return EXIT.partial;
 		}
 	} finally {
 		await disconnects?.close();

@@ -27,8 +27,9 @@ import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
+import {quitQuestionText} from './disconnect-state.js';
 import {routeKey} from './key-routing.js';
-import {activeKeymap, footerHints} from './keymap.js';
+import {activeKeymap, footerItems} from './keymap.js';
 import {layoutColumns} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
@@ -119,7 +120,9 @@ export function App(props: AppProps) {
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
 	// While a disconnect runs behind another view, the status line follows it.
-	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
+	const status = state.quitQuestion
+		? {text: quitQuestionText(state.disconnect), kind: 'error' as const}
+		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message);
 
 	let body;
 	if (state.mode === 'help') {
@@ -205,7 +208,7 @@ export function App(props: AppProps) {
 				retryInSeconds={nextInSeconds}
 				position={position}
 			/>
-			<Footer hints={footerHints(keymap, state.mode, state)} />
+			<Footer hints={footerItems(keymap, state)} />
 		</Box>
 	);
 }

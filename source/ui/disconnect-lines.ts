@@ -61,21 +61,39 @@ export function previewView(disconnect: DisconnectState, width: number, height: 
 		tail.push({text: truncate(`changed since opened: ${parts.join(', ')}`, width), tone: 'warn'});
 	}
 	const reasonLabel = 'reason  ';
-	tail.push(
-		disconnect.focus === 'reason'
-			? {text: truncate(reasonLabel + sanitize(disconnect.reason), width - 1), cursor: true}
-			: {
-					text: truncate(
-						reasonLabel + (disconnect.reason ? sanitize(disconnect.reason) : '(none: Tab to write one for the audit log)'),
-						width,
-					),
-					tone: disconnect.reason ? undefined : 'muted',
-				},
-	);
-	tail.push(confirmLine(disconnect, width));
+	// Nothing can be sent: said at once, and only Esc is offered (no reason, no confirmation).
+	if (plan.ready === 0)
+		tail.push({
+			text: plan.items.length === 0 ? 'nothing to send: Esc closes' : 'nothing can be sent (see above): Esc closes',
+			tone: 'warn',
+		});
+	else
+		tail.push(
+			disconnect.focus === 'reason'
+				? {text: truncate(reasonLabel + sanitize(disconnect.reason), width - 1), cursor: true}
+				: {
+						text: truncate(
+							reasonLabel + (disconnect.reason ? sanitize(disconnect.reason) : '(none: Tab to write one for the audit log)'),
+							width,
+						),
+						tone: disconnect.reason ? undefined : 'muted',
+					},
+		);
+	if (plan.ready > 0) tail.push(confirmLine(disconnect, width));
 	if (disconnect.refusal) tail.push({text: truncate(disconnect.refusal, width), tone: 'error'});
 
 	const body: ViewLine[] = [];
+	// A selection's sessions the screen did not show are counted and listed first: nothing is sent unseen.
+	const hidden = new Set(disconnect.notInView);
+	const hiddenItems = plan.items.filter((item) => hidden.has(item.session.radacctid));
+	if (hiddenItems.length > 0)
+		body.push({
+			text: truncate(
+				`${formatCount(hiddenItems.length)} of these ${formatCount(plan.items.length)} not in the current view: listed first`,
+				width,
+			),
+			tone: 'warn',
+		});
 	const shares = plan.perNas.slice(0, MAX_NAS_LINES);
 	for (const share of shares) {
 		const blocked = share.blocked > 0 ? ` (${formatCount(share.blocked)} not sent)` : '';
@@ -97,7 +115,7 @@ export function previewView(disconnect: DisconnectState, width: number, height: 
 
 	// The first rows get whatever room is left (at least one when there is a row to show).
 	const room = Math.max(1, Math.min(MAX_FIRST_ROWS, height - lines.length - body.length - tail.length - 1));
-	const rows = plan.items.slice(0, room);
+	const rows = [...hiddenItems, ...plan.items.filter((item) => !hidden.has(item.session.radacctid))].slice(0, room);
 	if (rows.length > 0) {
 		body.push({
 			text: rows.length < plan.items.length ? `first ${rows.length}` : plan.items.length === 1 ? 'session' : 'sessions',
