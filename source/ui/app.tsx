@@ -22,6 +22,7 @@ import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
 import {useExport, type ExportView} from './hooks/use-export.js';
 import {usePageSize} from './hooks/use-page-size.js';
+import {useMessageExpiry} from './hooks/use-message-expiry.js';
 import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
 import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
@@ -73,6 +74,7 @@ export function App(props: AppProps) {
 	useDisconnect(props.disconnect, state, dispatch);
 	useExport(props.exportView, state.exporting, dispatch);
 	useQuitWhenStopped(state, exit);
+	useMessageExpiry(state.message, dispatch);
 	useSearchDebounce(state, dispatch);
 
 	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to

@@ -123,6 +123,7 @@ export type UiAction =
 	| {type: 'db-wait'; text: string | null; at: number}
 	| {type: 'scheduled'; at: number | null}
 	| {type: 'message'; text: string; kind: 'info' | 'error'}
+	| {type: 'message-expired'; message: NonNullable<UiState['message']>}
 	| DisconnectAction
 	| {type: 'export-start'}
 	| {type: 'export-done'; rows: number; path: string}

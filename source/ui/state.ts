@@ -329,6 +329,10 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, nextPollAt: action.at};
 		case 'message':
 			return {...state, message: {text: action.text, kind: action.kind}};
+		case 'message-expired':
+			// Only the message that timed out, and not one that speaks for work still going on.
+			if (state.message !== action.message || state.quitting || state.exporting !== null) return state;
+			return {...state, message: null};
 		case 'export-start':
 			if (state.exporting) return {...state, message: {text: 'an export is already being written', kind: 'info'}};
 			return {...state, exporting: state.query, message: {text: 'writing every session of this view to a CSV file…', kind: 'info'}};
