@@ -36,7 +36,6 @@ A terminal console for the live RADIUS sessions of an access network, read from 
 radacct table in PostgreSQL. Without a command: the full-screen live console (? shows its keys).
 
 Commands
-  help [COMMAND]  this help, or a command's (as radtop COMMAND --help)
   sessions        list sessions for a filter (table, --json or --csv)
   export          every session matching a filter as CSV, streamed (history: --status closed --from --to)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
@@ -46,6 +45,7 @@ Commands
   doctor          check the database, its indexes and query times, and each NAS; print the fixes
   nas             list, add, change or remove NAS settings (secrets, CoA port, vendor, RouterOS API)
   config          get and set profile settings, list profiles, pick the default one
+  help [COMMAND]  this help, or a command's (as radtop COMMAND --help)
 
 Console
   --interval DURATION    poll interval, 1s to 1h (default 5s, or the profile's)
