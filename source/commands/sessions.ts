@@ -10,6 +10,7 @@ import {SORT_KEYS} from '../sessions/session.js';
 import {jsonForOutput} from '../terminal/json-output.js';
 import {defaultAuditLogPath} from '../audit/audit-log.js';
 import {annotateFromLog} from '../disconnect/disconnected-by-log.js';
+import {truncate} from '../terminal/text.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
 
 export const SESSIONS_FLAGS = {
@@ -76,7 +77,11 @@ Examples
   $ radtop sessions --status closed --from 1d --csv > yesterday.csv
   $ radtop sessions --demo --json | jq '.sessions[0]'
 
-Exit codes: 0 ok, 1 failure (e.g. database unreachable), 2 usage error.
+On a terminal the table is cut to its width (a line ends in … where it was cut); piped or redirected it is
+whole.
+
+Exit codes: 0 ok (no session matching is ok too), 1 failure (e.g. database unreachable), 2 usage error
+(an unknown NAS name too).
 `;
 
 type SessionsFlags = {[K in keyof typeof SESSIONS_FLAGS]?: unknown};
@@ -202,10 +207,23 @@ export async function runSessions(
 		return;
 	}
 	const stop = Boolean(at) || request.status !== 'active';
-	stdout.write(`${sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop})}\n`);
+	const table = sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop});
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
-	stdout.write(`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}\n`);
+	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}`;
+	stdout.write(`${fitToWidth(`${table}\n${footer}`, stdout.isTTY ? stdout.columns : undefined)}\n`);
+}
+
+/**
+ * On a terminal each line is cut to its width, ending in `…` (a wrapped table cannot be read); to a pipe or a
+ * file the table is whole. Pure.
+ */
+export function fitToWidth(text: string, columns: number | undefined): string {
+	if (columns === undefined || !Number.isFinite(columns) || columns <= 0) return text;
+	return text
+		.split('\n')
+		.map((line) => truncate(line, columns))
+		.join('\n');
 }
 
 /** The instant of the search's `at:` term, if it has one. */
