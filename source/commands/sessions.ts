@@ -8,6 +8,11 @@ import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import {jsonForOutput} from '../terminal/json-output.js';
+import {sanitize} from '../terminal/sanitize.js';
+import type {Session} from '../sessions/session.js';
+import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
+import {subscriberFields} from '../subscribers/subscriber-view.js';
+import {billingSettingsOf} from './subscriber-settings.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
 
 export const SESSIONS_FLAGS = {
@@ -169,7 +174,12 @@ export async function runSessions(
 	const total = await source.count(filter);
 	const staleAfter = source.staleAfterSeconds;
 	if (request.format === 'json') {
-		const sessions = page.rows.map((session) => toRecord(session, page.dbNow, staleAfter));
+		const subscribers = await subscriberColumns(context, page.rows, page.dbNow);
+		const sessions = page.rows.map((session) => ({
+			...toRecord(session, page.dbNow, staleAfter),
+			subscriber: subscribers.fields.get(session.radacctid) ?? {},
+		}));
+		if (subscribers.status) stderr.write(`radtop: ${sanitize(subscribers.status)}\n`);
 		stdout.write(jsonForOutput({total: total.total, capped: total.capped, sessions}, stdout.isTTY));
 		return;
 	}
@@ -192,6 +202,23 @@ export async function runSessions(
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
 	stdout.write(`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}\n`);
+}
+
+/** The subscriber columns of these sessions (plan, limits, remaining, billing), one enrichment. */
+async function subscriberColumns(
+	context: CommandContext,
+	rows: readonly Session[],
+	now: Date,
+): Promise<{fields: Map<string, Record<string, string>>; status: string | null}> {
+	const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context));
+	try {
+		const enrichment = await opened.enricher.enrich(rows, now);
+		const fields = new Map<string, Record<string, string>>();
+		for (const [id, subscriber] of enrichment.subscribers) fields.set(id, subscriberFields(subscriber, enrichment.billingColumns));
+		return {fields, status: enrichment.status};
+	} finally {
+		await opened.close();
+	}
 }
 
 /** The instant of the search's `at:` term, if it has one. */

@@ -62,12 +62,12 @@ describe('billing join', () => {
 		now += 1000;
 		const again = await billing.lookup(names);
 		expect(pool.runs()).toBe(1);
-		expect(again.values.get('user-0')?.service).toBe('fiber-100');
+		expect(again.values.get('user-0')?.['service']).toBe('fiber-100');
 		await db.pool.query(`UPDATE subscribers SET service = 'moved' WHERE username = 'user-0'`);
 		now += 5000;
 		const later = await billing.lookup(['user-0']);
 		expect(pool.runs()).toBe(2);
-		expect(later.values.get('user-0')?.service).toBe('moved');
+		expect(later.values.get('user-0')?.['service']).toBe('moved');
 	});
 
 	it('a query that errors leaves the values empty and says so in one line', async () => {
