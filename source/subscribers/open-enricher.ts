@@ -18,6 +18,7 @@ export interface BillingSettings {
 export interface OpenedEnricher {
 	readonly enricher: SubscriberEnricher;
 	readonly tables: SubscriberTables;
+	readonly billing: BillingLookup | undefined;
 	close(): Promise<void>;
 }
 
@@ -41,6 +42,7 @@ export async function openSubscriberEnricher(db: Queryable, settings: BillingSet
 	return {
 		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500}),
 		tables,
+		billing,
 		async close() {
 			await billingDatabase?.close();
 		},
