@@ -34,27 +34,38 @@ export class SubscriberEnricher {
 	readonly #tables: SubscriberTables;
 	readonly #billing: BillingLookup | undefined;
 	readonly #budgetMs: number;
+	readonly #together: boolean;
 	readonly #known = new Map<string, SubscriberContext>();
 	#reading: Promise<unknown> | undefined;
 
-	constructor(db: Queryable, tables: SubscriberTables, billing?: BillingLookup, options: {budgetMs?: number} = {}) {
+	/**
+	 * `together`: the billing query runs on a database of its own, so both parts may run at once. On the
+	 * sessions' database they run one after the other: radtop's pool there never holds two statements at once
+	 * (the embedded database serves one connection).
+	 */
+	constructor(db: Queryable, tables: SubscriberTables, billing?: BillingLookup, options: {budgetMs?: number; together?: boolean} = {}) {
 		this.#db = db;
 		this.#tables = tables;
 		this.#billing = billing;
 		this.#budgetMs = options.budgetMs ?? DEFAULT_ENRICHMENT_BUDGET_MS;
+		this.#together = options.together ?? false;
 	}
 
 	async enrich(sessions: readonly Session[], now: Date): Promise<Enrichment> {
 		const usernames = [...new Set(sessions.map((session) => session.username).filter((name): name is string => !!name))];
 		const statuses: string[] = [];
 		const contexts = this.#reading ? undefined : this.#readContexts(usernames);
-		const billing = this.#billing?.lookup(usernames).catch((error: Error) => ({
-			values: new Map<string, Record<string, string>>(),
-			columns: [] as string[],
-			status: `billing query failed: ${error.message.split('\n')[0]}`,
-		}));
+		const readBilling = () =>
+			this.#billing?.lookup(usernames).catch((error: Error) => ({
+				values: new Map<string, Record<string, string>>(),
+				columns: [] as string[],
+				status: `billing query failed: ${error.message.split('\n')[0]}`,
+			}));
+		const readTables = contexts ? within(contexts, this.#budgetMs) : Promise.resolve('late' as const);
+		const first = this.#together ? undefined : await readTables;
+		const billing = readBilling();
 		const [read, bought] = await Promise.all([
-			contexts ? within(contexts, this.#budgetMs) : Promise.resolve('late' as const),
+			first ?? readTables,
 			billing ? within(billing, this.#budgetMs) : Promise.resolve(undefined),
 		]);
 		if (read === 'late') statuses.push('subscriber tables: no answer in time, showing the last values');

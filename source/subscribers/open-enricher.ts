@@ -40,7 +40,7 @@ export async function openSubscriberEnricher(db: Queryable, settings: BillingSet
 		billing = new BillingLookup((billingDatabase?.pool ?? db) as BillingDatabase, {query: settings.billingQuery, timeoutMs});
 	}
 	return {
-		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500}),
+		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500, together: billingDatabase !== undefined}),
 		tables,
 		billing,
 		async close() {

@@ -10,11 +10,17 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FREERADIUS_AUTHORISATION_SQL} from '../../source/db/freeradius-schema.js';
 import {assertBuilt, runCli} from '../helpers/cli.js';
+import type pg from 'pg';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 const PASSWORD = 'cleartext-never-printed-42';
 let db: TestDatabase;
 let configDir: string;
+
+/** On the embedded PGlite through its own instance: its socket serves one connection, the child's. */
+function exec(sql: string): Promise<unknown> {
+	return db.pglite ? db.pglite.exec(sql) : db.pool.query(sql);
+}
 
 function profile(settings: Record<string, unknown>): void {
 	writeFileSync(
@@ -38,8 +44,8 @@ beforeAll(async () => {
 	assertBuilt();
 	configDir = mkdtempSync(join(tmpdir(), 'radtop-subscriber-'));
 	db = await createTestDatabase();
-	await db.pool.query(FREERADIUS_AUTHORISATION_SQL);
-	await db.pool.query(`
+	await exec(FREERADIUS_AUTHORISATION_SQL);
+	await exec(`
 		CREATE TABLE subscribers (username text PRIMARY KEY, full_name text, service text, location text);
 		INSERT INTO subscribers VALUES ('alice', 'Alice Liddell', 'Fiber 100', 'Oxford 1');
 		INSERT INTO radusergroup (username, groupname, priority) VALUES ('alice', 'fiber-100', 1), ('bob', 'dsl-20', 1);
@@ -49,7 +55,7 @@ beforeAll(async () => {
 		INSERT INTO radcheck (username, attribute, op, value) VALUES
 			('alice', 'Cleartext-Password', ':=', '${PASSWORD}'), ('bob', 'Cleartext-Password', ':=', '${PASSWORD}');
 	`);
-	await insertSessions(db.pool, [
+	await insertSessions((db.pglite ?? db.pool) as unknown as pg.Pool, [
 		{username: 'alice', startedAgo: 3600},
 		{username: 'bob', startedAgo: 4320},
 	]);
@@ -101,7 +107,7 @@ describe('radtop sessions --json: the subscriber behind each session', () => {
 	});
 
 	it('doctor names a missing subscriber table, and the sessions still show', async () => {
-		await db.pool.query('ALTER TABLE radgroupreply RENAME TO radgroupreply_gone');
+		await exec('ALTER TABLE radgroupreply RENAME TO radgroupreply_gone');
 		try {
 			profile({});
 			const doctor = await runCli(['doctor', '--no-nas'], {env: {RADTOP_CONFIG_DIR: configDir}, timeoutMs: 60_000});
@@ -112,7 +118,7 @@ describe('radtop sessions --json: the subscriber behind each session', () => {
 			expect(stderr).toBe('');
 			expect(sessions[0]!.subscriber).toMatchObject({plan: 'fiber-100', session_timeout: '', remaining: ''});
 		} finally {
-			await db.pool.query('ALTER TABLE radgroupreply_gone RENAME TO radgroupreply');
+			await exec('ALTER TABLE radgroupreply_gone RENAME TO radgroupreply');
 		}
 	});
 });
