@@ -13,6 +13,7 @@ export const FLOORS = [
 	['terminal', 'radius', 'routeros'],
 	['db'],
 	['sessions'],
+	['subscribers'],
 	['nas'],
 	['config'],
 	['audit'],

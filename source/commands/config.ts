@@ -115,6 +115,11 @@ export function parseConfigCommand(input: readonly string[], flags: Flags, optio
 				if (key !== 'database') {
 					if (flags.stdin) throw new UsageError('--stdin is only for the database URL, which may hold a password');
 					if (text === undefined) throw new UsageError(`radtop config set ${profileKeyLabel(key)} needs a value`);
+					if (key === 'billingUrl' && urlHasPassword(text)) {
+						throw new UsageError(
+							'a billing-url with a password is refused on the command line (ps and the shell history keep it): keep the password in ~/.pgpass',
+						);
+					}
 					return {kind: 'set', key, value: parseProfileValue(key, text), read: false};
 				}
 				if (text !== undefined) {

@@ -7,6 +7,7 @@ import {scrubSecrets} from '../config/secrets.js';
 import {type Database} from '../db/connect.js';
 import {doctorExitCode, result, type CheckResult} from '../doctor/check.js';
 import {databaseChecks, type DatabaseFacts} from '../doctor/database-checks.js';
+import {billingSettingsOf, subscriberDoctorChecks} from './subscriber-settings.js';
 import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.js';
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
@@ -212,6 +213,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 			list = nasToCheck(registry, request, open);
 		}
 		emit(databaseChecks(scrubDatabaseFacts(facts, secrets)));
+		if (!('error' in facts.server)) emit(await subscriberDoctorChecks(context.database.pool, billingSettingsOf(context), secrets));
 
 		if (request.checkNas) {
 			if (list.length === 0) {

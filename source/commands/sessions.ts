@@ -11,6 +11,11 @@ import {jsonForOutput} from '../terminal/json-output.js';
 import {defaultAuditLogPath} from '../audit/audit-log.js';
 import {annotateFromLog} from '../disconnect/disconnected-by-log.js';
 import {truncate} from '../terminal/text.js';
+import {sanitize} from '../terminal/sanitize.js';
+import type {Session} from '../sessions/session.js';
+import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
+import {subscriberFields} from '../subscribers/subscriber-view.js';
+import {billingSettingsOf} from './subscriber-settings.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
 
 export const SESSIONS_FLAGS = {
@@ -185,10 +190,13 @@ export async function runSessions(
 	const total = await source.count(filter);
 	const staleAfter = source.staleAfterSeconds;
 	if (request.format === 'json') {
+		const subscribers = await subscriberColumns(context, page.rows, page.dbNow);
 		const sessions = page.rows.map((session) => ({
 			...toRecord(session, page.dbNow, staleAfter),
 			disconnectedBy: session.disconnectedBy ?? null,
+			subscriber: subscribers.fields.get(session.radacctid) ?? {},
 		}));
+		if (subscribers.status) stderr.write(`radtop: ${sanitize(subscribers.status)}\n`);
 		stdout.write(jsonForOutput({total: total.total, capped: total.capped, sessions}, stdout.isTTY));
 		return;
 	}
@@ -224,6 +232,23 @@ export function fitToWidth(text: string, columns: number | undefined): string {
 		.split('\n')
 		.map((line) => truncate(line, columns))
 		.join('\n');
+}
+
+/** The subscriber columns of these sessions (plan, limits, remaining, billing), one enrichment. */
+async function subscriberColumns(
+	context: CommandContext,
+	rows: readonly Session[],
+	now: Date,
+): Promise<{fields: Map<string, Record<string, string>>; status: string | null}> {
+	const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context));
+	try {
+		const enrichment = await opened.enricher.enrich(rows, now);
+		const fields = new Map<string, Record<string, string>>();
+		for (const [id, subscriber] of enrichment.subscribers) fields.set(id, subscriberFields(subscriber, enrichment.billingColumns));
+		return {fields, status: enrichment.status};
+	} finally {
+		await opened.close();
+	}
 }
 
 /** The instant of the search's `at:` term, if it has one. */

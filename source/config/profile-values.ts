@@ -30,6 +30,9 @@ export const PROFILE_KEYS = [
 	'allowedNas',
 	'confirmTypedAbove',
 	'disconnectRate',
+	'billingQuery',
+	'billingUrl',
+	'billingTimeout',
 ] as const;
 
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
@@ -106,6 +109,17 @@ export function checkSecret(text: string, what: string): string {
 	return text;
 }
 
+/** The billing query: one statement that names `$1` (the usernames in view) and reads `username`. */
+export function checkBillingQuery(text: string): string {
+	const query = text.trim().replace(/;\s*$/, '');
+	if (query === '' || query.length > 4000) throw new InvalidValueError('billing-query must be one SQL query of at most 4000 characters');
+	if (!/\$1\b/.test(query))
+		throw new InvalidValueError('billing-query must take the usernames as $1 (e.g. WHERE username = ANY ($1::text[]))');
+	if (/\$[2-9]/.test(query)) throw new InvalidValueError('billing-query takes one parameter, $1 (the usernames in view)');
+	if (/[\p{Cc}]/u.test(query.replace(/[\n\t\r]/g, ' '))) throw new InvalidValueError('billing-query contains a control character');
+	return query;
+}
+
 /** Parses what a user typed for a profile setting into the value to store. */
 export function parseProfileValue<K extends ProfileKey>(
 	key: K,
@@ -131,6 +145,16 @@ export function parseProfileValue<K extends ProfileKey>(
 				return parseWholeNumber(text, label, 1, 1_000_000);
 			case 'disconnectRate':
 				return parseWholeNumber(text, label, 0, 1_000_000);
+			case 'billingQuery':
+				return checkBillingQuery(text);
+			case 'billingUrl':
+				try {
+					return checkUrl(text.trim(), 'billing-url');
+				} catch (error) {
+					throw new InvalidValueError((error as Error).message);
+				}
+			case 'billingTimeout':
+				return parseDuration(text, label, {min: 0.1, max: 60});
 			case 'auditLog': {
 				const path = text.trim();
 				if (path === '' || /[\p{Cc}]/u.test(path)) throw new InvalidValueError('audit-log must be a file path');
@@ -158,7 +182,7 @@ export function parseProfileValue<K extends ProfileKey>(
  * `password` query parameter): `hidden` says something was left out.
  */
 export function formatProfileValue(key: ProfileKey, value: unknown): {text: string; hidden: boolean} {
-	if (key === 'database' && typeof value === 'string') {
+	if ((key === 'database' || key === 'billingUrl') && typeof value === 'string') {
 		const {url, hadPassword} = withoutPassword(value);
 		return {text: url, hidden: hadPassword};
 	}

@@ -17,6 +17,15 @@ export interface Profile {
 	/** Disconnect requests started per second by the console (0: no cap; default 200). */
 	readonly disconnectRate?: number;
 	readonly nas?: Readonly<Record<string, NasOverride>>;
+	/**
+	 * The billing join: one SQL query run with the usernames in view as `$1::text[]`, returning `username` and
+	 * the columns to show beside each session.
+	 */
+	readonly billingQuery?: string;
+	/** postgres:// URL of the database the billing query runs on; absent: the sessions' database. */
+	readonly billingUrl?: string;
+	/** The billing query's statement timeout in seconds (default 2). */
+	readonly billingTimeout?: number;
 }
 
 export interface StoredConfig {

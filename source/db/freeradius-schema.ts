@@ -53,3 +53,50 @@ CREATE TABLE IF NOT EXISTS nas (
 );
 CREATE INDEX IF NOT EXISTS nas_nasname ON nas (nasname);
 `;
+
+/**
+ * FreeRADIUS's authorisation tables as the stock PostgreSQL schema makes them (radcheck, radreply, the group
+ * tables, radusergroup): radtop only reads them, for the subscriber behind a session. The demo and the tests
+ * create them; radtop never does on a real database.
+ */
+export const FREERADIUS_AUTHORISATION_SQL = `
+CREATE TABLE IF NOT EXISTS radcheck (
+	id serial PRIMARY KEY,
+	UserName text NOT NULL DEFAULT '',
+	Attribute text NOT NULL DEFAULT '',
+	op VARCHAR(2) NOT NULL DEFAULT '==',
+	Value text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS radcheck_UserName ON radcheck (UserName, Attribute);
+CREATE TABLE IF NOT EXISTS radgroupcheck (
+	id serial PRIMARY KEY,
+	GroupName text NOT NULL DEFAULT '',
+	Attribute text NOT NULL DEFAULT '',
+	op VARCHAR(2) NOT NULL DEFAULT '==',
+	Value text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS radgroupcheck_GroupName ON radgroupcheck (GroupName, Attribute);
+CREATE TABLE IF NOT EXISTS radgroupreply (
+	id serial PRIMARY KEY,
+	GroupName text NOT NULL DEFAULT '',
+	Attribute text NOT NULL DEFAULT '',
+	op VARCHAR(2) NOT NULL DEFAULT '=',
+	Value text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS radgroupreply_GroupName ON radgroupreply (GroupName, Attribute);
+CREATE TABLE IF NOT EXISTS radreply (
+	id serial PRIMARY KEY,
+	UserName text NOT NULL DEFAULT '',
+	Attribute text NOT NULL DEFAULT '',
+	op VARCHAR(2) NOT NULL DEFAULT '=',
+	Value text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS radreply_UserName ON radreply (UserName, Attribute);
+CREATE TABLE IF NOT EXISTS radusergroup (
+	id serial PRIMARY KEY,
+	UserName text NOT NULL DEFAULT '',
+	GroupName text NOT NULL DEFAULT '',
+	priority integer NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS radusergroup_UserName ON radusergroup (UserName);
+`;

@@ -11,6 +11,7 @@ import {recordInterims, recordStarts, recordStops, type StartEvent, type StopEve
 import {DEMO_NAS, type DemoNas} from './network.js';
 import {CONNECT_INFO, FIRST_NAMES, formatMac, LAST_NAMES, randomMac, REALMS} from './pools.js';
 import {Random} from './random.js';
+import {seedDemoSubscribers} from './subscribers.js';
 
 export interface SeedOptions {
 	readonly seed?: number;
@@ -244,5 +245,6 @@ export async function seedDemoDatabase(
 	await inBatches(network.interims[0], (batch) => recordInterims(db, batch));
 	await inBatches(network.interims[1], (batch) => recordInterims(db, batch));
 	await inBatches(network.stops, (batch) => recordStops(db, batch));
+	await seedDemoSubscribers(db, [...new Set(network.starts.map((start) => start.userName))]);
 	return network;
 }

@@ -105,3 +105,47 @@ export function rateBetween(before: Sample, after: Sample): Rate | undefined {
 	if (down < 0 || up < 0) return undefined;
 	return {downKbps: (down * 8) / 1000 / seconds, upKbps: (up * 8) / 1000 / seconds};
 }
+
+/** Time left of a session with a known Session-Timeout: what is left, or how far past its expected end it is. */
+export interface Remaining {
+	/** Expected end minus now, in seconds: negative once the session is past its expected end. */
+	readonly seconds: number;
+	/** The share of the timeout left, 0 to 100 (0 once past). */
+	readonly percent: number;
+	/** Past its expected end: the NAS did not enforce the timeout. */
+	readonly over: boolean;
+}
+
+/** Expected end = start + Session-Timeout; null without a start, a timeout (0 means none) or for a stopped session. */
+export function remainingOf(session: Session, sessionTimeout: number | null, now: Date): Remaining | null {
+	if (!session.acctstarttime || session.acctstoptime || !sessionTimeout || sessionTimeout <= 0) return null;
+	const end = session.acctstarttime.getTime() + sessionTimeout * 1000;
+	const seconds = Math.floor((end - now.getTime()) / 1000);
+	const percent = seconds <= 0 ? 0 : Math.min(100, Math.round((seconds / sessionTimeout) * 100));
+	return {seconds, percent, over: seconds < 0};
+}
+
+/** A span as `1h45m`, `12m`, `40s`, `2d3h`: the two largest units. */
+export function shortSpan(totalSeconds: number): string {
+	const s = Math.max(0, Math.floor(totalSeconds));
+	const units: Array<[string, number]> = [
+		['d', Math.floor(s / 86_400)],
+		['h', Math.floor((s % 86_400) / 3600)],
+		['m', Math.floor((s % 3600) / 60)],
+		['s', s % 60],
+	];
+	const first = units.findIndex(([, value]) => value > 0);
+	if (first === -1) return '0s';
+	return units
+		.slice(first, first + 2)
+		.filter(([, value], index) => index === 0 || value > 0)
+		.map(([unit, value]) => `${value}${unit}`)
+		.join('');
+}
+
+/** The REMAINING cell: `1h45m (60%)`, or `over by 12m` past the expected end; '' when unknown. */
+export function formatRemaining(remaining: Remaining | null): string {
+	if (!remaining) return '';
+	if (remaining.over) return `over by ${shortSpan(-remaining.seconds)}`;
+	return `${shortSpan(remaining.seconds)} (${remaining.percent}%)`;
+}

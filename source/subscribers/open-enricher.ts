@@ -1,0 +1,50 @@
+/**
+ * Opens what one command needs for the subscriber columns: the probe of FreeRADIUS's authorisation tables
+ * (once), the billing query's database (its own pool when the profile names a billing URL) and the enricher.
+ */
+import {connectDatabase, type Database} from '../db/connect.js';
+import type {Queryable} from '../db/queryable.js';
+import {BillingLookup, DEFAULT_BILLING_TIMEOUT_MS, type BillingDatabase} from './billing.js';
+import {SubscriberEnricher} from './enricher.js';
+import {probeSubscriberTables, type SubscriberTables} from './subscriber-tables.js';
+
+export interface BillingSettings {
+	readonly billingQuery?: string;
+	readonly billingUrl?: string;
+	/** Seconds. */
+	readonly billingTimeout?: number;
+}
+
+export interface OpenedEnricher {
+	readonly enricher: SubscriberEnricher;
+	readonly tables: SubscriberTables;
+	readonly billing: BillingLookup | undefined;
+	close(): Promise<void>;
+}
+
+export async function openSubscriberEnricher(db: Queryable, settings: BillingSettings): Promise<OpenedEnricher> {
+	const tables = await probeSubscriberTables(db).catch((error: Error): SubscriberTables => ({
+		readable: new Set(),
+		skipped: new Map([['radusergroup', `the tables could not be probed: ${error.message.split('\n')[0]}`]]),
+	}));
+	const timeoutMs = settings.billingTimeout !== undefined ? settings.billingTimeout * 1000 : DEFAULT_BILLING_TIMEOUT_MS;
+	let billingDatabase: Database | undefined;
+	let billing: BillingLookup | undefined;
+	if (settings.billingQuery) {
+		if (settings.billingUrl) {
+			billingDatabase = await connectDatabase(
+				{kind: 'url', url: settings.billingUrl, from: 'profile'},
+				{statementTimeoutMs: timeoutMs, connectTimeoutMs: 3000},
+			);
+		}
+		billing = new BillingLookup((billingDatabase?.pool ?? db) as BillingDatabase, {query: settings.billingQuery, timeoutMs});
+	}
+	return {
+		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500, together: billingDatabase !== undefined}),
+		tables,
+		billing,
+		async close() {
+			await billingDatabase?.close();
+		},
+	};
+}
