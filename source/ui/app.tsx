@@ -3,7 +3,7 @@
  * this file lays them out for the terminal's size and routes keys through the keymap.
  */
 import {useLayoutEffect, useMemo, useReducer, useRef} from 'react';
-import {Box, useApp, useInput} from 'ink';
+import {Box, Text, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
@@ -29,7 +29,7 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerHints} from './keymap.js';
-import {layoutColumns} from './layout.js';
+import {bodyHeightFor, layoutColumns, MIN_COLUMNS, MIN_ROWS, tooSmallText} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
@@ -44,12 +44,9 @@ export interface AppProps {
 	readonly exportView?: ExportView;
 }
 
-/** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
- * frame is always shorter than the terminal (Ink clears the whole screen otherwise). */
-const CHROME_LINES = 7;
-
+/** The table's rows: the view's lines less its column heads. */
 export function pageSizeFor(rows: number): number {
-	return Math.max(1, rows - CHROME_LINES);
+	return Math.max(1, bodyHeightFor(rows) - 1);
 }
 
 export function App(props: AppProps) {
@@ -82,8 +79,9 @@ export function App(props: AppProps) {
 	useLayoutEffect(() => {
 		latest.current = state;
 	});
+	const tooSmall = tooSmallText(columns, rows);
 	useInput((input, key) => {
-		const routed = routeKey(latest.current, input, key, keymap);
+		const routed = routeKey(latest.current, input, key, keymap, {confirmable: tooSmall === undefined});
 		for (const effect of routed.effects) {
 			if (effect === 'exit') exit();
 			else dispatch(effect);
@@ -112,7 +110,7 @@ export function App(props: AppProps) {
 	const nasLabel = state.query.nas
 		? (snapshot?.stats.perNas.find((nas) => nas.nasipaddress === state.query.nas)?.nasname ?? state.query.nas)
 		: null;
-	const bodyHeight = state.pageSize + 1;
+	const bodyHeight = bodyHeightFor(rows);
 	const position =
 		total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
 
@@ -121,9 +119,14 @@ export function App(props: AppProps) {
 	// While a disconnect runs behind another view, the status line follows it.
 	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
 
+	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
+	if (tooSmall !== undefined) {
+		return <Text wrap="truncate-end">{tooSmall.length < columns ? tooSmall : `too small (need ${MIN_COLUMNS}x${MIN_ROWS})`}</Text>;
+	}
+
 	let body;
 	if (state.mode === 'help') {
-		body = <HelpOverlay keymap={keymap} readOnly={state.readOnly} width={width} height={bodyHeight} />;
+		body = <HelpOverlay keymap={keymap} readOnly={state.readOnly} width={width} height={bodyHeight} top={state.helpTop ?? 0} />;
 	} else if (state.mode === 'detail' && state.detail) {
 		body = (
 			<DetailView
@@ -142,6 +145,7 @@ export function App(props: AppProps) {
 				choices={nasChoices(state)}
 				cursor={state.nasCursor}
 				current={state.query.nas}
+				width={width}
 				height={bodyHeight}
 				purpose={state.nasPickerPurpose}
 			/>
