@@ -29,7 +29,7 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerHints} from './keymap.js';
-import {bodyHeightFor, layoutColumns, MIN_COLUMNS, MIN_ROWS, tooSmallText} from './layout.js';
+import {bodyHeightFor, layoutColumns, tooSmallText, viewArea} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
@@ -89,9 +89,7 @@ export function App(props: AppProps) {
 		latest.current = routed.state;
 	});
 
-	// One column short of the terminal: a line that fills the last column leaves the cursor in the terminal's
-	// pending-wrap state, and incremental redraws would then land one line off.
-	const width = Math.max(20, columns - 1);
+	const {width, height: bodyHeight} = viewArea(columns, rows);
 	const snapshot = state.snapshot;
 	const current = snapshot && snapshot.key === queryKey(state.query) ? snapshot : null;
 	// One Date per instant, not per render: the table's memoised rows compare it by identity, so a cursor
@@ -110,7 +108,6 @@ export function App(props: AppProps) {
 	const nasLabel = state.query.nas
 		? (snapshot?.stats.perNas.find((nas) => nas.nasipaddress === state.query.nas)?.nasname ?? state.query.nas)
 		: null;
-	const bodyHeight = bodyHeightFor(rows);
 	const position =
 		total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
 
@@ -121,7 +118,7 @@ export function App(props: AppProps) {
 
 	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
 	if (tooSmall !== undefined) {
-		return <Text wrap="truncate-end">{tooSmall.length < columns ? tooSmall : `too small (need ${MIN_COLUMNS}x${MIN_ROWS})`}</Text>;
+		return <Text wrap="truncate-end">{tooSmall}</Text>;
 	}
 
 	let body;

@@ -136,10 +136,8 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	const room = Math.max(0, height - 2);
 	const top = Math.max(0, Math.min(detail.historyTop ?? 0, rest.length - room));
 	const shown = rest.slice(top, top + room);
-	const head: DetailLine[] = [
-		{text: title, bold: true, right: `${top + 1}-${top + shown.length} of ${rest.length} ↑↓ · Esc back`},
-		summaryLine,
-	];
+	const right = `${top + 1}-${top + shown.length} of ${rest.length} ↑↓ · Esc back`;
+	const head: DetailLine[] = [{text: truncate(title, Math.max(1, width - right.length - 1)), bold: true, right}, summaryLine];
 	return [...head, ...shown].slice(0, height);
 }
 

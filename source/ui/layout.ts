@@ -77,7 +77,7 @@ export const MIN_ROWS = 12;
 /** The one line drawn instead of the console when the terminal is below the minimum, else undefined. */
 export function tooSmallText(columns: number, rows: number): string | undefined {
 	if (columns >= MIN_COLUMNS && rows >= MIN_ROWS) return undefined;
-	return `terminal too small (need ${MIN_COLUMNS}x${MIN_ROWS}, have ${columns}x${rows})`;
+	return `terminal too small (need ${MIN_COLUMNS}x${MIN_ROWS})`;
 }
 
 /** Lines around a view: header, stats, filter, status, footer, and one spare so the frame is always shorter
@@ -88,3 +88,13 @@ export const CHROME_LINES = 6;
 export function bodyHeightFor(rows: number): number {
 	return Math.max(1, rows - CHROME_LINES);
 }
+
+/** What a view is given at a terminal size: one column short of the terminal (a line that fills the last
+ * column leaves the cursor in the terminal's pending-wrap state, and incremental redraws would land one line
+ * off), and the lines between the chrome. */
+export function viewArea(columns: number, rows: number): {width: number; height: number} {
+	return {width: Math.max(20, columns - 1), height: bodyHeightFor(rows)};
+}
+
+/** What the preview's frame (a border and a column of padding each side) takes. */
+export const FRAME = {columns: 4, rows: 2} as const;
