@@ -13,10 +13,11 @@ import {pageSizeFor} from '../../source/ui/app.js';
 import {detailLines} from '../../source/ui/detail-lines.js';
 import {previewView, progressView, resultsView} from '../../source/ui/disconnect-lines.js';
 import {confirmDisconnect, newDisconnect, type DisconnectState} from '../../source/ui/disconnect-state.js';
-import {helpLines, helpScrollLimit} from '../../source/ui/help-lines.js';
+import {helpLines, helpScrollLimit, SIZE_NOTE} from '../../source/ui/help-lines.js';
 import {activeKeymap, helpEntries} from '../../source/ui/keymap.js';
 import {FRAME, GAP, layoutColumns, MIN_COLUMNS, MIN_ROWS, tooSmallText, viewArea} from '../../source/ui/layout.js';
 import {nasPickerLines} from '../../source/ui/nas-picker-lines.js';
+import {truncate} from '../../source/terminal/text.js';
 import {makeSession} from '../helpers/sessions.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -234,6 +235,8 @@ describe('the help', () => {
 		const last = helpLines(entries, false, width, height, helpScrollLimit(entries.length, height));
 		expectFits(last, width, height);
 		expect(texts(last).join('\n')).toContain(entries.at(-1)!.description.slice(0, 20));
+		expect(last.at(-1)!.text).toBe(truncate(SIZE_NOTE, width));
+		expect(SIZE_NOTE).toMatch(/^needs 60x12 at least/);
 	});
 
 	it('two bindings a line from 96 columns, one below', () => {
