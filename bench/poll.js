@@ -18,7 +18,8 @@
  * PostgreSQL: DATABASE_URL if set (a throwaway database: empty, or set up by an earlier run of this bench),
  * else a temporary cluster of the newest /usr/lib/postgresql/<version>.
  * Knobs (env): BENCH_ROWS, BENCH_OPEN, BENCH_ITERATIONS, BENCH_WARMUP, BENCH_CASE_BUDGET_MS,
- * BENCH_ALL_REMEDIES=1 (try every candidate, not only those for a missed target).
+ * BENCH_ALL_REMEDIES=1 (try every candidate, not only those for a missed target), BENCH_CASES=search (only the
+ * search grammar cases of bench/lib/search-cases.js and their candidate indexes; no live-table rounds).
  *
  * Exit status: 0 when it measured (a missed target is a result, not a failure), 1 on an error,
  * 2 when DATABASE_URL is not a database it may wipe.
@@ -46,6 +47,7 @@ import {SessionSource} from '../dist/sessions/session-source.js';
 import {fetchSnapshot, SlowCounts} from '../dist/sessions/snapshot.js';
 import {findPsql, startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
+import {defineSearchCases, pickSearchValues, SEARCH_REMEDIES} from './lib/search-cases.js';
 
 const ROWS = intEnv('BENCH_ROWS', 5_000_000);
 const OPEN = Math.min(intEnv('BENCH_OPEN', 100_000), Math.floor(ROWS / 4));
@@ -68,6 +70,7 @@ const FLOOR_SETTINGS = ['jit = off'];
 const RARE_TERMS = ['xyz', 'zz.99'];
 const ALL_REMEDIES = process.env['BENCH_ALL_REMEDIES'] === '1';
 const INTERIM_SAMPLE = Math.min(10_000, OPEN);
+const ONLY_SEARCH = process.env['BENCH_CASES'] === 'search';
 
 const COLUMNS = new Set(SESSION_COLUMNS);
 const NAS = [1, 2, 3, 4, 5, 6].map((k) => ({ip: `10.20.0.${k}`, name: `bng-${k}`}));
@@ -104,6 +107,7 @@ class RefusedError extends Error {}
  * @property {string} id
  * @property {string} label
  * @property {number} [target]
+ * @property {number} [ratioTarget] at most this many times its psql floor (p50)
  * @property {(source: Source) => Part[]} [parts]
  * @property {(results: Results) => Result} [derive]
  */
@@ -1044,6 +1048,22 @@ async function indexSizes(pool, remedy) {
 	return rows[0].size;
 }
 
+/**
+ * The fence on record: the same search as the statement was before it, planned and run by the same server.
+ * @param {Awaited<ReturnType<typeof pickRareTerm>>} rare
+ * @param {Results} results
+ * @param {Floors} floors
+ */
+async function showFence(rare, results, floors) {
+	const unfenced = unfencedListQuery(rare.filter, {key: 'start', direction: 'desc'});
+	const unfencedFloor = await floors.of(unfenced, 1);
+	log(`\nsearch '${rare.term}' over open sessions, the fence (OFFSET 0 subquery) against the statement before it:`);
+	log(`  without the fence: ${rare.unfenced}${rare.walksIndex ? '' : ' (this term does not get the index walk here)'}`);
+	log(`    psql floor ${fmt(unfencedFloor)} ms (1 run after a warm-up)`);
+	log(`  with the fence (radtop now): ${rare.fenced}`);
+	log(`    p50 ${fmt(results.get('search-rare')?.p50)} ms, psql floor ${fmt(results.get('search-rare')?.floor)} ms`);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 async function main() {
@@ -1125,7 +1145,9 @@ async function main() {
 		const rareCount = await source.count(rare.filter);
 		const smallest = [...data.perNas].sort((a, b) => Number(a.open) - Number(b.open))[0];
 		const nasName = smallest.shortname ?? smallest.ip;
-		const cases = defineCases({
+		const searchValues = await pickSearchValues(pool, OPEN, ROWS);
+		const searchCases = defineSearchCases(searchValues, {window: WINDOW, columns: COLUMNS, nasName});
+		const pollCases = defineCases({
 			searchHit: {term: terms.hit, matches: hitCount.total},
 			searchMiss: {term: terms.miss},
 			searchRare: {term: rare.term, matches: rareCount.total},
@@ -1134,6 +1156,8 @@ async function main() {
 			closedFrom: new Date(Date.now() - 86_400_000),
 			staleAfter: source.staleAfterSeconds,
 		});
+		/** @type {Case[]} */
+		const cases = ONLY_SEARCH ? searchCases : [...pollCases, ...searchCases];
 		const floors = new Floors(url);
 		/** @param {string[]} ids */
 		const measured = (ids) => cases.filter((c) => ids.includes(c.id));
@@ -1146,18 +1170,23 @@ async function main() {
 		log(`\n${resultsTable(cases, results)}\n`);
 		const missed = cases.filter((c) => results.get(c.id)?.ok === false);
 		log(missed.length === 0 ? 'every target met' : `missed: ${missed.map((c) => c.id).join(', ')}`);
+		for (const c of cases.filter((c) => c.ratioTarget !== undefined)) {
+			const r = /** @type {Result} */ (results.get(c.id));
+			const ratio = r.p50 !== undefined && r.floor ? r.p50 / r.floor : undefined;
+			log(
+				`${c.id}: p50 ${fmt(r.p50)} ms is ${ratio === undefined ? 'n/a' : ratio.toFixed(2)}x its psql floor (${fmt(r.floor)} ms); at most ${c.ratioTarget}x: ${ratio !== undefined && ratio <= /** @type {number} */ (c.ratioTarget) ? 'ok' : 'MISS'}`,
+			);
+		}
 
 		// The fence on record: the same search as the statement was before it, planned and run by the same server.
-		const unfenced = unfencedListQuery(rare.filter, {key: 'start', direction: 'desc'});
-		const unfencedFloor = await floors.of(unfenced, 1);
-		log(`\nsearch '${rare.term}' over open sessions, the fence (OFFSET 0 subquery) against the statement before it:`);
-		log(`  without the fence: ${rare.unfenced}${rare.walksIndex ? '' : ' (this term does not get the index walk here)'}`);
-		log(`    psql floor ${fmt(unfencedFloor)} ms (1 run after a warm-up)`);
-		log(`  with the fence (radtop now): ${rare.fenced}`);
-		log(`    p50 ${fmt(results.get('search-rare')?.p50)} ms, psql floor ${fmt(results.get('search-rare')?.floor)} ms`);
+		if (!ONLY_SEARCH) await showFence(rare, results, floors);
 
 		// Candidate fixes, each alone on top of the stock indexes, then all together.
-		const wanted = REMEDIES.filter((remedy) => ALL_REMEDIES || remedy.cases.some((id) => missed.some((c) => c.id === id)));
+		const wanted = [...REMEDIES, .../** @type {Remedy[]} */ (SEARCH_REMEDIES)].filter(
+			(remedy) =>
+				(ALL_REMEDIES || remedy.cases.some((id) => missed.some((c) => c.id === id))) &&
+				remedy.cases.some((id) => cases.some((c) => c.id === id)),
+		);
 		let interimIds = [];
 		let interimBase;
 		if (wanted.some((remedy) => remedy.interimCost)) {
@@ -1210,57 +1239,59 @@ async function main() {
 			floors.reset();
 		}
 
-		// What the counts cost in a live table: interim updates keep clearing the visibility map between VACUUMs,
-		// and autovacuum's default threshold (20 % of radacct's rows changed) lets many rounds pass before one runs.
-		const liveCases = measured([
-			'default',
-			'counts-default',
-			'counts-nas',
-			'count-nas',
-			'stale',
-			'stale-amortised',
-			'poll',
-			'poll-refresh',
-			'poll-amortised',
-		]);
-		const countsPlan = async () => `  openCounts plan: ${await explainShape(/** @type {pg.Pool} */ (pool), OPEN_COUNTS_QUERY)}`;
-		log(
-			`\nafter one round of interim updates (all ${n(OPEN)} open sessions updated once, as every 5 minutes; no VACUUM since), stock indexes:`,
-		);
-		const round = await interimRound(pool);
-		floors.reset();
-		log(
-			`  (the round took ${seconds(round.ms)}; ${n(round.hot)} of its ${n(round.updates)} updates were HOT: a freshly loaded table has no free space in its pages)`,
-		);
-		log(await countsPlan());
-		const live = await runCases(liveCases, source, floors);
-		log(`\n${resultsTable(liveCases, live)}`);
-
-		// The same table once VACUUM has run (what a per-table autovacuum setting that vacuums after each round buys).
-		const vacuum = await timed(() => /** @type {pg.Pool} */ (pool).query('VACUUM radacct'));
-		floors.reset();
-		log(`\nthe same after VACUUM radacct (took ${seconds(vacuum.ms)}), stock indexes:`);
-		log(await countsPlan());
-		const vacuumed = await runCases(liveCases, source, floors);
-		log(`\n${resultsTable(liveCases, vacuumed, live, 'p50 before VACUUM')}`);
-
-		// The covering index where the counts miss: in a live table, one round of interim updates after a VACUUM.
-		const countsRemedy = /** @type {Remedy} */ (REMEDIES.find((remedy) => remedy.id === 'counts-index'));
-		const liveMissed = liveCases.filter((c) => live.get(c.id)?.ok === false).map((c) => c.id);
-		if (ALL_REMEDIES || countsRemedy.cases.some((id) => liveMissed.includes(id))) {
-			log(`\nwith the ${countsRemedy.title}, after one round of interim updates (built, VACUUM, one round, no VACUUM since):`);
-			const built = await applyRemedy(pool, countsRemedy);
-			await pool.query('VACUUM radacct');
-			const second = await interimRound(pool);
+		if (!ONLY_SEARCH) {
+			// What the counts cost in a live table: interim updates keep clearing the visibility map between VACUUMs,
+			// and autovacuum's default threshold (20 % of radacct's rows changed) lets many rounds pass before one runs.
+			const liveCases = measured([
+				'default',
+				'counts-default',
+				'counts-nas',
+				'count-nas',
+				'stale',
+				'stale-amortised',
+				'poll',
+				'poll-refresh',
+				'poll-amortised',
+			]);
+			const countsPlan = async () => `  openCounts plan: ${await explainShape(/** @type {pg.Pool} */ (pool), OPEN_COUNTS_QUERY)}`;
+			log(
+				`\nafter one round of interim updates (all ${n(OPEN)} open sessions updated once, as every 5 minutes; no VACUUM since), stock indexes:`,
+			);
+			const round = await interimRound(pool);
 			floors.reset();
 			log(
-				`  built in ${seconds(built)}, ${await indexSizes(pool, countsRemedy)}; the round took ${seconds(second.ms)}, ${n(second.hot)} of its ${n(second.updates)} updates HOT (the index holds acctupdatetime)`,
+				`  (the round took ${seconds(round.ms)}; ${n(round.hot)} of its ${n(round.updates)} updates were HOT: a freshly loaded table has no free space in its pages)`,
 			);
 			log(await countsPlan());
-			const covered = await runCases(liveCases, source, floors);
-			log(`\n${resultsTable(liveCases, covered, live, 'p50 stock, 1 round')}`);
-			for (const statement of countsRemedy.drop) await pool.query(statement);
+			const live = await runCases(liveCases, source, floors);
+			log(`\n${resultsTable(liveCases, live)}`);
+
+			// The same table once VACUUM has run (what a per-table autovacuum setting that vacuums after each round buys).
+			const vacuum = await timed(() => /** @type {pg.Pool} */ (pool).query('VACUUM radacct'));
 			floors.reset();
+			log(`\nthe same after VACUUM radacct (took ${seconds(vacuum.ms)}), stock indexes:`);
+			log(await countsPlan());
+			const vacuumed = await runCases(liveCases, source, floors);
+			log(`\n${resultsTable(liveCases, vacuumed, live, 'p50 before VACUUM')}`);
+
+			// The covering index where the counts miss: in a live table, one round of interim updates after a VACUUM.
+			const countsRemedy = /** @type {Remedy} */ (REMEDIES.find((remedy) => remedy.id === 'counts-index'));
+			const liveMissed = liveCases.filter((c) => live.get(c.id)?.ok === false).map((c) => c.id);
+			if (ALL_REMEDIES || countsRemedy.cases.some((id) => liveMissed.includes(id))) {
+				log(`\nwith the ${countsRemedy.title}, after one round of interim updates (built, VACUUM, one round, no VACUUM since):`);
+				const built = await applyRemedy(pool, countsRemedy);
+				await pool.query('VACUUM radacct');
+				const second = await interimRound(pool);
+				floors.reset();
+				log(
+					`  built in ${seconds(built)}, ${await indexSizes(pool, countsRemedy)}; the round took ${seconds(second.ms)}, ${n(second.hot)} of its ${n(second.updates)} updates HOT (the index holds acctupdatetime)`,
+				);
+				log(await countsPlan());
+				const covered = await runCases(liveCases, source, floors);
+				log(`\n${resultsTable(liveCases, covered, live, 'p50 stock, 1 round')}`);
+				for (const statement of countsRemedy.drop) await pool.query(statement);
+				floors.reset();
+			}
 		}
 
 		if (external) {

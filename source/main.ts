@@ -11,9 +11,19 @@ import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import {AUDIT_FLAGS, AUDIT_HELP, runAuditCommand} from './commands/audit.js';
 import type * as ConsoleCommand from './commands/console.js';
-import {checkKnownFlags, EXIT, formatHelp, durationFlag, parseDurationSeconds, UsageError, type FlagSpec} from './commands/usage.js';
+import {
+	checkDbFlag,
+	checkKnownFlags,
+	durationFlag,
+	EXIT,
+	formatHelp,
+	nearestWord,
+	parseDurationSeconds,
+	splitCommand,
+	UsageError,
+	type FlagSpec,
+} from './commands/usage.js';
 import {secretsOf} from './config/secrets.js';
-import {resultSummary} from './disconnect/report.js';
 import type {DisconnectResult} from './disconnect/result.js';
 import {writeIfOpen} from './commands/interrupts.js';
 
@@ -34,6 +44,7 @@ Commands
   doctor          check the database, its indexes and query times, and each NAS; print the fixes
   nas             list, add, change or remove NAS settings (secrets, CoA port, vendor, RouterOS API)
   config          get and set profile settings, list profiles, pick the default one
+  help [COMMAND]  this help, or a command's (as radtop COMMAND --help)
 
 Console
   --interval DURATION    poll interval, 1s to 1h (default 5s, or the profile's)
@@ -48,16 +59,23 @@ Database
   --db and --profile; config and nas add/set/remove take only --profile (the profile they edit).
   Without --db or a profile: DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE.
 
+Flags may come before the command: radtop --db URL doctor --no-nas is radtop doctor --no-nas --db URL.
+A word that is not a command is an error (with the nearest command), never the console.
+A --db that is not a postgres:// URL is a usage error; one with a password is warned about (ps, shell
+history: use ~/.pgpass or PGPASSWORD). With no database configured at all the failure says how to give one.
+
 Examples
   $ radtop sessions --demo
   $ radtop sessions --db postgres://radius@db1/radius --search alice
   $ radtop sessions --help
 
-Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console too, as q does): requests in
-flight finish, the rest are not sent, the closing audit record is written (see radtop audit), the summary
-goes to stderr, exit code 3.
+Ctrl-C, SIGTERM and SIGHUP stop a running disconnect first (in the console, q and Ctrl-C ask first): requests
+in flight finish, the rest are not sent, the closing audit record is written (see radtop audit), the summary
+goes to stderr, exit code 3. Leaving the console prints a summary of each of its disconnect runs.
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure or a disconnect stopped by q or a signal.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial failure, nothing matched (disconnect: no open session
+for --session, --user, --nas or the filter), a dry run that would send nothing, or a disconnect stopped
+(q, a signal) or failed.
 `;
 
 /** Flags of the console (radtop without a command). */
@@ -112,13 +130,14 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
 		const readOnly = request.readOnly || Boolean(context.profile.readOnly);
 		// Ink and React load only for the console.
-		const {runConsole, consoleDisconnects, consoleExport} = await import('./commands/console.js');
+		const {runConsole, consoleDisconnects, consoleExport, consoleRunSummary} = await import('./commands/console.js');
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
 		let stopped: DisconnectResult[] = [];
 		const {signal, stoppedByQuit} = await runConsole({
 			source: context.source,
+			auditLog: context.profile.auditLog,
 			databaseLabel: context.database.label,
 			intervalSeconds: interval,
 			readOnly,
@@ -132,24 +151,13 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 					}
 				: {}),
 		});
-		if (signal !== undefined && stopped.length > 0) {
-			for (const result of stopped) {
-				writeIfOpen(
-					process.stderr,
-					`radtop: ${signal}: the disconnect was stopped, requests in flight finished, the rest not sent: ` +
-						`${resultSummary(result)} (radtop audit ${result.actionId}, ${engine!.auditLog})\n`,
-				);
-			}
-			return EXIT.partial;
-		}
-		if (stoppedByQuit !== undefined) {
-			// q during a run: the screen that showed the result is gone, so the result is said here.
-			writeIfOpen(
-				process.stderr,
-				`radtop: quit: the disconnect was stopped, requests in flight finished, the rest not sent: ` +
-					`${resultSummary(stoppedByQuit)} (radtop audit ${stoppedByQuit.actionId}, ${engine!.auditLog})\n`,
-			);
-			return EXIT.partial;
+		if (engine) {
+			// The screen that showed the results is gone: every run of this console is said here.
+			const stoppedBy = new Map<string, string>(stopped.map((result) => [result.actionId, signal ?? 'quit']));
+			if (stoppedByQuit !== undefined) stoppedBy.set(stoppedByQuit.actionId, 'quit');
+			const {lines, partial} = consoleRunSummary(engine.results(), stoppedBy, engine.auditLog);
+			for (const line of lines) writeIfOpen(process.stderr, `${line}\n`);
+			if (partial) return EXIT.partial;
 		}
 	} finally {
 		await disconnects?.close();
@@ -277,6 +285,33 @@ function helpOrVersion(argv: readonly string[]): 'help' | 'version' | undefined 
 	return undefined;
 }
 
+/** A command by name, or a usage error naming the nearest one. */
+function commandSpec(command: string): CommandSpec {
+	const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+	if (spec) return spec;
+	const names = [...Object.keys(COMMANDS), 'help'];
+	const nearest = nearestWord(command, names);
+	throw new UsageError(
+		`unknown command "${command.slice(0, 40)}"${nearest ? `: did you mean ${nearest}?` : ''} (commands: ${names.join(', ')})`,
+	);
+}
+
+/** `radtop help` is `radtop --help`; `radtop help COMMAND` is `radtop COMMAND --help`. */
+function showHelpFor(io: MainIo, words: readonly string[]): number {
+	const [name, ...more] = words.filter((word) => word !== '--help' && word !== '-h');
+	if (name === undefined || name === 'help') return showHelpOrVersion(io, 'help', MAIN_HELP, CONSOLE_FLAGS, [], false);
+	if (name.startsWith('-')) throw new UsageError(`radtop help takes a command, not ${name.slice(0, 40)} (see radtop --help)`);
+	const spec = commandSpec(name);
+	return showHelpOrVersion(
+		io,
+		'help',
+		spec.help,
+		spec.flags,
+		more.length > 0 && spec.takesArguments ? more : [],
+		Boolean(spec.takesArguments),
+	);
+}
+
 /** Where radtop writes its help and usage errors, and the environment whose secrets it keeps out of them. */
 export interface MainIo {
 	readonly stdout: NodeJS.WritableStream;
@@ -312,22 +347,24 @@ function showHelpOrVersion(
  */
 export async function runMain(argv: readonly string[], io: MainIo): Promise<number> {
 	try {
-		const [first, ...rest] = argv;
-		const command = first && !first.startsWith('-') ? first : undefined;
+		// Flags may come before the command (`radtop --db URL doctor`): they are the command's flags.
+		const {command, rest} = splitCommand(argv, CONSOLE_FLAGS);
+		if (command === 'help') return showHelpFor(io, rest);
 		const wanted = helpOrVersion(command === undefined ? argv : rest);
 		if (command !== undefined) {
-			const spec = COMMANDS[command];
-			if (!spec) throw new UsageError(`unknown command "${command.slice(0, 40)}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+			const spec = commandSpec(command);
 			if (wanted) return showHelpOrVersion(io, wanted, spec.help, spec.flags, rest, Boolean(spec.takesArguments));
 			checkKnownFlags(rest, spec.flags, command);
 			const cli = parse(spec.help, spec.flags, rest);
 			if (cli.input.length > 0 && !spec.takesArguments)
 				throw new UsageError(`unexpected argument "${String(cli.input[0]).slice(0, 40)}" (see radtop ${command} --help)`);
+			checkDbFlag(cli.flags as Record<string, unknown>);
 			return await spec.run(cli.flags as Record<string, unknown>, cli.input.map(String));
 		}
 		if (wanted) return showHelpOrVersion(io, wanted, MAIN_HELP, CONSOLE_FLAGS, argv, false);
 		checkKnownFlags(argv, CONSOLE_FLAGS, '');
 		const cli = parse(MAIN_HELP, CONSOLE_FLAGS, argv);
+		checkDbFlag(cli.flags as Record<string, unknown>);
 		return await runConsoleCommand(cli.flags as Record<string, unknown>);
 	} catch (error) {
 		// A usage error needs no database or terminal, so it goes to the streams given; the rest to the process's.

@@ -1,7 +1,9 @@
 /** `radtop` with no command: the full-screen live console. */
 import {render} from 'ink';
-import {AuditLog} from '../audit/audit-log.js';
+import {AuditLog, defaultAuditLogPath} from '../audit/audit-log.js';
+import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
+import {resultSummary} from '../disconnect/report.js';
 import type {DisconnectResult} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.js';
@@ -21,6 +23,8 @@ const SHOW_CURSOR = '\x1b[?25h';
 
 export interface ConsoleOptions {
 	readonly source: SessionReader;
+	/** The audit log whose disconnects the detail view's history names (who, when, why); default the standard place. */
+	readonly auditLog?: string | undefined;
 	readonly databaseLabel: string;
 	readonly intervalSeconds: number;
 	readonly readOnly: boolean;
@@ -60,7 +64,31 @@ export interface ConsoleDisconnects {
 	 * has written its closing audit record, with the results of those that ran; a run started later stops at once.
 	 */
 	stopRuns(): Promise<DisconnectResult[]>;
+	/** Every run of this console that has ended, in the order they started: for the summary printed on exit. */
+	results(): DisconnectResult[];
 	close(): Promise<void>;
+}
+
+/**
+ * What the console says once its screen is gone: one line per disconnect run of this console, in the order they
+ * started; a run stopped by the quit or a signal says so (`stoppedBy` maps its action ID to "quit" or the signal).
+ * `partial` is true when a run was stopped or had sessions that failed (exit code 3).
+ */
+export function consoleRunSummary(
+	results: readonly DisconnectResult[],
+	stoppedBy: ReadonlyMap<string, string>,
+	auditLog: string,
+): {readonly lines: string[]; readonly partial: boolean} {
+	const lines = results.map((result, index) => {
+		const where = `(radtop audit ${result.actionId}, ${auditLog})`;
+		const cause = stoppedBy.get(result.actionId);
+		if (cause !== undefined && result.aborted)
+			return `radtop: ${cause}: the disconnect was stopped, requests in flight finished, the rest not sent: ${resultSummary(result)} ${where}`;
+		const which = results.length === 1 ? 'disconnect' : `disconnect ${index + 1} of ${results.length}`;
+		return `radtop: ${which}: ${resultSummary(result)} ${where}`;
+	});
+	const partial = results.some((result) => result.aborted || result.totals.failed > 0);
+	return {lines, partial};
 }
 
 /** The disconnect engine for the console, from the profile and the NAS overrides; close() when done. */
@@ -80,6 +108,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
 	});
 	const running = new Set<{readonly controller: AbortController; readonly done: Promise<DisconnectResult | undefined>}>();
+	const started: Array<{result?: DisconnectResult}> = [];
 	let stopping = false;
 	const tracked: DisconnectService = {
 		preview: (target, registry) => service.preview(target, registry),
@@ -96,7 +125,12 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 				),
 			};
 			running.add(run);
-			void run.done.then(() => running.delete(run));
+			const entry: {result?: DisconnectResult} = {};
+			started.push(entry);
+			void run.done.then((result) => {
+				running.delete(run);
+				if (result !== undefined) entry.result = result;
+			});
 			return execution;
 		},
 	};
@@ -110,6 +144,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 			const results = await Promise.all(runs.map((run) => run.done));
 			return results.filter((result): result is DisconnectResult => result !== undefined);
 		},
+		results: () => started.flatMap((entry) => (entry.result === undefined ? [] : [entry.result])),
 		close: () => coaClient.close(),
 	};
 }
@@ -117,7 +152,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 /**
  * Runs the console until the user quits, or a SIGINT, SIGTERM or SIGHUP comes (resolving to that signal). The
  * screen is drawn on the terminal's alternate buffer, so quitting (q, Ctrl-C, a signal, even a crash) gives the
- * shell back its screen and cursor. A signal quits as `q` does: a running disconnect is stopped first
+ * shell back its screen and cursor. A signal stops a running disconnect without asking (q and Ctrl-C ask first)
  * ({@link ConsoleOptions.beforeSignalExit}) and writes its closing audit record; the terminal may be gone
  * by then (SSH dropped), so errors on its streams are swallowed for the console's whole life. A `q` that
  * stopped a running disconnect resolves to that run's result, for the summary printed once the screen is gone.
@@ -138,7 +173,7 @@ export async function runConsole(
 	const instance = render(
 		<ThemeContext.Provider value={themeFor(process.env)}>
 			<App
-				source={options.source}
+				source={historyWithDisconnects(options.source, options.auditLog ?? defaultAuditLogPath())}
 				databaseLabel={options.databaseLabel}
 				intervalSeconds={options.intervalSeconds}
 				readOnly={options.readOnly}

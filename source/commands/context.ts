@@ -142,12 +142,22 @@ export async function openContext(
 		const failure =
 			error instanceof SchemaError
 				? new DatabaseError(`${database.label}: ${error.message}`)
-				: new DatabaseError(`database unreachable (${database.label}): ${scrubSecrets(describeError(error), secrets)}`);
+				: new DatabaseError(
+						`database unreachable (${database.label}): ${scrubSecrets(describeError(error), secrets)}${target.kind === 'environment' && !PG_VARIABLES.some((name) => env[name]) ? NO_DATABASE_HINT : ''}`,
+					);
 		if (needs.database !== 'optional') throw failure;
 		const registry = NasRegistry.from([], profileOverrides);
 		return {...base, nasOverrides: profileOverrides, unreachable: failure.message, registry, secrets, close: async () => undefined};
 	}
 }
+
+/** libpq's variables that name a database; with none of them, nor --db, a profile or DATABASE_URL, none was configured. */
+const PG_VARIABLES = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGPASSWORD'];
+
+/** What a user who configured no database at all is told, after the failure of libpq's defaults. */
+export const NO_DATABASE_HINT =
+	'; no database is configured: give --db postgres://user@host/db, a profile (radtop config set database), ' +
+	'DATABASE_URL or the PG* variables (PGHOST, PGUSER, ...), or try radtop --demo';
 
 /** True for an error PostgreSQL sent: a SQLSTATE code (five characters, at least one a digit) or pg's severity. */
 export function isDatabaseError(error: unknown): boolean {

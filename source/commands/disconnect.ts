@@ -94,8 +94,10 @@ Examples
 Ctrl-C, SIGTERM and SIGHUP stop a run: requests in flight finish, the rest are not sent, the closing audit
 record is written and a summary goes to stderr; radtop audit shows the run, an interrupted one too.
 
-Exit codes: 0 every session disconnected or already closed, 1 failure before sending, 2 usage error,
-3 partial failure (some failed, not on the NAS, or not sent) or a run stopped by Ctrl-C, SIGTERM or SIGHUP.
+Exit codes: 0 every session disconnected or already closed (a dry run: some session would be sent),
+1 failure before sending, 2 usage error (an unknown NAS name too), 3 partial failure (some failed, not on the
+NAS, or not sent), nothing matched (no open session for --session, --user, --nas or the filter), a dry run
+in which every session would be not sent, or a run stopped by Ctrl-C, SIGTERM or SIGHUP.
 `;
 
 type FlagValues = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};
@@ -219,7 +221,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		if (request.json)
 			io.stdout.write(jsonForOutput({dryRun: request.dryRun, results: [], missing, totals: tallyOutcomes([])}, io.stdout.isTTY));
 		io.stderr.write(`radtop: no open session to disconnect\n`);
-		return missing.length > 0 ? EXIT.partial : EXIT.ok;
+		// Nothing matched (--session, --user, --nas or a filter alike): nothing asked for was done.
+		return EXIT.partial;
 	}
 
 	let wait = request.wait;
@@ -266,6 +269,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 			{
 				method: request.method,
 				reason: request.reason,
+				via: 'command line',
 				dryRun: request.dryRun,
 				concurrencyPerNas: request.concurrency,
 				waitForClaimedNas: wait,
@@ -313,7 +317,9 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 			);
 			return EXIT.partial;
 		}
-		return request.dryRun ? EXIT.ok : resultExitCode(result);
+		// A dry run in which no session would be sent (no secret, a NAS not allowed, ...) would do nothing.
+		if (request.dryRun) return plan.items.length > 0 && plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
+		return resultExitCode(result);
 	} finally {
 		stop.release();
 		// Once a signal came the process is ending: the terminal may be gone, its errors stay swallowed.

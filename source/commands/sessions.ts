@@ -8,6 +8,9 @@ import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import {jsonForOutput} from '../terminal/json-output.js';
+import {defaultAuditLogPath} from '../audit/audit-log.js';
+import {annotateFromLog} from '../disconnect/disconnected-by-log.js';
+import {truncate} from '../terminal/text.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
 
 export const SESSIONS_FLAGS = {
@@ -29,6 +32,7 @@ export const SESSIONS_FLAGS = {
 	db: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
+	auditLog: {type: 'string'},
 } as const satisfies Record<string, FlagSpec>;
 
 export const SESSIONS_HELP = `
@@ -59,6 +63,8 @@ Output
   --csv                        CSV with a header row (RFC 4180; formula-like fields neutralised)
   --utc                        timestamps in UTC instead of local time
   --stale-after DURATION       stale threshold when the NAS reports no interim interval (default 30m)
+  --audit-log PATH             where to read who disconnected a session through radtop (default: the
+                               profile's audit-log, else $XDG_STATE_HOME/radtop/audit.log; its last 8 MiB)
 
 Database
   --db URL                     postgres://user@host:port/db (else --profile, DATABASE_URL, PG* variables)
@@ -71,7 +77,11 @@ Examples
   $ radtop sessions --status closed --from 1d --csv > yesterday.csv
   $ radtop sessions --demo --json | jq '.sessions[0]'
 
-Exit codes: 0 ok, 1 failure (e.g. database unreachable), 2 usage error.
+On a terminal the table is cut to its width (a line ends in … where it was cut); piped or redirected it is
+whole.
+
+Exit codes: 0 ok (no session matching is ok too), 1 failure (e.g. database unreachable), 2 usage error
+(an unknown NAS name too).
 `;
 
 type SessionsFlags = {[K in keyof typeof SESSIONS_FLAGS]?: unknown};
@@ -88,6 +98,8 @@ export interface SessionsRequest {
 	readonly staleAfterSeconds?: number;
 	readonly format: 'table' | 'json' | 'csv';
 	readonly utc: boolean;
+	/** The audit log that says who disconnected a session; default the profile's, else the standard place. */
+	readonly auditLog?: string;
 }
 
 const TEXT_SORTS: readonly SortKey[] = ['user', 'nas', 'ip'];
@@ -120,6 +132,7 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', 1) : undefined,
 		format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
 		utc: Boolean(flags.utc),
+		...(typeof flags.auditLog === 'string' && flags.auditLog !== '' ? {auditLog: flags.auditLog} : {}),
 	};
 }
 
@@ -165,11 +178,17 @@ export async function runSessions(
 ): Promise<void> {
 	const source = context.source;
 	const filter = sessionFilterOf(source, request);
-	const page = await source.list(filter, request.sort, {limit: request.limit, offset: request.offset});
+	const listed = await source.list(filter, request.sort, {limit: request.limit, offset: request.offset});
+	// Who disconnected a session through radtop: the end of the audit log (at most 8 MiB), never an error.
+	const auditLog = request.auditLog ?? context.profile.auditLog ?? defaultAuditLogPath();
+	const page = {...listed, rows: await annotateFromLog(listed.rows, auditLog)};
 	const total = await source.count(filter);
 	const staleAfter = source.staleAfterSeconds;
 	if (request.format === 'json') {
-		const sessions = page.rows.map((session) => toRecord(session, page.dbNow, staleAfter));
+		const sessions = page.rows.map((session) => ({
+			...toRecord(session, page.dbNow, staleAfter),
+			disconnectedBy: session.disconnectedBy ?? null,
+		}));
 		stdout.write(jsonForOutput({total: total.total, capped: total.capped, sessions}, stdout.isTTY));
 		return;
 	}
@@ -188,10 +207,23 @@ export async function runSessions(
 		return;
 	}
 	const stop = Boolean(at) || request.status !== 'active';
-	stdout.write(`${sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop})}\n`);
+	const table = sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop});
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
-	stdout.write(`${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}\n`);
+	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}`;
+	stdout.write(`${fitToWidth(`${table}\n${footer}`, stdout.isTTY ? stdout.columns : undefined)}\n`);
+}
+
+/**
+ * On a terminal each line is cut to its width, ending in `…` (a wrapped table cannot be read); to a pipe or a
+ * file the table is whole. Pure.
+ */
+export function fitToWidth(text: string, columns: number | undefined): string {
+	if (columns === undefined || !Number.isFinite(columns) || columns <= 0) return text;
+	return text
+		.split('\n')
+		.map((line) => truncate(line, columns))
+		.join('\n');
 }
 
 /** The instant of the search's `at:` term, if it has one. */

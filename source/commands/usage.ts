@@ -1,4 +1,5 @@
 /** Flag checking shared by the commands: one clear line for each mistake, exit code 2. */
+import {checkUrl, ConfigError} from '../db/database-target.js';
 import {parseInstant as parseInstantValue} from '../values/instant.js';
 import {InvalidValueError, parseChoice, parseDuration, parseWholeNumber, type DurationBounds} from '../values/values.js';
 
@@ -131,4 +132,71 @@ export function durationFlag(value: unknown, flag: string, bounds: DurationBound
  */
 export function parseInstant(text: string, flag: string, now: Date): Date {
 	return flagValue(() => parseInstantValue(text, `--${flag}`, now));
+}
+
+/**
+ * The command among the arguments and the arguments without it. Flags before the command are the command's
+ * (`radtop --db URL doctor --no-nas`): the first word not the value of a flag is the command; a flag's value is
+ * known by `valueFlags` (the flags that take one before a command: the console's).
+ */
+export function splitCommand(
+	argv: readonly string[],
+	valueFlags: Readonly<Record<string, FlagSpec>>,
+): {readonly command?: string; readonly rest: readonly string[]} {
+	const takesValue = new Set(
+		Object.entries(valueFlags)
+			.filter(([, spec]) => spec.type !== 'boolean')
+			.map(([name]) => kebab(name)),
+	);
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		if (token === '--') break;
+		if (!token.startsWith('-') || token === '-') return {command: token, rest: [...argv.slice(0, index), ...argv.slice(index + 1)]};
+		if (token.startsWith('--') && !token.includes('=') && takesValue.has(token.slice(2))) index += 1;
+	}
+	return {rest: argv};
+}
+
+/** The nearest of `words` to a mistyped one (at most two edits, or a prefix of at least three letters), if any. */
+export function nearestWord(typed: string, words: readonly string[]): string | undefined {
+	const lower = typed.toLowerCase();
+	let best: {word: string; distance: number} | undefined;
+	for (const word of words) {
+		const distance = lower.length >= 3 && word.startsWith(lower) ? 1 : editDistance(lower, word);
+		if (distance <= 2 && (!best || distance < best.distance)) best = {word, distance};
+	}
+	return best?.word;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours. */
+function editDistance(a: string, b: string): number {
+	if (Math.abs(a.length - b.length) > 2) return 3;
+	const rows: number[][] = Array.from({length: a.length + 1}, (_, i) =>
+		Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+	);
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+			rows[i]![j] = value;
+		}
+	}
+	return rows[a.length]![b.length]!;
+}
+
+/**
+ * `--db`, checked before anything opens: empty, not a URL or not postgres:// is a usage error (exit 2), named
+ * without its value (which may hold a password).
+ */
+export function checkDbFlag(flags: Record<string, unknown>): void {
+	const db = flags['db'];
+	if (db === undefined) return;
+	if (typeof db !== 'string' || db.trim() === '') throw new UsageError('--db needs a postgres:// URL');
+	try {
+		checkUrl(db, '--db');
+	} catch (error) {
+		if (error instanceof ConfigError) throw new UsageError(error.message);
+		throw error;
+	}
 }

@@ -36,6 +36,8 @@ export interface AuditBeginRecord {
 	readonly actionId: string;
 	readonly operator: Operator;
 	readonly reason: string | null;
+	/** Where the operator asked for it; absent in the records of an older radtop. */
+	readonly via?: 'console' | 'command line';
 	readonly target: string;
 	readonly method: DisconnectMethod;
 	readonly dryRun: boolean;
@@ -119,6 +121,7 @@ export interface BeginRecordInput {
 	readonly actionId: string;
 	readonly operator: Operator;
 	readonly reason: string | undefined;
+	readonly via?: 'console' | 'command line' | undefined;
 	readonly plan: Plan;
 	readonly dryRun: boolean;
 	readonly startedAt: Date;
@@ -145,6 +148,7 @@ export function beginRecord({
 	actionId,
 	operator,
 	reason,
+	via,
 	plan,
 	dryRun,
 	startedAt,
@@ -166,6 +170,7 @@ export function beginRecord({
 		actionId,
 		operator,
 		reason: reason?.trim() || null,
+		...(via === undefined ? {} : {via}),
 		target: plan.target === undefined ? `${planned} planned session${planned === 1 ? '' : 's'}` : describeTarget(plan.target),
 		method: plan.options.method,
 		dryRun,

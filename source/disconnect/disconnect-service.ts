@@ -143,6 +143,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 					...(options.routerOsConnect === undefined ? {} : {routerOsConnect: options.routerOsConnect}),
 				},
 				{
+					via: 'console',
 					...(run.reason === undefined ? {} : {reason: run.reason}),
 					...(run.signal === undefined ? {} : {signal: run.signal}),
 					...(run.onProgress === undefined ? {} : {onProgress: run.onProgress}),

@@ -31,6 +31,8 @@ export interface DisconnectOptions {
 	readonly allowedNas?: readonly string[];
 	/** The operator's reason, for the audit log. */
 	readonly reason?: string;
+	/** Where the operator asked for it, for the audit log: the console or `radtop disconnect`. */
+	readonly via?: 'console' | 'command line';
 	/** Plan and audit, send nothing: every session ends `not_sent`. */
 	readonly dryRun?: boolean;
 	/** Requests in flight per NAS. Default 32. */

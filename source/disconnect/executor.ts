@@ -54,7 +54,9 @@ export async function executeDisconnect(
 	const claims = new NasClaims(deps.db, currentHolder(operator));
 	const firstClaims = dryRun ? new Map<string, ClaimResult>() : await claimEach(plan, claims);
 	try {
-		await deps.audit.append(beginRecord({actionId, operator, reason: options.reason, plan, dryRun, startedAt, vanished, nameOf}));
+		await deps.audit.append(
+			beginRecord({actionId, operator, reason: options.reason, via: options.via, plan, dryRun, startedAt, vanished, nameOf}),
+		);
 	} catch (error) {
 		await claims.release();
 		throw new AuditError(`cannot write the audit log, so nothing was sent: ${errorText(error)}`, {cause: error});

@@ -4,7 +4,7 @@
  */
 
 /** The suggestions doctor can make for a slow poll query (see index-advice.ts). */
-export type AdviceId = 'open-down' | 'open-trgm' | 'autovacuum';
+export type AdviceId = 'open-down' | 'open-trgm' | 'ip-start' | 'open-mac-digits' | 'autovacuum';
 
 /** One index on radacct, as pg_index describes it. */
 export interface IndexFact {
@@ -117,7 +117,7 @@ export interface DatabaseFacts {
 }
 
 /** The poll's queries doctor times, with the target each should meet. */
-export type PollQueryId = 'window' | 'counts' | 'stale' | 'poll' | 'search' | 'sort-down';
+export type PollQueryId = 'window' | 'counts' | 'stale' | 'poll' | 'search' | 'search-ip' | 'search-mac' | 'sort-down';
 
 export interface PollQuery {
 	readonly id: PollQueryId;
@@ -132,5 +132,7 @@ export const POLL_QUERIES: readonly PollQuery[] = [
 	{id: 'stale', label: 'poll: stale and unique users (every 30 s)', targetMs: 1000},
 	{id: 'poll', label: 'poll: whole (fetchSnapshot)', targetMs: 250},
 	{id: 'search', label: 'search: username, IP or MAC', targetMs: 10},
+	{id: 'search-ip', label: 'search: an IP at an instant (at:, every session)', targetMs: 10},
+	{id: 'search-mac', label: 'search: a MAC', targetMs: 10},
 	{id: 'sort-down', label: 'sort: by download', targetMs: 10},
 ];

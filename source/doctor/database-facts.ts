@@ -57,6 +57,10 @@ const WINDOW = 50;
 const EXACT_COUNT_BELOW = 1_000_000;
 /** A search term that matches no session, so the search costs what a search for an offline user costs. */
 const NO_MATCH_SEARCH = 'radtop-doctor-no-such-user';
+/** Who had 192.0.2.1 (TEST-NET-1, never handed out) a day ago: `at:` looks through every session, closed ones too. */
+const AT_IP_SEARCH = 'at:1d 192.0.2.1';
+/** A MAC no CPE has (00-00-5E-00-53-00, set aside for documentation), over open sessions. */
+const MAC_SEARCH = '00:00:5e:00:53:00';
 
 type Row = Record<string, unknown>;
 
@@ -114,6 +118,8 @@ export function pollStatements(columns: ReadonlySet<string>, staleAfterSeconds: 
 		['counts', OPEN_COUNTS_QUERY],
 		['stale', buildStaleAndUsersQuery(staleAfterSeconds, columns)],
 		['search', buildListQuery({...open, search: NO_MATCH_SEARCH}, newest, window, columns)],
+		['search-ip', buildListQuery({...open, search: AT_IP_SEARCH}, newest, window, columns)],
+		['search-mac', buildListQuery({...open, search: MAC_SEARCH}, newest, window, columns)],
 		['sort-down', buildListQuery(open, {key: 'down', direction: 'desc'}, window, columns)],
 	]);
 }

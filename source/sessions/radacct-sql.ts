@@ -203,7 +203,7 @@ export function buildListQuery(
 	const limit = `LIMIT ${parameters.add(window.limit)}`;
 	const offset =
 		!window.after && window.offset !== undefined && window.offset > 0 ? ` OFFSET ${parameters.add(checkedOffset(window.offset))}` : '';
-	if (filter.status === 'active' && filter.search?.trim()) {
+	if (filter.status === 'active' && needsFence(filter.search, context.now)) {
 		// A search over open sessions is evaluated on the open rows first (OFFSET 0 fences the subquery): left
 		// to itself the planner may walk the start-time index backwards through millions of closed rows
 		// hoping to meet matches early, which for a rare term costs seconds instead of one pass over the open rows.
@@ -217,6 +217,16 @@ export function buildListQuery(
 		`SELECT ${columns} FROM radacct ${where(predicates)} ` +
 		`ORDER BY ${plan.expression} ${plan.direction}, radacct.radacctid ${plan.direction} ${limit}${offset}`;
 	return {text, values: parameters.values};
+}
+
+/**
+ * True when an open-session search must be fenced: unless it is only `nas:` terms, whose share of the rows the
+ * planner knows from radacct's statistics (a handful of NAS), so walking the start-time index is its right call
+ * (`-nas:bng-6` over 100,000 open sessions: under 1 ms instead of sorting 95,000 matches).
+ */
+function needsFence(search: string | undefined, now: Date | undefined): boolean {
+	const terms = parseSearch(search, now ? {now} : {}).terms;
+	return terms.length > 0 && !terms.every((term) => term.kind === 'nas');
 }
 
 function checkedOffset(offset: number): number {

@@ -5,7 +5,7 @@
 import {sanitize} from '../terminal/sanitize.js';
 import {csvRecord, type CsvOptions} from './csv.js';
 import {formatBytes, formatDuration, formatTimestamp} from './format.js';
-import type {Session} from './session.js';
+import type {DisconnectedBy, Session} from './session.js';
 import {sessionDurationSeconds, sessionState} from './session-math.js';
 
 /** The record radtop prints for a session in JSON and CSV. */
@@ -128,7 +128,7 @@ export function sessionsTable(
 					{
 						title: 'CAUSE',
 						align: 'left' as const,
-						value: (s: Session) => (s.acctstoptime ? sanitize(s.acctterminatecause) || '-' : ''),
+						value: (s: Session) => causeText(s),
 					},
 				]
 			: []),
@@ -144,4 +144,24 @@ export function sessionsTable(
 			.join('  ')
 			.trimEnd();
 	return [line(columns.map((column) => column.title)), ...cells.map(line)].join('\n');
+}
+
+/**
+ * Who disconnected a session through radtop, for a terminal: `by noc-anna via radtop: CHG-2211 maintenance`
+ * (`via radtop console` for the console's runs; `when`, e.g. `at 12-03 05:40`, goes before the reason). The operator and the reason come from a file a user could
+ * have written: both are sanitised.
+ */
+export function disconnectedByText(by: DisconnectedBy, when = ''): string {
+	const who = sanitize(by.sudoUser ?? by.operator) || '?';
+	const via = by.via === 'console' ? 'radtop console' : 'radtop';
+	const unanswered = by.outcome === 'sent' ? ' (request sent, no answer logged)' : '';
+	const reason = by.reason ? `: ${sanitize(by.reason)}` : '';
+	return `by ${who} via ${via}${when ? ` ${when}` : ''}${unanswered}${reason}`;
+}
+
+/** A closed session's cause, then who disconnected it through radtop when the audit log says so; '' while open. */
+export function causeText(session: Session): string {
+	const cause = session.acctstoptime ? sanitize(session.acctterminatecause) || '-' : '';
+	if (!session.disconnectedBy) return cause;
+	return `${cause || 'open'} · ${disconnectedByText(session.disconnectedBy)}`;
 }

@@ -36,6 +36,24 @@ export interface Session {
 	readonly framedinterfaceid: string | null;
 	readonly delegatedipv6prefix: string | null;
 	readonly class: string | null;
+	/** Set when radtop's own audit log records an operator disconnecting this session (disconnect/disconnected-by.ts). */
+	readonly disconnectedBy?: DisconnectedBy;
+}
+
+/** Who had radtop disconnect a session, when and why, as the audit log says (strings as written there: unsanitised). */
+export interface DisconnectedBy {
+	/** The OS user radtop ran as. */
+	readonly operator: string;
+	/** The sudo caller behind it, if any. */
+	readonly sudoUser: string | null;
+	/** When the request went out (the record that first tells it), ISO 8601. */
+	readonly at: string;
+	readonly reason: string | null;
+	/** The console or `radtop disconnect`; null for a log of a radtop that did not record it. */
+	readonly via: 'console' | 'command line' | null;
+	/** `coa`/`api`: acknowledged; `sent`: the request went out, its answer is not in the log (a killed run). */
+	readonly outcome: 'coa' | 'api' | 'sent';
+	readonly actionId: string;
 }
 
 /** Which sessions a query covers: open ones (no acctstoptime), closed ones, or both. */

@@ -32,14 +32,25 @@ export interface Snapshot {
 export class SlowCounts {
 	readonly #maxAgeMs: number;
 	#last: StaleAndUsers | undefined;
+	#generation = 0;
 
 	constructor(maxAgeMs = 30_000) {
 		this.#maxAgeMs = maxAgeMs;
 	}
 
+	/** The next get() reads them again (a disconnect run has just ended: they moved at once). */
+	expire(): void {
+		this.#last = undefined;
+		this.#generation++;
+	}
+
 	async get(source: SessionReader): Promise<StaleAndUsers> {
-		if (!this.#last || Date.now() - this.#last.at.getTime() >= this.#maxAgeMs) this.#last = await source.staleAndUsers();
-		return this.#last;
+		if (this.#last && Date.now() - this.#last.at.getTime() < this.#maxAgeMs) return this.#last;
+		const generation = this.#generation;
+		const read = await source.staleAndUsers();
+		// A read that began before expire() may predate what moved: the next get reads again.
+		if (generation === this.#generation) this.#last = read;
+		return read;
 	}
 }
 

@@ -22,13 +22,15 @@ import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
 import {useExport, type ExportView} from './hooks/use-export.js';
 import {usePageSize} from './hooks/use-page-size.js';
+import {useMessageExpiry} from './hooks/use-message-expiry.js';
 import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
 import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
+import {quitQuestionText} from './disconnect-state.js';
 import {routeKey} from './key-routing.js';
-import {activeKeymap, footerHints} from './keymap.js';
+import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, layoutColumns, tooSmallText, viewArea} from './layout.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
@@ -69,6 +71,7 @@ export function App(props: AppProps) {
 	useDisconnect(props.disconnect, state, dispatch);
 	useExport(props.exportView, state.exporting, dispatch);
 	useQuitWhenStopped(state, exit);
+	useMessageExpiry(state.message, dispatch);
 	useSearchDebounce(state, dispatch);
 
 	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to
@@ -114,7 +117,9 @@ export function App(props: AppProps) {
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
 	// While a disconnect runs behind another view, the status line follows it.
-	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
+	const status = state.quitQuestion
+		? {text: quitQuestionText(state.disconnect), kind: 'error' as const}
+		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message);
 
 	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
 	if (tooSmall !== undefined) {
@@ -206,7 +211,7 @@ export function App(props: AppProps) {
 				retryInSeconds={nextInSeconds}
 				position={position}
 			/>
-			<Footer hints={footerHints(keymap, state.mode, state)} />
+			<Footer hints={footerItems(keymap, state)} />
 		</Box>
 	);
 }

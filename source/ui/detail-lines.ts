@@ -7,6 +7,7 @@ import {formatBytes, formatDuration, formatRate, formatTimestamp} from '../sessi
 import type {Session} from '../sessions/session.js';
 import {sessionDurationSeconds, sessionState, type Rate} from '../sessions/session-math.js';
 import {SESSION_COLUMNS} from '../sessions/session-columns.js';
+import {causeText, disconnectedByText} from '../sessions/session-view.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';
@@ -117,15 +118,26 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 		{text: truncate(`previous sessions${note}`, width), bold: true, tone: 'accent'},
 		...(others.length > 0 ? [{text: historyRow(columns, (column) => column.title), tone: 'muted' as const}] : []),
 	];
-	const historyRows = (rows: readonly Session[]) =>
-		rows.map((row): DetailLine => ({text: historyRow(columns, (column) => column.value(row, now)), dim: Boolean(row.acctstoptime)}));
+	// A session radtop disconnected takes a second line: who, when and why.
+	const historyLines = (row: Session): DetailLine[] => [
+		{text: historyRow(columns, (column) => column.value(row, now)), dim: Boolean(row.acctstoptime)},
+		...(row.disconnectedBy ? [{text: truncate(`    ↳ ${disconnectedLine(row)}`, width), tone: 'warn' as const}] : []),
+	];
+	const historyRows = (rows: readonly Session[]) => rows.flatMap(historyLines);
 	const pending = history === undefined ? ' (loading…)' : others.length === 0 ? ': none' : '';
 
 	// The fields stay put and the previous sessions scroll beneath them.
 	const historyRoom = height - 2 - pairs.length - historyHead('').length;
 	if (historyRoom >= Math.min(1, others.length)) {
 		const top = Math.max(0, Math.min(detail.historyTop ?? 0, others.length - historyRoom));
-		const shown = others.slice(top, top + historyRoom);
+		const shown: Session[] = [];
+		let room = historyRoom;
+		for (const row of others.slice(top)) {
+			const lines = row.disconnectedBy ? 2 : 1;
+			if (lines > room) break;
+			shown.push(row);
+			room -= lines;
+		}
 		const note =
 			pending || (shown.length < others.length ? ` ${top + 1}-${top + shown.length} of ${others.length} (↑↓ PgUp PgDn)` : '');
 		return [{text: title, bold: true, right: 'Esc back'}, summaryLine, ...pairs, ...historyHead(note), ...historyRows(shown)];
@@ -164,10 +176,18 @@ const HISTORY_COLUMNS: readonly HistoryColumn[] = [
 		value: (row) => sanitize(row.framedipaddress ?? row.framedipv6prefix ?? row.delegatedipv6prefix ?? row.framedipv6address) || '-',
 	},
 	{title: 'NAS', width: 8, value: (row) => sanitize(row.nasname ?? row.nasipaddress)},
-	{title: 'CAUSE', width: 14, value: (row) => (row.acctstoptime ? sanitize(row.acctterminatecause) || '-' : '')},
+	{title: 'CAUSE', width: 14, value: (row) => causeText(row)},
 	{title: 'DOWN / UP', width: 13, value: (row) => `${formatBytes(row.acctoutputoctets)} / ${formatBytes(row.acctinputoctets)}`},
 	{title: 'MAC', width: 17, value: (row) => sanitize(row.callingstationid) || '-'},
 ];
+
+/** Who disconnected it through radtop, when and why: the line under such a row (its CAUSE cell has the cause). */
+function disconnectedLine(row: Session): string {
+	const by = row.disconnectedBy!;
+	const at = new Date(by.at);
+	const when = Number.isNaN(at.getTime()) ? '' : `at ${shortTime(at)}`;
+	return disconnectedByText(by, when);
+}
 
 function historyColumns(width: number): HistoryColumn[] {
 	const chosen: HistoryColumn[] = [];

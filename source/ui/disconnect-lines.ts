@@ -40,7 +40,8 @@ export function previewTitle(disconnect: DisconnectState): string {
  * The preview: what, where, how, what will not be sent, what changed, the reason and the confirmation, in
  * exactly `height` lines or fewer. What gives way when the height runs short, first to last: the list of the
  * first sessions, the per-NAS lines, the label, the notes (already closed, missing, warnings), the NOT SENT
- * lines, what changed since the preview opened. The title, the reason, the confirmation and the line that
+ * * lines, what changed since the preview opened, the count of selected sessions not in view. The title, the
+ * reason (or "nothing can be sent"), the confirmation and the line that
  * refuses a confirmation ("does not match") are always drawn.
  */
 export function previewView(disconnect: DisconnectState, width: number, height: number, now: Date): ViewLine[] {
@@ -75,8 +76,30 @@ export function previewView(disconnect: DisconnectState, width: number, height: 
 					),
 					tone: disconnect.reason ? undefined : 'muted',
 				};
-	const confirm = [confirmLine(disconnect, width)];
+	// Nothing can be sent: said at once, and only Esc is offered (no reason, no confirmation).
+	const nothing: ViewLine = {
+		text: plan.items.length === 0 ? 'nothing to send: Esc closes' : 'nothing can be sent (see above): Esc closes',
+		tone: 'warn',
+	};
+	const confirm = plan.ready > 0 ? [confirmLine(disconnect, width)] : [];
 	if (disconnect.refusal) confirm.push({text: truncate(disconnect.refusal, width), tone: 'error'});
+
+	// A selection's sessions the screen did not show are counted and listed first: nothing is sent unseen.
+	const hidden = new Set(disconnect.notInView);
+	const hiddenItems = plan.items.filter((item) => hidden.has(item.session.radacctid));
+	const ordered = [...hiddenItems, ...plan.items.filter((item) => !hidden.has(item.session.radacctid))];
+	const notInView: ViewLine[] =
+		hiddenItems.length > 0
+			? [
+					{
+						text: truncate(
+							`${formatCount(hiddenItems.length)} of these ${formatCount(plan.items.length)} not in the current view: listed first`,
+							width,
+						),
+						tone: 'warn',
+					},
+				]
+			: [];
 
 	const notes: ViewLine[] = [];
 	if (plan.alreadyClosed.length > 0)
@@ -89,15 +112,16 @@ export function previewView(disconnect: DisconnectState, width: number, height: 
 	const parts: Array<(room: number) => ViewLine[]> = [
 		() => [title],
 		() => [label],
+		() => notInView,
 		(room) => nasLines(plan, width, room),
 		(room) => problemLines(plan, width).slice(0, room),
 		(room) => notes.slice(0, room),
-		(room) => firstRows(plan, width, room, now),
+		(room) => firstRows(ordered, width, room, now),
 		() => drift,
-		() => [reason],
+		() => [plan.ready > 0 ? reason : nothing],
 		() => confirm,
 	];
-	const order = [0, 8, 7, 6, 3, 4, 1, 2, 5];
+	const order = [0, 9, 8, 2, 7, 4, 5, 1, 3, 6];
 	const chosen: ViewLine[][] = parts.map(() => []);
 	let room = height;
 	for (const index of order) {
@@ -137,12 +161,12 @@ function nasLines(plan: Plan, width: number, room: number): ViewLine[] {
 }
 
 /** The first sessions (at most MAX_FIRST_ROWS) under a heading, in `room` lines; nothing in fewer than two. */
-function firstRows(plan: Plan, width: number, room: number, now: Date): ViewLine[] {
-	if (room < 2 || plan.items.length === 0) return [];
-	const rows = plan.items.slice(0, Math.min(MAX_FIRST_ROWS, room - 1));
+function firstRows(items: Plan['items'], width: number, room: number, now: Date): ViewLine[] {
+	if (room < 2 || items.length === 0) return [];
+	const rows = items.slice(0, Math.min(MAX_FIRST_ROWS, room - 1));
 	const lines: ViewLine[] = [
 		{
-			text: rows.length < plan.items.length ? `first ${rows.length}` : plan.items.length === 1 ? 'session' : 'sessions',
+			text: rows.length < items.length ? `first ${rows.length}` : items.length === 1 ? 'session' : 'sessions',
 			tone: 'muted',
 		},
 	];
@@ -152,8 +176,8 @@ function firstRows(plan: Plan, width: number, room: number, now: Date): ViewLine
 		const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(session.framedipaddress) || '-', 15)} ${fit(sanitize(item.nas.name), 8)} ${fit(duration, 7, 'right')}`;
 		lines.push({text: truncate(cells, width), ...(item.problem ? {tone: 'muted' as const} : {})});
 	}
-	if (plan.items.length > rows.length && lines.length < room)
-		lines.push({text: `  … and ${formatCount(plan.items.length - rows.length)} more`, tone: 'muted'});
+	if (items.length > rows.length && lines.length < room)
+		lines.push({text: `  … and ${formatCount(items.length - rows.length)} more`, tone: 'muted'});
 	return lines;
 }
 

@@ -4,7 +4,7 @@
  */
 import {resultSummary} from '../disconnect/report.js';
 import {formatCount} from '../sessions/format.js';
-import {confirmDisconnect, newDisconnect, retryTarget} from './disconnect-state.js';
+import {confirmDisconnect, newDisconnect, nothingToSend, retryTarget} from './disconnect-state.js';
 import type {DisconnectAction, UiState} from './state-types.js';
 
 /** The disconnect's part of the console's reducer: `state.disconnect` and the modes that show it. */
@@ -20,7 +20,7 @@ export function disconnectReducer(state: UiState, action: DisconnectAction): UiS
 				...state,
 				mode: 'preview',
 				disconnectSeq: seq,
-				disconnect: newDisconnect(seq, action.target, action.label, action.fromSelection ?? false),
+				disconnect: newDisconnect(seq, action.target, action.label, action.fromSelection ?? false, action.notInView ?? []),
 			};
 		}
 		case 'disconnect-previewed':
@@ -48,7 +48,7 @@ export function disconnectReducer(state: UiState, action: DisconnectAction): UiS
 					current.focus === 'reason' ? {...current, reason: action.text} : {...current, typed: action.text, refusal: undefined},
 			};
 		case 'disconnect-focus':
-			if (state.mode !== 'preview' || current?.phase !== 'preview') return state;
+			if (state.mode !== 'preview' || current?.phase !== 'preview' || nothingToSend(current)) return state;
 			return {...state, disconnect: {...current, focus: current.focus === 'reason' ? 'confirm' : 'reason', refusal: undefined}};
 		case 'disconnect-confirm': {
 			if (state.mode !== 'preview' || !current) return state;
@@ -71,8 +71,10 @@ export function disconnectReducer(state: UiState, action: DisconnectAction): UiS
 				mode: state.mode === 'progress' ? 'results' : state.mode,
 				disconnect: {...current, phase: 'done', result, stopping: false},
 				message: {text: summary, kind: problems > 0 ? 'error' : 'info'},
-				// The Accounting-Stops that arrived should leave the table now, not at the next tick.
+				// The Accounting-Stops that arrived should leave the table now, not at the next tick, and the
+				// unique users and stale counts move with them.
 				refreshSeq: state.refreshSeq + 1,
+				countsSeq: state.countsSeq + 1,
 			};
 		}
 		case 'disconnect-stop':
@@ -103,10 +105,15 @@ export function disconnectReducer(state: UiState, action: DisconnectAction): UiS
 		case 'results-scroll':
 			if (!current) return state;
 			return {...state, disconnect: {...current, scroll: Math.max(0, current.scroll + action.by)}};
+		case 'quit-ask':
+			return current?.phase === 'running' ? {...state, quitQuestion: true} : state;
+		case 'quit-cancel':
+			return state.quitQuestion ? {...info('the disconnect goes on'), quitQuestion: false} : state;
 		case 'quit-requested':
-			if (current?.phase !== 'running') return state;
+			if (current?.phase !== 'running') return {...state, quitQuestion: false};
 			return {
 				...state,
+				quitQuestion: false,
 				quitting: true,
 				disconnect: {...current, stopping: true},
 				message: {

@@ -6,7 +6,7 @@ import type {DisconnectTarget} from '../disconnect/plan.js';
 import {formatCount} from '../sessions/format.js';
 import {searchInWords} from '../sessions/search.js';
 import {sessionLabel} from './disconnect-state.js';
-import {focusedSession, queryKey} from './state.js';
+import {focusedSession, queryKey, selectionNotInView} from './state.js';
 import type {UiAction, UiState} from './state-types.js';
 
 /** Why a disconnect key found no session: the table may still be loading the new filter's rows. */
@@ -26,7 +26,7 @@ export function disconnectSelectionOrCursor(state: UiState): UiAction {
 		const ids = [...state.selection].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
 		const label = `${formatCount(ids.length)} selected session${ids.length === 1 ? '' : 's'}`;
 		const target: DisconnectTarget = ids.length === 1 ? {kind: 'session', radacctid: ids[0]!} : {kind: 'sessions', radacctids: ids};
-		return {type: 'disconnect-request', target, label, fromSelection: true};
+		return {type: 'disconnect-request', target, label, fromSelection: true, notInView: selectionNotInView(state)};
 	}
 	const session = focusedSession(state);
 	if (!session) return noSession(state);

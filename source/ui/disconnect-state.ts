@@ -35,6 +35,8 @@ export interface DisconnectState {
 	readonly label: string;
 	/** The disconnect came from the selection, which ends when it is sent. */
 	readonly fromSelection: boolean;
+	/** Of a selection, the sessions that were not on screen when `d` was pressed: the preview lists them first. */
+	readonly notInView: readonly string[];
 	readonly phase: DisconnectPhase;
 	readonly preview?: DisconnectPreview;
 	/** Which line of the preview takes typed characters. */
@@ -55,8 +57,26 @@ export interface DisconnectState {
 }
 
 /** A new disconnect for a target. */
-export function newDisconnect(seq: number, target: DisconnectTarget, label: string, fromSelection: boolean): DisconnectState {
-	return {seq, target, label, fromSelection, phase: 'loading', focus: 'confirm', reason: '', typed: '', stopping: false, scroll: 0};
+export function newDisconnect(
+	seq: number,
+	target: DisconnectTarget,
+	label: string,
+	fromSelection: boolean,
+	notInView: readonly string[] = [],
+): DisconnectState {
+	return {
+		seq,
+		target,
+		label,
+		fromSelection,
+		notInView,
+		phase: 'loading',
+		focus: 'confirm',
+		reason: '',
+		typed: '',
+		stopping: false,
+		scroll: 0,
+	};
 }
 
 /** What a confirming key press leaves: the disconnect started, or the reason it was not. */
@@ -80,6 +100,19 @@ export function confirmDisconnect(disconnect: DisconnectState, key: 'enter' | 'y
 		return {...disconnect, refusal: `press y to disconnect these ${formatCount(plan.items.length)} sessions, Esc to cancel`};
 	}
 	return {...disconnect, phase: 'running', refusal: undefined};
+}
+
+/** The question `q` or Ctrl-C asks while a disconnect runs: "a disconnect is running (54/111): stop it and quit? y/N". */
+export function quitQuestionText(disconnect: DisconnectState | null): string {
+	if (disconnect?.phase !== 'running') return 'the disconnect has ended: quit? y/N';
+	const progress = disconnect.progress;
+	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
+	return `a disconnect is running (${done}): stop it and quit? y/N`;
+}
+
+/** Nothing in the preview can be sent (no open session, or every one blocked): only Esc is offered. */
+export function nothingToSend(disconnect: DisconnectState | null | undefined): boolean {
+	return disconnect?.phase === 'preview' && disconnect.preview !== undefined && disconnect.preview.plan.ready === 0;
 }
 
 /** The previewed sessions against the same target read again. */

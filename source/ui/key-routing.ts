@@ -1,6 +1,7 @@
 /**
  * Where a read of input goes: each key press through the keymap, typed text into the field being edited,
- * a refusal when read-only mode has dropped the key, and quitting (which waits for a running disconnect).
+ * a refusal when read-only mode has dropped the key, and quitting (which, while a disconnect runs, asks first
+ * and then waits for the run to stop).
  * Pure, so the console's key handling is tested as tables of state and key; app.tsx only carries it out.
  */
 import {pressesOf, type InkKey} from './key-names.js';
@@ -55,6 +56,17 @@ export function routeKey(
 	let current = state;
 	const effects: KeyEffect[] = [];
 	for (const {name, typed, editable} of pressesOf(input, key)) {
+		if (current.quitQuestion) {
+			// "a disconnect is running: stop it and quit? y/N": y stops and quits, any other key keeps it running.
+			const answer: UiAction = name === 'y' ? {type: 'quit-requested'} : {type: 'quit-cancel'};
+			effects.push(answer);
+			current = reducer(current, answer);
+			if (answer.type === 'quit-requested' && !current.quitting) {
+				effects.push('exit');
+				return {effects, state: current};
+			}
+			continue;
+		}
 		let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
 		if (!action && current.mode === 'search' && editable) {
 			// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
@@ -72,7 +84,7 @@ export function routeKey(
 		}
 		if (action === 'quit') {
 			if (current.disconnect?.phase === 'running' && !current.quitting) {
-				action = {type: 'quit-requested'};
+				action = {type: 'quit-ask'};
 			} else {
 				effects.push('exit');
 				return {effects, state: current};

@@ -3,6 +3,8 @@
  * three can never disagree. Entries marked `dangerous` are dropped entirely in read-only mode.
  */
 import {retryable} from '../disconnect/result.js';
+import {nothingToSend} from './disconnect-state.js';
+import {selectionText} from './state.js';
 import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './disconnect-requests.js';
 import type {Mode, UiAction, UiState} from './state-types.js';
 
@@ -131,7 +133,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: ['space'],
 		label: 'Space',
-		description: 'select the row and move down',
+		description: 'select row; searches keep it',
 		modes: ['table'],
 		hint: '␣ select',
 		action: {type: 'toggle-select'},
@@ -185,6 +187,7 @@ export const KEYMAP: readonly Binding[] = [
 		description: 'write a reason for the audit log / back to the confirmation',
 		modes: ['preview'],
 		hint: 'Tab reason',
+		offered: (state) => !nothingToSend(state.disconnect),
 		action: {type: 'disconnect-focus'},
 	},
 	{
@@ -260,15 +263,24 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['e'], label: 'e', description: 'export the view to CSV', modes: ['table'], action: {type: 'export-start'}},
 	{keys: ['m'], label: 'm', description: 'mask IPs and MACs', modes: ['table', 'detail'], action: {type: 'toggle-mask'}},
 	{keys: ['?'], label: '?', description: 'this help', modes: ['table', 'detail', 'help'], action: {type: 'toggle-help'}},
+	// q quits from the table (and the progress of a run, asking first); elsewhere it goes back as Esc does.
 	{
 		keys: ['q', 'ctrl+c'],
 		label: 'q',
-		description: 'quit',
-		modes: ['table', 'detail', 'help', 'nas-picker', 'progress', 'results'],
+		description: 'quit (elsewhere: back)',
+		modes: ['table', 'progress'],
 		hint: 'q quit',
 		action: 'quit',
 	},
-	{keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', modes: ['search', 'preview'], action: 'quit'},
+	{keys: ['q'], label: 'q', description: 'back', modes: ['detail', 'help', 'nas-picker'], action: {type: 'escape'}},
+	{keys: ['q'], label: 'q', description: 'back', modes: ['results'], action: {type: 'disconnect-close'}},
+	{
+		keys: ['ctrl+c'],
+		label: 'Ctrl-C',
+		description: 'quit',
+		modes: ['search', 'preview', 'detail', 'help', 'nas-picker', 'results'],
+		action: 'quit',
+	},
 ];
 
 function hasRetryable(state: UiState): boolean {
@@ -322,6 +334,16 @@ export function footerHints(keymap: readonly Binding[], mode: Mode, state?: UiSt
 	return keymap
 		.filter((binding) => binding.hint && binding.modes.includes(mode) && (!state || !binding.offered || binding.offered(state)))
 		.map((binding) => binding.hint!);
+}
+
+/**
+ * The footer: the keys of the quit question while it waits; otherwise, in the table, the selection first
+ * ("2 selected (2 not in view)": the part a narrow footer never cuts), then the mode's hints.
+ */
+export function footerItems(keymap: readonly Binding[], state: UiState): string[] {
+	if (state.quitQuestion) return ['y stop it and quit', 'n/Esc keep it running'];
+	const selection = state.mode === 'table' ? selectionText(state) : undefined;
+	return [...(selection ? [selection] : []), ...footerHints(keymap, state.mode, state)];
 }
 
 /**

@@ -20,6 +20,8 @@ export function requestFor(query: ViewQuery, top: number, pageSize: number): Sna
 
 export interface SessionPolling {
 	readonly poller: Poller<SnapshotRequest, Snapshot>;
+	/** The next poll reads unique users and stale counts again. */
+	expireSlowCounts(): void;
 	stop(): void;
 }
 
@@ -61,6 +63,7 @@ export function startSessionPolling(
 	poller.start();
 	return {
 		poller,
+		expireSlowCounts: () => slow.expire(),
 		stop() {
 			unsubscribe?.();
 			poller.stop();

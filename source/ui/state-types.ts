@@ -78,6 +78,10 @@ export interface UiState {
 	readonly disconnectSeq: number;
 	/** Quit once the running disconnect has stopped. */
 	readonly quitting: boolean;
+	/** `q` or Ctrl-C came while a disconnect runs: the question "stop it and quit? y/N" waits for its answer. */
+	readonly quitQuestion: boolean;
+	/** Bumped when a disconnect run ends: the next poll reads unique users and stale counts again. */
+	readonly countsSeq: number;
 	/** The view being written to a CSV file (`e`), until it is done. */
 	readonly exporting: ViewQuery | null;
 	/** When the next poll is due (epoch ms), null while paused. */
@@ -123,6 +127,7 @@ export type UiAction =
 	| {type: 'db-wait'; text: string | null; at: number}
 	| {type: 'scheduled'; at: number | null}
 	| {type: 'message'; text: string; kind: 'info' | 'error'}
+	| {type: 'message-expired'; message: NonNullable<UiState['message']>}
 	| DisconnectAction
 	| {type: 'export-start'}
 	| {type: 'export-done'; rows: number; path: string}
@@ -133,7 +138,14 @@ export type UiAction =
  * use-disconnect.ts; disconnect-reducer.ts reduces them.
  */
 export type DisconnectAction =
-	| {type: 'disconnect-request'; target: DisconnectTarget; label: string; fromSelection?: boolean}
+	| {
+			type: 'disconnect-request';
+			target: DisconnectTarget;
+			label: string;
+			fromSelection?: boolean;
+			/** The selected sessions the screen did not show when `d` was pressed. */
+			notInView?: readonly string[];
+	  }
 	| {type: 'disconnect-previewed'; seq: number; preview: DisconnectPreview}
 	| {type: 'disconnect-drift'; seq: number; drift: PreviewDrift}
 	| {type: 'disconnect-failed'; seq: number; message: string}
@@ -148,4 +160,6 @@ export type DisconnectAction =
 	| {type: 'disconnect-close'}
 	| {type: 'disconnect-retry'}
 	| {type: 'results-scroll'; by: number}
+	| {type: 'quit-ask'}
+	| {type: 'quit-cancel'}
 	| {type: 'quit-requested'};

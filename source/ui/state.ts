@@ -42,6 +42,8 @@ export function initialState(
 		disconnect: null,
 		disconnectSeq: 0,
 		quitting: false,
+		quitQuestion: false,
+		countsSeq: 0,
 		exporting: null,
 		nextPollAt: null,
 		refreshSeq: 0,
@@ -81,12 +83,38 @@ function withCursor(state: UiState, cursor: number): UiState {
 	return {...state, cursor: clamped, top, cursorId: sessionAt({...state, top}, clamped)?.radacctid ?? null};
 }
 
+/** The selected sessions the screen does not show: on another page, closed since, or outside the filter. */
+export function selectionNotInView(state: UiState): string[] {
+	if (state.selection.size === 0) return [];
+	const shown = new Set<string>();
+	for (let index = state.top; index < state.top + state.pageSize; index++) {
+		const id = sessionAt(state, index)?.radacctid;
+		if (id !== undefined) shown.add(id);
+	}
+	return [...state.selection].filter((id) => !shown.has(id));
+}
+
+/** The footer's selection: "2 selected (2 not in view)", "everything matching selected", or nothing. */
+export function selectionText(state: UiState): string | undefined {
+	if (state.allMatching) return 'everything matching selected';
+	if (state.selection.size === 0) return undefined;
+	const hidden = selectionNotInView(state).length;
+	return `${formatCount(state.selection.size)} selected${hidden > 0 ? ` (${formatCount(hidden)} not in view)` : ''}`;
+}
+
 /**
  * A new filter or order: back to the top. Rows picked by hand stay selected (one may search for one user,
- * pick, search for another, pick); the filter bar keeps the count in view and the preview lists them all.
- * "Everything matching" meant the old filter, so it ends.
+ * pick, search for another, pick), and a new filter says so: the footer counts those not in view and the
+ * preview of `d` lists them first. "Everything matching" meant the old filter, so it ends.
  */
 function withQuery(state: UiState, query: ViewQuery, message?: string): UiState {
+	const newFilter = query.status !== state.query.status || query.search !== state.query.search || query.nas !== state.query.nas;
+	const kept = state.selection.size;
+	const keptText =
+		newFilter && kept > 0
+			? `${formatCount(kept)} selected session${kept === 1 ? '' : 's'} kept from before: d sends ${kept === 1 ? 'it' : 'them'} too, Esc clears`
+			: undefined;
+	const text = keptText ?? message;
 	return {
 		...state,
 		query,
@@ -95,7 +123,7 @@ function withQuery(state: UiState, query: ViewQuery, message?: string): UiState 
 		cursorId: null,
 		allMatching: false,
 		refreshSeq: state.refreshSeq + 1,
-		message: message ? {text: message, kind: 'info'} : state.message,
+		message: text ? {text, kind: 'info'} : state.message,
 	};
 }
 
@@ -303,6 +331,10 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, nextPollAt: action.at};
 		case 'message':
 			return {...state, message: {text: action.text, kind: action.kind}};
+		case 'message-expired':
+			// Only the message that timed out, and not one that speaks for work still going on.
+			if (state.message !== action.message || state.quitting || state.exporting !== null) return state;
+			return {...state, message: null};
 		case 'export-start':
 			if (state.exporting) return {...state, message: {text: 'an export is already being written', kind: 'info'}};
 			return {...state, exporting: state.query, message: {text: 'writing every session of this view to a CSV file…', kind: 'info'}};

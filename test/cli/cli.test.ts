@@ -176,9 +176,9 @@ describe('an unreachable database exits 1 with one line and no password', () => 
 		expect(run.stderr + run.stdout).not.toContain('hunter2secret');
 	});
 
-	it('an invalid URL is a one-line failure that does not echo it', async () => {
+	it('an invalid URL is a one-line usage error (exit 2) that does not echo it', async () => {
 		const run = await radtop(['sessions', '--db', 'postgres://u:hunter2secret@[bad']);
-		expect(run.code).toBe(1);
+		expect(run.code).toBe(2);
 		expect(expectOneErrorLine(run)).toContain('--db is not a valid postgres:// URL');
 		expect(run.stderr).not.toContain('hunter2secret');
 	});

@@ -180,6 +180,35 @@ describe('radtop disconnect against simulated NAS', () => {
 		expect(run.stdout).toMatch(/bng-4 +not sent: bng-4 \(10\.20\.0\.4\) is not among the NAS/);
 	});
 
+	it('a dry run in which every session would be not sent exits 3; one that would send some exits 0', async () => {
+		const sessions = await openSessions('bng-4');
+		expect(sessions.length).toBeGreaterThan(0);
+		const packets = received();
+		const blocked = await radtop(['--nas', 'bng-4', '--dry-run'], {profile: 'restricted'});
+		auditedRuns++;
+		expect(blocked.code, blocked.stderr + blocked.stdout).toBe(3);
+		expect(blocked.stdout).toContain(`${sessions.length} not sent`);
+		const allowed = await radtop(['--nas', 'bng-1', '--dry-run'], {profile: 'restricted'});
+		auditedRuns++;
+		expect(allowed.code, allowed.stderr + allowed.stdout).toBe(0);
+		expect(received()).toBe(packets);
+	});
+
+	it('nothing matched is exit 3 alike for --session, --user, --nas and a filter, and sends nothing', async () => {
+		const packets = received();
+		const runs = {
+			session: await radtop(['--session', '987654320', '--dry-run']),
+			user: await radtop(['--user', 'nobody-at-all@isp.example', '--yes']),
+			filter: await radtop(['--all-matching', '--search', 'nobody-at-all', '--yes']),
+			nas: await radtop(['--nas', 'bng-4', '--search', 'nobody-at-all', '--all-matching', '--yes']),
+		};
+		for (const [flag, run] of Object.entries(runs)) {
+			expect(run.code, `${flag}: ${run.stderr}`).toBe(3);
+			expect(run.stderr, flag).toContain('radtop: no open session to disconnect');
+		}
+		expect(received()).toBe(packets);
+	});
+
 	it('--dry-run --nas bng-2 lists every session with its method and sends nothing', async () => {
 		const sessions = await openSessions('bng-2');
 		expect(sessions.length).toBeGreaterThanOrEqual(2);

@@ -94,7 +94,7 @@ describe('secrets on the edges', () => {
 
 	it('refuses a URL whose password holds an unencoded delimiter, printing none of it', async () => {
 		const run = await runCli(['sessions', '--db', 'postgres://radtop:sec?r3t#x@127.0.0.1:9/radius'], {env: {HOME: home}});
-		expect(run.code).toBe(1);
+		expect(run.code).toBe(2);
 		expect(run.stderr).toContain('must be percent-encoded');
 		for (const part of ['sec', 'r3t', 'x@']) expect(run.stderr.replace('--db', '')).not.toContain(part);
 	});

@@ -233,4 +233,34 @@ describe.skipIf(!tmuxAvailable)('disconnecting from the console in tmux, 80x24, 
 		},
 		ACTION_MS * 4,
 	);
+	it(
+		'q from the table: the screen is restored, then one summary line per disconnect of this console, and the exit code',
+		async () => {
+			term.keys('Escape');
+			await term.waitFor('the table', (lines) => tableOf(lines) !== undefined && footer(lines).includes('q quit'));
+			term.keys('q');
+			const screen = await term.waitFor('the exit', (_lines, text) => text.includes('EXITED:') && text, ACTION_MS);
+			captures.push(screen);
+			const records = readFileSync(auditLog, 'utf8')
+				.trim()
+				.split('\n')
+				.map(
+					(line) => JSON.parse(line) as {event: string; actionId: string; aborted?: boolean; sessions?: Array<{outcome: string}>},
+				);
+			const runs = records.filter((record) => record.event === 'disconnect.begin').map((record) => record.actionId);
+			expect(runs).toHaveLength(3);
+			// The pane wraps the lines at a space: compared without white space.
+			const printed = screen.replace(/\s+/g, '');
+			runs.forEach((actionId, index) => {
+				expect(printed).toContain(`radtop:disconnect${index + 1}of3:`);
+				expect(printed).toContain(`(radtopaudit${actionId},${auditLog.replace(/\s+/g, '')})`);
+			});
+			expect(printed).toMatch(/radtop:disconnect1of3:1session:1(coa|api)/);
+			expect(printed).toMatch(/radtop:disconnect2of3:3sessions:/);
+			const ends = records.filter((record) => record.event === 'disconnect.end');
+			const partial = ends.some((end) => end.aborted === true || (end.sessions ?? []).some((entry) => entry.outcome === 'failed'));
+			expect(screen).toContain(`EXITED:${partial ? 3 : 0}`);
+		},
+		ACTION_MS,
+	);
 });

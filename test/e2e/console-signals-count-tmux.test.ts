@@ -190,10 +190,18 @@ describe.skipIf(!tmuxAvailable || !realServer)("a console disconnect stopped mid
 	);
 
 	it(
-		'q: the run stops, exit 3, the summary printed once the screen is gone, the audit log matches exactly',
+		'q asks first (n keeps the run), then y: the run stops, exit 3, the summary printed once the screen is gone, the audit log matches exactly',
 		async () => {
 			const {term, pid, from, auditLog} = await startRun('quit');
 			term.keys('q');
+			const asked = await term.waitFor('the question', (lines) => lines.find((line) => line.includes('stop it and quit? y/N')));
+			expect(asked).toMatch(/^a disconnect is running \([\d,]+\/1,000\): stop it and quit\? y\/N/);
+			term.keys('n');
+			await term.waitFor('the answer no', (lines) => lines.some((line) => line.startsWith('the disconnect goes on')));
+			expect(alive(pid), 'n quit radtop').toBe(true);
+			term.keys('q');
+			await term.waitFor('the question again', (lines) => lines.some((line) => line.includes('stop it and quit? y/N')));
+			term.keys('y');
 			const screen = await term.waitFor('the exit', (_lines, text) => text.includes('EXITED:') && text, RUN_MS);
 			expect(screen).toContain('EXITED:3');
 			// The pane wraps the line at a space; compared without white space.

@@ -247,6 +247,19 @@ describe('window', () => {
 	it('rejects a fractional offset', () => {
 		expect(() => buildListQuery(ACTIVE, START_DESC, {limit: 10, offset: 1.5}, ALL)).toThrow(RangeError);
 	});
+	it('fences an open-session search in a subquery, unless it is only nas: terms the planner can estimate', () => {
+		const nasOnly = {nasIps: (nas: string) => (nas === 'bng-6' ? ['10.20.0.6'] : ['10.20.0.1'])};
+		for (const text of ['alice', '100.64.0.1', 'aa:bb:cc', 'nas:10.20.0.1 alice', 'at:1d 100.64.0.1']) {
+			expect(search(text).text, text).toContain(' OFFSET 0) AS hits ORDER BY sort_key DESC');
+		}
+		for (const text of ['-nas:bng-6', 'nas:bng-1 -nas:bng-6']) {
+			const query = buildListQuery({status: 'active', search: text}, START_DESC, {limit: 50}, ALL, nasOnly);
+			expect(query.text, text).not.toContain('OFFSET 0');
+			expect(bare(query.text)).toMatch(/ORDER BY acctstarttime DESC, radacctid DESC LIMIT \$\d+$/);
+		}
+		// Over closed or every session nothing is fenced, as before.
+		expect(search('alice', 'closed').text).not.toContain('OFFSET 0');
+	});
 });
 
 describe('keyset predicates', () => {

@@ -78,6 +78,17 @@ describe('searching a real radacct', () => {
 		expect(await users('!user:=two 100.99.0.')).toEqual(['twenty', 'twentyone']);
 	});
 
+	it('a search of nas: terms alone gives the same sessions in the same order, newest first and paged', async () => {
+		expect(await users('-nas:bng-2')).toEqual(['abe', 'outside', 'two', 'v6']);
+		expect(await users('nas:bng-2')).toEqual(['twenty', 'twentyone']);
+		const newest = {key: 'start', direction: 'desc'} as const;
+		const first = await source.list({status: 'active', search: '-nas:bng-2'}, newest, {limit: 3});
+		const rest = await source.list({status: 'active', search: '-nas:bng-2'}, newest, {limit: 3, after: first.next!});
+		const all = await source.list({status: 'active', search: 'nas:10.20.0.1'}, newest, {limit: 50});
+		expect([...first.rows, ...rest.rows].map((session) => session.radacctid)).toEqual(all.rows.map((session) => session.radacctid));
+		expect(all.rows[0]!.username).toBe('two');
+	});
+
 	it('at: finds who was online at an instant, open and closed, at the edges of the interval', async () => {
 		const iso = (date: Date) => date.toISOString();
 		// 100.99.0.2 was gone's from its start until its stop an hour ago, and has been two's for ten minutes.

@@ -372,14 +372,15 @@ describe('disconnecting from the console', () => {
 		expect(retry).toContain(`retry: ${notSent} session`);
 	});
 
-	it('q while a disconnect runs stops it first, so its audit record is complete, then quits', async () => {
+	it('q while a disconnect runs asks, and y stops it first, so its audit record is complete, then quits', async () => {
 		simulator.setFaults(BNG1.name, {delayMs: 100});
 		const {app, audit} = await renderConsole({ratePerSecond: 4});
 		await app.press('X', (frame) => frame.includes('which NAS'));
 		await app.press('k', () => true);
 		await app.press(KEYS.enter, (frame) => frame.includes('type the NAS name (bng-1) to confirm:'));
 		await app.press('bng-1\r', (frame) => /Disconnecting [1-9]\d*\/12 ·/.test(frame), 10_000);
-		await app.press('q', (frame) => statusLine(frame).includes('stopping the disconnect before quitting'));
+		await app.press('q', (frame) => statusLine(frame).includes('stop it and quit? y/N'));
+		await app.press('y', (frame) => statusLine(frame).includes('stopping the disconnect before quitting'));
 		const deadline = Date.now() + 10_000;
 		const framing = () => audit.records.filter((record) => record.event !== 'disconnect.progress');
 		while (framing().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

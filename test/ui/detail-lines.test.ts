@@ -131,3 +131,53 @@ describe('fieldText', () => {
 		expect(fieldText(current, 'username', true)).toBe('alice');
 	});
 });
+
+describe('detailLines: a session radtop disconnected', () => {
+	const by = {
+		operator: 'noc-anna',
+		sudoUser: null,
+		at: '2026-11-24T13:00:00.000Z',
+		reason: 'CHG-2211 maintenance',
+		via: 'command line' as const,
+		outcome: 'coa' as const,
+		actionId: 'a1',
+	};
+	const ended = (radacctid: string, extra: Partial<Session> = {}) =>
+		session(radacctid, {
+			acctstarttime: new Date(NOW.getTime() - 86_400_000),
+			acctstoptime: new Date(NOW.getTime() - 82_800_000),
+			acctterminatecause: 'Admin-Reset',
+			...extra,
+		});
+
+	it('the row keeps its cause first (cut to the column), and a line under it says by whom, via what, when and why', () => {
+		const current = session('1');
+		const lines = detailLines({id: '1', session: current, history: [current, ended('2', {disconnectedBy: by}), ended('3')]}, OPTIONS);
+		const text = texts(lines);
+		const row = text.findIndex((line) => line.startsWith('  11-24 12:00'));
+		expect(text[row]).toBe('  11-24 12:00 11-24 13:00    1h00m 100.64.0.9         bng-1    Admin-Reset ·…');
+		const at = new Date(by.at);
+		const local = `${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')} ${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+		expect(text[row + 1]).toBe(`    ↳ by noc-anna via radtop at ${local}: CHG-2211 maintenance`);
+		expect(lines[row + 1]).toMatchObject({tone: 'warn'});
+		// The session radtop did not disconnect has no such line.
+		expect(text[row + 2]).toBe('  11-24 12:00 11-24 13:00    1h00m 100.64.0.9         bng-1    Admin-Reset');
+		expect(text).toHaveLength(row + 3);
+	});
+
+	it('the line is cut to the width; a hostile reason is sanitised; the line counts against the height', () => {
+		const current = session('1');
+		const hostile = {...by, operator: 'eve\u001b[31m', reason: `${'x'.repeat(80)}\u0007`};
+		const history = [current, ended('2', {disconnectedBy: hostile}), ended('3'), ended('4')];
+		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, width: 79, height: 12});
+		const text = texts(lines);
+		const note = text.find((line) => line.startsWith('    ↳'))!;
+		expect(note.startsWith('    ↳ by eve')).toBe(true);
+		expect(note).not.toMatch(/\p{Cc}/u);
+		expect(note.length).toBeLessThanOrEqual(79);
+		expect(note.endsWith('…')).toBe(true);
+		// Title, summary, 5 field rows, heading, column heads: 3 lines left, the annotated row takes two of them.
+		expect(text).toHaveLength(12);
+		expect(text[7]).toBe('previous sessions 1-2 of 3 (↑↓ PgUp PgDn)');
+	});
+});

@@ -76,6 +76,11 @@ function running(quitting = false): UiState {
 	return {...table(), disconnect, disconnectSeq: 1, quitting};
 }
 
+/** The question "stop it and quit? y/N" waits, over a running disconnect. */
+function asked(): UiState {
+	return reducer(running(), {type: 'quit-ask'});
+}
+
 const ONE: DisconnectTarget = {kind: 'session', radacctid: '1'};
 const THREE: DisconnectTarget = {kind: 'sessions', radacctids: ['1', '2', '3']};
 const NAS: DisconnectTarget = {kind: 'nas', nasIps: ['10.20.0.1']};
@@ -129,7 +134,30 @@ describe('routeKey', () => {
 			{},
 			[{type: 'message', text: 'read-only mode: d (disconnect selection or row) is off', kind: 'error'}],
 		],
-		['q while a disconnect runs asks it to stop first', () => running(), 'q', {}, [{type: 'quit-requested'}]],
+		['q while a disconnect runs asks first', () => running(), 'q', {}, [{type: 'quit-ask'}]],
+		['Ctrl-C while a disconnect runs asks first', () => running(), 'c', {ctrl: true}, [{type: 'quit-ask'}]],
+		['y to the question stops the run and quits', () => asked(), 'y', {}, [{type: 'quit-requested'}]],
+		['n to the question keeps the run', () => asked(), 'n', {}, [{type: 'quit-cancel'}]],
+		['Esc to the question keeps the run', () => asked(), '', {escape: true}, [{type: 'quit-cancel'}]],
+		[
+			'any other key to the question keeps the run, and is not acted on',
+			() => asked(),
+			'xj',
+			{},
+			[{type: 'quit-cancel'}, {type: 'move', by: 1}],
+		],
+		[
+			'y to the question once the run has ended quits',
+			() => ({...asked(), disconnect: {...asked().disconnect!, phase: 'done' as const}}),
+			'y',
+			{},
+			[{type: 'quit-requested'}, 'exit'],
+		],
+		['q in the detail view goes back', () => ({...table(), mode: 'detail' as const, detail: {id: '1'}}), 'q', {}, [{type: 'escape'}]],
+		['q in the help goes back', () => ({...table(), mode: 'help' as const}), 'q', {}, [{type: 'escape'}]],
+		['q in the NAS picker goes back', () => ({...table(), mode: 'nas-picker' as const}), 'q', {}, [{type: 'escape'}]],
+		['q in the results goes back', () => ({...table(), mode: 'results' as const}), 'q', {}, [{type: 'disconnect-close'}]],
+		['Ctrl-C in the detail view quits', () => ({...table(), mode: 'detail' as const, detail: {id: '1'}}), 'c', {ctrl: true}, ['exit']],
 		['q again while it stops quits', () => running(true), 'q', {}, ['exit']],
 		['y confirms one session', () => previewing(ONE, 1), 'y', {}, [{type: 'disconnect-confirm', key: 'y'}]],
 		['y confirms a count', () => previewing(THREE, 3), 'y', {}, [{type: 'disconnect-confirm', key: 'y'}]],

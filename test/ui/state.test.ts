@@ -8,6 +8,8 @@ import {
 	nasChoices,
 	queryKey,
 	reducer,
+	selectionNotInView,
+	selectionText,
 	sessionAt,
 	totalRows,
 } from '../../source/ui/state.js';
@@ -459,5 +461,29 @@ describe('snapshots', () => {
 		let state = run(loaded(), {type: 'message', text: 'hello', kind: 'info'});
 		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ids(0, 10), {total: 50})});
 		expect(state.message).toEqual({text: 'hello', kind: 'info'});
+	});
+});
+
+describe('a selection out of view', () => {
+	it('counts the selected sessions the screen does not show, and a new search says they are kept', () => {
+		const picked = run(loaded(), {type: 'toggle-select'}, {type: 'toggle-select'});
+		expect(selectionText(picked)).toBe('2 selected');
+		const searched = run(picked, {type: 'search-start'}, {type: 'search-input', text: 'dave'}, {type: 'search-commit'});
+		expect(searched.selection.size).toBe(2);
+		expect(searched.message?.text).toBe('2 selected sessions kept from before: d sends them too, Esc clears');
+		// The new search's rows: neither selected one among them.
+		const shown = reducer(searched, {type: 'snapshot', snapshot: snapshotOf(searched, ['r40', 'r41'])});
+		expect(selectionNotInView(shown)).toEqual(['r0', 'r1']);
+		expect(selectionText(shown)).toBe('2 selected (2 not in view)');
+		// A new order is not a new filter: nothing to say.
+		const sorted = reducer({...shown, message: null}, {type: 'sort-reverse'});
+		expect(sorted.message).toBeNull();
+	});
+
+	it('scrolled off the page is not in view either', () => {
+		const picked = run(loaded(), {type: 'toggle-select'});
+		const below = reducer(picked, {type: 'snapshot', snapshot: snapshotOf(picked, ids(10, 10), {offset: 10, total: 50})});
+		const scrolled = {...below, top: 10, cursor: 10};
+		expect(selectionText(scrolled)).toBe('1 selected (1 not in view)');
 	});
 });

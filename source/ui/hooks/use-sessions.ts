@@ -11,20 +11,28 @@ import type {UiAction, UiState} from '../state-types.js';
  */
 export function useSessions(source: SessionReader, state: UiState, dispatch: Dispatch<UiAction>): void {
 	const poller = useRef<Poller<SnapshotRequest, Snapshot> | null>(null);
-	const {query, top, pageSize, refreshSeq, intervalSeconds, paused} = state;
+	const expireSlowCounts = useRef<(() => void) | null>(null);
+	const countsSeen = useRef(state.countsSeq);
+	const {query, top, pageSize, refreshSeq, countsSeq, intervalSeconds, paused} = state;
 
 	useEffect(() => {
 		const polling = startSessionPolling(source, requestFor(query, top, pageSize), dispatch, {intervalMs: intervalSeconds * 1000});
 		poller.current = polling.poller;
+		expireSlowCounts.current = polling.expireSlowCounts;
 		return () => polling.stop();
 		// The poller lives as long as the source: a new window or interval reaches it through the effects below.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [source, dispatch]);
 
 	// A new query always comes with a new refreshSeq (withQuery), so this runs once per window or refresh asked for.
+	// A disconnect run that ended moved unique users and stale counts: this poll reads them again.
 	useEffect(() => {
+		if (countsSeq !== countsSeen.current) {
+			countsSeen.current = countsSeq;
+			expireSlowCounts.current?.();
+		}
 		poller.current?.setRequest(requestFor(query, top, pageSize), true);
-	}, [query, top, pageSize, refreshSeq]);
+	}, [query, top, pageSize, refreshSeq, countsSeq]);
 
 	useEffect(() => {
 		poller.current?.setInterval(intervalSeconds * 1000);
