@@ -38,6 +38,8 @@ export type PollErrorKind = 'not-answering' | 'locked' | 'error';
 
 export interface UiState {
 	readonly mode: Mode;
+	/** The help's first line of bindings in view. */
+	readonly helpTop?: number;
 	readonly query: ViewQuery;
 	/** The search text while it is typed (applied to the query debounced). */
 	readonly searchDraft: string;
@@ -113,6 +115,8 @@ export type UiAction =
 	| {type: 'detail-scroll'; by: number}
 	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
 	| {type: 'toggle-help'}
+	/** Scrolls the help by `by` lines, between 0 and `limit`. */
+	| {type: 'help-scroll'; by: number; limit: number}
 	| {type: 'toggle-pause'}
 	| {type: 'interval'; delta: number}
 	| {type: 'toggle-mask'}

@@ -9,7 +9,7 @@ import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/s
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {disconnectReducer} from './disconnect-reducer.js';
-import {otherSessions} from './detail-lines.js';
+import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
@@ -277,15 +277,17 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		}
 		case 'detail-scroll': {
 			if (!state.detail?.session) return state;
-			const others = otherSessions(state.detail).length;
-			const top = Math.max(0, Math.min(Math.max(0, others - 1), (state.detail.historyTop ?? 0) + action.by));
+			const limit = detailScrollLimit(state.detail, state.pageSize + 1);
+			const top = Math.max(0, Math.min(limit, (state.detail.historyTop ?? 0) + action.by));
 			return {...state, detail: {...state.detail, historyTop: top}};
 		}
 		case 'detail-loaded':
 			if (state.detail?.id !== action.id) return state;
 			return {...state, detail: {id: action.id, session: action.session, history: action.history, error: action.error}};
 		case 'toggle-help':
-			return {...state, mode: state.mode === 'help' ? 'table' : 'help'};
+			return {...state, mode: state.mode === 'help' ? 'table' : 'help', helpTop: 0};
+		case 'help-scroll':
+			return {...state, helpTop: Math.max(0, Math.min(action.limit, (state.helpTop ?? 0) + action.by))};
 		case 'toggle-pause':
 			return {
 				...state,

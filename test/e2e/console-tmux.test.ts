@@ -222,8 +222,12 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		it('? shows the keys, ? closes them', async () => {
 			term.keys('?');
-			const help = await term.waitFor('the help', (lines, text) =>
-				text.includes('cursor up') && text.includes('mask IPs') ? lines : undefined,
+			await term.waitFor('the help', (lines, text) => (text.includes('cursor up') && text.includes('↑↓ 1-') ? lines : undefined));
+			term.assertFits();
+			// One binding a line at 80 columns: the rest is a scroll away, down to the minimum size.
+			term.keys('PageDown', 'PageDown');
+			const help = await term.waitFor('the end of the help', (lines, text) =>
+				text.includes('mask IPs') && text.includes('needs 60x12 at least') ? lines : undefined,
 			);
 			expect(help.join('\n')).toContain('quit');
 			term.assertFits();

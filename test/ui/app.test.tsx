@@ -380,20 +380,24 @@ describe('App', () => {
 		app.resize(100, 18);
 		const frame = await app.press(KEYS.enter, (frame) => /previous sessions(?! \(loading)/.test(frame));
 		expect(frame).not.toContain('previous sessions: none');
-		expect(frame).toMatch(/previous sessions 1-\d of \d \(↑↓ PgUp PgDn\)/);
-		// ↓ scrolls the history, not the table behind it.
-		const scrolled = await app.press('j', (frame) => /previous sessions 2-\d of \d/.test(frame));
-		expect(scrolled).toContain('Esc back');
+		// The fields fill the view: everything below the summary scrolls, the title says where, the count is kept.
+		expect(frame).toMatch(/^alice@isp\.example on bng-1 \(10\.20\.0\.1\) +1-\d+ of \d+ ↑↓ · Esc back$/m);
+		expect(frame).toContain('previous sessions (4)');
+		// ↓ scrolls the detail, not the table behind it; the title stays first.
+		const scrolled = await app.press('j', (frame) => / 2-\d+ of \d+ ↑↓ · Esc back/.test(frame));
+		expect(scrolled).toMatch(/^alice@isp\.example on bng-1 /m);
 	});
 
 	it('shows help generated from the keymap with ?, and closes it with ?', async () => {
 		const app = renderApp();
 		await loaded(app);
 		const frame = await app.press('?', (frame) => frame.includes('? or Esc closes'));
-		// Every description whole: at 80 columns two columns of help leave 30 characters for each.
+		// Every description whole: at 80 columns one binding a line, scrolled with ↓ and PgDn to the last.
 		app.resize(80, 24);
-		const narrow = await app.waitForFrame((current) => current.split('\n')[0]!.length <= 80 && current.includes('? or Esc closes'));
-		for (const entry of helpEntries(KEYMAP)) expect(narrow).toContain(entry.description);
+		const narrow = await app.waitForFrame((current) => current.split('\n')[0]!.length <= 80 && current.includes('↑↓ 1-17 of'));
+		const further = await app.press(KEYS.pageDown, (current) => current.includes('↑↓ 11-27 of'));
+		const last = await app.press(KEYS.pageDown, (current) => /↑↓ \d+-(\d+) of \1\b/.test(current));
+		for (const entry of helpEntries(KEYMAP)) expect(narrow + further + last).toContain(entry.description);
 		expect(frame).toContain('reverse the sort direction');
 		await app.press('?', (frame) => headsLine(frame).includes('USER') && !frame.includes('? or Esc closes'));
 	});
