@@ -105,3 +105,14 @@ export function rateBetween(before: Sample, after: Sample): Rate | undefined {
 	if (down < 0 || up < 0) return undefined;
 	return {downKbps: (down * 8) / 1000 / seconds, upKbps: (up * 8) / 1000 / seconds};
 }
+
+/**
+ * kbit/s averaged over the whole session: its counters over its session time (both as of its last update).
+ * What the table shows until two interim updates give a current rate; undefined without a session time.
+ */
+export function averageRate(session: Session): Rate | undefined {
+	const seconds = session.acctsessiontime;
+	if (seconds === null || seconds <= 0 || session.acctinputoctets === null || session.acctoutputoctets === null) return undefined;
+	if (session.acctinputoctets < 0 || session.acctoutputoctets < 0) return undefined;
+	return {downKbps: (session.acctoutputoctets * 8) / 1000 / seconds, upKbps: (session.acctinputoctets * 8) / 1000 / seconds};
+}

@@ -290,9 +290,22 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			);
 		}, FIRST_SCREEN_MS + 30_000);
 
-		it('shows all 12 columns, fits the terminal, and the table fills the height', () => {
+		it('shows all 12 columns of the open view, the sort column marked, fits the terminal, and the table fills the height', () => {
 			const head = first[3]!;
-			const titles = ['USER', 'NAS', 'FRAMED IP', 'DURATION', 'MAC', 'DOWN', 'UP', 'RATE↓', 'RATE↑', 'START', 'SESSION ID', 'STATUS'];
+			const titles = [
+				'USER',
+				'NAS',
+				'STATUS',
+				'FRAMED IP',
+				'DURATION',
+				'MAC',
+				'DOWN',
+				'UP',
+				'RATE↓',
+				'RATE↑',
+				'START▼',
+				'SESSION ID',
+			];
 			let from = 0;
 			for (const title of titles) {
 				const at = head.indexOf(title, from);
