@@ -7,25 +7,9 @@
 import type {SessionSort, SessionStatus, SortKey} from '../sessions/session.js';
 import {stringWidth} from '../terminal/text.js';
 
-export const TABLE_COLUMN_IDS = [
-	'user',
-	'nas',
-	'status',
-	'ip',
-	'duration',
-	'mac',
-	'down',
-	'up',
-	'rateDown',
-	'rateUp',
-	'start',
-	'stop',
-	'cause',
-	'sessionId',
-] as const;
+import {TABLE_COLUMN_IDS, type TableColumnId} from '../sessions/session-columns.js';
 
-/** Every column, in the order they are drawn left to right. */
-export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];
+export {TABLE_COLUMN_IDS, type TableColumnId};
 
 export interface TableColumnSpec {
 	readonly id: TableColumnId;
