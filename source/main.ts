@@ -143,6 +143,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			readOnly,
 			...(engine ? {disconnect: engine.service} : {}),
 			exportView: consoleExport(context),
+			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
 			...(engine
 				? {
 						beforeSignalExit: async () => {

@@ -37,3 +37,23 @@ export const SESSION_COLUMNS = [
 ] as const;
 
 export type SessionColumn = (typeof SESSION_COLUMNS)[number];
+
+/** The columns of the console's session table, in the order they are drawn (the profile's `columns` names them). */
+export const TABLE_COLUMN_IDS = [
+	'user',
+	'nas',
+	'status',
+	'ip',
+	'duration',
+	'mac',
+	'down',
+	'up',
+	'rateDown',
+	'rateUp',
+	'start',
+	'stop',
+	'cause',
+	'sessionId',
+] as const;
+
+export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];

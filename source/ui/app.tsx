@@ -31,7 +31,8 @@ import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
-import {bodyHeightFor, layoutColumns, tooSmallText, viewArea} from './layout.js';
+import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
+import {chooseColumns, type TableColumnId} from './table-columns.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
@@ -44,6 +45,8 @@ export interface AppProps {
 	readonly disconnect?: DisconnectService;
 	/** Writes every session of a view to a CSV file (`e`); resolves to the rows written and the file. */
 	readonly exportView?: ExportView;
+	/** The columns the profile picked (`columns`); undefined for each view's own choice. */
+	readonly columns?: readonly TableColumnId[];
 }
 
 /** The table's rows: the view's lines less its column heads. */
@@ -99,8 +102,12 @@ export function App(props: AppProps) {
 	// move redraws two rows instead of every row.
 	const dbNowMs = snapshot ? snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt) : now;
 	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
-	// Likewise one column layout per width (a new array each render would redraw every row).
-	const tableColumns = useMemo(() => layoutColumns(width - 2), [width]);
+	// Likewise one column layout per width, view, sort and pick (a new array each render would redraw every row).
+	const {status: view, sort} = state.query;
+	const tableColumns = useMemo(
+		() => chooseColumns({width: width - 2, status: view, sort, picked: props.columns}),
+		[width, view, sort, props.columns],
+	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
 	const nextInSeconds =

@@ -15,7 +15,8 @@ import {previewView, progressView, resultsView} from '../../source/ui/disconnect
 import {confirmDisconnect, newDisconnect, type DisconnectState} from '../../source/ui/disconnect-state.js';
 import {helpLines, helpScrollLimit, SIZE_NOTE} from '../../source/ui/help-lines.js';
 import {activeKeymap, helpEntries} from '../../source/ui/keymap.js';
-import {FRAME, GAP, layoutColumns, MIN_COLUMNS, MIN_ROWS, tooSmallText, viewArea} from '../../source/ui/layout.js';
+import {FRAME, MIN_COLUMNS, MIN_ROWS, tooSmallText, viewArea} from '../../source/ui/layout.js';
+import {chooseColumns, COLUMN_GAP as GAP} from '../../source/ui/table-columns.js';
 import {nasPickerLines} from '../../source/ui/nas-picker-lines.js';
 import {truncate} from '../../source/terminal/text.js';
 import {makeSession} from '../helpers/sessions.js';
@@ -106,7 +107,7 @@ describe('the table', () => {
 	it.each(DRAWN)('%ix%i: column heads and rows fill the view, no wider than it', (columns, rows) => {
 		const {width, height} = viewArea(columns, rows);
 		expect(pageSizeFor(rows) + 1).toBe(height);
-		const placed = layoutColumns(width - 2);
+		const placed = chooseColumns({width: width - 2, status: 'active', sort: {key: 'start', direction: 'desc'}});
 		const used = placed.reduce((sum, column) => sum + column.width, 0) + GAP * (placed.length - 1);
 		expect(used).toBe(width - 2);
 		expect(placed[0]?.id).toBe('user');
