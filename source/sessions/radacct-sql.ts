@@ -11,6 +11,7 @@ import {parseSearch, searchesAtInstant, SearchSyntaxError} from './search.js';
 import {searchPredicates} from './search-sql.js';
 import type {Keyset, SessionFilter, SessionSort, SessionStatus, SessionWindow, SortKey} from './session.js';
 import {SESSION_COLUMNS} from './session-columns.js';
+import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 
 /** A statement and its parameters, ready for `pg`'s `query(text, values)`. */
 export interface SqlQuery {
@@ -84,7 +85,9 @@ export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()'
 		case 'start':
 			return {expression: 'radacct.acctstarttime', type: SORT_TYPES.start, direction};
 		case 'duration':
-			if (status === 'active') return {expression: 'radacct.acctstarttime', type: SORT_TYPES.start, direction: inverse};
+			if (status === 'active' || status === 'stale') {
+				return {expression: 'radacct.acctstarttime', type: SORT_TYPES.start, direction: inverse};
+			}
 			if (status === 'closed') {
 				return {expression: '(radacct.acctstoptime - radacct.acctstarttime)', type: SORT_TYPES.duration, direction};
 			}
@@ -115,8 +118,9 @@ export class Parameters {
 	}
 }
 
-function statusPredicate(status: SessionStatus): string | undefined {
+function statusPredicate(status: SessionStatus, stale: () => string): string | undefined {
 	if (status === 'active') return 'acctstoptime IS NULL';
+	if (status === 'stale') return stale();
 	if (status === 'closed') return 'acctstoptime IS NOT NULL';
 	return undefined;
 }
@@ -136,7 +140,12 @@ export function filterPredicates(filter: SessionFilter, parameters: Parameters, 
 	const predicates: string[] = [];
 	const search = parseSearch(filter.search, context.now ? {now: context.now} : {});
 	// "Who was online at T" asks about closed sessions as much as open ones.
-	const status = searchesAtInstant(search) ? undefined : statusPredicate(filter.status);
+	const stale = () =>
+		staleExpression(
+			parameters.add(Math.round(filter.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS)),
+			!context.available || context.available.has('acctinterval'),
+		);
+	const status = searchesAtInstant(search) ? undefined : statusPredicate(filter.status, stale);
 	if (status) predicates.push(status);
 	if (filter.nasIps && filter.nasIps.length > 0) {
 		predicates.push(`nasipaddress = ANY(${parameters.add(filter.nasIps)}::inet[])`);

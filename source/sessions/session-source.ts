@@ -150,9 +150,14 @@ export class SessionSource implements SessionReader {
 		this.#nas = NasDirectory.from(rows, this.#overrides);
 	}
 
+	/** A stale filter reads this source's stale-after unless it names its own. */
+	#withStaleAfter(filter: SessionFilter): SessionFilter {
+		return filter.staleAfterSeconds === undefined ? {...filter, staleAfterSeconds: this.#staleAfter} : filter;
+	}
+
 	/** One window of sessions in the given order; at most `window.limit` rows are fetched. */
 	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
-		const query = buildListQuery(filter, sort, window, this.#columns, {nasIps: (nas) => this.#nas.resolve(nas)});
+		const query = buildListQuery(this.#withStaleAfter(filter), sort, window, this.#columns, {nasIps: (nas) => this.#nas.resolve(nas)});
 		const rows = await this.#run(query);
 		const sessions = rows.map((row) => sessionFromRow(row, this.#nameOf));
 		const last = rows.at(-1);
@@ -168,8 +173,8 @@ export class SessionSource implements SessionReader {
 
 	/** How many sessions match; open sessions are counted exactly, closed/all up to the count cap. */
 	async count(filter: SessionFilter): Promise<SessionTotal> {
-		const cap = filter.status === 'active' ? undefined : this.#countCap;
-		const rows = await this.#run(buildCountQuery(filter, cap, {available: this.#columns, nasIps: (nas) => this.#nas.resolve(nas)}));
+		const cap = filter.status === 'active' || filter.status === 'stale' ? undefined : this.#countCap;
+		const rows = await this.#run(buildCountQuery(this.#withStaleAfter(filter), cap, {available: this.#columns, nasIps: (nas) => this.#nas.resolve(nas)}));
 		const total = toNumber(rows[0]?.['total']) ?? 0;
 		if (cap !== undefined && total > cap) return {total: cap, capped: true};
 		return {total, capped: false};

@@ -57,7 +57,7 @@ export interface DisconnectedBy {
 }
 
 /** Which sessions a query covers: open ones (no acctstoptime), closed ones, or both. */
-export type SessionStatus = 'active' | 'closed' | 'all';
+export type SessionStatus = 'active' | 'stale' | 'closed' | 'all';
 
 /** The columns a session list can be sorted by, in the order the console steps through them. */
 export const SORT_KEYS = ['start', 'duration', 'down', 'up', 'rate', 'user', 'nas', 'ip'] as const;
@@ -83,6 +83,8 @@ export interface SessionFilter {
 	readonly startedFrom?: Date;
 	/** Sessions started before this instant. */
 	readonly startedTo?: Date;
+	/** For status `stale`: seconds without an interim update after which a session with no interval is stale. */
+	readonly staleAfterSeconds?: number;
 }
 
 /** The position after the last row of a page, for keyset paging. */

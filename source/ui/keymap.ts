@@ -126,7 +126,7 @@ export const KEYMAP: readonly Binding[] = [
 		modes: ['nas-picker'],
 		action: {type: 'nas-picker-choose'},
 	},
-	{keys: ['t'], label: 't', description: 'status: active, closed, all', modes: ['table'], action: {type: 'cycle-status'}},
+	{keys: ['t'], label: 't', description: 'status: active, stale (~), closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
 	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},

@@ -127,7 +127,7 @@ function withQuery(state: UiState, query: ViewQuery, message?: string): UiState 
 	};
 }
 
-const STATUS_CYCLE: readonly SessionStatus[] = ['active', 'closed', 'all'];
+const STATUS_CYCLE: readonly SessionStatus[] = ['active', 'stale', 'closed', 'all'];
 
 /** Natural first direction of a sort key: biggest/newest first for numbers and times, A-Z for text. */
 export function defaultDirection(key: SortKey): 'asc' | 'desc' {

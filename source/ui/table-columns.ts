@@ -40,9 +40,12 @@ export const TABLE_COLUMNS: Readonly<Record<TableColumnId, TableColumnSpec>> = {
 	sessionId: {id: 'sessionId', title: 'SESSION ID', align: 'left', preferred: 20, min: 10, cut: 'middle'},
 };
 
-/** Per view, most important first. Open sessions have no stop or cause. */
+const OPEN_PRIORITIES: readonly TableColumnId[] = ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId', 'status'];
+
+/** Per view, most important first. Open sessions (active, stale) have no stop or cause. */
 export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableColumnId[]>> = {
-	active: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId', 'status'],
+	active: OPEN_PRIORITIES,
+	stale: OPEN_PRIORITIES,
 	closed: ['user', 'nas', 'status', 'stop', 'cause', 'duration', 'ip', 'mac', 'down', 'up', 'start', 'rateDown', 'rateUp', 'sessionId'],
 	all: ['user', 'nas', 'status', 'ip', 'duration', 'stop', 'cause', 'mac', 'down', 'up', 'start', 'rateDown', 'rateUp', 'sessionId'],
 };

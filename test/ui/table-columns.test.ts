@@ -25,14 +25,16 @@ function choose(terminal: number, status: SessionStatus, sort: SessionSort = BY_
 }
 
 describe('chooseColumns', () => {
+	const open: Record<number, string[]> = {
+		200: ['user', 'nas', 'status', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
+		120: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start'],
+		80: ['user', 'nas', 'ip', 'duration', 'down', 'up', 'start'],
+		60: ['user', 'nas', 'ip', 'start'],
+		40: ['user', 'down', 'start'],
+	};
 	const expected: Record<SessionStatus, Record<number, string[]>> = {
-		active: {
-			200: ['user', 'nas', 'status', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
-			120: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start'],
-			80: ['user', 'nas', 'ip', 'duration', 'down', 'up', 'start'],
-			60: ['user', 'nas', 'ip', 'start'],
-			40: ['user', 'down', 'start'],
-		},
+		active: open,
+		stale: open,
 		closed: {
 			200: TABLE_COLUMN_IDS.slice(),
 			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'up', 'start', 'stop', 'cause'],
