@@ -174,7 +174,9 @@ export class SessionSource implements SessionReader {
 	/** How many sessions match; open sessions are counted exactly, closed/all up to the count cap. */
 	async count(filter: SessionFilter): Promise<SessionTotal> {
 		const cap = filter.status === 'active' || filter.status === 'stale' ? undefined : this.#countCap;
-		const rows = await this.#run(buildCountQuery(this.#withStaleAfter(filter), cap, {available: this.#columns, nasIps: (nas) => this.#nas.resolve(nas)}));
+		const rows = await this.#run(
+			buildCountQuery(this.#withStaleAfter(filter), cap, {available: this.#columns, nasIps: (nas) => this.#nas.resolve(nas)}),
+		);
 		const total = toNumber(rows[0]?.['total']) ?? 0;
 		if (cap !== undefined && total > cap) return {total: cap, capped: true};
 		return {total, capped: false};

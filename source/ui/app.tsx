@@ -10,6 +10,7 @@ import type {SessionReader} from '../sessions/session-source.js';
 import {DisconnectView} from './components/DisconnectView.js';
 import {DetailView} from './components/DetailView.js';
 import {FilterBar} from './components/FilterBar.js';
+import {CommandLine} from './components/CommandLine.js';
 import {Footer} from './components/Footer.js';
 import {Header} from './components/Header.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
@@ -218,7 +219,15 @@ export function App(props: AppProps) {
 				retryInSeconds={nextInSeconds}
 				position={position}
 			/>
-			<Footer hints={footerItems(keymap, state)} />
+			{state.mode === 'command' ? (
+				<CommandLine
+					draft={state.commandDraft ?? ''}
+					{...(state.commandNote ? {note: state.commandNote} : {})}
+					hints={footerItems(keymap, state)}
+				/>
+			) : (
+				<Footer hints={footerItems(keymap, state)} />
+			)}
 		</Box>
 	);
 }

@@ -73,6 +73,10 @@ export function routeKey(
 			const text = editSearch(current.searchDraft, typed);
 			if (text !== current.searchDraft) action = {type: 'search-input', text};
 		}
+		if (!action && current.mode === 'command' && editable) {
+			const text = editSearch(current.commandDraft ?? '', typed);
+			if (text !== current.commandDraft) action = {type: 'command-input', text};
+		}
 		const field = editedField(current);
 		if (!action && field !== undefined && editable) {
 			const text = editSearch(field, typed);

@@ -110,6 +110,24 @@ export const KEYMAP: readonly Binding[] = [
 		action: (state) => ({type: 'search-input', text: state.searchDraft.replace(/\S+\s*$/, '')}),
 	},
 	{
+		keys: [':'],
+		label: ':',
+		description: 'command: nas, user, status, sort, columns, stale, help',
+		modes: ['table'],
+		action: {type: 'command-start'},
+	},
+	{keys: ['enter'], label: 'Enter', description: 'run the command', modes: ['command'], hint: '⏎ run', action: {type: 'command-run'}},
+	{keys: ['tab'], label: 'Tab', description: 'complete', modes: ['command'], hint: 'Tab complete', action: {type: 'command-complete'}},
+	{keys: ['escape'], label: 'Esc', description: 'cancel', modes: ['command'], hint: 'Esc cancel', action: {type: 'command-cancel'}},
+	{keys: ['ctrl+u'], label: 'Ctrl-U', description: 'clear the line', modes: ['command'], action: {type: 'command-input', text: ''}},
+	{
+		keys: ['ctrl+w'],
+		label: 'Ctrl-W',
+		description: 'delete the last word',
+		modes: ['command'],
+		action: (state) => ({type: 'command-input', text: (state.commandDraft ?? '').replace(/\S+\s*$/, '')}),
+	},
+	{
 		keys: ['n'],
 		label: 'n',
 		description: 'filter on a NAS (with counts)',
@@ -278,7 +296,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['ctrl+c'],
 		label: 'Ctrl-C',
 		description: 'quit',
-		modes: ['search', 'preview', 'detail', 'help', 'nas-picker', 'results'],
+		modes: ['search', 'command', 'preview', 'detail', 'help', 'nas-picker', 'results'],
 		action: 'quit',
 	},
 ];

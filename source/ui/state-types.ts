@@ -13,7 +13,7 @@ import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
 export type DisconnectMode = 'preview' | 'progress' | 'results';
 
 /** What has the screen and the keyboard. */
-export type Mode = 'table' | 'search' | 'detail' | 'help' | 'nas-picker' | DisconnectMode;
+export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | DisconnectMode;
 
 /** What the table shows: the filter and the order. */
 export interface ViewQuery {
@@ -88,6 +88,10 @@ export interface UiState {
 	readonly nextPollAt: number | null;
 	/** Bumped to ask for a poll now. */
 	readonly refreshSeq: number;
+	/** The `:` command line while it is typed. */
+	readonly commandDraft?: string;
+	/** Under the command line: why it cannot run, or what Tab could complete it to. */
+	readonly commandNote?: {readonly text: string; readonly kind: 'info' | 'error'};
 }
 
 /** The reducer's actions: every key press and every answer of an effect becomes one. */
@@ -101,6 +105,11 @@ export type UiAction =
 	| {type: 'search-apply'}
 	| {type: 'search-commit'}
 	| {type: 'search-cancel'}
+	| {type: 'command-start'}
+	| {type: 'command-input'; text: string}
+	| {type: 'command-complete'}
+	| {type: 'command-run'}
+	| {type: 'command-cancel'}
 	| {type: 'nas-picker-open'; purpose?: 'filter' | 'disconnect'}
 	| {type: 'nas-picker-move'; by: number}
 	| {type: 'nas-picker-choose'}

@@ -8,6 +8,7 @@ import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
+import {commandReducer} from './command-state.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
@@ -205,6 +206,12 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			const cleared = state.query.search === '' ? state : withQuery(state, {...state.query, search: ''});
 			return {...withoutSearchError(cleared), mode: 'table', searchDraft: ''};
 		}
+		case 'command-start':
+		case 'command-input':
+		case 'command-complete':
+		case 'command-run':
+		case 'command-cancel':
+			return commandReducer(state, action, withQuery);
 		case 'nas-picker-open': {
 			const purpose = action.purpose ?? 'filter';
 			const opened = {...state, nasPickerPurpose: purpose};

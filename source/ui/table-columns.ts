@@ -40,7 +40,20 @@ export const TABLE_COLUMNS: Readonly<Record<TableColumnId, TableColumnSpec>> = {
 	sessionId: {id: 'sessionId', title: 'SESSION ID', align: 'left', preferred: 20, min: 10, cut: 'middle'},
 };
 
-const OPEN_PRIORITIES: readonly TableColumnId[] = ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId', 'status'];
+const OPEN_PRIORITIES: readonly TableColumnId[] = [
+	'user',
+	'nas',
+	'ip',
+	'duration',
+	'mac',
+	'down',
+	'up',
+	'rateDown',
+	'rateUp',
+	'start',
+	'sessionId',
+	'status',
+];
 
 /** Per view, most important first. Open sessions (active, stale) have no stop or cause. */
 export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableColumnId[]>> = {

@@ -1,0 +1,52 @@
+/**
+ * The reducer's part for the `:` command line: typing, Tab, Enter and Esc. A command that cannot run keeps
+ * the line open with the reason and changes nothing; one that can closes it and applies its view.
+ */
+import {completeCommand, runCommand, type CommandContext} from './command-line.js';
+import type {UiAction, UiState, ViewQuery} from './state-types.js';
+
+export type CommandAction = Extract<
+	UiAction,
+	{type: 'command-start' | 'command-input' | 'command-complete' | 'command-run' | 'command-cancel'}
+>;
+
+function contextOf(state: UiState): CommandContext {
+	const perNas = state.snapshot?.stats.perNas ?? [];
+	return {query: state.query, nas: perNas.map((nas) => ({ip: nas.nasipaddress, name: nas.nasname}))};
+}
+
+function closed(state: UiState): UiState {
+	const {commandDraft: _draft, commandNote: _note, ...rest} = state;
+	return {...rest, mode: 'table'};
+}
+
+/** `withQuery` is state.ts's: a new view from the top, saying what changed. */
+export function commandReducer(
+	state: UiState,
+	action: CommandAction,
+	withQuery: (state: UiState, query: ViewQuery, message?: string) => UiState,
+): UiState {
+	switch (action.type) {
+		case 'command-start':
+			return {...closed(state), mode: 'command', commandDraft: ''};
+		case 'command-input': {
+			const {commandNote: _note, ...rest} = state;
+			return {...rest, commandDraft: action.text};
+		}
+		case 'command-complete': {
+			const completion = completeCommand(state.commandDraft ?? '', contextOf(state));
+			const {commandNote: _note, ...rest} = state;
+			const note = completion.candidates.length > 0 ? {text: completion.candidates.join('  '), kind: 'info' as const} : undefined;
+			return {...rest, commandDraft: completion.line, ...(note ? {commandNote: note} : {})};
+		}
+		case 'command-cancel':
+			return closed(state);
+		case 'command-run': {
+			const result = runCommand(state.commandDraft ?? '', contextOf(state));
+			if (result.kind === 'error') return {...state, commandNote: {text: result.text, kind: 'error'}};
+			if (result.kind === 'help') return {...closed(state), mode: 'help', helpTop: 0};
+			if (result.kind === 'message') return {...closed(state), message: {text: result.text, kind: 'info'}};
+			return withQuery(closed(state), result.query, result.message);
+		}
+	}
+}
