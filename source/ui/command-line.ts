@@ -68,9 +68,9 @@ function sortCommand(words: readonly string[], context: CommandContext): Command
 	const current = context.query.sort;
 	if (!first) return error(`sort: name a column (${SORT_KEYS.join(', ')}) or up/down`);
 	const asDirection = (word: string) => (word === 'up' ? 'asc' : word === 'down' ? 'desc' : undefined);
-	const only = asDirection(first.toLowerCase());
+	// `down` is a column too: alone it is the direction, with a word after it the column.
+	const only = second === undefined ? asDirection(first.toLowerCase()) : undefined;
 	if (only) {
-		if (second) return error('sort up/down takes nothing after it');
 		return {kind: 'query', query: {...context.query, sort: {...current, direction: only}}, message: `sorted ${first.toLowerCase()}`};
 	}
 	const key = SORT_KEYS.find((k) => k === first.toLowerCase());

@@ -25,22 +25,26 @@ function entryText(entry: HelpEntry, width: number): string {
 /** The help's last line: the size below which the console draws nothing else. */
 export const SIZE_NOTE = `needs ${MIN_COLUMNS}x${MIN_ROWS} at least: smaller, it says so and takes no confirmation`;
 
-/** The lines of bindings at a width, before scrolling, and the size note. */
+/** What the `~` before a duration means. */
+export const STALE_NOTE = '~ stale: no interim update for 2 x its interval (or stale-after when none); t shows them';
+
+/** The lines of bindings at a width, before scrolling, and the notes. */
 function bindingLines(entries: readonly HelpEntry[], width: number): string[] {
 	const note = truncate(SIZE_NOTE, width);
-	if (width < HELP_TWO_COLUMNS) return [...entries.map((entry) => entryText(entry, width)), note];
+	const stale = truncate(STALE_NOTE, width);
+	if (width < HELP_TWO_COLUMNS) return [...entries.map((entry) => entryText(entry, width)), stale, note];
 	const half = Math.floor((width - 1) / 2);
 	const lines: string[] = [];
 	for (let index = 0; index < entries.length; index += 2) {
 		const right = entries[index + 1];
 		lines.push(`${fit(entryText(entries[index]!, half), half)}${right ? ` ${entryText(right, half)}` : ''}`.trimEnd());
 	}
-	return [...lines, note];
+	return [...lines, stale, note];
 }
 
-/** How far ↑↓ may scroll the help in `height` lines at the narrowest (one binding a line, and the size note). */
+/** How far ↑↓ may scroll the help in `height` lines at the narrowest (one binding a line, and the two notes). */
 export function helpScrollLimit(entries: number, height: number): number {
-	return Math.max(0, entries + 1 - Math.max(1, height - 1));
+	return Math.max(0, entries + 2 - Math.max(1, height - 1));
 }
 
 /** The help in at most `height` lines, its bindings scrolled down by `top` lines (clamped to the last page). */

@@ -183,8 +183,11 @@ describe('search', () => {
 });
 
 describe('filters and sort', () => {
-	it('cycles the status active -> closed -> all -> active, back to the top', () => {
+	it('cycles the status active -> stale -> closed -> all -> active, back to the top', () => {
 		let state = run(loaded(), {type: 'move', by: 4}, {type: 'cycle-status'});
+		expect(state.query.status).toBe('stale');
+		expect(state).toMatchObject({cursor: 0, top: 0});
+		state = run(state, {type: 'cycle-status'});
 		expect(state.query.status).toBe('closed');
 		expect(state).toMatchObject({cursor: 0, top: 0});
 		state = run(state, {type: 'cycle-status'});
