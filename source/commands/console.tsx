@@ -14,7 +14,10 @@ import type {QuitOutcome} from '../ui/hooks/use-quit-when-stopped.js';
 import {viewFilter} from '../ui/state.js';
 import type {ViewQuery} from '../ui/state-types.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
+import {consoleSubscribers, type ConsoleSubscribers} from '../subscribers/console-subscribers.js';
+import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {CommandContext} from './context.js';
+import {billingSettingsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
@@ -32,6 +35,21 @@ export interface ConsoleOptions {
 	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
 	/** On SIGINT, SIGTERM or SIGHUP, before the console goes: stop what runs, as `q` does. */
 	readonly beforeSignalExit?: (signal: StopSignal) => Promise<void>;
+	/** Who is behind the sessions: plan, limits, remaining, billing. */
+	readonly subscribers?: ConsoleSubscribers;
+}
+
+/**
+ * The console's subscriber reads over the profile's billing settings, and what closes them. A billing
+ * database that cannot be opened leaves the console without them rather than without sessions.
+ */
+export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
+	try {
+		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context));
+		return {subscribers: consoleSubscribers(context.database.pool, opened), close: () => opened.close()};
+	} catch {
+		return {close: async () => undefined};
+	}
 }
 
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
@@ -179,6 +197,7 @@ export async function runConsole(
 				readOnly={options.readOnly}
 				{...(options.disconnect === undefined ? {} : {disconnect: options.disconnect})}
 				{...(options.exportView === undefined ? {} : {exportView: options.exportView})}
+				{...(options.subscribers === undefined ? {} : {subscribers: options.subscribers})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

@@ -19,6 +19,8 @@ export interface OpenedEnricher {
 	readonly enricher: SubscriberEnricher;
 	readonly tables: SubscriberTables;
 	readonly billing: BillingLookup | undefined;
+	/** The billing query has a database of its own: it may run while the subscriber tables are read. */
+	readonly together: boolean;
 	close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function openSubscriberEnricher(db: Queryable, settings: BillingSet
 		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500, together: billingDatabase !== undefined}),
 		tables,
 		billing,
+		together: billingDatabase !== undefined,
 		async close() {
 			await billingDatabase?.close();
 		},

@@ -7,6 +7,7 @@ import {Box, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
+import type {ConsoleSubscribers} from '../subscribers/console-subscribers.js';
 import {DisconnectView} from './components/DisconnectView.js';
 import {DetailView} from './components/DetailView.js';
 import {FilterBar} from './components/FilterBar.js';
@@ -44,6 +45,8 @@ export interface AppProps {
 	readonly disconnect?: DisconnectService;
 	/** Writes every session of a view to a CSV file (`e`); resolves to the rows written and the file. */
 	readonly exportView?: ExportView;
+	/** Who is behind the sessions (plan, limits, billing); without it those stay empty. */
+	readonly subscribers?: ConsoleSubscribers;
 }
 
 /** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
@@ -70,7 +73,7 @@ export function App(props: AppProps) {
 
 	usePageSize(pageSizeFor(rows), dispatch);
 	useSessions(props.source, state, dispatch);
-	useDetail(props.source, state, dispatch);
+	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
 	useExport(props.exportView, state.exporting, dispatch);
 	useQuitWhenStopped(state, exit);

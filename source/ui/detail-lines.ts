@@ -8,6 +8,7 @@ import type {Session} from '../sessions/session.js';
 import {sessionDurationSeconds, sessionState, type Rate} from '../sessions/session-math.js';
 import {SESSION_COLUMNS} from '../sessions/session-columns.js';
 import {causeText, disconnectedByText} from '../sessions/session-view.js';
+import {subscriberDetail} from '../subscribers/subscriber-view.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';
@@ -85,6 +86,8 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	const pairs: DetailLine[] = [];
 	for (let index = 0; index < rows; index++) pairs.push({text: `${fit(cell(fields[index]), half)} ${cell(fields[index + rows])}`});
 
+	pairs.push(...subscriberLines(detail, half, width));
+
 	// The title, the summary, the fields, the history's title and its column heads come first.
 	const historyRoom = Math.max(0, height - 3 - pairs.length - 2);
 	const others = otherSessions(detail);
@@ -119,6 +122,35 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 			...(row.disconnectedBy ? [{text: truncate(`    ↳ ${disconnectedLine(row)}`, width), tone: 'warn' as const}] : []),
 		]),
 	];
+}
+
+/**
+ * The subscriber's lines under the fields: plan, limits, remaining and the billing columns two to a line as
+ * the fields are, one that does not fit half the width on a line of its own (a short one waits for the next
+ * short one); then the line saying what could
+ * not be read.
+ */
+function subscriberLines(detail: DetailState, half: number, width: number): DetailLine[] {
+	const read = detail.subscriber;
+	if (!read) return [];
+	const pairs = read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns) : [];
+	const over = read.subscriber?.remaining?.over === true;
+	const lines: DetailLine[] = [];
+	let pending: {text: string; warn: boolean} | undefined;
+	const push = (text: string, warn: boolean) => lines.push({text: text.trimEnd(), ...(warn ? {tone: 'warn' as const} : {})});
+	for (const [label, value] of pairs) {
+		const text = fit(sanitize(label), LABEL_WIDTH) + sanitize(value);
+		const warn = over && label === 'Remaining';
+		// A short one waiting for its partner stays waiting: the lines stay few.
+		if (text.length > half) push(truncate(text, width), warn);
+		else if (pending) {
+			push(`${fit(pending.text, half)} ${text}`, pending.warn || warn);
+			pending = undefined;
+		} else pending = {text, warn};
+	}
+	if (pending) push(pending.text, pending.warn);
+	if (read.status) lines.push({text: sanitize(read.status), tone: 'muted', wrap: true});
+	return lines;
 }
 
 interface HistoryColumn {

@@ -7,6 +7,7 @@ import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
 import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
+import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
 
 /** The three views of a disconnect: its preview, its progress while it runs, and its results. */
@@ -31,6 +32,16 @@ export interface DetailState {
 	readonly error?: string;
 	/** The first of the user's other sessions shown (↑↓ PgUp PgDn scroll them). */
 	readonly historyTop?: number;
+	/** Who is behind the session (plan, limits, billing), once read; absent when radtop does not read it. */
+	readonly subscriber?: DetailSubscriber;
+}
+
+/** The subscriber of the detail's session as last read. */
+export interface DetailSubscriber {
+	readonly subscriber: SessionSubscriber | undefined;
+	readonly billingColumns: readonly string[];
+	/** One line when part of it failed or was late. */
+	readonly status: string | null;
 }
 
 /** Why a poll failed: the database did not answer in time, a lock, or an error it answered with. */
@@ -112,6 +123,7 @@ export type UiAction =
 	| {type: 'open-detail'}
 	| {type: 'detail-scroll'; by: number}
 	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
+	| {type: 'detail-subscriber'; id: string; subscriber: DetailSubscriber}
 	| {type: 'toggle-help'}
 	| {type: 'toggle-pause'}
 	| {type: 'interval'; delta: number}

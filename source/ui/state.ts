@@ -283,7 +283,19 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		}
 		case 'detail-loaded':
 			if (state.detail?.id !== action.id) return state;
-			return {...state, detail: {id: action.id, session: action.session, history: action.history, error: action.error}};
+			return {
+				...state,
+				detail: {
+					id: action.id,
+					session: action.session,
+					history: action.history,
+					error: action.error,
+					...(state.detail.subscriber ? {subscriber: state.detail.subscriber} : {}),
+				},
+			};
+		case 'detail-subscriber':
+			if (state.detail?.id !== action.id) return state;
+			return {...state, detail: {...state.detail, subscriber: action.subscriber}};
 		case 'toggle-help':
 			return {...state, mode: state.mode === 'help' ? 'table' : 'help'};
 		case 'toggle-pause':
