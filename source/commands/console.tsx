@@ -46,7 +46,7 @@ export interface ConsoleOptions {
 export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
 	try {
 		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context));
-		return {subscribers: consoleSubscribers(context.database.pool, opened), close: () => opened.close()};
+		return {subscribers: consoleSubscribers(opened), close: () => opened.close()};
 	} catch {
 		return {close: async () => undefined};
 	}

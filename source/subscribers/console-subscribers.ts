@@ -3,9 +3,8 @@
  * budget so the table never waits for it (a late answer keeps the last values known), and one for the
  * session a detail view opens on, which may take the billing query's whole timeout.
  */
-import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
-import {SubscriberEnricher, type Enrichment} from './enricher.js';
+import type {Enrichment} from './enricher.js';
 import type {OpenedEnricher} from './open-enricher.js';
 
 /** How long a poll's enrichment may take before the rows are shown with the last values known. */
@@ -18,9 +17,9 @@ export interface ConsoleSubscribers {
 	detail(session: Session, now: Date): Promise<Enrichment>;
 }
 
-export function consoleSubscribers(db: Queryable, opened: OpenedEnricher, budgetMs = POLL_ENRICHMENT_BUDGET_MS): ConsoleSubscribers {
-	// Its own enricher: the detail's read is never turned away because a poll's is still running, and back.
-	const polls = new SubscriberEnricher(db, opened.tables, opened.billing, {budgetMs, together: opened.together});
+export function consoleSubscribers(opened: OpenedEnricher, budgetMs = POLL_ENRICHMENT_BUDGET_MS): ConsoleSubscribers {
+	// Its own enricher and billing cache: the detail's read is never turned away because a poll's still runs.
+	const polls = opened.another(budgetMs);
 	return {
 		poll: (sessions, now) => polls.enrich(sessions, now),
 		detail: (session, now) => opened.enricher.enrich([session], now),

@@ -72,7 +72,7 @@ export function App(props: AppProps) {
 	const keymap = useMemo(() => activeKeymap(state.readOnly), [state.readOnly]);
 
 	usePageSize(pageSizeFor(rows), dispatch);
-	useSessions(props.source, state, dispatch);
+	useSessions(props.source, state, dispatch, props.subscribers);
 	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
 	useExport(props.exportView, state.exporting, dispatch);

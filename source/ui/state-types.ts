@@ -36,6 +36,14 @@ export interface DetailState {
 	readonly subscriber?: DetailSubscriber;
 }
 
+/** The subscribers of the rows on screen: by radacctid, with the billing query's columns. */
+export interface TableSubscribers {
+	readonly byId: ReadonlyMap<string, SessionSubscriber>;
+	readonly billingColumns: readonly string[];
+	/** One line when part of the last enrichment failed or was late. */
+	readonly status: string | null;
+}
+
 /** The subscriber of the detail's session as last read. */
 export interface DetailSubscriber {
 	readonly subscriber: SessionSubscriber | undefined;
@@ -70,6 +78,8 @@ export interface UiState {
 	readonly masked: boolean;
 	readonly readOnly: boolean;
 	readonly snapshot: Snapshot | null;
+	/** Who is behind the rows on screen, as the last poll's enrichment found (absent until one answers). */
+	readonly subscribers?: TableSubscribers;
 	/** The last poll failed: how (a server that does not answer, a lock, any other error), and since when. */
 	readonly error: {readonly message: string; readonly since: number; readonly kind?: PollErrorKind} | null;
 	/** What a statement in flight waits for, as seen from another connection ("radacct is locked by pid 4242 for 30 s"). */
@@ -124,6 +134,7 @@ export type UiAction =
 	| {type: 'detail-scroll'; by: number}
 	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
 	| {type: 'detail-subscriber'; id: string; subscriber: DetailSubscriber}
+	| {type: 'subscribers'; subscribers: TableSubscribers}
 	| {type: 'toggle-help'}
 	| {type: 'toggle-pause'}
 	| {type: 'interval'; delta: number}

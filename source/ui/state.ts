@@ -10,7 +10,8 @@ import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {otherSessions} from './detail-lines.js';
-import type {UiAction, UiState, ViewQuery} from './state-types.js';
+import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
+import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
@@ -322,6 +323,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, refreshSeq: state.refreshSeq + 1};
 		case 'snapshot':
 			return applySnapshot(state, action.snapshot);
+		case 'subscribers':
+			return {...state, subscribers: mergeSubscribers(state, action.subscribers)};
 		case 'poll-error': {
 			// A database that stops answering stopped when the poll that found it out began.
 			const since = state.error?.since ?? state.pollStartedAt ?? action.at;
@@ -374,4 +377,20 @@ function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 		if (index !== -1) return withCursor(next, snapshot.offset + index);
 	}
 	return withCursor(next, state.cursor);
+}
+
+/**
+ * The rows on screen keep what was known of their subscribers until a later enrichment says otherwise; rows
+ * no longer on screen are dropped, so the map stays the size of the window.
+ */
+function mergeSubscribers(state: UiState, next: TableSubscribers): TableSubscribers {
+	const onScreen = new Set(state.snapshot?.rows.map((row) => row.radacctid) ?? []);
+	const byId = new Map<string, SessionSubscriber>();
+	for (const [id, subscriber] of state.subscribers?.byId ?? []) if (onScreen.has(id)) byId.set(id, subscriber);
+	for (const [id, subscriber] of next.byId) if (onScreen.has(id)) byId.set(id, subscriber);
+	return {
+		byId,
+		billingColumns: next.billingColumns.length > 0 ? next.billingColumns : (state.subscribers?.billingColumns ?? []),
+		status: next.status,
+	};
 }

@@ -48,13 +48,7 @@ async function renderConsole(billingQuery: string): Promise<Rendered> {
 	opened.push(enricher);
 	const app = renderAndWait(
 		<ThemeContext.Provider value={PLAIN_THEME}>
-			<App
-				source={source}
-				databaseLabel="test"
-				intervalSeconds={5}
-				readOnly
-				subscribers={consoleSubscribers(database.pool, enricher)}
-			/>
+			<App source={source} databaseLabel="test" intervalSeconds={5} readOnly subscribers={consoleSubscribers(enricher)} />
 		</ThemeContext.Provider>,
 	);
 	app.resize(80, 24);
