@@ -663,6 +663,7 @@ const SORT_CYCLE = [
 	['duration', 'duration', 'desc'],
 	['down', 'down', 'desc'],
 	['up', 'up', 'desc'],
+	['rate', 'rate', 'desc'],
 	['user', 'user', 'asc'],
 	['nas', 'NAS', 'asc'],
 	['ip', 'framed IP', 'asc'],

@@ -148,6 +148,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			...(engine ? {disconnect: engine.service} : {}),
 			exportView: consoleExport(context),
 			...(subscribers ? {subscribers} : {}),
+			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
 			...(engine
 				? {
 						beforeSignalExit: async () => {

@@ -45,6 +45,8 @@ Settings (per profile)
   allowed-nas          NAS names or IPs this profile may disconnect on, separated by commas
   confirm-typed-above  sessions above which the console asks for the count to be typed (default 50)
   disconnect-rate      disconnect requests the console starts per second, all NAS together (default 200, 0: no cap)
+  columns              the console table's columns, separated by commas (user, nas, status, ip, duration, mac,
+                       down, up, rate-down, rate-up, start, stop, cause, session-id); unset: each view's own
   NAS overrides are edited with radtop nas add|set|remove.
 
 Flags

@@ -1,4 +1,5 @@
 /** `radtop` with no command: the full-screen live console. */
+import type {TableColumnId} from '../sessions/session-columns.js';
 import {render} from 'ink';
 import {AuditLog, defaultAuditLogPath} from '../audit/audit-log.js';
 import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
@@ -33,6 +34,8 @@ export interface ConsoleOptions {
 	readonly readOnly: boolean;
 	readonly disconnect?: DisconnectService;
 	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
+	/** The profile's `columns`. */
+	readonly columns?: readonly TableColumnId[];
 	/** On SIGINT, SIGTERM or SIGHUP, before the console goes: stop what runs, as `q` does. */
 	readonly beforeSignalExit?: (signal: StopSignal) => Promise<void>;
 	/** Who is behind the sessions: plan, limits, remaining, billing. */
@@ -198,6 +201,7 @@ export async function runConsole(
 				{...(options.disconnect === undefined ? {} : {disconnect: options.disconnect})}
 				{...(options.exportView === undefined ? {} : {exportView: options.exportView})}
 				{...(options.subscribers === undefined ? {} : {subscribers: options.subscribers})}
+				{...(options.columns === undefined ? {} : {columns: options.columns})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

@@ -54,7 +54,7 @@ Filters (as radtop sessions)
   --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
-  --sort KEY                   row order: start (default), duration, down, up, user, nas, ip
+  --sort KEY                   row order: start (default), duration, down, up, rate, user, nas, ip
   --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
 
 Output

@@ -58,7 +58,7 @@ Filters
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
 
 Order and window
-  --sort KEY                   start (default), duration, down, up, user, nas, ip
+  --sort KEY                   start (default), duration, down, up, rate, user, nas, ip
   --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
   --limit N                    rows to show (default 50, at most 10000)
   --offset N                   skip the first N rows
@@ -218,7 +218,8 @@ export async function runSessions(
 	const table = sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop});
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
-	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}`;
+	const noun = total.total === 1 && !total.capped ? 'session' : 'sessions';
+	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}${noun}${when}`;
 	stdout.write(`${fitToWidth(`${table}\n${footer}`, stdout.isTTY ? stdout.columns : undefined)}\n`);
 }
 

@@ -1,6 +1,7 @@
 /**
  * The values of profile settings and NAS overrides as typed on the command line: parsed, checked, formatted.
  */
+import {TABLE_COLUMN_IDS, type TableColumnId} from '../sessions/session-columns.js';
 import {isIP} from 'node:net';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
@@ -33,6 +34,7 @@ export const PROFILE_KEYS = [
 	'billingQuery',
 	'billingUrl',
 	'billingTimeout',
+	'columns',
 ] as const;
 
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
@@ -120,6 +122,25 @@ export function checkBillingQuery(text: string): string {
 	return query;
 }
 
+/**
+ * The console's columns as typed: names separated by commas, in any case and as `session-id` or
+ * `sessionId`; each once, in the table's order.
+ */
+export function parseColumns(text: string): TableColumnId[] {
+	const byName = new Map(TABLE_COLUMN_IDS.map((id) => [id.toLowerCase(), id]));
+	const picked = new Set<TableColumnId>();
+	for (const name of text.split(',')) {
+		const id = byName.get(name.trim().toLowerCase().replace(/[-_]/g, ''));
+		if (!id) {
+			throw new InvalidValueError(
+				`columns must be column names separated by commas (columns: ${TABLE_COLUMN_IDS.map(kebab).join(', ')})`,
+			);
+		}
+		picked.add(id);
+	}
+	return TABLE_COLUMN_IDS.filter((id) => picked.has(id));
+}
+
 /** Parses what a user typed for a profile setting into the value to store. */
 export function parseProfileValue<K extends ProfileKey>(
 	key: K,
@@ -165,6 +186,8 @@ export function parseProfileValue<K extends ProfileKey>(
 					path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path,
 				);
 			}
+			case 'columns':
+				return parseColumns(text);
 			case 'allowedNas': {
 				const names = text.split(',').map((name) => name.trim());
 				if (names.some((name) => name === ''))
@@ -186,7 +209,7 @@ export function formatProfileValue(key: ProfileKey, value: unknown): {text: stri
 		const {url, hadPassword} = withoutPassword(value);
 		return {text: url, hidden: hadPassword};
 	}
-	if (key === 'allowedNas' && Array.isArray(value)) return {text: value.join(','), hidden: false};
+	if ((key === 'allowedNas' || key === 'columns') && Array.isArray(value)) return {text: value.join(','), hidden: false};
 	return {text: String(value), hidden: false};
 }
 

@@ -1,5 +1,6 @@
 /** A profile as radtop stores it: where to connect, how to poll, what an operator may do, NAS overrides. */
 import type {NasOverride} from '../nas/nas-override.js';
+import type {TableColumnId} from '../sessions/session-columns.js';
 
 export interface Profile {
 	/** postgres:// URL; may hold a password (the file is 0600). */
@@ -16,6 +17,8 @@ export interface Profile {
 	readonly confirmTypedAbove?: number;
 	/** Disconnect requests started per second by the console (0: no cap; default 200). */
 	readonly disconnectRate?: number;
+	/** The console table's columns (`c` picks them); absent means each status view's own choice. */
+	readonly columns?: readonly TableColumnId[];
 	readonly nas?: Readonly<Record<string, NasOverride>>;
 	/**
 	 * The billing join: one SQL query run with the usernames in view as `$1::text[]`, returning `username` and

@@ -45,6 +45,14 @@ export function formatRate(kbps: number | null | undefined): string {
 	return compact(kbps, 1000, RATE_UNITS);
 }
 
+const BIT_RATE_UNITS = ['b/s', 'kb/s', 'Mb/s', 'Gb/s', 'Tb/s'];
+
+/** kbit/s as bit/s with its unit, the number in at most 4 characters: "850b/s", "8.4Mb/s", "1.2Gb/s". */
+export function formatBitRate(kbps: number | null | undefined): string {
+	if (kbps === null || kbps === undefined || !Number.isFinite(kbps) || kbps < 0) return '-';
+	return compact(kbps * 1000, 1000, BIT_RATE_UNITS);
+}
+
 /** "2026-11-25 05:31:02" in local time, or in UTC when asked. */
 export function formatTimestamp(date: Date | null | undefined, utc = false): string {
 	if (!date) return '-';

@@ -56,10 +56,14 @@ const SORT_TYPES: Record<SortKey, string> = {
 	duration: 'interval',
 	down: 'bigint',
 	up: 'bigint',
+	rate: 'numeric',
 	user: 'text',
 	nas: 'inet',
 	ip: 'inet',
 };
+
+/** Download bit/s averaged since start, 0 without a session time: the `rate` sort. */
+export const RATE_EXPRESSION = 'COALESCE(radacct.acctoutputoctets * 8.0 / NULLIF(radacct.acctsessiontime, 0), 0)';
 
 interface SortPlan {
 	readonly expression: string;
@@ -89,6 +93,9 @@ export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()'
 			return {expression: 'radacct.acctoutputoctets', type: SORT_TYPES.down, direction};
 		case 'up':
 			return {expression: 'radacct.acctinputoctets', type: SORT_TYPES.up, direction};
+		case 'rate':
+			// The download rate averaged over the session (bit/s): what radacct alone can order by.
+			return {expression: RATE_EXPRESSION, type: SORT_TYPES.rate, direction};
 		case 'user':
 			return {expression: 'radacct.username', type: SORT_TYPES.user, direction};
 		case 'nas':

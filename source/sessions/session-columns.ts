@@ -40,6 +40,26 @@ export const SESSION_COLUMNS = [
 
 export type SessionColumn = (typeof SESSION_COLUMNS)[number];
 
+/** The columns of the console's session table, in the order they are drawn (the profile's `columns` names them). */
+export const TABLE_COLUMN_IDS = [
+	'user',
+	'nas',
+	'status',
+	'ip',
+	'duration',
+	'mac',
+	'down',
+	'up',
+	'rateDown',
+	'rateUp',
+	'start',
+	'stop',
+	'cause',
+	'sessionId',
+] as const;
+
+export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];
+
 /** What a subscriber column of the table reads: the subscriber's groups and the time left (see subscribers/). */
 export interface SubscriberCellData {
 	readonly groups: readonly string[];

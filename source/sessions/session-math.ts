@@ -149,3 +149,14 @@ export function formatRemaining(remaining: Remaining | null): string {
 	if (remaining.over) return `over by ${shortSpan(-remaining.seconds)}`;
 	return `${shortSpan(remaining.seconds)} (${remaining.percent}%)`;
 }
+
+/**
+ * kbit/s averaged over the whole session: its counters over its session time (both as of its last update).
+ * What the table shows until two interim updates give a current rate; undefined without a session time.
+ */
+export function averageRate(session: Session): Rate | undefined {
+	const seconds = session.acctsessiontime;
+	if (seconds === null || seconds <= 0 || session.acctinputoctets === null || session.acctoutputoctets === null) return undefined;
+	if (session.acctinputoctets < 0 || session.acctoutputoctets < 0) return undefined;
+	return {downKbps: (session.acctoutputoctets * 8) / 1000 / seconds, upKbps: (session.acctinputoctets * 8) / 1000 / seconds};
+}

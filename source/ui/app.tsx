@@ -3,7 +3,7 @@
  * this file lays them out for the terminal's size and routes keys through the keymap.
  */
 import {useLayoutEffect, useMemo, useReducer, useRef} from 'react';
-import {Box, useApp, useInput} from 'ink';
+import {Box, Text, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
@@ -32,7 +32,8 @@ import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
-import {layoutColumns} from './layout.js';
+import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
+import {chooseColumns, type TableColumnId} from './table-columns.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
@@ -47,14 +48,13 @@ export interface AppProps {
 	readonly exportView?: ExportView;
 	/** Who is behind the sessions (plan, limits, billing); without it those stay empty. */
 	readonly subscribers?: ConsoleSubscribers;
+	/** The columns the profile picked (`columns`); undefined for each view's own choice. */
+	readonly columns?: readonly TableColumnId[];
 }
 
-/** Lines around the table: header, stats, filter, column heads, status, footer, and one spare so the
- * frame is always shorter than the terminal (Ink clears the whole screen otherwise). */
-const CHROME_LINES = 7;
-
+/** The table's rows: the view's lines less its column heads. */
 export function pageSizeFor(rows: number): number {
-	return Math.max(1, rows - CHROME_LINES);
+	return Math.max(1, bodyHeightFor(rows) - 1);
 }
 
 export function App(props: AppProps) {
@@ -88,8 +88,9 @@ export function App(props: AppProps) {
 	useLayoutEffect(() => {
 		latest.current = state;
 	});
+	const tooSmall = tooSmallText(columns, rows);
 	useInput((input, key) => {
-		const routed = routeKey(latest.current, input, key, keymap);
+		const routed = routeKey(latest.current, input, key, keymap, {confirmable: tooSmall === undefined});
 		for (const effect of routed.effects) {
 			if (effect === 'exit') exit();
 			else dispatch(effect);
@@ -97,17 +98,19 @@ export function App(props: AppProps) {
 		latest.current = routed.state;
 	});
 
-	// One column short of the terminal: a line that fills the last column leaves the cursor in the terminal's
-	// pending-wrap state, and incremental redraws would then land one line off.
-	const width = Math.max(20, columns - 1);
+	const {width, height: bodyHeight} = viewArea(columns, rows);
 	const snapshot = state.snapshot;
 	const current = snapshot && snapshot.key === queryKey(state.query) ? snapshot : null;
 	// One Date per instant, not per render: the table's memoised rows compare it by identity, so a cursor
 	// move redraws two rows instead of every row.
 	const dbNowMs = snapshot ? snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt) : now;
 	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
-	// Likewise one column layout per width (a new array each render would redraw every row).
-	const tableColumns = useMemo(() => layoutColumns(width - 2), [width]);
+	// Likewise one column layout per width, view, sort and pick (a new array each render would redraw every row).
+	const {status: view, sort} = state.query;
+	const tableColumns = useMemo(
+		() => chooseColumns({width: width - 2, status: view, sort, picked: props.columns}),
+		[width, view, sort, props.columns],
+	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
 	const nextInSeconds =
@@ -118,7 +121,6 @@ export function App(props: AppProps) {
 	const nasLabel = state.query.nas
 		? (snapshot?.stats.perNas.find((nas) => nas.nasipaddress === state.query.nas)?.nasname ?? state.query.nas)
 		: null;
-	const bodyHeight = state.pageSize + 1;
 	const position =
 		total === 0 ? '0 shown' : `${formatCount(state.cursor + 1)} of ${formatCount(total)}${current?.total.capped ? '+' : ''}`;
 
@@ -129,9 +131,14 @@ export function App(props: AppProps) {
 		? {text: quitQuestionText(state.disconnect), kind: 'error' as const}
 		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message);
 
+	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
+	if (tooSmall !== undefined) {
+		return <Text wrap="truncate-end">{tooSmall}</Text>;
+	}
+
 	let body;
 	if (state.mode === 'help') {
-		body = <HelpOverlay keymap={keymap} readOnly={state.readOnly} width={width} height={bodyHeight} />;
+		body = <HelpOverlay keymap={keymap} readOnly={state.readOnly} width={width} height={bodyHeight} top={state.helpTop ?? 0} />;
 	} else if (state.mode === 'detail' && state.detail) {
 		body = (
 			<DetailView
@@ -150,6 +157,7 @@ export function App(props: AppProps) {
 				choices={nasChoices(state)}
 				cursor={state.nasCursor}
 				current={state.query.nas}
+				width={width}
 				height={bodyHeight}
 				purpose={state.nasPickerPurpose}
 			/>

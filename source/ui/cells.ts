@@ -1,9 +1,10 @@
 /** The text of each table cell for a session, sanitised and (optionally) masked. Pure. */
-import {formatBytes, formatDuration, formatRate} from '../sessions/format.js';
+import {formatBitRate, formatBytes, formatDuration} from '../sessions/format.js';
 import type {Session} from '../sessions/session.js';
-import {sessionDurationSeconds, sessionState, type Rate, type SessionState} from '../sessions/session-math.js';
+import {averageRate, sessionDurationSeconds, sessionState, type Rate, type SessionState} from '../sessions/session-math.js';
 import {sanitize} from '../terminal/sanitize.js';
-import type {ColumnId} from './layout.js';
+import {fit, stringWidth} from '../terminal/text.js';
+import type {PlacedTableColumn, TableColumnId} from './table-columns.js';
 
 export interface CellContext {
 	/** The database's clock at the snapshot, for durations. */
@@ -47,7 +48,44 @@ export function stateOf(session: Session, context: CellContext): SessionState {
 	return sessionState(session, context.now, context.staleAfterSeconds);
 }
 
-export function cellText(column: ColumnId, session: Session, context: CellContext): string {
+/** Marks a rate averaged since the session started (fewer than two interim updates seen yet). */
+export const AVERAGE_MARK = '~';
+
+/**
+ * The rate a row shows: the one between the last two interim updates seen, else the average since start,
+ * marked with `~`. A stopped session shows its average over its whole life.
+ */
+function rateText(session: Session, context: CellContext, direction: 'down' | 'up'): string {
+	const current = session.acctstoptime ? undefined : context.rate;
+	if (current) return formatBitRate(direction === 'down' ? current.downKbps : current.upKbps);
+	const average = averageRate(session);
+	if (!average) return '-';
+	const text = formatBitRate(direction === 'down' ? average.downKbps : average.upKbps);
+	return text === '-' ? text : `${AVERAGE_MARK}${text}`;
+}
+
+/**
+ * An id too long for its cell, cut so what tells ids apart stays: leading zeros go first (accel-ppp pads
+ * its ids), then the middle, keeping more of the tail than of the head.
+ */
+export function cutId(text: string, width: number): string {
+	if (stringWidth(text) <= width) return text;
+	// Only plain one-column text is cut by hand; anything else is cut at its end.
+	if (width < 3 || stringWidth(text) !== [...text].length) return fit(text, width);
+	const stripped = text.replace(/^0+(?=.)/, '');
+	if (stripped.length + 1 <= width) return `…${stripped}`;
+	const characters = [...stripped];
+	const head = Math.floor((width - 1) / 3);
+	const tail = width - 1 - head;
+	return `${characters.slice(0, head).join('')}…${characters.slice(-tail).join('')}`;
+}
+
+/** A cell's text fitted to its column: cut at the end, or in the middle for ids, and padded. */
+export function fitCell(text: string, column: PlacedTableColumn): string {
+	return fit(column.cut === 'middle' ? cutId(text, column.width) : text, column.width, column.align);
+}
+
+export function cellText(column: TableColumnId, session: Session, context: CellContext): string {
 	switch (column) {
 		case 'user':
 			return sanitize(session.username) || '-';
@@ -72,10 +110,14 @@ export function cellText(column: ColumnId, session: Session, context: CellContex
 		case 'up':
 			return formatBytes(session.acctinputoctets);
 		case 'rateDown':
-			return session.acctstoptime ? '-' : formatRate(context.rate?.downKbps);
+			return rateText(session, context, 'down');
 		case 'rateUp':
-			return session.acctstoptime ? '-' : formatRate(context.rate?.upKbps);
+			return rateText(session, context, 'up');
 		case 'status':
 			return stateOf(session, context);
+		case 'stop':
+			return shortTimestamp(session.acctstoptime);
+		case 'cause':
+			return sanitize(session.acctterminatecause) || '-';
 	}
 }

@@ -59,12 +59,38 @@ export function otherSessions(detail: DetailState): readonly Session[] {
 	return (detail.history ?? []).filter((row) => row.radacctid !== detail.session?.radacctid);
 }
 
-/** The title, the summary, the fields in two columns, and as many previous sessions as the height leaves room for. */
+/**
+ * How far ↑↓ may scroll a detail view of `height` lines: to its last previous session, or to the end of the
+ * list below the summary when the fields are in one column (the view clamps to what it shows at its width).
+ */
+export function detailScrollLimit(detail: DetailState, height: number): number {
+	const others = otherSessions(detail).length;
+	const fields = detail.session
+		? SESSION_COLUMNS.filter((field) => field !== 'username' && fieldText(detail.session!, field, false) !== '-').length
+		: 0;
+	// The subscriber's lines at most one a line, as on a narrow screen.
+	const read = detail.subscriber;
+	const subscriber = read
+		? (read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns).length : 0) + (read.status ? 1 : 0)
+		: 0;
+	return Math.max(0, others - 1, fields + subscriber + 2 + others - Math.max(0, height - 2));
+}
+
+/** Narrower than this, the fields are listed in one column instead of two. */
+const TWO_COLUMNS_FROM = 2 * (LABEL_WIDTH + 16) + 1;
+
+/**
+ * The detail view in at most `height` lines. Whose session it is (the title) and its summary always come
+ * first. When the fields, the history's title and its column heads and one previous session fit below them,
+ * the fields stay put and ↑↓ scroll the previous sessions; otherwise everything below the summary scrolls
+ * as one list, and the title's right end says which of its lines are in view.
+ */
 export function detailLines(detail: DetailState, options: DetailOptions): DetailLine[] {
 	const {session, history, error} = detail;
 	if (error) return [{text: sanitize(error), tone: 'error', wrap: true}];
 	if (!session) return [{text: `loading session ${detail.id}…`, tone: 'muted', wrap: true}];
-	const {now, width, height} = options;
+	const {now, width} = options;
+	const height = Math.max(1, options.height);
 	const state = sessionState(session, now, options.staleAfterSeconds);
 	const title = `${sanitize(session.username) || '(no username)'} on ${sanitize(session.nasname ?? session.nasipaddress)} (${session.nasipaddress})`;
 	const summary = [
@@ -75,53 +101,63 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	]
 		.filter(Boolean)
 		.join(' · ');
+	const summaryLine: DetailLine = {text: summary, tone: state === 'stale' ? 'warn' : state === 'online' ? 'ok' : 'muted'};
 
 	// Only the fields that hold something: at 80x24 the empty IPv6 and connect-info columns would push the
 	// user's previous sessions off the screen.
 	const fields = SESSION_COLUMNS.filter((field) => field !== 'username' && fieldText(session, field, false) !== '-');
-	const half = Math.floor((width - 1) / 2);
-	const cell = (field: Field | undefined) =>
-		field ? fit(field, LABEL_WIDTH) + truncate(fieldText(session, field, options.masked), half - LABEL_WIDTH) : '';
-	const rows = Math.ceil(fields.length / 2);
 	const pairs: DetailLine[] = [];
-	for (let index = 0; index < rows; index++) pairs.push({text: `${fit(cell(fields[index]), half)} ${cell(fields[index + rows])}`});
-
-	pairs.push(...subscriberLines(detail, half, width));
-
-	// The title, the summary, the fields, the history's title and its column heads come first.
-	const historyRoom = Math.max(0, height - 3 - pairs.length - 2);
-	const others = otherSessions(detail);
-	const top = Math.max(0, Math.min(detail.historyTop ?? 0, Math.max(0, others.length - historyRoom)));
-	// A session radtop disconnected takes a second line: who, when and why.
-	const shown: Session[] = [];
-	let room = historyRoom;
-	for (const row of others.slice(top)) {
-		const lines = row.disconnectedBy ? 2 : 1;
-		if (lines > room) break;
-		shown.push(row);
-		room -= lines;
+	if (width >= TWO_COLUMNS_FROM) {
+		const half = Math.floor((width - 1) / 2);
+		const cell = (field: Field | undefined) =>
+			field ? fit(field, LABEL_WIDTH) + truncate(fieldText(session, field, options.masked), half - LABEL_WIDTH) : '';
+		const rows = Math.ceil(fields.length / 2);
+		for (let index = 0; index < rows; index++) pairs.push({text: `${fit(cell(fields[index]), half)} ${cell(fields[index + rows])}`});
+	} else {
+		for (const field of fields)
+			pairs.push({text: fit(field, LABEL_WIDTH) + truncate(fieldText(session, field, options.masked), width - LABEL_WIDTH)});
 	}
-	const historyNote =
-		history === undefined
-			? ' (loading…)'
-			: others.length === 0
-				? ': none'
-				: shown.length < others.length
-					? ` ${top + 1}-${top + shown.length} of ${others.length} (↑↓ PgUp PgDn)`
-					: '';
-	const columns = historyColumns(width);
+	pairs.push(...subscriberLines(detail, width >= TWO_COLUMNS_FROM ? Math.floor((width - 1) / 2) : 0, width));
 
-	return [
-		{text: title, bold: true, right: 'Esc back'},
-		{text: summary, tone: state === 'stale' ? 'warn' : state === 'online' ? 'ok' : 'muted'},
-		...pairs,
-		{text: `previous sessions${historyNote}`, bold: true, tone: 'accent', wrap: true},
-		...(shown.length > 0 ? [{text: historyRow(columns, (column) => column.title), tone: 'muted' as const}] : []),
-		...shown.flatMap((row): DetailLine[] => [
-			{text: historyRow(columns, (column) => column.value(row, now)), dim: Boolean(row.acctstoptime)},
-			...(row.disconnectedBy ? [{text: truncate(`    ↳ ${disconnectedLine(row)}`, width), tone: 'warn' as const}] : []),
-		]),
+	const others = otherSessions(detail);
+	const columns = historyColumns(width);
+	const historyHead = (note: string): DetailLine[] => [
+		{text: truncate(`previous sessions${note}`, width), bold: true, tone: 'accent'},
+		...(others.length > 0 ? [{text: historyRow(columns, (column) => column.title), tone: 'muted' as const}] : []),
 	];
+	// A session radtop disconnected takes a second line: who, when and why.
+	const historyLines = (row: Session): DetailLine[] => [
+		{text: historyRow(columns, (column) => column.value(row, now)), dim: Boolean(row.acctstoptime)},
+		...(row.disconnectedBy ? [{text: truncate(`    ↳ ${disconnectedLine(row)}`, width), tone: 'warn' as const}] : []),
+	];
+	const historyRows = (rows: readonly Session[]) => rows.flatMap(historyLines);
+	const pending = history === undefined ? ' (loading…)' : others.length === 0 ? ': none' : '';
+
+	// The fields stay put and the previous sessions scroll beneath them.
+	const historyRoom = height - 2 - pairs.length - historyHead('').length;
+	if (historyRoom >= Math.min(1, others.length)) {
+		const top = Math.max(0, Math.min(detail.historyTop ?? 0, others.length - historyRoom));
+		const shown: Session[] = [];
+		let room = historyRoom;
+		for (const row of others.slice(top)) {
+			const lines = row.disconnectedBy ? 2 : 1;
+			if (lines > room) break;
+			shown.push(row);
+			room -= lines;
+		}
+		const note =
+			pending || (shown.length < others.length ? ` ${top + 1}-${top + shown.length} of ${others.length} (↑↓ PgUp PgDn)` : '');
+		return [{text: title, bold: true, right: 'Esc back'}, summaryLine, ...pairs, ...historyHead(note), ...historyRows(shown)];
+	}
+
+	// Everything below the summary scrolls as one list.
+	const rest = [...pairs, ...historyHead(pending || ` (${others.length})`), ...historyRows(others)];
+	const room = Math.max(0, height - 2);
+	const top = Math.max(0, Math.min(detail.historyTop ?? 0, rest.length - room));
+	const shown = rest.slice(top, top + room);
+	const right = `${top + 1}-${top + shown.length} of ${rest.length} ↑↓ · Esc back`;
+	const head: DetailLine[] = [{text: truncate(title, Math.max(1, width - right.length - 1)), bold: true, right}, summaryLine];
+	return [...head, ...shown].slice(0, height);
 }
 
 /**

@@ -30,107 +30,157 @@ export function previewTitle(disconnect: DisconnectState): string {
 	const plan = disconnect.preview?.plan;
 	if (!plan) return 'Disconnect';
 	const count = plan.items.length;
+	const sessions = `${formatCount(count)} ${count === 1 ? 'session' : 'sessions'}`;
 	if (disconnect.target.kind === 'nas' && plan.perNas.length === 1)
-		return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
-	if (disconnect.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
-	return `Disconnect ${formatCount(count)} session${count === 1 ? '' : 's'}`;
+		return `Disconnect ALL ${count === 1 ? '1 open session' : `${formatCount(count)} open sessions`} on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
+	if (disconnect.target.kind === 'filter')
+		return `Disconnect ALL ${count === 1 ? '1 open session' : `${formatCount(count)} open sessions`} matching the filter`;
+	return `Disconnect ${sessions}`;
 }
 
-/** The preview: what, where, how, what will not be sent, what changed, the reason and the confirmation. */
+/**
+ * The preview: what, where, how, what will not be sent, what changed, the reason and the confirmation, in
+ * exactly `height` lines or fewer. What gives way when the height runs short, first to last: the list of the
+ * first sessions, the per-NAS lines, the label, the notes (already closed, missing, warnings), the NOT SENT
+ * * lines, what changed since the preview opened, the count of selected sessions not in view. The title, the
+ * reason (or "nothing can be sent"), the confirmation and the line that
+ * refuses a confirmation ("does not match") are always drawn.
+ */
 export function previewView(disconnect: DisconnectState, width: number, height: number, now: Date): ViewLine[] {
-	const lines: ViewLine[] = [{text: truncate(previewTitle(disconnect), width), bold: true, tone: 'accent'}];
-	lines.push({text: truncate(sanitize(disconnect.label), width), tone: 'muted'});
-	if (disconnect.phase === 'loading') return [...lines, {text: 'reading the sessions from radacct…', tone: 'muted'}];
+	const title: ViewLine = {text: truncate(previewTitle(disconnect), width), bold: true, tone: 'accent'};
+	const label: ViewLine = {text: truncate(sanitize(disconnect.label), width), tone: 'muted'};
+	if (disconnect.phase === 'loading')
+		return withLabel(title, label, [{text: 'reading the sessions from radacct…', tone: 'muted'}], height);
 	if (disconnect.phase === 'error') {
-		return [
-			...lines,
-			{text: truncate(`nothing sent: ${sanitize(disconnect.error)}`, width), tone: 'error'},
-			{text: 'Esc closes', tone: 'muted'},
-		];
+		const error: ViewLine = {text: truncate(`nothing sent: ${sanitize(disconnect.error)}`, width), tone: 'error'};
+		return withLabel(title, label, [error, {text: 'Esc closes', tone: 'muted'}], height);
 	}
 	const preview = disconnect.preview;
-	if (!preview) return lines;
+	if (!preview) return withLabel(title, label, [], height);
 	const {plan} = preview;
 
-	const tail: ViewLine[] = [];
+	const drift: ViewLine[] = [];
 	if (disconnect.drift && (disconnect.drift.closed > 0 || disconnect.drift.opened > 0)) {
 		const parts = [
 			disconnect.drift.closed > 0 ? `${formatCount(disconnect.drift.closed)} closed (nothing to send)` : '',
 			disconnect.drift.opened > 0 ? `${formatCount(disconnect.drift.opened)} new (not included)` : '',
 		].filter(Boolean);
-		tail.push({text: truncate(`changed since opened: ${parts.join(', ')}`, width), tone: 'warn'});
+		drift.push({text: truncate(`changed since opened: ${parts.join(', ')}`, width), tone: 'warn'});
 	}
 	const reasonLabel = 'reason  ';
+	const reason: ViewLine =
+		disconnect.focus === 'reason'
+			? {text: truncate(reasonLabel + sanitize(disconnect.reason), width - 1), cursor: true}
+			: {
+					text: truncate(
+						reasonLabel + (disconnect.reason ? sanitize(disconnect.reason) : '(none: Tab to write one for the audit log)'),
+						width,
+					),
+					tone: disconnect.reason ? undefined : 'muted',
+				};
 	// Nothing can be sent: said at once, and only Esc is offered (no reason, no confirmation).
-	if (plan.ready === 0)
-		tail.push({
-			text: plan.items.length === 0 ? 'nothing to send: Esc closes' : 'nothing can be sent (see above): Esc closes',
-			tone: 'warn',
-		});
-	else
-		tail.push(
-			disconnect.focus === 'reason'
-				? {text: truncate(reasonLabel + sanitize(disconnect.reason), width - 1), cursor: true}
-				: {
-						text: truncate(
-							reasonLabel + (disconnect.reason ? sanitize(disconnect.reason) : '(none: Tab to write one for the audit log)'),
-							width,
-						),
-						tone: disconnect.reason ? undefined : 'muted',
-					},
-		);
-	if (plan.ready > 0) tail.push(confirmLine(disconnect, width));
-	if (disconnect.refusal) tail.push({text: truncate(disconnect.refusal, width), tone: 'error'});
+	const nothing: ViewLine = {
+		text: plan.items.length === 0 ? 'nothing to send: Esc closes' : 'nothing can be sent (see above): Esc closes',
+		tone: 'warn',
+	};
+	const confirm = plan.ready > 0 ? [confirmLine(disconnect, width)] : [];
+	if (disconnect.refusal) confirm.push({text: truncate(disconnect.refusal, width), tone: 'error'});
 
-	const body: ViewLine[] = [];
 	// A selection's sessions the screen did not show are counted and listed first: nothing is sent unseen.
 	const hidden = new Set(disconnect.notInView);
 	const hiddenItems = plan.items.filter((item) => hidden.has(item.session.radacctid));
-	if (hiddenItems.length > 0)
-		body.push({
-			text: truncate(
-				`${formatCount(hiddenItems.length)} of these ${formatCount(plan.items.length)} not in the current view: listed first`,
-				width,
-			),
-			tone: 'warn',
-		});
-	const shares = plan.perNas.slice(0, MAX_NAS_LINES);
-	for (const share of shares) {
+	const ordered = [...hiddenItems, ...plan.items.filter((item) => !hidden.has(item.session.radacctid))];
+	const notInView: ViewLine[] =
+		hiddenItems.length > 0
+			? [
+					{
+						text: truncate(
+							`${formatCount(hiddenItems.length)} of these ${formatCount(plan.items.length)} not in the current view: listed first`,
+							width,
+						),
+						tone: 'warn',
+					},
+				]
+			: [];
+
+	const notes: ViewLine[] = [];
+	if (plan.alreadyClosed.length > 0)
+		notes.push({text: `${formatCount(plan.alreadyClosed.length)} already closed in radacct: nothing sent for them`, tone: 'muted'});
+	if (preview.missing.length > 0) notes.push({text: `${formatCount(preview.missing.length)} no longer in radacct`, tone: 'muted'});
+	for (const warning of preview.warnings) notes.push({text: truncate(sanitize(warning), width), tone: 'warn'});
+	if (plan.items.length === 0) notes.push({text: 'no open session to disconnect', tone: 'warn'});
+
+	// In the order drawn; each part's place in `order` is its priority.
+	const parts: Array<(room: number) => ViewLine[]> = [
+		() => [title],
+		() => [label],
+		() => notInView,
+		(room) => nasLines(plan, width, room),
+		(room) => problemLines(plan, width).slice(0, room),
+		(room) => notes.slice(0, room),
+		(room) => firstRows(ordered, width, room, now),
+		() => drift,
+		() => [plan.ready > 0 ? reason : nothing],
+		() => confirm,
+	];
+	const order = [0, 9, 8, 2, 7, 4, 5, 1, 3, 6];
+	const chosen: ViewLine[][] = parts.map(() => []);
+	let room = height;
+	for (const index of order) {
+		const lines = parts[index]!(room).slice(0, room);
+		chosen[index] = lines;
+		room -= lines.length;
+	}
+	return chosen.flat();
+}
+
+/** The title, the label when there is room for it too, then `rest`: at most `height` lines. */
+function withLabel(title: ViewLine, label: ViewLine, rest: readonly ViewLine[], height: number): ViewLine[] {
+	return [title, ...(height >= rest.length + 2 ? [label] : []), ...rest].slice(0, height);
+}
+
+/** One line per NAS (at most MAX_NAS_LINES) in `room` lines; with one line for several, their names. */
+function nasLines(plan: Plan, width: number, room: number): ViewLine[] {
+	if (room <= 0 || plan.perNas.length === 0) return [];
+	const lineOf = (share: Plan['perNas'][number]): ViewLine => {
 		const blocked = share.blocked > 0 ? ` (${formatCount(share.blocked)} not sent)` : '';
-		body.push({
+		return {
 			text: truncate(
 				`${fit(sanitize(share.nas.name), 10)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas.ip))}`,
 				width,
 			),
-		});
+		};
+	};
+	if (plan.perNas.length === 1) return [lineOf(plan.perNas[0]!)];
+	if (room === 1) {
+		const names = plan.perNas.map((share) => sanitize(share.nas.name)).join(', ');
+		return [{text: truncate(`${formatCount(plan.perNas.length)} NAS: ${names}`, width)}];
 	}
-	if (plan.perNas.length > shares.length)
-		body.push({text: `… and ${formatCount(plan.perNas.length - shares.length)} more NAS`, tone: 'muted'});
-	body.push(...problemLines(plan, width));
-	if (plan.alreadyClosed.length > 0)
-		body.push({text: `${formatCount(plan.alreadyClosed.length)} already closed in radacct: nothing sent for them`, tone: 'muted'});
-	if (preview.missing.length > 0) body.push({text: `${formatCount(preview.missing.length)} no longer in radacct`, tone: 'muted'});
-	for (const warning of preview.warnings) body.push({text: truncate(sanitize(warning), width), tone: 'warn'});
-	if (plan.items.length === 0) body.push({text: 'no open session to disconnect', tone: 'warn'});
+	const listed = plan.perNas.length <= Math.min(room, MAX_NAS_LINES) ? plan.perNas.length : Math.min(room, MAX_NAS_LINES) - 1;
+	const lines = plan.perNas.slice(0, listed).map(lineOf);
+	if (plan.perNas.length > listed) lines.push({text: `… and ${formatCount(plan.perNas.length - listed)} more NAS`, tone: 'muted'});
+	return lines;
+}
 
-	// The first rows get whatever room is left (at least one when there is a row to show).
-	const room = Math.max(1, Math.min(MAX_FIRST_ROWS, height - lines.length - body.length - tail.length - 1));
-	const rows = [...hiddenItems, ...plan.items.filter((item) => !hidden.has(item.session.radacctid))].slice(0, room);
-	if (rows.length > 0) {
-		body.push({
-			text: rows.length < plan.items.length ? `first ${rows.length}` : plan.items.length === 1 ? 'session' : 'sessions',
+/** The first sessions (at most MAX_FIRST_ROWS) under a heading, in `room` lines; nothing in fewer than two. */
+function firstRows(items: Plan['items'], width: number, room: number, now: Date): ViewLine[] {
+	if (room < 2 || items.length === 0) return [];
+	const rows = items.slice(0, Math.min(MAX_FIRST_ROWS, room - 1));
+	const lines: ViewLine[] = [
+		{
+			text: rows.length < items.length ? `first ${rows.length}` : items.length === 1 ? 'session' : 'sessions',
 			tone: 'muted',
-		});
-		for (const item of rows) {
-			const {session} = item;
-			const duration = formatDuration(sessionDurationSeconds(session, now));
-			const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(session.framedipaddress) || '-', 15)} ${fit(sanitize(item.nas.name), 8)} ${fit(duration, 7, 'right')}`;
-			body.push({text: truncate(cells, width), ...(item.problem ? {tone: 'muted' as const} : {})});
-		}
-		if (plan.items.length > rows.length)
-			body.push({text: `  … and ${formatCount(plan.items.length - rows.length)} more`, tone: 'muted'});
+		},
+	];
+	for (const item of rows) {
+		const {session} = item;
+		const duration = formatDuration(sessionDurationSeconds(session, now));
+		const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(session.framedipaddress) || '-', 15)} ${fit(sanitize(item.nas.name), 8)} ${fit(duration, 7, 'right')}`;
+		lines.push({text: truncate(cells, width), ...(item.problem ? {tone: 'muted' as const} : {})});
 	}
-	return [...lines, ...body, ...tail].slice(0, Math.max(lines.length + tail.length, height));
+	if (items.length > rows.length && lines.length < room)
+		lines.push({text: `  … and ${formatCount(items.length - rows.length)} more`, tone: 'muted'});
+	return lines;
 }
 
 function problemLines(plan: Plan, width: number): ViewLine[] {
@@ -275,7 +325,7 @@ export function resultsView(disconnect: DisconnectState, width: number, height: 
 		),
 		tone: 'muted',
 	};
-	const room = Math.max(1, height - lines.length - 1);
+	const room = Math.max(0, height - lines.length - 1);
 	const first = Math.min(disconnect.scroll, Math.max(0, entries.length - room));
 	for (const entry of entries.slice(first, first + room)) {
 		const what =
@@ -287,7 +337,7 @@ export function resultsView(disconnect: DisconnectState, width: number, height: 
 		const text = ` ${fit(what, 11)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), 8)} ${sanitize(entry.reason)}`;
 		lines.push({text: truncate(text, width), ...(tone ? {tone} : {})});
 	}
-	return [...lines, footer];
+	return [...lines, footer].slice(0, Math.max(1, height));
 }
 
 /** Words into lines of at most `width` columns (a word longer than a line is cut). */

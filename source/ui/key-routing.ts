@@ -36,11 +36,23 @@ export function editedField(state: UiState): string | undefined {
 	return disconnect.preview?.confirmation.kind === 'typed' ? disconnect.typed : undefined;
 }
 
+/** What the terminal allows: below the minimum size the preview is not drawn, so it cannot be confirmed. */
+export interface RouteOptions {
+	readonly confirmable: boolean;
+}
+
 /**
  * Routes one read of input (Ink's `input` and `key`) from `state` through the keymap in force. Each press
- * acts on the state the presses before it left; presses after a quit are dropped.
+ * acts on the state the presses before it left; presses after a quit are dropped. While the terminal is too
+ * small to draw the preview, the keys that confirm (y, Enter) do nothing; typed text is still kept.
  */
-export function routeKey(state: UiState, input: string, key: InkKey, keymap: readonly Binding[]): KeyRoute {
+export function routeKey(
+	state: UiState,
+	input: string,
+	key: InkKey,
+	keymap: readonly Binding[],
+	options: RouteOptions = {confirmable: true},
+): KeyRoute {
 	let current = state;
 	const effects: KeyEffect[] = [];
 	for (const {name, typed, editable} of pressesOf(input, key)) {
@@ -78,7 +90,7 @@ export function routeKey(state: UiState, input: string, key: InkKey, keymap: rea
 				return {effects, state: current};
 			}
 		}
-		if (!action) continue;
+		if (!action || (action.type === 'disconnect-confirm' && !options.confirmable)) continue;
 		effects.push(action);
 		current = reducer(current, action);
 	}

@@ -9,6 +9,7 @@ import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from '.
 import type {Mode, UiAction, UiState} from './state-types.js';
 
 import type {KeyName} from './key-names.js';
+import {helpScrollLimit} from './help-lines.js';
 
 export type {KeyName} from './key-names.js';
 
@@ -72,6 +73,10 @@ export const KEYMAP: readonly Binding[] = [
 		modes: ['detail'],
 		action: {type: 'detail-scroll', by: 10},
 	},
+	{keys: ['up', 'k'], label: '↑/k', description: 'cursor up, history up', modes: ['help'], hint: '↑↓ scroll', action: helpScroll(-1)},
+	{keys: ['down', 'j'], label: '↓/j', description: 'cursor down, history down', modes: ['help'], action: helpScroll(1)},
+	{keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'page up', modes: ['help'], action: helpScroll(-10)},
+	{keys: ['pagedown', 'ctrl+f'], label: 'PgDn', description: 'page down', modes: ['help'], action: helpScroll(10)},
 	{keys: ['G', 'end'], label: 'G', description: 'last row', modes: ['table'], action: {type: 'jump', to: 'bottom'}},
 	{keys: ['/'], label: '/', description: 'search user, IP or MAC', modes: ['table'], hint: '/ search', action: {type: 'search-start'}},
 	{
@@ -280,6 +285,11 @@ export const KEYMAP: readonly Binding[] = [
 
 function hasRetryable(state: UiState): boolean {
 	return state.disconnect?.result !== undefined && retryable(state.disconnect.result).length > 0;
+}
+
+/** Scrolls the help, no further than its last binding at the narrowest width. */
+function helpScroll(by: number): (state: UiState) => UiAction {
+	return (state) => ({type: 'help-scroll', by, limit: helpScrollLimit(helpEntries(KEYMAP).length, state.pageSize + 1)});
 }
 
 /** `y` confirms when the confirmation line has the keyboard and takes a key; otherwise it is typed text. */

@@ -57,6 +57,8 @@ export type PollErrorKind = 'not-answering' | 'locked' | 'error';
 
 export interface UiState {
 	readonly mode: Mode;
+	/** The help's first line of bindings in view. */
+	readonly helpTop?: number;
 	readonly query: ViewQuery;
 	/** The search text while it is typed (applied to the query debounced). */
 	readonly searchDraft: string;
@@ -136,6 +138,8 @@ export type UiAction =
 	| {type: 'detail-subscriber'; id: string; subscriber: DetailSubscriber}
 	| {type: 'subscribers'; subscribers: TableSubscribers}
 	| {type: 'toggle-help'}
+	/** Scrolls the help by `by` lines, between 0 and `limit`. */
+	| {type: 'help-scroll'; by: number; limit: number}
 	| {type: 'toggle-pause'}
 	| {type: 'interval'; delta: number}
 	| {type: 'toggle-mask'}

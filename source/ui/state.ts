@@ -9,7 +9,7 @@ import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/s
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {disconnectReducer} from './disconnect-reducer.js';
-import {otherSessions} from './detail-lines.js';
+import {detailScrollLimit} from './detail-lines.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
 
@@ -278,8 +278,8 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		}
 		case 'detail-scroll': {
 			if (!state.detail?.session) return state;
-			const others = otherSessions(state.detail).length;
-			const top = Math.max(0, Math.min(Math.max(0, others - 1), (state.detail.historyTop ?? 0) + action.by));
+			const limit = detailScrollLimit(state.detail, state.pageSize + 1);
+			const top = Math.max(0, Math.min(limit, (state.detail.historyTop ?? 0) + action.by));
 			return {...state, detail: {...state.detail, historyTop: top}};
 		}
 		case 'detail-loaded':
@@ -298,7 +298,9 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			if (state.detail?.id !== action.id) return state;
 			return {...state, detail: {...state.detail, subscriber: action.subscriber}};
 		case 'toggle-help':
-			return {...state, mode: state.mode === 'help' ? 'table' : 'help'};
+			return {...state, mode: state.mode === 'help' ? 'table' : 'help', helpTop: 0};
+		case 'help-scroll':
+			return {...state, helpTop: Math.max(0, Math.min(action.limit, (state.helpTop ?? 0) + action.by))};
 		case 'toggle-pause':
 			return {
 				...state,

@@ -140,7 +140,7 @@ export class Terminal {
 
 /** The table's rows (lines below the column heads up to the status line) and the heads line. */
 export function tableOf(lines: string[]): {head: string; rows: string[]} | undefined {
-	const headIndex = lines.findIndex((line) => /^\s+USER\s+NAS\s+FRAMED IP/.test(line));
+	const headIndex = lines.findIndex((line) => /^\s+USER\s+NAS\s+[A-Z]/.test(line));
 	if (headIndex === -1) return undefined;
 	const statusIndex = lines.findIndex((line, index) => index > headIndex && /^(database|[a-z].*·)/.test(line) && !/^\s/.test(line));
 	const end = statusIndex === -1 ? lines.length : statusIndex;

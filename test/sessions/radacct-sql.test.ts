@@ -171,6 +171,7 @@ describe('sorting', () => {
 		duration: '(acctstoptime - acctstarttime)',
 		down: 'acctoutputoctets',
 		up: 'acctinputoctets',
+		rate: 'COALESCE(acctoutputoctets * 8.0 / NULLIF(acctsessiontime, 0), 0)',
 		user: 'username',
 		nas: 'nasipaddress',
 		ip: 'framedipaddress',
@@ -182,7 +183,7 @@ describe('sorting', () => {
 	);
 
 	it('has exactly the documented sort keys', () => {
-		expect([...SORT_KEYS].sort()).toEqual(['down', 'duration', 'ip', 'nas', 'start', 'up', 'user']);
+		expect([...SORT_KEYS].sort()).toEqual(['down', 'duration', 'ip', 'nas', 'rate', 'start', 'up', 'user']);
 	});
 
 	it.each(cases)(

@@ -95,6 +95,8 @@ function sortValue(session: Session, key: SessionSort['key'], now: Date): SortVa
 			return session.acctoutputoctets ?? 0;
 		case 'up':
 			return session.acctinputoctets ?? 0;
+		case 'rate':
+			return session.acctoutputoctets && session.acctsessiontime ? session.acctoutputoctets / session.acctsessiontime : 0;
 		case 'user':
 			return session.username ?? '';
 		case 'nas':
@@ -235,8 +237,8 @@ const cursorLine = (frame: string) => tableRows(frame).find((line) => line.start
 const statusLine = (frame: string) => linesOf(frame).at(-2) ?? '';
 const footer = (frame: string) => linesOf(frame).at(-1) ?? '';
 
-/** The first frame with sessions in it. */
-const loaded = (app: Rendered) => app.waitForFrame((frame) => cursorLine(frame).includes('alice@isp.example'));
+/** The first frame with sessions in it (at 100 columns the user column is 16 wide: alice@isp.examp…). */
+const loaded = (app: Rendered) => app.waitForFrame((frame) => cursorLine(frame).includes('alice@isp.examp'));
 
 describe('App', () => {
 	it('shows the header, stats, column heads and rows in a frame shorter than the terminal', async () => {
@@ -244,8 +246,11 @@ describe('App', () => {
 		expect(header(frame)).toMatch(/^radtop {2}radius@db1:5432\/radius +every 5s · .* {2}\? help$/);
 		expect(statsLine(frame)).toMatch(/^50 online · 50 users · avg \S+ · 1 stale {3}bng-1 30 bng-2 10 bng-3 10/);
 		expect(filterLine(frame)).toMatch(/^\/ search: \/ +active · all NAS · start ↓$/);
-		expect(headsLine(frame)).toMatch(/^ {2}USER +NAS +FRAMED IP +DURATION +MAC +DOWN +UP +RATE↓ +RATE↑$/);
-		expect(tableRows(frame)[0]).toMatch(/^▸ alice@isp\.example +bng-1 +100\.64\.0\.10 +5m\d\ds +AA:BB:CC:00:00:00 +118M +12M +- +-/);
+		// The sort column (START, newest first) always shows, marked.
+		expect(headsLine(frame)).toMatch(/^ {2}USER +NAS +FRAMED IP +DURATION +MAC +DOWN +UP START▼$/);
+		expect(tableRows(frame)[0]).toMatch(
+			/^▸ alice@isp\.examp… +bng-1 +100\.64\.0\.10 +5m\d\ds +AA:BB:CC:00:00:00 +118M +12M \d\d-\d\d \d\d:\d\d:\d\d$/,
+		);
 		expect(tableRows(frame)[1]).toMatch(/^ {2}alice-office +bng-1 +100\.64\.0\.11 /);
 		expect(tableRows(frame).find((line) => line.includes('user07'))).toMatch(/~4h\d\dm/);
 		expect(statusLine(frame)).toBe('database: ok · 1 of 50');
@@ -262,7 +267,7 @@ describe('App', () => {
 		expect(tableRows(frame).filter((line) => line.startsWith('▸'))).toHaveLength(1);
 		expect(tableRows(frame)[1]).toMatch(/^▸ alice-office/);
 		expect(statusLine(frame)).toMatch(/ · 2 of 50$/);
-		await app.press(KEYS.up, (frame) => cursorLine(frame).includes('alice@isp.example'));
+		await app.press(KEYS.up, (frame) => cursorLine(frame).includes('alice@isp.examp'));
 	});
 
 	it('filters as you type after /, keeps the search on Enter and clears it on Esc', async () => {
@@ -278,7 +283,7 @@ describe('App', () => {
 		}
 		// Debounced: a slow typist's "al" may be applied first (it matches the same three).
 		frame = await app.waitForFrame((frame) => statusLine(frame).endsWith('1 of 3') && reader.listCalls.at(-1)?.filter.search === 'ali');
-		expect(tableRows(frame).map((line) => line.slice(2).split(' ')[0])).toEqual([...ALICES]);
+		expect(tableRows(frame).map((line) => line.slice(2).split(' ')[0])).toEqual(['alice@isp.examp…', 'alice-office', 'alice.k']);
 		frame = await app.press(KEYS.enter, (frame) => footer(frame).startsWith('↑↓ move'));
 		expect(filterLine(frame)).toMatch(/^\/ ali +active/);
 		expect(tableRows(frame)).toHaveLength(3);
@@ -298,7 +303,7 @@ describe('App', () => {
 		const frame = await app.press('s', (frame) => filterLine(frame).endsWith('duration ↓') && cursorLine(frame).includes('user49'));
 		expect(reader.listCalls.some((call) => call.sort.key === 'duration' && call.sort.direction === 'desc')).toBe(true);
 		expect(tableRows(frame)[1]).toMatch(/^ {2}user48 /);
-		await app.press('S', (frame) => filterLine(frame).endsWith('duration ↑') && cursorLine(frame).includes('alice@isp.example'));
+		await app.press('S', (frame) => filterLine(frame).endsWith('duration ↑') && cursorLine(frame).includes('alice@isp.examp'));
 		expect(reader.listCalls.at(-1)?.sort).toEqual({key: 'duration', direction: 'asc'});
 	});
 
@@ -371,7 +376,7 @@ describe('App', () => {
 		expect(frame).toMatch(/7h00m .*User-Request/);
 		expect(frame).toMatch(/7h00m .*Lost-Carrier/);
 		frame = await app.press(KEYS.escape, (frame) => headsLine(frame).includes('USER'));
-		expect(cursorLine(frame)).toMatch(/alice@isp\.example/);
+		expect(cursorLine(frame)).toMatch(/alice@isp\.examp…/);
 	});
 
 	it('does not claim there is no history when the terminal is too short to show it', async () => {
@@ -380,20 +385,24 @@ describe('App', () => {
 		app.resize(100, 18);
 		const frame = await app.press(KEYS.enter, (frame) => /previous sessions(?! \(loading)/.test(frame));
 		expect(frame).not.toContain('previous sessions: none');
-		expect(frame).toMatch(/previous sessions 1-\d of \d \(↑↓ PgUp PgDn\)/);
-		// ↓ scrolls the history, not the table behind it.
-		const scrolled = await app.press('j', (frame) => /previous sessions 2-\d of \d/.test(frame));
-		expect(scrolled).toContain('Esc back');
+		// The fields fill the view: everything below the summary scrolls, the title says where, the count is kept.
+		expect(frame).toMatch(/^alice@isp\.example on bng-1 \(10\.20\.0\.1\) +1-\d+ of \d+ ↑↓ · Esc back$/m);
+		expect(frame).toContain('previous sessions (4)');
+		// ↓ scrolls the detail, not the table behind it; the title stays first.
+		const scrolled = await app.press('j', (frame) => / 2-\d+ of \d+ ↑↓ · Esc back/.test(frame));
+		expect(scrolled).toMatch(/^alice@isp\.example on bng-1 /m);
 	});
 
 	it('shows help generated from the keymap with ?, and closes it with ?', async () => {
 		const app = renderApp();
 		await loaded(app);
 		const frame = await app.press('?', (frame) => frame.includes('? or Esc closes'));
-		// Every description whole: at 80 columns two columns of help leave 30 characters for each.
+		// Every description whole: at 80 columns one binding a line, scrolled with ↓ and PgDn to the last.
 		app.resize(80, 24);
-		const narrow = await app.waitForFrame((current) => current.split('\n')[0]!.length <= 80 && current.includes('? or Esc closes'));
-		for (const entry of helpEntries(KEYMAP)) expect(narrow).toContain(entry.description);
+		const narrow = await app.waitForFrame((current) => current.split('\n')[0]!.length <= 80 && current.includes('↑↓ 1-17 of'));
+		const further = await app.press(KEYS.pageDown, (current) => current.includes('↑↓ 11-27 of'));
+		const last = await app.press(KEYS.pageDown, (current) => /↑↓ \d+-(\d+) of \1\b/.test(current));
+		for (const entry of helpEntries(KEYMAP)) expect(narrow + further + last).toContain(entry.description);
 		expect(frame).toContain('reverse the sort direction');
 		await app.press('?', (frame) => headsLine(frame).includes('USER') && !frame.includes('? or Esc closes'));
 	});
@@ -402,11 +411,11 @@ describe('App', () => {
 		const app = renderApp();
 		await loaded(app);
 		let frame = await app.press(KEYS.space, (frame) => filterLine(frame).endsWith('1 selected'));
-		expect(tableRows(frame)[0]).toMatch(/^● alice@isp\.example/);
+		expect(tableRows(frame)[0]).toMatch(/^● alice@isp\.examp…/);
 		expect(tableRows(frame)[1]).toMatch(/^▸ alice-office/);
 		frame = await app.press(KEYS.escape, (frame) => !filterLine(frame).includes('selected'));
 		expect(statusLine(frame)).toMatch(/^selection cleared/);
-		expect(tableRows(frame)[0]).toMatch(/^ {2}alice@isp\.example/);
+		expect(tableRows(frame)[0]).toMatch(/^ {2}alice@isp\.examp…/);
 	});
 
 	it('masks IPs and MACs with m', async () => {
@@ -447,7 +456,7 @@ describe('App', () => {
 		// The age grows while the failures go on.
 		frame = await app.waitForFrame((frame) => /showing data from [1-9]\d* s ago/.test(statusLine(frame)), 4000);
 		expect(tableRows(frame)).toHaveLength(PAGE);
-		expect(cursorLine(frame)).toMatch(/alice@isp\.example/);
+		expect(cursorLine(frame)).toMatch(/alice@isp\.examp…/);
 		expect(statsLine(frame)).toMatch(/^50 online/);
 		reader.failure = null;
 		frame = await app.waitForFrame((frame) => statusLine(frame).startsWith('database reachable again'), 5000);

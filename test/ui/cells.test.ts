@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {Session} from '../../source/sessions/session.js';
-import {cellText, maskIp, maskMac, shortTimestamp, type CellContext} from '../../source/ui/cells.js';
+import {cellText, cutId, fitCell, maskIp, maskMac, shortTimestamp, type CellContext} from '../../source/ui/cells.js';
+import {TABLE_COLUMNS} from '../../source/ui/table-columns.js';
 import {makeSession} from '../helpers/sessions.js';
 import {fit} from '../../source/terminal/text.js';
 
@@ -76,9 +77,11 @@ describe('cellText', () => {
 		expect(cellText('down', s, context)).toBe('1.2G');
 		expect(cellText('up', s, context)).toBe('80M');
 		expect(cellText('status', s, context)).toBe('online');
+		// No session time and fewer than two interim updates seen: no rate at all.
 		expect(cellText('rateDown', s, context)).toBe('-');
-		expect(cellText('rateDown', s, {...context, rate: {downKbps: 8400, upKbps: 600}})).toBe('8.4M');
-		expect(cellText('rateUp', s, {...context, rate: {downKbps: 8400, upKbps: 600}})).toBe('600k');
+		expect(cellText('rateDown', s, {...context, rate: {downKbps: 8400, upKbps: 600}})).toBe('8.4Mb/s');
+		expect(cellText('rateUp', s, {...context, rate: {downKbps: 8400, upKbps: 600}})).toBe('600kb/s');
+		expect(cellText('rateUp', s, {...context, rate: {downKbps: 0.4, upKbps: 0.25}})).toBe('250b/s');
 	});
 
 	it('marks a stale session’s duration with ~', () => {
@@ -91,11 +94,27 @@ describe('cellText', () => {
 		expect(cellText('duration', session({acctupdatetime: minutesAgo(9), acctinterval: 300}), context)).toBe('2h14m');
 	});
 
-	it('shows a closed session’s duration from start to stop without ~, and no rates', () => {
+	it('shows a closed session’s duration from start to stop without ~, its stop time and cause', () => {
 		const closed = session({acctupdatetime: minutesAgo(200), acctstoptime: minutesAgo(14), acctterminatecause: 'User-Request'});
 		expect(cellText('duration', closed, context)).toBe('2h00m');
 		expect(cellText('status', closed, context)).toBe('offline');
-		expect(cellText('rateDown', closed, {...context, rate: {downKbps: 1, upKbps: 1}})).toBe('-');
+		expect(cellText('stop', closed, context)).toBe(shortTimestamp(minutesAgo(14)));
+		expect(cellText('cause', closed, context)).toBe('User-Request');
+		expect(cellText('stop', session(), context)).toBe('-');
+		expect(cellText('cause', session(), context)).toBe('-');
+		expect(cellText('cause', session({acctstoptime: minutesAgo(1), acctterminatecause: 'Lost\x1b[2J'}), context)).toBe('Lost\\x1b[2J');
+	});
+
+	it('shows the rate averaged since start, marked ~, until two interim updates give a current one', () => {
+		// 900 MB down and 90 MB up over 2 hours of session time.
+		const young = session({acctsessiontime: 7200, acctoutputoctets: 900_000_000, acctinputoctets: 90_000_000});
+		expect(cellText('rateDown', young, context)).toBe('~1.0Mb/s');
+		expect(cellText('rateUp', young, context)).toBe('~100kb/s');
+		expect(cellText('rateDown', young, {...context, rate: {downKbps: 2500, upKbps: 10}})).toBe('2.5Mb/s');
+		// A stopped session keeps its average over its whole life, whatever was last measured.
+		const closed = {...young, acctstoptime: minutesAgo(3)};
+		expect(cellText('rateDown', closed, {...context, rate: {downKbps: 2500, upKbps: 10}})).toBe('~1.0Mb/s');
+		expect(cellText('rateDown', session({acctsessiontime: 0}), context)).toBe('-');
 	});
 
 	it('masks IPs and MACs when asked', () => {
@@ -155,5 +174,32 @@ describe('cellText with hostile names', () => {
 	it('shows tag characters in a NAS name visibly', () => {
 		const tagged = session({nasname: 'bng\u{E0041}\u{E0042}'});
 		expect(cellText('nas', tagged, context)).toBe('bng\\u{e0041}\\u{e0042}');
+	});
+});
+
+describe('cutId', () => {
+	it('keeps an id that fits whole', () => {
+		expect(cutId('81a00001', 10)).toBe('81a00001');
+	});
+
+	it('drops the leading zeros of a padded id first, keeping its tail', () => {
+		expect(cutId('000000000000002a', 10)).toBe('…2a');
+		expect(cutId('0000000a0000012f', 10)).toBe('…a0000012f');
+	});
+
+	it('cuts a long id in the middle, keeping more of the tail', () => {
+		const id = 'bng1-ppp-2026112508000123456';
+		const cut = cutId(id, 10);
+		expect(cut).toHaveLength(10);
+		expect(cut).toBe('bng…123456');
+		// Two ids that differ only in their last characters still differ once cut.
+		expect(cutId('bng1-ppp-2026112508000123457', 10)).not.toBe(cut);
+	});
+
+	it('is what an id cell shows, padded to its width', () => {
+		const column = {...TABLE_COLUMNS.sessionId, width: 12};
+		expect(fitCell('00000000000000000000beef', column)).toBe('…beef       ');
+		// Other columns are cut at their end.
+		expect(fitCell('ux-bng-moscow-01', {...TABLE_COLUMNS.nas, width: 8})).toBe('ux-bng-…');
 	});
 });

@@ -73,14 +73,14 @@ describe('detailLines', () => {
 		const current = session('1');
 		const history = [current, ...Array.from({length: 6}, (_, index) => session(String(index + 2), {acctstoptime: NOW}))];
 		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, height: 12});
-		// Title, summary, 5 field rows, the history heading and its column heads leave room for 2 of the 6.
-		expect(lines).toHaveLength(11);
-		expect(lines[7]!.text).toBe('previous sessions 1-2 of 6 (↑↓ PgUp PgDn)');
+		// Title, summary, 5 field rows, the history heading and its column heads leave room for 3 of the 6.
+		expect(lines).toHaveLength(12);
+		expect(lines[7]!.text).toBe('previous sessions 1-3 of 6 (↑↓ PgUp PgDn)');
 		// Scrolled: the window moves, and stops with the last one in view.
-		const scrolled = detailLines({id: '1', session: current, history, historyTop: 3}, {...OPTIONS, height: 12});
-		expect(scrolled[7]!.text).toBe('previous sessions 4-5 of 6 (↑↓ PgUp PgDn)');
+		const scrolled = detailLines({id: '1', session: current, history, historyTop: 2}, {...OPTIONS, height: 12});
+		expect(scrolled[7]!.text).toBe('previous sessions 3-5 of 6 (↑↓ PgUp PgDn)');
 		const end = detailLines({id: '1', session: current, history, historyTop: 99}, {...OPTIONS, height: 12});
-		expect(end[7]!.text).toBe('previous sessions 5-6 of 6 (↑↓ PgUp PgDn)');
+		expect(end[7]!.text).toBe('previous sessions 4-6 of 6 (↑↓ PgUp PgDn)');
 	});
 
 	it('says the history is loading, or that there is none', () => {
@@ -170,16 +170,16 @@ describe('detailLines: a session radtop disconnected', () => {
 		const current = session('1');
 		const hostile = {...by, operator: 'eve\u001b[31m', reason: `${'x'.repeat(80)}\u0007`};
 		const history = [current, ended('2', {disconnectedBy: hostile}), ended('3'), ended('4')];
-		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, width: 60, height: 12});
+		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, width: 79, height: 12});
 		const text = texts(lines);
 		const note = text.find((line) => line.startsWith('    ↳'))!;
 		expect(note.startsWith('    ↳ by eve')).toBe(true);
 		expect(note).not.toMatch(/\p{Cc}/u);
-		expect(note.length).toBeLessThanOrEqual(60);
+		expect(note.length).toBeLessThanOrEqual(79);
 		expect(note.endsWith('…')).toBe(true);
-		// Title, summary, 5 field rows, heading, column heads: 2 lines left, and the annotated row takes both.
-		expect(text).toHaveLength(11);
-		expect(text[7]).toBe('previous sessions 1-1 of 3 (↑↓ PgUp PgDn)');
+		// Title, summary, 5 field rows, heading, column heads: 3 lines left, the annotated row takes two of them.
+		expect(text).toHaveLength(12);
+		expect(text[7]).toBe('previous sessions 1-2 of 3 (↑↓ PgUp PgDn)');
 	});
 });
 

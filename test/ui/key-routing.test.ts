@@ -237,3 +237,33 @@ describe('Esc in the table', () => {
 		expect(cleared.message?.text).toBe('search cleared');
 	});
 });
+
+describe('routeKey while the terminal is too small to draw the preview', () => {
+	const small = {confirmable: false};
+	const keymap = activeKeymap(false);
+
+	it.each<[string, () => UiState, string, InkKey]>([
+		['y on one session', () => previewing(ONE, 1), 'y', {}],
+		['Enter on one session', () => previewing(ONE, 1), '\r', {return: true}],
+		['y on three sessions', () => previewing(THREE, 3), 'y', {}],
+		[
+			'Enter on a typed NAS name',
+			() => ({...previewing(NAS, 3), disconnect: {...previewing(NAS, 3).disconnect!, typed: 'bng-1'}}),
+			'\r',
+			{return: true},
+		],
+	])('%s confirms nothing, and the preview stays', (_what, state, input, key) => {
+		const routed = routeKey(state(), input, key, keymap, small);
+		expect(routed.effects.filter((effect) => effect !== 'exit' && effect.type === 'disconnect-confirm')).toEqual([]);
+		expect(routed.state.disconnect?.phase).toBe('preview');
+		// The same key at a size that draws the preview does confirm.
+		expect(routeKey(state(), input, key, keymap).state.disconnect?.phase).toBe('running');
+	});
+
+	it('typing the NAS name is kept while too small, and Enter confirms once the terminal is big enough again', () => {
+		const typed = routeKey(previewing(NAS, 3), 'bng-1', {}, keymap, small).state;
+		expect(typed.disconnect?.typed).toBe('bng-1');
+		expect(routeKey(typed, '\r', {return: true}, keymap, small).state.disconnect?.phase).toBe('preview');
+		expect(routeKey(typed, '\r', {return: true}, keymap).state.disconnect?.phase).toBe('running');
+	});
+});

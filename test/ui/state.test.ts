@@ -198,11 +198,11 @@ describe('filters and sort', () => {
 	it('steps through the sort keys with each key in its natural direction', () => {
 		const seen: string[] = [];
 		let state = loaded();
-		for (let step = 0; step < 7; step++) {
+		for (let step = 0; step < 8; step++) {
 			state = reducer(state, {type: 'sort-next'});
 			seen.push(`${state.query.sort.key} ${state.query.sort.direction}`);
 		}
-		expect(seen).toEqual(['duration desc', 'down desc', 'up desc', 'user asc', 'nas asc', 'ip asc', 'start desc']);
+		expect(seen).toEqual(['duration desc', 'down desc', 'up desc', 'rate desc', 'user asc', 'nas asc', 'ip asc', 'start desc']);
 	});
 
 	it('steps back through the sort keys', () => {

@@ -22,7 +22,10 @@ function Line(props: {readonly line: DetailLine; readonly theme: Theme}) {
 				<Text bold={line.bold ?? false} wrap="truncate-end">
 					{line.text}
 				</Text>
-				<Text color={theme.muted}>{line.right}</Text>
+				<Text color={theme.muted} wrap="truncate-end">
+					{' '}
+					{line.right}
+				</Text>
 			</Box>
 		);
 	}

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {DisconnectState} from '../disconnect-state.js';
 import {previewView, progressView, resultsView} from '../disconnect-lines.js';
+import {FRAME} from '../layout.js';
 import {useTheme, type Theme} from '../theme.js';
 import type {Tone, ViewLine} from '../view-line.js';
 
@@ -20,9 +21,8 @@ function colorOf(theme: Theme, tone: Tone | undefined): string | undefined {
 export function DisconnectView(props: DisconnectViewProps) {
 	const theme = useTheme();
 	const framed = props.view === 'preview';
-	// The frame takes two columns and two lines.
-	const width = framed ? props.width - 4 : props.width;
-	const height = framed ? props.height - 2 : props.height;
+	const width = framed ? props.width - FRAME.columns : props.width;
+	const height = framed ? props.height - FRAME.rows : props.height;
 	const lines: ViewLine[] =
 		props.view === 'preview'
 			? previewView(props.disconnect, width, height, props.now)

@@ -22,6 +22,7 @@ const SORT_LABELS: Record<ViewQuery['sort']['key'], string> = {
 	duration: 'duration',
 	down: 'down',
 	up: 'up',
+	rate: 'rate',
 	user: 'user',
 	nas: 'NAS',
 	ip: 'framed IP',

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {fit} from '../../terminal/text.js';
+import {helpLines} from '../help-lines.js';
 import {helpEntries, type Binding} from '../keymap.js';
 import {useTheme} from '../theme.js';
 
@@ -8,32 +8,18 @@ export interface HelpOverlayProps {
 	readonly readOnly: boolean;
 	readonly width: number;
 	readonly height: number;
+	readonly top: number;
 }
 
-/** Every binding of the keymap in force, in as many columns as the width allows. */
+/** Every binding of the keymap in force, one or two a line, scrolled by ↑↓. */
 export function HelpOverlay(props: HelpOverlayProps) {
 	const theme = useTheme();
-	const entries = helpEntries(props.keymap);
-	const rows = Math.max(1, props.height - 2);
-	const columns = Math.ceil(entries.length / rows);
-	const columnWidth = Math.floor(props.width / Math.max(1, columns));
-	const lines: string[] = [];
-	for (let row = 0; row < Math.min(rows, entries.length); row++) {
-		let line = '';
-		for (let column = 0; column < columns; column++) {
-			const entry = entries[column * rows + row];
-			if (entry) line += fit(`${fit(entry.label, 7)} ${entry.description}`, columnWidth - 1) + ' ';
-		}
-		lines.push(line.trimEnd());
-	}
+	const lines = helpLines(helpEntries(props.keymap), props.readOnly, props.width, props.height, props.top);
 	return (
 		<Box flexDirection="column">
-			<Text bold color={theme.accent}>
-				keys{props.readOnly ? ' (read-only: actions that disconnect are off)' : ''} · ? or Esc closes
-			</Text>
 			{lines.map((line, index) => (
-				<Text key={index} wrap="truncate-end">
-					{line}
+				<Text key={index} wrap="truncate-end" bold={line.bold ?? false} color={line.tone ? theme[line.tone] : undefined}>
+					{line.text}
 				</Text>
 			))}
 		</Box>

@@ -3,8 +3,8 @@ import {Box, Text} from 'ink';
 import type {Session} from '../../sessions/session.js';
 import type {Rate} from '../../sessions/session-math.js';
 import {fit} from '../../terminal/text.js';
-import {cellText, stateOf, type CellContext} from '../cells.js';
-import {GAP, type PlacedColumn} from '../layout.js';
+import {cellText, fitCell, stateOf, type CellContext} from '../cells.js';
+import {COLUMN_GAP as GAP, columnTitle, type PlacedTableColumn as PlacedColumn} from '../table-columns.js';
 import {useTheme} from '../theme.js';
 
 export interface SessionTableProps {
@@ -52,7 +52,7 @@ const Row = memo(function Row(props: RowProps) {
 				{marker}
 			</Text>
 			{props.columns.map((column, index) => {
-				const text = fit(cellText(column.id, props.session!, context), column.width, column.align);
+				const text = fitCell(cellText(column.id, props.session!, context), column);
 				const color =
 					column.id === 'status' || column.id === 'duration'
 						? state === 'stale'
@@ -76,7 +76,7 @@ const Row = memo(function Row(props: RowProps) {
 /** The session table: column heads and the visible rows only. */
 export function SessionTable(props: SessionTableProps) {
 	const theme = useTheme();
-	const head = `  ${props.columns.map((column) => fit(column.title, column.width, column.align)).join(SEPARATOR)}`;
+	const head = `  ${props.columns.map((column) => fit(columnTitle(column), column.width, column.align)).join(SEPARATOR)}`;
 	const lines = [];
 	for (let index = 0; index < props.height; index++) {
 		if (index >= props.rows.length) break;

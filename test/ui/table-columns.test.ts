@@ -1,0 +1,109 @@
+import {describe, expect, it} from 'vitest';
+import type {SessionSort, SessionStatus} from '../../source/sessions/session.js';
+import {
+	chooseColumns,
+	COLUMN_GAP,
+	columnTitle,
+	TABLE_COLUMN_IDS,
+	TABLE_COLUMNS,
+	type PlacedTableColumn,
+} from '../../source/ui/table-columns.js';
+
+/** The cells' width at a terminal this wide: one column spare, two for the marker gutter. */
+const cells = (terminal: number) => terminal - 3;
+const BY_START: SessionSort = {key: 'start', direction: 'desc'};
+
+function used(columns: readonly PlacedTableColumn[]): number {
+	return columns.reduce((sum, column) => sum + column.width, 0) + COLUMN_GAP * Math.max(0, columns.length - 1);
+}
+
+const ids = (columns: readonly PlacedTableColumn[]) => columns.map((column) => column.id);
+const widths = (columns: readonly PlacedTableColumn[]) => Object.fromEntries(columns.map((column) => [column.id, column.width]));
+
+function choose(terminal: number, status: SessionStatus, sort: SessionSort = BY_START, picked?: PlacedTableColumn['id'][]) {
+	return chooseColumns({width: cells(terminal), status, sort, picked});
+}
+
+describe('chooseColumns', () => {
+	const expected: Record<SessionStatus, Record<number, string[]>> = {
+		active: {
+			200: ['user', 'nas', 'status', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
+			120: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start'],
+			80: ['user', 'nas', 'ip', 'duration', 'down', 'up', 'start'],
+			60: ['user', 'nas', 'ip', 'start'],
+			40: ['user', 'down', 'start'],
+		},
+		closed: {
+			200: TABLE_COLUMN_IDS.slice(),
+			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'up', 'start', 'stop', 'cause'],
+			80: ['user', 'nas', 'status', 'start', 'stop', 'cause'],
+			60: ['user', 'nas', 'status', 'duration', 'start'],
+			40: ['user', 'down', 'start'],
+		},
+		all: {
+			200: TABLE_COLUMN_IDS.slice(),
+			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'up', 'start', 'stop', 'cause'],
+			80: ['user', 'nas', 'status', 'ip', 'duration', 'start'],
+			60: ['user', 'nas', 'status', 'duration', 'start'],
+			40: ['user', 'down', 'start'],
+		},
+	};
+	for (const status of ['active', 'closed', 'all'] as const) {
+		for (const terminal of [200, 120, 80, 60, 40]) {
+			it(`${status} at ${terminal} columns: ${expected[status][terminal]!.join(' ')}, filling the row exactly`, () => {
+				const columns = choose(terminal, status);
+				expect(ids(columns)).toEqual(expected[status][terminal]);
+				expect(used(columns)).toBe(cells(terminal));
+				for (const column of columns) expect(column.width).toBeGreaterThanOrEqual(column.min);
+				// START shows whole wherever it shows.
+				expect(widths(columns)['start']).toBe(14);
+			});
+		}
+	}
+
+	it('shows STATUS, STOP and CAUSE in closed and all views before RATE and SESSION ID', () => {
+		for (const status of ['closed', 'all'] as const) {
+			const columns = ids(choose(120, status));
+			expect(columns).toEqual(expect.arrayContaining(['status', 'stop', 'cause']));
+			expect(columns).not.toContain('rateDown');
+			expect(columns).not.toContain('sessionId');
+		}
+		expect(ids(choose(200, 'active'))).not.toContain('stop');
+		expect(ids(choose(200, 'active'))).not.toContain('cause');
+	});
+
+	it('gives NAS names 16 characters before the user column takes the slack', () => {
+		const wide = widths(choose(200, 'active'));
+		expect(wide['nas']).toBe(16);
+		expect(wide['user']).toBe(cells(200) - used(choose(200, 'active')) + wide['user']!);
+		expect(wide['user']).toBeGreaterThan(16);
+		// Where the NAS column is below 16, the user column is at its minimum.
+		for (const terminal of [120, 80, 60]) {
+			const w = widths(choose(terminal, 'active'));
+			if (w['nas']! < 16) expect(w['user']).toBe(TABLE_COLUMNS.user.min);
+		}
+	});
+
+	it('always shows the sort column, marked in its head', () => {
+		for (const key of ['start', 'duration', 'down', 'up', 'rate', 'user', 'nas', 'ip'] as const) {
+			for (const terminal of [200, 80, 40]) {
+				const columns = choose(terminal, 'active', {key, direction: 'asc'});
+				const sorted = columns.filter((column) => column.sorted);
+				expect(sorted).toHaveLength(1);
+				expect(sorted[0]!.id).toBe(key === 'rate' ? 'rateDown' : key);
+				expect(columnTitle(sorted[0]!)).toMatch(/▲$/);
+				expect(sorted[0]!.width).toBeGreaterThanOrEqual(columnTitle(sorted[0]!).length);
+				expect(used(columns)).toBeLessThanOrEqual(cells(terminal));
+			}
+		}
+		expect(columnTitle(choose(80, 'closed', {key: 'duration', direction: 'desc'}).find((c) => c.id === 'duration')!)).toBe('DURATION▼');
+	});
+
+	it('shows only the picked columns (with the user and sort columns), in table order', () => {
+		const columns = choose(200, 'closed', BY_START, ['cause', 'ip', 'stop']);
+		expect(ids(columns)).toEqual(['user', 'ip', 'start', 'stop', 'cause']);
+		expect(used(columns)).toBe(cells(200));
+		// A picked column that does not fit still drops by priority.
+		expect(ids(choose(60, 'closed', BY_START, ['mac', 'cause', 'stop']))).toEqual(['user', 'start', 'stop']);
+	});
+});
