@@ -354,11 +354,15 @@ export function reducer(state: UiState, action: UiAction): UiState {
 	}
 }
 
-/** A snapshot arrived: keep the cursor on the same session when it is still in view. */
+/**
+ * A snapshot arrived. A cursor on the first row stays there, as `tail -f` follows the end: with the newest
+ * first, the newest session is under it. Anywhere else the cursor keeps to its session while it is in view.
+ */
 function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 	const recovered = state.error ? {text: 'database reachable again', kind: 'info' as const} : state.message;
 	const next: UiState = {...state, snapshot, error: null, dbWait: null, pollStartedAt: null, message: recovered};
 	if (snapshot.key !== queryKey(state.query)) return next;
+	if (state.cursor === 0) return withCursor(next, 0);
 	if (state.cursorId) {
 		const index = snapshot.rows.findIndex((row) => row.radacctid === state.cursorId);
 		if (index !== -1) return withCursor(next, snapshot.offset + index);

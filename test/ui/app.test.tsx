@@ -270,6 +270,22 @@ describe('App', () => {
 		await app.press(KEYS.up, (frame) => cursorLine(frame).includes('alice@isp.examp'));
 	});
 
+	it('keeps a cursor on the first row on the newest session as polls bring new ones, and any other on its session', async () => {
+		const sessions = generateSessions();
+		const app = renderApp(new FakeReader(sessions));
+		await loaded(app);
+		sessions.push(session({radacctid: '2000', username: 'newcomer', acctstarttime: new Date(Date.now() - 1000)}));
+		let frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('▸ newcomer') === true);
+		expect(tableRows(frame)[1]).toMatch(/^ {2}alice@isp\.examp…/);
+		expect(statusLine(frame)).toMatch(/ · 1 of 51$/);
+		// Off the first row, the cursor keeps to its session, which moves down a row.
+		await app.press('j', (frame) => cursorLine(frame).includes('alice@isp.examp'));
+		sessions.push(session({radacctid: '2001', username: 'latecomer', acctstarttime: new Date(Date.now() - 500)}));
+		frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('  latecomer') === true);
+		expect(tableRows(frame)[2]).toMatch(/^▸ alice@isp\.examp…/);
+		expect(statusLine(frame)).toMatch(/ · 3 of 52$/);
+	});
+
 	it('filters as you type after /, keeps the search on Enter and clears it on Esc', async () => {
 		const reader = new FakeReader();
 		const app = renderApp(reader);
