@@ -160,7 +160,16 @@ export function App(props: AppProps) {
 			/>
 		);
 	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {
-		body = <DisconnectView disconnect={state.disconnect} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
+		body = (
+			<DisconnectView
+				disconnect={state.disconnect}
+				view={state.mode}
+				now={dbNow}
+				width={width}
+				height={bodyHeight}
+				caret={state.caret}
+			/>
+		);
 	} else {
 		body = (
 			<SessionTable
@@ -197,6 +206,7 @@ export function App(props: AppProps) {
 				query={state.query}
 				searching={state.mode === 'search'}
 				draft={state.searchDraft}
+				caret={state.caret}
 				{...(state.searchError === undefined ? {} : {error: state.searchError})}
 				nasLabel={nasLabel}
 				selected={state.allMatching ? total : state.selection.size}

@@ -8,6 +8,7 @@ import {pressesOf, type InkKey} from './key-names.js';
 import {actionFor, readOnlyRefusal, type Binding} from './keymap.js';
 import {reducer} from './state.js';
 import type {UiAction, UiState} from './state-types.js';
+import {currentField, editAction, typeAt} from './text-field.js';
 
 /** What a read of input asks for, in order: actions to dispatch, and at most one `exit`, always last. */
 export type KeyEffect = UiAction | 'exit';
@@ -68,16 +69,10 @@ export function routeKey(
 			continue;
 		}
 		let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
-		if (!action && current.mode === 'search' && editable) {
-			// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
-			const text = editSearch(current.searchDraft, typed);
-			if (text !== current.searchDraft) action = {type: 'search-input', text};
-		}
-		const field = editedField(current);
-		if (!action && field !== undefined && editable) {
-			const text = editSearch(field, typed);
-			if (text !== field) action = {type: 'disconnect-edit', text};
-		}
+		// Typing in a field (the search line, the preview's reason or typed confirmation): printable characters go
+		// in at its cursor, Backspace/Delete removes the one before it.
+		const field = currentField(current);
+		if (!action && field !== undefined && editable) action = editAction(current, typeAt(field, typed));
 		if (!action && name) {
 			const refusal = readOnlyRefusal(current, name);
 			if (refusal) action = {type: 'message', text: refusal, kind: 'error'};

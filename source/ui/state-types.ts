@@ -43,6 +43,8 @@ export interface UiState {
 	readonly query: ViewQuery;
 	/** The search text while it is typed (applied to the query debounced). */
 	readonly searchDraft: string;
+	/** Where the cursor is in the field being edited (text-field.ts); undefined: at its end. */
+	readonly caret?: number;
 	/** Why the search being typed cannot be read (the term and the reason); the previous search stays in force. */
 	readonly searchError?: string;
 	/** Absolute index of the cursor row in the sorted result. */
@@ -97,7 +99,10 @@ export type UiAction =
 	| {type: 'move-page'; pages: number}
 	| {type: 'jump'; to: 'top' | 'bottom'}
 	| {type: 'search-start'}
-	| {type: 'search-input'; text: string}
+	/** The field's new text; `caret` where its cursor goes (absent: the end). */
+	| {type: 'search-input'; text: string; caret?: number}
+	/** The cursor of the field being edited moves to `at`. */
+	| {type: 'caret'; at: number}
 	| {type: 'search-apply'}
 	| {type: 'search-commit'}
 	| {type: 'search-cancel'}
@@ -149,7 +154,7 @@ export type DisconnectAction =
 	| {type: 'disconnect-previewed'; seq: number; preview: DisconnectPreview}
 	| {type: 'disconnect-drift'; seq: number; drift: PreviewDrift}
 	| {type: 'disconnect-failed'; seq: number; message: string}
-	| {type: 'disconnect-edit'; text: string}
+	| {type: 'disconnect-edit'; text: string; caret?: number}
 	| {type: 'disconnect-focus'}
 	| {type: 'disconnect-confirm'; key: 'enter' | 'y'}
 	| {type: 'disconnect-progress'; seq: number; progress: DisconnectProgress}

@@ -11,6 +11,7 @@ import type {Snapshot} from '../sessions/snapshot.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
+import {withCaret} from './text-field.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
@@ -175,7 +176,17 @@ function applySearch(state: UiState): UiState {
 	return state.searchDraft === state.query.search ? cleared : withQuery(cleared, {...state.query, search: state.searchDraft});
 }
 
+/**
+ * Reduces one action. The cursor of a text field belongs to the field being edited: a new mode or another
+ * field of the preview (Tab) starts at the end of its text.
+ */
 export function reducer(state: UiState, action: UiAction): UiState {
+	const next = reduce(state, action);
+	const sameField = next.mode === state.mode && next.disconnect?.focus === state.disconnect?.focus;
+	return sameField ? next : withCaret(next, undefined);
+}
+
+function reduce(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'resize': {
 			const resized = {...state, pageSize: Math.max(1, action.pageSize)};
@@ -191,9 +202,13 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'jump':
 			return withCursor(state, action.to === 'top' ? 0 : totalRows(state) - 1);
 		case 'search-start':
-			return {...state, mode: 'search', searchDraft: state.query.search};
+			return withCaret({...state, mode: 'search', searchDraft: state.query.search}, undefined);
 		case 'search-input':
-			return {...state, searchDraft: action.text};
+			return withCaret({...state, searchDraft: action.text}, action.caret);
+		case 'caret':
+			return state.mode === 'search' || state.mode === 'preview' ? {...state, caret: action.at} : state;
+		case 'disconnect-edit':
+			return withCaret(disconnectReducer(state, action), action.caret);
 		case 'search-apply':
 			return applySearch(state);
 		case 'search-commit': {

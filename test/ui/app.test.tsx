@@ -286,6 +286,22 @@ describe('App', () => {
 		expect(statusLine(frame)).toMatch(/ · 3 of 52$/);
 	});
 
+	it('types into the search at its cursor: Ctrl-A, Home, End and the arrows move it', async () => {
+		const app = renderApp();
+		await loaded(app);
+		await app.press('/', (frame) => footer(frame).includes('Esc clear search'));
+		await app.press('alice', (frame) => filterLine(frame).startsWith('/ alice'));
+		await app.press('\x01', () => true);
+		await app.press('user:', (frame) => filterLine(frame).startsWith('/ user:alice'));
+		await app.press('\x1b[F', () => true);
+		await app.press('\x1b[D', () => true);
+		await app.press('\x7f', (frame) => filterLine(frame).startsWith('/ user:alie '));
+		await app.press('\x1b[H', () => true);
+		await app.press('\x1b[C', () => true);
+		const frame = await app.press('x', (frame) => filterLine(frame).startsWith('/ uxser:alie '));
+		expect(filterLine(frame)).toMatch(/^\/ uxser:alie +active/);
+	});
+
 	it('filters as you type after /, keeps the search on Enter and clears it on Esc', async () => {
 		const reader = new FakeReader();
 		const app = renderApp(reader);
