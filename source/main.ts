@@ -130,7 +130,8 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
 		const readOnly = request.readOnly || Boolean(context.profile.readOnly);
 		// Ink and React load only for the console.
-		const {runConsole, consoleDisconnects, consoleExport, consoleRunSummary} = await import('./commands/console.js');
+		const {runConsole, consoleColumnsSaver, consoleDisconnects, consoleExport, consoleRunSummary} =
+			await import('./commands/console.js');
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
@@ -144,6 +145,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			...(engine ? {disconnect: engine.service} : {}),
 			exportView: consoleExport(context),
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
+			saveColumns: consoleColumnsSaver(context.profileName),
 			...(engine
 				? {
 						beforeSignalExit: async () => {

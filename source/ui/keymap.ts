@@ -10,6 +10,7 @@ import type {Mode, UiAction, UiState} from './state-types.js';
 
 import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
+import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
 import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
 export type {KeyName} from './key-names.js';
@@ -132,6 +133,8 @@ export const KEYMAP: readonly Binding[] = [
 		modes: ['nas-picker'],
 		action: {type: 'nas-picker-choose'},
 	},
+	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
+	...COLUMN_PICKER_KEYS,
 	{keys: ['t'], label: 't', description: 'status: active, closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},

@@ -8,6 +8,8 @@ import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
+import type {TableColumnId} from '../sessions/session-columns.js';
+import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
@@ -16,7 +18,13 @@ import {withCaret} from './text-field.js';
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
 export function initialState(
-	options: {intervalSeconds?: number; readOnly?: boolean; pageSize?: number; query?: Partial<ViewQuery>} = {},
+	options: {
+		intervalSeconds?: number;
+		readOnly?: boolean;
+		pageSize?: number;
+		query?: Partial<ViewQuery>;
+		columns?: readonly TableColumnId[] | undefined;
+	} = {},
 ): UiState {
 	return {
 		mode: 'table',
@@ -48,6 +56,7 @@ export function initialState(
 		exporting: null,
 		nextPollAt: null,
 		refreshSeq: 0,
+		...(options.columns === undefined ? {} : {columns: options.columns}),
 	};
 }
 
@@ -327,6 +336,13 @@ function reduce(state: UiState, action: UiAction): UiState {
 			return {...state, refreshSeq: state.refreshSeq + 1};
 		case 'snapshot':
 			return applySnapshot(state, action.snapshot);
+		case 'columns-open':
+		case 'columns-move':
+		case 'columns-toggle':
+		case 'columns-reset':
+		case 'columns-save':
+		case 'columns-saved':
+			return columnPickerReducer(state, action);
 		case 'poll-error': {
 			// A database that stops answering stopped when the poll that found it out began.
 			const since = state.error?.since ?? state.pollStartedAt ?? action.at;
