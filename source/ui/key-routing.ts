@@ -19,14 +19,9 @@ export interface KeyRoute {
 	readonly state: UiState;
 }
 
-/** The text a chunk of typed input leaves in a field: printable characters appended, each BS/DEL removes one. */
+/** The text a chunk of typed input leaves in a field, typed at its end (text-field.ts's typeAt). */
 export function editSearch(value: string, input: string): string {
-	const characters = [...value];
-	for (const character of input) {
-		if (character === '\x7f' || character === '\b') characters.pop();
-		else if (character >= ' ' && !(character >= '\x7f' && character <= '\x9f')) characters.push(character);
-	}
-	return characters.join('');
+	return typeAt({text: value, caret: [...value].length}, input).text;
 }
 
 /** The text field of the disconnect preview that typed characters go to, if any. */

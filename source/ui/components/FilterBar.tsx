@@ -33,8 +33,8 @@ const SORT_LABELS: Record<ViewQuery['sort']['key'], string> = {
 };
 
 /**
- * The search text while it is edited, with its cursor (an inverse cell: at the end, or on the character it is before). Display only: the App edits the text (with
- * key-routing.ts's editSearch) from the keys it routes. Not ink-text-input: that one edits the value it was last rendered
+ * The search text while it is edited, with its cursor: an inverse cell at the end, or on the character it is
+ * before. Display only: the App edits the text (with text-field.ts) from the keys it routes. Not ink-text-input: that one edits the value it was last rendered
  * with, so keys arriving before React re-renders (fast typing, a held Backspace) were lost, a chunk of several
  * Backspaces was ignored, a paste went in verbatim with its control characters (a pasted line's CR ended up
  * in the query), and keys typed right after `/` were lost before it had subscribed to input.
