@@ -31,10 +31,12 @@ export function previewTitle(disconnect: DisconnectState): string {
 	const plan = disconnect.preview?.plan;
 	if (!plan) return 'Disconnect';
 	const count = plan.items.length;
+	const sessions = `${formatCount(count)} ${count === 1 ? 'session' : 'sessions'}`;
 	if (disconnect.target.kind === 'nas' && plan.perNas.length === 1)
-		return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
-	if (disconnect.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
-	return `Disconnect ${formatCount(count)} session${count === 1 ? '' : 's'}`;
+		return `Disconnect ALL ${count === 1 ? '1 open session' : `${formatCount(count)} open sessions`} on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
+	if (disconnect.target.kind === 'filter')
+		return `Disconnect ALL ${count === 1 ? '1 open session' : `${formatCount(count)} open sessions`} matching the filter`;
+	return `Disconnect ${sessions}`;
 }
 
 /**

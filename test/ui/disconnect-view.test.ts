@@ -215,6 +215,16 @@ describe('the views at 80 columns', () => {
 			'NOT SENT 3: bng-1 (10.20.0.1) is not among the NAS this action may touch',
 		);
 	});
+	it('one session is said in the singular: "Disconnect ALL 1 open session on bng-1", "matching the filter"', () => {
+		const one = sessions(1);
+		for (const [target, title] of [
+			[{kind: 'nas', nasIps: ['10.20.0.1']}, /^Disconnect ALL 1 open session on bng-1/],
+			[{kind: 'filter', filter: {status: 'active', search: 'user'}}, /^Disconnect ALL 1 open session matching the filter/],
+		] as const) {
+			const disconnect: DisconnectState = {...previewed(target, one), phase: 'preview'};
+			expect(text(previewView(disconnect, 76, 16, NOW)).split('\n')[0]).toMatch(title);
+		}
+	});
 
 	it('the preview of a big NAS shows the first rows and how many more, within the height', () => {
 		const list = sessions(812);
