@@ -131,7 +131,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
 		const readOnly = request.readOnly || Boolean(context.profile.readOnly);
 		// Ink and React load only for the console.
-		const {runConsole, consoleDisconnects, consoleExport, consoleRunSummary, openConsoleSubscribers} =
+		const {runConsole, consoleColumnsSaver, consoleDisconnects, consoleExport, consoleRunSummary, openConsoleSubscribers} =
 			await import('./commands/console.js');
 		const {subscribers, close} = await openConsoleSubscribers(context);
 		closeSubscribers = close;
@@ -149,6 +149,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			exportView: consoleExport(context),
 			...(subscribers ? {subscribers} : {}),
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
+			saveColumns: consoleColumnsSaver(context.profileName),
 			...(engine
 				? {
 						beforeSignalExit: async () => {

@@ -10,6 +10,8 @@ import type {Mode, UiAction, UiState} from './state-types.js';
 
 import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
+import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
+import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
 export type {KeyName} from './key-names.js';
 
@@ -95,20 +97,25 @@ export const KEYMAP: readonly Binding[] = [
 		hint: 'Esc clear search',
 		action: {type: 'search-cancel'},
 	},
+	// The editing keys of every text field: the search line, a disconnect's reason and typed confirmation.
 	{
 		keys: ['ctrl+u'],
 		label: 'Ctrl-U',
-		description: 'clear the search line',
-		modes: ['search'],
-		action: {type: 'search-input', text: ''},
+		description: 'delete to the start of the line',
+		modes: ['search', 'preview'],
+		action: fieldKey(deleteToStart),
 	},
 	{
 		keys: ['ctrl+w'],
 		label: 'Ctrl-W',
-		description: 'delete the last word',
-		modes: ['search'],
-		action: (state) => ({type: 'search-input', text: state.searchDraft.replace(/\S+\s*$/, '')}),
+		description: 'delete the word before the cursor',
+		modes: ['search', 'preview'],
+		action: fieldKey(deleteWordBefore),
 	},
+	{keys: ['ctrl+a', 'home'], label: 'Ctrl-A', description: 'start of the line', modes: ['search', 'preview'], action: caretKey('start')},
+	{keys: ['ctrl+e', 'end'], label: 'Ctrl-E', description: 'end of the line', modes: ['search', 'preview'], action: caretKey('end')},
+	{keys: ['left'], label: '←', description: 'cursor left', modes: ['search', 'preview'], action: caretKey(-1)},
+	{keys: ['right'], label: '→', description: 'cursor right', modes: ['search', 'preview'], action: caretKey(1)},
 	{
 		keys: ['n'],
 		label: 'n',
@@ -126,6 +133,8 @@ export const KEYMAP: readonly Binding[] = [
 		modes: ['nas-picker'],
 		action: {type: 'nas-picker-choose'},
 	},
+	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
+	...COLUMN_PICKER_KEYS,
 	{keys: ['t'], label: 't', description: 'status: active, closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
@@ -282,6 +291,11 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'quit',
 	},
 ];
+
+/** A cursor key of the text fields. */
+function caretKey(move: CaretMove): (state: UiState) => UiAction | undefined {
+	return fieldKey((field) => ({text: field.text, caret: moveCaret(field, move)}));
+}
 
 function hasRetryable(state: UiState): boolean {
 	return state.disconnect?.result !== undefined && retryable(state.disconnect.result).length > 0;

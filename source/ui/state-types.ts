@@ -8,13 +8,14 @@ import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js
 import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
+import type {TableColumnId} from '../sessions/session-columns.js';
 import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
 
 /** The three views of a disconnect: its preview, its progress while it runs, and its results. */
 export type DisconnectMode = 'preview' | 'progress' | 'results';
 
 /** What has the screen and the keyboard. */
-export type Mode = 'table' | 'search' | 'detail' | 'help' | 'nas-picker' | DisconnectMode;
+export type Mode = 'table' | 'search' | 'detail' | 'help' | 'nas-picker' | 'columns' | DisconnectMode;
 
 /** What the table shows: the filter and the order. */
 export interface ViewQuery {
@@ -62,6 +63,8 @@ export interface UiState {
 	readonly query: ViewQuery;
 	/** The search text while it is typed (applied to the query debounced). */
 	readonly searchDraft: string;
+	/** Where the cursor is in the field being edited (text-field.ts); undefined: at its end. */
+	readonly caret?: number;
 	/** Why the search being typed cannot be read (the term and the reason); the previous search stays in force. */
 	readonly searchError?: string;
 	/** Absolute index of the cursor row in the sorted result. */
@@ -109,7 +112,31 @@ export interface UiState {
 	readonly nextPollAt: number | null;
 	/** Bumped to ask for a poll now. */
 	readonly refreshSeq: number;
+	/** The columns picked (the profile's `columns`, or `c`); undefined: each view's own. */
+	readonly columns?: readonly TableColumnId[];
+	/** The column picker (`c`) while it is open. */
+	readonly columnPicker?: ColumnPickerState;
+	/** The last pick Enter saved in the picker (`columns` absent: the view's own), for the profile to keep. */
+	readonly columnsSave?: {readonly seq: number; readonly columns?: readonly TableColumnId[]};
 }
+
+/** The column picker: the column under its cursor (in TABLE_COLUMN_IDS), those checked, and whether it is the view's own choice. */
+export interface ColumnPickerState {
+	readonly cursor: number;
+	readonly checked: readonly TableColumnId[];
+	/** Nothing picked: each view shows its own columns (what `r` goes back to). */
+	readonly own: boolean;
+}
+
+/** The column picker's actions (column-picker.ts reduces them); `columns-open` opens it from the table. */
+export type ColumnPickerAction =
+	| {type: 'columns-open'}
+	| {type: 'columns-move'; by: number}
+	| {type: 'columns-toggle'}
+	| {type: 'columns-reset'}
+	| {type: 'columns-save'}
+	/** How saving pick `seq` went: where it was kept (absent: nowhere, this console only), or why it was not. */
+	| {type: 'columns-saved'; seq: number; where?: string; error?: string};
 
 /** The reducer's actions: every key press and every answer of an effect becomes one. */
 export type UiAction =
@@ -118,7 +145,10 @@ export type UiAction =
 	| {type: 'move-page'; pages: number}
 	| {type: 'jump'; to: 'top' | 'bottom'}
 	| {type: 'search-start'}
-	| {type: 'search-input'; text: string}
+	/** The field's new text; `caret` where its cursor goes (absent: the end). */
+	| {type: 'search-input'; text: string; caret?: number}
+	/** The cursor of the field being edited moves to `at`. */
+	| {type: 'caret'; at: number}
 	| {type: 'search-apply'}
 	| {type: 'search-commit'}
 	| {type: 'search-cancel'}
@@ -152,6 +182,7 @@ export type UiAction =
 	| {type: 'message'; text: string; kind: 'info' | 'error'}
 	| {type: 'message-expired'; message: NonNullable<UiState['message']>}
 	| DisconnectAction
+	| ColumnPickerAction
 	| {type: 'export-start'}
 	| {type: 'export-done'; rows: number; path: string}
 	| {type: 'export-failed'; message: string};
@@ -172,7 +203,7 @@ export type DisconnectAction =
 	| {type: 'disconnect-previewed'; seq: number; preview: DisconnectPreview}
 	| {type: 'disconnect-drift'; seq: number; drift: PreviewDrift}
 	| {type: 'disconnect-failed'; seq: number; message: string}
-	| {type: 'disconnect-edit'; text: string}
+	| {type: 'disconnect-edit'; text: string; caret?: number}
 	| {type: 'disconnect-focus'}
 	| {type: 'disconnect-confirm'; key: 'enter' | 'y'}
 	| {type: 'disconnect-progress'; seq: number; progress: DisconnectProgress}

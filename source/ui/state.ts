@@ -8,15 +8,24 @@ import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
+import type {TableColumnId} from '../sessions/session-columns.js';
+import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
+import {withCaret} from './text-field.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
 export function initialState(
-	options: {intervalSeconds?: number; readOnly?: boolean; pageSize?: number; query?: Partial<ViewQuery>} = {},
+	options: {
+		intervalSeconds?: number;
+		readOnly?: boolean;
+		pageSize?: number;
+		query?: Partial<ViewQuery>;
+		columns?: readonly TableColumnId[] | undefined;
+	} = {},
 ): UiState {
 	return {
 		mode: 'table',
@@ -48,6 +57,7 @@ export function initialState(
 		exporting: null,
 		nextPollAt: null,
 		refreshSeq: 0,
+		...(options.columns === undefined ? {} : {columns: options.columns}),
 	};
 }
 
@@ -176,7 +186,17 @@ function applySearch(state: UiState): UiState {
 	return state.searchDraft === state.query.search ? cleared : withQuery(cleared, {...state.query, search: state.searchDraft});
 }
 
+/**
+ * Reduces one action. The cursor of a text field belongs to the field being edited: a new mode or another
+ * field of the preview (Tab) starts at the end of its text.
+ */
 export function reducer(state: UiState, action: UiAction): UiState {
+	const next = reduce(state, action);
+	const sameField = next.mode === state.mode && next.disconnect?.focus === state.disconnect?.focus;
+	return sameField ? next : withCaret(next, undefined);
+}
+
+function reduce(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'resize': {
 			const resized = {...state, pageSize: Math.max(1, action.pageSize)};
@@ -192,9 +212,13 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'jump':
 			return withCursor(state, action.to === 'top' ? 0 : totalRows(state) - 1);
 		case 'search-start':
-			return {...state, mode: 'search', searchDraft: state.query.search};
+			return withCaret({...state, mode: 'search', searchDraft: state.query.search}, undefined);
 		case 'search-input':
-			return {...state, searchDraft: action.text};
+			return withCaret({...state, searchDraft: action.text}, action.caret);
+		case 'caret':
+			return state.mode === 'search' || state.mode === 'preview' ? {...state, caret: action.at} : state;
+		case 'disconnect-edit':
+			return withCaret(disconnectReducer(state, action), action.caret);
 		case 'search-apply':
 			return applySearch(state);
 		case 'search-commit': {
@@ -327,6 +351,13 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return applySnapshot(state, action.snapshot);
 		case 'subscribers':
 			return {...state, subscribers: mergeSubscribers(state, action.subscribers)};
+		case 'columns-open':
+		case 'columns-move':
+		case 'columns-toggle':
+		case 'columns-reset':
+		case 'columns-save':
+		case 'columns-saved':
+			return columnPickerReducer(state, action);
 		case 'poll-error': {
 			// A database that stops answering stopped when the poll that found it out began.
 			const since = state.error?.since ?? state.pollStartedAt ?? action.at;
@@ -369,11 +400,15 @@ export function reducer(state: UiState, action: UiAction): UiState {
 	}
 }
 
-/** A snapshot arrived: keep the cursor on the same session when it is still in view. */
+/**
+ * A snapshot arrived. A cursor on the first row stays there, as `tail -f` follows the end: with the newest
+ * first, the newest session is under it. Anywhere else the cursor keeps to its session while it is in view.
+ */
 function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 	const recovered = state.error ? {text: 'database reachable again', kind: 'info' as const} : state.message;
 	const next: UiState = {...state, snapshot, error: null, dbWait: null, pollStartedAt: null, message: recovered};
 	if (snapshot.key !== queryKey(state.query)) return next;
+	if (state.cursor === 0) return withCursor(next, 0);
 	if (state.cursorId) {
 		const index = snapshot.rows.findIndex((row) => row.radacctid === state.cursorId);
 		if (index !== -1) return withCursor(next, snapshot.offset + index);

@@ -244,6 +244,24 @@ describe('the views at 80 columns', () => {
 		expect(lines.length).toBeLessThanOrEqual(16);
 	});
 
+	it('draws a typed confirmation and a reason split at a cursor moved into them, the cell under it apart', () => {
+		const list = sessions(3);
+		const target: DisconnectTarget = {kind: 'nas', nasIps: ['10.20.0.1']};
+		const disconnect: DisconnectState = {
+			...newDisconnect(1, target, 'ALL open sessions on bng-1', false),
+			phase: 'preview',
+			preview: previewOf(target, list),
+			typed: 'bg-1',
+		};
+		expect(previewView(disconnect, 76, 16, NOW, 1).at(-1)).toEqual({
+			text: 'type the NAS name (bng-1) to confirm: ',
+			field: {before: 'b', at: 'g', after: '-1'},
+			bold: true,
+		});
+		const reasoned = {...disconnect, focus: 'reason' as const, reason: 'line down'};
+		expect(previewView(reasoned, 76, 16, NOW, 0)).toContainEqual({text: 'reason  ', field: {before: '', at: 'l', after: 'ine down'}});
+	});
+
 	it('terminal escapes in a username are shown visibly in every view', () => {
 		const hostile = sessions(1).map((session) => ({...session, username: 'evil\x1b[2J\x07name'}));
 		const target: DisconnectTarget = {kind: 'session', radacctid: '1'};

@@ -416,6 +416,21 @@ describe('snapshots', () => {
 		expect(state).toMatchObject({cursor: 3, cursorId: 'r2'});
 	});
 
+	it('keeps a cursor on the first row there, on the newest session, as new ones arrive', () => {
+		let state = loaded(5, 20);
+		expect(state).toMatchObject({cursor: 0, cursorId: 'r0'});
+		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ['n1', 'n2', 'r0', 'r1', 'r2'], {total: 22})});
+		expect(state).toMatchObject({cursor: 0, top: 0, cursorId: 'n1'});
+		// Once moved off the top, it keeps to its session again.
+		state = run(state, {type: 'move', by: 1});
+		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ['n3', 'n1', 'n2', 'r0', 'r1'], {total: 23})});
+		expect(state).toMatchObject({cursor: 2, cursorId: 'n2'});
+		// Back on the first row, it follows the top again.
+		state = run(state, {type: 'jump', to: 'top'});
+		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ['n4', 'n3', 'n1', 'n2', 'r0'], {total: 24})});
+		expect(state).toMatchObject({cursor: 0, cursorId: 'n4'});
+	});
+
 	it('follows the session in a window further down the list', () => {
 		let state = run(loaded(5, 20), {type: 'move-page', pages: 1});
 		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ids(5, 5), {offset: 5, total: 20})});
