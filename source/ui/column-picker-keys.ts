@@ -1,5 +1,5 @@
 /** The column picker's bindings, part of the one keymap (keymap.ts): its footer shows their hints. */
-import type {Binding} from './keymap.js';
+import type {Binding} from './binding.js';
 
 /** The column picker's keys (`c`). */
 export const COLUMN_PICKER_KEYS: readonly Binding[] = [

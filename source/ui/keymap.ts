@@ -8,6 +8,7 @@ import {selectionText} from './state.js';
 import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './disconnect-requests.js';
 import type {Mode, UiAction, UiState} from './state-types.js';
 
+import type {Binding} from './binding.js';
 import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
 import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
@@ -15,22 +16,7 @@ import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} fr
 
 export type {KeyName} from './key-names.js';
 
-export interface Binding {
-	readonly keys: readonly KeyName[];
-	/** What the help overlay shows in the key column, e.g. "↑/k". */
-	readonly label: string;
-	readonly description: string;
-	/** Where the binding applies. */
-	readonly modes: readonly Mode[];
-	/** Short text for the footer; bindings without one are only in the help. */
-	readonly hint?: string;
-	/** Acts on the network (disconnects): dropped in read-only mode. */
-	readonly dangerous?: boolean;
-	/** Hides the footer hint while the binding has nothing to act on (the key still answers). */
-	readonly offered?: (state: UiState) => boolean;
-	/** The action, or 'quit'. */
-	readonly action: UiAction | 'quit' | ((state: UiState) => UiAction | 'quit' | undefined);
-}
+export type {Binding} from './binding.js';
 
 export const KEYMAP: readonly Binding[] = [
 	// In the details the same keys scroll the user's other sessions: one help line each covers both.
