@@ -125,12 +125,16 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		{staleAfterSeconds: request.staleAfterSeconds, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
 	);
 	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
+	let closeSubscribers: (() => Promise<void>) | undefined;
 	// Whatever fails from here, the database and the demo network are closed: nothing keeps the process waiting.
 	try {
 		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
 		const readOnly = request.readOnly || Boolean(context.profile.readOnly);
 		// Ink and React load only for the console.
-		const {runConsole, consoleDisconnects, consoleExport, consoleRunSummary} = await import('./commands/console.js');
+		const {runConsole, consoleColumnsSaver, consoleDisconnects, consoleExport, consoleRunSummary, openConsoleSubscribers} =
+			await import('./commands/console.js');
+		const {subscribers, close} = await openConsoleSubscribers(context);
+		closeSubscribers = close;
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
@@ -143,7 +147,9 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			readOnly,
 			...(engine ? {disconnect: engine.service} : {}),
 			exportView: consoleExport(context),
+			...(subscribers ? {subscribers} : {}),
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
+			saveColumns: consoleColumnsSaver(context.profileName),
 			...(engine
 				? {
 						beforeSignalExit: async () => {
@@ -162,6 +168,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		}
 	} finally {
 		await disconnects?.close();
+		await closeSubscribers?.();
 		await context.close();
 	}
 	return EXIT.ok;

@@ -2,6 +2,8 @@
 import type {TableColumnId} from '../sessions/session-columns.js';
 import {render} from 'ink';
 import {AuditLog, defaultAuditLogPath} from '../audit/audit-log.js';
+import {ConfigStore} from '../config/config.js';
+import {sanitize} from '../terminal/sanitize.js';
 import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
 import {resultSummary} from '../disconnect/report.js';
@@ -11,11 +13,15 @@ import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.j
 import type {SessionReader} from '../sessions/session-source.js';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
+import type {SaveColumns} from '../ui/hooks/use-columns-save.js';
 import type {QuitOutcome} from '../ui/hooks/use-quit-when-stopped.js';
 import {viewFilter} from '../ui/state.js';
 import type {ViewQuery} from '../ui/state-types.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
+import {consoleSubscribers, type ConsoleSubscribers} from '../subscribers/console-subscribers.js';
+import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {CommandContext} from './context.js';
+import {billingSettingsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
@@ -33,8 +39,25 @@ export interface ConsoleOptions {
 	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
 	/** The profile's `columns`. */
 	readonly columns?: readonly TableColumnId[];
+	/** Keeps what the column picker (`c`) saves in the profile ({@link consoleColumnsSaver}). */
+	readonly saveColumns?: SaveColumns;
 	/** On SIGINT, SIGTERM or SIGHUP, before the console goes: stop what runs, as `q` does. */
 	readonly beforeSignalExit?: (signal: StopSignal) => Promise<void>;
+	/** Who is behind the sessions: plan, limits, remaining, billing. */
+	readonly subscribers?: ConsoleSubscribers;
+}
+
+/**
+ * The console's subscriber reads over the profile's billing settings, and what closes them. A billing
+ * database that cannot be opened leaves the console without them rather than without sessions.
+ */
+export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
+	try {
+		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context));
+		return {subscribers: consoleSubscribers(opened), close: () => opened.close()};
+	} catch {
+		return {close: async () => undefined};
+	}
 }
 
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
@@ -47,6 +70,22 @@ export function consoleExport(context: CommandContext): (query: ViewQuery) => Pr
 		};
 		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(query), query.sort, options, defaultExportPath());
 		return {rows, path};
+	};
+}
+
+/**
+ * `c` in the console, Enter: the columns picked become the `columns` setting of the profile in use, as
+ * `radtop config set columns` writes it (the view's own choice: the setting removed, as `config unset` does).
+ * The profile is the one the console runs with, else the default one (created if it does not exist yet).
+ * Resolves to where it was kept, for the status line.
+ */
+export function consoleColumnsSaver(profileName: string | undefined, env: NodeJS.ProcessEnv = process.env): SaveColumns {
+	return async (columns) => {
+		// The console's screen is up: a warning about the file's mode was given when radtop started.
+		const store = ConfigStore.open(env, {warn: () => undefined});
+		const name = profileName ?? store.data.defaultProfile ?? 'default';
+		store.setProfileValue(name, 'columns', columns === undefined ? undefined : [...columns]);
+		return `profile "${sanitize(name)}"`;
 	};
 }
 
@@ -182,7 +221,9 @@ export async function runConsole(
 				readOnly={options.readOnly}
 				{...(options.disconnect === undefined ? {} : {disconnect: options.disconnect})}
 				{...(options.exportView === undefined ? {} : {exportView: options.exportView})}
+				{...(options.subscribers === undefined ? {} : {subscribers: options.subscribers})}
 				{...(options.columns === undefined ? {} : {columns: options.columns})}
+				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

@@ -1,11 +1,17 @@
 /** `radtop export`: every session matching a filter as CSV, streamed from the database to stdout or a file. */
 import type {Writable} from 'node:stream';
-import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, parseExportColumns} from '../sessions/export-sql.js';
+import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, exportColumn, parseExportColumns} from '../sessions/export-sql.js';
+import {connectDatabase, type Database} from '../db/connect.js';
+import {BillingLookup, DEFAULT_BILLING_TIMEOUT_MS, type BillingDatabase} from '../subscribers/billing.js';
+import {exportEnrichedSessions, isSubscriberColumn, needsEnrichment} from '../subscribers/enriched-export.js';
+import {SUBSCRIBER_COLUMNS} from '../subscribers/subscriber-view.js';
+import {billingSettingsOf} from './subscriber-settings.js';
 import {DEFAULT_EXPORT_LIMIT, exportSessions, ExportAbortedError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
 import {exportSessionsToFile, ExportPathError} from '../sessions/export-file.js';
 import {reportWaits} from '../db/database-wait.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
+import {scrubSecrets} from '../config/secrets.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS, sessionFilterOf, type FilterRequest} from './sessions.js';
 import {EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
@@ -54,7 +60,8 @@ Filters (as radtop sessions)
 Output
   --output, -o FILE            write FILE (mode 0600, replaced only when the export is complete), not stdout;
                                a symlink's target is replaced, a FIFO or device (/dev/fd/N) written directly
-  --columns A,B,...            these columns in this order (default: those of radtop sessions --csv)
+  --columns A,B,...            these columns in this order (default: those of radtop sessions --csv); the
+                               subscriber columns and the billing query's columns too (see Columns)
   --limit N                    refuse, before writing anything, when more than N sessions match
                                (default ${DEFAULT_EXPORT_LIMIT.toLocaleString('en-US')})
   --no-limit                   export however many match
@@ -67,6 +74,7 @@ Columns
 		EXPORT_COLUMNS.map((column) => column.name),
 		96,
   ).join('\n  ')}
+  Subscriber: ${SUBSCRIBER_COLUMNS.join(', ')}, and each column the profile's billing-query returns
 
 Examples
   $ radtop export --status closed --from 2026-11-01 --to 2026-12-01 -o november.csv
@@ -101,6 +109,28 @@ export interface ExportRequest extends FilterRequest {
 	readonly output?: string;
 }
 
+/**
+ * The names of --columns: radacct's export columns, radtop's subscriber columns, and names that may be the
+ * billing query's columns (checked against the profile when the export runs).
+ */
+function parseColumnNames(list: string): string[] {
+	const names = list.split(',').map((name) => name.trim());
+	if (!names.some((name) => !exportColumn(name))) return parseExportColumns(list).map((column) => column.name);
+	const seen = new Set<string>();
+	return names.map((name) => {
+		if (name === '') throw new RangeError('an empty column name');
+		const column = exportColumn(name)?.name ?? (isSubscriberColumn(name) ? name.toLowerCase() : undefined);
+		if (column === undefined && !BILLING_NAME.test(name)) throw new RangeError(`unknown column "${name.slice(0, 40)}"`);
+		const key = (column ?? name).toLowerCase();
+		if (seen.has(key)) throw new RangeError(`column "${column ?? name}" is listed twice`);
+		seen.add(key);
+		return column ?? name;
+	});
+}
+
+/** A column name a billing query's SELECT can give. */
+const BILLING_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
 /** Validates the flags of `radtop export` (pure: throws UsageError with one clear line). */
 export function parseExportFlags(flags: Flags, now: Date): ExportRequest {
 	const filters = parseSessionsFlags({...flags, limit: undefined, offset: undefined, json: undefined, csv: undefined}, now);
@@ -109,7 +139,7 @@ export function parseExportFlags(flags: Flags, now: Date): ExportRequest {
 		if (typeof flags.columns !== 'string' || flags.columns.trim() === '')
 			throw new UsageError('--columns needs a comma-separated list of columns (see radtop export --help)');
 		try {
-			columns = parseExportColumns(flags.columns).map((column) => column.name);
+			columns = parseColumnNames(flags.columns);
 		} catch (error) {
 			throw new UsageError(`--columns: ${(error as Error).message} (see radtop export --help for the columns)`);
 		}
@@ -185,15 +215,63 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		clearProgress();
 		io.stderr.write(line);
 	});
+	let billingDatabase: Database | undefined;
 	try {
+		let exporter = exportSessions;
+		if (needsEnrichment(request.columns)) {
+			const settings = billingSettingsOf(context);
+			const unknown = request.columns.find((name) => !exportColumn(name) && !isSubscriberColumn(name));
+			if (unknown !== undefined && !settings.billingQuery)
+				throw new UsageError(
+					`--columns: unknown column "${unknown}" (no billing-query is set; see radtop export --help for the columns)`,
+				);
+			const billingTimeoutMs = settings.billingTimeout !== undefined ? settings.billingTimeout * 1000 : DEFAULT_BILLING_TIMEOUT_MS;
+			if (settings.billingQuery && settings.billingUrl) {
+				billingDatabase = await connectDatabase(
+					{kind: 'url', url: settings.billingUrl, from: 'profile'},
+					{statementTimeoutMs: billingTimeoutMs, connectTimeoutMs: 3000},
+				);
+			}
+			let told = false;
+			const tell = (line: string) => {
+				if (told) return;
+				told = true;
+				clearProgress();
+				io.stderr.write(`radtop: ${sanitize(scrubSecrets(line, context.secrets))}\n`);
+			};
+			if (unknown !== undefined && settings.billingQuery) {
+				// The billing query asked once for a name no one has: its columns, so a name it lacks is refused before any row is read.
+				const probe = new BillingLookup((billingDatabase?.pool ?? context.database.pool) as BillingDatabase, {
+					query: settings.billingQuery,
+					timeoutMs: billingTimeoutMs,
+				});
+				const answer = await probe.lookup(['radtop-export-probe']);
+				if (answer.status === null) {
+					const missing = request.columns.find(
+						(name) => !exportColumn(name) && !isSubscriberColumn(name) && !answer.columns.includes(name),
+					);
+					if (missing !== undefined)
+						throw new UsageError(
+							`--columns: unknown column "${missing}" (the billing query returns ${answer.columns.join(', ') || 'no column but username'})`,
+						);
+				} else tell(answer.status);
+			}
+			const enriched = {
+				billingQuery: settings.billingQuery,
+				billingDatabase: billingDatabase?.pool,
+				billingTimeoutMs,
+				onStatus: tell,
+			};
+			exporter = (db, filter, sort, options, out) => exportEnrichedSessions(db, filter, sort, {...options, ...enriched}, out);
+		}
 		if (request.output !== undefined) {
-			const result = await exportSessionsToFile(context.database.pool, filter, request.sort, options, request.output);
+			const result = await exportSessionsToFile(context.database.pool, filter, request.sort, options, request.output, exporter);
 			clearProgress();
 			io.stderr.write(`radtop: wrote ${formatCount(result.rows)} sessions to ${sanitize(result.path)}\n`);
 			return EXIT.ok;
 		}
 		// On a terminal, escape sequences in a username must not reach it: control characters are shown as escapes.
-		const result = await exportSessions(
+		const result = await exporter(
 			context.database.pool,
 			filter,
 			request.sort,
@@ -214,6 +292,7 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		throw error;
 	} finally {
 		stopWaits();
+		await billingDatabase?.close();
 		for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
 	}
 }

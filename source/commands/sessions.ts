@@ -218,7 +218,8 @@ export async function runSessions(
 	const table = sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop});
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
-	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}sessions${when}`;
+	const noun = total.total === 1 && !total.capped ? 'session' : 'sessions';
+	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}${noun}${when}`;
 	stdout.write(`${fitToWidth(`${table}\n${footer}`, stdout.isTTY ? stdout.columns : undefined)}\n`);
 }
 

@@ -21,6 +21,9 @@ export class ExportPathError extends Error {
 	}
 }
 
+/** What writes the rows: {@link exportSessions}, or one with the same contract (the subscriber columns' export). */
+export type Exporter = typeof exportSessions;
+
 /** What {@link exportSessionsToFile} wrote. */
 export interface FileExportResult extends ExportResult {
 	/** The file written. */
@@ -40,16 +43,17 @@ export async function exportSessionsToFile(
 	sort: SessionSort,
 	options: ExportOptions,
 	path: string,
+	exporter: Exporter = exportSessions,
 ): Promise<FileExportResult> {
 	const target = await outputTarget(path);
-	if (target.direct) return exportSessionsToStream(db, filter, sort, options, path, target.stats);
+	if (target.direct) return exportSessionsToStream(db, filter, sort, options, path, target.stats, exporter);
 	const temporary = join(dirname(target.file), `.${basename(target.file)}.${randomBytes(4).toString('hex')}.partial`);
 	const handle = await open(temporary, 'wx', 0o600);
 	let done = false;
 	try {
 		const stream = handle.createWriteStream();
 		// Nobody sees the temporary file before the rename: the cap is checked as the rows come, not by a count first.
-		const result = await exportSessions(db, filter, sort, {countFirst: false, ...options}, stream);
+		const result = await exporter(db, filter, sort, {countFirst: false, ...options}, stream);
 		await new Promise<void>((resolve, reject) => {
 			stream.once('error', reject);
 			stream.end(() => resolve());
@@ -109,12 +113,13 @@ async function exportSessionsToStream(
 	options: ExportOptions,
 	path: string,
 	stats: Stats,
+	exporter: Exporter,
 ): Promise<FileExportResult> {
 	const handle = await openForWriting(path, stats, options.signal);
 	try {
 		const stream = handle.createWriteStream();
 		const forTerminal = options.forTerminal ?? isatty(handle.fd);
-		const result = await exportSessions(db, filter, sort, {...options, forTerminal}, stream);
+		const result = await exporter(db, filter, sort, {...options, forTerminal}, stream);
 		await new Promise<void>((resolve, reject) => {
 			stream.once('error', reject);
 			stream.end(() => resolve());

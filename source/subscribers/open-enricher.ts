@@ -19,6 +19,10 @@ export interface OpenedEnricher {
 	readonly enricher: SubscriberEnricher;
 	readonly tables: SubscriberTables;
 	readonly billing: BillingLookup | undefined;
+	/** The billing query has a database of its own: it may run while the subscriber tables are read. */
+	readonly together: boolean;
+	/** One more enricher over the same tables and databases, with its own billing cache, holding to `budgetMs`. */
+	another(budgetMs: number): SubscriberEnricher;
 	close(): Promise<void>;
 }
 
@@ -39,10 +43,19 @@ export async function openSubscriberEnricher(db: Queryable, settings: BillingSet
 		}
 		billing = new BillingLookup((billingDatabase?.pool ?? db) as BillingDatabase, {query: settings.billingQuery, timeoutMs});
 	}
+	const billingQuery = settings.billingQuery;
+	const together = billingDatabase !== undefined;
 	return {
-		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500, together: billingDatabase !== undefined}),
+		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500, together}),
 		tables,
 		billing,
+		together,
+		another(budgetMs) {
+			const own = billingQuery
+				? new BillingLookup((billingDatabase?.pool ?? db) as BillingDatabase, {query: billingQuery, timeoutMs})
+				: undefined;
+			return new SubscriberEnricher(db, tables, own, {budgetMs, together});
+		},
 		async close() {
 			await billingDatabase?.close();
 		},

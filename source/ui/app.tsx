@@ -7,6 +7,8 @@ import {Box, Text, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
+import type {ConsoleSubscribers} from '../subscribers/console-subscribers.js';
+import {ColumnPicker} from './components/ColumnPicker.js';
 import {DisconnectView} from './components/DisconnectView.js';
 import {DetailView} from './components/DetailView.js';
 import {FilterBar} from './components/FilterBar.js';
@@ -19,6 +21,7 @@ import {SessionTable} from './components/SessionTable.js';
 import {StatsBar} from './components/StatsBar.js';
 import {StatusLine} from './components/StatusLine.js';
 import {useClock} from './hooks/use-clock.js';
+import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
 import {useExport, type ExportView} from './hooks/use-export.js';
@@ -46,8 +49,12 @@ export interface AppProps {
 	readonly disconnect?: DisconnectService;
 	/** Writes every session of a view to a CSV file (`e`); resolves to the rows written and the file. */
 	readonly exportView?: ExportView;
+	/** Who is behind the sessions (plan, limits, billing); without it those stay empty. */
+	readonly subscribers?: ConsoleSubscribers;
 	/** The columns the profile picked (`columns`); undefined for each view's own choice. */
 	readonly columns?: readonly TableColumnId[];
+	/** Keeps what the column picker (`c`) saves in the profile; without it a pick lasts for this console only. */
+	readonly saveColumns?: SaveColumns;
 }
 
 /** The table's rows: the view's lines less its column heads. */
@@ -60,7 +67,7 @@ export function App(props: AppProps) {
 	const {columns, rows} = useTerminalSize();
 	const [state, dispatch] = useReducer(
 		reducer,
-		{intervalSeconds: props.intervalSeconds, readOnly: props.readOnly, pageSize: pageSizeFor(rows)},
+		{intervalSeconds: props.intervalSeconds, readOnly: props.readOnly, pageSize: pageSizeFor(rows), columns: props.columns},
 		initialState,
 	);
 	// The clock never runs behind the data on screen: a snapshot that arrives between two ticks would
@@ -70,13 +77,14 @@ export function App(props: AppProps) {
 	const keymap = useMemo(() => activeKeymap(state.readOnly), [state.readOnly]);
 
 	usePageSize(pageSizeFor(rows), dispatch);
-	useSessions(props.source, state, dispatch);
-	useDetail(props.source, state, dispatch);
+	useSessions(props.source, state, dispatch, props.subscribers);
+	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
 	useExport(props.exportView, state.exporting, dispatch);
 	useQuitWhenStopped(state, exit);
 	useMessageExpiry(state.message, dispatch);
 	useSearchDebounce(state, dispatch);
+	useColumnsSave(props.saveColumns, state.columnsSave, dispatch);
 
 	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to
 	// the handler subscribed after the last commit, and keys that arrive before the next one (a held key, a
@@ -106,8 +114,8 @@ export function App(props: AppProps) {
 	// Likewise one column layout per width, view, sort and pick (a new array each render would redraw every row).
 	const {status: view, sort} = state.query;
 	const tableColumns = useMemo(
-		() => chooseColumns({width: width - 2, status: view, sort, picked: props.columns}),
-		[width, view, sort, props.columns],
+		() => chooseColumns({width: width - 2, status: view, sort, picked: state.columns}),
+		[width, view, sort, state.columns],
 	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
@@ -149,6 +157,8 @@ export function App(props: AppProps) {
 				height={bodyHeight}
 			/>
 		);
+	} else if (state.mode === 'columns') {
+		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'nas-picker') {
 		body = (
 			<NasPicker
@@ -161,7 +171,16 @@ export function App(props: AppProps) {
 			/>
 		);
 	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {
-		body = <DisconnectView disconnect={state.disconnect} view={state.mode} now={dbNow} width={width} height={bodyHeight} />;
+		body = (
+			<DisconnectView
+				disconnect={state.disconnect}
+				view={state.mode}
+				now={dbNow}
+				width={width}
+				height={bodyHeight}
+				caret={state.caret}
+			/>
+		);
 	} else {
 		body = (
 			<SessionTable
@@ -198,6 +217,7 @@ export function App(props: AppProps) {
 				query={state.query}
 				searching={state.mode === 'search'}
 				draft={state.searchDraft}
+				caret={state.caret}
 				{...(state.searchError === undefined ? {} : {error: state.searchError})}
 				nasLabel={nasLabel}
 				selected={state.allMatching ? total : state.selection.size}

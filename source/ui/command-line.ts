@@ -23,6 +23,7 @@ export interface CommandContext {
 export type CommandResult =
 	| {readonly kind: 'query'; readonly query: ViewQuery; readonly message: string}
 	| {readonly kind: 'help'}
+	| {readonly kind: 'columns'}
 	| {readonly kind: 'message'; readonly text: string}
 	| {readonly kind: 'error'; readonly text: string};
 
@@ -113,7 +114,7 @@ export function runCommand(line: string, context: CommandContext): CommandResult
 		case 'sort':
 			return sortCommand(rest, context);
 		case 'columns':
-			return {kind: 'message', text: 'columns: set with radtop config set columns user,nas,ip,… (see radtop config --help)'};
+			return {kind: 'columns'};
 		case 'help':
 			return {kind: 'help'};
 		default:

@@ -25,6 +25,7 @@ export function commandReducer(
 	state: UiState,
 	action: CommandAction,
 	withQuery: (state: UiState, query: ViewQuery, message?: string) => UiState,
+	openColumns: (state: UiState) => UiState,
 ): UiState {
 	switch (action.type) {
 		case 'command-start':
@@ -44,6 +45,7 @@ export function commandReducer(
 		case 'command-run': {
 			const result = runCommand(state.commandDraft ?? '', contextOf(state));
 			if (result.kind === 'error') return {...state, commandNote: {text: result.text, kind: 'error'}};
+			if (result.kind === 'columns') return openColumns(closed(state));
 			if (result.kind === 'help') return {...closed(state), mode: 'help', helpTop: 0};
 			if (result.kind === 'message') return {...closed(state), message: {text: result.text, kind: 'info'}};
 			return withQuery(closed(state), result.query, result.message);

@@ -8,6 +8,7 @@ import type {Session} from '../sessions/session.js';
 import {sessionDurationSeconds, sessionState, type Rate} from '../sessions/session-math.js';
 import {SESSION_COLUMNS} from '../sessions/session-columns.js';
 import {causeText, disconnectedByText} from '../sessions/session-view.js';
+import {subscriberDetail} from '../subscribers/subscriber-view.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';
@@ -67,7 +68,12 @@ export function detailScrollLimit(detail: DetailState, height: number): number {
 	const fields = detail.session
 		? SESSION_COLUMNS.filter((field) => field !== 'username' && fieldText(detail.session!, field, false) !== '-').length
 		: 0;
-	return Math.max(0, others - 1, fields + 2 + others - Math.max(0, height - 2));
+	// The subscriber's lines at most one a line, as on a narrow screen.
+	const read = detail.subscriber;
+	const subscriber = read
+		? (read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns).length : 0) + (read.status ? 1 : 0)
+		: 0;
+	return Math.max(0, others - 1, fields + subscriber + 2 + others - Math.max(0, height - 2));
 }
 
 /** Narrower than this, the fields are listed in one column instead of two. */
@@ -111,6 +117,7 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 		for (const field of fields)
 			pairs.push({text: fit(field, LABEL_WIDTH) + truncate(fieldText(session, field, options.masked), width - LABEL_WIDTH)});
 	}
+	pairs.push(...subscriberLines(detail, width >= TWO_COLUMNS_FROM ? Math.floor((width - 1) / 2) : 0, width));
 
 	const others = otherSessions(detail);
 	const columns = historyColumns(width);
@@ -151,6 +158,35 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	const right = `${top + 1}-${top + shown.length} of ${rest.length} ↑↓ · Esc back`;
 	const head: DetailLine[] = [{text: truncate(title, Math.max(1, width - right.length - 1)), bold: true, right}, summaryLine];
 	return [...head, ...shown].slice(0, height);
+}
+
+/**
+ * The subscriber's lines under the fields: plan, limits, remaining and the billing columns two to a line as
+ * the fields are, one that does not fit half the width on a line of its own (a short one waits for the next
+ * short one); then the line saying what could
+ * not be read.
+ */
+function subscriberLines(detail: DetailState, half: number, width: number): DetailLine[] {
+	const read = detail.subscriber;
+	if (!read) return [];
+	const pairs = read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns) : [];
+	const over = read.subscriber?.remaining?.over === true;
+	const lines: DetailLine[] = [];
+	let pending: {text: string; warn: boolean} | undefined;
+	const push = (text: string, warn: boolean) => lines.push({text: text.trimEnd(), ...(warn ? {tone: 'warn' as const} : {})});
+	for (const [label, value] of pairs) {
+		const text = fit(sanitize(label), LABEL_WIDTH) + sanitize(value);
+		const warn = over && label === 'Remaining';
+		// A short one waiting for its partner stays waiting: the lines stay few.
+		if (text.length > half) push(truncate(text, width), warn);
+		else if (pending) {
+			push(`${fit(pending.text, half)} ${text}`, pending.warn || warn);
+			pending = undefined;
+		} else pending = {text, warn};
+	}
+	if (pending) push(pending.text, pending.warn);
+	if (read.status) lines.push({text: sanitize(read.status), tone: 'muted', wrap: true});
+	return lines;
 }
 
 interface HistoryColumn {

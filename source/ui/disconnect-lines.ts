@@ -17,8 +17,9 @@ import {nasLabel} from '../nas/registry.js';
 import {formatCount, formatDuration} from '../sessions/format.js';
 import {sessionDurationSeconds} from '../sessions/session-math.js';
 import {sanitize} from '../terminal/sanitize.js';
-import {fit, truncate} from '../terminal/text.js';
+import {fit, stringWidth, truncate} from '../terminal/text.js';
 import type {DisconnectState} from './disconnect-state.js';
+import {caretView} from './text-field.js';
 import type {Tone, ViewLine} from './view-line.js';
 
 const MAX_NAS_LINES = 4;
@@ -30,10 +31,12 @@ export function previewTitle(disconnect: DisconnectState): string {
 	const plan = disconnect.preview?.plan;
 	if (!plan) return 'Disconnect';
 	const count = plan.items.length;
+	const sessions = `${formatCount(count)} ${count === 1 ? 'session' : 'sessions'}`;
 	if (disconnect.target.kind === 'nas' && plan.perNas.length === 1)
-		return `Disconnect ALL ${formatCount(count)} open sessions on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
-	if (disconnect.target.kind === 'filter') return `Disconnect ALL ${formatCount(count)} open sessions matching the filter`;
-	return `Disconnect ${formatCount(count)} session${count === 1 ? '' : 's'}`;
+		return `Disconnect ALL ${count === 1 ? '1 open session' : `${formatCount(count)} open sessions`} on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
+	if (disconnect.target.kind === 'filter')
+		return `Disconnect ALL ${count === 1 ? '1 open session' : `${formatCount(count)} open sessions`} matching the filter`;
+	return `Disconnect ${sessions}`;
 }
 
 /**
@@ -44,7 +47,7 @@ export function previewTitle(disconnect: DisconnectState): string {
  * reason (or "nothing can be sent"), the confirmation and the line that
  * refuses a confirmation ("does not match") are always drawn.
  */
-export function previewView(disconnect: DisconnectState, width: number, height: number, now: Date): ViewLine[] {
+export function previewView(disconnect: DisconnectState, width: number, height: number, now: Date, caret?: number): ViewLine[] {
 	const title: ViewLine = {text: truncate(previewTitle(disconnect), width), bold: true, tone: 'accent'};
 	const label: ViewLine = {text: truncate(sanitize(disconnect.label), width), tone: 'muted'};
 	if (disconnect.phase === 'loading')
@@ -68,7 +71,7 @@ export function previewView(disconnect: DisconnectState, width: number, height: 
 	const reasonLabel = 'reason  ';
 	const reason: ViewLine =
 		disconnect.focus === 'reason'
-			? {text: truncate(reasonLabel + sanitize(disconnect.reason), width - 1), cursor: true}
+			? fieldLine(reasonLabel, disconnect.reason, caret, width)
 			: {
 					text: truncate(
 						reasonLabel + (disconnect.reason ? sanitize(disconnect.reason) : '(none: Tab to write one for the audit log)'),
@@ -81,7 +84,7 @@ export function previewView(disconnect: DisconnectState, width: number, height: 
 		text: plan.items.length === 0 ? 'nothing to send: Esc closes' : 'nothing can be sent (see above): Esc closes',
 		tone: 'warn',
 	};
-	const confirm = plan.ready > 0 ? [confirmLine(disconnect, width)] : [];
+	const confirm = plan.ready > 0 ? [confirmLine(disconnect, width, caret)] : [];
 	if (disconnect.refusal) confirm.push({text: truncate(disconnect.refusal, width), tone: 'error'});
 
 	// A selection's sessions the screen did not show are counted and listed first: nothing is sent unseen.
@@ -196,7 +199,7 @@ function problemLines(plan: Plan, width: number): ViewLine[] {
 	return lines;
 }
 
-function confirmLine(disconnect: DisconnectState, width: number): ViewLine {
+function confirmLine(disconnect: DisconnectState, width: number, caret: number | undefined): ViewLine {
 	const confirmation = disconnect.preview!.confirmation;
 	const active = disconnect.focus === 'confirm';
 	const count = disconnect.preview!.plan.items.length;
@@ -211,10 +214,20 @@ function confirmLine(disconnect: DisconnectState, width: number): ViewLine {
 					? `type the NAS name (${sanitize(confirmation.expected)}) to confirm: `
 					: `type the number of sessions (${confirmation.expected}) to confirm: `;
 			return active
-				? {text: truncate(label + sanitize(disconnect.typed), width - 1), bold: true, cursor: true}
+				? {...fieldLine(label, disconnect.typed, caret, width), bold: true}
 				: {text: truncate(label + sanitize(disconnect.typed), width)};
 		}
 	}
+}
+
+/**
+ * A field being edited after its label: with the cursor at the end (nothing moved it), the text and a cursor
+ * cell after it; elsewhere the text split at the cursor, which stays in view.
+ */
+function fieldLine(label: string, value: string, caret: number | undefined, width: number): ViewLine {
+	if (caret === undefined || caret >= [...value].length) return {text: truncate(label + sanitize(value), width - 1), cursor: true};
+	const head = truncate(label, Math.max(0, width - 2));
+	return {text: head, field: caretView(value, caret, width - stringWidth(head))};
 }
 
 /** A bar of `width` cells for done out of total. */

@@ -8,6 +8,7 @@ import {pressesOf, type InkKey} from './key-names.js';
 import {actionFor, readOnlyRefusal, type Binding} from './keymap.js';
 import {reducer} from './state.js';
 import type {UiAction, UiState} from './state-types.js';
+import {currentField, editAction, typeAt} from './text-field.js';
 
 /** What a read of input asks for, in order: actions to dispatch, and at most one `exit`, always last. */
 export type KeyEffect = UiAction | 'exit';
@@ -18,14 +19,9 @@ export interface KeyRoute {
 	readonly state: UiState;
 }
 
-/** The text a chunk of typed input leaves in a field: printable characters appended, each BS/DEL removes one. */
+/** The text a chunk of typed input leaves in a field, typed at its end (text-field.ts's typeAt). */
 export function editSearch(value: string, input: string): string {
-	const characters = [...value];
-	for (const character of input) {
-		if (character === '\x7f' || character === '\b') characters.pop();
-		else if (character >= ' ' && !(character >= '\x7f' && character <= '\x9f')) characters.push(character);
-	}
-	return characters.join('');
+	return typeAt({text: value, caret: [...value].length}, input).text;
 }
 
 /** The text field of the disconnect preview that typed characters go to, if any. */
@@ -68,20 +64,14 @@ export function routeKey(
 			continue;
 		}
 		let action: ReturnType<typeof actionFor> = name ? actionFor(keymap, current, name) : undefined;
-		if (!action && current.mode === 'search' && editable) {
-			// Typing in the search: printable characters are added, Backspace/Delete removes the last one.
-			const text = editSearch(current.searchDraft, typed);
-			if (text !== current.searchDraft) action = {type: 'search-input', text};
-		}
 		if (!action && current.mode === 'command' && editable) {
 			const text = editSearch(current.commandDraft ?? '', typed);
 			if (text !== current.commandDraft) action = {type: 'command-input', text};
 		}
-		const field = editedField(current);
-		if (!action && field !== undefined && editable) {
-			const text = editSearch(field, typed);
-			if (text !== field) action = {type: 'disconnect-edit', text};
-		}
+		// Typing in a field (the search line, the preview's reason or typed confirmation): printable characters go
+		// in at its cursor, Backspace/Delete removes the one before it.
+		const field = currentField(current);
+		if (!action && field !== undefined && editable) action = editAction(current, typeAt(field, typed));
 		if (!action && name) {
 			const refusal = readOnlyRefusal(current, name);
 			if (refusal) action = {type: 'message', text: refusal, kind: 'error'};

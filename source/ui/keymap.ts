@@ -8,27 +8,15 @@ import {selectionText} from './state.js';
 import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './disconnect-requests.js';
 import type {Mode, UiAction, UiState} from './state-types.js';
 
+import type {Binding} from './binding.js';
 import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
+import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
+import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
 export type {KeyName} from './key-names.js';
 
-export interface Binding {
-	readonly keys: readonly KeyName[];
-	/** What the help overlay shows in the key column, e.g. "↑/k". */
-	readonly label: string;
-	readonly description: string;
-	/** Where the binding applies. */
-	readonly modes: readonly Mode[];
-	/** Short text for the footer; bindings without one are only in the help. */
-	readonly hint?: string;
-	/** Acts on the network (disconnects): dropped in read-only mode. */
-	readonly dangerous?: boolean;
-	/** Hides the footer hint while the binding has nothing to act on (the key still answers). */
-	readonly offered?: (state: UiState) => boolean;
-	/** The action, or 'quit'. */
-	readonly action: UiAction | 'quit' | ((state: UiState) => UiAction | 'quit' | undefined);
-}
+export type {Binding} from './binding.js';
 
 export const KEYMAP: readonly Binding[] = [
 	// In the details the same keys scroll the user's other sessions: one help line each covers both.
@@ -95,20 +83,25 @@ export const KEYMAP: readonly Binding[] = [
 		hint: 'Esc clear search',
 		action: {type: 'search-cancel'},
 	},
+	// The editing keys of every text field: the search line, a disconnect's reason and typed confirmation.
 	{
 		keys: ['ctrl+u'],
 		label: 'Ctrl-U',
-		description: 'clear the search line',
-		modes: ['search'],
-		action: {type: 'search-input', text: ''},
+		description: 'delete to the start of the line',
+		modes: ['search', 'preview'],
+		action: fieldKey(deleteToStart),
 	},
 	{
 		keys: ['ctrl+w'],
 		label: 'Ctrl-W',
-		description: 'delete the last word',
-		modes: ['search'],
-		action: (state) => ({type: 'search-input', text: state.searchDraft.replace(/\S+\s*$/, '')}),
+		description: 'delete the word before the cursor',
+		modes: ['search', 'preview'],
+		action: fieldKey(deleteWordBefore),
 	},
+	{keys: ['ctrl+a', 'home'], label: 'Ctrl-A', description: 'start of the line', modes: ['search', 'preview'], action: caretKey('start')},
+	{keys: ['ctrl+e', 'end'], label: 'Ctrl-E', description: 'end of the line', modes: ['search', 'preview'], action: caretKey('end')},
+	{keys: ['left'], label: '←', description: 'cursor left', modes: ['search', 'preview'], action: caretKey(-1)},
+	{keys: ['right'], label: '→', description: 'cursor right', modes: ['search', 'preview'], action: caretKey(1)},
 	{
 		keys: [':'],
 		label: ':',
@@ -145,6 +138,8 @@ export const KEYMAP: readonly Binding[] = [
 		action: {type: 'nas-picker-choose'},
 	},
 	{keys: ['t'], label: 't', description: 'status: active, stale (~), closed, all', modes: ['table'], action: {type: 'cycle-status'}},
+	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
+	...COLUMN_PICKER_KEYS,
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
 	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},
@@ -300,6 +295,11 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'quit',
 	},
 ];
+
+/** A cursor key of the text fields. */
+function caretKey(move: CaretMove): (state: UiState) => UiAction | undefined {
+	return fieldKey((field) => ({text: field.text, caret: moveCaret(field, move)}));
+}
 
 function hasRetryable(state: UiState): boolean {
 	return state.disconnect?.result !== undefined && retryable(state.disconnect.result).length > 0;

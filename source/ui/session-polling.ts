@@ -9,6 +9,7 @@ import {describeError} from '../db/errors.js';
 import {Poller, type PollerOptions} from '../sessions/poller.js';
 import {RateTracker} from '../sessions/session-math.js';
 import type {SessionReader} from '../sessions/session-source.js';
+import type {ConsoleSubscribers} from '../subscribers/console-subscribers.js';
 import {fetchSnapshot, SlowCounts, type Snapshot, type SnapshotRequest} from '../sessions/snapshot.js';
 import {queryKey, viewFilter} from './state.js';
 import type {UiAction, ViewQuery} from './state-types.js';
@@ -25,13 +26,43 @@ export interface SessionPolling {
 	stop(): void;
 }
 
-/** Starts polling `source` for `request`, telling `dispatch` what happens; stop() ends it. */
+/**
+ * Starts polling `source` for `request`, telling `dispatch` what happens; stop() ends it. With `subscribers`,
+ * each snapshot's rows are enriched once after they are shown (never before: the rows do not wait for it),
+ * one enrichment at a time; a poll that comes while one runs leaves its rows with the values last known.
+ */
 export function startSessionPolling(
 	source: SessionReader,
 	request: SnapshotRequest,
 	dispatch: Dispatch<UiAction>,
 	options: PollerOptions,
+	subscribers?: ConsoleSubscribers,
 ): SessionPolling {
+	let enriching = false;
+	let stopped = false;
+	const enrich = (snapshot: Snapshot) => {
+		if (!subscribers || enriching || snapshot.rows.length === 0) return;
+		enriching = true;
+		void subscribers
+			.poll(snapshot.rows, new Date(snapshot.fetchedAt))
+			.then(
+				(enrichment) => {
+					if (!stopped)
+						dispatch({
+							type: 'subscribers',
+							subscribers: {
+								byId: enrichment.subscribers,
+								billingColumns: enrichment.billingColumns,
+								status: enrichment.status,
+							},
+						});
+				},
+				() => undefined,
+			)
+			.finally(() => {
+				enriching = false;
+			});
+	};
 	// Rates and slow counts are per source: they compare a source's reads with its earlier ones.
 	const rates = new RateTracker();
 	const slow = new SlowCounts();
@@ -44,7 +75,10 @@ export function startSessionPolling(
 		request,
 		{
 			onStart: (_request, at) => dispatch({type: 'poll-started', at}),
-			onResult: (snapshot) => dispatch({type: 'snapshot', snapshot}),
+			onResult: (snapshot) => {
+				dispatch({type: 'snapshot', snapshot});
+				enrich(snapshot);
+			},
 			onError: (error) =>
 				dispatch({
 					type: 'poll-error',
@@ -65,6 +99,7 @@ export function startSessionPolling(
 		poller,
 		expireSlowCounts: () => slow.expire(),
 		stop() {
+			stopped = true;
 			unsubscribe?.();
 			poller.stop();
 		},

@@ -7,13 +7,15 @@ import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
 import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
+import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
+import type {TableColumnId} from '../sessions/session-columns.js';
 import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
 
 /** The three views of a disconnect: its preview, its progress while it runs, and its results. */
 export type DisconnectMode = 'preview' | 'progress' | 'results';
 
 /** What has the screen and the keyboard. */
-export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | DisconnectMode;
+export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | DisconnectMode;
 
 /** What the table shows: the filter and the order. */
 export interface ViewQuery {
@@ -31,6 +33,24 @@ export interface DetailState {
 	readonly error?: string;
 	/** The first of the user's other sessions shown (↑↓ PgUp PgDn scroll them). */
 	readonly historyTop?: number;
+	/** Who is behind the session (plan, limits, billing), once read; absent when radtop does not read it. */
+	readonly subscriber?: DetailSubscriber;
+}
+
+/** The subscribers of the rows on screen: by radacctid, with the billing query's columns. */
+export interface TableSubscribers {
+	readonly byId: ReadonlyMap<string, SessionSubscriber>;
+	readonly billingColumns: readonly string[];
+	/** One line when part of the last enrichment failed or was late. */
+	readonly status: string | null;
+}
+
+/** The subscriber of the detail's session as last read. */
+export interface DetailSubscriber {
+	readonly subscriber: SessionSubscriber | undefined;
+	readonly billingColumns: readonly string[];
+	/** One line when part of it failed or was late. */
+	readonly status: string | null;
 }
 
 /** Why a poll failed: the database did not answer in time, a lock, or an error it answered with. */
@@ -43,6 +63,8 @@ export interface UiState {
 	readonly query: ViewQuery;
 	/** The search text while it is typed (applied to the query debounced). */
 	readonly searchDraft: string;
+	/** Where the cursor is in the field being edited (text-field.ts); undefined: at its end. */
+	readonly caret?: number;
 	/** Why the search being typed cannot be read (the term and the reason); the previous search stays in force. */
 	readonly searchError?: string;
 	/** Absolute index of the cursor row in the sorted result. */
@@ -61,6 +83,8 @@ export interface UiState {
 	readonly masked: boolean;
 	readonly readOnly: boolean;
 	readonly snapshot: Snapshot | null;
+	/** Who is behind the rows on screen, as the last poll's enrichment found (absent until one answers). */
+	readonly subscribers?: TableSubscribers;
 	/** The last poll failed: how (a server that does not answer, a lock, any other error), and since when. */
 	readonly error: {readonly message: string; readonly since: number; readonly kind?: PollErrorKind} | null;
 	/** What a statement in flight waits for, as seen from another connection ("radacct is locked by pid 4242 for 30 s"). */
@@ -92,7 +116,31 @@ export interface UiState {
 	readonly commandDraft?: string;
 	/** Under the command line: why it cannot run, or what Tab could complete it to. */
 	readonly commandNote?: {readonly text: string; readonly kind: 'info' | 'error'};
+	/** The columns picked (the profile's `columns`, or `c`); undefined: each view's own. */
+	readonly columns?: readonly TableColumnId[];
+	/** The column picker (`c`) while it is open. */
+	readonly columnPicker?: ColumnPickerState;
+	/** The last pick Enter saved in the picker (`columns` absent: the view's own), for the profile to keep. */
+	readonly columnsSave?: {readonly seq: number; readonly columns?: readonly TableColumnId[]};
 }
+
+/** The column picker: the column under its cursor (in TABLE_COLUMN_IDS), those checked, and whether it is the view's own choice. */
+export interface ColumnPickerState {
+	readonly cursor: number;
+	readonly checked: readonly TableColumnId[];
+	/** Nothing picked: each view shows its own columns (what `r` goes back to). */
+	readonly own: boolean;
+}
+
+/** The column picker's actions (column-picker.ts reduces them); `columns-open` opens it from the table. */
+export type ColumnPickerAction =
+	| {type: 'columns-open'}
+	| {type: 'columns-move'; by: number}
+	| {type: 'columns-toggle'}
+	| {type: 'columns-reset'}
+	| {type: 'columns-save'}
+	/** How saving pick `seq` went: where it was kept (absent: nowhere, this console only), or why it was not. */
+	| {type: 'columns-saved'; seq: number; where?: string; error?: string};
 
 /** The reducer's actions: every key press and every answer of an effect becomes one. */
 export type UiAction =
@@ -101,7 +149,10 @@ export type UiAction =
 	| {type: 'move-page'; pages: number}
 	| {type: 'jump'; to: 'top' | 'bottom'}
 	| {type: 'search-start'}
-	| {type: 'search-input'; text: string}
+	/** The field's new text; `caret` where its cursor goes (absent: the end). */
+	| {type: 'search-input'; text: string; caret?: number}
+	/** The cursor of the field being edited moves to `at`. */
+	| {type: 'caret'; at: number}
 	| {type: 'search-apply'}
 	| {type: 'search-commit'}
 	| {type: 'search-cancel'}
@@ -123,6 +174,8 @@ export type UiAction =
 	| {type: 'open-detail'}
 	| {type: 'detail-scroll'; by: number}
 	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
+	| {type: 'detail-subscriber'; id: string; subscriber: DetailSubscriber}
+	| {type: 'subscribers'; subscribers: TableSubscribers}
 	| {type: 'toggle-help'}
 	/** Scrolls the help by `by` lines, between 0 and `limit`. */
 	| {type: 'help-scroll'; by: number; limit: number}
@@ -138,6 +191,7 @@ export type UiAction =
 	| {type: 'message'; text: string; kind: 'info' | 'error'}
 	| {type: 'message-expired'; message: NonNullable<UiState['message']>}
 	| DisconnectAction
+	| ColumnPickerAction
 	| {type: 'export-start'}
 	| {type: 'export-done'; rows: number; path: string}
 	| {type: 'export-failed'; message: string};
@@ -158,7 +212,7 @@ export type DisconnectAction =
 	| {type: 'disconnect-previewed'; seq: number; preview: DisconnectPreview}
 	| {type: 'disconnect-drift'; seq: number; drift: PreviewDrift}
 	| {type: 'disconnect-failed'; seq: number; message: string}
-	| {type: 'disconnect-edit'; text: string}
+	| {type: 'disconnect-edit'; text: string; caret?: number}
 	| {type: 'disconnect-focus'}
 	| {type: 'disconnect-confirm'; key: 'enter' | 'y'}
 	| {type: 'disconnect-progress'; seq: number; progress: DisconnectProgress}

@@ -5,18 +5,41 @@
  */
 import {parseSearch, SearchSyntaxError} from '../sessions/search.js';
 import {formatCount} from '../sessions/format.js';
-import type {Session, SessionFilter, SessionStatus, SortKey} from '../sessions/session.js';
+import type {SessionStatus} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {commandReducer} from './command-state.js';
+import type {TableColumnId} from '../sessions/session-columns.js';
+import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
-import type {UiAction, UiState, ViewQuery} from './state-types.js';
+import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
+import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
+import {withCaret} from './text-field.js';
+import {defaultDirection, focusedSession, nasChoices, queryKey, sessionAt, totalRows} from './state-view.js';
+
+export {
+	defaultDirection,
+	focusedSession,
+	nasChoices,
+	queryKey,
+	selectionNotInView,
+	selectionText,
+	sessionAt,
+	totalRows,
+	viewFilter,
+} from './state-view.js';
 
 export const INTERVAL_STEPS = [1, 2, 3, 5, 10, 15, 30, 60, 120];
 
 export function initialState(
-	options: {intervalSeconds?: number; readOnly?: boolean; pageSize?: number; query?: Partial<ViewQuery>} = {},
+	options: {
+		intervalSeconds?: number;
+		readOnly?: boolean;
+		pageSize?: number;
+		query?: Partial<ViewQuery>;
+		columns?: readonly TableColumnId[] | undefined;
+	} = {},
 ): UiState {
 	return {
 		mode: 'table',
@@ -48,29 +71,8 @@ export function initialState(
 		exporting: null,
 		nextPollAt: null,
 		refreshSeq: 0,
+		...(options.columns === undefined ? {} : {columns: options.columns}),
 	};
-}
-
-/** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
-export function viewFilter(query: ViewQuery): SessionFilter {
-	return {status: query.status, search: query.search || undefined, nasIps: query.nas ? [query.nas] : undefined};
-}
-
-/** A stable key for a query: snapshots for another key are not current. */
-export function queryKey(query: ViewQuery): string {
-	return JSON.stringify([query.status, query.search, query.nas, query.sort.key, query.sort.direction]);
-}
-
-/** Rows matching the query, as far as the latest snapshot for it knows (0 before the first). */
-export function totalRows(state: UiState): number {
-	return state.snapshot && state.snapshot.key === queryKey(state.query) ? state.snapshot.total.total : 0;
-}
-
-/** The session at an absolute row index, if the current snapshot holds it. */
-export function sessionAt(state: UiState, index: number): Session | undefined {
-	const snapshot = state.snapshot;
-	if (!snapshot || snapshot.key !== queryKey(state.query)) return undefined;
-	return snapshot.rows[index - snapshot.offset];
 }
 
 /** Moves the cursor to `cursor` (clamped) and scrolls so it stays visible. */
@@ -82,25 +84,6 @@ function withCursor(state: UiState, cursor: number): UiState {
 	if (clamped >= top + state.pageSize) top = clamped - state.pageSize + 1;
 	top = Math.max(0, Math.min(top, Math.max(0, totalRows(state) - state.pageSize)));
 	return {...state, cursor: clamped, top, cursorId: sessionAt({...state, top}, clamped)?.radacctid ?? null};
-}
-
-/** The selected sessions the screen does not show: on another page, closed since, or outside the filter. */
-export function selectionNotInView(state: UiState): string[] {
-	if (state.selection.size === 0) return [];
-	const shown = new Set<string>();
-	for (let index = state.top; index < state.top + state.pageSize; index++) {
-		const id = sessionAt(state, index)?.radacctid;
-		if (id !== undefined) shown.add(id);
-	}
-	return [...state.selection].filter((id) => !shown.has(id));
-}
-
-/** The footer's selection: "2 selected (2 not in view)", "everything matching selected", or nothing. */
-export function selectionText(state: UiState): string | undefined {
-	if (state.allMatching) return 'everything matching selected';
-	if (state.selection.size === 0) return undefined;
-	const hidden = selectionNotInView(state).length;
-	return `${formatCount(state.selection.size)} selected${hidden > 0 ? ` (${formatCount(hidden)} not in view)` : ''}`;
 }
 
 /**
@@ -130,32 +113,10 @@ function withQuery(state: UiState, query: ViewQuery, message?: string): UiState 
 
 const STATUS_CYCLE: readonly SessionStatus[] = ['active', 'stale', 'closed', 'all'];
 
-/** Natural first direction of a sort key: biggest/newest first for numbers and times, A-Z for text. */
-export function defaultDirection(key: SortKey): 'asc' | 'desc' {
-	return key === 'user' || key === 'nas' || key === 'ip' ? 'asc' : 'desc';
-}
-
-/**
- * The NAS picker's entries: each NAS with open sessions, largest first, after an "all NAS" entry when the
- * picker filters (a disconnect is never offered for every NAS at once).
- */
-export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number}> {
-	const perNas = state.snapshot?.stats.perNas ?? [];
-	const total = state.snapshot?.stats.openSessions ?? 0;
-	const each = perNas.map((nas) => ({ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions}));
-	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
-}
-
 /** "radtop-sessions-20261125-114251.csv in /home/noc": the file's name first, as a narrow status line may cut the rest. */
 function exportedWhere(path: string): string {
 	const slash = path.lastIndexOf('/');
 	return slash === -1 ? path : `${path.slice(slash + 1)} in ${path.slice(0, slash) || '/'}`;
-}
-
-/** The session a disconnect key acts on: the detail view's, else the cursor's. */
-export function focusedSession(state: UiState): Session | undefined {
-	if (state.mode === 'detail') return state.detail?.session;
-	return sessionAt(state, state.cursor);
 }
 
 function withoutSearchError(state: UiState): UiState {
@@ -176,7 +137,17 @@ function applySearch(state: UiState): UiState {
 	return state.searchDraft === state.query.search ? cleared : withQuery(cleared, {...state.query, search: state.searchDraft});
 }
 
+/**
+ * Reduces one action. The cursor of a text field belongs to the field being edited: a new mode or another
+ * field of the preview (Tab) starts at the end of its text.
+ */
 export function reducer(state: UiState, action: UiAction): UiState {
+	const next = reduce(state, action);
+	const sameField = next.mode === state.mode && next.disconnect?.focus === state.disconnect?.focus;
+	return sameField ? next : withCaret(next, undefined);
+}
+
+function reduce(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'resize': {
 			const resized = {...state, pageSize: Math.max(1, action.pageSize)};
@@ -192,9 +163,13 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'jump':
 			return withCursor(state, action.to === 'top' ? 0 : totalRows(state) - 1);
 		case 'search-start':
-			return {...state, mode: 'search', searchDraft: state.query.search};
+			return withCaret({...state, mode: 'search', searchDraft: state.query.search}, undefined);
 		case 'search-input':
-			return {...state, searchDraft: action.text};
+			return withCaret({...state, searchDraft: action.text}, action.caret);
+		case 'caret':
+			return state.mode === 'search' || state.mode === 'preview' ? {...state, caret: action.at} : state;
+		case 'disconnect-edit':
+			return withCaret(disconnectReducer(state, action), action.caret);
 		case 'search-apply':
 			return applySearch(state);
 		case 'search-commit': {
@@ -211,7 +186,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		case 'command-complete':
 		case 'command-run':
 		case 'command-cancel':
-			return commandReducer(state, action, withQuery);
+			return commandReducer(state, action, withQuery, (opened) => reducer(opened, {type: 'columns-open'}));
 		case 'nas-picker-open': {
 			const purpose = action.purpose ?? 'filter';
 			const opened = {...state, nasPickerPurpose: purpose};
@@ -290,7 +265,19 @@ export function reducer(state: UiState, action: UiAction): UiState {
 		}
 		case 'detail-loaded':
 			if (state.detail?.id !== action.id) return state;
-			return {...state, detail: {id: action.id, session: action.session, history: action.history, error: action.error}};
+			return {
+				...state,
+				detail: {
+					id: action.id,
+					session: action.session,
+					history: action.history,
+					error: action.error,
+					...(state.detail.subscriber ? {subscriber: state.detail.subscriber} : {}),
+				},
+			};
+		case 'detail-subscriber':
+			if (state.detail?.id !== action.id) return state;
+			return {...state, detail: {...state.detail, subscriber: action.subscriber}};
 		case 'toggle-help':
 			return {...state, mode: state.mode === 'help' ? 'table' : 'help', helpTop: 0};
 		case 'help-scroll':
@@ -319,6 +306,15 @@ export function reducer(state: UiState, action: UiAction): UiState {
 			return {...state, refreshSeq: state.refreshSeq + 1};
 		case 'snapshot':
 			return applySnapshot(state, action.snapshot);
+		case 'subscribers':
+			return {...state, subscribers: mergeSubscribers(state, action.subscribers)};
+		case 'columns-open':
+		case 'columns-move':
+		case 'columns-toggle':
+		case 'columns-reset':
+		case 'columns-save':
+		case 'columns-saved':
+			return columnPickerReducer(state, action);
 		case 'poll-error': {
 			// A database that stops answering stopped when the poll that found it out began.
 			const since = state.error?.since ?? state.pollStartedAt ?? action.at;
@@ -361,14 +357,34 @@ export function reducer(state: UiState, action: UiAction): UiState {
 	}
 }
 
-/** A snapshot arrived: keep the cursor on the same session when it is still in view. */
+/**
+ * A snapshot arrived. A cursor on the first row stays there, as `tail -f` follows the end: with the newest
+ * first, the newest session is under it. Anywhere else the cursor keeps to its session while it is in view.
+ */
 function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 	const recovered = state.error ? {text: 'database reachable again', kind: 'info' as const} : state.message;
 	const next: UiState = {...state, snapshot, error: null, dbWait: null, pollStartedAt: null, message: recovered};
 	if (snapshot.key !== queryKey(state.query)) return next;
+	if (state.cursor === 0) return withCursor(next, 0);
 	if (state.cursorId) {
 		const index = snapshot.rows.findIndex((row) => row.radacctid === state.cursorId);
 		if (index !== -1) return withCursor(next, snapshot.offset + index);
 	}
 	return withCursor(next, state.cursor);
+}
+
+/**
+ * The rows on screen keep what was known of their subscribers until a later enrichment says otherwise; rows
+ * no longer on screen are dropped, so the map stays the size of the window.
+ */
+function mergeSubscribers(state: UiState, next: TableSubscribers): TableSubscribers {
+	const onScreen = new Set(state.snapshot?.rows.map((row) => row.radacctid) ?? []);
+	const byId = new Map<string, SessionSubscriber>();
+	for (const [id, subscriber] of state.subscribers?.byId ?? []) if (onScreen.has(id)) byId.set(id, subscriber);
+	for (const [id, subscriber] of next.byId) if (onScreen.has(id)) byId.set(id, subscriber);
+	return {
+		byId,
+		billingColumns: next.billingColumns.length > 0 ? next.billingColumns : (state.subscribers?.billingColumns ?? []),
+		status: next.status,
+	};
 }

@@ -148,7 +148,7 @@ describe('radtop export', () => {
 	});
 
 	it.each([
-		[['--columns', 'username,password'], /--columns: unknown column "password"/],
+		[['--columns', 'username,pass word'], /--columns: unknown column "pass word"/],
 		[['--columns', ''], /--columns needs/],
 		[['--limit', 'lots'], /--limit must be a whole number/],
 		[['--limit', '0'], /--limit must be a whole number/],

@@ -43,6 +43,12 @@ describe('parseExportFlags', () => {
 		expect(parseExportFlags({raw: true}, NOW).raw).toBe(true);
 		expect(parseExportFlags({output: 'x.csv'}, NOW).output).toBe('x.csv');
 		expect(parseExportFlags({columns: 'USERNAME,nas'}, NOW).columns).toEqual(['username', 'nas']);
+		expect(parseExportFlags({columns: 'username,PLAN,remaining,full_name'}, NOW).columns).toEqual([
+			'username',
+			'plan',
+			'remaining',
+			'full_name',
+		]);
 	});
 
 	it('does not take the window flags of radtop sessions for its cap', () => {
@@ -51,7 +57,8 @@ describe('parseExportFlags', () => {
 	});
 
 	it.each([
-		[{columns: 'username,secret'}, /unknown column "secret"/],
+		[{columns: 'username,secret;'}, /unknown column "secret;"/],
+		[{columns: 'plan,PLAN'}, /column "plan" is listed twice/],
 		[{columns: ' '}, /--columns needs/],
 		[{limit: '-1'}, /--limit must be a whole number/],
 		[{limit: '1e6'}, /--limit must be a whole number/],

@@ -112,7 +112,7 @@ describe('searching a real radacct', () => {
 			expect(head).toMatch(/USER +NAS +FRAMED IP +MAC +SESSION ID +START +STOP +DURATION/);
 			expect(row).toMatch(/^gone +10\.20\.0\.1 +100\.99\.0\.2 /);
 			expect(row).toContain(closedStop.toISOString().slice(0, 19).replace('T', ' '));
-			expect(footer).toMatch(/^1 of 1 sessions open at /);
+			expect(footer).toMatch(/^1 of 1 session open at /);
 			const json = await runCli(['sessions', '--db', database.url, '--search', `ip:100.99.0.2 at:${at}`, '--json']);
 			const sessions = (JSON.parse(json.stdout) as {sessions: Array<{username: string; acctstoptime: string}>}).sessions;
 			expect(sessions.map((session) => [session.username, session.acctstoptime])).toEqual([['gone', closedStop.toISOString()]]);

@@ -270,6 +270,38 @@ describe('App', () => {
 		await app.press(KEYS.up, (frame) => cursorLine(frame).includes('alice@isp.examp'));
 	});
 
+	it('keeps a cursor on the first row on the newest session as polls bring new ones, and any other on its session', async () => {
+		const sessions = generateSessions();
+		const app = renderApp(new FakeReader(sessions));
+		await loaded(app);
+		sessions.push(session({radacctid: '2000', username: 'newcomer', acctstarttime: new Date(Date.now() - 1000)}));
+		let frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('▸ newcomer') === true);
+		expect(tableRows(frame)[1]).toMatch(/^ {2}alice@isp\.examp…/);
+		expect(statusLine(frame)).toMatch(/ · 1 of 51$/);
+		// Off the first row, the cursor keeps to its session, which moves down a row.
+		await app.press('j', (frame) => cursorLine(frame).includes('alice@isp.examp'));
+		sessions.push(session({radacctid: '2001', username: 'latecomer', acctstarttime: new Date(Date.now() - 500)}));
+		frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('  latecomer') === true);
+		expect(tableRows(frame)[2]).toMatch(/^▸ alice@isp\.examp…/);
+		expect(statusLine(frame)).toMatch(/ · 3 of 52$/);
+	});
+
+	it('types into the search at its cursor: Ctrl-A, Home, End and the arrows move it', async () => {
+		const app = renderApp();
+		await loaded(app);
+		await app.press('/', (frame) => footer(frame).includes('Esc clear search'));
+		await app.press('alice', (frame) => filterLine(frame).startsWith('/ alice'));
+		await app.press('\x01', () => true);
+		await app.press('user:', (frame) => filterLine(frame).startsWith('/ user:alice'));
+		await app.press('\x1b[F', () => true);
+		await app.press('\x1b[D', () => true);
+		await app.press('\x7f', (frame) => filterLine(frame).startsWith('/ user:alie '));
+		await app.press('\x1b[H', () => true);
+		await app.press('\x1b[C', () => true);
+		const frame = await app.press('x', (frame) => filterLine(frame).startsWith('/ uxser:alie '));
+		expect(filterLine(frame)).toMatch(/^\/ uxser:alie +active/);
+	});
+
 	it('filters as you type after /, keeps the search on Enter and clears it on Esc', async () => {
 		const reader = new FakeReader();
 		const app = renderApp(reader);

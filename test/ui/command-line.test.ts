@@ -48,7 +48,7 @@ describe('runCommand', () => {
 		expect(runCommand('sort rate sideways', context).kind).toBe('error');
 	});
 	it('answers :columns, :help, and an unknown command', () => {
-		expect(runCommand('columns', context)).toEqual({kind: 'message', text: expect.stringContaining('radtop config set columns')});
+		expect(runCommand('columns', context)).toEqual({kind: 'columns'});
 		expect(runCommand('help', context)).toEqual({kind: 'help'});
 		expect(runCommand('frobnicate', context)).toEqual({kind: 'error', text: expect.stringContaining('no command "frobnicate"')});
 		expect(runCommand('', context).kind).toBe('error');
@@ -91,6 +91,11 @@ describe('the command line in the reducer', () => {
 		expect(state.mode).toBe('table');
 		expect(state.query.status).toBe('closed');
 		expect(state.commandDraft).toBeUndefined();
+	});
+	it(':columns opens the column picker', () => {
+		let state = reducer(initialState(), {type: 'command-start'});
+		state = reducer(state, {type: 'command-input', text: 'columns'});
+		expect(reducer(state, {type: 'command-run'}).mode).toBe('columns');
 	});
 	it('t cycles active, stale, closed, all', () => {
 		let state = initialState();

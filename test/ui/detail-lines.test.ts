@@ -5,6 +5,7 @@
 import {describe, expect, it} from 'vitest';
 import type {Session} from '../../source/sessions/session.js';
 import {detailLines, fieldText, type DetailOptions} from '../../source/ui/detail-lines.js';
+import {sessionSubscriber} from '../../source/subscribers/subscriber-view.js';
 import {makeSession} from '../helpers/sessions.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -179,5 +180,62 @@ describe('detailLines: a session radtop disconnected', () => {
 		// Title, summary, 5 field rows, heading, column heads: 3 lines left, the annotated row takes two of them.
 		expect(text).toHaveLength(12);
 		expect(text[7]).toBe('previous sessions 1-2 of 3 (↑↓ PgUp PgDn)');
+	});
+});
+
+describe('detailLines: the subscriber behind the session', () => {
+	const current = session('1');
+	const context = {
+		groups: ['fiber-100', 'all'],
+		sessionTimeout: 10_800,
+		rateLimit: {value: '100M/100M', attribute: 'Mikrotik-Rate-Limit'},
+		simultaneousUse: 2,
+	};
+
+	it('shows plan, limits, remaining and the billing fields under the radacct fields', () => {
+		const subscriber = sessionSubscriber(current, context, {full_name: 'Alice \x1b[31mLiddell', service: ''}, NOW);
+		const lines = detailLines(
+			{
+				id: '1',
+				session: current,
+				history: [current],
+				subscriber: {subscriber, billingColumns: ['full_name', 'service'], status: null},
+			},
+			OPTIONS,
+		);
+		expect(texts(lines).slice(7)).toEqual([
+			'Plan                fiber-100, all      Session-Timeout     3h',
+			'Rate limit          100M/100M (Mikrotik-Rate-Limit)',
+			'Simultaneous-Use    2                   Remaining           1h (33%)',
+			'full_name           Alice \\x1b[31mLiddell',
+			'previous sessions: none',
+		]);
+	});
+
+	it('warns of a session past its expected end, and says what could not be read', () => {
+		const subscriber = sessionSubscriber(current, {...context, sessionTimeout: 3600}, {}, NOW);
+		const lines = detailLines(
+			{
+				id: '1',
+				session: current,
+				history: [],
+				subscriber: {subscriber, billingColumns: ['full_name'], status: 'billing query failed: boom'},
+			},
+			OPTIONS,
+		);
+		const remaining = lines.find((line) => line.text.includes('Remaining'))!;
+		expect(remaining.text).toBe('Remaining           over by 1h: the NAS did not end it');
+		expect(remaining.tone).toBe('warn');
+		expect(lines.find((line) => line.text === 'billing query failed: boom')?.tone).toBe('muted');
+		expect(texts(lines).join('\n')).not.toContain('full_name');
+	});
+
+	it('adds nothing before the subscriber is read', () => {
+		const without = detailLines({id: '1', session: current, history: []}, OPTIONS);
+		const empty = detailLines(
+			{id: '1', session: current, history: [], subscriber: {subscriber: undefined, billingColumns: [], status: null}},
+			OPTIONS,
+		);
+		expect(texts(empty)).toEqual(texts(without));
 	});
 });

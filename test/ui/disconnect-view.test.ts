@@ -215,6 +215,16 @@ describe('the views at 80 columns', () => {
 			'NOT SENT 3: bng-1 (10.20.0.1) is not among the NAS this action may touch',
 		);
 	});
+	it('one session is said in the singular: "Disconnect ALL 1 open session on bng-1", "matching the filter"', () => {
+		const one = sessions(1);
+		for (const [target, title] of [
+			[{kind: 'nas', nasIps: ['10.20.0.1']}, /^Disconnect ALL 1 open session on bng-1/],
+			[{kind: 'filter', filter: {status: 'active', search: 'user'}}, /^Disconnect ALL 1 open session matching the filter/],
+		] as const) {
+			const disconnect: DisconnectState = {...previewed(target, one), phase: 'preview'};
+			expect(text(previewView(disconnect, 76, 16, NOW)).split('\n')[0]).toMatch(title);
+		}
+	});
 
 	it('the preview of a big NAS shows the first rows and how many more, within the height', () => {
 		const list = sessions(812);
@@ -232,6 +242,24 @@ describe('the views at 80 columns', () => {
 		expect(shown).toContain('… and 807 more');
 		expect(lines.at(-1)).toEqual({text: 'type the NAS name (bng-1) to confirm: bng-', bold: true, cursor: true});
 		expect(lines.length).toBeLessThanOrEqual(16);
+	});
+
+	it('draws a typed confirmation and a reason split at a cursor moved into them, the cell under it apart', () => {
+		const list = sessions(3);
+		const target: DisconnectTarget = {kind: 'nas', nasIps: ['10.20.0.1']};
+		const disconnect: DisconnectState = {
+			...newDisconnect(1, target, 'ALL open sessions on bng-1', false),
+			phase: 'preview',
+			preview: previewOf(target, list),
+			typed: 'bg-1',
+		};
+		expect(previewView(disconnect, 76, 16, NOW, 1).at(-1)).toEqual({
+			text: 'type the NAS name (bng-1) to confirm: ',
+			field: {before: 'b', at: 'g', after: '-1'},
+			bold: true,
+		});
+		const reasoned = {...disconnect, focus: 'reason' as const, reason: 'line down'};
+		expect(previewView(reasoned, 76, 16, NOW, 0)).toContainEqual({text: 'reason  ', field: {before: '', at: 'l', after: 'ine down'}});
 	});
 
 	it('terminal escapes in a username are shown visibly in every view', () => {

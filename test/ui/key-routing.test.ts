@@ -14,6 +14,7 @@ import type {InkKey} from '../../source/ui/key-names.js';
 import {activeKeymap} from '../../source/ui/keymap.js';
 import {initialState, queryKey, reducer} from '../../source/ui/state.js';
 import type {UiState} from '../../source/ui/state-types.js';
+import {caretView, type CaretView} from '../../source/ui/text-field.js';
 import {makeSession} from '../helpers/sessions.js';
 
 const NOW = new Date('2026-11-25T08:00:00Z');
@@ -265,5 +266,94 @@ describe('routeKey while the terminal is too small to draw the preview', () => {
 		expect(typed.disconnect?.typed).toBe('bng-1');
 		expect(routeKey(typed, '\r', {return: true}, keymap, small).state.disconnect?.phase).toBe('preview');
 		expect(routeKey(typed, '\r', {return: true}, keymap).state.disconnect?.phase).toBe('running');
+	});
+});
+
+describe('the cursor of the text fields', () => {
+	const keymap = activeKeymap(false);
+	/** Routes each read in turn, as the terminal sent them. */
+	const press = (state: UiState, ...reads: Array<[string, InkKey?]>) =>
+		reads.reduce((current, [input, key]) => routeKey(current, input, key ?? {}, keymap).state, state);
+	const reasonOf = (state: UiState) => state.disconnect?.reason;
+	const CTRL_A: [string, InkKey] = ['a', {ctrl: true}];
+	const CTRL_E: [string, InkKey] = ['e', {ctrl: true}];
+	const LEFT: [string, InkKey] = ['', {leftArrow: true}];
+	const RIGHT: [string, InkKey] = ['', {rightArrow: true}];
+
+	it.each<[string, () => UiState, Array<[string, InkKey?]>, string, number | undefined]>([
+		['Ctrl-A goes to the start, typing goes in there', () => searching('bob'), [CTRL_A, ['x']], 'xbob', 1],
+		['Home goes to the start', () => searching('bob'), [['', {home: true}], ['x']], 'xbob', 1],
+		['Ctrl-E goes back to the end', () => searching('bob'), [CTRL_A, CTRL_E, ['x']], 'bobx', undefined],
+		['End goes back to the end', () => searching('bob'), [LEFT, ['', {end: true}], ['x']], 'bobx', undefined],
+		['← moves one left', () => searching('bob'), [LEFT, ['x']], 'boxb', 3],
+		[
+			'→ moves one right, never past the end',
+			() => searching('bob'),
+			[CTRL_A, RIGHT, ['x'], RIGHT, RIGHT, RIGHT, ['y']],
+			'bxoby',
+			undefined,
+		],
+		['← stops at the start', () => searching('ab'), [LEFT, LEFT, LEFT, ['x']], 'xab', 1],
+		['Backspace removes the character before the cursor', () => searching('bob'), [LEFT, ['', {backspace: true}]], 'bb', 1],
+		['Backspace at the start removes nothing', () => searching('bob'), [CTRL_A, ['', {backspace: true}]], 'bob', 0],
+		[
+			'Ctrl-W deletes the word before the cursor',
+			() => searching('user:bob ip:10.'),
+			[CTRL_A, ...Array<[string, InkKey]>(9).fill(RIGHT), ['w', {ctrl: true}]],
+			'ip:10.',
+			0,
+		],
+		['Ctrl-U deletes before the cursor', () => searching('user:bob ip:10.'), [LEFT, LEFT, ['u', {ctrl: true}]], '0.', 0],
+		['a chunk of text goes in at the cursor', () => searching('alice'), [CTRL_A, ['user:']], 'user:alice', 5],
+		['the cursor counts characters, not bytes', () => searching('h🙂é'), [LEFT, LEFT, ['x']], 'hx🙂é', 2],
+	])('search: %s', (_name, state, reads, draft, caret) => {
+		const after = press(state(), ...reads);
+		expect(after.searchDraft).toBe(draft);
+		expect(after.caret).toBe(caret);
+	});
+
+	it('edits the reason of a disconnect at its cursor, and Tab to the confirmation and back starts at the end', () => {
+		let state = press(previewing(THREE, 3), ['', {tab: true}], ['why now']);
+		expect(reasonOf(state)).toBe('why now');
+		state = press(state, CTRL_A, ['no '], ['', {end: true}], ['!']);
+		expect(reasonOf(state)).toBe('no why now!');
+		state = press(state, LEFT, LEFT, ['', {backspace: true}], ['', {home: true}], RIGHT, ['w', {ctrl: true}]);
+		expect(reasonOf(state)).toBe('o why nw!');
+		expect(state.caret).toBe(0);
+		state = press(state, RIGHT, ['', {tab: true}]);
+		expect(state.caret).toBeUndefined();
+		state = press(state, ['', {tab: true}], ['?']);
+		expect(reasonOf(state)).toBe('o why nw!?');
+	});
+
+	it('edits a typed confirmation at its cursor', () => {
+		const state = press(previewing(NAS, 3), ['bg-1'], CTRL_A, RIGHT, ['n']);
+		expect(state.disconnect?.typed).toBe('bng-1');
+		expect(routeKey(state, '\r', {return: true}, keymap).state.disconnect?.phase).toBe('running');
+	});
+
+	it('leaves the cursor keys alone where no field is edited', () => {
+		expect(route(table(), '', {leftArrow: true})).toEqual([]);
+		expect(route(previewing(ONE, 1), '', {home: true})).toEqual([]);
+		expect(route(previewing(THREE, 3), 'a', {ctrl: true})).toEqual([]);
+	});
+
+	it('starts a new search with the cursor at the end', () => {
+		const kept = press(searching('bob'), CTRL_A, ['\r', {return: true}]);
+		expect(kept.caret).toBeUndefined();
+		const again = press(kept, ['/'], ['x']);
+		expect(again.searchDraft).toBe('bobx');
+	});
+});
+
+describe('caretView', () => {
+	it.each<[string, string, number | undefined, number, CaretView]>([
+		['at the end: an empty cell', 'bob', undefined, 10, {before: 'bob', at: ' ', after: ''}],
+		['on a character', 'bob', 1, 10, {before: 'b', at: 'o', after: 'b'}],
+		['the rest cut at the edge', 'abcdefgh', 0, 4, {before: '', at: 'a', after: 'bcd'}],
+		['the start gives way to keep the cursor in view', 'abcdefgh', 6, 4, {before: '…ef', at: 'g', after: ''}],
+		['control characters drawn as escapes', 'a\x1bb', 1, 10, {before: 'a', at: '\\x1b', after: 'b'}],
+	])('%s', (_name, text, caret, width, view) => {
+		expect(caretView(text, caret, width)).toEqual(view);
 	});
 });

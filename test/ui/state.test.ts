@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import type {Session, SessionStats} from '../../source/sessions/session.js';
 import type {Snapshot} from '../../source/sessions/snapshot.js';
+import {SUBSCRIBER_TABLE_COLUMNS} from '../../source/sessions/session-columns.js';
+import type {SessionSubscriber} from '../../source/subscribers/subscriber-view.js';
 import {
 	defaultDirection,
 	initialState,
@@ -417,6 +419,21 @@ describe('snapshots', () => {
 		expect(state).toMatchObject({cursor: 3, cursorId: 'r2'});
 	});
 
+	it('keeps a cursor on the first row there, on the newest session, as new ones arrive', () => {
+		let state = loaded(5, 20);
+		expect(state).toMatchObject({cursor: 0, cursorId: 'r0'});
+		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ['n1', 'n2', 'r0', 'r1', 'r2'], {total: 22})});
+		expect(state).toMatchObject({cursor: 0, top: 0, cursorId: 'n1'});
+		// Once moved off the top, it keeps to its session again.
+		state = run(state, {type: 'move', by: 1});
+		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ['n3', 'n1', 'n2', 'r0', 'r1'], {total: 23})});
+		expect(state).toMatchObject({cursor: 2, cursorId: 'n2'});
+		// Back on the first row, it follows the top again.
+		state = run(state, {type: 'jump', to: 'top'});
+		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ['n4', 'n3', 'n1', 'n2', 'r0'], {total: 24})});
+		expect(state).toMatchObject({cursor: 0, cursorId: 'n4'});
+	});
+
 	it('follows the session in a window further down the list', () => {
 		let state = run(loaded(5, 20), {type: 'move-page', pages: 1});
 		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ids(5, 5), {offset: 5, total: 20})});
@@ -488,5 +505,53 @@ describe('a selection out of view', () => {
 		const below = reducer(picked, {type: 'snapshot', snapshot: snapshotOf(picked, ids(10, 10), {offset: 10, total: 50})});
 		const scrolled = {...below, top: 10, cursor: 10};
 		expect(selectionText(scrolled)).toBe('1 selected (1 not in view)');
+	});
+});
+
+describe('the subscribers of the rows on screen', () => {
+	const subscriber = (group: string): SessionSubscriber => ({
+		context: {groups: [group], sessionTimeout: null, rateLimit: null, simultaneousUse: null},
+		billing: {},
+		remaining: null,
+	});
+	const enrichment = (entries: Array<[string, string]>, status: string | null = null) => ({
+		type: 'subscribers' as const,
+		subscribers: {byId: new Map(entries.map(([id, group]) => [id, subscriber(group)])), billingColumns: ['full_name'], status},
+	});
+
+	it('keeps what was known of a row until a later enrichment says otherwise, and drops rows no longer on screen', () => {
+		let state = reducer(
+			loaded(3, 3),
+			enrichment([
+				['r0', 'fiber'],
+				['r1', 'dsl'],
+				['r9', 'gone'],
+			]),
+		);
+		expect([...state.subscribers!.byId.keys()]).toEqual(['r0', 'r1']);
+		state = reducer(state, enrichment([['r1', 'fiber-500']], 'billing query: no answer in time'));
+		expect([...state.subscribers!.byId].map(([id, value]) => [id, value.context.groups[0]])).toEqual([
+			['r0', 'fiber'],
+			['r1', 'fiber-500'],
+		]);
+		expect(state.subscribers!.status).toBe('billing query: no answer in time');
+		state = reducer(state, {type: 'snapshot', snapshot: snapshotOf(state, ['r1', 'r2'])});
+		state = reducer(state, enrichment([]));
+		expect([...state.subscribers!.byId.keys()]).toEqual(['r1']);
+		expect(state.subscribers!.billingColumns).toEqual(['full_name']);
+	});
+});
+
+describe('SUBSCRIBER_TABLE_COLUMNS', () => {
+	const [remaining, plan] = SUBSCRIBER_TABLE_COLUMNS;
+	it('shows the time left, the groups, and - while unknown', () => {
+		expect(remaining!.title).toBe('REMAINING');
+		expect(remaining!.text({groups: [], remaining: {seconds: 6300, percent: 44, over: false}})).toBe('1h45m (44%)');
+		expect(remaining!.text({groups: [], remaining: {seconds: -720, percent: 0, over: true}})).toBe('over by 12m');
+		expect(remaining!.warn!({groups: [], remaining: {seconds: -720, percent: 0, over: true}})).toBe(true);
+		expect(remaining!.text(undefined)).toBe('-');
+		expect(plan!.title).toBe('PLAN');
+		expect(plan!.text({groups: ['fiber-100', 'all\x1b[2J'], remaining: null})).toBe('fiber-100, all\\x1b[2J');
+		expect(plan!.text({groups: [], remaining: null})).toBe('-');
 	});
 });

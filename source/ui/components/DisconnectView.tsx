@@ -11,6 +11,8 @@ export interface DisconnectViewProps {
 	readonly now: Date;
 	readonly width: number;
 	readonly height: number;
+	/** Where the cursor is in the field being edited; undefined: at its end. */
+	readonly caret?: number | undefined;
 }
 
 function colorOf(theme: Theme, tone: Tone | undefined): string | undefined {
@@ -25,7 +27,7 @@ export function DisconnectView(props: DisconnectViewProps) {
 	const height = framed ? props.height - FRAME.rows : props.height;
 	const lines: ViewLine[] =
 		props.view === 'preview'
-			? previewView(props.disconnect, width, height, props.now)
+			? previewView(props.disconnect, width, height, props.now, props.caret)
 			: props.view === 'progress'
 				? progressView(props.disconnect, width, height)
 				: resultsView(props.disconnect, width, height);
@@ -33,6 +35,13 @@ export function DisconnectView(props: DisconnectViewProps) {
 		<Text key={index} wrap="truncate-end" bold={line.bold ?? false} color={colorOf(theme, line.tone)}>
 			{line.text}
 			{line.cursor ? <Text inverse> </Text> : null}
+			{line.field ? (
+				<>
+					{line.field.before}
+					<Text inverse>{line.field.at}</Text>
+					{line.field.after}
+				</>
+			) : null}
 		</Text>
 	));
 	if (!framed) return <Box flexDirection="column">{body}</Box>;

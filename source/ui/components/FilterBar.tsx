@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import {formatCount} from '../../sessions/format.js';
 import {sanitize} from '../../terminal/sanitize.js';
+import {stringWidth} from '../../terminal/text.js';
+import {caretView} from '../text-field.js';
 import type {ViewQuery} from '../state-types.js';
 import {useTheme} from '../theme.js';
 
@@ -8,6 +10,8 @@ export interface FilterBarProps {
 	readonly query: ViewQuery;
 	readonly searching: boolean;
 	readonly draft: string;
+	/** Where the cursor is in the draft; undefined: at its end. */
+	readonly caret?: number | undefined;
 	/** Why the draft cannot be read; shown instead of the status and sort while searching. */
 	readonly error?: string;
 	/** Name of the NAS filtered on, if any. */
@@ -29,13 +33,18 @@ const SORT_LABELS: Record<ViewQuery['sort']['key'], string> = {
 };
 
 /**
- * The search text while it is edited, with a cursor at its end. Display only: the App edits the text (with
- * key-routing.ts's editSearch) from the keys it routes. Not ink-text-input: that one edits the value it was last rendered
+ * The search text while it is edited, with its cursor: an inverse cell at the end, or on the character it is
+ * before. Display only: the App edits the text (with text-field.ts) from the keys it routes. Not ink-text-input: that one edits the value it was last rendered
  * with, so keys arriving before React re-renders (fast typing, a held Backspace) were lost, a chunk of several
  * Backspaces was ignored, a paste went in verbatim with its control characters (a pasted line's CR ended up
  * in the query), and keys typed right after `/` were lost before it had subscribed to input.
  */
-function SearchField(props: {readonly value: string; readonly placeholder: string}) {
+function SearchField(props: {
+	readonly value: string;
+	readonly caret: number | undefined;
+	readonly width: number;
+	readonly placeholder: string;
+}) {
 	const theme = useTheme();
 	if (!props.value) {
 		return (
@@ -45,10 +54,21 @@ function SearchField(props: {readonly value: string; readonly placeholder: strin
 			</Text>
 		);
 	}
+	if (props.caret === undefined || props.caret >= [...props.value].length) {
+		return (
+			<Text wrap="truncate-start">
+				{sanitize(props.value)}
+				<Text inverse> </Text>
+			</Text>
+		);
+	}
+	// The cursor moved into the text: the text split at it, the cursor kept in view.
+	const view = caretView(props.value, props.caret, props.width);
 	return (
-		<Text wrap="truncate-start">
-			{sanitize(props.value)}
-			<Text inverse> </Text>
+		<Text wrap="truncate-end">
+			{view.before}
+			<Text inverse>{view.at}</Text>
+			{view.after}
 		</Text>
 	);
 }
@@ -71,7 +91,12 @@ export function FilterBar(props: FilterBarProps) {
 					{'/ '}
 				</Text>
 				{props.searching ? (
-					<SearchField value={props.draft} placeholder="user, IP, MAC or scope:" />
+					<SearchField
+						value={props.draft}
+						caret={props.caret}
+						width={Math.max(1, props.width - 2 - stringWidth(`  ${right}`) - (selection ? stringWidth(`  ${selection}`) : 0))}
+						placeholder="user, IP, MAC or scope:"
+					/>
 				) : (
 					<Text wrap="truncate-end" color={query.search ? undefined : theme.muted}>
 						{query.search ? sanitize(query.search) : 'search: /'}

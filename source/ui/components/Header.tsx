@@ -15,25 +15,54 @@ export interface HeaderProps {
 	readonly width: number;
 }
 
-/** "every 5s · refresh in 3s · 2s ago · 14 ms", shortest form first when room is short. Pure. */
-export function timingText(props: Pick<HeaderProps, 'intervalSeconds' | 'nextInSeconds' | 'paused' | 'ageSeconds' | 'durationMs'>): string {
+type TimingProps = Pick<HeaderProps, 'intervalSeconds' | 'nextInSeconds' | 'paused' | 'ageSeconds' | 'durationMs'>;
+
+/** The timing parts in the order they give way when room is short: the interval first, the age last. */
+function timingParts(props: TimingProps): Array<string | undefined> {
 	return [
 		`every ${props.intervalSeconds}s`,
 		props.paused ? undefined : props.nextInSeconds === null ? 'refreshing' : `refresh in ${props.nextInSeconds}s`,
-		props.ageSeconds === null ? 'loading' : `${props.ageSeconds}s ago`,
 		props.durationMs === null ? undefined : `${props.durationMs} ms`,
-	]
-		.filter(Boolean)
-		.join(' · ');
+		props.ageSeconds === null ? 'loading' : `${props.ageSeconds}s ago`,
+	];
+}
+
+/** "every 5s · refresh in 3s · 2s ago · 14 ms": the whole timing. Pure. */
+export function timingText(props: TimingProps): string {
+	const [every, refresh, cost, age] = timingParts(props);
+	return [every, refresh, age, cost].filter(Boolean).join(' · ');
+}
+
+/**
+ * What the header line holds at this width. The database (or profile) is what tells production from a lab, so
+ * it stays whole as long as anything else can give way: first the interval, then the countdown, the cost of
+ * the last refresh and `? help`; the age of the data goes last. Only then is the database cut. Pure.
+ */
+export function headerParts(props: TimingProps & {readonly database: string; readonly badges: string; readonly width: number}): {
+	database: string;
+	right: string;
+} {
+	const [every, refresh, cost, age] = timingParts(props);
+	const candidates = [
+		`${[every, refresh, age, cost].filter(Boolean).join(' · ')}  ? help`,
+		`${[refresh, age, cost].filter(Boolean).join(' · ')}  ? help`,
+		`${[age, cost].filter(Boolean).join(' · ')}  ? help`,
+		`${age}  ? help`,
+		`${age}`,
+	];
+	const fixed = 'radtop  '.length + stringWidth(props.badges) + 1;
+	for (const right of candidates) {
+		if (fixed + stringWidth(props.database) + stringWidth(right) <= props.width) return {database: props.database, right};
+	}
+	const right = candidates.at(-1)!;
+	return {database: truncate(props.database, Math.max(0, props.width - fixed - stringWidth(right))), right};
 }
 
 /** Product, database, poll interval with a countdown, age and cost of the last refresh, badges. */
 export function Header(props: HeaderProps) {
 	const theme = useTheme();
 	const badges = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}`;
-	const right = `${timingText(props)}  ? help`;
-	const room = props.width - stringWidth(right) - stringWidth(badges) - 'radtop  '.length - 2;
-	const database = truncate(props.database, Math.max(0, room));
+	const {database, right} = headerParts({...props, badges});
 	const gap = Math.max(1, props.width - 'radtop  '.length - stringWidth(database) - stringWidth(badges) - stringWidth(right));
 	return (
 		<Text wrap="truncate-end">

@@ -42,19 +42,46 @@ export function fitPills(
 	return {shown, more: ordered.length - shown.length};
 }
 
+/** Pills wanted before the totals give up their average duration: at 80 columns three NAS fit, not one. */
+const PILLS_BEFORE_AVERAGE = 3;
+
+/**
+ * The totals and the pills that fit `width`: the totals whole when that leaves room for a few NAS (or every
+ * NAS), else without the average duration (the least asked of them) so more NAS are seen. Pure.
+ */
+export function statsLine(
+	stats: SessionStats,
+	perNas: SessionStats['perNas'],
+	selected: string | null,
+	width: number,
+): {totals: string; shown: SessionStats['perNas']; more: number} {
+	const stale = stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '';
+	const counts = `${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users`;
+	const full = `${counts} · avg ${formatDuration(stats.averageDurationSeconds)}${stale}`;
+	const wanted = Math.min(PILLS_BEFORE_AVERAGE, perNas.length);
+	let totals = full;
+	let pills = fitPills(perNas, selected, Math.max(0, width - stringWidth(full) - 3));
+	if (pills.shown.length < wanted) {
+		const short = `${counts}${stale}`;
+		const fewer = fitPills(perNas, selected, Math.max(0, width - stringWidth(short) - 3));
+		if (fewer.shown.length > pills.shown.length) {
+			totals = short;
+			pills = fewer;
+		}
+	}
+	return {totals, ...pills};
+}
+
 export function StatsBar(props: StatsBarProps) {
 	const theme = useTheme();
 	if (!props.stats) return <Text color={theme.muted}>loading sessions…</Text>;
 	const stats = props.stats;
-	const totals =
-		`${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users · avg ${formatDuration(stats.averageDurationSeconds)}` +
-		(stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '');
 	const pinned = props.pinned;
 	const perNas =
 		pinned && !stats.perNas.some((nas) => nas.nasipaddress === pinned.ip)
 			? [{nasipaddress: pinned.ip, nasname: pinned.name, sessions: 0, stale: 0}, ...stats.perNas]
 			: stats.perNas;
-	const {shown, more} = fitPills(perNas, pinned?.ip ?? props.nas, Math.max(0, props.width - stringWidth(totals) - 3));
+	const {totals, shown, more} = statsLine(stats, perNas, pinned?.ip ?? props.nas, props.width);
 	return (
 		<Text wrap="truncate-end">
 			<Text bold>{totals}</Text>

@@ -1,14 +1,18 @@
 import {useEffect, type Dispatch} from 'react';
 import {describeError} from '../../db/errors.js';
 import type {SessionReader} from '../../sessions/session-source.js';
+import type {ConsoleSubscribers} from '../../subscribers/console-subscribers.js';
 import type {UiAction, UiState} from '../state-types.js';
 
 const HISTORY_ROWS = 30;
 /** The stock schema has no index led by username: a time bound keeps the history scan short. */
 const HISTORY_DAYS = 90;
 
-/** Loads the session and the user's history when the detail view opens (and again on refresh). */
-export function useDetail(source: SessionReader, state: UiState, dispatch: Dispatch<UiAction>): void {
+/**
+ * Loads the session, the subscriber behind it (plan, limits, billing) and the user's history when the detail
+ * view opens (and again on refresh).
+ */
+export function useDetail(source: SessionReader, state: UiState, dispatch: Dispatch<UiAction>, subscribers?: ConsoleSubscribers): void {
 	const id = state.detail?.id;
 	useEffect(() => {
 		if (!id) return;
@@ -22,6 +26,28 @@ export function useDetail(source: SessionReader, state: UiState, dispatch: Dispa
 					return;
 				}
 				dispatch({type: 'detail-loaded', id, session});
+				if (subscribers) {
+					// Read beside the history: a slow billing query holds neither.
+					void subscribers.detail(session, new Date()).then(
+						(enrichment) => {
+							if (cancelled) return;
+							const subscriber = enrichment.subscribers.get(session.radacctid);
+							dispatch({
+								type: 'detail-subscriber',
+								id,
+								subscriber: {subscriber, billingColumns: enrichment.billingColumns, status: enrichment.status},
+							});
+						},
+						(error: unknown) => {
+							if (!cancelled)
+								dispatch({
+									type: 'detail-subscriber',
+									id,
+									subscriber: {subscriber: undefined, billingColumns: [], status: `subscriber: ${describeError(error)}`},
+								});
+						},
+					);
+				}
 				const history = session.username
 					? await source.history(session.username, HISTORY_ROWS, new Date(Date.now() - HISTORY_DAYS * 86_400_000))
 					: [];
@@ -33,5 +59,5 @@ export function useDetail(source: SessionReader, state: UiState, dispatch: Dispa
 		return () => {
 			cancelled = true;
 		};
-	}, [id, source, state.refreshSeq, dispatch]);
+	}, [id, source, subscribers, state.refreshSeq, dispatch]);
 }

@@ -1,0 +1,70 @@
+/**
+ * What the keys and the views read off the console's state: the filter of the view, the session at a row, the
+ * selection out of view, the NAS picker's entries. Pure.
+ */
+import {formatCount} from '../sessions/format.js';
+import type {Session, SessionFilter, SortKey} from '../sessions/session.js';
+import type {UiState, ViewQuery} from './state-types.js';
+
+/** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
+export function viewFilter(query: ViewQuery): SessionFilter {
+	return {status: query.status, search: query.search || undefined, nasIps: query.nas ? [query.nas] : undefined};
+}
+
+/** A stable key for a query: snapshots for another key are not current. */
+export function queryKey(query: ViewQuery): string {
+	return JSON.stringify([query.status, query.search, query.nas, query.sort.key, query.sort.direction]);
+}
+
+/** Rows matching the query, as far as the latest snapshot for it knows (0 before the first). */
+export function totalRows(state: UiState): number {
+	return state.snapshot && state.snapshot.key === queryKey(state.query) ? state.snapshot.total.total : 0;
+}
+
+/** The session at an absolute row index, if the current snapshot holds it. */
+export function sessionAt(state: UiState, index: number): Session | undefined {
+	const snapshot = state.snapshot;
+	if (!snapshot || snapshot.key !== queryKey(state.query)) return undefined;
+	return snapshot.rows[index - snapshot.offset];
+}
+
+/** The selected sessions the screen does not show: on another page, closed since, or outside the filter. */
+export function selectionNotInView(state: UiState): string[] {
+	if (state.selection.size === 0) return [];
+	const shown = new Set<string>();
+	for (let index = state.top; index < state.top + state.pageSize; index++) {
+		const id = sessionAt(state, index)?.radacctid;
+		if (id !== undefined) shown.add(id);
+	}
+	return [...state.selection].filter((id) => !shown.has(id));
+}
+
+/** The footer's selection: "2 selected (2 not in view)", "everything matching selected", or nothing. */
+export function selectionText(state: UiState): string | undefined {
+	if (state.allMatching) return 'everything matching selected';
+	if (state.selection.size === 0) return undefined;
+	const hidden = selectionNotInView(state).length;
+	return `${formatCount(state.selection.size)} selected${hidden > 0 ? ` (${formatCount(hidden)} not in view)` : ''}`;
+}
+
+/** Natural first direction of a sort key: biggest/newest first for numbers and times, A-Z for text. */
+export function defaultDirection(key: SortKey): 'asc' | 'desc' {
+	return key === 'user' || key === 'nas' || key === 'ip' ? 'asc' : 'desc';
+}
+
+/**
+ * The NAS picker's entries: each NAS with open sessions, largest first, after an "all NAS" entry when the
+ * picker filters (a disconnect is never offered for every NAS at once).
+ */
+export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number}> {
+	const perNas = state.snapshot?.stats.perNas ?? [];
+	const total = state.snapshot?.stats.openSessions ?? 0;
+	const each = perNas.map((nas) => ({ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions}));
+	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
+}
+
+/** The session a disconnect key acts on: the detail view's, else the cursor's. */
+export function focusedSession(state: UiState): Session | undefined {
+	if (state.mode === 'detail') return state.detail?.session;
+	return sessionAt(state, state.cursor);
+}
