@@ -196,6 +196,7 @@ describe('a preview with nothing to send says so first', () => {
 	it('d on a closed session: nothing to send, only Esc', async () => {
 		await database.pool.query(`UPDATE radacct SET acctstoptime = now() WHERE username = 'bob'`);
 		const {app} = await renderConsole();
+		await app.press('t', (frame) => frame.includes('stale ·'));
 		await app.press('t', (frame) => frame.includes('closed ·'));
 		await app.press('', (frame) => lines(frame)[4]?.startsWith('▸ bob') === true, 10_000);
 		const preview = await app.press('d', (frame) => frame.includes('Esc closes'));

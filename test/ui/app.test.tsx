@@ -343,6 +343,8 @@ describe('App', () => {
 		const reader = new FakeReader();
 		const app = renderApp(reader);
 		await loaded(app);
+		await app.press('t', (frame) => filterLine(frame).includes('stale ·'));
+		expect(reader.listCalls.at(-1)?.filter.status).toBe('stale');
 		let frame = await app.press('t', (frame) => filterLine(frame).includes('closed ·') && statusLine(frame).endsWith('1 of 10'));
 		expect(reader.listCalls.at(-1)?.filter.status).toBe('closed');
 		expect(tableRows(frame)).toHaveLength(10);
