@@ -412,3 +412,16 @@ describe('a database that is not FreeRADIUS', () => {
 		}
 	});
 });
+
+describe('the stale status', () => {
+	it('lists the open sessions silent for 2 x their interval, or stale-after without one', async () => {
+		const stale = await names({status: 'stale'});
+		expect(stale).toContain('ghost-interval');
+		expect(stale).toContain('ghost-threshold');
+		expect(stale).not.toContain('fresh-no-interval');
+		expect(stale).not.toContain('carol_k');
+		expect((await source.count({status: 'stale'})).total).toBe(stale.length);
+		// Its own stale-after wins over the source's: at 3000 s the no-interval ghost is fresh again.
+		expect(await names({status: 'stale', staleAfterSeconds: 3000})).not.toContain('ghost-threshold');
+	});
+});
