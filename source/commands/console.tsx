@@ -21,7 +21,7 @@ import {ThemeContext, themeFor} from '../ui/theme.js';
 import {consoleSubscribers, type ConsoleSubscribers} from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {CommandContext} from './context.js';
-import {billingSettingsOf} from './subscriber-settings.js';
+import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
 const ENTER_ALTERNATE_SCREEN = '\x1b[?1049h';
@@ -53,7 +53,7 @@ export interface ConsoleOptions {
  */
 export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
 	try {
-		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context));
+		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
 		return {subscribers: consoleSubscribers(opened), close: () => opened.close()};
 	} catch {
 		return {close: async () => undefined};

@@ -15,7 +15,7 @@ import {sanitize} from '../terminal/sanitize.js';
 import type {Session} from '../sessions/session.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import {subscriberFields} from '../subscribers/subscriber-view.js';
-import {billingSettingsOf} from './subscriber-settings.js';
+import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
 
 export const SESSIONS_FLAGS = {
@@ -241,7 +241,7 @@ async function subscriberColumns(
 	rows: readonly Session[],
 	now: Date,
 ): Promise<{fields: Map<string, Record<string, string>>; status: string | null}> {
-	const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context));
+	const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
 	try {
 		const enrichment = await opened.enricher.enrich(rows, now);
 		const fields = new Map<string, Record<string, string>>();

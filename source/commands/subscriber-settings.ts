@@ -4,7 +4,7 @@ import type {CheckResult} from '../doctor/check.js';
 import {subscriberChecks} from '../doctor/subscriber-checks.js';
 import type {Queryable} from '../db/queryable.js';
 import {scrubSecrets} from '../config/secrets.js';
-import {openSubscriberEnricher, type BillingSettings} from '../subscribers/open-enricher.js';
+import {openSubscriberEnricher, type BillingSettings, type EnricherOptions} from '../subscribers/open-enricher.js';
 import type {ConnectionContext} from './context.js';
 
 export function billingSettingsOf(context: ConnectionContext): BillingSettings {
@@ -12,6 +12,11 @@ export function billingSettingsOf(context: ConnectionContext): BillingSettings {
 	if (billingQuery) return {billingQuery, billingUrl, billingTimeout};
 	if (context.database.embedded) return {billingQuery: DEMO_BILLING_QUERY};
 	return {};
+}
+
+/** How the enricher may use the database: the embedded demo's one session is shared with its simulated NAS. */
+export function enricherOptionsOf(context: ConnectionContext): EnricherOptions {
+	return {sharedSession: context.database.embedded !== undefined};
 }
 
 /** Doctor's subscriber checks: the tables probed, the billing query run once for a name no one has. */

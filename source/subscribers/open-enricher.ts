@@ -26,7 +26,20 @@ export interface OpenedEnricher {
 	close(): Promise<void>;
 }
 
-export async function openSubscriberEnricher(db: Queryable, settings: BillingSettings): Promise<OpenedEnricher> {
+export interface EnricherOptions {
+	/**
+	 * The database's one session is shared with other writers in this process (the embedded demo database, whose
+	 * simulated NAS write through the same backend): the billing query then runs as one statement, never inside a
+	 * transaction held across awaits (a READ ONLY transaction there would make the simulator's writes fail).
+	 */
+	readonly sharedSession?: boolean;
+}
+
+export async function openSubscriberEnricher(
+	db: Queryable,
+	settings: BillingSettings,
+	options: EnricherOptions = {},
+): Promise<OpenedEnricher> {
 	const tables = await probeSubscriberTables(db).catch((error: Error): SubscriberTables => ({
 		readable: new Set(),
 		skipped: new Map([['radusergroup', `the tables could not be probed: ${error.message.split('\n')[0]}`]]),
@@ -41,9 +54,13 @@ export async function openSubscriberEnricher(db: Queryable, settings: BillingSet
 				{statementTimeoutMs: timeoutMs, connectTimeoutMs: 3000},
 			);
 		}
-		billing = new BillingLookup((billingDatabase?.pool ?? db) as BillingDatabase, {query: settings.billingQuery, timeoutMs});
 	}
 	const billingQuery = settings.billingQuery;
+	// One statement at a time on a shared session: a lookup without connect() runs the query alone.
+	const billingDb = (): BillingDatabase =>
+		billingDatabase?.pool ??
+		(options.sharedSession ? {query: (text: string, values?: unknown[]) => db.query(text, values)} : (db as BillingDatabase));
+	if (billingQuery) billing = new BillingLookup(billingDb(), {query: billingQuery, timeoutMs});
 	const together = billingDatabase !== undefined;
 	return {
 		enricher: new SubscriberEnricher(db, tables, billing, {budgetMs: timeoutMs + 1500, together}),
@@ -51,9 +68,7 @@ export async function openSubscriberEnricher(db: Queryable, settings: BillingSet
 		billing,
 		together,
 		another(budgetMs) {
-			const own = billingQuery
-				? new BillingLookup((billingDatabase?.pool ?? db) as BillingDatabase, {query: billingQuery, timeoutMs})
-				: undefined;
+			const own = billingQuery ? new BillingLookup(billingDb(), {query: billingQuery, timeoutMs}) : undefined;
 			return new SubscriberEnricher(db, tables, own, {budgetMs, together});
 		},
 		async close() {
