@@ -7,7 +7,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {cell, CLI, FIRST_SCREEN_MS, firstScreenReady, tableOf, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
+import {cell, CLI, FIRST_SCREEN_MS, firstScreenReady, rightCell, tableOf, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
 
 const ACTION_MS = 60_000;
 const statsLine = (lines: string[]) => lines[1] ?? '';
@@ -219,10 +219,11 @@ describe.skipIf(!tmuxAvailable)('disconnecting from the console in tmux, 80x24, 
 				captures.push(after.join('\n'));
 				const elapsed = (Date.now() - confirmedAt) / 1000;
 				const table = tableOf(after);
-				const at = table ? table.head.indexOf('DURATION') : -1;
 				const oldest = table?.rows[0];
-				if (oldest !== undefined) {
-					const match = /^(?:(\d+)m)?(\d+)s$/.exec(oldest.slice(at, at + 'DURATION'.length).trim());
+				if (table && oldest !== undefined) {
+					// The sorted column's head carries its mark (DURATION▼), and its cells are as wide as that head.
+					const title = /DURATION[▲▼]?/.exec(table.head)?.[0] ?? 'DURATION';
+					const match = /^(?:(\d+)m)?(\d+)s$/.exec(rightCell(table.head, oldest, title));
 					const seconds = match ? Number(match[1] ?? 0) * 60 + Number(match[2]) : Number.POSITIVE_INFINITY;
 					// The screen shows whole seconds, rounded: a session that began after the confirmation can show up to
 					// 1 s more than the time measured here.

@@ -70,8 +70,15 @@ describe.skipIf(!tmuxAvailable)('a typed NAS confirmation on short terminals', (
 			expect(term.screen()).toContain('terminal too small (need 60x12)');
 			tmux('resize-window', '-t', term.name, '-x', String(columns), '-y', String(rows));
 			// Back at its size the preview is still there with what was typed: nothing was sent.
-			await term.waitFor('the preview back, what was typed kept', (_lines, text) =>
-				text.includes(`type the NAS name (${preview}) to confirm: ${preview}`),
+			const back = await term.waitFor(
+				'the preview back, what was typed kept',
+				(_lines, text) => text.includes(`type the NAS name (${preview}) to confirm: ${preview}`) && text,
+			);
+			// tmux may show the lines it kept from before the shrink until radtop redraws: wait for a frame radtop drew
+			// at this size (the header's countdown changes every second), so Enter goes to a console that is big enough.
+			await term.waitFor(
+				'a frame drawn at this size',
+				(_lines, text) => text !== back && text.includes(`type the NAS name (${preview}) to confirm: ${preview}`),
 			);
 			expect(term.screen()).not.toMatch(/Disconnecting|confirmed by Accounting-Stop/);
 			term.keys('Enter');
