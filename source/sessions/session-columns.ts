@@ -46,6 +46,7 @@ export const TABLE_COLUMN_IDS = [
 	'nas',
 	'status',
 	'ip',
+	'ipv6',
 	'duration',
 	'mac',
 	'down',

@@ -93,6 +93,13 @@ export function cellText(column: TableColumnId, session: Session, context: CellC
 			return sanitize(session.nasname ?? session.nasipaddress);
 		case 'ip':
 			return session.framedipaddress ? (context.masked ? maskIp(session.framedipaddress) : session.framedipaddress) : '-';
+		case 'ipv6': {
+			const value = session.framedipv6prefix ?? session.delegatedipv6prefix ?? session.framedipv6address;
+			if (!value) return '-';
+			if (!context.masked) return sanitize(value);
+			const [address, length] = value.split('/');
+			return `${maskIp(address!)}${length === undefined ? '' : `/${length}`}`;
+		}
 		case 'mac': {
 			const mac = sanitize(session.callingstationid);
 			return mac ? (context.masked ? maskMac(mac) : mac) : '-';

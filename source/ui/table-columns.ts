@@ -28,6 +28,8 @@ export const TABLE_COLUMNS: Readonly<Record<TableColumnId, TableColumnSpec>> = {
 	nas: {id: 'nas', title: 'NAS', align: 'left', preferred: 16, min: 7, cut: 'end'},
 	status: {id: 'status', title: 'STATUS', align: 'left', preferred: 7, min: 7, cut: 'end'},
 	ip: {id: 'ip', title: 'FRAMED IP', align: 'left', preferred: 15, min: 15, cut: 'end'},
+	// The session's IPv6: its prefix, else the delegated prefix, else the address (FreeRADIUS 3.2 columns).
+	ipv6: {id: 'ipv6', title: 'IPv6', align: 'left', preferred: 24, min: 19, cut: 'end'},
 	duration: {id: 'duration', title: 'DURATION', align: 'right', preferred: 8, min: 8, cut: 'end'},
 	mac: {id: 'mac', title: 'MAC', align: 'left', preferred: 17, min: 17, cut: 'end'},
 	down: {id: 'down', title: 'DOWN', align: 'right', preferred: 5, min: 5, cut: 'end'},
@@ -53,14 +55,47 @@ const OPEN_PRIORITIES: readonly TableColumnId[] = [
 	'start',
 	'sessionId',
 	'status',
+	'ipv6',
 ];
 
 /** Per view, most important first. Open sessions (active, stale) have no stop or cause. */
 export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableColumnId[]>> = {
 	active: OPEN_PRIORITIES,
 	stale: OPEN_PRIORITIES,
-	closed: ['user', 'nas', 'status', 'stop', 'cause', 'duration', 'ip', 'mac', 'down', 'up', 'start', 'rateDown', 'rateUp', 'sessionId'],
-	all: ['user', 'nas', 'status', 'ip', 'duration', 'stop', 'cause', 'mac', 'down', 'up', 'start', 'rateDown', 'rateUp', 'sessionId'],
+	closed: [
+		'user',
+		'nas',
+		'status',
+		'stop',
+		'cause',
+		'duration',
+		'ip',
+		'mac',
+		'down',
+		'up',
+		'start',
+		'rateDown',
+		'rateUp',
+		'sessionId',
+		'ipv6',
+	],
+	all: [
+		'user',
+		'nas',
+		'status',
+		'ip',
+		'duration',
+		'stop',
+		'cause',
+		'mac',
+		'down',
+		'up',
+		'start',
+		'rateDown',
+		'rateUp',
+		'sessionId',
+		'ipv6',
+	],
 };
 
 /** The column a sort key orders by. */

@@ -66,6 +66,15 @@ describe('maskMac', () => {
 });
 
 describe('cellText', () => {
+	it('shows the IPv6 prefix, else the delegated prefix, else the address; masked to its first two groups', () => {
+		expect(cellText('ipv6', session(), context)).toBe('-');
+		const prefixed = {...session(), framedipv6prefix: '2001:db8:1:2::/64', delegatedipv6prefix: '2001:db8:ff00::/56'};
+		expect(cellText('ipv6', prefixed, context)).toBe('2001:db8:1:2::/64');
+		expect(cellText('ipv6', {...prefixed, framedipv6prefix: null}, context)).toBe('2001:db8:ff00::/56');
+		expect(cellText('ipv6', {...session(), framedipv6address: '2001:db8::7'}, context)).toBe('2001:db8::7');
+		expect(cellText('ipv6', prefixed, {...context, masked: true})).toBe('2001:db8:x:x/64');
+	});
+
 	it('shows each column of an online session', () => {
 		const s = session();
 		expect(cellText('user', s, context)).toBe('alice@isp.example');

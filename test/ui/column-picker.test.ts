@@ -9,7 +9,7 @@ import {routeKey} from '../../source/ui/key-routing.js';
 import {activeKeymap, footerItems, helpEntries, KEYMAP} from '../../source/ui/keymap.js';
 import {initialState, reducer} from '../../source/ui/state.js';
 import type {UiState} from '../../source/ui/state-types.js';
-import {COLUMN_PRIORITIES} from '../../source/ui/table-columns.js';
+import {COLUMN_PRIORITIES, TABLE_COLUMN_IDS} from '../../source/ui/table-columns.js';
 
 const keymap = activeKeymap(false);
 const press = (state: UiState, ...reads: Array<[string, InkKey?]>) =>
@@ -33,9 +33,9 @@ describe('the column picker', () => {
 	});
 
 	it('toggles the column under the cursor with space; Enter saves the checked ones in the table’s order', () => {
-		// NAS (row 2), STATUS (row 3, the open view's last) and MAC (row 6) off.
-		const state = press(initialState(), ['c'], DOWN, SPACE, ['j'], SPACE, DOWN, DOWN, DOWN, SPACE, ENTER);
-		const columns = ['user', 'ip', 'duration', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'];
+		// NAS (row 2), STATUS (row 3) and MAC (row 7) off.
+		const state = press(initialState(), ['c'], DOWN, SPACE, ['j'], SPACE, DOWN, DOWN, DOWN, DOWN, SPACE, ENTER);
+		const columns = ['user', 'ip', 'ipv6', 'duration', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'];
 		expect(state).toMatchObject({mode: 'table', columns, columnsSave: {seq: 1, columns}});
 		expect(state.columnPicker).toBeUndefined();
 	});
@@ -70,7 +70,7 @@ describe('the column picker', () => {
 
 	it('stops the cursor at both ends of the list', () => {
 		expect(press(initialState(), ['c'], ['k']).columnPicker?.cursor).toBe(0);
-		expect(press(initialState(), ['c'], ['j'.repeat(30)]).columnPicker?.cursor).toBe(13);
+		expect(press(initialState(), ['c'], ['j'.repeat(30)]).columnPicker?.cursor).toBe(TABLE_COLUMN_IDS.length - 1);
 	});
 
 	it('says where the pick was saved, or why it was not (the pick stays on screen)', () => {
@@ -113,9 +113,9 @@ describe('the column picker', () => {
 		]);
 		expect(lines.filter((line) => line.inverse).map((line) => line.text)).toEqual(['[ ] NAS']);
 		expect(lines.find((line) => line.text.includes('STOP'))?.text).toBe('[ ] STOP        not in the active view');
-		expect(lines).toHaveLength(15);
+		expect(lines).toHaveLength(TABLE_COLUMN_IDS.length + 1);
 		// A short body keeps the cursor in view.
-		const low = press(state, ['j'.repeat(12)]);
+		const low = press(state, ['j'.repeat(13)]);
 		const short = columnPickerLines(low, 60, 5);
 		expect(short).toHaveLength(5);
 		expect(short.at(-1)).toEqual({text: '[x] SESSION ID', inverse: true});
