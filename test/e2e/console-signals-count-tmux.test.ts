@@ -6,7 +6,7 @@
  * SIGTERM and q (the requests in flight finish, the rest are not sent, the end record is written), within one
  * progress batch (100) for SIGKILL, which leaves no end record.
  */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -15,7 +15,7 @@ import {PacketCode} from '../../source/radius/dictionary.js';
 import {runCli} from '../helpers/cli.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
-import {CLI, FIRST_SCREEN_MS, firstScreenReady, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
+import {CLI, FIRST_SCREEN_MS, firstScreenReady, processAlive, radtopPid, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
 import {insertBulk} from '../disconnect/fixtures.js';
 
 const SECRET = 'console-signal-Secret-1';
@@ -84,39 +84,10 @@ function requestsSince(from: number): number {
 	return nas.received.slice(from).filter((request) => request.packet !== undefined && request.copy === 1).length;
 }
 
-/** The pid of the radtop process under the pane: the Node process below the pane's shell. */
-function radtopPid(term: Terminal): number {
-	const pane = Number(tmux('display-message', '-p', '-t', term.name, '#{pane_pid}').trim());
-	const children = (pid: number): number[] => {
-		try {
-			return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-		} catch {
-			return [];
-		}
-	};
-	const queue = [pane];
-	while (queue.length > 0) {
-		const pid = queue.shift()!;
-		let executable = '';
-		try {
-			executable = readlinkSync(`/proc/${pid}/exe`);
-		} catch {
-			// gone
-		}
-		if (executable === realpathSync(process.execPath)) return pid;
-		queue.push(...children(pid));
-	}
-	throw new Error(`no radtop process under pane ${pane}`);
-}
-
-function alive(pid: number): boolean {
-	return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-}
-
 async function gone(pid: number): Promise<void> {
 	const deadline = Date.now() + 30_000;
-	while (alive(pid) && Date.now() < deadline) await sleep(100);
-	expect(alive(pid), 'radtop is still running').toBe(false);
+	while (processAlive(pid) && Date.now() < deadline) await sleep(100);
+	expect(processAlive(pid), 'radtop is still running').toBe(false);
 }
 
 /** Fresh sessions on bng-1, the console on them, X on bng-1 confirmed; resolves once the NAS has seen STOP_AFTER. */
@@ -198,7 +169,7 @@ describe.skipIf(!tmuxAvailable || !realServer)("a console disconnect stopped mid
 			expect(asked).toMatch(/^a disconnect is running \([\d,]+\/1,000\): stop it and quit\? y\/N/);
 			term.keys('n');
 			await term.waitFor('the answer no', (lines) => lines.some((line) => line.startsWith('the disconnect goes on')));
-			expect(alive(pid), 'n quit radtop').toBe(true);
+			expect(processAlive(pid), 'n quit radtop').toBe(true);
 			term.keys('q');
 			await term.waitFor('the question again', (lines) => lines.some((line) => line.includes('stop it and quit? y/N')));
 			term.keys('y');

@@ -4,12 +4,12 @@
  * manager sends SIGTERM. Either way the console quits as `q` does: the requests in flight finish, the rest are
  * not sent, and the closing audit record is written; `radtop audit` reads the run back as complete.
  */
-import {existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
-import {CLI, FIRST_SCREEN_MS, firstScreenReady, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
+import {CLI, FIRST_SCREEN_MS, firstScreenReady, processAlive, radtopPid, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
 
 const RUN_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,36 +28,6 @@ function records(auditLog: string): AuditRecord[] {
 		.split('\n')
 		.filter((line) => line.trim() !== '')
 		.map((line) => JSON.parse(line) as AuditRecord);
-}
-
-/** The pid of the radtop process under the pane: a descendant of the pane's shell running dist/cli.js. */
-function radtopPid(term: Terminal): number {
-	const pane = Number(tmux('display-message', '-p', '-t', term.name, '#{pane_pid}').trim());
-	const children = (pid: number): number[] => {
-		try {
-			return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-		} catch {
-			return [];
-		}
-	};
-	const queue = [pane];
-	while (queue.length > 0) {
-		const pid = queue.shift()!;
-		let executable = '';
-		try {
-			executable = readlinkSync(`/proc/${pid}/exe`);
-		} catch {
-			// gone
-		}
-		// Node running the CLI (radtop renames its process, so its command line does not say), not the shells above it.
-		if (executable === realpathSync(process.execPath)) return pid;
-		queue.push(...children(pid));
-	}
-	throw new Error(`no radtop process under pane ${pane}`);
-}
-
-function alive(pid: number): boolean {
-	return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 }
 
 /** Starts the demo console, opens X on the first NAS of the picker, confirms, waits for progress. */
@@ -163,8 +133,8 @@ describe.skipIf(!tmuxAvailable)('a console disconnect stopped by a signal, in tm
 			const auditLog = join(state, 'radtop', 'audit.log');
 			checkStoppedRun(await finishedRun(auditLog));
 			const deadline = Date.now() + 30_000;
-			while (alive(pid) && Date.now() < deadline) await sleep(200);
-			expect(alive(pid), 'radtop is still running after the hangup').toBe(false);
+			while (processAlive(pid) && Date.now() < deadline) await sleep(200);
+			expect(processAlive(pid), 'radtop is still running after the hangup').toBe(false);
 			// Nothing half-written, no stray file beside the log.
 			expect(readdirSync(join(state, 'radtop'))).toEqual(['audit.log']);
 		},

@@ -8,6 +8,7 @@
  * (no CI variables: Ink renders differently in CI).
  */
 import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, readFileSync, readlinkSync, realpathSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {expect} from 'vitest';
@@ -181,4 +182,34 @@ export function firstScreenReady(lines: string[], text: string): boolean {
 		/database: ok · [\d,]+ of [\d,]+/.test(text) &&
 		lines.some((line) => line.startsWith('▸ '))
 	);
+}
+
+/** The pid of the radtop process under a pane: the Node process below the pane's shell (radtop renames its process). */
+export function radtopPid(term: Terminal): number {
+	const pane = Number(tmux('display-message', '-p', '-t', term.name, '#{pane_pid}').trim());
+	const children = (pid: number): number[] => {
+		try {
+			return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+		} catch {
+			return [];
+		}
+	};
+	const queue = [pane];
+	while (queue.length > 0) {
+		const pid = queue.shift()!;
+		let executable = '';
+		try {
+			executable = readlinkSync(`/proc/${pid}/exe`);
+		} catch {
+			// gone
+		}
+		if (executable === realpathSync(process.execPath)) return pid;
+		queue.push(...children(pid));
+	}
+	throw new Error(`no radtop process under pane ${pane}`);
+}
+
+/** The process runs (it exists and is not a zombie). */
+export function processAlive(pid: number): boolean {
+	return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 }
