@@ -12,9 +12,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type pg from 'pg';
-import {PacketCode} from '../../source/radius/dictionary.js';
 import {assertBuilt, runCli, startCli} from '../helpers/cli.js';
-import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 import {insertBulk} from '../disconnect/fixtures.js';
 
@@ -48,13 +47,7 @@ beforeAll(async () => {
 	database = await createTestDatabase();
 	const db = (database.pglite ?? database.pool) as unknown as pg.Pool;
 	await insertBulk(db, SESSIONS, '10.20.0.1', 'sig');
-	nas = await startFakeCoaNas({
-		secret: SECRET,
-		answer: (request) => {
-			setTimeout(() => void nas.sendRaw(nas.encodeAnswer(request, {code: PacketCode.DisconnectAck}), request.from), ANSWER_DELAY_MS);
-			return undefined;
-		},
-	});
+	nas = await startSlowAckNas(SECRET, ANSWER_DELAY_MS);
 	dir = mkdtempSync(join(tmpdir(), 'radtop-signals-'));
 	configDir = join(dir, 'config');
 	mkdirSync(configDir, {mode: 0o700});

@@ -11,9 +11,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type pg from 'pg';
-import {PacketCode} from '../../source/radius/dictionary.js';
 import {runCli} from '../helpers/cli.js';
-import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 import {CLI, FIRST_SCREEN_MS, firstScreenReady, processAlive, radtopPid, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
 import {insertBulk} from '../disconnect/fixtures.js';
@@ -52,13 +51,7 @@ beforeAll(async () => {
 	if (!tmuxAvailable || !realServer) return;
 	if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the end-to-end tests`);
 	database = await createTestDatabase();
-	nas = await startFakeCoaNas({
-		secret: SECRET,
-		answer: (request) => {
-			setTimeout(() => void nas.sendRaw(nas.encodeAnswer(request, {code: PacketCode.DisconnectAck}), request.from), ANSWER_DELAY_MS);
-			return undefined;
-		},
-	});
+	nas = await startSlowAckNas(SECRET, ANSWER_DELAY_MS);
 	dir = mkdtempSync(join(tmpdir(), 'radtop-console-count-'));
 	configDir = join(dir, 'config');
 	mkdirSync(configDir, {mode: 0o700});

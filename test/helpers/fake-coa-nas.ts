@@ -221,3 +221,15 @@ export async function startFakeCoaNas(options: FakeCoaNasOptions): Promise<FakeC
 		},
 	};
 }
+
+/** A NAS on loopback that acknowledges every Disconnect-Request `delayMs` after it came (a run then lasts a while). */
+export async function startSlowAckNas(secret: string, delayMs: number): Promise<FakeCoaNas> {
+	const nas: FakeCoaNas = await startFakeCoaNas({
+		secret,
+		answer: (request) => {
+			setTimeout(() => void nas.sendRaw(nas.encodeAnswer(request, {code: PacketCode.DisconnectAck}), request.from), delayMs);
+			return undefined;
+		},
+	});
+	return nas;
+}
