@@ -106,6 +106,15 @@ export function macVendor(callingStationId: string | null | undefined): MacVendo
 	return {kind: 'unregistered'};
 }
 
+/**
+ * The vendor as a field of `radtop sessions --json` and of `radtop export`: the registry's name, `random` for
+ * a locally administered MAC, null when there is none (no MAC, or one the registry does not list).
+ */
+export function vendorField(callingStationId: string | null | undefined): string | null {
+	const vendor = macVendor(callingStationId);
+	return vendor.kind === 'registered' ? vendor.name : vendor.kind === 'random' ? 'random' : null;
+}
+
 /** Corporate endings that say nothing about who made the device. */
 const ENDINGS =
 	/[\s,.，]+(?:co|company|corp|corporation|corporate|inc|incorporated|ltd|limited|llc|gmbh|ag|kg|sa|s\.a|srl|s\.r\.l|bv|b\.v|oy|ab|a\/s|as|plc|pty|pte|spa|s\.p\.a|technologies|technology|tech|electronics|electronic|international|group|holdings)\.?$/i;

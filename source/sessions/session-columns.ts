@@ -49,6 +49,7 @@ export const TABLE_COLUMN_IDS = [
 	'ipv6',
 	'duration',
 	'mac',
+	'vendor',
 	'down',
 	'up',
 	'rateDown',

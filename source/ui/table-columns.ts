@@ -32,6 +32,8 @@ export const TABLE_COLUMNS: Readonly<Record<TableColumnId, TableColumnSpec>> = {
 	ipv6: {id: 'ipv6', title: 'IPv6', align: 'left', preferred: 24, min: 19, cut: 'end'},
 	duration: {id: 'duration', title: 'DURATION', align: 'right', preferred: 8, min: 8, cut: 'end'},
 	mac: {id: 'mac', title: 'MAC', align: 'left', preferred: 17, min: 17, cut: 'end'},
+	// The MAC's vendor from the IEEE registry, its name shortened (`Apple`); `random` for a randomized MAC.
+	vendor: {id: 'vendor', title: 'VENDOR', align: 'left', preferred: 12, min: 8, cut: 'end'},
 	down: {id: 'down', title: 'DOWN', align: 'right', preferred: 5, min: 5, cut: 'end'},
 	up: {id: 'up', title: 'UP', align: 'right', preferred: 5, min: 5, cut: 'end'},
 	rateDown: {id: 'rateDown', title: 'RATE↓', align: 'right', preferred: 8, min: 8, cut: 'end'},
@@ -56,6 +58,7 @@ const OPEN_PRIORITIES: readonly TableColumnId[] = [
 	'sessionId',
 	'status',
 	'ipv6',
+	'vendor',
 ];
 
 /** Per view, most important first. Open sessions (active, stale) have no stop or cause. */
@@ -78,6 +81,7 @@ export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableCol
 		'rateUp',
 		'sessionId',
 		'ipv6',
+		'vendor',
 	],
 	all: [
 		'user',
@@ -95,6 +99,7 @@ export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableCol
 		'rateUp',
 		'sessionId',
 		'ipv6',
+		'vendor',
 	],
 };
 

@@ -26,7 +26,7 @@ function choose(terminal: number, status: SessionStatus, sort: SessionSort = BY_
 
 describe('chooseColumns', () => {
 	const open: Record<number, string[]> = {
-		200: ['user', 'nas', 'status', 'ip', 'ipv6', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
+		200: ['user', 'nas', 'status', 'ip', 'ipv6', 'duration', 'mac', 'vendor', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
 		120: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start'],
 		80: ['user', 'nas', 'ip', 'duration', 'down', 'up', 'start'],
 		60: ['user', 'nas', 'ip', 'start'],
