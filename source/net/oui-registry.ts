@@ -117,11 +117,11 @@ export function vendorField(callingStationId: string | null | undefined): string
 
 /** Corporate endings that say nothing about who made the device. */
 const ENDINGS =
-	/[\s,.，]+(?:co|company|corp|corporation|corporate|inc|incorporated|ltd|limited|llc|gmbh|ag|kg|sa|s\.a|srl|s\.r\.l|bv|b\.v|oy|ab|a\/s|as|plc|pty|pte|spa|s\.p\.a|technologies|technology|tech|electronics|electronic|international|group|holdings)\.?$/i;
+	/[\s,.，]+(?:co|company|corp|corporation|corporate|inc|incorporated|ltd|limited|llc|gmbh|ag|kg|sa|s\.a|srl|s\.r\.l|bv|b\.v|oy|ab|a\/s|as|plc|pty|pte|spa|s\.p\.a|technologies|technology|tech|electronics|electronic|international|group|holdings|communications|communication|systems)\.?$/i;
 
 /**
  * A vendor's name short enough for a table cell: `Apple, Inc.` -> `Apple`, `HUAWEI TECHNOLOGIES CO.,LTD` ->
- * `HUAWEI`, `Samsung Electronics Co.,Ltd` -> `Samsung`. A name that is nothing but such words stays whole.
+ * `HUAWEI`, `Zyxel Communications Corporation` -> `Zyxel`. A name that is nothing but such words stays whole.
  */
 export function shortVendorName(name: string): string {
 	let short = name.trim();
