@@ -88,13 +88,27 @@ describe('the column picker', () => {
 
 		// On disk, as `radtop config set columns` keeps it, and read back.
 		const file = JSON.parse(readFileSync(join(env['RADTOP_CONFIG_DIR']!, 'config.json'), 'utf8'));
-		const picked = ['user', 'nas', 'status', 'ip', 'ipv6', 'duration', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'];
+		const picked = [
+			'user',
+			'nas',
+			'status',
+			'ip',
+			'ipv6',
+			'duration',
+			'vendor',
+			'down',
+			'up',
+			'rateDown',
+			'rateUp',
+			'start',
+			'sessionId',
+		];
 		expect(file.profiles.default.columns).toEqual(picked);
 		expect(ConfigStore.open(env).selectProfile()?.profile.columns).toEqual(picked);
 		let printed = '';
 		const stdout = new Writable({write: (chunk: Buffer, _encoding, done) => ((printed += chunk.toString()), done())});
 		expect(await runConfigCommand(['get', 'columns'], {}, {stdout, stderr: stdout, stdin: process.stdin, env})).toBe(0);
-		expect(printed.trim()).toBe('user,nas,status,ip,ipv6,duration,down,up,rateDown,rateUp,start,sessionId');
+		expect(printed.trim()).toBe('user,nas,status,ip,ipv6,duration,vendor,down,up,rateDown,rateUp,start,sessionId');
 	});
 
 	it('goes back to the view’s own columns with r, removing the setting; Esc changes nothing', async () => {
