@@ -75,5 +75,7 @@ describe('the vendor from the command line', () => {
 		]);
 		const help = await runCli(['export', '--help']);
 		expect(help.stdout).toContain('Device: vendor');
+		expect(help.stdout).toContain('called: vendor: at:');
+		expect((await runCli(['sessions', '--help'])).stdout).toContain("vendor:apple the MAC's vendor, vendor:random a randomized MAC");
 	});
 });
