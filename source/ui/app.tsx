@@ -220,8 +220,6 @@ export function App(props: AppProps) {
 				caret={state.caret}
 				{...(state.searchError === undefined ? {} : {error: state.searchError})}
 				nasLabel={nasLabel}
-				selected={state.allMatching ? total : state.selection.size}
-				allMatching={state.allMatching}
 				width={width}
 			/>
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">

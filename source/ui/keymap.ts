@@ -355,12 +355,13 @@ export function footerHints(keymap: readonly Binding[], mode: Mode, state?: UiSt
 }
 
 /**
- * The footer: the keys of the quit question while it waits; otherwise, in the table, the selection first
- * ("2 selected (2 not in view)": the part a narrow footer never cuts), then the mode's hints.
+ * The footer: the keys of the quit question while it waits; otherwise, in the table and while a search is
+ * typed, the selection first ("2 selected (2 not in view)": the one place it is counted, the part a narrow
+ * footer never cuts), then the mode's hints.
  */
 export function footerItems(keymap: readonly Binding[], state: UiState): string[] {
 	if (state.quitQuestion) return ['y stop it and quit', 'n/Esc keep it running'];
-	const selection = state.mode === 'table' ? selectionText(state) : undefined;
+	const selection = state.mode === 'table' || state.mode === 'search' ? selectionText(state) : undefined;
 	return [...(selection ? [selection] : []), ...footerHints(keymap, state.mode, state)];
 }
 
