@@ -83,9 +83,12 @@ export function FilterBar(props: FilterBarProps) {
 	return (
 		<Box width={props.width}>
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
-				<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>
-					{'/ '}
-				</Text>
+				{/* Its own box that never shrinks: a long search would otherwise squeeze the "/ " to "/". */}
+				<Box flexShrink={0}>
+					<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>
+						{'/ '}
+					</Text>
+				</Box>
 				{props.searching ? (
 					<SearchField
 						value={props.draft}
