@@ -242,6 +242,7 @@ export function App(props: AppProps) {
 					draft={state.commandDraft ?? ''}
 					{...(state.commandNote ? {note: state.commandNote} : {})}
 					hints={footerItems(keymap, state)}
+					width={width}
 				/>
 			) : (
 				<Footer hints={footerItems(keymap, state)} />

@@ -256,7 +256,20 @@ describe('the : command line', () => {
 		await type(app, 'x');
 		frame = await app.press(KEYS.enter, (frame) => bottom(frame).includes('no NAS'));
 		expect(bottom(frame)).toMatch(/^:nas bng-x {3}nas: no NAS "bng-x" with open sessions/);
-		for (const line of lines(frame)) expect(line.length).toBeLessThanOrEqual(60);
+		for (const line of lines(frame)) expect(line.length).toBeLessThanOrEqual(59);
 		expect(lines(frame)).toHaveLength(14);
+	});
+
+	it('a command longer than the line keeps its end and the cursor in view', async () => {
+		const app = await renderConsole(60, 15);
+		const name = 'alice with a name far longer than the terminal is wide, to its very end';
+		await command(app, 'user ');
+		const frame = await app.press(name, (frame) => bottom(frame).includes('very end'));
+		// The cursor cell after the end, then the `…` of the keys cut.
+		expect(bottom(frame)).toMatch(/^:….* to its very end …$/);
+		// The view's width: one column short of the terminal.
+		expect(bottom(frame)).toHaveLength(59);
+		const ran = await app.press(KEYS.enter, (frame) => bottom(frame).startsWith('↑↓ move'));
+		expect(filterLine(ran)).toMatch(/^\/ user:="alice with a name/);
 	});
 });
