@@ -133,9 +133,7 @@ export function App(props: AppProps) {
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
 	// While a disconnect runs behind another view, the status line follows it.
-	const status = state.quitQuestion
-		? {text: quitQuestionText(state.disconnect), kind: 'error' as const}
-		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message);
+	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
 
 	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
 	if (tooSmall !== undefined) {
@@ -235,6 +233,7 @@ export function App(props: AppProps) {
 				intervalSeconds={state.intervalSeconds}
 				paused={state.paused}
 				retryInSeconds={nextInSeconds}
+				question={state.quitQuestion ? quitQuestionText(state.disconnect) : undefined}
 				position={position}
 			/>
 			{state.mode === 'command' ? (
