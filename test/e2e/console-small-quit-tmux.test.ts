@@ -96,7 +96,12 @@ describe.skipIf(!tmuxAvailable || !realServer)('q during a disconnect on short t
 			await term.waitFor('the first screen with sessions', (lines, text) => firstScreenReady(lines, text), FIRST_SCREEN_MS);
 			const pid = radtopPid(term);
 			term.keys('X');
-			await term.waitFor('the NAS picker', (_lines, text) => text.includes('disconnect every session of which NAS?'));
+			const picker = await term.waitFor(
+				'the NAS picker',
+				(lines, text) => text.includes('disconnect every session of which NAS?') && lines,
+			);
+			// Its title line is cut at 60 columns: the keys are in the footer as well.
+			expect(picker.at(-2)).toBe('↑↓ move  ⏎ choose  Esc cancel');
 			term.keys('Home', 'Enter');
 			await term.waitFor('the typed confirmation', (_lines, text) => text.includes('type the NAS name (bng-1) to confirm:'));
 			const from = nas.received.length;

@@ -362,6 +362,7 @@ describe('App', () => {
 		expect(picker[1]).toMatch(/^ {2}bng-1 +10\.20\.0\.1 +30$/);
 		expect(picker[2]).toMatch(/^ {2}bng-2 +10\.20\.0\.2 +10$/);
 		expect(picker[3]).toMatch(/^ {2}bng-3 +10\.20\.0\.3 +10$/);
+		expect(footer(frame)).toBe('↑↓ move  ⏎ choose  Esc cancel');
 		// The picker's cursor is inverse only, which plain test output does not show: wait for the renders.
 		await app.press('j', () => true);
 		await app.press('j', () => true);
