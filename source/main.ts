@@ -27,6 +27,7 @@ import {
 import {secretsOf} from './config/secrets.js';
 import type {DisconnectResult} from './disconnect/result.js';
 import {writeIfOpen} from './commands/interrupts.js';
+import {lookUpUser} from './subscribers/user-lookup.js';
 
 export const MAIN_HELP = `
 Usage
@@ -152,6 +153,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			...(subscribers ? {subscribers} : {}),
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
 			saveColumns: consoleColumnsSaver(context.profileName),
+			lookUpUser: (username) => lookUpUser(context.database.pool, context.source, username),
 			...(engine
 				? {
 						beforeSignalExit: async () => {

@@ -12,6 +12,7 @@ import {commandReducer} from './command-state.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
+import {userViewReducer} from './user-view-state.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
@@ -315,6 +316,12 @@ function reduce(state: UiState, action: UiAction): UiState {
 		case 'columns-save':
 		case 'columns-saved':
 			return columnPickerReducer(state, action);
+		case 'user-open':
+		case 'user-loaded':
+		case 'user-scroll':
+		case 'user-refresh':
+		case 'user-close':
+			return userViewReducer(state, action);
 		case 'poll-error': {
 			// A database that stops answering stopped when the poll that found it out began.
 			const since = state.error?.since ?? state.pollStartedAt ?? action.at;
