@@ -125,4 +125,20 @@ describe('radtop user', () => {
 		expect(help.code).toBe(0);
 		expect(help.stdout).toContain('radtop user NAME');
 	});
+
+	it('the demo: a disabled user, an expired one, rejects with their reply messages, no password', async () => {
+		// The first demo start on a machine builds the embedded network (tens of seconds); later ones copy it.
+		const disabled = await runCli(['user', '--demo', 'disabled.user'], {timeoutMs: 170_000});
+		expect(disabled.code, disabled.stderr).toBe(0);
+		expect(disabled.stdout.split('\n')[1]).toBe('rejected: Auth-Type := Reject in radcheck');
+		expect(disabled.stdout).toMatch(/Access-Reject +pppoe-bng-\d +5C:E2:8C:00:0D:15 +Account disabled: unpaid invoice/);
+		expect(disabled.stdout).toContain('  Cleartext-Password (set)');
+		expect(disabled.stdout).not.toContain('disabled-users-password');
+		const expired = await runCli(['user', '--demo', 'expired.user', '--json'], {timeoutMs: 170_000});
+		expect(expired.code, expired.stderr).toBe(0);
+		expect(expired.stdout).not.toContain('expired-users-password');
+		const record = JSON.parse(expired.stdout) as {verdict: string; attempts: Array<{message: string}>};
+		expect(record.verdict).toMatch(/^expired \d{4}-\d{2}-\d{2} \(Expiration in radcheck\)$/);
+		expect(record.attempts[0]!.message).toBe('Password Has Expired');
+	}, 200_000);
 });
