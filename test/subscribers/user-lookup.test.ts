@@ -195,4 +195,39 @@ describe('radtop user: one user from the FreeRADIUS tables', () => {
 			await bare.pool.query('ALTER TABLE radpostauth_old RENAME TO radpostauth');
 		}
 	});
+
+	it('reads radpostauth with a grant on its columns but pass, and skips it when the role may not read it', async () => {
+		const role = `radtop_user_ro_${process.pid}`;
+		await db.pool.query(`CREATE ROLE ${role}`);
+		await db.pool.query(`GRANT SELECT ON radacct, nas, radcheck, radreply, radusergroup, radgroupcheck, radgroupreply TO ${role}`);
+		await db.pool.query(`GRANT SELECT (id, username, reply, authdate, calledstationid, callingstationid) ON radpostauth TO ${role}`);
+		const client = await db.pool.connect();
+		try {
+			await client.query(`SET ROLE ${role}`);
+			const source = await SessionSource.open(client);
+			// Were pass (or class) named, PostgreSQL would refuse the statement.
+			const report = await lookUpUser(client, source, 'alice');
+			expect(report.attempts!.map((attempt) => attempt.reply)).toEqual([
+				'Access-Reject',
+				'Access-Reject',
+				'Access-Reject',
+				'Access-Accept',
+			]);
+			expect(report.attempts![0]!.class).toBeNull();
+			expect(report.notes).toEqual([]);
+			await client.query('RESET ROLE');
+			await client.query(`REVOKE ALL ON radpostauth FROM ${role}`);
+			await client.query(`SET ROLE ${role}`);
+			const without = await lookUpUser(client, source, 'alice');
+			expect(without.attempts).toBeNull();
+			expect(without.notes).toEqual(['radpostauth may not be read by this database role: no authentication attempts']);
+			expect(findingsOf(without)[0]!.kind).toBe('reject-rule');
+		} finally {
+			await client.query('RESET ROLE');
+			client.release();
+			await db.pool.query(
+				`REVOKE ALL ON radacct, nas, radcheck, radreply, radusergroup, radgroupcheck, radgroupreply, radpostauth FROM ${role}; DROP ROLE ${role}`,
+			);
+		}
+	});
 });
