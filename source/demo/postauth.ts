@@ -106,3 +106,18 @@ export async function seedDemoPostauth(
 		DEMO_EXPIRED_USER,
 	]);
 }
+
+/** The Access-Accept before each login of the live demo network, as FreeRADIUS's post-auth query writes it. */
+export async function recordAccepts(db: Queryable, starts: readonly StartEvent[]): Promise<void> {
+	if (starts.length === 0) return;
+	await db.query(
+		"INSERT INTO radpostauth (username, reply, calledstationid, callingstationid, authdate) SELECT u, 'Access-Accept', c, s, to_timestamp(t) " +
+			'FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[]) AS a(u, c, s, t)',
+		[
+			starts.map((start) => start.userName),
+			starts.map((start) => start.calledStationId),
+			starts.map((start) => start.callingStationId),
+			starts.map((start) => start.timestamp - 1),
+		],
+	);
+}

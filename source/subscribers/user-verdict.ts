@@ -102,7 +102,12 @@ export function findingsOf(report: UserReport, utc = false): Finding[] {
 		const more = report.openCount > 1 ? ` (+${report.openCount - 1} more)` : '';
 		const since = first.acctstarttime ? ` since ${shortTime(first.acctstarttime, now, utc)}` : '';
 		const limit = limitOf(report);
-		const full = limit !== null && report.openCount >= limit ? ` · Simultaneous-Use ${limit} reached` : '';
+		const full =
+			limit === null || report.openCount < limit
+				? ''
+				: report.openCount > limit
+					? ` · over its Simultaneous-Use ${limit}`
+					: ` · Simultaneous-Use ${limit} reached`;
 		findings.push({kind: 'online', text: `online on ${first.nasname ?? first.nasipaddress}${since}${more}${full}`, failure: false});
 	} else if (latest && rejects === 0) {
 		findings.push({kind: 'accepted', text: `offline; last attempt accepted (${ago(latest.at)})`, failure: false});
