@@ -55,7 +55,10 @@ describe.skipIf(!tmuxAvailable)('the user view in the console', () => {
 		term.keys('Enter');
 		await term.waitFor('the offer', (_lines, text) => text.includes('u: look up user blocked'));
 		term.keys('u');
-		const opened = await term.waitFor('the user view', (lines) => bodyTop(lines).startsWith('user blocked') && lines);
+		const opened = await term.waitFor(
+			'the user view, read',
+			(lines) => bodyTop(lines).startsWith('user blocked') && (lines[4] ?? '').startsWith('rejected') && lines,
+		);
 		expect(opened[4]).toBe('rejected: Auth-Type := Reject in radcheck');
 		term.assertFits();
 		expect(bodyTop(opened)).toMatch(/^user blocked +1-\d+ of \d+ ↑↓ · Esc back$/);
