@@ -65,7 +65,7 @@ export interface AppProps {
 
 /** What an empty table says, offering the user view when the search names one user. */
 function emptyTableText(offer: string | undefined): string {
-	return offer === undefined ? 'no sessions match' : `no session matches · u: look up user ${sanitize(offer)}`;
+	return offer === undefined ? 'no sessions match' : `no sessions match · u: look up user ${sanitize(offer)}`;
 }
 
 /** The table's rows: the view's lines less its column heads. */

@@ -73,7 +73,7 @@ describe.skipIf(!tmuxAvailable)('the user view in the console', () => {
 		expect(seen).not.toContain(PASSWORD);
 		expect(seen).not.toContain(PASS);
 		term.keys('Escape');
-		await term.waitFor('the empty table again', (_lines, text) => text.includes('no session matches'));
+		await term.waitFor('the empty table again', (_lines, text) => text.includes('no sessions match'));
 		term.keys(':');
 		term.type('user anna');
 		term.keys('Enter');

@@ -111,12 +111,12 @@ describe('the user view', () => {
 		await app.press(':');
 		for (const character of 'user mallory') await app.press(character);
 		let frame = await app.press(KEYS.enter, (text) => text.includes('u: look up user mallory'), 10_000);
-		expect(frame).toContain('no session matches · u: look up user mallory');
+		expect(frame).toContain('no sessions match · u: look up user mallory');
 		frame = await app.press('u', (text) => text.includes('expired 2026-11-01'), 10_000);
 		expect(bodyOf(frame)[0]).toMatch(/^user mallory /);
 		expect(frame).toContain('NT-Password (set)');
 		expect(frame).not.toContain(PASSWORD);
 		frame = await app.press(KEYS.escape, (text) => text.includes('u: look up user mallory'));
-		expect(frame).toContain('no session matches');
+		expect(frame).toContain('no sessions match');
 	}, 40_000);
 });
