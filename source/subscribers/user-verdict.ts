@@ -31,6 +31,14 @@ export function shortTime(date: Date, now: Date, utc: boolean): string {
 	return y === ny ? `${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}` : `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}`;
 }
 
+/** How long ago, short: `42s`, `3m`, then as a duration (`2h14m`, `5d03h`). */
+export function agoText(seconds: number): string {
+	const s = Math.max(0, Math.floor(seconds));
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m`;
+	return formatDuration(s);
+}
+
 /** The day (and the time when not midnight) of an instant. */
 export function dayOf(date: Date, utc: boolean): string {
 	const [y, mo, d, h, mi] = utc
@@ -90,8 +98,7 @@ export function findingsOf(report: UserReport, utc = false): Finding[] {
 	const rejected = attempts.findIndex((attempt) => !isReject(attempt));
 	const rejects = rejected === -1 ? attempts.length : rejected;
 	const latest = attempts[0];
-	const ago = (at: Date | null) =>
-		at ? `${formatDuration(Math.max(0, (now.getTime() - at.getTime()) / 1000))} ago` : 'when not recorded';
+	const ago = (at: Date | null) => (at ? `${agoText((now.getTime() - at.getTime()) / 1000)} ago` : 'when not recorded');
 	if (latest && rejects > 0) {
 		const message = latest.message ? `: ${latest.message}` : '';
 		const count = rejects === 1 ? 'last attempt rejected' : `last ${rejects} attempts rejected`;

@@ -139,7 +139,7 @@ describe('radtop user: one user from the FreeRADIUS tables', () => {
 		expect(report.attempts![0]!.nas).toBe('bng-1');
 		const kinds = findingsOf(report).map((finding) => finding.kind);
 		expect(kinds).toEqual(['reject-rule', 'rejects', 'login-time']);
-		expect(findingsOf(report)[1]!.text).toMatch(/^last 3 attempts rejected \(last 3m0\ds ago\)$/);
+		expect(findingsOf(report)[1]!.text).toMatch(/^last 3 attempts rejected \(last 3m ago\)$/);
 		expect(report.history.map((session) => session.acctterminatecause)).toEqual(['User-Request']);
 	});
 
@@ -183,7 +183,7 @@ describe('radtop user: one user from the FreeRADIUS tables', () => {
 		expectNoSecret(JSON.stringify(spy.seen));
 		for (const statement of spy.statements) expect(statement).not.toMatch(/\bpass\b/i);
 		const text = userLines(report).map((line) => line.text);
-		expect(text[0]).toMatch(/^last attempt rejected \(last 1m0\ds ago\)$/);
+		expect(text[0]).toMatch(/^last attempt rejected \(last 1m ago\)$/);
 		expect(text).toContain('check items: radcheck not read');
 		expectNoSecret(text.join('\n'));
 		await bare.pool.query('ALTER TABLE radpostauth RENAME TO radpostauth_old');

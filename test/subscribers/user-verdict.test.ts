@@ -1,7 +1,7 @@
 /** The pure parts of the user view: which attributes are passwords, Expiration's formats, the short times. */
 import {describe, expect, it} from 'vitest';
 import {isPasswordAttribute} from '../../source/subscribers/user-sql.js';
-import {parseExpiration, shortTime} from '../../source/subscribers/user-verdict.js';
+import {agoText, parseExpiration, shortTime} from '../../source/subscribers/user-verdict.js';
 
 describe('password attributes', () => {
 	it('matches every *-Password, Password and Password-With-Header in any case', () => {
@@ -47,5 +47,18 @@ describe('Expiration', () => {
 		expect(shortTime(new Date(Date.UTC(2026, 11, 3, 9, 12)), now, true)).toBe('09:12');
 		expect(shortTime(new Date(Date.UTC(2026, 11, 2, 23, 5)), now, true)).toBe('12-02 23:05');
 		expect(shortTime(new Date(Date.UTC(2025, 11, 2, 23, 5)), now, true)).toBe('2025-12-02 23:05');
+	});
+});
+
+describe('how long ago', () => {
+	it('says seconds, then whole minutes, then the two largest units', () => {
+		expect([agoText(-3), agoText(42), agoText(180), agoText(3599), agoText(8040), agoText(450_000)]).toEqual([
+			'0s',
+			'42s',
+			'3m',
+			'59m',
+			'2h14m',
+			'5d05h',
+		]);
 	});
 });
