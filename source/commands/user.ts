@@ -25,8 +25,9 @@ Why can't this user connect: one username, as FreeRADIUS's SQL tables know it.
 
 Shows
   a verdict        the finding that best explains a failure: Auth-Type := Reject, an Expiration past,
-                   the Simultaneous-Use limit reached, the last attempts rejected, no radcheck entry
-                   (the user may still be known to another module), or online on a NAS since a time
+                   the last attempts rejected, online on a NAS since a time (and at its
+                   Simultaneous-Use limit), no radcheck entry (the user may still be known to another
+                   module), a Login-Time restriction
   online           the open sessions (NAS, framed IP, MAC, since) and their count
   attempts         the last authentication attempts from radpostauth: when, the reply, the NAS and MAC
                    and the reply message where the table has columns for them (its pass column is
