@@ -13,6 +13,13 @@ function open(state: UiState, username: string): UiState {
 	return {...state, mode: 'user', userView: {username, seq: (state.userView?.seq ?? 0) + 1, top: 0, back}};
 }
 
+const USER_VIEW_ACTIONS: ReadonlySet<string> = new Set(['user-open', 'user-loaded', 'user-scroll', 'user-refresh', 'user-close']);
+
+/** True for the actions {@link userViewReducer} reduces. */
+export function isUserViewAction(action: UiAction): action is UserViewAction {
+	return USER_VIEW_ACTIONS.has(action.type);
+}
+
 export function userViewReducer(state: UiState, action: UserViewAction): UiState {
 	const view = state.userView;
 	switch (action.type) {
