@@ -7,7 +7,6 @@ import {nothingToSend} from './disconnect-state.js';
 import {selectionText} from './state.js';
 import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './disconnect-requests.js';
 import type {Mode, UiAction, UiState} from './state-types.js';
-
 import type {Binding} from './binding.js';
 import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
@@ -16,7 +15,6 @@ import {USER_VIEW_KEYS} from './user-view-keys.js';
 import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
 export type {KeyName} from './key-names.js';
-
 export type {Binding} from './binding.js';
 
 export const KEYMAP: readonly Binding[] = [
