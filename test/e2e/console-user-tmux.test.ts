@@ -77,7 +77,7 @@ describe.skipIf(!tmuxAvailable)('the user view in the console', () => {
 		term.keys(':');
 		term.type('user anna');
 		term.keys('Enter');
-		await term.waitFor('anna’s row', (lines) => lines.some((line) => line.startsWith('▸ anna')));
+		await term.waitFor('anna’s row', (lines) => lines.some((line) => /^▸ +anna/.test(line)));
 		term.keys('u');
 		const anna = await term.waitFor(
 			'anna’s view',
