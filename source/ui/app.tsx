@@ -6,10 +6,12 @@ import {useLayoutEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
+import type {SweepService} from '../sweep/sweep-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import type {ConsoleSubscribers} from '../subscribers/console-subscribers.js';
 import {ColumnPicker} from './components/ColumnPicker.js';
 import {DisconnectView} from './components/DisconnectView.js';
+import {SweepView} from './components/SweepView.js';
 import {DetailView} from './components/DetailView.js';
 import {FilterBar} from './components/FilterBar.js';
 import {CommandLine} from './components/CommandLine.js';
@@ -24,6 +26,7 @@ import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
+import {useSweep} from './hooks/use-sweep.js';
 import {useExport, type ExportView} from './hooks/use-export.js';
 import {usePageSize} from './hooks/use-page-size.js';
 import {useMessageExpiry} from './hooks/use-message-expiry.js';
@@ -33,6 +36,7 @@ import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
+import {sweepQuitQuestion, sweepRunningStatus} from './sweep-state.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
@@ -47,6 +51,8 @@ export interface AppProps {
 	readonly readOnly: boolean;
 	/** Disconnects from the keyboard; without it (and in read-only mode) the console only watches. */
 	readonly disconnect?: DisconnectService;
+	/** Sweeps the stale sessions from the stale view (`W`); without it (and in read-only mode) nothing is closed. */
+	readonly sweep?: SweepService;
 	/** Writes every session of a view to a CSV file (`e`); resolves to the rows written and the file. */
 	readonly exportView?: ExportView;
 	/** Who is behind the sessions (plan, limits, billing); without it those stay empty. */
@@ -80,6 +86,7 @@ export function App(props: AppProps) {
 	useSessions(props.source, state, dispatch, props.subscribers);
 	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
+	useSweep(props.sweep, state, dispatch);
 	useExport(props.exportView, state.exporting, dispatch);
 	useQuitWhenStopped(state, exit);
 	useMessageExpiry(state.message, dispatch);
@@ -133,9 +140,12 @@ export function App(props: AppProps) {
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
 	// While a disconnect runs behind another view, the status line follows it.
+	const sweepAsked = state.disconnect?.phase !== 'running' && state.sweep?.phase === 'running';
 	const status = state.quitQuestion
-		? {text: quitQuestionText(state.disconnect), kind: 'error' as const}
-		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message);
+		? {text: sweepAsked ? sweepQuitQuestion(state.sweep) : quitQuestionText(state.disconnect), kind: 'error' as const}
+		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ??
+			(state.mode === 'sweep-progress' ? undefined : sweepRunningStatus(state.sweep)) ??
+			state.message);
 
 	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
 	if (tooSmall !== undefined) {
@@ -181,6 +191,8 @@ export function App(props: AppProps) {
 				caret={state.caret}
 			/>
 		);
+	} else if ((state.mode === 'sweep-preview' || state.mode === 'sweep-progress' || state.mode === 'sweep-results') && state.sweep) {
+		body = <SweepView sweep={state.sweep} view={state.mode} width={width} height={bodyHeight} caret={state.caret} />;
 	} else {
 		body = (
 			<SessionTable

@@ -12,6 +12,7 @@ import type {Binding} from './binding.js';
 import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
 import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
+import {SWEEP_KEYS} from './sweep-keys.js';
 import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
 export type {KeyName} from './key-names.js';
@@ -88,20 +89,32 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['ctrl+u'],
 		label: 'Ctrl-U',
 		description: 'delete to the start of the line',
-		modes: ['search', 'preview'],
+		modes: ['search', 'preview', 'sweep-preview'],
 		action: fieldKey(deleteToStart),
 	},
 	{
 		keys: ['ctrl+w'],
 		label: 'Ctrl-W',
 		description: 'delete the word before the cursor',
-		modes: ['search', 'preview'],
+		modes: ['search', 'preview', 'sweep-preview'],
 		action: fieldKey(deleteWordBefore),
 	},
-	{keys: ['ctrl+a', 'home'], label: 'Ctrl-A', description: 'start of the line', modes: ['search', 'preview'], action: caretKey('start')},
-	{keys: ['ctrl+e', 'end'], label: 'Ctrl-E', description: 'end of the line', modes: ['search', 'preview'], action: caretKey('end')},
-	{keys: ['left'], label: '←', description: 'cursor left', modes: ['search', 'preview'], action: caretKey(-1)},
-	{keys: ['right'], label: '→', description: 'cursor right', modes: ['search', 'preview'], action: caretKey(1)},
+	{
+		keys: ['ctrl+a', 'home'],
+		label: 'Ctrl-A',
+		description: 'start of the line',
+		modes: ['search', 'preview', 'sweep-preview'],
+		action: caretKey('start'),
+	},
+	{
+		keys: ['ctrl+e', 'end'],
+		label: 'Ctrl-E',
+		description: 'end of the line',
+		modes: ['search', 'preview', 'sweep-preview'],
+		action: caretKey('end'),
+	},
+	{keys: ['left'], label: '←', description: 'cursor left', modes: ['search', 'preview', 'sweep-preview'], action: caretKey(-1)},
+	{keys: ['right'], label: '→', description: 'cursor right', modes: ['search', 'preview', 'sweep-preview'], action: caretKey(1)},
 	{
 		keys: [':'],
 		label: ':',
@@ -178,13 +191,14 @@ export const KEYMAP: readonly Binding[] = [
 		action: {type: 'nas-picker-open', purpose: 'disconnect'},
 	},
 	{keys: ['A'], label: 'A', description: 'disconnect all that matches', modes: ['table'], dangerous: true, action: disconnectMatching},
+	...SWEEP_KEYS,
 	{
 		keys: ['v'],
 		label: 'v',
-		description: 'show the last disconnect',
+		description: 'show the last disconnect or sweep',
 		modes: ['table', 'detail'],
 		dangerous: true,
-		action: {type: 'disconnect-show'},
+		action: (state) => (state.lastRun === 'sweep' ? {type: 'sweep-show'} : {type: 'disconnect-show'}),
 	},
 	{
 		keys: ['enter'],
@@ -281,7 +295,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['q', 'ctrl+c'],
 		label: 'q',
 		description: 'quit (elsewhere: back)',
-		modes: ['table', 'progress'],
+		modes: ['table', 'progress', 'sweep-progress'],
 		hint: 'q quit',
 		action: 'quit',
 	},
@@ -291,7 +305,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['ctrl+c'],
 		label: 'Ctrl-C',
 		description: 'quit',
-		modes: ['search', 'command', 'preview', 'detail', 'help', 'nas-picker', 'results'],
+		modes: ['search', 'command', 'preview', 'detail', 'help', 'nas-picker', 'results', 'sweep-preview', 'sweep-results'],
 		action: 'quit',
 	},
 ];
