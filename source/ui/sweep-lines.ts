@@ -16,14 +16,16 @@ import type {ViewLine} from './view-line.js';
 const MAX_NAS_LINES = 4;
 const MAX_FIRST_ROWS = 5;
 
-/** "Sweep 7 stale sessions on bng-2", "Sweep: no stale session on every NAS". */
+/** "Sweep 7 stale sessions on bng-2: close in radacct", "Verify and sweep …" with verify on, "Sweep: no stale session …". */
 export function sweepTitle(sweep: SweepState): string {
 	const preview = sweep.preview;
 	if (!preview) return `Sweep the stale sessions ${sweep.label}`;
 	const count = preview.stale.length;
 	if (count === 0) return `Sweep: no stale session to close ${sweep.label}`;
 	const more = preview.capped ? '+' : '';
-	return `Sweep ${formatCount(count)}${more} stale session${count === 1 && !more ? '' : 's'} ${sweep.label}: close in radacct`;
+	// Said in the title too, which every size shows: whether the NAS are asked first.
+	const verb = sweep.verify ? 'Verify and sweep' : 'Sweep';
+	return `${verb} ${formatCount(count)}${more} stale session${count === 1 && !more ? '' : 's'} ${sweep.label}: close in radacct`;
 }
 
 /** What is written and the rule: "cause Lost-Carrier · stale after 30m00s, and 2 x the NAS's interim interval". */
