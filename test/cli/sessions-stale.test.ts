@@ -9,6 +9,7 @@
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {openContext} from '../../source/commands/context.js';
 import {viewFilter} from '../../source/ui/state.js';
@@ -43,7 +44,9 @@ beforeAll(async () => {
 		{username: 'fresh', nasipaddress: '10.20.0.1', startedAgo: 600, updatedAgo: 30},
 		{username: 'closed-long-ago', nasipaddress: '10.20.0.1', startedAgo: 9000, updatedAgo: 8000, stoppedAgo: 8000},
 	];
-	const inserted = await insertSessions(database.pool, sessions);
+	// With the embedded database, PGlite serves one socket connection, the CLI's (and then the console's): this
+	// process writes to the PGlite instance directly.
+	const inserted = await insertSessions((database.pglite ?? database.pool) as unknown as pg.Pool, sessions);
 	ids = Object.fromEntries(sessions.map((session, index) => [session.username, inserted[index]!]));
 });
 
