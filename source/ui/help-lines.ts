@@ -26,7 +26,7 @@ function entryText(entry: HelpEntry, width: number): string {
 export const SIZE_NOTE = `needs ${MIN_COLUMNS}x${MIN_ROWS} at least: smaller, it says so and takes no confirmation`;
 
 /** What the `~` before a duration means. */
-export const STALE_NOTE = '~ stale: no interim update for 2 x its interval (or stale-after when none); t shows them';
+export const STALE_NOTE = '~ stale: no interim update for 2 x its interval (or stale-after when none); t shows them, W sweeps';
 
 /** The lines of bindings at a width, before scrolling, and the notes. */
 function bindingLines(entries: readonly HelpEntry[], width: number): string[] {
