@@ -12,7 +12,7 @@ import {commandReducer} from './command-state.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
-import {sweepQuitReducer, sweepReducer} from './sweep-reducer.js';
+import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
@@ -143,18 +143,16 @@ function applySearch(state: UiState): UiState {
  * field of the preview (Tab) starts at the end of its text.
  */
 export function reducer(state: UiState, action: UiAction): UiState {
-	const reduced = reduce(state, action);
-	// `v` shows the run started last, a disconnect's or a sweep's.
-	const next =
-		reduced.disconnect?.phase === 'running' && state.disconnect?.phase !== 'running'
-			? {...reduced, lastRun: 'disconnect' as const}
-			: reduced;
+	const next = reduce(state, action);
 	const sameField =
 		next.mode === state.mode && next.disconnect?.focus === state.disconnect?.focus && next.sweep?.focus === state.sweep?.focus;
 	return sameField ? next : withCaret(next, undefined);
 }
 
 function reduce(state: UiState, action: UiAction): UiState {
+	if (isSweepAction(action)) return sweepReducer(state, action);
+	const guarded = sweepGuard(state, action);
+	if (guarded !== undefined) return guarded;
 	switch (action.type) {
 		case 'resize': {
 			const resized = {...state, pageSize: Math.max(1, action.pageSize)};
@@ -179,33 +177,6 @@ function reduce(state: UiState, action: UiAction): UiState {
 				: state;
 		case 'disconnect-edit':
 			return withCaret(disconnectReducer(state, action), action.caret);
-		case 'sweep-edit':
-			return withCaret(sweepReducer(state, action), action.caret);
-		case 'sweep-request':
-		case 'sweep-previewed':
-		case 'sweep-failed':
-		case 'sweep-focus':
-		case 'sweep-verify-toggle':
-		case 'sweep-confirm':
-		case 'sweep-progress':
-		case 'sweep-finished':
-		case 'sweep-stop':
-		case 'sweep-hide':
-		case 'sweep-show':
-		case 'sweep-close':
-		case 'sweep-scroll':
-			return sweepReducer(state, action);
-		case 'quit-ask':
-		case 'quit-cancel':
-		case 'quit-requested':
-			// A running disconnect is asked about first; a sweep only when no disconnect runs.
-			return state.disconnect?.phase !== 'running' && state.sweep?.phase === 'running'
-				? sweepQuitReducer(state, action)
-				: disconnectReducer(state, action);
-		case 'disconnect-request':
-			if (state.sweep?.phase === 'running')
-				return {...state, message: {text: 'a sweep is running: wait for it (v shows it)', kind: 'info'}};
-			return disconnectReducer(state, action);
 		case 'search-apply':
 			return applySearch(state);
 		case 'search-commit': {

@@ -6,10 +6,37 @@
 import {formatCount} from '../sessions/format.js';
 import {sweepSummary} from '../sweep/sweep-plan.js';
 import {confirmSweep, newSweep, nothingToSweep} from './sweep-state.js';
-import type {SweepAction, UiState} from './state-types.js';
+import type {SweepAction, UiAction, UiState} from './state-types.js';
+import {withCaret} from './text-field.js';
+
+/** The actions sweepReducer reduces. */
+export function isSweepAction(action: UiAction): action is SweepAction {
+	return action.type.startsWith('sweep-');
+}
+
+/**
+ * What a sweep makes of the console's other actions, or undefined when nothing: the quit question while a
+ * sweep runs and no disconnect does (a running disconnect is asked about first); a disconnect asked for while
+ * a sweep runs, refused.
+ */
+export function sweepGuard(state: UiState, action: UiAction): UiState | undefined {
+	const running = state.sweep?.phase === 'running';
+	if ((action.type === 'quit-ask' || action.type === 'quit-cancel' || action.type === 'quit-requested') && running) {
+		return state.disconnect?.phase === 'running' ? undefined : sweepQuitReducer(state, action);
+	}
+	if (action.type === 'disconnect-request' && running) {
+		return {...state, message: {text: 'a sweep is running: wait for it (v shows it)', kind: 'info'}};
+	}
+	return undefined;
+}
 
 /** The sweep's part of the console's reducer: `state.sweep` and the modes that show it. */
 export function sweepReducer(state: UiState, action: SweepAction): UiState {
+	if (action.type === 'sweep-edit') return withCaret(reduceSweep(state, action), action.caret);
+	return reduceSweep(state, action);
+}
+
+function reduceSweep(state: UiState, action: SweepAction): UiState {
 	const current = state.sweep ?? null;
 	const info = (text: string): UiState => ({...state, message: {text, kind: 'info'}});
 	switch (action.type) {
