@@ -89,7 +89,7 @@ export function confirmSweep(sweep: SweepState, key: 'enter' | 'y'): SweepState 
 			return {...sweep, typed: '', refusal: `${given}type ${confirmation.expected} and Enter, or Esc to cancel`};
 		}
 	} else if (confirmation.kind === 'count' && key !== 'y') {
-		return {...sweep, refusal: `press y to close these ${formatCount(stale.length)} sessions in radacct, Esc to cancel`};
+		return {...sweep, refusal: `press y to close these ${formatCount(stale.length)} sessions, Esc to cancel`};
 	}
 	return {...sweep, phase: 'running', refusal: undefined};
 }

@@ -238,7 +238,7 @@ describe('sweeping the stale view from the console', () => {
 		await app.press('\t', (frame) => frame.includes('reason  INC-4411 bng-2 rebooted'));
 		// A count confirmation takes y; Enter says so.
 		const refused = await app.press(KEYS.enter, (frame) => frame.includes('press y'));
-		expect(refused).toContain('press y to close these 2 sessions in radacct, Esc to cancel');
+		expect(refused).toContain('press y to close these 2 sessions, Esc to cancel');
 		const results = await app.press('y', (frame) => frame.includes('closed in radacct (Lost-Carrier)'), 10_000);
 		expect(flat(results)).toContain('sweep on bng-2: 2 stale sessions: 1 closed in radacct (Lost-Carrier); 1 still on their NAS');
 		expect(results).toMatch(/kept: on NAS +quiet-2b +bng-2 +40m0\ds ago +CoA-ACK: bng-2 has t/);

@@ -88,9 +88,7 @@ describe('W and the sweep reducer', () => {
 
 	it('takes y for a few sessions, the typed count for many, and starts the run', () => {
 		const few = previewed(stale(3));
-		expect(run(few, {type: 'sweep-confirm', key: 'enter'}).sweep?.refusal).toBe(
-			'press y to close these 3 sessions in radacct, Esc to cancel',
-		);
+		expect(run(few, {type: 'sweep-confirm', key: 'enter'}).sweep?.refusal).toBe('press y to close these 3 sessions, Esc to cancel');
 		const started = routeKey(few, 'y', {} as never, KEYMAP).state;
 		expect(started.mode).toBe('sweep-progress');
 		expect(started.sweep?.phase).toBe('running');
