@@ -154,6 +154,8 @@ export function createSweepService(options: SweepServiceOptions): SweepService {
 			};
 		},
 		execute(preview, run) {
+			// The asking is said from its start, not from its first answer.
+			if (run.verify) run.onProgress?.({phase: 'verifying', done: 0, total: preview.stale.length});
 			return executeSweep(
 				{
 					nas: preview.nasFilter,

@@ -85,13 +85,14 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
+	for (const nas of simulator.nas) simulator.setFaults(nas.name, {delayMs: 0});
 	for (const app of mounted.splice(0)) app.unmount();
 	rmSync(auditDir, {recursive: true, force: true});
 });
 
 const auditPath = () => join(auditDir, 'audit.log');
 
-async function renderConsole(options: {readOnly?: boolean; columns?: number; rows?: number} = {}): Promise<Rendered> {
+async function renderConsole(options: {readOnly?: boolean; columns?: number; rows?: number; timeoutMs?: number} = {}): Promise<Rendered> {
 	const source = await SessionSource.open(database.pool, {nasOverrides: overrides, staleAfterSeconds: STALE_AFTER});
 	const sweep = createSweepService({
 		db: database.pool as TransactionalDb,
@@ -100,7 +101,7 @@ async function renderConsole(options: {readOnly?: boolean; columns?: number; row
 		// The profile's confirm-typed-above: more than 3 sessions and the count is typed.
 		typedAbove: 3,
 		audit: new AuditLog({path: auditPath()}),
-		timeoutMs: 300,
+		timeoutMs: options.timeoutMs ?? 300,
 		retries: 1,
 	});
 	const app = renderAndWait(
@@ -259,6 +260,26 @@ describe('sweeping the stale view from the console', () => {
 		expect((begin as AuditSweepBeginRecord).closing.map((session) => session.radacctid)).toEqual([ids.ghosts[3]]);
 		expect(end).toMatchObject({event: 'sweep.end', totals: {closed: 1, on_nas: 1}});
 		expect((end as AuditSweepEndRecord).skipped).toMatchObject([{radacctid: ids.recent, outcome: 'on_nas'}]);
+	});
+
+	it('q while the NAS are asked asks first; y stops the asking: nothing closed, nothing audited', async () => {
+		// Each NAS takes 1.5 s to answer: the asking is still going on when q comes.
+		for (const nas of simulator.nas) simulator.setFaults(nas.name, {delayMs: 1500});
+		const app = await renderConsole({timeoutMs: 5000});
+		await staleView(app);
+		await app.press('W', (frame) => frame.includes('type the number of sessions'), 10_000);
+		await app.press('v', (frame) => frame.includes('Verify and sweep 5'));
+		await type(app, '5');
+		const asking = await app.press(KEYS.enter, (frame) => frame.includes('Asking the NAS 0/5 before closing'), 10_000);
+		expect(footer(asking)).toBe('x stop  Esc hide  q quit');
+		const asked = await app.press('q', (frame) => statusLine(frame).includes('quit? y/N'));
+		expect(statusLine(asked)).toContain('a sweep is asking the NAS (0/5): stop it (nothing closed) and quit? y/N');
+		const stopping = await app.press('y', (frame) => frame.includes('Stopping: the NAS are asked no more'));
+		expect(statusLine(stopping)).toContain('stopping the sweep before quitting: nothing is closed');
+		// The answers in flight come back, the sweep ends interrupted, and the console quits.
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect([...(await openRows()).values()].every((row) => row.stop === null)).toBe(true);
+		expect(() => readFileSync(auditPath())).toThrow();
 	});
 
 	it('says at once when nothing is sweepable and offers only Esc; W elsewhere says where it works', async () => {
