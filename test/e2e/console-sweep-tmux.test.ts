@@ -69,8 +69,8 @@ describe.skipIf(!tmuxAvailable)('sweeping the stale view from the console in a t
 			expect(after).toContain(`radtop: sweep: 3 stale sessions: 3 closed in radacct (Lost-Carrier) (radtop audit ${actionId}, `);
 			expect(after).toContain('EXITED:0');
 
-			const db = database.pglite ?? database.pool;
-			const {rows} = await db.query<{id: string; cause: string | null}>(
+			const db = (database.pglite ?? database.pool) as Parameters<typeof insertSessions>[0];
+			const {rows} = await db.query(
 				'SELECT radacctid::text AS id, acctterminatecause AS cause FROM radacct WHERE acctstoptime IS NOT NULL ORDER BY radacctid',
 			);
 			expect(rows).toEqual(ids.slice(0, 3).map((id) => ({id, cause: 'Lost-Carrier'})));
