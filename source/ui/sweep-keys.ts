@@ -70,7 +70,8 @@ export const SWEEP_KEYS: readonly Binding[] = [
 		description: 'stop asking the NAS: nothing is closed',
 		modes: ['sweep-progress'],
 		hint: 'x stop',
-		offered: (state) => state.sweep?.phase === 'running' && state.sweep.progress?.phase !== 'closing' && !state.sweep.stopping,
+		offered: (state) =>
+			state.sweep?.phase === 'running' && state.sweep.verify && state.sweep.progress?.phase !== 'closing' && !state.sweep.stopping,
 		action: {type: 'sweep-stop'},
 	},
 	{

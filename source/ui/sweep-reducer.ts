@@ -112,7 +112,8 @@ function reduceSweep(state: UiState, action: SweepAction): UiState {
 			};
 		}
 		case 'sweep-stop':
-			if (current?.phase !== 'running' || current.stopping || current.progress?.phase === 'closing') return state;
+			// Without verify, or once the close has begun, there is nothing left to stop: its one transaction finishes.
+			if (current?.phase !== 'running' || current.stopping || !current.verify || current.progress?.phase === 'closing') return state;
 			return {
 				...state,
 				sweep: {...current, stopping: true},
@@ -146,7 +147,7 @@ export function sweepQuitReducer(state: UiState, action: {type: 'quit-ask' | 'qu
 			return state.quitQuestion ? {...state, quitQuestion: false, message: {text: 'the sweep goes on', kind: 'info'}} : state;
 		case 'quit-requested': {
 			if (current?.phase !== 'running') return {...state, quitQuestion: false};
-			const closing = current.progress?.phase === 'closing';
+			const closing = !current.verify || current.progress?.phase === 'closing';
 			return {
 				...state,
 				quitQuestion: false,

@@ -98,8 +98,10 @@ export function confirmSweep(sweep: SweepState, key: 'enter' | 'y'): SweepState 
 export function sweepQuitQuestion(sweep: SweepState | null | undefined): string {
 	if (sweep?.phase !== 'running') return 'the sweep has ended: quit? y/N';
 	const progress = sweep.progress;
-	if (progress?.phase === 'closing')
-		return `a sweep is closing ${formatCount(progress.total)} sessions in radacct: quit once it has? y/N`;
+	if (!sweep.verify || progress?.phase === 'closing') {
+		const total = progress?.phase === 'closing' ? progress.total : (sweep.preview?.stale.length ?? 0);
+		return `a sweep is closing ${formatCount(total)} sessions in radacct: quit once it has? y/N`;
+	}
 	const done = progress ? `${formatCount(progress.done)}/${formatCount(progress.total)}` : 'starting';
 	return `a sweep is asking the NAS (${done}): stop it (nothing closed) and quit? y/N`;
 }

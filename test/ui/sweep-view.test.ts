@@ -138,6 +138,16 @@ describe('W and the sweep reducer', () => {
 		expect(run(closing, {type: 'quit-ask'}, {type: 'quit-requested'}).sweep?.stopping).toBe(false);
 	});
 
+	it('without verify there is nothing to stop: x does nothing, and q quits once the close has committed', () => {
+		const running = routeKey(previewed(stale(2)), 'y', {} as never, KEYMAP).state;
+		expect(press(running, 'x').sweep?.stopping).toBe(false);
+		const asked = press(running, 'q');
+		expect(sweepQuitQuestion(asked.sweep)).toBe('a sweep is closing 2 sessions in radacct: quit once it has? y/N');
+		const quitting = press(asked, 'y');
+		expect(quitting).toMatchObject({quitting: true, sweep: {phase: 'running', stopping: false}});
+		expect(quitting.message?.text).toBe('quitting once the close has committed…');
+	});
+
 	it('a finished run shows its results, refreshes the view, and v shows them again', () => {
 		const running = routeKey(previewed(stale(2)), 'y', {} as never, KEYMAP).state;
 		const entries = stale(2).map((entry) => sweepEntry(entry, 'bng-1', 'closed', 'stale'));
