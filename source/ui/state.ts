@@ -16,7 +16,7 @@ import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
-import {withCaret} from './text-field.js';
+import {currentField, withCaret} from './text-field.js';
 import {defaultDirection, focusedSession, nasChoices, queryKey, sessionAt, totalRows} from './state-view.js';
 
 export {
@@ -175,9 +175,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 		case 'search-input':
 			return withCaret({...state, searchDraft: action.text}, action.caret);
 		case 'caret':
-			return state.mode === 'search' || state.mode === 'preview' || state.mode === 'sweep-preview'
-				? {...state, caret: action.at}
-				: state;
+			return currentField(state) === undefined ? state : {...state, caret: action.at};
 		case 'disconnect-edit':
 			return withCaret(disconnectReducer(state, action), action.caret);
 		case 'search-apply':
