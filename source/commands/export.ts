@@ -51,7 +51,7 @@ Filters (as radtop sessions)
   --status STATUS              active: open sessions (default); stale: open ones without an interim
                                update for 2 x their interval (or --stale-after when none); closed; all
   --search, -s TERMS           as radtop sessions: an IP or CIDR (exact), a MAC, else part of a username;
-                               user: ip: mac: sid: uid: port: nas: cause: called: at: since: until:
+                               user: ip: mac: sid: uid: port: nas: cause: called: vendor: at: since: until:
   --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
@@ -76,6 +76,7 @@ Columns
 		96,
   ).join('\n  ')}
   Subscriber: ${SUBSCRIBER_COLUMNS.join(', ')}, and each column the profile's billing-query returns
+  Device: vendor (the MAC's vendor in the IEEE registry; random for a randomized MAC)
 
 Examples
   $ radtop export --status closed --from 2026-11-01 --to 2026-12-01 -o november.csv

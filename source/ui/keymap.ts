@@ -67,7 +67,14 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'page up', modes: ['help'], action: helpScroll(-10)},
 	{keys: ['pagedown', 'ctrl+f'], label: 'PgDn', description: 'page down', modes: ['help'], action: helpScroll(10)},
 	{keys: ['G', 'end'], label: 'G', description: 'last row', modes: ['table'], action: {type: 'jump', to: 'bottom'}},
-	{keys: ['/'], label: '/', description: 'search user, IP or MAC', modes: ['table'], hint: '/ search', action: {type: 'search-start'}},
+	{
+		keys: ['/'],
+		label: '/',
+		description: 'search user, IP, MAC or vendor:',
+		modes: ['table'],
+		hint: '/ search',
+		action: {type: 'search-start'},
+	},
 	{
 		keys: ['enter'],
 		label: 'Enter',
