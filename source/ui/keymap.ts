@@ -198,15 +198,8 @@ export const KEYMAP: readonly Binding[] = [
 		action: {type: 'nas-picker-open', purpose: 'disconnect'},
 	},
 	{keys: ['A'], label: 'A', description: 'disconnect all that matches', modes: ['table'], dangerous: true, action: disconnectMatching},
+	// W and its views, then v, which shows the last disconnect or sweep.
 	...SWEEP_KEYS,
-	{
-		keys: ['v'],
-		label: 'v',
-		description: 'show the last disconnect or sweep',
-		modes: ['table', 'detail'],
-		dangerous: true,
-		action: (state) => (state.lastRun === 'sweep' ? {type: 'sweep-show'} : {type: 'disconnect-show'}),
-	},
 	{
 		keys: ['enter'],
 		label: 'Enter',

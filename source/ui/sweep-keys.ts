@@ -1,5 +1,6 @@
 /**
- * The keys of a stale-session sweep: `W` in the stale view, and those of its preview, progress and results.
+ * The keys of a stale-session sweep: `W` in the stale view, those of its preview, progress and results, and `v`,
+ * which shows the last disconnect or sweep, whichever ran last.
  * The keymap takes them in its one table (after the disconnect keys).
  */
 import type {Binding} from './binding.js';
@@ -98,5 +99,13 @@ export const SWEEP_KEYS: readonly Binding[] = [
 		modes: ['sweep-results'],
 		hint: 'Esc close',
 		action: {type: 'sweep-close'},
+	},
+	{
+		keys: ['v'],
+		label: 'v',
+		description: 'show the last disconnect or sweep',
+		modes: ['table', 'detail'],
+		dangerous: true,
+		action: (state) => (state.lastRun === 'sweep' ? {type: 'sweep-show'} : {type: 'disconnect-show'}),
 	},
 ];
