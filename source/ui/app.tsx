@@ -157,12 +157,12 @@ export function App(props: AppProps) {
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
 	// While a disconnect runs behind another view, the status line follows it.
+	const status =
+		(state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ??
+		(state.mode === 'sweep-progress' ? undefined : sweepRunningStatus(state.sweep)) ??
+		state.message;
+	// The quit question asks about the run that goes on: a disconnect first, else a sweep.
 	const sweepAsked = state.disconnect?.phase !== 'running' && state.sweep?.phase === 'running';
-	const status = state.quitQuestion
-		? {text: sweepAsked ? sweepQuitQuestion(state.sweep) : quitQuestionText(state.disconnect), kind: 'error' as const}
-		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ??
-			(state.mode === 'sweep-progress' ? undefined : sweepRunningStatus(state.sweep)) ??
-			state.message);
 
 	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
 	if (tooSmall !== undefined) {
@@ -250,8 +250,6 @@ export function App(props: AppProps) {
 				caret={state.caret}
 				{...(state.searchError === undefined ? {} : {error: state.searchError})}
 				nasLabel={nasLabel}
-				selected={state.allMatching ? total : state.selection.size}
-				allMatching={state.allMatching}
 				width={width}
 			/>
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
@@ -267,6 +265,9 @@ export function App(props: AppProps) {
 				intervalSeconds={state.intervalSeconds}
 				paused={state.paused}
 				retryInSeconds={nextInSeconds}
+				question={
+					state.quitQuestion ? (sweepAsked ? sweepQuitQuestion(state.sweep) : quitQuestionText(state.disconnect)) : undefined
+				}
 				position={position}
 				subscribers={state.subscribers?.status ?? null}
 			/>
@@ -275,6 +276,7 @@ export function App(props: AppProps) {
 					draft={state.commandDraft ?? ''}
 					{...(state.commandNote ? {note: state.commandNote} : {})}
 					hints={footerItems(keymap, state)}
+					width={width}
 				/>
 			) : (
 				<Footer hints={footerItems(keymap, state)} />

@@ -19,6 +19,9 @@ export type {KeyName} from './key-names.js';
 
 export type {Binding} from './binding.js';
 
+/** The modes with a text field: the search line, a disconnect's and a sweep's preview. */
+const FIELD_MODES: readonly Mode[] = ['search', 'preview', 'sweep-preview'];
+
 export const KEYMAP: readonly Binding[] = [
 	// In the details the same keys scroll the user's other sessions: one help line each covers both.
 	{
@@ -96,32 +99,20 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['ctrl+u'],
 		label: 'Ctrl-U',
 		description: 'delete to the start of the line',
-		modes: ['search', 'preview', 'sweep-preview'],
+		modes: FIELD_MODES,
 		action: fieldKey(deleteToStart),
 	},
 	{
 		keys: ['ctrl+w'],
 		label: 'Ctrl-W',
 		description: 'delete the word before the cursor',
-		modes: ['search', 'preview', 'sweep-preview'],
+		modes: FIELD_MODES,
 		action: fieldKey(deleteWordBefore),
 	},
-	{
-		keys: ['ctrl+a', 'home'],
-		label: 'Ctrl-A',
-		description: 'start of the line',
-		modes: ['search', 'preview', 'sweep-preview'],
-		action: caretKey('start'),
-	},
-	{
-		keys: ['ctrl+e', 'end'],
-		label: 'Ctrl-E',
-		description: 'end of the line',
-		modes: ['search', 'preview', 'sweep-preview'],
-		action: caretKey('end'),
-	},
-	{keys: ['left'], label: '←', description: 'cursor left', modes: ['search', 'preview', 'sweep-preview'], action: caretKey(-1)},
-	{keys: ['right'], label: '→', description: 'cursor right', modes: ['search', 'preview', 'sweep-preview'], action: caretKey(1)},
+	{keys: ['ctrl+a', 'home'], label: 'Ctrl-A', description: 'start of the line', modes: FIELD_MODES, action: caretKey('start')},
+	{keys: ['ctrl+e', 'end'], label: 'Ctrl-E', description: 'end of the line', modes: FIELD_MODES, action: caretKey('end')},
+	{keys: ['left'], label: '←', description: 'cursor left', modes: FIELD_MODES, action: caretKey(-1)},
+	{keys: ['right'], label: '→', description: 'cursor right', modes: FIELD_MODES, action: caretKey(1)},
 	{
 		keys: [':'],
 		label: ':',
@@ -148,15 +139,25 @@ export const KEYMAP: readonly Binding[] = [
 		hint: 'n NAS',
 		action: {type: 'nas-picker-open'},
 	},
-	{keys: ['up', 'k'], label: '↑/k', description: 'previous NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: -1}},
+	{
+		keys: ['up', 'k'],
+		label: '↑/k',
+		description: 'previous NAS',
+		modes: ['nas-picker'],
+		hint: '↑↓ move',
+		action: {type: 'nas-picker-move', by: -1},
+	},
 	{keys: ['down', 'j'], label: '↓/j', description: 'next NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: 1}},
 	{
 		keys: ['enter'],
 		label: 'Enter',
 		description: 'filter on this NAS (after X: disconnect it)',
 		modes: ['nas-picker'],
+		hint: '⏎ choose',
 		action: {type: 'nas-picker-choose'},
 	},
+	// The picker's keys in the footer too: on a narrow terminal its title line is cut before them.
+	{keys: ['escape'], label: 'Esc', description: 'back', modes: ['nas-picker'], hint: 'Esc cancel', action: {type: 'escape'}},
 	{keys: ['t'], label: 't', description: 'status: active, stale (~), closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
 	...COLUMN_PICKER_KEYS,
@@ -280,7 +281,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['escape'],
 		label: 'Esc',
 		description: 'clear selection/search, back',
-		modes: ['table', 'detail', 'help', 'nas-picker'],
+		modes: ['table', 'detail', 'help'],
 		action: {type: 'escape'},
 	},
 	{keys: ['r'], label: 'r', description: 'refresh now', modes: ['table', 'detail'], action: {type: 'refresh'}},
@@ -369,12 +370,13 @@ export function footerHints(keymap: readonly Binding[], mode: Mode, state?: UiSt
 }
 
 /**
- * The footer: the keys of the quit question while it waits; otherwise, in the table, the selection first
- * ("2 selected (2 not in view)": the part a narrow footer never cuts), then the mode's hints.
+ * The footer: the keys of the quit question while it waits; otherwise, in the table and while a search is
+ * typed, the selection first ("2 selected (2 not in view)": the one place it is counted, the part a narrow
+ * footer never cuts), then the mode's hints.
  */
 export function footerItems(keymap: readonly Binding[], state: UiState): string[] {
 	if (state.quitQuestion) return ['y stop it and quit', 'n/Esc keep it running'];
-	const selection = state.mode === 'table' ? selectionText(state) : undefined;
+	const selection = state.mode === 'table' || state.mode === 'search' ? selectionText(state) : undefined;
 	return [...(selection ? [selection] : []), ...footerHints(keymap, state.mode, state)];
 }
 
