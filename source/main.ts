@@ -11,6 +11,7 @@ import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import {AUDIT_FLAGS, AUDIT_HELP, runAuditCommand} from './commands/audit.js';
 import {parseUserFlags, runUser, USER_FLAGS, USER_HELP} from './commands/user.js';
+import {consoleSweeps, consoleSweepSummary} from './commands/console-sweeps.js';
 import type * as ConsoleCommand from './commands/console.js';
 import {
 	checkDbFlag,
@@ -140,6 +141,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		closeSubscribers = close;
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
+		const sweeps = readOnly ? undefined : consoleSweeps(context);
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
 		let stopped: DisconnectResult[] = [];
 		const {signal, stoppedByQuit} = await runConsole({
@@ -149,6 +151,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			intervalSeconds: interval,
 			readOnly,
 			...(engine ? {disconnect: engine.service} : {}),
+			...(sweeps ? {sweep: sweeps.service} : {}),
 			exportView: consoleExport(context),
 			...(subscribers ? {subscribers} : {}),
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
@@ -157,7 +160,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			...(engine
 				? {
 						beforeSignalExit: async () => {
-							stopped = await engine.stopRuns();
+							[stopped] = await Promise.all([engine.stopRuns(), sweeps?.stopRuns()]);
 						},
 					}
 				: {}),
@@ -168,7 +171,9 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			if (stoppedByQuit !== undefined) stoppedBy.set(stoppedByQuit.actionId, 'quit');
 			const {lines, partial} = consoleRunSummary(engine.results(), stoppedBy, engine.auditLog);
 			for (const line of lines) writeIfOpen(process.stderr, `${line}\n`);
-			if (partial) return EXIT.partial;
+			const swept = sweeps ? consoleSweepSummary(sweeps.runs(), sweeps.auditLog) : undefined;
+			for (const line of swept?.lines ?? []) writeIfOpen(process.stderr, `${line}\n`);
+			if (partial || swept?.partial) return EXIT.partial;
 		}
 	} finally {
 		await disconnects?.close();

@@ -6,6 +6,7 @@ import {ConfigStore} from '../config/config.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
+import type {SweepService} from '../sweep/sweep-service.js';
 import {resultSummary} from '../disconnect/report.js';
 import type {DisconnectResult} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
@@ -42,6 +43,8 @@ export interface ConsoleOptions {
 	readonly intervalSeconds: number;
 	readonly readOnly: boolean;
 	readonly disconnect?: DisconnectService;
+	/** The stale-session sweep of `W` ({@link consoleSweeps}). */
+	readonly sweep?: SweepService;
 	readonly exportView?: (query: ViewQuery) => Promise<{rows: number; path: string}>;
 	/** The profile's `columns`. */
 	readonly columns?: readonly TableColumnId[];
@@ -230,6 +233,7 @@ export async function runConsole(
 				intervalSeconds={options.intervalSeconds}
 				readOnly={options.readOnly}
 				{...(options.disconnect === undefined ? {} : {disconnect: options.disconnect})}
+				{...(options.sweep === undefined ? {} : {sweep: options.sweep})}
 				{...(options.exportView === undefined ? {} : {exportView: options.exportView})}
 				{...(options.subscribers === undefined ? {} : {subscribers: options.subscribers})}
 				{...(options.columns === undefined ? {} : {columns: options.columns})}

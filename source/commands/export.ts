@@ -48,7 +48,8 @@ digits, addresses without a prefix length. Fields a spreadsheet would run as a f
 =, +, -, @, tab or CR) get a leading ' unless --raw.
 
 Filters (as radtop sessions)
-  --status active|closed|all   open sessions (default), closed ones, or both
+  --status STATUS              active: open sessions (default); stale: open ones without an interim
+                               update for 2 x their interval (or --stale-after when none); closed; all
   --search, -s TERMS           as radtop sessions: an IP or CIDR (exact), a MAC, else part of a username;
                                user: ip: mac: sid: uid: port: nas: cause: called: vendor: at: since: until:
   --at WHEN                    sessions open at that instant, closed ones too

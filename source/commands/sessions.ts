@@ -49,7 +49,9 @@ Usage
 Lists RADIUS sessions from radacct.
 
 Filters
-  --status active|closed|all   open sessions (default), closed ones, or both
+  --status STATUS              active: open sessions (default); stale: open ones without an interim
+                               update for 2 x their interval (or --stale-after when none), as the
+                               console's stale view; closed; all
   --search, -s TERMS           words that must all hold: an IP or CIDR (exact), a MAC, else part of a
                                username; scoped user: ip: mac: sid: uid: port: nas: cause: called:,
                                := for exact, - to negate; at: since: until: a time (see README);
@@ -115,7 +117,7 @@ const TEXT_SORTS: readonly SortKey[] = ['user', 'nas', 'ip'];
 
 /** Validates the flags of `radtop sessions` (pure: throws UsageError with one clear line). */
 export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsRequest {
-	const status = choiceFlag(flags.status ?? 'active', 'status', ['active', 'closed', 'all'] as const);
+	const status = choiceFlag(flags.status ?? 'active', 'status', ['active', 'stale', 'closed', 'all'] as const);
 	const key = choiceFlag(flags.sort ?? 'start', 'sort', SORT_KEYS);
 	const order: SortDirection =
 		flags.order === undefined
@@ -224,7 +226,7 @@ export async function runSessions(
 		stdout.write(`no ${which}sessions${when} match\n`);
 		return;
 	}
-	const stop = Boolean(at) || request.status !== 'active';
+	const stop = Boolean(at) || request.status === 'closed' || request.status === 'all';
 	const table = sessionsTable(page.rows, page.dbNow, {staleAfterSeconds: staleAfter, utc: request.utc, width: stringWidth, stop});
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;

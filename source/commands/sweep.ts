@@ -7,6 +7,7 @@ import {formatCount} from '../sessions/format.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
 import type {SweepAuditSink} from '../sweep/audit-records.js';
 import {executeSweep} from '../sweep/execute-sweep.js';
+import {MIN_SWEEP_STALE_AFTER_SECONDS} from '../sweep/sweep-service.js';
 import type {TransactionalDb} from '../sweep/sweep.js';
 import {sweepExitCode, sweepSummary, sweepTable, type SweepEntry, type SweepResult} from '../sweep/sweep-plan.js';
 import {MAX_SWEEP_SESSIONS, TERMINATE_CAUSES, type TerminateCause} from '../sweep/sweep-sql.js';
@@ -126,8 +127,7 @@ export function parseSweepFlags(flags: FlagValues): SweepFlags {
 	};
 }
 
-/** The least stale threshold a sweep accepts: under a minute it would call sessions ghosts between two interim updates. */
-export const MIN_SWEEP_STALE_AFTER_SECONDS = 60;
+export {MIN_SWEEP_STALE_AFTER_SECONDS};
 
 /** The sweep's threshold: --stale-after, else the profile's staleAfter (held to the same minimum), else the default. */
 export function sweepStaleAfter(requested: number | undefined, profileStaleAfter: number | undefined, profileName?: string): number {

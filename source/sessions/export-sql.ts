@@ -160,7 +160,9 @@ export function buildExportQuery(filter: SessionFilter, sort: SessionSort, optio
 			return `${sql} AS "${column.name}"`;
 		})
 		.join(', ');
-	const predicates = filterPredicates(filter, parameters, {
+	// The stale view's rows by the same threshold as its STATE column (the console's, the profile's).
+	const withStale = filter.staleAfterSeconds === undefined ? {...filter, staleAfterSeconds: options.staleAfterSeconds} : filter;
+	const predicates = filterPredicates(withStale, parameters, {
 		available: options.available,
 		...(options.nasIps ? {nasIps: options.nasIps} : {}),
 	});

@@ -18,6 +18,7 @@ import {
 	sweepConfirmation,
 	sweepEntry,
 	tallySweep,
+	type StaleSession,
 	type SweepEntry,
 	type SweepResult,
 	type Verification,
@@ -44,6 +45,17 @@ export interface SweepOptions {
 	/** CoA wait before a retransmission, and each RouterOS API connect and lookup. */
 	readonly timeoutMs: number;
 	readonly retries: number;
+	/**
+	 * The sessions a preview already listed (the console's): they are not listed again, and each is closed only
+	 * if still exactly as listed then, so nothing is closed that the operator did not see.
+	 */
+	readonly listed?: StaleListed;
+}
+
+/** A listing of stale sessions: the longest silent first, and whether more were stale than the limit. */
+export interface StaleListed {
+	readonly stale: readonly StaleSession[];
+	readonly capped: boolean;
 }
 
 /** What a sweep works with. */
@@ -68,6 +80,10 @@ export interface SweepHooks {
 	 * sessions are closed without asking.
 	 */
 	readonly confirm?: (confirmation: Confirmation, closing: readonly SweepEntry[]) => Promise<boolean>;
+	/** Stops the asking of the NAS as a Ctrl-C does (nothing is closed); the close itself is never cut short. */
+	readonly signal?: AbortSignal;
+	/** Told once the close of this many sessions begins (the opening audit record is written). */
+	readonly onClose?: (closing: number) => void;
 }
 
 /** How a sweep ended. `shown`: the entries worth listing (a big close lists only what it left open). */
@@ -83,7 +99,23 @@ export type SweepRun =
 			readonly nothingToClose: boolean;
 			/** The closing audit record could not be written. */
 			readonly auditError?: string;
+			/** The audit records' action ID, when sessions were to be closed. */
+			readonly actionId?: string;
 	  };
+
+/** The stale sessions a sweep with these options lists (what `executeSweep` lists first). */
+export async function listSweep(
+	options: Pick<SweepOptions, 'staleAfterSeconds' | 'nasIps' | 'limit'>,
+	deps: Pick<SweepDeps, 'db' | 'columns' | 'registry'>,
+): Promise<StaleListed> {
+	const available = deps.columns ?? (await probeRadacctColumns(deps.db)).readable;
+	return listStale(
+		deps.db,
+		{staleAfterSeconds: options.staleAfterSeconds, nasIps: options.nasIps, limit: options.limit},
+		available,
+		(ip) => deps.registry.directory.nameOf(ip),
+	);
+}
 
 /** Lists, verifies, confirms, audits and closes. Rejects when nothing was closed: the audit log, a lock, a permission. */
 export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks: SweepHooks = {}): Promise<SweepRun> {
@@ -91,10 +123,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 	const {staleAfterSeconds} = options;
 	const nameOf = (ip: string): string => registry.get(ip).name;
 
-	const available = deps.columns ?? (await probeRadacctColumns(db)).readable;
-	const {stale, capped} = await listStale(db, {staleAfterSeconds, nasIps: options.nasIps, limit: options.limit}, available, (ip) =>
-		registry.directory.nameOf(ip),
-	);
+	const {stale, capped} = options.listed ?? (await listSweep(options, deps));
 	const finish = (entries: readonly SweepEntry[], dryRun: boolean): SweepResult => ({
 		dryRun,
 		verified: options.verify,
@@ -113,6 +142,8 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		setMaxListeners(options.concurrency + 16, abort.signal);
 		const onInterrupt = () => abort.abort();
 		process.once('SIGINT', onInterrupt);
+		if (hooks.signal?.aborted) abort.abort();
+		hooks.signal?.addEventListener('abort', onInterrupt, {once: true});
 		const coaClient = new CoaClient({timeoutMs: options.timeoutMs, retries: options.retries});
 		try {
 			verifications = await verifySessions(
@@ -130,6 +161,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		} finally {
 			hooks.onVerifyEnd?.();
 			process.removeListener('SIGINT', onInterrupt);
+			hooks.signal?.removeEventListener('abort', onInterrupt);
 			await coaClient.close();
 		}
 		if (abort.signal.aborted) return {kind: 'interrupted'};
@@ -198,6 +230,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		throw new Error(`cannot write the audit log, so nothing was closed: ${error instanceof Error ? error.message : String(error)}`);
 	}
 
+	hooks.onClose?.(selection.toClose.length);
 	let outcome: Awaited<ReturnType<typeof closeStale>>;
 	try {
 		outcome = await closeStale(db, selection.toClose, options.cause);
@@ -255,6 +288,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		result,
 		shown: entries.length <= 50 ? entries : entries.filter((entry) => entry.outcome !== 'closed'),
 		nothingToClose: false,
+		actionId,
 		...(auditError === undefined ? {} : {auditError}),
 	};
 }

@@ -7,10 +7,12 @@ import {Box, Text, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
+import type {SweepService} from '../sweep/sweep-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import type {ConsoleSubscribers} from '../subscribers/console-subscribers.js';
 import {ColumnPicker} from './components/ColumnPicker.js';
 import {DisconnectView} from './components/DisconnectView.js';
+import {SweepView} from './components/SweepView.js';
 import {DetailView} from './components/DetailView.js';
 import {FilterBar} from './components/FilterBar.js';
 import {CommandLine} from './components/CommandLine.js';
@@ -26,6 +28,7 @@ import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
 import {useDisconnect} from './hooks/use-disconnect.js';
+import {useSweep} from './hooks/use-sweep.js';
 import {useExport, type ExportView} from './hooks/use-export.js';
 import {usePageSize} from './hooks/use-page-size.js';
 import {useMessageExpiry} from './hooks/use-message-expiry.js';
@@ -37,6 +40,7 @@ import {useUserView, type LookUpUser} from './hooks/use-user-view.js';
 import {userOffer} from './user-view-state.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
+import {sweepQuitQuestion, sweepRunningStatus} from './sweep-state.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
@@ -51,6 +55,8 @@ export interface AppProps {
 	readonly readOnly: boolean;
 	/** Disconnects from the keyboard; without it (and in read-only mode) the console only watches. */
 	readonly disconnect?: DisconnectService;
+	/** Sweeps the stale sessions from the stale view (`W`); without it (and in read-only mode) nothing is closed. */
+	readonly sweep?: SweepService;
 	/** Writes every session of a view to a CSV file (`e`); resolves to the rows written and the file. */
 	readonly exportView?: ExportView;
 	/** Who is behind the sessions (plan, limits, billing); without it those stay empty. */
@@ -97,6 +103,7 @@ export function App(props: AppProps) {
 	useSessions(props.source, state, dispatch, props.subscribers);
 	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
+	useSweep(props.sweep, state, dispatch);
 	useExport(props.exportView, state.exporting, dispatch);
 	useQuitWhenStopped(state, exit);
 	useMessageExpiry(state.message, dispatch);
@@ -162,7 +169,12 @@ export function App(props: AppProps) {
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
 	// While a disconnect runs behind another view, the status line follows it.
-	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
+	const status =
+		(state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ??
+		(state.mode === 'sweep-progress' ? undefined : sweepRunningStatus(state.sweep)) ??
+		state.message;
+	// The quit question asks about the run that goes on: a disconnect first, else a sweep.
+	const sweepAsked = state.disconnect?.phase !== 'running' && state.sweep?.phase === 'running';
 
 	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
 	if (tooSmall !== undefined) {
@@ -210,6 +222,8 @@ export function App(props: AppProps) {
 				caret={state.caret}
 			/>
 		);
+	} else if ((state.mode === 'sweep-preview' || state.mode === 'sweep-progress' || state.mode === 'sweep-results') && state.sweep) {
+		body = <SweepView sweep={state.sweep} view={state.mode} width={width} height={bodyHeight} caret={state.caret} />;
 	} else {
 		body = (
 			<SessionTable
@@ -265,7 +279,9 @@ export function App(props: AppProps) {
 				intervalSeconds={state.intervalSeconds}
 				paused={state.paused}
 				retryInSeconds={nextInSeconds}
-				question={state.quitQuestion ? quitQuestionText(state.disconnect) : undefined}
+				question={
+					state.quitQuestion ? (sweepAsked ? sweepQuitQuestion(state.sweep) : quitQuestionText(state.disconnect)) : undefined
+				}
 				position={position}
 				subscribers={state.subscribers?.status ?? null}
 			/>

@@ -56,7 +56,16 @@ export function disconnectReducer(state: UiState, action: DisconnectAction): UiS
 			if (next.phase !== 'running') return {...state, disconnect: next};
 			// What was selected is being sent: the selection has done its job.
 			const cleared = current.fromSelection ? {selection: new Set<string>(), allMatching: false} : {};
-			return {...state, ...cleared, mode: 'progress', disconnect: next, message: {text: `sending: ${current.label}`, kind: 'info'}};
+			// `v` shows the run started last, this one's or a sweep's.
+			const shown = {lastRun: 'disconnect' as const};
+			return {
+				...state,
+				...cleared,
+				...shown,
+				mode: 'progress',
+				disconnect: next,
+				message: {text: `sending: ${current.label}`, kind: 'info'},
+			};
 		}
 		case 'disconnect-progress':
 			if (current?.seq !== action.seq || current.phase !== 'running') return state;

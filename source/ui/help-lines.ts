@@ -27,7 +27,7 @@ function entryText(entry: HelpEntry, width: number): string {
 export const SIZE_NOTE = `needs ${MIN_COLUMNS}x${MIN_ROWS} at least: smaller, it says so and takes no confirmation`;
 
 /** What the `~` before a duration means. */
-export const STALE_NOTE = '~ stale: no interim update for 2 x its interval (or stale-after when none); t shows them';
+export const STALE_NOTE = '~ stale: no interim update for 2 x its interval (or stale-after when none); t shows them, W sweeps';
 
 /** The notes after the bindings: the stale marker, the row marks, the minimum size. */
 const NOTES = (): string[] => [STALE_NOTE, ...rowMarkLegend(), SIZE_NOTE];

@@ -77,14 +77,14 @@ export function routeKey(
 			if (refusal) action = {type: 'message', text: refusal, kind: 'error'};
 		}
 		if (action === 'quit') {
-			if (current.disconnect?.phase === 'running' && !current.quitting) {
+			if ((current.disconnect?.phase === 'running' || current.sweep?.phase === 'running') && !current.quitting) {
 				action = {type: 'quit-ask'};
 			} else {
 				effects.push('exit');
 				return {effects, state: current};
 			}
 		}
-		if (!action || (action.type === 'disconnect-confirm' && !options.confirmable)) continue;
+		if (!action || ((action.type === 'disconnect-confirm' || action.type === 'sweep-confirm') && !options.confirmable)) continue;
 		effects.push(action);
 		current = reducer(current, action);
 	}

@@ -12,10 +12,14 @@ import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
 import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
 import {USER_VIEW_KEYS} from './user-view-keys.js';
+import {SWEEP_KEYS} from './sweep-keys.js';
 import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
 export type {KeyName} from './key-names.js';
 export type {Binding} from './binding.js';
+
+/** The modes with a text field: the search line, a disconnect's and a sweep's preview. */
+const FIELD_MODES: readonly Mode[] = ['search', 'preview', 'sweep-preview'];
 
 export const KEYMAP: readonly Binding[] = [
 	// In the details the same keys scroll the user's other sessions: one help line each covers both.
@@ -94,20 +98,20 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['ctrl+u'],
 		label: 'Ctrl-U',
 		description: 'delete to the start of the line',
-		modes: ['search', 'preview'],
+		modes: FIELD_MODES,
 		action: fieldKey(deleteToStart),
 	},
 	{
 		keys: ['ctrl+w'],
 		label: 'Ctrl-W',
 		description: 'delete the word before the cursor',
-		modes: ['search', 'preview'],
+		modes: FIELD_MODES,
 		action: fieldKey(deleteWordBefore),
 	},
-	{keys: ['ctrl+a', 'home'], label: 'Ctrl-A', description: 'start of the line', modes: ['search', 'preview'], action: caretKey('start')},
-	{keys: ['ctrl+e', 'end'], label: 'Ctrl-E', description: 'end of the line', modes: ['search', 'preview'], action: caretKey('end')},
-	{keys: ['left'], label: '←', description: 'cursor left', modes: ['search', 'preview'], action: caretKey(-1)},
-	{keys: ['right'], label: '→', description: 'cursor right', modes: ['search', 'preview'], action: caretKey(1)},
+	{keys: ['ctrl+a', 'home'], label: 'Ctrl-A', description: 'start of the line', modes: FIELD_MODES, action: caretKey('start')},
+	{keys: ['ctrl+e', 'end'], label: 'Ctrl-E', description: 'end of the line', modes: FIELD_MODES, action: caretKey('end')},
+	{keys: ['left'], label: '←', description: 'cursor left', modes: FIELD_MODES, action: caretKey(-1)},
+	{keys: ['right'], label: '→', description: 'cursor right', modes: FIELD_MODES, action: caretKey(1)},
 	{
 		keys: [':'],
 		label: ':',
@@ -195,14 +199,8 @@ export const KEYMAP: readonly Binding[] = [
 		action: {type: 'nas-picker-open', purpose: 'disconnect'},
 	},
 	{keys: ['A'], label: 'A', description: 'disconnect all that matches', modes: ['table'], dangerous: true, action: disconnectMatching},
-	{
-		keys: ['v'],
-		label: 'v',
-		description: 'show the last disconnect',
-		modes: ['table', 'detail'],
-		dangerous: true,
-		action: {type: 'disconnect-show'},
-	},
+	// W and its views, then v, which shows the last disconnect or sweep.
+	...SWEEP_KEYS,
 	{
 		keys: ['enter'],
 		label: 'Enter',
@@ -298,7 +296,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['q', 'ctrl+c'],
 		label: 'q',
 		description: 'quit (elsewhere: back)',
-		modes: ['table', 'progress'],
+		modes: ['table', 'progress', 'sweep-progress'],
 		hint: 'q quit',
 		action: 'quit',
 	},
@@ -308,7 +306,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['ctrl+c'],
 		label: 'Ctrl-C',
 		description: 'quit',
-		modes: ['search', 'command', 'preview', 'detail', 'help', 'nas-picker', 'results'],
+		modes: ['search', 'command', 'preview', 'detail', 'help', 'nas-picker', 'results', 'sweep-preview', 'sweep-results'],
 		action: 'quit',
 	},
 ];

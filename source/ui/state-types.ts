@@ -11,12 +11,18 @@ import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {UserReport} from '../subscribers/user-lookup.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
+import type {SweepRun} from '../sweep/execute-sweep.js';
+import type {SweepPreview, SweepProgress} from '../sweep/sweep-service.js';
+import type {SweepRequest, SweepState} from './sweep-state.js';
 
 /** The three views of a disconnect: its preview, its progress while it runs, and its results. */
 export type DisconnectMode = 'preview' | 'progress' | 'results';
 
 /** What has the screen and the keyboard. */
-export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | 'user' | DisconnectMode;
+export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | 'user' | DisconnectMode | SweepMode;
+
+/** The three views of a stale-session sweep (`W`): its preview, its progress, and its results. */
+export type SweepMode = 'sweep-preview' | 'sweep-progress' | 'sweep-results';
 
 /** What the table shows: the filter and the order. */
 export interface ViewQuery {
@@ -138,6 +144,12 @@ export interface UiState {
 	readonly userView?: UserViewState;
 	/** The column picker (`c`) while it is open. */
 	readonly columnPicker?: ColumnPickerState;
+	/** The stale-session sweep being previewed, running, or last finished (`W`). */
+	readonly sweep?: SweepState | null;
+	/** The last sweep's `seq`. */
+	readonly sweepSeq?: number;
+	/** Which run `v` shows: the one started last. */
+	readonly lastRun?: 'disconnect' | 'sweep';
 	/** The last pick Enter saved in the picker (`columns` absent: the view's own), for the profile to keep. */
 	readonly columnsSave?: {readonly seq: number; readonly columns?: readonly TableColumnId[]};
 }
@@ -218,6 +230,7 @@ export type UiAction =
 	| {type: 'message'; text: string; kind: 'info' | 'error'}
 	| {type: 'message-expired'; message: NonNullable<UiState['message']>}
 	| DisconnectAction
+	| SweepAction
 	| ColumnPickerAction
 	| UserViewAction
 	| {type: 'export-start'}
@@ -254,3 +267,20 @@ export type DisconnectAction =
 	| {type: 'quit-ask'}
 	| {type: 'quit-cancel'}
 	| {type: 'quit-requested'};
+
+/** The actions of a stale-session sweep (the state's `sweep` field), sent by keys and by use-sweep.ts; sweep-reducer.ts reduces them. */
+export type SweepAction =
+	| ({type: 'sweep-request'} & SweepRequest)
+	| {type: 'sweep-previewed'; seq: number; preview: SweepPreview}
+	| {type: 'sweep-failed'; seq: number; message: string}
+	| {type: 'sweep-edit'; text: string; caret?: number}
+	| {type: 'sweep-focus'}
+	| {type: 'sweep-verify-toggle'}
+	| {type: 'sweep-confirm'; key: 'enter' | 'y'}
+	| {type: 'sweep-progress'; seq: number; progress: SweepProgress}
+	| {type: 'sweep-finished'; seq: number; run: SweepRun}
+	| {type: 'sweep-stop'}
+	| {type: 'sweep-hide'}
+	| {type: 'sweep-show'}
+	| {type: 'sweep-close'}
+	| {type: 'sweep-scroll'; by: number};

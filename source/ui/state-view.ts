@@ -4,7 +4,8 @@
  */
 import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SortKey} from '../sessions/session.js';
-import type {UiState, ViewQuery} from './state-types.js';
+import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
+import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
 
 /** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
 export function viewFilter(query: ViewQuery): SessionFilter {
@@ -68,4 +69,20 @@ export function nasChoices(state: UiState): Array<{ip: string | null; label: str
 export function focusedSession(state: UiState): Session | undefined {
 	if (state.mode === 'detail') return state.detail?.session;
 	return sessionAt(state, state.cursor);
+}
+
+/**
+ * The rows on screen keep what was known of their subscribers until a later enrichment says otherwise; rows
+ * no longer on screen are dropped, so the map stays the size of the window.
+ */
+export function mergeSubscribers(state: UiState, next: TableSubscribers): TableSubscribers {
+	const onScreen = new Set(state.snapshot?.rows.map((row) => row.radacctid) ?? []);
+	const byId = new Map<string, SessionSubscriber>();
+	for (const [id, subscriber] of state.subscribers?.byId ?? []) if (onScreen.has(id)) byId.set(id, subscriber);
+	for (const [id, subscriber] of next.byId) if (onScreen.has(id)) byId.set(id, subscriber);
+	return {
+		byId,
+		billingColumns: next.billingColumns.length > 0 ? next.billingColumns : (state.subscribers?.billingColumns ?? []),
+		status: next.status,
+	};
 }

@@ -13,11 +13,11 @@ import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {isUserViewAction, userViewReducer} from './user-view-state.js';
+import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
-import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
-import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
-import {withCaret} from './text-field.js';
-import {defaultDirection, focusedSession, nasChoices, queryKey, sessionAt, totalRows} from './state-view.js';
+import type {UiAction, UiState, ViewQuery} from './state-types.js';
+import {currentField, withCaret} from './text-field.js';
+import {defaultDirection, focusedSession, mergeSubscribers, nasChoices, queryKey, sessionAt, totalRows} from './state-view.js';
 
 export {
 	defaultDirection,
@@ -147,12 +147,16 @@ function applySearch(state: UiState): UiState {
  */
 export function reducer(state: UiState, action: UiAction): UiState {
 	const next = reduce(state, action);
-	const sameField = next.mode === state.mode && next.disconnect?.focus === state.disconnect?.focus;
+	const sameField =
+		next.mode === state.mode && next.disconnect?.focus === state.disconnect?.focus && next.sweep?.focus === state.sweep?.focus;
 	return sameField ? next : withCaret(next, undefined);
 }
 
 function reduce(state: UiState, action: UiAction): UiState {
 	if (isUserViewAction(action)) return userViewReducer(state, action);
+	if (isSweepAction(action)) return sweepReducer(state, action);
+	const guarded = sweepGuard(state, action);
+	if (guarded !== undefined) return guarded;
 	switch (action.type) {
 		case 'resize': {
 			const resized = {...state, pageSize: Math.max(1, action.pageSize)};
@@ -172,7 +176,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 		case 'search-input':
 			return withCaret({...state, searchDraft: action.text}, action.caret);
 		case 'caret':
-			return state.mode === 'search' || state.mode === 'preview' ? {...state, caret: action.at} : state;
+			return currentField(state) === undefined ? state : {...state, caret: action.at};
 		case 'disconnect-edit':
 			return withCaret(disconnectReducer(state, action), action.caret);
 		case 'search-apply':
@@ -378,20 +382,4 @@ function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 		if (index !== -1) return withCursor(next, snapshot.offset + index);
 	}
 	return withCursor(next, state.cursor);
-}
-
-/**
- * The rows on screen keep what was known of their subscribers until a later enrichment says otherwise; rows
- * no longer on screen are dropped, so the map stays the size of the window.
- */
-function mergeSubscribers(state: UiState, next: TableSubscribers): TableSubscribers {
-	const onScreen = new Set(state.snapshot?.rows.map((row) => row.radacctid) ?? []);
-	const byId = new Map<string, SessionSubscriber>();
-	for (const [id, subscriber] of state.subscribers?.byId ?? []) if (onScreen.has(id)) byId.set(id, subscriber);
-	for (const [id, subscriber] of next.byId) if (onScreen.has(id)) byId.set(id, subscriber);
-	return {
-		byId,
-		billingColumns: next.billingColumns.length > 0 ? next.billingColumns : (state.subscribers?.billingColumns ?? []),
-		status: next.status,
-	};
 }

@@ -64,7 +64,12 @@ export function moveCaret(field: FieldEdit, move: CaretMove): number {
 export function currentField(state: UiState): FieldEdit | undefined {
 	let text: string | undefined;
 	if (state.mode === 'search') text = state.searchDraft;
-	else {
+	else if (state.mode === 'sweep-preview') {
+		const sweep = state.sweep;
+		if (sweep?.phase !== 'preview') return undefined;
+		if (sweep.focus === 'reason') text = sweep.reason;
+		else if (sweep.preview?.confirmation.kind === 'typed') text = sweep.typed;
+	} else {
 		const disconnect = state.disconnect;
 		if (state.mode !== 'preview' || disconnect?.phase !== 'preview') return undefined;
 		if (disconnect.focus === 'reason') text = disconnect.reason;
@@ -79,8 +84,9 @@ export function editAction(state: UiState, edit: FieldEdit): UiAction | undefine
 	if (!field || (edit.text === field.text && edit.caret === field.caret)) return undefined;
 	const caret = edit.caret === [...edit.text].length ? {} : {caret: edit.caret};
 	if (edit.text === field.text) return {type: 'caret', at: edit.caret};
-	return state.mode === 'search'
-		? {type: 'search-input', text: edit.text, ...caret}
+	if (state.mode === 'search') return {type: 'search-input', text: edit.text, ...caret};
+	return state.mode === 'sweep-preview'
+		? {type: 'sweep-edit', text: edit.text, ...caret}
 		: {type: 'disconnect-edit', text: edit.text, ...caret};
 }
 

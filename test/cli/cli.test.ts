@@ -118,7 +118,7 @@ describe('usage errors exit 2 with one line', () => {
 	it('a status that does not exist', async () => {
 		const run = await inProcess(['sessions', '--status', 'nope']);
 		expect(run.code).toBe(2);
-		expect(expectOneErrorLine(run)).toContain('active, closed, all');
+		expect(expectOneErrorLine(run)).toContain('active, stale, closed, all');
 	});
 
 	it('a flag value carrying terminal escapes is shown, not executed', async () => {

@@ -152,7 +152,7 @@ describe('radtop export', () => {
 		[['--columns', ''], /--columns needs/],
 		[['--limit', 'lots'], /--limit must be a whole number/],
 		[['--limit', '0'], /--limit must be a whole number/],
-		[['--status', 'gone'], /--status must be one of active, closed, all/],
+		[['--status', 'gone'], /--status must be one of active, stale, closed, all/],
 		[['--from', '2026-11-25', '--to', '2026-11-24'], /--from must be before --to/],
 		[['--output'], /--output needs a value/],
 		[['--from', '99999999999d'], /--from must be at most 36500d/],

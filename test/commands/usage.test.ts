@@ -346,7 +346,7 @@ describe('parseSessionsFlags', () => {
 
 	it('rejects a bad status, listing the choices', () => {
 		expect(usageMessage(() => parseSessionsFlags({status: 'nope'}, NOW))).toBe(
-			'--status must be one of active, closed, all (got "nope")',
+			'--status must be one of active, stale, closed, all (got "nope")',
 		);
 	});
 

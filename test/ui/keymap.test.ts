@@ -13,10 +13,22 @@ import {keyNameOf, keyNameOfCharacter, pressesOf} from '../../source/ui/key-name
 import {initialState} from '../../source/ui/state.js';
 import type {Mode} from '../../source/ui/state-types.js';
 
-const MODES: readonly Mode[] = ['table', 'search', 'detail', 'help', 'nas-picker', 'preview', 'progress', 'results'];
+const MODES: readonly Mode[] = [
+	'table',
+	'search',
+	'detail',
+	'help',
+	'nas-picker',
+	'preview',
+	'progress',
+	'results',
+	'sweep-preview',
+	'sweep-progress',
+	'sweep-results',
+];
 
-/** Every key that can start or repeat a disconnect. */
-const DISCONNECT_KEYS = ['d', 'D', 'X', 'A', 'R'];
+/** Every key that can start or repeat a disconnect, or start a sweep that closes sessions in radacct. */
+const DISCONNECT_KEYS = ['d', 'D', 'X', 'A', 'R', 'W'];
 
 describe('KEYMAP', () => {
 	it.each(MODES)('claims each key at most once in %s mode', (mode) => {
@@ -118,6 +130,10 @@ describe('read-only', () => {
 
 	it('says why a disconnect key did nothing', () => {
 		expect(readOnlyRefusal(initialState({readOnly: true}), 'X')).toBe('read-only mode: X (disconnect a whole NAS) is off');
+		expect(readOnlyRefusal(initialState({readOnly: true, query: {status: 'stale'}}), 'W')).toBe(
+			'read-only mode: W (sweep the stale sessions) is off',
+		);
+		expect(activeKeymap(true).some((binding) => binding.keys.includes('W'))).toBe(false);
 		expect(readOnlyRefusal(initialState({readOnly: true}), 'j')).toBeUndefined();
 		expect(readOnlyRefusal(initialState({readOnly: false}), 'd')).toBeUndefined();
 	});

@@ -8,14 +8,15 @@ export interface QuitOutcome {
 }
 
 /**
- * Quits once a quit was asked for and no disconnect runs any more, so its closing audit record is written; a run
+ * Quits once a quit was asked for and no disconnect (nor sweep) runs any more, so its closing audit record is written; a run
  * that the quit stopped is handed back, so the command can say what was and was not sent after the screen is gone.
  */
 export function useQuitWhenStopped(state: UiState, exit: (outcome: QuitOutcome) => void): void {
 	const quitting = state.quitting;
 	const phase = state.disconnect?.phase;
+	const sweepPhase = state.sweep?.phase;
 	const result = state.disconnect?.result;
 	useEffect(() => {
-		if (quitting && phase !== 'running') exit(result?.aborted ? {stopped: result} : {});
-	}, [quitting, phase, result, exit]);
+		if (quitting && phase !== 'running' && sweepPhase !== 'running') exit(result?.aborted ? {stopped: result} : {});
+	}, [quitting, phase, sweepPhase, result, exit]);
 }
