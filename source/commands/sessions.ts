@@ -8,6 +8,7 @@ import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import {jsonForOutput} from '../terminal/json-output.js';
+import {isGhostCandidate} from '../sessions/ghost.js';
 import {defaultAuditLogPath} from '../audit/audit-log.js';
 import {annotateFromLog} from '../disconnect/disconnected-by-log.js';
 import {truncate} from '../terminal/text.js';
@@ -191,10 +192,13 @@ export async function runSessions(
 	const staleAfter = source.staleAfterSeconds;
 	if (request.format === 'json') {
 		const subscribers = await subscriberColumns(context, page.rows, page.dbNow);
+		// null: nasreload was not read (missing or not readable), so nothing is known either way.
+		const reloads = await source.nasReloads();
 		const sessions = page.rows.map((session) => ({
 			...toRecord(session, page.dbNow, staleAfter),
 			disconnectedBy: session.disconnectedBy ?? null,
 			subscriber: subscribers.fields.get(session.radacctid) ?? {},
+			ghost_candidate: reloads.skipped === null ? isGhostCandidate(session, reloads.byIp.get(session.nasipaddress)) : null,
 		}));
 		if (subscribers.status) stderr.write(`radtop: ${sanitize(subscribers.status)}\n`);
 		stdout.write(jsonForOutput({total: total.total, capped: total.capped, sessions}, stdout.isTTY));

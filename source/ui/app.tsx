@@ -155,6 +155,7 @@ export function App(props: AppProps) {
 				staleAfterSeconds={props.source.staleAfterSeconds}
 				width={width}
 				height={bodyHeight}
+				reloadedAt={state.detail.session ? snapshot?.reloads?.get(state.detail.session.nasipaddress) : undefined}
 			/>
 		);
 	} else if (state.mode === 'columns') {
@@ -168,6 +169,7 @@ export function App(props: AppProps) {
 				width={width}
 				height={bodyHeight}
 				purpose={state.nasPickerPurpose}
+				now={dbNow}
 			/>
 		);
 	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {
