@@ -11,6 +11,7 @@ import type {NasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {sweepBeginRecord, sweepEndRecord, type SweepAuditSink} from './audit-records.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
+import {probeNasReloadTable, type NasReloadTable} from '../db/nas-reload-table.js';
 import {CLOSE_LOCK_TIMEOUT, closeStale, listStale, type TransactionalDb} from './sweep.js';
 import {
 	selectForClose,
@@ -25,6 +26,14 @@ import {
 import type {TerminateCause} from './sweep-sql.js';
 import {verifySessions, type RouterOsLookup} from './verify.js';
 
+/** `--reloaded` on a database whose nasreload is missing or may not be read: nothing to list the candidates by. */
+export class NasReloadUnreadable extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'NasReloadUnreadable';
+	}
+}
+
 /** What to sweep and how. */
 export interface SweepOptions {
 	/** The NAS the sweep is limited to, as given (names or addresses), empty for every NAS; for the audit log. */
@@ -32,6 +41,11 @@ export interface SweepOptions {
 	/** Their addresses; undefined for every NAS. */
 	readonly nasIps?: readonly string[];
 	readonly staleAfterSeconds: number;
+	/**
+	 * List the ghost candidates (open sessions their NAS was last heard of before it reloaded, FreeRADIUS's
+	 * nasreload) instead of the stale sessions, however short their silence.
+	 */
+	readonly reloaded?: boolean;
 	readonly limit: number;
 	/** Close them; without it nothing is written. */
 	readonly apply: boolean;
@@ -51,6 +65,8 @@ export interface SweepDeps {
 	readonly db: TransactionalDb;
 	/** radacct's readable columns, probed once by the command; default: asked here. */
 	readonly columns?: ReadonlySet<string>;
+	/** Whether nasreload may be read, probed once by the command; default: asked here. */
+	readonly nasReload?: NasReloadTable;
 	readonly registry: NasRegistry;
 	readonly audit: SweepAuditSink;
 	/** RouterOS lookups when verifying; default the real API client. */
@@ -92,11 +108,20 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 	const nameOf = (ip: string): string => registry.get(ip).name;
 
 	const available = deps.columns ?? (await probeRadacctColumns(db)).readable;
-	const {stale, capped} = await listStale(db, {staleAfterSeconds, nasIps: options.nasIps, limit: options.limit}, available, (ip) =>
-		registry.directory.nameOf(ip),
+	const nasReload = deps.nasReload ?? (await probeNasReloadTable(db));
+	const selection = options.reloaded ? 'reloaded' : 'stale';
+	if (options.reloaded && !nasReload.readable) {
+		throw new NasReloadUnreadable(`sweep --reloaded reads FreeRADIUS's nasreload: ${nasReload.skipped ?? 'it is not readable'}`);
+	}
+	const {stale, capped} = await listStale(
+		db,
+		{staleAfterSeconds, nasIps: options.nasIps, limit: options.limit, nasReload: nasReload.readable, reloaded: options.reloaded},
+		available,
+		(ip) => registry.directory.nameOf(ip),
 	);
 	const finish = (entries: readonly SweepEntry[], dryRun: boolean): SweepResult => ({
 		dryRun,
+		selection,
 		verified: options.verify,
 		cause: options.cause,
 		staleAfterSeconds,
@@ -134,9 +159,9 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		}
 		if (abort.signal.aborted) return {kind: 'interrupted'};
 	}
-	const selection = selectForClose(stale, verifications);
+	const chosen = selectForClose(stale, verifications);
 	const keptEntry = (entry: (typeof stale)[number]): SweepEntry => {
-		const kept = selection.kept.get(entry.session.radacctid)!;
+		const kept = chosen.kept.get(entry.session.radacctid)!;
 		return sweepEntry(
 			entry,
 			nameOf(entry.session.nasipaddress),
@@ -145,7 +170,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 			verifications?.get(entry.session.radacctid)?.via ?? null,
 		);
 	};
-	const closing = new Set(selection.toClose.map((entry) => entry.session.radacctid));
+	const closing = new Set(chosen.toClose.map((entry) => entry.session.radacctid));
 	const via = (id: string) => verifications?.get(id)?.via ?? null;
 	const verifiedDetail = (id: string) => verifications?.get(id)?.detail ?? 'stale';
 
@@ -164,14 +189,14 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		return {kind: 'done', result: finish(entries, true), shown: entries, nothingToClose: false};
 	}
 
-	if (selection.toClose.length === 0) {
+	if (chosen.toClose.length === 0) {
 		const entries = stale.map(keptEntry);
 		return {kind: 'done', result: finish(entries, false), shown: entries, nothingToClose: true};
 	}
 
-	const confirmation = sweepConfirmation(selection.toClose.length);
+	const confirmation = sweepConfirmation(chosen.toClose.length);
 	if (hooks.confirm && confirmation.kind !== 'key') {
-		const preview = selection.toClose.map((entry) => sweepEntry(entry, nameOf(entry.session.nasipaddress), 'would_close', ''));
+		const preview = chosen.toClose.map((entry) => sweepEntry(entry, nameOf(entry.session.nasipaddress), 'would_close', ''));
 		if (!(await hooks.confirm(confirmation, preview))) return {kind: 'not-confirmed'};
 	}
 
@@ -185,11 +210,12 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 				operator,
 				reason: options.reason,
 				nasFilter: options.nas,
+				selection,
 				staleAfterSeconds,
 				cause: options.cause,
 				verified: options.verify,
 				listed: stale.length,
-				closing: selection.toClose,
+				closing: chosen.toClose,
 				nameOf,
 				startedAt,
 			}),
@@ -200,7 +226,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 
 	let outcome: Awaited<ReturnType<typeof closeStale>>;
 	try {
-		outcome = await closeStale(db, selection.toClose, options.cause);
+		outcome = await closeStale(db, chosen.toClose, options.cause);
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		await audit
