@@ -116,7 +116,9 @@ export function parseSweepFlags(flags: FlagValues): SweepFlags {
 	const reason = typeof flags.reason === 'string' && flags.reason.trim() ? flags.reason.trim() : undefined;
 	const reloaded = Boolean(flags.reloaded);
 	if (reloaded && flags.staleAfter !== undefined) {
-		throw new UsageError('--stale-after and --reloaded do not go together: --reloaded lists the sessions a NAS reload ended, however short their silence');
+		throw new UsageError(
+			'--stale-after and --reloaded do not go together: --reloaded lists the sessions a NAS reload ended, however short their silence',
+		);
 	}
 	return {
 		nas,
@@ -243,7 +245,10 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 	switch (run.kind) {
 		case 'no-stale':
 			if (flags.json) report(run.result, []);
-			else io.stdout.write(flags.reloaded ? 'no ghost candidates (no open session started before its NAS last reloaded)\n' : 'no stale sessions\n');
+			else
+				io.stdout.write(
+					flags.reloaded ? 'no ghost candidates (no open session started before its NAS last reloaded)\n' : 'no stale sessions\n',
+				);
 			return EXIT.ok;
 		case 'interrupted':
 			io.stderr.write('radtop: interrupted while asking the NAS, nothing closed\n');

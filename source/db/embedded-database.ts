@@ -17,7 +17,7 @@ import {FREERADIUS_SCHEMA_SQL} from './freeradius-schema.js';
 import type {Queryable} from './queryable.js';
 
 /** Bump when the schema or the seed changes, so stale caches are rebuilt. */
-const CACHE_VERSION = 6;
+const CACHE_VERSION = 8;
 
 export type EmbeddedContents = 'empty' | 'demo';
 

@@ -111,7 +111,11 @@ export function buildStaleListQuery(listing: StaleListing, available: ReadonlySe
 			`WHERE acctstoptime IS NULL AND acctinterval > 0${nasFilter ? ` AND ${nasFilter}` : ''} GROUP BY nasipaddress) `
 		: '';
 	// USING keeps radacct's unqualified columns (the select list's) unambiguous: nasreload adds only reloadtime.
-	const reloads = listing.reloaded ? ' JOIN nasreload USING (nasipaddress)' : listing.nasReload ? ' LEFT JOIN nasreload USING (nasipaddress)' : '';
+	const reloads = listing.reloaded
+		? ' JOIN nasreload USING (nasipaddress)'
+		: listing.nasReload
+			? ' LEFT JOIN nasreload USING (nasipaddress)'
+			: '';
 	const from = `${hasInterval ? 'radacct LEFT JOIN typical USING (nasipaddress)' : 'radacct'}${reloads}`;
 	const predicates = [
 		'radacct.acctstoptime IS NULL',

@@ -76,7 +76,8 @@ export function detailScrollLimit(detail: DetailState, height: number, reloads?:
 	const subscriber = read
 		? (read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns).length : 0) + (read.status ? 1 : 0)
 		: 0;
-	const reload = detail.session && reloads ? reloadLine(detail.session, reloads.get(detail.session.nasipaddress), new Date(), 0) : undefined;
+	const reload =
+		detail.session && reloads ? reloadLine(detail.session, reloads.get(detail.session.nasipaddress), new Date(), 0) : undefined;
 	return Math.max(0, others - 1, fields + subscriber + (reload ? 1 : 0) + 2 + others - Math.max(0, height - 2));
 }
 
