@@ -34,7 +34,7 @@ const PROBE_SQL =
 	"FROM pg_attribute WHERE attrelid = to_regclass('nasreload') AND attnum > 0 AND NOT attisdropped";
 
 /** One row per NAS; the bound only keeps a table used for something else from filling memory. */
-const READ_SQL = 'SELECT host(nasipaddress) AS nasipaddress, reloadtime FROM nasreload ORDER BY nasipaddress LIMIT 100000';
+const READ_SQL = 'SELECT host(nasipaddress) AS nasipaddress, reloadtime FROM nasreload LIMIT 100000';
 
 /** Whether nasreload is there with the stock columns and this role may read them. Never throws for a missing table. */
 export async function probeNasReloadTable(db: Queryable): Promise<NasReloadTable> {
