@@ -58,8 +58,9 @@ Usage
   $ radtop nas remove IP|NAME
 
 The NAS radtop disconnects sessions on: FreeRADIUS's nas table, overridden per NAS by the profile's
-settings in the config file. list shows both merged (never a secret: only where it comes from); add, set
-and remove edit the profile's overrides. Secrets are typed at a prompt that does not echo, or piped on
+settings in the config file. list shows both merged (never a secret: only where it comes from), with when
+each NAS last reloaded (FreeRADIUS's nasreload: RELOADED, reloaded_at in --json); add, set and remove edit
+the profile's overrides. Secrets are typed at a prompt that does not echo, or piped on
 stdin; never on the command line, where every user of the host can read them (ps) and the shell keeps them.
 
 NAS

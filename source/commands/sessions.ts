@@ -65,7 +65,8 @@ Order and window
   --offset N                   skip the first N rows
 
 Output
-  --json                       {"total", "capped", "sessions": [...]} for scripts
+  --json                       {"total", "capped", "sessions": [...]} for scripts; each session's
+                               ghost_candidate: its NAS reloaded (nasreload) after it was last heard of
   --csv                        CSV with a header row (RFC 4180; formula-like fields neutralised)
   --utc                        timestamps in UTC instead of local time
   --stale-after DURATION       stale threshold when the NAS reports no interim interval (default 30m)
