@@ -43,7 +43,8 @@ Usage
 Checks a radtop setup and prints one line per check, pass, warn or fail, with the fix under each warn
 and fail.
 
-Database: reachable; radacct with FreeRADIUS's columns; whether the role may write what sweep --apply
+Database: reachable; radacct with FreeRADIUS's columns; nasreload (NAS reboots: why it is skipped when
+missing or not readable); whether the role may write what sweep --apply
 writes (UPDATE on acctstoptime, acctupdatetime, acctsessiontime, acctterminatecause; not read-only, not a
 standby); the stock indexes the poll relies on (matched by definition, whatever their names); row counts (pg_class's estimate on a big table) and open sessions;
 VACUUM keeping up; the poll's own queries run a few times (median) and EXPLAINed, with the index that
