@@ -109,7 +109,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 
 	const available = deps.columns ?? (await probeRadacctColumns(db)).readable;
 	const nasReload = deps.nasReload ?? (await probeNasReloadTable(db));
-	const selection = options.reloaded ? 'reloaded' : 'stale';
+	const listedBy = options.reloaded ? 'reloaded' : 'stale';
 	if (options.reloaded && !nasReload.readable) {
 		throw new NasReloadUnreadable(`sweep --reloaded reads FreeRADIUS's nasreload: ${nasReload.skipped ?? 'it is not readable'}`);
 	}
@@ -121,7 +121,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 	);
 	const finish = (entries: readonly SweepEntry[], dryRun: boolean): SweepResult => ({
 		dryRun,
-		selection,
+		selection: listedBy,
 		verified: options.verify,
 		cause: options.cause,
 		staleAfterSeconds,
@@ -159,9 +159,9 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		}
 		if (abort.signal.aborted) return {kind: 'interrupted'};
 	}
-	const chosen = selectForClose(stale, verifications);
+	const selection = selectForClose(stale, verifications);
 	const keptEntry = (entry: (typeof stale)[number]): SweepEntry => {
-		const kept = chosen.kept.get(entry.session.radacctid)!;
+		const kept = selection.kept.get(entry.session.radacctid)!;
 		return sweepEntry(
 			entry,
 			nameOf(entry.session.nasipaddress),
@@ -170,7 +170,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 			verifications?.get(entry.session.radacctid)?.via ?? null,
 		);
 	};
-	const closing = new Set(chosen.toClose.map((entry) => entry.session.radacctid));
+	const closing = new Set(selection.toClose.map((entry) => entry.session.radacctid));
 	const via = (id: string) => verifications?.get(id)?.via ?? null;
 	const verifiedDetail = (id: string) => verifications?.get(id)?.detail ?? 'stale';
 
@@ -189,14 +189,14 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 		return {kind: 'done', result: finish(entries, true), shown: entries, nothingToClose: false};
 	}
 
-	if (chosen.toClose.length === 0) {
+	if (selection.toClose.length === 0) {
 		const entries = stale.map(keptEntry);
 		return {kind: 'done', result: finish(entries, false), shown: entries, nothingToClose: true};
 	}
 
-	const confirmation = sweepConfirmation(chosen.toClose.length);
+	const confirmation = sweepConfirmation(selection.toClose.length);
 	if (hooks.confirm && confirmation.kind !== 'key') {
-		const preview = chosen.toClose.map((entry) => sweepEntry(entry, nameOf(entry.session.nasipaddress), 'would_close', ''));
+		const preview = selection.toClose.map((entry) => sweepEntry(entry, nameOf(entry.session.nasipaddress), 'would_close', ''));
 		if (!(await hooks.confirm(confirmation, preview))) return {kind: 'not-confirmed'};
 	}
 
@@ -210,12 +210,12 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 				operator,
 				reason: options.reason,
 				nasFilter: options.nas,
-				selection,
+				selection: listedBy,
 				staleAfterSeconds,
 				cause: options.cause,
 				verified: options.verify,
 				listed: stale.length,
-				closing: chosen.toClose,
+				closing: selection.toClose,
 				nameOf,
 				startedAt,
 			}),
@@ -226,7 +226,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 
 	let outcome: Awaited<ReturnType<typeof closeStale>>;
 	try {
-		outcome = await closeStale(db, chosen.toClose, options.cause);
+		outcome = await closeStale(db, selection.toClose, options.cause);
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		await audit
