@@ -1,0 +1,48 @@
+/**
+ * The one-character mark in a table row's gutter, after the selection or cursor marker: the most telling fact
+ * about the row that its cells do not show at a glance. Pure. A row shows the first mark in ROW_MARKS that
+ * applies; the session's detail shows every fact. Precedence, most telling first: G (a ghost candidate: the
+ * NAS was reloaded after the session started), S (more open sessions than the user's Simultaneous-Use), C (the
+ * user has more than one open session), T (past its expected end).
+ */
+import type {Session} from '../sessions/session.js';
+import {remainingOf} from '../sessions/session-math.js';
+import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
+
+/** What is known of one row, from the poll and its enrichment. */
+export interface RowFacts {
+	/** Past its expected end (start + Session-Timeout) and still open: the NAS did not end it. */
+	readonly overTime?: boolean;
+}
+
+export interface RowMark {
+	readonly mark: string;
+	/** The help's legend. */
+	readonly meaning: string;
+	readonly applies: (facts: RowFacts) => boolean;
+}
+
+/** Most telling first. */
+export const ROW_MARKS: readonly RowMark[] = [
+	{
+		mark: 'T',
+		meaning: 'past its expected end (start + Session-Timeout): the NAS did not end it',
+		applies: (facts) => facts.overTime === true,
+	},
+];
+
+/** The gutter's mark for a row: one character, a space when nothing applies. */
+export function rowMark(facts: RowFacts): string {
+	return ROW_MARKS.find((mark) => mark.applies(facts))?.mark ?? ' ';
+}
+
+/** What a row's sources say of it at `now` (the database's clock of the frame). */
+export function rowFactsOf(session: Session, subscriber: SessionSubscriber | undefined, now: Date): RowFacts {
+	const remaining = subscriber ? remainingOf(session, subscriber.context.sessionTimeout, now) : null;
+	return {overTime: remaining?.over === true && session.acctstoptime === null};
+}
+
+/** The help's lines for the marks. */
+export function rowMarkLegend(): string[] {
+	return ROW_MARKS.map((mark) => `${mark.mark} beside a row: ${mark.meaning}`);
+}
