@@ -216,6 +216,7 @@ export function App(props: AppProps) {
 				width={width}
 				emptyText={current ? 'no sessions match' : state.error ? 'no data' : 'loading…'}
 				subscribers={state.subscribers?.byId}
+				reloads={snapshot?.reloads}
 			/>
 		);
 	}
