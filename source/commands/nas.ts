@@ -376,23 +376,17 @@ async function listNas(json: boolean, flags: {db?: string; profile?: string; dem
 	const unreachable = 'unreachable' in context ? context.unreachable : undefined;
 	try {
 		const {registry, profile} = context;
-		let counts: Map<string, number> | undefined;
-		let reloads: ReadonlyMap<string, Date> | undefined;
-		let now = new Date();
-		if ('source' in context) {
-			const open = await context.source.openCounts();
-			counts = new Map(open.perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
-			now = open.dbNow;
-			// A missing or unreadable nasreload leaves the column out; doctor says why.
-			reloads = (await context.source.nasReloads()).byIp;
-		}
+		const open = 'source' in context ? await context.source.openCounts() : undefined;
+		const counts = open && new Map(open.perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
+		// A missing or unreadable nasreload leaves the RELOADED column out; doctor says why.
+		const reloads = 'source' in context ? (await context.source.nasReloads()).byIp : undefined;
 		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts, reloads);
 		if (unreachable) io.stderr.write(`radtop: ${unreachable}; showing the config's NAS only (no nas table, no session counts)\n`);
 		for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 		if (json) io.stdout.write(jsonForOutput({complete: !unreachable, nas: entries}, isTerminal(io.stdout)));
 		else if (entries.length === 0)
 			io.stdout.write(`no NAS known${unreachable ? ' in the config' : ' (the nas table and the config are empty)'}\n`);
-		else io.stdout.write(`${nasListTable(entries, now).join('\n')}\n`);
+		else io.stdout.write(`${nasListTable(entries, open?.dbNow).join('\n')}\n`);
 		return unreachable ? EXIT.partial : EXIT.ok;
 	} catch (error) {
 		return reportError(error, context.secrets);
