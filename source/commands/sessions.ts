@@ -14,6 +14,7 @@ import {annotateFromLog} from '../disconnect/disconnected-by-log.js';
 import {truncate} from '../terminal/text.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {Session} from '../sessions/session.js';
+import {vendorField} from '../net/oui-registry.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import {probeSubscriberTables, timeoutTablesOf} from '../subscribers/subscriber-tables.js';
 import {subscriberFields} from '../subscribers/subscriber-view.js';
@@ -52,7 +53,8 @@ Filters
   --status active|closed|all   open sessions (default), closed ones, or both
   --search, -s TERMS           words that must all hold: an IP or CIDR (exact), a MAC, else part of a
                                username; scoped user: ip: mac: sid: uid: port: nas: cause: called:,
-                               := for exact, - to negate; at: since: until: a time (see README)
+                               := for exact, - to negate; at: since: until: a time (see README);
+                               vendor:apple the MAC's vendor, vendor:random a randomized MAC
   --at WHEN                    sessions open at that instant, closed ones too (as the term at:WHEN)
   --user NAME                  exactly this username (as the term user:=NAME); with --status all, the
                                subscriber's history: start, stop, cause
@@ -205,6 +207,7 @@ export async function runSessions(
 		const sessions = page.rows.map((session) => ({
 			...toRecord(session, page.dbNow, staleAfter),
 			disconnectedBy: session.disconnectedBy ?? null,
+			vendor: vendorField(session.callingstationid),
 			subscriber: subscribers.fields.get(session.radacctid) ?? {},
 			ghost_candidate: reloads.skipped === null ? isGhostCandidate(session, reloads.byIp.get(session.nasipaddress)) : null,
 		}));
