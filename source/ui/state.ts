@@ -12,6 +12,7 @@ import {commandReducer} from './command-state.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
+import {isUserViewAction, userViewReducer} from './user-view-state.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
@@ -151,6 +152,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
 }
 
 function reduce(state: UiState, action: UiAction): UiState {
+	if (isUserViewAction(action)) return userViewReducer(state, action);
 	switch (action.type) {
 		case 'resize': {
 			const resized = {...state, pageSize: Math.max(1, action.pageSize)};
