@@ -72,7 +72,10 @@ export interface OfflineContext extends ConfigContext {
 }
 
 /** The demo network's writer, loaded only when the demo database is built. */
-export const demoSeed: EmbeddedSeed = async (db, now) => (await import('../demo/seed.js')).seedDemoDatabase(db, {now});
+export const demoSeed: EmbeddedSeed = async (db, now) => {
+	const {seedDemoDatabase, DEMO_RELOAD} = await import('../demo/seed.js');
+	return seedDemoDatabase(db, {now, reload: DEMO_RELOAD});
+};
 
 /** A failure worth one line: the database could not be reached or is not a FreeRADIUS one. */
 export class DatabaseError extends Error {

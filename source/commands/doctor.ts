@@ -11,6 +11,8 @@ import {billingSettingsOf, subscriberDoctorChecks} from './subscriber-settings.j
 import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.js';
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
+import {nasReloadChecks} from '../doctor/nas-reload-checks.js';
+import {loadNasReloads} from '../db/nas-reload-table.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
 import {openContext} from './context.js';
 import {isTerminal} from '../terminal/json-output.js';
@@ -41,7 +43,8 @@ Usage
 Checks a radtop setup and prints one line per check, pass, warn or fail, with the fix under each warn
 and fail.
 
-Database: reachable; radacct with FreeRADIUS's columns; whether the role may write what sweep --apply
+Database: reachable; radacct with FreeRADIUS's columns; nasreload (NAS reboots: why it is skipped when
+missing or not readable); whether the role may write what sweep --apply
 writes (UPDATE on acctstoptime, acctupdatetime, acctsessiontime, acctterminatecause; not read-only, not a
 standby); the stock indexes the poll relies on (matched by definition, whatever their names); row counts (pg_class's estimate on a big table) and open sessions;
 VACUUM keeping up; the poll's own queries run a few times (median) and EXPLAINed, with the index that
@@ -195,6 +198,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 		});
 		let list: Nas[] = [];
 		let open: Map<string, number> | undefined;
+		let nameOf = (ip: string): string => ip;
 		if (request.checkNas) {
 			const reachable = !('error' in facts.server);
 			const overrides = context.nasOverrides;
@@ -207,13 +211,20 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 				}
 			}
 			secrets = [...new Set([...secrets, ...registry.secrets()])];
+			const known = registry;
+			nameOf = (ip) => known.get(ip).name;
 			// Without the row counts (radacct locked, most likely) the open sessions would wait out the timeout too.
 			open = reachable && facts.canSelect && facts.rows !== undefined ? await openSessionsPerNas(context.database) : undefined;
 			// Before anything is printed: an unknown --nas is a usage error.
 			list = nasToCheck(registry, request, open);
 		}
 		emit(databaseChecks(scrubDatabaseFacts(facts, secrets)));
-		if (!('error' in facts.server)) emit(await subscriberDoctorChecks(context.database.pool, billingSettingsOf(context), secrets));
+		if (!('error' in facts.server)) {
+			emit(await subscriberDoctorChecks(context.database.pool, billingSettingsOf(context), secrets));
+			const reloads = await loadNasReloads(context.database.pool);
+			const skipped = reloads.skipped === null ? null : scrubSecrets(reloads.skipped, secrets);
+			emit(nasReloadChecks({...reloads, skipped}, nameOf));
+		}
 
 		if (request.checkNas) {
 			if (list.length === 0) {

@@ -58,8 +58,9 @@ Usage
   $ radtop nas remove IP|NAME
 
 The NAS radtop disconnects sessions on: FreeRADIUS's nas table, overridden per NAS by the profile's
-settings in the config file. list shows both merged (never a secret: only where it comes from); add, set
-and remove edit the profile's overrides. Secrets are typed at a prompt that does not echo, or piped on
+settings in the config file. list shows both merged (never a secret: only where it comes from), with when
+each NAS last reloaded (FreeRADIUS's nasreload: RELOADED, reloaded_at in --json); add, set and remove edit
+the profile's overrides. Secrets are typed at a prompt that does not echo, or piped on
 stdin; never on the command line, where every user of the host can read them (ps) and the shell keeps them.
 
 NAS
@@ -375,18 +376,17 @@ async function listNas(json: boolean, flags: {db?: string; profile?: string; dem
 	const unreachable = 'unreachable' in context ? context.unreachable : undefined;
 	try {
 		const {registry, profile} = context;
-		let counts: Map<string, number> | undefined;
-		if ('source' in context) {
-			const open = await context.source.openCounts();
-			counts = new Map(open.perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
-		}
-		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts);
+		const open = 'source' in context ? await context.source.openCounts() : undefined;
+		const counts = open && new Map(open.perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
+		// A missing or unreadable nasreload leaves the RELOADED column out; doctor says why.
+		const reloads = 'source' in context ? (await context.source.nasReloads()).byIp : undefined;
+		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts, reloads);
 		if (unreachable) io.stderr.write(`radtop: ${unreachable}; showing the config's NAS only (no nas table, no session counts)\n`);
 		for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 		if (json) io.stdout.write(jsonForOutput({complete: !unreachable, nas: entries}, isTerminal(io.stdout)));
 		else if (entries.length === 0)
 			io.stdout.write(`no NAS known${unreachable ? ' in the config' : ' (the nas table and the config are empty)'}\n`);
-		else io.stdout.write(`${nasListTable(entries).join('\n')}\n`);
+		else io.stdout.write(`${nasListTable(entries, open?.dbNow).join('\n')}\n`);
 		return unreachable ? EXIT.partial : EXIT.ok;
 	} catch (error) {
 		return reportError(error, context.secrets);

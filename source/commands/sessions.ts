@@ -8,6 +8,7 @@ import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js
 import type {SessionFilter, SessionSort, SessionStatus, SortDirection, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import {jsonForOutput} from '../terminal/json-output.js';
+import {isGhostCandidate} from '../sessions/ghost.js';
 import {defaultAuditLogPath} from '../audit/audit-log.js';
 import {annotateFromLog} from '../disconnect/disconnected-by-log.js';
 import {truncate} from '../terminal/text.js';
@@ -70,7 +71,8 @@ Order and window
   --offset N                   skip the first N rows
 
 Output
-  --json                       {"total", "capped", "sessions": [...]} for scripts
+  --json                       {"total", "capped", "sessions": [...]} for scripts; each session's
+                               ghost_candidate: its NAS reloaded (nasreload) after it was last heard of
   --csv                        CSV with a header row (RFC 4180; formula-like fields neutralised)
   --utc                        timestamps in UTC instead of local time
   --stale-after DURATION       stale threshold when the NAS reports no interim interval (default 30m)
@@ -202,11 +204,14 @@ export async function runSessions(
 	const staleAfter = source.staleAfterSeconds;
 	if (request.format === 'json') {
 		const subscribers = await subscriberColumns(context, page.rows, page.dbNow);
+		// null: nasreload was not read (missing or not readable), so nothing is known either way.
+		const reloads = await source.nasReloads();
 		const sessions = page.rows.map((session) => ({
 			...toRecord(session, page.dbNow, staleAfter),
 			disconnectedBy: session.disconnectedBy ?? null,
 			vendor: vendorField(session.callingstationid),
 			subscriber: subscribers.fields.get(session.radacctid) ?? {},
+			ghost_candidate: reloads.skipped === null ? isGhostCandidate(session, reloads.byIp.get(session.nasipaddress)) : null,
 		}));
 		if (subscribers.status) stderr.write(`radtop: ${sanitize(subscribers.status)}\n`);
 		stdout.write(jsonForOutput({total: total.total, capped: total.capped, sessions}, stdout.isTTY));

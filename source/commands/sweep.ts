@@ -23,7 +23,8 @@ export const SWEEP_FLAGS = {
 	limit: {type: 'string', default: '10000'},
 	apply: {type: 'boolean'},
 	verify: {type: 'boolean'},
-	cause: {type: 'string', default: 'Lost-Carrier'},
+	reloaded: {type: 'boolean'},
+	cause: {type: 'string'},
 	reason: {type: 'string'},
 	yes: {type: 'boolean'},
 	json: {type: 'boolean'},
@@ -43,6 +44,8 @@ Usage
 Lists ghost sessions: open in radacct but silent for longer than --stale-after, and than 2 x the interim
 interval (the session's acctinterval, or the longest among its NAS's open sessions when that is longer: an
 early interim leaves a few seconds there), e.g. after a NAS rebooted without sending Accounting-Stops.
+A session that started before its NAS last reloaded (nasreload) is marked "ghost: NAS reloaded after
+start"; --reloaded lists those alone, before they are stale.
 A dry run by default. --apply closes them in radacct as FreeRADIUS's own queries would: acctstoptime and
 acctupdatetime = the last update (or the start), acctsessiontime = start to stop, acctterminatecause =
 --cause. A session that got an update or a stop after it was listed is left alone.
@@ -50,6 +53,9 @@ acctupdatetime = the last update (or the start), acctsessiontime = start to stop
 What
   --nas NAME|IP          only this NAS (repeat for several); names come from the nas table and the config
   --stale-after DURATION the least silence that is stale, whatever the interval (default 30m, at least 60s)
+  --reloaded             list the ghost candidates instead: open sessions that started, and were last heard
+                         of, before their NAS last reloaded (FreeRADIUS's nasreload, written on
+                         Accounting-On/Off), however short their silence; the cause defaults to NAS-Reboot
   --limit N              list at most N sessions, the longest silent first (default 10000)
   --verify               first ask each session's NAS (RouterOS API, else a CoA-Request) whether it still has
                          it; close only those it does not have. No answer or another NAK: left open. The API
@@ -62,7 +68,7 @@ What
 
 Closing
   --apply                close them (one short transaction); without it nothing is written
-  --cause CAUSE          acctterminatecause (default Lost-Carrier; NAS-Reboot, Admin-Reset, ...)
+  --cause CAUSE          acctterminatecause (default Lost-Carrier, with --reloaded NAS-Reboot; Admin-Reset, ...)
   --reason TEXT          why, for the audit log
   --yes                  do not ask (required to close more than one session when stdin is not a terminal)
   --audit-log PATH       append the audit records here (default $XDG_STATE_HOME/radtop/audit.log)
@@ -75,6 +81,7 @@ Examples
   $ radtop sweep
   $ radtop sweep --nas bng-2 --verify
   $ radtop sweep --nas bng-2 --cause NAS-Reboot --apply --reason "INC-4411 bng-2 rebooted" --yes
+  $ radtop sweep --reloaded --nas bng-2 --verify --apply --reason "bng-2 rebooted at 09:12" --yes
 
 Exit codes: 0 dry run, or every listed session closed or found on its NAS, 1 failure (nothing closed),
 2 usage error, 3 partial (some left open: the NAS could not say, or radacct changed after the listing).
@@ -90,6 +97,8 @@ export interface SweepFlags {
 	readonly limit: number;
 	readonly apply: boolean;
 	readonly verify: boolean;
+	/** List the ghost candidates (started before their NAS's last reload) instead of the stale sessions. */
+	readonly reloaded: boolean;
 	readonly cause: TerminateCause;
 	readonly reason?: string;
 	readonly yes: boolean;
@@ -106,6 +115,12 @@ export function parseSweepFlags(flags: FlagValues): SweepFlags {
 	if (nas.some((value) => value.trim() === '')) throw new UsageError('--nas needs a NAS name or IP address');
 	if (flags.yes && !flags.apply) throw new UsageError('--yes only makes sense with --apply (without it nothing is closed)');
 	const reason = typeof flags.reason === 'string' && flags.reason.trim() ? flags.reason.trim() : undefined;
+	const reloaded = Boolean(flags.reloaded);
+	if (reloaded && flags.staleAfter !== undefined) {
+		throw new UsageError(
+			'--stale-after and --reloaded do not go together: --reloaded lists the sessions a NAS reload ended, however short their silence',
+		);
+	}
 	return {
 		nas,
 		// A threshold under a minute would call sessions ghosts between two interim updates.
@@ -116,7 +131,9 @@ export function parseSweepFlags(flags: FlagValues): SweepFlags {
 		limit: integerFlag(flags.limit ?? '10000', 'limit', 1, MAX_SWEEP_SESSIONS),
 		apply: Boolean(flags.apply),
 		verify: Boolean(flags.verify),
-		cause: choiceFlag(flags.cause ?? 'Lost-Carrier', 'cause', TERMINATE_CAUSES),
+		reloaded,
+		// FreeRADIUS's own Accounting-On close writes NAS-Reboot when the NAS gives no cause.
+		cause: choiceFlag(flags.cause ?? (reloaded ? 'NAS-Reboot' : 'Lost-Carrier'), 'cause', TERMINATE_CAUSES),
 		reason,
 		yes: Boolean(flags.yes),
 		json: Boolean(flags.json),
@@ -195,6 +212,7 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 			nas: flags.nas,
 			nasIps,
 			staleAfterSeconds,
+			reloaded: flags.reloaded,
 			limit: flags.limit,
 			apply: flags.apply,
 			verify: flags.verify,
@@ -204,7 +222,7 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 			timeoutMs: flags.timeoutMs,
 			retries: flags.retries,
 		},
-		{db, registry, columns: context.source.columns, audit, routerOs: io.routerOs},
+		{db, registry, columns: context.source.columns, nasReload: context.source.nasReload, audit, routerOs: io.routerOs},
 		{
 			...(showProgress
 				? {
@@ -227,7 +245,10 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 	switch (run.kind) {
 		case 'no-stale':
 			if (flags.json) report(run.result, []);
-			else io.stdout.write('no stale sessions\n');
+			else
+				io.stdout.write(
+					flags.reloaded ? 'no ghost candidates (no open session started before its NAS last reloaded)\n' : 'no stale sessions\n',
+				);
 			return EXIT.ok;
 		case 'interrupted':
 			io.stderr.write('radtop: interrupted while asking the NAS, nothing closed\n');

@@ -1,5 +1,5 @@
 /**
- * radtop's own copy of the FreeRADIUS 3 PostgreSQL tables it reads (radacct and nas), with the columns,
+ * radtop's own copy of the FreeRADIUS 3 PostgreSQL tables it reads (radacct, nas and nasreload), with the columns,
  * types and indexes of the stock `schema.sql`. Used to build test and demo databases; radtop never runs it
  * against a user's database.
  */
@@ -52,6 +52,11 @@ CREATE TABLE IF NOT EXISTS nas (
 	description text
 );
 CREATE INDEX IF NOT EXISTS nas_nasname ON nas (nasname);
+
+CREATE TABLE IF NOT EXISTS nasreload (
+	nasipaddress inet PRIMARY KEY,
+	reloadtime timestamp with time zone NOT NULL
+);
 `;
 
 /**

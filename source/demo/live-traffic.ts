@@ -153,15 +153,23 @@ export class LiveTrafficRunner implements LiveTraffic {
 		const {db, random} = this.#simulator;
 		const now = this.#simulator.nowSeconds();
 		const {rows} = await db.query(
-			`SELECT n.idx::int AS nas_index, s.* FROM unnest($1::text[]) WITH ORDINALITY AS n(ip, idx)
+			`SELECT n.idx::int AS nas_index, s.* FROM unnest($1::text[], $5::timestamptz[]) WITH ORDINALITY AS n(ip, reloaded, idx)
 			CROSS JOIN LATERAL (
 				SELECT ${SESSION_COLUMNS} FROM radacct
 				WHERE nasipaddress = n.ip::inet AND acctstoptime IS NULL
 					AND COALESCE(acctupdatetime, acctstarttime) BETWEEN TO_TIMESTAMP($2) AND TO_TIMESTAMP($3)
+					AND NOT (n.reloaded IS NOT NULL AND acctstarttime < n.reloaded AND COALESCE(acctupdatetime, acctstarttime) < n.reloaded)
 				ORDER BY COALESCE(acctupdatetime, acctstarttime)
 				LIMIT $4
 			) AS s`,
-			[this.#nas.map((nas) => nas.ip), now - this.#silentAfter, now - 1, this.#interimsPerNas],
+			[
+				this.#nas.map((nas) => nas.ip),
+				now - this.#silentAfter,
+				now - 1,
+				this.#interimsPerNas,
+				// A NAS that reloaded sends nothing more for the sessions it dropped then.
+				this.#nas.map((nas) => nas.reloadedAt?.toISOString() ?? null),
+			],
 		);
 		const interims: UpdateEvent[] = [];
 		const logouts: Array<{nas: SimulatedNas; session: SimulatedSession; event: StopEvent}> = [];

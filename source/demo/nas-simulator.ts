@@ -12,6 +12,7 @@
  */
 import {isIP} from 'node:net';
 import type {Queryable} from '../db/queryable.js';
+import {loadNasReloads} from '../db/nas-reload-table.js';
 import {recordStops, type StopEvent} from './accounting.js';
 import {LiveTrafficRunner, type LiveTraffic, type LiveTrafficOptions} from './live-traffic.js';
 import {DEMO_NAS, type DemoNas} from './network.js';
@@ -145,7 +146,10 @@ class Simulator implements NasSimulator, SimulatorHost {
 	}
 
 	async start(): Promise<void> {
+		// A test database without nasreload has no reloads: every open session is on its NAS.
+		const reloads = await loadNasReloads(this.db);
 		for (const nas of this.#byName.values()) {
+			nas.reloadedAt = reloads.byIp.get(nas.ip);
 			nas.coa = await SimulatedCoaServer.start(nas, nas.host, nas.config.coaPort ?? 0);
 			if (nas.config.api !== undefined) {
 				const {port = 0, user, password, emptyReply = true} = nas.config.api;

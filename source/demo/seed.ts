@@ -24,7 +24,26 @@ export interface SeedOptions {
 	readonly staleShare?: number;
 	/** How far back closed sessions go, in days. */
 	readonly historyDays?: number;
+	/**
+	 * One NAS that reloaded (FreeRADIUS's nasreload row) `agoSeconds` before the seed, and `ghosts` open
+	 * sessions on it that it dropped then: started and last updated before the reload, silent since.
+	 */
+	readonly reload?: DemoReload;
 }
+
+/** A NAS reload of the demo network, and the sessions it left open in radacct. */
+export interface DemoReload {
+	/** The NAS's name (network.ts). */
+	readonly nas: string;
+	readonly agoSeconds: number;
+	readonly ghosts: number;
+}
+
+/**
+ * The demo's reload: bng-3 rebooted 12 minutes ago and 5 sessions it had then are still open in radacct, silent
+ * for 13 to 19 minutes: not stale yet (bng-3's interim interval is 10 minutes), but ghost candidates (G).
+ */
+export const DEMO_RELOAD: DemoReload = {nas: 'bng-3', agoSeconds: 12 * 60, ghosts: 5};
 
 interface Subscriber {
 	readonly userName: string;
@@ -42,6 +61,8 @@ export interface DemoNetwork {
 	/** Two rounds of interim updates: the one before last, then the last (so acctinterval is set). */
 	readonly interims: [UpdateEvent[], UpdateEvent[]];
 	readonly stops: StopEvent[];
+	/** nasreload's rows: a NAS's IP and its reload instant (seconds since the epoch). */
+	readonly reloads: ReadonlyArray<{readonly nasIpAddress: string; readonly timestamp: number}>;
 }
 
 const CAUSES: ReadonlyArray<readonly [string, number]> = [
@@ -216,7 +237,36 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 		usedIps.delete(start.framedIpAddress ?? '');
 	}
 
-	return {nas: DEMO_NAS, starts, interims: [before, last], stops};
+	/** The reload's nasreload row and its ghosts, drawn last so the rest of the network stays as without them. */
+	const reloadGhosts = (reload: DemoReload): DemoNetwork['reloads'] => {
+		const nas = DEMO_NAS.find((candidate) => candidate.name === reload.nas);
+		if (!nas) throw new RangeError(`no demo NAS named ${reload.nas}`);
+		const reloadedAt = nowSeconds - reload.agoSeconds;
+		const homed = subscribers.filter((subscriber) => subscriber.nas === nas);
+		for (let index = 0; index < reload.ghosts && homed.length > 0; index++) {
+			const subscriber = homed[(index * 7) % homed.length]!;
+			// Last heard of 1 to 6.5 minutes before the reload: silent for less than twice the interim interval.
+			const lastUpdate = reloadedAt - random.int(60, 400);
+			const startedAt = lastUpdate - nas.interimInterval * random.int(2, 200);
+			const start = startSession(subscriber, startedAt);
+			starts.push(start);
+			for (const [list, at] of [
+				[before, lastUpdate - nas.interimInterval],
+				[last, lastUpdate],
+			] as const) {
+				list.push({
+					acctUniqueId: start.acctUniqueId,
+					timestamp: at,
+					sessionTime: at - startedAt,
+					framedIpAddress: start.framedIpAddress,
+					...counters(subscriber, at - startedAt),
+				});
+			}
+		}
+		return [{nasIpAddress: nas.ip, timestamp: reloadedAt}];
+	};
+	const reloads = options.reload ? reloadGhosts(options.reload) : [];
+	return {nas: DEMO_NAS, starts, interims: [before, last], stops, reloads};
 }
 
 const BATCH = 5000;
@@ -246,6 +296,14 @@ export async function seedDemoDatabase(
 	await inBatches(network.interims[0], (batch) => recordInterims(db, batch));
 	await inBatches(network.interims[1], (batch) => recordInterims(db, batch));
 	await inBatches(network.stops, (batch) => recordStops(db, batch));
+	// As FreeRADIUS's accounting-on query writes it (the nasreload strategy of queries.conf).
+	for (const reload of network.reloads) {
+		await db.query(
+			'INSERT INTO nasreload (nasipaddress, reloadtime) VALUES ($1::inet, to_timestamp($2)) ' +
+				'ON CONFLICT (nasipaddress) DO UPDATE SET reloadtime = EXCLUDED.reloadtime',
+			[reload.nasIpAddress, reload.timestamp],
+		);
+	}
 	await seedDemoSubscribers(db, [...new Set(network.starts.map((start) => start.userName))]);
 	await seedDemoPostauth(db, network.starts, Math.floor((options.now ?? new Date()).getTime() / 1000));
 	return network;

@@ -83,6 +83,11 @@ export class SimulatedNas implements SimulatedNasContext {
 	coa: SimulatedCoaServer | undefined;
 	api: SimulatedRouterOsServer | undefined;
 	nextSessionId: number;
+	/**
+	 * When FreeRADIUS's nasreload says this NAS last reloaded, read when the simulator starts: the sessions it
+	 * last heard of before then are ones it dropped (ghosts in radacct), so CoA and the API do not find them.
+	 */
+	reloadedAt: Date | undefined;
 
 	constructor(
 		readonly config: SimulatedNasConfig,
@@ -138,6 +143,13 @@ export class SimulatedNas implements SimulatedNasContext {
 		const ghostAfter = this.simulator.ghostAfterSeconds;
 		if (ghostAfter !== undefined) {
 			add((p) => `COALESCE(acctupdatetime, acctstarttime) >= to_timestamp(${p}::float8)`, this.nowSeconds() - ghostAfter);
+		}
+		if (this.reloadedAt !== undefined) {
+			// The inverse of a ghost candidate (sessions/ghost.ts): started, or heard of, since the reload.
+			add(
+				(p) => `NOT (acctstarttime < ${p}::timestamptz AND COALESCE(acctupdatetime, acctstarttime) < ${p}::timestamptz)`,
+				this.reloadedAt.toISOString(),
+			);
 		}
 		if (criteria.radacctIds !== undefined) {
 			const ids = criteria.radacctIds.filter((id) => /^\d{1,18}$/.test(id));

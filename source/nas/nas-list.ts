@@ -6,6 +6,7 @@ import {formatEndpoint} from '../net/address.js';
 import {normaliseIp} from '../net/address.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, stringWidth} from '../terminal/text.js';
+import {formatDuration} from '../sessions/format.js';
 import type {NasOverride, NasVendor} from './nas-override.js';
 import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT, type Nas, type NasRegistry} from './registry.js';
 
@@ -28,6 +29,8 @@ export interface NasListEntry {
 	readonly openSessions: number | null;
 	/** True when the config has an override for this NAS. */
 	readonly inConfig: boolean;
+	/** When the NAS last reloaded (FreeRADIUS's nasreload: Accounting-On or -Off), ISO 8601; null when not known. */
+	readonly reloaded_at: string | null;
 }
 
 /**
@@ -38,6 +41,7 @@ export function nasListEntries(
 	registry: NasRegistry,
 	overrides: readonly NasOverride[],
 	openSessions?: ReadonlyMap<string, number>,
+	reloads?: ReadonlyMap<string, Date>,
 ): NasListEntry[] {
 	const overrideOf = (ip: string) => overrides.find((override) => normaliseIp(override.ip) === ip);
 	const byIp = new Map(registry.entries().map((nas) => [nas.ip, nas]));
@@ -63,6 +67,7 @@ export function nasListEntries(
 						: null,
 				openSessions: openSessions ? (openSessions.get(nas.ip) ?? 0) : null,
 				inConfig: override !== undefined,
+				reloaded_at: reloads?.get(nas.ip)?.toISOString() ?? null,
 			};
 		});
 }
@@ -81,9 +86,20 @@ export function apiLabel(api: NasListEntry['api']): string {
 
 const VENDOR_SOURCE: Record<Nas['vendorSource'], string> = {config: 'config', 'nas-type': 'nas type', default: 'default'};
 
-/** The aligned table of `radtop nas list` (pure; every field sanitised: names come from the database). */
-export function nasListTable(entries: readonly NasListEntry[]): string[] {
-	const header = ['NAME', 'IP', 'COA', 'VENDOR', 'SECRET', 'API', 'OPEN'];
+/** The RELOADED column: `2h14m ago`, or `-` when nasreload has no row for the NAS (or was not read). */
+export function reloadedLabel(reloadedAt: string | null, now: Date): string {
+	if (reloadedAt === null) return '-';
+	const seconds = (now.getTime() - new Date(reloadedAt).getTime()) / 1000;
+	return seconds < 1 ? 'just now' : `${formatDuration(seconds)} ago`;
+}
+
+/**
+ * The aligned table of `radtop nas list` (pure; every field sanitised: names come from the database). The
+ * RELOADED column shows only when some NAS has a reload, measured against `now` (the database's clock).
+ */
+export function nasListTable(entries: readonly NasListEntry[], now: Date = new Date()): string[] {
+	const reloaded = entries.some((entry) => entry.reloaded_at !== null);
+	const header = ['NAME', 'IP', 'COA', 'VENDOR', 'SECRET', 'API', ...(reloaded ? ['RELOADED'] : []), 'OPEN'];
 	const rows = entries.map((entry) => [
 		sanitize(entry.name),
 		entry.ip,
@@ -91,6 +107,7 @@ export function nasListTable(entries: readonly NasListEntry[]): string[] {
 		`${entry.vendor} (${VENDOR_SOURCE[entry.vendorSource]})`,
 		secretLabel(entry.secret.source),
 		sanitize(apiLabel(entry.api)),
+		...(reloaded ? [reloadedLabel(entry.reloaded_at, now)] : []),
 		entry.openSessions === null ? '-' : entry.openSessions.toLocaleString('en-US'),
 	]);
 	const widths = header.map((title, column) =>

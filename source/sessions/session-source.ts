@@ -8,6 +8,7 @@ import {waitsOf} from '../db/deadline.js';
 import {SchemaError} from '../db/errors.js';
 import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
 import {loadNasRows, type NasRows} from '../db/nas-table.js';
+import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTable} from '../db/nas-reload-table.js';
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {NasDirectory} from './nas-directory.js';
 import {
@@ -35,6 +36,8 @@ export interface SessionSourceOptions {
 	readonly columns?: RadacctColumns;
 	/** The nas table, when the caller has read it already. */
 	readonly nasRows?: NasRows;
+	/** Whether nasreload may be read, when the caller has probed it already. */
+	readonly nasReload?: NasReloadTable;
 }
 
 type Row = Record<string, unknown>;
@@ -81,6 +84,8 @@ export interface SessionReader {
 	staleAndUsers(): Promise<StaleAndUsers>;
 	session(radacctid: string): Promise<Session | undefined>;
 	history(username: string, limit?: number, since?: Date): Promise<Session[]>;
+	/** When each NAS last reloaded (FreeRADIUS's nasreload); a reader without it knows of no reload. */
+	nasReloads?(): Promise<NasReloads>;
 }
 
 export class SessionSource implements SessionReader {
@@ -89,6 +94,7 @@ export class SessionSource implements SessionReader {
 	readonly #staleAfter: number;
 	readonly #countCap: number;
 	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
+	readonly #nasReload: NasReloadTable;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 	#timeoutTables: TimeoutTables | undefined;
@@ -98,9 +104,11 @@ export class SessionSource implements SessionReader {
 		columns: ReadonlySet<string>,
 		hasNasTable: boolean,
 		nas: NasDirectory,
+		nasReload: NasReloadTable,
 		options: SessionSourceOptions,
 	) {
 		this.#db = db;
+		this.#nasReload = nasReload;
 		this.#columns = columns;
 		this.#hasNasTable = hasNasTable;
 		this.#nas = nas;
@@ -117,11 +125,13 @@ export class SessionSource implements SessionReader {
 		const columns = options.columns ?? (await probeRadacctColumns(db));
 		checkRadacct(columns);
 		const nasRows = options.nasRows ?? (await loadNasRows(db));
+		const nasReload = options.nasReload ?? (await probeNasReloadTable(db));
 		const source = new SessionSource(
 			db,
 			columns.readable,
 			nasRows.present,
 			NasDirectory.from(nasRows.rows, options.nasOverrides ?? []),
+			nasReload,
 			options,
 		);
 		return source;
@@ -234,6 +244,16 @@ export class SessionSource implements SessionReader {
 	/** Open sessions network-wide and per NAS, unique users, mean age, stale count. */
 	async stats(): Promise<SessionStats> {
 		return combineStats(await this.openCounts(), await this.staleAndUsers());
+	}
+
+	/** Whether nasreload is read, and why not (for doctor and the commands that read it). */
+	get nasReload(): NasReloadTable {
+		return this.#nasReload;
+	}
+
+	/** Each NAS's last reload: one read of the tiny nasreload, nothing (and the reason) when it is not readable. */
+	async nasReloads(): Promise<NasReloads> {
+		return readNasReloads(this.#db, this.#nasReload);
 	}
 
 	/** One session by radacctid, or undefined. */

@@ -20,6 +20,11 @@ export interface Snapshot {
 	readonly total: SessionTotal;
 	readonly stats: SessionStats;
 	readonly rates: ReadonlyMap<string, Rate>;
+	/**
+	 * When each NAS last reloaded (nasreload), by IP: read once per poll. Empty when the table is missing or
+	 * unreadable (doctor says why; the console says nothing).
+	 */
+	readonly reloads?: ReadonlyMap<string, Date>;
 	/** Local clock when it arrived (epoch ms). */
 	readonly fetchedAt: number;
 	readonly durationMs: number;
@@ -72,11 +77,12 @@ export async function fetchSnapshot(
 	const counts = await source.openCounts();
 	const total = isWholeNetwork(request.filter) ? {total: counts.openSessions, capped: false} : await source.count(request.filter);
 	const stats = combineStats(counts, await slow.get(source));
+	const reloads = source.nasReloads ? (await source.nasReloads()).byIp : new Map<string, Date>();
 	rates.observe(page.rows);
 	const known = new Map<string, Rate>();
 	for (const row of page.rows) {
 		const rate = rates.rateOf(row.radacctid);
 		if (rate) known.set(row.radacctid, rate);
 	}
-	return {key: request.key, offset: request.offset, rows: page.rows, total, stats, rates: known};
+	return {key: request.key, offset: request.offset, rows: page.rows, total, stats, rates: known, reloads};
 }

@@ -15,6 +15,8 @@ export interface AuditSweepSession {
 	readonly nasIp: string;
 	/** acctupdatetime as listed; the close stops the session at this instant. */
 	readonly lastUpdate: string | null;
+	/** A ghost candidate: its NAS's last reload (nasreload), after it started and was last heard of. */
+	readonly reloadedAt?: string;
 }
 
 /** A session a sweep left open, and why. */
@@ -32,6 +34,8 @@ export interface AuditSweepBeginRecord {
 	readonly reason: string | null;
 	/** The NAS the sweep was limited to (names or addresses as given), empty for every NAS. */
 	readonly nasFilter: readonly string[];
+	/** What was listed: the stale sessions, or (`--reloaded`) the ghost candidates whatever their silence. */
+	readonly selection: 'stale' | 'reloaded';
 	readonly staleAfterSeconds: number;
 	readonly cause: TerminateCause;
 	readonly verified: boolean;
@@ -65,6 +69,7 @@ export interface SweepBeginInput {
 	readonly operator: Operator;
 	readonly reason: string | undefined;
 	readonly nasFilter: readonly string[];
+	readonly selection?: 'stale' | 'reloaded';
 	readonly staleAfterSeconds: number;
 	readonly cause: TerminateCause;
 	readonly verified: boolean;
@@ -83,17 +88,19 @@ export function sweepBeginRecord(input: SweepBeginInput): AuditSweepBeginRecord 
 		operator: input.operator,
 		reason: input.reason?.trim() || null,
 		nasFilter: input.nasFilter,
+		selection: input.selection ?? 'stale',
 		staleAfterSeconds: input.staleAfterSeconds,
 		cause: input.cause,
 		verified: input.verified,
 		listed: input.listed,
-		closing: input.closing.map(({session, updateToken}) => ({
+		closing: input.closing.map(({session, updateToken, reloadedAt}) => ({
 			radacctid: session.radacctid,
 			username: session.username,
 			acctsessionid: session.acctsessionid,
 			nas: input.nameOf(session.nasipaddress),
 			nasIp: session.nasipaddress,
 			lastUpdate: updateToken,
+			...(reloadedAt ? {reloadedAt: reloadedAt.toISOString()} : {}),
 		})),
 	};
 }
@@ -115,6 +122,7 @@ export function sweepEndRecord(input: {
 		nas: entry.nasName,
 		nasIp: entry.nasIp,
 		lastUpdate: entry.lastUpdate,
+		...(entry.reloadedAt ? {reloadedAt: entry.reloadedAt} : {}),
 	});
 	const skipped: AuditSweepSkipped[] = [];
 	for (const entry of input.entries) {

@@ -11,6 +11,7 @@ import type {NasRegistry} from '../nas/registry.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {sweepBeginRecord, sweepEndRecord, type SweepAuditSink} from './audit-records.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
+import {probeNasReloadTable, type NasReloadTable} from '../db/nas-reload-table.js';
 import {CLOSE_LOCK_TIMEOUT, closeStale, listStale, type TransactionalDb} from './sweep.js';
 import {
 	selectForClose,
@@ -26,6 +27,14 @@ import {
 import type {TerminateCause} from './sweep-sql.js';
 import {verifySessions, type RouterOsLookup} from './verify.js';
 
+/** `--reloaded` on a database whose nasreload is missing or may not be read: nothing to list the candidates by. */
+export class NasReloadUnreadable extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'NasReloadUnreadable';
+	}
+}
+
 /** What to sweep and how. */
 export interface SweepOptions {
 	/** The NAS the sweep is limited to, as given (names or addresses), empty for every NAS; for the audit log. */
@@ -33,6 +42,11 @@ export interface SweepOptions {
 	/** Their addresses; undefined for every NAS. */
 	readonly nasIps?: readonly string[];
 	readonly staleAfterSeconds: number;
+	/**
+	 * List the ghost candidates (open sessions their NAS was last heard of before it reloaded, FreeRADIUS's
+	 * nasreload) instead of the stale sessions, however short their silence.
+	 */
+	readonly reloaded?: boolean;
 	readonly limit: number;
 	/** Close them; without it nothing is written. */
 	readonly apply: boolean;
@@ -63,6 +77,8 @@ export interface SweepDeps {
 	readonly db: TransactionalDb;
 	/** radacct's readable columns, probed once by the command; default: asked here. */
 	readonly columns?: ReadonlySet<string>;
+	/** Whether nasreload may be read, probed once by the command; default: asked here. */
+	readonly nasReload?: NasReloadTable;
 	readonly registry: NasRegistry;
 	readonly audit: SweepAuditSink;
 	/** RouterOS lookups when verifying; default the real API client. */
@@ -105,13 +121,23 @@ export type SweepRun =
 
 /** The stale sessions a sweep with these options lists (what `executeSweep` lists first). */
 export async function listSweep(
-	options: Pick<SweepOptions, 'staleAfterSeconds' | 'nasIps' | 'limit'>,
-	deps: Pick<SweepDeps, 'db' | 'columns' | 'registry'>,
+	options: Pick<SweepOptions, 'staleAfterSeconds' | 'nasIps' | 'limit' | 'reloaded'>,
+	deps: Pick<SweepDeps, 'db' | 'columns' | 'registry' | 'nasReload'>,
 ): Promise<StaleListed> {
 	const available = deps.columns ?? (await probeRadacctColumns(deps.db)).readable;
+	const nasReload = deps.nasReload ?? (await probeNasReloadTable(deps.db));
+	if (options.reloaded && !nasReload.readable) {
+		throw new NasReloadUnreadable(`sweep --reloaded reads FreeRADIUS's nasreload: ${nasReload.skipped ?? 'it is not readable'}`);
+	}
 	return listStale(
 		deps.db,
-		{staleAfterSeconds: options.staleAfterSeconds, nasIps: options.nasIps, limit: options.limit},
+		{
+			staleAfterSeconds: options.staleAfterSeconds,
+			nasIps: options.nasIps,
+			limit: options.limit,
+			nasReload: nasReload.readable,
+			reloaded: options.reloaded,
+		},
 		available,
 		(ip) => deps.registry.directory.nameOf(ip),
 	);
@@ -123,9 +149,11 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 	const {staleAfterSeconds} = options;
 	const nameOf = (ip: string): string => registry.get(ip).name;
 
+	const listedBy = options.reloaded ? 'reloaded' : 'stale';
 	const {stale, capped} = options.listed ?? (await listSweep(options, deps));
 	const finish = (entries: readonly SweepEntry[], dryRun: boolean): SweepResult => ({
 		dryRun,
+		selection: listedBy,
 		verified: options.verify,
 		cause: options.cause,
 		staleAfterSeconds,
@@ -217,6 +245,7 @@ export async function executeSweep(options: SweepOptions, deps: SweepDeps, hooks
 				operator,
 				reason: options.reason,
 				nasFilter: options.nas,
+				selection: listedBy,
 				staleAfterSeconds,
 				cause: options.cause,
 				verified: options.verify,

@@ -19,6 +19,8 @@ export interface StaleSession {
 	readonly silentSeconds: number;
 	/** The silence the sweep's stale rule allowed this session: the threshold, or 2 x its NAS's interim interval when longer. */
 	readonly allowedSeconds: number;
+	/** Its NAS's last reload when that makes it a ghost candidate (started and last heard of before it), else null. */
+	readonly reloadedAt?: Date | null;
 }
 
 /** Whether the NAS still has a session, as it answered. */
@@ -65,6 +67,8 @@ export interface SweepEntry {
 	readonly detail: string;
 	/** How the NAS was asked, when --verify asked it. */
 	readonly verifiedVia: 'coa' | 'api' | null;
+	/** A ghost candidate: its NAS's last reload (after it started and was last heard of), ISO 8601; else null. */
+	readonly reloadedAt: string | null;
 }
 
 export type SweepTotals = Readonly<Record<SweepOutcome, number>>;
@@ -72,6 +76,8 @@ export type SweepTotals = Readonly<Record<SweepOutcome, number>>;
 /** The whole sweep, as printed with --json and summarised in the audit log. */
 export interface SweepResult {
 	readonly dryRun: boolean;
+	/** What was listed: the stale sessions, or (`--reloaded`) the ghost candidates whatever their silence. */
+	readonly selection?: 'stale' | 'reloaded';
 	readonly verified: boolean;
 	readonly cause: TerminateCause;
 	readonly staleAfterSeconds: number;
@@ -159,6 +165,7 @@ export function sweepEntry(
 		outcome,
 		detail,
 		verifiedVia,
+		reloadedAt: stale.reloadedAt?.toISOString() ?? null,
 	};
 }
 
@@ -195,6 +202,9 @@ const OUTCOME_WORDS: Readonly<Record<SweepOutcome, string>> = {
 	gone: 'gone',
 };
 
+/** How the plan and the preview mark a ghost candidate. */
+export const GHOST_MARK = 'ghost: NAS reloaded after start';
+
 /**
  * The header and rows of the sweep table, 80 columns wide before the details; every database string is
  * sanitised. The exact last update is in the JSON output and the audit log.
@@ -204,7 +214,8 @@ export function sweepTable(entries: readonly SweepEntry[], options: {readonly de
 	const rows = entries.map((entry) => {
 		const closing = entry.outcome === 'would_close' || entry.outcome === 'closed';
 		const checked = closing && entry.verifiedVia ? ` (not on NAS, asked by ${entry.verifiedVia === 'coa' ? 'CoA' : 'API'})` : '';
-		const state = OUTCOME_WORDS[entry.outcome] + checked + (options.details && !closing ? `: ${sanitize(entry.detail)}` : '');
+		const ghost = entry.reloadedAt !== null ? ` · ${GHOST_MARK}` : '';
+		const state = OUTCOME_WORDS[entry.outcome] + checked + ghost + (options.details && !closing ? `: ${sanitize(entry.detail)}` : '');
 		return (
 			`${entry.radacctid.padStart(10)}  ${truncate(sanitize(entry.username) || '-', 20).padEnd(20)} ` +
 			`${truncate(sanitize(entry.nasName), 10).padEnd(10)} ${(entry.framedIp ?? '-').padEnd(15)} ` +
@@ -218,7 +229,13 @@ export function sweepTable(entries: readonly SweepEntry[], options: {readonly de
 export function sweepSummary(result: SweepResult): string {
 	const listed = result.entries.length;
 	const {totals} = result;
-	const stale = `${formatCount(listed)}${result.capped ? '+' : ''} stale session${listed === 1 && !result.capped ? '' : 's'}`;
+	const plural = listed === 1 && !result.capped ? '' : 's';
+	const ghosts = result.entries.filter((entry) => entry.reloadedAt !== null).length;
+	const stale =
+		result.selection === 'reloaded'
+			? `${formatCount(listed)}${result.capped ? '+' : ''} ghost candidate${plural} (started before their NAS reloaded)`
+			: `${formatCount(listed)}${result.capped ? '+' : ''} stale session${plural}` +
+				(ghosts > 0 ? ` (${formatCount(ghosts)} started before their NAS reloaded)` : '');
 	const kept: string[] = [];
 	if (totals.on_nas > 0) kept.push(`${formatCount(totals.on_nas)} still on their NAS`);
 	if (totals.unverified > 0) kept.push(`${formatCount(totals.unverified)} unverified (left open)`);
@@ -226,7 +243,9 @@ export function sweepSummary(result: SweepResult): string {
 	if (totals.stopped > 0) kept.push(`${formatCount(totals.stopped)} stopped since listed`);
 	if (totals.gone > 0) kept.push(`${formatCount(totals.gone)} deleted since listed`);
 	const rest = kept.length > 0 ? `; ${kept.join(', ')}` : '';
-	const more = result.capped ? ' (more are stale than listed: run again, or raise --limit)' : '';
+	const more = result.capped
+		? ` (more are ${result.selection === 'reloaded' ? 'ghost candidates' : 'stale'} than listed: run again, or raise --limit)`
+		: '';
 	if (result.dryRun) {
 		return `${stale}: dry run, ${formatCount(totals.would_close)} would be closed (${result.cause})${rest}${more}; --apply closes them`;
 	}

@@ -59,7 +59,25 @@ export interface StaleListing {
 	readonly nasIps?: readonly string[];
 	/** At most this many sessions; one more is asked for, to tell that there are more. */
 	readonly limit: number;
+	/**
+	 * FreeRADIUS's nasreload may be read: each row says when its NAS last reloaded if that makes it a ghost
+	 * candidate (`reloaded_at`, see {@link RELOADED_PREDICATE}).
+	 */
+	readonly nasReload?: boolean;
+	/**
+	 * List the ghost candidates instead of the stale sessions: every open session its NAS was last heard of
+	 * before it reloaded, however short its silence. Needs `nasReload`.
+	 */
+	readonly reloaded?: boolean;
 }
+
+/**
+ * A ghost candidate (sessions/ghost.ts says the same in TypeScript): an open session that started, and was
+ * last heard of, before its NAS last reloaded. As FreeRADIUS's own radacct_with_reloads view
+ * (process-radacct.sql), strictly before; an interim update after the reload means the NAS still has it.
+ */
+export const RELOADED_PREDICATE =
+	'radacct.acctstarttime < nasreload.reloadtime AND COALESCE(radacct.acctupdatetime, radacct.acctstarttime) < nasreload.reloadtime';
 
 /**
  * The exact last-update instant of a row as text, microseconds included: the close compares it with the
@@ -68,15 +86,17 @@ export interface StaleListing {
 const UPDATE_TOKEN = `to_char(acctupdatetime AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
- * The stale open sessions, the longest silent first, at most `limit + 1` rows. Besides the session columns each
- * row has `update_token` (see the close), `silent_seconds` (since the last update, or the start when there was
- * none) and `allowed_seconds` (the silence the sweep's stale rule allowed it, see the module comment).
+ * The stale open sessions (or, with `reloaded`, the ghost candidates), the longest silent first, at most
+ * `limit + 1` rows. Besides the session columns each row has `update_token` (see the close), `silent_seconds`
+ * (since the last update, or the start when there was none), `allowed_seconds` (the silence the sweep's stale
+ * rule allowed it, see the module comment) and `reloaded_at` (its NAS's reload when it is a ghost candidate).
  */
 export function buildStaleListQuery(listing: StaleListing, available: ReadonlySet<string> = new Set(SESSION_COLUMNS)): SqlQuery {
 	if (!Number.isInteger(listing.limit) || listing.limit < 1 || listing.limit > MAX_SWEEP_SESSIONS) {
 		throw new RangeError(`sweep limit must be an integer from 1 to ${MAX_SWEEP_SESSIONS}`);
 	}
 	if (!(listing.staleAfterSeconds > 0)) throw new RangeError('stale threshold must be positive');
+	if (listing.reloaded && !listing.nasReload) throw new RangeError('listing the ghost candidates needs nasreload');
 	const parameters = new Parameters();
 	const threshold = parameters.add(Math.round(listing.staleAfterSeconds));
 	const hasInterval = available.has('acctinterval');
@@ -90,16 +110,25 @@ export function buildStaleListQuery(listing: StaleListing, available: ReadonlySe
 		? 'WITH typical AS (SELECT nasipaddress, max(acctinterval) AS nas_interval FROM radacct ' +
 			`WHERE acctstoptime IS NULL AND acctinterval > 0${nasFilter ? ` AND ${nasFilter}` : ''} GROUP BY nasipaddress) `
 		: '';
-	const from = hasInterval ? 'radacct LEFT JOIN typical USING (nasipaddress)' : 'radacct';
+	// USING keeps radacct's unqualified columns (the select list's) unambiguous: nasreload adds only reloadtime.
+	const reloads = listing.reloaded
+		? ' JOIN nasreload USING (nasipaddress)'
+		: listing.nasReload
+			? ' LEFT JOIN nasreload USING (nasipaddress)'
+			: '';
+	const from = `${hasInterval ? 'radacct LEFT JOIN typical USING (nasipaddress)' : 'radacct'}${reloads}`;
 	const predicates = [
 		'radacct.acctstoptime IS NULL',
-		`COALESCE(radacct.acctupdatetime, radacct.acctstarttime) < now() - ${allowed} * interval '1 second'`,
+		listing.reloaded
+			? RELOADED_PREDICATE
+			: `COALESCE(radacct.acctupdatetime, radacct.acctstarttime) < now() - ${allowed} * interval '1 second'`,
 	];
 	if (nasFilter) predicates.push(nasFilter);
+	const reloadedAt = listing.nasReload ? `CASE WHEN ${RELOADED_PREDICATE} THEN nasreload.reloadtime END` : 'NULL::timestamptz';
 	const text =
 		`${typical}SELECT ${selectList(available)}, ${UPDATE_TOKEN} AS update_token, ` +
 		`floor(date_part('epoch', now() - COALESCE(acctupdatetime, acctstarttime)))::float8 AS silent_seconds, ` +
-		`${allowed}::float8 AS allowed_seconds, now() AS db_now ` +
+		`${allowed}::float8 AS allowed_seconds, ${reloadedAt} AS reloaded_at, now() AS db_now ` +
 		`FROM ${from} WHERE ${predicates.join(' AND ')} ` +
 		`ORDER BY COALESCE(radacct.acctupdatetime, radacct.acctstarttime), radacct.radacctid ` +
 		`LIMIT ${parameters.add(listing.limit + 1)}`;

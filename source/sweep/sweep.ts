@@ -4,7 +4,7 @@
  */
 import {sessionFromRow} from '../sessions/session-source.js';
 import {withQueryDeadline} from '../db/deadline.js';
-import {toNumber, type Queryable} from '../db/queryable.js';
+import {toDate, toNumber, type Queryable} from '../db/queryable.js';
 import {listedRows, type SkippedState, type StaleSession} from './sweep-plan.js';
 import {buildCloseQuery, buildSkippedStateQuery, buildStaleListQuery, type StaleListing, type TerminateCause} from './sweep-sql.js';
 
@@ -54,7 +54,10 @@ async function inTransaction<T>(db: TransactionalDb, settings: readonly string[]
 	return result;
 }
 
-/** The stale sessions, the longest silent first; `capped` when there were more than `listing.limit`. */
+/**
+ * The stale sessions (or the ghost candidates, with `listing.reloaded`), the longest silent first; `capped` when
+ * there were more than `listing.limit`.
+ */
 export async function listStale(
 	db: TransactionalDb,
 	listing: StaleListing,
@@ -69,6 +72,7 @@ export async function listStale(
 		updateToken: row['update_token'] === null || row['update_token'] === undefined ? null : String(row['update_token']),
 		silentSeconds: toNumber(row['silent_seconds']) ?? 0,
 		allowedSeconds: toNumber(row['allowed_seconds']) ?? 0,
+		reloadedAt: toDate(row['reloaded_at']),
 	}));
 	return {stale, capped: rows.length > listing.limit};
 }

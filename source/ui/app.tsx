@@ -194,6 +194,7 @@ export function App(props: AppProps) {
 				staleAfterSeconds={props.source.staleAfterSeconds}
 				width={width}
 				height={bodyHeight}
+				reloadedAt={state.detail.session ? snapshot?.reloads?.get(state.detail.session.nasipaddress) : undefined}
 			/>
 		);
 	} else if (state.mode === 'user' && state.userView) {
@@ -209,6 +210,7 @@ export function App(props: AppProps) {
 				width={width}
 				height={bodyHeight}
 				purpose={state.nasPickerPurpose}
+				now={dbNow}
 			/>
 		);
 	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {
@@ -240,6 +242,7 @@ export function App(props: AppProps) {
 				width={width}
 				emptyText={current ? emptyTableText(userOffer(state)) : state.error ? 'no data' : 'loading…'}
 				subscribers={state.subscribers?.byId}
+				reloads={snapshot?.reloads}
 			/>
 		);
 	}

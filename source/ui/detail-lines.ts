@@ -5,13 +5,14 @@
  */
 import {macVendor} from '../net/oui-registry.js';
 import {formatBytes, formatDuration, formatRate, formatTimestamp} from '../sessions/format.js';
+import {isGhostCandidate, reloadNote} from '../sessions/ghost.js';
 import type {Session} from '../sessions/session.js';
 import {sessionDurationSeconds, sessionState, type Rate} from '../sessions/session-math.js';
 import {SESSION_COLUMNS} from '../sessions/session-columns.js';
 import {causeText, disconnectedByText} from '../sessions/session-view.js';
 import {subscriberDetail} from '../subscribers/subscriber-view.js';
 import {sanitize} from '../terminal/sanitize.js';
-import {fit, truncate} from '../terminal/text.js';
+import {fit, stringWidth, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';
 import type {DetailState} from './state-types.js';
 import type {ViewLine} from './view-line.js';
@@ -33,6 +34,8 @@ export interface DetailOptions {
 	readonly staleAfterSeconds: number;
 	readonly width: number;
 	readonly height: number;
+	/** When the session's NAS last reloaded (nasreload), if known: a session older than it may be a ghost. */
+	readonly reloadedAt?: Date;
 }
 
 type Field = (typeof SESSION_COLUMNS)[number];
@@ -64,7 +67,7 @@ export function otherSessions(detail: DetailState): readonly Session[] {
  * How far ↑↓ may scroll a detail view of `height` lines: to its last previous session, or to the end of the
  * list below the summary when the fields are in one column (the view clamps to what it shows at its width).
  */
-export function detailScrollLimit(detail: DetailState, height: number): number {
+export function detailScrollLimit(detail: DetailState, height: number, reloads?: ReadonlyMap<string, Date>): number {
 	const others = otherSessions(detail).length;
 	const fields = detail.session
 		? SESSION_COLUMNS.filter((field) => field !== 'username' && fieldText(detail.session!, field, false) !== '-').length
@@ -75,7 +78,19 @@ export function detailScrollLimit(detail: DetailState, height: number): number {
 		? (read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns).length : 0) + (read.status ? 1 : 0)
 		: 0;
 	const vendor = detail.session && vendorText(detail.session) ? 1 : 0;
-	return Math.max(0, others - 1, fields + vendor + subscriber + 2 + others - Math.max(0, height - 2));
+	const reload =
+		detail.session && reloads ? reloadLine(detail.session, reloads.get(detail.session.nasipaddress), new Date(), 0) : undefined;
+	return Math.max(0, others - 1, fields + vendor + subscriber + (reload ? 1 : 0) + 2 + others - Math.max(0, height - 2));
+}
+
+/** The line on a session whose NAS reloaded after it started (see sessions/ghost.ts), first under the summary. */
+function reloadLine(session: Session, reloadedAt: Date | undefined, now: Date, width: number): DetailLine | undefined {
+	const name = sanitize(session.nasname ?? session.nasipaddress);
+	const full = reloadNote(session, reloadedAt, name, now);
+	if (full === undefined) return undefined;
+	// Narrow, the verdict at the end matters more than the message names.
+	const text = stringWidth(full) > width ? truncate(reloadNote(session, reloadedAt, name, now, {brief: true})!, width) : full;
+	return {text, tone: isGhostCandidate(session, reloadedAt) ? 'warn' : 'muted'};
 }
 
 /** Narrower than this, the fields are listed in one column instead of two. */
@@ -108,7 +123,8 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	// Only the fields that hold something: at 80x24 the empty IPv6 and connect-info columns would push the
 	// user's previous sessions off the screen.
 	const fields = SESSION_COLUMNS.filter((field) => field !== 'username' && fieldText(session, field, false) !== '-');
-	const pairs: DetailLine[] = [];
+	const reload = reloadLine(session, options.reloadedAt, now, width);
+	const pairs: DetailLine[] = reload ? [reload] : [];
 	if (width >= TWO_COLUMNS_FROM) {
 		const half = Math.floor((width - 1) / 2);
 		const cell = (field: Field | undefined) =>

@@ -1,9 +1,11 @@
 /**
  * The NAS picker's text for a given width and height. Pure; NasPicker only paints these lines. The first
  * line says what the pick does (filter, or disconnect a whole NAS) and always shows; the NAS list keeps the
- * cursor in view, centred when it can be.
+ * cursor in view, centred when it can be. A NAS that FreeRADIUS's nasreload says rebooted says when
+ * (`reloaded 2h14m ago`).
  */
 import {formatCount} from '../sessions/format.js';
+import {reloadedAgo} from '../sessions/ghost.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import type {ViewLine} from './view-line.js';
@@ -12,6 +14,8 @@ export interface NasChoice {
 	readonly ip: string | null;
 	readonly label: string;
 	readonly sessions: number;
+	/** When the NAS last reloaded (FreeRADIUS's nasreload), if known. */
+	readonly reloadedAt?: Date;
 }
 
 /** A line of the picker; `inverse` marks the one under the cursor. */
@@ -26,6 +30,7 @@ export function nasPickerLines(
 	purpose: 'filter' | 'disconnect',
 	width: number,
 	height: number,
+	now: Date = new Date(),
 ): PickerLine[] {
 	const title: PickerLine =
 		purpose === 'disconnect'
@@ -35,7 +40,8 @@ export function nasPickerLines(
 	const first = Math.max(0, Math.min(cursor - Math.floor(room / 2), choices.length - room));
 	const lines = choices.slice(first, first + room).map((choice, index): PickerLine => {
 		const marker = choice.ip === current ? '● ' : '  ';
-		const text = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
+		const reloaded = choice.reloadedAt ? `  ${reloadedAgo(choice.reloadedAt, now)}` : '';
+		const text = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}${reloaded}`;
 		return {text: truncate(text, width), ...(first + index === cursor ? {inverse: true} : {})};
 	});
 	return [title, ...lines].slice(0, Math.max(1, height));

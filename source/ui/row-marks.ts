@@ -5,12 +5,15 @@
  * NAS was reloaded after the session started), S (more open sessions than the user's Simultaneous-Use), C (the
  * user has more than one open session), T (past its expected end).
  */
+import {isGhostCandidate} from '../sessions/ghost.js';
 import type {Session} from '../sessions/session.js';
 import {remainingOf} from '../sessions/session-math.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 
 /** What is known of one row, from the poll and its enrichment. */
 export interface RowFacts {
+	/** A ghost candidate: open, started and last heard of before its NAS last reloaded (nasreload, sessions/ghost.ts). */
+	readonly ghost?: boolean;
 	/** Past its expected end (start + Session-Timeout) and still open: the NAS did not end it. */
 	readonly overTime?: boolean;
 }
@@ -25,6 +28,11 @@ export interface RowMark {
 /** Most telling first. */
 export const ROW_MARKS: readonly RowMark[] = [
 	{
+		mark: 'G',
+		meaning: 'a ghost candidate: its NAS reloaded after it was last heard of',
+		applies: (facts) => facts.ghost === true,
+	},
+	{
 		mark: 'T',
 		meaning: 'past its expected end (start + Session-Timeout): the NAS did not end it',
 		applies: (facts) => facts.overTime === true,
@@ -36,10 +44,16 @@ export function rowMark(facts: RowFacts): string {
 	return ROW_MARKS.find((mark) => mark.applies(facts))?.mark ?? ' ';
 }
 
-/** What a row's sources say of it at `now` (the database's clock of the frame). */
-export function rowFactsOf(session: Session, subscriber: SessionSubscriber | undefined, now: Date): RowFacts {
+/**
+ * What a row's sources say of it at `now` (the database's clock of the frame); `reloadedAt`: when its NAS last
+ * reloaded, as the poll read nasreload.
+ */
+export function rowFactsOf(session: Session, subscriber: SessionSubscriber | undefined, now: Date, reloadedAt?: Date): RowFacts {
 	const remaining = subscriber ? remainingOf(session, subscriber.context.sessionTimeout, now) : null;
-	return {overTime: remaining?.over === true && session.acctstoptime === null};
+	return {
+		overTime: remaining?.over === true && session.acctstoptime === null,
+		ghost: isGhostCandidate(session, reloadedAt),
+	};
 }
 
 /** The help's lines for the marks. */

@@ -55,13 +55,18 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
 }
 
 /**
- * The NAS picker's entries: each NAS with open sessions, largest first, after an "all NAS" entry when the
- * picker filters (a disconnect is never offered for every NAS at once).
+ * The NAS picker's entries: each NAS with open sessions, largest first (with its last reload when nasreload
+ * knows one), after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
+ * at once).
  */
-export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number}> {
+export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date}> {
 	const perNas = state.snapshot?.stats.perNas ?? [];
 	const total = state.snapshot?.stats.openSessions ?? 0;
-	const each = perNas.map((nas) => ({ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions}));
+	const reloads = state.snapshot?.reloads;
+	const each = perNas.map((nas) => {
+		const reloadedAt = reloads?.get(nas.nasipaddress);
+		return {ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {})};
+	});
 	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
 }
 

@@ -270,7 +270,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 		}
 		case 'detail-scroll': {
 			if (!state.detail?.session) return state;
-			const limit = detailScrollLimit(state.detail, state.pageSize + 1);
+			const limit = detailScrollLimit(state.detail, state.pageSize + 1, state.snapshot?.reloads);
 			const top = Math.max(0, Math.min(limit, (state.detail.historyTop ?? 0) + action.by));
 			return {...state, detail: {...state.detail, historyTop: top}};
 		}

@@ -171,6 +171,7 @@ describe('radtop nas on a real nas table', () => {
 			api: {user: 'radtop', host: '10.20.0.2', port: 8729, tls: true, hotspot: false},
 			openSessions: 1,
 			inConfig: true,
+			reloaded_at: null,
 		});
 	});
 

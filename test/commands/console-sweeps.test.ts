@@ -20,9 +20,11 @@ function done(actionId: string, outcomes: readonly SweepOutcome[]): SweepRun {
 		outcome,
 		detail: outcome,
 		verifiedVia: null,
+		reloadedAt: null,
 	}));
 	const result = {
 		dryRun: false,
+		selection: 'stale' as const,
 		verified: true,
 		cause: 'Lost-Carrier' as const,
 		staleAfterSeconds: 1800,

@@ -11,6 +11,7 @@ describe('parseSweepFlags', () => {
 			limit: 10_000,
 			apply: false,
 			verify: false,
+			reloaded: false,
 			cause: 'Lost-Carrier',
 			reason: undefined,
 			yes: false,
@@ -20,6 +21,12 @@ describe('parseSweepFlags', () => {
 			retries: 2,
 			auditLog: undefined,
 		});
+	});
+
+	it('--reloaded lists the ghost candidates, closes them as NAS-Reboot unless told otherwise, and takes no --stale-after', () => {
+		expect(parseSweepFlags({reloaded: true})).toMatchObject({reloaded: true, cause: 'NAS-Reboot'});
+		expect(parseSweepFlags({reloaded: true, cause: 'Admin-Reset'})).toMatchObject({reloaded: true, cause: 'Admin-Reset'});
+		expect(() => parseSweepFlags({reloaded: true, staleAfter: '1h'})).toThrow(UsageError);
 	});
 
 	it('takes every flag', () => {

@@ -56,7 +56,7 @@ export async function createTestDatabase(options: {schema?: boolean; embedded?: 
 	const embedded = await startEmbeddedDatabase({contents: 'empty'});
 	const pool = new pg.Pool({connectionString: embedded.url, max: 1});
 	pool.on('error', () => undefined);
-	if (options.schema === false) await pool.query('DROP TABLE radacct; DROP TABLE nas');
+	if (options.schema === false) await pool.query('DROP TABLE radacct; DROP TABLE nas; DROP TABLE nasreload');
 	return {
 		kind: 'pglite',
 		url: embedded.url,

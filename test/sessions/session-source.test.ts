@@ -370,11 +370,13 @@ describe('what a poll asks of the database', () => {
 			expect(statement.text).not.toMatch(/SELECT radacctid::text/);
 			expect(statement.rows).toBeLessThanOrEqual(4);
 		}
-		expect(statements).toHaveLength(4);
+		// The window, the open counts, the total, the slow counts, and the tiny nasreload.
+		expect(statements).toHaveLength(5);
+		expect(statements.filter((statement) => /FROM nasreload/.test(statement.text))).toHaveLength(1);
 		// The next poll reuses the costlier counts (unique users, stale) taken moments ago.
 		statements.length = 0;
 		await fetchSnapshot(watched, request, new RateTracker(), slow);
-		expect(statements).toHaveLength(3);
+		expect(statements).toHaveLength(4);
 		expect(statements.some((statement) => /GROUP BY username/.test(statement.text))).toBe(false);
 	});
 });

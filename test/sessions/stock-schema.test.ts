@@ -46,6 +46,7 @@ describe.runIf(haveStock)('the stock FreeRADIUS schema', () => {
 		expect(await describeTable(ours, 'radacct')).toEqual(await describeTable(stock, 'radacct'));
 		const nas = await describeTable(stock, 'nas');
 		expect((await describeTable(ours, 'nas')).columns).toEqual(nas.columns);
+		expect(await describeTable(ours, 'nasreload')).toEqual(await describeTable(stock, 'nasreload'));
 	});
 
 	it('reads back what the accounting queries wrote', async () => {

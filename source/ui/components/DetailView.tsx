@@ -12,6 +12,8 @@ export interface DetailViewProps {
 	readonly staleAfterSeconds: number;
 	readonly width: number;
 	readonly height: number;
+	/** When the session's NAS last reloaded, if known. */
+	readonly reloadedAt?: Date;
 }
 
 function Line(props: {readonly line: DetailLine; readonly theme: Theme}) {

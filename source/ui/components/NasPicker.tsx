@@ -10,12 +10,14 @@ export interface NasPickerProps {
 	readonly height: number;
 	/** After `X` the pick disconnects the NAS rather than filtering on it. */
 	readonly purpose: 'filter' | 'disconnect';
+	/** The database's clock, for how long ago each NAS reloaded. */
+	readonly now?: Date;
 }
 
 /** The NAS list with open-session counts; Enter filters on (or, after `X`, previews disconnecting) the one under the cursor. */
 export function NasPicker(props: NasPickerProps) {
 	const theme = useTheme();
-	const lines = nasPickerLines(props.choices, props.cursor, props.current, props.purpose, props.width, props.height);
+	const lines = nasPickerLines(props.choices, props.cursor, props.current, props.purpose, props.width, props.height, props.now);
 	return (
 		<Box flexDirection="column">
 			{lines.map((line, index) => (

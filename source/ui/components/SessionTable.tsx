@@ -27,6 +27,8 @@ export interface SessionTableProps {
 	readonly emptyText: string;
 	/** The subscribers of the rows on screen, by radacctid, as the last enrichment found them. */
 	readonly subscribers?: ReadonlyMap<string, SessionSubscriber> | undefined;
+	/** When each NAS last reloaded (nasreload), by IP, as the poll read it: the G mark. */
+	readonly reloads?: ReadonlyMap<string, Date> | undefined;
 }
 
 const SEPARATOR = ' '.repeat(GAP);
@@ -45,6 +47,7 @@ interface RowProps {
 	readonly staleAfterSeconds: number;
 	readonly width: number;
 	readonly subscriber: SessionSubscriber | undefined;
+	readonly reloadedAt: Date | undefined;
 }
 
 /** One row: one Text holding a Text per cell (no Box per cell: Yoga layout per cell costs too much). */
@@ -61,7 +64,7 @@ const Row = memo(function Row(props: RowProps) {
 	};
 	const state = stateOf(props.session, context);
 	const marker = props.isSelected ? '●' : props.isCursor ? '▸' : ' ';
-	const mark = rowMark(rowFactsOf(props.session, props.subscriber, props.now));
+	const mark = rowMark(rowFactsOf(props.session, props.subscriber, props.now, props.reloadedAt));
 	const used = GUTTER + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
 	return (
 		<Text inverse={props.isCursor} dimColor={state === 'offline'} wrap="truncate-end">
@@ -116,6 +119,7 @@ export function SessionTable(props: SessionTableProps) {
 				staleAfterSeconds={props.staleAfterSeconds}
 				width={props.width}
 				subscriber={session ? props.subscribers?.get(session.radacctid) : undefined}
+				reloadedAt={session ? props.reloads?.get(session.nasipaddress) : undefined}
 			/>,
 		);
 	}
