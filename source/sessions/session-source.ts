@@ -9,6 +9,7 @@ import {SchemaError} from '../db/errors.js';
 import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
 import {loadNasRows, type NasRows} from '../db/nas-table.js';
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
+import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
 import {
 	buildCountQuery,
@@ -80,6 +81,8 @@ export interface SessionReader {
 	staleAndUsers(): Promise<StaleAndUsers>;
 	session(radacctid: string): Promise<Session | undefined>;
 	history(username: string, limit?: number, since?: Date): Promise<Session[]>;
+	/** How many open sessions each of these users has (a user with none is absent). */
+	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 export class SessionSource implements SessionReader {
@@ -237,6 +240,15 @@ export class SessionSource implements SessionReader {
 	async history(username: string, limit = 20, since?: Date): Promise<Session[]> {
 		const rows = await this.#run(buildHistoryQuery(username, limit, this.#columns, since));
 		return rows.map((row) => sessionFromRow(row, this.#nameOf));
+	}
+
+	/** How many open sessions each of `usernames` has, in one statement; a user with none is absent. */
+	async userOpenCounts(usernames: readonly string[]): Promise<ReadonlyMap<string, number>> {
+		const query = buildUserOpenCountsQuery(usernames);
+		const counts = new Map<string, number>();
+		if (!query) return counts;
+		for (const row of await this.#run(query)) counts.set(String(row['username']), toNumber(row['sessions']) ?? 0);
+		return counts;
 	}
 
 	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */

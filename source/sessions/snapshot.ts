@@ -20,6 +20,8 @@ export interface Snapshot {
 	readonly total: SessionTotal;
 	readonly stats: SessionStats;
 	readonly rates: ReadonlyMap<string, Rate>;
+	/** Open sessions per user, for the users of the window's open rows (when the source counts them). */
+	readonly userOpenSessions?: ReadonlyMap<string, number>;
 	/** Local clock when it arrived (epoch ms). */
 	readonly fetchedAt: number;
 	readonly durationMs: number;
@@ -78,5 +80,15 @@ export async function fetchSnapshot(
 		const rate = rates.rateOf(row.radacctid);
 		if (rate) known.set(row.radacctid, rate);
 	}
-	return {key: request.key, offset: request.offset, rows: page.rows, total, stats, rates: known};
+	const users = page.rows.filter((row) => row.acctstoptime === null && row.username).map((row) => row.username!);
+	const userOpenSessions = source.userOpenCounts && users.length > 0 ? await source.userOpenCounts(users) : undefined;
+	return {
+		key: request.key,
+		offset: request.offset,
+		rows: page.rows,
+		total,
+		stats,
+		rates: known,
+		...(userOpenSessions ? {userOpenSessions} : {}),
+	};
 }
