@@ -33,6 +33,7 @@ import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
+import {CONCURRENT_EMPTY} from './concurrent-view.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
@@ -195,7 +196,9 @@ export function App(props: AppProps) {
 				staleAfterSeconds={props.source.staleAfterSeconds}
 				height={state.pageSize}
 				width={width}
-				emptyText={current ? 'no sessions match' : state.error ? 'no data' : 'loading…'}
+				emptyText={
+					current ? (state.query.concurrent ? CONCURRENT_EMPTY : 'no sessions match') : state.error ? 'no data' : 'loading…'
+				}
 			/>
 		);
 	}

@@ -12,6 +12,7 @@ import {subscriberDetail} from '../subscribers/subscriber-view.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';
+import {SHARING_MAX_LINES, sharingLines} from './sharing-lines.js';
 import type {DetailState} from './state-types.js';
 import type {ViewLine} from './view-line.js';
 
@@ -73,7 +74,8 @@ export function detailScrollLimit(detail: DetailState, height: number): number {
 	const subscriber = read
 		? (read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns).length : 0) + (read.status ? 1 : 0)
 		: 0;
-	return Math.max(0, others - 1, fields + subscriber + 2 + others - Math.max(0, height - 2));
+	const sharing = (detail.openSessions?.count ?? 0) > 1 ? SHARING_MAX_LINES : 0;
+	return Math.max(0, others - 1, fields + subscriber + sharing + 2 + others - Math.max(0, height - 2));
 }
 
 /** Narrower than this, the fields are listed in one column instead of two. */
@@ -118,6 +120,8 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 			pairs.push({text: fit(field, LABEL_WIDTH) + truncate(fieldText(session, field, options.masked), width - LABEL_WIDTH)});
 	}
 	pairs.push(...subscriberLines(detail, width >= TWO_COLUMNS_FROM ? Math.floor((width - 1) / 2) : 0, width));
+	const simultaneousUse = detail.subscriber?.subscriber?.context.simultaneousUse;
+	pairs.push(...sharingLines(detail.openSessions, {now, masked: options.masked, width}, simultaneousUse));
 
 	const others = otherSessions(detail);
 	const columns = historyColumns(width);

@@ -105,7 +105,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: [':'],
 		label: ':',
-		description: 'command: nas, user, status, sort, columns, stale, help',
+		description: 'command: nas, user, status, sort, columns, stale, concurrent, help',
 		modes: ['table'],
 		action: {type: 'command-start'},
 	},
@@ -139,6 +139,13 @@ export const KEYMAP: readonly Binding[] = [
 	},
 	{keys: ['t'], label: 't', description: 'status: active, stale (~), closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
+	{
+		keys: ['C'],
+		label: 'C',
+		description: 'concurrent logins: users with more than one open session (C again leaves)',
+		modes: ['table'],
+		action: {type: 'toggle-concurrent'},
+	},
 	...COLUMN_PICKER_KEYS,
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},

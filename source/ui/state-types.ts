@@ -10,6 +10,7 @@ import type {Snapshot} from '../sessions/snapshot.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
+import type {UserOpenSessions} from './sharing-lines.js';
 
 /** The three views of a disconnect: its preview, its progress while it runs, and its results. */
 export type DisconnectMode = 'preview' | 'progress' | 'results';
@@ -24,6 +25,8 @@ export interface ViewQuery {
 	/** NAS IP, or null for every NAS. */
 	readonly nas: string | null;
 	readonly sort: SessionSort;
+	/** Only the open sessions of users with more than one (concurrent-view.ts); absent otherwise. */
+	readonly concurrent?: boolean;
 }
 
 export interface DetailState {
@@ -35,6 +38,8 @@ export interface DetailState {
 	readonly historyTop?: number;
 	/** Who is behind the session (plan, limits, billing), once read; absent when radtop does not read it. */
 	readonly subscriber?: DetailSubscriber;
+	/** The user's open sessions, for the sharing hint (absent until read, or without a username). */
+	readonly openSessions?: UserOpenSessions;
 }
 
 /** The subscribers of the rows on screen: by radacctid, with the billing query's columns. */
@@ -118,6 +123,8 @@ export interface UiState {
 	readonly commandNote?: {readonly text: string; readonly kind: 'info' | 'error'};
 	/** The columns picked (the profile's `columns`, or `c`); undefined: each view's own. */
 	readonly columns?: readonly TableColumnId[];
+	/** The status and order the concurrent view was entered from, to go back to when it is left. */
+	readonly concurrentBack?: {readonly status: SessionStatus; readonly sort: SessionSort};
 	/** The column picker (`c`) while it is open. */
 	readonly columnPicker?: ColumnPickerState;
 	/** The last pick Enter saved in the picker (`columns` absent: the view's own), for the profile to keep. */
@@ -165,6 +172,7 @@ export type UiAction =
 	| {type: 'nas-picker-move'; by: number}
 	| {type: 'nas-picker-choose'}
 	| {type: 'cycle-status'}
+	| {type: 'toggle-concurrent'}
 	| {type: 'sort-next'}
 	| {type: 'sort-previous'}
 	| {type: 'sort-reverse'}
@@ -175,6 +183,7 @@ export type UiAction =
 	| {type: 'detail-scroll'; by: number}
 	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
 	| {type: 'detail-subscriber'; id: string; subscriber: DetailSubscriber}
+	| {type: 'detail-open-sessions'; id: string; openSessions: UserOpenSessions}
 	| {type: 'subscribers'; subscribers: TableSubscribers}
 	| {type: 'toggle-help'}
 	/** Scrolls the help by `by` lines, between 0 and `limit`. */

@@ -8,12 +8,24 @@ import type {UiState, ViewQuery} from './state-types.js';
 
 /** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
 export function viewFilter(query: ViewQuery): SessionFilter {
-	return {status: query.status, search: query.search || undefined, nasIps: query.nas ? [query.nas] : undefined};
+	return {
+		status: query.status,
+		search: query.search || undefined,
+		nasIps: query.nas ? [query.nas] : undefined,
+		...(query.concurrent ? {concurrent: true} : {}),
+	};
 }
 
 /** A stable key for a query: snapshots for another key are not current. */
 export function queryKey(query: ViewQuery): string {
-	return JSON.stringify([query.status, query.search, query.nas, query.sort.key, query.sort.direction]);
+	return JSON.stringify([
+		query.status,
+		query.search,
+		query.nas,
+		query.sort.key,
+		query.sort.direction,
+		...(query.concurrent ? ['concurrent'] : []),
+	]);
 }
 
 /** Rows matching the query, as far as the latest snapshot for it knows (0 before the first). */

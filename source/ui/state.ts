@@ -9,6 +9,7 @@ import type {SessionStatus} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {commandReducer} from './command-state.js';
+import {concurrentAllowed, leaveConcurrent, toggleConcurrent, withoutConcurrent} from './concurrent-view.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
@@ -91,8 +92,16 @@ function withCursor(state: UiState, cursor: number): UiState {
  * pick, search for another, pick), and a new filter says so: the footer counts those not in view and the
  * preview of `d` lists them first. "Everything matching" meant the old filter, so it ends.
  */
-function withQuery(state: UiState, query: ViewQuery, message?: string): UiState {
-	const newFilter = query.status !== state.query.status || query.search !== state.query.search || query.nas !== state.query.nas;
+function withQuery(before: UiState, given: ViewQuery, message?: string): UiState {
+	// The concurrent view shows open sessions: a view of closed ones leaves it.
+	const query = given.concurrent && !concurrentAllowed(given) ? withoutConcurrent(given) : given;
+	const {concurrentBack, ...rest} = before;
+	const state: UiState = query.concurrent && concurrentBack ? {...rest, concurrentBack} : rest;
+	const newFilter =
+		query.status !== state.query.status ||
+		query.search !== state.query.search ||
+		query.nas !== state.query.nas ||
+		Boolean(query.concurrent) !== Boolean(state.query.concurrent);
 	const kept = state.selection.size;
 	const keptText =
 		newFilter && kept > 0
@@ -220,6 +229,8 @@ function reduce(state: UiState, action: UiAction): UiState {
 			const next = STATUS_CYCLE[(STATUS_CYCLE.indexOf(state.query.status) + 1) % STATUS_CYCLE.length]!;
 			return withQuery(state, {...state.query, status: next});
 		}
+		case 'toggle-concurrent':
+			return toggleConcurrent(state, withQuery);
 		case 'sort-next':
 		case 'sort-previous': {
 			const step = action.type === 'sort-next' ? 1 : SORT_KEYS.length - 1;
@@ -247,6 +258,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 			if (state.mode !== 'table') return {...state, mode: 'table', detail: null, nasPickerPurpose: 'filter'};
 			if (state.allMatching || state.selection.size > 0)
 				return {...state, allMatching: false, selection: new Set(), message: {text: 'selection cleared', kind: 'info'}};
+			if (state.query.concurrent) return leaveConcurrent(state, withQuery);
 			// Then, as in k9s, the kept search: the next / starts from nothing.
 			if (state.query.search !== '') {
 				const cleared = withQuery(state, {...state.query, search: ''});
@@ -273,8 +285,12 @@ function reduce(state: UiState, action: UiAction): UiState {
 					history: action.history,
 					error: action.error,
 					...(state.detail.subscriber ? {subscriber: state.detail.subscriber} : {}),
+					...(state.detail.openSessions ? {openSessions: state.detail.openSessions} : {}),
 				},
 			};
+		case 'detail-open-sessions':
+			if (state.detail?.id !== action.id) return state;
+			return {...state, detail: {...state.detail, openSessions: action.openSessions}};
 		case 'detail-subscriber':
 			if (state.detail?.id !== action.id) return state;
 			return {...state, detail: {...state.detail, subscriber: action.subscriber}};

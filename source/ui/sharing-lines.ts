@@ -1,0 +1,94 @@
+/**
+ * The detail view's sharing hints: when the session's user has more than one open session, which they are
+ * (NAS, MAC, since when) and whether they differ, so an operator can tell a shared password (different MACs)
+ * from a ghost (the same MAC twice on one NAS). Pure; every string from the database is sanitised here and the
+ * MACs masked in masked mode.
+ */
+import {formatCount, formatTimestamp} from '../sessions/format.js';
+import type {Session} from '../sessions/session.js';
+import {sanitize} from '../terminal/sanitize.js';
+import {stringWidth, truncate} from '../terminal/text.js';
+import {maskMac} from './cells.js';
+import type {ViewLine} from './view-line.js';
+
+/** The open sessions of the detail's user, as read when it opened. */
+export interface UserOpenSessions {
+	readonly username: string;
+	/** How many open sessions the user has (the list may hold fewer). */
+	readonly count: number;
+	/** The first few, oldest first. */
+	readonly sessions: readonly Session[];
+}
+
+/** How many of the user's open sessions the hint names; the rest are counted. */
+export const SHARING_SHOWN = 3;
+
+/** At most this many lines: a long hint is cut rather than push the user's history off the screen. */
+export const SHARING_MAX_LINES = 2;
+
+/** "09:12" today, "11-20 14:05" on another day. */
+function since(start: Date | null, now: Date): string {
+	if (!start) return '?';
+	const text = formatTimestamp(start);
+	return text.slice(0, 10) === formatTimestamp(now).slice(0, 10) ? text.slice(11, 16) : text.slice(5, 16);
+}
+
+/** "same MAC", "different MACs", "2 MACs": how many distinct values among the sessions that have one. */
+function compared(values: ReadonlyArray<string | null>, one: string, many: string): string | undefined {
+	const known = values.filter((value): value is string => Boolean(value));
+	if (known.length < 2) return undefined;
+	const distinct = new Set(known.map((value) => value.toLowerCase().replace(/[^0-9a-z.]/g, ''))).size;
+	if (distinct === 1) return `same ${one}`;
+	return distinct === known.length ? `different ${many}` : `${distinct} ${many}`;
+}
+
+/** The words of the hint, each kept whole when lines are made. */
+export function sharingParts(
+	open: UserOpenSessions,
+	options: {readonly now: Date; readonly masked: boolean},
+	simultaneousUse?: number | null,
+): string[] {
+	if (open.count < 2) return [];
+	const limit = simultaneousUse === null || simultaneousUse === undefined ? '' : ` (Simultaneous-Use ${formatCount(simultaneousUse)})`;
+	const shown = open.sessions.slice(0, SHARING_SHOWN);
+	const parts = shown.map((session, index) => {
+		const mac = sanitize(session.callingstationid);
+		const macText = mac ? ` (${options.masked ? maskMac(mac) : mac})` : '';
+		const head = index === 0 ? `${formatCount(open.count)} open sessions of ${sanitize(open.username)}${limit}: ` : '';
+		const last = index === shown.length - 1 ? '' : ',';
+		return `${head}${sanitize(session.nasname ?? session.nasipaddress)}${macText} since ${since(session.acctstarttime, options.now)}${last}`;
+	});
+	if (open.count > shown.length) parts.push(`+${formatCount(open.count - shown.length)} more`);
+	const verdict = [
+		compared(
+			shown.map((session) => session.callingstationid),
+			'MAC',
+			'MACs',
+		),
+		compared(
+			shown.map((session) => session.nasipaddress),
+			'NAS',
+			'NAS',
+		),
+	].filter(Boolean);
+	if (verdict.length > 0) parts.push(`· ${verdict.join(', ')}`);
+	return parts;
+}
+
+/** The hint in lines of at most `width` columns (words kept whole, at most two lines), or none. */
+export function sharingLines(
+	open: UserOpenSessions | undefined,
+	options: {readonly now: Date; readonly masked: boolean; readonly width: number},
+	simultaneousUse?: number | null,
+): ViewLine[] {
+	if (!open) return [];
+	const parts = sharingParts(open, options, simultaneousUse);
+	const lines: string[] = [];
+	for (const part of parts) {
+		const current = lines.at(-1);
+		if (current !== undefined && stringWidth(current) + 1 + stringWidth(part) <= options.width)
+			lines[lines.length - 1] = `${current} ${part}`;
+		else lines.push(current === undefined ? part : `  ${part}`);
+	}
+	return lines.slice(0, SHARING_MAX_LINES).map((text): ViewLine => ({text: truncate(text, options.width), tone: 'warn'}));
+}
