@@ -42,23 +42,27 @@ function compared(values: ReadonlyArray<string | null>, one: string, many: strin
 	return distinct === known.length ? `different ${many}` : `${distinct} ${many}`;
 }
 
-/** The words of the hint, each kept whole when lines are made. */
+/** The hint's pieces: who (with Simultaneous-Use), each session named, and what differs among them. */
+interface SharingParts {
+	readonly head: string;
+	readonly sessions: string;
+	readonly verdict: string;
+}
+
 export function sharingParts(
 	open: UserOpenSessions,
 	options: {readonly now: Date; readonly masked: boolean},
 	simultaneousUse?: number | null,
-): string[] {
-	if (open.count < 2) return [];
+): SharingParts | undefined {
+	if (open.count < 2) return undefined;
 	const limit = simultaneousUse === null || simultaneousUse === undefined ? '' : ` (Simultaneous-Use ${formatCount(simultaneousUse)})`;
 	const shown = open.sessions.slice(0, SHARING_SHOWN);
-	const parts = shown.map((session, index) => {
+	const named = shown.map((session) => {
 		const mac = sanitize(session.callingstationid);
 		const macText = mac ? ` (${options.masked ? maskMac(mac) : mac})` : '';
-		const head = index === 0 ? `${formatCount(open.count)} open sessions of ${sanitize(open.username)}${limit}: ` : '';
-		const last = index === shown.length - 1 ? '' : ',';
-		return `${head}${sanitize(session.nasname ?? session.nasipaddress)}${macText} since ${since(session.acctstarttime, options.now)}${last}`;
+		return `${sanitize(session.nasname ?? session.nasipaddress)}${macText} since ${since(session.acctstarttime, options.now)}`;
 	});
-	if (open.count > shown.length) parts.push(`+${formatCount(open.count - shown.length)} more`);
+	if (open.count > shown.length) named.push(`+${formatCount(open.count - shown.length)} more`);
 	const verdict = [
 		compared(
 			shown.map((session) => session.callingstationid),
@@ -71,24 +75,27 @@ export function sharingParts(
 			'NAS',
 		),
 	].filter(Boolean);
-	if (verdict.length > 0) parts.push(`· ${verdict.join(', ')}`);
-	return parts;
+	return {
+		head: `${formatCount(open.count)} open sessions of ${sanitize(open.username)}${limit}`,
+		sessions: named.join(', '),
+		verdict: verdict.join(', '),
+	};
 }
 
-/** The hint in lines of at most `width` columns (words kept whole, at most two lines), or none. */
+/**
+ * The hint in at most `width` columns: on one line when it fits (`2 open sessions of alice: bng-1 (MAC) since
+ * 09:12, bng-2 (MAC) since 09:40 · different MACs, different NAS`), else who and what differs first and the
+ * sessions on a second line, cut at its end; none for a user with one open session.
+ */
 export function sharingLines(
 	open: UserOpenSessions | undefined,
 	options: {readonly now: Date; readonly masked: boolean; readonly width: number},
 	simultaneousUse?: number | null,
 ): ViewLine[] {
-	if (!open) return [];
-	const parts = sharingParts(open, options, simultaneousUse);
-	const lines: string[] = [];
-	for (const part of parts) {
-		const current = lines.at(-1);
-		if (current !== undefined && stringWidth(current) + 1 + stringWidth(part) <= options.width)
-			lines[lines.length - 1] = `${current} ${part}`;
-		else lines.push(current === undefined ? part : `  ${part}`);
-	}
-	return lines.slice(0, SHARING_MAX_LINES).map((text): ViewLine => ({text: truncate(text, options.width), tone: 'warn'}));
+	const parts = open ? sharingParts(open, options, simultaneousUse) : undefined;
+	if (!parts) return [];
+	const verdict = parts.verdict ? ` · ${parts.verdict}` : '';
+	const one = `${parts.head}: ${parts.sessions}${verdict}`;
+	const lines = stringWidth(one) <= options.width ? [one] : [`${parts.head}${verdict}`, `  ${parts.sessions}`];
+	return lines.map((text): ViewLine => ({text: truncate(text, options.width), tone: 'warn'}));
 }
