@@ -57,7 +57,14 @@ export class SlowCounts {
 }
 
 function isWholeNetwork(filter: SessionFilter): boolean {
-	return filter.status === 'active' && !filter.search && !filter.nasIps?.length && !filter.startedFrom && !filter.startedTo;
+	return (
+		filter.status === 'active' &&
+		!filter.search &&
+		!filter.nasIps?.length &&
+		!filter.startedFrom &&
+		!filter.startedTo &&
+		!filter.concurrent
+	);
 }
 
 /**
