@@ -7,7 +7,11 @@
  * radacct_bulk_close (`WHERE acctstoptime IS NULL`), never the closed ones (measured in README, "Concurrent
  * logins").
  */
-import type {SqlQuery} from './radacct-sql.js';
+/** A statement and its parameters (radacct-sql.ts's SqlQuery, which imports this file). */
+interface SqlQuery {
+	readonly text: string;
+	readonly values: readonly unknown[];
+}
 
 /** At most this many usernames in one count (a window never holds more rows than MAX_WINDOW). */
 export const MAX_COUNTED_USERS = 10_000;

@@ -5,20 +5,13 @@
  * MACs masked in masked mode.
  */
 import {formatCount, formatTimestamp} from '../sessions/format.js';
-import type {Session} from '../sessions/session.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {stringWidth, truncate} from '../terminal/text.js';
 import {maskMac} from './cells.js';
+import type {UserOpenSessions} from './state-types.js';
 import type {ViewLine} from './view-line.js';
 
-/** The open sessions of the detail's user, as read when it opened. */
-export interface UserOpenSessions {
-	readonly username: string;
-	/** How many open sessions the user has (the list may hold fewer). */
-	readonly count: number;
-	/** The first few, oldest first. */
-	readonly sessions: readonly Session[];
-}
+export type {UserOpenSessions} from './state-types.js';
 
 /** How many of the user's open sessions the hint names; the rest are counted. */
 export const SHARING_SHOWN = 3;

@@ -10,7 +10,6 @@ import type {Snapshot} from '../sessions/snapshot.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
-import type {UserOpenSessions} from './sharing-lines.js';
 
 /** The three views of a disconnect: its preview, its progress while it runs, and its results. */
 export type DisconnectMode = 'preview' | 'progress' | 'results';
@@ -27,6 +26,15 @@ export interface ViewQuery {
 	readonly sort: SessionSort;
 	/** Only the open sessions of users with more than one (concurrent-view.ts); absent otherwise. */
 	readonly concurrent?: boolean;
+}
+
+/** The open sessions of the detail's user, as read when it opened (the sharing hint: sharing-lines.ts). */
+export interface UserOpenSessions {
+	readonly username: string;
+	/** How many open sessions the user has (the list may hold fewer). */
+	readonly count: number;
+	/** The first few, oldest first. */
+	readonly sessions: readonly Session[];
 }
 
 export interface DetailState {
