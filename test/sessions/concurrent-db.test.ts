@@ -6,6 +6,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {readTargets} from '../../source/disconnect/targets.js';
 import {buildUserOpenCountsQuery, CONCURRENT_PREDICATE} from '../../source/sessions/concurrent-sql.js';
+import {buildExportQuery, exportColumn} from '../../source/sessions/export-sql.js';
 import {buildListQuery} from '../../source/sessions/radacct-sql.js';
 import {RateTracker} from '../../source/sessions/session-math.js';
 import {SessionSource} from '../../source/sessions/session-source.js';
@@ -162,6 +163,22 @@ describe('the concurrent view', () => {
 	it('what A would disconnect in the view is the view: the same predicate on the targets', async () => {
 		const targets = await readTargets(database.pool, {kind: 'filter', filter: {status: 'active', concurrent: true, nasIps: [NAS2]}});
 		expect(targets.sessions.map((session) => session.username).sort()).toEqual(['alice', 'erin', 'erin']);
+	});
+
+	it('the export of the view (e) is the view, its NAS names joined in', async () => {
+		const query = buildExportQuery({status: 'active', concurrent: true, search: 'nas:bng-2'}, byUser, {
+			columns: ['username', 'nas'].map((name) => exportColumn(name)!),
+			available: source.columns,
+			staleAfterSeconds: 1800,
+			nasNames: [{ip: NAS2, name: 'bng-2'}],
+			nasIps: (nas) => source.nas.resolve(nas),
+		});
+		const {rows} = await database.pool.query(query.text, [...query.values]);
+		expect(rows.map((row: Record<string, unknown>) => `${row['username']}@${row['nas']}`)).toEqual([
+			'alice@bng-2',
+			'erin@bng-2',
+			'erin@bng-2',
+		]);
 	});
 
 	it('takes no parameter of its own and reads the outer radacct', () => {
