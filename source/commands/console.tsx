@@ -18,7 +18,12 @@ import type {QuitOutcome} from '../ui/hooks/use-quit-when-stopped.js';
 import {viewFilter} from '../ui/state.js';
 import type {ViewQuery} from '../ui/state-types.js';
 import {ThemeContext, themeFor} from '../ui/theme.js';
-import {consoleSubscribers, type ConsoleSubscribers} from '../subscribers/console-subscribers.js';
+import {
+	billingColumnsOf,
+	consoleSubscribers,
+	POLL_ENRICHMENT_BUDGET_MS,
+	type ConsoleSubscribers,
+} from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
@@ -54,7 +59,9 @@ export interface ConsoleOptions {
 export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
 	try {
 		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
-		return {subscribers: consoleSubscribers(opened), close: () => opened.close()};
+		const subscribers = consoleSubscribers(opened, POLL_ENRICHMENT_BUDGET_MS, await billingColumnsOf(opened));
+		context.source.readTimeoutsFrom(subscribers.timeoutTables);
+		return {subscribers, close: () => opened.close()};
 	} catch {
 		return {close: async () => undefined};
 	}

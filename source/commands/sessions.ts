@@ -14,6 +14,7 @@ import {truncate} from '../terminal/text.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {Session} from '../sessions/session.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
+import {probeSubscriberTables, timeoutTablesOf} from '../subscribers/subscriber-tables.js';
 import {subscriberFields} from '../subscribers/subscriber-view.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {choiceFlag, integerFlag, parseDurationSeconds, parseInstant, UsageError, type FlagSpec} from './usage.js';
@@ -62,7 +63,8 @@ Filters
                                session (with the other filters; sorted by user unless --sort is given)
 
 Order and window
-  --sort KEY                   start (default; user with --concurrent), duration, down, up, rate, user, nas, ip
+  --sort KEY                   start (default; user with --concurrent), duration, down, up, rate, user,
+                               nas, ip, remaining (time left by Session-Timeout; none known = last)
   --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
   --limit N                    rows to show (default 50, at most 10000)
   --offset N                   skip the first N rows
@@ -198,6 +200,11 @@ export async function runSessions(
 ): Promise<void> {
 	const source = context.source;
 	const filter = sessionFilterOf(source, request);
+	// Time left is start + Session-Timeout: the reply tables the sort reads, when they can be read.
+	if (request.sort.key === 'remaining') {
+		const tables = await probeSubscriberTables(context.database.pool).catch(() => undefined);
+		if (tables) source.readTimeoutsFrom(timeoutTablesOf(tables.readable));
+	}
 	const listed = await source.list(filter, request.sort, {limit: request.limit, offset: request.offset});
 	// Who disconnected a session through radtop: the end of the audit log (at most 8 MiB), never an error.
 	const auditLog = request.auditLog ?? context.profile.auditLog ?? defaultAuditLogPath();

@@ -11,6 +11,7 @@ import {NasDirectory, UnknownNasError} from './nas-directory.js';
 import {parseSearch, searchesAtInstant, SearchSyntaxError} from './search.js';
 import {searchPredicates} from './search-sql.js';
 import type {Keyset, SessionFilter, SessionSort, SessionStatus, SessionWindow, SortKey} from './session.js';
+import {expectedEndExpression, type TimeoutTables} from './remaining-sql.js';
 import {SESSION_COLUMNS} from './session-columns.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 
@@ -62,6 +63,7 @@ const SORT_TYPES: Record<SortKey, string> = {
 	user: 'text',
 	nas: 'inet',
 	ip: 'inet',
+	remaining: 'timestamptz',
 };
 
 /** Download bit/s averaged since start, 0 without a session time: the `rate` sort. */
@@ -79,7 +81,7 @@ interface SortPlan {
  * select list renames some (radacctid and the inet columns come back as text), and a bare name in
  * ORDER BY would sort by that text instead.
  */
-export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()'): SortPlan {
+export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()', timeoutTables?: TimeoutTables): SortPlan {
 	const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
 	const inverse = sort.direction === 'asc' ? 'DESC' : 'ASC';
 	switch (sort.key) {
@@ -106,6 +108,9 @@ export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()'
 			return {expression: 'radacct.nasipaddress', type: SORT_TYPES.nas, direction};
 		case 'ip':
 			return {expression: 'radacct.framedipaddress', type: SORT_TYPES.ip, direction};
+		case 'remaining':
+			// Time left orders as the expected end does (now is the same for every row).
+			return {expression: expectedEndExpression(timeoutTables), type: SORT_TYPES.remaining, direction};
 	}
 }
 
@@ -134,6 +139,8 @@ export interface FilterContext {
 	readonly nasIps?: (nas: string) => readonly string[];
 	/** The instant relative times (`since:2h`) count back from; default now. */
 	readonly now?: Date;
+	/** The reply tables the `remaining` sort reads; without them it cannot tell sessions apart. */
+	readonly timeoutTables?: TimeoutTables;
 }
 
 /** The WHERE predicates of a filter (unqualified column names), adding their values to `parameters`. */
@@ -214,7 +221,7 @@ export function buildListQuery(
 	const parameters = new Parameters();
 	// Open sessions age while one pages through them: later pages measure durations at the first page's time.
 	const now = window.after?.asOf ? `${parameters.add(window.after.asOf)}::timestamptz` : 'now()';
-	const plan = sortPlan(sort, filter.status, now);
+	const plan = sortPlan(sort, filter.status, now, context.timeoutTables);
 	const predicates = filterPredicates(filter, parameters, {...context, available});
 	if (window.after) predicates.push(keysetPredicate(plan, window.after, parameters));
 	const columns = `${selectList(available)}, (${plan.expression})::text AS sort_value, ${now} AS db_now, (${now})::text AS as_of`;

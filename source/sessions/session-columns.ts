@@ -1,6 +1,5 @@
 /** The radacct columns a session is read from, and the subscriber columns the session table can show beside them. */
-import {sanitize} from '../terminal/sanitize.js';
-import {formatRemaining, type Remaining} from './session-math.js';
+import type {Remaining} from './session-math.js';
 
 /**
  * Every column of the stock schema that radtop shows. Older FreeRADIUS 3.0 schemas lack a few of them
@@ -48,6 +47,9 @@ export const TABLE_COLUMN_IDS = [
 	'ip',
 	'ipv6',
 	'duration',
+	'remaining',
+	'plan',
+	'billing',
 	'mac',
 	'down',
 	'up',
@@ -61,43 +63,12 @@ export const TABLE_COLUMN_IDS = [
 
 export type TableColumnId = (typeof TABLE_COLUMN_IDS)[number];
 
-/** What a subscriber column of the table reads: the subscriber's groups and the time left (see subscribers/). */
+/**
+ * What the table's subscriber columns read for one row: the subscriber's groups (PLAN), the time left
+ * (REMAINING) and the billing query's values by column (one table column each).
+ */
 export interface SubscriberCellData {
 	readonly groups: readonly string[];
 	readonly remaining: Remaining | null;
+	readonly billing: Readonly<Record<string, string>>;
 }
-
-/** A column of the session table that shows the subscriber behind the session rather than radacct. */
-export interface SubscriberTableColumn {
-	readonly id: 'remaining' | 'plan';
-	readonly title: string;
-	readonly align: 'left' | 'right';
-	/** Width it gets when there is room, and the width it can shrink to (ellipsis). */
-	readonly preferred: number;
-	readonly min: number;
-	/** The cell's text ('-' while not known); its value is radtop's own or sanitised before it is shown. */
-	readonly text: (data: SubscriberCellData | undefined) => string;
-	/** A cell to draw as a warning (a session past its expected end). */
-	readonly warn?: (data: SubscriberCellData | undefined) => boolean;
-}
-
-/** REMAINING (`1h45m (44%)`, `over by 12m`) and PLAN (the user's groups, first applied first). */
-export const SUBSCRIBER_TABLE_COLUMNS: readonly SubscriberTableColumn[] = [
-	{
-		id: 'remaining',
-		title: 'REMAINING',
-		align: 'right',
-		preferred: 13,
-		min: 9,
-		text: (data) => formatRemaining(data?.remaining ?? null) || '-',
-		warn: (data) => data?.remaining?.over === true,
-	},
-	{
-		id: 'plan',
-		title: 'PLAN',
-		align: 'left',
-		preferred: 12,
-		min: 8,
-		text: (data) => sanitize(data?.groups.join(', ') ?? '') || '-',
-	},
-];

@@ -23,6 +23,7 @@ import {
 } from './radacct-sql.js';
 import type {NasCount, Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
+import type {TimeoutTables} from './remaining-sql.js';
 
 export interface SessionSourceOptions {
 	/** Stale threshold for NAS that report no interim interval. */
@@ -93,6 +94,7 @@ export class SessionSource implements SessionReader {
 	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
+	#timeoutTables: TimeoutTables | undefined;
 
 	private constructor(
 		db: Queryable,
@@ -147,6 +149,11 @@ export class SessionSource implements SessionReader {
 		return waitsOf(this.#db);
 	}
 
+	/** The reply tables the `remaining` sort reads (found by the subscriber probe); without them it orders by id. */
+	readTimeoutsFrom(tables: TimeoutTables): void {
+		this.#timeoutTables = tables;
+	}
+
 	/** Re-reads the nas table (it changes rarely; callers refresh it now and then, not every poll). */
 	async reloadNas(): Promise<void> {
 		const rows = this.#hasNasTable ? (await loadNasRows(this.#db)).rows : [];
@@ -160,7 +167,10 @@ export class SessionSource implements SessionReader {
 
 	/** One window of sessions in the given order; at most `window.limit` rows are fetched. */
 	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
-		const query = buildListQuery(this.#withStaleAfter(filter), sort, window, this.#columns, {nasIps: (nas) => this.#nas.resolve(nas)});
+		const query = buildListQuery(this.#withStaleAfter(filter), sort, window, this.#columns, {
+			nasIps: (nas) => this.#nas.resolve(nas),
+			...(this.#timeoutTables ? {timeoutTables: this.#timeoutTables} : {}),
+		});
 		const rows = await this.#run(query);
 		const sessions = rows.map((row) => sessionFromRow(row, this.#nameOf));
 		const last = rows.at(-1);

@@ -60,7 +60,7 @@ export interface DisconnectedBy {
 export type SessionStatus = 'active' | 'stale' | 'closed' | 'all';
 
 /** The columns a session list can be sorted by, in the order the console steps through them. */
-export const SORT_KEYS = ['start', 'duration', 'down', 'up', 'rate', 'user', 'nas', 'ip'] as const;
+export const SORT_KEYS = ['start', 'duration', 'down', 'up', 'rate', 'user', 'nas', 'ip', 'remaining'] as const;
 
 /** A column a session list can be sorted by. */
 export type SortKey = (typeof SORT_KEYS)[number];

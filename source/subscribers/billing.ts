@@ -86,6 +86,15 @@ export class BillingLookup {
 		return {values, columns: [...this.#columns], status};
 	}
 
+	/**
+	 * The query's columns before any row is asked for: the query run once for no usernames (it returns no rows,
+	 * and its column names). The console lays its table out with them from the first frame.
+	 */
+	async columns(): Promise<readonly string[]> {
+		if (!this.#running) await this.#fetch([], this.#now());
+		return [...this.#columns];
+	}
+
 	async #fetch(usernames: string[], now: number): Promise<string | null> {
 		const run = this.#run(usernames);
 		this.#running = run;

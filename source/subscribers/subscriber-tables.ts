@@ -2,6 +2,7 @@
  * Which of FreeRADIUS's authorisation tables this role may read, asked once per command: a missing table or
  * one the role may not SELECT from (its columns, to be exact) is skipped, with the reason for doctor.
  */
+import type {TimeoutTables} from '../sessions/remaining-sql.js';
 import type {Queryable} from '../db/queryable.js';
 import {SUBSCRIBER_TABLES, type SubscriberTable} from './subscriber-sql.js';
 
@@ -59,4 +60,9 @@ export async function probeSubscriberTables(db: Queryable): Promise<SubscriberTa
 		}
 	}
 	return {readable, skipped};
+}
+
+/** The reply tables the `remaining` sort can read, of those the probe found readable. */
+export function timeoutTablesOf(readable: ReadonlySet<string>): TimeoutTables {
+	return {userReply: readable.has('radreply'), groupReply: readable.has('radusergroup') && readable.has('radgroupreply')};
 }

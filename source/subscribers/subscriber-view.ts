@@ -59,9 +59,3 @@ export function subscriberDetail(subscriber: SessionSubscriber, billingColumns: 
 	}
 	return lines;
 }
-
-/** Orders by time left: ascending puts sessions past their end first; unknown ones go last either way. */
-export function compareRemaining(a: Remaining | null, b: Remaining | null, direction: 'asc' | 'desc'): number {
-	if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-	return direction === 'asc' ? a.seconds - b.seconds : b.seconds - a.seconds;
-}

@@ -17,7 +17,7 @@ import {Footer} from './components/Footer.js';
 import {Header} from './components/Header.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {NasPicker} from './components/NasPicker.js';
-import {SessionTable} from './components/SessionTable.js';
+import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {StatsBar} from './components/StatsBar.js';
 import {StatusLine} from './components/StatusLine.js';
 import {useClock} from './hooks/use-clock.js';
@@ -68,7 +68,13 @@ export function App(props: AppProps) {
 	const {columns, rows} = useTerminalSize();
 	const [state, dispatch] = useReducer(
 		reducer,
-		{intervalSeconds: props.intervalSeconds, readOnly: props.readOnly, pageSize: pageSizeFor(rows), columns: props.columns},
+		{
+			intervalSeconds: props.intervalSeconds,
+			readOnly: props.readOnly,
+			pageSize: pageSizeFor(rows),
+			columns: props.columns,
+			sortsRemaining: props.subscribers?.readsPlan ?? false,
+		},
 		initialState,
 	);
 	// The clock never runs behind the data on screen: a snapshot that arrives between two ticks would
@@ -114,9 +120,20 @@ export function App(props: AppProps) {
 	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
 	// Likewise one column layout per width, view, sort and pick (a new array each render would redraw every row).
 	const {status: view, sort} = state.query;
+	const readsPlan = props.subscribers?.readsPlan ?? false;
+	// The billing query's columns as the last enrichment returned them, else as found when the console opened.
+	const billing = state.subscribers?.billingColumns.length ? state.subscribers.billingColumns : (props.subscribers?.billingColumns ?? []);
+	const billingKey = billing.join('\u0000');
 	const tableColumns = useMemo(
-		() => chooseColumns({width: width - 2, status: view, sort, picked: state.columns}),
-		[width, view, sort, state.columns],
+		() =>
+			chooseColumns({
+				width: width - GUTTER,
+				status: view,
+				sort,
+				picked: state.columns,
+				subscribers: {plan: readsPlan, billing: billingKey === '' ? [] : billingKey.split('\u0000')},
+			}),
+		[width, view, sort, state.columns, readsPlan, billingKey],
 	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
@@ -199,6 +216,8 @@ export function App(props: AppProps) {
 				emptyText={
 					current ? (state.query.concurrent ? CONCURRENT_EMPTY : 'no sessions match') : state.error ? 'no data' : 'loading…'
 				}
+				subscribers={state.subscribers?.byId}
+				userOpenSessions={current?.userOpenSessions}
 			/>
 		);
 	}
@@ -241,6 +260,7 @@ export function App(props: AppProps) {
 				paused={state.paused}
 				retryInSeconds={nextInSeconds}
 				position={position}
+				subscribers={state.subscribers?.status ?? null}
 			/>
 			{state.mode === 'command' ? (
 				<CommandLine

@@ -1,7 +1,15 @@
 /** The text of each table cell for a session, sanitised and (optionally) masked. Pure. */
 import {formatBitRate, formatBytes, formatDuration} from '../sessions/format.js';
 import type {Session} from '../sessions/session.js';
-import {averageRate, sessionDurationSeconds, sessionState, type Rate, type SessionState} from '../sessions/session-math.js';
+import type {SubscriberCellData} from '../sessions/session-columns.js';
+import {
+	averageRate,
+	formatRemaining,
+	sessionDurationSeconds,
+	sessionState,
+	type Rate,
+	type SessionState,
+} from '../sessions/session-math.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, stringWidth} from '../terminal/text.js';
 import type {PlacedTableColumn, TableColumnId} from './table-columns.js';
@@ -12,6 +20,8 @@ export interface CellContext {
 	readonly rate?: Rate;
 	readonly masked: boolean;
 	readonly staleAfterSeconds: number;
+	/** The row's subscriber, as the last enrichment found it (absent until one answers). */
+	readonly subscriber?: SubscriberCellData | undefined;
 }
 
 /** 100.64.12.7 -> 100.64.x.x; IPv6 keeps its first two groups. */
@@ -80,12 +90,19 @@ export function cutId(text: string, width: number): string {
 	return `${characters.slice(0, head).join('')}…${characters.slice(-tail).join('')}`;
 }
 
+/** Time left in fewer columns: `1h45m (44%)` without its share, `over by 12m` as `over 12m`. */
+export function shortRemaining(text: string): string {
+	return text.replace(/ \(\d+%\)$/, '').replace(/^over by /, 'over ');
+}
+
 /** A cell's text fitted to its column: cut at the end, or in the middle for ids, and padded. */
 export function fitCell(text: string, column: PlacedTableColumn): string {
+	if (column.id === 'remaining' && stringWidth(text) > column.width) return fit(shortRemaining(text), column.width, column.align);
 	return fit(column.cut === 'middle' ? cutId(text, column.width) : text, column.width, column.align);
 }
 
-export function cellText(column: TableColumnId, session: Session, context: CellContext): string {
+/** `field`: the billing query's column, for a billing cell. */
+export function cellText(column: TableColumnId, session: Session, context: CellContext, field?: string): string {
 	switch (column) {
 		case 'user':
 			return sanitize(session.username) || '-';
@@ -126,5 +143,11 @@ export function cellText(column: TableColumnId, session: Session, context: CellC
 			return shortTimestamp(session.acctstoptime);
 		case 'cause':
 			return sanitize(session.acctterminatecause) || '-';
+		case 'remaining':
+			return formatRemaining(context.subscriber?.remaining ?? null) || '-';
+		case 'plan':
+			return sanitize(context.subscriber?.groups.join(', ') ?? '') || '-';
+		case 'billing':
+			return (field === undefined ? '' : sanitize(context.subscriber?.billing[field] ?? '')) || '-';
 	}
 }

@@ -9,6 +9,13 @@ import {COLUMN_PRIORITIES, TABLE_COLUMNS} from './table-columns.js';
 import type {ColumnPickerAction, ColumnPickerState, UiState} from './state-types.js';
 import type {PickerLine} from './nas-picker-lines.js';
 
+/** What the subscriber columns need before they show. */
+const SUBSCRIBER_NOTES: Partial<Record<TableColumnId, string>> = {
+	remaining: 'start + Session-Timeout, where radreply sets one',
+	plan: "the user's groups in radusergroup",
+	billing: "the billing query's columns, where one is set",
+};
+
 /** The columns the table shows in this state: the profile's pick, else the view's own. */
 export function shownColumns(state: UiState): readonly TableColumnId[] {
 	return state.columns ?? COLUMN_PRIORITIES[state.query.status];
@@ -93,7 +100,8 @@ export function columnPickerLines(state: UiState, width: number, height: number)
 	const first = Math.max(0, Math.min(picker.cursor - Math.floor(room / 2), TABLE_COLUMN_IDS.length - room));
 	const lines = TABLE_COLUMN_IDS.slice(first, first + room).map((id, index): PickerLine => {
 		const box = id === 'user' || picker.checked.includes(id) ? '[x]' : '[ ]';
-		const note = id === 'user' ? 'always shown' : inView.has(id) ? '' : `not in the ${state.query.status} view`;
+		const note =
+			id === 'user' ? 'always shown' : !inView.has(id) ? `not in the ${state.query.status} view` : (SUBSCRIBER_NOTES[id] ?? '');
 		const text = `${box} ${fit(TABLE_COLUMNS[id].title, 11)} ${note}`.trimEnd();
 		return {text: truncate(text, width), ...(first + index === picker.cursor ? {inverse: true} : {})};
 	});

@@ -5,6 +5,7 @@
  */
 import {fit, truncate} from '../terminal/text.js';
 import {MIN_COLUMNS, MIN_ROWS} from './layout.js';
+import {rowMarkLegend} from './row-marks.js';
 import type {ViewLine} from './view-line.js';
 
 /** From this width the bindings are drawn two a line. */
@@ -28,23 +29,25 @@ export const SIZE_NOTE = `needs ${MIN_COLUMNS}x${MIN_ROWS} at least: smaller, it
 /** What the `~` before a duration means. */
 export const STALE_NOTE = '~ stale: no interim update for 2 x its interval (or stale-after when none); t shows them';
 
+/** The notes after the bindings: the stale marker, the row marks, the minimum size. */
+const NOTES = (): string[] => [STALE_NOTE, ...rowMarkLegend(), SIZE_NOTE];
+
 /** The lines of bindings at a width, before scrolling, and the notes. */
 function bindingLines(entries: readonly HelpEntry[], width: number): string[] {
-	const note = truncate(SIZE_NOTE, width);
-	const stale = truncate(STALE_NOTE, width);
-	if (width < HELP_TWO_COLUMNS) return [...entries.map((entry) => entryText(entry, width)), stale, note];
+	const notes = NOTES().map((note) => truncate(note, width));
+	if (width < HELP_TWO_COLUMNS) return [...entries.map((entry) => entryText(entry, width)), ...notes];
 	const half = Math.floor((width - 1) / 2);
 	const lines: string[] = [];
 	for (let index = 0; index < entries.length; index += 2) {
 		const right = entries[index + 1];
 		lines.push(`${fit(entryText(entries[index]!, half), half)}${right ? ` ${entryText(right, half)}` : ''}`.trimEnd());
 	}
-	return [...lines, stale, note];
+	return [...lines, ...notes];
 }
 
-/** How far ↑↓ may scroll the help in `height` lines at the narrowest (one binding a line, and the two notes). */
+/** How far ↑↓ may scroll the help in `height` lines at the narrowest (one binding a line, and the notes). */
 export function helpScrollLimit(entries: number, height: number): number {
-	return Math.max(0, entries + 2 - Math.max(1, height - 1));
+	return Math.max(0, entries + NOTES().length - Math.max(1, height - 1));
 }
 
 /** The help in at most `height` lines, its bindings scrolled down by `top` lines (clamped to the last page). */

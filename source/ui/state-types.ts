@@ -96,6 +96,8 @@ export interface UiState {
 	readonly masked: boolean;
 	readonly readOnly: boolean;
 	readonly snapshot: Snapshot | null;
+	/** `s` and `<` step through the `remaining` sort (the subscriber tables can be read). */
+	readonly sortsRemaining?: boolean;
 	/** Who is behind the rows on screen, as the last poll's enrichment found (absent until one answers). */
 	readonly subscribers?: TableSubscribers;
 	/** The last poll failed: how (a server that does not answer, a lock, any other error), and since when. */

@@ -61,7 +61,8 @@ export function selectionText(state: UiState): string | undefined {
 
 /** Natural first direction of a sort key: biggest/newest first for numbers and times, A-Z for text. */
 export function defaultDirection(key: SortKey): 'asc' | 'desc' {
-	return key === 'user' || key === 'nas' || key === 'ip' ? 'asc' : 'desc';
+	// The least time left first: who is about to be cut off, or already past the end.
+	return key === 'user' || key === 'nas' || key === 'ip' || key === 'remaining' ? 'asc' : 'desc';
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import {parseSearch, SearchSyntaxError} from '../sessions/search.js';
 import {formatCount} from '../sessions/format.js';
-import type {SessionStatus} from '../sessions/session.js';
+import type {SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {commandReducer} from './command-state.js';
@@ -40,6 +40,8 @@ export function initialState(
 		pageSize?: number;
 		query?: Partial<ViewQuery>;
 		columns?: readonly TableColumnId[] | undefined;
+		/** The subscriber tables can be read: `s` steps through the `remaining` sort too. */
+		sortsRemaining?: boolean;
 	} = {},
 ): UiState {
 	return {
@@ -73,6 +75,7 @@ export function initialState(
 		nextPollAt: null,
 		refreshSeq: 0,
 		...(options.columns === undefined ? {} : {columns: options.columns}),
+		...(options.sortsRemaining ? {sortsRemaining: true} : {}),
 	};
 }
 
@@ -233,8 +236,10 @@ function reduce(state: UiState, action: UiAction): UiState {
 			return toggleConcurrent(state, withQuery);
 		case 'sort-next':
 		case 'sort-previous': {
-			const step = action.type === 'sort-next' ? 1 : SORT_KEYS.length - 1;
-			const key = SORT_KEYS[(SORT_KEYS.indexOf(state.query.sort.key) + step) % SORT_KEYS.length]!;
+			// Time left is offered only where radtop reads the subscriber tables.
+			const keys: readonly SortKey[] = state.sortsRemaining ? SORT_KEYS : SORT_KEYS.filter((key) => key !== 'remaining');
+			const step = action.type === 'sort-next' ? 1 : keys.length - 1;
+			const key = keys[(Math.max(0, keys.indexOf(state.query.sort.key)) + step) % keys.length]!;
 			return withQuery(state, {...state.query, sort: {key, direction: defaultDirection(key)}});
 		}
 		case 'sort-reverse':

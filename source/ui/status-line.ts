@@ -20,6 +20,8 @@ export interface StatusLineInput {
 	readonly intervalSeconds: number;
 	readonly paused: boolean;
 	readonly retryInSeconds: number | null;
+	/** What went wrong with the last poll's subscriber columns (a late or failed billing query), if anything. */
+	readonly subscribers?: string | null;
 }
 
 export interface StatusText {
@@ -58,5 +60,7 @@ export function statusLine(input: StatusLineInput): StatusText & {readonly posit
 	if (input.message)
 		return {text: sanitize(input.message.text), tone: input.message.kind === 'error' ? 'error' : 'muted', position: true};
 	if (stale) return {text: `paused · ${age}`, tone: 'muted', position: true};
+	// The sessions are fine; the subscriber columns are what is missing, and why.
+	if (input.subscribers) return {text: `database: ok · ${sanitize(input.subscribers)}`, tone: 'muted', position: true};
 	return {text: 'database: ok', tone: 'muted', position: true};
 }

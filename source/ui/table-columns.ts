@@ -5,6 +5,7 @@
  * columns drop first. The sort column always shows, marked in its head.
  */
 import type {SessionSort, SessionStatus, SortKey} from '../sessions/session.js';
+import {sanitize} from '../terminal/sanitize.js';
 import {stringWidth} from '../terminal/text.js';
 
 import {TABLE_COLUMN_IDS, type TableColumnId} from '../sessions/session-columns.js';
@@ -31,6 +32,11 @@ export const TABLE_COLUMNS: Readonly<Record<TableColumnId, TableColumnSpec>> = {
 	// The session's IPv6: its prefix, else the delegated prefix, else the address (FreeRADIUS 3.2 columns).
 	ipv6: {id: 'ipv6', title: 'IPv6', align: 'left', preferred: 24, min: 19, cut: 'end'},
 	duration: {id: 'duration', title: 'DURATION', align: 'right', preferred: 8, min: 8, cut: 'end'},
+	// The subscriber columns: shown only where radtop reads the subscriber tables or a billing query.
+	remaining: {id: 'remaining', title: 'REMAINING', align: 'right', preferred: 13, min: 9, cut: 'end'},
+	plan: {id: 'plan', title: 'PLAN', align: 'left', preferred: 12, min: 10, cut: 'end'},
+	// One column per column of the billing query, each titled by its name.
+	billing: {id: 'billing', title: 'BILLING', align: 'left', preferred: 16, min: 10, cut: 'end'},
 	mac: {id: 'mac', title: 'MAC', align: 'left', preferred: 17, min: 17, cut: 'end'},
 	down: {id: 'down', title: 'DOWN', align: 'right', preferred: 5, min: 5, cut: 'end'},
 	up: {id: 'up', title: 'UP', align: 'right', preferred: 5, min: 5, cut: 'end'},
@@ -47,6 +53,10 @@ const OPEN_PRIORITIES: readonly TableColumnId[] = [
 	'nas',
 	'ip',
 	'duration',
+	// Where radtop knows the subscribers, who they are and how long they have left come before the MAC.
+	'remaining',
+	'plan',
+	'billing',
 	'mac',
 	'down',
 	'up',
@@ -74,10 +84,13 @@ export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableCol
 		'down',
 		'up',
 		'start',
+		'plan',
+		'billing',
 		'rateDown',
 		'rateUp',
 		'sessionId',
 		'ipv6',
+		'remaining',
 	],
 	all: [
 		'user',
@@ -90,6 +103,9 @@ export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableCol
 		'mac',
 		'down',
 		'up',
+		'remaining',
+		'plan',
+		'billing',
 		'start',
 		'rateDown',
 		'rateUp',
@@ -108,13 +124,19 @@ export const SORT_COLUMN: Readonly<Record<SortKey, TableColumnId>> = {
 	user: 'user',
 	nas: 'nas',
 	ip: 'ip',
+	remaining: 'remaining',
 };
 
 export interface PlacedTableColumn extends TableColumnSpec {
 	readonly width: number;
 	/** The direction of the sort when the table is sorted by this column. */
 	readonly sorted?: 'asc' | 'desc';
+	/** For a billing column: the billing query's column it shows. */
+	readonly field?: string;
 }
+
+/** From this many columns of cells, the NAS column is never narrower than its preferred width. */
+export const WHOLE_NAS_FROM = 100;
 
 /** Columns between cells. */
 export const COLUMN_GAP = 1;
@@ -126,7 +148,25 @@ export interface ColumnChoice {
 	readonly sort: SessionSort;
 	/** The columns the user picked; undefined for the view's own choice. */
 	readonly picked?: readonly TableColumnId[] | undefined;
+	/**
+	 * What radtop knows of the subscribers: `plan` when it reads the subscriber tables (PLAN and REMAINING are
+	 * offered), and the billing query's columns. Without it those columns are never drawn.
+	 */
+	readonly subscribers?: {readonly plan: boolean; readonly billing: readonly string[]} | undefined;
 }
+
+/** A billing column's head: its name in capitals, underscores as spaces, sanitised (it comes from the query). */
+export function billingTitle(field: string): string {
+	return sanitize(field.replace(/_/g, ' ').toUpperCase());
+}
+
+/** One column to place: a session column, or one billing column (`field`). */
+interface Slot {
+	readonly id: TableColumnId;
+	readonly field?: string;
+}
+
+const slotKey = (slot: Slot) => (slot.field === undefined ? slot.id : `billing:${slot.field}`);
 
 /** The head of a column, with ▲ or ▼ when the table is sorted by it. */
 export function columnTitle(column: PlacedTableColumn): string {
@@ -141,42 +181,62 @@ export function columnTitle(column: PlacedTableColumn): string {
 export function chooseColumns(choice: ColumnChoice): PlacedTableColumn[] {
 	const sortId = SORT_COLUMN[choice.sort.key];
 	const picked = choice.picked ? new Set(choice.picked) : undefined;
+	const offered = (id: TableColumnId) =>
+		id === 'plan' || id === 'remaining'
+			? choice.subscribers?.plan === true
+			: id === 'billing'
+				? (choice.subscribers?.billing.length ?? 0) > 0
+				: true;
+	const fields = choice.subscribers?.billing ?? [];
+	// The billing query's first column stands where `billing` is in the view's priorities, the others last.
+	const slotsOf = (id: TableColumnId): Slot[] =>
+		id === 'billing' ? fields.slice(0, 1).map((field) => ({id, field})) : offered(id) ? [{id}] : [];
 	const wanted = COLUMN_PRIORITIES[choice.status].filter((id) => !picked || picked.has(id) || id === 'user');
-	const order = [
-		'user' as TableColumnId,
-		...(sortId === 'user' ? [] : [sortId]),
-		...wanted.filter((id) => id !== 'user' && id !== sortId),
+	const order: Slot[] = [
+		{id: 'user'},
+		...(sortId === 'user' ? [] : slotsOf(sortId)),
+		...wanted.filter((id) => id !== 'user' && id !== sortId).flatMap(slotsOf),
+		...(wanted.includes('billing') ? fields.slice(1).map((field): Slot => ({id: 'billing', field})) : []),
 	];
-	const min = (id: TableColumnId) =>
-		id === sortId ? Math.max(TABLE_COLUMNS[id].min, stringWidth(TABLE_COLUMNS[id].title) + 1) : TABLE_COLUMNS[id].min;
-	const chosen: TableColumnId[] = [];
+	const min = (slot: Slot) => {
+		if (slot.id === sortId) return Math.max(TABLE_COLUMNS[slot.id].min, stringWidth(TABLE_COLUMNS[slot.id].title) + 1);
+		// On a wide terminal NAS names show whole before columns of lower priority are added.
+		if (slot.id === 'nas' && choice.width >= WHOLE_NAS_FROM) return TABLE_COLUMNS.nas.preferred;
+		return TABLE_COLUMNS[slot.id].min;
+	};
+	const chosen: Slot[] = [];
 	let used = 0;
-	for (const id of order) {
-		const need = min(id) + (chosen.length > 0 ? COLUMN_GAP : 0);
+	for (const slot of order) {
+		const need = min(slot) + (chosen.length > 0 ? COLUMN_GAP : 0);
 		// A column that does not fit leaves its room to narrower ones of lower priority.
 		if (used + need > choice.width) continue;
-		chosen.push(id);
+		chosen.push(slot);
 		used += need;
 	}
-	const widths = new Map(chosen.map((id) => [id, min(id)]));
+	const widths = new Map(chosen.map((slot) => [slotKey(slot), min(slot)]));
 	let slack = choice.width - used;
-	// NAS names show whole (up to 16) before the user column grows, and user names up to 24 before the rest.
+	// NAS names show whole (up to 16) before the user column grows, and so do the subscriber's plan and billing
+	// values (short words a table cuts badly); user names grow up to 24 before the rest.
+	const first: readonly TableColumnId[] = ['nas', 'plan', 'billing'];
 	const growth = [
-		...chosen.filter((id) => id === 'nas'),
-		'user' as TableColumnId,
-		...chosen.filter((id) => id !== 'nas' && id !== 'user'),
+		...first.flatMap((id) => chosen.filter((slot) => slot.id === id)),
+		{id: 'user'} as Slot,
+		...chosen.filter((slot) => !first.includes(slot.id) && slot.id !== 'user'),
 	];
-	for (const id of growth) {
+	for (const slot of growth) {
 		if (slack <= 0) break;
-		if (!widths.has(id)) continue;
-		const grow = Math.min(slack, Math.max(0, TABLE_COLUMNS[id].preferred - widths.get(id)!));
-		widths.set(id, widths.get(id)! + grow);
+		const key = slotKey(slot);
+		if (!widths.has(key)) continue;
+		const grow = Math.min(slack, Math.max(0, TABLE_COLUMNS[slot.id].preferred - widths.get(key)!));
+		widths.set(key, widths.get(key)! + grow);
 		slack -= grow;
 	}
 	if (slack > 0 && widths.has('user')) widths.set('user', widths.get('user')! + slack);
-	return TABLE_COLUMN_IDS.filter((id) => widths.has(id)).map((id) => ({
-		...TABLE_COLUMNS[id],
-		width: widths.get(id)!,
-		...(id === sortId ? {sorted: choice.sort.direction} : {}),
+	const drawOrder = TABLE_COLUMN_IDS.flatMap((id) => chosen.filter((slot) => slot.id === id));
+	return drawOrder.map((slot) => ({
+		...TABLE_COLUMNS[slot.id],
+		...(slot.field === undefined ? {} : {title: billingTitle(slot.field), field: slot.field}),
+		width: widths.get(slotKey(slot))!,
+		...(slot.id === sortId ? {sorted: choice.sort.direction} : {}),
 	}));
 }

@@ -48,7 +48,7 @@ describe.skipIf(!tmuxAvailable)('disconnecting from the console in tmux, 80x24, 
 			term.keys('/');
 			await term.waitFor('the search prompt', (lines) => footer(lines).includes('Esc clear search'));
 			term.type(user);
-			await term.waitFor(`${user} under the cursor`, (lines) => lines[4]?.startsWith(`▸ ${user} `));
+			await term.waitFor(`${user} under the cursor`, (lines) => lines[4]?.startsWith(`▸  ${user} `));
 			term.keys('Enter');
 			// Kept, and the table is the search's: every row is the user's (Enter may apply the last keys first).
 			await term.waitFor('the search kept', (lines) => {

@@ -79,8 +79,9 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			expect(first[1]).toMatch(/^[\d,]+ online · [\d,]+ users/);
 			expect(first[1]).toMatch(/bng-\d [\d,]+/);
 			expect(first[2]).toMatch(/^\/ search: \/\s+active · all NAS · start ↓/);
-			// At 80 columns the sort column (START, newest first) takes the place of MAC.
-			expect(first[3]).toMatch(/^\s+USER\s+NAS\s+FRAMED IP\s+DURATION\s+DOWN\s+UP\s+START▼/);
+			// At 80 columns the time left (the demo reads radreply) and the sort column (START, newest first) take
+			// the place of MAC and the traffic.
+			expect(first[3]).toMatch(/^\s+USER\s+NAS\s+FRAMED IP\s+DURATION\s+REMAINING\s+START▼/);
 			const table = tableOf(first)!;
 			// The table starts right under the heads, and the cursor on the newest session.
 			expect(table.rows[0]).toBe(first[4]);
@@ -279,21 +280,23 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			);
 		}, FIRST_SCREEN_MS + 30_000);
 
-		it('shows all 12 columns of the open view, the sort column marked, fits the terminal, and the table fills the height', () => {
+		it('shows the open view with the subscriber columns, the sort column marked, fits the terminal, and the table fills the height', () => {
 			const head = first[3]!;
 			const titles = [
 				'USER',
 				'NAS',
-				'STATUS',
 				'FRAMED IP',
 				'DURATION',
+				'REMAINING',
+				'PLAN',
+				// The demo's billing query: its first column from the first frame.
+				'FULL NAME',
 				'MAC',
 				'DOWN',
 				'UP',
 				'RATE↓',
 				'RATE↑',
 				'START▼',
-				'SESSION ID',
 			];
 			let from = 0;
 			for (const title of titles) {

@@ -1,8 +1,7 @@
-/** Time remaining: start + Session-Timeout against now, the REMAINING cell, the over-time marker, its order. */
+/** Time remaining: start + Session-Timeout against now, the REMAINING cell, the over-time marker. */
 import {describe, expect, it} from 'vitest';
 import {formatRemaining, remainingOf, shortSpan} from '../../source/sessions/session-math.js';
 import type {Session} from '../../source/sessions/session.js';
-import {compareRemaining} from '../../source/subscribers/subscriber-view.js';
 
 const now = new Date('2026-03-01T12:00:00Z');
 
@@ -42,18 +41,5 @@ describe('remaining', () => {
 		expect(shortSpan(3600)).toBe('1h');
 		expect(shortSpan(86_400 * 2 + 3 * 3600 + 59)).toBe('2d3h');
 		expect(shortSpan(61)).toBe('1m1s');
-	});
-
-	it('orders by time left, over-time first, unknown last', () => {
-		const rows = [
-			{name: 'unknown', remaining: null},
-			{name: 'long', remaining: remainingOf(session(60), 86_400, now)},
-			{name: 'over', remaining: remainingOf(session(7200), 3600, now)},
-			{name: 'short', remaining: remainingOf(session(3000), 3600, now)},
-		];
-		const ascending = [...rows].sort((a, b) => compareRemaining(a.remaining, b.remaining, 'asc')).map((row) => row.name);
-		expect(ascending).toEqual(['over', 'short', 'long', 'unknown']);
-		const descending = [...rows].sort((a, b) => compareRemaining(a.remaining, b.remaining, 'desc')).map((row) => row.name);
-		expect(descending).toEqual(['long', 'short', 'over', 'unknown']);
 	});
 });

@@ -60,7 +60,7 @@ async function renderConsole(env: NodeJS.ProcessEnv, columns?: readonly TableCol
 	);
 	app.resize(100, 24);
 	mounted.push(app);
-	await app.waitForFrame((frame) => frame.includes('▸ alice@isp'), 10_000);
+	await app.waitForFrame((frame) => frame.includes('▸  alice@isp'), 10_000);
 	return app;
 }
 
@@ -74,42 +74,59 @@ describe('the column picker', () => {
 	it('hides a column with c, space and Enter, and keeps the pick in the profile', async () => {
 		const env = configDirectory();
 		const app = await renderConsole(env);
-		expect(heads(app.frame())).toMatch(/^ {2}USER +NAS +FRAMED IP +DURATION +MAC /);
+		expect(heads(app.frame())).toMatch(/^ {3}USER +NAS +FRAMED IP +DURATION +MAC /);
 		let frame = await app.press('c', (frame) => frame.includes("columns (the view's own choice)"));
 		expect(frame).toContain('[x] MAC');
 		expect(frame).toContain('[ ] STOP        not in the active view');
 		expect(footer(frame)).toBe("↑↓ move  ␣ toggle  r view's own  ⏎ save  Esc cancel");
-		for (let row = 0; row < 6; row++) await app.press('j', () => true);
+		// MAC is the tenth column, after REMAINING, PLAN and BILLING.
+		for (let row = 0; row < 9; row++) await app.press('j', () => true);
 		frame = await app.press(KEYS.space, (frame) => frame.includes('[ ] MAC'));
 		expect(frame).toContain('columns (your choice)');
 		frame = await app.press(KEYS.enter, (frame) => statusLine(frame).startsWith('columns saved to profile "default"'));
-		expect(heads(frame)).toMatch(/^ {2}USER +NAS +FRAMED IP +DURATION +DOWN +UP /);
+		expect(heads(frame)).toMatch(/^ {3}USER +NAS +FRAMED IP +DURATION +DOWN +UP /);
 		expect(heads(frame)).not.toContain('MAC');
 
 		// On disk, as `radtop config set columns` keeps it, and read back.
 		const file = JSON.parse(readFileSync(join(env['RADTOP_CONFIG_DIR']!, 'config.json'), 'utf8'));
-		const picked = ['user', 'nas', 'status', 'ip', 'ipv6', 'duration', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'];
+		const picked = [
+			'user',
+			'nas',
+			'status',
+			'ip',
+			'ipv6',
+			'duration',
+			'remaining',
+			'plan',
+			'billing',
+			'down',
+			'up',
+			'rateDown',
+			'rateUp',
+			'start',
+			'sessionId',
+		];
 		expect(file.profiles.default.columns).toEqual(picked);
 		expect(ConfigStore.open(env).selectProfile()?.profile.columns).toEqual(picked);
 		let printed = '';
 		const stdout = new Writable({write: (chunk: Buffer, _encoding, done) => ((printed += chunk.toString()), done())});
 		expect(await runConfigCommand(['get', 'columns'], {}, {stdout, stderr: stdout, stdin: process.stdin, env})).toBe(0);
-		expect(printed.trim()).toBe('user,nas,status,ip,ipv6,duration,down,up,rateDown,rateUp,start,sessionId');
+		expect(printed.trim()).toBe('user,nas,status,ip,ipv6,duration,remaining,plan,billing,down,up,rateDown,rateUp,start,sessionId');
 	});
 
 	it('goes back to the view’s own columns with r, removing the setting; Esc changes nothing', async () => {
 		const env = configDirectory();
 		ConfigStore.open(env).setProfile('default', {columns: ['user', 'nas', 'stop']});
 		const app = await renderConsole(env, ['user', 'nas', 'stop']);
-		expect(heads(app.frame())).toMatch(/^ {2}USER +NAS +START▼$/);
+		expect(heads(app.frame())).toMatch(/^ {3}USER +NAS +START▼$/);
 		await app.press('c', (frame) => frame.includes('columns (your choice)'));
 		await app.press(KEYS.space, () => true);
-		let frame = await app.press(KEYS.escape, (frame) => heads(frame).startsWith('  USER'));
-		expect(heads(frame)).toMatch(/^ {2}USER +NAS +START▼$/);
+		let frame = await app.press(KEYS.escape, (frame) => heads(frame).startsWith('   USER'));
+		expect(heads(frame)).toMatch(/^ {3}USER +NAS +START▼$/);
 		await app.press('c', (frame) => frame.includes('columns (your choice)'));
 		await app.press('r', (frame) => frame.includes("columns (the view's own choice)"));
 		frame = await app.press(KEYS.enter, (frame) => statusLine(frame).startsWith("each view's own columns saved to profile"));
-		expect(heads(frame)).toMatch(/^ {2}USER +NAS +FRAMED IP +DURATION +MAC /);
+		expect(heads(frame)).toMatch(/^ {3}USER +NAS +FRAMED IP +DURATION +MAC /);
 		expect(ConfigStore.open(env).profile('default')).toEqual({});
 	});
 });

@@ -1,10 +1,14 @@
 /**
  * The concurrent logins view in the console, rendered with ink-testing-library over a real radacct
  * (PostgreSQL with DATABASE_URL, else PGlite): `C` and `:concurrent` show only the users logged in more than
- * once, together, the filter bar says so, `C` and Esc leave it; the details of such a session name the others.
+ * once, together, the filter bar says so, `C` and Esc leave it; the rows of such users carry `C` in the gutter,
+ * `S` when they exceed their Simultaneous-Use; the details of such a session name the others.
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {FREERADIUS_AUTHORISATION_SQL} from '../../source/db/freeradius-schema.js';
 import {SessionSource} from '../../source/sessions/session-source.js';
+import {consoleSubscribers} from '../../source/subscribers/console-subscribers.js';
+import {openSubscriberEnricher, type OpenedEnricher} from '../../source/subscribers/open-enricher.js';
 import {App} from '../../source/ui/app.js';
 import {PLAIN_THEME, ThemeContext} from '../../source/ui/theme.js';
 import {KEYS, renderAndWait, type Rendered} from '../helpers/render-and-wait.js';
@@ -12,9 +16,14 @@ import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/
 
 let database: TestDatabase;
 const mounted: Rendered[] = [];
+const opened: OpenedEnricher[] = [];
 
 beforeAll(async () => {
 	database = await createTestDatabase();
+	await database.pool.query(FREERADIUS_AUTHORISATION_SQL);
+	// alice may have one session at a time, carol two, the others have no limit set.
+	await database.pool.query(`INSERT INTO radcheck (username, attribute, op, value) VALUES
+		('alice', 'Simultaneous-Use', ':=', '1'), ('carol', 'Simultaneous-Use', ':=', '2')`);
 	await insertSessions(database.pool, [
 		{username: 'alice', nasipaddress: '10.20.0.1', callingstationid: 'AA:BB:CC:00:00:01', startedAgo: 7200},
 		{username: 'bob', nasipaddress: '10.20.0.1', startedAgo: 60},
@@ -25,8 +34,9 @@ beforeAll(async () => {
 	]);
 }, 120_000);
 
-afterEach(() => {
+afterEach(async () => {
 	for (const app of mounted.splice(0)) app.unmount();
+	for (const enricher of opened.splice(0)) await enricher.close();
 });
 
 afterAll(async () => {
@@ -40,9 +50,11 @@ async function renderConsole(): Promise<Rendered> {
 			{ip: '10.20.0.2', name: 'bng-2'},
 		],
 	});
+	const enricher = await openSubscriberEnricher(database.pool, {});
+	opened.push(enricher);
 	const app = renderAndWait(
 		<ThemeContext.Provider value={PLAIN_THEME}>
-			<App source={source} databaseLabel="test" intervalSeconds={5} readOnly={false} />
+			<App source={source} databaseLabel="test" intervalSeconds={5} readOnly={false} subscribers={consoleSubscribers(enricher)} />
 		</ThemeContext.Provider>,
 	);
 	app.resize(100, 24);
@@ -51,17 +63,22 @@ async function renderConsole(): Promise<Rendered> {
 	return app;
 }
 
-/** The usernames of the table's rows, top to bottom. */
-function users(frame: string): string[] {
+/** The table's rows, top to bottom: the gutter's mark (a space for none) and the username. */
+function marked(frame: string): string[] {
 	const lines = frame.split('\n');
 	const head = lines.findIndex((line) => /^\s+USER/.test(line));
 	const rows: string[] = [];
 	for (const line of lines.slice(head + 1)) {
-		const match = /^[▸● ] {1,2}(\S+)\s+bng-/.exec(line);
+		const match = /^[▸● ]([A-Z ]) (\S+)\s+bng-/.exec(line);
 		if (!match) break;
-		rows.push(match[1]!);
+		rows.push(`${match[1]}${match[2]}`);
 	}
 	return rows;
+}
+
+/** The usernames of the table's rows, top to bottom. */
+function users(frame: string): string[] {
+	return marked(frame).map((row) => row.slice(1));
 }
 
 /** The view's rows are in: the filter bar says so and the table shows exactly these users. */
@@ -97,12 +114,22 @@ describe('concurrent logins in the console', () => {
 		expect(left).toMatch(/active · NAS bng-2 · start ↓/);
 	}, 30_000);
 
+	it('marks the rows: S over Simultaneous-Use (alice: 2 of 1), C logged in more than once (carol: 2 of 2)', async () => {
+		const app = await renderConsole();
+		const frame = await app.waitForFrame((text) => marked(text).includes('Salice'), 10_000);
+		expect(marked(frame)).toEqual([' dave', ' bob', 'Ccarol', 'Salice', 'Ccarol', 'Salice']);
+		const help = await app.press('?', (text) => text.includes('keys'), 10_000);
+		expect(help).toMatch(/ C {7}concurrent logins/);
+		const legend = await app.press(KEYS.pageDown, (text) => text.includes('S beside a row'), 10_000);
+		expect(legend).toContain('C beside a row: its user has more than one open session');
+	}, 30_000);
+
 	it('the details of a concurrent session name the others', async () => {
 		const app = await renderConsole();
 		await app.press('C', showing('alice', 'alice', 'carol', 'carol'), 10_000);
 		const frame = await app.press(KEYS.enter, (text) => text.includes('open sessions of alice'), 10_000);
-		// At 100 columns the hint takes two lines: who and what differs, then the sessions.
-		expect(frame).toContain('2 open sessions of alice · different MACs, different NAS\n');
+		// At 100 columns the hint takes two lines: who (and the limit) and what differs, then the sessions.
+		expect(frame).toContain('2 open sessions of alice (Simultaneous-Use 1) · different MACs, different NAS\n');
 		expect(frame).toMatch(/^ {2}bng-1 \(AA:BB:CC:00:00:01\) since \d\d:\d\d, bng-2 \(CC:DD:EE:00:00:02\) since \d\d:\d\d$/m);
 		const masked = await app.press('m', (text) => text.includes('AA:BB:CC:xx:xx:xx'), 10_000);
 		expect(masked).not.toContain('00:00:01');

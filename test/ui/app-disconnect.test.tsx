@@ -180,7 +180,7 @@ describe('disconnecting from the console', () => {
 		expect(preview).toContain('reason  (none: Tab to write one for the audit log)');
 		expect(footer(preview)).toBe('Tab reason  Esc cancel');
 		const closed = await app.press(KEYS.escape, (frame) => statusLine(frame).includes('disconnect cancelled, nothing sent'));
-		expect(closed).toContain('▸ bob');
+		expect(closed).toContain('▸  bob');
 		expect(received()).toBe(before);
 		expect(audit.records).toEqual([]);
 		expect(await openUsers()).toContain('bob');

@@ -184,7 +184,7 @@ describe('leaving while a disconnect runs', () => {
 		const {app} = await renderConsole();
 		await search(app, 'bob');
 		await app.press(KEYS.enter, (frame) => frame.includes('Esc back'));
-		await app.press('q', (frame) => lines(frame)[4]?.startsWith('▸ bob') === true);
+		await app.press('q', (frame) => lines(frame)[4]?.startsWith('▸  bob') === true);
 		await app.press('d', (frame) => frame.includes('disconnect this session? y or Enter'));
 		await app.press('y', (frame) => flat(frame).includes('1 session: 1 coa'), 10_000);
 		const table = await app.press('q', (frame) => lines(frame)[3]?.includes('USER') === true, 10_000);
@@ -198,7 +198,7 @@ describe('a preview with nothing to send says so first', () => {
 		const {app} = await renderConsole();
 		await app.press('t', (frame) => frame.includes('stale ·'));
 		await app.press('t', (frame) => frame.includes('closed ·'));
-		await app.press('', (frame) => lines(frame)[4]?.startsWith('▸ bob') === true, 10_000);
+		await app.press('', (frame) => lines(frame)[4]?.startsWith('▸  bob') === true, 10_000);
 		const preview = await app.press('d', (frame) => frame.includes('Esc closes'));
 		expect(preview).toContain('nothing to send: Esc closes');
 		expect(preview).not.toMatch(/disconnect (this session|these \d+ sessions)\?/);

@@ -103,6 +103,8 @@ function sortValue(session: Session, key: SessionSort['key'], now: Date): SortVa
 			return session.nasipaddress;
 		case 'ip':
 			return session.framedipaddress ?? '';
+		case 'remaining':
+			return 0;
 	}
 }
 
@@ -247,11 +249,11 @@ describe('App', () => {
 		expect(statsLine(frame)).toMatch(/^50 online · 50 users · avg \S+ · 1 stale {3}bng-1 30 bng-2 10 bng-3 10/);
 		expect(filterLine(frame)).toMatch(/^\/ search: \/ +active · all NAS · start ↓$/);
 		// The sort column (START, newest first) always shows, marked.
-		expect(headsLine(frame)).toMatch(/^ {2}USER +NAS +FRAMED IP +DURATION +MAC +DOWN +UP START▼$/);
+		expect(headsLine(frame)).toMatch(/^ {3}USER +NAS +FRAMED IP +DURATION +MAC +DOWN +UP START▼$/);
 		expect(tableRows(frame)[0]).toMatch(
-			/^▸ alice@isp\.examp… +bng-1 +100\.64\.0\.10 +5m\d\ds +AA:BB:CC:00:00:00 +118M +12M \d\d-\d\d \d\d:\d\d:\d\d$/,
+			/^▸ {2}alice@isp\.examp… +bng-1 +100\.64\.0\.10 +5m\d\ds +AA:BB:CC:00:00:00 +118M +12M \d\d-\d\d \d\d:\d\d:\d\d$/,
 		);
-		expect(tableRows(frame)[1]).toMatch(/^ {2}alice-office +bng-1 +100\.64\.0\.11 /);
+		expect(tableRows(frame)[1]).toMatch(/^ {3}alice-office +bng-1 +100\.64\.0\.11 /);
 		expect(tableRows(frame).find((line) => line.includes('user07'))).toMatch(/~4h\d\dm/);
 		expect(statusLine(frame)).toBe('database: ok · 1 of 50');
 		expect(footer(frame)).toBe('↑↓ move  / search  n NAS  s sort  ␣ select  d disconnect  ⏎ details  q quit');
@@ -265,7 +267,7 @@ describe('App', () => {
 		await app.press(KEYS.down, (frame) => cursorLine(frame).includes('alice.k'));
 		const frame = await app.press('k', (frame) => cursorLine(frame).includes('alice-office'));
 		expect(tableRows(frame).filter((line) => line.startsWith('▸'))).toHaveLength(1);
-		expect(tableRows(frame)[1]).toMatch(/^▸ alice-office/);
+		expect(tableRows(frame)[1]).toMatch(/^▸ {2}alice-office/);
 		expect(statusLine(frame)).toMatch(/ · 2 of 50$/);
 		await app.press(KEYS.up, (frame) => cursorLine(frame).includes('alice@isp.examp'));
 	});
@@ -275,14 +277,14 @@ describe('App', () => {
 		const app = renderApp(new FakeReader(sessions));
 		await loaded(app);
 		sessions.push(session({radacctid: '2000', username: 'newcomer', acctstarttime: new Date(Date.now() - 1000)}));
-		let frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('▸ newcomer') === true);
-		expect(tableRows(frame)[1]).toMatch(/^ {2}alice@isp\.examp…/);
+		let frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('▸  newcomer') === true);
+		expect(tableRows(frame)[1]).toMatch(/^ {3}alice@isp\.examp…/);
 		expect(statusLine(frame)).toMatch(/ · 1 of 51$/);
 		// Off the first row, the cursor keeps to its session, which moves down a row.
 		await app.press('j', (frame) => cursorLine(frame).includes('alice@isp.examp'));
 		sessions.push(session({radacctid: '2001', username: 'latecomer', acctstarttime: new Date(Date.now() - 500)}));
-		frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('  latecomer') === true);
-		expect(tableRows(frame)[2]).toMatch(/^▸ alice@isp\.examp…/);
+		frame = await app.press('r', (frame) => tableRows(frame)[0]?.startsWith('   latecomer') === true);
+		expect(tableRows(frame)[2]).toMatch(/^▸ {2}alice@isp\.examp…/);
 		expect(statusLine(frame)).toMatch(/ · 3 of 52$/);
 	});
 
@@ -315,7 +317,7 @@ describe('App', () => {
 		}
 		// Debounced: a slow typist's "al" may be applied first (it matches the same three).
 		frame = await app.waitForFrame((frame) => statusLine(frame).endsWith('1 of 3') && reader.listCalls.at(-1)?.filter.search === 'ali');
-		expect(tableRows(frame).map((line) => line.slice(2).split(' ')[0])).toEqual(['alice@isp.examp…', 'alice-office', 'alice.k']);
+		expect(tableRows(frame).map((line) => line.slice(3).split(' ')[0])).toEqual(['alice@isp.examp…', 'alice-office', 'alice.k']);
 		frame = await app.press(KEYS.enter, (frame) => footer(frame).startsWith('↑↓ move'));
 		expect(filterLine(frame)).toMatch(/^\/ ali +active/);
 		expect(tableRows(frame)).toHaveLength(3);
@@ -334,7 +336,7 @@ describe('App', () => {
 		// Longest first: the oldest session.
 		const frame = await app.press('s', (frame) => filterLine(frame).endsWith('duration ↓') && cursorLine(frame).includes('user49'));
 		expect(reader.listCalls.some((call) => call.sort.key === 'duration' && call.sort.direction === 'desc')).toBe(true);
-		expect(tableRows(frame)[1]).toMatch(/^ {2}user48 /);
+		expect(tableRows(frame)[1]).toMatch(/^ {3}user48 /);
 		await app.press('S', (frame) => filterLine(frame).endsWith('duration ↑') && cursorLine(frame).includes('alice@isp.examp'));
 		expect(reader.listCalls.at(-1)?.sort).toEqual({key: 'duration', direction: 'asc'});
 	});
@@ -445,11 +447,11 @@ describe('App', () => {
 		const app = renderApp();
 		await loaded(app);
 		let frame = await app.press(KEYS.space, (frame) => filterLine(frame).endsWith('1 selected'));
-		expect(tableRows(frame)[0]).toMatch(/^● alice@isp\.examp…/);
-		expect(tableRows(frame)[1]).toMatch(/^▸ alice-office/);
+		expect(tableRows(frame)[0]).toMatch(/^● {2}alice@isp\.examp…/);
+		expect(tableRows(frame)[1]).toMatch(/^▸ {2}alice-office/);
 		frame = await app.press(KEYS.escape, (frame) => !filterLine(frame).includes('selected'));
 		expect(statusLine(frame)).toMatch(/^selection cleared/);
-		expect(tableRows(frame)[0]).toMatch(/^ {2}alice@isp\.examp…/);
+		expect(tableRows(frame)[0]).toMatch(/^ {3}alice@isp\.examp…/);
 	});
 
 	it('masks IPs and MACs with m', async () => {

@@ -211,4 +211,12 @@ describe('cutId', () => {
 		// Other columns are cut at their end.
 		expect(fitCell('ux-bng-moscow-01', {...TABLE_COLUMNS.nas, width: 8})).toBe('ux-bng-…');
 	});
+
+	it('shows time left without its share, and "over" shorter, where the column is narrow', () => {
+		const narrow = {...TABLE_COLUMNS.remaining, width: 9};
+		expect(fitCell('23h58m (99%)', narrow)).toBe('   23h58m');
+		expect(fitCell('over by 12m', narrow)).toBe(' over 12m');
+		expect(fitCell('23h58m (99%)', {...TABLE_COLUMNS.remaining, width: 13})).toBe(' 23h58m (99%)');
+		expect(fitCell('-', narrow)).toBe('        -');
+	});
 });

@@ -33,9 +33,23 @@ describe('the column picker', () => {
 	});
 
 	it('toggles the column under the cursor with space; Enter saves the checked ones in the table’s order', () => {
-		// NAS (row 2), STATUS (row 3) and MAC (row 7) off.
-		const state = press(initialState(), ['c'], DOWN, SPACE, ['j'], SPACE, DOWN, DOWN, DOWN, DOWN, SPACE, ENTER);
-		const columns = ['user', 'ip', 'ipv6', 'duration', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'];
+		// NAS (row 2), STATUS (row 3) and MAC (row 10) off.
+		const state = press(initialState(), ['c'], DOWN, SPACE, ['j'], SPACE, ...Array<typeof DOWN>(7).fill(DOWN), SPACE, ENTER);
+		const columns = [
+			'user',
+			'ip',
+			'ipv6',
+			'duration',
+			'remaining',
+			'plan',
+			'billing',
+			'down',
+			'up',
+			'rateDown',
+			'rateUp',
+			'start',
+			'sessionId',
+		];
 		expect(state).toMatchObject({mode: 'table', columns, columnsSave: {seq: 1, columns}});
 		expect(state.columnPicker).toBeUndefined();
 	});
@@ -103,7 +117,7 @@ describe('the column picker', () => {
 
 	it('draws a checkbox a column, the cursor inverse, and which columns the view does not show', () => {
 		const state = press(initialState(), ['c'], DOWN, SPACE);
-		const lines = columnPickerLines(state, 76, 16);
+		const lines = columnPickerLines(state, 76, 24);
 		expect(lines[0]).toMatchObject({text: expect.stringMatching(/^columns \(your choice\) · ↑↓ · space toggles/), bold: true});
 		expect(lines.slice(1, 5).map((line) => line.text)).toEqual([
 			'[x] USER        always shown',
@@ -113,9 +127,12 @@ describe('the column picker', () => {
 		]);
 		expect(lines.filter((line) => line.inverse).map((line) => line.text)).toEqual(['[ ] NAS']);
 		expect(lines.find((line) => line.text.includes('STOP'))?.text).toBe('[ ] STOP        not in the active view');
+		expect(lines.find((line) => line.text.includes('BILLING'))?.text).toBe(
+			"[x] BILLING     the billing query's columns, where one is set",
+		);
 		expect(lines).toHaveLength(TABLE_COLUMN_IDS.length + 1);
 		// A short body keeps the cursor in view.
-		const low = press(state, ['j'.repeat(13)]);
+		const low = press(state, ['j'.repeat(16)]);
 		const short = columnPickerLines(low, 60, 5);
 		expect(short).toHaveLength(5);
 		expect(short.at(-1)).toEqual({text: '[x] SESSION ID', inverse: true});

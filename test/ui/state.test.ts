@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import type {Session, SessionStats} from '../../source/sessions/session.js';
 import type {Snapshot} from '../../source/sessions/snapshot.js';
-import {SUBSCRIBER_TABLE_COLUMNS} from '../../source/sessions/session-columns.js';
+import type {SubscriberCellData} from '../../source/sessions/session-columns.js';
+import {cellText} from '../../source/ui/cells.js';
 import type {SessionSubscriber} from '../../source/subscribers/subscriber-view.js';
 import {
 	defaultDirection,
@@ -542,16 +543,17 @@ describe('the subscribers of the rows on screen', () => {
 	});
 });
 
-describe('SUBSCRIBER_TABLE_COLUMNS', () => {
-	const [remaining, plan] = SUBSCRIBER_TABLE_COLUMNS;
-	it('shows the time left, the groups, and - while unknown', () => {
-		expect(remaining!.title).toBe('REMAINING');
-		expect(remaining!.text({groups: [], remaining: {seconds: 6300, percent: 44, over: false}})).toBe('1h45m (44%)');
-		expect(remaining!.text({groups: [], remaining: {seconds: -720, percent: 0, over: true}})).toBe('over by 12m');
-		expect(remaining!.warn!({groups: [], remaining: {seconds: -720, percent: 0, over: true}})).toBe(true);
-		expect(remaining!.text(undefined)).toBe('-');
-		expect(plan!.title).toBe('PLAN');
-		expect(plan!.text({groups: ['fiber-100', 'all\x1b[2J'], remaining: null})).toBe('fiber-100, all\\x1b[2J');
-		expect(plan!.text({groups: [], remaining: null})).toBe('-');
+describe('the subscriber cells', () => {
+	const session = makeSession({radacctid: 'c1', username: 'carol'});
+	const text = (id: 'plan' | 'remaining' | 'billing', subscriber: SubscriberCellData | undefined, field?: string) =>
+		cellText(id, session, {now: new Date(), masked: false, staleAfterSeconds: 600, subscriber}, field);
+	it('shows the time left, the groups, a billing value, and - while unknown', () => {
+		expect(text('remaining', {groups: [], remaining: {seconds: 6300, percent: 44, over: false}, billing: {}})).toBe('1h45m (44%)');
+		expect(text('remaining', {groups: [], remaining: {seconds: -720, percent: 0, over: true}, billing: {}})).toBe('over by 12m');
+		expect(text('remaining', undefined)).toBe('-');
+		expect(text('plan', {groups: ['fiber-100', 'all\x1b[2J'], remaining: null, billing: {}})).toBe('fiber-100, all\\x1b[2J');
+		expect(text('plan', {groups: [], remaining: null, billing: {}})).toBe('-');
+		expect(text('billing', {groups: [], remaining: null, billing: {full_name: 'Ann\x07 Lee'}}, 'full_name')).toBe('Ann\\x07 Lee');
+		expect(text('billing', {groups: [], remaining: null, billing: {}}, 'full_name')).toBe('-');
 	});
 });

@@ -39,6 +39,16 @@ describe('statusLine', () => {
 		expect(statusLine(input())).toEqual({text: 'database: ok', tone: 'muted', position: true});
 	});
 
+	it('says what is missing of the subscriber columns after ok, and gives way to messages and errors', () => {
+		const late = input({subscribers: 'billing query: no answer in time'});
+		expect(statusLine(late)).toEqual({text: 'database: ok · billing query: no answer in time', tone: 'muted', position: true});
+		expect(statusLine(input({subscribers: 'billing query failed: relation "x\x1b[2J" does not exist'})).text).toBe(
+			'database: ok · billing query failed: relation "x\\x1b[2J" does not exist',
+		);
+		expect(statusLine({...late, message: {text: 'exported 3 rows', kind: 'info'}}).text).toBe('exported 3 rows');
+		expect(statusLine({...late, fetchedAt: T, pollStartedAt: T + 5000, now: T + 17_000}).text).toMatch(/^database not answering/);
+	});
+
 	it('never says ok for data older than two intervals: the poll in flight is not answering', () => {
 		const old = input({fetchedAt: T, pollStartedAt: T + 5000, now: T + 17_000});
 		expect(statusLine(old)).toEqual({

@@ -6,7 +6,6 @@
 import pg from 'pg';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {FREERADIUS_AUTHORISATION_SQL} from '../../source/db/freeradius-schema.js';
-import {SUBSCRIBER_TABLE_COLUMNS} from '../../source/sessions/session-columns.js';
 import {SessionSource} from '../../source/sessions/session-source.js';
 import {consoleSubscribers} from '../../source/subscribers/console-subscribers.js';
 import {openSubscriberEnricher, type OpenedEnricher} from '../../source/subscribers/open-enricher.js';
@@ -14,6 +13,8 @@ import {requestFor, startSessionPolling, type SessionPolling} from '../../source
 import {initialState, reducer} from '../../source/ui/state.js';
 import type {UiAction, UiState} from '../../source/ui/state-types.js';
 import {subscriberCellData} from '../../source/ui/subscriber-cells.js';
+import {cellText} from '../../source/ui/cells.js';
+import {rowFactsOf, rowMark} from '../../source/ui/row-marks.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 const BUDGET_MS = 300;
@@ -80,8 +81,9 @@ async function poll(billingQuery: string, billingTimeout?: number) {
 
 const cell = (state: UiState, username: string, id: 'plan' | 'remaining') => {
 	const row = state.snapshot!.rows.find((session) => session.username === username)!;
-	const column = SUBSCRIBER_TABLE_COLUMNS.find((candidate) => candidate.id === id)!;
-	return column.text(subscriberCellData(state.subscribers, row, new Date(state.snapshot!.fetchedAt)));
+	const now = new Date(state.snapshot!.fetchedAt);
+	const subscriber = subscriberCellData(state.subscribers?.byId.get(row.radacctid), row, now);
+	return cellText(id, row, {now, masked: false, staleAfterSeconds: 600, subscriber});
 };
 
 describe('the console poll with the subscriber columns', () => {
@@ -94,15 +96,11 @@ describe('the console poll with the subscriber columns', () => {
 		expect(cell(box.state, 'alice', 'plan')).toBe('fiber-100');
 		expect(cell(box.state, 'alice', 'remaining')).toMatch(/^(1h|59m\d+s) \(50%\)$/);
 		expect(cell(box.state, 'bob', 'remaining')).toMatch(/^over by \d+m/);
-		expect(
-			SUBSCRIBER_TABLE_COLUMNS.find((column) => column.id === 'remaining')!.warn!(
-				subscriberCellData(
-					box.state.subscribers,
-					box.state.snapshot!.rows.find((row) => row.username === 'bob')!,
-					new Date(),
-				),
-			),
-		).toBe(true);
+		// Bob is past his expected end: his row is marked T in the gutter.
+		const bob = box.state.snapshot!.rows.find((row) => row.username === 'bob')!;
+		expect(rowMark(rowFactsOf(bob, box.state.subscribers?.byId.get(bob.radacctid), new Date()))).toBe('T');
+		const alice = box.state.snapshot!.rows.find((row) => row.username === 'alice')!;
+		expect(rowMark(rowFactsOf(alice, box.state.subscribers?.byId.get(alice.radacctid), new Date()))).toBe(' ');
 		expect(box.state.subscribers?.billingColumns).toEqual(['full_name']);
 	}, 30_000);
 

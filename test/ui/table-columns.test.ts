@@ -9,8 +9,8 @@ import {
 	type PlacedTableColumn,
 } from '../../source/ui/table-columns.js';
 
-/** The cells' width at a terminal this wide: one column spare, two for the marker gutter. */
-const cells = (terminal: number) => terminal - 3;
+/** The cells' width at a terminal this wide: one column spare, three for the row gutter (marker, mark, space). */
+const cells = (terminal: number) => terminal - 4;
 const BY_START: SessionSort = {key: 'start', direction: 'desc'};
 
 function used(columns: readonly PlacedTableColumn[]): number {
@@ -24,30 +24,34 @@ function choose(terminal: number, status: SessionStatus, sort: SessionSort = BY_
 	return chooseColumns({width: cells(terminal), status, sort, picked});
 }
 
+/** Every column, less those that need the subscriber tables or a billing query. */
+const WITHOUT_SUBSCRIBERS = TABLE_COLUMN_IDS.filter((id) => id !== 'remaining' && id !== 'plan' && id !== 'billing');
+
 describe('chooseColumns', () => {
 	const open: Record<number, string[]> = {
 		200: ['user', 'nas', 'status', 'ip', 'ipv6', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
-		120: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start'],
+		// From 100 columns of cells NAS names show whole (16) before the upload rate.
+		120: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'start'],
 		80: ['user', 'nas', 'ip', 'duration', 'down', 'up', 'start'],
 		60: ['user', 'nas', 'ip', 'start'],
-		40: ['user', 'down', 'start'],
+		40: ['user', 'start'],
 	};
 	const expected: Record<SessionStatus, Record<number, string[]>> = {
 		active: open,
 		stale: open,
 		closed: {
-			200: TABLE_COLUMN_IDS.slice(),
-			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'up', 'start', 'stop', 'cause'],
+			200: WITHOUT_SUBSCRIBERS,
+			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'start', 'stop', 'cause'],
 			80: ['user', 'nas', 'status', 'start', 'stop', 'cause'],
 			60: ['user', 'nas', 'status', 'duration', 'start'],
-			40: ['user', 'down', 'start'],
+			40: ['user', 'start'],
 		},
 		all: {
-			200: TABLE_COLUMN_IDS.slice(),
-			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'up', 'start', 'stop', 'cause'],
+			200: WITHOUT_SUBSCRIBERS,
+			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'start', 'stop', 'cause'],
 			80: ['user', 'nas', 'status', 'ip', 'duration', 'start'],
 			60: ['user', 'nas', 'status', 'duration', 'start'],
-			40: ['user', 'down', 'start'],
+			40: ['user', 'start'],
 		},
 	};
 	for (const status of ['active', 'closed', 'all'] as const) {
@@ -107,5 +111,72 @@ describe('chooseColumns', () => {
 		expect(used(columns)).toBe(cells(200));
 		// A picked column that does not fit still drops by priority.
 		expect(ids(choose(60, 'closed', BY_START, ['mac', 'cause', 'stop']))).toEqual(['user', 'start', 'stop']);
+	});
+});
+
+describe('the subscriber columns', () => {
+	const subscribers = {plan: true, billing: ['full_name', 'service', 'location']};
+	const withSubscribers = (terminal: number, status: SessionStatus = 'active', sort: SessionSort = BY_START) =>
+		chooseColumns({width: cells(terminal), status, sort, subscribers});
+	const keys = (columns: readonly PlacedTableColumn[]) => columns.map((column) => column.field ?? column.id);
+
+	it('are never drawn where radtop reads no subscriber tables and no billing query', () => {
+		for (const terminal of [200, 120, 80]) {
+			for (const status of ['active', 'closed', 'all'] as const) {
+				const shown = ids(choose(terminal, status));
+				expect(shown).not.toContain('plan');
+				expect(shown).not.toContain('remaining');
+				expect(shown).not.toContain('billing');
+			}
+		}
+		// Tables but no billing query: PLAN and REMAINING only.
+		const tablesOnly = chooseColumns({width: cells(200), status: 'active', sort: BY_START, subscribers: {plan: true, billing: []}});
+		expect(ids(tablesOnly)).toEqual(expect.arrayContaining(['plan', 'remaining']));
+		expect(ids(tablesOnly)).not.toContain('billing');
+	});
+
+	it('at 120 columns the open view shows REMAINING, PLAN and the first billing column before the MAC', () => {
+		const columns = withSubscribers(120);
+		expect(keys(columns)).toEqual(['user', 'nas', 'ip', 'duration', 'remaining', 'plan', 'full_name', 'down', 'start']);
+		expect(used(columns)).toBe(cells(120));
+		const billing = columns.find((column) => column.field === 'full_name')!;
+		expect(billing).toMatchObject({id: 'billing', title: 'FULL NAME', align: 'left'});
+		expect(columns.find((column) => column.id === 'remaining')!.align).toBe('right');
+	});
+
+	it('the other billing columns come after the rest, each titled by its name', () => {
+		const wide = keys(withSubscribers(260));
+		expect(wide).toEqual(expect.arrayContaining(['service', 'location']));
+		// Drawn in the table's order: the billing columns together, after PLAN.
+		const at = (key: string) => wide.indexOf(key);
+		expect(at('plan')).toBeLessThan(at('full_name'));
+		expect(at('service')).toBe(at('full_name') + 1);
+		expect(at('location')).toBe(at('service') + 1);
+		// At 200 the later billing columns are the first to go.
+		expect(keys(withSubscribers(200))).not.toContain('location');
+	});
+
+	it('the sort by time left always shows REMAINING, marked', () => {
+		const columns = withSubscribers(60, 'active', {key: 'remaining', direction: 'asc'});
+		const remaining = columns.find((column) => column.id === 'remaining')!;
+		expect(remaining.sorted).toBe('asc');
+		expect(columnTitle(remaining)).toBe('REMAINING▲');
+		expect(used(columns)).toBe(cells(60));
+	});
+
+	it('a billing column name from the query is sanitised in its head', () => {
+		const columns = chooseColumns({
+			width: cells(200),
+			status: 'active',
+			sort: BY_START,
+			subscribers: {plan: false, billing: ['evil\x1b[2J_name']},
+		});
+		expect(columns.find((column) => column.id === 'billing')!.title).toBe('EVIL\\x1b[2J NAME');
+	});
+
+	it('a billing column on a wide terminal is never narrower than 10', () => {
+		for (const terminal of [120, 160, 200]) {
+			for (const column of withSubscribers(terminal)) if (column.id === 'billing') expect(column.width).toBeGreaterThanOrEqual(10);
+		}
 	});
 });

@@ -29,6 +29,7 @@ const SORT_LABELS: Record<ViewQuery['sort']['key'], string> = {
 	up: 'up',
 	rate: 'rate',
 	user: 'user',
+	remaining: 'time left',
 	nas: 'NAS',
 	ip: 'framed IP',
 };

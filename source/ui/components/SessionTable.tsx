@@ -2,9 +2,12 @@ import {memo} from 'react';
 import {Box, Text} from 'ink';
 import type {Session} from '../../sessions/session.js';
 import type {Rate} from '../../sessions/session-math.js';
+import type {SessionSubscriber} from '../../subscribers/subscriber-view.js';
 import {fit} from '../../terminal/text.js';
 import {cellText, fitCell, stateOf, type CellContext} from '../cells.js';
 import {COLUMN_GAP as GAP, columnTitle, type PlacedTableColumn as PlacedColumn} from '../table-columns.js';
+import {rowFactsOf, rowMark} from '../row-marks.js';
+import {subscriberCellData} from '../subscriber-cells.js';
 import {useTheme} from '../theme.js';
 
 export interface SessionTableProps {
@@ -22,9 +25,16 @@ export interface SessionTableProps {
 	readonly height: number;
 	readonly width: number;
 	readonly emptyText: string;
+	/** The subscribers of the rows on screen, by radacctid, as the last enrichment found them. */
+	readonly subscribers?: ReadonlyMap<string, SessionSubscriber> | undefined;
+	/** Open sessions per user, for the users of the open rows on screen (the poll's count). */
+	readonly userOpenSessions?: ReadonlyMap<string, number> | undefined;
 }
 
 const SEPARATOR = ' '.repeat(GAP);
+
+/** The row gutter: the selection or cursor marker, the row's mark (ui/row-marks.ts), a space. */
+export const GUTTER = 3;
 
 interface RowProps {
 	readonly session: Session | undefined;
@@ -36,33 +46,49 @@ interface RowProps {
 	readonly masked: boolean;
 	readonly staleAfterSeconds: number;
 	readonly width: number;
+	readonly subscriber: SessionSubscriber | undefined;
+	/** How many open sessions the row's user has, when the poll counted them. */
+	readonly userOpenSessions: number | undefined;
 }
 
 /** One row: one Text holding a Text per cell (no Box per cell: Yoga layout per cell costs too much). */
 const Row = memo(function Row(props: RowProps) {
 	const theme = useTheme();
-	if (!props.session) return <Text color={theme.muted}>{fit('  …', props.width)}</Text>;
-	const context: CellContext = {now: props.now, rate: props.rate, masked: props.masked, staleAfterSeconds: props.staleAfterSeconds};
+	if (!props.session) return <Text color={theme.muted}>{fit('   …', props.width)}</Text>;
+	const subscriber = subscriberCellData(props.subscriber, props.session, props.now);
+	const context: CellContext = {
+		now: props.now,
+		rate: props.rate,
+		masked: props.masked,
+		staleAfterSeconds: props.staleAfterSeconds,
+		subscriber,
+	};
 	const state = stateOf(props.session, context);
-	const marker = props.isSelected ? '● ' : props.isCursor ? '▸ ' : '  ';
-	const used = 2 + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
+	const marker = props.isSelected ? '●' : props.isCursor ? '▸' : ' ';
+	const mark = rowMark(rowFactsOf(props.session, props.subscriber, props.now, props.userOpenSessions));
+	const used = GUTTER + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
 	return (
 		<Text inverse={props.isCursor} dimColor={state === 'offline'} wrap="truncate-end">
 			<Text bold={props.isSelected} color={props.isSelected ? theme.warn : undefined}>
 				{marker}
 			</Text>
+			<Text bold color={mark === ' ' ? undefined : theme.warn}>
+				{`${mark} `}
+			</Text>
 			{props.columns.map((column, index) => {
-				const text = fitCell(cellText(column.id, props.session!, context), column);
+				const text = fitCell(cellText(column.id, props.session!, context, column.field), column);
 				const color =
-					column.id === 'status' || column.id === 'duration'
-						? state === 'stale'
-							? theme.warn
-							: state === 'online' && column.id === 'status'
-								? theme.ok
-								: undefined
-						: undefined;
+					column.id === 'remaining' && subscriber?.remaining?.over
+						? theme.warn
+						: column.id === 'status' || column.id === 'duration'
+							? state === 'stale'
+								? theme.warn
+								: state === 'online' && column.id === 'status'
+									? theme.ok
+									: undefined
+							: undefined;
 				return (
-					<Text key={column.id} color={color}>
+					<Text key={column.field === undefined ? column.id : `billing:${column.field}`} color={color}>
 						{index > 0 ? SEPARATOR : ''}
 						{text}
 					</Text>
@@ -76,7 +102,7 @@ const Row = memo(function Row(props: RowProps) {
 /** The session table: column heads and the visible rows only. */
 export function SessionTable(props: SessionTableProps) {
 	const theme = useTheme();
-	const head = `  ${props.columns.map((column) => fit(columnTitle(column), column.width, column.align)).join(SEPARATOR)}`;
+	const head = `${' '.repeat(GUTTER)}${props.columns.map((column) => fit(columnTitle(column), column.width, column.align)).join(SEPARATOR)}`;
 	const lines = [];
 	for (let index = 0; index < props.height; index++) {
 		if (index >= props.rows.length) break;
@@ -93,6 +119,8 @@ export function SessionTable(props: SessionTableProps) {
 				masked={props.masked}
 				staleAfterSeconds={props.staleAfterSeconds}
 				width={props.width}
+				subscriber={session ? props.subscribers?.get(session.radacctid) : undefined}
+				userOpenSessions={session?.username ? props.userOpenSessions?.get(session.username) : undefined}
 			/>,
 		);
 	}
@@ -101,7 +129,7 @@ export function SessionTable(props: SessionTableProps) {
 			<Text bold color={theme.accent} wrap="truncate-end">
 				{head}
 			</Text>
-			{lines.length === 0 ? <Text color={theme.muted}>{`  ${props.emptyText}`}</Text> : lines}
+			{lines.length === 0 ? <Text color={theme.muted}>{`${' '.repeat(GUTTER)}${props.emptyText}`}</Text> : lines}
 		</Box>
 	);
 }
