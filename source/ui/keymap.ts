@@ -142,7 +142,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: ['C'],
 		label: 'C',
-		description: 'concurrent logins: users with more than one open session (C again leaves)',
+		description: 'concurrent logins: users logged in more than once',
 		modes: ['table'],
 		action: {type: 'toggle-concurrent'},
 	},

@@ -370,12 +370,17 @@ describe('what a poll asks of the database', () => {
 			expect(statement.text).not.toMatch(/SELECT radacctid::text/);
 			expect(statement.rows).toBeLessThanOrEqual(4);
 		}
-		expect(statements).toHaveLength(4);
+		// The window, the open counts, the total, unique users and stale counts, the open sessions of the window's users.
+		expect(statements).toHaveLength(5);
+		expect(statements.filter((statement) => /username = ANY\(\$1::text\[\]\)/.test(statement.text))).toHaveLength(1);
 		// The next poll reuses the costlier counts (unique users, stale) taken moments ago.
 		statements.length = 0;
 		await fetchSnapshot(watched, request, new RateTracker(), slow);
-		expect(statements).toHaveLength(3);
-		expect(statements.some((statement) => /GROUP BY username/.test(statement.text))).toBe(false);
+		expect(statements).toHaveLength(4);
+		// (The one GROUP BY username left is the count of the window's users' open sessions.)
+		expect(statements.some((statement) => /GROUP BY username/.test(statement.text) && !/username = ANY/.test(statement.text))).toBe(
+			false,
+		);
 	});
 });
 
