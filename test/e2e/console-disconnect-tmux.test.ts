@@ -133,7 +133,7 @@ describe.skipIf(!tmuxAvailable)('disconnecting from the console in tmux, 80x24, 
 			term.keys('Escape');
 			await term.waitFor(
 				'the table without a selection',
-				(lines) => !lines[2]?.includes('selected') && lines.some((line) => line.startsWith('▸ ')),
+				(lines) => !lines[2]?.includes('selected') && lines.some((line) => /^▸[A-Z ] /.test(line)),
 			);
 		},
 		ACTION_MS * 2,

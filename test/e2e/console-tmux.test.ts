@@ -30,7 +30,7 @@ import {
  */
 function expectCursorOnNewest(lines: string[]): void {
 	const table = tableOf(lines)!;
-	const cursor = table.rows.findIndex((row) => row.startsWith('▸ '));
+	const cursor = table.rows.findIndex((row) => /^▸[A-Z ] /.test(row));
 	expect(cursor, `a cursor row in:\n${lines.join('\n')}`).toBeGreaterThanOrEqual(0);
 	// The status line, or a message in its place for a while (Esc in the table says "search cleared").
 	const status = lines.find((line) => /^(database: ok|search cleared) · /.test(line)) ?? '';
@@ -210,8 +210,8 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 			term.keys('?');
 			await term.waitFor('the help', (lines, text) => (text.includes('cursor up') && text.includes('↑↓ 1-') ? lines : undefined));
 			term.assertFits();
-			// One binding a line at 80 columns: the rest is a scroll away, down to the minimum size.
-			term.keys('PageDown', 'PageDown');
+			// One binding a line at 80 columns: the rest is a scroll away, down to the minimum size (PgDn stops at the end).
+			term.keys('PageDown', 'PageDown', 'PageDown');
 			const help = await term.waitFor('the end of the help', (lines, text) =>
 				text.includes('mask IPs') && text.includes('needs 60x12 at least') ? lines : undefined,
 			);
