@@ -19,7 +19,9 @@
  * else a temporary cluster of the newest /usr/lib/postgresql/<version>.
  * Knobs (env): BENCH_ROWS, BENCH_OPEN, BENCH_ITERATIONS, BENCH_WARMUP, BENCH_CASE_BUDGET_MS,
  * BENCH_ALL_REMEDIES=1 (try every candidate, not only those for a missed target), BENCH_CASES=search (only the
- * search grammar cases of bench/lib/search-cases.js and their candidate indexes; no live-table rounds).
+ * search grammar cases of bench/lib/search-cases.js and their candidate indexes; no live-table rounds),
+ * BENCH_CASES=subscribers (only the poll with and without the subscriber context of bench/lib/subscriber-cases.js,
+ * over authorisation tables and a billing table filled for every user).
  *
  * Exit status: 0 when it measured (a missed target is a result, not a failure), 1 on an error,
  * 2 when DATABASE_URL is not a database it may wipe.
@@ -48,6 +50,7 @@ import {fetchSnapshot, SlowCounts} from '../dist/sessions/snapshot.js';
 import {findPsql, startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
 import {defineSearchCases, pickSearchValues, SEARCH_REMEDIES} from './lib/search-cases.js';
+import {defineSubscriberCases, seedSubscriberTables} from './lib/subscriber-cases.js';
 
 const ROWS = intEnv('BENCH_ROWS', 5_000_000);
 const OPEN = Math.min(intEnv('BENCH_OPEN', 100_000), Math.floor(ROWS / 4));
@@ -71,6 +74,7 @@ const RARE_TERMS = ['xyz', 'zz.99'];
 const ALL_REMEDIES = process.env['BENCH_ALL_REMEDIES'] === '1';
 const INTERIM_SAMPLE = Math.min(10_000, OPEN);
 const ONLY_SEARCH = process.env['BENCH_CASES'] === 'search';
+const ONLY_SUBSCRIBERS = process.env['BENCH_CASES'] === 'subscribers';
 
 const COLUMNS = new Set(SESSION_COLUMNS);
 const NAS = [1, 2, 3, 4, 5, 6].map((k) => ({ip: `10.20.0.${k}`, name: `bng-${k}`}));
@@ -1156,8 +1160,19 @@ async function main() {
 			closedFrom: new Date(Date.now() - 86_400_000),
 			staleAfter: source.staleAfterSeconds,
 		});
+		const seeded = await seedSubscriberTables(pool);
+		log(
+			`subscriber tables for ${n(seeded.users)} users: ${Object.entries(seeded.rows)
+				.map(([table, count]) => `${table} ${n(count)}`)
+				.join(', ')} (${seconds(seeded.ms)})`,
+		);
+		const subscriberCases = await defineSubscriberCases({pool: radtop.pool, window: WINDOW, columns: COLUMNS});
 		/** @type {Case[]} */
-		const cases = ONLY_SEARCH ? searchCases : [...pollCases, ...searchCases];
+		const cases = ONLY_SEARCH
+			? searchCases
+			: ONLY_SUBSCRIBERS
+				? /** @type {Case[]} */ (subscriberCases)
+				: [...pollCases, .../** @type {Case[]} */ (subscriberCases.filter((c) => c.id !== 'poll')), ...searchCases];
 		const floors = new Floors(url);
 		/** @param {string[]} ids */
 		const measured = (ids) => cases.filter((c) => ids.includes(c.id));
@@ -1179,7 +1194,7 @@ async function main() {
 		}
 
 		// The fence on record: the same search as the statement was before it, planned and run by the same server.
-		if (!ONLY_SEARCH) await showFence(rare, results, floors);
+		if (!ONLY_SEARCH && !ONLY_SUBSCRIBERS) await showFence(rare, results, floors);
 
 		// Candidate fixes, each alone on top of the stock indexes, then all together.
 		const wanted = [...REMEDIES, .../** @type {Remedy[]} */ (SEARCH_REMEDIES)].filter(
@@ -1239,7 +1254,7 @@ async function main() {
 			floors.reset();
 		}
 
-		if (!ONLY_SEARCH) {
+		if (!ONLY_SEARCH && !ONLY_SUBSCRIBERS) {
 			// What the counts cost in a live table: interim updates keep clearing the visibility map between VACUUMs,
 			// and autovacuum's default threshold (20 % of radacct's rows changed) lets many rounds pass before one runs.
 			const liveCases = measured([

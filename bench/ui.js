@@ -128,6 +128,31 @@ FROM (
 	) AS drawn
 ) AS timed`;
 
+/**
+ * The subscriber behind each user (for the case with the subscriber columns): a plan group in radusergroup
+ * whose Session-Timeout and rate limit are in radgroupreply, a Session-Timeout of their own for a quarter in
+ * radreply, and a billing table (full name, service, location) with a row per user.
+ */
+const SUBSCRIBER_SQL = `
+-- the authorisation tables
+CREATE TABLE subscribers (username text PRIMARY KEY, full_name text, service text, location text);
+CREATE TEMP TABLE bench_users AS SELECT username, row_number() OVER (ORDER BY username) AS n FROM (SELECT DISTINCT username FROM radacct) AS u;
+INSERT INTO radusergroup (username, groupname, priority)
+	SELECT username, (ARRAY['fiber-100', 'fiber-500', 'dsl-20', 'hotspot-1h'])[1 + n % 4], 1 FROM bench_users;
+INSERT INTO radreply (username, attribute, op, value)
+	SELECT username, 'Session-Timeout', ':=', (3600 * (1 + n % 24))::text FROM bench_users WHERE n % 4 = 1;
+INSERT INTO radgroupreply (groupname, attribute, op, value) VALUES
+	('fiber-100', 'Session-Timeout', '=', '86400'), ('fiber-100', 'Mikrotik-Rate-Limit', '=', '100M/100M'),
+	('fiber-500', 'Session-Timeout', '=', '86400'), ('dsl-20', 'Session-Timeout', '=', '14400'),
+	('hotspot-1h', 'Session-Timeout', ':=', '3600');
+INSERT INTO subscribers SELECT username, 'Subscriber ' || n, (ARRAY['Fiber 100', 'Fiber 500', 'DSL 20', 'Hotspot'])[1 + n % 4],
+	(ARRAY['Amsterdam', 'Berlin', 'Lisbon'])[1 + n % 3] FROM bench_users;
+DROP TABLE bench_users;
+ANALYZE radusergroup, radreply, radgroupreply, subscribers;`;
+
+/** The billing query of the case with the subscriber columns. */
+const BILLING_QUERY = 'SELECT username, full_name, service, location FROM subscribers WHERE username = ANY ($1::text[])';
+
 async function databaseWorker() {
 	const parentPort = /** @type {import('node:worker_threads').MessagePort} */ (workerThreadPort);
 	const {startEmbeddedDatabase} = await import('../dist/db/embedded-database.js');
@@ -136,6 +161,8 @@ async function databaseWorker() {
 	await db.pglite.exec(SEED_SQL(workerData.sessions));
 	await db.pglite.exec('VACUUM ANALYZE radacct');
 	await db.pglite.exec('VACUUM ANALYZE nas');
+	const {FREERADIUS_AUTHORISATION_SQL} = await import('../dist/db/freeradius-schema.js');
+	await db.pglite.exec(`${FREERADIUS_AUTHORISATION_SQL}\n${SUBSCRIBER_SQL}`);
 	parentPort.postMessage({url: db.url, seedMs: performance.now() - started});
 	parentPort.on('message', async (message) => {
 		if (message === 'close') {
@@ -518,10 +545,13 @@ const KEY = {down: '\x1b[B', up: '\x1b[A', pageDown: '\x1b[6~', escape: '\x1b', 
  * @param {import('../dist/ui/theme.js').Theme} options.theme
  * @param {object} options.source
  * @param {Modules} options.modules
+ * @param {import('../dist/subscribers/console-subscribers.js').ConsoleSubscribers} [options.subscribers] the console's subscriber reads, for the subscriber columns
+ * @param {[number, number]} [options.size] the terminal, columns and rows (default 80x24)
  */
-async function mount({maxFps, theme, source, modules}) {
+async function mount({maxFps, theme, source, modules, subscribers, size}) {
 	const {React, render, App, ThemeContext, incrementalSafeStdout} = modules;
 	const stdout = new FakeStdout();
+	if (size) [stdout.columns, stdout.rows] = size;
 	const stdin = new FakeStdin();
 	const timed = TimedSource.wrap(source);
 	const instance = render(
@@ -533,6 +563,7 @@ async function mount({maxFps, theme, source, modules}) {
 				databaseLabel: 'postgres@bench:5432/radius',
 				intervalSeconds: 5,
 				readOnly: false,
+				...(subscribers ? {subscribers} : {}),
 			}),
 		),
 		{
@@ -842,6 +873,8 @@ async function main() {
 			import('../dist/sessions/session-source.js'),
 			import('pg'),
 		]);
+	const {openSubscriberEnricher} = await import('../dist/subscribers/open-enricher.js');
+	const {billingColumnsOf, consoleSubscribers, POLL_ENRICHMENT_BUDGET_MS} = await import('../dist/subscribers/console-subscribers.js');
 	const modules = {React, render, App, ThemeContext, incrementalSafeStdout};
 
 	const started = performance.now();
@@ -956,6 +989,29 @@ async function main() {
 			row(rows, 'unthrottled cursor move: frame bytes', cursor.frameBytes, bytes, 'B', 'p95 <= 1024', (r) => r.p95 <= 1024);
 			row(rows, 'unthrottled page down: key -> first frame', pages.first, ms, 'ms');
 			row(rows, 'unthrottled page down: -> frame w/ data', pages.data, ms, 'ms');
+		}
+
+		// The subscriber columns (REMAINING, PLAN, the billing query's, VENDOR) at 120x40, each poll enriched.
+		{
+			const opened = await openSubscriberEnricher(pool, {billingQuery: BILLING_QUERY});
+			const subscribers = consoleSubscribers(opened, POLL_ENRICHMENT_BUDGET_MS, await billingColumnsOf(opened));
+			source.readTimeoutsFrom(subscribers.timeoutTables);
+			const {
+				console: term,
+				stdout,
+				unmount,
+			} = await mount({maxFps: 30, theme: COLOR_THEME, source, modules, subscribers, size: [120, 40]});
+			const headsFrame = [...stdout.frames].reverse().find((frame) => /USER +NAS/.test(frame.text));
+			const heads = headsFrame?.text.split('\n').find((line) => /USER +NAS/.test(line)) ?? '';
+			process.stdout.write('  subscriber columns, 120x40, maxFps 30: cursor moves');
+			const cursor = await cursorMoves(term, iterations(150));
+			console.log('\n');
+			unmount();
+			await opened.close();
+			countClears(stdout);
+			row(rows, 'subscriber columns: cursor move -> frame', cursor.latency, ms, 'ms', 'p95 <= 30', (r) => r.p95 <= 30);
+			row(rows, 'subscriber columns: frame bytes', cursor.frameBytes, bytes, 'B', 'p95 <= 1024', (r) => r.p95 <= 1024);
+			notes.push(`subscriber columns at 120x40: ${heads.trim().replace(/ +/g, ' ')}`);
 		}
 
 		rows.push([

@@ -50,7 +50,7 @@ digits, addresses without a prefix length. Fields a spreadsheet would run as a f
 Filters (as radtop sessions)
   --status active|closed|all   open sessions (default), closed ones, or both
   --search, -s TERMS           as radtop sessions: an IP or CIDR (exact), a MAC, else part of a username;
-                               user: ip: mac: sid: uid: port: nas: cause: called: at: since: until:
+                               user: ip: mac: sid: uid: port: nas: cause: called: vendor: at: since: until:
   --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
@@ -75,6 +75,7 @@ Columns
 		96,
   ).join('\n  ')}
   Subscriber: ${SUBSCRIBER_COLUMNS.join(', ')}, and each column the profile's billing-query returns
+  Device: vendor (the MAC's vendor in the IEEE registry; random for a randomized MAC)
 
 Examples
   $ radtop export --status closed --from 2026-11-01 --to 2026-12-01 -o november.csv

@@ -13,6 +13,7 @@ import {annotateFromLog} from '../disconnect/disconnected-by-log.js';
 import {truncate} from '../terminal/text.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {Session} from '../sessions/session.js';
+import {vendorField} from '../net/oui-registry.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import {probeSubscriberTables, timeoutTablesOf} from '../subscribers/subscriber-tables.js';
 import {subscriberFields} from '../subscribers/subscriber-view.js';
@@ -53,7 +54,8 @@ Filters
   --status active|closed|all   open sessions (default), closed ones, or both
   --search, -s TERMS           words that must all hold: an IP or CIDR (exact), a MAC, else part of a
                                username; scoped user: ip: mac: sid: uid: port: nas: cause: called:,
-                               := for exact, - to negate; at: since: until: a time (see README)
+                               := for exact, - to negate; at: since: until: a time (see README);
+                               vendor:apple the MAC's vendor, vendor:random a randomized MAC
   --at WHEN                    sessions open at that instant, closed ones too (as the term at:WHEN)
   --user NAME                  exactly this username (as the term user:=NAME); with --status all, the
                                subscriber's history: start, stop, cause
@@ -219,6 +221,7 @@ export async function runSessions(
 			user_open_sessions: session.username ? (open.get(session.username) ?? 0) : null,
 			simultaneous_use: subscribers.simultaneousUse.get(session.radacctid) ?? null,
 			disconnectedBy: session.disconnectedBy ?? null,
+			vendor: vendorField(session.callingstationid),
 			subscriber: subscribers.fields.get(session.radacctid) ?? {},
 		}));
 		if (subscribers.status) stderr.write(`radtop: ${sanitize(subscribers.status)}\n`);

@@ -4,6 +4,8 @@
  * The IPv6 columns (framedipv6address, framedipv6prefix, delegatedipv6prefix: FreeRADIUS 3.2) are used where
  * radacct has them; without them an IPv6 term matches nothing.
  */
+import {LOCAL_SECOND_DIGITS, MAC_PATTERN} from '../net/mac.js';
+import type {VendorPrefixes} from '../net/oui-registry.js';
 import type {SearchTerm, ParsedSearch} from './search.js';
 
 /** What the predicates need from the query being built. */
@@ -34,6 +36,32 @@ export function escapeLike(text: string): string {
 
 /** The MAC's hex digits however the NAS wrote it (`AA:BB..`, `aa-bb..`, `aabb.cc..`). */
 const MAC_DIGITS = "regexp_replace(lower(callingstationid), '[^0-9a-f]', '', 'g')";
+
+/** A Calling-Station-Id that is a MAC as net/mac.ts reads one (the same pattern): only those have a vendor. */
+const IS_MAC = `callingstationid ~* '${MAC_PATTERN}'`;
+
+/**
+ * A `vendor:` term: the MAC's first 6, 7 or 9 digits among the vendor's MA-L, MA-M or MA-S prefixes (an MA-L
+ * block's MA-M and MA-S blocks of other vendors left out), each list one bound text[]; `random`, the U/L bit
+ * (the MAC's second digit). The registry's prefixes with that bit set are never looked up (oui-registry.ts),
+ * so a locally administered MAC matches no vendor.
+ */
+function vendorPredicate(prefixes: VendorPrefixes | 'random', add: SearchSqlContext['add']): string {
+	if (prefixes === 'random') return `(${IS_MAC} AND substr(${MAC_DIGITS}, 2, 1) = ANY(${add([...LOCAL_SECOND_DIGITS])}::text[]))`;
+	const inList = (length: number, list: readonly string[]) => `left(${MAC_DIGITS}, ${length}) = ANY(${add([...list])}::text[])`;
+	const parts: string[] = [];
+	if (prefixes.l6.length > 0) {
+		const except = [
+			...(prefixes.except7.length > 0 ? [inList(7, prefixes.except7)] : []),
+			...(prefixes.except9.length > 0 ? [inList(9, prefixes.except9)] : []),
+		];
+		parts.push(except.length > 0 ? `(${inList(6, prefixes.l6)} AND NOT (${except.join(' OR ')}))` : inList(6, prefixes.l6));
+	}
+	if (prefixes.l7.length > 0) parts.push(inList(7, prefixes.l7));
+	if (prefixes.l9.length > 0) parts.push(inList(9, prefixes.l9));
+	if (parts.length === 0) return 'FALSE';
+	return `(${IS_MAC} AND (${parts.join(' OR ')}))`;
+}
 
 function ipv6Columns(context: SearchSqlContext): string[] {
 	return IPV6_COLUMNS.filter((column) => context.available?.has(column));
@@ -71,6 +99,8 @@ function termPredicate(term: SearchTerm, context: SearchSqlContext): string {
 			return term.exact ? `${MAC_DIGITS} = ${add(term.digits)}` : `${MAC_DIGITS} LIKE ${add(`%${term.digits}%`)}`;
 		case 'nas':
 			return `nasipaddress = ANY(${add([...context.nasIps(term.nas)])}::inet[])`;
+		case 'vendor':
+			return vendorPredicate(term.prefixes, add);
 		case 'time': {
 			const instant = `${add(term.instant)}::timestamptz`;
 			if (term.op === 'at') return `(acctstarttime <= ${instant} AND (acctstoptime IS NULL OR acctstoptime > ${instant}))`;

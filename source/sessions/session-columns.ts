@@ -51,6 +51,7 @@ export const TABLE_COLUMN_IDS = [
 	'plan',
 	'billing',
 	'mac',
+	'vendor',
 	'down',
 	'up',
 	'rateDown',

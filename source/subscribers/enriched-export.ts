@@ -13,6 +13,7 @@ import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {Queryable} from '../db/queryable.js';
 import {withQueryDeadline} from '../db/deadline.js';
+import {vendorField} from '../net/oui-registry.js';
 import {csvField} from '../sessions/csv.js';
 import {buildExportQuery, exportColumn, type ExportColumn} from '../sessions/export-sql.js';
 import {
@@ -47,9 +48,16 @@ export interface EnrichedExportOptions extends ExportOptions {
 	readonly onStatus?: (line: string) => void;
 }
 
-/** Whether a column name is radtop's own subscriber column. */
+/** The device's columns: the MAC's vendor in the IEEE registry (`random` for a randomized MAC). */
+export const DEVICE_COLUMNS = ['vendor'] as const;
+
+function isDeviceColumn(name: string): boolean {
+	return (DEVICE_COLUMNS as readonly string[]).includes(name.toLowerCase());
+}
+
+/** Whether a column name is radtop's own subscriber column, the device's vendor included. */
 export function isSubscriberColumn(name: string): boolean {
-	return (SUBSCRIBER_COLUMNS as readonly string[]).includes(name.toLowerCase());
+	return (SUBSCRIBER_COLUMNS as readonly string[]).includes(name.toLowerCase()) || isDeviceColumn(name);
 }
 
 /** Whether an export of these columns needs the enrichment (any column that is not a radacct one). */
@@ -65,12 +73,14 @@ interface Client {
 const KEY_USER = 'radtop_key_user';
 const KEY_START = 'radtop_key_start';
 const KEY_STOPPED = 'radtop_key_stopped';
+const KEY_MAC = 'radtop_key_mac';
 
 /** The key columns each row carries for its enrichment, never written. */
 const KEY_COLUMNS: ExportColumn[] = [
 	{name: KEY_USER, kind: 'value', reads: ['username'], sql: () => 'username'},
 	{name: KEY_START, kind: 'value', reads: ['acctstarttime'], sql: () => '(extract(epoch FROM acctstarttime) * 1000)::bigint::text'},
 	{name: KEY_STOPPED, kind: 'value', reads: ['acctstoptime'], sql: () => "(CASE WHEN acctstoptime IS NULL THEN '' ELSE 'y' END)"},
+	{name: KEY_MAC, kind: 'value', reads: ['callingstationid'], sql: () => 'callingstationid'},
 ];
 
 export async function exportEnrichedSessions(
@@ -116,12 +126,15 @@ export async function exportEnrichedSessions(
 			nasNames: nas?.entries(),
 		});
 		await run(`DECLARE radtop_export NO SCROLL CURSOR FOR ${query.text}`, query.values);
-		const tables = await inSavepoint(client, 0, () => probeSubscriberTables(inSnapshot));
+		// The vendor alone is read from the MAC: FreeRADIUS's tables and the billing query are not asked.
+		const subscribers = names.some((name) => !exportColumn(name) && !isDeviceColumn(name));
+		const tables = subscribers ? await inSavepoint(client, 0, () => probeSubscriberTables(inSnapshot)) : undefined;
 		const timeoutMs = options.billingTimeoutMs ?? DEFAULT_BILLING_TIMEOUT_MS;
 		const billingDb: BillingDatabase = options.billingDatabase ?? {
 			query: (text, values) => inSavepoint(client, timeoutMs, () => inSnapshot.query(text, values)),
 		};
-		const billing = options.billingQuery ? new BillingLookup(billingDb, {query: options.billingQuery, timeoutMs}) : undefined;
+		const billing =
+			subscribers && options.billingQuery ? new BillingLookup(billingDb, {query: options.billingQuery, timeoutMs}) : undefined;
 		let told = false;
 		const tell = (line: string | null) => {
 			if (line === null || told) return;
@@ -139,12 +152,12 @@ export async function exportEnrichedSessions(
 			const usernames = [
 				...new Set(batch.map((row) => row[KEY_USER]).filter((name): name is string => typeof name === 'string' && name !== '')),
 			];
-			const contexts = await inSavepoint(client, 0, () => readSubscriberContexts(inSnapshot, tables, usernames)).catch(
-				(error: Error) => {
-					tell(`subscriber tables: ${error.message.split('\n')[0]}`);
-					return new Map();
-				},
-			);
+			const contexts = tables
+				? await inSavepoint(client, 0, () => readSubscriberContexts(inSnapshot, tables, usernames)).catch((error: Error) => {
+						tell(`subscriber tables: ${error.message.split('\n')[0]}`);
+						return new Map();
+					})
+				: new Map();
 			const bought = billing ? await billing.lookup(usernames) : undefined;
 			tell(bought?.status ?? null);
 			let chunk = '';
@@ -165,6 +178,8 @@ export async function exportEnrichedSessions(
 				const cells = names.map((name) => {
 					const column = exportColumn(name);
 					if (column) return csvField(row[column.name] as string | null, {formulaGuard: false});
+					if (isDeviceColumn(name))
+						return csvField(vendorField(row[KEY_MAC] as string | null) ?? '', {formulaGuard: !options.raw});
 					return csvField(fields[name] ?? '', {formulaGuard: !options.raw});
 				});
 				chunk += `${cells.join(',')}\r\n`;

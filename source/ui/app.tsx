@@ -151,9 +151,7 @@ export function App(props: AppProps) {
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
 	// While a disconnect runs behind another view, the status line follows it.
-	const status = state.quitQuestion
-		? {text: quitQuestionText(state.disconnect), kind: 'error' as const}
-		: ((state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message);
+	const status = (state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ?? state.message;
 
 	// Below the minimum size nothing else is drawn, and no confirmation is taken (routeKey above).
 	if (tooSmall !== undefined) {
@@ -242,8 +240,6 @@ export function App(props: AppProps) {
 				caret={state.caret}
 				{...(state.searchError === undefined ? {} : {error: state.searchError})}
 				nasLabel={nasLabel}
-				selected={state.allMatching ? total : state.selection.size}
-				allMatching={state.allMatching}
 				width={width}
 			/>
 			<Box height={bodyHeight} flexDirection="column" overflow="hidden">
@@ -259,6 +255,7 @@ export function App(props: AppProps) {
 				intervalSeconds={state.intervalSeconds}
 				paused={state.paused}
 				retryInSeconds={nextInSeconds}
+				question={state.quitQuestion ? quitQuestionText(state.disconnect) : undefined}
 				position={position}
 				subscribers={state.subscribers?.status ?? null}
 			/>
@@ -267,6 +264,7 @@ export function App(props: AppProps) {
 					draft={state.commandDraft ?? ''}
 					{...(state.commandNote ? {note: state.commandNote} : {})}
 					hints={footerItems(keymap, state)}
+					width={width}
 				/>
 			) : (
 				<Footer hints={footerItems(keymap, state)} />

@@ -10,6 +10,7 @@ import {
 	type Rate,
 	type SessionState,
 } from '../sessions/session-math.js';
+import {macVendor, shortVendorName} from '../net/oui-registry.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, stringWidth} from '../terminal/text.js';
 import type {PlacedTableColumn, TableColumnId} from './table-columns.js';
@@ -101,6 +102,25 @@ export function fitCell(text: string, column: PlacedTableColumn): string {
 	return fit(column.cut === 'middle' ? cutId(text, column.width) : text, column.width, column.align);
 }
 
+/**
+ * The VENDOR cell: the vendor's short name, `random` for a locally administered MAC, `?` for a MAC the
+ * registry does not list, `-` when the Calling-Station-Id is no MAC. The same when masked: the OUI is the
+ * vendor's, not the subscriber's.
+ */
+export function vendorCell(callingStationId: string | null): string {
+	const vendor = macVendor(callingStationId);
+	switch (vendor.kind) {
+		case 'registered':
+			return sanitize(shortVendorName(vendor.name)) || '?';
+		case 'random':
+			return 'random';
+		case 'unregistered':
+			return '?';
+		case 'none':
+			return '-';
+	}
+}
+
 /** `field`: the billing query's column, for a billing cell. */
 export function cellText(column: TableColumnId, session: Session, context: CellContext, field?: string): string {
 	switch (column) {
@@ -121,6 +141,8 @@ export function cellText(column: TableColumnId, session: Session, context: CellC
 			const mac = sanitize(session.callingstationid);
 			return mac ? (context.masked ? maskMac(mac) : mac) : '-';
 		}
+		case 'vendor':
+			return vendorCell(session.callingstationid);
 		case 'sessionId':
 			return sanitize(session.acctsessionid);
 		case 'start':

@@ -69,7 +69,8 @@ function nasCommand(argument: string | undefined, context: CommandContext): Comm
 function sortCommand(words: readonly string[], context: CommandContext): CommandResult {
 	const [first, second, ...extra] = words;
 	const current = context.query.sort;
-	if (!first) return error(`sort: name a column (${SORT_KEYS.join(', ')}) or up/down`);
+	// The line is one terminal row with the command before it: the reason is short, Tab lists the choices.
+	if (!first) return error('sort: name a column or up/down (Tab lists them)');
 	const asDirection = (word: string) => (word === 'up' ? 'asc' : word === 'down' ? 'desc' : undefined);
 	// `down` is a column too: alone it is the direction, with a word after it the column.
 	const only = second === undefined ? asDirection(first.toLowerCase()) : undefined;
@@ -77,7 +78,7 @@ function sortCommand(words: readonly string[], context: CommandContext): Command
 		return {kind: 'query', query: {...context.query, sort: {...current, direction: only}}, message: `sorted ${first.toLowerCase()}`};
 	}
 	const key = SORT_KEYS.find((k) => k === first.toLowerCase());
-	if (!key) return error(`sort: no column "${first}" (${SORT_KEYS.join(', ')})`);
+	if (!key) return error(`sort: no column "${first}" (Tab lists them)`);
 	if (extra.length > 0) return error('sort: a column and up or down, nothing more');
 	const direction = second === undefined ? natural(key) : asDirection(second.toLowerCase());
 	if (!direction) return error(`sort: "${second}" is neither up nor down`);
@@ -123,7 +124,7 @@ export function runCommand(line: string, context: CommandContext): CommandResult
 		case 'help':
 			return {kind: 'help'};
 		default:
-			return error(`no command "${name}" (${COMMAND_NAMES.join(', ')})`);
+			return error(`no command "${name}" (Tab lists them)`);
 	}
 }
 
@@ -145,7 +146,8 @@ function commonPrefix(words: readonly string[]): string {
 function argumentChoices(command: string, context: CommandContext, position: number): readonly string[] {
 	if (command === 'nas' && position === 0) return ['all', ...context.nas.map((nas) => sanitize(nas.name ?? nas.ip))];
 	if (command === 'status' && position === 0) return STATUSES;
-	if (command === 'sort' && position === 0) return [...SORT_KEYS, ...DIRECTIONS];
+	// `up` and `down` are columns as well as directions: each offered once.
+	if (command === 'sort' && position === 0) return [...new Set<string>([...SORT_KEYS, ...DIRECTIONS])];
 	if (command === 'sort' && position === 1) return DIRECTIONS;
 	return [];
 }

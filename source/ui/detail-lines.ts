@@ -3,6 +3,7 @@
  * for a given width and height. Pure, so what the view shows is tested without a terminal; DetailView only
  * paints these lines. Every string that came from the database goes through sanitize here.
  */
+import {macVendor} from '../net/oui-registry.js';
 import {formatBytes, formatDuration, formatRate, formatTimestamp} from '../sessions/format.js';
 import type {Session} from '../sessions/session.js';
 import {sessionDurationSeconds, sessionState, type Rate} from '../sessions/session-math.js';
@@ -74,8 +75,9 @@ export function detailScrollLimit(detail: DetailState, height: number): number {
 	const subscriber = read
 		? (read.subscriber ? subscriberDetail(read.subscriber, read.billingColumns).length : 0) + (read.status ? 1 : 0)
 		: 0;
+	const vendor = detail.session && vendorText(detail.session) ? 1 : 0;
 	const sharing = (detail.openSessions?.count ?? 0) > 1 ? SHARING_MAX_LINES : 0;
-	return Math.max(0, others - 1, fields + subscriber + sharing + 2 + others - Math.max(0, height - 2));
+	return Math.max(0, others - 1, fields + vendor + subscriber + sharing + 2 + others - Math.max(0, height - 2));
 }
 
 /** Narrower than this, the fields are listed in one column instead of two. */
@@ -119,6 +121,8 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 		for (const field of fields)
 			pairs.push({text: fit(field, LABEL_WIDTH) + truncate(fieldText(session, field, options.masked), width - LABEL_WIDTH)});
 	}
+	const vendor = vendorText(session);
+	if (vendor) pairs.push({text: truncate(fit('Vendor', LABEL_WIDTH) + vendor, width)});
 	pairs.push(...subscriberLines(detail, width >= TWO_COLUMNS_FROM ? Math.floor((width - 1) / 2) : 0, width));
 	const simultaneousUse = detail.subscriber?.subscriber?.context.simultaneousUse;
 	pairs.push(...sharingLines(detail.openSessions, {now, masked: options.masked, width}, simultaneousUse));
@@ -162,6 +166,24 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	const right = `${top + 1}-${top + shown.length} of ${rest.length} ↑↓ · Esc back`;
 	const head: DetailLine[] = [{text: truncate(title, Math.max(1, width - right.length - 1)), bold: true, right}, summaryLine];
 	return [...head, ...shown].slice(0, height);
+}
+
+/**
+ * The MAC's vendor from the IEEE registry (masked or not: the OUI is the vendor's), or what stands in for it;
+ * nothing when the Calling-Station-Id is no MAC.
+ */
+export function vendorText(session: Session): string | undefined {
+	const vendor = macVendor(session.callingstationid);
+	switch (vendor.kind) {
+		case 'registered':
+			return sanitize(vendor.name);
+		case 'random':
+			return 'randomized (locally administered)';
+		case 'unregistered':
+			return 'not in the IEEE registry';
+		case 'none':
+			return undefined;
+	}
 }
 
 /**

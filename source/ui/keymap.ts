@@ -66,7 +66,14 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'page up', modes: ['help'], action: helpScroll(-10)},
 	{keys: ['pagedown', 'ctrl+f'], label: 'PgDn', description: 'page down', modes: ['help'], action: helpScroll(10)},
 	{keys: ['G', 'end'], label: 'G', description: 'last row', modes: ['table'], action: {type: 'jump', to: 'bottom'}},
-	{keys: ['/'], label: '/', description: 'search user, IP or MAC', modes: ['table'], hint: '/ search', action: {type: 'search-start'}},
+	{
+		keys: ['/'],
+		label: '/',
+		description: 'search user, IP, MAC or vendor:',
+		modes: ['table'],
+		hint: '/ search',
+		action: {type: 'search-start'},
+	},
 	{
 		keys: ['enter'],
 		label: 'Enter',
@@ -128,15 +135,25 @@ export const KEYMAP: readonly Binding[] = [
 		hint: 'n NAS',
 		action: {type: 'nas-picker-open'},
 	},
-	{keys: ['up', 'k'], label: '↑/k', description: 'previous NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: -1}},
+	{
+		keys: ['up', 'k'],
+		label: '↑/k',
+		description: 'previous NAS',
+		modes: ['nas-picker'],
+		hint: '↑↓ move',
+		action: {type: 'nas-picker-move', by: -1},
+	},
 	{keys: ['down', 'j'], label: '↓/j', description: 'next NAS', modes: ['nas-picker'], action: {type: 'nas-picker-move', by: 1}},
 	{
 		keys: ['enter'],
 		label: 'Enter',
 		description: 'filter on this NAS (after X: disconnect it)',
 		modes: ['nas-picker'],
+		hint: '⏎ choose',
 		action: {type: 'nas-picker-choose'},
 	},
+	// The picker's keys in the footer too: on a narrow terminal its title line is cut before them.
+	{keys: ['escape'], label: 'Esc', description: 'back', modes: ['nas-picker'], hint: 'Esc cancel', action: {type: 'escape'}},
 	{keys: ['t'], label: 't', description: 'status: active, stale (~), closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
 	{
@@ -273,7 +290,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['escape'],
 		label: 'Esc',
 		description: 'clear selection/search, back',
-		modes: ['table', 'detail', 'help', 'nas-picker'],
+		modes: ['table', 'detail', 'help'],
 		action: {type: 'escape'},
 	},
 	{keys: ['r'], label: 'r', description: 'refresh now', modes: ['table', 'detail'], action: {type: 'refresh'}},
@@ -362,12 +379,13 @@ export function footerHints(keymap: readonly Binding[], mode: Mode, state?: UiSt
 }
 
 /**
- * The footer: the keys of the quit question while it waits; otherwise, in the table, the selection first
- * ("2 selected (2 not in view)": the part a narrow footer never cuts), then the mode's hints.
+ * The footer: the keys of the quit question while it waits; otherwise, in the table and while a search is
+ * typed, the selection first ("2 selected (2 not in view)": the one place it is counted, the part a narrow
+ * footer never cuts), then the mode's hints.
  */
 export function footerItems(keymap: readonly Binding[], state: UiState): string[] {
 	if (state.quitQuestion) return ['y stop it and quit', 'n/Esc keep it running'];
-	const selection = state.mode === 'table' ? selectionText(state) : undefined;
+	const selection = state.mode === 'table' || state.mode === 'search' ? selectionText(state) : undefined;
 	return [...(selection ? [selection] : []), ...footerHints(keymap, state.mode, state)];
 }
 

@@ -22,6 +22,11 @@ export interface StatusLineInput {
 	readonly retryInSeconds: number | null;
 	/** What went wrong with the last poll's subscriber columns (a late or failed billing query), if anything. */
 	readonly subscribers?: string | null;
+	/**
+	 * A question waiting for its answer ("a disconnect is running (604/812): stop it and quit? y/N"): the
+	 * line's first claim, over any trouble with the database, since the next key answers it.
+	 */
+	readonly question?: string | undefined;
 }
 
 export interface StatusText {
@@ -38,6 +43,7 @@ export function statusLine(input: StatusLineInput): StatusText & {readonly posit
 	const {error, now} = input;
 	const age = input.fetchedAt === null ? 'no data yet' : `showing data from ${seconds(now - input.fetchedAt)} s ago`;
 	const retry = input.retryInSeconds === null ? 'retrying' : `retry in ${input.retryInSeconds} s`;
+	if (input.question) return {text: input.question, tone: 'error', position: false};
 	// A lock being waited for right now is the most precise thing to say.
 	if (input.wait && input.pollStartedAt !== null)
 		return {text: `${sanitize(input.wait.text)}: waiting · ${age}`, tone: 'error', position: false};

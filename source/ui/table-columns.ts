@@ -38,6 +38,8 @@ export const TABLE_COLUMNS: Readonly<Record<TableColumnId, TableColumnSpec>> = {
 	// One column per column of the billing query, each titled by its name.
 	billing: {id: 'billing', title: 'BILLING', align: 'left', preferred: 16, min: 10, cut: 'end'},
 	mac: {id: 'mac', title: 'MAC', align: 'left', preferred: 17, min: 17, cut: 'end'},
+	// The MAC's vendor from the IEEE registry, its name shortened (`Apple`); `random` for a randomized MAC.
+	vendor: {id: 'vendor', title: 'VENDOR', align: 'left', preferred: 12, min: 8, cut: 'end'},
 	down: {id: 'down', title: 'DOWN', align: 'right', preferred: 5, min: 5, cut: 'end'},
 	up: {id: 'up', title: 'UP', align: 'right', preferred: 5, min: 5, cut: 'end'},
 	rateDown: {id: 'rateDown', title: 'RATE↓', align: 'right', preferred: 8, min: 8, cut: 'end'},
@@ -62,6 +64,8 @@ const OPEN_PRIORITIES: readonly TableColumnId[] = [
 	'up',
 	'rateDown',
 	'rateUp',
+	// The device, from the MAC's registry prefix (before the MAC and the traffic where radtop knows the subscribers).
+	'vendor',
 	'start',
 	'sessionId',
 	'status',
@@ -81,6 +85,7 @@ export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableCol
 		'duration',
 		'ip',
 		'mac',
+		'vendor',
 		'down',
 		'up',
 		'start',
@@ -101,6 +106,7 @@ export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableCol
 		'stop',
 		'cause',
 		'mac',
+		'vendor',
 		'down',
 		'up',
 		'remaining',
@@ -113,6 +119,18 @@ export const COLUMN_PRIORITIES: Readonly<Record<SessionStatus, readonly TableCol
 		'ipv6',
 	],
 };
+
+/**
+ * A view's priorities. Where radtop knows the subscribers the table is about who they are: the device (VENDOR)
+ * comes right after the plan and billing columns, before the MAC and the traffic.
+ */
+export function prioritiesOf(status: SessionStatus, subscribers: boolean): readonly TableColumnId[] {
+	const base = COLUMN_PRIORITIES[status];
+	if (!subscribers) return base;
+	const rest = base.filter((id) => id !== 'vendor');
+	const after = rest.indexOf('billing');
+	return [...rest.slice(0, after + 1), 'vendor', ...rest.slice(after + 1)];
+}
 
 /** The column a sort key orders by. */
 export const SORT_COLUMN: Readonly<Record<SortKey, TableColumnId>> = {
@@ -191,7 +209,9 @@ export function chooseColumns(choice: ColumnChoice): PlacedTableColumn[] {
 	// The billing query's first column stands where `billing` is in the view's priorities, the others last.
 	const slotsOf = (id: TableColumnId): Slot[] =>
 		id === 'billing' ? fields.slice(0, 1).map((field) => ({id, field})) : offered(id) ? [{id}] : [];
-	const wanted = COLUMN_PRIORITIES[choice.status].filter((id) => !picked || picked.has(id) || id === 'user');
+	const wanted = prioritiesOf(choice.status, choice.subscribers?.plan === true).filter(
+		(id) => !picked || picked.has(id) || id === 'user',
+	);
 	const order: Slot[] = [
 		{id: 'user'},
 		...(sortId === 'user' ? [] : slotsOf(sortId)),

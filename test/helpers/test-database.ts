@@ -27,8 +27,9 @@ function withDatabase(url: string, database: string): string {
 	return parsed.toString();
 }
 
-export async function createTestDatabase(options: {schema?: boolean} = {}): Promise<TestDatabase> {
-	const adminUrl = process.env['DATABASE_URL'];
+export async function createTestDatabase(options: {schema?: boolean; embedded?: boolean} = {}): Promise<TestDatabase> {
+	// `embedded`: the PGlite even when DATABASE_URL is set, for a test that runs against both.
+	const adminUrl = options.embedded ? undefined : process.env['DATABASE_URL'];
 	if (adminUrl) {
 		const name = `radtop_test_${process.pid}_${randomBytes(4).toString('hex')}`;
 		const admin = new pg.Client({connectionString: adminUrl});

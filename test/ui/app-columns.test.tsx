@@ -99,6 +99,7 @@ describe('the column picker', () => {
 			'remaining',
 			'plan',
 			'billing',
+			'vendor',
 			'down',
 			'up',
 			'rateDown',
@@ -111,7 +112,9 @@ describe('the column picker', () => {
 		let printed = '';
 		const stdout = new Writable({write: (chunk: Buffer, _encoding, done) => ((printed += chunk.toString()), done())});
 		expect(await runConfigCommand(['get', 'columns'], {}, {stdout, stderr: stdout, stdin: process.stdin, env})).toBe(0);
-		expect(printed.trim()).toBe('user,nas,status,ip,ipv6,duration,remaining,plan,billing,down,up,rateDown,rateUp,start,sessionId');
+		expect(printed.trim()).toBe(
+			'user,nas,status,ip,ipv6,duration,remaining,plan,billing,vendor,down,up,rateDown,rateUp,start,sessionId',
+		);
 	});
 
 	it('goes back to the view’s own columns with r, removing the setting; Esc changes nothing', async () => {

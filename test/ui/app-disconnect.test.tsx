@@ -238,6 +238,7 @@ describe('disconnecting from the console', () => {
 		expect(after).not.toContain('bob');
 		expect(after).not.toContain('alice@isp.example');
 		const table = await app.press(KEYS.escape, (frame) => frame.includes('▸'));
+		expect(lines(table).at(-1)).toMatch(/^↑↓ move /);
 		expect(lines(table)[2]).not.toContain('selected');
 	});
 

@@ -153,7 +153,7 @@ describe('leaving while a disconnect runs', () => {
 		const {app, audit} = await renderConsole({ratePerSecond: 4});
 		await startNasDisconnect(app);
 		const asked = await app.press('q', (frame) => statusLine(frame).includes('stop it and quit? y/N'));
-		expect(statusLine(asked)).toMatch(/^a disconnect is running \(\d+\/12\): stop it and quit\? y\/N/);
+		expect(statusLine(asked)).toMatch(/^a disconnect is running \(\d+\/12\): stop it and quit\? y\/N$/);
 		expect(footer(asked)).toBe('y stop it and quit  n/Esc keep it running');
 		const kept = await app.press('n', (frame) => statusLine(frame).startsWith('the disconnect goes on'));
 		expect(footer(kept)).toContain('x stop');

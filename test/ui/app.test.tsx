@@ -364,6 +364,7 @@ describe('App', () => {
 		expect(picker[1]).toMatch(/^ {2}bng-1 +10\.20\.0\.1 +30$/);
 		expect(picker[2]).toMatch(/^ {2}bng-2 +10\.20\.0\.2 +10$/);
 		expect(picker[3]).toMatch(/^ {2}bng-3 +10\.20\.0\.3 +10$/);
+		expect(footer(frame)).toBe('↑↓ move  ⏎ choose  Esc cancel');
 		// The picker's cursor is inverse only, which plain test output does not show: wait for the renders.
 		await app.press('j', () => true);
 		await app.press('j', () => true);
@@ -446,15 +447,31 @@ describe('App', () => {
 		await app.press('?', (frame) => headsLine(frame).includes('USER') && !frame.includes('? or Esc closes'));
 	});
 
-	it('selects a row with space, moving down', async () => {
+	it('selects a row with space, moving down; the footer counts it, once', async () => {
 		const app = renderApp();
 		await loaded(app);
-		let frame = await app.press(KEYS.space, (frame) => filterLine(frame).endsWith('1 selected'));
+		let frame = await app.press(KEYS.space, (frame) => footer(frame).startsWith('1 selected  '));
 		expect(tableRows(frame)[0]).toMatch(/^● {2}alice@isp\.examp…/);
 		expect(tableRows(frame)[1]).toMatch(/^▸ {2}alice-office/);
-		frame = await app.press(KEYS.escape, (frame) => !filterLine(frame).includes('selected'));
+		expect(frame.match(/selected/g)).toHaveLength(1);
+		expect(filterLine(frame)).toMatch(/active · all NAS · start ↓$/);
+		frame = await app.press(KEYS.space, (frame) => footer(frame).startsWith('2 selected  '));
+		expect(frame.match(/selected/g)).toHaveLength(1);
+		// While a search is typed the footer still counts it (the view may change under it).
+		frame = await app.press('/', (frame) => footer(frame).startsWith('2 selected  ⏎ keep search'));
+		expect(frame.match(/selected/g)).toHaveLength(1);
+		await app.press(KEYS.escape, (frame) => footer(frame).startsWith('2 selected  ↑↓ move'));
+		frame = await app.press(KEYS.escape, (frame) => !frame.includes('selected'));
 		expect(statusLine(frame)).toMatch(/^selection cleared/);
 		expect(tableRows(frame)[0]).toMatch(/^ {3}alice@isp\.examp…/);
+	});
+
+	it('a selects everything matching: said once, in the footer', async () => {
+		const app = renderApp();
+		await loaded(app);
+		const frame = await app.press('a', (frame) => footer(frame).startsWith('everything matching selected  '));
+		expect(frame.match(/selected/g)).toHaveLength(1);
+		expect(filterLine(frame)).toMatch(/active · all NAS · start ↓$/);
 	});
 
 	it('masks IPs and MACs with m', async () => {

@@ -43,6 +43,7 @@ describe('the column picker', () => {
 			'remaining',
 			'plan',
 			'billing',
+			'vendor',
 			'down',
 			'up',
 			'rateDown',
@@ -132,7 +133,7 @@ describe('the column picker', () => {
 		);
 		expect(lines).toHaveLength(TABLE_COLUMN_IDS.length + 1);
 		// A short body keeps the cursor in view.
-		const low = press(state, ['j'.repeat(16)]);
+		const low = press(state, ['j'.repeat(17)]);
 		const short = columnPickerLines(low, 60, 5);
 		expect(short).toHaveLength(5);
 		expect(short.at(-1)).toEqual({text: '[x] SESSION ID', inverse: true});

@@ -50,7 +50,7 @@ describe('runCommand', () => {
 	it('answers :columns, :help, and an unknown command', () => {
 		expect(runCommand('columns', context)).toEqual({kind: 'columns'});
 		expect(runCommand('help', context)).toEqual({kind: 'help'});
-		expect(runCommand('frobnicate', context)).toEqual({kind: 'error', text: expect.stringContaining('no command "frobnicate"')});
+		expect(runCommand('frobnicate', context)).toEqual({kind: 'error', text: 'no command "frobnicate" (Tab lists them)'});
 		expect(runCommand('', context).kind).toBe('error');
 	});
 });
@@ -72,6 +72,19 @@ describe('completeCommand', () => {
 	it('completes status and sort arguments', () => {
 		expect(completeCommand('status cl', context)).toEqual({line: 'status closed ', candidates: []});
 		expect(completeCommand('sort rate d', context)).toEqual({line: 'sort rate down ', candidates: []});
+		// up and down are columns and directions: offered once each.
+		expect(completeCommand('sort d', context)).toEqual({line: 'sort d', candidates: ['duration', 'down']});
+		expect(completeCommand('sort ', context).candidates).toEqual([
+			'start',
+			'duration',
+			'down',
+			'up',
+			'rate',
+			'user',
+			'nas',
+			'ip',
+			'remaining',
+		]);
 	});
 });
 

@@ -57,6 +57,7 @@ describe('detailLines', () => {
 			  "acctuniqueid        uniq-1              acctoutputoctets    42000000",
 			  "nasipaddress        10.20.0.1           callingstationid    AA:BB:CC:DD:EE:FF",
 			  "acctstarttime       2026-11-25 10:00:00 framedipaddress     100.64.0.9",
+			  "Vendor              randomized (locally administered)",
 			  "previous sessions",
 			  "  START       STOP        DURATION FRAMED IP / IPv6   NAS      CAUSE",
 			  "  11-24 12:00 11-24 13:00    1h00m 100.64.0.9         bng-1    Lost-Carrier",
@@ -72,15 +73,15 @@ describe('detailLines', () => {
 	it('says when the terminal is too short for every previous session', () => {
 		const current = session('1');
 		const history = [current, ...Array.from({length: 6}, (_, index) => session(String(index + 2), {acctstoptime: NOW}))];
-		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, height: 12});
-		// Title, summary, 5 field rows, the history heading and its column heads leave room for 3 of the 6.
-		expect(lines).toHaveLength(12);
-		expect(lines[7]!.text).toBe('previous sessions 1-3 of 6 (↑↓ PgUp PgDn)');
+		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, height: 13});
+		// Title, summary, 5 field rows, the vendor, the history heading and its column heads leave room for 3 of the 6.
+		expect(lines).toHaveLength(13);
+		expect(lines[8]!.text).toBe('previous sessions 1-3 of 6 (↑↓ PgUp PgDn)');
 		// Scrolled: the window moves, and stops with the last one in view.
-		const scrolled = detailLines({id: '1', session: current, history, historyTop: 2}, {...OPTIONS, height: 12});
-		expect(scrolled[7]!.text).toBe('previous sessions 3-5 of 6 (↑↓ PgUp PgDn)');
-		const end = detailLines({id: '1', session: current, history, historyTop: 99}, {...OPTIONS, height: 12});
-		expect(end[7]!.text).toBe('previous sessions 4-6 of 6 (↑↓ PgUp PgDn)');
+		const scrolled = detailLines({id: '1', session: current, history, historyTop: 2}, {...OPTIONS, height: 13});
+		expect(scrolled[8]!.text).toBe('previous sessions 3-5 of 6 (↑↓ PgUp PgDn)');
+		const end = detailLines({id: '1', session: current, history, historyTop: 99}, {...OPTIONS, height: 13});
+		expect(end[8]!.text).toBe('previous sessions 4-6 of 6 (↑↓ PgUp PgDn)');
 	});
 
 	it('says the history is loading, or that there is none', () => {
@@ -170,16 +171,16 @@ describe('detailLines: a session radtop disconnected', () => {
 		const current = session('1');
 		const hostile = {...by, operator: 'eve\u001b[31m', reason: `${'x'.repeat(80)}\u0007`};
 		const history = [current, ended('2', {disconnectedBy: hostile}), ended('3'), ended('4')];
-		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, width: 79, height: 12});
+		const lines = detailLines({id: '1', session: current, history}, {...OPTIONS, width: 79, height: 13});
 		const text = texts(lines);
 		const note = text.find((line) => line.startsWith('    ↳'))!;
 		expect(note.startsWith('    ↳ by eve')).toBe(true);
 		expect(note).not.toMatch(/\p{Cc}/u);
 		expect(note.length).toBeLessThanOrEqual(79);
 		expect(note.endsWith('…')).toBe(true);
-		// Title, summary, 5 field rows, heading, column heads: 3 lines left, the annotated row takes two of them.
-		expect(text).toHaveLength(12);
-		expect(text[7]).toBe('previous sessions 1-2 of 3 (↑↓ PgUp PgDn)');
+		// Title, summary, 5 field rows, the vendor, heading, column heads: 3 lines left, the annotated row takes two of them.
+		expect(text).toHaveLength(13);
+		expect(text[8]).toBe('previous sessions 1-2 of 3 (↑↓ PgUp PgDn)');
 	});
 });
 
@@ -204,6 +205,7 @@ describe('detailLines: the subscriber behind the session', () => {
 			OPTIONS,
 		);
 		expect(texts(lines).slice(7)).toEqual([
+			'Vendor              randomized (locally administered)',
 			'Plan                fiber-100, all      Session-Timeout     3h',
 			'Rate limit          100M/100M (Mikrotik-Rate-Limit)',
 			'Simultaneous-Use    2                   Remaining           1h (33%)',
@@ -237,5 +239,24 @@ describe('detailLines: the subscriber behind the session', () => {
 			OPTIONS,
 		);
 		expect(texts(empty)).toEqual(texts(without));
+	});
+});
+
+describe('detailLines: the MAC’s vendor', () => {
+	const vendorLine = (overrides: Partial<Session>, masked = false) =>
+		texts(detailLines({id: '1', session: session('1', overrides), history: []}, {...OPTIONS, masked})).find((line) =>
+			line.startsWith('Vendor'),
+		);
+
+	it('names the registry’s vendor, masked or not: the OUI is the vendor’s', () => {
+		expect(vendorLine({callingstationid: 'f0:d1:a9:12:34:56'})).toBe('Vendor              Apple, Inc.');
+		expect(vendorLine({callingstationid: 'f0d1.a912.3456'}, true)).toBe('Vendor              Apple, Inc.');
+	});
+
+	it('a randomized MAC, a MAC the registry does not list, and no MAC', () => {
+		expect(vendorLine({callingstationid: 'DA-A1-19-00-00-01'})).toBe('Vendor              randomized (locally administered)');
+		expect(vendorLine({callingstationid: '00abe0000001'})).toBe('Vendor              not in the IEEE registry');
+		expect(vendorLine({callingstationid: 'guest@hotspot'})).toBeUndefined();
+		expect(vendorLine({callingstationid: null})).toBeUndefined();
 	});
 });

@@ -357,3 +357,79 @@ describe('caretView', () => {
 		expect(caretView(text, caret, width)).toEqual(view);
 	});
 });
+
+describe('control keys in the same read as typed text (a paste, a slow link)', () => {
+	const keymap = activeKeymap(false);
+	const chunk = (state: UiState, input: string) => routeKey(state, input, {}, keymap);
+	const reasonOf = (state: UiState) => state.disconnect?.reason;
+	const hasControl = (text: string) => [...text].some((character) => character < ' ');
+
+	it.each<[string, string, string, string, number | undefined]>([
+		['Ctrl-U clears what was typed before it', '', 'abc\x15', '', undefined],
+		['Ctrl-U, then the text after it', 'old', 'abc\x15bob', 'bob', undefined],
+		['Ctrl-W deletes the word before it', 'user:bob ', 'ip:10.\x17', 'user:bob ', undefined],
+		['Ctrl-A goes to the start, the text after it goes in there', 'bob', '\x01user:', 'user:bob', 5],
+		['Ctrl-A then Ctrl-E: the text goes at the end', 'bob', '\x01\x05!', 'bob!', undefined],
+		['Backspace in the chunk deletes one', '', 'bx\bob', 'bob', undefined],
+	])('search: %s', (_name, draft, input, result, caret) => {
+		const after = chunk(searching(draft), input).state;
+		expect(after.mode).toBe('search');
+		expect(after.searchDraft).toBe(result);
+		expect(after.caret).toBe(caret);
+	});
+
+	it('no control character from Ctrl-A to Ctrl-Z is ever typed into the search', () => {
+		for (let code = 0x01; code <= 0x1a; code++) {
+			const character = String.fromCharCode(code);
+			if ('\b\t\n\r'.includes(character)) continue;
+			const routed = chunk(searching(''), `ab${character}cd`);
+			const draft = routed.state.searchDraft ?? '';
+			expect(draft, `Ctrl-${String.fromCharCode(0x40 + code)}`).toSatisfy((text: string) => !hasControl(text));
+			expect(routed.effects.some((effect) => effect !== 'exit' && effect.type === 'search-input' && hasControl(effect.text))).toBe(
+				false,
+			);
+		}
+	});
+
+	it('Ctrl-C in a chunk quits, and nothing after it is read', () => {
+		expect(chunk(searching(''), 'ab\x03cd').effects).toEqual([
+			{type: 'search-input', text: 'a'},
+			{type: 'search-input', text: 'ab'},
+			'exit',
+		]);
+	});
+
+	it('Ctrl-F and Ctrl-B in a chunk page the table', () => {
+		expect(chunk(table(), 'j\x06\x02').effects).toEqual([
+			{type: 'move', by: 1},
+			{type: 'move-page', pages: 1},
+			{type: 'move-page', pages: -1},
+		]);
+	});
+
+	it('a typed confirmation: Ctrl-U clears a wrong name, the right one and Enter confirm', () => {
+		const routed = chunk(previewing(NAS, 3), 'bng-2\x15bng-1\r');
+		expect(routed.state.disconnect?.typed).toBe('bng-1');
+		expect(routed.state.disconnect?.phase).toBe('running');
+	});
+
+	it('a typed confirmation never takes a control character as text', () => {
+		const state = chunk(previewing(NAS, 3), 'bng\x07\x0b-1').state;
+		expect(state.disconnect?.typed).toBe('bng-1');
+		expect(state.disconnect?.phase).toBe('preview');
+	});
+
+	it("the disconnect's reason: Ctrl-W deletes the last word", () => {
+		const state = chunk(routeKey(previewing(THREE, 3), '\t', {tab: true}, keymap).state, 'power cut\x17works').state;
+		expect(reasonOf(state)).toBe('power works');
+	});
+
+	it('the command line: Ctrl-U clears it, Ctrl-W deletes a word, and the rest runs', () => {
+		let routed = chunk(table(), ':nas zz\x15status closed\r');
+		expect(routed.state.mode).toBe('table');
+		expect(routed.state.query.status).toBe('closed');
+		routed = chunk(table(), ':nas bng-1 extra\x17\r');
+		expect(routed.state.mode).toBe('table');
+		expect(routed.state.query.nas).toBe('10.20.0.1');
+	});
+});

@@ -164,12 +164,52 @@ describe('pressesOf', () => {
 		expect(pressesOf('', {upArrow: true})).toEqual([{name: 'up', typed: '', editable: true}]);
 		expect(pressesOf('c', {ctrl: true})).toEqual([{name: 'ctrl+c', typed: 'c', editable: false}]);
 	});
+	it('reads a control character in a chunk as its key, never as text to type', () => {
+		expect(pressesOf('ab\x15c', {})).toEqual([
+			{name: 'a', typed: 'a', editable: true},
+			{name: 'b', typed: 'b', editable: true},
+			{name: 'ctrl+u', typed: '\x15', editable: false},
+			{name: 'c', typed: 'c', editable: true},
+		]);
+		// Enter, Tab and Backspace in a chunk stay the presses a field reads (BS deletes, CR submits).
+		expect(pressesOf('a\b\t\r', {}).map(({name, editable}) => [name, editable])).toEqual([
+			['a', true],
+			['backspace', true],
+			['tab', true],
+			['enter', true],
+		]);
+		expect(pressesOf('a\x00\x1c', {}).map(({name, editable}) => [name, editable])).toEqual([
+			['a', true],
+			[undefined, false],
+			[undefined, false],
+		]);
+	});
+	it('reads Esc and a control character in one read (Ink drops the Esc, the character comes unflagged) as both keys', () => {
+		expect(pressesOf('\x15', {})).toEqual([
+			{name: 'escape', typed: '', editable: false},
+			{name: 'ctrl+u', typed: '\x15', editable: false},
+		]);
+		// Alone, Ink flags it: one press.
+		expect(pressesOf('u', {ctrl: true})).toEqual([{name: 'ctrl+u', typed: 'u', editable: false}]);
+	});
 });
 
 describe('keyNameOfCharacter', () => {
 	it('names the keys that arrive as characters within a chunk', () => {
 		expect([...'bng-1\r\t\x7f '].map(keyNameOfCharacter)).toEqual(['b', 'n', 'g', '-', '1', 'enter', 'tab', 'backspace', 'space']);
-		expect(keyNameOfCharacter('\x07')).toBeUndefined();
+	});
+	it('names Ctrl-A to Ctrl-Z as those keys, and the control characters of other keys as those keys', () => {
+		expect(['\x01', '\x05', '\x06', '\x07', '\x15', '\x17', '\x1a'].map(keyNameOfCharacter)).toEqual([
+			'ctrl+a',
+			'ctrl+e',
+			'ctrl+f',
+			'ctrl+g',
+			'ctrl+u',
+			'ctrl+w',
+			'ctrl+z',
+		]);
+		expect(['\b', '\t', '\n', '\r'].map(keyNameOfCharacter)).toEqual(['backspace', 'tab', 'enter', 'enter']);
+		expect(['\x00', '\x1c', '\x1f'].map(keyNameOfCharacter)).toEqual([undefined, undefined, undefined]);
 	});
 });
 

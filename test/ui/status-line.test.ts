@@ -75,6 +75,20 @@ describe('statusLine', () => {
 		);
 	});
 
+	it('a question waiting for its answer comes first, over a database that does not answer, a lock and a message', () => {
+		const question = 'a disconnect is running (604/812): stop it and quit? y/N';
+		const asked = {text: question, tone: 'error', position: false};
+		expect(statusLine(input({question}))).toEqual(asked);
+		const error = {message: 'database not answering (no reply in 5 s)', since: T + 5000, kind: 'not-answering' as const};
+		expect(statusLine(input({question, error, now: T + 17_000}))).toEqual(asked);
+		const wait = {text: 'radacct is locked by pid 4242 for 30 s', since: T + 2000};
+		expect(statusLine(input({question, wait, pollStartedAt: T + 1000, now: T + 9000}))).toEqual(asked);
+		expect(statusLine(input({question, fetchedAt: T, now: T + 60_000}))).toEqual(asked);
+		expect(statusLine(input({question, message: {text: 'sending', kind: 'info'}}))).toEqual(asked);
+		// Answered, the line says what it said before.
+		expect(statusLine(input({question: undefined, error, now: T + 17_000})).text).toMatch(/^database not answering for 12 s/);
+	});
+
 	it('a lock waited for names the table and the pid holding it', () => {
 		const wait = {text: 'radacct is locked by pid 4242 for 30 s', since: T + 2000};
 		expect(statusLine(input({wait, pollStartedAt: T + 1000, now: T + 9000})).text).toBe(

@@ -29,7 +29,7 @@ const WITHOUT_SUBSCRIBERS = TABLE_COLUMN_IDS.filter((id) => id !== 'remaining' &
 
 describe('chooseColumns', () => {
 	const open: Record<number, string[]> = {
-		200: ['user', 'nas', 'status', 'ip', 'ipv6', 'duration', 'mac', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
+		200: ['user', 'nas', 'status', 'ip', 'ipv6', 'duration', 'mac', 'vendor', 'down', 'up', 'rateDown', 'rateUp', 'start', 'sessionId'],
 		// From 100 columns of cells NAS names show whole (16) before the upload rate.
 		120: ['user', 'nas', 'ip', 'duration', 'mac', 'down', 'up', 'rateDown', 'start'],
 		80: ['user', 'nas', 'ip', 'duration', 'down', 'up', 'start'],
@@ -40,14 +40,16 @@ describe('chooseColumns', () => {
 		active: open,
 		stale: open,
 		closed: {
-			200: WITHOUT_SUBSCRIBERS,
+			// IPv6, the least of them, gives way to VENDOR.
+			200: WITHOUT_SUBSCRIBERS.filter((id) => id !== 'ipv6'),
 			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'start', 'stop', 'cause'],
 			80: ['user', 'nas', 'status', 'start', 'stop', 'cause'],
 			60: ['user', 'nas', 'status', 'duration', 'start'],
 			40: ['user', 'start'],
 		},
 		all: {
-			200: WITHOUT_SUBSCRIBERS,
+			// IPv6, the least of them, gives way to VENDOR.
+			200: WITHOUT_SUBSCRIBERS.filter((id) => id !== 'ipv6'),
 			120: ['user', 'nas', 'status', 'ip', 'duration', 'down', 'start', 'stop', 'cause'],
 			80: ['user', 'nas', 'status', 'ip', 'duration', 'start'],
 			60: ['user', 'nas', 'status', 'duration', 'start'],
@@ -135,9 +137,10 @@ describe('the subscriber columns', () => {
 		expect(ids(tablesOnly)).not.toContain('billing');
 	});
 
-	it('at 120 columns the open view shows REMAINING, PLAN and the first billing column before the MAC', () => {
+	it('at 120 columns the open view shows REMAINING, PLAN, the first billing column and VENDOR before the MAC', () => {
 		const columns = withSubscribers(120);
-		expect(keys(columns)).toEqual(['user', 'nas', 'ip', 'duration', 'remaining', 'plan', 'full_name', 'down', 'start']);
+		// Where radtop knows the subscribers, the device (VENDOR) comes before the MAC and the traffic.
+		expect(keys(columns)).toEqual(['user', 'nas', 'ip', 'duration', 'remaining', 'plan', 'full_name', 'vendor', 'start']);
 		expect(used(columns)).toBe(cells(120));
 		const billing = columns.find((column) => column.field === 'full_name')!;
 		expect(billing).toMatchObject({id: 'billing', title: 'FULL NAME', align: 'left'});

@@ -1,5 +1,4 @@
 import {Box, Text} from 'ink';
-import {formatCount} from '../../sessions/format.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import {stringWidth} from '../../terminal/text.js';
 import {CONCURRENT_LABEL} from '../concurrent-view.js';
@@ -17,8 +16,6 @@ export interface FilterBarProps {
 	readonly error?: string;
 	/** Name of the NAS filtered on, if any. */
 	readonly nasLabel: string | null;
-	readonly selected: number;
-	readonly allMatching: boolean;
 	readonly width: number;
 }
 
@@ -75,7 +72,7 @@ function SearchField(props: {
 	);
 }
 
-/** The search (editable after `/`), status, NAS, sort and the selection count. */
+/** The search (editable after `/`), status, NAS and sort. The selection is counted once, in the footer. */
 export function FilterBar(props: FilterBarProps) {
 	const theme = useTheme();
 	const {query} = props;
@@ -89,18 +86,20 @@ export function FilterBar(props: FilterBarProps) {
 		props.nasLabel ? `NAS ${sanitize(props.nasLabel)}` : 'all NAS',
 		`${SORT_LABELS[query.sort.key]} ${arrow}`,
 	].join(' · ');
-	const selection = props.allMatching ? 'all matching selected' : props.selected > 0 ? `${formatCount(props.selected)} selected` : '';
 	return (
 		<Box width={props.width}>
 			<Box flexGrow={1} flexShrink={1} overflow="hidden">
-				<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>
-					{'/ '}
-				</Text>
+				{/* Its own box that never shrinks: a long search would otherwise squeeze the "/ " to "/". */}
+				<Box flexShrink={0}>
+					<Text color={props.searching ? theme.accent : undefined} bold={props.searching}>
+						{'/ '}
+					</Text>
+				</Box>
 				{props.searching ? (
 					<SearchField
 						value={props.draft}
 						caret={props.caret}
-						width={Math.max(1, props.width - 2 - stringWidth(`  ${right}`) - (selection ? stringWidth(`  ${selection}`) : 0))}
+						width={Math.max(1, props.width - 2 - stringWidth(`  ${right}`))}
 						placeholder="user, IP, MAC or scope:"
 					/>
 				) : (
@@ -115,11 +114,6 @@ export function FilterBar(props: FilterBarProps) {
 				) : (
 					<Text color={theme.muted}>{`  ${right}`}</Text>
 				)}
-				{selection ? (
-					<Text bold color={theme.warn}>
-						{`  ${selection}`}
-					</Text>
-				) : null}
 			</Text>
 		</Box>
 	);
