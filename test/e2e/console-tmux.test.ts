@@ -194,10 +194,14 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 
 		it('Enter opens the details with radacct fields and previous sessions; Esc goes back', async () => {
 			term.keys('Enter');
-			const detail = await term.waitFor('the detail view', (lines, text) =>
-				text.includes('acctsessionid') && text.includes('framedipaddress') && /previous sessions(?! \(loading)/.test(text)
-					? lines
-					: undefined,
+			await term.waitFor('the detail view', (lines, text) =>
+				text.includes('acctsessionid') && text.includes('framedipaddress') ? lines : undefined,
+			);
+			// The subscriber's lines (and, for a user logged in twice, the sharing hint) may push the previous
+			// sessions below the first page at 80x24: PgDn scrolls to them (or, when they show, scrolls them).
+			term.keys('PageDown');
+			const detail = await term.waitFor('the previous sessions', (lines, text) =>
+				/previous sessions(?! \(loading)/.test(text) ? lines : undefined,
 			);
 			expect(detail.join('\n')).toContain('Esc back');
 			expect(detail.some((line) => /^\s+USER\s+NAS/.test(line))).toBe(false);
