@@ -10,6 +10,7 @@ import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/swe
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import {AUDIT_FLAGS, AUDIT_HELP, runAuditCommand} from './commands/audit.js';
+import {parseUserFlags, runUser, USER_FLAGS, USER_HELP} from './commands/user.js';
 import type * as ConsoleCommand from './commands/console.js';
 import {
 	checkDbFlag,
@@ -26,6 +27,7 @@ import {
 import {secretsOf} from './config/secrets.js';
 import type {DisconnectResult} from './disconnect/result.js';
 import {writeIfOpen} from './commands/interrupts.js';
+import {lookUpUser} from './subscribers/user-lookup.js';
 
 export const MAIN_HELP = `
 Usage
@@ -36,6 +38,7 @@ radacct table in PostgreSQL. Without a command: the full-screen live console (? 
 
 Commands
   sessions        list sessions for a filter (table, --json or --csv)
+  user NAME       why a user cannot connect: sessions, attempts, check and reply items, a verdict
   export          every session matching a filter as CSV, streamed (history: --status closed --from --to)
   disconnect      disconnect sessions (RFC 5176 CoA or RouterOS API), with preview, dry run and audit
   sweep           close ghost sessions (stale in radacct), with dry run, NAS verification and audit
@@ -55,7 +58,7 @@ Database
   --db URL        postgres://user@host:port/db
   --profile NAME  a profile from the config file ($RADTOP_CONFIG_DIR or ~/.config/radtop/config.json)
   --demo          the embedded demo database with a simulated network (no setup)
-  The console, sessions, export, disconnect, sweep, doctor and nas list take all three; simulate takes
+  The console, sessions, user, export, disconnect, sweep, doctor and nas list take all three; simulate takes
   --db and --profile; config and nas add/set/remove take only --profile (the profile they edit).
   Without --db or a profile: DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE.
 
@@ -150,6 +153,7 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			...(subscribers ? {subscribers} : {}),
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
 			saveColumns: consoleColumnsSaver(context.profileName),
+			lookUpUser: (username) => lookUpUser(context.database.pool, context.source, username),
 			...(engine
 				? {
 						beforeSignalExit: async () => {
@@ -259,6 +263,15 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: AUDIT_FLAGS,
 		takesArguments: true,
 		run: (flags, input = []) => runAuditCommand(input, flags, {stdout: process.stdout, stderr: process.stderr, env: process.env}),
+	},
+	user: {
+		help: USER_HELP,
+		flags: USER_FLAGS,
+		takesArguments: true,
+		async run(flags, input = []) {
+			const request = parseUserFlags(input, flags);
+			return withContext(flags, {}, (context) => runUser(context, request, process.stdout));
+		},
 	},
 	sessions: {
 		help: SESSIONS_HELP,

@@ -6,7 +6,7 @@
  * asks); what psql runs for the floor is the SQL it sends.
  */
 import {FREERADIUS_AUTHORISATION_SQL} from '../../dist/db/freeradius-schema.js';
-import {buildListQuery} from '../../dist/sessions/radacct-sql.js';
+import {buildListQuery, OPEN_COUNTS_QUERY} from '../../dist/sessions/radacct-sql.js';
 import {RateTracker} from '../../dist/sessions/session-math.js';
 import {fetchSnapshot, SlowCounts} from '../../dist/sessions/snapshot.js';
 import {BillingLookup} from '../../dist/subscribers/billing.js';
@@ -126,7 +126,7 @@ export async function defineSubscriberCases({pool, window, columns}) {
 		{
 			id: 'poll',
 			label: 'whole poll: fetchSnapshot, default view, SlowCounts warm',
-			parts: (source) => [{run: plainPoll(source), queries: []}],
+			parts: (source) => [{run: plainPoll(source), queries: [listQuery, OPEN_COUNTS_QUERY]}],
 		},
 		{
 			id: 'enrich',
@@ -150,10 +150,10 @@ export async function defineSubscriberCases({pool, window, columns}) {
 			parts: (source) => {
 				const poll = plainPoll(source);
 				const enrich = enricher();
-				const part = {queries: /** @type {Query[]} */ ([listQuery]), run: async () => undefined};
+				const part = {queries: /** @type {Query[]} */ ([listQuery, OPEN_COUNTS_QUERY]), run: async () => undefined};
 				part.run = async () => {
 					const snapshot = await poll();
-					if (part.queries.length === 1) part.queries.push(...enrichmentQueries(snapshot.rows));
+					if (part.queries.length === 2) part.queries.push(...enrichmentQueries(snapshot.rows));
 					await enrich.enrich(snapshot.rows, new Date());
 				};
 				return [part];

@@ -25,6 +25,7 @@ import {
 	type ConsoleSubscribers,
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
+import type {LookUpUser} from '../ui/hooks/use-user-view.js';
 import type {CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
@@ -50,6 +51,8 @@ export interface ConsoleOptions {
 	readonly beforeSignalExit?: (signal: StopSignal) => Promise<void>;
 	/** Who is behind the sessions: plan, limits, remaining, billing. */
 	readonly subscribers?: ConsoleSubscribers;
+	/** Reads one user for the user view (`u`). */
+	readonly lookUpUser?: LookUpUser;
 }
 
 /**
@@ -231,6 +234,7 @@ export async function runConsole(
 				{...(options.subscribers === undefined ? {} : {subscribers: options.subscribers})}
 				{...(options.columns === undefined ? {} : {columns: options.columns})}
 				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
+				{...(options.lookUpUser === undefined ? {} : {lookUpUser: options.lookUpUser})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

@@ -17,7 +17,7 @@ import {FREERADIUS_SCHEMA_SQL} from './freeradius-schema.js';
 import type {Queryable} from './queryable.js';
 
 /** Bump when the schema or the seed changes, so stale caches are rebuilt. */
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 
 export type EmbeddedContents = 'empty' | 'demo';
 
@@ -130,6 +130,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 					acctstoptime = acctstoptime + $1 * interval '1 second'`,
 				[shift],
 			);
+			// The demo's authentication log moves with its sessions.
+			await pglite.query("UPDATE radpostauth SET authdate = authdate + $1 * interval '1 second'", [shift]);
 		}
 		const server = new PGLiteSocketServer({db: pglite, host: '127.0.0.1', port: 0, maxConnections: 1});
 		await server.start();

@@ -100,3 +100,22 @@ CREATE TABLE IF NOT EXISTS radusergroup (
 );
 CREATE INDEX IF NOT EXISTS radusergroup_UserName ON radusergroup (UserName);
 `;
+
+/**
+ * radpostauth as the stock PostgreSQL schema of FreeRADIUS 3.0.x (Debian) and 3.2 makes it: the post-auth
+ * query writes one row per Access-Accept or Access-Reject. Older schemas have only id, username, pass, reply
+ * and authdate; radtop probes the columns and never reads `pass`.
+ */
+export const FREERADIUS_POSTAUTH_SQL = `
+CREATE TABLE IF NOT EXISTS radpostauth (
+	id bigserial PRIMARY KEY,
+	username text NOT NULL,
+	pass text,
+	reply text,
+	CalledStationId text,
+	CallingStationId text,
+	authdate timestamp with time zone NOT NULL default now(),
+	Class text
+);
+CREATE INDEX IF NOT EXISTS radpostauth_username_idx ON radpostauth (username);
+`;

@@ -30,7 +30,8 @@ export async function startDemoNetwork(
 	});
 	// A subscriber kicked from the console dials back in after 20 to 60 s: long enough to watch a NAS empty,
 	// soon enough to watch the sessions come back.
-	const traffic = options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000, redialMs: [20_000, 60_000]});
+	const traffic =
+		options.live === false ? undefined : simulator.startLiveTraffic({intervalMs: 2000, redialMs: [20_000, 60_000], postauth: true});
 	return {
 		simulator,
 		overrides: simulatorOverrides(simulator.nas),

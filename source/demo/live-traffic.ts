@@ -5,6 +5,7 @@
 import {createHash} from 'node:crypto';
 import type {Queryable} from '../db/queryable.js';
 import {recordInterims, recordStarts, recordStops, type StartEvent, type StopEvent, type UpdateEvent} from './accounting.js';
+import {recordAccepts} from './postauth.js';
 import {CONNECT_INFO, FIRST_NAMES, formatMac, LAST_NAMES, randomMac} from './pools.js';
 import type {Random} from './random.js';
 import type {SimulatedNas} from './simulated-nas.js';
@@ -28,6 +29,8 @@ export interface LiveTrafficOptions {
 	 * stale. Default 1800 s (radtop's default stale threshold).
 	 */
 	readonly silentAfterSeconds?: number;
+	/** Logs each login's Access-Accept in radpostauth (the demo's database has one). Default false. */
+	readonly postauth?: boolean;
 	/** Told about a tick that failed (the next tick runs anyway). */
 	readonly onError?: (error: unknown) => void;
 }
@@ -83,6 +86,7 @@ export class LiveTrafficRunner implements LiveTraffic {
 	readonly #intervalMs: number;
 	readonly #interimsPerNas: number;
 	readonly #loginsPerNas: number;
+	readonly #postauth: boolean;
 	readonly #logoutChance: number;
 	readonly #redialMs: readonly [number, number];
 	readonly #silentAfter: number;
@@ -100,6 +104,7 @@ export class LiveTrafficRunner implements LiveTraffic {
 		this.#logoutChance = options.logoutChance ?? 0.03;
 		this.#redialMs = options.redialMs ?? [3000, 15_000];
 		this.#silentAfter = options.silentAfterSeconds ?? 1800;
+		this.#postauth = options.postauth ?? false;
 		this.#onError = options.onError;
 		if (!(this.#intervalMs > 0)) throw new RangeError(`intervalMs must be positive, got ${this.#intervalMs}`);
 		this.#schedule();
@@ -189,6 +194,7 @@ export class LiveTrafficRunner implements LiveTraffic {
 		const stillOpen = interims.filter((update) => !this.#nas.some((nas) => nas.ending.has(update.acctUniqueId)));
 		await recordInterims(db, stillOpen);
 		await recordStarts(db, logins);
+		if (this.#postauth) await recordAccepts(db, logins);
 		this.ticks++;
 		return {interims: stillOpen.length, starts: logins.length, stops: logouts.length};
 	}

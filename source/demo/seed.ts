@@ -12,6 +12,7 @@ import {DEMO_NAS, type DemoNas} from './network.js';
 import {CONNECT_INFO, FIRST_NAMES, formatMac, LAST_NAMES, randomMac, REALMS} from './pools.js';
 import {Random} from './random.js';
 import {seedDemoSubscribers} from './subscribers.js';
+import {seedDemoPostauth} from './postauth.js';
 
 export interface SeedOptions {
 	readonly seed?: number;
@@ -246,5 +247,6 @@ export async function seedDemoDatabase(
 	await inBatches(network.interims[1], (batch) => recordInterims(db, batch));
 	await inBatches(network.stops, (batch) => recordStops(db, batch));
 	await seedDemoSubscribers(db, [...new Set(network.starts.map((start) => start.userName))]);
+	await seedDemoPostauth(db, network.starts, Math.floor((options.now ?? new Date()).getTime() / 1000));
 	return network;
 }

@@ -11,7 +11,7 @@ import {NasDirectory, UnknownNasError} from './nas-directory.js';
 import {parseSearch, searchesAtInstant, SearchSyntaxError} from './search.js';
 import {searchPredicates} from './search-sql.js';
 import type {Keyset, SessionFilter, SessionSort, SessionStatus, SessionWindow, SortKey} from './session.js';
-import {expectedEndExpression, type TimeoutTables} from './remaining-sql.js';
+import {expectedEnd, type TimeoutTables} from './remaining-sql.js';
 import {SESSION_COLUMNS} from './session-columns.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 
@@ -73,6 +73,8 @@ interface SortPlan {
 	readonly expression: string;
 	readonly type: string;
 	readonly direction: 'ASC' | 'DESC';
+	/** Joins after `FROM radacct` the expression reads (the `remaining` sort's timeouts); none for the rest. */
+	readonly join?: string;
 }
 
 /**
@@ -108,9 +110,11 @@ export function sortPlan(sort: SessionSort, status: SessionStatus, now = 'now()'
 			return {expression: 'radacct.nasipaddress', type: SORT_TYPES.nas, direction};
 		case 'ip':
 			return {expression: 'radacct.framedipaddress', type: SORT_TYPES.ip, direction};
-		case 'remaining':
+		case 'remaining': {
 			// Time left orders as the expected end does (now is the same for every row).
-			return {expression: expectedEndExpression(timeoutTables), type: SORT_TYPES.remaining, direction};
+			const end = expectedEnd(timeoutTables);
+			return {expression: end.expression, type: SORT_TYPES.remaining, direction, ...(end.join ? {join: end.join} : {})};
+		}
 	}
 }
 
@@ -196,6 +200,11 @@ function keysetPredicate(plan: SortPlan, after: Keyset, parameters: Parameters):
 	return `(${e} <= ${v} AND (${e} < ${v} OR radacct.radacctid < ${id}))`;
 }
 
+/** What follows `FROM radacct` for a sort: its joins, if it has any. */
+function from(plan: SortPlan): string {
+	return plan.join ? ` ${plan.join}` : '';
+}
+
 function where(predicates: readonly string[]): string {
 	return predicates.length > 0 ? `WHERE ${predicates.join(' AND ')}` : '';
 }
@@ -234,12 +243,12 @@ export function buildListQuery(
 		// hoping to meet matches early, which for a rare term costs seconds instead of one pass over the open rows.
 		const text =
 			`SELECT * FROM (SELECT ${columns}, ${plan.expression} AS sort_key, radacct.radacctid AS sort_id ` +
-			`FROM radacct ${where(predicates)} OFFSET 0) AS hits ` +
+			`FROM radacct${from(plan)} ${where(predicates)} OFFSET 0) AS hits ` +
 			`ORDER BY sort_key ${plan.direction}, sort_id ${plan.direction} ${limit}${offset}`;
 		return {text, values: parameters.values};
 	}
 	const text =
-		`SELECT ${columns} FROM radacct ${where(predicates)} ` +
+		`SELECT ${columns} FROM radacct${from(plan)} ${where(predicates)} ` +
 		`ORDER BY ${plan.expression} ${plan.direction}, radacct.radacctid ${plan.direction} ${limit}${offset}`;
 	return {text, values: parameters.values};
 }

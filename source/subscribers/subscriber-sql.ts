@@ -108,21 +108,22 @@ export interface SubscriberRow {
 	readonly id: number;
 }
 
-interface Pair {
+/** One attribute-operator-value row of the check or reply tables. */
+export interface Pair {
 	readonly attribute: string;
 	readonly op: string;
 	readonly value: string;
 }
 
 /** Merges pairs into a list as FreeRADIUS moves them: `:=` replaces, `=` only when absent, `+=` appends. */
-function merge(list: Map<string, string[]>, pairs: readonly Pair[]): void {
+export function mergePairs<P extends Pair>(list: Map<string, P[]>, pairs: readonly P[]): void {
 	for (const pair of pairs) {
 		const existing = list.get(pair.attribute);
 		const op = pair.op.trim();
-		if (op === ':=') list.set(pair.attribute, [pair.value]);
-		else if (op === '+=') list.set(pair.attribute, [...(existing ?? []), pair.value]);
+		if (op === ':=') list.set(pair.attribute, [pair]);
+		else if (op === '+=') list.set(pair.attribute, [...(existing ?? []), pair]);
 		else if (op === '=' || op === '') {
-			if (!existing) list.set(pair.attribute, [pair.value]);
+			if (!existing) list.set(pair.attribute, [pair]);
 		}
 		// Comparison operators (==, >=, !*...) are checks on the request, not values for the reply.
 	}
@@ -135,7 +136,8 @@ function pairsOf(rows: readonly SubscriberRow[]): Pair[] {
 		.map((row) => ({attribute: row.attribute!, op: row.op ?? '=', value: row.value ?? ''}));
 }
 
-const fallsThroughNo = (pairs: readonly Pair[]) =>
+/** True when these reply pairs end the groups after them (`Fall-Through = No`). */
+export const fallsThroughNo = (pairs: readonly Pair[]) =>
 	pairs.some((pair) => pair.attribute === FALL_THROUGH_ATTRIBUTE && /^(no|0)$/i.test(pair.value.trim()));
 
 function wholeSeconds(text: string | undefined): number | null {
@@ -172,27 +174,27 @@ export function foldSubscriberRows(usernames: readonly string[], rows: readonly 
 			continue;
 		}
 		const groups = [...entry.groups].sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0) || a.id - b.id).map((row) => row.groupname!);
-		const reply = new Map<string, string[]>();
-		const check = new Map<string, string[]>();
+		const reply = new Map<string, Pair[]>();
+		const check = new Map<string, Pair[]>();
 		const userReply = pairsOf(entry.reply);
-		merge(check, pairsOf(entry.check));
-		merge(reply, userReply);
+		mergePairs(check, pairsOf(entry.check));
+		mergePairs(reply, userReply);
 		if (!fallsThroughNo(userReply)) {
 			for (const name of groups) {
 				const rowsOfGroup = byGroup.get(name);
 				if (!rowsOfGroup) continue;
 				const groupReply = pairsOf(rowsOfGroup.reply);
-				merge(check, pairsOf(rowsOfGroup.check));
-				merge(reply, groupReply);
+				mergePairs(check, pairsOf(rowsOfGroup.check));
+				mergePairs(reply, groupReply);
 				if (fallsThroughNo(groupReply)) break;
 			}
 		}
 		const rateAttribute = RATE_ATTRIBUTES.find((attribute) => reply.has(attribute));
 		contexts.set(name, {
 			groups,
-			sessionTimeout: wholeSeconds(reply.get(TIMEOUT_ATTRIBUTE)?.[0]),
-			rateLimit: rateAttribute ? {attribute: rateAttribute, value: reply.get(rateAttribute)![0]!} : null,
-			simultaneousUse: wholeSeconds(check.get('Simultaneous-Use')?.[0]),
+			sessionTimeout: wholeSeconds(reply.get(TIMEOUT_ATTRIBUTE)?.[0]?.value),
+			rateLimit: rateAttribute ? {attribute: rateAttribute, value: reply.get(rateAttribute)![0]!.value} : null,
+			simultaneousUse: wholeSeconds(check.get('Simultaneous-Use')?.[0]?.value),
 		});
 	}
 	return contexts;

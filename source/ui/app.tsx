@@ -5,6 +5,7 @@
 import {useLayoutEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, Text, useApp, useInput} from 'ink';
 import {formatCount} from '../sessions/format.js';
+import {sanitize} from '../terminal/sanitize.js';
 import type {DisconnectService} from '../disconnect/disconnect-service.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import type {ConsoleSubscribers} from '../subscribers/console-subscribers.js';
@@ -20,6 +21,7 @@ import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {StatsBar} from './components/StatsBar.js';
 import {StatusLine} from './components/StatusLine.js';
+import {UserView} from './components/UserView.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -31,6 +33,8 @@ import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
 import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {useUserView, type LookUpUser} from './hooks/use-user-view.js';
+import {userOffer} from './user-view-state.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
 import {CONCURRENT_EMPTY} from './concurrent-view.js';
@@ -56,6 +60,13 @@ export interface AppProps {
 	readonly columns?: readonly TableColumnId[];
 	/** Keeps what the column picker (`c`) saves in the profile; without it a pick lasts for this console only. */
 	readonly saveColumns?: SaveColumns;
+	/** Reads one user for the user view (`u`); without it the view says it is not available. */
+	readonly lookUpUser?: LookUpUser;
+}
+
+/** What an empty table says, offering the user view when the search names one user. */
+function emptyTableText(offer: string | undefined): string {
+	return offer === undefined ? 'no sessions match' : `no sessions match · u: look up user ${sanitize(offer)}`;
 }
 
 /** The table's rows: the view's lines less its column heads. */
@@ -92,6 +103,7 @@ export function App(props: AppProps) {
 	useMessageExpiry(state.message, dispatch);
 	useSearchDebounce(state, dispatch);
 	useColumnsSave(props.saveColumns, state.columnsSave, dispatch);
+	useUserView(props.lookUpUser, state, dispatch);
 
 	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to
 	// the handler subscribed after the last commit, and keys that arrive before the next one (a held key, a
@@ -173,6 +185,8 @@ export function App(props: AppProps) {
 				height={bodyHeight}
 			/>
 		);
+	} else if (state.mode === 'user' && state.userView) {
+		body = <UserView view={state.userView} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'columns') {
 		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'nas-picker') {
@@ -212,7 +226,13 @@ export function App(props: AppProps) {
 				height={state.pageSize}
 				width={width}
 				emptyText={
-					current ? (state.query.concurrent ? CONCURRENT_EMPTY : 'no sessions match') : state.error ? 'no data' : 'loading…'
+					current
+						? state.query.concurrent
+							? CONCURRENT_EMPTY
+							: emptyTableText(userOffer(state))
+						: state.error
+							? 'no data'
+							: 'loading…'
 				}
 				subscribers={state.subscribers?.byId}
 				userOpenSessions={current?.userOpenSessions}

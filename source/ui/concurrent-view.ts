@@ -25,6 +25,17 @@ export function withoutConcurrent(query: ViewQuery): ViewQuery {
 	return rest;
 }
 
+/**
+ * For state.ts's withQuery: a view of closed sessions drops the concurrent view, and the status and order to go
+ * back to are kept only while it is open. `changed`: the view went in or out of it (a new filter).
+ */
+export function concurrentChecked(before: UiState, given: ViewQuery): {state: UiState; query: ViewQuery; changed: boolean} {
+	const query = given.concurrent && !concurrentAllowed(given) ? withoutConcurrent(given) : given;
+	const {concurrentBack, ...rest} = before;
+	const state: UiState = query.concurrent && concurrentBack ? {...rest, concurrentBack} : rest;
+	return {state, query, changed: Boolean(query.concurrent) !== Boolean(before.query.concurrent)};
+}
+
 export function enterConcurrent(state: UiState, withQuery: WithQuery): UiState {
 	if (state.query.concurrent) {
 		return {...state, message: {text: 'concurrent logins are shown already: C or Esc leaves', kind: 'info'}};

@@ -7,15 +7,14 @@ import {nothingToSend} from './disconnect-state.js';
 import {selectionText} from './state.js';
 import {disconnectMatching, disconnectSelectionOrCursor, disconnectUser} from './disconnect-requests.js';
 import type {Mode, UiAction, UiState} from './state-types.js';
-
 import type {Binding} from './binding.js';
 import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
 import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
+import {USER_VIEW_KEYS} from './user-view-keys.js';
 import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
 export type {KeyName} from './key-names.js';
-
 export type {Binding} from './binding.js';
 
 export const KEYMAP: readonly Binding[] = [
@@ -47,13 +46,7 @@ export const KEYMAP: readonly Binding[] = [
 		modes: ['detail'],
 		action: {type: 'detail-scroll', by: 1},
 	},
-	{
-		keys: ['pageup', 'ctrl+b'],
-		label: 'PgUp',
-		description: 'page up',
-		modes: ['detail'],
-		action: {type: 'detail-scroll', by: -10},
-	},
+	{keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'page up', modes: ['detail'], action: {type: 'detail-scroll', by: -10}},
 	{
 		keys: ['pagedown', 'ctrl+f'],
 		label: 'PgDn',
@@ -156,14 +149,9 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['escape'], label: 'Esc', description: 'back', modes: ['nas-picker'], hint: 'Esc cancel', action: {type: 'escape'}},
 	{keys: ['t'], label: 't', description: 'status: active, stale (~), closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
-	{
-		keys: ['C'],
-		label: 'C',
-		description: 'concurrent logins: users logged in more than once',
-		modes: ['table'],
-		action: {type: 'toggle-concurrent'},
-	},
+	{keys: ['C'], label: 'C', description: 'only users logged in more than once', modes: ['table'], action: {type: 'toggle-concurrent'}},
 	...COLUMN_PICKER_KEYS,
+	...USER_VIEW_KEYS,
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
 	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},

@@ -8,6 +8,7 @@ import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js
 import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
+import type {UserReport} from '../subscribers/user-lookup.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
 
@@ -15,7 +16,7 @@ import type {DisconnectState, PreviewDrift} from './disconnect-state.js';
 export type DisconnectMode = 'preview' | 'progress' | 'results';
 
 /** What has the screen and the keyboard. */
-export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | DisconnectMode;
+export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | 'user' | DisconnectMode;
 
 /** What the table shows: the filter and the order. */
 export interface ViewQuery {
@@ -48,6 +49,19 @@ export interface DetailState {
 	readonly subscriber?: DetailSubscriber;
 	/** The user's open sessions, for the sharing hint (absent until read, or without a username). */
 	readonly openSessions?: UserOpenSessions;
+}
+
+/** The user view (`u`): one username as FreeRADIUS's tables know it, scrolled under its title line. */
+export interface UserViewState {
+	readonly username: string;
+	/** Bumped to read the user again (`r`). */
+	readonly seq: number;
+	readonly report?: UserReport;
+	readonly error?: string;
+	/** The first line in view below the title. */
+	readonly top: number;
+	/** Where Esc goes back to. */
+	readonly back: 'table' | 'detail';
 }
 
 /** The subscribers of the rows on screen: by radacctid, with the billing query's columns. */
@@ -135,6 +149,8 @@ export interface UiState {
 	readonly columns?: readonly TableColumnId[];
 	/** The status and order the concurrent view was entered from, to go back to when it is left. */
 	readonly concurrentBack?: {readonly status: SessionStatus; readonly sort: SessionSort};
+	/** The user view (`u`, `:user` with no session) while it is open. */
+	readonly userView?: UserViewState;
 	/** The column picker (`c`) while it is open. */
 	readonly columnPicker?: ColumnPickerState;
 	/** The last pick Enter saved in the picker (`columns` absent: the view's own), for the profile to keep. */
@@ -148,6 +164,15 @@ export interface ColumnPickerState {
 	/** Nothing picked: each view shows its own columns (what `r` goes back to). */
 	readonly own: boolean;
 }
+
+/** The user view's actions (user-view-state.ts reduces them). */
+export type UserViewAction =
+	| {type: 'user-open'; username: string}
+	| {type: 'user-loaded'; username: string; seq: number; report?: UserReport; error?: string}
+	/** Scrolls by `by` lines, between 0 and `limit`. */
+	| {type: 'user-scroll'; by: number; limit: number}
+	| {type: 'user-refresh'}
+	| {type: 'user-close'};
 
 /** The column picker's actions (column-picker.ts reduces them); `columns-open` opens it from the table. */
 export type ColumnPickerAction =
@@ -211,6 +236,7 @@ export type UiAction =
 	| {type: 'message-expired'; message: NonNullable<UiState['message']>}
 	| DisconnectAction
 	| ColumnPickerAction
+	| UserViewAction
 	| {type: 'export-start'}
 	| {type: 'export-done'; rows: number; path: string}
 	| {type: 'export-failed'; message: string};

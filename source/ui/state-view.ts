@@ -81,3 +81,9 @@ export function focusedSession(state: UiState): Session | undefined {
 	if (state.mode === 'detail') return state.detail?.session;
 	return sessionAt(state, state.cursor);
 }
+
+/** "radtop-sessions-20261125-114251.csv in /home/noc": the file's name first, as a narrow status line may cut the rest. */
+export function exportedWhere(path: string): string {
+	const slash = path.lastIndexOf('/');
+	return slash === -1 ? path : `${path.slice(slash + 1)} in ${path.slice(0, slash) || '/'}`;
+}

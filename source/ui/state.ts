@@ -9,15 +9,16 @@ import type {SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {commandReducer} from './command-state.js';
-import {concurrentAllowed, leaveConcurrent, toggleConcurrent, withoutConcurrent} from './concurrent-view.js';
+import {concurrentChecked, leaveConcurrent, toggleConcurrent} from './concurrent-view.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
+import {isUserViewAction, userViewReducer} from './user-view-state.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiAction, UiState, ViewQuery} from './state-types.js';
 import {withCaret} from './text-field.js';
-import {defaultDirection, focusedSession, nasChoices, queryKey, sessionAt, totalRows} from './state-view.js';
+import {defaultDirection, focusedSession, nasChoices, queryKey, sessionAt, totalRows, exportedWhere} from './state-view.js';
 
 export {
 	defaultDirection,
@@ -96,15 +97,8 @@ function withCursor(state: UiState, cursor: number): UiState {
  * preview of `d` lists them first. "Everything matching" meant the old filter, so it ends.
  */
 function withQuery(before: UiState, given: ViewQuery, message?: string): UiState {
-	// The concurrent view shows open sessions: a view of closed ones leaves it.
-	const query = given.concurrent && !concurrentAllowed(given) ? withoutConcurrent(given) : given;
-	const {concurrentBack, ...rest} = before;
-	const state: UiState = query.concurrent && concurrentBack ? {...rest, concurrentBack} : rest;
-	const newFilter =
-		query.status !== state.query.status ||
-		query.search !== state.query.search ||
-		query.nas !== state.query.nas ||
-		Boolean(query.concurrent) !== Boolean(state.query.concurrent);
+	const {state, query, changed} = concurrentChecked(before, given);
+	const newFilter = changed || (['status', 'search', 'nas'] as const).some((key) => query[key] !== state.query[key]);
 	const kept = state.selection.size;
 	const keptText =
 		newFilter && kept > 0
@@ -124,12 +118,6 @@ function withQuery(before: UiState, given: ViewQuery, message?: string): UiState
 }
 
 const STATUS_CYCLE: readonly SessionStatus[] = ['active', 'stale', 'closed', 'all'];
-
-/** "radtop-sessions-20261125-114251.csv in /home/noc": the file's name first, as a narrow status line may cut the rest. */
-function exportedWhere(path: string): string {
-	const slash = path.lastIndexOf('/');
-	return slash === -1 ? path : `${path.slice(slash + 1)} in ${path.slice(0, slash) || '/'}`;
-}
 
 function withoutSearchError(state: UiState): UiState {
 	if (state.searchError === undefined) return state;
@@ -160,6 +148,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
 }
 
 function reduce(state: UiState, action: UiAction): UiState {
+	if (isUserViewAction(action)) return userViewReducer(state, action);
 	switch (action.type) {
 		case 'resize': {
 			const resized = {...state, pageSize: Math.max(1, action.pageSize)};
@@ -294,8 +283,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 				},
 			};
 		case 'detail-open-sessions':
-			if (state.detail?.id !== action.id) return state;
-			return {...state, detail: {...state.detail, openSessions: action.openSessions}};
+			return state.detail?.id === action.id ? {...state, detail: {...state.detail, openSessions: action.openSessions}} : state;
 		case 'detail-subscriber':
 			if (state.detail?.id !== action.id) return state;
 			return {...state, detail: {...state.detail, subscriber: action.subscriber}};

@@ -110,7 +110,7 @@ describe('the main help on --db, --profile and --demo', () => {
 	it('names the commands that take them, as they do', async () => {
 		const text = (await help([])).stdout.replace(/\s+/g, ' ');
 		expect(text).not.toContain('every command');
-		expect(text).toContain('The console, sessions, export, disconnect, sweep, doctor and nas list take all three;');
+		expect(text).toContain('The console, sessions, user, export, disconnect, sweep, doctor and nas list take all three;');
 		expect(text).toContain('simulate takes --db and --profile; config and nas add/set/remove take only --profile');
 		const dir = mkdtempSync(join(tmpdir(), 'radtop-help-'));
 		try {

@@ -14,6 +14,7 @@ import {parseDisconnectFlags, runDisconnect} from '../../source/commands/disconn
 import {runNasCommand} from '../../source/commands/nas.js';
 import {parseSessionsFlags, runSessions} from '../../source/commands/sessions.js';
 import {parseSweepFlags, runSweep} from '../../source/commands/sweep.js';
+import {parseUserFlags, runUser} from '../../source/commands/user.js';
 import {loadNasRows} from '../../source/db/nas-table.js';
 import {probeRadacctColumns} from '../../source/db/radacct-columns.js';
 import {reportJson} from '../../source/doctor/report.js';
@@ -91,6 +92,13 @@ describe('--json to a terminal', () => {
 		const request = parseSessionsFlags({json: true}, new Date());
 		const value = (await bothWays((stdout) => runSessions(context, request, stdout))) as {sessions: Array<{username: string}>};
 		expect(value.sessions[0]!.username).toBe(HOSTILE);
+	});
+
+	it('radtop user NAME --json', async () => {
+		const request = parseUserFlags([HOSTILE], {json: true});
+		const value = (await bothWays((stdout) => runUser(context, request, stdout))) as {username: string; online: {count: number}};
+		expect(value.username).toBe(HOSTILE);
+		expect(value.online.count).toBe(1);
 	});
 
 	it('radtop sweep --json', async () => {

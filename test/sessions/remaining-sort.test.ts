@@ -86,6 +86,19 @@ describe('sort by remaining', () => {
 		expect(descending.map((session) => session.username).slice(2)).toEqual([...names.slice(0, 6)].reverse());
 	});
 
+	it('works with a search and a NAS filter (the joins clash with no radacct column)', async () => {
+		const source = await SessionSource.open(db.pool);
+		source.readTimeoutsFrom({userReply: true, groupReply: true});
+		const searched = await sorted(source, {key: 'remaining', direction: 'asc'}, 5);
+		expect(searched.length).toBe(USERS.length);
+		const page = await source.list(
+			{status: 'active', search: 'o', nasIps: ['10.20.0.1']},
+			{key: 'remaining', direction: 'asc'},
+			{limit: 10},
+		);
+		expect(page.rows.map((session) => session.username)).toEqual(['over', 'both', 'group-1h', 'prio', 'own-2h', 'none']);
+	});
+
 	it('without the reply tables it still lists every session (none has a known end)', async () => {
 		const source = await SessionSource.open(db.pool);
 		source.readTimeoutsFrom({userReply: false, groupReply: false});

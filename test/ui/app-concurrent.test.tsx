@@ -119,7 +119,7 @@ describe('concurrent logins in the console', () => {
 		const frame = await app.waitForFrame((text) => marked(text).includes('Salice'), 10_000);
 		expect(marked(frame)).toEqual([' dave', ' bob', 'Ccarol', 'Salice', 'Ccarol', 'Salice']);
 		const help = await app.press('?', (text) => text.includes('keys'), 10_000);
-		expect(help).toMatch(/ C {7}concurrent logins/);
+		expect(help).toMatch(/ C {7}only users logged in more than once/);
 		const legend = await app.press(KEYS.pageDown, (text) => text.includes('S beside a row'), 10_000);
 		expect(legend).toContain('C beside a row: its user has more than one open session');
 	}, 30_000);
