@@ -29,11 +29,13 @@ export const SESSIONS_FLAGS = {
 	nas: {type: 'string', isMultiple: true},
 	from: {type: 'string'},
 	to: {type: 'string'},
-	sort: {type: 'string', default: 'start'},
+	// No default here: --concurrent sorts by user unless --sort says otherwise (parseSessionsFlags).
+	sort: {type: 'string'},
 	order: {type: 'string'},
 	limit: {type: 'string', default: '50'},
 	offset: {type: 'string', default: '0'},
 	staleAfter: {type: 'string'},
+	concurrent: {type: 'boolean'},
 	json: {type: 'boolean'},
 	csv: {type: 'boolean'},
 	utc: {type: 'boolean'},
@@ -62,17 +64,20 @@ Filters
                                subscriber's history: start, stop, cause
   --nas NAME|IP                only this NAS (repeat for several); names come from the nas table
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
+  --concurrent                 concurrent logins: only the open sessions of users with more than one open
+                               session (with the other filters; sorted by user unless --sort is given)
 
 Order and window
-  --sort KEY                   start (default), duration, down, up, rate, user, nas, ip,
-                               remaining (time left by Session-Timeout; none known = last)
+  --sort KEY                   start (default; user with --concurrent), duration, down, up, rate, user,
+                               nas, ip, remaining (time left by Session-Timeout; none known = last)
   --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
   --limit N                    rows to show (default 50, at most 10000)
   --offset N                   skip the first N rows
 
 Output
-  --json                       {"total", "capped", "sessions": [...]} for scripts; each session's
-                               ghost_candidate: its NAS reloaded (nasreload) after it was last heard of
+  --json                       {"total", "capped", "sessions": [...]} for scripts; each session has
+                               user_open_sessions (its user's open sessions now) and simultaneous_use,
+                               and ghost_candidate: its NAS reloaded (nasreload) after it was last heard of
   --csv                        CSV with a header row (RFC 4180; formula-like fields neutralised)
   --utc                        timestamps in UTC instead of local time
   --stale-after DURATION       stale threshold when the NAS reports no interim interval (default 30m)
@@ -89,6 +94,7 @@ Examples
   $ radtop sessions --nas bng-2 --sort down --limit 20
   $ radtop sessions --status closed --from 1d --csv > yesterday.csv
   $ radtop sessions --demo --json | jq '.sessions[0]'
+  $ radtop sessions --concurrent --nas bng-2
 
 On a terminal the table is cut to its width (a line ends in … where it was cut); piped or redirected it is
 whole.
@@ -109,6 +115,8 @@ export interface SessionsRequest {
 	readonly limit: number;
 	readonly offset: number;
 	readonly staleAfterSeconds?: number;
+	/** Only the open sessions of users with more than one open session. */
+	readonly concurrent?: boolean;
 	readonly format: 'table' | 'json' | 'csv';
 	readonly utc: boolean;
 	/** The audit log that says who disconnected a session; default the profile's, else the standard place. */
@@ -120,7 +128,10 @@ const TEXT_SORTS: readonly SortKey[] = ['user', 'nas', 'ip'];
 /** Validates the flags of `radtop sessions` (pure: throws UsageError with one clear line). */
 export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsRequest {
 	const status = choiceFlag(flags.status ?? 'active', 'status', ['active', 'stale', 'closed', 'all'] as const);
-	const key = choiceFlag(flags.sort ?? 'start', 'sort', SORT_KEYS);
+	const concurrent = Boolean(flags.concurrent);
+	if (concurrent && status !== 'active')
+		throw new UsageError('--concurrent lists open sessions: it takes no --status stale, closed or all');
+	const key = choiceFlag(flags.sort ?? (concurrent ? 'user' : 'start'), 'sort', SORT_KEYS);
 	const order: SortDirection =
 		flags.order === undefined
 			? TEXT_SORTS.includes(key)
@@ -143,6 +154,7 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 		limit: integerFlag(flags.limit ?? 50, 'limit', 1, 10_000),
 		offset: integerFlag(flags.offset ?? 0, 'offset', 0, 100_000_000),
 		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', 1) : undefined,
+		...(concurrent ? {concurrent} : {}),
 		format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
 		utc: Boolean(flags.utc),
 		...(typeof flags.auditLog === 'string' && flags.auditLog !== '' ? {auditLog: flags.auditLog} : {}),
@@ -169,7 +181,10 @@ function searchFlag(flags: SessionsFlags, now: Date): string | undefined {
 	return combined;
 }
 
-export type FilterRequest = Pick<SessionsRequest, 'status' | 'search' | 'nas' | 'startedFrom' | 'startedTo' | 'sort' | 'staleAfterSeconds'>;
+export type FilterRequest = Pick<
+	SessionsRequest,
+	'status' | 'search' | 'nas' | 'startedFrom' | 'startedTo' | 'sort' | 'staleAfterSeconds' | 'concurrent'
+>;
 
 /** The query's filter, with the NAS given by name or IP resolved against the source's directory. */
 export function sessionFilterOf(source: SessionSource, request: FilterRequest): SessionFilter {
@@ -179,6 +194,7 @@ export function sessionFilterOf(source: SessionSource, request: FilterRequest): 
 		nasIps: request.nas.length > 0 ? source.resolveNas(request.nas) : undefined,
 		startedFrom: request.startedFrom,
 		startedTo: request.startedTo,
+		...(request.concurrent ? {concurrent: true} : {}),
 	};
 }
 
@@ -206,8 +222,11 @@ export async function runSessions(
 		const subscribers = await subscriberColumns(context, page.rows, page.dbNow);
 		// null: nasreload was not read (missing or not readable), so nothing is known either way.
 		const reloads = await source.nasReloads();
+		const open = await source.userOpenCounts(page.rows.flatMap((session) => (session.username ? [session.username] : [])));
 		const sessions = page.rows.map((session) => ({
 			...toRecord(session, page.dbNow, staleAfter),
+			user_open_sessions: session.username ? (open.get(session.username) ?? 0) : null,
+			simultaneous_use: subscribers.simultaneousUse.get(session.radacctid) ?? null,
 			disconnectedBy: session.disconnectedBy ?? null,
 			vendor: vendorField(session.callingstationid),
 			subscriber: subscribers.fields.get(session.radacctid) ?? {},
@@ -227,8 +246,11 @@ export async function runSessions(
 	const which = at ? '' : request.status === 'all' ? '' : `${request.status} `;
 	const when = at ? ` open at ${formatTimestamp(at, request.utc)}` : '';
 	if (at) await warnIfBeforeOldest(source, at, request.utc, stderr);
+	const whose = request.concurrent ? ' of users with more than one open session' : '';
 	if (page.rows.length === 0) {
-		stdout.write(`no ${which}sessions${when} match\n`);
+		stdout.write(
+			request.concurrent ? `no user has more than one open session${matching(request)}\n` : `no ${which}sessions${when} match\n`,
+		);
 		return;
 	}
 	const stop = Boolean(at) || request.status === 'closed' || request.status === 'all';
@@ -236,7 +258,7 @@ export async function runSessions(
 	const shown = request.offset + page.rows.length;
 	const of = `${total.total.toLocaleString('en-US')}${total.capped ? '+' : ''}`;
 	const noun = total.total === 1 && !total.capped ? 'session' : 'sessions';
-	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}${noun}${when}`;
+	const footer = `${request.offset > 0 ? `${request.offset + 1}-` : ''}${shown} of ${of} ${which}${noun}${whose}${when}`;
 	stdout.write(`${fitToWidth(`${table}\n${footer}`, stdout.isTTY ? stdout.columns : undefined)}\n`);
 }
 
@@ -257,16 +279,25 @@ async function subscriberColumns(
 	context: CommandContext,
 	rows: readonly Session[],
 	now: Date,
-): Promise<{fields: Map<string, Record<string, string>>; status: string | null}> {
+): Promise<{fields: Map<string, Record<string, string>>; simultaneousUse: Map<string, number>; status: string | null}> {
 	const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
 	try {
 		const enrichment = await opened.enricher.enrich(rows, now);
 		const fields = new Map<string, Record<string, string>>();
-		for (const [id, subscriber] of enrichment.subscribers) fields.set(id, subscriberFields(subscriber, enrichment.billingColumns));
-		return {fields, status: enrichment.status};
+		const simultaneousUse = new Map<string, number>();
+		for (const [id, subscriber] of enrichment.subscribers) {
+			fields.set(id, subscriberFields(subscriber, enrichment.billingColumns));
+			if (subscriber.context.simultaneousUse !== null) simultaneousUse.set(id, subscriber.context.simultaneousUse);
+		}
+		return {fields, simultaneousUse, status: enrichment.status};
 	} finally {
 		await opened.close();
 	}
+}
+
+/** What else narrowed an empty concurrent listing, in words. */
+function matching(request: SessionsRequest): string {
+	return request.search || request.nas.length > 0 ? ' among the sessions matching the filters' : '';
 }
 
 /** The instant of the search's `at:` term, if it has one. */

@@ -157,6 +157,7 @@ function summarize(items: readonly PlanItem[]): NasPlan[] {
 
 function describeFilter(filter: SessionFilter): string {
 	const parts: string[] = [];
+	if (filter.concurrent) parts.push('users with more than one open session');
 	if (filter.search?.trim()) parts.push(searchInWords(filter.search));
 	if (filter.nasIps && filter.nasIps.length > 0) parts.push(`NAS ${filter.nasIps.join(', ')}`);
 	if (filter.startedFrom) parts.push(`started from ${filter.startedFrom.toISOString()}`);

@@ -6,6 +6,7 @@
  * they lean on its partial index `radacct_bulk_close (nasipaddress, acctstarttime) WHERE acctstoptime IS NULL`
  * and on `radacct_start_user_idx (acctstarttime, username)`.
  */
+import {CONCURRENT_PREDICATE} from './concurrent-sql.js';
 import {NasDirectory, UnknownNasError} from './nas-directory.js';
 import {parseSearch, searchesAtInstant, SearchSyntaxError} from './search.js';
 import {searchPredicates} from './search-sql.js';
@@ -161,6 +162,7 @@ export function filterPredicates(filter: SessionFilter, parameters: Parameters, 
 	if (filter.nasIps && filter.nasIps.length > 0) {
 		predicates.push(`nasipaddress = ANY(${parameters.add(filter.nasIps)}::inet[])`);
 	}
+	if (filter.concurrent) predicates.push(CONCURRENT_PREDICATE);
 	if (filter.startedFrom) predicates.push(`acctstarttime >= ${parameters.add(filter.startedFrom)}`);
 	if (filter.startedTo) predicates.push(`acctstarttime < ${parameters.add(filter.startedTo)}`);
 	const nasIps = context.nasIps ?? ((nas: string) => new NasDirectory().resolve(nas));

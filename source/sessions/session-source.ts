@@ -10,6 +10,7 @@ import {toDate, toNumber, toText, type Queryable} from '../db/queryable.js';
 import {loadNasRows, type NasRows} from '../db/nas-table.js';
 import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTable} from '../db/nas-reload-table.js';
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
+import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
 import {
 	buildCountQuery,
@@ -86,6 +87,8 @@ export interface SessionReader {
 	history(username: string, limit?: number, since?: Date): Promise<Session[]>;
 	/** When each NAS last reloaded (FreeRADIUS's nasreload); a reader without it knows of no reload. */
 	nasReloads?(): Promise<NasReloads>;
+	/** How many open sessions each of these users has (a user with none is absent). */
+	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 export class SessionSource implements SessionReader {
@@ -267,6 +270,15 @@ export class SessionSource implements SessionReader {
 	async history(username: string, limit = 20, since?: Date): Promise<Session[]> {
 		const rows = await this.#run(buildHistoryQuery(username, limit, this.#columns, since));
 		return rows.map((row) => sessionFromRow(row, this.#nameOf));
+	}
+
+	/** How many open sessions each of `usernames` has, in one statement; a user with none is absent. */
+	async userOpenCounts(usernames: readonly string[]): Promise<ReadonlyMap<string, number>> {
+		const query = buildUserOpenCountsQuery(usernames);
+		const counts = new Map<string, number>();
+		if (!query) return counts;
+		for (const row of await this.#run(query)) counts.set(String(row['username']), toNumber(row['sessions']) ?? 0);
+		return counts;
 	}
 
 	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */

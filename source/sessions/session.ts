@@ -85,6 +85,8 @@ export interface SessionFilter {
 	readonly startedTo?: Date;
 	/** For status `stale`: seconds without an interim update after which a session with no interval is stale. */
 	readonly staleAfterSeconds?: number;
+	/** Only the open sessions of users with more than one open session (concurrent logins). */
+	readonly concurrent?: boolean;
 }
 
 /** The position after the last row of a page, for keyset paging. */

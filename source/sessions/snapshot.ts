@@ -25,6 +25,8 @@ export interface Snapshot {
 	 * unreadable (doctor says why; the console says nothing).
 	 */
 	readonly reloads?: ReadonlyMap<string, Date>;
+	/** Open sessions per user, for the users of the window's open rows (when the source counts them). */
+	readonly userOpenSessions?: ReadonlyMap<string, number>;
 	/** Local clock when it arrived (epoch ms). */
 	readonly fetchedAt: number;
 	readonly durationMs: number;
@@ -60,7 +62,14 @@ export class SlowCounts {
 }
 
 function isWholeNetwork(filter: SessionFilter): boolean {
-	return filter.status === 'active' && !filter.search && !filter.nasIps?.length && !filter.startedFrom && !filter.startedTo;
+	return (
+		filter.status === 'active' &&
+		!filter.search &&
+		!filter.nasIps?.length &&
+		!filter.startedFrom &&
+		!filter.startedTo &&
+		!filter.concurrent
+	);
 }
 
 /**
@@ -84,5 +93,16 @@ export async function fetchSnapshot(
 		const rate = rates.rateOf(row.radacctid);
 		if (rate) known.set(row.radacctid, rate);
 	}
-	return {key: request.key, offset: request.offset, rows: page.rows, total, stats, rates: known, reloads};
+	const users = page.rows.filter((row) => row.acctstoptime === null && row.username).map((row) => row.username!);
+	const userOpenSessions = source.userOpenCounts && users.length > 0 ? await source.userOpenCounts(users) : undefined;
+	return {
+		key: request.key,
+		offset: request.offset,
+		rows: page.rows,
+		total,
+		stats,
+		rates: known,
+		reloads,
+		...(userOpenSessions ? {userOpenSessions} : {}),
+	};
 }

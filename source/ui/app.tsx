@@ -41,6 +41,7 @@ import {userOffer} from './user-view-state.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
 import {sweepQuitQuestion, sweepRunningStatus} from './sweep-state.js';
+import {CONCURRENT_EMPTY} from './concurrent-view.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
@@ -240,9 +241,18 @@ export function App(props: AppProps) {
 				staleAfterSeconds={props.source.staleAfterSeconds}
 				height={state.pageSize}
 				width={width}
-				emptyText={current ? emptyTableText(userOffer(state)) : state.error ? 'no data' : 'loading…'}
+				emptyText={
+					current
+						? state.query.concurrent
+							? CONCURRENT_EMPTY
+							: emptyTableText(userOffer(state))
+						: state.error
+							? 'no data'
+							: 'loading…'
+				}
 				subscribers={state.subscribers?.byId}
 				reloads={snapshot?.reloads}
+				userOpenSessions={current?.userOpenSessions}
 			/>
 		);
 	}

@@ -3,6 +3,7 @@
  * the line open with the reason and changes nothing; one that can closes it and applies its view.
  */
 import {completeCommand, runCommand, type CommandContext} from './command-line.js';
+import {enterConcurrent} from './concurrent-view.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
 export type CommandAction = Extract<
@@ -46,6 +47,7 @@ export function commandReducer(
 			const result = runCommand(state.commandDraft ?? '', contextOf(state));
 			if (result.kind === 'error') return {...state, commandNote: {text: result.text, kind: 'error'}};
 			if (result.kind === 'columns') return openColumns(closed(state));
+			if (result.kind === 'concurrent') return enterConcurrent(closed(state), withQuery);
 			if (result.kind === 'help') return {...closed(state), mode: 'help', helpTop: 0};
 			if (result.kind === 'message') return {...closed(state), message: {text: result.text, kind: 'info'}};
 			return withQuery(closed(state), result.query, result.message);

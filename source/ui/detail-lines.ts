@@ -14,6 +14,7 @@ import {subscriberDetail} from '../subscribers/subscriber-view.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, stringWidth, truncate} from '../terminal/text.js';
 import {maskIp, maskMac} from './cells.js';
+import {SHARING_MAX_LINES, sharingLines} from './sharing-lines.js';
 import type {DetailState} from './state-types.js';
 import type {ViewLine} from './view-line.js';
 
@@ -80,7 +81,8 @@ export function detailScrollLimit(detail: DetailState, height: number, reloads?:
 	const vendor = detail.session && vendorText(detail.session) ? 1 : 0;
 	const reload =
 		detail.session && reloads ? reloadLine(detail.session, reloads.get(detail.session.nasipaddress), new Date(), 0) : undefined;
-	return Math.max(0, others - 1, fields + vendor + subscriber + (reload ? 1 : 0) + 2 + others - Math.max(0, height - 2));
+	const sharing = (detail.openSessions?.count ?? 0) > 1 ? SHARING_MAX_LINES : 0;
+	return Math.max(0, others - 1, fields + vendor + subscriber + sharing + (reload ? 1 : 0) + 2 + others - Math.max(0, height - 2));
 }
 
 /** The line on a session whose NAS reloaded after it started (see sessions/ghost.ts), first under the summary. */
@@ -138,6 +140,8 @@ export function detailLines(detail: DetailState, options: DetailOptions): Detail
 	const vendor = vendorText(session);
 	if (vendor) pairs.push({text: truncate(fit('Vendor', LABEL_WIDTH) + vendor, width)});
 	pairs.push(...subscriberLines(detail, width >= TWO_COLUMNS_FROM ? Math.floor((width - 1) / 2) : 0, width));
+	const simultaneousUse = detail.subscriber?.subscriber?.context.simultaneousUse;
+	pairs.push(...sharingLines(detail.openSessions, {now, masked: options.masked, width}, simultaneousUse));
 
 	const others = otherSessions(detail);
 	const columns = historyColumns(width);

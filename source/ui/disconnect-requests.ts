@@ -50,13 +50,28 @@ export function disconnectMatching(state: UiState): UiAction {
 	if (state.query.status === 'closed') {
 		return {type: 'message', text: 'A disconnects open sessions: show active sessions first (t)', kind: 'info'};
 	}
-	const {search, nas} = state.query;
+	const {search, nas, concurrent} = state.query;
 	const nasName = nas ? (state.snapshot?.stats.perNas.find((entry) => entry.nasipaddress === nas)?.nasname ?? nas) : null;
 	const parts = [search.trim() ? searchInWords(search) : '', nasName ? `NAS ${nasName}` : ''].filter(Boolean);
-	const label = parts.length > 0 ? `every open session matching ${parts.join(' on ')}` : 'EVERY open session on EVERY NAS (no filter)';
+	// In the concurrent view what matches is the sessions of users logged in more than once, and no more.
+	const whose = concurrent ? ' of users with more than one' : '';
+	const label =
+		parts.length > 0
+			? `every open session${whose} matching ${parts.join(' on ')}`
+			: concurrent
+				? 'every open session of users with more than one, on every NAS'
+				: 'EVERY open session on EVERY NAS (no filter)';
 	return {
 		type: 'disconnect-request',
-		target: {kind: 'filter', filter: {status: 'active', ...(search.trim() ? {search} : {}), ...(nas ? {nasIps: [nas]} : {})}},
+		target: {
+			kind: 'filter',
+			filter: {
+				status: 'active',
+				...(search.trim() ? {search} : {}),
+				...(nas ? {nasIps: [nas]} : {}),
+				...(concurrent ? {concurrent} : {}),
+			},
+		},
 		label,
 		fromSelection: state.allMatching,
 	};

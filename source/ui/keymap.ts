@@ -50,13 +50,7 @@ export const KEYMAP: readonly Binding[] = [
 		modes: ['detail'],
 		action: {type: 'detail-scroll', by: 1},
 	},
-	{
-		keys: ['pageup', 'ctrl+b'],
-		label: 'PgUp',
-		description: 'page up',
-		modes: ['detail'],
-		action: {type: 'detail-scroll', by: -10},
-	},
+	{keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'page up', modes: ['detail'], action: {type: 'detail-scroll', by: -10}},
 	{
 		keys: ['pagedown', 'ctrl+f'],
 		label: 'PgDn',
@@ -115,7 +109,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: [':'],
 		label: ':',
-		description: 'command: nas, user, status, sort, columns, stale, help',
+		description: 'command: nas, user, status, sort, columns, stale, concurrent, help',
 		modes: ['table'],
 		action: {type: 'command-start'},
 	},
@@ -159,6 +153,7 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['escape'], label: 'Esc', description: 'back', modes: ['nas-picker'], hint: 'Esc cancel', action: {type: 'escape'}},
 	{keys: ['t'], label: 't', description: 'status: active, stale (~), closed, all', modes: ['table'], action: {type: 'cycle-status'}},
 	{keys: ['c'], label: 'c', description: 'pick the table columns', modes: ['table'], action: {type: 'columns-open'}},
+	{keys: ['C'], label: 'C', description: 'only users logged in more than once', modes: ['table'], action: {type: 'toggle-concurrent'}},
 	...COLUMN_PICKER_KEYS,
 	...USER_VIEW_KEYS,
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},

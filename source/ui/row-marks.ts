@@ -16,6 +16,10 @@ export interface RowFacts {
 	readonly ghost?: boolean;
 	/** Past its expected end (start + Session-Timeout) and still open: the NAS did not end it. */
 	readonly overTime?: boolean;
+	/** How many open sessions the row's user has (counted for the open rows on screen). */
+	readonly userOpenSessions?: number;
+	/** The user's Simultaneous-Use (radcheck, radgroupcheck), when set. */
+	readonly simultaneousUse?: number | null;
 }
 
 export interface RowMark {
@@ -33,6 +37,20 @@ export const ROW_MARKS: readonly RowMark[] = [
 		applies: (facts) => facts.ghost === true,
 	},
 	{
+		mark: 'S',
+		meaning: 'its user has more open sessions than Simultaneous-Use allows',
+		applies: (facts) =>
+			facts.userOpenSessions !== undefined &&
+			facts.simultaneousUse !== undefined &&
+			facts.simultaneousUse !== null &&
+			facts.userOpenSessions > facts.simultaneousUse,
+	},
+	{
+		mark: 'C',
+		meaning: 'its user has more than one open session (C shows only those)',
+		applies: (facts) => facts.userOpenSessions !== undefined && facts.userOpenSessions > 1,
+	},
+	{
 		mark: 'T',
 		meaning: 'past its expected end (start + Session-Timeout): the NAS did not end it',
 		applies: (facts) => facts.overTime === true,
@@ -45,14 +63,24 @@ export function rowMark(facts: RowFacts): string {
 }
 
 /**
- * What a row's sources say of it at `now` (the database's clock of the frame); `reloadedAt`: when its NAS last
- * reloaded, as the poll read nasreload.
+ * What a row's sources say of it at `now` (the database's clock of the frame); `userOpenSessions` is the poll's
+ * count of the user's open sessions (a closed row's user is not counted: its marks are about open sessions);
+ * `reloadedAt`: when its NAS last reloaded, as the poll read nasreload.
  */
-export function rowFactsOf(session: Session, subscriber: SessionSubscriber | undefined, now: Date, reloadedAt?: Date): RowFacts {
+export function rowFactsOf(
+	session: Session,
+	subscriber: SessionSubscriber | undefined,
+	now: Date,
+	userOpenSessions?: number,
+	reloadedAt?: Date,
+): RowFacts {
 	const remaining = subscriber ? remainingOf(session, subscriber.context.sessionTimeout, now) : null;
+	const open = session.acctstoptime === null;
 	return {
-		overTime: remaining?.over === true && session.acctstoptime === null,
+		overTime: remaining?.over === true && open,
 		ghost: isGhostCandidate(session, reloadedAt),
+		...(open && userOpenSessions !== undefined ? {userOpenSessions} : {}),
+		...(subscriber ? {simultaneousUse: subscriber.context.simultaneousUse} : {}),
 	};
 }
 

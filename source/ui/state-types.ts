@@ -31,6 +31,17 @@ export interface ViewQuery {
 	/** NAS IP, or null for every NAS. */
 	readonly nas: string | null;
 	readonly sort: SessionSort;
+	/** Only the open sessions of users with more than one (concurrent-view.ts); absent otherwise. */
+	readonly concurrent?: boolean;
+}
+
+/** The open sessions of the detail's user, as read when it opened (the sharing hint: sharing-lines.ts). */
+export interface UserOpenSessions {
+	readonly username: string;
+	/** How many open sessions the user has (the list may hold fewer). */
+	readonly count: number;
+	/** The first few, oldest first. */
+	readonly sessions: readonly Session[];
 }
 
 export interface DetailState {
@@ -42,6 +53,8 @@ export interface DetailState {
 	readonly historyTop?: number;
 	/** Who is behind the session (plan, limits, billing), once read; absent when radtop does not read it. */
 	readonly subscriber?: DetailSubscriber;
+	/** The user's open sessions, for the sharing hint (absent until read, or without a username). */
+	readonly openSessions?: UserOpenSessions;
 }
 
 /** The user view (`u`): one username as FreeRADIUS's tables know it, scrolled under its title line. */
@@ -140,6 +153,8 @@ export interface UiState {
 	readonly commandNote?: {readonly text: string; readonly kind: 'info' | 'error'};
 	/** The columns picked (the profile's `columns`, or `c`); undefined: each view's own. */
 	readonly columns?: readonly TableColumnId[];
+	/** The status and order the concurrent view was entered from, to go back to when it is left. */
+	readonly concurrentBack?: {readonly status: SessionStatus; readonly sort: SessionSort};
 	/** The user view (`u`, `:user` with no session) while it is open. */
 	readonly userView?: UserViewState;
 	/** The column picker (`c`) while it is open. */
@@ -204,6 +219,7 @@ export type UiAction =
 	| {type: 'nas-picker-move'; by: number}
 	| {type: 'nas-picker-choose'}
 	| {type: 'cycle-status'}
+	| {type: 'toggle-concurrent'}
 	| {type: 'sort-next'}
 	| {type: 'sort-previous'}
 	| {type: 'sort-reverse'}
@@ -214,6 +230,7 @@ export type UiAction =
 	| {type: 'detail-scroll'; by: number}
 	| {type: 'detail-loaded'; id: string; session?: Session; history?: readonly Session[]; error?: string}
 	| {type: 'detail-subscriber'; id: string; subscriber: DetailSubscriber}
+	| {type: 'detail-open-sessions'; id: string; openSessions: UserOpenSessions}
 	| {type: 'subscribers'; subscribers: TableSubscribers}
 	| {type: 'toggle-help'}
 	/** Scrolls the help by `by` lines, between 0 and `limit`. */

@@ -9,12 +9,24 @@ import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
 
 /** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
 export function viewFilter(query: ViewQuery): SessionFilter {
-	return {status: query.status, search: query.search || undefined, nasIps: query.nas ? [query.nas] : undefined};
+	return {
+		status: query.status,
+		search: query.search || undefined,
+		nasIps: query.nas ? [query.nas] : undefined,
+		...(query.concurrent ? {concurrent: true} : {}),
+	};
 }
 
 /** A stable key for a query: snapshots for another key are not current. */
 export function queryKey(query: ViewQuery): string {
-	return JSON.stringify([query.status, query.search, query.nas, query.sort.key, query.sort.direction]);
+	return JSON.stringify([
+		query.status,
+		query.search,
+		query.nas,
+		query.sort.key,
+		query.sort.direction,
+		...(query.concurrent ? ['concurrent'] : []),
+	]);
 }
 
 /** Rows matching the query, as far as the latest snapshot for it knows (0 before the first). */
@@ -90,4 +102,10 @@ export function mergeSubscribers(state: UiState, next: TableSubscribers): TableS
 		billingColumns: next.billingColumns.length > 0 ? next.billingColumns : (state.subscribers?.billingColumns ?? []),
 		status: next.status,
 	};
+}
+
+/** "radtop-sessions-20261125-114251.csv in /home/noc": the file's name first, as a narrow status line may cut the rest. */
+export function exportedWhere(path: string): string {
+	const slash = path.lastIndexOf('/');
+	return slash === -1 ? path : `${path.slice(slash + 1)} in ${path.slice(0, slash) || '/'}`;
 }

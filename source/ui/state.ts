@@ -9,6 +9,7 @@ import type {SessionStatus, SortKey} from '../sessions/session.js';
 import {SORT_KEYS} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import {commandReducer} from './command-state.js';
+import {concurrentChecked, leaveConcurrent, toggleConcurrent} from './concurrent-view.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
@@ -17,7 +18,16 @@ import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 import {currentField, withCaret} from './text-field.js';
-import {defaultDirection, focusedSession, mergeSubscribers, nasChoices, queryKey, sessionAt, totalRows} from './state-view.js';
+import {
+	defaultDirection,
+	exportedWhere,
+	focusedSession,
+	mergeSubscribers,
+	nasChoices,
+	queryKey,
+	sessionAt,
+	totalRows,
+} from './state-view.js';
 
 export {
 	defaultDirection,
@@ -95,8 +105,9 @@ function withCursor(state: UiState, cursor: number): UiState {
  * pick, search for another, pick), and a new filter says so: the footer counts those not in view and the
  * preview of `d` lists them first. "Everything matching" meant the old filter, so it ends.
  */
-function withQuery(state: UiState, query: ViewQuery, message?: string): UiState {
-	const newFilter = query.status !== state.query.status || query.search !== state.query.search || query.nas !== state.query.nas;
+function withQuery(before: UiState, given: ViewQuery, message?: string): UiState {
+	const {state, query, changed} = concurrentChecked(before, given);
+	const newFilter = changed || (['status', 'search', 'nas'] as const).some((key) => query[key] !== state.query[key]);
 	const kept = state.selection.size;
 	const keptText =
 		newFilter && kept > 0
@@ -116,12 +127,6 @@ function withQuery(state: UiState, query: ViewQuery, message?: string): UiState 
 }
 
 const STATUS_CYCLE: readonly SessionStatus[] = ['active', 'stale', 'closed', 'all'];
-
-/** "radtop-sessions-20261125-114251.csv in /home/noc": the file's name first, as a narrow status line may cut the rest. */
-function exportedWhere(path: string): string {
-	const slash = path.lastIndexOf('/');
-	return slash === -1 ? path : `${path.slice(slash + 1)} in ${path.slice(0, slash) || '/'}`;
-}
 
 function withoutSearchError(state: UiState): UiState {
 	if (state.searchError === undefined) return state;
@@ -229,6 +234,8 @@ function reduce(state: UiState, action: UiAction): UiState {
 			const next = STATUS_CYCLE[(STATUS_CYCLE.indexOf(state.query.status) + 1) % STATUS_CYCLE.length]!;
 			return withQuery(state, {...state.query, status: next});
 		}
+		case 'toggle-concurrent':
+			return toggleConcurrent(state, withQuery);
 		case 'sort-next':
 		case 'sort-previous': {
 			// Time left is offered only where radtop reads the subscriber tables.
@@ -258,6 +265,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 			if (state.mode !== 'table') return {...state, mode: 'table', detail: null, nasPickerPurpose: 'filter'};
 			if (state.allMatching || state.selection.size > 0)
 				return {...state, allMatching: false, selection: new Set(), message: {text: 'selection cleared', kind: 'info'}};
+			if (state.query.concurrent) return leaveConcurrent(state, withQuery);
 			// Then, as in k9s, the kept search: the next / starts from nothing.
 			if (state.query.search !== '') {
 				const cleared = withQuery(state, {...state.query, search: ''});
@@ -284,8 +292,11 @@ function reduce(state: UiState, action: UiAction): UiState {
 					history: action.history,
 					error: action.error,
 					...(state.detail.subscriber ? {subscriber: state.detail.subscriber} : {}),
+					...(state.detail.openSessions ? {openSessions: state.detail.openSessions} : {}),
 				},
 			};
+		case 'detail-open-sessions':
+			return state.detail?.id === action.id ? {...state, detail: {...state.detail, openSessions: action.openSessions}} : state;
 		case 'detail-subscriber':
 			if (state.detail?.id !== action.id) return state;
 			return {...state, detail: {...state.detail, subscriber: action.subscriber}};

@@ -136,7 +136,7 @@ describe.skipIf(!tmuxAvailable)('disconnecting from the console in tmux, 80x24, 
 			await term.waitFor(
 				'the table without a selection',
 				(lines) =>
-					!footer(lines).includes('selected') && !lines[2]?.includes('selected') && lines.some((line) => line.startsWith('▸ ')),
+					!footer(lines).includes('selected') && !lines[2]?.includes('selected') && lines.some((line) => /^▸[A-Z ] /.test(line)),
 			);
 		},
 		ACTION_MS * 2,

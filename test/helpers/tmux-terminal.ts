@@ -174,13 +174,13 @@ export function durationSeconds(text: string): number {
 export const statusLine = (lines: string[]) => lines.find((line) => line.startsWith('database: ok')) ?? '';
 export const filterLine = (lines: string[]) => lines.find((line) => line.startsWith('/ ')) ?? '';
 
-/** The first screen with data: header, stats, heads, a cursor row, status. */
+/** The first screen with data: header, stats, heads, a cursor row (▸, then the row's mark or a space), status. */
 export function firstScreenReady(lines: string[], text: string): boolean {
 	return (
 		lines[0]!.startsWith('radtop') &&
 		/online/.test(text) &&
 		/database: ok · [\d,]+ of [\d,]+/.test(text) &&
-		lines.some((line) => line.startsWith('▸ '))
+		lines.some((line) => /^▸[A-Z ] /.test(line))
 	);
 }
 

@@ -370,14 +370,18 @@ describe('what a poll asks of the database', () => {
 			expect(statement.text).not.toMatch(/SELECT radacctid::text/);
 			expect(statement.rows).toBeLessThanOrEqual(4);
 		}
-		// The window, the open counts, the total, the slow counts, and the tiny nasreload.
-		expect(statements).toHaveLength(5);
+		// The window, the open counts, the total, the slow counts, the tiny nasreload, the open sessions of the window's users.
+		expect(statements).toHaveLength(6);
 		expect(statements.filter((statement) => /FROM nasreload/.test(statement.text))).toHaveLength(1);
+		expect(statements.filter((statement) => /username = ANY\(\$1::text\[\]\)/.test(statement.text))).toHaveLength(1);
 		// The next poll reuses the costlier counts (unique users, stale) taken moments ago.
 		statements.length = 0;
 		await fetchSnapshot(watched, request, new RateTracker(), slow);
 		expect(statements).toHaveLength(4);
-		expect(statements.some((statement) => /GROUP BY username/.test(statement.text))).toBe(false);
+		// (The one GROUP BY username left is the count of the window's users' open sessions.)
+		expect(statements.some((statement) => /GROUP BY username/.test(statement.text) && !/username = ANY/.test(statement.text))).toBe(
+			false,
+		);
 	});
 });
 

@@ -60,8 +60,8 @@ describe('the G mark', () => {
 		expect(rowMarkLegend()[0]).toBe('G beside a row: a ghost candidate: its NAS reloaded after it was last heard of');
 		const session = makeSession({acctstarttime: new Date('2026-12-03T08:00:00Z'), acctupdatetime: new Date('2026-12-03T09:00:00Z')});
 		const now = new Date('2026-12-03T10:00:00Z');
-		expect(rowFactsOf(session, undefined, now, new Date('2026-12-03T09:30:00Z')).ghost).toBe(true);
-		expect(rowFactsOf(session, undefined, now, new Date('2026-12-03T08:30:00Z')).ghost).toBe(false);
+		expect(rowFactsOf(session, undefined, now, undefined, new Date('2026-12-03T09:30:00Z')).ghost).toBe(true);
+		expect(rowFactsOf(session, undefined, now, undefined, new Date('2026-12-03T08:30:00Z')).ghost).toBe(false);
 		expect(rowFactsOf(session, undefined, now).ghost).toBe(false);
 	});
 

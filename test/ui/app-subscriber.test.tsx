@@ -100,8 +100,9 @@ describe('the table: the subscriber columns', () => {
 		expect(rowOf(frame, 'carol').slice(0, 3)).toBe(' T ');
 		expect(rowOf(frame, 'bob').slice(0, 3)).toBe('   ');
 		expect(rowOf(frame, 'bob')).toMatch(/ +- +- +- /);
-		// T is in the help.
-		const help = await app.press('?', (text) => text.includes('keys'));
+		// T is in the help, with the other marks after the bindings.
+		await app.press('?', (text) => text.includes('keys'));
+		const help = await app.press(KEYS.pageDown, (text) => text.includes('T beside a row'));
 		expect(help).toContain('T beside a row: past its expected end');
 	}, 30_000);
 

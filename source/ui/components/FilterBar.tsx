@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {sanitize} from '../../terminal/sanitize.js';
 import {stringWidth} from '../../terminal/text.js';
+import {CONCURRENT_LABEL} from '../concurrent-view.js';
 import {caretView} from '../text-field.js';
 import type {ViewQuery} from '../state-types.js';
 import {useTheme} from '../theme.js';
@@ -77,7 +78,11 @@ export function FilterBar(props: FilterBarProps) {
 	const {query} = props;
 	const arrow = query.sort.direction === 'asc' ? '↑' : '↓';
 	const right = [
-		props.searching && props.error ? '' : query.status,
+		props.searching && props.error
+			? ''
+			: query.concurrent
+				? `${CONCURRENT_LABEL}${query.status === 'active' ? '' : ` · ${query.status}`}`
+				: query.status,
 		props.nasLabel ? `NAS ${sanitize(props.nasLabel)}` : 'all NAS',
 		`${SORT_LABELS[query.sort.key]} ${arrow}`,
 	].join(' · ');

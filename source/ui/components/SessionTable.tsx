@@ -29,6 +29,8 @@ export interface SessionTableProps {
 	readonly subscribers?: ReadonlyMap<string, SessionSubscriber> | undefined;
 	/** When each NAS last reloaded (nasreload), by IP, as the poll read it: the G mark. */
 	readonly reloads?: ReadonlyMap<string, Date> | undefined;
+	/** Open sessions per user, for the users of the open rows on screen (the poll's count). */
+	readonly userOpenSessions?: ReadonlyMap<string, number> | undefined;
 }
 
 const SEPARATOR = ' '.repeat(GAP);
@@ -48,6 +50,8 @@ interface RowProps {
 	readonly width: number;
 	readonly subscriber: SessionSubscriber | undefined;
 	readonly reloadedAt: Date | undefined;
+	/** How many open sessions the row's user has, when the poll counted them. */
+	readonly userOpenSessions: number | undefined;
 }
 
 /** One row: one Text holding a Text per cell (no Box per cell: Yoga layout per cell costs too much). */
@@ -64,7 +68,7 @@ const Row = memo(function Row(props: RowProps) {
 	};
 	const state = stateOf(props.session, context);
 	const marker = props.isSelected ? '●' : props.isCursor ? '▸' : ' ';
-	const mark = rowMark(rowFactsOf(props.session, props.subscriber, props.now, props.reloadedAt));
+	const mark = rowMark(rowFactsOf(props.session, props.subscriber, props.now, props.userOpenSessions, props.reloadedAt));
 	const used = GUTTER + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
 	return (
 		<Text inverse={props.isCursor} dimColor={state === 'offline'} wrap="truncate-end">
@@ -120,6 +124,7 @@ export function SessionTable(props: SessionTableProps) {
 				width={props.width}
 				subscriber={session ? props.subscribers?.get(session.radacctid) : undefined}
 				reloadedAt={session ? props.reloads?.get(session.nasipaddress) : undefined}
+				userOpenSessions={session?.username ? props.userOpenSessions?.get(session.username) : undefined}
 			/>,
 		);
 	}

@@ -2,6 +2,8 @@ import {useEffect, type Dispatch} from 'react';
 import {describeError} from '../../db/errors.js';
 import type {SessionReader} from '../../sessions/session-source.js';
 import type {ConsoleSubscribers} from '../../subscribers/console-subscribers.js';
+import {exactUserTerm} from '../command-line.js';
+import {SHARING_SHOWN, type UserOpenSessions} from '../sharing-lines.js';
 import type {UiAction, UiState} from '../state-types.js';
 
 const HISTORY_ROWS = 30;
@@ -48,6 +50,13 @@ export function useDetail(source: SessionReader, state: UiState, dispatch: Dispa
 						},
 					);
 				}
+				if (session.username)
+					void readOpenSessions(source, session.username).then(
+						(openSessions) => {
+							if (!cancelled) dispatch({type: 'detail-open-sessions', id, openSessions});
+						},
+						() => undefined,
+					);
 				const history = session.username
 					? await source.history(session.username, HISTORY_ROWS, new Date(Date.now() - HISTORY_DAYS * 86_400_000))
 					: [];
@@ -60,4 +69,12 @@ export function useDetail(source: SessionReader, state: UiState, dispatch: Dispa
 			cancelled = true;
 		};
 	}, [id, source, subscribers, state.refreshSeq, dispatch]);
+}
+
+/** The user's open sessions, oldest first, the few the sharing hint names, and how many there are. */
+async function readOpenSessions(source: SessionReader, username: string): Promise<UserOpenSessions> {
+	const filter = {status: 'active', search: exactUserTerm(username)} as const;
+	const page = await source.list(filter, {key: 'start', direction: 'asc'}, {limit: SHARING_SHOWN});
+	const count = page.rows.length < SHARING_SHOWN ? page.rows.length : (await source.count(filter)).total;
+	return {username, count, sessions: page.rows};
 }
