@@ -377,7 +377,7 @@ describe('what a poll asks of the database', () => {
 		// The next poll reuses the costlier counts (unique users, stale) taken moments ago.
 		statements.length = 0;
 		await fetchSnapshot(watched, request, new RateTracker(), slow);
-		expect(statements).toHaveLength(4);
+		expect(statements).toHaveLength(5);
 		// (The one GROUP BY username left is the count of the window's users' open sessions.)
 		expect(statements.some((statement) => /GROUP BY username/.test(statement.text) && !/username = ANY/.test(statement.text))).toBe(
 			false,
