@@ -173,6 +173,22 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 		return {outputOctets: down, inputOctets: Math.round(down * subscriber.upShare)};
 	};
 
+	/** An open session's last two Interim-Updates, `interval` apart, the last at `lastUpdate`. */
+	const lastTwoInterims = (subscriber: Subscriber, start: StartEvent, startedAt: number, lastUpdate: number, interval: number) => {
+		for (const [list, at] of [
+			[before, lastUpdate - interval],
+			[last, lastUpdate],
+		] as const) {
+			list.push({
+				acctUniqueId: start.acctUniqueId,
+				timestamp: at,
+				sessionTime: at - startedAt,
+				framedIpAddress: start.framedIpAddress,
+				...counters(subscriber, at - startedAt),
+			});
+		}
+	};
+
 	// Open sessions: most subscribers online once, a few with a second device.
 	for (let index = 0; index < openCount; index++) {
 		// Most subscribers have one session; a few have a second device online.
@@ -187,18 +203,7 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 		const silentSince = stale ? nowSeconds - random.int(45 * 60, 8 * 3600) : nowSeconds;
 		const lastUpdate = startedAt + Math.floor((silentSince - startedAt) / interval) * interval;
 		if (lastUpdate - interval <= startedAt) continue; // too young (or went silent too early) for two interims
-		for (const [list, at] of [
-			[before, lastUpdate - interval],
-			[last, lastUpdate],
-		] as const) {
-			list.push({
-				acctUniqueId: start.acctUniqueId,
-				timestamp: at,
-				sessionTime: at - startedAt,
-				framedIpAddress: start.framedIpAddress,
-				...counters(subscriber, at - startedAt),
-			});
-		}
+		lastTwoInterims(subscriber, start, startedAt, lastUpdate, interval);
 	}
 
 	// Closed sessions over the history window, each with its interims and a stop.
@@ -250,18 +255,7 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 			const startedAt = lastUpdate - nas.interimInterval * random.int(2, 200);
 			const start = startSession(subscriber, startedAt);
 			starts.push(start);
-			for (const [list, at] of [
-				[before, lastUpdate - nas.interimInterval],
-				[last, lastUpdate],
-			] as const) {
-				list.push({
-					acctUniqueId: start.acctUniqueId,
-					timestamp: at,
-					sessionTime: at - startedAt,
-					framedIpAddress: start.framedIpAddress,
-					...counters(subscriber, at - startedAt),
-				});
-			}
+			lastTwoInterims(subscriber, start, startedAt, lastUpdate, nas.interimInterval);
 		}
 		return [{nasIpAddress: nas.ip, timestamp: reloadedAt}];
 	};

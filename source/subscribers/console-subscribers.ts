@@ -5,7 +5,7 @@
  */
 import type {TimeoutTables} from '../sessions/remaining-sql.js';
 import type {Session} from '../sessions/session.js';
-import type {Enrichment} from './enricher.js';
+import {within, type Enrichment} from './enricher.js';
 import type {OpenedEnricher} from './open-enricher.js';
 import {timeoutTablesOf} from './subscriber-tables.js';
 
@@ -48,13 +48,9 @@ export const BILLING_COLUMNS_BUDGET_MS = 1500;
 /** The billing query's columns, asked once as the console opens; none when it fails or takes too long. */
 export async function billingColumnsOf(opened: OpenedEnricher, budgetMs = BILLING_COLUMNS_BUDGET_MS): Promise<readonly string[]> {
 	if (!opened.billing) return [];
-	let timer: NodeJS.Timeout | undefined;
-	const late = new Promise<readonly string[]>((resolve) => {
-		timer = setTimeout(() => resolve([]), budgetMs);
-	});
-	try {
-		return await Promise.race([opened.billing.columns().catch(() => []), late]);
-	} finally {
-		clearTimeout(timer);
-	}
+	const columns = await within(
+		opened.billing.columns().catch((): readonly string[] => []),
+		budgetMs,
+	);
+	return columns === 'late' ? [] : columns;
 }

@@ -21,7 +21,8 @@ export interface Enrichment {
 
 export const DEFAULT_ENRICHMENT_BUDGET_MS = 1500;
 
-function within<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
+/** `work`'s answer, or 'late' when it takes longer than `ms` (the work itself goes on). */
+export function within<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
 	let timer: NodeJS.Timeout | undefined;
 	const late = new Promise<'late'>((resolve) => {
 		timer = setTimeout(() => resolve('late'), ms);

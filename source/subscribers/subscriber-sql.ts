@@ -14,8 +14,10 @@
  * attribute (Cleartext-Password, NT-Password...) in radcheck is never fetched.
  */
 
+import {SESSION_TIMEOUT_ATTRIBUTE} from '../sessions/remaining-sql.js';
+
 /** Reply attributes radtop reads: the session timeout and the rate limits of the vendors radtop knows. */
-export const TIMEOUT_ATTRIBUTE = 'Session-Timeout';
+export const TIMEOUT_ATTRIBUTE = SESSION_TIMEOUT_ATTRIBUTE;
 /** Rate limit attributes, in the order one is preferred when several are set. */
 export const RATE_ATTRIBUTES = ['Mikrotik-Rate-Limit', 'WISPr-Bandwidth-Max-Down', 'WISPr-Bandwidth-Max-Up'] as const;
 export const FALL_THROUGH_ATTRIBUTE = 'Fall-Through';
