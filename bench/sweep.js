@@ -17,10 +17,10 @@
 import {performance} from 'node:perf_hooks';
 import pg from 'pg';
 import {connectDatabase} from '../dist/db/connect.js';
-import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {probeRadacctColumns} from '../dist/db/radacct-columns.js';
 import {closeStale, listStale} from '../dist/sweep/sweep.js';
 import {buildStaleListQuery} from '../dist/sweep/sweep-sql.js';
+import {claimBenchDatabase} from './lib/bench-database.js';
 import {intEnv} from './lib/env.js';
 import {startCluster} from './lib/pg-cluster.js';
 
@@ -51,23 +51,7 @@ function median(values) {
  * @param {boolean} external
  */
 async function prepare(pool, external) {
-	if (external) {
-		const {rows} = await pool.query(`
-			SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-			WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')`);
-		const names = rows.map((row) => row['name']);
-		if (names.length > 0 && !names.includes('radtop_bench_marker')) {
-			/** @type {Error & {refused?: boolean}} */
-			const error = new Error(
-				`refusing to use DATABASE_URL: it has tables (${names.slice(0, 5).join(', ')}) and no radtop_bench_marker table`,
-			);
-			error.refused = true;
-			throw error;
-		}
-	}
-	await pool.query('CREATE TABLE IF NOT EXISTS radtop_bench_marker (created_at timestamptz NOT NULL DEFAULT now())');
-	await pool.query('DROP TABLE IF EXISTS radacct, nas CASCADE');
-	await pool.query(FREERADIUS_SCHEMA_SQL);
+	await claimBenchDatabase(pool, external);
 	// Closed sessions over 30 days, then open ones: the ghosts on bng-1 silent for 2 h, the others fresh.
 	await pool.query(
 		`INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, acctupdatetime, acctstoptime,
