@@ -13,7 +13,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type pg from 'pg';
 import {assertBuilt, runCli, startCli} from '../helpers/cli.js';
-import {startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {distinctRequestsSince, startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 import {insertBulk} from '../disconnect/fixtures.js';
 
@@ -62,9 +62,7 @@ afterAll(async () => {
 });
 
 /** Distinct requests (first copies that verified) the NAS received from index `from` on. */
-function requestsSince(from: number): number {
-	return nas.received.slice(from).filter((request) => request.packet !== undefined && request.copy === 1).length;
-}
+const requestsSince = (from: number): number => distinctRequestsSince(nas, from);
 
 /** Runs the disconnect, sends `signal` once the NAS has seen KILL_AFTER requests; resolves to how it ended. */
 async function killedRun(

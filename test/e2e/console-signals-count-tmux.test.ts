@@ -12,7 +12,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type pg from 'pg';
 import {runCli} from '../helpers/cli.js';
-import {startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {distinctRequestsSince, startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 import {CLI, FIRST_SCREEN_MS, firstScreenReady, processAlive, radtopPid, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
 import {insertBulk} from '../disconnect/fixtures.js';
@@ -73,9 +73,7 @@ afterAll(async () => {
 });
 
 /** Distinct requests (first copies that verified) the NAS received from index `from` on. */
-function requestsSince(from: number): number {
-	return nas.received.slice(from).filter((request) => request.packet !== undefined && request.copy === 1).length;
-}
+const requestsSince = (from: number): number => distinctRequestsSince(nas, from);
 
 async function gone(pid: number): Promise<void> {
 	const deadline = Date.now() + 30_000;

@@ -11,7 +11,7 @@ import {join} from 'node:path';
 import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {insertBulk} from '../disconnect/fixtures.js';
-import {startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {distinctRequestsSince, startSlowAckNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 import {
 	CLI,
@@ -70,9 +70,7 @@ afterAll(async () => {
 });
 
 /** Distinct requests (first copies that verified) the NAS received from index `from` on. */
-function requestsSince(from: number): number {
-	return nas.received.slice(from).filter((request) => request.packet !== undefined && request.copy === 1).length;
-}
+const requestsSince = (from: number): number => distinctRequestsSince(nas, from);
 
 const QUESTION = /^a disconnect is running \(([\d,]+)\/400\): stop it and quit\? y\/N$/;
 

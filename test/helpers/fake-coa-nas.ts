@@ -233,3 +233,8 @@ export async function startSlowAckNas(secret: string, delayMs: number): Promise<
 	});
 	return nas;
 }
+
+/** Distinct requests (first copies that verified) `nas` received from index `from` on. */
+export function distinctRequestsSince(nas: FakeCoaNas, from = 0): number {
+	return nas.received.slice(from).filter((request) => request.packet !== undefined && request.copy === 1).length;
+}

@@ -5,32 +5,14 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FREERADIUS_AUTHORISATION_SQL} from '../../source/db/freeradius-schema.js';
-import type {Queryable} from '../../source/db/queryable.js';
 import {readSubscriberContexts} from '../../source/subscribers/subscriber-reader.js';
 import {probeSubscriberTables} from '../../source/subscribers/subscriber-tables.js';
+import {recording} from '../helpers/recording-db.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
 
 const PASSWORD = 'pw-never-shown-7f3a9c';
 
 let db: TestDatabase;
-
-/** Every row any statement returned, to look for the password in. */
-function recording(pool: Queryable): {db: Queryable; seen: unknown[]; statements: string[]} {
-	const seen: unknown[] = [];
-	const statements: string[] = [];
-	return {
-		seen,
-		statements,
-		db: {
-			async query(text, values) {
-				statements.push(text);
-				const result = await pool.query(text, values);
-				seen.push(...result.rows);
-				return result;
-			},
-		},
-	};
-}
 
 beforeAll(async () => {
 	db = await createTestDatabase();

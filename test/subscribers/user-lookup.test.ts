@@ -6,34 +6,17 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FREERADIUS_AUTHORISATION_SQL, FREERADIUS_POSTAUTH_SQL} from '../../source/db/freeradius-schema.js';
-import type {Queryable} from '../../source/db/queryable.js';
 import {SessionSource} from '../../source/sessions/session-source.js';
 import {lookUpUser} from '../../source/subscribers/user-lookup.js';
 import {findingsOf, hasNoTrace} from '../../source/subscribers/user-verdict.js';
 import {userLines, userRecord} from '../../source/subscribers/user-view.js';
+import {recording} from '../helpers/recording-db.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 const SECRETS = ['radcheck-pw-91c2', 'nt-hash-7d41aa', 'header-pw-33e0', 'ssha-pw-5b5b', 'crypt-pw-aa01', 'postauth-pass-6c6c'];
 
 let db: TestDatabase;
 let bare: TestDatabase;
-
-function recording(pool: Queryable): {db: Queryable; seen: unknown[]; statements: string[]} {
-	const seen: unknown[] = [];
-	const statements: string[] = [];
-	return {
-		seen,
-		statements,
-		db: {
-			async query(text, values) {
-				statements.push(text);
-				const result = await pool.query(text, values);
-				seen.push(...result.rows);
-				return result;
-			},
-		},
-	};
-}
 
 function expectNoSecret(text: string): void {
 	for (const secret of SECRETS) expect(text).not.toContain(secret);
