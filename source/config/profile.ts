@@ -29,6 +29,28 @@ export interface Profile {
 	readonly billingUrl?: string;
 	/** The billing query's statement timeout in seconds (default 2). */
 	readonly billingTimeout?: number;
+	/** Regions: a name and its NAS (names, IPs or CIDRs); a NAS may be in several regions. */
+	readonly regions?: Readonly<Record<string, readonly string[]>>;
+	/** Disconnect requests started per second on any one NAS (0: no cap), beside the overall `disconnectRate`. */
+	readonly disconnectRatePerNas?: number;
+	/** Requests in flight at once on any one NAS. */
+	readonly disconnectInFlightPerNas?: number;
+	/** postgres:// URL of a hot standby for what only reads (polls, exports, doctor); `database` stays the primary. */
+	readonly readDatabase?: string;
+	/** Several sites in one console, each its own radacct database and NAS registry; absent: the one `database`. */
+	readonly sites?: readonly SiteProfile[];
+}
+
+/** One site of a profile: a FreeRADIUS cluster with its own radacct database and its own NAS. */
+export interface SiteProfile {
+	/** Shown in the SITE column and taken by --site and `:site` (letters, digits, `.`, `_`, `-`). */
+	readonly name: string;
+	/** postgres:// URL of the site's primary (what writes: `sweep --apply`). */
+	readonly database: string;
+	/** postgres:// URL of the site's hot standby, for what only reads. */
+	readonly readDatabase?: string;
+	/** The site's NAS overrides: the same IP can be a different NAS at another site. */
+	readonly nas?: Readonly<Record<string, NasOverride>>;
 }
 
 export interface StoredConfig {

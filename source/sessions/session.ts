@@ -4,6 +4,8 @@
  */
 export interface Session {
 	readonly radacctid: string;
+	/** The site the row was read from, when the profile lists several (config/profile.ts `sites`). */
+	readonly site?: string;
 	readonly acctsessionid: string;
 	readonly acctuniqueid: string;
 	readonly username: string | null;
