@@ -4,7 +4,7 @@
  */
 import type {ConfigStore} from '../config/config.js';
 import type {Profile} from '../config/profile.js';
-import {checkRegionName, findRegion, MAX_REGIONS, parseRegionMembers} from '../nas/regions.js';
+import {checkRegionName, findRegion, MAX_REGIONS, parseRegionMembers} from '../sessions/regions.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {InvalidValueError} from '../values/values.js';
 import {EXIT, UsageError} from './usage.js';

@@ -161,6 +161,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
 		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
+		...(profile.regions ? {regionNas: (region: string) => context.source.regionNas(region)} : {}),
 	});
 	const running = new Set<{readonly controller: AbortController; readonly done: Promise<DisconnectResult | undefined>}>();
 	const started: Array<{result?: DisconnectResult}> = [];

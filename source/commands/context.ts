@@ -12,6 +12,7 @@ import {describeError, SchemaError} from '../db/errors.js';
 import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {DemoNetwork} from '../demo/demo-network.js';
+import {DEMO_REGIONS} from '../demo/network.js';
 import type {NasOverride} from '../nas/nas-override.js';
 import {NasRegistry} from '../nas/registry.js';
 import {UnknownNasError} from '../sessions/nas-directory.js';
@@ -101,8 +102,8 @@ export async function openContext(
 	const explicit = flags.profile ? store.selectProfile(flags.profile) : undefined;
 	const fallback = flags.profile ? undefined : store.selectProfile();
 	const selected = explicit ?? fallback;
-	const profile = selected?.profile ?? {};
-	const profileOverrides = Object.values(profile.nas ?? {});
+	const stored = selected?.profile ?? {};
+	const profileOverrides = Object.values(stored.nas ?? {});
 	const target = resolveDatabaseTarget({
 		demo: flags.demo,
 		db: flags.db,
@@ -110,6 +111,8 @@ export async function openContext(
 		defaultProfile: fallback?.profile,
 		env,
 	});
+	// The demo's network has regions of its own, unless the profile defines some.
+	const profile = target.kind === 'demo' && stored.regions === undefined ? {...stored, regions: DEMO_REGIONS} : stored;
 	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
 	const base = {profileName: selected?.name, profile};
 	const database = await connectDatabase(target, {env, onProgress: needs.progress, demoSeed});
@@ -137,6 +140,7 @@ export async function openContext(
 			nasOverrides: profileOverrides,
 			columns,
 			nasRows,
+			...(profile.regions ? {regions: profile.regions} : {}),
 		});
 		const registry = NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings);
 		return {...base, nasOverrides, database, source, registry, secrets: [...new Set([...secrets, ...registry.secrets()])], close};

@@ -102,3 +102,12 @@ export const DEMO_NAS: readonly DemoNas[] = [
 		macStyle: 'dash-upper',
 	},
 ];
+
+/**
+ * The demo's regions: `north` by name, `core` by network (bng-1 to bng-4) and a name; bng-1 and bng-2 are in
+ * both.
+ */
+export const DEMO_REGIONS: Readonly<Record<string, readonly string[]>> = {
+	north: ['bng-1', 'bng-2'],
+	core: ['10.20.0.0/24', 'accel-1'],
+};

@@ -12,6 +12,7 @@ import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTabl
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
+import {regionSql, type RegionSql, type Regions} from './regions.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
@@ -39,6 +40,8 @@ export interface SessionSourceOptions {
 	readonly nasRows?: NasRows;
 	/** Whether nasreload may be read, when the caller has probed it already. */
 	readonly nasReload?: NasReloadTable;
+	/** The profile's regions, for `region:` terms. */
+	readonly regions?: Regions;
 }
 
 type Row = Record<string, unknown>;
@@ -98,6 +101,7 @@ export class SessionSource implements SessionReader {
 	readonly #countCap: number;
 	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
 	readonly #nasReload: NasReloadTable;
+	readonly #regions: Regions | undefined;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 	#timeoutTables: TimeoutTables | undefined;
@@ -118,6 +122,7 @@ export class SessionSource implements SessionReader {
 		this.#staleAfter = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
 		this.#countCap = options.countCap ?? 100_000;
 		this.#overrides = options.nasOverrides ?? [];
+		this.#regions = options.regions;
 	}
 
 	/**
@@ -179,6 +184,7 @@ export class SessionSource implements SessionReader {
 	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
 		const query = buildListQuery(this.#withStaleAfter(filter), sort, window, this.#columns, {
 			nasIps: (nas) => this.#nas.resolve(nas),
+			...this.#regionContext(),
 			...(this.#timeoutTables ? {timeoutTables: this.#timeoutTables} : {}),
 		});
 		const rows = await this.#run(query);
@@ -198,7 +204,11 @@ export class SessionSource implements SessionReader {
 	async count(filter: SessionFilter): Promise<SessionTotal> {
 		const cap = filter.status === 'active' || filter.status === 'stale' ? undefined : this.#countCap;
 		const rows = await this.#run(
-			buildCountQuery(this.#withStaleAfter(filter), cap, {available: this.#columns, nasIps: (nas) => this.#nas.resolve(nas)}),
+			buildCountQuery(this.#withStaleAfter(filter), cap, {
+				available: this.#columns,
+				nasIps: (nas) => this.#nas.resolve(nas),
+				...this.#regionContext(),
+			}),
 		);
 		const total = toNumber(rows[0]?.['total']) ?? 0;
 		if (cap !== undefined && total > cap) return {total: cap, capped: true};
@@ -287,6 +297,15 @@ export class SessionSource implements SessionReader {
 	}
 
 	readonly #nameOf = (ip: string) => this.#nas.nameOf(ip);
+
+	/** The NAS IPs and networks of a `region:` term, the names read through the NAS known now. */
+	regionNas(region: string): RegionSql {
+		return regionSql(this.#regions, region, this.#nas.entries());
+	}
+
+	#regionContext(): {regionNas?: (region: string) => RegionSql} {
+		return this.#regions ? {regionNas: (region) => this.regionNas(region)} : {};
+	}
 
 	async #run(query: SqlQuery): Promise<Row[]> {
 		const result = await this.#db.query(query.text, [...query.values]);

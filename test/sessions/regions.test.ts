@@ -11,7 +11,7 @@ import {
 	resolveRegion,
 	resolveRegions,
 	UnknownRegionError,
-} from '../../source/nas/regions.js';
+} from '../../source/sessions/regions.js';
 import {InvalidValueError} from '../../source/values/values.js';
 
 const NAMED = [
