@@ -6,6 +6,8 @@ import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SortKey} from '../sessions/session.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
+import type {NasChoice} from './nas-picker-lines.js';
+import {regionChoice, regionCounts} from './region-choices.js';
 
 /** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
 export function viewFilter(query: ViewQuery): SessionFilter {
@@ -67,19 +69,25 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
 }
 
 /**
- * The NAS picker's entries: each NAS with open sessions, largest first (with its last reload when nasreload
- * knows one), after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
+ * The NAS picker's entries: the profile's regions with their open counts, then each NAS with open sessions,
+ * largest first (with its last reload when nasreload knows one), after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
  * at once).
  */
-export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date}> {
+export function nasChoices(state: UiState): NasChoice[] {
 	const perNas = state.snapshot?.stats.perNas ?? [];
+	// The regions first (`X`: those with sessions open), then each NAS.
+	const regions = regionCounts(state.regions, perNas)
+		.filter((region) => state.nasPickerPurpose === 'filter' || region.sessions > 0)
+		.map(regionChoice);
 	const total = state.snapshot?.stats.openSessions ?? 0;
 	const reloads = state.snapshot?.reloads;
 	const each = perNas.map((nas) => {
 		const reloadedAt = reloads?.get(nas.nasipaddress);
 		return {ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {})};
 	});
-	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
+	return state.nasPickerPurpose === 'disconnect'
+		? [...regions, ...each]
+		: [{ip: null, label: 'all NAS', sessions: total}, ...regions, ...each];
 }
 
 /** The session a disconnect key acts on: the detail view's, else the cursor's. */

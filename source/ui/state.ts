@@ -18,6 +18,7 @@ import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 import {currentField, withCaret} from './text-field.js';
+import {regionPicked} from './region-picked.js';
 import {
 	defaultDirection,
 	exportedWhere,
@@ -52,6 +53,7 @@ export function initialState(
 		columns?: readonly TableColumnId[] | undefined;
 		/** The subscriber tables can be read: `s` steps through the `remaining` sort too. */
 		sortsRemaining?: boolean;
+		regions?: UiState['regions'];
 	} = {},
 ): UiState {
 	return {
@@ -86,6 +88,7 @@ export function initialState(
 		refreshSeq: 0,
 		...(options.columns === undefined ? {} : {columns: options.columns}),
 		...(options.sortsRemaining ? {sortsRemaining: true} : {}),
+		...(options.regions ? {regions: options.regions} : {}),
 	};
 }
 
@@ -220,6 +223,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 		case 'nas-picker-choose': {
 			const choice = nasChoices(state)[state.nasCursor];
 			if (!choice) return {...state, mode: 'table'};
+			if (choice.region) return regionPicked(state, choice.region, reducer, withQuery);
 			if (state.nasPickerPurpose === 'disconnect' && choice.ip !== null) {
 				const back = {...state, mode: 'table' as const, nasPickerPurpose: 'filter' as const};
 				return reducer(back, {

@@ -4,6 +4,7 @@ import type {SessionStats} from '../../sessions/session.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import {stringWidth} from '../../terminal/text.js';
 import {useTheme} from '../theme.js';
+import {regionPills, type RegionCount} from '../region-choices.js';
 
 export interface StatsBarProps {
 	readonly stats: SessionStats | null;
@@ -15,6 +16,8 @@ export interface StatsBarProps {
 	 */
 	readonly pinned?: {readonly ip: string; readonly name: string | null} | null;
 	readonly width: number;
+	/** The profile's regions with their counts, as pills before the NAS (region-choices.ts). */
+	readonly regions?: readonly RegionCount[];
 }
 
 /**
@@ -45,6 +48,35 @@ export function fitPills(
 /** Pills wanted before the totals give up their average duration: at 80 columns three NAS fit, not one. */
 const PILLS_BEFORE_AVERAGE = 3;
 
+/** The totals whole, and without the average duration. */
+function statsTotals(stats: SessionStats): {full: string; short: string} {
+	const stale = stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '';
+	const counts = `${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users`;
+	return {full: `${counts} · avg ${formatDuration(stats.averageDurationSeconds)}${stale}`, short: `${counts}${stale}`};
+}
+
+/**
+ * With regions: the totals whole when every region pill fits beside them, else without the average; the
+ * region pills that fit, then the NAS pills in what is left. Pure.
+ */
+export function statsLineWithRegions(
+	stats: SessionStats,
+	perNas: SessionStats['perNas'],
+	selected: string | null,
+	width: number,
+	regions: readonly RegionCount[],
+): {totals: string; regions: string; shown: SessionStats['perNas']; more: number} {
+	const {full, short} = statsTotals(stats);
+	const fitted = regionPills(regions, width - stringWidth(full) - 3);
+	const totals = fitted.shown === regions.length ? full : short;
+	const pills = totals === full ? fitted : regionPills(regions, width - stringWidth(short) - 3);
+	const room = width - stringWidth(totals) - 3 - stringWidth(pills.text);
+	const nas = fitPills(perNas, selected, room);
+	// No NAS pill fits: "+N more" only where it fits too.
+	const more = nas.shown.length === 0 && `+${nas.more} more`.length > room ? 0 : nas.more;
+	return {totals, regions: pills.text, shown: nas.shown, more};
+}
+
 /**
  * The totals and the pills that fit `width`: the totals whole when that leaves room for a few NAS (or every
  * NAS), else without the average duration (the least asked of them) so more NAS are seen. Pure.
@@ -55,14 +87,11 @@ export function statsLine(
 	selected: string | null,
 	width: number,
 ): {totals: string; shown: SessionStats['perNas']; more: number} {
-	const stale = stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '';
-	const counts = `${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users`;
-	const full = `${counts} · avg ${formatDuration(stats.averageDurationSeconds)}${stale}`;
+	const {full, short} = statsTotals(stats);
 	const wanted = Math.min(PILLS_BEFORE_AVERAGE, perNas.length);
 	let totals = full;
 	let pills = fitPills(perNas, selected, Math.max(0, width - stringWidth(full) - 3));
 	if (pills.shown.length < wanted) {
-		const short = `${counts}${stale}`;
 		const fewer = fitPills(perNas, selected, Math.max(0, width - stringWidth(short) - 3));
 		if (fewer.shown.length > pills.shown.length) {
 			totals = short;
@@ -81,11 +110,15 @@ export function StatsBar(props: StatsBarProps) {
 		pinned && !stats.perNas.some((nas) => nas.nasipaddress === pinned.ip)
 			? [{nasipaddress: pinned.ip, nasname: pinned.name, sessions: 0, stale: 0}, ...stats.perNas]
 			: stats.perNas;
-	const {totals, shown, more} = statsLine(stats, perNas, pinned?.ip ?? props.nas, props.width);
+	const selected = pinned?.ip ?? props.nas;
+	const {totals, shown, more, regions} = props.regions?.length
+		? statsLineWithRegions(stats, perNas, selected, props.width, props.regions)
+		: {...statsLine(stats, perNas, selected, props.width), regions: ''};
 	return (
 		<Text wrap="truncate-end">
 			<Text bold>{totals}</Text>
 			<Text>{'   '}</Text>
+			{regions ? <Text color={theme.accent}>{regions}</Text> : null}
 			{shown.map((nas) => {
 				const active = nas.nasipaddress === props.nas;
 				return (
