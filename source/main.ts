@@ -155,7 +155,6 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			exportView: consoleExport(context),
 			...(subscribers ? {subscribers} : {}),
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
-			...(context.profile.regions === undefined ? {} : {regions: context.profile.regions}),
 			saveColumns: consoleColumnsSaver(context.profileName),
 			lookUpUser: (username) => lookUpUser(context.database.pool, context.source, username),
 			...(engine

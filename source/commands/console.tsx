@@ -1,6 +1,5 @@
 /** `radtop` with no command: the full-screen live console. */
 import type {TableColumnId} from '../sessions/session-columns.js';
-import type {Regions} from '../sessions/regions.js';
 import {render} from 'ink';
 import {AuditLog, defaultAuditLogPath} from '../audit/audit-log.js';
 import {ConfigStore} from '../config/config.js';
@@ -57,8 +56,6 @@ export interface ConsoleOptions {
 	readonly subscribers?: ConsoleSubscribers;
 	/** Reads one user for the user view (`u`). */
 	readonly lookUpUser?: LookUpUser;
-	/** The profile's regions. */
-	readonly regions?: Regions;
 }
 
 /**
@@ -243,7 +240,6 @@ export async function runConsole(
 				{...(options.columns === undefined ? {} : {columns: options.columns})}
 				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
 				{...(options.lookUpUser === undefined ? {} : {lookUpUser: options.lookUpUser})}
-				{...(options.regions === undefined ? {} : {regions: options.regions})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

@@ -92,6 +92,8 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
+	/** The profile's regions (the console's NAS picker and stats line show them). */
+	readonly regions?: Regions | undefined;
 }
 
 export class SessionSource implements SessionReader {
@@ -297,6 +299,10 @@ export class SessionSource implements SessionReader {
 	}
 
 	readonly #nameOf = (ip: string) => this.#nas.nameOf(ip);
+
+	get regions(): Regions | undefined {
+		return this.#regions;
+	}
 
 	/** The NAS IPs and networks of a `region:` term, the names read through the NAS known now. */
 	regionNas(region: string): RegionSql {

@@ -23,7 +23,6 @@ import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {StatsBar} from './components/StatsBar.js';
 import {regionCounts} from './region-choices.js';
-import type {Regions} from '../sessions/regions.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
 import {useClock} from './hooks/use-clock.js';
@@ -70,8 +69,6 @@ export interface AppProps {
 	readonly saveColumns?: SaveColumns;
 	/** Reads one user for the user view (`u`); without it the view says it is not available. */
 	readonly lookUpUser?: LookUpUser;
-	/** The profile's regions: the NAS picker lists them, the stats line shows their counts. */
-	readonly regions?: Regions;
 }
 
 /** What an empty table says, offering the user view when the search names one user. */
@@ -95,7 +92,8 @@ export function App(props: AppProps) {
 			pageSize: pageSizeFor(rows),
 			columns: props.columns,
 			sortsRemaining: props.subscribers?.readsPlan ?? false,
-			regions: props.regions,
+			// The profile's regions: the NAS picker lists them, the stats line shows their counts.
+			regions: props.source.regions,
 		},
 		initialState,
 	);
