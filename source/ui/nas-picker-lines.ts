@@ -37,15 +37,10 @@ export function nasPickerLines(
 	height: number,
 	now: Date = new Date(),
 ): PickerLine[] {
-	const regions = choices.some((choice) => choice.region) ? 'region or ' : '';
 	const title: PickerLine =
 		purpose === 'disconnect'
-			? {
-					text: truncate(`disconnect every session of which ${regions}NAS? · ↑↓ Enter previews · Esc cancels`, width),
-					bold: true,
-					tone: 'warn',
-				}
-			: {text: truncate(`filter on a ${regions}NAS · ↑↓ Enter · Esc cancels`, width), bold: true, tone: 'accent'};
+			? {text: truncate('disconnect every session of which NAS? · ↑↓ Enter previews · Esc cancels', width), bold: true, tone: 'warn'}
+			: {text: truncate('filter on a NAS · ↑↓ Enter · Esc cancels', width), bold: true, tone: 'accent'};
 	const room = Math.max(0, height - 1);
 	const first = Math.max(0, Math.min(cursor - Math.floor(room / 2), choices.length - room));
 	const lines = choices.slice(first, first + room).map((choice, index): PickerLine => {

@@ -69,13 +69,13 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
 }
 
 /**
- * The NAS picker's entries: the profile's regions with their open counts, then each NAS with open sessions,
- * largest first (with its last reload when nasreload knows one), after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
+ * The NAS picker's entries: each NAS with open sessions, largest first (with its last reload when nasreload
+ * knows one), then the profile's regions with their open counts, after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
  * at once).
  */
 export function nasChoices(state: UiState): NasChoice[] {
 	const perNas = state.snapshot?.stats.perNas ?? [];
-	// The regions first (`X`: those with sessions open), then each NAS.
+	// Each NAS, then the regions (`X`: those with sessions open).
 	const regions = regionCounts(state.regions, perNas)
 		.filter((region) => state.nasPickerPurpose === 'filter' || region.sessions > 0)
 		.map(regionChoice);
@@ -86,8 +86,8 @@ export function nasChoices(state: UiState): NasChoice[] {
 		return {ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {})};
 	});
 	return state.nasPickerPurpose === 'disconnect'
-		? [...regions, ...each]
-		: [{ip: null, label: 'all NAS', sessions: total}, ...regions, ...each];
+		? [...each, ...regions]
+		: [{ip: null, label: 'all NAS', sessions: total}, ...each, ...regions];
 }
 
 /** The session a disconnect key acts on: the detail view's, else the cursor's. */

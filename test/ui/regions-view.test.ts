@@ -5,6 +5,7 @@
  */
 import {describe, expect, it} from 'vitest';
 import type {SessionStats} from '../../source/sessions/session.js';
+import {formatCount} from '../../source/sessions/format.js';
 import {stringWidth} from '../../source/terminal/text.js';
 import {statsLineWithRegions} from '../../source/ui/components/StatsBar.js';
 import {nasPickerLines} from '../../source/ui/nas-picker-lines.js';
@@ -66,22 +67,24 @@ describe('region counts', () => {
 });
 
 describe('the NAS picker with regions', () => {
-	it('lists the regions with their counts after every NAS, then each NAS', () => {
+	it('lists each NAS, then the regions with their counts', () => {
 		const state = run(loaded(), {type: 'nas-picker-open'});
 		const lines = nasPickerLines(nasChoices(state), state.nasCursor, null, 'filter', 80, 12).map((line) => line.text.trimEnd());
-		expect(lines.slice(0, 6)).toEqual([
-			'filter on a region or NAS · ↑↓ Enter · Esc cancels',
+		expect(lines.slice(0, 3)).toEqual([
+			'filter on a NAS · ↑↓ Enter · Esc cancels',
 			'● all NAS                                   2,502',
+			'  bng-1                10.20.0.1              779',
+		]);
+		expect(lines.slice(7, 11)).toEqual([
 			'  region north         2 NAS                1,405',
 			'  region core          4 NAS                2,305',
 			'  region mall          1 NAS                  197',
 			'  region empty         0 NAS                    0',
 		]);
-		expect(lines[6]).toBe('  bng-1                10.20.0.1              779');
 	});
 
 	it('n, a region, Enter: the search holds region:NAME and the NAS filter is gone', () => {
-		const state = run(loaded(), {type: 'nas-picker-open'}, {type: 'nas-picker-move', by: 2}, {type: 'nas-picker-choose'});
+		const state = run(loaded(), {type: 'nas-picker-open'}, {type: 'nas-picker-move', by: 7}, {type: 'nas-picker-choose'});
 		expect(state.mode).toBe('table');
 		expect(state.query).toMatchObject({search: 'region:core', nas: null});
 	});
@@ -89,8 +92,8 @@ describe('the NAS picker with regions', () => {
 	it('X offers the regions with sessions open; Enter previews every session of its NAS, its name to be typed', () => {
 		let state = run(loaded(), {type: 'nas-picker-open', purpose: 'disconnect'});
 		const labels = nasChoices(state).map((choice) => choice.label);
-		expect(labels).toEqual(['region north', 'region core', 'region mall', 'bng-1', 'bng-2', 'bng-3', 'accel-1', '10.30.0.1']);
-		state = run(state, {type: 'nas-picker-move', by: -10}, {type: 'nas-picker-choose'});
+		expect(labels).toEqual(['bng-1', 'bng-2', 'bng-3', 'accel-1', '10.30.0.1', 'region north', 'region core', 'region mall']);
+		state = run(state, {type: 'nas-picker-move', by: -10}, {type: 'nas-picker-move', by: 5}, {type: 'nas-picker-choose'});
 		expect(state.mode).toBe('preview');
 		expect(state.disconnect?.target).toEqual({
 			kind: 'nas',
@@ -113,17 +116,23 @@ describe('the NAS picker with regions', () => {
 });
 
 describe('region pills on the stats line', () => {
-	const line = (width: number) => {
-		const fitted = statsLineWithRegions(stats, perNas, null, width, regionCounts(REGIONS, perNas));
-		const text = `${fitted.totals}   ${fitted.regions}${fitted.shown.map((nas) => `${nas.nasname ?? nas.nasipaddress} ${nas.sessions} `).join('')}${fitted.more > 0 ? `+${fitted.more} more` : ''}`;
+	const line = (width: number, selected: string | null = null) => {
+		const fitted = statsLineWithRegions(stats, perNas, selected, width, regionCounts(REGIONS, perNas));
+		const nas = fitted.shown.map((entry) => `${entry.nasname ?? entry.nasipaddress} ${formatCount(entry.sessions)} `).join('');
+		const more = fitted.more > 0 ? `+${fitted.more} more` : '';
+		const text = `${fitted.totals}   ${nas}${more}${fitted.regions ? `${more ? ' ' : ''}${fitted.regions}` : ''}`;
 		return {fitted, text};
 	};
 
-	it('at 80 columns the region pills come before the NAS, the average giving way, within the width', () => {
+	it('at 80 columns the largest NAS keeps its pill, the regions follow, the average giving way, within the width', () => {
 		const {fitted, text} = line(80);
-		expect(fitted.totals).toBe('2,502 online · 2,433 users · 33 stale');
-		expect(fitted.regions).toBe('[north 1,405] [core 2,305] [mall 197] ');
+		expect(text.trimEnd()).toBe('2,502 online · 2,433 users · 33 stale   bng-1 779 +4 more [north 1,405]');
 		expect(stringWidth(text)).toBeLessThanOrEqual(80);
+		expect(fitted.shown.map((nas) => nas.nasname)).toEqual(['bng-1']);
+	});
+
+	it('the filtered NAS keeps the first pill', () => {
+		expect(line(80, '10.30.0.1').text).toMatch(/ {3}10\.30\.0\.1 197 \+4 more \[north 1,405\]/);
 	});
 
 	it('given room, every region with the whole totals, and NAS after them', () => {
@@ -135,8 +144,10 @@ describe('region pills on the stats line', () => {
 	});
 
 	it('at 60 columns and less, what fits and never wider', () => {
-		expect(line(60).fitted.regions).toBe('[north 1,405] ');
-		for (const width of [60, 50, 40]) expect(stringWidth(line(width).text), `at ${width}`).toBeLessThanOrEqual(width);
+		expect(line(60).fitted.regions).toBe('');
+		expect(line(60).fitted.shown.map((nas) => nas.nasname)).toEqual(['bng-1']);
+		for (const width of [60, 50, 40])
+			expect(stringWidth(line(width).text), `at ${width}: ${line(width).text}`).toBeLessThanOrEqual(width);
 		expect(regionPills(regionCounts(REGIONS, perNas), 5)).toEqual({text: '', shown: 0});
 	});
 });

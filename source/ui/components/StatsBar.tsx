@@ -56,8 +56,9 @@ function statsTotals(stats: SessionStats): {full: string; short: string} {
 }
 
 /**
- * With regions: the totals whole when every region pill fits beside them, else without the average; the
- * region pills that fit, then the NAS pills in what is left. Pure.
+ * With regions: the NAS pills as without them, but the first (the filtered or pinned NAS, else the largest)
+ * is always kept, then the region pills in the room left; the totals whole unless dropping the average shows
+ * more pills. Pure.
  */
 export function statsLineWithRegions(
 	stats: SessionStats,
@@ -66,15 +67,26 @@ export function statsLineWithRegions(
 	width: number,
 	regions: readonly RegionCount[],
 ): {totals: string; regions: string; shown: SessionStats['perNas']; more: number} {
+	const first = fitPills(perNas, selected, Number.POSITIVE_INFINITY).shown[0];
+	const firstPill = first ? stringWidth(`${sanitize(first.nasname ?? first.nasipaddress)} ${formatCount(first.sessions)} `) : 0;
+	const reserve = firstPill + (perNas.length > 1 ? ` +${perNas.length - 1} more`.length : 0);
+	const layout = (totals: string) => {
+		const room = width - stringWidth(totals) - 3;
+		// One column between "+N more" and the first region pill.
+		const pills = regionPills(regions, room - reserve - 1);
+		const nasRoom = room - (pills.text ? stringWidth(pills.text) + 1 : 0);
+		const nas = fitPills(perNas, selected, nasRoom);
+		// No NAS pill fits: "+N more" only where it fits too.
+		const more = nas.shown.length === 0 && `+${nas.more} more`.length > nasRoom ? 0 : nas.more;
+		return {totals, regions: pills.text, shown: nas.shown, more, count: nas.shown.length + pills.shown};
+	};
 	const {full, short} = statsTotals(stats);
-	const fitted = regionPills(regions, width - stringWidth(full) - 3);
-	const totals = fitted.shown === regions.length ? full : short;
-	const pills = totals === full ? fitted : regionPills(regions, width - stringWidth(short) - 3);
-	const room = width - stringWidth(totals) - 3 - stringWidth(pills.text);
-	const nas = fitPills(perNas, selected, room);
-	// No NAS pill fits: "+N more" only where it fits too.
-	const more = nas.shown.length === 0 && `+${nas.more} more`.length > room ? 0 : nas.more;
-	return {totals, regions: pills.text, shown: nas.shown, more};
+	const whole = layout(full);
+	const fitsWhole = whole.more === 0 && whole.regions.length > 0;
+	const shorter = fitsWhole ? whole : layout(short);
+	const better = shorter.count > whole.count || stringWidth(full) + 3 > width;
+	const {count: _count, ...chosen} = better ? shorter : whole;
+	return chosen;
 }
 
 /**
@@ -118,7 +130,6 @@ export function StatsBar(props: StatsBarProps) {
 		<Text wrap="truncate-end">
 			<Text bold>{totals}</Text>
 			<Text>{'   '}</Text>
-			{regions ? <Text color={theme.accent}>{regions}</Text> : null}
 			{shown.map((nas) => {
 				const active = nas.nasipaddress === props.nas;
 				return (
@@ -128,6 +139,7 @@ export function StatsBar(props: StatsBarProps) {
 				);
 			})}
 			{more > 0 ? <Text color={theme.muted}>+{more} more</Text> : null}
+			{regions ? <Text color={theme.accent}>{`${more > 0 ? ' ' : ''}${regions}`}</Text> : null}
 		</Text>
 	);
 }
