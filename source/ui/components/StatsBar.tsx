@@ -78,7 +78,8 @@ export function statsLineWithRegions(
 		const nas = fitPills(perNas, selected, nasRoom);
 		// No NAS pill fits: "+N more" only where it fits too.
 		const more = nas.shown.length === 0 && `+${nas.more} more`.length > nasRoom ? 0 : nas.more;
-		return {totals, regions: pills.text, shown: nas.shown, more, count: nas.shown.length + pills.shown};
+		// Pills shown, a region pill counting a little more (a tie goes to the regions).
+		return {totals, regions: pills.text, shown: nas.shown, more, count: nas.shown.length + pills.shown * 1.1};
 	};
 	const {full, short} = statsTotals(stats);
 	const whole = layout(full);
