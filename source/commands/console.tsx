@@ -78,6 +78,7 @@ export function consoleExport(context: CommandContext): (query: ViewQuery) => Pr
 	return async (query) => {
 		const options = {
 			nas: context.source.nas,
+			regionNas: (region: string) => context.source.regionNas(region),
 			available: context.source.columns,
 			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
 		};

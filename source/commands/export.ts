@@ -52,6 +52,7 @@ Filters (as radtop sessions)
                                update for 2 x their interval (or --stale-after when none); closed; all
   --search, -s TERMS           as radtop sessions: an IP or CIDR (exact), a MAC, else part of a username;
                                user: ip: mac: sid: uid: port: nas: cause: called: vendor: at: since: until:
+                               region:NAME the NAS of one of the profile's regions
   --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
@@ -196,6 +197,7 @@ export async function runExport(context: CommandContext, request: ExportRequest,
 		raw: request.raw,
 		staleAfterSeconds: source.staleAfterSeconds,
 		nas: source.nas,
+		regionNas: (region) => source.regionNas(region),
 		available: source.columns,
 		signal: abort.signal,
 		...(showProgress

@@ -115,6 +115,36 @@ describe('radtop disconnect --region', () => {
 		expect(sent()).toEqual({'bng-1': 0, 'bng-2': 0, 'bng-3': 0, 'bng-4': 0});
 	});
 
+	it('export and sessions read region: through the profile, a network and negation too', async () => {
+		const users = async (args: readonly string[]) => {
+			const run = await runCli([...args, '--db', database.url, '--profile', 'noc'], {
+				env: {RADTOP_CONFIG_DIR: configDir},
+				timeoutMs: 25_000,
+			});
+			expect(run.code, run.stderr).toBe(0);
+			return run.stdout.trim().split(/\r?\n/).slice(1).sort();
+		};
+		expect(await users(['export', '--search', 'region:north', '--columns', 'username'])).toEqual([
+			'bng-1-user-1',
+			'bng-1-user-2',
+			'bng-1-user-3',
+			'bng-2-user-4',
+			'bng-2-user-5',
+		]);
+		expect(await users(['export', '--search=-region:core', '--columns', 'username'])).toEqual([
+			'bng-3-user-6',
+			'bng-3-user-7',
+			'bng-3-user-8',
+			'bng-3-user-9',
+		]);
+		const refused = await runCli(['sessions', '--search', 'region:west', '--db', database.url, '--profile', 'noc'], {
+			env: {RADTOP_CONFIG_DIR: configDir},
+			timeoutMs: 25_000,
+		});
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain('unknown region "west" (regions: core, north)');
+	});
+
 	it('sends to the region NAS only, each session once, and writes the region in the audit record', async () => {
 		const run = await radtop(['--region', 'north', '--yes', '--confirm-within', '0', '--reason', 'CHG-1 north']);
 		expect(run.code, run.stderr).toBe(0);
