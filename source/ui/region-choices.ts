@@ -4,7 +4,8 @@
  * region pills, and what choosing a region does (filter on `region:NAME`, or `X`: disconnect all its NAS). Pure.
  */
 import {formatCount} from '../sessions/format.js';
-import {resolveRegions, type KnownNas, type Regions} from '../sessions/regions.js';
+import {findRegion, resolveRegions, UnknownRegionError, type KnownNas, type Regions} from '../sessions/regions.js';
+import {SearchSyntaxError, type ParsedSearch} from '../sessions/search.js';
 import type {NasCount} from '../sessions/session.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {stringWidth} from '../terminal/text.js';
@@ -70,4 +71,16 @@ export function regionPills(regions: readonly RegionCount[], room: number): {tex
 		text += pill;
 	}
 	return {text, shown: regions.length};
+}
+
+/**
+ * A search whose `region:` terms all name a region of the profile, as typed (the console refuses the others
+ * as it refuses a search that does not read, before any poll); throws SearchSyntaxError.
+ */
+export function checkRegionTerms(search: ParsedSearch, regions: Regions | undefined): ParsedSearch {
+	for (const term of search.terms) {
+		if (term.kind === 'region' && !findRegion(regions, term.region))
+			throw new SearchSyntaxError(term.source, new UnknownRegionError(term.region, regions).message);
+	}
+	return search;
 }

@@ -2,6 +2,8 @@
 import {regionDisconnect, searchWithRegion, type RegionCount} from './region-choices.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
+export {checkRegionTerms} from './region-choices.js';
+
 export function regionPicked(
 	state: UiState,
 	region: RegionCount,

@@ -18,7 +18,7 @@ import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 import {currentField, withCaret} from './text-field.js';
-import {regionPicked} from './region-picked.js';
+import {checkRegionTerms, regionPicked} from './region-picked.js';
 import {
 	defaultDirection,
 	exportedWhere,
@@ -140,7 +140,7 @@ function withoutSearchError(state: UiState): UiState {
 /** The draft becomes the search when it reads; otherwise the previous search stays and the draft's error shows. */
 function applySearch(state: UiState): UiState {
 	try {
-		parseSearch(state.searchDraft);
+		checkRegionTerms(parseSearch(state.searchDraft), state.regions);
 	} catch (error) {
 		if (error instanceof SearchSyntaxError) return {...state, searchError: error.message};
 		throw error;

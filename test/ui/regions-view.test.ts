@@ -115,6 +115,22 @@ describe('the NAS picker with regions', () => {
 	});
 });
 
+describe('a region: term typed in the console', () => {
+	it('an unknown region is refused as it is typed, naming those there are; the search in force stays', () => {
+		let state = run(loaded(), {type: 'search-start'}, {type: 'search-input', text: 'region:west'}, {type: 'search-apply'});
+		expect(state.searchError).toBe('search term "region:west": unknown region "west" (regions: core, empty, mall, north)');
+		expect(state.query.search).toBe('');
+		state = run(state, {type: 'search-input', text: '-region:NORTH'}, {type: 'search-apply'});
+		expect(state.searchError).toBeUndefined();
+		expect(state.query.search).toBe('-region:NORTH');
+	});
+
+	it('without regions, region: says the profile defines none', () => {
+		const state = run(initialState({}), {type: 'search-start'}, {type: 'search-input', text: 'region:north'}, {type: 'search-apply'});
+		expect(state.searchError).toMatch(/this profile defines no region/);
+	});
+});
+
 describe('region pills on the stats line', () => {
 	const line = (width: number, selected: string | null = null) => {
 		const fitted = statsLineWithRegions(stats, perNas, selected, width, regionCounts(REGIONS, perNas));
