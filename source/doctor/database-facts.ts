@@ -7,6 +7,7 @@ import {describeError} from '../db/errors.js';
 import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import {buildListQuery, buildStaleAndUsersQuery, OPEN_COUNTS_QUERY, type SqlQuery} from '../sessions/radacct-sql.js';
+import {buildOnlineHistoryQuery, historyWindow} from '../sessions/online-history-sql.js';
 import {RateTracker} from '../sessions/session-math.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {toNumber, type Queryable} from '../db/queryable.js';
@@ -121,6 +122,7 @@ export function pollStatements(columns: ReadonlySet<string>, staleAfterSeconds: 
 		['search-ip', buildListQuery({...open, search: AT_IP_SEARCH}, newest, window, columns)],
 		['search-mac', buildListQuery({...open, search: MAC_SEARCH}, newest, window, columns)],
 		['sort-down', buildListQuery(open, {key: 'down', direction: 'desc'}, window, columns)],
+		['history', buildOnlineHistoryQuery(historyWindow(6, 60))],
 	]);
 }
 
