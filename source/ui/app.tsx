@@ -24,6 +24,10 @@ import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {StatsBar} from './components/StatsBar.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
+import {HistoryView} from './components/HistoryView.js';
+import {useOnlineHistory} from './hooks/use-online-history.js';
+import {HISTORY_HOURS} from './history-state.js';
+import {mergedSeries} from '../sessions/online-history.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -111,6 +115,7 @@ export function App(props: AppProps) {
 	useSearchDebounce(state, dispatch);
 	useColumnsSave(props.saveColumns, state.columnsSave, dispatch);
 	useUserView(props.lookUpUser, state, dispatch);
+	const samples = useOnlineHistory(props.source, state, dispatch);
 
 	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to
 	// the handler subscribed after the last commit, and keys that arrive before the next one (a held key, a
@@ -200,6 +205,8 @@ export function App(props: AppProps) {
 		);
 	} else if (state.mode === 'user' && state.userView) {
 		body = <UserView view={state.userView} width={width} height={bodyHeight} />;
+	} else if (state.mode === 'history' && state.historyView) {
+		body = <HistoryView state={state} samples={samples} now={dbNowMs} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'columns') {
 		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'nas-picker') {
@@ -212,6 +219,11 @@ export function App(props: AppProps) {
 				height={bodyHeight}
 				purpose={state.nasPickerPurpose}
 				now={dbNow}
+				trends={{
+					of: (ip) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [ip]),
+					from: dbNowMs - HISTORY_HOURS * 3_600_000,
+					to: dbNowMs,
+				}}
 			/>
 		);
 	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {

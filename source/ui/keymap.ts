@@ -12,6 +12,7 @@ import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
 import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
 import {USER_VIEW_KEYS} from './user-view-keys.js';
+import {HISTORY_KEYS} from './history-keys.js';
 import {SWEEP_KEYS} from './sweep-keys.js';
 import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
@@ -109,7 +110,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: [':'],
 		label: ':',
-		description: 'command: nas, user, status, sort, columns, stale, concurrent, help',
+		description: 'command: nas, user, status, sort, columns, stale, concurrent, history, help',
 		modes: ['table'],
 		action: {type: 'command-start'},
 	},
@@ -156,6 +157,7 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['C'], label: 'C', description: 'only users logged in more than once', modes: ['table'], action: {type: 'toggle-concurrent'}},
 	...COLUMN_PICKER_KEYS,
 	...USER_VIEW_KEYS,
+	...HISTORY_KEYS,
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
 	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},

@@ -123,19 +123,29 @@ export function chartLines(series: Series, options: ChartOptions): string[] {
 	return lines.map((line) => line.slice(0, width).padEnd(width));
 }
 
-/** The x-axis: └ under the y-axis, then times at the start, the end and evenly between where they fit. */
+/** Tick intervals the x-axis picks from (ms): the smallest that leaves room between its labels. */
+const TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((minutes) => minutes * 60_000);
+
+/**
+ * The x-axis: └ under the y-axis, then times at whole multiples of a tick interval (14:00, 15:00, ... or
+ * 14:10, 14:20, ...), as many as fit with room between them.
+ */
 function axisLine(from: number, to: number, plotWidth: number, gutter: number, utc: boolean): string {
 	const cells = Array.from({length: plotWidth}, () => '─');
 	const label = 5;
-	const ticks = Math.max(2, Math.floor(plotWidth / (label + 6)) + 1);
-	const placed: Array<{at: number; text: string}> = [];
-	for (let tick = 0; tick < ticks; tick++) {
-		const column = Math.round((tick * (plotWidth - 1)) / (ticks - 1));
-		const at = from + ((to - from) * column) / Math.max(1, plotWidth - 1);
-		const start = Math.max(0, Math.min(plotWidth - label, column - (tick === 0 ? 0 : tick === ticks - 1 ? label - 1 : 2)));
-		if (placed.some((other) => Math.abs(other.at - start) < label + 1)) continue;
-		placed.push({at: start, text: clock(at, utc)});
+	const span = Math.max(1, to - from);
+	const room = Math.max(1, Math.floor(plotWidth / (label + 3)));
+	const interval = TICKS.find((tick) => span / tick <= room) ?? TICKS.at(-1)!;
+	// Local midnight and whole hours: the offset of the zone at the window's end.
+	const offset = utc ? 0 : -new Date(to).getTimezoneOffset() * 60_000;
+	let last = -Infinity;
+	for (let at = Math.ceil((from + offset) / interval) * interval - offset; at <= to; at += interval) {
+		const column = Math.round(((at - from) / span) * (plotWidth - 1));
+		const start = Math.max(0, Math.min(plotWidth - label, column - 2));
+		if (start < last + label + 1) continue;
+		const text = clock(at, utc);
+		for (let index = 0; index < label; index++) cells[start + index] = text[index]!;
+		last = start;
 	}
-	for (const {at, text} of placed) for (let index = 0; index < text.length; index++) cells[at + index] = text[index]!;
 	return `${' '.repeat(gutter - 1)} └${cells.join('')}`;
 }
