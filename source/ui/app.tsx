@@ -142,6 +142,8 @@ export function App(props: AppProps) {
 	// move redraws two rows instead of every row.
 	const dbNowMs = snapshot ? snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt) : now;
 	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
+	// The sparklines' right edge: never before the history's last point, so they start at or after its first.
+	const historyEnd = Math.max(dbNowMs, state.onlineHistory?.history?.end.getTime() ?? 0);
 	// Likewise one column layout per width, view, sort and pick (a new array each render would redraw every row).
 	const {status: view, sort} = state.query;
 	const readsPlan = props.subscribers?.readsPlan ?? false;
@@ -221,8 +223,8 @@ export function App(props: AppProps) {
 				now={dbNow}
 				trends={{
 					of: (ip) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [ip]),
-					from: dbNowMs - HISTORY_HOURS * 3_600_000,
-					to: dbNowMs,
+					from: historyEnd - HISTORY_HOURS * 3_600_000,
+					to: historyEnd,
 				}}
 			/>
 		);

@@ -110,7 +110,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: [':'],
 		label: ':',
-		description: 'command: nas, user, status, sort, columns, stale, concurrent, history, help',
+		description: 'command: nas, user, status, sort, columns, stale, concurrent, help',
 		modes: ['table'],
 		action: {type: 'command-start'},
 	},
@@ -157,7 +157,6 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['C'], label: 'C', description: 'only users logged in more than once', modes: ['table'], action: {type: 'toggle-concurrent'}},
 	...COLUMN_PICKER_KEYS,
 	...USER_VIEW_KEYS,
-	...HISTORY_KEYS,
 	{keys: ['s', '>'], label: 's/>', description: 'sort by the next column', modes: ['table'], hint: 's sort', action: {type: 'sort-next'}},
 	{keys: ['<'], label: '<', description: 'sort by the previous column', modes: ['table'], action: {type: 'sort-previous'}},
 	{keys: ['S'], label: 'S', description: 'reverse the sort direction', modes: ['table'], action: {type: 'sort-reverse'}},
@@ -198,6 +197,7 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['A'], label: 'A', description: 'disconnect all that matches', modes: ['table'], dangerous: true, action: disconnectMatching},
 	// W and its views, then v, which shows the last disconnect or sweep.
 	...SWEEP_KEYS,
+	...HISTORY_KEYS,
 	{
 		keys: ['enter'],
 		label: 'Enter',

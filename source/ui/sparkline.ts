@@ -106,12 +106,13 @@ export function chartLines(series: Series, options: ChartOptions): string[] {
 	const plotWidth = width - gutter - 1;
 	if (plotWidth < 4) return [];
 	const columns = resample(series, from, to, plotWidth);
+	// The top label is the top row's upper edge, the half the upper edge of the row it falls on, 0 the baseline.
+	const middle = rows >= 3 ? rows - Math.round(rows / 2) : -1;
 	const lines: string[] = [];
 	for (let row = 0; row < rows; row++) {
 		// Row 0 is the top; the cell spans [bottom, bottom + 1) rows above the axis, in units of top / rows.
 		const bottom = rows - 1 - row;
-		const label =
-			row === 0 ? labels[0] : row === Math.floor((rows - 1) / 2) && rows >= 3 ? labels[1] : row === rows - 1 ? labels[2] : '';
+		const label = row === 0 ? labels[0] : row === rows - 1 ? labels[2] : row === middle ? labels[1] : '';
 		const cells = columns.map((value) => {
 			if (value === undefined) return ' ';
 			const eighths = Math.round((Math.max(0, value) / top) * rows * 8) - bottom * 8;

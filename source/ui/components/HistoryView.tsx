@@ -28,7 +28,8 @@ export function HistoryView(props: HistoryViewProps) {
 	const lines = historyViewLines({
 		network: {label: 'network', series: mergedSeries(history, samples)},
 		...(nas === null ? {} : {nas: {label: name ? `${name} ${nas}` : nas, series: mergedSeries(history, samples, [nas])}}),
-		end: props.now,
+		// Never before the history's last point: the charts then start at or after its first one.
+		end: Math.max(props.now, history?.end.getTime() ?? 0),
 		hours: HISTORY_HOURS,
 		...(read?.readAt === undefined
 			? {}
