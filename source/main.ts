@@ -56,7 +56,9 @@ Console
   --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m)
 
 Database
-  --db URL        postgres://user@host:port/db
+  --db URL        postgres://user@host:port/db (the primary: what writes, sweep --apply, goes there)
+  --read-db URL   a hot standby for what only reads (polls, sessions, export, user, doctor); else the
+                  profile's read-database. The console's header shows its replication lag
   --profile NAME  a profile from the config file ($RADTOP_CONFIG_DIR or ~/.config/radtop/config.json)
   --demo          the embedded demo database with a simulated network (no setup)
   The console, sessions, user, export, disconnect, sweep, doctor and nas list take all three; simulate takes
@@ -88,6 +90,7 @@ export const CONSOLE_FLAGS = {
 	readOnly: {type: 'boolean'},
 	staleAfter: {type: 'string'},
 	db: {type: 'string'},
+	readDb: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
@@ -125,7 +128,12 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 	const demo = Boolean(flags['demo']);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
 	const context = await openContext(
-		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
+		{
+			db: flags['db'] as string | undefined,
+			readDb: flags['readDb'] as string | undefined,
+			profile: flags['profile'] as string | undefined,
+			demo,
+		},
 		{staleAfterSeconds: request.staleAfterSeconds, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
 	);
 	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
@@ -192,7 +200,12 @@ async function withContext(
 	run: (context: CommandContext) => Promise<number | void>,
 ): Promise<number> {
 	const context = await openContext(
-		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo: Boolean(flags['demo'])},
+		{
+			db: flags['db'] as string | undefined,
+			readDb: flags['readDb'] as string | undefined,
+			profile: flags['profile'] as string | undefined,
+			demo: Boolean(flags['demo']),
+		},
 		{...needs, progress},
 	);
 	try {

@@ -153,7 +153,8 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
 	const rate = profile.disconnectRate ?? CONSOLE_DISCONNECT_RATE;
 	const service = createDisconnectService({
-		db: context.database.pool,
+		// The NAS claims are on the primary: every radtop sees them there, whatever database it reads.
+		db: context.primary.pool,
 		overrides: context.nasOverrides,
 		columns: context.source.columns,
 		audit,

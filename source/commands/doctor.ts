@@ -32,6 +32,7 @@ export const DOCTOR_FLAGS = {
 	staleAfter: {type: 'string'},
 	json: {type: 'boolean'},
 	db: {type: 'string'},
+	readDb: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
@@ -66,7 +67,7 @@ Flags
   --concurrency N        NAS checked at the same time (default 8)
   --stale-after DURATION stale threshold the stale count is timed with (default 30m)
   --json                 the checks as JSON: {"checks": [{check, status, detail, fix}], "summary"}
-  --db URL, --profile NAME, --demo
+  --db URL, --read-db URL, --profile NAME, --demo
 
 Examples
   $ radtop doctor
@@ -89,6 +90,7 @@ export interface DoctorRequest {
 	readonly staleAfterSeconds?: number;
 	readonly json: boolean;
 	readonly db?: string;
+	readonly readDb?: string;
 	readonly profile?: string;
 	readonly demo: boolean;
 }
@@ -110,6 +112,7 @@ export function parseDoctorFlags(flags: Flags): DoctorRequest {
 		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', 1) : undefined,
 		json: Boolean(flags.json),
 		db: typeof flags.db === 'string' ? flags.db : undefined,
+		readDb: typeof flags.readDb === 'string' ? flags.readDb : undefined,
 		profile: typeof flags.profile === 'string' ? flags.profile : undefined,
 		demo: Boolean(flags.demo),
 	};
