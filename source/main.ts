@@ -29,6 +29,7 @@ import {secretsOf} from './config/secrets.js';
 import type {DisconnectResult} from './disconnect/result.js';
 import {writeIfOpen} from './commands/interrupts.js';
 import {lookUpUser} from './subscribers/user-lookup.js';
+import {readReplicaState} from './db/replica.js';
 
 export const MAIN_HELP = `
 Usage
@@ -165,6 +166,8 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
 			saveColumns: consoleColumnsSaver(context.profileName),
 			lookUpUser: (username) => lookUpUser(context.database.pool, context.source, username),
+			// A standby is told in the header with its lag, whether it was named as the read database or as --db.
+			...(context.database.embedded ? {} : {replica: () => readReplicaState(context.database.pool)}),
 			...(engine
 				? {
 						beforeSignalExit: async () => {

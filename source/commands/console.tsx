@@ -27,6 +27,7 @@ import {
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
+import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
 import type {CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
@@ -56,6 +57,8 @@ export interface ConsoleOptions {
 	readonly subscribers?: ConsoleSubscribers;
 	/** Reads one user for the user view (`u`). */
 	readonly lookUpUser?: LookUpUser;
+	/** Reads whether the database read is a hot standby, and its lag, for the header. */
+	readonly replica?: ReplicaProbe;
 }
 
 /**
@@ -240,6 +243,7 @@ export async function runConsole(
 				{...(options.columns === undefined ? {} : {columns: options.columns})}
 				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
 				{...(options.lookUpUser === undefined ? {} : {lookUpUser: options.lookUpUser})}
+				{...(options.replica === undefined ? {} : {replica: options.replica})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

@@ -74,6 +74,8 @@ export function formatLag(seconds: number | null): string {
 /** What the console shows of a database's role: `standby · lag 3s`, or nothing for a primary. */
 export interface ReplicaBadge {
 	readonly text: string;
+	/** `lag 3s`: what is left of it on a narrow header. */
+	readonly short: string;
 	/** The lag is above the poll interval: the header's warning colour, and {@link ReplicaBadge.status}. */
 	readonly warn: boolean;
 	/** The status line's sentence when `warn`. */
@@ -84,12 +86,13 @@ export interface ReplicaBadge {
 export function replicaBadge(state: ReplicaState | null, intervalSeconds: number): ReplicaBadge | null {
 	if (state === null || state.role === 'primary') return null;
 	const paused = state.paused ? ' · replay paused' : '';
-	const text = `standby · lag ${formatLag(state.lagSeconds)}${paused}`;
-	if (!lagExceeds(state, intervalSeconds)) return {text, warn: false, status: null};
+	const short = `lag ${formatLag(state.lagSeconds)}`;
+	const text = `standby · ${short}${paused}`;
+	if (!lagExceeds(state, intervalSeconds)) return {text, short, warn: false, status: null};
 	const behind =
 		state.lagSeconds === null
 			? 'the standby cannot tell how far it is behind the primary'
 			: `the standby is ${formatLag(state.lagSeconds)} behind the primary`;
 	const why = state.paused ? ' (replay paused)' : state.streaming ? '' : ' (not streaming from the primary)';
-	return {text, warn: true, status: `${behind}${why}, more than the ${intervalSeconds}s poll: sessions shown may be that old`};
+	return {text, short, warn: true, status: `${behind}${why}, more than the ${intervalSeconds}s poll: sessions shown may be that old`};
 }
