@@ -12,6 +12,7 @@ import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {nasReloadChecks} from '../doctor/nas-reload-checks.js';
+import {replicaDoctorChecks, withoutWrites} from './doctor-replica.js';
 import {loadNasReloads} from '../db/nas-reload-table.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
 import {openContext} from './context.js';
@@ -221,7 +222,10 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 			// Before anything is printed: an unknown --nas is a usage error.
 			list = nasToCheck(registry, request, open);
 		}
-		emit(databaseChecks(scrubDatabaseFacts(facts, secrets)));
+		// With a read database, what sweep --apply needs is checked on the primary, beside the standby's role and lag.
+		const replica = await replicaDoctorChecks(context, secrets, 'error' in facts.server ? facts.server.error : undefined);
+		emit(databaseChecks(scrubDatabaseFacts(context.primary === context.database ? facts : withoutWrites(facts), secrets)));
+		emit(replica);
 		if (!('error' in facts.server)) {
 			emit(await subscriberDoctorChecks(context.database.pool, billingSettingsOf(context), secrets));
 			const reloads = await loadNasReloads(context.database.pool);
