@@ -51,6 +51,8 @@ writes (UPDATE on acctstoptime, acctupdatetime, acctsessiontime, acctterminateca
 standby); the stock indexes the poll relies on (matched by definition, whatever their names); row counts (pg_class's estimate on a big table) and open sessions;
 VACUUM keeping up; the poll's own queries run a few times (median) and EXPLAINed, with the index that
 would help a slow one and the gain measured on 5,000,000 rows.
+With a read database (read-database, --read-db): the primary and the standby, each reachable and in
+recovery or not, the replication lag against the poll interval, and the same cluster (pg_control_system()).
 Each NAS (from the nas table, the config, and radacct's open sessions): a secret is known; the address
 the NAS sees radtop come from; its CoA port answers a Disconnect-Request for a session that cannot exist
 (a NAK signed with our secret is the good answer); the RouterOS API login works.
