@@ -1,6 +1,6 @@
 /** radtop's command line: picks the command, checks its flags, runs it, maps failures to exit codes. */
 import meow from 'meow';
-import {openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
+import {globalFlagsOf, openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {parseSimulateFlags, runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
@@ -57,9 +57,7 @@ Console
   --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m)
 
 Database
-  --db URL        postgres://user@host:port/db (the primary: what writes, sweep --apply, goes there)
-  --read-db URL   a hot standby for what only reads (polls, sessions, export, user, doctor); else the
-                  profile's read-database. The console's header shows its replication lag
+  --db URL        postgres://user@host:port/db (with --read-db URL, a hot standby for what only reads)
   --profile NAME  a profile from the config file ($RADTOP_CONFIG_DIR or ~/.config/radtop/config.json)
   --demo          the embedded demo database with a simulated network (no setup)
   The console, sessions, user, export, disconnect, sweep, doctor and nas list take all three; simulate takes
@@ -126,17 +124,9 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const {interval: _interval, readOnly: _readOnly, ...listing} = flags;
 		return COMMANDS['sessions']!.run(listing);
 	}
-	const demo = Boolean(flags['demo']);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const context = await openContext(
-		{
-			db: flags['db'] as string | undefined,
-			readDb: flags['readDb'] as string | undefined,
-			profile: flags['profile'] as string | undefined,
-			demo,
-		},
-		{staleAfterSeconds: request.staleAfterSeconds, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
-	);
+	const needs = {staleAfterSeconds: request.staleAfterSeconds, progress, ...(flags['demo'] ? {demoNetwork: {live: true}} : {})};
+	const context = await openContext(globalFlagsOf(flags), needs);
 	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
 	let closeSubscribers: (() => Promise<void>) | undefined;
 	// Whatever fails from here, the database and the demo network are closed: nothing keeps the process waiting.
@@ -202,15 +192,7 @@ async function withContext(
 	needs: Pick<ContextNeeds, 'staleAfterSeconds' | 'demoNetwork'>,
 	run: (context: CommandContext) => Promise<number | void>,
 ): Promise<number> {
-	const context = await openContext(
-		{
-			db: flags['db'] as string | undefined,
-			readDb: flags['readDb'] as string | undefined,
-			profile: flags['profile'] as string | undefined,
-			demo: Boolean(flags['demo']),
-		},
-		{...needs, progress},
-	);
+	const context = await openContext(globalFlagsOf(flags), {...needs, progress});
 	try {
 		return (await run(context)) ?? EXIT.ok;
 	} catch (error) {

@@ -29,6 +29,12 @@ export interface GlobalFlags {
 	readonly demo?: boolean;
 }
 
+/** The database flags of a command's parsed flags (meow's camelCase names). */
+export function globalFlagsOf(flags: Readonly<Record<string, unknown>>): GlobalFlags {
+	const text = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+	return {db: text('db'), readDb: text('readDb'), profile: text('profile'), demo: Boolean(flags['demo'])};
+}
+
 /** What a command needs opened for it; {@link openContext} opens exactly that, and close() closes it all. */
 export interface ContextNeeds {
 	/**

@@ -47,7 +47,7 @@ describe('replicaBadge', () => {
 	});
 
 	it('shows the lag, and warns only above the poll interval', () => {
-		expect(replicaBadge(standby(3), 5)).toEqual({text: 'standby · lag 3s', warn: false, status: null});
+		expect(replicaBadge(standby(3), 5)).toEqual({text: 'standby · lag 3s', short: 'lag 3s', warn: false, status: null});
 		expect(replicaBadge(standby(5), 5)?.warn).toBe(false);
 		const late = replicaBadge(standby(250, {paused: true}), 5);
 		expect(late?.text).toBe('standby · lag 4m 10s · replay paused');
@@ -133,7 +133,7 @@ describe('a real hot standby', () => {
 		expect(Number(rows[0].age)).toBeGreaterThan(2);
 		const state = await readReplicaState(standby);
 		expect(state).toEqual({role: 'standby', lagSeconds: 0, caughtUp: true, streaming: true, paused: false});
-		expect(replicaBadge(state, 1)).toEqual({text: 'standby · lag 0s', warn: false, status: null});
+		expect(replicaBadge(state, 1)).toEqual({text: 'standby · lag 0s', short: 'lag 0s', warn: false, status: null});
 	});
 
 	itWithStandby('measures the lag while replay is paused and the primary writes, and sees it caught up once resumed', async () => {
