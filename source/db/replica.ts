@@ -9,7 +9,9 @@
  * streaming, the standby is caught up and the lag is 0, whatever the timestamp says. Only when replay is
  * behind what was received (replay paused, or slow), or the standby is not streaming (the primary is gone or
  * unreachable, or WAL comes from an archive), is the timestamp's age the lag: then it is an upper bound that
- * grows with every second the standby falls, or may have fallen, behind.
+ * grows with every second the standby falls, or may have fallen, behind. Right after an idle spell that bound
+ * says the whole spell, so a reader that reads again and again ({@link LagTracker}, the console) tightens it
+ * with its own earlier readings: a standby seen caught up at T holds nothing unreplayed from before T.
  */
 import {toNumber, type Queryable} from './queryable.js';
 
@@ -54,6 +56,31 @@ export function replicaStateOf(row: Readonly<Record<string, unknown>> | undefine
 export async function readReplicaState(db: Queryable): Promise<ReplicaState> {
 	const {rows} = await db.query(REPLICA_QUERY, []);
 	return replicaStateOf(rows[0]);
+}
+
+/**
+ * Tightens a standby's lag with the readings before it: once a reading saw the standby caught up (at T), what
+ * it has not replayed since came after T, so its lag is at most now - T, whatever the age of the last
+ * transaction it replayed (which, after the primary was idle, is the whole idle spell). Without such a
+ * reading, or on a primary, the state is left as read.
+ */
+export class LagTracker {
+	private caughtUpAt: number | null = null;
+
+	/** The state read at `atMs` (epoch ms), its lag tightened. */
+	observe(state: ReplicaState, atMs: number): ReplicaState {
+		if (state.role === 'primary') {
+			this.caughtUpAt = null;
+			return state;
+		}
+		if (state.caughtUp) {
+			this.caughtUpAt = atMs;
+			return state;
+		}
+		if (this.caughtUpAt === null) return state;
+		const since = Math.max(0, (atMs - this.caughtUpAt) / 1000);
+		return {...state, lagSeconds: state.lagSeconds === null ? since : Math.min(state.lagSeconds, since)};
+	}
 }
 
 /** True when a standby is further behind than `intervalSeconds` (or its lag cannot be told). */

@@ -17,13 +17,13 @@ export function lagCheck(read: ServerFacts, intervalSeconds: number): CheckResul
 	if (!lagExceeds(state, intervalSeconds)) {
 		const detail = state.caughtUp
 			? 'caught up: the standby has replayed all the WAL it received'
-			: `${lag} behind the primary, within the ${intervalSeconds}s poll interval`;
+			: `up to ${lag} behind the primary, within the ${intervalSeconds}s poll interval`;
 		return [result(check, 'pass', detail)];
 	}
 	const detail =
 		state.lagSeconds === null
 			? 'the standby cannot tell how far it is behind the primary (nothing replayed since it started)'
-			: `${lag} behind the primary, more than the ${intervalSeconds}s poll interval: the console shows sessions that old`;
+			: `up to ${lag} behind the primary (the age of the last transaction it replayed), more than the ${intervalSeconds}s poll interval`;
 	const fix = state.paused
 		? 'replay is paused on the standby: SELECT pg_wal_replay_resume(); there'
 		: state.streaming

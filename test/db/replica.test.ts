@@ -6,7 +6,15 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import pg from 'pg';
 import {connectDatabasePair, resolveReadUrl} from '../../source/db/database-pair.js';
-import {formatLag, lagExceeds, readReplicaState, replicaBadge, replicaStateOf, type ReplicaState} from '../../source/db/replica.js';
+import {
+	formatLag,
+	LagTracker,
+	lagExceeds,
+	readReplicaState,
+	replicaBadge,
+	replicaStateOf,
+	type ReplicaState,
+} from '../../source/db/replica.js';
 import {standbyUnavailable, startStandbyPair, type StandbyPair} from '../helpers/standby-cluster.js';
 
 describe('replicaStateOf', () => {
@@ -186,5 +194,34 @@ describe('a real hot standby', () => {
 		const single = await connectDatabasePair({kind: 'url', url: pair.primaryUrl, from: 'flag'}, undefined);
 		expect(single.read).toBe(single.primary);
 		await single.close();
+	});
+});
+
+describe('LagTracker', () => {
+	const behind = (lagSeconds: number | null): ReplicaState => ({
+		role: 'standby',
+		lagSeconds,
+		caughtUp: false,
+		streaming: true,
+		paused: true,
+	});
+	const caughtUp: ReplicaState = {role: 'standby', lagSeconds: 0, caughtUp: true, streaming: true, paused: false};
+
+	it('bounds the lag by the time since the standby was last seen caught up', () => {
+		const tracker = new LagTracker();
+		// Nothing seen before: the age of the last replayed transaction is all there is.
+		expect(tracker.observe(behind(600), 1_000)).toMatchObject({lagSeconds: 600});
+		expect(tracker.observe(caughtUp, 10_000)).toBe(caughtUp);
+		// The primary was idle for 10 min, then wrote while replay is paused: behind by at most 2.5 s.
+		expect(tracker.observe(behind(600), 12_500)).toMatchObject({lagSeconds: 2.5});
+		expect(tracker.observe(behind(1), 14_000)).toMatchObject({lagSeconds: 1});
+		expect(tracker.observe(behind(null), 15_000)).toMatchObject({lagSeconds: 5});
+	});
+
+	it('forgets what it saw when the database turns out to be a primary', () => {
+		const tracker = new LagTracker();
+		tracker.observe(caughtUp, 1_000);
+		expect(tracker.observe({role: 'primary'}, 2_000)).toEqual({role: 'primary'});
+		expect(tracker.observe(behind(600), 3_000)).toMatchObject({lagSeconds: 600});
 	});
 });

@@ -1,5 +1,5 @@
 import {useEffect, useState} from 'react';
-import type {ReplicaState} from '../../db/replica.js';
+import {LagTracker, type ReplicaState} from '../../db/replica.js';
 
 /** Reads whether the database is a hot standby, and its lag. */
 export type ReplicaProbe = () => Promise<ReplicaState>;
@@ -15,6 +15,8 @@ export function useReplica(probe: ReplicaProbe | undefined, intervalSeconds: num
 		if (!probe) return;
 		let stopped = false;
 		let reading = false;
+		// The lag is tightened with this console's earlier readings (db/replica.ts).
+		const tracker = new LagTracker();
 		const read = () => {
 			// One reading at a time: a server slow to answer gets no pile of them.
 			if (reading) return;
@@ -22,7 +24,7 @@ export function useReplica(probe: ReplicaProbe | undefined, intervalSeconds: num
 			void probe()
 				.then(
 					(next) => {
-						if (!stopped) setState(next);
+						if (!stopped) setState(tracker.observe(next, Date.now()));
 					},
 					() => {
 						if (!stopped) setState(null);
