@@ -105,7 +105,7 @@ describe('a primary and its hot standby from the command line', () => {
 	const port = (url: string) => new URL(url).port;
 	const itWithStandby = unavailable !== undefined && !mustRun ? it.skip : it;
 
-	itWithStandby('sessions read the standby, through the profile and through --read-db', async () => {
+	itWithStandby('sessions and export read the standby, through the profile and through --read-db', async () => {
 		await primary.query('TRUNCATE radacct');
 		await insertSessions(primary, [{username: 'early-alice', startedAgo: 600, updatedAgo: 60}]);
 		await pair.waitForReplay();
@@ -117,6 +117,10 @@ describe('a primary and its hot standby from the command line', () => {
 			expect(users(viaProfile)).toEqual(['early-alice']);
 			const viaFlag = await radtop(['sessions', '--json', '--db', pair.primaryUrl, '--read-db', pair.standbyUrl]);
 			expect(users(viaFlag)).toEqual(['early-alice']);
+			const exported = await radtop(['export']);
+			expect(exported.code, exported.stderr).toBe(0);
+			expect(exported.stdout).toContain('early-alice');
+			expect(exported.stdout).not.toContain('late-bob');
 			// --db alone names another primary: the profile's read-database is not its standby, the primary is read.
 			const primaryOnly = await radtop(['sessions', '--json', '--db', pair.primaryUrl]);
 			expect(users(primaryOnly)).toEqual(['early-alice', 'late-bob']);
