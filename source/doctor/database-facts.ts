@@ -98,7 +98,8 @@ const UPDATE_PRIVILEGE_QUERY =
 const SESSION_WRITES_QUERY =
 	"SELECT current_setting('default_transaction_read_only') = 'on' AS read_only, pg_is_in_recovery() AS in_recovery";
 
-async function writeFacts(db: Queryable): Promise<WriteFacts> {
+/** What sweep --apply needs of this database and role; doctor reads it on the primary when reads go elsewhere. */
+export async function writeFacts(db: Queryable): Promise<WriteFacts> {
 	const {rows: columns} = await db.query(UPDATE_PRIVILEGE_QUERY, [[...SWEEP_UPDATE_COLUMNS]]);
 	const denied = new Set(columns.filter((row: Row) => !row['updatable']).map((row: Row) => String(row['column_name'])));
 	const {rows} = await db.query(SESSION_WRITES_QUERY, []);

@@ -39,6 +39,8 @@ import {useMessageExpiry} from './hooks/use-message-expiry.js';
 import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
 import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
+import {useReplica, type ReplicaProbe} from './hooks/use-replica.js';
+import {replicaBadge} from '../db/replica.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {useUserView, type LookUpUser} from './hooks/use-user-view.js';
 import {userOffer} from './user-view-state.js';
@@ -72,6 +74,8 @@ export interface AppProps {
 	readonly saveColumns?: SaveColumns;
 	/** Reads one user for the user view (`u`); without it the view says it is not available. */
 	readonly lookUpUser?: LookUpUser;
+	/** Reads whether the database read is a hot standby, and its lag, for the header; without it none is shown. */
+	readonly replica?: ReplicaProbe;
 }
 
 /** What an empty table says, offering the user view when the search names one user. */
@@ -106,6 +110,7 @@ export function App(props: AppProps) {
 
 	usePageSize(pageSizeFor(rows), dispatch);
 	useSessions(props.source, state, dispatch, props.subscribers);
+	const replica = replicaBadge(useReplica(props.replica, state.intervalSeconds), state.intervalSeconds);
 	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
 	useSweep(props.sweep, state, dispatch);
@@ -282,6 +287,7 @@ export function App(props: AppProps) {
 				ageSeconds={ageSeconds}
 				durationMs={snapshot?.durationMs ?? null}
 				width={width}
+				replica={replica}
 			/>
 			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinned} width={width} />
 			<FilterBar
@@ -311,6 +317,7 @@ export function App(props: AppProps) {
 				}
 				position={position}
 				subscribers={state.subscribers?.status ?? null}
+				replica={replica?.status ?? null}
 			/>
 			{state.mode === 'command' ? (
 				<CommandLine
