@@ -12,7 +12,10 @@ import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTabl
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
+import {runWithTimeout} from '../db/run-with-timeout.js';
 import {regionSql, type RegionSql, type Regions} from './regions.js';
+import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
+import type {OnlineHistory} from './online-history.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
@@ -42,7 +45,12 @@ export interface SessionSourceOptions {
 	readonly nasReload?: NasReloadTable;
 	/** The profile's regions, for `region:` terms. */
 	readonly regions?: Regions;
+	/** The statement timeout of the online history (default {@link HISTORY_TIMEOUT_MS}). */
+	readonly historyTimeoutMs?: number;
 }
+
+/** How long the online history may take on the server: on a big radacct without its index it reads every row. */
+export const HISTORY_TIMEOUT_MS = 10_000;
 
 type Row = Record<string, unknown>;
 
@@ -94,6 +102,8 @@ export interface SessionReader {
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
 	/** The profile's regions (the console's NAS picker and stats line show them). */
 	readonly regions?: Regions | undefined;
+	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
+	onlineHistory?(window: HistoryWindow): Promise<OnlineHistory>;
 }
 
 export class SessionSource implements SessionReader {
@@ -103,7 +113,9 @@ export class SessionSource implements SessionReader {
 	readonly #countCap: number;
 	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
 	readonly #nasReload: NasReloadTable;
-	readonly #regions: Regions | undefined;
+	/** The profile's regions (`region:` terms; the console shows them). */
+	readonly regions: Regions | undefined;
+	readonly #historyTimeoutMs: number;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 	#timeoutTables: TimeoutTables | undefined;
@@ -124,7 +136,8 @@ export class SessionSource implements SessionReader {
 		this.#staleAfter = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
 		this.#countCap = options.countCap ?? 100_000;
 		this.#overrides = options.nasOverrides ?? [];
-		this.#regions = options.regions;
+		this.regions = options.regions;
+		this.#historyTimeoutMs = options.historyTimeoutMs ?? HISTORY_TIMEOUT_MS;
 	}
 
 	/**
@@ -186,7 +199,7 @@ export class SessionSource implements SessionReader {
 	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
 		const query = buildListQuery(this.#withStaleAfter(filter), sort, window, this.#columns, {
 			nasIps: (nas) => this.#nas.resolve(nas),
-			...this.#regionContext(),
+			regionNas: this.regionNas,
 			...(this.#timeoutTables ? {timeoutTables: this.#timeoutTables} : {}),
 		});
 		const rows = await this.#run(query);
@@ -209,7 +222,7 @@ export class SessionSource implements SessionReader {
 			buildCountQuery(this.#withStaleAfter(filter), cap, {
 				available: this.#columns,
 				nasIps: (nas) => this.#nas.resolve(nas),
-				...this.#regionContext(),
+				regionNas: this.regionNas,
 			}),
 		);
 		const total = toNumber(rows[0]?.['total']) ?? 0;
@@ -293,6 +306,24 @@ export class SessionSource implements SessionReader {
 		return counts;
 	}
 
+	/**
+	 * Open sessions per NAS at each point of the window ending now, counted by the server in one statement. It
+	 * runs in a read-only transaction of its own with its own statement timeout (the client-side deadline of
+	 * `db/deadline.ts` follows it), so a slow history on a big radacct ends with an error instead of holding a
+	 * connection the poll needs; a database that cannot lend a connection (a lone client) runs it as it is.
+	 */
+	async onlineHistory(window: HistoryWindow): Promise<OnlineHistory> {
+		const query = buildOnlineHistoryQuery(window);
+		const rows = await runWithTimeout(this.#db, query, this.#historyTimeoutMs);
+		const perNas = rows.map((row) => {
+			const ip = String(row['nasipaddress']);
+			const online = Array.isArray(row['online']) ? (row['online'] as unknown[]).map((value) => toNumber(value) ?? 0) : [];
+			return {nasipaddress: ip, nasname: this.#nas.nameOf(ip), online};
+		});
+		perNas.sort((a, b) => (b.online.at(-1) ?? 0) - (a.online.at(-1) ?? 0) || a.nasipaddress.localeCompare(b.nasipaddress));
+		return {end: toDate(rows[0]?.['db_now']) ?? new Date(), stepSeconds: window.stepSeconds, perNas};
+	}
+
 	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */
 	resolveNas(values: readonly string[]): string[] {
 		return [...new Set(values.flatMap((value) => this.#nas.resolve(value)))];
@@ -300,18 +331,8 @@ export class SessionSource implements SessionReader {
 
 	readonly #nameOf = (ip: string) => this.#nas.nameOf(ip);
 
-	get regions(): Regions | undefined {
-		return this.#regions;
-	}
-
 	/** The NAS IPs and networks of a `region:` term, the names read through the NAS known now. */
-	regionNas(region: string): RegionSql {
-		return regionSql(this.#regions, region, this.#nas.entries());
-	}
-
-	#regionContext(): {regionNas?: (region: string) => RegionSql} {
-		return this.#regions ? {regionNas: (region) => this.regionNas(region)} : {};
-	}
+	readonly regionNas = (region: string): RegionSql => regionSql(this.regions, region, this.#nas.entries());
 
 	async #run(query: SqlQuery): Promise<Row[]> {
 		const result = await this.#db.query(query.text, [...query.values]);

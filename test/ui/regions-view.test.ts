@@ -31,7 +31,7 @@ const stats: SessionStats = {
 const REGIONS = {north: ['bng-1', 'BNG-2'], core: ['10.20.0.0/24', 'accel-1'], mall: ['10.30.0.0/24'], empty: ['bng-9']};
 
 function loaded(regions = REGIONS): UiState {
-	const state = initialState({pageSize: 10, regions});
+	const state: UiState = {...initialState({pageSize: 10}), regions};
 	return reducer(state, {
 		type: 'snapshot',
 		snapshot: {
