@@ -59,9 +59,14 @@ export interface StaleAndUsers {
 	readonly at: Date;
 }
 
+/** The key of a NAS's counts: its IP, or `site:IP` when the profile lists several sites. */
+export function nasCountKey(nas: {readonly nasipaddress: string; readonly site?: string}): string {
+	return nas.site === undefined ? nas.nasipaddress : `${nas.site}:${nas.nasipaddress}`;
+}
+
 /** Open counts and the (possibly older) stale and user counts, as one SessionStats. */
 export function combineStats(counts: OpenCounts, slow: StaleAndUsers | undefined): SessionStats {
-	const perNas = counts.perNas.map((nas) => ({...nas, stale: slow?.stalePerNas.get(nas.nasipaddress) ?? 0}));
+	const perNas = counts.perNas.map((nas) => ({...nas, stale: slow?.stalePerNas.get(nasCountKey(nas)) ?? 0}));
 	return {
 		openSessions: counts.openSessions,
 		uniqueUsers: slow?.uniqueUsers ?? 0,
@@ -186,6 +191,7 @@ export class SessionSource implements SessionReader {
 		const last = rows.at(-1);
 		const page: SessionPage = {
 			rows: sessions,
+			sortValues: rows.map((row) => toText(row['sort_value'])),
 			dbNow: last ? toDate(last['db_now'])! : new Date(),
 			...(last && rows.length === window.limit
 				? {next: {value: toText(last['sort_value']), radacctid: String(last['radacctid']), asOf: String(last['as_of'])}}
