@@ -141,11 +141,11 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		closeSubscribers = close;
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
-		const sweeps = readOnly ? undefined : consoleSweeps(context);
+		const sweeps = readOnly || context.sites ? undefined : consoleSweeps(context);
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
 		let stopped: DisconnectResult[] = [];
 		const {signal, stoppedByQuit} = await runConsole({
-			source: context.source,
+			source: context.sites?.merged ?? context.source,
 			auditLog: context.profile.auditLog,
 			databaseLabel: context.database.label,
 			intervalSeconds: interval,

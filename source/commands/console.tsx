@@ -6,6 +6,7 @@ import {ConfigStore} from '../config/config.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
+import {sitesDisconnectService} from '../disconnect/sites-disconnect.js';
 import type {SweepService} from '../sweep/sweep-service.js';
 import {resultSummary} from '../disconnect/report.js';
 import type {DisconnectResult} from '../disconnect/result.js';
@@ -63,6 +64,8 @@ export interface ConsoleOptions {
  * database that cannot be opened leaves the console without them rather than without sessions.
  */
 export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
+	// The subscriber tables are each site's own: rows of several sites are not enriched.
+	if (context.sites) return {close: async () => undefined};
 	try {
 		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
 		const subscribers = consoleSubscribers(opened, POLL_ENRICHMENT_BUDGET_MS, await billingColumnsOf(opened));
@@ -152,16 +155,33 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 	const coaClient = new CoaClient();
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
 	const rate = profile.disconnectRate ?? CONSOLE_DISCONNECT_RATE;
-	const service = createDisconnectService({
-		db: context.database.pool,
-		overrides: context.nasOverrides,
-		columns: context.source.columns,
+	const settings = {
 		audit,
 		coaClient,
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
 		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
-	});
+	};
+	// Several sites: each session goes through its own site's radacct and NAS registry, its records naming the site.
+	const service = context.sites
+		? sitesDisconnectService(
+				context.sites.sites.map((site) => ({
+					name: site.name,
+					service: createDisconnectService({
+						...settings,
+						db: site.database.pool,
+						overrides: site.nasOverrides,
+						audit: {append: (record) => audit.append({...record, site: site.name})},
+					}),
+				})),
+				profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove},
+			)
+		: createDisconnectService({
+				...settings,
+				db: context.database.pool,
+				overrides: context.nasOverrides,
+				columns: context.source.columns,
+			});
 	const running = new Set<{readonly controller: AbortController; readonly done: Promise<DisconnectResult | undefined>}>();
 	const started: Array<{result?: DisconnectResult}> = [];
 	let stopping = false;

@@ -18,6 +18,7 @@ import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SearchSyntaxError} from '../sessions/search.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
+import {openSites, type OpenedSites} from './sites-context.js';
 import {EXIT, UsageError} from './usage.js';
 
 export interface GlobalFlags {
@@ -63,6 +64,8 @@ export interface CommandContext extends ConnectionContext {
 	readonly source: SessionSource;
 	/** The NAS: the nas table, as read when the context opened, and {@link ConfigContext.nasOverrides}. */
 	readonly registry: NasRegistry;
+	/** The profile's sites, when it lists several (`sites`): database, source and registry above are the first reachable one's. */
+	readonly sites?: OpenedSites;
 }
 
 /** The database could not be reached: the config alone, and why. */
@@ -112,6 +115,10 @@ export async function openContext(
 	});
 	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
 	const base = {profileName: selected?.name, profile};
+	// A profile's sites stand where its database would (--demo, --db, and DATABASE_URL over a default profile win).
+	const sitesWin = !flags.demo && !flags.db && (explicit !== undefined || !env['DATABASE_URL']);
+	if (sitesWin && profile.sites?.length && needs.database !== 'connection')
+		return openSitesContext(base, profile, secrets, {...needs, env});
 	const database = await connectDatabase(target, {env, onProgress: needs.progress, demoSeed});
 	let network: DemoNetwork | undefined;
 	const close = async () => {
@@ -152,6 +159,42 @@ export async function openContext(
 		const registry = NasRegistry.from([], profileOverrides);
 		return {...base, nasOverrides: profileOverrides, unreachable: failure.message, registry, secrets, close: async () => undefined};
 	}
+}
+
+/** A profile with `sites`: each opened, the first reachable one standing for the context's own database. */
+async function openSitesContext(
+	base: {profileName: string | undefined; profile: Profile},
+	profile: Profile,
+	secrets: readonly string[],
+	needs: ContextNeeds & {env: NodeJS.ProcessEnv},
+): Promise<CommandContext> {
+	const sites = await openSites(profile.sites ?? [], {
+		env: needs.env,
+		...((needs.staleAfterSeconds ?? profile.staleAfter) === undefined
+			? {}
+			: {staleAfterSeconds: needs.staleAfterSeconds ?? profile.staleAfter}),
+	});
+	const first = sites.first;
+	if (!first) {
+		await sites.close();
+		const why = sites.failures.map(({site, error}) => `${site}: ${scrubSecrets(describeError(error), secrets)}`).join('; ');
+		throw new DatabaseError(`no site could be reached (${why})`);
+	}
+	const nasOverrides = first.site.nasOverrides;
+	const known = [
+		...secrets,
+		...sites.sites.flatMap((site) => site.nasOverrides.flatMap((nas) => [nas.secret ?? '', nas.api?.password ?? ''])),
+	];
+	return {
+		...base,
+		nasOverrides,
+		database: first.site.database,
+		source: first.source,
+		registry: first.registry,
+		sites,
+		secrets: [...new Set([...known, ...first.registry.secrets()])].filter((secret) => secret.length >= 3),
+		close: () => sites.close(),
+	};
 }
 
 /** libpq's variables that name a database; with none of them, nor --db, a profile or DATABASE_URL, none was configured. */

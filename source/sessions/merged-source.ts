@@ -9,7 +9,7 @@ import {describeError} from '../db/errors.js';
 import type {NasReloads} from '../db/nas-reload-table.js';
 import {MAX_WINDOW} from './radacct-sql.js';
 import {mergeSiteRows, type SiteRows} from './merged-order.js';
-import type {Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
+import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {parseSessionKey} from './session-key.js';
 import {combineStats, nasCountKey, type OpenCounts, type SessionReader, type StaleAndUsers} from './session-source.js';
 
@@ -17,19 +17,6 @@ import {combineStats, nasCountKey, type OpenCounts, type SessionReader, type Sta
 export interface SiteReader {
 	readonly name: string;
 	readonly reader: SessionReader;
-}
-
-/** How a site's data stands, for the header: how old it is, and why it is not newer. */
-export interface SiteStatus {
-	readonly name: string;
-	/** When the site last answered (epoch ms), null before it ever did. */
-	readonly dataAt: number | null;
-	/** Its last call failed or did not answer in time: what is shown of it is its last answer. */
-	readonly stale: boolean;
-	/** Why, while stale. */
-	readonly error: string | null;
-	/** Open sessions at its last answer, null before one. */
-	readonly openSessions: number | null;
 }
 
 export interface MergedReaderOptions {
@@ -55,6 +42,8 @@ interface SiteState {
 }
 
 const NO_ANSWER = Symbol('no answer');
+
+export type {SiteStatus} from './session.js';
 
 export class MergedSessionReader implements SessionReader {
 	readonly #sites: readonly SiteState[];

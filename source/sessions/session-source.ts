@@ -22,7 +22,17 @@ import {
 	REQUIRED_COLUMNS,
 	type SqlQuery,
 } from './radacct-sql.js';
-import type {NasCount, Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
+import type {
+	NasCount,
+	Session,
+	SessionFilter,
+	SiteStatus,
+	SessionPage,
+	SessionSort,
+	SessionStats,
+	SessionTotal,
+	SessionWindow,
+} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 import type {TimeoutTables} from './remaining-sql.js';
 
@@ -94,6 +104,8 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
+	/** How each site's data stands, when the reader reads several sites (merged-source.ts). */
+	siteStatus?(): readonly SiteStatus[];
 }
 
 export class SessionSource implements SessionReader {

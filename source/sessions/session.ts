@@ -148,3 +148,16 @@ export interface SessionTotal {
 	readonly total: number;
 	readonly capped: boolean;
 }
+
+/** How a site's data stands, for the header: how old it is, and why it is not newer. */
+export interface SiteStatus {
+	readonly name: string;
+	/** When the site last answered (epoch ms), null before it ever did. */
+	readonly dataAt: number | null;
+	/** Its last call failed or did not answer in time: what is shown of it is its last answer. */
+	readonly stale: boolean;
+	/** Why, while stale. */
+	readonly error: string | null;
+	/** Open sessions at its last answer, null before one. */
+	readonly openSessions: number | null;
+}

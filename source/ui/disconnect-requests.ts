@@ -4,6 +4,7 @@
  */
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import {formatCount} from '../sessions/format.js';
+import {sessionKey} from '../sessions/session-key.js';
 import {searchInWords} from '../sessions/search.js';
 import {sessionLabel} from './disconnect-state.js';
 import {focusedSession, queryKey, selectionNotInView} from './state.js';
@@ -30,7 +31,7 @@ export function disconnectSelectionOrCursor(state: UiState): UiAction {
 	}
 	const session = focusedSession(state);
 	if (!session) return noSession(state);
-	return {type: 'disconnect-request', target: {kind: 'session', radacctid: session.radacctid}, label: sessionLabel(session)};
+	return {type: 'disconnect-request', target: {kind: 'session', radacctid: sessionKey(session)}, label: sessionLabel(session)};
 }
 
 /** `D`: every open session of the focused session's user. */

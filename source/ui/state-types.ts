@@ -33,6 +33,8 @@ export interface ViewQuery {
 	readonly sort: SessionSort;
 	/** Only the open sessions of users with more than one (concurrent-view.ts); absent otherwise. */
 	readonly concurrent?: boolean;
+	/** Only the rows of this site (`:site`), when the profile lists several; absent: every site. */
+	readonly site?: string;
 }
 
 /** The open sessions of the detail's user, as read when it opened (the sharing hint: sharing-lines.ts). */

@@ -4,6 +4,7 @@
  */
 import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SortKey} from '../sessions/session.js';
+import {sessionKey} from '../sessions/session-key.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
 
@@ -14,6 +15,7 @@ export function viewFilter(query: ViewQuery): SessionFilter {
 		search: query.search || undefined,
 		nasIps: query.nas ? [query.nas] : undefined,
 		...(query.concurrent ? {concurrent: true} : {}),
+		...(query.site ? {site: query.site} : {}),
 	};
 }
 
@@ -26,6 +28,7 @@ export function queryKey(query: ViewQuery): string {
 		query.sort.key,
 		query.sort.direction,
 		...(query.concurrent ? ['concurrent'] : []),
+		...(query.site ? [`site:${query.site}`] : []),
 	]);
 }
 
@@ -41,12 +44,17 @@ export function sessionAt(state: UiState, index: number): Session | undefined {
 	return snapshot.rows[index - snapshot.offset];
 }
 
+/** The key a row is selected, followed and annotated by (sessions/session-key.ts); undefined for no row. */
+export function keyOf(session: Session | undefined): string | undefined {
+	return session === undefined ? undefined : sessionKey(session);
+}
+
 /** The selected sessions the screen does not show: on another page, closed since, or outside the filter. */
 export function selectionNotInView(state: UiState): string[] {
 	if (state.selection.size === 0) return [];
 	const shown = new Set<string>();
 	for (let index = state.top; index < state.top + state.pageSize; index++) {
-		const id = sessionAt(state, index)?.radacctid;
+		const id = keyOf(sessionAt(state, index));
 		if (id !== undefined) shown.add(id);
 	}
 	return [...state.selection].filter((id) => !shown.has(id));
@@ -93,7 +101,7 @@ export function focusedSession(state: UiState): Session | undefined {
  * no longer on screen are dropped, so the map stays the size of the window.
  */
 export function mergeSubscribers(state: UiState, next: TableSubscribers): TableSubscribers {
-	const onScreen = new Set(state.snapshot?.rows.map((row) => row.radacctid) ?? []);
+	const onScreen = new Set(state.snapshot?.rows.map(sessionKey) ?? []);
 	const byId = new Map<string, SessionSubscriber>();
 	for (const [id, subscriber] of state.subscribers?.byId ?? []) if (onScreen.has(id)) byId.set(id, subscriber);
 	for (const [id, subscriber] of next.byId) if (onScreen.has(id)) byId.set(id, subscriber);
