@@ -10,8 +10,8 @@ import type {NasReloads} from '../db/nas-reload-table.js';
 import {MAX_WINDOW} from './radacct-sql.js';
 import {mergeSiteRows, type SiteRows} from './merged-order.js';
 import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
-import {parseSessionKey} from './session-key.js';
-import {combineStats, nasCountKey, type OpenCounts, type SessionReader, type StaleAndUsers} from './session-source.js';
+import {nasCountKey, parseSessionKey} from './session-key.js';
+import {combineStats, type OpenCounts, type SessionReader, type StaleAndUsers} from './session-source.js';
 
 /** One site as the merged reader reads it. */
 export interface SiteReader {

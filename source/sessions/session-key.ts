@@ -16,3 +16,8 @@ export function parseSessionKey(key: string): {readonly site?: string; readonly 
 	const at = key.lastIndexOf(':');
 	return at < 0 ? {radacctid: key} : {site: key.slice(0, at), radacctid: key.slice(at + 1)};
 }
+
+/** The key of a NAS's counts: its IP, or `site:IP` when the profile lists several sites. */
+export function nasCountKey(nas: {readonly nasipaddress: string; readonly site?: string}): string {
+	return nas.site === undefined ? nas.nasipaddress : `${nas.site}:${nas.nasipaddress}`;
+}

@@ -12,6 +12,7 @@ import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTabl
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
+import {nasCountKey} from './session-key.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
@@ -67,11 +68,6 @@ export interface StaleAndUsers {
 	readonly stalePerNas: ReadonlyMap<string, number>;
 	/** When they were counted. */
 	readonly at: Date;
-}
-
-/** The key of a NAS's counts: its IP, or `site:IP` when the profile lists several sites. */
-export function nasCountKey(nas: {readonly nasipaddress: string; readonly site?: string}): string {
-	return nas.site === undefined ? nas.nasipaddress : `${nas.site}:${nas.nasipaddress}`;
 }
 
 /** Open counts and the (possibly older) stale and user counts, as one SessionStats. */

@@ -1,6 +1,7 @@
 import {Text} from 'ink';
 import {formatCount, formatDuration} from '../../sessions/format.js';
 import type {SessionStats} from '../../sessions/session.js';
+import {nasCountKey} from '../../sessions/session-key.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import {stringWidth} from '../../terminal/text.js';
 import {useTheme} from '../theme.js';
@@ -89,7 +90,7 @@ export function StatsBar(props: StatsBarProps) {
 			{shown.map((nas) => {
 				const active = nas.nasipaddress === props.nas;
 				return (
-					<Text key={nas.nasipaddress} inverse={active} color={active ? theme.accent : undefined}>
+					<Text key={nasCountKey(nas)} inverse={active} color={active ? theme.accent : undefined}>
 						{sanitize(nas.nasname ?? nas.nasipaddress)} <Text bold>{formatCount(nas.sessions)}</Text>{' '}
 					</Text>
 				);
