@@ -197,6 +197,34 @@ async function openSitesContext(
 	};
 }
 
+/**
+ * The context of one site of a sites profile (`--site NAME`): its database, source and NAS registry in place of the
+ * context's own. `name` undefined: the context as it is. An unknown name is a usage error listing the sites; a site
+ * that cannot be reached now is a DatabaseError.
+ */
+export async function contextForSite(context: CommandContext, name: string | undefined): Promise<CommandContext> {
+	if (name === undefined) return context;
+	const names = context.sites?.sites.map((site) => site.name) ?? [];
+	const site = context.sites?.sites.find((candidate) => candidate.name === name);
+	if (!site)
+		throw new UsageError(
+			names.length > 0
+				? `--site: no site "${sanitize(name.slice(0, 40))}" (sites: ${names.join(', ')})`
+				: '--site takes a site of a profile that lists sites (radtop config set sites)',
+		);
+	let opened;
+	try {
+		opened = await site.open();
+	} catch (error) {
+		throw new DatabaseError(
+			`site ${site.name} unreachable (${site.database.label}): ${scrubSecrets(describeError(error), context.secrets)}`,
+		);
+	}
+	const {sites: _sites, ...rest} = context;
+	const secrets = [...new Set([...context.secrets, ...opened.registry.secrets()])];
+	return {...rest, database: site.database, source: opened.source, registry: opened.registry, nasOverrides: site.nasOverrides, secrets};
+}
+
 /** libpq's variables that name a database; with none of them, nor --db, a profile or DATABASE_URL, none was configured. */
 const PG_VARIABLES = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE', 'PGPASSWORD'];
 

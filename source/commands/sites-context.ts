@@ -37,6 +37,30 @@ export interface OpenedSites {
 	close(): Promise<void>;
 }
 
+/**
+ * The IPs NAS names or IPs stand for at any site that can be read: a name is looked up in each site's directory
+ * (the same name can be a NAS at each). A name no site knows is the first site's error (UnknownNasError).
+ */
+export async function resolveNasAtSites(sites: OpenedSites, values: readonly string[]): Promise<string[]> {
+	const ips = new Set<string>();
+	let failure: unknown;
+	let known = 0;
+	for (const site of sites.sites) {
+		const opened = await site.open().catch(() => undefined);
+		if (!opened) continue;
+		for (const value of values) {
+			try {
+				for (const ip of opened.source.resolveNas([value])) ips.add(ip);
+				known++;
+			} catch (error) {
+				failure ??= error;
+			}
+		}
+	}
+	if (known === 0 && failure !== undefined) throw failure;
+	return [...ips];
+}
+
 /** A site's NAS settings as overrides (the config keys them by IP; one without `ip` is the NAS its key names). */
 export function siteOverrides(site: SiteProfile): NasOverride[] {
 	return Object.entries(site.nas ?? {}).map(([key, override]) => (typeof override.ip === 'string' ? override : {...override, ip: key}));

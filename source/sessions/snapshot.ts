@@ -71,7 +71,8 @@ function isWholeNetwork(filter: SessionFilter): boolean {
 		!filter.nasIps?.length &&
 		!filter.startedFrom &&
 		!filter.startedTo &&
-		!filter.concurrent
+		!filter.concurrent &&
+		!filter.site
 	);
 }
 

@@ -13,7 +13,8 @@ export type CommandAction = Extract<
 
 function contextOf(state: UiState): CommandContext {
 	const perNas = state.snapshot?.stats.perNas ?? [];
-	return {query: state.query, nas: perNas.map((nas) => ({ip: nas.nasipaddress, name: nas.nasname}))};
+	const sites = state.snapshot?.sites?.map((site) => site.name);
+	return {query: state.query, nas: perNas.map((nas) => ({ip: nas.nasipaddress, name: nas.nasname})), ...(sites ? {sites} : {})};
 }
 
 function closed(state: UiState): UiState {

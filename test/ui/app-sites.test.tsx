@@ -77,6 +77,12 @@ async function renderSites(link: Queryable & {down: boolean}, interval = 1): Pro
 	return app;
 }
 
+/** Types a command line: `:`, the text a key at a time, Enter. */
+async function command(app: Rendered, text: string): Promise<void> {
+	await app.press(':', (frame) => (lines(frame).at(-1) ?? '').startsWith(':'));
+	for (const character of text) await app.press(character, () => true);
+}
+
 describe('the console over two sites', () => {
 	it('shows a SITE column, the rows of both in one order, and each site count in the header', async () => {
 		const app = await renderSites(switchable(west.pool), 5);
@@ -111,5 +117,27 @@ describe('the console over two sites', () => {
 		} finally {
 			await east.pool.query('DELETE FROM radacct WHERE radacctid = $1', [id]);
 		}
+	});
+
+	it(':site NAME narrows the view to one site, :site all widens it; a site it does not have says so', async () => {
+		const app = await renderSites(switchable(west.pool), 5);
+		await app.waitForFrame((text) => rows(text).length === 4, 10_000);
+		await command(app, 'site w');
+		let frame = await app.press('\t', (text) => (lines(text).at(-1) ?? '').startsWith(':site west '));
+		frame = await app.press(KEYS.enter, (text) => rows(text).length === 2);
+		expect(column(frame, 'USER')).toEqual(['bob', 'dave']);
+		expect(column(frame, 'SITE')).toEqual(['west', 'west']);
+		expect(header(frame)).toMatch(/^radtop {2}site west: east 2 · west 2 /);
+		// `A` now covers this site only: its filter names the site.
+		frame = await app.press('A', (text) => /site west/.test(text) && /every open session/.test(text));
+		expect(frame).toMatch(/every open session matching site west/);
+		await app.press(KEYS.escape, (text) => !/every open session/.test(text));
+		await command(app, 'site north');
+		frame = await app.press(KEYS.enter, (text) => /no site "north"/.test(text));
+		expect(lines(frame).join('\n')).toMatch(/site: no site "north" \(sites: east, west\)/);
+		await app.press(KEYS.escape, () => true);
+		await command(app, 'site all');
+		frame = await app.press(KEYS.enter, (text) => rows(text).length === 4);
+		expect(column(frame, 'SITE')).toEqual(['east', 'west', 'east', 'west']);
 	});
 });
