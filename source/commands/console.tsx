@@ -28,7 +28,7 @@ import {
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
-import type {CommandContext} from './context.js';
+import {contextForSite, type CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
@@ -77,14 +77,18 @@ export async function openConsoleSubscribers(context: CommandContext): Promise<{
 }
 
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
-export function consoleExport(context: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
+export function consoleExport(given: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
 	return async (query) => {
+		// An export streams one database: with several sites, the one in view (`:site`).
+		if (given.sites && query.site === undefined) throw new Error('with several sites e exports one: :site NAME first');
+		const context = await contextForSite(given, query.site);
+		const {site: _site, ...plain} = query;
 		const options = {
 			nas: context.source.nas,
 			available: context.source.columns,
 			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
 		};
-		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(query), query.sort, options, defaultExportPath());
+		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(plain), query.sort, options, defaultExportPath());
 		return {rows, path};
 	};
 }
