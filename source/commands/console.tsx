@@ -28,6 +28,7 @@ import {
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
+import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
 import {contextForSite, type CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
@@ -57,6 +58,8 @@ export interface ConsoleOptions {
 	readonly subscribers?: ConsoleSubscribers;
 	/** Reads one user for the user view (`u`). */
 	readonly lookUpUser?: LookUpUser;
+	/** Reads whether the database read is a hot standby, and its lag, for the header. */
+	readonly replica?: ReplicaProbe;
 }
 
 /**
@@ -173,7 +176,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 					name: site.name,
 					service: createDisconnectService({
 						...settings,
-						db: site.database.pool,
+						db: site.primary.pool,
 						overrides: site.nasOverrides,
 						audit: {append: (record) => audit.append({...record, site: site.name})},
 					}),
@@ -263,6 +266,7 @@ export async function runConsole(
 				{...(options.columns === undefined ? {} : {columns: options.columns})}
 				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
 				{...(options.lookUpUser === undefined ? {} : {lookUpUser: options.lookUpUser})}
+				{...(options.replica === undefined ? {} : {replica: options.replica})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

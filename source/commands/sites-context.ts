@@ -4,7 +4,8 @@
  * and takes it in once it answers; the merged reader (sessions/merged-source.ts) reads them as one.
  */
 import type {SiteProfile} from '../config/profile.js';
-import {connectDatabase, type Database} from '../db/connect.js';
+import type {Database} from '../db/connect.js';
+import {connectDatabasePair} from '../db/database-pair.js';
 import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {NasOverride} from '../nas/nas-override.js';
@@ -17,13 +18,17 @@ import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
 /** One site, opened (or still to be). */
 export interface SiteContext {
 	readonly name: string;
+	/** What only reads goes to: the site's `readDatabase` (a hot standby) when it has one, else its primary. */
 	readonly database: Database;
+	/** What writes goes to (sweep --apply, NAS claims). */
+	readonly primary: Database;
 	/** The site's NAS settings (its `nas`): the same IP can be another NAS at another site. */
 	readonly nasOverrides: readonly NasOverride[];
 	/** Its sessions: the source once opened; until then each read tries to open it. */
 	readonly reader: SessionReader;
 	/** The site's source and NAS registry, opened now if they were not yet (rejects while it cannot be reached). */
 	open(): Promise<{readonly source: SessionSource; readonly registry: NasRegistry}>;
+	close(): Promise<void>;
 }
 
 /** The sites of a profile, opened, and their merged reader. */
@@ -102,10 +107,12 @@ export interface OpenSitesOptions {
 export async function openSites(profiles: readonly SiteProfile[], options: OpenSitesOptions = {}): Promise<OpenedSites> {
 	const sites = await Promise.all(
 		profiles.map(async (profile): Promise<SiteContext> => {
-			const database = await connectDatabase(
+			const pair = await connectDatabasePair(
 				{kind: 'url', url: profile.database, from: 'profile'},
+				profile.readDatabase,
 				options.env ? {env: options.env} : {},
 			);
+			const {read: database, primary} = pair;
 			const nasOverrides = siteOverrides(profile);
 			let opening: Promise<{source: SessionSource; registry: NasRegistry}> | undefined;
 			const open = () => {
@@ -127,7 +134,7 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 				return opening;
 			};
 			const reader = new OpeningReader(open, options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS);
-			return {name: profile.name, database, nasOverrides, reader, open};
+			return {name: profile.name, database, primary, nasOverrides, reader, open, close: () => pair.close()};
 		}),
 	);
 	const opened = await Promise.all(
@@ -149,7 +156,7 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 		...(firstOpened?.value ? {first: {site: firstOpened.site, ...firstOpened.value}} : {}),
 		failures: opened.filter((entry) => entry.error !== undefined).map((entry) => ({site: entry.site.name, error: entry.error})),
 		async close() {
-			await Promise.all(sites.map((site) => site.database.close()));
+			await Promise.all(sites.map((site) => site.close()));
 		},
 	};
 }
