@@ -121,14 +121,19 @@ export async function openContext(
 	const selected = explicit ?? fallback;
 	const profile = selected?.profile ?? {};
 	const profileOverrides = Object.values(profile.nas ?? {});
+	// A profile with sites and no database of its own stands for its first site where one database is wanted (doctor).
+	const firstSite = (listed: Profile | undefined) =>
+		listed?.sites?.[0] && listed.database === undefined
+			? {...listed, database: listed.sites[0].database, readDatabase: listed.sites[0].readDatabase}
+			: listed;
 	const target = resolveDatabaseTarget({
 		demo: flags.demo,
 		db: flags.db,
-		explicitProfile: explicit?.profile,
-		defaultProfile: fallback?.profile,
+		explicitProfile: firstSite(explicit?.profile),
+		defaultProfile: firstSite(fallback?.profile),
 		env,
 	});
-	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: profile.readDatabase, primary: target});
+	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: firstSite(profile)?.readDatabase, primary: target});
 	const urls = [...(target.kind === 'url' ? [target.url] : []), ...(readUrl === undefined ? [] : [readUrl])];
 	const secrets = secretsOf(store.data, urls, env);
 	const base = {profileName: selected?.name, profile};
