@@ -5,6 +5,7 @@
 import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SortKey} from '../sessions/session.js';
 import {sessionKey} from '../sessions/session-key.js';
+import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
 
@@ -79,13 +80,19 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
  * knows one), after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
  * at once).
  */
-export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date}> {
+export function nasChoices(
+	state: UiState,
+): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date; target?: DisconnectTarget}> {
 	const perNas = state.snapshot?.stats.perNas ?? [];
 	const total = state.snapshot?.stats.openSessions ?? 0;
 	const reloads = state.snapshot?.reloads;
 	const each = perNas.map((nas) => {
 		const reloadedAt = reloads?.get(nas.nasipaddress);
-		return {ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {})};
+		// A NAS of one of several sites: `site/name`, and `X` disconnects it at that site only (the IP may be a NAS at each).
+		const label = `${nas.site === undefined ? '' : `${nas.site}/`}${nas.nasname ?? nas.nasipaddress}`;
+		const target: DisconnectTarget | undefined =
+			nas.site === undefined ? undefined : {kind: 'filter', filter: {status: 'active', nasIps: [nas.nasipaddress], site: nas.site}};
+		return {ip: nas.nasipaddress, label, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {}), ...(target ? {target} : {})};
 	});
 	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
 }

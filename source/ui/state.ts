@@ -227,7 +227,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 				const back = {...state, mode: 'table' as const, nasPickerPurpose: 'filter' as const};
 				return reducer(back, {
 					type: 'disconnect-request',
-					target: {kind: 'nas', nasIps: [choice.ip]},
+					target: choice.target ?? {kind: 'nas', nasIps: [choice.ip]},
 					label: `ALL open sessions on ${choice.label}`,
 				});
 			}
