@@ -225,7 +225,7 @@ async function openSitesContext(
 		source: first.source,
 		registry: first.registry,
 		sites,
-		secrets: [...new Set([...known, ...first.registry.secrets()])].filter((secret) => secret.length >= 3),
+		secrets: [...new Set([...known, ...sites.secrets])].filter((secret) => secret.length >= 3),
 		close: () => sites.close(),
 	};
 }

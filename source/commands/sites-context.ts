@@ -39,6 +39,8 @@ export interface OpenedSites {
 	readonly first?: {readonly site: SiteContext; readonly source: SessionSource; readonly registry: NasRegistry};
 	/** Why each site that could not be opened could not. */
 	readonly failures: ReadonlyArray<{readonly site: string; readonly error: unknown}>;
+	/** The NAS secrets of the sites opened (their nas tables and settings), for scrubbing. */
+	readonly secrets: readonly string[];
 	close(): Promise<void>;
 }
 
@@ -154,6 +156,7 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 		sites,
 		merged,
 		...(firstOpened?.value ? {first: {site: firstOpened.site, ...firstOpened.value}} : {}),
+		secrets: opened.flatMap((entry) => entry.value?.registry.secrets() ?? []),
 		failures: opened.filter((entry) => entry.error !== undefined).map((entry) => ({site: entry.site.name, error: entry.error})),
 		async close() {
 			await Promise.all(sites.map((site) => site.close()));

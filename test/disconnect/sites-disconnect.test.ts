@@ -9,7 +9,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {parseAuditLog} from '../../source/audit/audit-reader.js';
 import {consoleDisconnects} from '../../source/commands/console.js';
+import {disconnectedByIndex} from '../../source/disconnect/disconnected-by.js';
 import type {CommandContext} from '../../source/commands/context.js';
 import {openSites, type OpenedSites} from '../../source/commands/sites-context.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
@@ -117,6 +119,9 @@ describe('a disconnect over two sites', () => {
 				.map((line) => JSON.parse(line) as {type?: string; site?: string});
 			expect(new Set(records.map((record) => record.site))).toEqual(new Set(['east', 'west']));
 			expect(readFileSync(auditLog, 'utf8')).not.toMatch(/east-secret|west-secret/);
+			// Who disconnected which session, as the detail's history says it: by site and radacctid.
+			const index = disconnectedByIndex(parseAuditLog(readFileSync(auditLog, 'utf8')));
+			expect([...index.keys()].sort()).toEqual(['east:1', 'west:1']);
 			// Only the sessions asked for were closed, each at its own site.
 			const open = async (db: TestDatabase) =>
 				(await writer(db).query('SELECT username FROM radacct WHERE acctstoptime IS NULL ORDER BY username')).rows.map(
