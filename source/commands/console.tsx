@@ -241,7 +241,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
  */
 export async function runConsole(
 	options: ConsoleOptions,
-): Promise<{readonly signal?: StopSignal; readonly stoppedByQuit?: DisconnectResult}> {
+): Promise<{readonly signal?: StopSignal; readonly stoppedByQuit?: DisconnectResult; readonly profile?: string}> {
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
@@ -285,5 +285,8 @@ export async function runConsole(
 		if (stop.received === undefined) writes.release();
 	}
 	if (stop.received !== undefined) return {signal: stop.received};
-	return outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped};
+	return {
+		...(outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped}),
+		...(outcome.profile === undefined ? {} : {profile: outcome.profile}),
+	};
 }

@@ -31,6 +31,8 @@ export type CommandResult =
 	/** The history view (history-state.ts). */
 	| {readonly kind: 'history'}
 	| {readonly kind: 'message'; readonly text: string}
+	/** `:profile NAME`: open the console again on another profile. */
+	| {readonly kind: 'profile'; readonly name: string}
 	| {readonly kind: 'error'; readonly text: string};
 
 export const COMMAND_NAMES = ['nas', 'user', 'status', 'sort', 'columns', 'stale', 'concurrent', 'history', 'help'] as const;
@@ -147,6 +149,9 @@ export function runCommand(line: string, context: CommandContext): CommandResult
 			return {kind: 'help'};
 		case 'site':
 			return siteCommand(rest, context);
+		case 'profile':
+			if (rest.length !== 1 || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(rest[0]!)) return error('profile: one profile name');
+			return {kind: 'profile', name: rest[0]!};
 		default:
 			return error(`no command "${name}" (Tab lists them)`);
 	}

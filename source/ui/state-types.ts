@@ -169,6 +169,8 @@ export interface UiState {
 	readonly disconnectSeq: number;
 	/** Quit once the running disconnect has stopped. */
 	readonly quitting: boolean;
+	/** `:profile NAME`: the console ends, to open again on that profile. */
+	readonly switchProfile?: string;
 	/** `q` or Ctrl-C came while a disconnect runs: the question "stop it and quit? y/N" waits for its answer. */
 	readonly quitQuestion: boolean;
 	/** Bumped when a disconnect run ends: the next poll reads unique users and stale counts again. */

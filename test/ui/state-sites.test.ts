@@ -88,3 +88,23 @@ describe('rows of two sites', () => {
 		});
 	});
 });
+
+describe(':profile NAME', () => {
+	const typed = (state: UiState, line: string) =>
+		run(state, {type: 'command-start'}, {type: 'command-input', text: line}, {type: 'command-run'});
+
+	it('asks the console to open again on that profile', () => {
+		const state = typed(loaded(ROWS), 'profile noc-west');
+		expect(state.mode).toBe('table');
+		expect(state.switchProfile).toBe('noc-west');
+	});
+
+	it('takes one profile name, and waits for no run: while one goes on it is refused and nothing changes', () => {
+		expect(typed(loaded(ROWS), 'profile').commandNote).toEqual({text: 'profile: one profile name', kind: 'error'});
+		expect(typed(loaded(ROWS), 'profile a b').switchProfile).toBeUndefined();
+		const running = {...loaded(ROWS), disconnect: {phase: 'running'}} as unknown as UiState;
+		const refused = typed(running, 'profile noc-west');
+		expect(refused.switchProfile).toBeUndefined();
+		expect(refused.commandNote?.text).toMatch(/a run is going on/);
+	});
+});
