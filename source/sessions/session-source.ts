@@ -14,6 +14,7 @@ import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
 import {runWithTimeout} from '../db/run-with-timeout.js';
 import {regionSql, type RegionSql, type Regions} from './regions.js';
+import {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
 import type {OnlineHistory} from './online-history.js';
 import {
@@ -26,7 +27,7 @@ import {
 	REQUIRED_COLUMNS,
 	type SqlQuery,
 } from './radacct-sql.js';
-import type {NasCount, Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
+import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 import type {TimeoutTables} from './remaining-sql.js';
 
@@ -54,35 +55,7 @@ export const HISTORY_TIMEOUT_MS = 10_000;
 
 type Row = Record<string, unknown>;
 
-/** Open-session counts, cheap enough for every poll. */
-export interface OpenCounts {
-	readonly openSessions: number;
-	readonly averageDurationSeconds: number | null;
-	readonly perNas: ReadonlyArray<Omit<NasCount, 'stale'>>;
-	readonly dbNow: Date;
-}
-
-/** The costlier aggregates over open sessions, refreshed less often than the poll. */
-export interface StaleAndUsers {
-	readonly uniqueUsers: number;
-	readonly stalePerNas: ReadonlyMap<string, number>;
-	/** When they were counted. */
-	readonly at: Date;
-}
-
-/** Open counts and the (possibly older) stale and user counts, as one SessionStats. */
-export function combineStats(counts: OpenCounts, slow: StaleAndUsers | undefined): SessionStats {
-	const perNas = counts.perNas.map((nas) => ({...nas, stale: slow?.stalePerNas.get(nas.nasipaddress) ?? 0}));
-	return {
-		openSessions: counts.openSessions,
-		uniqueUsers: slow?.uniqueUsers ?? 0,
-		averageDurationSeconds: counts.averageDurationSeconds,
-		staleSessions: perNas.reduce((sum, nas) => sum + nas.stale, 0),
-		perNas,
-		dbNow: counts.dbNow,
-		...(slow ? {slowCountsAt: slow.at} : {}),
-	};
-}
+export {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 
 /** What the console reads: SessionSource implements it, tests may stand in for it. */
 export interface SessionReader {
@@ -102,6 +75,8 @@ export interface SessionReader {
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
 	/** The profile's regions (the console's NAS picker and stats line show them). */
 	readonly regions?: Regions | undefined;
+	/** How each site's data stands, when the reader reads several sites (merged-source.ts). */
+	siteStatus?(): readonly SiteStatus[];
 	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
 	onlineHistory?(window: HistoryWindow): Promise<OnlineHistory>;
 }
@@ -207,6 +182,7 @@ export class SessionSource implements SessionReader {
 		const last = rows.at(-1);
 		const page: SessionPage = {
 			rows: sessions,
+			sortValues: rows.map((row) => toText(row['sort_value'])),
 			dbNow: last ? toDate(last['db_now'])! : new Date(),
 			...(last && rows.length === window.limit
 				? {next: {value: toText(last['sort_value']), radacctid: String(last['radacctid']), asOf: String(last['as_of'])}}

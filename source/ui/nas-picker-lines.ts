@@ -63,7 +63,8 @@ export function nasPickerLines(
 		const reloaded = choice.reloadedAt ? `  ${reloadedAgo(choice.reloadedAt, now)}` : '';
 		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? choice.detail ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
 		const columns = Math.min(TREND_WIDTH, width - counted.length - 2 - reloadRoom);
-		const trend = trends && !choice.region && columns >= 8 ? `  ${seriesSparkline(trends.of(choice.ip), trends.from, trends.to, columns)}` : '';
+		const trend =
+			trends && !choice.region && columns >= 8 ? `  ${seriesSparkline(trends.of(choice.ip), trends.from, trends.to, columns)}` : '';
 		const text = `${counted}${trend}${reloaded}`;
 		return {text: truncate(text, width), ...(first + index === cursor ? {inverse: true} : {})};
 	});

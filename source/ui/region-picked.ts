@@ -4,12 +4,14 @@ import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
 export {checkRegionTerms} from './region-choices.js';
 
+/** No choice (an empty picker) closes the picker. */
 export function regionPicked(
 	state: UiState,
-	region: RegionCount,
+	region: RegionCount | undefined,
 	reducer: (state: UiState, action: UiAction) => UiState,
 	withQuery: (state: UiState, query: ViewQuery) => UiState,
 ): UiState {
+	if (!region) return {...state, mode: 'table'};
 	if (state.nasPickerPurpose === 'disconnect') {
 		const back: UiState = {...state, mode: 'table', nasPickerPurpose: 'filter'};
 		return reducer(back, {type: 'disconnect-request', ...regionDisconnect(region)});
