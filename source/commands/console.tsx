@@ -30,6 +30,8 @@ import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
 import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
 import {contextForSite, type CommandContext} from './context.js';
+import type {SiteContext} from './sites-context.js';
+import type {RegionSql} from '../sessions/regions.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
@@ -157,6 +159,13 @@ export function consoleRunSummary(
 	return {lines, partial};
 }
 
+/** A site's NAS of a region for a `region:` term; a site not open yet cannot be read (its part is left out, and said so). */
+function siteRegionNas(site: SiteContext, region: string): RegionSql {
+	const opened = site.current();
+	if (!opened) throw new Error(`site ${site.name} is not open yet`);
+	return opened.source.regionNas(region);
+}
+
 /** The disconnect engine for the console, from the profile and the NAS overrides; close() when done. */
 export function consoleDisconnects(context: CommandContext): ConsoleDisconnects {
 	const {profile} = context;
@@ -181,6 +190,8 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 						db: site.primary.pool,
 						overrides: site.nasOverrides,
 						audit: {append: (record) => audit.append({...record, site: site.name})},
+						// A filter's `region:` term is read against this site's own NAS (its source is open once it previews).
+						...(profile.regions ? {regionNas: (region: string) => siteRegionNas(site, region)} : {}),
 					}),
 				})),
 				profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove},

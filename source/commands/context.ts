@@ -206,6 +206,7 @@ async function openSitesContext(
 ): Promise<CommandContext> {
 	const sites = await openSites(profile.sites ?? [], {
 		env: needs.env,
+		...(profile.regions ? {regions: profile.regions} : {}),
 		...((needs.staleAfterSeconds ?? profile.staleAfter) === undefined
 			? {}
 			: {staleAfterSeconds: needs.staleAfterSeconds ?? profile.staleAfter}),

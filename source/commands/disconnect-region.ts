@@ -3,6 +3,7 @@ import type {DisconnectTarget} from '../disconnect/plan.js';
 import {knownNas, regionWarnings, resolveRegion, UnknownRegionError, type ResolvedRegion} from '../sessions/regions.js';
 import {sanitize} from '../terminal/sanitize.js';
 import type {CommandContext} from './context.js';
+import {regionAtSites} from './sites-regions.js';
 import {UsageError} from './usage.js';
 
 /**
@@ -10,6 +11,7 @@ import {UsageError} from './usage.js';
  * warning for each member that matches none; an unknown region is a usage error.
  */
 export async function regionTarget(context: CommandContext, name: string, stderr: NodeJS.WritableStream): Promise<DisconnectTarget> {
+	if (context.sites) return sitesRegionTarget(context, name, stderr);
 	const named = context.registry.entries().map((nas) => ({ip: nas.ip, name: nas.nameSource === 'ip' ? null : nas.name}));
 	const open = (await context.source.openCounts()).perNas.map((nas) => nas.nasipaddress);
 	let region: ResolvedRegion;
@@ -22,4 +24,17 @@ export async function regionTarget(context: CommandContext, name: string, stderr
 	for (const warning of regionWarnings(region)) stderr.write(`radtop: ${sanitize(warning)}\n`);
 	const nas = region.nas.map((entry) => ({ip: entry.ip, name: entry.name ?? context.registry.directory.nameOf(entry.ip)}));
 	return {kind: 'nas', nasIps: nas.map((entry) => entry.ip), region: {name: region.name, nas}};
+}
+
+/** A --region target over several sites: each of its NAS carries its site (sites-disconnect.ts splits by it). */
+async function sitesRegionTarget(context: CommandContext, name: string, stderr: NodeJS.WritableStream): Promise<DisconnectTarget> {
+	let region;
+	try {
+		region = await regionAtSites(context.sites!, context.profile.regions, name);
+	} catch (error) {
+		if (error instanceof UnknownRegionError) throw new UsageError(error.message);
+		throw error;
+	}
+	for (const warning of region.warnings) stderr.write(`radtop: ${sanitize(warning)}\n`);
+	return {kind: 'nas', nasIps: [...new Set(region.nas.map((entry) => entry.ip))], region: {name: region.name, nas: region.nas}};
 }

@@ -13,6 +13,7 @@ import {NasRegistry} from '../nas/registry.js';
 import {MergedSessionReader} from '../sessions/merged-source.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {SessionSource} from '../sessions/session-source.js';
+import type {Regions} from '../sessions/regions.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
 
 /** One site, opened (or still to be). */
@@ -28,6 +29,8 @@ export interface SiteContext {
 	readonly reader: SessionReader;
 	/** The site's source and NAS registry, opened now if they were not yet (rejects while it cannot be reached). */
 	open(): Promise<{readonly source: SessionSource; readonly registry: NasRegistry}>;
+	/** The site's source and registry if it is open now, else undefined (for what cannot wait). */
+	current(): {readonly source: SessionSource; readonly registry: NasRegistry} | undefined;
 	close(): Promise<void>;
 }
 
@@ -103,6 +106,11 @@ export interface OpenSitesOptions {
 	readonly env?: NodeJS.ProcessEnv;
 	/** How long the merged reader waits for a site in one call (default 3 s). */
 	readonly deadlineMs?: number;
+	/**
+	 * The profile's regions, given to each site's source: a member's NAS name is resolved against that site's own
+	 * NAS (a name no NAS of the site has holds nothing there), an IP or CIDR member stands for that address at each site.
+	 */
+	readonly regions?: Regions | undefined;
 }
 
 /** Opens every site at once; those that cannot be reached now are tried again on their next read. */
@@ -117,6 +125,7 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 			const {read: database, primary} = pair;
 			const nasOverrides = siteOverrides(profile);
 			let opening: Promise<{source: SessionSource; registry: NasRegistry}> | undefined;
+			let current: {source: SessionSource; registry: NasRegistry} | undefined;
 			const open = () => {
 				opening ??= (async () => {
 					const columns = await probeRadacctColumns(database.pool);
@@ -126,8 +135,10 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 						nasOverrides,
 						columns,
 						nasRows,
+						...(options.regions ? {regions: options.regions} : {}),
 					});
-					return {source, registry: NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings)};
+					current = {source, registry: NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings)};
+					return current;
 				})();
 				// A failed open is tried again next time: the site may be back.
 				opening.catch(() => {
@@ -136,7 +147,7 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 				return opening;
 			};
 			const reader = new OpeningReader(open, options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS);
-			return {name: profile.name, database, primary, nasOverrides, reader, open, close: () => pair.close()};
+			return {name: profile.name, database, primary, nasOverrides, reader, open, current: () => current, close: () => pair.close()};
 		}),
 	);
 	const opened = await Promise.all(
@@ -150,7 +161,10 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 	const firstOpened = opened.find((entry) => entry.value !== undefined);
 	const merged = new MergedSessionReader(
 		sites.map((site) => ({name: site.name, reader: site.reader})),
-		options.deadlineMs === undefined ? {} : {deadlineMs: options.deadlineMs},
+		{
+			...(options.deadlineMs === undefined ? {} : {deadlineMs: options.deadlineMs}),
+			...(options.regions ? {regions: options.regions} : {}),
+		},
 	);
 	return {
 		sites,

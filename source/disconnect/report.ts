@@ -49,7 +49,8 @@ export function previewLines(plan: Plan, options: {firstRows?: number} = {}): st
 	}
 	// A region's NAS with nothing open are named too: the preview shows the whole region.
 	for (const nas of region?.nas ?? []) {
-		if (plan.perNas.some((share) => share.nas.ip === nas.ip)) continue;
+		// Over sites a NAS is `site/name`: the same IP at another site is another NAS.
+		if (plan.perNas.some((share) => share.nas.ip === nas.ip && (nas.site === undefined || share.nas.name === nas.name))) continue;
 		lines.push(`  ${sanitize(nas.name === null ? nas.ip : `${nas.name} (${nas.ip})`)}: 0 · no open session`);
 	}
 	const problems = new Map<string, number>();

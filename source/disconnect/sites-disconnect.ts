@@ -53,8 +53,19 @@ export function splitTarget(target: DisconnectTarget, sites: readonly string[]):
 			for (const name of site === undefined ? sites : [site]) parts.set(name, {kind: 'filter', filter});
 			break;
 		}
-		case 'user':
 		case 'nas':
+			if (target.region?.nas.some((nas) => nas.site !== undefined)) {
+				// A region over sites: each site's part names that site's NAS of it alone (an IP can be a NAS at each).
+				for (const site of sites) {
+					const nas = target.region.nas.filter((entry) => entry.site === site).map(({site: _site, ...entry}) => entry);
+					if (nas.length > 0)
+						parts.set(site, {kind: 'nas', nasIps: nas.map((entry) => entry.ip), region: {name: target.region.name, nas}});
+				}
+				break;
+			}
+			for (const site of sites) parts.set(site, target);
+			break;
+		case 'user':
 			for (const site of sites) parts.set(site, target);
 	}
 	return parts;
@@ -73,8 +84,20 @@ export function combinePlans(target: DisconnectTarget, parts: readonly {site: st
 	);
 	const blocked = items.filter((item) => item.problem !== undefined);
 	const perNas: NasPlan[] = parts.flatMap(({site, plan}) => plan.perNas.map((entry) => siteNas(site, entry)));
+	// A region's NAS are named `site/name` in the preview, those with nothing open too.
+	const region = target.kind === 'nas' ? target.region : undefined;
+	const named: DisconnectTarget =
+		target.kind === 'nas' && region
+			? {
+					...target,
+					region: {
+						name: region.name,
+						nas: region.nas.map((nas) => (nas.site === undefined ? nas : {...nas, name: `${nas.site}/${nas.name ?? nas.ip}`})),
+					},
+				}
+			: target;
 	return {
-		target,
+		target: named,
 		options: parts[0]?.plan.options ?? {method: 'auto'},
 		items,
 		alreadyClosed: parts.flatMap(({site, plan}) => plan.alreadyClosed.map(withSite(site))),

@@ -11,6 +11,7 @@ import {MAX_WINDOW} from './radacct-sql.js';
 import {mergeSiteRows, type SiteRows} from './merged-order.js';
 import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {nasCountKey, parseSessionKey} from './session-key.js';
+import type {Regions} from './regions.js';
 import {combineStats, type OpenCounts, type SessionReader, type StaleAndUsers} from './session-source.js';
 
 /** One site as the merged reader reads it. */
@@ -23,6 +24,8 @@ export interface MergedReaderOptions {
 	/** How long one call waits for a site before using its last answer. Default 3000 ms. */
 	readonly deadlineMs?: number;
 	readonly now?: () => number;
+	/** The profile's regions: each site's reader resolves them against its own NAS (sites-context.ts). */
+	readonly regions?: Regions | undefined;
 }
 
 /** The site a filter or key names is not one of the profile's sites. */
@@ -49,6 +52,8 @@ export class MergedSessionReader implements SessionReader {
 	readonly #sites: readonly SiteState[];
 	readonly #deadlineMs: number;
 	readonly #now: () => number;
+	/** The profile's regions; a `region:` term is read by each site against that site's NAS. */
+	readonly regions: Regions | undefined;
 
 	constructor(sites: readonly SiteReader[], options: MergedReaderOptions = {}) {
 		if (sites.length === 0) throw new RangeError('a merged reader needs at least one site');
@@ -63,6 +68,7 @@ export class MergedSessionReader implements SessionReader {
 		}));
 		this.#deadlineMs = options.deadlineMs ?? 3000;
 		this.#now = options.now ?? Date.now;
+		this.regions = options.regions;
 	}
 
 	get staleAfterSeconds(): number {

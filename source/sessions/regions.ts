@@ -21,6 +21,8 @@ export type RegionMember =
 export interface KnownNas {
 	readonly ip: string;
 	readonly name: string | null;
+	/** The site it is a NAS of, when the profile lists several (the same IP can be another NAS at each). */
+	readonly site?: string;
 }
 
 /** A region and the NAS it holds now; `unmatched` lists the members that match no NAS known. */

@@ -7,6 +7,7 @@ import {formatCount} from '../sessions/format.js';
 import {findRegion, resolveRegions, UnknownRegionError, type KnownNas, type Regions} from '../sessions/regions.js';
 import {SearchSyntaxError, type ParsedSearch} from '../sessions/search.js';
 import type {NasCount} from '../sessions/session.js';
+import {nasCountKey} from '../sessions/session-key.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {stringWidth} from '../terminal/text.js';
 
@@ -21,15 +22,20 @@ export interface RegionCount {
 /** Each region with the NAS of it that have open sessions and their count, in the profile's order. */
 export function regionCounts(
 	regions: Regions | undefined,
-	perNas: readonly Pick<NasCount, 'nasipaddress' | 'nasname' | 'sessions'>[],
+	perNas: readonly Pick<NasCount, 'nasipaddress' | 'nasname' | 'sessions' | 'site'>[],
 ): RegionCount[] {
 	if (!regions) return [];
-	const known = perNas.map((nas) => ({ip: nas.nasipaddress, name: nas.nasname}));
-	const sessions = new Map(perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
+	// Over several sites each NAS is its site's (the same IP can be another NAS at another site): counts summed.
+	const known = perNas.map((nas) => ({ip: nas.nasipaddress, name: nas.nasname, ...(nas.site === undefined ? {} : {site: nas.site})}));
+	const sessions = new Map(perNas.map((nas) => [nasCountKey(nas), nas.sessions]));
 	return resolveRegions(regions, known).map((region) => ({
 		name: region.name,
 		nas: region.nas,
-		sessions: region.nas.reduce((sum, nas) => sum + (sessions.get(nas.ip) ?? 0), 0),
+		sessions: region.nas.reduce(
+			(sum, nas) =>
+				sum + (sessions.get(nasCountKey({nasipaddress: nas.ip, ...(nas.site === undefined ? {} : {site: nas.site})})) ?? 0),
+			0,
+		),
 	}));
 }
 
@@ -48,7 +54,7 @@ export function regionDisconnect(region: RegionCount): {
 	target: {kind: 'nas'; nasIps: string[]; region: {name: string; nas: readonly KnownNas[]}};
 	label: string;
 } {
-	const names = region.nas.map((nas) => sanitize(nas.name ?? nas.ip)).join(', ');
+	const names = region.nas.map((nas) => sanitize(`${nas.site === undefined ? '' : `${nas.site}/`}${nas.name ?? nas.ip}`)).join(', ');
 	return {
 		target: {kind: 'nas', nasIps: region.nas.map((nas) => nas.ip), region: {name: region.name, nas: region.nas}},
 		label: `ALL open sessions of region ${region.name} (${names || 'no NAS'})`,
