@@ -5,6 +5,7 @@ import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './
 import {parseSimulateFlags, runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
+import {runSitesRegionDisconnect} from './commands/disconnect-sites.js';
 import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
@@ -175,7 +176,12 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: DISCONNECT_FLAGS,
 		async run(flags) {
 			const request = parseDisconnectFlags(flags, new Date());
-			return withContext(flags, {demoNetwork: {live: false}}, (context) => runDisconnect(context, request, commandIo()));
+			// A region over several sites goes through each site's own engine (commands/disconnect-sites.ts).
+			return withContext(flags, {demoNetwork: {live: false}}, (context) =>
+				context.sites && request.region !== undefined
+					? runSitesRegionDisconnect(context, request, commandIo())
+					: runDisconnect(context, request, commandIo()),
+			);
 		},
 	},
 	simulate: {

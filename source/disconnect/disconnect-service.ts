@@ -69,6 +69,8 @@ export interface DisconnectServiceOptions {
 	readonly progressIntervalMs?: number;
 	/** The NAS of a filter's `region:` term (the session source's). */
 	readonly regionNas?: (region: string) => RegionSql;
+	/** Where the run was asked from, for the audit record. Default `console`. */
+	readonly via?: 'console' | 'command line';
 }
 
 /** Sessions one console action may cover; a wider one is refused with a hint to narrow it. */
@@ -150,7 +152,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 					...(options.routerOsConnect === undefined ? {} : {routerOsConnect: options.routerOsConnect}),
 				},
 				{
-					via: 'console',
+					via: options.via ?? 'console',
 					...(run.reason === undefined ? {} : {reason: run.reason}),
 					...(run.signal === undefined ? {} : {signal: run.signal}),
 					...(run.onProgress === undefined ? {} : {onProgress: run.onProgress}),
