@@ -6,6 +6,7 @@ import {ConfigStore} from '../config/config.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
+import {sitesDisconnectService} from '../disconnect/sites-disconnect.js';
 import type {SweepService} from '../sweep/sweep-service.js';
 import {resultSummary} from '../disconnect/report.js';
 import type {DisconnectResult} from '../disconnect/result.js';
@@ -27,7 +28,8 @@ import {
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
-import type {CommandContext} from './context.js';
+import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
+import {contextForSite, type CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
@@ -56,6 +58,8 @@ export interface ConsoleOptions {
 	readonly subscribers?: ConsoleSubscribers;
 	/** Reads one user for the user view (`u`). */
 	readonly lookUpUser?: LookUpUser;
+	/** Reads whether the database read is a hot standby, and its lag, for the header. */
+	readonly replica?: ReplicaProbe;
 }
 
 /**
@@ -63,6 +67,8 @@ export interface ConsoleOptions {
  * database that cannot be opened leaves the console without them rather than without sessions.
  */
 export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
+	// The subscriber tables are each site's own: rows of several sites are not enriched.
+	if (context.sites) return {close: async () => undefined};
 	try {
 		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
 		const subscribers = consoleSubscribers(opened, POLL_ENRICHMENT_BUDGET_MS, await billingColumnsOf(opened));
@@ -74,14 +80,18 @@ export async function openConsoleSubscribers(context: CommandContext): Promise<{
 }
 
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
-export function consoleExport(context: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
+export function consoleExport(given: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
 	return async (query) => {
+		// An export streams one database: with several sites, the one in view (`:site`).
+		if (given.sites && query.site === undefined) throw new Error('with several sites e exports one: :site NAME first');
+		const context = await contextForSite(given, query.site);
+		const {site: _site, ...plain} = query;
 		const options = {
 			nas: context.source.nas,
 			available: context.source.columns,
 			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
 		};
-		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(query), query.sort, options, defaultExportPath());
+		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(plain), query.sort, options, defaultExportPath());
 		return {rows, path};
 	};
 }
@@ -152,16 +162,33 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 	const coaClient = new CoaClient();
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
 	const rate = profile.disconnectRate ?? CONSOLE_DISCONNECT_RATE;
-	const service = createDisconnectService({
-		db: context.database.pool,
-		overrides: context.nasOverrides,
-		columns: context.source.columns,
+	const settings = {
 		audit,
 		coaClient,
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
 		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
-	});
+	};
+	// Several sites: each session goes through its own site's radacct and NAS registry, its records naming the site.
+	const service = context.sites
+		? sitesDisconnectService(
+				context.sites.sites.map((site) => ({
+					name: site.name,
+					service: createDisconnectService({
+						...settings,
+						db: site.primary.pool,
+						overrides: site.nasOverrides,
+						audit: {append: (record) => audit.append({...record, site: site.name})},
+					}),
+				})),
+				profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove},
+			)
+		: createDisconnectService({
+				...settings,
+				db: context.database.pool,
+				overrides: context.nasOverrides,
+				columns: context.source.columns,
+			});
 	const running = new Set<{readonly controller: AbortController; readonly done: Promise<DisconnectResult | undefined>}>();
 	const started: Array<{result?: DisconnectResult}> = [];
 	let stopping = false;
@@ -214,7 +241,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
  */
 export async function runConsole(
 	options: ConsoleOptions,
-): Promise<{readonly signal?: StopSignal; readonly stoppedByQuit?: DisconnectResult}> {
+): Promise<{readonly signal?: StopSignal; readonly stoppedByQuit?: DisconnectResult; readonly profile?: string}> {
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
@@ -239,6 +266,7 @@ export async function runConsole(
 				{...(options.columns === undefined ? {} : {columns: options.columns})}
 				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
 				{...(options.lookUpUser === undefined ? {} : {lookUpUser: options.lookUpUser})}
+				{...(options.replica === undefined ? {} : {replica: options.replica})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},
@@ -257,5 +285,8 @@ export async function runConsole(
 		if (stop.received === undefined) writes.release();
 	}
 	if (stop.received !== undefined) return {signal: stop.received};
-	return outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped};
+	return {
+		...(outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped}),
+		...(outcome.profile === undefined ? {} : {profile: outcome.profile}),
+	};
 }

@@ -8,7 +8,8 @@ import {join, resolve} from 'node:path';
 import {checkUrl, withoutPassword} from '../db/database-target.js';
 import {normaliseIp} from '../net/address.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
-import type {Profile} from './profile.js';
+import type {Profile, SiteProfile} from './profile.js';
+import {formatSites, parseSites} from './site-values.js';
 import {InvalidValueError, parseBoolean, parseChoice, parseDuration, parseWholeNumber} from '../values/values.js';
 
 // The commands that edit NAS overrides and settings take these from here with the checks below.
@@ -24,6 +25,7 @@ export function checkProfileName(name: string, what = 'a profile name'): string 
 /** The profile settings `radtop config get|set|unset` knows, as stored (camelCase). */
 export const PROFILE_KEYS = [
 	'database',
+	'readDatabase',
 	'interval',
 	'staleAfter',
 	'readOnly',
@@ -35,6 +37,7 @@ export const PROFILE_KEYS = [
 	'billingUrl',
 	'billingTimeout',
 	'columns',
+	'sites',
 ] as const;
 
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
@@ -151,8 +154,9 @@ export function parseProfileValue<K extends ProfileKey>(
 	const parse = (): unknown => {
 		switch (key) {
 			case 'database':
+			case 'readDatabase':
 				try {
-					return checkUrl(text.trim(), 'database');
+					return checkUrl(text.trim(), label);
 				} catch (error) {
 					throw new InvalidValueError((error as Error).message);
 				}
@@ -188,6 +192,8 @@ export function parseProfileValue<K extends ProfileKey>(
 			}
 			case 'columns':
 				return parseColumns(text);
+			case 'sites':
+				return parseSites(text);
 			case 'allowedNas': {
 				const names = text.split(',').map((name) => name.trim());
 				if (names.some((name) => name === ''))
@@ -205,11 +211,12 @@ export function parseProfileValue<K extends ProfileKey>(
  * `password` query parameter): `hidden` says something was left out.
  */
 export function formatProfileValue(key: ProfileKey, value: unknown): {text: string; hidden: boolean} {
-	if ((key === 'database' || key === 'billingUrl') && typeof value === 'string') {
+	if ((key === 'database' || key === 'readDatabase' || key === 'billingUrl') && typeof value === 'string') {
 		const {url, hadPassword} = withoutPassword(value);
 		return {text: url, hidden: hadPassword};
 	}
 	if ((key === 'allowedNas' || key === 'columns') && Array.isArray(value)) return {text: value.join(','), hidden: false};
+	if (key === 'sites' && Array.isArray(value)) return formatSites(value as SiteProfile[]);
 	return {text: String(value), hidden: false};
 }
 

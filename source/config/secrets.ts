@@ -30,10 +30,18 @@ export function secretsOf(config: StoredConfig, urls: readonly string[] = [], en
 	secrets.push(...pgpassPasswords(env), ...serviceFilePasswords(env));
 	for (const profile of Object.values(config.profiles ?? {})) {
 		addUrl(profile.database);
+		addUrl(profile.readDatabase);
 		addUrl(profile.billingUrl);
-		for (const nas of Object.values(profile.nas ?? {})) {
+		for (const nas of [
+			...Object.values(profile.nas ?? {}),
+			...(profile.sites ?? []).flatMap((site) => Object.values(site.nas ?? {})),
+		]) {
 			if (nas.secret) secrets.push(nas.secret);
 			if (nas.api?.password) secrets.push(nas.api.password);
+		}
+		for (const site of profile.sites ?? []) {
+			addUrl(site.database);
+			addUrl(site.readDatabase);
 		}
 	}
 	return [...new Set(secrets.filter((secret) => secret.length >= 3))];

@@ -12,6 +12,9 @@ import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTabl
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
+import {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
+import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
+import type {OnlineHistory} from './online-history.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
@@ -22,7 +25,7 @@ import {
 	REQUIRED_COLUMNS,
 	type SqlQuery,
 } from './radacct-sql.js';
-import type {NasCount, Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
+import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 import type {TimeoutTables} from './remaining-sql.js';
 
@@ -39,39 +42,21 @@ export interface SessionSourceOptions {
 	readonly nasRows?: NasRows;
 	/** Whether nasreload may be read, when the caller has probed it already. */
 	readonly nasReload?: NasReloadTable;
+	/** The statement timeout of the online history (default {@link HISTORY_TIMEOUT_MS}). */
+	readonly historyTimeoutMs?: number;
+}
+
+/** How long the online history may take on the server: on a big radacct without its index it reads every row. */
+export const HISTORY_TIMEOUT_MS = 10_000;
+
+/** A pool that lends a connection for a transaction of its own (node-postgres's Pool). */
+interface Lending extends Queryable {
+	connect(): Promise<Queryable & {release(error?: Error | boolean): void}>;
 }
 
 type Row = Record<string, unknown>;
 
-/** Open-session counts, cheap enough for every poll. */
-export interface OpenCounts {
-	readonly openSessions: number;
-	readonly averageDurationSeconds: number | null;
-	readonly perNas: ReadonlyArray<Omit<NasCount, 'stale'>>;
-	readonly dbNow: Date;
-}
-
-/** The costlier aggregates over open sessions, refreshed less often than the poll. */
-export interface StaleAndUsers {
-	readonly uniqueUsers: number;
-	readonly stalePerNas: ReadonlyMap<string, number>;
-	/** When they were counted. */
-	readonly at: Date;
-}
-
-/** Open counts and the (possibly older) stale and user counts, as one SessionStats. */
-export function combineStats(counts: OpenCounts, slow: StaleAndUsers | undefined): SessionStats {
-	const perNas = counts.perNas.map((nas) => ({...nas, stale: slow?.stalePerNas.get(nas.nasipaddress) ?? 0}));
-	return {
-		openSessions: counts.openSessions,
-		uniqueUsers: slow?.uniqueUsers ?? 0,
-		averageDurationSeconds: counts.averageDurationSeconds,
-		staleSessions: perNas.reduce((sum, nas) => sum + nas.stale, 0),
-		perNas,
-		dbNow: counts.dbNow,
-		...(slow ? {slowCountsAt: slow.at} : {}),
-	};
-}
+export {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 
 /** What the console reads: SessionSource implements it, tests may stand in for it. */
 export interface SessionReader {
@@ -89,6 +74,10 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
+	/** How each site's data stands, when the reader reads several sites (merged-source.ts). */
+	siteStatus?(): readonly SiteStatus[];
+	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
+	onlineHistory?(window: HistoryWindow): Promise<OnlineHistory>;
 }
 
 export class SessionSource implements SessionReader {
@@ -98,6 +87,7 @@ export class SessionSource implements SessionReader {
 	readonly #countCap: number;
 	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
 	readonly #nasReload: NasReloadTable;
+	readonly #historyTimeoutMs: number;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 	#timeoutTables: TimeoutTables | undefined;
@@ -118,6 +108,7 @@ export class SessionSource implements SessionReader {
 		this.#staleAfter = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
 		this.#countCap = options.countCap ?? 100_000;
 		this.#overrides = options.nasOverrides ?? [];
+		this.#historyTimeoutMs = options.historyTimeoutMs ?? HISTORY_TIMEOUT_MS;
 	}
 
 	/**
@@ -186,6 +177,7 @@ export class SessionSource implements SessionReader {
 		const last = rows.at(-1);
 		const page: SessionPage = {
 			rows: sessions,
+			sortValues: rows.map((row) => toText(row['sort_value'])),
 			dbNow: last ? toDate(last['db_now'])! : new Date(),
 			...(last && rows.length === window.limit
 				? {next: {value: toText(last['sort_value']), radacctid: String(last['radacctid']), asOf: String(last['as_of'])}}
@@ -279,6 +271,44 @@ export class SessionSource implements SessionReader {
 		if (!query) return counts;
 		for (const row of await this.#run(query)) counts.set(String(row['username']), toNumber(row['sessions']) ?? 0);
 		return counts;
+	}
+
+	/**
+	 * Open sessions per NAS at each point of the window ending now, counted by the server in one statement. It
+	 * runs in a read-only transaction of its own with its own statement timeout (the client-side deadline of
+	 * `db/deadline.ts` follows it), so a slow history on a big radacct ends with an error instead of holding a
+	 * connection the poll needs; a database that cannot lend a connection (a lone client) runs it as it is.
+	 */
+	async onlineHistory(window: HistoryWindow): Promise<OnlineHistory> {
+		const query = buildOnlineHistoryQuery(window);
+		const rows = await this.#runWithTimeout(query, this.#historyTimeoutMs);
+		const perNas = rows.map((row) => {
+			const ip = String(row['nasipaddress']);
+			const online = Array.isArray(row['online']) ? (row['online'] as unknown[]).map((value) => toNumber(value) ?? 0) : [];
+			return {nasipaddress: ip, nasname: this.#nas.nameOf(ip), online};
+		});
+		perNas.sort((a, b) => (b.online.at(-1) ?? 0) - (a.online.at(-1) ?? 0) || a.nasipaddress.localeCompare(b.nasipaddress));
+		return {end: toDate(rows[0]?.['db_now']) ?? new Date(), stepSeconds: window.stepSeconds, perNas};
+	}
+
+	async #runWithTimeout(query: SqlQuery, timeoutMs: number): Promise<Row[]> {
+		if (typeof (this.#db as Partial<Lending>).connect !== 'function') return this.#run(query);
+		const client = await (this.#db as Lending).connect();
+		let broken: Error | undefined;
+		try {
+			await client.query('BEGIN READ ONLY', []);
+			await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`, []);
+			const result = await client.query(query.text, [...query.values]);
+			await client.query('COMMIT', []);
+			return result.rows as Row[];
+		} catch (error) {
+			await client.query('ROLLBACK', []).catch((rollback: unknown) => {
+				broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+			});
+			throw error;
+		} finally {
+			client.release(broken);
+		}
 	}
 
 	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */

@@ -5,6 +5,7 @@
 import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
+import type {OnlineHistory} from '../sessions/online-history.js';
 import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
@@ -19,7 +20,8 @@ import type {SweepRequest, SweepState} from './sweep-state.js';
 export type DisconnectMode = 'preview' | 'progress' | 'results';
 
 /** What has the screen and the keyboard. */
-export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | 'user' | DisconnectMode | SweepMode;
+export type Mode =
+	'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | 'user' | 'history' | DisconnectMode | SweepMode;
 
 /** The three views of a stale-session sweep (`W`): its preview, its progress, and its results. */
 export type SweepMode = 'sweep-preview' | 'sweep-progress' | 'sweep-results';
@@ -33,6 +35,8 @@ export interface ViewQuery {
 	readonly sort: SessionSort;
 	/** Only the open sessions of users with more than one (concurrent-view.ts); absent otherwise. */
 	readonly concurrent?: boolean;
+	/** Only the rows of this site (`:site`), when the profile lists several; absent: every site. */
+	readonly site?: string;
 }
 
 /** The open sessions of the detail's user, as read when it opened (the sharing hint: sharing-lines.ts). */
@@ -69,6 +73,34 @@ export interface UserViewState {
 	/** Where Esc goes back to. */
 	readonly back: 'table' | 'detail';
 }
+
+/** The history view (`h`, `:history`): the network's online count over time and one NAS's under it. */
+export interface HistoryViewState {
+	/** The NAS drawn under the network (an IP), null for the network alone. */
+	readonly nas: string | null;
+	/** Where Esc goes back to. */
+	readonly back: 'table' | 'detail';
+}
+
+/** The online history as last read from radacct (history-state.ts), for the history view and the NAS picker. */
+export interface OnlineHistoryRead {
+	/** Bumped to read it again now (`r` in the view). */
+	readonly seq: number;
+	readonly history?: OnlineHistory;
+	/** Why the last read failed (the view then draws the console's own counts). */
+	readonly error?: string;
+	/** When it was last read (epoch ms), whether it answered or not. */
+	readonly readAt?: number;
+}
+
+/** The history view's actions (history-state.ts reduces them). */
+export type HistoryAction =
+	| {type: 'history-open'}
+	| {type: 'history-close'}
+	/** The next or previous NAS under the network. */
+	| {type: 'history-nas'; by: number}
+	| {type: 'history-refresh'}
+	| {type: 'history-loaded'; seq: number; at: number; history?: OnlineHistory; error?: string};
 
 /** The subscribers of the rows on screen: by radacctid, with the billing query's columns. */
 export interface TableSubscribers {
@@ -137,6 +169,8 @@ export interface UiState {
 	readonly disconnectSeq: number;
 	/** Quit once the running disconnect has stopped. */
 	readonly quitting: boolean;
+	/** `:profile NAME`: the console ends, to open again on that profile. */
+	readonly switchProfile?: string;
 	/** `q` or Ctrl-C came while a disconnect runs: the question "stop it and quit? y/N" waits for its answer. */
 	readonly quitQuestion: boolean;
 	/** Bumped when a disconnect run ends: the next poll reads unique users and stale counts again. */
@@ -167,6 +201,10 @@ export interface UiState {
 	readonly lastRun?: 'disconnect' | 'sweep';
 	/** The last pick Enter saved in the picker (`columns` absent: the view's own), for the profile to keep. */
 	readonly columnsSave?: {readonly seq: number; readonly columns?: readonly TableColumnId[]};
+	/** The history view (`h`) while it is open. */
+	readonly historyView?: HistoryViewState;
+	/** The online history as last read (absent until the history view or the NAS picker asks for it). */
+	readonly onlineHistory?: OnlineHistoryRead;
 }
 
 /** The column picker: the column under its cursor (in TABLE_COLUMN_IDS), those checked, and whether it is the view's own choice. */
@@ -250,6 +288,7 @@ export type UiAction =
 	| SweepAction
 	| ColumnPickerAction
 	| UserViewAction
+	| HistoryAction
 	| {type: 'export-start'}
 	| {type: 'export-done'; rows: number; path: string}
 	| {type: 'export-failed'; message: string};

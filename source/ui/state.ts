@@ -14,6 +14,7 @@ import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {isUserViewAction, userViewReducer} from './user-view-state.js';
+import {historyReducer, isHistoryAction} from './history-state.js';
 import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
@@ -22,6 +23,7 @@ import {
 	defaultDirection,
 	exportedWhere,
 	focusedSession,
+	keyOf,
 	mergeSubscribers,
 	nasChoices,
 	queryKey,
@@ -97,7 +99,7 @@ function withCursor(state: UiState, cursor: number): UiState {
 	if (clamped < top) top = clamped;
 	if (clamped >= top + state.pageSize) top = clamped - state.pageSize + 1;
 	top = Math.max(0, Math.min(top, Math.max(0, totalRows(state) - state.pageSize)));
-	return {...state, cursor: clamped, top, cursorId: sessionAt({...state, top}, clamped)?.radacctid ?? null};
+	return {...state, cursor: clamped, top, cursorId: keyOf(sessionAt({...state, top}, clamped)) ?? null};
 }
 
 /**
@@ -159,6 +161,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
 
 function reduce(state: UiState, action: UiAction): UiState {
 	if (isUserViewAction(action)) return userViewReducer(state, action);
+	if (isHistoryAction(action)) return historyReducer(state, action);
 	if (isSweepAction(action)) return sweepReducer(state, action);
 	const guarded = sweepGuard(state, action);
 	if (guarded !== undefined) return guarded;
@@ -224,7 +227,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 				const back = {...state, mode: 'table' as const, nasPickerPurpose: 'filter' as const};
 				return reducer(back, {
 					type: 'disconnect-request',
-					target: {kind: 'nas', nasIps: [choice.ip]},
+					target: choice.target ?? {kind: 'nas', nasIps: [choice.ip]},
 					label: `ALL open sessions on ${choice.label}`,
 				});
 			}
@@ -252,7 +255,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 		case 'toggle-select': {
 			if (state.allMatching)
 				return {...state, message: {text: 'everything matching is selected: Esc clears the selection', kind: 'info'}};
-			const id = sessionAt(state, state.cursor)?.radacctid;
+			const id = keyOf(sessionAt(state, state.cursor));
 			if (!id) return state;
 			const selection = new Set(state.selection);
 			if (selection.has(id)) selection.delete(id);
@@ -273,7 +276,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 			}
 			return state;
 		case 'open-detail': {
-			const id = sessionAt(state, state.cursor)?.radacctid;
+			const id = keyOf(sessionAt(state, state.cursor));
 			return id ? {...state, mode: 'detail', detail: {id}} : state;
 		}
 		case 'detail-scroll': {
@@ -389,7 +392,7 @@ function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 	if (snapshot.key !== queryKey(state.query)) return next;
 	if (state.cursor === 0) return withCursor(next, 0);
 	if (state.cursorId) {
-		const index = snapshot.rows.findIndex((row) => row.radacctid === state.cursorId);
+		const index = snapshot.rows.findIndex((row) => keyOf(row) === state.cursorId);
 		if (index !== -1) return withCursor(next, snapshot.offset + index);
 	}
 	return withCursor(next, state.cursor);
