@@ -19,7 +19,7 @@ import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SearchSyntaxError} from '../sessions/search.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
-import {openSites, type OpenedSites} from './sites-context.js';
+import {openSites, type OpenedSites, type OpenSitesOptions} from './sites-context.js';
 import {EXIT, UsageError} from './usage.js';
 
 export interface GlobalFlags {
@@ -47,6 +47,8 @@ export interface ContextNeeds {
 	readonly database?: 'sessions' | 'connection' | 'optional';
 	/** The demo's simulated NAS, started when the database is the embedded demo; their overrides join the profile's. */
 	readonly demoNetwork?: {readonly live: boolean; readonly ghostAfterSeconds?: number};
+	/** With --demo: every site of the demo (the console), not its first alone (the other commands). */
+	readonly demoSites?: boolean;
 	readonly staleAfterSeconds?: number;
 	readonly env?: NodeJS.ProcessEnv;
 	readonly progress?: (message: string) => void;
@@ -141,6 +143,20 @@ export async function openContext(
 	const sitesWin = !flags.demo && !flags.db && (explicit !== undefined || !env['DATABASE_URL']);
 	if (sitesWin && profile.sites?.length && needs.database !== 'connection')
 		return openSitesContext(base, profile, secrets, {...needs, env});
+	if (flags.demo && needs.demoSites && needs.database !== 'connection') {
+		const {DEMO_REGIONS, DEMO_SITES} = await import('../demo/network.js');
+		// The demo's sites are embedded databases: their names stand for them (sites-context.ts opens them as demo sites).
+		const demoProfile: Profile = {
+			...profile,
+			regions: profile.regions ?? DEMO_REGIONS,
+			sites: DEMO_SITES.map((site) => ({name: site.name, database: `postgres://demo/${site.name}`})),
+		};
+		return openSitesContext({...base, profile: demoProfile}, demoProfile, secrets, {
+			...needs,
+			env,
+			demo: {seed: demoSeed, network: needs.demoNetwork ?? {live: true}, ...(needs.progress ? {progress: needs.progress} : {})},
+		});
+	}
 	const pair = await connectDatabasePair(target, readUrl, {env, onProgress: needs.progress, demoSeed});
 	const {read: database, primary} = pair;
 	let network: DemoNetwork | undefined;
@@ -198,10 +214,11 @@ async function openSitesContext(
 	base: {profileName: string | undefined; profile: Profile},
 	profile: Profile,
 	secrets: readonly string[],
-	needs: ContextNeeds & {env: NodeJS.ProcessEnv},
+	needs: ContextNeeds & {env: NodeJS.ProcessEnv; demo?: OpenSitesOptions['demo']},
 ): Promise<CommandContext> {
 	const sites = await openSites(profile.sites ?? [], {
 		env: needs.env,
+		...(needs.demo ? {demo: needs.demo} : {}),
 		...((needs.staleAfterSeconds ?? profile.staleAfter) === undefined
 			? {}
 			: {staleAfterSeconds: needs.staleAfterSeconds ?? profile.staleAfter}),

@@ -52,7 +52,7 @@ import {CONCURRENT_EMPTY} from './concurrent-view.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
-import {chooseColumns, type TableColumnId} from './table-columns.js';
+import {chooseColumns, longestNasName, type TableColumnId} from './table-columns.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
@@ -158,6 +158,8 @@ export function App(props: AppProps) {
 	const billingKey = billing.join('\u0000');
 	// Rows of several sites: a SITE column before the others, as wide as the longest name.
 	const siteWidth = useMemo(() => siteColumnWidth(snapshot?.sites?.map((site) => site.name) ?? []), [snapshot?.sites]);
+	// The longest NAS name of the network: a whole NAS name needs no more than that.
+	const nasNameWidth = longestNasName(snapshot?.stats.perNas);
 	const tableColumns = useMemo(
 		() =>
 			chooseColumns({
@@ -166,8 +168,9 @@ export function App(props: AppProps) {
 				sort,
 				picked: state.columns,
 				subscribers: {plan: readsPlan, billing: billingKey === '' ? [] : billingKey.split('\u0000')},
+				...(nasNameWidth === undefined ? {} : {nasNameWidth}),
 			}),
-		[width, view, sort, state.columns, readsPlan, billingKey, siteWidth],
+		[width, view, sort, state.columns, readsPlan, billingKey, siteWidth, nasNameWidth],
 	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
