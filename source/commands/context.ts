@@ -13,7 +13,7 @@ import {describeError, SchemaError} from '../db/errors.js';
 import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {DemoNetwork} from '../demo/demo-network.js';
-import type {DemoNas} from '../demo/network.js';
+import {DEMO_REGIONS, DEMO_SITES, type DemoNas} from '../demo/network.js';
 import type {NasOverride} from '../nas/nas-override.js';
 import {NasRegistry} from '../nas/registry.js';
 import {UnknownNasError} from '../sessions/nas-directory.js';
@@ -130,8 +130,8 @@ export async function openContext(
 	const explicit = flags.profile ? store.selectProfile(flags.profile) : undefined;
 	const fallback = flags.profile ? undefined : store.selectProfile();
 	const selected = explicit ?? fallback;
-	const profile = selected?.profile ?? {};
-	const profileOverrides = Object.values(profile.nas ?? {});
+	const stored = selected?.profile ?? {};
+	const profileOverrides = Object.values(stored.nas ?? {});
 	// A profile with sites and no database of its own stands for its first site where one database is wanted (doctor).
 	const firstSite = (listed: Profile | undefined) =>
 		listed?.sites?.[0] && listed.database === undefined
@@ -144,6 +144,8 @@ export async function openContext(
 		defaultProfile: firstSite(fallback?.profile),
 		env,
 	});
+	// The demo's network has regions of its own, unless the profile defines some.
+	const profile = target.kind === 'demo' && stored.regions === undefined ? {...stored, regions: DEMO_REGIONS} : stored;
 	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: firstSite(profile)?.readDatabase, primary: target});
 	const urls = [...(target.kind === 'url' ? [target.url] : []), ...(readUrl === undefined ? [] : [readUrl])];
 	const secrets = secretsOf(store.data, urls, env);
@@ -153,11 +155,9 @@ export async function openContext(
 	if (sitesWin && profile.sites?.length && needs.database !== 'connection')
 		return openSitesContext(base, profile, secrets, {...needs, env});
 	if (flags.demo && needs.demoSites && !flags.demoSite && needs.database !== 'connection') {
-		const {DEMO_REGIONS, DEMO_SITES} = await import('../demo/network.js');
 		// The demo's sites are embedded databases: their names stand for them (sites-context.ts opens them as demo sites).
 		const demoProfile: Profile = {
 			...profile,
-			regions: profile.regions ?? DEMO_REGIONS,
 			sites: DEMO_SITES.map((site) => ({name: site.name, database: `postgres://demo/${site.name}`})),
 		};
 		return openSitesContext({...base, profile: demoProfile}, demoProfile, secrets, {
@@ -196,6 +196,7 @@ export async function openContext(
 			nasOverrides: profileOverrides,
 			columns,
 			nasRows,
+			...(profile.regions ? {regions: profile.regions} : {}),
 		});
 		const registry = NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings);
 		return {
@@ -344,7 +345,6 @@ export function reportError(
 
 /** The demo site --demo-site names: how to open its database (the first site: as plain --demo), and its NAS. */
 async function demoSiteOf(name: string): Promise<{readonly target: DatabaseTarget; readonly nas: readonly DemoNas[]}> {
-	const {DEMO_SITES} = await import('../demo/network.js');
 	const site = DEMO_SITES.find((candidate) => candidate.name === name);
 	if (!site) throw new UsageError(`--demo-site: the demo's sites are ${DEMO_SITES.map((candidate) => candidate.name).join(' and ')}`);
 	return {target: site === DEMO_SITES[0] ? {kind: 'demo'} : {kind: 'demo', site: site.name}, nas: site.nas};
