@@ -82,7 +82,7 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
  */
 export function nasChoices(
 	state: UiState,
-): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date; target?: DisconnectTarget}> {
+): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date; target?: DisconnectTarget; site?: string}> {
 	const perNas = state.snapshot?.stats.perNas ?? [];
 	const total = state.snapshot?.stats.openSessions ?? 0;
 	const reloads = state.snapshot?.reloads;
@@ -92,7 +92,15 @@ export function nasChoices(
 		const label = `${nas.site === undefined ? '' : `${nas.site}/`}${nas.nasname ?? nas.nasipaddress}`;
 		const target: DisconnectTarget | undefined =
 			nas.site === undefined ? undefined : {kind: 'filter', filter: {status: 'active', nasIps: [nas.nasipaddress], site: nas.site}};
-		return {ip: nas.nasipaddress, label, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {}), ...(target ? {target} : {})};
+		const site = nas.site === undefined ? {} : {site: nas.site};
+		return {
+			ip: nas.nasipaddress,
+			label,
+			sessions: nas.sessions,
+			...(reloadedAt ? {reloadedAt} : {}),
+			...(target ? {target} : {}),
+			...site,
+		};
 	});
 	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
 }
