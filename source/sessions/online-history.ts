@@ -133,6 +133,11 @@ export class PollSamples {
 		return this.nasIps.filter((key) => this.#sites.get(key) === site);
 	}
 
+	/** The site of a key's NAS, when its counts came with one. */
+	siteOf(key: string): string | undefined {
+		return this.#sites.get(key);
+	}
+
 	/** One NAS's samples, oldest first (by key). */
 	of(key: string): Sample[] {
 		return this.#perNas.get(key)?.toArray() ?? [];
@@ -152,11 +157,18 @@ export class PollSamples {
 
 /**
  * The history's series continued by the console's own samples taken after its last point (the history is read
- * once a minute; the polls in between are newer). Without a history, the samples alone.
+ * once a minute; the polls in between are newer). Without a history, the samples alone; likewise for NAS of
+ * sites whose history is missing (their history is unknown, not none).
  */
 export function mergedSeries(history: OnlineHistory | undefined, samples: PollSamples, nasKeys?: readonly string[]): Series {
 	const polled = samples.series(nasKeys);
 	if (!history) return polled;
+	const missing = new Set(history.missingSites?.map((site) => site.site));
+	const unknown = (key: string) => {
+		const site = samples.siteOf(key);
+		return site !== undefined && missing.has(site);
+	};
+	if (missing.size > 0 && nasKeys && nasKeys.length > 0 && nasKeys.every(unknown)) return polled;
 	const read = historySeries(history, nasKeys);
 	const last = read.at(-1)?.at ?? -Infinity;
 	return [...read, ...polled.filter((sample) => sample.at > last)];

@@ -116,6 +116,11 @@ describe('the online history over several sites', () => {
 				[`north:${NORTH_ONLY}`]: [1, 1, 1, 1, 1, 1, 1],
 			});
 			expect(history.missingSites).toEqual([{site: 'south', error: expect.stringContaining('ECONNREFUSED 192.0.2.7:5432')}]);
+			// A NAS of the missing site has no known history: its polled counts alone, not hours of zeros.
+			const samples = new PollSamples();
+			samples.add(history.end.getTime() - 1000, [{nasipaddress: SHARED, sessions: 2, site: 'south'}]);
+			expect(mergedSeries(history, samples, [`south:${SHARED}`])).toEqual([{at: history.end.getTime() - 1000, online: 2}]);
+			expect(mergedSeries(history, samples, [`north:${SHARED}`]).map((sample) => sample.online)).toEqual([1, 1, 1, 2, 1, 1, 1]);
 		} finally {
 			southLink.mode = 'up';
 		}
