@@ -1,0 +1,85 @@
+/**
+ * The history view's state and lines over several sites, without a terminal: the NAS list keyed by site and IP,
+ * the NAS filter's NAS at the `:site` narrowed to (else the first site that has it), the charts' titles, and
+ * the source line naming the sites whose history is missing.
+ */
+import {describe, expect, it} from 'vitest';
+import {PollSamples, type OnlineHistory} from '../../source/sessions/online-history.js';
+import {historyCharts} from '../../source/ui/history-charts.js';
+import {historyNasList, historyReducer} from '../../source/ui/history-state.js';
+import {historyViewLines} from '../../source/ui/history-view-lines.js';
+import {initialState} from '../../source/ui/state.js';
+import type {UiState} from '../../source/ui/state-types.js';
+
+const END = Date.UTC(2026, 11, 7, 1, 0, 0);
+const history: OnlineHistory = {
+	end: new Date(END),
+	stepSeconds: 60,
+	perNas: [
+		{nasipaddress: '10.9.9.9', nasname: 'edge-7', online: [3, 4], site: 'south'},
+		{nasipaddress: '10.9.9.9', nasname: 'bng-1', online: [1, 2], site: 'north'},
+		{nasipaddress: '10.3.0.1', nasname: null, online: [5, 0], site: 'north'},
+	],
+};
+
+function withHistory(query: Partial<UiState['query']> = {}): UiState {
+	const state = initialState();
+	return {...state, query: {...state.query, ...query}, onlineHistory: {seq: 0, readAt: END, history}};
+}
+
+describe('the history view over several sites', () => {
+	it('lists every site’s NAS by site and IP; ↓ steps through them', () => {
+		let state = withHistory();
+		expect(historyNasList(state)).toEqual(['south:10.9.9.9', 'north:10.9.9.9', 'north:10.3.0.1']);
+		state = historyReducer(state, {type: 'history-open'});
+		expect(state.historyView?.nas).toBeNull();
+		state = historyReducer(state, {type: 'history-nas', by: 1});
+		state = historyReducer(state, {type: 'history-nas', by: 1});
+		expect(state.historyView?.nas).toBe('north:10.9.9.9');
+		expect(historyCharts(state, new PollSamples()).nas).toEqual({
+			label: 'north/bng-1 10.9.9.9',
+			series: [
+				{at: END - 60_000, online: 1},
+				{at: END, online: 2},
+			],
+		});
+	});
+
+	it('opens on the NAS filter’s NAS at the site narrowed to, else at the first site that has it', () => {
+		expect(historyReducer(withHistory({nas: '10.9.9.9'}), {type: 'history-open'}).historyView?.nas).toBe('south:10.9.9.9');
+		const narrowed = historyReducer(withHistory({nas: '10.9.9.9', site: 'north'}), {type: 'history-open'});
+		expect(narrowed.historyView?.nas).toBe('north:10.9.9.9');
+		// The network chart is then that site's total.
+		expect(historyCharts(narrowed, new PollSamples()).network).toEqual({
+			label: 'site north',
+			series: [
+				{at: END - 60_000, online: 6},
+				{at: END, online: 2},
+			],
+		});
+		expect(historyCharts(withHistory(), new PollSamples()).network.series.map((sample) => sample.online)).toEqual([9, 6]);
+	});
+
+	it('names the sites whose history is missing on the source line, within the width', () => {
+		const lines = historyViewLines({
+			network: {label: 'network', series: []},
+			end: END,
+			hours: 6,
+			read: {
+				at: END,
+				historyEnd: END,
+				missingSites: [
+					{site: 'west', error: 'no answer in 3 s'},
+					{site: 'east\u001b[2J', error: 'connect ECONNREFUSED'},
+				],
+			},
+			width: 80,
+			height: 24,
+			utc: true,
+		});
+		expect(lines[1]).toEqual({
+			text: 'no history from sites west (no answer in 3 s), east\\x1b[2J (connect ECONNREFUSE…',
+			tone: 'error',
+		});
+	});
+});
