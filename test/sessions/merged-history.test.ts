@@ -4,7 +4,9 @@
  * NAS exactly (the IP stays two series); a site that is down or too slow is left out and named; the console's
  * poll samples keyed by site and IP the same way.
  */
+import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {openSites} from '../../source/commands/sites-context.js';
 import type {Queryable} from '../../source/db/queryable.js';
 import {MergedSessionReader} from '../../source/sessions/merged-source.js';
 import {historySeries, mergedSeries, PollSamples, siteNasKeys, type OnlineHistory} from '../../source/sessions/online-history.js';
@@ -167,6 +169,27 @@ describe('the online history over several sites', () => {
 			southLink.mode = 'up';
 		}
 	});
+});
+
+describe('the sites a profile lists', () => {
+	it('read the history through each site opened on its own database', async () => {
+		const [east, west] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+		// PGlite serves one socket connection, the site's own: the fixtures go to the instance itself.
+		const writer = (db: TestDatabase) => (db.pglite ?? db.pool) as unknown as pg.Pool;
+		await insertSessions(writer(east), [{username: 'e-open', nasipaddress: SHARED, startedAgo: 200}]); // [0,0,0,1,1,1,1]
+		await insertSessions(writer(west), [{username: 'w-closed', nasipaddress: SHARED, startedAgo: 330, stoppedAgo: 30}]); // [0,1,1,1,1,1,0]
+		const sites = await openSites([
+			{name: 'east', database: east.url},
+			{name: 'west', database: west.url},
+		]);
+		try {
+			const history = await sites.merged.onlineHistory(WINDOW);
+			expect(byKey(history)).toEqual({[`east:${SHARED}`]: [0, 0, 0, 1, 1, 1, 1], [`west:${SHARED}`]: [0, 1, 1, 1, 1, 1, 0]});
+		} finally {
+			await sites.close();
+			await Promise.all([east.close(), west.close()]);
+		}
+	}, 60_000);
 });
 
 describe('poll samples over several sites', () => {
