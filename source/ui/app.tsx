@@ -215,7 +215,7 @@ export function App(props: AppProps) {
 		);
 	} else if (state.mode === 'user' && state.userView) {
 		body = <UserView view={state.userView} width={width} height={bodyHeight} />;
-	} else if (state.mode === 'history' && state.historyView) {
+	} else if ((state.mode === 'history' || state.mode === 'command') && state.historyView) {
 		body = <HistoryView state={state} samples={samples} now={dbNowMs} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'columns') {
 		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;

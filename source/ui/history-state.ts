@@ -51,6 +51,22 @@ export function openHistory(state: UiState): UiState {
 	return {...state, mode: 'history', historyView: {nas, back}};
 }
 
+/**
+ * The state after the `:` command line, given the one it started from: a line opened in the history view goes
+ * back to it (`:site north` narrows its network chart; `:nas NAME` puts that NAS under it), unless the command
+ * opened another view. A line opened anywhere else keeps no history view.
+ */
+export function historyAfterCommand(before: UiState, after: UiState): UiState {
+	const view = before.historyView;
+	if (!view || after.mode === 'command' || after.mode === 'history') return after;
+	if (after.mode !== 'table') {
+		const {historyView: _view, ...rest} = after;
+		return rest;
+	}
+	const nas = after.query.nas && after.query.nas !== before.query.nas ? filterNasKey(after, after.query.nas) : view.nas;
+	return {...after, mode: 'history', historyView: {...view, nas}};
+}
+
 export function historyReducer(state: UiState, action: HistoryAction): UiState {
 	const view = state.historyView;
 	switch (action.type) {

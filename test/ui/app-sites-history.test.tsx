@@ -115,6 +115,26 @@ describe('the history view over two sites', () => {
 		expect(body).toContain('north/bng-1 10.9.9.9  2 open · least 2 · most 3');
 	});
 
+	it(':site north typed in the view narrows its network chart there; :site all widens it again', async () => {
+		const app = await renderSites();
+		await app.press('h', read, 10_000);
+		await app.press(':', (frame) => frame.includes('⏎ run'));
+		// The view stays drawn under the command line.
+		expect(bodyOf(app.frame())[0]).toBe('online sessions, last 6 hours · ↑↓ NAS · r read again · Esc back');
+		for (const character of 'site north') await app.press(character, () => true);
+		let frame = await app.press(KEYS.enter, (text) => text.includes('site north  2 open'), 10_000);
+		expect(bodyOf(frame)[0]).toBe('online sessions, last 6 hours · ↑↓ NAS · r read again · Esc back');
+		expect(bodyOf(frame)[2]).toBe('site north  2 open · least 2 · most 3');
+		// The NAS under it is still the cursor's of when the view opened: south/edge-7.
+		expect(bodyOf(frame)).toContain('south/edge-7 10.9.9.9  1 open · least 0 · most 1');
+		await app.press(':', (text) => text.includes('⏎ run'));
+		for (const character of 'site all') await app.press(character, () => true);
+		frame = await app.press(KEYS.enter, (text) => text.includes('network  4 open'), 10_000);
+		expect(bodyOf(frame)[2]).toBe('network  4 open · least 3 · most 5');
+		frame = await app.press(KEYS.escape, (text) => !text.includes('online sessions, last') && text.includes('▸'), 10_000);
+		expect(frame).toContain('every site');
+	});
+
 	it('a site that is down is named on the source line; the other site’s history is drawn', async () => {
 		const link = switchable(south.pool);
 		const app = await renderSites(link);

@@ -8,7 +8,7 @@ import {PollSamples, type OnlineHistory} from '../../source/sessions/online-hist
 import {historyCharts} from '../../source/ui/history-charts.js';
 import {historyNasList, historyReducer} from '../../source/ui/history-state.js';
 import {historyViewLines} from '../../source/ui/history-view-lines.js';
-import {initialState} from '../../source/ui/state.js';
+import {initialState, reducer} from '../../source/ui/state.js';
 import type {UiState} from '../../source/ui/state-types.js';
 
 const END = Date.UTC(2026, 11, 7, 1, 0, 0);
@@ -81,5 +81,54 @@ describe('the history view over several sites', () => {
 			text: 'no history from sites west (no answer in 3 s), east\\x1b[2J (connect ECONNREFUSE…',
 			tone: 'error',
 		});
+	});
+});
+
+describe('the command line opened in the history view', () => {
+	const run = (state: UiState, text: string) => {
+		let next = reducer(state, {type: 'command-start'});
+		next = reducer(next, {type: 'command-input', text});
+		return reducer(next, {type: 'command-run'});
+	};
+	const opened = () => {
+		const state = withHistory();
+		const sites = [
+			{name: 'north', dataAt: END, stale: false, error: null, openSessions: 3},
+			{name: 'south', dataAt: END, stale: false, error: null, openSessions: 1},
+		];
+		const snapshot = {
+			key: '',
+			rows: [],
+			stats: {perNas: [], openSessions: 4, dbNow: new Date(END)},
+			sites,
+		} as unknown as UiState['snapshot'];
+		return reducer({...state, ...(snapshot ? {snapshot} : {})}, {type: 'history-open'});
+	};
+
+	it('goes back to the view: :site narrows it, :nas puts that NAS under it, Esc on the line returns to it', () => {
+		let state = run(opened(), 'site north');
+		expect(state.mode).toBe('history');
+		expect(state.query.site).toBe('north');
+		expect(historyCharts(state, new PollSamples()).network.label).toBe('site north');
+		state = run(state, 'nas 10.9.9.9');
+		expect(state.mode).toBe('history');
+		expect(state.historyView?.nas).toBe('north:10.9.9.9');
+		state = reducer(reducer(state, {type: 'command-start'}), {type: 'command-cancel'});
+		expect(state.mode).toBe('history');
+		state = reducer(state, {type: 'command-start'});
+		state = reducer(state, {type: 'command-input', text: 'site nowhere'});
+		state = reducer(state, {type: 'command-run'});
+		expect(state.mode).toBe('command');
+		expect(state.historyView).toBeDefined();
+	});
+
+	it('a command that opens another view, or a line opened from the table, keeps no history view', () => {
+		const help = run(opened(), 'help');
+		expect(help.mode).toBe('help');
+		expect(help.historyView).toBeUndefined();
+		// A history view left over in the state (as after a view that replaced it) is not gone back to.
+		const fromTable = run({...opened(), mode: 'table'}, 'site north');
+		expect(fromTable.mode).toBe('table');
+		expect(fromTable.historyView).toBeUndefined();
 	});
 });
