@@ -112,6 +112,7 @@ class OpeningReader implements SessionReader {
 	history: SessionReader['history'] = async (...args) => (await this.#source()).history(...args);
 	nasReloads: NonNullable<SessionReader['nasReloads']> = async () => (await this.#source()).nasReloads();
 	userOpenCounts: NonNullable<SessionReader['userOpenCounts']> = async (users) => (await this.#source()).userOpenCounts(users);
+	onlineHistory: NonNullable<SessionReader['onlineHistory']> = async (window) => (await this.#source()).onlineHistory(window);
 }
 
 export interface OpenSitesOptions {

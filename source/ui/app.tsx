@@ -29,7 +29,7 @@ import {UserView} from './components/UserView.js';
 import {HistoryView} from './components/HistoryView.js';
 import {useOnlineHistory} from './hooks/use-online-history.js';
 import {HISTORY_HOURS} from './history-state.js';
-import {mergedSeries} from '../sessions/online-history.js';
+import {mergedSeries, nasKey} from '../sessions/online-history.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -220,7 +220,7 @@ export function App(props: AppProps) {
 		);
 	} else if (state.mode === 'user' && state.userView) {
 		body = <UserView view={state.userView} width={width} height={bodyHeight} />;
-	} else if (state.mode === 'history' && state.historyView) {
+	} else if ((state.mode === 'history' || state.mode === 'command') && state.historyView) {
 		body = <HistoryView state={state} samples={samples} now={dbNowMs} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'columns') {
 		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;
@@ -235,7 +235,7 @@ export function App(props: AppProps) {
 				purpose={state.nasPickerPurpose}
 				now={dbNow}
 				trends={{
-					of: (ip) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [ip]),
+					of: (ip, site) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [nasKey(ip, site)]),
 					from: historyEnd - HISTORY_HOURS * 3_600_000,
 					to: historyEnd,
 				}}
