@@ -115,8 +115,10 @@ export type SweepRun =
 			readonly nothingToClose: boolean;
 			/** The closing audit record could not be written. */
 			readonly auditError?: string;
-			/** The audit records' action ID, when sessions were to be closed. */
+			/** The audit records' action ID, when sessions were to be closed (with several sites, each site's, spaced). */
 			readonly actionId?: string;
+			/** With several sites: each site that closed nothing because it failed, and why (its sessions left open). */
+			readonly siteFailures?: readonly string[];
 	  };
 
 /** The stale sessions a sweep with these options lists (what `executeSweep` lists first). */
