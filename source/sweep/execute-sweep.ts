@@ -119,6 +119,8 @@ export type SweepRun =
 			readonly actionId?: string;
 			/** With several sites: each site that closed nothing because it failed, and why (its sessions left open). */
 			readonly siteFailures?: readonly string[];
+			/** With several sites: each site's action ID (of the sites that wrote records). */
+			readonly siteActionIds?: ReadonlyArray<{readonly site: string; readonly actionId: string}>;
 	  };
 
 /** The stale sessions a sweep with these options lists (what `executeSweep` lists first). */

@@ -30,9 +30,7 @@ export function combineSweepPreviews(
 	typedAbove?: number,
 ): SweepPreview {
 	const first = parts[0]!.preview;
-	const stale = parts.flatMap(({site, preview}) =>
-		preview.stale.map((entry) => ({...entry, session: {...entry.session, site}})),
-	);
+	const stale = parts.flatMap(({site, preview}) => preview.stale.map((entry) => ({...entry, session: {...entry.session, site}})));
 	const nasIps = first.nasIps;
 	return {
 		stale,
@@ -113,12 +111,18 @@ export function combineSweepRuns(outcomes: readonly SitePartOutcome[], verified:
 		totals: tallySweep(entries),
 	};
 	const done = runs.flatMap((run) => (run.kind === 'done' ? [run] : []));
-	const actionIds = done.flatMap((run) => (run.actionId ? [run.actionId] : []));
+	const siteActionIds = outcomes.flatMap((outcome) =>
+		'run' in outcome && outcome.run.kind === 'done' && outcome.run.actionId
+			? [{site: outcome.site, actionId: outcome.run.actionId}]
+			: [],
+	);
+	const actionIds = siteActionIds.map(({actionId}) => actionId);
 	const auditErrors = outcomes.flatMap((outcome) =>
 		'run' in outcome && outcome.run.kind === 'done' && outcome.run.auditError ? [`${outcome.site}: ${outcome.run.auditError}`] : [],
 	);
 	const failures = outcomes.flatMap((outcome) => {
-		if ('error' in outcome) return [`site ${outcome.site}: nothing closed (${outcome.error}); its ${formatCount(outcome.preview.stale.length)} left open`];
+		if ('error' in outcome)
+			return [`site ${outcome.site}: nothing closed (${outcome.error}); its ${formatCount(outcome.preview.stale.length)} left open`];
 		if (outcome.run.kind === 'interrupted') return [`site ${outcome.site}: stopped while asking the NAS, nothing closed there`];
 		return [];
 	});
@@ -128,7 +132,7 @@ export function combineSweepRuns(outcomes: readonly SitePartOutcome[], verified:
 		result,
 		shown: entries.length <= 50 ? entries : entries.filter((entry) => entry.outcome !== 'closed'),
 		nothingToClose: result.totals.closed === 0 && done.every((run) => run.nothingToClose),
-		...(actionIds.length > 0 ? {actionId: actionIds.join(' ')} : {}),
+		...(actionIds.length > 0 ? {actionId: actionIds.join(' '), siteActionIds} : {}),
 		...(auditErrors.length > 0 ? {auditError: auditErrors.join('; ')} : {}),
 		...(failures.length > 0 ? {siteFailures: failures} : {}),
 	};
@@ -168,7 +172,8 @@ export function sitesSweepService(sites: readonly SiteSweeps[], options: {readon
 			);
 			const parts = reads.flatMap((read): SiteSweepPart[] => (read.preview ? [{site: read.site, preview: read.preview}] : []));
 			const unread = reads.flatMap((read) => (read.error === undefined ? [] : [{site: read.site, error: read.error}]));
-			if (parts.length === 0) throw new Error(`no site could be read (${unread.map(({site, error}) => `${site}: ${error}`).join('; ')})`);
+			if (parts.length === 0)
+				throw new Error(`no site could be read (${unread.map(({site, error}) => `${site}: ${error}`).join('; ')})`);
 			const combined = combineSweepPreviews(parts, unread, options.typedAbove);
 			partsOf.set(combined, parts);
 			return combined;
@@ -193,9 +198,7 @@ export function sitesSweepService(sites: readonly SiteSweeps[], options: {readon
 			);
 			const outcomes = settled.map((outcome, index): SitePartOutcome => {
 				const part = parts[index]!;
-				return outcome.status === 'fulfilled'
-					? {...part, run: outcome.value}
-					: {...part, error: describeError(outcome.reason)};
+				return outcome.status === 'fulfilled' ? {...part, run: outcome.value} : {...part, error: describeError(outcome.reason)};
 			});
 			const combined = combineSweepRuns(outcomes, run.verify);
 			if (!combined) {

@@ -278,9 +278,12 @@ export function sweepResultsView(sweep: SweepState, width: number, height: numbe
 		bold: true,
 		tone: left > 0 ? 'warn' : 'ok',
 	}));
-	if (run.kind === 'done' && run.actionId) lines.push({text: truncate(`audit: radtop audit ${run.actionId}`, width), tone: 'muted'});
+	if (run.kind === 'done' && run.siteActionIds)
+		for (const {site, actionId} of run.siteActionIds)
+			lines.push({text: truncate(`audit ${sanitize(site)}: radtop audit ${actionId}`, width), tone: 'muted'});
+	else if (run.kind === 'done' && run.actionId) lines.push({text: truncate(`audit: radtop audit ${run.actionId}`, width), tone: 'muted'});
 	for (const failure of run.kind === 'done' ? (run.siteFailures ?? []) : [])
-		lines.push({text: truncate(sanitize(failure), width), tone: 'error'});
+		for (const text of wrap(sanitize(failure), width)) lines.push({text, tone: 'error'});
 	if (run.kind === 'done' && run.auditError)
 		lines.push({text: truncate(`the closing audit record could not be written: ${sanitize(run.auditError)}`, width), tone: 'error'});
 	const entries = sweepResultEntries(result.entries);
