@@ -104,7 +104,8 @@ export function consoleSweepSummary(runs: readonly SweepRun[], auditLog: string)
 			continue;
 		}
 		if (run.kind !== 'done') continue;
-		const where = run.actionId ? ` (radtop audit ${run.actionId}, ${auditLog})` : '';
+		const ids = run.siteActionIds?.map(({site, actionId}) => `${site}: radtop audit ${actionId}`).join('; ');
+		const where = ids ? ` (${ids}; ${auditLog})` : run.actionId ? ` (radtop audit ${run.actionId}, ${auditLog})` : '';
 		lines.push(`radtop: sweep: ${sweepSummary(run.result)}${where}`);
 		for (const failure of run.siteFailures ?? []) lines.push(`radtop: sweep: ${failure}`);
 		if (sweepExitCode(run.result) !== 0) partial = true;

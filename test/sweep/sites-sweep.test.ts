@@ -12,8 +12,10 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {consoleSweeps} from '../../source/commands/console-sweeps.js';
 import type {CommandContext} from '../../source/commands/context.js';
 import {openSites, type OpenedSites} from '../../source/commands/sites-context.js';
+import {parseAuditLog} from '../../source/audit/audit-reader.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
 import {getString} from '../../source/radius/packet.js';
+import {sweepRun} from '../../source/sweep/audit-run.js';
 import {combineSweepProgress} from '../../source/sweep/sites-sweep.js';
 import {startCutLink, type CutLink} from '../helpers/cut-link.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
@@ -163,6 +165,12 @@ describe('the console sweep over two sites', () => {
 			records.filter((record) => record.event === 'sweep.begin').every((record) => record.verified && record.reason === 'two sites'),
 		).toBe(true);
 		expect(readFileSync(auditLog, 'utf8')).not.toMatch(/north-secret|south-secret/);
+		// `radtop audit` lists each site's sweep as its own, naming the site.
+		const {actions} = parseAuditLog(readFileSync(auditLog, 'utf8'));
+		expect(actions.map(({actionId, records}) => sweepRun(actionId, records)?.target).sort()).toEqual([
+			'ghost sessions on every NAS at north',
+			'ghost sessions on every NAS at south',
+		]);
 	});
 
 	it('a site that cannot be read is left out of the preview, which names it; the other site is swept', async () => {
