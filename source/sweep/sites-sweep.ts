@@ -30,7 +30,10 @@ export function combineSweepPreviews(
 	typedAbove?: number,
 ): SweepPreview {
 	const first = parts[0]!.preview;
-	const stale = parts.flatMap(({site, preview}) => preview.stale.map((entry) => ({...entry, session: {...entry.session, site}})));
+	// The longest silent first, whatever their site (each site's own listing already is).
+	const stale = parts
+		.flatMap(({site, preview}) => preview.stale.map((entry) => ({...entry, session: {...entry.session, site}})))
+		.sort((a, b) => b.silentSeconds - a.silentSeconds);
 	const nasIps = first.nasIps;
 	return {
 		stale,

@@ -167,6 +167,8 @@ describe('W over two sites', () => {
 		expect(preview).toMatch(/│ north\/bng-4 +1 +│/);
 		// The longest silent first, each named by its site and NAS.
 		expect(preview).toMatch(/ghost-n1 +north\/bng-3 +2h30m ago/);
+		const first = lines(preview).flatMap((line) => /^│ {3}(ghost-\S+)/.exec(line)?.[1] ?? []);
+		expect(first).toEqual(['ghost-n1', 'ghost-s1', 'ghost-n2', 'ghost-n3', 'ghost-n4']);
 		// confirm-typed-above (3) over the total: 6 is typed, though neither site alone has more than 4.
 		expect(preview).toContain('type the number of sessions (6) to close them:');
 
