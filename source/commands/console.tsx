@@ -88,6 +88,7 @@ export function consoleExport(given: CommandContext): (query: ViewQuery) => Prom
 		const {site: _site, ...plain} = query;
 		const options = {
 			nas: context.source.nas,
+			regionNas: (region: string) => context.source.regionNas(region),
 			available: context.source.columns,
 			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
 		};
@@ -168,6 +169,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
 		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
+		...(profile.regions ? {regionNas: (region: string) => context.source.regionNas(region)} : {}),
 	};
 	// Several sites: each session goes through its own site's radacct and NAS registry, its records naming the site.
 	const service = context.sites

@@ -13,6 +13,7 @@ import {describeError, SchemaError} from '../db/errors.js';
 import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {DemoNetwork} from '../demo/demo-network.js';
+import {DEMO_REGIONS} from '../demo/network.js';
 import type {NasOverride} from '../nas/nas-override.js';
 import {NasRegistry} from '../nas/registry.js';
 import {UnknownNasError} from '../sessions/nas-directory.js';
@@ -119,8 +120,8 @@ export async function openContext(
 	const explicit = flags.profile ? store.selectProfile(flags.profile) : undefined;
 	const fallback = flags.profile ? undefined : store.selectProfile();
 	const selected = explicit ?? fallback;
-	const profile = selected?.profile ?? {};
-	const profileOverrides = Object.values(profile.nas ?? {});
+	const stored = selected?.profile ?? {};
+	const profileOverrides = Object.values(stored.nas ?? {});
 	// A profile with sites and no database of its own stands for its first site where one database is wanted (doctor).
 	const firstSite = (listed: Profile | undefined) =>
 		listed?.sites?.[0] && listed.database === undefined
@@ -133,6 +134,8 @@ export async function openContext(
 		defaultProfile: firstSite(fallback?.profile),
 		env,
 	});
+	// The demo's network has regions of its own, unless the profile defines some.
+	const profile = target.kind === 'demo' && stored.regions === undefined ? {...stored, regions: DEMO_REGIONS} : stored;
 	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: firstSite(profile)?.readDatabase, primary: target});
 	const urls = [...(target.kind === 'url' ? [target.url] : []), ...(readUrl === undefined ? [] : [readUrl])];
 	const secrets = secretsOf(store.data, urls, env);
@@ -167,6 +170,7 @@ export async function openContext(
 			nasOverrides: profileOverrides,
 			columns,
 			nasRows,
+			...(profile.regions ? {regions: profile.regions} : {}),
 		});
 		const registry = NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings);
 		return {

@@ -5,6 +5,7 @@
  */
 import type {Queryable} from '../db/queryable.js';
 import type {NasOverride} from '../nas/nas-override.js';
+import type {RegionSql} from '../sessions/regions.js';
 import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
@@ -66,6 +67,8 @@ export interface DisconnectServiceOptions {
 	readonly confirmStopWithinMs?: number;
 	readonly confirmPollMs?: number;
 	readonly progressIntervalMs?: number;
+	/** The NAS of a filter's `region:` term (the session source's). */
+	readonly regionNas?: (region: string) => RegionSql;
 }
 
 /** Sessions one console action may cover; a wider one is refused with a hint to narrow it. */
@@ -92,6 +95,8 @@ export interface PlanTargetOptions {
 	readonly allowedNas?: readonly string[];
 	readonly columns?: ReadonlySet<string>;
 	readonly cap?: number;
+	/** The NAS of a filter's `region:` term. */
+	readonly regionNas?: (region: string) => RegionSql;
 }
 
 /**
@@ -108,6 +113,7 @@ export async function planTarget(
 	const {sessions, missing} = await readTargets(db, target, {
 		nameOf: (ip) => registry.directory.nameOf(ip),
 		nasIps: (nas) => registry.resolve(nas),
+		...(options.regionNas ? {regionNas: options.regionNas} : {}),
 		...(options.cap === undefined ? {} : {cap: options.cap}),
 		...(options.columns ? {columns: options.columns} : {}),
 	});
@@ -127,6 +133,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 				cap: CONSOLE_TARGET_CAP,
 				...(options.allowedNas === undefined ? {} : {allowedNas: options.allowedNas}),
 				...(options.columns ? {columns: options.columns} : {}),
+				...(options.regionNas ? {regionNas: options.regionNas} : {}),
 			});
 			const confirmation = confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove});
 			return {plan, missing, confirmation, warnings, registry};

@@ -23,6 +23,7 @@ import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {siteColumnWidth, sitesHeaderText, staleSitesOf} from './site-lines.js';
 import {StatsBar} from './components/StatsBar.js';
+import {regionCounts} from './region-choices.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
 import {HistoryView} from './components/HistoryView.js';
@@ -101,7 +102,8 @@ export function App(props: AppProps) {
 			columns: props.columns,
 			sortsRemaining: props.subscribers?.readsPlan ?? false,
 		},
-		initialState,
+		// The profile's regions: the NAS picker lists them, the stats line shows their counts.
+		(options) => ({...initialState(options), ...(props.source.regions ? {regions: props.source.regions} : {})}),
 	);
 	// The clock never runs behind the data on screen: a snapshot that arrives between two ticks would
 	// otherwise show durations a second younger than the tick before it, and "refresh in 6s" at 5 s.
@@ -294,7 +296,13 @@ export function App(props: AppProps) {
 				width={width}
 				replica={replica}
 			/>
-			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinned} width={width} />
+			<StatsBar
+				stats={snapshot?.stats ?? null}
+				nas={state.query.nas}
+				pinned={pinned}
+				width={width}
+				regions={regionCounts(state.regions, snapshot?.stats.perNas ?? [])}
+			/>
 			<FilterBar
 				query={state.query}
 				searching={state.mode === 'search'}

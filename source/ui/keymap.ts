@@ -128,7 +128,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: ['n'],
 		label: 'n',
-		description: 'filter on a NAS (with counts)',
+		description: 'filter on a NAS or region (with counts)',
 		modes: ['table'],
 		hint: 'n NAS',
 		action: {type: 'nas-picker-open'},
@@ -189,7 +189,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: ['X'],
 		label: 'X',
-		description: 'disconnect a whole NAS',
+		description: 'disconnect a whole NAS or region',
 		modes: ['table', 'detail'],
 		dangerous: true,
 		action: {type: 'nas-picker-open', purpose: 'disconnect'},
