@@ -46,7 +46,7 @@ export async function runConsoleSession(
 		closeSubscribers = close;
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
-		const sweeps = readOnly || context.sites ? undefined : consoleSweeps(context);
+		const sweeps = readOnly ? undefined : consoleSweeps(context);
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
 		let stopped: DisconnectResult[] = [];
 		const {signal, stoppedByQuit, profile} = await runConsole({
