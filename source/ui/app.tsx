@@ -29,7 +29,7 @@ import {UserView} from './components/UserView.js';
 import {HistoryView} from './components/HistoryView.js';
 import {useOnlineHistory} from './hooks/use-online-history.js';
 import {HISTORY_HOURS} from './history-state.js';
-import {mergedSeries} from '../sessions/online-history.js';
+import {mergedSeries, nasKey} from '../sessions/online-history.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -53,7 +53,7 @@ import {CONCURRENT_EMPTY} from './concurrent-view.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
-import {chooseColumns, type TableColumnId} from './table-columns.js';
+import {chooseColumns, longestNasName, type TableColumnId} from './table-columns.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
@@ -160,6 +160,8 @@ export function App(props: AppProps) {
 	const billingKey = billing.join('\u0000');
 	// Rows of several sites: a SITE column before the others, as wide as the longest name.
 	const siteWidth = useMemo(() => siteColumnWidth(snapshot?.sites?.map((site) => site.name) ?? []), [snapshot?.sites]);
+	// The longest NAS name of the network: a whole NAS name needs no more than that.
+	const nasNameWidth = longestNasName(snapshot?.stats.perNas);
 	const tableColumns = useMemo(
 		() =>
 			chooseColumns({
@@ -168,8 +170,9 @@ export function App(props: AppProps) {
 				sort,
 				picked: state.columns,
 				subscribers: {plan: readsPlan, billing: billingKey === '' ? [] : billingKey.split('\u0000')},
+				...(nasNameWidth === undefined ? {} : {nasNameWidth}),
 			}),
-		[width, view, sort, state.columns, readsPlan, billingKey, siteWidth],
+		[width, view, sort, state.columns, readsPlan, billingKey, siteWidth, nasNameWidth],
 	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
@@ -217,7 +220,7 @@ export function App(props: AppProps) {
 		);
 	} else if (state.mode === 'user' && state.userView) {
 		body = <UserView view={state.userView} width={width} height={bodyHeight} />;
-	} else if (state.mode === 'history' && state.historyView) {
+	} else if ((state.mode === 'history' || state.mode === 'command') && state.historyView) {
 		body = <HistoryView state={state} samples={samples} now={dbNowMs} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'columns') {
 		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;
@@ -232,7 +235,7 @@ export function App(props: AppProps) {
 				purpose={state.nasPickerPurpose}
 				now={dbNow}
 				trends={{
-					of: (ip) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [ip]),
+					of: (ip, site) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [nasKey(ip, site)]),
 					from: historyEnd - HISTORY_HOURS * 3_600_000,
 					to: historyEnd,
 				}}

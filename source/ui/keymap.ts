@@ -111,7 +111,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [':'],
 		label: ':',
 		description: 'command: nas, user, status, sort, columns, stale, concurrent, help',
-		modes: ['table'],
+		modes: ['table', 'history'],
 		action: {type: 'command-start'},
 	},
 	{keys: ['enter'], label: 'Enter', description: 'run the command', modes: ['command'], hint: '⏎ run', action: {type: 'command-run'}},

@@ -13,9 +13,9 @@ import type {RegionCount} from './region-choices.js';
 import type {Series} from '../sessions/online-history.js';
 import {seriesSparkline} from './sparkline.js';
 
-/** The online count over time of each choice (null: every NAS), drawn over [from, to] (epoch ms). */
+/** The online count over time of each choice (null: every NAS; with its site over several), drawn over [from, to] (epoch ms). */
 export interface NasTrends {
-	of(ip: string | null): Series;
+	of(ip: string | null, site?: string): Series;
 	readonly from: number;
 	readonly to: number;
 }
@@ -33,6 +33,8 @@ export interface NasChoice {
 	readonly detail?: string;
 	/** A region of the profile (region-choices.ts), not one NAS. */
 	readonly region?: RegionCount;
+	/** The NAS's site, when the profile lists several. */
+	readonly site?: string;
 }
 
 /** A line of the picker; `inverse` marks the one under the cursor. */
@@ -64,7 +66,9 @@ export function nasPickerLines(
 		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? choice.detail ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
 		const columns = Math.min(TREND_WIDTH, width - counted.length - 2 - reloadRoom);
 		const trend =
-			trends && !choice.region && columns >= 8 ? `  ${seriesSparkline(trends.of(choice.ip), trends.from, trends.to, columns)}` : '';
+			trends && !choice.region && columns >= 8
+				? `  ${seriesSparkline(trends.of(choice.ip, choice.site), trends.from, trends.to, columns)}`
+				: '';
 		const text = `${counted}${trend}${reloaded}`;
 		return {text: truncate(text, width), ...(first + index === cursor ? {inverse: true} : {})};
 	});

@@ -77,7 +77,7 @@ export interface UserViewState {
 
 /** The history view (`h`, `:history`): the network's online count over time and one NAS's under it. */
 export interface HistoryViewState {
-	/** The NAS drawn under the network (an IP), null for the network alone. */
+	/** The NAS drawn under the network (its key: the IP, or `site:IP` over several sites), null for the network alone. */
 	readonly nas: string | null;
 	/** Where Esc goes back to. */
 	readonly back: 'table' | 'detail';

@@ -96,7 +96,15 @@ export function nasChoices(state: UiState): Array<NasChoice & {target?: Disconne
 		const label = `${nas.site === undefined ? '' : `${nas.site}/`}${nas.nasname ?? nas.nasipaddress}`;
 		const target: DisconnectTarget | undefined =
 			nas.site === undefined ? undefined : {kind: 'filter', filter: {status: 'active', nasIps: [nas.nasipaddress], site: nas.site}};
-		return {ip: nas.nasipaddress, label, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {}), ...(target ? {target} : {})};
+		const site = nas.site === undefined ? {} : {site: nas.site};
+		return {
+			ip: nas.nasipaddress,
+			label,
+			sessions: nas.sessions,
+			...(reloadedAt ? {reloadedAt} : {}),
+			...(target ? {target} : {}),
+			...site,
+		};
 	});
 	return state.nasPickerPurpose === 'disconnect'
 		? [...each, ...regions]
