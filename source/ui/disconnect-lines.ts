@@ -146,11 +146,13 @@ function withLabel(title: ViewLine, label: ViewLine, rest: readonly ViewLine[], 
 /** One line per NAS (at most MAX_NAS_LINES) in `room` lines; with one line for several, their names. */
 function nasLines(plan: Plan, width: number, room: number): ViewLine[] {
 	if (room <= 0 || plan.perNas.length === 0) return [];
+	// A whole name (`north/hotspot-1` over sites) up to 24 columns: the method text gives way first.
+	const nameWidth = Math.min(24, Math.max(10, ...plan.perNas.map((share) => stringWidth(sanitize(share.nas.name)))));
 	const lineOf = (share: Plan['perNas'][number]): ViewLine => {
 		const blocked = share.blocked > 0 ? ` (${formatCount(share.blocked)} not sent)` : '';
 		return {
 			text: truncate(
-				`${fit(sanitize(share.nas.name), 10)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas.ip))}`,
+				`${fit(sanitize(share.nas.name), nameWidth)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas.ip))}`,
 				width,
 			),
 		};
@@ -258,12 +260,13 @@ export function progressView(disconnect: DisconnectState, width: number, height:
 	];
 	const perNas = progress?.perNas ?? [];
 	const nasRoom = Math.max(1, height - 6);
-	const barWidth = Math.max(10, Math.min(40, width - 40));
+	const nameWidth = Math.min(24, Math.max(10, ...perNas.map((nas) => stringWidth(sanitize(nas.name)))));
+	const barWidth = Math.max(10, Math.min(40, width - 30 - nameWidth));
 	for (const nas of perNas.slice(0, nasRoom)) {
 		const failed = nas.failed > 0 ? ` · ${formatCount(nas.failed)} failed` : '';
 		lines.push({
 			text: truncate(
-				` ${fit(sanitize(nas.name), 10)} ${bar(nas.done, nas.total, barWidth)} ${formatCount(nas.done)}/${formatCount(nas.total)}${failed}`,
+				` ${fit(sanitize(nas.name), nameWidth)} ${bar(nas.done, nas.total, barWidth)} ${formatCount(nas.done)}/${formatCount(nas.total)}${failed}`,
 				width,
 			),
 		});
