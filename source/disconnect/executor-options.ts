@@ -39,7 +39,12 @@ export interface DisconnectOptions {
 	readonly concurrencyPerNas?: number;
 	/** Requests started per second, all NAS together (CoA retransmissions not counted). Default: no cap. */
 	readonly ratePerSecond?: number;
-	/** The clock the rate cap paces by. Default the system's. */
+	/**
+	 * Requests started per second on any one NAS (CoA retransmissions not counted), beside `ratePerSecond`: the NAS
+	 * take turns at the overall rate, each within its own. Default: no cap.
+	 */
+	readonly ratePerNas?: number;
+	/** The clock the rate caps pace by. Default the system's. */
 	readonly rateClock?: BucketClock;
 	/** Stops starting new requests; those in flight finish, the rest end `not_sent`. The stop watch ends too. */
 	readonly signal?: AbortSignal;

@@ -1,6 +1,6 @@
 /**
  * Runs a disconnect: re-reads the sessions from radacct, writes the opening audit record, sends through per-NAS
- * queues (a window of requests in flight per NAS, an optional rate cap), falls back from CoA to the RouterOS API
+ * queues (a window of requests in flight per NAS, optional rate caps per NAS and overall: nas-pacer.ts), falls back from CoA to the RouterOS API
  * where asked, watches radacct for the Accounting-Stops, and writes the closing audit record. Every session
  * ends with exactly one outcome; nothing here throws or rejects once the opening audit record is written.
  */
@@ -20,7 +20,7 @@ import {ABORTED_BEFORE_SENDING, tallyOutcomes, type DisconnectResult, type Outco
 import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {preparePlan} from './prepare-plan.js';
-import {TokenBucket} from './token-bucket.js';
+import {NasPacer} from './nas-pacer.js';
 import {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
 export {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
@@ -40,10 +40,15 @@ export async function executeDisconnect(
 	const concurrency = options.concurrencyPerNas ?? 32;
 	if (!(Number.isInteger(concurrency) && concurrency >= 1))
 		throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
-	const bucket =
-		options.ratePerSecond === undefined
+	const pacer =
+		options.ratePerSecond === undefined && options.ratePerNas === undefined
 			? undefined
-			: new TokenBucket(options.ratePerSecond, {signal: options.signal, clock: options.rateClock});
+			: new NasPacer({
+					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
+					...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
+					...(options.signal === undefined ? {} : {signal: options.signal}),
+					...(options.rateClock === undefined ? {} : {clock: options.rateClock}),
+				});
 	const startedAt = new Date();
 	const {plan, missing, vanished} = await preparePlan(input, deps, options);
 	const actionId = randomUUID();
@@ -70,7 +75,7 @@ export async function executeDisconnect(
 				...(options.auditBatchSize === undefined ? {} : {size: options.auditBatchSize}),
 				...(options.auditBatchMs === undefined ? {} : {intervalMs: options.auditBatchMs}),
 			});
-	const run = new Run(plan, vanished, deps, options, bucket, journal, {claims, first: firstClaims});
+	const run = new Run(plan, vanished, deps, options, pacer, journal, {claims, first: firstClaims});
 	await run.execute(concurrency, dryRun);
 	const results = run.results();
 	const journalFailure = await journal?.close();
@@ -100,7 +105,7 @@ class Run {
 	readonly #vanished: readonly Session[];
 	readonly #deps: DisconnectDeps;
 	readonly #signal: AbortSignal | undefined;
-	readonly #bucket: TokenBucket | undefined;
+	readonly #pacer: NasPacer | undefined;
 	readonly #pool: RouterOsPool;
 	readonly #claims: NasClaims;
 	readonly #firstClaims: ReadonlyMap<string, ClaimResult>;
@@ -117,7 +122,7 @@ class Run {
 		vanished: readonly Session[],
 		deps: DisconnectDeps,
 		options: DisconnectOptions,
-		bucket: TokenBucket | undefined,
+		pacer: NasPacer | undefined,
 		journal: AuditBatcher<AuditProgressEntry> | undefined,
 		claims: {readonly claims: NasClaims; readonly first: ReadonlyMap<string, ClaimResult>},
 	) {
@@ -128,7 +133,7 @@ class Run {
 		this.#vanished = vanished;
 		this.#deps = deps;
 		this.#signal = options.signal;
-		this.#bucket = bucket;
+		this.#pacer = pacer;
 		this.#pool = new RouterOsPool(deps.routerOsConnect, {timeoutMs: options.apiTimeoutMs});
 		this.#claimOptions = options;
 		this.#closedCheck = new ClosedCheck(deps.db);
@@ -331,12 +336,12 @@ class Run {
 	}
 
 	/**
-	 * Waits for the rate cap, then for room in the audit log's batch (at most one batch of requests sent is not yet
+	 * Waits for the rate caps (the NAS's and the overall one), then for room in the audit log's batch (at most one batch of requests sent is not yet
 	 * in the log), and notes the request as sent; false when the signal says to stop sending, or the log cannot
 	 * be written any more.
 	 */
 	async #mayStart(item: PlanItem, method: 'coa' | 'api'): Promise<boolean> {
-		let go = !this.#signal?.aborted && (this.#bucket === undefined || (await this.#bucket.take()));
+		let go = !this.#signal?.aborted && (this.#pacer === undefined || (await this.#pacer.take(item.nas.ip)));
 		if (go && this.#journal) {
 			await this.#journal.room();
 			go = !this.#signal?.aborted && this.#journal.failure === undefined;
