@@ -161,6 +161,8 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
 		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
+		...((profile.disconnectRatePerNas ?? 0) > 0 ? {ratePerNas: profile.disconnectRatePerNas} : {}),
+		...(profile.disconnectInFlightPerNas === undefined ? {} : {concurrencyPerNas: profile.disconnectInFlightPerNas}),
 	});
 	const running = new Set<{readonly controller: AbortController; readonly done: Promise<DisconnectResult | undefined>}>();
 	const started: Array<{result?: DisconnectResult}> = [];

@@ -15,6 +15,7 @@ import {jsonForOutput} from '../terminal/json-output.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
+import {pacingOf} from '../disconnect/executor-options.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 /** The filter flags of `radtop sessions` (not its output and window flags). */
@@ -36,8 +37,9 @@ export const DISCONNECT_FLAGS = {
 	...FILTER_FLAGS,
 	method: {type: 'string', default: 'auto'},
 	reason: {type: 'string'},
-	concurrency: {type: 'string', default: '32'},
+	concurrency: {type: 'string'},
 	rate: {type: 'string'},
+	ratePerNas: {type: 'string'},
 	timeout: {type: 'string', default: '3000'},
 	retries: {type: 'string', default: '2'},
 	confirmWithin: {type: 'string', default: '10'},
@@ -67,8 +69,10 @@ How
   --method auto|coa|api  auto (default): CoA, then the RouterOS API when CoA gets no answer or a NAK and the
                          NAS has API credentials
   --reason TEXT          why, for the audit log
-  --concurrency N        requests in flight per NAS (default 32)
+  --concurrency N        requests in flight per NAS (default: the profile's disconnect-in-flight-per-nas, else 32)
   --rate N               at most N requests a second, all NAS together
+  --rate-per-nas N       at most N requests a second on any one NAS (default: the profile's
+                         disconnect-rate-per-nas; 0 = no cap); the NAS take turns within --rate
   --timeout MS           wait for a reply this long before retransmitting (default 3000)
   --retries N            retransmissions after the first try (default 2)
   --confirm-within S     watch radacct this long for each Accounting-Stop (default 10, 0 = do not watch)
@@ -109,8 +113,11 @@ export interface DisconnectFlags {
 	readonly nas: readonly string[];
 	readonly method: DisconnectMethod;
 	readonly reason?: string;
-	readonly concurrency: number;
+	/** Requests in flight per NAS; undefined: the profile's, else 32. */
+	readonly concurrency?: number;
 	readonly rate?: number;
+	/** Requests a second per NAS (0: no cap); undefined: the profile's. */
+	readonly ratePerNas?: number;
 	readonly timeoutMs: number;
 	readonly retries: number;
 	readonly confirmWithinMs: number;
@@ -165,8 +172,9 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 		nas,
 		method: choiceFlag(flags.method ?? 'auto', 'method', ['auto', 'coa', 'api'] as const),
 		reason,
-		concurrency: integerFlag(flags.concurrency ?? '32', 'concurrency', 1, 1024),
+		concurrency: flags.concurrency === undefined ? undefined : integerFlag(flags.concurrency, 'concurrency', 1, 1024),
 		rate: flags.rate === undefined ? undefined : integerFlag(flags.rate, 'rate', 1, 1_000_000),
+		ratePerNas: flags.ratePerNas === undefined ? undefined : integerFlag(flags.ratePerNas, 'rate-per-nas', 0, 1_000_000),
 		timeoutMs: integerFlag(flags.timeout ?? '3000', 'timeout', 50, 60_000),
 		retries: integerFlag(flags.retries ?? '2', 'retries', 0, 10),
 		confirmWithinMs: integerFlag(flags.confirmWithin ?? '10', 'confirm-within', 0, 600) * 1000,
@@ -271,7 +279,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				reason: request.reason,
 				via: 'command line',
 				dryRun: request.dryRun,
-				concurrencyPerNas: request.concurrency,
+				...pacingOf(request, context.profile),
 				waitForClaimedNas: wait,
 				onClaimWait: claimWaitReporter(io.stderr),
 				ratePerSecond: request.rate,

@@ -61,6 +61,9 @@ export interface DisconnectServiceOptions {
 	readonly method?: DisconnectMethod;
 	/** Requests started per second, all NAS together; undefined for no cap. */
 	readonly ratePerSecond?: number;
+	/** Requests started per second on any one NAS; undefined for no cap. */
+	readonly ratePerNas?: number;
+	/** Requests in flight at once on any one NAS. */
 	readonly concurrencyPerNas?: number;
 	/** How long to watch for each Accounting-Stop. Default 10000. */
 	readonly confirmStopWithinMs?: number;
@@ -148,6 +151,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 					...(run.signal === undefined ? {} : {signal: run.signal}),
 					...(run.onProgress === undefined ? {} : {onProgress: run.onProgress}),
 					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
+					...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
 					...(options.concurrencyPerNas === undefined ? {} : {concurrencyPerNas: options.concurrencyPerNas}),
 					...(options.confirmStopWithinMs === undefined ? {} : {confirmStopWithinMs: options.confirmStopWithinMs}),
 					...(options.confirmPollMs === undefined ? {} : {confirmPollMs: options.confirmPollMs}),

@@ -1,5 +1,6 @@
 /** What the disconnect executor talks to and how it runs: all injectable for tests. */
 import type {Operator} from '../audit/audit-log.js';
+import type {Profile} from '../config/profile.js';
 import type {Queryable} from '../db/queryable.js';
 import type {NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
@@ -21,6 +22,21 @@ export interface DisconnectDeps {
 	/** Default RouterOsClient.connect. */
 	readonly routerOsConnect?: RouterOsConnect;
 	readonly audit: DisconnectAuditSink;
+}
+
+/** Requests in flight per NAS when nothing says otherwise. */
+export const DEFAULT_IN_FLIGHT_PER_NAS = 32;
+
+/** Requests in flight and a second per NAS: those asked for (a command's flags), else the profile's (`0` a second: no cap), else 32 and no cap. */
+export function pacingOf(
+	request: {readonly concurrency?: number | undefined; readonly ratePerNas?: number | undefined},
+	profile: Pick<Profile, 'disconnectInFlightPerNas' | 'disconnectRatePerNas'>,
+): {readonly concurrencyPerNas: number; readonly ratePerNas?: number} {
+	const rate = request.ratePerNas ?? profile.disconnectRatePerNas ?? 0;
+	return {
+		concurrencyPerNas: request.concurrency ?? profile.disconnectInFlightPerNas ?? DEFAULT_IN_FLIGHT_PER_NAS,
+		...(rate > 0 ? {ratePerNas: rate} : {}),
+	};
 }
 
 /** Options of {@link executeDisconnect}. */

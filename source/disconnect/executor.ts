@@ -21,7 +21,7 @@ import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {preparePlan} from './prepare-plan.js';
 import {NasPacer} from './nas-pacer.js';
-import {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
+import {AuditError, DEFAULT_IN_FLIGHT_PER_NAS, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
 export {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
@@ -37,7 +37,7 @@ export async function executeDisconnect(
 	deps: DisconnectDeps,
 	options: DisconnectOptions = {},
 ): Promise<DisconnectResult> {
-	const concurrency = options.concurrencyPerNas ?? 32;
+	const concurrency = options.concurrencyPerNas ?? DEFAULT_IN_FLIGHT_PER_NAS;
 	if (!(Number.isInteger(concurrency) && concurrency >= 1))
 		throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
 	const pacer =
