@@ -16,6 +16,7 @@ import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
 import {pacingOf} from '../disconnect/executor-options.js';
+import {progressFrame, ProgressPainter} from './disconnect-progress.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 /** The filter flags of `radtop sessions` (not its output and window flags). */
@@ -270,6 +271,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	const writes = holdWriteErrors([io.stdout, io.stderr]);
 	const stop = stopOnSignals();
 	const showProgress = io.stderr.isTTY && !request.dryRun;
+	const painter = new ProgressPainter((text) => writeIfOpen(io.stderr, text));
 	try {
 		const executed = await executeDisconnect(
 			plan,
@@ -287,17 +289,12 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				signal: stop.signal,
 				...(showProgress
 					? {
-							onProgress: (progress) =>
-								writeIfOpen(
-									io.stderr,
-									`\r\x1b[K${progress.phase === 'confirming' ? 'waiting for Accounting-Stops' : 'disconnecting'} ` +
-										`${formatCount(progress.done)}/${formatCount(progress.total)} · ${formatCount(Math.round(progress.ratePerSecond))}/s · ${formatCount(progress.failed)} failed`,
-								),
+							onProgress: (progress) => painter.draw(progressFrame(progress, io.stderr.columns || 80, io.stderr.rows || 24)),
 						}
 					: {}),
 			},
 		);
-		if (showProgress) writeIfOpen(io.stderr, '\r\x1b[K');
+		if (showProgress) painter.clear();
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
 		for (const message of claimedMessages(executed.results))
