@@ -169,6 +169,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 	let stopping = false;
 	const tracked: DisconnectService = {
 		preview: (target, registry) => service.preview(target, registry),
+		recovery: (target) => service.recovery!(target),
 		execute(preview, options = {}) {
 			const controller = new AbortController();
 			options.signal?.addEventListener('abort', () => controller.abort(), {once: true});

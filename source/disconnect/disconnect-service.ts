@@ -12,6 +12,7 @@ import type {DisconnectAuditSink} from './audit-records.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
 import {executeDisconnect} from './executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';
+import {countRecovery, type RecoveryCount, type RecoveryTarget} from './recovery.js';
 import type {DisconnectProgress, DisconnectResult} from './result.js';
 import {readTargets} from './targets.js';
 
@@ -40,6 +41,8 @@ export interface DisconnectService {
 	preview(target: DisconnectTarget, registry?: NasRegistry): Promise<DisconnectPreview>;
 	/** Sends the previewed plan (its sessions are read again first). Rejects only before anything is sent. */
 	execute(preview: DisconnectPreview, options?: ExecuteOptions): Promise<DisconnectResult>;
+	/** How many of a finished run's users are back online (recovery.ts); absent: the console does not follow it. */
+	recovery?(target: RecoveryTarget): Promise<RecoveryCount>;
 }
 
 /** Options of {@link createDisconnectService}. */
@@ -160,5 +163,6 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 				},
 			);
 		},
+		recovery: (target) => countRecovery(options.db, target),
 	};
 }

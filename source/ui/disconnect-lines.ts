@@ -20,6 +20,7 @@ import {sanitize} from '../terminal/sanitize.js';
 import {fit, stringWidth, truncate} from '../terminal/text.js';
 import type {DisconnectState} from './disconnect-state.js';
 import {nasBarLines} from './nas-bars.js';
+import {recoveryLines} from './recovery-lines.js';
 import {caretView} from './text-field.js';
 import type {Tone, ViewLine} from './view-line.js';
 
@@ -301,7 +302,10 @@ export function resultEntries(result: DisconnectResult): readonly SessionResult[
 	return entries;
 }
 
-/** The results view: the summary, then one line per session that needs a look, scrolled by `disconnect.scroll`. */
+/**
+ * The results view: the summary, who is back online since the run, then one line per session that needs a look,
+ * scrolled by `disconnect.scroll`.
+ */
 export function resultsView(disconnect: DisconnectState, width: number, height: number): ViewLine[] {
 	const result = disconnect.result;
 	if (!result) return [];
@@ -310,6 +314,8 @@ export function resultsView(disconnect: DisconnectState, width: number, height: 
 	const lines: ViewLine[] = wrap(summary, width).map((text) => ({text, bold: true, tone: problems > 0 ? 'warn' : 'ok'}));
 	if (result.auditError)
 		lines.push({text: truncate(`the closing audit record could not be written: ${sanitize(result.auditError)}`, width), tone: 'error'});
+	// Who is back online since the run: at most 5 lines, the sessions to look at keep the rest.
+	lines.push(...recoveryLines(disconnect, width, Math.min(5, Math.max(0, height - lines.length - 3))));
 	const entries = resultEntries(result);
 	const again = retryable(result).length;
 	if (entries.length === 0) {
