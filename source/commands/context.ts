@@ -72,9 +72,12 @@ export interface OfflineContext extends ConfigContext {
 }
 
 /** The demo network's writer, loaded only when the demo database is built. */
-export const demoSeed: EmbeddedSeed = async (db, now) => {
-	const {seedDemoDatabase, DEMO_RELOAD} = await import('../demo/seed.js');
-	return seedDemoDatabase(db, {now, reload: DEMO_RELOAD});
+export const demoSeed: EmbeddedSeed = async (db, now, site) => {
+	const {seedDemoDatabase, demoSiteSeedOptions} = await import('../demo/seed.js');
+	const {DEMO_SITES} = await import('../demo/network.js');
+	const chosen = DEMO_SITES.find((candidate) => candidate.name === (site ?? DEMO_SITES[0]!.name));
+	if (!chosen) throw new RangeError(`the demo has no site named ${site}`);
+	return seedDemoDatabase(db, demoSiteSeedOptions(chosen, now));
 };
 
 /** A failure worth one line: the database could not be reached or is not a FreeRADIUS one. */

@@ -78,11 +78,16 @@ export async function connectDatabase(target: DatabaseTarget, options: ConnectOp
 		// PGlite is large: loaded only when the demo asks for it, so every other command starts fast.
 		if (!options.demoSeed) throw new Error('the demo database needs the demo network to seed it');
 		const {startEmbeddedDatabase} = await import('./embedded-database.js');
-		const embedded = await startEmbeddedDatabase({contents: 'demo', seed: options.demoSeed, onProgress: options.onProgress});
+		const embedded = await startEmbeddedDatabase({
+			contents: 'demo',
+			seed: options.demoSeed,
+			onProgress: options.onProgress,
+			...(target.site ? {site: target.site} : {}),
+		});
 		// One connection only: no second one can look at a wait, so only the hard deadline applies.
 		const pool = makePool({...common, connectionString: embedded.url, max: 1, idleTimeoutMillis: 0, radtopProbe: false});
 		return {
-			label: 'demo (embedded)',
+			label: target.site ? `demo ${target.site} (embedded)` : 'demo (embedded)',
 			pool,
 			embedded,
 			waits,

@@ -22,7 +22,7 @@ export class ConfigError extends Error {
 export type DatabaseTarget =
 	| {readonly kind: 'url'; readonly url: string; readonly from: 'flag' | 'profile' | 'DATABASE_URL'}
 	| {readonly kind: 'environment'}
-	| {readonly kind: 'demo'};
+	| {readonly kind: 'demo'; /** One site of the demo (demo/network.ts DEMO_SITES); absent: the first. */ readonly site?: string};
 
 /**
  * `--demo` > `--db` > the profile named with `--profile` > DATABASE_URL > the default profile > libpq's

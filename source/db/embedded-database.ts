@@ -22,7 +22,7 @@ const CACHE_VERSION = 9;
 export type EmbeddedContents = 'empty' | 'demo';
 
 /** Writes the demo network into a fresh database (it creates the FreeRADIUS tables itself), as of `now`. */
-export type EmbeddedSeed = (db: Queryable & {exec(sql: string): Promise<unknown>}, now: Date) => Promise<unknown>;
+export type EmbeddedSeed = (db: Queryable & {exec(sql: string): Promise<unknown>}, now: Date, site?: string) => Promise<unknown>;
 
 export type EmbeddedDatabaseOptions = {
 	/** Where built clusters are kept (default: $XDG_CACHE_HOME/radtop or ~/.cache/radtop). */
@@ -38,6 +38,8 @@ export type EmbeddedDatabaseOptions = {
 			/** The demo network, written by `seed` (the demo's own code: the database knows nothing of it). */
 			readonly contents: 'demo';
 			readonly seed: EmbeddedSeed;
+			/** The demo site to build (the seed is given it; each site has its own cache); absent: the first. */
+			readonly site?: string;
 	  }
 );
 
@@ -85,7 +87,7 @@ async function buildCache(directory: string, options: EmbeddedDatabaseOptions): 
 		);
 		const db = await PGlite.create(join(building, 'pgdata'));
 		const seededAt = Date.now();
-		if (options.contents === 'demo') await options.seed(db, new Date(seededAt));
+		if (options.contents === 'demo') await options.seed(db, new Date(seededAt), options.site);
 		else await db.exec(FREERADIUS_SCHEMA_SQL);
 		await db.exec('VACUUM ANALYZE');
 		await db.close();
@@ -112,7 +114,9 @@ async function buildCache(directory: string, options: EmbeddedDatabaseOptions): 
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
 	const cacheRoot = options.cacheDir ?? defaultCacheDir();
-	const cached = join(cacheRoot, `pglite-${options.contents}-v${CACHE_VERSION}`);
+	const name = options.contents === 'demo' && options.site ? `demo-${options.site}` : options.contents;
+	if (!/^[a-z0-9-]+$/.test(name)) throw new RangeError(`not a demo site name: ${name}`);
+	const cached = join(cacheRoot, `pglite-${name}-v${CACHE_VERSION}`);
 	const meta = (await readMeta(cached)) ?? (await buildCache(cached, options));
 
 	const workDir = await mkdtemp(join(tmpdir(), 'radtop-db-'));

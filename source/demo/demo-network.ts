@@ -6,6 +6,7 @@ import type {NasOverride} from '../nas/nas-override.js';
 import type {EmbeddedDatabase} from '../db/embedded-database.js';
 import {demoSimulatorConfig, startNasSimulator, type NasSimulator} from './nas-simulator.js';
 import type {RunningNas} from './simulated-nas-types.js';
+import type {DemoNas} from './network.js';
 
 export interface DemoNetwork {
 	readonly simulator: NasSimulator;
@@ -20,12 +21,12 @@ export interface DemoNetwork {
  */
 export async function startDemoNetwork(
 	embedded: EmbeddedDatabase,
-	options: {live?: boolean; ghostAfterSeconds?: number} = {},
+	options: {live?: boolean; ghostAfterSeconds?: number; nas?: readonly DemoNas[]} = {},
 ): Promise<DemoNetwork> {
 	// In-process writes go straight to PGlite, leaving the loopback connection to radtop.
 	const simulator = await startNasSimulator({
 		db: embedded.pglite,
-		nas: demoSimulatorConfig(),
+		nas: demoSimulatorConfig(options.nas),
 		ghostAfterSeconds: options.ghostAfterSeconds,
 	});
 	// A subscriber kicked from the console dials back in after 20 to 60 s: long enough to watch a NAS empty,

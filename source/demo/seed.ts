@@ -8,7 +8,7 @@ import {createHash} from 'node:crypto';
 import type {Queryable} from '../db/queryable.js';
 import {FREERADIUS_SCHEMA_SQL} from '../db/freeradius-schema.js';
 import {recordInterims, recordStarts, recordStops, type StartEvent, type StopEvent, type UpdateEvent} from './accounting.js';
-import {DEMO_NAS, type DemoNas} from './network.js';
+import {DEMO_NAS, type DemoNas, type DemoSite} from './network.js';
 import {CONNECT_INFO, FIRST_NAMES, formatMac, LAST_NAMES, randomMac, REALMS} from './pools.js';
 import {Random} from './random.js';
 import {seedDemoSubscribers} from './subscribers.js';
@@ -29,6 +29,8 @@ export interface SeedOptions {
 	 * sessions on it that it dropped then: started and last updated before the reload, silent since.
 	 */
 	readonly reload?: DemoReload;
+	/** The NAS the subscribers are homed on (default: the first site's, {@link DEMO_NAS}). */
+	readonly nas?: readonly DemoNas[];
 }
 
 /** A NAS reload of the demo network, and the sessions it left open in radacct. */
@@ -44,6 +46,18 @@ export interface DemoReload {
  * for 13 to 19 minutes: not stale yet (bng-3's interim interval is 10 minutes), but ghost candidates (G).
  */
 export const DEMO_RELOAD: DemoReload = {nas: 'bng-3', agoSeconds: 12 * 60, ghosts: 5};
+
+/** How a demo site is seeded as of `now`: its NAS, its size, its own generator; the reload is the first site's. */
+export function demoSiteSeedOptions(site: DemoSite, now: Date): SeedOptions {
+	return {
+		seed: site.seed,
+		now,
+		nas: site.nas,
+		openSessions: site.openSessions,
+		closedSessions: site.closedSessions,
+		...(site.nas.some((nas) => nas.name === DEMO_RELOAD.nas) ? {reload: DEMO_RELOAD} : {}),
+	};
+}
 
 interface Subscriber {
 	readonly userName: string;
@@ -115,7 +129,8 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 	const historySeconds = (options.historyDays ?? 21) * 86_400;
 
 	const subscriberCount = Math.max(8, Math.round(openCount * 1.25));
-	const nasWeights = DEMO_NAS.map((nas) => [nas, nas.weight] as const);
+	const nasList = options.nas ?? DEMO_NAS;
+	const nasWeights = nasList.map((nas) => [nas, nas.weight] as const);
 	const usedNames = new Set<string>();
 	const subscribers: Subscriber[] = [];
 	for (let index = 0; subscribers.length < subscriberCount; index++) {
@@ -244,7 +259,7 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 
 	/** The reload's nasreload row and its ghosts, drawn last so the rest of the network stays as without them. */
 	const reloadGhosts = (reload: DemoReload): DemoNetwork['reloads'] => {
-		const nas = DEMO_NAS.find((candidate) => candidate.name === reload.nas);
+		const nas = nasList.find((candidate) => candidate.name === reload.nas);
 		if (!nas) throw new RangeError(`no demo NAS named ${reload.nas}`);
 		const reloadedAt = nowSeconds - reload.agoSeconds;
 		const homed = subscribers.filter((subscriber) => subscriber.nas === nas);
@@ -260,7 +275,7 @@ export function generateDemoNetwork(options: SeedOptions = {}): DemoNetwork {
 		return [{nasIpAddress: nas.ip, timestamp: reloadedAt}];
 	};
 	const reloads = options.reload ? reloadGhosts(options.reload) : [];
-	return {nas: DEMO_NAS, starts, interims: [before, last], stops, reloads};
+	return {nas: nasList, starts, interims: [before, last], stops, reloads};
 }
 
 const BATCH = 5000;
