@@ -336,19 +336,28 @@ class Run {
 	}
 
 	/**
-	 * Waits for the rate caps (the NAS's and the overall one), then for room in the audit log's batch (at most one batch of requests sent is not yet
-	 * in the log), and notes the request as sent; false when the signal says to stop sending, or the log cannot
-	 * be written any more.
+	 * Waits for room in the audit log's batch (at most one batch of requests sent is not yet in the log) and for
+	 * the rate caps (the NAS's and the overall one), and notes the request as sent; false when the signal says to
+	 * stop sending, or the log cannot be written any more. A request goes out as it gets its token: when the batch
+	 * filled up while it waited for the token, it waits for room and for a new token, so a log slow to write holds
+	 * requests back rather than letting them out together later, over the caps.
 	 */
 	async #mayStart(item: PlanItem, method: 'coa' | 'api'): Promise<boolean> {
-		let go = !this.#signal?.aborted && (this.#pacer === undefined || (await this.#pacer.take(item.nas.ip)));
-		if (go && this.#journal) {
-			await this.#journal.room();
-			go = !this.#signal?.aborted && this.#journal.failure === undefined;
+		let go = false;
+		for (;;) {
+			await this.#journal?.room();
+			if (!this.#mayGoOn() || (this.#pacer !== undefined && !(await this.#pacer.take(item.nas.ip)))) break;
+			go = this.#mayGoOn();
+			if (!go || !this.#journal?.full) break;
+			go = false;
 		}
 		if (!go) this.#abortedBeforeSending = true;
 		else this.#journal?.add(item.session.radacctid, {radacctid: item.session.radacctid, sent: method});
 		return go;
+	}
+
+	#mayGoOn(): boolean {
+		return !this.#signal?.aborted && this.#journal?.failure === undefined;
 	}
 
 	#settle(item: Pick<PlanItem, 'session' | 'nas'>, outcome: Outcome, method: 'coa' | 'api' | undefined, reason: string): void {
