@@ -40,11 +40,13 @@ export function followedRecovery(disconnect: DisconnectState | null | undefined)
 	return count.perNas.some((nas) => nas.back < nas.total) ? count : undefined;
 }
 
-/** The status line's text: `bng-2: 181 of 630 back (29 %) · +3 NAS · 4m since the run`. */
+/** The status line's text: `bng-2: 181 of 630 back (29 %) · +3 NAS · 4m since the run` (3 more NAS with users away). */
 export function recoveryText(count: RecoveryCount): string {
 	const [first, ...others] = count.perNas;
 	if (first === undefined) return `nobody to follow · ${sinceRun(count)} since the run`;
-	const more = others.length > 0 ? ` · +${formatCount(others.length)} NAS` : '';
+	// The other NAS with users still away (those all back have nothing left to follow).
+	const away = others.filter((nas) => nas.back < nas.total).length;
+	const more = away > 0 ? ` · +${formatCount(away)} NAS` : '';
 	return `${nasText(first)}${more} · ${sinceRun(count)} since the run`;
 }
 

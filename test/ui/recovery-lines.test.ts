@@ -51,9 +51,9 @@ describe('the recovery line', () => {
 		expect(recoveryText(countOf([nas(2, 181, 630)]))).toBe('bng-2: 181 of 630 back (29 %) · 4m since the run');
 	});
 
-	it('several NAS: the one with the most still away, and how many more', () => {
+	it('several NAS: the one with the most still away, and how many more have users away', () => {
 		// The count comes sorted, most away first (recovery.ts).
-		expect(recoveryText(countOf([nas(2, 181, 630), nas(1, 290, 300), nas(3, 40, 40)]))).toBe(
+		expect(recoveryText(countOf([nas(2, 181, 630), nas(1, 290, 300), nas(4, 1, 2), nas(3, 40, 40)]))).toBe(
 			'bng-2: 181 of 630 back (29 %) · +2 NAS · 4m since the run',
 		);
 	});
