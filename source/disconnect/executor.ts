@@ -20,7 +20,7 @@ import {ABORTED_BEFORE_SENDING, tallyOutcomes, type DisconnectResult, type Outco
 import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {preparePlan} from './prepare-plan.js';
-import {NasPacer} from './nas-pacer.js';
+import {pacerFor, type NasPacer} from './nas-pacer.js';
 import {AuditError, DEFAULT_IN_FLIGHT_PER_NAS, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
 export {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
@@ -40,15 +40,7 @@ export async function executeDisconnect(
 	const concurrency = options.concurrencyPerNas ?? DEFAULT_IN_FLIGHT_PER_NAS;
 	if (!(Number.isInteger(concurrency) && concurrency >= 1))
 		throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
-	const pacer =
-		options.ratePerSecond === undefined && options.ratePerNas === undefined
-			? undefined
-			: new NasPacer({
-					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
-					...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
-					...(options.signal === undefined ? {} : {signal: options.signal}),
-					...(options.rateClock === undefined ? {} : {clock: options.rateClock}),
-				});
+	const pacer = pacerFor(options);
 	const startedAt = new Date();
 	const {plan, missing, vanished} = await preparePlan(input, deps, options);
 	const actionId = randomUUID();

@@ -196,3 +196,19 @@ export class NasPacer {
 		for (const queue of queues) for (const resolve of queue) resolve(false);
 	}
 }
+
+/** The pacer of a run's caps (the options' names as the executor takes them); undefined when there is no cap. */
+export function pacerFor(options: {
+	readonly ratePerSecond?: number | undefined;
+	readonly ratePerNas?: number | undefined;
+	readonly signal?: AbortSignal | undefined;
+	readonly rateClock?: BucketClock | undefined;
+}): NasPacer | undefined {
+	if (options.ratePerSecond === undefined && options.ratePerNas === undefined) return undefined;
+	return new NasPacer({
+		...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
+		...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
+		...(options.signal === undefined ? {} : {signal: options.signal}),
+		...(options.rateClock === undefined ? {} : {clock: options.rateClock}),
+	});
+}
