@@ -57,8 +57,11 @@ describe('executeDisconnect paced per NAS', () => {
 		const inFlight = new Map<number, number>();
 		const mostInFlight = new Map<number, number>();
 		const finishedAt = new Map<number, number>();
+		// When each request went out, per NAS port.
+		const sentAt = new Map<number, number[]>();
 		const counted: Pick<CoaClient, 'send'> = {
 			async send(target, request, signal) {
+				sentAt.set(target.port, [...(sentAt.get(target.port) ?? []), performance.now()]);
 				inFlight.set(target.port, (inFlight.get(target.port) ?? 0) + 1);
 				mostInFlight.set(target.port, Math.max(mostInFlight.get(target.port) ?? 0, inFlight.get(target.port)!));
 				try {
@@ -78,10 +81,13 @@ describe('executeDisconnect paced per NAS', () => {
 		expect(result.totals.coa).toBe(120);
 		expect(result.totals.failed).toBe(40);
 		expect(result.results.filter((entry) => entry.outcome === 'failed').every((entry) => entry.nasName === 'bng-3')).toBe(true);
-		// Each answering NAS: never more than its 40 a second plus the bucket's burst of 4.
-		for (const {arrivals} of [fast, other]) {
+		// Each answering NAS: never more than its 40 a second plus the bucket's burst of 4 going out, and the last
+		// request it saw came no sooner than 40 a second allows after the first went out, the burst taken off.
+		for (const {nas, arrivals} of [fast, other]) {
 			expect(arrivals).toHaveLength(60);
-			expect(mostPerSecond(arrivals)).toBeLessThanOrEqual(44);
+			const sent = sentAt.get(nas.port)!;
+			expect(mostPerSecond(sent)).toBeLessThanOrEqual(44);
+			expect(Math.max(...arrivals) - Math.min(...sent)).toBeGreaterThanOrEqual(((60 - 4) / 40) * 1000 - 5);
 		}
 		// The silent NAS held its 4 requests in flight, no more; each was tried 3 times (200 ms apart).
 		expect(mostInFlight.get(dead.nas.port)).toBe(4);
