@@ -13,8 +13,10 @@ import type {DisconnectResult} from './result.js';
 
 /** What a recovery count is over: the users a run disconnected, with their NAS, and when the run began. */
 export interface RecoveryTarget {
-	/** The run's start: sessions started since are the users' new ones. */
+	/** The run's start on the database's clock: sessions started since are the users' new ones. */
 	readonly since: Date;
+	/** The run's start on this host's clock (how long ago the run was is told from it). */
+	readonly startedAt: Date;
 	/** Each NAS of the run and the users disconnected from it, each once. */
 	readonly perNas: ReadonlyArray<{readonly ip: string; readonly name: string; readonly usernames: readonly string[]}>;
 }
@@ -29,6 +31,7 @@ export interface RecoveryNas {
 
 /** A count, the NAS with the most users still away first. */
 export interface RecoveryCount {
+	/** When it was counted, and when the run began, on this host's clock. */
 	readonly at: Date;
 	readonly since: Date;
 	readonly perNas: readonly RecoveryNas[];
@@ -36,9 +39,10 @@ export interface RecoveryCount {
 
 /**
  * The users a run disconnected (outcome coa or api, with a username), per NAS; undefined for a dry run or a
- * run that disconnected nobody.
+ * run that disconnected nobody. `clockSkewMs`: how far the database's clock is ahead of this host's (the run's
+ * start is on this host's clock, radacct's times on the database's and the NAS's).
  */
-export function recoveryTargetOf(result: DisconnectResult): RecoveryTarget | undefined {
+export function recoveryTargetOf(result: DisconnectResult, clockSkewMs = 0): RecoveryTarget | undefined {
 	if (result.dryRun) return undefined;
 	const perNas = new Map<string, {ip: string; name: string; usernames: Set<string>}>();
 	for (const entry of result.results) {
@@ -49,7 +53,8 @@ export function recoveryTargetOf(result: DisconnectResult): RecoveryTarget | und
 	}
 	if (perNas.size === 0) return undefined;
 	return {
-		since: result.startedAt,
+		since: new Date(result.startedAt.getTime() + clockSkewMs),
+		startedAt: result.startedAt,
 		perNas: [...perNas.values()].map((nas) => ({ip: nas.ip, name: nas.name, usernames: [...nas.usernames]})),
 	};
 }
@@ -90,7 +95,7 @@ export async function countRecovery(db: Queryable, target: RecoveryTarget, now =
 		total: nas.usernames.length,
 		back: Math.min(nas.usernames.length, back.get(nas.ip) ?? 0),
 	}));
-	return {at: now, since: target.since, perNas: byMostAway(perNas)};
+	return {at: now, since: target.startedAt, perNas: byMostAway(perNas)};
 }
 
 /** The NAS with the most users still away first, then by name. */

@@ -60,6 +60,7 @@ describe('recoveryTargetOf', () => {
 		);
 		expect(target).toEqual({
 			since: at,
+			startedAt: at,
 			perNas: [
 				{ip: BNG1, name: 'bng-1', usernames: ['u1']},
 				{ip: BNG2, name: 'bng-2', usernames: ['u1']},
@@ -89,6 +90,7 @@ describe('countRecovery against radacct', () => {
 		]);
 		const target: RecoveryTarget = {
 			since,
+			startedAt: since,
 			perNas: [
 				{ip: BNG1, name: 'bng-1', usernames: ['u1', 'u2', 'u3', 'u4']},
 				{ip: BNG2, name: 'bng-2', usernames: ['v1', 'v2']},
@@ -121,7 +123,11 @@ describe('countRecovery against radacct', () => {
 			{username: 'u1', nasipaddress: BNG1, startedAgo: 61},
 			{username: 'u2', nasipaddress: BNG1, startedAgo: 59},
 		]);
-		const count = await countRecovery(database.pool, {since, perNas: [{ip: BNG1, name: 'bng-1', usernames: ['u1', 'u2']}]});
+		const count = await countRecovery(database.pool, {
+			since,
+			startedAt: since,
+			perNas: [{ip: BNG1, name: 'bng-1', usernames: ['u1', 'u2']}],
+		});
 		expect(count.perNas).toEqual([{ip: BNG1, name: 'bng-1', total: 2, back: 1}]);
 	});
 
@@ -130,11 +136,32 @@ describe('countRecovery against radacct', () => {
 		await insertSessions(database.pool, [{username: 'a1', nasipaddress: BNG1, startedAgo: 1}]);
 		const count = await countRecovery(database.pool, {
 			since,
+			startedAt: since,
 			perNas: [
 				{ip: BNG1, name: 'bng-1', usernames: ['a1', 'a2']},
 				{ip: BNG2, name: 'bng-2', usernames: ['b1', 'b2', 'b3']},
 			],
 		});
 		expect(count.perNas.map((nas) => nas.name)).toEqual(['bng-2', 'bng-1']);
+	});
+
+	it("puts the run's start on the database's clock: a host an hour behind still counts only the new sessions", async () => {
+		const dbStart = await dbTimeAgo(60);
+		// This host's clock says the run began an hour before the database's does.
+		const hostStart = new Date(dbStart.getTime() - 3_600_000);
+		await insertSessions(database.pool, [
+			{username: 'u1', nasipaddress: BNG1, startedAgo: 1800},
+			{username: 'u2', nasipaddress: BNG1, startedAgo: 10},
+		]);
+		const result = resultOf([entry(1, 'u1', BNG1), entry(2, 'u2', BNG1)], hostStart);
+		const skewed = recoveryTargetOf(result, 3_600_000)!;
+		expect(skewed.since).toEqual(dbStart);
+		expect(skewed.startedAt).toEqual(hostStart);
+		const count = await countRecovery(database.pool, skewed, new Date(hostStart.getTime() + 240_000));
+		expect(count.perNas).toEqual([{ip: BNG1, name: 'bng-1', total: 2, back: 1}]);
+		// How long since the run is told on this host's clock.
+		expect(count.since).toEqual(hostStart);
+		// Left on this host's clock, u1's session of half an hour ago would have counted.
+		expect((await countRecovery(database.pool, recoveryTargetOf(result)!)).perNas[0]?.back).toBe(2);
 	});
 });
