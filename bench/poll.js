@@ -21,7 +21,9 @@
  * BENCH_ALL_REMEDIES=1 (try every candidate, not only those for a missed target), BENCH_CASES=search (only the
  * search grammar cases of bench/lib/search-cases.js and their candidate indexes; no live-table rounds),
  * BENCH_CASES=subscribers (only the poll with and without the subscriber context of bench/lib/subscriber-cases.js,
- * over authorisation tables and a billing table filled for every user).
+ * over authorisation tables and a billing table filled for every user), BENCH_CASES=history (only the online count
+ * over time of bench/lib/history-cases.js, with the stock indexes and with the index doctor suggests, and that
+ * index's cost on Accounting-Stop).
  *
  * Exit status: 0 when it measured (a missed target is a result, not a failure), 1 on an error,
  * 2 when DATABASE_URL is not a database it may wipe.
@@ -49,6 +51,7 @@ import {SessionSource} from '../dist/sessions/session-source.js';
 import {fetchSnapshot, SlowCounts} from '../dist/sessions/snapshot.js';
 import {findPsql, startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
+import {defineHistoryCases, HISTORY_REMEDIES, historyScans, stopUpdateCost} from './lib/history-cases.js';
 import {defineSearchCases, pickSearchValues, SEARCH_REMEDIES} from './lib/search-cases.js';
 import {defineSubscriberCases, seedSubscriberTables} from './lib/subscriber-cases.js';
 
@@ -75,6 +78,9 @@ const ALL_REMEDIES = process.env['BENCH_ALL_REMEDIES'] === '1';
 const INTERIM_SAMPLE = Math.min(10_000, OPEN);
 const ONLY_SEARCH = process.env['BENCH_CASES'] === 'search';
 const ONLY_SUBSCRIBERS = process.env['BENCH_CASES'] === 'subscribers';
+const ONLY_HISTORY = process.env['BENCH_CASES'] === 'history';
+/** The history's target: it is read when the view opens and once a minute while it is open. */
+const HISTORY_TARGET_MS = 500;
 
 const COLUMNS = new Set(SESSION_COLUMNS);
 const NAS = [1, 2, 3, 4, 5, 6].map((k) => ({ip: `10.20.0.${k}`, name: `bng-${k}`}));
@@ -949,6 +955,7 @@ async function interimRound(pool) {
  * @property {string[]} cases
  * @property {string[]} [measure]
  * @property {boolean} [interimCost]
+ * @property {boolean} [stopCost] measure Accounting-Stop's cost without and with it
  * @property {string} cost
  */
 
@@ -1168,11 +1175,19 @@ async function main() {
 		);
 		const subscriberCases = await defineSubscriberCases({pool: radtop.pool, window: WINDOW, columns: COLUMNS});
 		/** @type {Case[]} */
+		const historyCases = /** @type {Case[]} */ (defineHistoryCases({target: HISTORY_TARGET_MS}));
 		const cases = ONLY_SEARCH
 			? searchCases
 			: ONLY_SUBSCRIBERS
 				? /** @type {Case[]} */ (subscriberCases)
-				: [...pollCases, .../** @type {Case[]} */ (subscriberCases.filter((c) => c.id !== 'poll')), ...searchCases];
+				: ONLY_HISTORY
+					? historyCases
+					: [
+							...pollCases,
+							.../** @type {Case[]} */ (subscriberCases.filter((c) => c.id !== 'poll')),
+							...searchCases,
+							...historyCases,
+						];
 		const floors = new Floors(url);
 		/** @param {string[]} ids */
 		const measured = (ids) => cases.filter((c) => ids.includes(c.id));
@@ -1194,22 +1209,26 @@ async function main() {
 		}
 
 		// The fence on record: the same search as the statement was before it, planned and run by the same server.
-		if (!ONLY_SEARCH && !ONLY_SUBSCRIBERS) await showFence(rare, results, floors);
+		if (!ONLY_SEARCH && !ONLY_SUBSCRIBERS && !ONLY_HISTORY) await showFence(rare, results, floors);
+		if (ONLY_HISTORY) log(`history plan, stock indexes: ${await historyScans(pool)}`);
 
 		// Candidate fixes, each alone on top of the stock indexes, then all together.
-		const wanted = [...REMEDIES, .../** @type {Remedy[]} */ (SEARCH_REMEDIES)].filter(
+		// BENCH_CASES=history always shows the history with and without its index.
+		const wanted = [...REMEDIES, .../** @type {Remedy[]} */ (SEARCH_REMEDIES), .../** @type {Remedy[]} */ (HISTORY_REMEDIES)].filter(
 			(remedy) =>
-				(ALL_REMEDIES || remedy.cases.some((id) => missed.some((c) => c.id === id))) &&
+				(ALL_REMEDIES || ONLY_HISTORY || remedy.cases.some((id) => missed.some((c) => c.id === id))) &&
 				remedy.cases.some((id) => cases.some((c) => c.id === id)),
 		);
 		let interimIds = [];
 		let interimBase;
-		if (wanted.some((remedy) => remedy.interimCost)) {
+		let stopBase;
+		if (wanted.some((remedy) => remedy.interimCost || remedy.stopCost)) {
 			const {rows} = await pool.query('SELECT radacctid FROM radacct WHERE acctstoptime IS NULL ORDER BY random() LIMIT $1', [
 				INTERIM_SAMPLE,
 			]);
 			interimIds = rows.map((row) => row.radacctid);
-			interimBase = await interimUpdateCost(pool, interimIds);
+			if (wanted.some((remedy) => remedy.interimCost)) interimBase = await interimUpdateCost(pool, interimIds);
+			if (wanted.some((remedy) => remedy.stopCost)) stopBase = await stopUpdateCost(pool, interimIds);
 		}
 		const applied = [];
 		for (const remedy of wanted) {
@@ -1222,6 +1241,7 @@ async function main() {
 			const built = await applyRemedy(pool, remedy);
 			floors.reset();
 			log(`  built in ${seconds(built)}, ${await indexSizes(pool, remedy)}`);
+			if (remedy.stopCost) log(`  history plan: ${await historyScans(pool)}`);
 			const after = await runCases(measured(remedy.measure ?? remedy.cases), source, floors);
 			for (const [id, result] of after) {
 				const testCase = /** @type {Case} */ (cases.find((c) => c.id === id));
@@ -1235,6 +1255,11 @@ async function main() {
 				const withIndex = await interimUpdateCost(pool, interimIds);
 				log(
 					`  cost: interim update of ${n(INTERIM_SAMPLE)} open sessions ${fmt(withIndex)} ms (was ${fmt(interimBase)} ms); ${remedy.cost}`,
+				);
+			} else if (remedy.stopCost) {
+				const withIndex = await stopUpdateCost(pool, interimIds);
+				log(
+					`  cost: Accounting-Stop of ${n(INTERIM_SAMPLE)} open sessions ${fmt(withIndex)} ms (was ${fmt(stopBase)} ms); ${remedy.cost}`,
 				);
 			} else {
 				log(`  cost: ${remedy.cost}`);
@@ -1254,7 +1279,7 @@ async function main() {
 			floors.reset();
 		}
 
-		if (!ONLY_SEARCH && !ONLY_SUBSCRIBERS) {
+		if (!ONLY_SEARCH && !ONLY_SUBSCRIBERS && !ONLY_HISTORY) {
 			// What the counts cost in a live table: interim updates keep clearing the visibility map between VACUUMs,
 			// and autovacuum's default threshold (20 % of radacct's rows changed) lets many rounds pass before one runs.
 			const liveCases = measured([

@@ -1,6 +1,6 @@
 /** radtop's command line: picks the command, checks its flags, runs it, maps failures to exit codes. */
 import meow from 'meow';
-import {openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
+import {globalFlagsOf, openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {parseSimulateFlags, runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
@@ -29,6 +29,7 @@ import {secretsOf} from './config/secrets.js';
 import type {DisconnectResult} from './disconnect/result.js';
 import {writeIfOpen} from './commands/interrupts.js';
 import {lookUpUser} from './subscribers/user-lookup.js';
+import {readReplicaState} from './db/replica.js';
 
 export const MAIN_HELP = `
 Usage
@@ -56,7 +57,7 @@ Console
   --stale-after DURATION stale threshold when the NAS reports no interim interval (default 30m)
 
 Database
-  --db URL        postgres://user@host:port/db
+  --db URL        postgres://user@host:port/db (with --read-db URL, a hot standby for what only reads)
   --profile NAME  a profile from the config file ($RADTOP_CONFIG_DIR or ~/.config/radtop/config.json)
   --demo          the embedded demo database with a simulated network (no setup)
   The console, sessions, user, export, disconnect, sweep, doctor and nas list take all three; simulate takes
@@ -88,6 +89,7 @@ export const CONSOLE_FLAGS = {
 	readOnly: {type: 'boolean'},
 	staleAfter: {type: 'string'},
 	db: {type: 'string'},
+	readDb: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
@@ -122,12 +124,9 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const {interval: _interval, readOnly: _readOnly, ...listing} = flags;
 		return COMMANDS['sessions']!.run(listing);
 	}
-	const demo = Boolean(flags['demo']);
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const context = await openContext(
-		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo},
-		{staleAfterSeconds: request.staleAfterSeconds, progress, ...(demo ? {demoNetwork: {live: true}} : {})},
-	);
+	const needs = {staleAfterSeconds: request.staleAfterSeconds, progress, ...(flags['demo'] ? {demoNetwork: {live: true}} : {})};
+	const context = await openContext(globalFlagsOf(flags), needs);
 	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
 	let closeSubscribers: (() => Promise<void>) | undefined;
 	// Whatever fails from here, the database and the demo network are closed: nothing keeps the process waiting.
@@ -157,6 +156,8 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
 			saveColumns: consoleColumnsSaver(context.profileName),
 			lookUpUser: (username) => lookUpUser(context.database.pool, context.source, username),
+			// A standby is told in the header with its lag, whether it was named as the read database or as --db.
+			...(context.database.embedded ? {} : {replica: () => readReplicaState(context.database.pool)}),
 			...(engine
 				? {
 						beforeSignalExit: async () => {
@@ -191,10 +192,7 @@ async function withContext(
 	needs: Pick<ContextNeeds, 'staleAfterSeconds' | 'demoNetwork'>,
 	run: (context: CommandContext) => Promise<number | void>,
 ): Promise<number> {
-	const context = await openContext(
-		{db: flags['db'] as string | undefined, profile: flags['profile'] as string | undefined, demo: Boolean(flags['demo'])},
-		{...needs, progress},
-	);
+	const context = await openContext(globalFlagsOf(flags), {...needs, progress});
 	try {
 		return (await run(context)) ?? EXIT.ok;
 	} catch (error) {

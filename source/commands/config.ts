@@ -38,6 +38,8 @@ Usage
 
 Settings (per profile)
   database             postgres://user@host:port/db; one with a password only from stdin or the prompt
+  read-database        a hot standby of that database, for what only reads (polls, sessions, export,
+                       doctor); sweep --apply still writes to database. Set as database is
   interval             console poll interval: 5, 10s, 1m (1 s to 1 h)
   stale-after          stale threshold when the NAS reports no interim interval: 90s, 30m, 2h, 1w (1 s to 30 d)
   read-only            true or false: no action that disconnects anyone
@@ -51,11 +53,11 @@ Settings (per profile)
 
 Flags
   --profile NAME       the profile to read or change (default: the config's default profile, else "default")
-  --stdin              config set database: read the URL from stdin (first line)
+  --stdin              config set database (or read-database): read the URL from stdin (first line)
   --json               config profiles: JSON (no passwords)
 
 The file is $RADTOP_CONFIG_DIR/config.json, else ~/.config/radtop/config.json, written 0600.
-config get database prints the URL without its password.
+config get database (and read-database) prints the URL without its password.
 
 Examples
   $ radtop config set interval 10 --profile noc
@@ -114,8 +116,9 @@ export function parseConfigCommand(input: readonly string[], flags: Flags, optio
 				arity(1, 2, 'takes a setting and its value');
 				const key = profileKey(rest[0]!);
 				const text = rest[1];
-				if (key !== 'database') {
-					if (flags.stdin) throw new UsageError('--stdin is only for the database URL, which may hold a password');
+				// The primary's and the read database's URLs may hold a password: never from argv, as --stdin or typed.
+				if (key !== 'database' && key !== 'readDatabase') {
+					if (flags.stdin) throw new UsageError('--stdin is only for the database URLs, which may hold a password');
 					if (text === undefined) throw new UsageError(`radtop config set ${profileKeyLabel(key)} needs a value`);
 					if (key === 'billingUrl' && urlHasPassword(text)) {
 						throw new UsageError(
@@ -135,7 +138,9 @@ export function parseConfigCommand(input: readonly string[], flags: Flags, optio
 					return {kind: 'set', key, value: parseProfileValue(key, text), read: false};
 				}
 				if (!flags.stdin && !options.stdinIsTerminal) {
-					throw new UsageError('radtop config set database needs the URL: as an argument, with --stdin, or typed at a terminal');
+					throw new UsageError(
+						`radtop config set ${profileKeyLabel(key)} needs the URL: as an argument, with --stdin, or typed at a terminal`,
+					);
 				}
 				return {kind: 'set', key, read: true};
 			}
@@ -231,7 +236,12 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 				let url: string;
 				try {
 					[url = ''] = await readSecrets(
-						[{name: 'database URL', question: `database URL for profile "${shownName}" (not echoed): `}],
+						[
+							{
+								name: `${profileKeyLabel(request.key)} URL`,
+								question: `${profileKeyLabel(request.key)} URL for profile "${shownName}" (not echoed): `,
+							},
+						],
 						io,
 					);
 				} catch (error) {
@@ -243,7 +253,7 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 					throw error;
 				}
 				try {
-					value = parseProfileValue('database', url);
+					value = parseProfileValue(request.key, url);
 				} catch (error) {
 					if (error instanceof InvalidValueError) throw new UsageError(error.message);
 					throw error;

@@ -25,7 +25,8 @@ export function consoleSweeps(context: CommandContext): ConsoleSweeps {
 	const {profile} = context;
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
 	const service = createSweepService({
-		db: context.database.pool as TransactionalDb,
+		// Closing writes: on the primary, never on a read database.
+		db: context.primary.pool as TransactionalDb,
 		columns: context.source.columns,
 		overrides: context.nasOverrides,
 		staleAfterSeconds: context.source.staleAfterSeconds,

@@ -27,6 +27,7 @@ import {
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
+import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
 import type {CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
@@ -56,6 +57,8 @@ export interface ConsoleOptions {
 	readonly subscribers?: ConsoleSubscribers;
 	/** Reads one user for the user view (`u`). */
 	readonly lookUpUser?: LookUpUser;
+	/** Reads whether the database read is a hot standby, and its lag, for the header. */
+	readonly replica?: ReplicaProbe;
 }
 
 /**
@@ -153,7 +156,8 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
 	const rate = profile.disconnectRate ?? CONSOLE_DISCONNECT_RATE;
 	const service = createDisconnectService({
-		db: context.database.pool,
+		// The NAS claims are on the primary: every radtop sees them there, whatever database it reads.
+		db: context.primary.pool,
 		overrides: context.nasOverrides,
 		columns: context.source.columns,
 		audit,
@@ -242,6 +246,7 @@ export async function runConsole(
 				{...(options.columns === undefined ? {} : {columns: options.columns})}
 				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
 				{...(options.lookUpUser === undefined ? {} : {lookUpUser: options.lookUpUser})}
+				{...(options.replica === undefined ? {} : {replica: options.replica})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

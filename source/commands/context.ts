@@ -6,7 +6,8 @@ import {ConfigStore} from '../config/config.js';
 import {type Profile} from '../config/profile.js';
 import {scrubSecrets, secretsOf} from '../config/secrets.js';
 import {ConfigError, resolveDatabaseTarget} from '../db/database-target.js';
-import {connectDatabase, type Database} from '../db/connect.js';
+import {type Database} from '../db/connect.js';
+import {connectDatabasePair, resolveReadUrl} from '../db/database-pair.js';
 import type {EmbeddedSeed} from '../db/embedded-database.js';
 import {describeError, SchemaError} from '../db/errors.js';
 import {loadNasRows} from '../db/nas-table.js';
@@ -22,8 +23,16 @@ import {EXIT, UsageError} from './usage.js';
 
 export interface GlobalFlags {
 	readonly db?: string;
+	/** A hot standby for what only reads (`--read-db`); else the profile's `read-database`. */
+	readonly readDb?: string | undefined;
 	readonly profile?: string;
 	readonly demo?: boolean;
+}
+
+/** The database flags of a command's parsed flags (meow's camelCase names). */
+export function globalFlagsOf(flags: Readonly<Record<string, unknown>>): GlobalFlags {
+	const text = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+	return {db: text('db'), readDb: text('readDb'), profile: text('profile'), demo: Boolean(flags['demo'])};
 }
 
 /** What a command needs opened for it; {@link openContext} opens exactly that, and close() closes it all. */
@@ -55,7 +64,10 @@ export interface ConfigContext {
 
 /** The database connection, radacct not checked. */
 export interface ConnectionContext extends ConfigContext {
+	/** What only reads goes here: the read database (a hot standby) when one is set, else the primary. */
 	readonly database: Database;
+	/** What writes goes here (sweep --apply, NAS claims, simulate); `database` itself without a read database. */
+	readonly primary: Database;
 }
 
 /** What a database-backed command works with. */
@@ -113,13 +125,16 @@ export async function openContext(
 		defaultProfile: fallback?.profile,
 		env,
 	});
-	const secrets = secretsOf(store.data, target.kind === 'url' ? [target.url] : [], env);
+	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: profile.readDatabase, primary: target});
+	const urls = [...(target.kind === 'url' ? [target.url] : []), ...(readUrl === undefined ? [] : [readUrl])];
+	const secrets = secretsOf(store.data, urls, env);
 	const base = {profileName: selected?.name, profile};
-	const database = await connectDatabase(target, {env, onProgress: needs.progress, demoSeed});
+	const pair = await connectDatabasePair(target, readUrl, {env, onProgress: needs.progress, demoSeed});
+	const {read: database, primary} = pair;
 	let network: DemoNetwork | undefined;
 	const close = async () => {
 		await network?.close();
-		await database.close();
+		await pair.close();
 	};
 	try {
 		network =
@@ -131,7 +146,7 @@ export async function openContext(
 		throw error;
 	}
 	const nasOverrides = [...profileOverrides, ...(network?.overrides ?? [])];
-	if (needs.database === 'connection') return {...base, nasOverrides, database, secrets, close};
+	if (needs.database === 'connection') return {...base, nasOverrides, database, primary, secrets, close};
 	try {
 		const columns = await probeRadacctColumns(database.pool);
 		const nasRows = await loadNasRows(database.pool);
@@ -142,7 +157,16 @@ export async function openContext(
 			nasRows,
 		});
 		const registry = NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings);
-		return {...base, nasOverrides, database, source, registry, secrets: [...new Set([...secrets, ...registry.secrets()])], close};
+		return {
+			...base,
+			nasOverrides,
+			database,
+			primary,
+			source,
+			registry,
+			secrets: [...new Set([...secrets, ...registry.secrets()])],
+			close,
+		};
 	} catch (error) {
 		await close();
 		const failure =

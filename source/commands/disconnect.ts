@@ -27,6 +27,7 @@ const FILTER_FLAGS = {
 	to: SESSIONS_FLAGS.to,
 	staleAfter: SESSIONS_FLAGS.staleAfter,
 	db: SESSIONS_FLAGS.db,
+	readDb: SESSIONS_FLAGS.readDb,
 	profile: SESSIONS_FLAGS.profile,
 	demo: SESSIONS_FLAGS.demo,
 } as const;
@@ -84,7 +85,7 @@ How
                          to and its sessions end "not sent" (on a terminal without --yes, radtop asks)
   --json                 the result as JSON
   --audit-log PATH       append the audit record here (default $XDG_STATE_HOME/radtop/audit.log)
-  --db URL, --profile NAME, --demo
+  --db URL, --read-db URL, --profile NAME, --demo
 
 Two radtop never disconnect the sessions of one NAS at the same time: each claims the NAS in the database
 (a PostgreSQL advisory lock) while it sends to it and watches for the stops, and the other is told who holds
@@ -275,7 +276,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	try {
 		const executed = await executeDisconnect(
 			plan,
-			{db: context.database.pool, registry, columns: context.source.columns, coaClient, audit},
+			// The NAS claims are on the primary: every radtop sees them there, whatever database it reads.
+			{db: context.primary.pool, registry, columns: context.source.columns, coaClient, audit},
 			{
 				method: request.method,
 				reason: request.reason,
@@ -348,7 +350,7 @@ async function askAboutClaims(
 	stderr: NodeJS.WriteStream,
 ): Promise<'free' | 'wait' | 'stop'> {
 	const nas = nasOf(items);
-	const holders = await findClaimHolders(context.database.pool, nas);
+	const holders = await findClaimHolders(context.primary.pool, nas);
 	if (holders.size === 0) return 'free';
 	for (const entry of nas) {
 		if (holders.has(entry.ip)) stderr.write(`radtop: ${sanitize(holderMessage(entry.name, holders.get(entry.ip)))}\n`);

@@ -12,6 +12,7 @@ import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {nasReloadChecks} from '../doctor/nas-reload-checks.js';
+import {replicaDoctorChecks, withoutWrites} from './doctor-replica.js';
 import {loadNasReloads} from '../db/nas-reload-table.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
 import {openContext} from './context.js';
@@ -32,6 +33,7 @@ export const DOCTOR_FLAGS = {
 	staleAfter: {type: 'string'},
 	json: {type: 'boolean'},
 	db: {type: 'string'},
+	readDb: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
@@ -49,6 +51,8 @@ writes (UPDATE on acctstoptime, acctupdatetime, acctsessiontime, acctterminateca
 standby); the stock indexes the poll relies on (matched by definition, whatever their names); row counts (pg_class's estimate on a big table) and open sessions;
 VACUUM keeping up; the poll's own queries run a few times (median) and EXPLAINed, with the index that
 would help a slow one and the gain measured on 5,000,000 rows.
+With a read database (read-database, --read-db): the primary and the standby, each reachable and in
+recovery or not, the replication lag against the poll interval, and the same cluster (pg_control_system()).
 Each NAS (from the nas table, the config, and radacct's open sessions): a secret is known; the address
 the NAS sees radtop come from; its CoA port answers a Disconnect-Request for a session that cannot exist
 (a NAK signed with our secret is the good answer); the RouterOS API login works.
@@ -66,7 +70,7 @@ Flags
   --concurrency N        NAS checked at the same time (default 8)
   --stale-after DURATION stale threshold the stale count is timed with (default 30m)
   --json                 the checks as JSON: {"checks": [{check, status, detail, fix}], "summary"}
-  --db URL, --profile NAME, --demo
+  --db URL, --read-db URL, --profile NAME, --demo
 
 Examples
   $ radtop doctor
@@ -89,6 +93,7 @@ export interface DoctorRequest {
 	readonly staleAfterSeconds?: number;
 	readonly json: boolean;
 	readonly db?: string;
+	readonly readDb?: string;
 	readonly profile?: string;
 	readonly demo: boolean;
 }
@@ -110,6 +115,7 @@ export function parseDoctorFlags(flags: Flags): DoctorRequest {
 		staleAfterSeconds: typeof flags.staleAfter === 'string' ? parseDurationSeconds(flags.staleAfter, 'stale-after', 1) : undefined,
 		json: Boolean(flags.json),
 		db: typeof flags.db === 'string' ? flags.db : undefined,
+		readDb: typeof flags.readDb === 'string' ? flags.readDb : undefined,
 		profile: typeof flags.profile === 'string' ? flags.profile : undefined,
 		demo: Boolean(flags.demo),
 	};
@@ -218,7 +224,10 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 			// Before anything is printed: an unknown --nas is a usage error.
 			list = nasToCheck(registry, request, open);
 		}
-		emit(databaseChecks(scrubDatabaseFacts(facts, secrets)));
+		// With a read database, what sweep --apply needs is checked on the primary, beside the standby's role and lag.
+		const replica = await replicaDoctorChecks(context, secrets, 'error' in facts.server ? facts.server.error : undefined);
+		emit(databaseChecks(scrubDatabaseFacts(context.primary === context.database ? facts : withoutWrites(facts), secrets)));
+		emit(replica);
 		if (!('error' in facts.server)) {
 			emit(await subscriberDoctorChecks(context.database.pool, billingSettingsOf(context), secrets));
 			const reloads = await loadNasReloads(context.database.pool);

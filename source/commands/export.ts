@@ -32,6 +32,7 @@ export const EXPORT_FLAGS = {
 	raw: {type: 'boolean'},
 	staleAfter: SESSIONS_FLAGS.staleAfter,
 	db: SESSIONS_FLAGS.db,
+	readDb: SESSIONS_FLAGS.readDb,
 	profile: SESSIONS_FLAGS.profile,
 	demo: SESSIONS_FLAGS.demo,
 } as const satisfies Record<string, FlagSpec>;
@@ -68,7 +69,7 @@ Output
   --no-limit                   export however many match
   --raw                        no formula guard: fields exactly as stored
   --stale-after DURATION       stale threshold for the state column when the NAS reports no interval (30m)
-  --db URL, --profile NAME, --demo
+  --db URL, --read-db URL, --profile NAME, --demo
 
 Columns
   ${wrap(

@@ -2,12 +2,13 @@
 import {urlHasPassword} from '../db/database-target.js';
 import {sanitize} from '../terminal/sanitize.js';
 
-/** True when a `--db URL` or `--db=URL` before `--` carries a password. */
+/** True when a `--db URL` or `--db=URL` (or `--read-db`) before `--` carries a password. */
 export function passwordInDbFlag(argv: readonly string[]): boolean {
 	const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
 	for (let index = 0; index < end; index++) {
 		const token = argv[index]!;
-		const value = token === '--db' ? argv[index + 1] : token.startsWith('--db=') ? token.slice(5) : undefined;
+		const flag = /^--(?:read-)?db(?==|$)/.exec(token)?.[0];
+		const value = flag === undefined ? undefined : token === flag ? argv[index + 1] : token.slice(flag.length + 1);
 		if (value !== undefined && urlHasPassword(value)) return true;
 	}
 	return false;

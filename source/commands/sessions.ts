@@ -40,6 +40,7 @@ export const SESSIONS_FLAGS = {
 	csv: {type: 'boolean'},
 	utc: {type: 'boolean'},
 	db: {type: 'string'},
+	readDb: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 	auditLog: {type: 'string'},
@@ -86,6 +87,7 @@ Output
 
 Database
   --db URL                     postgres://user@host:port/db (else --profile, DATABASE_URL, PG* variables)
+  --read-db URL                a hot standby to read from (else the profile's read-database)
   --profile NAME               a profile from the config file
   --demo                       the embedded demo database (no setup)
 

@@ -148,7 +148,7 @@ export async function runSimulate(
 	until: () => Promise<void> = interrupted,
 ): Promise<void> {
 	const {host, faults} = request;
-	const {rows} = await loadNasRows(context.database.pool);
+	const {rows} = await loadNasRows(context.primary.pool);
 	const wanted = request.nas;
 	const known = rows.filter((row) => isIP(String(row.nasname).trim()));
 	const chosen =
@@ -176,7 +176,7 @@ export async function runSimulate(
 		faults,
 		...(request.api ? {api: {port: request.apiPort ? request.apiPort + index : 0, user: 'radtop', password: apiPassword}} : {}),
 	}));
-	const simulator = await startNasSimulator({db: context.database.pool, nas});
+	const simulator = await startNasSimulator({db: context.primary.pool, nas});
 	for (const running of simulator.nas) out.write(`${runningNasLine(running)}\n`);
 	out.write('secrets: those of the nas table · Ctrl-C stops\n');
 	const traffic = request.live ? simulator.startLiveTraffic({intervalMs: request.liveIntervalMs}) : undefined;

@@ -33,6 +33,7 @@ export const SWEEP_FLAGS = {
 	retries: {type: 'string', default: '2'},
 	auditLog: {type: 'string'},
 	db: SESSIONS_FLAGS.db,
+	readDb: SESSIONS_FLAGS.readDb,
 	profile: SESSIONS_FLAGS.profile,
 	demo: SESSIONS_FLAGS.demo,
 } as const satisfies Record<string, FlagSpec>;
@@ -75,7 +76,7 @@ Closing
 
 Output
   --json                 the result as JSON
-  --db URL, --profile NAME, --demo
+  --db URL, --read-db URL, --profile NAME, --demo
 
 Examples
   $ radtop sweep
@@ -182,7 +183,9 @@ async function askOnTerminal(confirmation: Confirmation, stderr: NodeJS.WriteStr
 
 /** Lists, verifies, previews, confirms, closes, reports. Resolves to the exit code. */
 export async function runSweep(context: CommandContext, flags: SweepFlags, io: SweepIo): Promise<number> {
-	const db = context.database.pool as TransactionalDb;
+	// --apply writes: it lists and closes on the primary; a dry run reads where reads go (a read database, if set).
+	const database = flags.apply ? context.primary : context.database;
+	const db = database.pool as TransactionalDb;
 	const {registry} = context;
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = flags.nas.length > 0 ? [...new Set(flags.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
@@ -206,7 +209,7 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 	};
 
 	// A lock or a server that does not answer is said as it is seen, not waited for in silence.
-	const stopWaits = reportWaits(context.database.waits, (line) => io.stderr.write(line));
+	const stopWaits = reportWaits(database.waits, (line) => io.stderr.write(line));
 	const run = await executeSweep(
 		{
 			nas: flags.nas,

@@ -190,13 +190,19 @@ function editDistance(a: string, b: string): number {
  * without its value (which may hold a password).
  */
 export function checkDbFlag(flags: Record<string, unknown>): void {
-	const db = flags['db'];
-	if (db === undefined) return;
-	if (typeof db !== 'string' || db.trim() === '') throw new UsageError('--db needs a postgres:// URL');
-	try {
-		checkUrl(db, '--db');
-	} catch (error) {
-		if (error instanceof ConfigError) throw new UsageError(error.message);
-		throw error;
+	for (const [name, flag] of [
+		['db', '--db'],
+		['readDb', '--read-db'],
+	] as const) {
+		const db = flags[name];
+		if (db === undefined) continue;
+		if (typeof db !== 'string' || db.trim() === '') throw new UsageError(`${flag} needs a postgres:// URL`);
+		try {
+			checkUrl(db, flag);
+		} catch (error) {
+			if (error instanceof ConfigError) throw new UsageError(error.message);
+			throw error;
+		}
 	}
+	if (flags['readDb'] !== undefined && flags['demo'] === true) throw new UsageError('--read-db does not go with --demo');
 }

@@ -13,6 +13,7 @@ export const USER_FLAGS = {
 	json: {type: 'boolean'},
 	utc: {type: 'boolean'},
 	db: {type: 'string'},
+	readDb: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
@@ -47,6 +48,7 @@ Flags
 
 Database
   --db URL         postgres://user@host:port/db (else --profile, DATABASE_URL, PG* variables)
+  --read-db URL    a hot standby to read from (else the profile's read-database)
   --profile NAME   a profile from the config file
   --demo           the embedded demo database (no setup)
 

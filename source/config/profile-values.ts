@@ -24,6 +24,7 @@ export function checkProfileName(name: string, what = 'a profile name'): string 
 /** The profile settings `radtop config get|set|unset` knows, as stored (camelCase). */
 export const PROFILE_KEYS = [
 	'database',
+	'readDatabase',
 	'interval',
 	'staleAfter',
 	'readOnly',
@@ -153,8 +154,9 @@ export function parseProfileValue<K extends ProfileKey>(
 	const parse = (): unknown => {
 		switch (key) {
 			case 'database':
+			case 'readDatabase':
 				try {
-					return checkUrl(text.trim(), 'database');
+					return checkUrl(text.trim(), label);
 				} catch (error) {
 					throw new InvalidValueError((error as Error).message);
 				}
@@ -210,7 +212,7 @@ export function parseProfileValue<K extends ProfileKey>(
  * `password` query parameter): `hidden` says something was left out.
  */
 export function formatProfileValue(key: ProfileKey, value: unknown): {text: string; hidden: boolean} {
-	if ((key === 'database' || key === 'billingUrl') && typeof value === 'string') {
+	if ((key === 'database' || key === 'readDatabase' || key === 'billingUrl') && typeof value === 'string') {
 		const {url, hadPassword} = withoutPassword(value);
 		return {text: url, hidden: hadPassword};
 	}

@@ -30,6 +30,7 @@ export function secretsOf(config: StoredConfig, urls: readonly string[] = [], en
 	secrets.push(...pgpassPasswords(env), ...serviceFilePasswords(env));
 	for (const profile of Object.values(config.profiles ?? {})) {
 		addUrl(profile.database);
+		addUrl(profile.readDatabase);
 		addUrl(profile.billingUrl);
 		for (const nas of Object.values(profile.nas ?? {})) {
 			if (nas.secret) secrets.push(nas.secret);

@@ -4,7 +4,7 @@
  */
 
 /** The suggestions doctor can make for a slow poll query (see index-advice.ts). */
-export type AdviceId = 'open-down' | 'open-trgm' | 'ip-start' | 'open-mac-digits' | 'autovacuum';
+export type AdviceId = 'open-down' | 'open-trgm' | 'ip-start' | 'open-mac-digits' | 'closed-stop' | 'autovacuum';
 
 /** One index on radacct, as pg_index describes it. */
 export interface IndexFact {
@@ -117,7 +117,7 @@ export interface DatabaseFacts {
 }
 
 /** The poll's queries doctor times, with the target each should meet. */
-export type PollQueryId = 'window' | 'counts' | 'stale' | 'poll' | 'search' | 'search-ip' | 'search-mac' | 'sort-down';
+export type PollQueryId = 'window' | 'counts' | 'stale' | 'poll' | 'search' | 'search-ip' | 'search-mac' | 'sort-down' | 'history';
 
 export interface PollQuery {
 	readonly id: PollQueryId;
@@ -135,4 +135,6 @@ export const POLL_QUERIES: readonly PollQuery[] = [
 	{id: 'search-ip', label: 'search: an IP at an instant (at:, every session)', targetMs: 10},
 	{id: 'search-mac', label: 'search: a MAC', targetMs: 10},
 	{id: 'sort-down', label: 'sort: by download', targetMs: 10},
+	// Read when the history view opens and once a minute while it is open.
+	{id: 'history', label: 'history: open sessions per NAS, 6 hours at one minute', targetMs: 500},
 ];

@@ -7,6 +7,7 @@ import {describeError} from '../db/errors.js';
 import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import {buildListQuery, buildStaleAndUsersQuery, OPEN_COUNTS_QUERY, type SqlQuery} from '../sessions/radacct-sql.js';
+import {buildOnlineHistoryQuery, historyWindow} from '../sessions/online-history-sql.js';
 import {RateTracker} from '../sessions/session-math.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {toNumber, type Queryable} from '../db/queryable.js';
@@ -97,7 +98,8 @@ const UPDATE_PRIVILEGE_QUERY =
 const SESSION_WRITES_QUERY =
 	"SELECT current_setting('default_transaction_read_only') = 'on' AS read_only, pg_is_in_recovery() AS in_recovery";
 
-async function writeFacts(db: Queryable): Promise<WriteFacts> {
+/** What sweep --apply needs of this database and role; doctor reads it on the primary when reads go elsewhere. */
+export async function writeFacts(db: Queryable): Promise<WriteFacts> {
 	const {rows: columns} = await db.query(UPDATE_PRIVILEGE_QUERY, [[...SWEEP_UPDATE_COLUMNS]]);
 	const denied = new Set(columns.filter((row: Row) => !row['updatable']).map((row: Row) => String(row['column_name'])));
 	const {rows} = await db.query(SESSION_WRITES_QUERY, []);
@@ -121,6 +123,7 @@ export function pollStatements(columns: ReadonlySet<string>, staleAfterSeconds: 
 		['search-ip', buildListQuery({...open, search: AT_IP_SEARCH}, newest, window, columns)],
 		['search-mac', buildListQuery({...open, search: MAC_SEARCH}, newest, window, columns)],
 		['sort-down', buildListQuery(open, {key: 'down', direction: 'desc'}, window, columns)],
+		['history', buildOnlineHistoryQuery(historyWindow(6, 60))],
 	]);
 }
 

@@ -12,6 +12,8 @@ import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTabl
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
+import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
+import type {OnlineHistory} from './online-history.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
@@ -39,6 +41,16 @@ export interface SessionSourceOptions {
 	readonly nasRows?: NasRows;
 	/** Whether nasreload may be read, when the caller has probed it already. */
 	readonly nasReload?: NasReloadTable;
+	/** The statement timeout of the online history (default {@link HISTORY_TIMEOUT_MS}). */
+	readonly historyTimeoutMs?: number;
+}
+
+/** How long the online history may take on the server: on a big radacct without its index it reads every row. */
+export const HISTORY_TIMEOUT_MS = 10_000;
+
+/** A pool that lends a connection for a transaction of its own (node-postgres's Pool). */
+interface Lending extends Queryable {
+	connect(): Promise<Queryable & {release(error?: Error | boolean): void}>;
 }
 
 type Row = Record<string, unknown>;
@@ -89,6 +101,8 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
+	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
+	onlineHistory?(window: HistoryWindow): Promise<OnlineHistory>;
 }
 
 export class SessionSource implements SessionReader {
@@ -98,6 +112,7 @@ export class SessionSource implements SessionReader {
 	readonly #countCap: number;
 	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
 	readonly #nasReload: NasReloadTable;
+	readonly #historyTimeoutMs: number;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 	#timeoutTables: TimeoutTables | undefined;
@@ -118,6 +133,7 @@ export class SessionSource implements SessionReader {
 		this.#staleAfter = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
 		this.#countCap = options.countCap ?? 100_000;
 		this.#overrides = options.nasOverrides ?? [];
+		this.#historyTimeoutMs = options.historyTimeoutMs ?? HISTORY_TIMEOUT_MS;
 	}
 
 	/**
@@ -279,6 +295,44 @@ export class SessionSource implements SessionReader {
 		if (!query) return counts;
 		for (const row of await this.#run(query)) counts.set(String(row['username']), toNumber(row['sessions']) ?? 0);
 		return counts;
+	}
+
+	/**
+	 * Open sessions per NAS at each point of the window ending now, counted by the server in one statement. It
+	 * runs in a read-only transaction of its own with its own statement timeout (the client-side deadline of
+	 * `db/deadline.ts` follows it), so a slow history on a big radacct ends with an error instead of holding a
+	 * connection the poll needs; a database that cannot lend a connection (a lone client) runs it as it is.
+	 */
+	async onlineHistory(window: HistoryWindow): Promise<OnlineHistory> {
+		const query = buildOnlineHistoryQuery(window);
+		const rows = await this.#runWithTimeout(query, this.#historyTimeoutMs);
+		const perNas = rows.map((row) => {
+			const ip = String(row['nasipaddress']);
+			const online = Array.isArray(row['online']) ? (row['online'] as unknown[]).map((value) => toNumber(value) ?? 0) : [];
+			return {nasipaddress: ip, nasname: this.#nas.nameOf(ip), online};
+		});
+		perNas.sort((a, b) => (b.online.at(-1) ?? 0) - (a.online.at(-1) ?? 0) || a.nasipaddress.localeCompare(b.nasipaddress));
+		return {end: toDate(rows[0]?.['db_now']) ?? new Date(), stepSeconds: window.stepSeconds, perNas};
+	}
+
+	async #runWithTimeout(query: SqlQuery, timeoutMs: number): Promise<Row[]> {
+		if (typeof (this.#db as Partial<Lending>).connect !== 'function') return this.#run(query);
+		const client = await (this.#db as Lending).connect();
+		let broken: Error | undefined;
+		try {
+			await client.query('BEGIN READ ONLY', []);
+			await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`, []);
+			const result = await client.query(query.text, [...query.values]);
+			await client.query('COMMIT', []);
+			return result.rows as Row[];
+		} catch (error) {
+			await client.query('ROLLBACK', []).catch((rollback: unknown) => {
+				broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+			});
+			throw error;
+		} finally {
+			client.release(broken);
+		}
 	}
 
 	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */

@@ -24,6 +24,10 @@ import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {StatsBar} from './components/StatsBar.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
+import {HistoryView} from './components/HistoryView.js';
+import {useOnlineHistory} from './hooks/use-online-history.js';
+import {HISTORY_HOURS} from './history-state.js';
+import {mergedSeries} from '../sessions/online-history.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -35,6 +39,8 @@ import {useMessageExpiry} from './hooks/use-message-expiry.js';
 import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
 import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
+import {useReplica, type ReplicaProbe} from './hooks/use-replica.js';
+import {replicaBadge} from '../db/replica.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {useUserView, type LookUpUser} from './hooks/use-user-view.js';
 import {userOffer} from './user-view-state.js';
@@ -69,6 +75,8 @@ export interface AppProps {
 	readonly saveColumns?: SaveColumns;
 	/** Reads one user for the user view (`u`); without it the view says it is not available. */
 	readonly lookUpUser?: LookUpUser;
+	/** Reads whether the database read is a hot standby, and its lag, for the header; without it none is shown. */
+	readonly replica?: ReplicaProbe;
 }
 
 /** What an empty table says, offering the user view when the search names one user. */
@@ -103,6 +111,7 @@ export function App(props: AppProps) {
 
 	usePageSize(pageSizeFor(rows), dispatch);
 	useSessions(props.source, state, dispatch, props.subscribers);
+	const replica = replicaBadge(useReplica(props.replica, state.intervalSeconds), state.intervalSeconds);
 	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
 	useSweep(props.sweep, state, dispatch);
@@ -112,6 +121,7 @@ export function App(props: AppProps) {
 	useSearchDebounce(state, dispatch);
 	useColumnsSave(props.saveColumns, state.columnsSave, dispatch);
 	useUserView(props.lookUpUser, state, dispatch);
+	const samples = useOnlineHistory(props.source, state, dispatch);
 
 	// Keys act on the state the keys before them left, not on the state of the last render: Ink hands a key to
 	// the handler subscribed after the last commit, and keys that arrive before the next one (a held key, a
@@ -138,6 +148,8 @@ export function App(props: AppProps) {
 	// move redraws two rows instead of every row.
 	const dbNowMs = snapshot ? snapshot.stats.dbNow.getTime() + (now - snapshot.fetchedAt) : now;
 	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
+	// The sparklines' right edge: never before the history's last point, so they start at or after its first.
+	const historyEnd = Math.max(dbNowMs, state.onlineHistory?.history?.end.getTime() ?? 0);
 	// Likewise one column layout per width, view, sort and pick (a new array each render would redraw every row).
 	const {status: view, sort} = state.query;
 	const readsPlan = props.subscribers?.readsPlan ?? false;
@@ -203,6 +215,8 @@ export function App(props: AppProps) {
 		);
 	} else if (state.mode === 'user' && state.userView) {
 		body = <UserView view={state.userView} width={width} height={bodyHeight} />;
+	} else if (state.mode === 'history' && state.historyView) {
+		body = <HistoryView state={state} samples={samples} now={dbNowMs} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'columns') {
 		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'nas-picker') {
@@ -215,6 +229,11 @@ export function App(props: AppProps) {
 				height={bodyHeight}
 				purpose={state.nasPickerPurpose}
 				now={dbNow}
+				trends={{
+					of: (ip) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [ip]),
+					from: historyEnd - HISTORY_HOURS * 3_600_000,
+					to: historyEnd,
+				}}
 			/>
 		);
 	} else if ((state.mode === 'preview' || state.mode === 'progress' || state.mode === 'results') && state.disconnect) {
@@ -271,6 +290,7 @@ export function App(props: AppProps) {
 				ageSeconds={ageSeconds}
 				durationMs={snapshot?.durationMs ?? null}
 				width={width}
+				replica={replica}
 			/>
 			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinned} width={width} />
 			<FilterBar
@@ -300,6 +320,7 @@ export function App(props: AppProps) {
 				}
 				position={position}
 				subscribers={state.subscribers?.status ?? null}
+				replica={replica?.status ?? null}
 			/>
 			{state.mode === 'command' ? (
 				<CommandLine

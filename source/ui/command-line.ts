@@ -1,6 +1,6 @@
 /**
  * The console's `:` command line: the things done by name (`:nas bng-2`, `:user alice`, `:status closed`,
- * `:sort down`, `:columns`, `:stale`, `:concurrent`, `:help`), read into what they change, and Tab completion of command
+ * `:sort down`, `:columns`, `:stale`, `:concurrent`, `:history`, `:help`), read into what they change, and Tab completion of command
  * names and their arguments. Pure: state.ts carries a command's result out, the footer draws the line.
  */
 import type {SessionStatus, SortKey} from '../sessions/session.js';
@@ -26,10 +26,12 @@ export type CommandResult =
 	| {readonly kind: 'columns'}
 	/** The concurrent logins view (concurrent-view.ts). */
 	| {readonly kind: 'concurrent'}
+	/** The history view (history-state.ts). */
+	| {readonly kind: 'history'}
 	| {readonly kind: 'message'; readonly text: string}
 	| {readonly kind: 'error'; readonly text: string};
 
-export const COMMAND_NAMES = ['nas', 'user', 'status', 'sort', 'columns', 'stale', 'concurrent', 'help'] as const;
+export const COMMAND_NAMES = ['nas', 'user', 'status', 'sort', 'columns', 'stale', 'concurrent', 'history', 'help'] as const;
 
 const STATUSES: readonly SessionStatus[] = ['active', 'stale', 'closed', 'all'];
 const DIRECTIONS = ['up', 'down'] as const;
@@ -121,6 +123,9 @@ export function runCommand(line: string, context: CommandContext): CommandResult
 		case 'concurrent':
 			if (rest.length > 0) return error('concurrent takes nothing after it');
 			return {kind: 'concurrent'};
+		case 'history':
+			if (rest.length > 0) return error('history takes nothing after it');
+			return {kind: 'history'};
 		case 'help':
 			return {kind: 'help'};
 		default:

@@ -4,6 +4,7 @@
  */
 import {completeCommand, runCommand, type CommandContext} from './command-line.js';
 import {enterConcurrent} from './concurrent-view.js';
+import {openHistory} from './history-state.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
 export type CommandAction = Extract<
@@ -48,6 +49,7 @@ export function commandReducer(
 			if (result.kind === 'error') return {...state, commandNote: {text: result.text, kind: 'error'}};
 			if (result.kind === 'columns') return openColumns(closed(state));
 			if (result.kind === 'concurrent') return enterConcurrent(closed(state), withQuery);
+			if (result.kind === 'history') return openHistory(closed(state));
 			if (result.kind === 'help') return {...closed(state), mode: 'help', helpTop: 0};
 			if (result.kind === 'message') return {...closed(state), message: {text: result.text, kind: 'info'}};
 			return withQuery(closed(state), result.query, result.message);

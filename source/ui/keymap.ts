@@ -12,6 +12,7 @@ import type {KeyName} from './key-names.js';
 import {helpScrollLimit} from './help-lines.js';
 import {COLUMN_PICKER_KEYS} from './column-picker-keys.js';
 import {USER_VIEW_KEYS} from './user-view-keys.js';
+import {HISTORY_KEYS} from './history-keys.js';
 import {SWEEP_KEYS} from './sweep-keys.js';
 import {deleteToStart, deleteWordBefore, fieldKey, moveCaret, type CaretMove} from './text-field.js';
 
@@ -196,6 +197,7 @@ export const KEYMAP: readonly Binding[] = [
 	{keys: ['A'], label: 'A', description: 'disconnect all that matches', modes: ['table'], dangerous: true, action: disconnectMatching},
 	// W and its views, then v, which shows the last disconnect or sweep.
 	...SWEEP_KEYS,
+	...HISTORY_KEYS,
 	{
 		keys: ['enter'],
 		label: 'Enter',

@@ -2,13 +2,25 @@
  * The NAS picker's text for a given width and height. Pure; NasPicker only paints these lines. The first
  * line says what the pick does (filter, or disconnect a whole NAS) and always shows; the NAS list keeps the
  * cursor in view, centred when it can be. A NAS that FreeRADIUS's nasreload says rebooted says when
- * (`reloaded 2h14m ago`).
+ * (`reloaded 2h14m ago`). Given the online history, each NAS has a sparkline of its open sessions over it.
  */
 import {formatCount} from '../sessions/format.js';
 import {reloadedAgo} from '../sessions/ghost.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import type {ViewLine} from './view-line.js';
+import type {Series} from '../sessions/online-history.js';
+import {seriesSparkline} from './sparkline.js';
+
+/** The online count over time of each choice (null: every NAS), drawn over [from, to] (epoch ms). */
+export interface NasTrends {
+	of(ip: string | null): Series;
+	readonly from: number;
+	readonly to: number;
+}
+
+/** The widest sparkline beside a NAS. */
+const TREND_WIDTH = 24;
 
 export interface NasChoice {
 	readonly ip: string | null;
@@ -31,6 +43,7 @@ export function nasPickerLines(
 	width: number,
 	height: number,
 	now: Date = new Date(),
+	trends?: NasTrends,
 ): PickerLine[] {
 	const title: PickerLine =
 		purpose === 'disconnect'
@@ -38,10 +51,15 @@ export function nasPickerLines(
 			: {text: truncate('filter on a NAS · ↑↓ Enter · Esc cancels', width), bold: true, tone: 'accent'};
 	const room = Math.max(0, height - 1);
 	const first = Math.max(0, Math.min(cursor - Math.floor(room / 2), choices.length - room));
+	// The sparklines line up in one column, leaving room for `reloaded ... ago` after them when a NAS says it.
+	const reloadRoom = choices.some((choice) => choice.reloadedAt) ? 22 : 0;
 	const lines = choices.slice(first, first + room).map((choice, index): PickerLine => {
 		const marker = choice.ip === current ? '● ' : '  ';
 		const reloaded = choice.reloadedAt ? `  ${reloadedAgo(choice.reloadedAt, now)}` : '';
-		const text = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}${reloaded}`;
+		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
+		const columns = Math.min(TREND_WIDTH, width - counted.length - 2 - reloadRoom);
+		const trend = trends && columns >= 8 ? `  ${seriesSparkline(trends.of(choice.ip), trends.from, trends.to, columns)}` : '';
+		const text = `${counted}${trend}${reloaded}`;
 		return {text: truncate(text, width), ...(first + index === cursor ? {inverse: true} : {})};
 	});
 	return [title, ...lines].slice(0, Math.max(1, height));

@@ -6,6 +6,7 @@ import type {RecoveryCount} from '../disconnect/recovery.js';
 import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
+import type {OnlineHistory} from '../sessions/online-history.js';
 import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
@@ -20,7 +21,8 @@ import type {SweepRequest, SweepState} from './sweep-state.js';
 export type DisconnectMode = 'preview' | 'progress' | 'results';
 
 /** What has the screen and the keyboard. */
-export type Mode = 'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | 'user' | DisconnectMode | SweepMode;
+export type Mode =
+	'table' | 'search' | 'command' | 'detail' | 'help' | 'nas-picker' | 'columns' | 'user' | 'history' | DisconnectMode | SweepMode;
 
 /** The three views of a stale-session sweep (`W`): its preview, its progress, and its results. */
 export type SweepMode = 'sweep-preview' | 'sweep-progress' | 'sweep-results';
@@ -70,6 +72,34 @@ export interface UserViewState {
 	/** Where Esc goes back to. */
 	readonly back: 'table' | 'detail';
 }
+
+/** The history view (`h`, `:history`): the network's online count over time and one NAS's under it. */
+export interface HistoryViewState {
+	/** The NAS drawn under the network (an IP), null for the network alone. */
+	readonly nas: string | null;
+	/** Where Esc goes back to. */
+	readonly back: 'table' | 'detail';
+}
+
+/** The online history as last read from radacct (history-state.ts), for the history view and the NAS picker. */
+export interface OnlineHistoryRead {
+	/** Bumped to read it again now (`r` in the view). */
+	readonly seq: number;
+	readonly history?: OnlineHistory;
+	/** Why the last read failed (the view then draws the console's own counts). */
+	readonly error?: string;
+	/** When it was last read (epoch ms), whether it answered or not. */
+	readonly readAt?: number;
+}
+
+/** The history view's actions (history-state.ts reduces them). */
+export type HistoryAction =
+	| {type: 'history-open'}
+	| {type: 'history-close'}
+	/** The next or previous NAS under the network. */
+	| {type: 'history-nas'; by: number}
+	| {type: 'history-refresh'}
+	| {type: 'history-loaded'; seq: number; at: number; history?: OnlineHistory; error?: string};
 
 /** The subscribers of the rows on screen: by radacctid, with the billing query's columns. */
 export interface TableSubscribers {
@@ -168,6 +198,10 @@ export interface UiState {
 	readonly lastRun?: 'disconnect' | 'sweep';
 	/** The last pick Enter saved in the picker (`columns` absent: the view's own), for the profile to keep. */
 	readonly columnsSave?: {readonly seq: number; readonly columns?: readonly TableColumnId[]};
+	/** The history view (`h`) while it is open. */
+	readonly historyView?: HistoryViewState;
+	/** The online history as last read (absent until the history view or the NAS picker asks for it). */
+	readonly onlineHistory?: OnlineHistoryRead;
 }
 
 /** The column picker: the column under its cursor (in TABLE_COLUMN_IDS), those checked, and whether it is the view's own choice. */
@@ -251,6 +285,7 @@ export type UiAction =
 	| SweepAction
 	| ColumnPickerAction
 	| UserViewAction
+	| HistoryAction
 	| {type: 'export-start'}
 	| {type: 'export-done'; rows: number; path: string}
 	| {type: 'export-failed'; message: string};

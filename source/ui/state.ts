@@ -14,6 +14,7 @@ import type {TableColumnId} from '../sessions/session-columns.js';
 import {columnPickerReducer} from './column-picker.js';
 import {disconnectReducer} from './disconnect-reducer.js';
 import {isUserViewAction, userViewReducer} from './user-view-state.js';
+import {historyReducer, isHistoryAction} from './history-state.js';
 import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
@@ -159,6 +160,7 @@ export function reducer(state: UiState, action: UiAction): UiState {
 
 function reduce(state: UiState, action: UiAction): UiState {
 	if (isUserViewAction(action)) return userViewReducer(state, action);
+	if (isHistoryAction(action)) return historyReducer(state, action);
 	if (isSweepAction(action)) return sweepReducer(state, action);
 	const guarded = sweepGuard(state, action);
 	if (guarded !== undefined) return guarded;

@@ -22,6 +22,8 @@ export interface StatusLineInput {
 	readonly retryInSeconds: number | null;
 	/** What went wrong with the last poll's subscriber columns (a late or failed billing query), if anything. */
 	readonly subscribers?: string | null;
+	/** The read database is a standby further behind the primary than the poll interval: how far (db/replica.ts, replicaBadge). */
+	readonly replica?: string | null;
 	/**
 	 * A question waiting for its answer ("a disconnect is running (604/812): stop it and quit? y/N"): the
 	 * line's first claim, over any trouble with the database, since the next key answers it.
@@ -66,6 +68,8 @@ export function statusLine(input: StatusLineInput): StatusText & {readonly posit
 	if (input.message)
 		return {text: sanitize(input.message.text), tone: input.message.kind === 'error' ? 'error' : 'muted', position: true};
 	if (stale) return {text: `paused · ${age}`, tone: 'muted', position: true};
+	// The poll works, but what it reads is a standby behind the primary: the data is older than it looks.
+	if (input.replica) return {text: input.replica, tone: 'error', position: true};
 	// The sessions are fine; the subscriber columns are what is missing, and why.
 	if (input.subscribers) return {text: `database: ok · ${sanitize(input.subscribers)}`, tone: 'muted', position: true};
 	return {text: 'database: ok', tone: 'muted', position: true};

@@ -74,6 +74,7 @@ beforeAll(async () => {
 	context = {
 		profile: {auditLog: join(dir, 'audit.log')},
 		database: {label: 'test', pool: database.pool, close: async () => undefined},
+		primary: {label: 'test', pool: database.pool, close: async () => undefined},
 		source,
 		registry: NasRegistry.from(nasRows.rows, []),
 		nasOverrides: [],

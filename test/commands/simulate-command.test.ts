@@ -22,7 +22,8 @@ beforeAll(async () => {
 		`INSERT INTO nas (nasname, shortname, type, secret) VALUES ('10.20.0.1', $1, 'other', 's1'), ('10.20.0.2', 'b', 'other', 's2')`,
 		[HOSTILE_NAME],
 	);
-	context = {database: {label: 'test', pool: database.pool, close: async () => undefined}} as unknown as CommandContext;
+	const opened = {label: 'test', pool: database.pool, close: async () => undefined};
+	context = {database: opened, primary: opened} as unknown as CommandContext;
 }, 60_000);
 
 afterAll(async () => {

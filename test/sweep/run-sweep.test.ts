@@ -63,6 +63,7 @@ describe('runSweep', () => {
 		const context = {
 			profile: {},
 			database: {label: 'test', pool, close: async () => undefined},
+			primary: {label: 'test', pool, close: async () => undefined},
 			source: {columns: (await probeRadacctColumns(database.pool)).readable},
 			registry: NasRegistry.from([]),
 			nasOverrides: [],

@@ -215,7 +215,7 @@ describe('the : command line', () => {
 		const app = await renderConsole();
 		await app.press(':', (frame) => bottom(frame).startsWith(':   ⏎ run'));
 		let frame = await app.press('\t', (frame) => bottom(frame).includes('nas  user'));
-		expect(bottom(frame)).toBe(':   nas  user  status  sort  columns  stale  concurrent  help');
+		expect(bottom(frame)).toBe(':   nas  user  status  sort  columns  stale  concurrent  history  help');
 		await type(app, 'sort ');
 		frame = await app.press('\t', (frame) => bottom(frame).includes('start  duration'));
 		expect(bottom(frame)).toBe(':sort    start  duration  down  up  rate  user  nas  ip  remaining');

@@ -360,10 +360,11 @@ describe('App', () => {
 		await loaded(app);
 		let frame = await app.press('n', (frame) => frame.includes('filter on a NAS'));
 		const picker = linesOf(frame).slice(4, 4 + PAGE);
-		expect(picker[0]).toMatch(/^● all NAS +50$/);
-		expect(picker[1]).toMatch(/^ {2}bng-1 +10\.20\.0\.1 +30$/);
-		expect(picker[2]).toMatch(/^ {2}bng-2 +10\.20\.0\.2 +10$/);
-		expect(picker[3]).toMatch(/^ {2}bng-3 +10\.20\.0\.3 +10$/);
+		// Each with a sparkline of the last 6 hours: one poll so far, so one mark at its right end.
+		expect(picker[0]).toMatch(/^● all NAS +50 {2,}▄$/);
+		expect(picker[1]).toMatch(/^ {2}bng-1 +10\.20\.0\.1 +30 {2,}▄$/);
+		expect(picker[2]).toMatch(/^ {2}bng-2 +10\.20\.0\.2 +10 {2,}▄$/);
+		expect(picker[3]).toMatch(/^ {2}bng-3 +10\.20\.0\.3 +10 {2,}▄$/);
 		expect(footer(frame)).toBe('↑↓ move  ⏎ choose  Esc cancel');
 		// The picker's cursor is inverse only, which plain test output does not show: wait for the renders.
 		await app.press('j', () => true);

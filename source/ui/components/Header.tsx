@@ -1,4 +1,5 @@
 import {Text} from 'ink';
+import type {ReplicaBadge} from '../../db/replica.js';
 import {stringWidth, truncate} from '../../terminal/text.js';
 import {useTheme} from '../theme.js';
 
@@ -13,6 +14,8 @@ export interface HeaderProps {
 	readonly ageSeconds: number | null;
 	readonly durationMs: number | null;
 	readonly width: number;
+	/** The read database is a hot standby: its lag (`standby · lag 3s`), in the warning colour above the interval. */
+	readonly replica?: ReplicaBadge | null;
 }
 
 type TimingProps = Pick<HeaderProps, 'intervalSeconds' | 'nextInSeconds' | 'paused' | 'ageSeconds' | 'durationMs'>;
@@ -58,10 +61,24 @@ export function headerParts(props: TimingProps & {readonly database: string; rea
 	return {database: truncate(props.database, Math.max(0, props.width - fixed - stringWidth(right))), right};
 }
 
+/**
+ * The standby badge, right after the database, at this width: whole (`  standby · lag 3s`) while the database and
+ * the age of the data fit beside it, else `  lag 3s`. Pure.
+ */
+export function replicaText(props: TimingProps & Pick<HeaderProps, 'database' | 'readOnly' | 'replica' | 'width'>): string {
+	if (!props.replica) return '';
+	const others = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}`;
+	const age = timingParts(props).at(-1) ?? '';
+	const whole = `  ${props.replica.text}`;
+	const room = props.width - 'radtop  '.length - stringWidth(props.database) - 1 - stringWidth(others) - stringWidth(age);
+	return stringWidth(whole) <= room ? whole : `  ${props.replica.short}`;
+}
+
 /** Product, database, poll interval with a countdown, age and cost of the last refresh, badges. */
 export function Header(props: HeaderProps) {
 	const theme = useTheme();
-	const badges = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}`;
+	const replica = replicaText(props);
+	const badges = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}${replica}`;
 	const {database, right} = headerParts({...props, badges});
 	const gap = Math.max(1, props.width - 'radtop  '.length - stringWidth(database) - stringWidth(badges) - stringWidth(right));
 	return (
@@ -70,6 +87,16 @@ export function Header(props: HeaderProps) {
 				radtop
 			</Text>
 			<Text>{`  ${database}`}</Text>
+			{replica === '' ? null : props.replica?.warn ? (
+				<>
+					{'  '}
+					<Text inverse color={theme.warn}>
+						{replica.slice(2)}
+					</Text>
+				</>
+			) : (
+				<Text color={theme.muted}>{replica}</Text>
+			)}
 			{' '.repeat(gap)}
 			{props.paused ? (
 				<Text inverse color={theme.warn}>
