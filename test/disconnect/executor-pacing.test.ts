@@ -82,12 +82,14 @@ describe('executeDisconnect paced per NAS', () => {
 		expect(result.totals.failed).toBe(40);
 		expect(result.results.filter((entry) => entry.outcome === 'failed').every((entry) => entry.nasName === 'bng-3')).toBe(true);
 		// Each answering NAS: never more than its 40 a second plus the bucket's burst of 4 going out, and the last
-		// request it saw came no sooner than 40 a second allows after the first went out, the burst taken off.
+		// request it saw came no sooner than 40 a second allows after the first went out, the burst taken off (less
+		// 100 ms: the first send is timed after its token, by a process that may wait for a CPU in between; without
+		// the cap all 60 arrive within a few ms).
 		for (const {nas, arrivals} of [fast, other]) {
 			expect(arrivals).toHaveLength(60);
 			const sent = sentAt.get(nas.port)!;
 			expect(mostPerSecond(sent)).toBeLessThanOrEqual(44);
-			expect(Math.max(...arrivals) - Math.min(...sent)).toBeGreaterThanOrEqual(((60 - 4) / 40) * 1000 - 5);
+			expect(Math.max(...arrivals) - Math.min(...sent)).toBeGreaterThanOrEqual(((60 - 4) / 40) * 1000 - 100);
 		}
 		// The silent NAS held its 4 requests in flight, no more; each was tried 3 times (200 ms apart).
 		expect(mostInFlight.get(dead.nas.port)).toBe(4);
