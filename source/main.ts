@@ -11,8 +11,7 @@ import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
 import {CONFIG_FLAGS, CONFIG_HELP, runConfigCommand} from './commands/config.js';
 import {AUDIT_FLAGS, AUDIT_HELP, runAuditCommand} from './commands/audit.js';
 import {parseUserFlags, runUser, USER_FLAGS, USER_HELP} from './commands/user.js';
-import {consoleSweeps, consoleSweepSummary} from './commands/console-sweeps.js';
-import type * as ConsoleCommand from './commands/console.js';
+import {runConsoleSession} from './commands/console-session.js';
 import {
 	checkDbFlag,
 	checkKnownFlags,
@@ -26,10 +25,6 @@ import {
 	type FlagSpec,
 } from './commands/usage.js';
 import {secretsOf} from './config/secrets.js';
-import type {DisconnectResult} from './disconnect/result.js';
-import {writeIfOpen} from './commands/interrupts.js';
-import {lookUpUser} from './subscribers/user-lookup.js';
-import {readReplicaState} from './db/replica.js';
 
 export const MAIN_HELP = `
 Usage
@@ -124,64 +119,23 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 		const {interval: _interval, readOnly: _readOnly, ...listing} = flags;
 		return COMMANDS['sessions']!.run(listing);
 	}
-	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const needs = {staleAfterSeconds: request.staleAfterSeconds, progress, ...(flags['demo'] ? {demoNetwork: {live: true}} : {})};
-	const context = await openContext(globalFlagsOf(flags), needs);
-	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
-	let closeSubscribers: (() => Promise<void>) | undefined;
-	// Whatever fails from here, the database and the demo network are closed: nothing keeps the process waiting.
-	try {
-		const interval = request.intervalSeconds ?? context.profile.interval ?? 5;
-		const readOnly = request.readOnly || Boolean(context.profile.readOnly);
-		// Ink and React load only for the console.
-		const {runConsole, consoleColumnsSaver, consoleDisconnects, consoleExport, consoleRunSummary, openConsoleSubscribers} =
-			await import('./commands/console.js');
-		const {subscribers, close} = await openConsoleSubscribers(context);
-		closeSubscribers = close;
-		disconnects = readOnly ? undefined : consoleDisconnects(context);
-		const engine = disconnects;
-		const sweeps = readOnly ? undefined : consoleSweeps(context);
-		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
-		let stopped: DisconnectResult[] = [];
-		const {signal, stoppedByQuit} = await runConsole({
-			source: context.source,
-			auditLog: context.profile.auditLog,
-			databaseLabel: context.database.label,
-			intervalSeconds: interval,
-			readOnly,
-			...(engine ? {disconnect: engine.service} : {}),
-			...(sweeps ? {sweep: sweeps.service} : {}),
-			exportView: consoleExport(context),
-			...(subscribers ? {subscribers} : {}),
-			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
-			saveColumns: consoleColumnsSaver(context.profileName),
-			lookUpUser: (username) => lookUpUser(context.database.pool, context.source, username),
-			// A standby is told in the header with its lag, whether it was named as the read database or as --db.
-			...(context.database.embedded ? {} : {replica: () => readReplicaState(context.database.pool)}),
-			...(engine
-				? {
-						beforeSignalExit: async () => {
-							[stopped] = await Promise.all([engine.stopRuns(), sweeps?.stopRuns()]);
-						},
-					}
-				: {}),
-		});
-		if (engine) {
-			// The screen that showed the results is gone: every run of this console is said here.
-			const stoppedBy = new Map<string, string>(stopped.map((result) => [result.actionId, signal ?? 'quit']));
-			if (stoppedByQuit !== undefined) stoppedBy.set(stoppedByQuit.actionId, 'quit');
-			const {lines, partial} = consoleRunSummary(engine.results(), stoppedBy, engine.auditLog);
-			for (const line of lines) writeIfOpen(process.stderr, `${line}\n`);
-			const swept = sweeps ? consoleSweepSummary(sweeps.runs(), sweeps.auditLog) : undefined;
-			for (const line of swept?.lines ?? []) writeIfOpen(process.stderr, `${line}\n`);
-			if (partial || swept?.partial) return EXIT.partial;
+	// `:profile NAME` ends one console and opens the next on that profile; one that cannot be opened says why, and
+	// the console opens again as it was.
+	let given = flags;
+	let previous: Record<string, unknown> | undefined;
+	for (;;) {
+		let ran: {code: number; profile?: string};
+		try {
+			ran = await runConsoleSession(given, request, progress);
+		} catch (error) {
+			if (previous === undefined) throw error;
+			reportError(error);
+			[given, previous] = [previous, undefined];
+			continue;
 		}
-	} finally {
-		await disconnects?.close();
-		await closeSubscribers?.();
-		await context.close();
+		if (ran.profile === undefined) return ran.code;
+		[previous, given] = [given, {...flags, profile: ran.profile, db: undefined, demo: undefined, readDb: undefined}];
 	}
-	return EXIT.ok;
 }
 
 const progress = (message: string) => process.stderr.write(`radtop: ${message}\n`);

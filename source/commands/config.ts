@@ -2,6 +2,7 @@
  * `radtop config get|set|unset|profiles|set-default|path`: a profile's settings in the config file, without
  * editing its JSON. A database URL holding a password is never taken from argv and never printed back.
  */
+import type {SiteProfile} from '../config/profile.js';
 import {
 	checkProfileName,
 	formatProfileValue,
@@ -125,7 +126,17 @@ export function parseConfigCommand(input: readonly string[], flags: Flags, optio
 							'a billing-url with a password is refused on the command line (ps and the shell history keep it): keep the password in ~/.pgpass',
 						);
 					}
-					return {kind: 'set', key, value: parseProfileValue(key, text), read: false};
+					const value = parseProfileValue(key, text);
+					if (
+						key === 'sites' &&
+						(value as SiteProfile[]).some((site) =>
+							[site.database, site.readDatabase].some((url) => url !== undefined && urlHasPassword(url)),
+						)
+					)
+						throw new UsageError(
+							'sites with a password in a URL are refused on the command line (ps and the shell history keep it): keep the passwords in ~/.pgpass, or write the sites into the config file',
+						);
+					return {kind: 'set', key, value, read: false};
 				}
 				if (text !== undefined) {
 					if (flags.stdin) throw new UsageError('give the database URL either on stdin (--stdin) or as an argument, not both');

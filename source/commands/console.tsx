@@ -6,8 +6,10 @@ import {ConfigStore} from '../config/config.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {historyWithDisconnects} from '../disconnect/disconnected-by-log.js';
 import {createDisconnectService, type DisconnectService} from '../disconnect/disconnect-service.js';
+import {sitesDisconnectService} from '../disconnect/sites-disconnect.js';
 import type {SweepService} from '../sweep/sweep-service.js';
 import {resultSummary} from '../disconnect/report.js';
+import type {RecoveryTarget} from '../disconnect/recovery.js';
 import type {DisconnectResult} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.js';
@@ -28,7 +30,7 @@ import {
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
 import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
-import type {CommandContext} from './context.js';
+import {contextForSite, type CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
@@ -66,6 +68,8 @@ export interface ConsoleOptions {
  * database that cannot be opened leaves the console without them rather than without sessions.
  */
 export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
+	// The subscriber tables are each site's own: rows of several sites are not enriched.
+	if (context.sites) return {close: async () => undefined};
 	try {
 		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
 		const subscribers = consoleSubscribers(opened, POLL_ENRICHMENT_BUDGET_MS, await billingColumnsOf(opened));
@@ -77,14 +81,18 @@ export async function openConsoleSubscribers(context: CommandContext): Promise<{
 }
 
 /** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
-export function consoleExport(context: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
+export function consoleExport(given: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
 	return async (query) => {
+		// An export streams one database: with several sites, the one in view (`:site`).
+		if (given.sites && query.site === undefined) throw new Error('with several sites e exports one: :site NAME first');
+		const context = await contextForSite(given, query.site);
+		const {site: _site, ...plain} = query;
 		const options = {
 			nas: context.source.nas,
 			available: context.source.columns,
 			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
 		};
-		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(query), query.sort, options, defaultExportPath());
+		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(plain), query.sort, options, defaultExportPath());
 		return {rows, path};
 	};
 }
@@ -155,11 +163,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 	const coaClient = new CoaClient();
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
 	const rate = profile.disconnectRate ?? CONSOLE_DISCONNECT_RATE;
-	const service = createDisconnectService({
-		// The NAS claims are on the primary: every radtop sees them there, whatever database it reads.
-		db: context.primary.pool,
-		overrides: context.nasOverrides,
-		columns: context.source.columns,
+	const settings = {
 		audit,
 		coaClient,
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
@@ -167,13 +171,34 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
 		...((profile.disconnectRatePerNas ?? 0) > 0 ? {ratePerNas: profile.disconnectRatePerNas} : {}),
 		...(profile.disconnectInFlightPerNas === undefined ? {} : {concurrencyPerNas: profile.disconnectInFlightPerNas}),
-	});
+	};
+	// Several sites: each session goes through its own site's radacct and NAS registry, its records naming the site.
+	const service = context.sites
+		? sitesDisconnectService(
+				context.sites.sites.map((site) => ({
+					name: site.name,
+					service: createDisconnectService({
+						...settings,
+						db: site.primary.pool,
+						overrides: site.nasOverrides,
+						audit: {append: (record) => audit.append({...record, site: site.name})},
+					}),
+				})),
+				profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove},
+			)
+		: createDisconnectService({
+				...settings,
+				db: context.database.pool,
+				overrides: context.nasOverrides,
+				columns: context.source.columns,
+			});
 	const running = new Set<{readonly controller: AbortController; readonly done: Promise<DisconnectResult | undefined>}>();
 	const started: Array<{result?: DisconnectResult}> = [];
 	let stopping = false;
 	const tracked: DisconnectService = {
 		preview: (target, registry) => service.preview(target, registry),
-		recovery: (target) => service.recovery!(target),
+		// Several sites' runs are not followed for who comes back (their sessions' NAS IPs may repeat across sites).
+		...(service.recovery ? {recovery: (target: RecoveryTarget) => service.recovery!(target)} : {}),
 		execute(preview, options = {}) {
 			const controller = new AbortController();
 			options.signal?.addEventListener('abort', () => controller.abort(), {once: true});
@@ -221,7 +246,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
  */
 export async function runConsole(
 	options: ConsoleOptions,
-): Promise<{readonly signal?: StopSignal; readonly stoppedByQuit?: DisconnectResult}> {
+): Promise<{readonly signal?: StopSignal; readonly stoppedByQuit?: DisconnectResult; readonly profile?: string}> {
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
@@ -265,5 +290,8 @@ export async function runConsole(
 		if (stop.received === undefined) writes.release();
 	}
 	if (stop.received !== undefined) return {signal: stop.received};
-	return outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped};
+	return {
+		...(outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped}),
+		...(outcome.profile === undefined ? {} : {profile: outcome.profile}),
+	};
 }

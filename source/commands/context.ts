@@ -19,6 +19,7 @@ import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SearchSyntaxError} from '../sessions/search.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
+import {openSites, type OpenedSites} from './sites-context.js';
 import {EXIT, UsageError} from './usage.js';
 
 export interface GlobalFlags {
@@ -75,6 +76,8 @@ export interface CommandContext extends ConnectionContext {
 	readonly source: SessionSource;
 	/** The NAS: the nas table, as read when the context opened, and {@link ConfigContext.nasOverrides}. */
 	readonly registry: NasRegistry;
+	/** The profile's sites, when it lists several (`sites`): database, source and registry above are the first reachable one's. */
+	readonly sites?: OpenedSites;
 }
 
 /** The database could not be reached: the config alone, and why. */
@@ -118,17 +121,26 @@ export async function openContext(
 	const selected = explicit ?? fallback;
 	const profile = selected?.profile ?? {};
 	const profileOverrides = Object.values(profile.nas ?? {});
+	// A profile with sites and no database of its own stands for its first site where one database is wanted (doctor).
+	const firstSite = (listed: Profile | undefined) =>
+		listed?.sites?.[0] && listed.database === undefined
+			? {...listed, database: listed.sites[0].database, readDatabase: listed.sites[0].readDatabase}
+			: listed;
 	const target = resolveDatabaseTarget({
 		demo: flags.demo,
 		db: flags.db,
-		explicitProfile: explicit?.profile,
-		defaultProfile: fallback?.profile,
+		explicitProfile: firstSite(explicit?.profile),
+		defaultProfile: firstSite(fallback?.profile),
 		env,
 	});
-	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: profile.readDatabase, primary: target});
+	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: firstSite(profile)?.readDatabase, primary: target});
 	const urls = [...(target.kind === 'url' ? [target.url] : []), ...(readUrl === undefined ? [] : [readUrl])];
 	const secrets = secretsOf(store.data, urls, env);
 	const base = {profileName: selected?.name, profile};
+	// A profile's sites stand where its database would (--demo, --db, and DATABASE_URL over a default profile win).
+	const sitesWin = !flags.demo && !flags.db && (explicit !== undefined || !env['DATABASE_URL']);
+	if (sitesWin && profile.sites?.length && needs.database !== 'connection')
+		return openSitesContext(base, profile, secrets, {...needs, env});
 	const pair = await connectDatabasePair(target, readUrl, {env, onProgress: needs.progress, demoSeed});
 	const {read: database, primary} = pair;
 	let network: DemoNetwork | undefined;
@@ -179,6 +191,79 @@ export async function openContext(
 		const registry = NasRegistry.from([], profileOverrides);
 		return {...base, nasOverrides: profileOverrides, unreachable: failure.message, registry, secrets, close: async () => undefined};
 	}
+}
+
+/** A profile with `sites`: each opened, the first reachable one standing for the context's own database. */
+async function openSitesContext(
+	base: {profileName: string | undefined; profile: Profile},
+	profile: Profile,
+	secrets: readonly string[],
+	needs: ContextNeeds & {env: NodeJS.ProcessEnv},
+): Promise<CommandContext> {
+	const sites = await openSites(profile.sites ?? [], {
+		env: needs.env,
+		...((needs.staleAfterSeconds ?? profile.staleAfter) === undefined
+			? {}
+			: {staleAfterSeconds: needs.staleAfterSeconds ?? profile.staleAfter}),
+	});
+	const first = sites.first;
+	if (!first) {
+		await sites.close();
+		const why = sites.failures.map(({site, error}) => `${site}: ${scrubSecrets(describeError(error), secrets)}`).join('; ');
+		throw new DatabaseError(`no site could be reached (${why})`);
+	}
+	const nasOverrides = first.site.nasOverrides;
+	const known = [
+		...secrets,
+		...sites.sites.flatMap((site) => site.nasOverrides.flatMap((nas) => [nas.secret ?? '', nas.api?.password ?? ''])),
+	];
+	return {
+		...base,
+		nasOverrides,
+		database: first.site.database,
+		primary: first.site.primary,
+		source: first.source,
+		registry: first.registry,
+		sites,
+		secrets: [...new Set([...known, ...sites.secrets])].filter((secret) => secret.length >= 3),
+		close: () => sites.close(),
+	};
+}
+
+/**
+ * The context of one site of a sites profile (`--site NAME`): its database, source and NAS registry in place of the
+ * context's own. `name` undefined: the context as it is. An unknown name is a usage error listing the sites; a site
+ * that cannot be reached now is a DatabaseError.
+ */
+export async function contextForSite(context: CommandContext, name: string | undefined): Promise<CommandContext> {
+	if (name === undefined) return context;
+	const names = context.sites?.sites.map((site) => site.name) ?? [];
+	const site = context.sites?.sites.find((candidate) => candidate.name === name);
+	if (!site)
+		throw new UsageError(
+			names.length > 0
+				? `--site: no site "${sanitize(name.slice(0, 40))}" (sites: ${names.join(', ')})`
+				: '--site takes a site of a profile that lists sites (radtop config set sites)',
+		);
+	let opened;
+	try {
+		opened = await site.open();
+	} catch (error) {
+		throw new DatabaseError(
+			`site ${site.name} unreachable (${site.database.label}): ${scrubSecrets(describeError(error), context.secrets)}`,
+		);
+	}
+	const {sites: _sites, ...rest} = context;
+	const secrets = [...new Set([...context.secrets, ...opened.registry.secrets()])];
+	return {
+		...rest,
+		database: site.database,
+		primary: site.primary,
+		source: opened.source,
+		registry: opened.registry,
+		nasOverrides: site.nasOverrides,
+		secrets,
+	};
 }
 
 /** libpq's variables that name a database; with none of them, nor --db, a profile or DATABASE_URL, none was configured. */

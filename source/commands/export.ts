@@ -12,7 +12,7 @@ import {reportWaits} from '../db/database-wait.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {scrubSecrets} from '../config/secrets.js';
-import type {CommandContext} from './context.js';
+import {contextForSite, type CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS, sessionFilterOf, type FilterRequest} from './sessions.js';
 import {EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
@@ -31,6 +31,7 @@ export const EXPORT_FLAGS = {
 	noLimit: {type: 'boolean'},
 	raw: {type: 'boolean'},
 	staleAfter: SESSIONS_FLAGS.staleAfter,
+	site: SESSIONS_FLAGS.site,
 	db: SESSIONS_FLAGS.db,
 	readDb: SESSIONS_FLAGS.readDb,
 	profile: SESSIONS_FLAGS.profile,
@@ -55,6 +56,7 @@ Filters (as radtop sessions)
                                user: ip: mac: sid: uid: port: nas: cause: called: vendor: at: since: until:
   --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
+  --site NAME                  the site of a profile that lists sites (each site is exported on its own)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
   --sort KEY                   row order: start (default), duration, down, up, rate, user, nas, ip
   --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
@@ -110,6 +112,8 @@ export interface ExportRequest extends FilterRequest {
 	readonly limit: number | null;
 	readonly raw: boolean;
 	readonly output?: string;
+	/** The site of a profile that lists sites: each site's radacct is exported on its own. */
+	readonly site?: string;
 }
 
 /**
@@ -164,6 +168,7 @@ export function parseExportFlags(flags: Flags, now: Date): ExportRequest {
 		raw: Boolean(flags.raw),
 		output: typeof flags.output === 'string' ? flags.output : undefined,
 		staleAfterSeconds: filters.staleAfterSeconds,
+		...(filters.site === undefined ? {} : {site: filters.site}),
 	};
 }
 
@@ -182,7 +187,13 @@ export function progressLine(progress: ExportProgress): string {
 const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Runs the export; resolves to the exit code. Ctrl-C (or SIGTERM, SIGHUP) stops it: a file is not written, stdout is left incomplete. */
-export async function runExport(context: CommandContext, request: ExportRequest, io: ExportIo): Promise<number> {
+export async function runExport(given: CommandContext, request: ExportRequest, io: ExportIo): Promise<number> {
+	// An export streams one database's radacct: a profile that lists sites exports one site at a time.
+	if (given.sites && request.site === undefined) {
+		const names = given.sites.sites.map((site) => site.name).join(', ');
+		throw new UsageError(`this profile lists sites: give --site (sites: ${names}); each site is exported on its own`);
+	}
+	const context = await contextForSite(given, request.site);
 	const source = context.source;
 	const filter = sessionFilterOf(source, request);
 	const abort = new AbortController();

@@ -1,7 +1,8 @@
 /** `radtop sessions`: the sessions for a filter, as an aligned table, JSON or CSV. */
 import {parseSearch, SearchSyntaxError} from '../sessions/search.js';
 import stringWidth from 'string-width';
-import type {CommandContext} from './context.js';
+import {contextForSite, type CommandContext} from './context.js';
+import {resolveNasAtSites} from './sites-context.js';
 import type {SessionSource} from '../sessions/session-source.js';
 import {formatTimestamp} from '../sessions/format.js';
 import {recordsToCsv, sessionsTable, toRecord} from '../sessions/session-view.js';
@@ -44,6 +45,7 @@ export const SESSIONS_FLAGS = {
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
 	auditLog: {type: 'string'},
+	site: {type: 'string'},
 } as const satisfies Record<string, FlagSpec>;
 
 export const SESSIONS_HELP = `
@@ -64,6 +66,7 @@ Filters
   --user NAME                  exactly this username (as the term user:=NAME); with --status all, the
                                subscriber's history: start, stop, cause
   --nas NAME|IP                only this NAS (repeat for several); names come from the nas table
+  --site NAME                  only this site of a profile that lists sites (default: every site, merged)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
   --concurrent                 concurrent logins: only the open sessions of users with more than one open
                                session (with the other filters; sorted by user unless --sort is given)
@@ -123,6 +126,8 @@ export interface SessionsRequest {
 	readonly utc: boolean;
 	/** The audit log that says who disconnected a session; default the profile's, else the standard place. */
 	readonly auditLog?: string;
+	/** One site of a profile that lists sites; absent: every site. */
+	readonly site?: string;
 }
 
 const TEXT_SORTS: readonly SortKey[] = ['user', 'nas', 'ip'];
@@ -160,7 +165,15 @@ export function parseSessionsFlags(flags: SessionsFlags, now: Date): SessionsReq
 		format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
 		utc: Boolean(flags.utc),
 		...(typeof flags.auditLog === 'string' && flags.auditLog !== '' ? {auditLog: flags.auditLog} : {}),
+		...siteFlag(flags.site),
 	};
+}
+
+/** `--site NAME`, checked to be a name (the profile's sites are checked once it is open). */
+export function siteFlag(value: unknown): {site?: string} {
+	if (value === undefined) return {};
+	if (typeof value !== 'string' || value.trim() === '') throw new UsageError('--site needs a site name');
+	return {site: value.trim()};
 }
 
 /** The filter flags shared by `radtop sessions` and `radtop export`. */
@@ -189,7 +202,7 @@ export type FilterRequest = Pick<
 >;
 
 /** The query's filter, with the NAS given by name or IP resolved against the source's directory. */
-export function sessionFilterOf(source: SessionSource, request: FilterRequest): SessionFilter {
+export function sessionFilterOf(source: Pick<SessionSource, 'resolveNas'>, request: FilterRequest): SessionFilter {
 	return {
 		status: request.status,
 		search: request.search,
@@ -202,29 +215,37 @@ export function sessionFilterOf(source: SessionSource, request: FilterRequest): 
 
 /** Runs the query and writes the result to stdout. */
 export async function runSessions(
-	context: CommandContext,
+	given: CommandContext,
 	request: SessionsRequest,
 	stdout: NodeJS.WriteStream,
 	stderr: NodeJS.WritableStream = process.stderr,
 ): Promise<void> {
+	const context = await contextForSite(given, request.site);
 	const source = context.source;
-	const filter = sessionFilterOf(source, request);
+	// Every site of a profile that lists sites, merged in the order asked for (--site: that one alone).
+	const sites = context.sites;
+	const reader = sites?.merged ?? source;
+	const nasIps = sites && request.nas.length > 0 ? await resolveNasAtSites(sites, request.nas) : undefined;
+	const filter = sessionFilterOf(nasIps ? {resolveNas: () => nasIps} : source, request);
 	// Time left is start + Session-Timeout: the reply tables the sort reads, when they can be read.
 	if (request.sort.key === 'remaining') {
 		const tables = await probeSubscriberTables(context.database.pool).catch(() => undefined);
 		if (tables) source.readTimeoutsFrom(timeoutTablesOf(tables.readable));
 	}
-	const listed = await source.list(filter, request.sort, {limit: request.limit, offset: request.offset});
+	const listed = await reader.list(filter, request.sort, {limit: request.limit, offset: request.offset});
 	// Who disconnected a session through radtop: the end of the audit log (at most 8 MiB), never an error.
 	const auditLog = request.auditLog ?? context.profile.auditLog ?? defaultAuditLogPath();
 	const page = {...listed, rows: await annotateFromLog(listed.rows, auditLog)};
-	const total = await source.count(filter);
+	const total = await reader.count(filter);
 	const staleAfter = source.staleAfterSeconds;
 	if (request.format === 'json') {
-		const subscribers = await subscriberColumns(context, page.rows, page.dbNow);
+		// The subscriber tables are each site's own: rows of several sites are not enriched.
+		const subscribers = sites
+			? {fields: new Map(), simultaneousUse: new Map(), status: null}
+			: await subscriberColumns(context, page.rows, page.dbNow);
 		// null: nasreload was not read (missing or not readable), so nothing is known either way.
-		const reloads = await source.nasReloads();
-		const open = await source.userOpenCounts(page.rows.flatMap((session) => (session.username ? [session.username] : [])));
+		const reloads = await reader.nasReloads();
+		const open = await reader.userOpenCounts(page.rows.flatMap((session) => (session.username ? [session.username] : [])));
 		const sessions = page.rows.map((session) => ({
 			...toRecord(session, page.dbNow, staleAfter),
 			user_open_sessions: session.username ? (open.get(session.username) ?? 0) : null,

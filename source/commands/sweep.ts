@@ -13,8 +13,8 @@ import {sweepExitCode, sweepSummary, sweepTable, type SweepEntry, type SweepResu
 import {MAX_SWEEP_SESSIONS, TERMINATE_CAUSES, type TerminateCause} from '../sweep/sweep-sql.js';
 import type {RouterOsLookup} from '../sweep/verify.js';
 import {jsonForOutput} from '../terminal/json-output.js';
-import type {CommandContext} from './context.js';
-import {SESSIONS_FLAGS} from './sessions.js';
+import {contextForSite, reportError, type CommandContext} from './context.js';
+import {SESSIONS_FLAGS, siteFlag} from './sessions.js';
 import {choiceFlag, EXIT, integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './usage.js';
 
 export const SWEEP_FLAGS = {
@@ -32,6 +32,7 @@ export const SWEEP_FLAGS = {
 	timeout: {type: 'string', default: '3000'},
 	retries: {type: 'string', default: '2'},
 	auditLog: {type: 'string'},
+	site: SESSIONS_FLAGS.site,
 	db: SESSIONS_FLAGS.db,
 	readDb: SESSIONS_FLAGS.readDb,
 	profile: SESSIONS_FLAGS.profile,
@@ -73,6 +74,7 @@ Closing
   --reason TEXT          why, for the audit log
   --yes                  do not ask (required to close more than one session when stdin is not a terminal)
   --audit-log PATH       append the audit records here (default $XDG_STATE_HOME/radtop/audit.log)
+  --site NAME            only this site of a profile that lists sites (default: each site in turn)
 
 Output
   --json                 the result as JSON
@@ -108,6 +110,8 @@ export interface SweepFlags {
 	readonly timeoutMs: number;
 	readonly retries: number;
 	readonly auditLog?: string;
+	/** One site of a profile that lists sites; absent: each in turn. */
+	readonly site?: string;
 }
 
 /** Validates the flags of `radtop sweep` (pure: throws UsageError with one clear line). */
@@ -142,6 +146,7 @@ export function parseSweepFlags(flags: FlagValues): SweepFlags {
 		timeoutMs: integerFlag(flags.timeout ?? '3000', 'timeout', 50, 60_000),
 		retries: integerFlag(flags.retries ?? '2', 'retries', 0, 10),
 		auditLog: typeof flags.auditLog === 'string' ? flags.auditLog : undefined,
+		...siteFlag(flags.site),
 	};
 }
 
@@ -182,7 +187,20 @@ async function askOnTerminal(confirmation: Confirmation, stderr: NodeJS.WriteStr
 }
 
 /** Lists, verifies, previews, confirms, closes, reports. Resolves to the exit code. */
-export async function runSweep(context: CommandContext, flags: SweepFlags, io: SweepIo): Promise<number> {
+export async function runSweep(given: CommandContext, flags: SweepFlags, io: SweepIo): Promise<number> {
+	if (given.sites && flags.site === undefined) {
+		// Each site in turn, with its own list, preview, confirmation and audit records; one that fails says so.
+		let code: number = EXIT.ok;
+		for (const site of given.sites.sites) {
+			io.stderr.write(`radtop: site ${site.name}\n`);
+			const each = await runSweep(given, {...flags, site: site.name}, io).catch((error: unknown) =>
+				reportError(error, given.secrets, io.stderr),
+			);
+			if (code === EXIT.ok) code = each;
+		}
+		return code;
+	}
+	const context = await contextForSite(given, flags.site);
 	// --apply writes: it lists and closes on the primary; a dry run reads where reads go (a read database, if set).
 	const database = flags.apply ? context.primary : context.database;
 	const db = database.pool as TransactionalDb;
@@ -190,13 +208,16 @@ export async function runSweep(context: CommandContext, flags: SweepFlags, io: S
 	for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const nasIps = flags.nas.length > 0 ? [...new Set(flags.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const staleAfterSeconds = sweepStaleAfter(flags.staleAfterSeconds, context.profile.staleAfter, context.profileName);
-	const audit =
+	const log: SweepAuditSink =
 		io.audit ??
 		new AuditLog({
 			path: flags.auditLog ?? context.profile.auditLog,
 			secrets: context.secrets,
 			onTightened: (path, mode) => io.stderr.write(tightenedNotice(path, mode)),
 		});
+	// A site's records name it.
+	const site = flags.site;
+	const audit: SweepAuditSink = site === undefined ? log : {append: (record) => log.append(Object.assign({}, record, {site}))};
 	const showProgress = Boolean(io.stderr.isTTY);
 	const confirm = async (confirmation: Confirmation, closing: readonly SweepEntry[]): Promise<boolean> => {
 		if (!io.stdinIsTerminal) {

@@ -8,7 +8,8 @@ import {join, resolve} from 'node:path';
 import {checkUrl, withoutPassword} from '../db/database-target.js';
 import {normaliseIp} from '../net/address.js';
 import {NAS_VENDORS, type NasOverride, type NasVendor} from '../nas/nas-override.js';
-import type {Profile} from './profile.js';
+import type {Profile, SiteProfile} from './profile.js';
+import {formatSites, parseSites} from './site-values.js';
 import {InvalidValueError, parseBoolean, parseChoice, parseDuration, parseWholeNumber} from '../values/values.js';
 
 // The commands that edit NAS overrides and settings take these from here with the checks below.
@@ -38,6 +39,7 @@ export const PROFILE_KEYS = [
 	'billingUrl',
 	'billingTimeout',
 	'columns',
+	'sites',
 ] as const;
 
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
@@ -195,6 +197,8 @@ export function parseProfileValue<K extends ProfileKey>(
 			}
 			case 'columns':
 				return parseColumns(text);
+			case 'sites':
+				return parseSites(text);
 			case 'allowedNas': {
 				const names = text.split(',').map((name) => name.trim());
 				if (names.some((name) => name === ''))
@@ -217,6 +221,7 @@ export function formatProfileValue(key: ProfileKey, value: unknown): {text: stri
 		return {text: url, hidden: hadPassword};
 	}
 	if ((key === 'allowedNas' || key === 'columns') && Array.isArray(value)) return {text: value.join(','), hidden: false};
+	if (key === 'sites' && Array.isArray(value)) return formatSites(value as SiteProfile[]);
 	return {text: String(value), hidden: false};
 }
 

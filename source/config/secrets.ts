@@ -32,9 +32,16 @@ export function secretsOf(config: StoredConfig, urls: readonly string[] = [], en
 		addUrl(profile.database);
 		addUrl(profile.readDatabase);
 		addUrl(profile.billingUrl);
-		for (const nas of Object.values(profile.nas ?? {})) {
+		for (const nas of [
+			...Object.values(profile.nas ?? {}),
+			...(profile.sites ?? []).flatMap((site) => Object.values(site.nas ?? {})),
+		]) {
 			if (nas.secret) secrets.push(nas.secret);
 			if (nas.api?.password) secrets.push(nas.api.password);
+		}
+		for (const site of profile.sites ?? []) {
+			addUrl(site.database);
+			addUrl(site.readDatabase);
 		}
 	}
 	return [...new Set(secrets.filter((secret) => secret.length >= 3))];

@@ -7,9 +7,10 @@
  * have, or whose request failed is not annotated. When two runs name one session, the later one in the log wins.
  */
 import {objectsField, operatorField, stringField, type ParsedAuditLog} from '../audit/audit-reader.js';
+import {sessionKey} from '../sessions/session-key.js';
 import type {DisconnectedBy, Session} from '../sessions/session.js';
 
-/** radacctid -> who disconnected it. */
+/** radacctid (`site:radacctid` for a site's session: sessions/session-key.ts) -> who disconnected it. */
 export type DisconnectedByIndex = ReadonlyMap<string, DisconnectedBy>;
 
 const acked = (value: unknown): value is 'coa' | 'api' => value === 'coa' || value === 'api';
@@ -24,6 +25,8 @@ export function disconnectedByIndex(log: ParsedAuditLog): DisconnectedByIndex {
 		if (operator === null) continue;
 		const via = begin['via'] === 'console' || begin['via'] === 'command line' ? begin['via'] : null;
 		const reason = stringField(begin, 'reason');
+		// A run of one of several sites names its site: its radacctids are that site's.
+		const site = stringField(begin, 'site');
 		const run = new Map<string, {at: string; outcome: DisconnectedBy['outcome'] | null}>();
 		const note = (radacctid: string | null, at: string | null, outcome: DisconnectedBy['outcome'] | null) => {
 			if (radacctid === null) return;
@@ -49,8 +52,9 @@ export function disconnectedByIndex(log: ParsedAuditLog): DisconnectedByIndex {
 		}
 		for (const [radacctid, {at, outcome}] of run) {
 			if (outcome === null) continue;
-			index.delete(radacctid);
-			index.set(radacctid, {
+			const key = sessionKey({radacctid, ...(site === null ? {} : {site})});
+			index.delete(key);
+			index.set(key, {
 				operator: operator.user,
 				sudoUser: operator.sudoUser,
 				at,
@@ -67,7 +71,7 @@ export function disconnectedByIndex(log: ParsedAuditLog): DisconnectedByIndex {
 /** The sessions with their annotation, those the index does not name as they were. */
 export function withDisconnectedBy<S extends Session>(sessions: readonly S[], index: DisconnectedByIndex): S[] {
 	return sessions.map((session) => {
-		const by = index.get(session.radacctid);
+		const by = index.get(sessionKey(session));
 		return by === undefined ? session : {...session, disconnectedBy: by};
 	});
 }

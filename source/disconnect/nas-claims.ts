@@ -142,15 +142,27 @@ export type ClaimResult =
 	| {readonly claimed: true; readonly waited: boolean}
 	| {readonly claimed: false; readonly reason: 'held' | 'aborted' | 'error'; readonly message: string};
 
-/** Claims held by this process, by key, with who took them. */
-const heldHere = new Map<string, ClaimHolder>();
+/**
+ * Claims held by this process, per database (several sites' databases each lock their own NAS, and one IP can
+ * be a NAS at each), by key, with who took them.
+ */
+const heldHereIn = new WeakMap<object, Map<string, ClaimHolder>>();
+
+function heldIn(db: object): Map<string, ClaimHolder> {
+	let held = heldHereIn.get(db);
+	if (held === undefined) {
+		held = new Map();
+		heldHereIn.set(db, held);
+	}
+	return held;
+}
 
 /** Who holds each of the NAS's claims now, by IP, as far as the database and this process tell; free ones are left out. */
 export async function findClaimHolders(db: Queryable, nas: readonly ClaimNas[]): Promise<Map<string, ClaimHolder | undefined>> {
 	const holders = new Map<string, ClaimHolder | undefined>();
 	for (const {ip} of nas) {
 		const key = nasClaimKey(ip);
-		const here = heldHere.get(key.join(':'));
+		const here = heldIn(db).get(key.join(':'));
 		if (here) {
 			holders.set(ip, here);
 			continue;
@@ -208,6 +220,7 @@ export class NasClaims {
 	/** Tries to take the lock once: undefined when it is ours now, else the message that says who holds it. */
 	async #attempt(nas: ClaimNas, key: readonly [number, number]): Promise<string | undefined> {
 		const id = key.join(':');
+		const heldHere = heldIn(this.#db);
 		const heldByUs = heldHere.get(id);
 		if (heldByUs === undefined) {
 			// Reserved here first: on a shared session the lock is re-entrant, so it cannot tell two claimers apart.
@@ -233,7 +246,7 @@ export class NasClaims {
 		this.#released = true;
 		const connection = await this.#connection?.catch(() => undefined);
 		for (const id of this.#held) {
-			heldHere.delete(id);
+			heldIn(this.#db).delete(id);
 			// 0.3 s at most for each: on a database that stopped answering the lent connection's locks end with
 			// it (closed below), and the run's closing record is not held back.
 			if (connection === undefined) continue;

@@ -1,5 +1,6 @@
 /** Pure arithmetic over sessions: durations, the stale rule, rates between interim updates. */
 import type {Session} from './session.js';
+import {sessionKey} from './session-key.js';
 
 /** Default for the stale rule when the NAS reports no interim interval: 30 minutes. */
 export const DEFAULT_STALE_AFTER_SECONDS = 30 * 60;
@@ -66,18 +67,19 @@ export class RateTracker {
 				input: session.acctinputoctets,
 				output: session.acctoutputoctets,
 			};
-			const known = this.#samples.get(session.radacctid);
+			const key = sessionKey(session);
+			const known = this.#samples.get(key);
 			if (!known) {
-				this.#remember(session.radacctid, {latest: sample});
+				this.#remember(key, {latest: sample});
 			} else if (sample.updatedAt > known.latest.updatedAt) {
-				this.#remember(session.radacctid, {latest: sample, previous: known.latest});
+				this.#remember(key, {latest: sample, previous: known.latest});
 			}
 		}
 	}
 
 	/** The rate between the last two interim updates seen, or undefined when fewer than two were seen. */
-	rateOf(radacctid: string): Rate | undefined {
-		const known = this.#samples.get(radacctid);
+	rateOf(key: string): Rate | undefined {
+		const known = this.#samples.get(key);
 		if (!known?.previous) return undefined;
 		return rateBetween(known.previous, known.latest);
 	}

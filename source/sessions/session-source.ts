@@ -12,6 +12,7 @@ import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTabl
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
+import {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
 import type {OnlineHistory} from './online-history.js';
 import {
@@ -24,7 +25,7 @@ import {
 	REQUIRED_COLUMNS,
 	type SqlQuery,
 } from './radacct-sql.js';
-import type {NasCount, Session, SessionFilter, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
+import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 import type {TimeoutTables} from './remaining-sql.js';
 
@@ -55,35 +56,7 @@ interface Lending extends Queryable {
 
 type Row = Record<string, unknown>;
 
-/** Open-session counts, cheap enough for every poll. */
-export interface OpenCounts {
-	readonly openSessions: number;
-	readonly averageDurationSeconds: number | null;
-	readonly perNas: ReadonlyArray<Omit<NasCount, 'stale'>>;
-	readonly dbNow: Date;
-}
-
-/** The costlier aggregates over open sessions, refreshed less often than the poll. */
-export interface StaleAndUsers {
-	readonly uniqueUsers: number;
-	readonly stalePerNas: ReadonlyMap<string, number>;
-	/** When they were counted. */
-	readonly at: Date;
-}
-
-/** Open counts and the (possibly older) stale and user counts, as one SessionStats. */
-export function combineStats(counts: OpenCounts, slow: StaleAndUsers | undefined): SessionStats {
-	const perNas = counts.perNas.map((nas) => ({...nas, stale: slow?.stalePerNas.get(nas.nasipaddress) ?? 0}));
-	return {
-		openSessions: counts.openSessions,
-		uniqueUsers: slow?.uniqueUsers ?? 0,
-		averageDurationSeconds: counts.averageDurationSeconds,
-		staleSessions: perNas.reduce((sum, nas) => sum + nas.stale, 0),
-		perNas,
-		dbNow: counts.dbNow,
-		...(slow ? {slowCountsAt: slow.at} : {}),
-	};
-}
+export {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 
 /** What the console reads: SessionSource implements it, tests may stand in for it. */
 export interface SessionReader {
@@ -101,6 +74,8 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
+	/** How each site's data stands, when the reader reads several sites (merged-source.ts). */
+	siteStatus?(): readonly SiteStatus[];
 	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
 	onlineHistory?(window: HistoryWindow): Promise<OnlineHistory>;
 }
@@ -202,6 +177,7 @@ export class SessionSource implements SessionReader {
 		const last = rows.at(-1);
 		const page: SessionPage = {
 			rows: sessions,
+			sortValues: rows.map((row) => toText(row['sort_value'])),
 			dbNow: last ? toDate(last['db_now'])! : new Date(),
 			...(last && rows.length === window.limit
 				? {next: {value: toText(last['sort_value']), radacctid: String(last['radacctid']), asOf: String(last['as_of'])}}

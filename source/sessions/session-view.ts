@@ -29,6 +29,8 @@ export interface SessionRecord {
 	readonly framedipv6address: string | null;
 	readonly framedipv6prefix: string | null;
 	readonly delegatedipv6prefix: string | null;
+	/** The site the row was read from, when the profile lists several. */
+	readonly site?: string;
 }
 
 export function toRecord(session: Session, now: Date, staleAfterSeconds: number): SessionRecord {
@@ -51,6 +53,7 @@ export function toRecord(session: Session, now: Date, staleAfterSeconds: number)
 		framedipv6address: session.framedipv6address,
 		framedipv6prefix: session.framedipv6prefix,
 		delegatedipv6prefix: session.delegatedipv6prefix,
+		...(session.site === undefined ? {} : {site: session.site}),
 	};
 }
 
@@ -79,10 +82,14 @@ export const CSV_COLUMNS: ReadonlyArray<keyof SessionRecord> = [
 /** CSV of the records; `sanitizeText` shows control characters visibly (for output to a terminal). */
 export function recordsToCsv(records: readonly SessionRecord[], options: CsvOptions & {sanitizeText?: boolean} = {}): string {
 	const clean = (value: string | number | null) => (options.sanitizeText && typeof value === 'string' ? sanitize(value) : value);
-	let out = csvRecord(CSV_COLUMNS as string[], options);
+	// Rows of several sites: a site column, last.
+	const columns: ReadonlyArray<keyof SessionRecord> = records.some((record) => record.site !== undefined)
+		? [...CSV_COLUMNS, 'site']
+		: CSV_COLUMNS;
+	let out = csvRecord(columns as string[], options);
 	for (const record of records)
 		out += csvRecord(
-			CSV_COLUMNS.map((column) => clean(record[column])),
+			columns.map((column) => clean(record[column] ?? null)),
 			options,
 		);
 	return out;
@@ -104,6 +111,9 @@ export function sessionsTable(
 	options: {staleAfterSeconds: number; utc?: boolean; width: (text: string) => number; stop?: boolean},
 ): string {
 	const columns: TableColumn[] = [
+		...(sessions.some((session) => session.site !== undefined)
+			? [{title: 'SITE', align: 'left' as const, value: (s: Session) => sanitize(s.site ?? '')}]
+			: []),
 		{title: 'USER', align: 'left', value: (s) => sanitize(s.username)},
 		{title: 'NAS', align: 'left', value: (s) => sanitize(s.nasname ?? s.nasipaddress)},
 		{title: 'FRAMED IP', align: 'left', value: (s) => s.framedipaddress ?? '-'},

@@ -89,6 +89,8 @@ export interface SessionFilter {
 	readonly staleAfterSeconds?: number;
 	/** Only the open sessions of users with more than one open session (concurrent logins). */
 	readonly concurrent?: boolean;
+	/** Only the rows of this site, when the profile lists several (sessions/merged-source.ts); one database ignores it. */
+	readonly site?: string;
 }
 
 /** The position after the last row of a page, for keyset paging. */
@@ -113,6 +115,8 @@ export interface SessionPage {
 	readonly next?: Keyset;
 	/** The database's clock when the query ran; durations are measured against it. */
 	readonly dbNow: Date;
+	/** Each row's sort key as the database returned it (text), for merging pages of several sites. */
+	readonly sortValues?: readonly (string | null)[];
 }
 
 /** Open-session count on one NAS. */
@@ -121,6 +125,8 @@ export interface NasCount {
 	readonly nasname: string | null;
 	readonly sessions: number;
 	readonly stale: number;
+	/** The site of the NAS, when the profile lists several (the same IP can be a NAS at each). */
+	readonly site?: string;
 }
 
 /** Aggregates over the open sessions, for the stats bar. */
@@ -141,4 +147,17 @@ export interface SessionStats {
 export interface SessionTotal {
 	readonly total: number;
 	readonly capped: boolean;
+}
+
+/** How a site's data stands, for the header: how old it is, and why it is not newer. */
+export interface SiteStatus {
+	readonly name: string;
+	/** When the site last answered (epoch ms), null before it ever did. */
+	readonly dataAt: number | null;
+	/** Its last call failed or did not answer in time: what is shown of it is its last answer. */
+	readonly stale: boolean;
+	/** Why, while stale. */
+	readonly error: string | null;
+	/** Open sessions at its last answer, null before one. */
+	readonly openSessions: number | null;
 }

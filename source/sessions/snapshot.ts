@@ -1,7 +1,8 @@
 /** What one poll brings back, and how it is fetched: one window, the total, the stats. */
-import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal} from './session.js';
+import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal, SiteStatus} from './session.js';
 import type {Rate} from './session-math.js';
 import type {RateTracker} from './session-math.js';
+import {sessionKey} from './session-key.js';
 import {combineStats, type SessionReader, type StaleAndUsers} from './session-source.js';
 
 export interface SnapshotRequest {
@@ -27,6 +28,8 @@ export interface Snapshot {
 	readonly reloads?: ReadonlyMap<string, Date>;
 	/** Open sessions per user, for the users of the window's open rows (when the source counts them). */
 	readonly userOpenSessions?: ReadonlyMap<string, number>;
+	/** Each site's state, when the rows come from several sites: how old its data is, why it is stale. */
+	readonly sites?: readonly SiteStatus[];
 	/** Local clock when it arrived (epoch ms). */
 	readonly fetchedAt: number;
 	readonly durationMs: number;
@@ -68,7 +71,8 @@ function isWholeNetwork(filter: SessionFilter): boolean {
 		!filter.nasIps?.length &&
 		!filter.startedFrom &&
 		!filter.startedTo &&
-		!filter.concurrent
+		!filter.concurrent &&
+		!filter.site
 	);
 }
 
@@ -90,8 +94,8 @@ export async function fetchSnapshot(
 	rates.observe(page.rows);
 	const known = new Map<string, Rate>();
 	for (const row of page.rows) {
-		const rate = rates.rateOf(row.radacctid);
-		if (rate) known.set(row.radacctid, rate);
+		const rate = rates.rateOf(sessionKey(row));
+		if (rate) known.set(sessionKey(row), rate);
 	}
 	const users = page.rows.filter((row) => row.acctstoptime === null && row.username).map((row) => row.username!);
 	const userOpenSessions = source.userOpenCounts && users.length > 0 ? await source.userOpenCounts(users) : undefined;
@@ -104,5 +108,6 @@ export async function fetchSnapshot(
 		rates: known,
 		reloads,
 		...(userOpenSessions ? {userOpenSessions} : {}),
+		...(source.siteStatus ? {sites: source.siteStatus()} : {}),
 	};
 }

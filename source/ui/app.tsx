@@ -21,6 +21,7 @@ import {Header} from './components/Header.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
+import {siteColumnWidth, sitesHeaderText, staleSitesOf} from './site-lines.js';
 import {StatsBar} from './components/StatsBar.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
@@ -156,16 +157,18 @@ export function App(props: AppProps) {
 	// The billing query's columns as the last enrichment returned them, else as found when the console opened.
 	const billing = state.subscribers?.billingColumns.length ? state.subscribers.billingColumns : (props.subscribers?.billingColumns ?? []);
 	const billingKey = billing.join('\u0000');
+	// Rows of several sites: a SITE column before the others, as wide as the longest name.
+	const siteWidth = useMemo(() => siteColumnWidth(snapshot?.sites?.map((site) => site.name) ?? []), [snapshot?.sites]);
 	const tableColumns = useMemo(
 		() =>
 			chooseColumns({
-				width: width - GUTTER,
+				width: width - GUTTER - siteWidth,
 				status: view,
 				sort,
 				picked: state.columns,
 				subscribers: {plan: readsPlan, billing: billingKey === '' ? [] : billingKey.split('\u0000')},
 			}),
-		[width, view, sort, state.columns, readsPlan, billingKey],
+		[width, view, sort, state.columns, readsPlan, billingKey, siteWidth],
 	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
@@ -275,6 +278,8 @@ export function App(props: AppProps) {
 				subscribers={state.subscribers?.byId}
 				reloads={snapshot?.reloads}
 				userOpenSessions={current?.userOpenSessions}
+				siteWidth={siteWidth}
+				staleSites={staleSitesOf(snapshot?.sites)}
 			/>
 		);
 	}
@@ -282,7 +287,7 @@ export function App(props: AppProps) {
 	return (
 		<Box flexDirection="column" width={width} height={rows - 1}>
 			<Header
-				database={props.databaseLabel}
+				database={snapshot?.sites ? sitesHeaderText(snapshot.sites, now, state.query.site) : props.databaseLabel}
 				intervalSeconds={state.intervalSeconds}
 				nextInSeconds={nextInSeconds}
 				paused={state.paused}

@@ -17,6 +17,8 @@ export interface CommandNas {
 export interface CommandContext {
 	readonly query: ViewQuery;
 	readonly nas: readonly CommandNas[];
+	/** The profile's sites, when it lists several (`:site` is offered then). */
+	readonly sites?: readonly string[];
 }
 
 /** What a command line asks for: a new view, the help, a message, or why it cannot be done (nothing changes). */
@@ -29,6 +31,8 @@ export type CommandResult =
 	/** The history view (history-state.ts). */
 	| {readonly kind: 'history'}
 	| {readonly kind: 'message'; readonly text: string}
+	/** `:profile NAME`: open the console again on another profile. */
+	| {readonly kind: 'profile'; readonly name: string}
 	| {readonly kind: 'error'; readonly text: string};
 
 export const COMMAND_NAMES = ['nas', 'user', 'status', 'sort', 'columns', 'stale', 'concurrent', 'history', 'help'] as const;
@@ -66,6 +70,21 @@ function nasCommand(argument: string | undefined, context: CommandContext): Comm
 		return {kind: 'query', query: {...context.query, nas: argument}, message: `NAS ${argument}`};
 	}
 	return error(`nas: no NAS "${argument}" with open sessions (Tab completes the names)`);
+}
+
+/** `:site NAME` narrows the view to one site, `:site all` widens it again. */
+function siteCommand(words: readonly string[], context: CommandContext): CommandResult {
+	const sites = context.sites ?? [];
+	if (sites.length === 0) return error('site: this profile lists no sites');
+	if (words.length !== 1) return error('site: one site name, or all');
+	const wanted = words[0]!;
+	if (wanted.toLowerCase() === 'all') {
+		const {site: _site, ...query} = context.query;
+		return {kind: 'query', query, message: 'every site'};
+	}
+	const found = sites.find((site) => site === wanted) ?? sites.find((site) => site.toLowerCase() === wanted.toLowerCase());
+	if (!found) return error(`site: no site "${sanitize(wanted.slice(0, 32))}" (sites: ${sites.map(sanitize).join(', ')})`);
+	return {kind: 'query', query: {...context.query, site: found}, message: `site ${sanitize(found)}`};
 }
 
 function sortCommand(words: readonly string[], context: CommandContext): CommandResult {
@@ -128,6 +147,11 @@ export function runCommand(line: string, context: CommandContext): CommandResult
 			return {kind: 'history'};
 		case 'help':
 			return {kind: 'help'};
+		case 'site':
+			return siteCommand(rest, context);
+		case 'profile':
+			if (rest.length !== 1 || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(rest[0]!)) return error('profile: one profile name');
+			return {kind: 'profile', name: rest[0]!};
 		default:
 			return error(`no command "${name}" (Tab lists them)`);
 	}
@@ -149,8 +173,9 @@ function commonPrefix(words: readonly string[]): string {
 }
 
 function argumentChoices(command: string, context: CommandContext, position: number): readonly string[] {
-	if (command === 'nas' && position === 0) return ['all', ...context.nas.map((nas) => sanitize(nas.name ?? nas.ip))];
+	if (command === 'nas' && position === 0) return [...new Set(['all', ...context.nas.map((nas) => sanitize(nas.name ?? nas.ip))])];
 	if (command === 'status' && position === 0) return STATUSES;
+	if (command === 'site' && position === 0) return ['all', ...(context.sites ?? []).map(sanitize)];
 	// `up` and `down` are columns as well as directions: each offered once.
 	if (command === 'sort' && position === 0) return [...new Set<string>([...SORT_KEYS, ...DIRECTIONS])];
 	if (command === 'sort' && position === 1) return DIRECTIONS;
@@ -166,7 +191,8 @@ export function completeCommand(line: string, context: CommandContext): Completi
 	const typed = words.at(-1)!;
 	const before = words.slice(0, -1);
 	const head = before.filter(Boolean);
-	const choices = head.length === 0 ? COMMAND_NAMES : argumentChoices(head[0]!.toLowerCase(), context, head.length - 1);
+	const names = context.sites?.length ? [...COMMAND_NAMES, 'site'] : COMMAND_NAMES;
+	const choices = head.length === 0 ? names : argumentChoices(head[0]!.toLowerCase(), context, head.length - 1);
 	const candidates = choices.filter((choice) => choice.toLowerCase().startsWith(typed.toLowerCase()));
 	if (candidates.length === 0) return {line, candidates: []};
 	const prefix = [...before, ''].join(' ');

@@ -14,7 +14,8 @@ export type CommandAction = Extract<
 
 function contextOf(state: UiState): CommandContext {
 	const perNas = state.snapshot?.stats.perNas ?? [];
-	return {query: state.query, nas: perNas.map((nas) => ({ip: nas.nasipaddress, name: nas.nasname}))};
+	const sites = state.snapshot?.sites?.map((site) => site.name);
+	return {query: state.query, nas: perNas.map((nas) => ({ip: nas.nasipaddress, name: nas.nasname})), ...(sites ? {sites} : {})};
 }
 
 function closed(state: UiState): UiState {
@@ -52,6 +53,12 @@ export function commandReducer(
 			if (result.kind === 'history') return openHistory(closed(state));
 			if (result.kind === 'help') return {...closed(state), mode: 'help', helpTop: 0};
 			if (result.kind === 'message') return {...closed(state), message: {text: result.text, kind: 'info'}};
+			if (result.kind === 'profile') {
+				// A run would be cut off by closing its database: the switch waits for none.
+				if (state.disconnect?.phase === 'running' || state.sweep?.phase === 'running')
+					return {...state, commandNote: {text: 'profile: a run is going on: let it end or stop it (x) first', kind: 'error'}};
+				return {...closed(state), switchProfile: result.name, message: {text: `opening profile ${result.name}…`, kind: 'info'}};
+			}
 			return withQuery(closed(state), result.query, result.message);
 		}
 	}

@@ -17,6 +17,7 @@ import {maskIp, maskMac} from './cells.js';
 import {SHARING_MAX_LINES, sharingLines} from './sharing-lines.js';
 import type {DetailState} from './state-types.js';
 import type {ViewLine} from './view-line.js';
+import {sessionKey} from '../sessions/session-key.js';
 
 /** A line of the detail view. */
 export interface DetailLine extends ViewLine {
@@ -61,7 +62,7 @@ export function fieldText(session: Session, field: Field, masked: boolean): stri
 
 /** The user's sessions in the detail view besides the one it shows. */
 export function otherSessions(detail: DetailState): readonly Session[] {
-	return (detail.history ?? []).filter((row) => row.radacctid !== detail.session?.radacctid);
+	return (detail.history ?? []).filter((row) => !detail.session || sessionKey(row) !== sessionKey(detail.session));
 }
 
 /**

@@ -23,6 +23,7 @@ import {nasBarLines} from './nas-bars.js';
 import {recoveryLines} from './recovery-lines.js';
 import {caretView} from './text-field.js';
 import type {Tone, ViewLine} from './view-line.js';
+import {sessionKey} from '../sessions/session-key.js';
 
 const MAX_NAS_LINES = 4;
 const MAX_PROBLEM_LINES = 3;
@@ -91,8 +92,8 @@ export function previewView(disconnect: DisconnectState, width: number, height: 
 
 	// A selection's sessions the screen did not show are counted and listed first: nothing is sent unseen.
 	const hidden = new Set(disconnect.notInView);
-	const hiddenItems = plan.items.filter((item) => hidden.has(item.session.radacctid));
-	const ordered = [...hiddenItems, ...plan.items.filter((item) => !hidden.has(item.session.radacctid))];
+	const hiddenItems = plan.items.filter((item) => hidden.has(sessionKey(item.session)));
+	const ordered = [...hiddenItems, ...plan.items.filter((item) => !hidden.has(sessionKey(item.session)))];
 	const notInView: ViewLine[] =
 		hiddenItems.length > 0
 			? [

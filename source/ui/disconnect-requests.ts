@@ -4,6 +4,8 @@
  */
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import {formatCount} from '../sessions/format.js';
+import {sessionKey} from '../sessions/session-key.js';
+import {exactUserTerm} from './command-line.js';
 import {searchInWords} from '../sessions/search.js';
 import {sessionLabel} from './disconnect-state.js';
 import {focusedSession, queryKey, selectionNotInView} from './state.js';
@@ -30,7 +32,7 @@ export function disconnectSelectionOrCursor(state: UiState): UiAction {
 	}
 	const session = focusedSession(state);
 	if (!session) return noSession(state);
-	return {type: 'disconnect-request', target: {kind: 'session', radacctid: session.radacctid}, label: sessionLabel(session)};
+	return {type: 'disconnect-request', target: {kind: 'session', radacctid: sessionKey(session)}, label: sessionLabel(session)};
 }
 
 /** `D`: every open session of the focused session's user. */
@@ -38,6 +40,14 @@ export function disconnectUser(state: UiState): UiAction {
 	const session = focusedSession(state);
 	if (!session) return noSession(state);
 	if (!session.username) return {type: 'message', text: 'this session has no username: d disconnects it alone', kind: 'info'};
+	// A row of one of several sites: the user at that site (another site's FreeRADIUS has its own users).
+	if (session.site !== undefined) {
+		return {
+			type: 'disconnect-request',
+			target: {kind: 'filter', filter: {status: 'active', search: exactUserTerm(session.username), site: session.site}},
+			label: `every open session of ${session.username} at site ${session.site}`,
+		};
+	}
 	return {
 		type: 'disconnect-request',
 		target: {kind: 'user', username: session.username},
@@ -50,9 +60,9 @@ export function disconnectMatching(state: UiState): UiAction {
 	if (state.query.status === 'closed') {
 		return {type: 'message', text: 'A disconnects open sessions: show active sessions first (t)', kind: 'info'};
 	}
-	const {search, nas, concurrent} = state.query;
+	const {search, nas, concurrent, site} = state.query;
 	const nasName = nas ? (state.snapshot?.stats.perNas.find((entry) => entry.nasipaddress === nas)?.nasname ?? nas) : null;
-	const parts = [search.trim() ? searchInWords(search) : '', nasName ? `NAS ${nasName}` : ''].filter(Boolean);
+	const parts = [search.trim() ? searchInWords(search) : '', nasName ? `NAS ${nasName}` : '', site ? `site ${site}` : ''].filter(Boolean);
 	// In the concurrent view what matches is the sessions of users logged in more than once, and no more.
 	const whose = concurrent ? ' of users with more than one' : '';
 	const label =
@@ -70,6 +80,8 @@ export function disconnectMatching(state: UiState): UiAction {
 				...(search.trim() ? {search} : {}),
 				...(nas ? {nasIps: [nas]} : {}),
 				...(concurrent ? {concurrent} : {}),
+				// `:site`: only that site's sessions, as the view shows.
+				...(site ? {site} : {}),
 			},
 		},
 		label,

@@ -10,6 +10,7 @@ import type {RecoveryCount} from '../disconnect/recovery.js';
 import {retryable, type DisconnectProgress, type DisconnectResult} from '../disconnect/result.js';
 import {formatCount} from '../sessions/format.js';
 import type {Session} from '../sessions/session.js';
+import {sessionKey} from '../sessions/session-key.js';
 
 /**
  * - `loading`: the target is being read from radacct;
@@ -122,8 +123,8 @@ export function nothingToSend(disconnect: DisconnectState | null | undefined): b
 
 /** The previewed sessions against the same target read again. */
 export function driftOf(previewed: Plan, now: Plan): PreviewDrift {
-	const before = new Set(previewed.items.map((item) => item.session.radacctid));
-	const after = new Set(now.items.map((item) => item.session.radacctid));
+	const before = new Set(previewed.items.map((item) => sessionKey(item.session)));
+	const after = new Set(now.items.map((item) => sessionKey(item.session)));
 	let closed = 0;
 	for (const id of before) if (!after.has(id)) closed++;
 	let opened = 0;

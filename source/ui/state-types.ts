@@ -36,6 +36,8 @@ export interface ViewQuery {
 	readonly sort: SessionSort;
 	/** Only the open sessions of users with more than one (concurrent-view.ts); absent otherwise. */
 	readonly concurrent?: boolean;
+	/** Only the rows of this site (`:site`), when the profile lists several; absent: every site. */
+	readonly site?: string;
 }
 
 /** The open sessions of the detail's user, as read when it opened (the sharing hint: sharing-lines.ts). */
@@ -168,6 +170,8 @@ export interface UiState {
 	readonly disconnectSeq: number;
 	/** Quit once the running disconnect has stopped. */
 	readonly quitting: boolean;
+	/** `:profile NAME`: the console ends, to open again on that profile. */
+	readonly switchProfile?: string;
 	/** `q` or Ctrl-C came while a disconnect runs: the question "stop it and quit? y/N" waits for its answer. */
 	readonly quitQuestion: boolean;
 	/** Bumped when a disconnect run ends: the next poll reads unique users and stale counts again. */

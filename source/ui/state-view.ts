@@ -4,6 +4,8 @@
  */
 import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SortKey} from '../sessions/session.js';
+import {sessionKey} from '../sessions/session-key.js';
+import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
 
@@ -14,6 +16,7 @@ export function viewFilter(query: ViewQuery): SessionFilter {
 		search: query.search || undefined,
 		nasIps: query.nas ? [query.nas] : undefined,
 		...(query.concurrent ? {concurrent: true} : {}),
+		...(query.site ? {site: query.site} : {}),
 	};
 }
 
@@ -26,6 +29,7 @@ export function queryKey(query: ViewQuery): string {
 		query.sort.key,
 		query.sort.direction,
 		...(query.concurrent ? ['concurrent'] : []),
+		...(query.site ? [`site:${query.site}`] : []),
 	]);
 }
 
@@ -41,12 +45,17 @@ export function sessionAt(state: UiState, index: number): Session | undefined {
 	return snapshot.rows[index - snapshot.offset];
 }
 
+/** The key a row is selected, followed and annotated by (sessions/session-key.ts); undefined for no row. */
+export function keyOf(session: Session | undefined): string | undefined {
+	return session === undefined ? undefined : sessionKey(session);
+}
+
 /** The selected sessions the screen does not show: on another page, closed since, or outside the filter. */
 export function selectionNotInView(state: UiState): string[] {
 	if (state.selection.size === 0) return [];
 	const shown = new Set<string>();
 	for (let index = state.top; index < state.top + state.pageSize; index++) {
-		const id = sessionAt(state, index)?.radacctid;
+		const id = keyOf(sessionAt(state, index));
 		if (id !== undefined) shown.add(id);
 	}
 	return [...state.selection].filter((id) => !shown.has(id));
@@ -71,13 +80,19 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
  * knows one), after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
  * at once).
  */
-export function nasChoices(state: UiState): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date}> {
+export function nasChoices(
+	state: UiState,
+): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date; target?: DisconnectTarget}> {
 	const perNas = state.snapshot?.stats.perNas ?? [];
 	const total = state.snapshot?.stats.openSessions ?? 0;
 	const reloads = state.snapshot?.reloads;
 	const each = perNas.map((nas) => {
 		const reloadedAt = reloads?.get(nas.nasipaddress);
-		return {ip: nas.nasipaddress, label: nas.nasname ?? nas.nasipaddress, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {})};
+		// A NAS of one of several sites: `site/name`, and `X` disconnects it at that site only (the IP may be a NAS at each).
+		const label = `${nas.site === undefined ? '' : `${nas.site}/`}${nas.nasname ?? nas.nasipaddress}`;
+		const target: DisconnectTarget | undefined =
+			nas.site === undefined ? undefined : {kind: 'filter', filter: {status: 'active', nasIps: [nas.nasipaddress], site: nas.site}};
+		return {ip: nas.nasipaddress, label, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {}), ...(target ? {target} : {})};
 	});
 	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
 }
@@ -93,7 +108,7 @@ export function focusedSession(state: UiState): Session | undefined {
  * no longer on screen are dropped, so the map stays the size of the window.
  */
 export function mergeSubscribers(state: UiState, next: TableSubscribers): TableSubscribers {
-	const onScreen = new Set(state.snapshot?.rows.map((row) => row.radacctid) ?? []);
+	const onScreen = new Set(state.snapshot?.rows.map(sessionKey) ?? []);
 	const byId = new Map<string, SessionSubscriber>();
 	for (const [id, subscriber] of state.subscribers?.byId ?? []) if (onScreen.has(id)) byId.set(id, subscriber);
 	for (const [id, subscriber] of next.byId) if (onScreen.has(id)) byId.set(id, subscriber);

@@ -23,6 +23,7 @@ import {
 	defaultDirection,
 	exportedWhere,
 	focusedSession,
+	keyOf,
 	mergeSubscribers,
 	nasChoices,
 	queryKey,
@@ -98,7 +99,7 @@ function withCursor(state: UiState, cursor: number): UiState {
 	if (clamped < top) top = clamped;
 	if (clamped >= top + state.pageSize) top = clamped - state.pageSize + 1;
 	top = Math.max(0, Math.min(top, Math.max(0, totalRows(state) - state.pageSize)));
-	return {...state, cursor: clamped, top, cursorId: sessionAt({...state, top}, clamped)?.radacctid ?? null};
+	return {...state, cursor: clamped, top, cursorId: keyOf(sessionAt({...state, top}, clamped)) ?? null};
 }
 
 /**
@@ -226,7 +227,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 				const back = {...state, mode: 'table' as const, nasPickerPurpose: 'filter' as const};
 				return reducer(back, {
 					type: 'disconnect-request',
-					target: {kind: 'nas', nasIps: [choice.ip]},
+					target: choice.target ?? {kind: 'nas', nasIps: [choice.ip]},
 					label: `ALL open sessions on ${choice.label}`,
 				});
 			}
@@ -254,7 +255,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 		case 'toggle-select': {
 			if (state.allMatching)
 				return {...state, message: {text: 'everything matching is selected: Esc clears the selection', kind: 'info'}};
-			const id = sessionAt(state, state.cursor)?.radacctid;
+			const id = keyOf(sessionAt(state, state.cursor));
 			if (!id) return state;
 			const selection = new Set(state.selection);
 			if (selection.has(id)) selection.delete(id);
@@ -275,7 +276,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 			}
 			return state;
 		case 'open-detail': {
-			const id = sessionAt(state, state.cursor)?.radacctid;
+			const id = keyOf(sessionAt(state, state.cursor));
 			return id ? {...state, mode: 'detail', detail: {id}} : state;
 		}
 		case 'detail-scroll': {
@@ -391,7 +392,7 @@ function applySnapshot(state: UiState, snapshot: Snapshot): UiState {
 	if (snapshot.key !== queryKey(state.query)) return next;
 	if (state.cursor === 0) return withCursor(next, 0);
 	if (state.cursorId) {
-		const index = snapshot.rows.findIndex((row) => row.radacctid === state.cursorId);
+		const index = snapshot.rows.findIndex((row) => keyOf(row) === state.cursorId);
 		if (index !== -1) return withCursor(next, snapshot.offset + index);
 	}
 	return withCursor(next, state.cursor);

@@ -128,7 +128,7 @@ describe('profile settings', () => {
 		expect(profileKey('stale-after')).toBe('staleAfter');
 		expect(profileKey('CONFIRM_TYPED_ABOVE')).toBe('confirmTypedAbove');
 		expect(invalid(() => profileKey('colour'))).toMatch(
-			/^unknown setting "colour" \(settings: database, read-database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above, disconnect-rate, disconnect-rate-per-nas, disconnect-in-flight-per-nas, billing-query, billing-url, billing-timeout, columns\)/,
+			/^unknown setting "colour" \(settings: database, read-database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above, disconnect-rate, disconnect-rate-per-nas, disconnect-in-flight-per-nas, billing-query, billing-url, billing-timeout, columns, sites\)/,
 		);
 		expect(invalid(() => profileKey('nas'))).toMatch(/radtop nas add\|set\|remove/);
 	});

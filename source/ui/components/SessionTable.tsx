@@ -9,6 +9,8 @@ import {COLUMN_GAP as GAP, columnTitle, type PlacedTableColumn as PlacedColumn} 
 import {rowFactsOf, rowMark} from '../row-marks.js';
 import {subscriberCellData} from '../subscriber-cells.js';
 import {useTheme} from '../theme.js';
+import {sessionKey} from '../../sessions/session-key.js';
+import {siteCell, SITE_TITLE} from '../site-lines.js';
 
 export interface SessionTableProps {
 	readonly columns: readonly PlacedColumn[];
@@ -31,6 +33,10 @@ export interface SessionTableProps {
 	readonly reloads?: ReadonlyMap<string, Date> | undefined;
 	/** Open sessions per user, for the users of the open rows on screen (the poll's count). */
 	readonly userOpenSessions?: ReadonlyMap<string, number> | undefined;
+	/** The SITE column's width with its gap (ui/site-lines.ts); 0 or absent: rows of one database, no column. */
+	readonly siteWidth?: number;
+	/** Sites whose rows are their last read, not a fresh one: dimmed, their SITE marked. */
+	readonly staleSites?: ReadonlySet<string>;
 }
 
 const SEPARATOR = ' '.repeat(GAP);
@@ -52,6 +58,8 @@ interface RowProps {
 	readonly reloadedAt: Date | undefined;
 	/** How many open sessions the row's user has, when the poll counted them. */
 	readonly userOpenSessions: number | undefined;
+	readonly siteWidth: number;
+	readonly siteStale: boolean;
 }
 
 /** One row: one Text holding a Text per cell (no Box per cell: Yoga layout per cell costs too much). */
@@ -69,15 +77,18 @@ const Row = memo(function Row(props: RowProps) {
 	const state = stateOf(props.session, context);
 	const marker = props.isSelected ? '●' : props.isCursor ? '▸' : ' ';
 	const mark = rowMark(rowFactsOf(props.session, props.subscriber, props.now, props.userOpenSessions, props.reloadedAt));
-	const used = GUTTER + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
+	const used = GUTTER + props.siteWidth + props.columns.reduce((sum, column, index) => sum + column.width + (index > 0 ? GAP : 0), 0);
 	return (
-		<Text inverse={props.isCursor} dimColor={state === 'offline'} wrap="truncate-end">
+		<Text inverse={props.isCursor} dimColor={state === 'offline' || props.siteStale} wrap="truncate-end">
 			<Text bold={props.isSelected} color={props.isSelected ? theme.warn : undefined}>
 				{marker}
 			</Text>
 			<Text bold color={mark === ' ' ? undefined : theme.warn}>
 				{`${mark} `}
 			</Text>
+			{props.siteWidth > 0 ? (
+				<Text color={props.siteStale ? theme.warn : undefined}>{siteCell(props.session, props.siteStale, props.siteWidth)}</Text>
+			) : null}
 			{props.columns.map((column, index) => {
 				const text = fitCell(cellText(column.id, props.session!, context, column.field), column);
 				const color =
@@ -105,26 +116,29 @@ const Row = memo(function Row(props: RowProps) {
 /** The session table: column heads and the visible rows only. */
 export function SessionTable(props: SessionTableProps) {
 	const theme = useTheme();
-	const head = `${' '.repeat(GUTTER)}${props.columns.map((column) => fit(columnTitle(column), column.width, column.align)).join(SEPARATOR)}`;
+	const siteWidth = props.siteWidth ?? 0;
+	const head = `${' '.repeat(GUTTER)}${siteWidth > 0 ? fit(SITE_TITLE, siteWidth) : ''}${props.columns.map((column) => fit(columnTitle(column), column.width, column.align)).join(SEPARATOR)}`;
 	const lines = [];
 	for (let index = 0; index < props.height; index++) {
 		if (index >= props.rows.length) break;
 		const session = props.rows[index];
 		lines.push(
 			<Row
-				key={session?.radacctid ?? `loading-${index}`}
+				key={session ? sessionKey(session) : `loading-${index}`}
 				session={session}
 				columns={props.columns}
 				isCursor={index === props.cursor}
-				isSelected={Boolean(session && (props.allMatching || props.selection.has(session.radacctid)))}
-				rate={session ? props.rates.get(session.radacctid) : undefined}
+				isSelected={Boolean(session && (props.allMatching || props.selection.has(sessionKey(session))))}
+				rate={session ? props.rates.get(sessionKey(session)) : undefined}
 				now={props.now}
 				masked={props.masked}
 				staleAfterSeconds={props.staleAfterSeconds}
 				width={props.width}
-				subscriber={session ? props.subscribers?.get(session.radacctid) : undefined}
+				subscriber={session ? props.subscribers?.get(sessionKey(session)) : undefined}
 				reloadedAt={session ? props.reloads?.get(session.nasipaddress) : undefined}
 				userOpenSessions={session?.username ? props.userOpenSessions?.get(session.username) : undefined}
+				siteWidth={siteWidth}
+				siteStale={Boolean(session?.site !== undefined && props.staleSites?.has(session.site))}
 			/>,
 		);
 	}

@@ -1,9 +1,15 @@
 import {Text} from 'ink';
 import {formatCount, formatDuration} from '../../sessions/format.js';
 import type {SessionStats} from '../../sessions/session.js';
+import {nasCountKey} from '../../sessions/session-key.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import {stringWidth} from '../../terminal/text.js';
 import {useTheme} from '../theme.js';
+
+/** A NAS pill's name: the NAS's, `site/name` when the counts come from several sites. */
+function pillName(nas: {readonly nasname: string | null; readonly nasipaddress: string; readonly site?: string}): string {
+	return sanitize(`${nas.site === undefined ? '' : `${nas.site}/`}${nas.nasname ?? nas.nasipaddress}`);
+}
 
 export interface StatsBarProps {
 	readonly stats: SessionStats | null;
@@ -32,7 +38,7 @@ export function fitPills(
 	const shown: Array<SessionStats['perNas'][number]> = [];
 	let used = 0;
 	for (const [position, nas] of ordered.entries()) {
-		const pill = `${sanitize(nas.nasname ?? nas.nasipaddress)} ${formatCount(nas.sessions)} `;
+		const pill = `${pillName(nas)} ${formatCount(nas.sessions)} `;
 		const remaining = ordered.length - position - 1;
 		const reserve = remaining > 0 ? ` +${remaining} more`.length : 0;
 		if (used + stringWidth(pill) + reserve > room) break;
@@ -89,8 +95,8 @@ export function StatsBar(props: StatsBarProps) {
 			{shown.map((nas) => {
 				const active = nas.nasipaddress === props.nas;
 				return (
-					<Text key={nas.nasipaddress} inverse={active} color={active ? theme.accent : undefined}>
-						{sanitize(nas.nasname ?? nas.nasipaddress)} <Text bold>{formatCount(nas.sessions)}</Text>{' '}
+					<Text key={nasCountKey(nas)} inverse={active} color={active ? theme.accent : undefined}>
+						{pillName(nas)} <Text bold>{formatCount(nas.sessions)}</Text>{' '}
 					</Text>
 				);
 			})}

@@ -5,6 +5,7 @@ import type {ConsoleSubscribers} from '../../subscribers/console-subscribers.js'
 import {exactUserTerm} from '../command-line.js';
 import {SHARING_SHOWN, type UserOpenSessions} from '../sharing-lines.js';
 import type {UiAction, UiState} from '../state-types.js';
+import {sessionKey} from '../../sessions/session-key.js';
 
 const HISTORY_ROWS = 30;
 /** The stock schema has no index led by username: a time bound keeps the history scan short. */
@@ -33,7 +34,7 @@ export function useDetail(source: SessionReader, state: UiState, dispatch: Dispa
 					void subscribers.detail(session, new Date()).then(
 						(enrichment) => {
 							if (cancelled) return;
-							const subscriber = enrichment.subscribers.get(session.radacctid);
+							const subscriber = enrichment.subscribers.get(sessionKey(session));
 							dispatch({
 								type: 'detail-subscriber',
 								id,

@@ -5,6 +5,8 @@ import type {UiState} from '../state-types.js';
 /** What the console hands back when it quits: the disconnect that quitting stopped, if one was running. */
 export interface QuitOutcome {
 	readonly stopped?: DisconnectResult;
+	/** `:profile NAME`: the console is to open again on that profile. */
+	readonly profile?: string;
 }
 
 /**
@@ -19,4 +21,9 @@ export function useQuitWhenStopped(state: UiState, exit: (outcome: QuitOutcome) 
 	useEffect(() => {
 		if (quitting && phase !== 'running' && sweepPhase !== 'running') exit(result?.aborted ? {stopped: result} : {});
 	}, [quitting, phase, sweepPhase, result, exit]);
+	// `:profile NAME` (refused while a run goes on): the console ends, to be opened on that profile.
+	const switchTo = state.switchProfile;
+	useEffect(() => {
+		if (switchTo !== undefined) exit({profile: switchTo});
+	}, [switchTo, exit]);
 }

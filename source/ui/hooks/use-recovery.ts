@@ -31,7 +31,9 @@ export function useRecovery(service: DisconnectService | undefined, state: UiSta
 		const count = (): void => {
 			if (busy) return;
 			busy = true;
-			service.recovery!(target)
+			// A count that throws at once is a failed count as well.
+			Promise.resolve()
+				.then(() => service.recovery!(target))
 				.then((counted) => {
 					if (!stopped) dispatch({type: 'recovery-counted', seq, count: counted});
 				})

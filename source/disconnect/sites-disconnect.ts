@@ -1,0 +1,215 @@
+/**
+ * A disconnect over several sites: the target is split by site (a selected row's key names its site, a user, NAS
+ * or filter target covers every site, or the filter's `site`), each part previewed and executed by that site's
+ * own engine (its radacct, its NAS registry, its audit records), and the parts shown and reported as one.
+ */
+import {describeError} from '../db/errors.js';
+import type {NasRegistry} from '../nas/registry.js';
+import {parseSessionKey, sessionKey} from '../sessions/session-key.js';
+import type {Session} from '../sessions/session.js';
+import {confirmationFor} from './confirmation.js';
+import type {DisconnectPreview, DisconnectService, ExecuteOptions} from './disconnect-service.js';
+import type {DisconnectTarget, NasPlan, Plan, PlanItem} from './plan.js';
+import {tallyOutcomes, type DisconnectProgress, type DisconnectResult, type NasProgress} from './result.js';
+
+/** One site's disconnect engine. */
+export interface SiteDisconnects {
+	readonly name: string;
+	readonly service: DisconnectService;
+}
+
+interface Part {
+	readonly site: string;
+	readonly preview: DisconnectPreview;
+}
+
+/** A target's share at each site it touches; a row key without a site is refused (it could be either). */
+export function splitTarget(target: DisconnectTarget, sites: readonly string[]): Map<string, DisconnectTarget> {
+	const parts = new Map<string, DisconnectTarget>();
+	const siteOf = (key: string) => {
+		const {site, radacctid} = parseSessionKey(key);
+		if (site === undefined || !sites.includes(site))
+			throw new Error(`session ${key} names no site of this profile (sites: ${sites.join(', ')})`);
+		return {site, radacctid};
+	};
+	switch (target.kind) {
+		case 'session': {
+			const {site, radacctid} = siteOf(target.radacctid);
+			parts.set(site, {kind: 'session', radacctid});
+			break;
+		}
+		case 'sessions': {
+			const ids = new Map<string, string[]>();
+			for (const key of target.radacctids) {
+				const {site, radacctid} = siteOf(key);
+				ids.set(site, [...(ids.get(site) ?? []), radacctid]);
+			}
+			for (const site of sites) if (ids.has(site)) parts.set(site, {kind: 'sessions', radacctids: ids.get(site)!});
+			break;
+		}
+		case 'filter': {
+			const {site, ...filter} = target.filter;
+			if (site !== undefined && !sites.includes(site)) throw new Error(`no site "${site}" (sites: ${sites.join(', ')})`);
+			for (const name of site === undefined ? sites : [site]) parts.set(name, {kind: 'filter', filter});
+			break;
+		}
+		case 'user':
+		case 'nas':
+			for (const site of sites) parts.set(site, target);
+	}
+	return parts;
+}
+
+const withSite = (site: string) => (session: Session) => ({...session, site});
+const siteNas = <T extends {readonly nas: PlanItem['nas']}>(site: string, entry: T): T => ({
+	...entry,
+	nas: {...entry.nas, name: `${site}/${entry.nas.name}`},
+});
+
+/** The parts' plans as one: sessions tagged with their site, NAS named `site/name` (an IP can be a NAS at each). */
+export function combinePlans(target: DisconnectTarget, parts: readonly {site: string; plan: Plan}[]): Plan {
+	const items = parts.flatMap(({site, plan}) =>
+		plan.items.map((item) => siteNas(site, {...item, session: withSite(site)(item.session)})),
+	);
+	const blocked = items.filter((item) => item.problem !== undefined);
+	const perNas: NasPlan[] = parts.flatMap(({site, plan}) => plan.perNas.map((entry) => siteNas(site, entry)));
+	return {
+		target,
+		options: parts[0]?.plan.options ?? {method: 'auto'},
+		items,
+		alreadyClosed: parts.flatMap(({site, plan}) => plan.alreadyClosed.map(withSite(site))),
+		perNas,
+		blocked,
+		ready: items.length - blocked.length,
+	};
+}
+
+/** The parts' progress as one. */
+function combineProgress(parts: readonly (DisconnectProgress | undefined)[], sites: readonly string[]): DisconnectProgress {
+	const known = parts.filter((part): part is DisconnectProgress => part !== undefined);
+	const sum = (pick: (progress: DisconnectProgress) => number) => known.reduce((total, progress) => total + pick(progress), 0);
+	const phases = known.map((progress) => progress.phase);
+	const perNas: NasProgress[] = parts.flatMap((part, index) =>
+		(part?.perNas ?? []).map((nas) => ({...nas, name: `${sites[index]}/${nas.name}`})),
+	);
+	const totals = Object.fromEntries(
+		Object.keys(known[0]?.totals ?? tallyOutcomes([])).map((outcome) => [
+			outcome,
+			sum((progress) => progress.totals[outcome as keyof DisconnectProgress['totals']]),
+		]),
+	) as DisconnectProgress['totals'];
+	return {
+		phase:
+			known.length === parts.length && phases.every((phase) => phase === 'done')
+				? 'done'
+				: phases.some((phase) => phase === 'sending') || known.length < parts.length
+					? 'sending'
+					: 'confirming',
+		done: sum((progress) => progress.done),
+		total: sum((progress) => progress.total),
+		failed: sum((progress) => progress.failed),
+		totals,
+		ratePerSecond: sum((progress) => progress.ratePerSecond),
+		perNas,
+		awaitingStop: sum((progress) => progress.awaitingStop),
+		confirmed: sum((progress) => progress.confirmed),
+	};
+}
+
+/** The parts' results as one: each session keyed `site:radacctid`, the action IDs of every part. */
+export function combineResults(parts: readonly {site: string; result: DisconnectResult}[], failures: readonly string[]): DisconnectResult {
+	const results = parts.flatMap(({site, result}) =>
+		result.results.map((entry) => ({...entry, radacctid: sessionKey({radacctid: entry.radacctid, site})})),
+	);
+	const times = parts.map(({result}) => result);
+	const auditErrors = [...parts.flatMap(({site, result}) => (result.auditError ? [`${site}: ${result.auditError}`] : [])), ...failures];
+	return {
+		actionId: parts.map(({result}) => result.actionId).join(' '),
+		dryRun: parts.every(({result}) => result.dryRun),
+		aborted: parts.some(({result}) => result.aborted),
+		startedAt: new Date(Math.min(...times.map((result) => result.startedAt.getTime()))),
+		finishedAt: new Date(Math.max(...times.map((result) => result.finishedAt.getTime()))),
+		results,
+		missing: parts.flatMap(({site, result}) => result.missing.map((radacctid) => sessionKey({radacctid, site}))),
+		totals: tallyOutcomes(results),
+		...(auditErrors.length > 0 ? {auditError: auditErrors.join('; ')} : {}),
+	};
+}
+
+/**
+ * The console's disconnect engine over several sites. A site that cannot be read leaves its share out of the
+ * preview, which says so; a run sends each site's share through that site's engine, all sites at once.
+ */
+export function sitesDisconnectService(sites: readonly SiteDisconnects[], options: {readonly typedAbove?: number} = {}): DisconnectService {
+	const names = sites.map((site) => site.name);
+	const partsOf = new WeakMap<DisconnectPreview, readonly Part[]>();
+	// A preview's registry stands for the registries of its parts, for a re-read of the same preview.
+	const registriesOf = new WeakMap<NasRegistry, ReadonlyMap<string, NasRegistry>>();
+	return {
+		async preview(target, registry) {
+			const known = registry ? registriesOf.get(registry) : undefined;
+			const split = splitTarget(target, names);
+			const reads = await Promise.all(
+				[...split].map(async ([site, part]) => {
+					const service = sites.find((candidate) => candidate.name === site)!.service;
+					try {
+						return {site, preview: await service.preview(part, known?.get(site))};
+					} catch (error) {
+						return {site, error: describeError(error)};
+					}
+				}),
+			);
+			const parts = reads.flatMap((read): Part[] =>
+				'preview' in read && read.preview ? [{site: read.site, preview: read.preview}] : [],
+			);
+			const unread = reads.flatMap((read) => ('error' in read && read.error !== undefined ? [`${read.site}: ${read.error}`] : []));
+			if (parts.length === 0)
+				throw new Error(unread.length > 0 ? `no site could be read (${unread.join('; ')})` : 'no site to disconnect on');
+			const plan = combinePlans(
+				target,
+				parts.map(({site, preview}) => ({site, plan: preview.plan})),
+			);
+			const combined: DisconnectPreview = {
+				plan,
+				missing: parts.flatMap(({site, preview}) => preview.missing.map((radacctid) => sessionKey({radacctid, site}))),
+				confirmation: confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove}),
+				warnings: [
+					...unread.map((why) => `site ${why}: its sessions are not in this disconnect`),
+					...parts.flatMap(({site, preview}) => preview.warnings.map((warning) => `${site}: ${warning}`)),
+				],
+				registry: parts[0]!.preview.registry,
+			};
+			partsOf.set(combined, parts);
+			registriesOf.set(combined.registry, new Map(parts.map(({site, preview}) => [site, preview.registry])));
+			return combined;
+		},
+		async execute(preview, run: ExecuteOptions = {}) {
+			const parts = partsOf.get(preview);
+			if (!parts) throw new Error('this preview was not made by the sites disconnect');
+			const progress: Array<DisconnectProgress | undefined> = parts.map(() => undefined);
+			const partNames = parts.map((part) => part.site);
+			const settled = await Promise.allSettled(
+				parts.map(({site, preview: part}, index) =>
+					sites
+						.find((candidate) => candidate.name === site)!
+						.service.execute(part, {
+							...(run.reason === undefined ? {} : {reason: run.reason}),
+							...(run.signal === undefined ? {} : {signal: run.signal}),
+							onProgress: (update) => {
+								progress[index] = update;
+								run.onProgress?.(combineProgress(progress, partNames));
+							},
+						}),
+				),
+			);
+			const done = settled.flatMap((outcome, index) =>
+				outcome.status === 'fulfilled' ? [{site: partNames[index]!, result: outcome.value}] : [],
+			);
+			const failures = settled.flatMap((outcome, index) =>
+				outcome.status === 'rejected' ? [`${partNames[index]}: nothing sent (${describeError(outcome.reason)})`] : [],
+			);
+			if (done.length === 0) throw new Error(failures.join('; '));
+			return combineResults(done, failures);
+		},
+	};
+}

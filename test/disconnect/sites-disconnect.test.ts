@@ -1,0 +1,164 @@
+/**
+ * A console disconnect over two sites, against two real databases (PostgreSQL when DATABASE_URL is set, else
+ * PGlite): the sites' radacctids overlap and one NAS IP is at both with different secrets, each site's NAS a fake
+ * CoA NAS of its own. Each session's request goes to its own site's NAS, signed with that site's secret, and the
+ * audit records name the site.
+ */
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import type pg from 'pg';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {parseAuditLog} from '../../source/audit/audit-reader.js';
+import {consoleDisconnects} from '../../source/commands/console.js';
+import {disconnectedByIndex} from '../../source/disconnect/disconnected-by.js';
+import type {CommandContext} from '../../source/commands/context.js';
+import {openSites, type OpenedSites} from '../../source/commands/sites-context.js';
+import {PacketCode} from '../../source/radius/dictionary.js';
+import {getString} from '../../source/radius/packet.js';
+import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
+
+let east: TestDatabase;
+let west: TestDatabase;
+let eastNas: FakeCoaNas;
+let westNas: FakeCoaNas;
+let sites: OpenedSites;
+let directory: string;
+const SHARED_IP = '10.9.9.9';
+
+/**
+ * Where this process writes and reads a site's database directly: PGlite serves one socket connection, the
+ * site's own, so on the embedded database the test goes to the PGlite instance itself.
+ */
+function writer(db: TestDatabase): pg.Pool {
+	return (db.pglite ?? db.pool) as unknown as pg.Pool;
+}
+
+/** A NAS that acknowledges and, as FreeRADIUS would on its Accounting-Stop, closes the session in its site's radacct. */
+function ackAndStop(db: () => TestDatabase, secret: string) {
+	return startFakeCoaNas({
+		secret,
+		answer: (request) => {
+			const id = request.packet ? getString(request.packet, 'Acct-Session-Id') : undefined;
+			setTimeout(() => {
+				void writer(db()).query(
+					"UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'Admin-Reset' WHERE acctsessionid = $1",
+					[id],
+				);
+			}, 20);
+			return {code: PacketCode.DisconnectAck};
+		},
+	});
+}
+
+beforeAll(async () => {
+	[east, west] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+	eastNas = await ackAndStop(() => east, 'east-secret');
+	westNas = await ackAndStop(() => west, 'west-secret');
+	await writer(east).query(`INSERT INTO nas (nasname, shortname, type, secret) VALUES ($1, 'bng', 'other', 'east-secret')`, [SHARED_IP]);
+	await writer(west).query(`INSERT INTO nas (nasname, shortname, type, secret) VALUES ($1, 'bng', 'other', 'west-secret')`, [SHARED_IP]);
+	await insertSessions(writer(east), [
+		{username: 'alice', nasipaddress: SHARED_IP, acctsessionid: 'e0000001'},
+		{username: 'carol', nasipaddress: SHARED_IP, acctsessionid: 'e0000002'},
+	]);
+	await insertSessions(writer(west), [
+		{username: 'bob', nasipaddress: SHARED_IP, acctsessionid: 'w0000001'},
+		{username: 'dave', nasipaddress: SHARED_IP, acctsessionid: 'w0000002'},
+	]);
+	// Each site reaches its NAS at its own CoA port: the same IP, another NAS.
+	sites = await openSites([
+		{name: 'east', database: east.url, nas: {[SHARED_IP]: {ip: SHARED_IP, coaHost: eastNas.address, coaPort: eastNas.port}}},
+		{name: 'west', database: west.url, nas: {[SHARED_IP]: {ip: SHARED_IP, coaHost: westNas.address, coaPort: westNas.port}}},
+	]);
+	directory = mkdtempSync(join(tmpdir(), 'radtop-sites-'));
+});
+
+afterAll(async () => {
+	await sites?.close();
+	await Promise.all([eastNas?.close(), westNas?.close()]);
+	await Promise.all([east?.close(), west?.close()]);
+	if (directory) rmSync(directory, {recursive: true, force: true});
+});
+
+function contextWith(auditLog: string): CommandContext {
+	return {profile: {auditLog}, secrets: [], sites} as unknown as CommandContext;
+}
+
+describe('a disconnect over two sites', () => {
+	it('the two sites number their first rows alike', async () => {
+		const page = await sites.merged.list({status: 'active'}, {key: 'user', direction: 'asc'}, {limit: 10});
+		expect(page.rows.map((row) => `${row.site}:${row.radacctid}:${row.username}`)).toEqual([
+			'east:1:alice',
+			'west:1:bob',
+			'east:2:carol',
+			'west:2:dave',
+		]);
+	});
+
+	it('sends each selected session to its own site NAS with that site secret, and audits it by site', async () => {
+		const auditLog = join(directory, 'audit.jsonl');
+		const engine = consoleDisconnects(contextWith(auditLog));
+		try {
+			const preview = await engine.service.preview({kind: 'sessions', radacctids: ['east:1', 'west:1']});
+			expect(preview.plan.items.map((item) => `${item.session.site}/${item.session.username}`)).toEqual(['east/alice', 'west/bob']);
+			expect(preview.plan.perNas.map((nas) => `${nas.nas.name}=${nas.total}`)).toEqual(['east/bng=1', 'west/bng=1']);
+			expect(preview.plan.ready).toBe(2);
+			const result = await engine.service.execute(preview, {reason: 'site routing test'});
+			expect(result.totals).toMatchObject({coa: 2, failed: 0});
+			expect(result.results.map((entry) => `${entry.radacctid} ${entry.username} ${entry.outcome}`).sort()).toEqual([
+				'east:1 alice coa',
+				'west:1 bob coa',
+			]);
+			// Each NAS got exactly its site's session, and verified it with its own secret (a wrong one leaves packet unset).
+			expect(eastNas.received.map((request) => request.packet && getString(request.packet, 'User-Name'))).toEqual(['alice']);
+			expect(westNas.received.map((request) => request.packet && getString(request.packet, 'User-Name'))).toEqual(['bob']);
+			const records = readFileSync(auditLog, 'utf8')
+				.trim()
+				.split('\n')
+				.map((line) => JSON.parse(line) as {type?: string; site?: string});
+			expect(new Set(records.map((record) => record.site))).toEqual(new Set(['east', 'west']));
+			expect(readFileSync(auditLog, 'utf8')).not.toMatch(/east-secret|west-secret/);
+			// Who disconnected which session, as the detail's history says it: by site and radacctid.
+			const index = disconnectedByIndex(parseAuditLog(readFileSync(auditLog, 'utf8')));
+			expect([...index.keys()].sort()).toEqual(['east:1', 'west:1']);
+			// Only the sessions asked for were closed, each at its own site.
+			const open = async (db: TestDatabase) =>
+				(await writer(db).query('SELECT username FROM radacct WHERE acctstoptime IS NULL ORDER BY username')).rows.map(
+					(row: {username: string}) => row.username,
+				);
+			expect(await open(east)).toEqual(['carol']);
+			expect(await open(west)).toEqual(['dave']);
+		} finally {
+			await engine.close();
+		}
+	});
+
+	it('a filter narrowed to one site reaches only that site NAS', async () => {
+		const engine = consoleDisconnects(contextWith(join(directory, 'audit-2.jsonl')));
+		const before = {east: eastNas.received.length, west: westNas.received.length};
+		try {
+			const preview = await engine.service.preview({kind: 'filter', filter: {status: 'active', site: 'west'}});
+			expect(preview.plan.items.map((item) => `${item.session.site}/${item.session.username}`)).toEqual(['west/dave']);
+			const result = await engine.service.execute(preview);
+			expect(result.totals).toMatchObject({coa: 1});
+			expect(eastNas.received.length).toBe(before.east);
+			expect(westNas.received.slice(before.west).map((request) => request.packet && getString(request.packet, 'User-Name'))).toEqual([
+				'dave',
+			]);
+		} finally {
+			await engine.close();
+		}
+	});
+
+	it('a session key without its site is refused before anything is read', async () => {
+		const engine = consoleDisconnects(contextWith(join(directory, 'audit-3.jsonl')));
+		try {
+			await expect(engine.service.preview({kind: 'session', radacctid: '2'})).rejects.toThrow(
+				/names no site of this profile \(sites: east, west\)/,
+			);
+		} finally {
+			await engine.close();
+		}
+	});
+});
