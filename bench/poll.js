@@ -23,7 +23,8 @@
  * BENCH_CASES=subscribers (only the poll with and without the subscriber context of bench/lib/subscriber-cases.js,
  * over authorisation tables and a billing table filled for every user), BENCH_CASES=history (only the online count
  * over time of bench/lib/history-cases.js, with the stock indexes and with the index doctor suggests, and that
- * index's cost on Accounting-Stop).
+ * index's cost on Accounting-Stop), BENCH_CASES=sites (the merged poll over three databases of BENCH_ROWS rows,
+ * 1,000,000 by default, against each site's poll alone: bench/lib/site-cases.js).
  *
  * Exit status: 0 when it measured (a missed target is a result, not a failure), 1 on an error,
  * 2 when DATABASE_URL is not a database it may wipe.
@@ -54,8 +55,10 @@ import {intEnv} from './lib/env.js';
 import {defineHistoryCases, HISTORY_REMEDIES, historyScans, stopUpdateCost} from './lib/history-cases.js';
 import {defineSearchCases, pickSearchValues, SEARCH_REMEDIES} from './lib/search-cases.js';
 import {defineSubscriberCases, seedSubscriberTables} from './lib/subscriber-cases.js';
+import {runSitesBench} from './lib/site-cases.js';
 
-const ROWS = intEnv('BENCH_ROWS', 5_000_000);
+const ONLY_SITES = process.env['BENCH_CASES'] === 'sites';
+const ROWS = intEnv('BENCH_ROWS', ONLY_SITES ? 1_000_000 : 5_000_000);
 const OPEN = Math.min(intEnv('BENCH_OPEN', 100_000), Math.floor(ROWS / 4));
 const USERS = 60_000;
 const DAYS = 30;
@@ -83,6 +86,7 @@ const ONLY_HISTORY = process.env['BENCH_CASES'] === 'history';
 const HISTORY_TARGET_MS = 500;
 
 const COLUMNS = new Set(SESSION_COLUMNS);
+const SITES_LABEL = `3 sites of ${ROWS.toLocaleString('en-US')} rows, ${OPEN.toLocaleString('en-US')} open each`;
 const NAS = [1, 2, 3, 4, 5, 6].map((k) => ({ip: `10.20.0.${k}`, name: `bng-${k}`}));
 
 /**
@@ -1122,6 +1126,20 @@ async function main() {
 				.join(' ')}\n`,
 		);
 
+		if (ONLY_SITES) {
+			log(`generating ${SITES_LABEL}`);
+			const sites = await runSitesBench({
+				url,
+				window: WINDOW,
+				prepare: (sitePool) => prepareDatabase(sitePool, external),
+				generate: generateData,
+				measure,
+				log,
+			});
+			log(`\n${table(['case', 'n', 'p50 ms', 'p95 ms', 'target', 'ok/MISS'], sites.rows)}\n`);
+			log(sites.ok ? 'every target met' : 'a target missed');
+			return;
+		}
 		await prepareDatabase(pool, external);
 		log(
 			`generating ${ROWS.toLocaleString('en-US')} rows, ${OPEN.toLocaleString('en-US')} open, over ${DAYS} days (server-side generate_series)`,

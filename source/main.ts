@@ -14,6 +14,7 @@ import {parseUserFlags, runUser, USER_FLAGS, USER_HELP} from './commands/user.js
 import {runConsoleSession} from './commands/console-session.js';
 import {
 	checkDbFlag,
+	checkDemoSiteFlag,
 	checkKnownFlags,
 	durationFlag,
 	EXIT,
@@ -54,7 +55,8 @@ Console
 Database
   --db URL        postgres://user@host:port/db (with --read-db URL, a hot standby for what only reads)
   --profile NAME  a profile from the config file ($RADTOP_CONFIG_DIR or ~/.config/radtop/config.json)
-  --demo          the embedded demo database with a simulated network (no setup)
+  --demo          the embedded demo network: two sites, each its database and simulated NAS (no setup); the
+                  console reads both (--demo-site north|south: one), the other commands the first
   The console, sessions, user, export, disconnect, sweep, doctor and nas list take all three; simulate takes
   --db and --profile; config and nas add/set/remove take only --profile (the profile they edit).
   Without --db or a profile: DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE.
@@ -87,6 +89,7 @@ export const CONSOLE_FLAGS = {
 	readDb: {type: 'string'},
 	profile: {type: 'string'},
 	demo: {type: 'boolean'},
+	demoSite: {type: 'string'},
 } as const satisfies Record<string, FlagSpec>;
 
 /** The console's flags, checked (pure: throws UsageError with one clear line). */
@@ -104,6 +107,7 @@ export interface ConsoleRequest {
 export function parseConsoleFlags(flags: Record<string, unknown>): ConsoleRequest {
 	const interval = flags['interval'];
 	const staleAfter = flags['staleAfter'];
+	checkDemoSiteFlag(flags);
 	return {
 		...(interval === undefined ? {} : {intervalSeconds: durationFlag(interval, 'interval', {min: 1, max: 3600, whole: true})}),
 		...(staleAfter === undefined ? {} : {staleAfterSeconds: parseDurationSeconds(String(staleAfter), 'stale-after', 1)}),
@@ -134,7 +138,10 @@ async function runConsoleCommand(flags: Record<string, unknown>): Promise<number
 			continue;
 		}
 		if (ran.profile === undefined) return ran.code;
-		[previous, given] = [given, {...flags, profile: ran.profile, db: undefined, demo: undefined, readDb: undefined}];
+		[previous, given] = [
+			given,
+			{...flags, profile: ran.profile, db: undefined, demo: undefined, demoSite: undefined, readDb: undefined},
+		];
 	}
 }
 

@@ -20,6 +20,7 @@ import {isTerminal, jsonForOutput} from '../terminal/json-output.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {PromptCancelledError, readSecrets, SecretInputError} from '../terminal/secret-input.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
+import {isRegionKey, parseRegionRequest, regionLines, runRegionRequest, type RegionRequest} from './config-regions.js';
 
 export const CONFIG_FLAGS = {
 	stdin: {type: 'boolean'},
@@ -50,6 +51,8 @@ Settings (per profile)
   disconnect-rate      disconnect requests the console starts per second, all NAS together (default 200, 0: no cap)
   columns              the console table's columns, separated by commas (user, nas, status, ip, duration, mac,
                        down, up, rate-down, rate-up, start, stop, cause, session-id); unset: each view's own
+  region.NAME          a region: NAS names, IPs or CIDRs separated by commas (a NAS may be in several);
+                       the console's n and X pick it, region:NAME searches it, disconnect --region NAME
   NAS overrides are edited with radtop nas add|set|remove.
 
 Flags
@@ -65,6 +68,7 @@ Examples
   $ radtop config set database postgres://radtop@db1.example/radius --profile noc
   $ radtop config set database --stdin --profile noc < /run/secrets/radtop-db-url
   $ radtop config set allowed-nas bng-1,bng-2
+  $ radtop config set region.north bng-1,bng-2,10.20.0.0/24
   $ radtop config set-default noc
   $ radtop config get --profile noc
 
@@ -79,7 +83,8 @@ export type ConfigRequest =
 	| {readonly kind: 'unset'; readonly key: ProfileKey}
 	| {readonly kind: 'profiles'; readonly json: boolean}
 	| {readonly kind: 'set-default'; readonly name: string}
-	| {readonly kind: 'path'};
+	| {readonly kind: 'path'}
+	| RegionRequest;
 
 const SUBCOMMANDS = ['get', 'set', 'unset', 'profiles', 'set-default', 'path'] as const;
 
@@ -96,6 +101,11 @@ export function parseConfigCommand(input: readonly string[], flags: Flags, optio
 	};
 	try {
 		if (typeof flags.profile === 'string') checkProfileName(flags.profile, '--profile');
+		if ((sub === 'get' || sub === 'set' || sub === 'unset') && isRegionKey(rest[0])) {
+			if (flags.stdin) throw new UsageError('--stdin is only for the database URL, which may hold a password');
+			arity(1, sub === 'set' ? 2 : 1, sub === 'set' ? 'takes a region and its NAS' : 'takes one region');
+			return parseRegionRequest(sub, rest[0]!, rest[1]);
+		}
 		switch (sub) {
 			case 'get':
 				arity(0, 1, 'takes at most one setting');
@@ -173,7 +183,7 @@ export function profileLines(profile: Profile): string[] {
 	}
 	const nas = Object.keys(profile.nas ?? {}).length;
 	if (nas > 0) lines.push(`${'nas'.padEnd(20)}${nas} override${nas === 1 ? '' : 's'} (radtop nas list)`);
-	return lines;
+	return [...lines, ...regionLines(profile)];
 }
 
 /** Where a `radtop config` command reads and writes. */
@@ -200,6 +210,8 @@ export async function runConfigCommand(input: readonly string[], flags: Flags, i
 	// The default profile's name is read from the file as it is; shown, it is sanitised.
 	const shownName = sanitize(profileName);
 	switch (request.kind) {
+		case 'region':
+			return runRegionRequest(request, store, profileName, io);
 		case 'path':
 			io.stdout.write(`${store.path}\n`);
 			return EXIT.ok;

@@ -25,7 +25,11 @@ export async function runConsoleSession(
 	progress: (message: string) => void,
 ): Promise<{readonly code: number; readonly profile?: string}> {
 	// The demo network lives: a simulated BNG per NAS sends interim updates, logins and logouts.
-	const needs = {staleAfterSeconds: request.staleAfterSeconds, progress, ...(flags['demo'] ? {demoNetwork: {live: true}} : {})};
+	const needs = {
+		staleAfterSeconds: request.staleAfterSeconds,
+		progress,
+		...(flags['demo'] ? {demoNetwork: {live: true}, demoSites: true} : {}),
+	};
 	const context = await openContext(globalFlagsOf(flags), needs);
 	let disconnects: ConsoleCommand.ConsoleDisconnects | undefined;
 	let code: number = EXIT.ok;
@@ -42,7 +46,7 @@ export async function runConsoleSession(
 		closeSubscribers = close;
 		disconnects = readOnly ? undefined : consoleDisconnects(context);
 		const engine = disconnects;
-		const sweeps = readOnly || context.sites ? undefined : consoleSweeps(context);
+		const sweeps = readOnly ? undefined : consoleSweeps(context);
 		// A signal quits as q does: a running disconnect is stopped and writes its closing record first.
 		let stopped: DisconnectResult[] = [];
 		const {signal, stoppedByQuit, profile} = await runConsole({

@@ -2,6 +2,7 @@
 import {AuditLog} from '../audit/audit-log.js';
 import type {SweepRun} from '../sweep/execute-sweep.js';
 import {sweepExitCode, sweepSummary} from '../sweep/sweep-plan.js';
+import {sitesSweepService} from '../sweep/sites-sweep.js';
 import {createSweepService, type SweepService} from '../sweep/sweep-service.js';
 import type {TransactionalDb} from '../sweep/sweep.js';
 import type {CommandContext} from './context.js';
@@ -24,22 +25,40 @@ export interface ConsoleSweeps {
 export function consoleSweeps(context: CommandContext): ConsoleSweeps {
 	const {profile} = context;
 	const audit = new AuditLog({path: profile.auditLog, secrets: context.secrets});
-	const service = createSweepService({
-		// Closing writes: on the primary, never on a read database.
-		db: context.primary.pool as TransactionalDb,
-		columns: context.source.columns,
-		overrides: context.nasOverrides,
-		staleAfterSeconds: context.source.staleAfterSeconds,
-		audit,
-		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
-	});
+	const typedAbove = profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove};
+	const staleAfterSeconds = context.source.staleAfterSeconds;
+	// Several sites: each site's share is listed and closed on that site's primary, asked of that site's NAS,
+	// its records naming the site.
+	const service = context.sites
+		? sitesSweepService(
+				context.sites.sites.map((site) => ({
+					name: site.name,
+					service: createSweepService({
+						db: site.primary.pool as TransactionalDb,
+						overrides: site.nasOverrides,
+						staleAfterSeconds,
+						audit: {append: (record) => audit.append({...record, site: site.name})},
+						...typedAbove,
+					}),
+				})),
+				typedAbove,
+			)
+		: createSweepService({
+				// Closing writes: on the primary, never on a read database.
+				db: context.primary.pool as TransactionalDb,
+				columns: context.source.columns,
+				overrides: context.nasOverrides,
+				staleAfterSeconds,
+				audit,
+				...typedAbove,
+			});
 	const running = new Set<{readonly controller: AbortController; readonly done: Promise<unknown>}>();
 	const ended: Array<{run?: SweepRun}> = [];
 	let stopping = false;
 	return {
 		auditLog: audit.path,
 		service: {
-			preview: (nasIps) => service.preview(nasIps),
+			preview: (nasIps, site) => service.preview(nasIps, site),
 			execute(preview, options) {
 				const controller = new AbortController();
 				options.signal?.addEventListener('abort', () => controller.abort(), {once: true});
@@ -85,8 +104,10 @@ export function consoleSweepSummary(runs: readonly SweepRun[], auditLog: string)
 			continue;
 		}
 		if (run.kind !== 'done') continue;
-		const where = run.actionId ? ` (radtop audit ${run.actionId}, ${auditLog})` : '';
+		const ids = run.siteActionIds?.map(({site, actionId}) => `${site}: radtop audit ${actionId}`).join('; ');
+		const where = ids ? ` (${ids}; ${auditLog})` : run.actionId ? ` (radtop audit ${run.actionId}, ${auditLog})` : '';
 		lines.push(`radtop: sweep: ${sweepSummary(run.result)}${where}`);
+		for (const failure of run.siteFailures ?? []) lines.push(`radtop: sweep: ${failure}`);
 		if (sweepExitCode(run.result) !== 0) partial = true;
 	}
 	return {lines, partial};

@@ -28,6 +28,8 @@ import {
 	type ConsoleSubscribers,
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
+import {sitesConsoleSubscribers} from '../subscribers/sites-subscribers.js';
+import type {OpenedSites} from './sites-context.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
 import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
 import {contextForSite, type CommandContext} from './context.js';
@@ -68,8 +70,8 @@ export interface ConsoleOptions {
  * database that cannot be opened leaves the console without them rather than without sessions.
  */
 export async function openConsoleSubscribers(context: CommandContext): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
-	// The subscriber tables are each site's own: rows of several sites are not enriched.
-	if (context.sites) return {close: async () => undefined};
+	// The subscriber tables are each site's own: each site's rows are enriched by its own reads.
+	if (context.sites) return openSitesSubscribers(context, context.sites);
 	try {
 		const opened = await openSubscriberEnricher(context.database.pool, billingSettingsOf(context), enricherOptionsOf(context));
 		const subscribers = consoleSubscribers(opened, POLL_ENRICHMENT_BUDGET_MS, await billingColumnsOf(opened));
@@ -89,6 +91,7 @@ export function consoleExport(given: CommandContext): (query: ViewQuery) => Prom
 		const {site: _site, ...plain} = query;
 		const options = {
 			nas: context.source.nas,
+			regionNas: (region: string) => context.source.regionNas(region),
 			available: context.source.columns,
 			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
 		};
@@ -171,6 +174,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
 		...((profile.disconnectRatePerNas ?? 0) > 0 ? {ratePerNas: profile.disconnectRatePerNas} : {}),
 		...(profile.disconnectInFlightPerNas === undefined ? {} : {concurrencyPerNas: profile.disconnectInFlightPerNas}),
+		...(profile.regions ? {regionNas: (region: string) => context.source.regionNas(region)} : {}),
 	};
 	// Several sites: each session goes through its own site's radacct and NAS registry, its records naming the site.
 	const service = context.sites
@@ -294,4 +298,35 @@ export async function runConsole(
 		...(outcome.stopped === undefined ? {} : {stoppedByQuit: outcome.stopped}),
 		...(outcome.profile === undefined ? {} : {profile: outcome.profile}),
 	};
+}
+
+/** Each site's subscriber reads (on its own database, the profile's billing settings), as one. */
+async function openSitesSubscribers(
+	context: CommandContext,
+	sites: OpenedSites,
+): Promise<{subscribers?: ConsoleSubscribers; close(): Promise<void>}> {
+	const opened = await Promise.all(
+		sites.sites.map(async (site) => {
+			try {
+				const {source} = await site.open();
+				const siteContext = {...context, database: site.database};
+				const enricher = await openSubscriberEnricher(
+					site.database.pool,
+					billingSettingsOf(siteContext),
+					enricherOptionsOf(siteContext),
+				);
+				const reads = consoleSubscribers(enricher, POLL_ENRICHMENT_BUDGET_MS, await billingColumnsOf(enricher));
+				source.readTimeoutsFrom(reads.timeoutTables);
+				return {site: site.name, reads, close: () => enricher.close()};
+			} catch {
+				return undefined;
+			}
+		}),
+	);
+	const reached = opened.filter((entry) => entry !== undefined);
+	const subscribers = sitesConsoleSubscribers(new Map(reached.map((entry) => [entry.site, entry.reads])));
+	const close = async () => {
+		await Promise.all(reached.map((entry) => entry.close()));
+	};
+	return subscribers ? {subscribers, close} : {close};
 }

@@ -5,7 +5,7 @@
 import {ConfigStore} from '../config/config.js';
 import {type Profile} from '../config/profile.js';
 import {scrubSecrets, secretsOf} from '../config/secrets.js';
-import {ConfigError, resolveDatabaseTarget} from '../db/database-target.js';
+import {ConfigError, resolveDatabaseTarget, type DatabaseTarget} from '../db/database-target.js';
 import {type Database} from '../db/connect.js';
 import {connectDatabasePair, resolveReadUrl} from '../db/database-pair.js';
 import type {EmbeddedSeed} from '../db/embedded-database.js';
@@ -13,13 +13,14 @@ import {describeError, SchemaError} from '../db/errors.js';
 import {loadNasRows} from '../db/nas-table.js';
 import {probeRadacctColumns} from '../db/radacct-columns.js';
 import type {DemoNetwork} from '../demo/demo-network.js';
+import {DEMO_REGIONS, DEMO_SITES, type DemoNas} from '../demo/network.js';
 import type {NasOverride} from '../nas/nas-override.js';
 import {NasRegistry} from '../nas/registry.js';
 import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SearchSyntaxError} from '../sessions/search.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
-import {openSites, type OpenedSites} from './sites-context.js';
+import {openSites, type OpenedSites, type OpenSitesOptions} from './sites-context.js';
 import {EXIT, UsageError} from './usage.js';
 
 export interface GlobalFlags {
@@ -28,12 +29,20 @@ export interface GlobalFlags {
 	readonly readDb?: string | undefined;
 	readonly profile?: string;
 	readonly demo?: boolean;
+	/** With --demo: only this site of the demo (`--demo-site`). */
+	readonly demoSite?: string | undefined;
 }
 
 /** The database flags of a command's parsed flags (meow's camelCase names). */
 export function globalFlagsOf(flags: Readonly<Record<string, unknown>>): GlobalFlags {
 	const text = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
-	return {db: text('db'), readDb: text('readDb'), profile: text('profile'), demo: Boolean(flags['demo'])};
+	return {
+		db: text('db'),
+		readDb: text('readDb'),
+		profile: text('profile'),
+		demo: Boolean(flags['demo']),
+		...(text('demoSite') === undefined ? {} : {demoSite: text('demoSite')}),
+	};
 }
 
 /** What a command needs opened for it; {@link openContext} opens exactly that, and close() closes it all. */
@@ -47,6 +56,8 @@ export interface ContextNeeds {
 	readonly database?: 'sessions' | 'connection' | 'optional';
 	/** The demo's simulated NAS, started when the database is the embedded demo; their overrides join the profile's. */
 	readonly demoNetwork?: {readonly live: boolean; readonly ghostAfterSeconds?: number};
+	/** With --demo: every site of the demo (the console), not its first alone (the other commands). */
+	readonly demoSites?: boolean;
 	readonly staleAfterSeconds?: number;
 	readonly env?: NodeJS.ProcessEnv;
 	readonly progress?: (message: string) => void;
@@ -119,8 +130,8 @@ export async function openContext(
 	const explicit = flags.profile ? store.selectProfile(flags.profile) : undefined;
 	const fallback = flags.profile ? undefined : store.selectProfile();
 	const selected = explicit ?? fallback;
-	const profile = selected?.profile ?? {};
-	const profileOverrides = Object.values(profile.nas ?? {});
+	const stored = selected?.profile ?? {};
+	const profileOverrides = Object.values(stored.nas ?? {});
 	// A profile with sites and no database of its own stands for its first site where one database is wanted (doctor).
 	const firstSite = (listed: Profile | undefined) =>
 		listed?.sites?.[0] && listed.database === undefined
@@ -133,6 +144,8 @@ export async function openContext(
 		defaultProfile: firstSite(fallback?.profile),
 		env,
 	});
+	// The demo's network has regions of its own, unless the profile defines some.
+	const profile = target.kind === 'demo' && stored.regions === undefined ? {...stored, regions: DEMO_REGIONS} : stored;
 	const readUrl = resolveReadUrl({flag: flags.readDb, profileReadDatabase: firstSite(profile)?.readDatabase, primary: target});
 	const urls = [...(target.kind === 'url' ? [target.url] : []), ...(readUrl === undefined ? [] : [readUrl])];
 	const secrets = secretsOf(store.data, urls, env);
@@ -141,7 +154,21 @@ export async function openContext(
 	const sitesWin = !flags.demo && !flags.db && (explicit !== undefined || !env['DATABASE_URL']);
 	if (sitesWin && profile.sites?.length && needs.database !== 'connection')
 		return openSitesContext(base, profile, secrets, {...needs, env});
-	const pair = await connectDatabasePair(target, readUrl, {env, onProgress: needs.progress, demoSeed});
+	if (flags.demo && needs.demoSites && !flags.demoSite && needs.database !== 'connection') {
+		// The demo's sites are embedded databases: their names stand for them (sites-context.ts opens them as demo sites).
+		const demoProfile: Profile = {
+			...profile,
+			sites: DEMO_SITES.map((site) => ({name: site.name, database: `postgres://demo/${site.name}`})),
+		};
+		return openSitesContext({...base, profile: demoProfile}, demoProfile, secrets, {
+			...needs,
+			env,
+			demo: {seed: demoSeed, network: needs.demoNetwork ?? {live: true}, ...(needs.progress ? {progress: needs.progress} : {})},
+		});
+	}
+	// --demo-site: one site of the demo, on its own; its first site is the demo as the other commands open it.
+	const demoSite = flags.demo && flags.demoSite ? await demoSiteOf(flags.demoSite) : undefined;
+	const pair = await connectDatabasePair(demoSite?.target ?? target, readUrl, {env, onProgress: needs.progress, demoSeed});
 	const {read: database, primary} = pair;
 	let network: DemoNetwork | undefined;
 	const close = async () => {
@@ -151,7 +178,9 @@ export async function openContext(
 	try {
 		network =
 			needs.demoNetwork && database.embedded
-				? await (await import('../demo/demo-network.js')).startDemoNetwork(database.embedded, needs.demoNetwork)
+				? await (
+						await import('../demo/demo-network.js')
+					).startDemoNetwork(database.embedded, {...needs.demoNetwork, ...(demoSite ? {nas: demoSite.nas} : {})})
 				: undefined;
 	} catch (error) {
 		await close();
@@ -167,6 +196,7 @@ export async function openContext(
 			nasOverrides: profileOverrides,
 			columns,
 			nasRows,
+			...(profile.regions ? {regions: profile.regions} : {}),
 		});
 		const registry = NasRegistry.from(nasRows.rows, nasOverrides, nasRows.warnings);
 		return {
@@ -198,10 +228,11 @@ async function openSitesContext(
 	base: {profileName: string | undefined; profile: Profile},
 	profile: Profile,
 	secrets: readonly string[],
-	needs: ContextNeeds & {env: NodeJS.ProcessEnv},
+	needs: ContextNeeds & {env: NodeJS.ProcessEnv; demo?: OpenSitesOptions['demo']},
 ): Promise<CommandContext> {
 	const sites = await openSites(profile.sites ?? [], {
 		env: needs.env,
+		...(needs.demo ? {demo: needs.demo} : {}),
 		...((needs.staleAfterSeconds ?? profile.staleAfter) === undefined
 			? {}
 			: {staleAfterSeconds: needs.staleAfterSeconds ?? profile.staleAfter}),
@@ -310,4 +341,11 @@ export function reportError(
 	}
 	stderr.write(`radtop: ${sanitize(scrubSecrets(message, secrets).replace(/[\r\n]+/g, ' '))}\n`);
 	return code;
+}
+
+/** The demo site --demo-site names: how to open its database (the first site: as plain --demo), and its NAS. */
+async function demoSiteOf(name: string): Promise<{readonly target: DatabaseTarget; readonly nas: readonly DemoNas[]}> {
+	const site = DEMO_SITES.find((candidate) => candidate.name === name);
+	if (!site) throw new UsageError(`--demo-site: the demo's sites are ${DEMO_SITES.map((candidate) => candidate.name).join(' and ')}`);
+	return {target: site === DEMO_SITES[0] ? {kind: 'demo'} : {kind: 'demo', site: site.name}, nas: site.nas};
 }

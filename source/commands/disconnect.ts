@@ -12,6 +12,7 @@ import {CoaClient} from '../radius/coa-client.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
+import {regionTarget} from './disconnect-region.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
@@ -35,6 +36,7 @@ const FILTER_FLAGS = {
 export const DISCONNECT_FLAGS = {
 	session: {type: 'string', isMultiple: true},
 	user: {type: 'string'},
+	region: {type: 'string'},
 	allMatching: {type: 'boolean'},
 	...FILTER_FLAGS,
 	method: {type: 'string', default: 'auto'},
@@ -54,7 +56,7 @@ export const DISCONNECT_FLAGS = {
 
 export const DISCONNECT_HELP = `
 Usage
-  $ radtop disconnect (--session ID | --user NAME | --nas NAME|IP | --all-matching FILTERS) [flags]
+  $ radtop disconnect (--session ID | --user NAME | --nas NAME|IP | --region NAME | --all-matching FILTERS) [flags]
 
 Disconnects open sessions with an RFC 5176 Disconnect-Request to their NAS, or through the MikroTik
 RouterOS API. Sessions are read again from radacct when the action runs; one already closed is reported
@@ -64,6 +66,8 @@ Target (exactly one)
   --session ID           a session by radacctid (repeat for several)
   --user NAME            every open session of this user
   --nas NAME|IP          every open session of this NAS
+  --region NAME          every open session of the profile's region (radtop config set region.NAME): the
+                         preview counts each of its NAS, and the region's name is typed to confirm
   --all-matching         every open session matching --search, --nas, --from, --to (a filter is required);
                          the search reads as in radtop sessions, and the preview says it in words
 
@@ -95,14 +99,15 @@ that NAS: its sessions end "not sent" (exit code 3); stopping at the question se
 Examples
   $ radtop disconnect --user alice@isp.example --reason "customer asked for a reset"
   $ radtop disconnect --nas bng-2 --dry-run
+  $ radtop disconnect --region north --dry-run
   $ radtop disconnect --nas bng-2 --reason "CHG-2211 maintenance" --yes --rate 500
 
 Ctrl-C, SIGTERM and SIGHUP stop a run: requests in flight finish, the rest are not sent, the closing audit
 record is written and a summary goes to stderr; radtop audit shows the run, an interrupted one too.
 
 Exit codes: 0 every session disconnected or already closed (a dry run: some session would be sent),
-1 failure before sending, 2 usage error (an unknown NAS name too), 3 partial failure (some failed, not on the
-NAS, or not sent), nothing matched (no open session for --session, --user, --nas or the filter), a dry run
+1 failure before sending, 2 usage error (an unknown NAS name or region too), 3 partial failure (some failed, not
+on the NAS, or not sent), nothing matched (no open session for --session, --user, --nas, --region or the filter), a dry run
 in which every session would be not sent, or a run stopped by Ctrl-C, SIGTERM or SIGHUP.
 `;
 
@@ -113,6 +118,8 @@ export interface DisconnectFlags {
 	readonly target: DisconnectTarget;
 	/** NAS names or IPs to resolve for a --nas target or filter. */
 	readonly nas: readonly string[];
+	/** The region of a --region target, resolved later against the profile and the NAS known. */
+	readonly region?: string;
 	readonly method: DisconnectMethod;
 	readonly reason?: string;
 	/** Requests in flight per NAS; undefined: the profile's, else 32. */
@@ -141,10 +148,11 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 	const filters = parseSessionsFlags({...flags, user: undefined, status: 'active', json: undefined, csv: undefined}, now);
 	const nas = filters.nas;
 	const hasFilter = Boolean(filters.search || filters.startedFrom || filters.startedTo);
-	const chosen = [sessions.length > 0, user !== undefined, Boolean(flags.allMatching), nas.length > 0 && !flags.allMatching].filter(
-		Boolean,
-	).length;
-	if (chosen !== 1) throw new UsageError('give exactly one target: --session, --user, --nas, or --all-matching with filters');
+	const region = typeof flags.region === 'string' ? flags.region.trim() : undefined;
+	const targets = [sessions.length > 0, user !== undefined, Boolean(flags.allMatching), nas.length > 0 && !flags.allMatching];
+	if ([...targets, region !== undefined].filter(Boolean).length !== 1)
+		throw new UsageError('give exactly one target: --session, --user, --nas, --region, or --all-matching with filters');
+	if (region === '') throw new UsageError('--region needs a region name');
 	if (!flags.allMatching && hasFilter) throw new UsageError('--search, --from and --to select sessions only with --all-matching');
 	if (flags.allMatching && !hasFilter && nas.length === 0) {
 		throw new UsageError(
@@ -167,11 +175,13 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 			kind: 'filter',
 			filter: {status: 'active', search: filters.search, startedFrom: filters.startedFrom, startedTo: filters.startedTo},
 		};
-	} else target = {kind: 'nas', nasIps: []};
+	} else if (region !== undefined) target = {kind: 'nas', nasIps: [], region: {name: region, nas: []}};
+	else target = {kind: 'nas', nasIps: []};
 	const reason = typeof flags.reason === 'string' && flags.reason.trim() ? flags.reason.trim() : undefined;
 	return {
 		target,
 		nas,
+		...(region === undefined ? {} : {region}),
 		method: choiceFlag(flags.method ?? 'auto', 'method', ['auto', 'coa', 'api'] as const),
 		reason,
 		concurrency: flags.concurrency === undefined ? undefined : integerFlag(flags.concurrency, 'concurrency', 1, 1024),
@@ -208,11 +218,13 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	const {registry} = context;
 	const nasIps = request.nas.length > 0 ? [...new Set(request.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const target: DisconnectTarget =
-		request.target.kind === 'nas'
-			? {kind: 'nas', nasIps: nasIps!}
-			: request.target.kind === 'filter'
-				? {kind: 'filter', filter: {...request.target.filter, nasIps}}
-				: request.target;
+		request.region !== undefined
+			? await regionTarget(context, request.region, io.stderr)
+			: request.target.kind === 'nas'
+				? {kind: 'nas', nasIps: nasIps!}
+				: request.target.kind === 'filter'
+					? {kind: 'filter', filter: {...request.target.filter, nasIps}}
+					: request.target;
 
 	// The profile's NAS restriction holds on the command line as in the console.
 	const {allowedNas} = context.profile;
@@ -220,6 +232,8 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		method: request.method,
 		columns: context.source.columns,
 		...(allowedNas === undefined ? {} : {allowedNas}),
+		// --all-matching reads `region:` terms through the profile's regions.
+		regionNas: (region) => context.source.regionNas(region),
 	});
 	for (const warning of warnings) io.stderr.write(`radtop: ${warning}\n`);
 	const preview = previewLines(plan, {firstRows: request.dryRun ? 0 : 5});

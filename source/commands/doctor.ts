@@ -10,6 +10,8 @@ import {databaseChecks, type DatabaseFacts} from '../doctor/database-checks.js';
 import {billingSettingsOf, subscriberDoctorChecks} from './subscriber-settings.js';
 import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.js';
 import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
+import {regionChecks} from '../doctor/region-checks.js';
+import {knownNas} from '../sessions/regions.js';
 import {gatherNasFacts} from '../doctor/nas-facts.js';
 import {nasReloadChecks} from '../doctor/nas-reload-checks.js';
 import {replicaDoctorChecks, withoutWrites} from './doctor-replica.js';
@@ -205,6 +207,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 		let list: Nas[] = [];
 		let open: Map<string, number> | undefined;
 		let nameOf = (ip: string): string => ip;
+		let regions: CheckResult[] = [];
 		if (request.checkNas) {
 			const reachable = !('error' in facts.server);
 			const overrides = context.nasOverrides;
@@ -223,6 +226,8 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 			open = reachable && facts.canSelect && facts.rows !== undefined ? await openSessionsPerNas(context.database) : undefined;
 			// Before anything is printed: an unknown --nas is a usage error.
 			list = nasToCheck(registry, request, open);
+			const named = registry.entries().map((nas) => ({ip: nas.ip, name: nas.nameSource === 'ip' ? null : nas.name}));
+			regions = regionChecks(context.profile.regions, knownNas(named, [...(open?.keys() ?? [])]));
 		}
 		// With a read database, what sweep --apply needs is checked on the primary, beside the standby's role and lag.
 		const replica = await replicaDoctorChecks(context, secrets, 'error' in facts.server ? facts.server.error : undefined);
@@ -234,6 +239,7 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 			const skipped = reloads.skipped === null ? null : scrubSecrets(reloads.skipped, secrets);
 			emit(nasReloadChecks({...reloads, skipped}, nameOf));
 		}
+		emit(regions);
 
 		if (request.checkNas) {
 			if (list.length === 0) {

@@ -54,6 +54,7 @@ Filters (as radtop sessions)
                                update for 2 x their interval (or --stale-after when none); closed; all
   --search, -s TERMS           as radtop sessions: an IP or CIDR (exact), a MAC, else part of a username;
                                user: ip: mac: sid: uid: port: nas: cause: called: vendor: at: since: until:
+                               region:NAME the NAS of one of the profile's regions
   --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
   --site NAME                  the site of a profile that lists sites (each site is exported on its own)
@@ -208,6 +209,7 @@ export async function runExport(given: CommandContext, request: ExportRequest, i
 		raw: request.raw,
 		staleAfterSeconds: source.staleAfterSeconds,
 		nas: source.nas,
+		regionNas: (region) => source.regionNas(region),
 		available: source.columns,
 		signal: abort.signal,
 		...(showProgress

@@ -62,6 +62,7 @@ Filters
                                username; scoped user: ip: mac: sid: uid: port: nas: cause: called:,
                                := for exact, - to negate; at: since: until: a time (see README);
                                vendor:apple the MAC's vendor, vendor:random a randomized MAC
+                               region:NAME the NAS of one of the profile's regions
   --at WHEN                    sessions open at that instant, closed ones too (as the term at:WHEN)
   --user NAME                  exactly this username (as the term user:=NAME); with --status all, the
                                subscriber's history: start, stop, cause

@@ -14,6 +14,22 @@ import {MergedSessionReader} from '../sessions/merged-source.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
+import type {EmbeddedDatabase, EmbeddedSeed} from '../db/embedded-database.js';
+import type {DemoNetwork} from '../demo/demo-network.js';
+
+/** How the demo's simulated NAS run (as ContextNeeds.demoNetwork). */
+export interface DemoNetworkOptions {
+	readonly live: boolean;
+	readonly ghostAfterSeconds?: number;
+}
+
+/** The simulated NAS of one demo site, on its embedded database. */
+async function startDemoSiteNetwork(embedded: EmbeddedDatabase, site: string, options: DemoNetworkOptions): Promise<DemoNetwork> {
+	const [{startDemoNetwork}, {DEMO_SITES}] = await Promise.all([import('../demo/demo-network.js'), import('../demo/network.js')]);
+	const nas = DEMO_SITES.find((candidate) => candidate.name === site)?.nas;
+	if (!nas) throw new RangeError(`the demo has no site named ${site}`);
+	return startDemoNetwork(embedded, {...options, nas});
+}
 
 /** One site, opened (or still to be). */
 export interface SiteContext {
@@ -96,10 +112,16 @@ class OpeningReader implements SessionReader {
 	history: SessionReader['history'] = async (...args) => (await this.#source()).history(...args);
 	nasReloads: NonNullable<SessionReader['nasReloads']> = async () => (await this.#source()).nasReloads();
 	userOpenCounts: NonNullable<SessionReader['userOpenCounts']> = async (users) => (await this.#source()).userOpenCounts(users);
+	onlineHistory: NonNullable<SessionReader['onlineHistory']> = async (window) => (await this.#source()).onlineHistory(window);
 }
 
 export interface OpenSitesOptions {
 	readonly staleAfterSeconds?: number;
+	/**
+	 * The demo: each site is the embedded database of the demo site of its name (demo/network.ts DEMO_SITES),
+	 * written by `seed`, with its simulated NAS started on loopback and their overrides added to the site's.
+	 */
+	readonly demo?: {readonly seed: EmbeddedSeed; readonly network: DemoNetworkOptions; readonly progress?: (message: string) => void};
 	readonly env?: NodeJS.ProcessEnv;
 	/** How long the merged reader waits for a site in one call (default 3 s). */
 	readonly deadlineMs?: number;
@@ -109,13 +131,24 @@ export interface OpenSitesOptions {
 export async function openSites(profiles: readonly SiteProfile[], options: OpenSitesOptions = {}): Promise<OpenedSites> {
 	const sites = await Promise.all(
 		profiles.map(async (profile): Promise<SiteContext> => {
+			const demo = options.demo;
 			const pair = await connectDatabasePair(
-				{kind: 'url', url: profile.database, from: 'profile'},
-				profile.readDatabase,
-				options.env ? {env: options.env} : {},
+				demo ? {kind: 'demo', site: profile.name} : {kind: 'url', url: profile.database, from: 'profile'},
+				demo ? undefined : profile.readDatabase,
+				{
+					...(options.env ? {env: options.env} : {}),
+					...(demo ? {demoSeed: demo.seed, ...(demo.progress ? {onProgress: demo.progress} : {})} : {}),
+				},
 			);
 			const {read: database, primary} = pair;
-			const nasOverrides = siteOverrides(profile);
+			let network: DemoNetwork | undefined;
+			try {
+				network = demo && database.embedded ? await startDemoSiteNetwork(database.embedded, profile.name, demo.network) : undefined;
+			} catch (error) {
+				await pair.close();
+				throw error;
+			}
+			const nasOverrides = [...siteOverrides(profile), ...(network?.overrides ?? [])];
 			let opening: Promise<{source: SessionSource; registry: NasRegistry}> | undefined;
 			const open = () => {
 				opening ??= (async () => {
@@ -136,7 +169,11 @@ export async function openSites(profiles: readonly SiteProfile[], options: OpenS
 				return opening;
 			};
 			const reader = new OpeningReader(open, options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS);
-			return {name: profile.name, database, primary, nasOverrides, reader, open, close: () => pair.close()};
+			const close = async () => {
+				await network?.close();
+				await pair.close();
+			};
+			return {name: profile.name, database, primary, nasOverrides, reader, open, close};
 		}),
 	);
 	const opened = await Promise.all(

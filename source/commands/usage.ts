@@ -206,3 +206,15 @@ export function checkDbFlag(flags: Record<string, unknown>): void {
 	}
 	if (flags['readDb'] !== undefined && flags['demo'] === true) throw new UsageError('--read-db does not go with --demo');
 }
+
+/** The demo's sites, for --demo-site (demo/network.ts DEMO_SITES; named here so a usage error opens nothing). */
+export const DEMO_SITE_NAMES = ['north', 'south'] as const;
+
+/** `--demo-site NAME`: one of the demo's sites, and only with --demo. */
+export function checkDemoSiteFlag(flags: Record<string, unknown>): void {
+	const site = flags['demoSite'];
+	if (site === undefined) return;
+	if (flags['demo'] !== true) throw new UsageError('--demo-site goes with --demo');
+	if (typeof site !== 'string' || !(DEMO_SITE_NAMES as readonly string[]).includes(site))
+		throw new UsageError(`--demo-site: the demo's sites are ${DEMO_SITE_NAMES.join(' and ')}`);
+}

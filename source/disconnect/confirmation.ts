@@ -13,7 +13,7 @@ export type Confirmation =
 	| {readonly kind: 'key'; readonly prompt: string}
 	/** A few sessions: y, with the count shown. */
 	| {readonly kind: 'count'; readonly count: number; readonly prompt: string}
-	/** A whole NAS, everything matching a filter, or many sessions: type `expected` exactly. */
+	/** A whole NAS or region, everything matching a filter, or many sessions: type `expected` exactly. */
 	| {readonly kind: 'typed'; readonly expected: string; readonly prompt: string};
 
 /** What confirming this plan takes. */
@@ -22,6 +22,10 @@ export function confirmationFor(plan: Plan, options: {typedAbove?: number} = {})
 	const typedAbove = options.typedAbove ?? DEFAULT_TYPED_ABOVE;
 	const wide = plan.target?.kind === 'nas' || plan.target?.kind === 'filter';
 	const single = plan.perNas.length === 1 ? plan.perNas[0]!.nas : undefined;
+	if (plan.target?.kind === 'nas' && plan.target.region) {
+		const {name} = plan.target.region;
+		return {kind: 'typed', expected: name, prompt: `type the region's name (${name}) to disconnect all ${count} of its sessions: `};
+	}
 	if (plan.target?.kind === 'nas' && single) {
 		return {
 			kind: 'typed',

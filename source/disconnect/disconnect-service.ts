@@ -5,6 +5,7 @@
  */
 import type {Queryable} from '../db/queryable.js';
 import type {NasOverride} from '../nas/nas-override.js';
+import type {RegionSql} from '../sessions/regions.js';
 import {loadNasRegistry, type NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
@@ -72,6 +73,8 @@ export interface DisconnectServiceOptions {
 	readonly confirmStopWithinMs?: number;
 	readonly confirmPollMs?: number;
 	readonly progressIntervalMs?: number;
+	/** The NAS of a filter's `region:` term (the session source's). */
+	readonly regionNas?: (region: string) => RegionSql;
 }
 
 /** Sessions one console action may cover; a wider one is refused with a hint to narrow it. */
@@ -98,6 +101,8 @@ export interface PlanTargetOptions {
 	readonly allowedNas?: readonly string[];
 	readonly columns?: ReadonlySet<string>;
 	readonly cap?: number;
+	/** The NAS of a filter's `region:` term. */
+	readonly regionNas?: (region: string) => RegionSql;
 }
 
 /**
@@ -114,6 +119,7 @@ export async function planTarget(
 	const {sessions, missing} = await readTargets(db, target, {
 		nameOf: (ip) => registry.directory.nameOf(ip),
 		nasIps: (nas) => registry.resolve(nas),
+		...(options.regionNas ? {regionNas: options.regionNas} : {}),
 		...(options.cap === undefined ? {} : {cap: options.cap}),
 		...(options.columns ? {columns: options.columns} : {}),
 	});
@@ -133,6 +139,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 				cap: CONSOLE_TARGET_CAP,
 				...(options.allowedNas === undefined ? {} : {allowedNas: options.allowedNas}),
 				...(options.columns ? {columns: options.columns} : {}),
+				...(options.regionNas ? {regionNas: options.regionNas} : {}),
 			});
 			const confirmation = confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove});
 			return {plan, missing, confirmation, warnings, registry};

@@ -6,6 +6,7 @@ import {searchInWords} from '../sessions/search.js';
 import {nasLabel, type Nas, type NasRegistry} from '../nas/registry.js';
 import {disconnectAttributes, identifiesSession} from '../nas/vendor-profiles.js';
 import type {Session, SessionFilter} from '../sessions/session.js';
+import type {KnownNas} from '../sessions/regions.js';
 
 /** `auto`: CoA first, then the RouterOS API when CoA times out, fails or NAKs and the NAS has API credentials. */
 export type DisconnectMethod = 'coa' | 'api' | 'auto';
@@ -15,8 +16,14 @@ export type DisconnectTarget =
 	| {readonly kind: 'session'; readonly radacctid: string}
 	| {readonly kind: 'user'; readonly username: string}
 	| {readonly kind: 'sessions'; readonly radacctids: readonly string[]}
-	| {readonly kind: 'nas'; readonly nasIps: readonly string[]}
+	| {readonly kind: 'nas'; readonly nasIps: readonly string[]; readonly region?: RegionTarget}
 	| {readonly kind: 'filter'; readonly filter: SessionFilter};
+
+/** A NAS target that is a region: its name and every NAS it holds (`nasIps` those among them to send to). */
+export interface RegionTarget {
+	readonly name: string;
+	readonly nas: readonly KnownNas[];
+}
 
 /**
  * Why a session cannot be disconnected as asked: its NAS has no RADIUS secret (for CoA) or no API account
@@ -101,6 +108,8 @@ export function describeTarget(target: DisconnectTarget): string {
 		case 'user':
 			return `user ${JSON.stringify(target.username)} (open sessions)`;
 		case 'nas':
+			if (target.region)
+				return `region ${target.region.name}: NAS ${target.region.nas.map((nas) => nas.name ?? nas.ip).join(', ') || 'none'} (open sessions)`;
 			return `NAS ${target.nasIps.join(', ')} (open sessions)`;
 		case 'filter':
 			return `open sessions matching ${describeFilter(target.filter)}`;

@@ -32,8 +32,10 @@ export function methodText(plan: Plan, nasIp: string): string {
 export function previewLines(plan: Plan, options: {firstRows?: number} = {}): string[] {
 	const total = plan.items.length;
 	// A NAS target names its NAS as the registry knows them ("bng-2 (10.20.0.2)"), not by bare IP.
-	const what =
-		plan.target?.kind === 'nas' && plan.perNas.length > 0
+	const region = plan.target?.kind === 'nas' ? plan.target.region : undefined;
+	const what = region
+		? `region ${sanitize(region.name)} (${region.nas.length} NAS)`
+		: plan.target?.kind === 'nas' && plan.perNas.length > 0
 			? `NAS ${plan.perNas.map((share) => sanitize(nasLabel(share.nas))).join(', ')}`
 			: plan.target
 				? describeTarget(plan.target)
@@ -44,6 +46,11 @@ export function previewLines(plan: Plan, options: {firstRows?: number} = {}): st
 	];
 	for (const share of plan.perNas) {
 		lines.push(`  ${sanitize(nasLabel(share.nas))}: ${formatCount(share.total)} · ${methodText(plan, share.nas.ip)}`);
+	}
+	// A region's NAS with nothing open are named too: the preview shows the whole region.
+	for (const nas of region?.nas ?? []) {
+		if (plan.perNas.some((share) => share.nas.ip === nas.ip)) continue;
+		lines.push(`  ${sanitize(nas.name === null ? nas.ip : `${nas.name} (${nas.ip})`)}: 0 · no open session`);
 	}
 	const problems = new Map<string, number>();
 	for (const item of plan.blocked) {

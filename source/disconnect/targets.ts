@@ -7,6 +7,7 @@ import {sessionFromRow} from '../sessions/session-source.js';
 import {toDate, toText, type Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import type {DisconnectTarget} from './plan.js';
+import type {RegionSql} from '../sessions/regions.js';
 import {buildStoppedQuery, buildTargetQuery, DEFAULT_TARGET_CAP} from './target-sql.js';
 
 /** A target that cannot be read: a malformed radacctid, or more sessions than the cap allows. */
@@ -22,6 +23,8 @@ export interface ReadTargetsOptions {
 	readonly nameOf?: (ip: string) => string | null;
 	/** The IPs of a search's `nas:` name (the NAS registry's resolve). */
 	readonly nasIps?: (nas: string) => readonly string[];
+	/** The NAS of a search's `region:` term (nas/regions.ts); absent: no region is defined. */
+	readonly regionNas?: (region: string) => RegionSql;
 	/** radacct's columns, when the caller knows them already (saves a catalogue query). */
 	readonly columns?: ReadonlySet<string>;
 }
@@ -47,7 +50,10 @@ export async function readTargets(db: Queryable, target: DisconnectTarget, optio
 	const columns = options.columns ?? (await probeRadacctColumns(db)).readable;
 	let query;
 	try {
-		query = buildTargetQuery(target, columns, cap, options.nasIps ? {nasIps: options.nasIps} : {});
+		query = buildTargetQuery(target, columns, cap, {
+			...(options.nasIps ? {nasIps: options.nasIps} : {}),
+			...(options.regionNas ? {regionNas: options.regionNas} : {}),
+		});
 	} catch (error) {
 		throw new TargetError(error instanceof Error ? error.message : String(error));
 	}

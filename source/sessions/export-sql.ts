@@ -3,6 +3,7 @@
  * as ISO 8601 in UTC, octets as exact digits, addresses without a prefix length, the formula guard on text)
  * and COPY writes the CSV, so the client parses nothing: it only passes bytes on.
  */
+import type {RegionSql} from './regions.js';
 import {filterPredicates, Parameters, sortPlan, staleExpression, type SqlQuery} from './radacct-sql.js';
 import type {SessionFilter, SessionSort} from './session.js';
 
@@ -120,6 +121,8 @@ export interface ExportQueryOptions {
 	readonly nasNames?: ReadonlyArray<{readonly ip: string; readonly name: string}>;
 	/** The IPs of a search's `nas:` name. */
 	readonly nasIps?: (nas: string) => readonly string[];
+	/** The NAS of a search's `region:` term. */
+	readonly regionNas?: (region: string) => RegionSql;
 }
 
 /**
@@ -165,6 +168,7 @@ export function buildExportQuery(filter: SessionFilter, sort: SessionSort, optio
 	const predicates = filterPredicates(withStale, parameters, {
 		available: options.available,
 		...(options.nasIps ? {nasIps: options.nasIps} : {}),
+		...(options.regionNas ? {regionNas: options.regionNas} : {}),
 	});
 	const plan = sortPlan(sort, filter.status);
 	const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';

@@ -14,6 +14,7 @@
  */
 import type {Writable} from 'node:stream';
 import {NasDirectory} from './nas-directory.js';
+import type {RegionSql} from './regions.js';
 import {CopyToStream} from './copy-to-stream.js';
 import {CsvWriter} from './csv-writer.js';
 import {buildExportCopy, buildExportQuery, DEFAULT_EXPORT_COLUMNS, exportColumn, type ExportColumn} from './export-sql.js';
@@ -58,6 +59,8 @@ export interface ExportOptions {
 	readonly staleAfterSeconds?: number;
 	/** NAS names for the `nas` column (a SessionSource's `nas`); default: FreeRADIUS's nas table. Unnamed NAS show their IP. */
 	readonly nas?: NasDirectory;
+	/** The NAS of a search's `region:` term (a SessionSource's `regionNas`). */
+	readonly regionNas?: (region: string) => RegionSql;
 	/** radacct's readable columns (a SessionSource's `columns`); default: asked inside the export's snapshot. */
 	readonly available?: ReadonlySet<string>;
 	/** The CSV goes to a terminal: control characters in text from the database are written as visible escapes. */
@@ -191,7 +194,7 @@ export async function exportSessions(
 		let total: number | undefined;
 		const countFirst = options.countFirst ?? true;
 		if (limit !== null && countFirst) {
-			const count = buildCountQuery(filter, limit, {available, nasIps});
+			const count = buildCountQuery(filter, limit, {available, nasIps, ...regionsOf(options)});
 			total = Number((await run(count.text, count.values))[0]?.['total'] ?? 0);
 			if (total > limit) throw new ExportLimitError(limit);
 		}
@@ -201,6 +204,7 @@ export async function exportSessions(
 		const plan = buildExportCopy(
 			buildExportQuery(filter, sort, {
 				nasIps,
+				...regionsOf(options),
 				columns,
 				available,
 				staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS,
@@ -322,4 +326,9 @@ function resolveColumns(names: readonly string[]): ExportColumn[] {
 		if (!column) throw new RangeError(`unknown export column "${name.slice(0, 40)}"`);
 		return column;
 	});
+}
+
+/** The `region:` terms' context of an export, when it has one. */
+export function regionsOf(options: Pick<ExportOptions, 'regionNas'>): {regionNas?: (region: string) => RegionSql} {
+	return options.regionNas ? {regionNas: options.regionNas} : {};
 }

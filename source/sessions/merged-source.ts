@@ -7,6 +7,8 @@
  */
 import {describeError} from '../db/errors.js';
 import type {NasReloads} from '../db/nas-reload-table.js';
+import type {HistoryWindow} from './online-history-sql.js';
+import type {MissingSite, NasHistory, OnlineHistory} from './online-history.js';
 import {MAX_WINDOW} from './radacct-sql.js';
 import {mergeSiteRows, type SiteRows} from './merged-order.js';
 import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
@@ -99,18 +101,23 @@ export class MergedSessionReader implements SessionReader {
 	 */
 	async #ask<T>(
 		site: SiteState,
-		cacheKey: string,
+		cacheKey: string | undefined,
 		call: (reader: SessionReader) => Promise<T>,
 		marks: boolean,
+		why?: (error: string) => void,
 	): Promise<T | typeof NO_ANSWER> {
-		const kept = () => (site.cache.has(cacheKey) ? (site.cache.get(cacheKey) as T) : NO_ANSWER);
+		const kept = () => {
+			if (cacheKey !== undefined && site.cache.has(cacheKey)) return site.cache.get(cacheKey) as T;
+			why?.(site.error ?? 'no answer');
+			return NO_ANSWER;
+		};
 		if (site.waiting) return kept();
 		const asked = call(site.reader);
 		const failed = (error: string) => {
 			if (marks) site.error = error;
 		};
 		const answered = (value: T) => {
-			site.cache.set(cacheKey, value);
+			if (cacheKey !== undefined) site.cache.set(cacheKey, value);
 			if (marks) {
 				site.dataAt = this.#now();
 				site.error = null;
@@ -134,7 +141,8 @@ export class MergedSessionReader implements SessionReader {
 			return kept();
 		} catch (error) {
 			failed(describeError(error));
-			return kept();
+			if (cacheKey === undefined) why?.(describeError(error));
+			return cacheKey === undefined ? NO_ANSWER : kept();
 		} finally {
 			clearTimeout(timer);
 		}
@@ -263,6 +271,54 @@ export class MergedSessionReader implements SessionReader {
 			for (const [ip, at] of value.byIp) if (!byIp.has(ip) || byIp.get(ip)! < at) byIp.set(ip, at);
 		}
 		return {skipped: reads.every(({value}) => value.skipped !== null) ? (reads[0]?.value.skipped ?? null) : null, byIp};
+	}
+
+	/**
+	 * Each site's open sessions per NAS over the window, asked concurrently within the deadline; each NAS's series
+	 * tagged with its site (an IP at two sites is two series). A site that fails or does not answer in time leaves
+	 * its part out and is named in `missingSites` (an older history of it would not line up with the others'
+	 * points); when no site answers, the error names each. The points are lined up by their index under the
+	 * latest site's end: the sites' clocks are taken to agree within a step.
+	 */
+	async onlineHistory(window: HistoryWindow): Promise<OnlineHistory> {
+		const missing: MissingSite[] = [];
+		const reads = await Promise.all(
+			this.#sites.map(async (site) => {
+				const read = site.reader.onlineHistory?.bind(site.reader);
+				if (!read) {
+					missing.push({site: site.name, error: 'this database reader has no history'});
+					return undefined;
+				}
+				const value = await this.#ask(
+					site,
+					undefined,
+					() => read(window),
+					false,
+					(error) => missing.push({site: site.name, error}),
+				);
+				return value === NO_ANSWER ? undefined : {site, value};
+			}),
+		);
+		const known = reads.filter((read) => read !== undefined);
+		const order = new Map(this.#sites.map((site, index) => [site.name, index]));
+		missing.sort((a, b) => order.get(a.site)! - order.get(b.site)!);
+		if (known.length === 0) {
+			throw new Error(`no site answered (${missing.map((site) => `${site.site}: ${site.error}`).join('; ')})`);
+		}
+		const perNas: NasHistory[] = known
+			.flatMap(({site, value}) => value.perNas.map((nas) => ({...nas, site: site.name})))
+			.sort(
+				(a, b) =>
+					(b.online.at(-1) ?? 0) - (a.online.at(-1) ?? 0) ||
+					a.site.localeCompare(b.site) ||
+					a.nasipaddress.localeCompare(b.nasipaddress),
+			);
+		return {
+			end: latest(known.map(({value}) => value.end)),
+			stepSeconds: window.stepSeconds,
+			perNas,
+			...(missing.length > 0 ? {missingSites: missing} : {}),
+		};
 	}
 
 	/** Open sessions per user, summed over the sites. */

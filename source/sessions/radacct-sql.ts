@@ -13,6 +13,7 @@ import {searchPredicates} from './search-sql.js';
 import type {Keyset, SessionFilter, SessionSort, SessionStatus, SessionWindow, SortKey} from './session.js';
 import {expectedEnd, type TimeoutTables} from './remaining-sql.js';
 import {SESSION_COLUMNS} from './session-columns.js';
+import type {RegionSql} from './regions.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from './session-math.js';
 
 /** A statement and its parameters, ready for `pg`'s `query(text, values)`. */
@@ -141,6 +142,8 @@ export interface FilterContext {
 	readonly available?: ReadonlySet<string>;
 	/** The IPs of a `nas:` term's name; default: an IP stands for itself and a name is unknown. */
 	readonly nasIps?: (nas: string) => readonly string[];
+	/** The NAS of a `region:` term's region; absent: the profile defines no region. */
+	readonly regionNas?: (region: string) => RegionSql;
 	/** The instant relative times (`since:2h`) count back from; default now. */
 	readonly now?: Date;
 	/** The reply tables the `remaining` sort reads; without them it cannot tell sessions apart. */
@@ -178,6 +181,7 @@ export function filterPredicates(filter: SessionFilter, parameters: Parameters, 
 					throw error;
 				}
 			},
+			...(context.regionNas ? {regionNas: context.regionNas} : {}),
 		}),
 	);
 	return predicates;

@@ -6,7 +6,8 @@
  */
 import {LOCAL_SECOND_DIGITS, MAC_PATTERN} from '../net/mac.js';
 import type {VendorPrefixes} from '../net/oui-registry.js';
-import type {SearchTerm, ParsedSearch} from './search.js';
+import {UnknownRegionError, type RegionSql} from './regions.js';
+import {SearchSyntaxError, type SearchTerm, type ParsedSearch} from './search.js';
 
 /** What the predicates need from the query being built. */
 export interface SearchSqlContext {
@@ -16,6 +17,8 @@ export interface SearchSqlContext {
 	readonly available?: ReadonlySet<string>;
 	/** The IPs of a `nas:` value (a name or an IP); throws when the NAS is unknown. */
 	readonly nasIps: (nas: string) => readonly string[];
+	/** The NAS IPs and networks of a `region:` value; throws when the region is unknown (absent: no region is). */
+	readonly regionNas?: (region: string) => RegionSql;
 }
 
 const TEXT_COLUMNS = {
@@ -99,6 +102,19 @@ function termPredicate(term: SearchTerm, context: SearchSqlContext): string {
 			return term.exact ? `${MAC_DIGITS} = ${add(term.digits)}` : `${MAC_DIGITS} LIKE ${add(`%${term.digits}%`)}`;
 		case 'nas':
 			return `nasipaddress = ANY(${add([...context.nasIps(term.nas)])}::inet[])`;
+		case 'region': {
+			if (!context.regionNas) throw new SearchSyntaxError(term.source, 'this profile defines no region');
+			let region: RegionSql;
+			try {
+				region = context.regionNas(term.region);
+			} catch (error) {
+				if (error instanceof UnknownRegionError) throw new SearchSyntaxError(term.source, error.message);
+				throw error;
+			}
+			const {ips, networks} = region;
+			// A network matches in the database: a NAS nobody named is in its network's region too.
+			return `(nasipaddress = ANY(${add([...ips])}::inet[]) OR nasipaddress <<= ANY(${add([...networks])}::inet[]))`;
+		}
 		case 'vendor':
 			return vendorPredicate(term.prefixes, add);
 		case 'time': {

@@ -9,7 +9,7 @@
  *   else is a case-insensitive substring of the username.
  * - A scoped term: `user:` `ip:` `mac:` `sid:` (Acct-Session-Id) `uid:` (Acct-Unique-Id) `port:` (NAS-Port-Id)
  *   `nas:` (name or IP) `cause:` (terminate cause) `called:` (Called-Station-Id); `=` right after the colon for
- *   an exact value (`user:=alice`).
+ *   an exact value (`user:=alice`). `region:NAME` the NAS of one of the profile's regions (nas/regions.ts).
  * - `vendor:NAME`: sessions whose MAC's vendor in the IEEE registry has NAME in its name (`vendor:=NAME` its
  *   whole or short name); `vendor:random` those whose MAC is locally administered (a randomized MAC).
  * - Time terms: `at:TIME` (open at that instant: started at or before it, and stopped after it or still
@@ -34,6 +34,7 @@ export type SearchTerm = {readonly negated: boolean; readonly source: string} & 
 	| {readonly kind: 'ip-start'; readonly start: string}
 	| {readonly kind: 'mac'; readonly digits: string; readonly exact: boolean}
 	| {readonly kind: 'nas'; readonly nas: string}
+	| {readonly kind: 'region'; readonly region: string}
 	| {
 			readonly kind: 'vendor';
 			readonly name: string;
@@ -73,7 +74,7 @@ export const MAX_VENDOR_PREFIXES = 4096;
 /** The `vendor:` value that means a locally administered (randomized) MAC. */
 export const RANDOM_VENDOR = 'random';
 
-const SCOPES = ['user', 'ip', 'mac', 'sid', 'uid', 'port', 'nas', 'cause', 'called', 'vendor', 'at', 'since', 'until'] as const;
+const SCOPES = ['user', 'ip', 'mac', 'sid', 'uid', 'port', 'nas', 'region', 'cause', 'called', 'vendor', 'at', 'since', 'until'] as const;
 type Scope = (typeof SCOPES)[number];
 
 const TEXT_FIELDS: Readonly<Record<TextField, string>> = {
@@ -188,6 +189,8 @@ function scopedTerm(scope: Scope, raw: string, source: string, now: Date): TermB
 		}
 		case 'nas':
 			return {kind: 'nas', nas: value.trim()};
+		case 'region':
+			return {kind: 'region', region: value.trim()};
 		case 'vendor':
 			return vendorTerm(value.trim(), exact, source);
 		case 'at':
@@ -282,6 +285,8 @@ export function describeTerm(term: SearchTerm, nasName: (nas: string) => string 
 				: `MAC ${not ? 'does not contain' : 'contains'} ${term.digits}`;
 		case 'nas':
 			return `${not ? 'not ' : ''}on ${nasName(term.nas)}`;
+		case 'region':
+			return `${not ? 'not ' : ''}in region ${term.region}`;
 		case 'vendor':
 			if (term.prefixes === 'random') return `MAC ${not ? 'not ' : ''}randomized`;
 			return `vendor ${term.exact ? `is${not ? ' not' : ''}` : not ? 'does not contain' : 'contains'} ${JSON.stringify(term.name)}`;

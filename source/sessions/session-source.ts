@@ -12,6 +12,8 @@ import {probeNasReloadTable, readNasReloads, type NasReloads, type NasReloadTabl
 import {probeRadacctColumns, type RadacctColumns} from '../db/radacct-columns.js';
 import {buildUserOpenCountsQuery} from './concurrent-sql.js';
 import {NasDirectory} from './nas-directory.js';
+import {runWithTimeout} from '../db/run-with-timeout.js';
+import {regionSql, type RegionSql, type Regions} from './regions.js';
 import {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
 import type {OnlineHistory} from './online-history.js';
@@ -42,17 +44,14 @@ export interface SessionSourceOptions {
 	readonly nasRows?: NasRows;
 	/** Whether nasreload may be read, when the caller has probed it already. */
 	readonly nasReload?: NasReloadTable;
+	/** The profile's regions, for `region:` terms. */
+	readonly regions?: Regions;
 	/** The statement timeout of the online history (default {@link HISTORY_TIMEOUT_MS}). */
 	readonly historyTimeoutMs?: number;
 }
 
 /** How long the online history may take on the server: on a big radacct without its index it reads every row. */
 export const HISTORY_TIMEOUT_MS = 10_000;
-
-/** A pool that lends a connection for a transaction of its own (node-postgres's Pool). */
-interface Lending extends Queryable {
-	connect(): Promise<Queryable & {release(error?: Error | boolean): void}>;
-}
 
 type Row = Record<string, unknown>;
 
@@ -74,6 +73,8 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
+	/** The profile's regions (the console's NAS picker and stats line show them). */
+	readonly regions?: Regions | undefined;
 	/** How each site's data stands, when the reader reads several sites (merged-source.ts). */
 	siteStatus?(): readonly SiteStatus[];
 	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
@@ -87,6 +88,8 @@ export class SessionSource implements SessionReader {
 	readonly #countCap: number;
 	readonly #overrides: ReadonlyArray<{ip: string; name?: string}>;
 	readonly #nasReload: NasReloadTable;
+	/** The profile's regions (`region:` terms; the console shows them). */
+	readonly regions: Regions | undefined;
 	readonly #historyTimeoutMs: number;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
@@ -108,6 +111,7 @@ export class SessionSource implements SessionReader {
 		this.#staleAfter = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
 		this.#countCap = options.countCap ?? 100_000;
 		this.#overrides = options.nasOverrides ?? [];
+		this.regions = options.regions;
 		this.#historyTimeoutMs = options.historyTimeoutMs ?? HISTORY_TIMEOUT_MS;
 	}
 
@@ -170,6 +174,7 @@ export class SessionSource implements SessionReader {
 	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
 		const query = buildListQuery(this.#withStaleAfter(filter), sort, window, this.#columns, {
 			nasIps: (nas) => this.#nas.resolve(nas),
+			regionNas: this.regionNas,
 			...(this.#timeoutTables ? {timeoutTables: this.#timeoutTables} : {}),
 		});
 		const rows = await this.#run(query);
@@ -190,7 +195,11 @@ export class SessionSource implements SessionReader {
 	async count(filter: SessionFilter): Promise<SessionTotal> {
 		const cap = filter.status === 'active' || filter.status === 'stale' ? undefined : this.#countCap;
 		const rows = await this.#run(
-			buildCountQuery(this.#withStaleAfter(filter), cap, {available: this.#columns, nasIps: (nas) => this.#nas.resolve(nas)}),
+			buildCountQuery(this.#withStaleAfter(filter), cap, {
+				available: this.#columns,
+				nasIps: (nas) => this.#nas.resolve(nas),
+				regionNas: this.regionNas,
+			}),
 		);
 		const total = toNumber(rows[0]?.['total']) ?? 0;
 		if (cap !== undefined && total > cap) return {total: cap, capped: true};
@@ -281,7 +290,7 @@ export class SessionSource implements SessionReader {
 	 */
 	async onlineHistory(window: HistoryWindow): Promise<OnlineHistory> {
 		const query = buildOnlineHistoryQuery(window);
-		const rows = await this.#runWithTimeout(query, this.#historyTimeoutMs);
+		const rows = await runWithTimeout(this.#db, query, this.#historyTimeoutMs);
 		const perNas = rows.map((row) => {
 			const ip = String(row['nasipaddress']);
 			const online = Array.isArray(row['online']) ? (row['online'] as unknown[]).map((value) => toNumber(value) ?? 0) : [];
@@ -291,32 +300,15 @@ export class SessionSource implements SessionReader {
 		return {end: toDate(rows[0]?.['db_now']) ?? new Date(), stepSeconds: window.stepSeconds, perNas};
 	}
 
-	async #runWithTimeout(query: SqlQuery, timeoutMs: number): Promise<Row[]> {
-		if (typeof (this.#db as Partial<Lending>).connect !== 'function') return this.#run(query);
-		const client = await (this.#db as Lending).connect();
-		let broken: Error | undefined;
-		try {
-			await client.query('BEGIN READ ONLY', []);
-			await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`, []);
-			const result = await client.query(query.text, [...query.values]);
-			await client.query('COMMIT', []);
-			return result.rows as Row[];
-		} catch (error) {
-			await client.query('ROLLBACK', []).catch((rollback: unknown) => {
-				broken = rollback instanceof Error ? rollback : new Error(String(rollback));
-			});
-			throw error;
-		} finally {
-			client.release(broken);
-		}
-	}
-
 	/** Resolves NAS names or IPs given by a user to the IPs to filter on. */
 	resolveNas(values: readonly string[]): string[] {
 		return [...new Set(values.flatMap((value) => this.#nas.resolve(value)))];
 	}
 
 	readonly #nameOf = (ip: string) => this.#nas.nameOf(ip);
+
+	/** The NAS IPs and networks of a `region:` term, the names read through the NAS known now. */
+	readonly regionNas = (region: string): RegionSql => regionSql(this.regions, region, this.#nas.entries());
 
 	async #run(query: SqlQuery): Promise<Row[]> {
 		const result = await this.#db.query(query.text, [...query.values]);

@@ -23,6 +23,7 @@ import {
 	ExportLimitError,
 	type ExportOptions,
 	type ExportResult,
+	regionsOf,
 } from '../sessions/export.js';
 import {NasDirectory} from '../sessions/nas-directory.js';
 import {buildCountQuery} from '../sessions/radacct-sql.js';
@@ -109,7 +110,7 @@ export async function exportEnrichedSessions(
 		const nasIps = (nas: string) => (options.nas ?? new NasDirectory()).resolve(nas);
 		const available = options.available ?? (await probeRadacctColumns(inSnapshot)).readable;
 		if (limit !== null) {
-			const count = buildCountQuery(filter, limit, {available, nasIps});
+			const count = buildCountQuery(filter, limit, {available, nasIps, ...regionsOf(options)});
 			const total = Number((await run(count.text, count.values))[0]?.['total'] ?? 0);
 			if (total > limit) throw new ExportLimitError(limit);
 		}
@@ -119,6 +120,7 @@ export async function exportEnrichedSessions(
 			: undefined;
 		const query = buildExportQuery(filter, sort, {
 			nasIps,
+			...regionsOf(options),
 			columns: [...radacct, ...KEY_COLUMNS],
 			available,
 			staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS,

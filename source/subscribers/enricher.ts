@@ -3,6 +3,7 @@
  * both bounded by `budgetMs` so a slow table or billing database never delays the rows. A late or failed
  * part keeps the last values known for these users and says so in `status`.
  */
+import {sessionKey} from '../sessions/session-key.js';
 import type {Queryable} from '../db/queryable.js';
 import type {Session} from '../sessions/session.js';
 import type {BillingLookup} from './billing.js';
@@ -12,7 +13,7 @@ import type {SubscriberTables} from './subscriber-tables.js';
 import {sessionSubscriber, type SessionSubscriber} from './subscriber-view.js';
 
 export interface Enrichment {
-	/** By radacctid: every session of the window with a username. */
+	/** By session key (sessions/session-key.ts): every session of the window with a username. */
 	readonly subscribers: ReadonlyMap<string, SessionSubscriber>;
 	readonly billingColumns: readonly string[];
 	/** One line when part of it failed or was late; null when all answered. */
@@ -78,7 +79,7 @@ export class SubscriberEnricher {
 		for (const session of sessions) {
 			if (!session.username) continue;
 			const context = this.#known.get(session.username) ?? EMPTY_CONTEXT;
-			subscribers.set(session.radacctid, sessionSubscriber(session, context, billingValues.get(session.username) ?? {}, now));
+			subscribers.set(sessionKey(session), sessionSubscriber(session, context, billingValues.get(session.username) ?? {}, now));
 		}
 		return {
 			subscribers,

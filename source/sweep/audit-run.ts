@@ -37,6 +37,9 @@ export function sweepRun(actionId: string, records: readonly AuditLine[]): Sweep
 	const end = own.findLast((line) => line.event === 'sweep.end')?.record;
 	const first = begin ?? own[0]!.record;
 	const filter = begin && Array.isArray(begin['nasFilter']) ? begin['nasFilter'].filter((nas) => typeof nas === 'string') : [];
+	// A site's sweep (several sites) names its site.
+	const site = begin ? stringField(begin, 'site') : null;
+	const at = site ? ` at ${site}` : '';
 	return {
 		kind: 'sweep',
 		actionId,
@@ -44,7 +47,7 @@ export function sweepRun(actionId: string, records: readonly AuditLine[]): Sweep
 		finishedAt: end ? stringField(end, 'time') : null,
 		operator: operatorField(first) ?? (end ? operatorField(end) : null),
 		reason: begin ? stringField(begin, 'reason') : null,
-		target: filter.length > 0 ? `ghost sessions on ${filter.join(', ')}` : 'ghost sessions on every NAS',
+		target: `${filter.length > 0 ? `ghost sessions on ${filter.join(', ')}` : 'ghost sessions on every NAS'}${at}`,
 		status: end ? 'complete' : 'interrupted',
 		planned: begin ? objectsField(begin, 'closing').length : 0,
 		closed: end ? objectsField(end, 'closed').length : 0,

@@ -115,8 +115,12 @@ export type SweepRun =
 			readonly nothingToClose: boolean;
 			/** The closing audit record could not be written. */
 			readonly auditError?: string;
-			/** The audit records' action ID, when sessions were to be closed. */
+			/** The audit records' action ID, when sessions were to be closed (with several sites, each site's, spaced). */
 			readonly actionId?: string;
+			/** With several sites: each site that closed nothing because it failed, and why (its sessions left open). */
+			readonly siteFailures?: readonly string[];
+			/** With several sites: each site's action ID (of the sites that wrote records). */
+			readonly siteActionIds?: ReadonlyArray<{readonly site: string; readonly actionId: string}>;
 	  };
 
 /** The stale sessions a sweep with these options lists (what `executeSweep` lists first). */

@@ -53,6 +53,8 @@ export interface SweepPreview {
 	readonly nasFilter: readonly string[];
 	/** Per NAS, the most stale first. */
 	readonly perNas: readonly SweepNasShare[];
+	/** With several sites: each site's count, and why a site that could not be read was not (sites-sweep.ts). */
+	readonly perSite?: ReadonlyArray<{readonly site: string; readonly count: number; readonly error?: string}>;
 	/** What confirming the close of every listed session takes (the rule of `radtop sweep`). */
 	readonly confirmation: Confirmation;
 	readonly warnings: readonly string[];
@@ -78,7 +80,8 @@ export interface SweepExecuteOptions {
 
 /** What the console needs of the sweep. */
 export interface SweepService {
-	preview(nasIps?: readonly string[]): Promise<SweepPreview>;
+	/** `site`: only that site's sessions, with several sites (`:site`); one database has no sites and ignores it. */
+	preview(nasIps?: readonly string[], site?: string): Promise<SweepPreview>;
 	/** Closes the previewed sessions still exactly as listed (after asking their NAS with `verify`). */
 	execute(preview: SweepPreview, options: SweepExecuteOptions): Promise<SweepRun>;
 }

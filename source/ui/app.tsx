@@ -23,12 +23,13 @@ import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {siteColumnWidth, sitesHeaderText, staleSitesOf} from './site-lines.js';
 import {StatsBar} from './components/StatsBar.js';
+import {regionCounts} from './region-choices.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
 import {HistoryView} from './components/HistoryView.js';
 import {useOnlineHistory} from './hooks/use-online-history.js';
 import {HISTORY_HOURS} from './history-state.js';
-import {mergedSeries} from '../sessions/online-history.js';
+import {mergedSeries, nasKey} from '../sessions/online-history.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -53,7 +54,7 @@ import {CONCURRENT_EMPTY} from './concurrent-view.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
-import {chooseColumns, type TableColumnId} from './table-columns.js';
+import {chooseColumns, longestNasName, type TableColumnId} from './table-columns.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
 export interface AppProps {
@@ -102,7 +103,8 @@ export function App(props: AppProps) {
 			columns: props.columns,
 			sortsRemaining: props.subscribers?.readsPlan ?? false,
 		},
-		initialState,
+		// The profile's regions: the NAS picker lists them, the stats line shows their counts.
+		(options) => ({...initialState(options), ...(props.source.regions ? {regions: props.source.regions} : {})}),
 	);
 	// The clock never runs behind the data on screen: a snapshot that arrives between two ticks would
 	// otherwise show durations a second younger than the tick before it, and "refresh in 6s" at 5 s.
@@ -159,6 +161,8 @@ export function App(props: AppProps) {
 	const billingKey = billing.join('\u0000');
 	// Rows of several sites: a SITE column before the others, as wide as the longest name.
 	const siteWidth = useMemo(() => siteColumnWidth(snapshot?.sites?.map((site) => site.name) ?? []), [snapshot?.sites]);
+	// The longest NAS name of the network: a whole NAS name needs no more than that.
+	const nasNameWidth = longestNasName(snapshot?.stats.perNas);
 	const tableColumns = useMemo(
 		() =>
 			chooseColumns({
@@ -167,8 +171,9 @@ export function App(props: AppProps) {
 				sort,
 				picked: state.columns,
 				subscribers: {plan: readsPlan, billing: billingKey === '' ? [] : billingKey.split('\u0000')},
+				...(nasNameWidth === undefined ? {} : {nasNameWidth}),
 			}),
-		[width, view, sort, state.columns, readsPlan, billingKey, siteWidth],
+		[width, view, sort, state.columns, readsPlan, billingKey, siteWidth, nasNameWidth],
 	);
 	const ageSeconds = snapshot ? Math.max(0, Math.round((now - snapshot.fetchedAt) / 1000)) : null;
 	// The clock ticks once a second, so a countdown read between ticks is clamped to the interval.
@@ -218,7 +223,7 @@ export function App(props: AppProps) {
 		);
 	} else if (state.mode === 'user' && state.userView) {
 		body = <UserView view={state.userView} width={width} height={bodyHeight} />;
-	} else if (state.mode === 'history' && state.historyView) {
+	} else if ((state.mode === 'history' || state.mode === 'command') && state.historyView) {
 		body = <HistoryView state={state} samples={samples} now={dbNowMs} width={width} height={bodyHeight} />;
 	} else if (state.mode === 'columns') {
 		body = <ColumnPicker state={state} width={width} height={bodyHeight} />;
@@ -233,7 +238,7 @@ export function App(props: AppProps) {
 				purpose={state.nasPickerPurpose}
 				now={dbNow}
 				trends={{
-					of: (ip) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [ip]),
+					of: (ip, site) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [nasKey(ip, site)]),
 					from: historyEnd - HISTORY_HOURS * 3_600_000,
 					to: historyEnd,
 				}}
@@ -297,7 +302,13 @@ export function App(props: AppProps) {
 				width={width}
 				replica={replica}
 			/>
-			<StatsBar stats={snapshot?.stats ?? null} nas={state.query.nas} pinned={pinned} width={width} />
+			<StatsBar
+				stats={snapshot?.stats ?? null}
+				nas={state.query.nas}
+				pinned={pinned}
+				width={width}
+				regions={regionCounts(state.regions, snapshot?.stats.perNas ?? [])}
+			/>
 			<FilterBar
 				query={state.query}
 				searching={state.mode === 'search'}

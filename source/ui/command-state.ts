@@ -4,7 +4,7 @@
  */
 import {completeCommand, runCommand, type CommandContext} from './command-line.js';
 import {enterConcurrent} from './concurrent-view.js';
-import {openHistory} from './history-state.js';
+import {historyAfterCommand, openHistory} from './history-state.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 
 export type CommandAction = Extract<
@@ -23,13 +23,23 @@ function closed(state: UiState): UiState {
 	return {...rest, mode: 'table'};
 }
 
-/** `withQuery` is state.ts's: a new view from the top, saying what changed. */
+type WithQuery = (state: UiState, query: ViewQuery, message?: string) => UiState;
+
+/** `withQuery` is state.ts's: a new view from the top, saying what changed. A line opened in the history view goes back to it. */
 export function commandReducer(
 	state: UiState,
 	action: CommandAction,
-	withQuery: (state: UiState, query: ViewQuery, message?: string) => UiState,
+	withQuery: WithQuery,
 	openColumns: (state: UiState) => UiState,
 ): UiState {
+	if (action.type === 'command-start' && state.mode !== 'history') {
+		const {historyView: _view, ...rest} = state;
+		return commandStep(rest, action, withQuery, openColumns);
+	}
+	return historyAfterCommand(state, commandStep(state, action, withQuery, openColumns));
+}
+
+function commandStep(state: UiState, action: CommandAction, withQuery: WithQuery, openColumns: (state: UiState) => UiState): UiState {
 	switch (action.type) {
 		case 'command-start':
 			return {...closed(state), mode: 'command', commandDraft: ''};

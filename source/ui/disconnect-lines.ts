@@ -35,6 +35,8 @@ export function previewTitle(disconnect: DisconnectState): string {
 	if (!plan) return 'Disconnect';
 	const count = plan.items.length;
 	const sessions = `${formatCount(count)} ${count === 1 ? 'session' : 'sessions'}`;
+	const region = disconnect.target.kind === 'nas' ? disconnect.target.region : undefined;
+	if (region) return `Disconnect ALL ${formatCount(count)} open sessions of region ${sanitize(region.name)} (${plan.perNas.length} NAS)`;
 	if (disconnect.target.kind === 'nas' && plan.perNas.length === 1)
 		return `Disconnect ALL ${count === 1 ? '1 open session' : `${formatCount(count)} open sessions`} on ${sanitize(nasLabel(plan.perNas[0]!.nas))}`;
 	if (disconnect.target.kind === 'filter')
@@ -213,9 +215,11 @@ function confirmLine(disconnect: DisconnectState, width: number, caret: number |
 			return {text: truncate(`disconnect these ${formatCount(count)} sessions? y`, width), bold: active};
 		case 'typed': {
 			const label =
-				disconnect.target.kind === 'nas'
-					? `type the NAS name (${sanitize(confirmation.expected)}) to confirm: `
-					: `type the number of sessions (${confirmation.expected}) to confirm: `;
+				disconnect.target.kind === 'nas' && disconnect.target.region
+					? `type the region's name (${sanitize(confirmation.expected)}) to confirm: `
+					: disconnect.target.kind === 'nas'
+						? `type the NAS name (${sanitize(confirmation.expected)}) to confirm: `
+						: `type the number of sessions (${confirmation.expected}) to confirm: `;
 			return active
 				? {...fieldLine(label, disconnect.typed, caret, width), bold: true}
 				: {text: truncate(label + sanitize(disconnect.typed), width)};

@@ -2,6 +2,7 @@
  * The reducer's part for the history view (`h`, `:history`): opening it on the NAS filter's NAS (else the
  * cursor's), stepping the NAS drawn under the network, a fresh read, the read's answer, and Esc back. Pure.
  */
+import {nasCountKey} from '../sessions/session-key.js';
 import {focusedSession} from './state-view.js';
 import type {HistoryAction, UiAction, UiState} from './state-types.js';
 
@@ -19,20 +20,51 @@ export function isHistoryAction(action: UiAction): action is HistoryAction {
 	return HISTORY_ACTIONS.has(action.type);
 }
 
-/** The NAS the view can draw under the network: those of the latest counts, then those only the history knows. */
+/**
+ * The NAS the view can draw under the network, by key (the IP, or `site:IP` over several sites: every site's):
+ * those of the latest counts, then those only the history knows.
+ */
 export function historyNasList(state: UiState): string[] {
-	const ips = [
-		...(state.snapshot?.stats.perNas.map((nas) => nas.nasipaddress) ?? []),
-		...(state.onlineHistory?.history?.perNas.map((nas) => nas.nasipaddress) ?? []),
+	const keys = [
+		...(state.snapshot?.stats.perNas.map(nasCountKey) ?? []),
+		...(state.onlineHistory?.history?.perNas.map(nasCountKey) ?? []),
 	];
-	return [...new Set(ips)];
+	return [...new Set(keys)];
+}
+
+/**
+ * The key of the NAS filter's NAS: over several sites, at the `:site` narrowed to, else at the first site that has
+ * it (the filter is an IP; it matches that IP at every site).
+ */
+function filterNasKey(state: UiState, ip: string): string {
+	if (state.query.site !== undefined) return nasCountKey({nasipaddress: ip, site: state.query.site});
+	const known = [...(state.snapshot?.stats.perNas ?? []), ...(state.onlineHistory?.history?.perNas ?? [])];
+	const found = known.find((nas) => nas.nasipaddress === ip);
+	return found ? nasCountKey(found) : ip;
 }
 
 /** The history view opened from the table or the details: the NAS filter's NAS, else the focused session's. */
 export function openHistory(state: UiState): UiState {
 	const back = state.mode === 'detail' ? 'detail' : 'table';
-	const nas = state.query.nas ?? focusedSession(state)?.nasipaddress ?? null;
+	const focused = focusedSession(state);
+	const nas = state.query.nas ? filterNasKey(state, state.query.nas) : focused ? nasCountKey(focused) : null;
 	return {...state, mode: 'history', historyView: {nas, back}};
+}
+
+/**
+ * The state after the `:` command line, given the one it started from: a line opened in the history view goes
+ * back to it (`:site north` narrows its network chart; `:nas NAME` puts that NAS under it), unless the command
+ * opened another view. A line opened anywhere else keeps no history view.
+ */
+export function historyAfterCommand(before: UiState, after: UiState): UiState {
+	const view = before.historyView;
+	if (!view || after.mode === 'command' || after.mode === 'history') return after;
+	if (after.mode !== 'table') {
+		const {historyView: _view, ...rest} = after;
+		return rest;
+	}
+	const nas = after.query.nas && after.query.nas !== before.query.nas ? filterNasKey(after, after.query.nas) : view.nas;
+	return {...after, mode: 'history', historyView: {...view, nas}};
 }
 
 export function historyReducer(state: UiState, action: HistoryAction): UiState {

@@ -25,7 +25,13 @@ export interface HistoryViewInput {
 	readonly end: number;
 	readonly hours: number;
 	/** When radacct's history was last read, and why it failed if it did; absent: not read (yet). */
-	readonly read?: {readonly at?: number; readonly historyEnd?: number; readonly error?: string};
+	readonly read?: {
+		readonly at?: number;
+		readonly historyEnd?: number;
+		readonly error?: string;
+		/** Read from several sites: those whose history is missing from it, and why. */
+		readonly missingSites?: ReadonlyArray<{readonly site: string; readonly error: string}>;
+	};
 	readonly width: number;
 	readonly height: number;
 	readonly utc?: boolean;
@@ -50,6 +56,15 @@ function sourceLine(input: HistoryViewInput): ViewLine {
 		return {text: `history: ${sanitize(read.error)}${kept}; then the console's polls`, tone: 'error'};
 	}
 	const at = read.historyEnd === undefined ? '' : ` up to ${clock(read.historyEnd)}`;
+	const missing = read.missingSites ?? [];
+	if (missing.length > 0) {
+		// The site names first: a narrow line may cut the errors.
+		const which = missing.map((site) => `${sanitize(site.site)} (${sanitize(site.error)})`).join(', ');
+		return {
+			text: `no history from site${missing.length > 1 ? 's' : ''} ${which}; the rest from radacct${at}, then polls`,
+			tone: 'error',
+		};
+	}
 	return {text: `from radacct, a point a minute${at}; then the console's polls`, tone: 'muted'};
 }
 

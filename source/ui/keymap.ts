@@ -111,7 +111,7 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [':'],
 		label: ':',
 		description: 'command: nas, user, status, sort, columns, stale, concurrent, help',
-		modes: ['table'],
+		modes: ['table', 'history'],
 		action: {type: 'command-start'},
 	},
 	{keys: ['enter'], label: 'Enter', description: 'run the command', modes: ['command'], hint: '⏎ run', action: {type: 'command-run'}},
@@ -128,7 +128,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: ['n'],
 		label: 'n',
-		description: 'filter on a NAS (with counts)',
+		description: 'filter on a NAS or region (with counts)',
 		modes: ['table'],
 		hint: 'n NAS',
 		action: {type: 'nas-picker-open'},
@@ -189,7 +189,7 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		keys: ['X'],
 		label: 'X',
-		description: 'disconnect a whole NAS',
+		description: 'disconnect a whole NAS or region',
 		modes: ['table', 'detail'],
 		dangerous: true,
 		action: {type: 'nas-picker-open', purpose: 'disconnect'},

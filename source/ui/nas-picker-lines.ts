@@ -9,12 +9,13 @@ import {reloadedAgo} from '../sessions/ghost.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, truncate} from '../terminal/text.js';
 import type {ViewLine} from './view-line.js';
+import type {RegionCount} from './region-choices.js';
 import type {Series} from '../sessions/online-history.js';
 import {seriesSparkline} from './sparkline.js';
 
-/** The online count over time of each choice (null: every NAS), drawn over [from, to] (epoch ms). */
+/** The online count over time of each choice (null: every NAS; with its site over several), drawn over [from, to] (epoch ms). */
 export interface NasTrends {
-	of(ip: string | null): Series;
+	of(ip: string | null, site?: string): Series;
 	readonly from: number;
 	readonly to: number;
 }
@@ -28,6 +29,12 @@ export interface NasChoice {
 	readonly sessions: number;
 	/** When the NAS last reloaded (FreeRADIUS's nasreload), if known. */
 	readonly reloadedAt?: Date;
+	/** Shown where a NAS shows its IP (a region: how many NAS). */
+	readonly detail?: string;
+	/** A region of the profile (region-choices.ts), not one NAS. */
+	readonly region?: RegionCount;
+	/** The NAS's site, when the profile lists several. */
+	readonly site?: string;
 }
 
 /** A line of the picker; `inverse` marks the one under the cursor. */
@@ -54,11 +61,14 @@ export function nasPickerLines(
 	// The sparklines line up in one column, leaving room for `reloaded ... ago` after them when a NAS says it.
 	const reloadRoom = choices.some((choice) => choice.reloadedAt) ? 22 : 0;
 	const lines = choices.slice(first, first + room).map((choice, index): PickerLine => {
-		const marker = choice.ip === current ? '● ' : '  ';
+		const marker = choice.ip === current && !choice.region ? '● ' : '  ';
 		const reloaded = choice.reloadedAt ? `  ${reloadedAgo(choice.reloadedAt, now)}` : '';
-		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
+		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? choice.detail ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
 		const columns = Math.min(TREND_WIDTH, width - counted.length - 2 - reloadRoom);
-		const trend = trends && columns >= 8 ? `  ${seriesSparkline(trends.of(choice.ip), trends.from, trends.to, columns)}` : '';
+		const trend =
+			trends && !choice.region && columns >= 8
+				? `  ${seriesSparkline(trends.of(choice.ip, choice.site), trends.from, trends.to, columns)}`
+				: '';
 		const text = `${counted}${trend}${reloaded}`;
 		return {text: truncate(text, width), ...(first + index === cursor ? {inverse: true} : {})};
 	});

@@ -9,6 +9,7 @@ import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js
 import type {OnlineHistory} from '../sessions/online-history.js';
 import type {Session, SessionStatus, SessionSort} from '../sessions/session.js';
 import type {Snapshot} from '../sessions/snapshot.js';
+import type {Regions} from '../sessions/regions.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {UserReport} from '../subscribers/user-lookup.js';
 import type {TableColumnId} from '../sessions/session-columns.js';
@@ -77,7 +78,7 @@ export interface UserViewState {
 
 /** The history view (`h`, `:history`): the network's online count over time and one NAS's under it. */
 export interface HistoryViewState {
-	/** The NAS drawn under the network (an IP), null for the network alone. */
+	/** The NAS drawn under the network (its key: the IP, or `site:IP` over several sites), null for the network alone. */
 	readonly nas: string | null;
 	/** Where Esc goes back to. */
 	readonly back: 'table' | 'detail';
@@ -164,6 +165,8 @@ export interface UiState {
 	readonly nasCursor: number;
 	/** What Enter in the NAS picker does: filter the table, or disconnect the NAS (`X`). */
 	readonly nasPickerPurpose: 'filter' | 'disconnect';
+	/** The profile's regions (the NAS picker and the stats line show them). */
+	readonly regions?: Regions;
 	/** The disconnect being previewed, running, or last finished. */
 	readonly disconnect: DisconnectState | null;
 	/** The last disconnect's `seq`: the next one takes the number after it. */

@@ -8,6 +8,8 @@ import {sessionKey} from '../sessions/session-key.js';
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
+import type {NasChoice} from './nas-picker-lines.js';
+import {regionChoice, regionCounts} from './region-choices.js';
 
 /** The sessions a view shows, as a filter for the session source (the poll and the export of `e`). */
 export function viewFilter(query: ViewQuery): SessionFilter {
@@ -77,13 +79,15 @@ export function defaultDirection(key: SortKey): 'asc' | 'desc' {
 
 /**
  * The NAS picker's entries: each NAS with open sessions, largest first (with its last reload when nasreload
- * knows one), after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
+ * knows one), then the profile's regions with their open counts, after an "all NAS" entry when the picker filters (a disconnect is never offered for every NAS
  * at once).
  */
-export function nasChoices(
-	state: UiState,
-): Array<{ip: string | null; label: string; sessions: number; reloadedAt?: Date; target?: DisconnectTarget}> {
+export function nasChoices(state: UiState): Array<NasChoice & {target?: DisconnectTarget}> {
 	const perNas = state.snapshot?.stats.perNas ?? [];
+	// Each NAS, then the regions (`X`: those with sessions open).
+	const regions = regionCounts(state.regions, perNas)
+		.filter((region) => state.nasPickerPurpose === 'filter' || region.sessions > 0)
+		.map(regionChoice);
 	const total = state.snapshot?.stats.openSessions ?? 0;
 	const reloads = state.snapshot?.reloads;
 	const each = perNas.map((nas) => {
@@ -92,9 +96,19 @@ export function nasChoices(
 		const label = `${nas.site === undefined ? '' : `${nas.site}/`}${nas.nasname ?? nas.nasipaddress}`;
 		const target: DisconnectTarget | undefined =
 			nas.site === undefined ? undefined : {kind: 'filter', filter: {status: 'active', nasIps: [nas.nasipaddress], site: nas.site}};
-		return {ip: nas.nasipaddress, label, sessions: nas.sessions, ...(reloadedAt ? {reloadedAt} : {}), ...(target ? {target} : {})};
+		const site = nas.site === undefined ? {} : {site: nas.site};
+		return {
+			ip: nas.nasipaddress,
+			label,
+			sessions: nas.sessions,
+			...(reloadedAt ? {reloadedAt} : {}),
+			...(target ? {target} : {}),
+			...site,
+		};
 	});
-	return state.nasPickerPurpose === 'disconnect' ? each : [{ip: null, label: 'all NAS', sessions: total}, ...each];
+	return state.nasPickerPurpose === 'disconnect'
+		? [...each, ...regions]
+		: [{ip: null, label: 'all NAS', sessions: total}, ...each, ...regions];
 }
 
 /** The session a disconnect key acts on: the detail view's, else the cursor's. */

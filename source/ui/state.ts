@@ -19,6 +19,7 @@ import {isSweepAction, sweepGuard, sweepReducer} from './sweep-reducer.js';
 import {detailScrollLimit} from './detail-lines.js';
 import type {UiAction, UiState, ViewQuery} from './state-types.js';
 import {currentField, withCaret} from './text-field.js';
+import {checkRegionTerms, regionPicked} from './region-picked.js';
 import {
 	defaultDirection,
 	exportedWhere,
@@ -139,7 +140,7 @@ function withoutSearchError(state: UiState): UiState {
 /** The draft becomes the search when it reads; otherwise the previous search stays and the draft's error shows. */
 function applySearch(state: UiState): UiState {
 	try {
-		parseSearch(state.searchDraft);
+		checkRegionTerms(parseSearch(state.searchDraft), state.regions);
 	} catch (error) {
 		if (error instanceof SearchSyntaxError) return {...state, searchError: error.message};
 		throw error;
@@ -222,7 +223,7 @@ function reduce(state: UiState, action: UiAction): UiState {
 		}
 		case 'nas-picker-choose': {
 			const choice = nasChoices(state)[state.nasCursor];
-			if (!choice) return {...state, mode: 'table'};
+			if (!choice || choice.region) return regionPicked(state, choice?.region, reducer, withQuery);
 			if (state.nasPickerPurpose === 'disconnect' && choice.ip !== null) {
 				const back = {...state, mode: 'table' as const, nasPickerPurpose: 'filter' as const};
 				return reducer(back, {

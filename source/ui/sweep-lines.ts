@@ -50,9 +50,11 @@ function verifyLine(sweep: SweepState, width: number): ViewLine {
 function nasLines(sweep: SweepState, width: number, room: number): ViewLine[] {
 	const perNas = sweep.preview?.perNas ?? [];
 	if (room <= 0 || perNas.length === 0) return [];
+	// `north/bng-3` with several sites: the column as wide as the longest name, within reason.
+	const nameWidth = Math.max(10, Math.min(24, ...perNas.map((share) => stringWidth(sanitize(share.name)))));
 	const lineOf = (share: (typeof perNas)[number]): ViewLine => ({
 		text: truncate(
-			`${fit(sanitize(share.name), 10)} ${formatCount(share.count)}${sweep.verify ? ` · ${sanitize(share.verifyText)}` : ''}`,
+			`${fit(sanitize(share.name), nameWidth)} ${formatCount(share.count)}${sweep.verify ? ` · ${sanitize(share.verifyText)}` : ''}`,
 			width,
 		),
 		...(sweep.verify && share.verify === 'none' ? {tone: 'warn' as const} : {}),
@@ -67,6 +69,17 @@ function nasLines(sweep: SweepState, width: number, room: number): ViewLine[] {
 	const lines = perNas.slice(0, listed).map(lineOf);
 	if (perNas.length > listed) lines.push({text: `… and ${formatCount(perNas.length - listed)} more NAS`, tone: 'muted'});
 	return lines;
+}
+
+/** With several sites, each one's count in one line: `sites  east 3 · west 2 · south: cannot be read`. */
+function siteLine(sweep: SweepState, width: number): ViewLine[] {
+	const perSite = sweep.preview?.perSite;
+	if (!perSite || perSite.length === 0) return [];
+	const parts = perSite.map((entry) =>
+		entry.error === undefined ? `${sanitize(entry.site)} ${formatCount(entry.count)}` : `${sanitize(entry.site)}: cannot be read`,
+	);
+	const unread = perSite.some((entry) => entry.error !== undefined);
+	return [{text: truncate(`sites  ${parts.join(' · ')}`, width), ...(unread ? {tone: 'warn' as const} : {})}];
 }
 
 /** What the operator should know: the view counted more, more are stale than listed, registry warnings. */
@@ -99,11 +112,13 @@ function firstRows(sweep: SweepState, width: number, room: number): ViewLine[] {
 	if (room < 2 || stale.length === 0) return [];
 	const rows = stale.slice(0, Math.min(MAX_FIRST_ROWS, room - 1));
 	const heading = rows.length < stale.length ? `first ${rows.length} (longest silent)` : 'sessions';
-	const lines: ViewLine[] = [{text: truncate(`${fit(heading, 26)} ${fit('NAS', 10)} LAST UPDATE`, width), tone: 'muted'}];
+	const sited = rows.some((entry) => entry.session.site !== undefined);
+	const nasWidth = sited ? 16 : 10;
+	const lines: ViewLine[] = [{text: truncate(`${fit(heading, 26)} ${fit('NAS', nasWidth)} LAST UPDATE`, width), tone: 'muted'}];
 	for (const entry of rows) {
 		const {session} = entry;
-		const nas = session.nasname ?? session.nasipaddress;
-		const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(nas), 10)} ${formatDuration(entry.silentSeconds)} ago`;
+		const nas = `${session.site === undefined ? '' : `${session.site}/`}${session.nasname ?? session.nasipaddress}`;
+		const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(nas), nasWidth)} ${formatDuration(entry.silentSeconds)} ago`;
 		lines.push({text: truncate(cells, width)});
 	}
 	if (stale.length > rows.length && lines.length < room)
@@ -137,7 +152,7 @@ function fieldLine(label: string, value: string, caret: number | undefined, widt
 
 /**
  * The preview in exactly `height` lines or fewer. What gives way when the height runs short, first to last: the
- * first sessions, the per-NAS lines, the notes, the rule line, the verify line. The title, the reason (or
+ * first sessions, the per-NAS lines, the notes, the rule line, the verify line, the per-site counts. The title, the reason (or
  * "nothing to close"), the confirmation and the line that refuses a confirmation are always drawn.
  */
 export function sweepPreviewView(sweep: SweepState, width: number, height: number, caret?: number): ViewLine[] {
@@ -174,13 +189,14 @@ export function sweepPreviewView(sweep: SweepState, width: number, height: numbe
 		() => [title],
 		() => (empty ? [] : [ruleLine(sweep, width)]),
 		() => (empty ? [] : [verifyLine(sweep, width)]),
+		() => siteLine(sweep, width),
 		(room) => nasLines(sweep, width, room),
 		(room) => noteLines(sweep, width).slice(0, room),
 		(room) => firstRows(sweep, width, room),
 		() => [empty ? nothing : reason],
 		() => confirm,
 	];
-	const order = [0, 7, 6, 2, 1, 4, 3, 5];
+	const order = [0, 8, 7, 3, 2, 1, 5, 4, 6];
 	const chosen: ViewLine[][] = parts.map(() => []);
 	let room = height;
 	for (const index of order) {
@@ -262,16 +278,24 @@ export function sweepResultsView(sweep: SweepState, width: number, height: numbe
 		bold: true,
 		tone: left > 0 ? 'warn' : 'ok',
 	}));
-	if (run.kind === 'done' && run.actionId) lines.push({text: truncate(`audit: radtop audit ${run.actionId}`, width), tone: 'muted'});
+	if (run.kind === 'done' && run.siteActionIds)
+		for (const {site, actionId} of run.siteActionIds)
+			lines.push({text: truncate(`audit ${sanitize(site)}: radtop audit ${actionId}`, width), tone: 'muted'});
+	else if (run.kind === 'done' && run.actionId) lines.push({text: truncate(`audit: radtop audit ${run.actionId}`, width), tone: 'muted'});
+	for (const failure of run.kind === 'done' ? (run.siteFailures ?? []) : [])
+		for (const text of wrap(sanitize(failure), width)) lines.push({text, tone: 'error'});
 	if (run.kind === 'done' && run.auditError)
 		lines.push({text: truncate(`the closing audit record could not be written: ${sanitize(run.auditError)}`, width), tone: 'error'});
 	const entries = sweepResultEntries(result.entries);
 	const room = Math.max(0, height - lines.length - 1);
 	const first = Math.min(sweep.scroll, Math.max(0, entries.length - room));
-	for (const entry of entries.slice(first, first + room)) {
+	// `north/bng-3` with several sites: the NAS column as wide as the longest name shown, within reason.
+	const shown = entries.slice(first, first + room);
+	const nasWidth = Math.max(8, Math.min(16, ...shown.map((entry) => stringWidth(sanitize(entry.nasName)))));
+	for (const entry of shown) {
 		const silent = `${formatDuration(entry.silentSeconds)} ago`;
 		const detail = entry.outcome === 'closed' ? (entry.verifiedVia ? sanitize(entry.detail) : '') : sanitize(entry.detail);
-		const text = ` ${fit(OUTCOME_WORDS[entry.outcome], 16)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), 8)} ${fit(silent, 11)} ${detail}`;
+		const text = ` ${fit(OUTCOME_WORDS[entry.outcome], 16)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), nasWidth)} ${fit(silent, 11)} ${detail}`;
 		lines.push({text: truncate(text.trimEnd(), width), ...(entry.outcome === 'closed' ? {tone: 'muted' as const} : {})});
 	}
 	const footer: ViewLine = {

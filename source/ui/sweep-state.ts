@@ -21,6 +21,8 @@ export type SweepPhase = 'loading' | 'preview' | 'running' | 'done' | 'error';
 export interface SweepRequest {
 	/** The view's NAS filter; absent: every NAS. */
 	readonly nasIps?: readonly string[];
+	/** The one site the view is narrowed to (`:site`); absent: every site (or a single database). */
+	readonly site?: string;
 	readonly label: string;
 	/** Stale sessions the view counted, null when its count was not current. */
 	readonly viewCount: number | null;
@@ -31,7 +33,9 @@ export interface SweepState {
 	readonly seq: number;
 	/** Only these NAS (the view's NAS filter); undefined for every NAS. */
 	readonly nasIps?: readonly string[];
-	/** Where, in words: "on bng-2", "on every NAS". */
+	/** Only this site's sessions (`:site`); undefined for every site. */
+	readonly site?: string;
+	/** Where, in words: "on bng-2", "on every NAS", "on every NAS at west". */
 	readonly label: string;
 	/** How many stale sessions the view counted when W was pressed (null: not known yet). */
 	readonly viewCount: number | null;
@@ -59,6 +63,7 @@ export function newSweep(seq: number, request: SweepRequest): SweepState {
 	return {
 		seq,
 		...(request.nasIps ? {nasIps: request.nasIps} : {}),
+		...(request.site === undefined ? {} : {site: request.site}),
 		label: request.label,
 		viewCount: request.viewCount,
 		phase: 'loading',

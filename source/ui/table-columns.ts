@@ -171,6 +171,16 @@ export interface ColumnChoice {
 	 * offered), and the billing query's columns. Without it those columns are never drawn.
 	 */
 	readonly subscribers?: {readonly plan: boolean; readonly billing: readonly string[]} | undefined;
+	/** The longest NAS name known (display columns): the NAS column needs no more to show every name whole. */
+	readonly nasNameWidth?: number;
+}
+
+/** The display width of the longest NAS name (or IP, for a NAS without one) among these counts. */
+export function longestNasName(
+	perNas: ReadonlyArray<{readonly nasname: string | null; readonly nasipaddress: string}> | undefined,
+): number | undefined {
+	if (!perNas || perNas.length === 0) return undefined;
+	return Math.max(...perNas.map((nas) => stringWidth(sanitize(nas.nasname ?? nas.nasipaddress))));
 }
 
 /** A billing column's head: its name in capitals, underscores as spaces, sanitised (it comes from the query). */
@@ -218,10 +228,16 @@ export function chooseColumns(choice: ColumnChoice): PlacedTableColumn[] {
 		...wanted.filter((id) => id !== 'user' && id !== sortId).flatMap(slotsOf),
 		...(wanted.includes('billing') ? fields.slice(1).map((field): Slot => ({id: 'billing', field})) : []),
 	];
+	// A whole NAS name: the longest known, within the column's bounds (16 when none is known).
+	const wholeNas = Math.min(
+		TABLE_COLUMNS.nas.preferred,
+		Math.max(TABLE_COLUMNS.nas.min, choice.nasNameWidth ?? TABLE_COLUMNS.nas.preferred),
+	);
+	const preferred = (id: TableColumnId) => (id === 'nas' ? wholeNas : TABLE_COLUMNS[id].preferred);
 	const min = (slot: Slot) => {
 		if (slot.id === sortId) return Math.max(TABLE_COLUMNS[slot.id].min, stringWidth(TABLE_COLUMNS[slot.id].title) + 1);
 		// On a wide terminal NAS names show whole before columns of lower priority are added.
-		if (slot.id === 'nas' && choice.width >= WHOLE_NAS_FROM) return TABLE_COLUMNS.nas.preferred;
+		if (slot.id === 'nas' && choice.width >= WHOLE_NAS_FROM) return wholeNas;
 		return TABLE_COLUMNS[slot.id].min;
 	};
 	const chosen: Slot[] = [];
@@ -247,7 +263,7 @@ export function chooseColumns(choice: ColumnChoice): PlacedTableColumn[] {
 		if (slack <= 0) break;
 		const key = slotKey(slot);
 		if (!widths.has(key)) continue;
-		const grow = Math.min(slack, Math.max(0, TABLE_COLUMNS[slot.id].preferred - widths.get(key)!));
+		const grow = Math.min(slack, Math.max(0, preferred(slot.id) - widths.get(key)!));
 		widths.set(key, widths.get(key)! + grow);
 		slack -= grow;
 	}

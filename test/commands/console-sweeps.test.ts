@@ -64,3 +64,24 @@ describe('consoleSweepSummary', () => {
 		});
 	});
 });
+
+describe('consoleSweepSummary over several sites', () => {
+	it("names each site's audit ID, and a site that closed nothing: exit 3", () => {
+		const run = done('A B', ['closed', 'unverified']);
+		const sited: SweepRun =
+			run.kind === 'done'
+				? {
+						...run,
+						siteActionIds: [{site: 'north', actionId: 'A'}],
+						siteFailures: ['site south: nothing closed (connection refused); its 1 left open'],
+					}
+				: run;
+		expect(consoleSweepSummary([sited], 'L')).toEqual({
+			lines: [
+				'radtop: sweep: 2 stale sessions: 1 closed in radacct (Lost-Carrier); 1 unverified (left open) (north: radtop audit A; L)',
+				'radtop: sweep: site south: nothing closed (connection refused); its 1 left open',
+			],
+			partial: true,
+		});
+	});
+});

@@ -20,6 +20,25 @@ function planOf(count: number, target?: DisconnectTarget, nas?: string) {
 }
 
 describe('confirmationFor', () => {
+	it('a region: its name typed, even when one NAS of it has sessions open', () => {
+		const region = {
+			name: 'north',
+			nas: [
+				{ip: '10.20.0.1', name: 'bng-1'},
+				{ip: '10.20.0.2', name: 'bng-2'},
+			],
+		};
+		const confirmation = confirmationFor(planOf(3, {kind: 'nas', nasIps: ['10.20.0.1', '10.20.0.2'], region}));
+		expect(confirmation).toEqual({
+			kind: 'typed',
+			expected: 'north',
+			prompt: "type the region's name (north) to disconnect all 3 of its sessions: ",
+		});
+		expect(confirms(confirmation, ' north ')).toBe(true);
+		expect(confirms(confirmation, 'bng-1')).toBe(false);
+		expect(confirms(confirmation, '3')).toBe(false);
+	});
+
 	it('one session: a key', () => {
 		expect(confirmationFor(planOf(1, {kind: 'session', radacctid: '1'}))).toMatchObject({kind: 'key'});
 	});

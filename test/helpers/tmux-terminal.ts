@@ -48,10 +48,16 @@ export class Terminal {
 	}
 
 	/**
-	 * Starts the console: `radtop --demo` and `args` (without `--demo` when `demo` is false: `args` then name the
-	 * database), with `env` added to the minimal environment.
+	 * Starts the console: `radtop --demo --demo-site north` (the demo's first site alone) and `args`; `demo: 'sites'`
+	 * for both sites of the demo (`radtop --demo`); without `--demo` when `demo` is false (`args` then name the
+	 * database; a command's `args`, as `sessions`, get `--demo` alone: only the console reads several sites).
+	 * `env` is added to the minimal environment.
 	 */
-	start(args: readonly string[] = [], extraEnv: Readonly<Record<string, string>> = {}, options: {readonly demo?: boolean} = {}): void {
+	start(
+		args: readonly string[] = [],
+		extraEnv: Readonly<Record<string, string>> = {},
+		options: {readonly demo?: boolean | 'sites'} = {},
+	): void {
 		// Not cliEnv() of cli.ts: under tmux the console starts from `env -i`, with only what a terminal needs and a
 		// fixed TERM and locale, so the screen is the same whoever runs the tests; nothing of the caller's
 		// environment (no database variable, no SSH_CLIENT) reaches it unless listed here.
@@ -67,7 +73,7 @@ export class Terminal {
 		// After the console exits the shell prints its exit code and waits for a key (tmux 3.3 loses the main
 		// screen's content when a remain-on-exit pane dies, so the screen is read before that), then exits
 		// with the console's code, which the dead pane keeps.
-		const script = `echo ${shellQuote(PRELAUNCH)}; ${shellQuote(process.execPath)} ${shellQuote(CLI)}${options.demo === false ? '' : ' --demo'}${args.map((arg) => ` ${shellQuote(arg)}`).join('')}; code=$?; echo EXITED:$code; read _; exit $code`;
+		const script = `echo ${shellQuote(PRELAUNCH)}; ${shellQuote(process.execPath)} ${shellQuote(CLI)}${demoFlags(options.demo, args)}${args.map((arg) => ` ${shellQuote(arg)}`).join('')}; code=$?; echo EXITED:$code; read _; exit $code`;
 		const command = `env -i ${Object.entries(env)
 			.map(([key, value]) => shellQuote(`${key}=${value}`))
 			.join(' ')} sh -c ${shellQuote(script)}`;
@@ -212,4 +218,11 @@ export function radtopPid(term: Terminal): number {
 /** The process runs (it exists and is not a zombie). */
 export function processAlive(pid: number): boolean {
 	return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+}
+
+/** The demo's flags before `args`: see {@link Terminal.start}. */
+function demoFlags(demo: boolean | 'sites' | undefined, args: readonly string[]): string {
+	if (demo === false) return '';
+	const command = args[0] !== undefined && !args[0].startsWith('-');
+	return demo === 'sites' || command ? ' --demo' : ' --demo --demo-site north';
 }

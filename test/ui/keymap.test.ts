@@ -129,7 +129,7 @@ describe('read-only', () => {
 	});
 
 	it('says why a disconnect key did nothing', () => {
-		expect(readOnlyRefusal(initialState({readOnly: true}), 'X')).toBe('read-only mode: X (disconnect a whole NAS) is off');
+		expect(readOnlyRefusal(initialState({readOnly: true}), 'X')).toBe('read-only mode: X (disconnect a whole NAS or region) is off');
 		expect(readOnlyRefusal(initialState({readOnly: true, query: {status: 'stale'}}), 'W')).toBe(
 			'read-only mode: W (sweep the stale sessions) is off',
 		);

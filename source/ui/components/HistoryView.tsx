@@ -1,4 +1,5 @@
-import {mergedSeries, type PollSamples} from '../../sessions/online-history.js';
+import type {PollSamples} from '../../sessions/online-history.js';
+import {historyCharts} from '../history-charts.js';
 import {HISTORY_HOURS} from '../history-state.js';
 import {historyViewLines} from '../history-view-lines.js';
 import type {UiState} from '../state-types.js';
@@ -18,16 +19,8 @@ export function HistoryView(props: HistoryViewProps) {
 	const {state, samples} = props;
 	const read = state.onlineHistory;
 	const history = read?.history;
-	const nas = state.historyView?.nas ?? null;
-	const name =
-		nas === null
-			? undefined
-			: (state.snapshot?.stats.perNas.find((entry) => entry.nasipaddress === nas)?.nasname ??
-				history?.perNas.find((entry) => entry.nasipaddress === nas)?.nasname ??
-				null);
 	const lines = historyViewLines({
-		network: {label: 'network', series: mergedSeries(history, samples)},
-		...(nas === null ? {} : {nas: {label: name ? `${name} ${nas}` : nas, series: mergedSeries(history, samples, [nas])}}),
+		...historyCharts(state, samples),
 		// Never before the history's last point: the charts then start at or after its first one.
 		end: Math.max(props.now, history?.end.getTime() ?? 0),
 		hours: HISTORY_HOURS,
@@ -38,6 +31,7 @@ export function HistoryView(props: HistoryViewProps) {
 						at: read.readAt,
 						...(history ? {historyEnd: history.end.getTime()} : {}),
 						...(read.error ? {error: read.error} : {}),
+						...(history?.missingSites ? {missingSites: history.missingSites} : {}),
 					},
 				}),
 		width: props.width,

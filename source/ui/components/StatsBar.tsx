@@ -5,6 +5,7 @@ import {nasCountKey} from '../../sessions/session-key.js';
 import {sanitize} from '../../terminal/sanitize.js';
 import {stringWidth} from '../../terminal/text.js';
 import {useTheme} from '../theme.js';
+import {regionPills, type RegionCount} from '../region-choices.js';
 
 /** A NAS pill's name: the NAS's, `site/name` when the counts come from several sites. */
 function pillName(nas: {readonly nasname: string | null; readonly nasipaddress: string; readonly site?: string}): string {
@@ -21,6 +22,8 @@ export interface StatsBarProps {
 	 */
 	readonly pinned?: {readonly ip: string; readonly name: string | null} | null;
 	readonly width: number;
+	/** The profile's regions with their counts, as pills before the NAS (region-choices.ts). */
+	readonly regions?: readonly RegionCount[];
 }
 
 /**
@@ -51,6 +54,48 @@ export function fitPills(
 /** Pills wanted before the totals give up their average duration: at 80 columns three NAS fit, not one. */
 const PILLS_BEFORE_AVERAGE = 3;
 
+/** The totals whole, and without the average duration. */
+function statsTotals(stats: SessionStats): {full: string; short: string} {
+	const stale = stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '';
+	const counts = `${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users`;
+	return {full: `${counts} · avg ${formatDuration(stats.averageDurationSeconds)}${stale}`, short: `${counts}${stale}`};
+}
+
+/**
+ * With regions: the NAS pills as without them, but the first (the filtered or pinned NAS, else the largest)
+ * is always kept, then the region pills in the room left; the totals whole unless dropping the average shows
+ * more pills. Pure.
+ */
+export function statsLineWithRegions(
+	stats: SessionStats,
+	perNas: SessionStats['perNas'],
+	selected: string | null,
+	width: number,
+	regions: readonly RegionCount[],
+): {totals: string; regions: string; shown: SessionStats['perNas']; more: number} {
+	const first = fitPills(perNas, selected, Number.POSITIVE_INFINITY).shown[0];
+	const firstPill = first ? stringWidth(`${sanitize(first.nasname ?? first.nasipaddress)} ${formatCount(first.sessions)} `) : 0;
+	const reserve = firstPill + (perNas.length > 1 ? ` +${perNas.length - 1} more`.length : 0);
+	const layout = (totals: string) => {
+		const room = width - stringWidth(totals) - 3;
+		// One column between "+N more" and the first region pill.
+		const pills = regionPills(regions, room - reserve - 1);
+		const nasRoom = room - (pills.text ? stringWidth(pills.text) + 1 : 0);
+		const nas = fitPills(perNas, selected, nasRoom);
+		// No NAS pill fits: "+N more" only where it fits too.
+		const more = nas.shown.length === 0 && `+${nas.more} more`.length > nasRoom ? 0 : nas.more;
+		// Pills shown, a region pill counting a little more (a tie goes to the regions).
+		return {totals, regions: pills.text, shown: nas.shown, more, count: nas.shown.length + pills.shown * 1.1};
+	};
+	const {full, short} = statsTotals(stats);
+	const whole = layout(full);
+	const fitsWhole = whole.more === 0 && whole.regions.length > 0;
+	const shorter = fitsWhole ? whole : layout(short);
+	const better = shorter.count > whole.count || stringWidth(full) + 3 > width;
+	const {count: _count, ...chosen} = better ? shorter : whole;
+	return chosen;
+}
+
 /**
  * The totals and the pills that fit `width`: the totals whole when that leaves room for a few NAS (or every
  * NAS), else without the average duration (the least asked of them) so more NAS are seen. Pure.
@@ -61,14 +106,11 @@ export function statsLine(
 	selected: string | null,
 	width: number,
 ): {totals: string; shown: SessionStats['perNas']; more: number} {
-	const stale = stats.staleSessions > 0 ? ` · ${formatCount(stats.staleSessions)} stale` : '';
-	const counts = `${formatCount(stats.openSessions)} online · ${formatCount(stats.uniqueUsers)} users`;
-	const full = `${counts} · avg ${formatDuration(stats.averageDurationSeconds)}${stale}`;
+	const {full, short} = statsTotals(stats);
 	const wanted = Math.min(PILLS_BEFORE_AVERAGE, perNas.length);
 	let totals = full;
 	let pills = fitPills(perNas, selected, Math.max(0, width - stringWidth(full) - 3));
 	if (pills.shown.length < wanted) {
-		const short = `${counts}${stale}`;
 		const fewer = fitPills(perNas, selected, Math.max(0, width - stringWidth(short) - 3));
 		if (fewer.shown.length > pills.shown.length) {
 			totals = short;
@@ -87,7 +129,10 @@ export function StatsBar(props: StatsBarProps) {
 		pinned && !stats.perNas.some((nas) => nas.nasipaddress === pinned.ip)
 			? [{nasipaddress: pinned.ip, nasname: pinned.name, sessions: 0, stale: 0}, ...stats.perNas]
 			: stats.perNas;
-	const {totals, shown, more} = statsLine(stats, perNas, pinned?.ip ?? props.nas, props.width);
+	const selected = pinned?.ip ?? props.nas;
+	const {totals, shown, more, regions} = props.regions?.length
+		? statsLineWithRegions(stats, perNas, selected, props.width, props.regions)
+		: {...statsLine(stats, perNas, selected, props.width), regions: ''};
 	return (
 		<Text wrap="truncate-end">
 			<Text bold>{totals}</Text>
@@ -101,6 +146,7 @@ export function StatsBar(props: StatsBarProps) {
 				);
 			})}
 			{more > 0 ? <Text color={theme.muted}>+{more} more</Text> : null}
+			{regions ? <Text color={theme.accent}>{`${more > 0 ? ' ' : ''}${regions}`}</Text> : null}
 		</Text>
 	);
 }

@@ -15,6 +15,7 @@ export function useSweep(service: SweepService | undefined, state: UiState, disp
 	// Within one sweep (one seq) its NAS never change, nor its preview once read, nor verify and the reason once
 	// it runs: each effect below runs once per phase.
 	const nasIps = sweep?.nasIps;
+	const site = sweep?.site;
 	const preview = sweep?.preview;
 	const verify = sweep?.verify ?? false;
 	const reason = sweep?.reason.trim();
@@ -26,11 +27,11 @@ export function useSweep(service: SweepService | undefined, state: UiState, disp
 			dispatch({type: 'sweep-failed', seq, message: 'sweeps are not available here'});
 			return;
 		}
-		service.preview(nasIps).then(
+		service.preview(nasIps, site).then(
 			(listed) => dispatch({type: 'sweep-previewed', seq, preview: listed}),
 			(error: unknown) => dispatch({type: 'sweep-failed', seq, message: describeError(error)}),
 		);
-	}, [seq, phase, nasIps, service, dispatch]);
+	}, [seq, phase, nasIps, site, service, dispatch]);
 
 	useEffect(() => {
 		if (phase !== 'running' || seq === undefined || !preview || !service) return;
