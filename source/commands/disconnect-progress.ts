@@ -3,6 +3,7 @@
  * the run covers several NAS, a bar per NAS (the most left first, nas-bars.ts), redrawn in place on stderr.
  */
 import type {DisconnectProgress} from '../disconnect/result.js';
+import {writeIfOpen} from './interrupts.js';
 import {formatCount} from '../sessions/format.js';
 import {truncate} from '../terminal/text.js';
 import {nasBarLines} from '../ui/nas-bars.js';
@@ -46,4 +47,20 @@ export class ProgressPainter {
 	#back(): string {
 		return `\r${this.#lines > 1 ? `\x1b[${this.#lines - 1}A` : ''}`;
 	}
+}
+
+/**
+ * The executor's `onProgress` drawing frames on `stderr` when `shown` (a terminal, not a dry run), and what
+ * clears the last frame at the end; nothing at all otherwise.
+ */
+export function ttyProgress(
+	stderr: NodeJS.WriteStream,
+	shown: boolean,
+): {readonly options: {onProgress?: (progress: DisconnectProgress) => void}; clear(): void} {
+	if (!shown) return {options: {}, clear: () => undefined};
+	const painter = new ProgressPainter((text) => writeIfOpen(stderr, text));
+	return {
+		options: {onProgress: (progress) => painter.draw(progressFrame(progress, stderr.columns || 80, stderr.rows || 24))},
+		clear: () => painter.clear(),
+	};
 }

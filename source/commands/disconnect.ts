@@ -17,7 +17,7 @@ import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
 import {pacingOf} from '../disconnect/executor-options.js';
-import {progressFrame, ProgressPainter} from './disconnect-progress.js';
+import {ttyProgress} from './disconnect-progress.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 /** The filter flags of `radtop sessions` (not its output and window flags). */
@@ -285,8 +285,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	// audit record is written. A terminal gone away (SSH dropped) must not end the process before that.
 	const writes = holdWriteErrors([io.stdout, io.stderr]);
 	const stop = stopOnSignals();
-	const showProgress = io.stderr.isTTY && !request.dryRun;
-	const painter = new ProgressPainter((text) => writeIfOpen(io.stderr, text));
+	const progress = ttyProgress(io.stderr, io.stderr.isTTY === true && !request.dryRun);
 	try {
 		const executed = await executeDisconnect(
 			plan,
@@ -303,14 +302,10 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				ratePerSecond: request.rate,
 				confirmStopWithinMs: request.confirmWithinMs,
 				signal: stop.signal,
-				...(showProgress
-					? {
-							onProgress: (progress) => painter.draw(progressFrame(progress, io.stderr.columns || 80, io.stderr.rows || 24)),
-						}
-					: {}),
+				...progress.options,
 			},
 		);
-		if (showProgress) painter.clear();
+		progress.clear();
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
 		for (const message of claimedMessages(executed.results))
