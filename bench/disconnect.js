@@ -31,7 +31,8 @@
  * at 10 % loss. A missed target is a result (exit 0); an error exits 1.
  *
  * Knobs (env): BENCH_SESSIONS (10000), BENCH_PARALLEL (32 per NAS), BENCH_API_SESSIONS (10000; 0 skips),
- * BENCH_ROUNDS (2: the CoA trio runs this many times, the best rate of each counts), RADCLIENT (radclient).
+ * BENCH_ROUNDS (2: the CoA trio runs this many times, the best rate of each counts), RADCLIENT (radclient);
+ * BENCH_CASE=region runs only the region case instead (bench/disconnect-region.js: several NAS, one silent).
  */
 import {spawn, spawnSync} from 'node:child_process';
 import dgram from 'node:dgram';
@@ -51,6 +52,7 @@ import {PacketCode} from '../dist/radius/dictionary.js';
 import {FREERADIUS_SCHEMA_SQL} from '../dist/db/freeradius-schema.js';
 import {startCluster} from './lib/pg-cluster.js';
 import {intEnv} from './lib/env.js';
+import {regionCase} from './disconnect-region.js';
 
 const SESSIONS = intEnv('BENCH_SESSIONS', 10_000);
 const PARALLEL = intEnv('BENCH_PARALLEL', 32);
@@ -581,7 +583,9 @@ async function main() {
 }
 
 try {
-	await main();
+	// BENCH_CASE=region: only the region case (bench/disconnect-region.js).
+	if (process.env['BENCH_CASE'] === 'region') await regionCase();
+	else await main();
 } catch (error) {
 	console.error(
 		`bench:disconnect failed: ${error instanceof BenchError ? error.message : (/** @type {Error | undefined} */ (error)?.stack ?? error)}`,

@@ -100,6 +100,17 @@ export async function runSitesBench({url, window, prepare, generate, measure, lo
 			slowest = Math.max(slowest, result.p50);
 			rows.push([`poll of site ${name} alone`, String(result.n), result.p50.toFixed(1), result.p95.toFixed(1), '', '']);
 		}
+		// The same three polls at once, not merged: what the sites' statements cost when they run together here.
+		const polls = readers.map(({reader}) => poll(reader));
+		const together = await measure(() => Promise.all(polls.map((run) => run())));
+		rows.push([
+			`the ${readers.length} sites' polls at once (no merge)`,
+			String(together.n),
+			together.p50.toFixed(1),
+			together.p95.toFixed(1),
+			'',
+			'',
+		]);
 		const merged = new MergedSessionReader(readers);
 		const check = await poll(merged)();
 		const total = check.stats.openSessions;
@@ -117,6 +128,14 @@ export async function runSitesBench({url, window, prepare, generate, measure, lo
 			result.p95.toFixed(1),
 			`${ratio.toFixed(2)}x the slowest (<= ${MERGED_RATIO_TARGET}x)`,
 			ok ? 'ok' : 'MISS',
+		]);
+		rows.push([
+			'  the merge against the polls at once',
+			'',
+			(result.p50 - together.p50).toFixed(1),
+			'',
+			`${(result.p50 / together.p50).toFixed(2)}x`,
+			'',
 		]);
 		return {rows, ok};
 	} finally {

@@ -52,6 +52,11 @@ export class AuditBatcher<E, R extends object = object> {
 		return this.#pending.size + this.#writing;
 	}
 
+	/** A batch of entries is unwritten: {@link AuditBatcher.room} would wait. */
+	get full(): boolean {
+		return this.unwritten >= this.#size && this.#failure === undefined && !this.#closed;
+	}
+
 	/** Batches taken so far (written, or being written). */
 	get batches(): number {
 		return this.#batches;

@@ -9,6 +9,7 @@ import {createDisconnectService, type DisconnectService} from '../disconnect/dis
 import {sitesDisconnectService} from '../disconnect/sites-disconnect.js';
 import type {SweepService} from '../sweep/sweep-service.js';
 import {resultSummary} from '../disconnect/report.js';
+import type {RecoveryTarget} from '../disconnect/recovery.js';
 import type {DisconnectResult} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.js';
@@ -180,6 +181,8 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(profile.allowedNas === undefined ? {} : {allowedNas: profile.allowedNas}),
 		...(profile.confirmTypedAbove === undefined ? {} : {typedAbove: profile.confirmTypedAbove}),
 		...(rate > 0 ? {ratePerSecond: rate} : {}),
+		...((profile.disconnectRatePerNas ?? 0) > 0 ? {ratePerNas: profile.disconnectRatePerNas} : {}),
+		...(profile.disconnectInFlightPerNas === undefined ? {} : {concurrencyPerNas: profile.disconnectInFlightPerNas}),
 		...(profile.regions ? {regionNas: (region: string) => context.source.regionNas(region)} : {}),
 	};
 	// Several sites: each session goes through its own site's radacct and NAS registry, its records naming the site.
@@ -209,6 +212,8 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 	let stopping = false;
 	const tracked: DisconnectService = {
 		preview: (target, registry) => service.preview(target, registry),
+		// Several sites' runs are not followed for who comes back (their sessions' NAS IPs may repeat across sites).
+		...(service.recovery ? {recovery: (target: RecoveryTarget) => service.recovery!(target)} : {}),
 		execute(preview, options = {}) {
 			const controller = new AbortController();
 			options.signal?.addEventListener('abort', () => controller.abort(), {once: true});

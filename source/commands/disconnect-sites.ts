@@ -8,6 +8,7 @@ import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
 import {confirms} from '../disconnect/confirmation.js';
 import {createDisconnectService, type DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectMethod} from '../disconnect/plan.js';
+import {pacingOf} from '../disconnect/executor-options.js';
 import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
 import {sitesDisconnectService} from '../disconnect/sites-disconnect.js';
 import {CoaClient} from '../radius/coa-client.js';
@@ -24,8 +25,9 @@ export interface SitesRegionRequest {
 	readonly region?: string;
 	readonly method: DisconnectMethod;
 	readonly reason?: string;
-	readonly concurrency: number;
-	readonly rate?: number;
+	readonly concurrency?: number | undefined;
+	readonly rate?: number | undefined;
+	readonly ratePerNas?: number | undefined;
 	readonly timeoutMs: number;
 	readonly retries: number;
 	readonly confirmWithinMs: number;
@@ -64,7 +66,7 @@ export async function runSitesRegionDisconnect(context: CommandContext, request:
 				audit: {append: (record) => audit.append({...record, site: site.name})},
 				method: request.method,
 				via: 'command line',
-				concurrencyPerNas: request.concurrency,
+				...pacingOf(request, context.profile),
 				confirmStopWithinMs: request.confirmWithinMs,
 				...(request.rate === undefined ? {} : {ratePerSecond: request.rate}),
 				...(allowedNas === undefined ? {} : {allowedNas}),

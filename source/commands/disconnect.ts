@@ -16,6 +16,8 @@ import {regionTarget} from './disconnect-region.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
+import {pacingOf} from '../disconnect/executor-options.js';
+import {ttyProgress} from './disconnect-progress.js';
 import {choiceFlag, EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 /** The filter flags of `radtop sessions` (not its output and window flags). */
@@ -39,8 +41,9 @@ export const DISCONNECT_FLAGS = {
 	...FILTER_FLAGS,
 	method: {type: 'string', default: 'auto'},
 	reason: {type: 'string'},
-	concurrency: {type: 'string', default: '32'},
+	concurrency: {type: 'string'},
 	rate: {type: 'string'},
+	ratePerNas: {type: 'string'},
 	timeout: {type: 'string', default: '3000'},
 	retries: {type: 'string', default: '2'},
 	confirmWithin: {type: 'string', default: '10'},
@@ -72,8 +75,10 @@ How
   --method auto|coa|api  auto (default): CoA, then the RouterOS API when CoA gets no answer or a NAK and the
                          NAS has API credentials
   --reason TEXT          why, for the audit log
-  --concurrency N        requests in flight per NAS (default 32)
+  --concurrency N        requests in flight per NAS (default: the profile's disconnect-in-flight-per-nas, else 32)
   --rate N               at most N requests a second, all NAS together
+  --rate-per-nas N       at most N requests a second on any one NAS (default: the profile's
+                         disconnect-rate-per-nas; 0 = no cap); the NAS take turns within --rate
   --timeout MS           wait for a reply this long before retransmitting (default 3000)
   --retries N            retransmissions after the first try (default 2)
   --confirm-within S     watch radacct this long for each Accounting-Stop (default 10, 0 = do not watch)
@@ -117,8 +122,11 @@ export interface DisconnectFlags {
 	readonly region?: string;
 	readonly method: DisconnectMethod;
 	readonly reason?: string;
-	readonly concurrency: number;
+	/** Requests in flight per NAS; undefined: the profile's, else 32. */
+	readonly concurrency?: number;
 	readonly rate?: number;
+	/** Requests a second per NAS (0: no cap); undefined: the profile's. */
+	readonly ratePerNas?: number;
 	readonly timeoutMs: number;
 	readonly retries: number;
 	readonly confirmWithinMs: number;
@@ -176,8 +184,9 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 		...(region === undefined ? {} : {region}),
 		method: choiceFlag(flags.method ?? 'auto', 'method', ['auto', 'coa', 'api'] as const),
 		reason,
-		concurrency: integerFlag(flags.concurrency ?? '32', 'concurrency', 1, 1024),
+		concurrency: flags.concurrency === undefined ? undefined : integerFlag(flags.concurrency, 'concurrency', 1, 1024),
 		rate: flags.rate === undefined ? undefined : integerFlag(flags.rate, 'rate', 1, 1_000_000),
+		ratePerNas: flags.ratePerNas === undefined ? undefined : integerFlag(flags.ratePerNas, 'rate-per-nas', 0, 1_000_000),
 		timeoutMs: integerFlag(flags.timeout ?? '3000', 'timeout', 50, 60_000),
 		retries: integerFlag(flags.retries ?? '2', 'retries', 0, 10),
 		confirmWithinMs: integerFlag(flags.confirmWithin ?? '10', 'confirm-within', 0, 600) * 1000,
@@ -276,7 +285,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 	// audit record is written. A terminal gone away (SSH dropped) must not end the process before that.
 	const writes = holdWriteErrors([io.stdout, io.stderr]);
 	const stop = stopOnSignals();
-	const showProgress = io.stderr.isTTY && !request.dryRun;
+	const progress = ttyProgress(io.stderr, io.stderr.isTTY === true && !request.dryRun);
 	try {
 		const executed = await executeDisconnect(
 			plan,
@@ -287,25 +296,16 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 				reason: request.reason,
 				via: 'command line',
 				dryRun: request.dryRun,
-				concurrencyPerNas: request.concurrency,
+				...pacingOf(request, context.profile),
 				waitForClaimedNas: wait,
 				onClaimWait: claimWaitReporter(io.stderr),
 				ratePerSecond: request.rate,
 				confirmStopWithinMs: request.confirmWithinMs,
 				signal: stop.signal,
-				...(showProgress
-					? {
-							onProgress: (progress) =>
-								writeIfOpen(
-									io.stderr,
-									`\r\x1b[K${progress.phase === 'confirming' ? 'waiting for Accounting-Stops' : 'disconnecting'} ` +
-										`${formatCount(progress.done)}/${formatCount(progress.total)} · ${formatCount(Math.round(progress.ratePerSecond))}/s · ${formatCount(progress.failed)} failed`,
-								),
-						}
-					: {}),
+				...progress.options,
 			},
 		);
-		if (showProgress) writeIfOpen(io.stderr, '\r\x1b[K');
+		progress.clear();
 		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
 		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
 		for (const message of claimedMessages(executed.results))

@@ -33,6 +33,8 @@ export const PROFILE_KEYS = [
 	'allowedNas',
 	'confirmTypedAbove',
 	'disconnectRate',
+	'disconnectRatePerNas',
+	'disconnectInFlightPerNas',
 	'billingQuery',
 	'billingUrl',
 	'billingTimeout',
@@ -169,7 +171,10 @@ export function parseProfileValue<K extends ProfileKey>(
 			case 'confirmTypedAbove':
 				return parseWholeNumber(text, label, 1, 1_000_000);
 			case 'disconnectRate':
+			case 'disconnectRatePerNas':
 				return parseWholeNumber(text, label, 0, 1_000_000);
+			case 'disconnectInFlightPerNas':
+				return parseWholeNumber(text, label, 1, 1024);
 			case 'billingQuery':
 				return checkBillingQuery(text);
 			case 'billingUrl':

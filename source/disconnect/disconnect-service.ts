@@ -13,6 +13,7 @@ import type {DisconnectAuditSink} from './audit-records.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
 import {executeDisconnect} from './executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';
+import {countRecovery, type RecoveryCount, type RecoveryTarget} from './recovery.js';
 import type {DisconnectProgress, DisconnectResult} from './result.js';
 import {readTargets} from './targets.js';
 
@@ -41,6 +42,8 @@ export interface DisconnectService {
 	preview(target: DisconnectTarget, registry?: NasRegistry): Promise<DisconnectPreview>;
 	/** Sends the previewed plan (its sessions are read again first). Rejects only before anything is sent. */
 	execute(preview: DisconnectPreview, options?: ExecuteOptions): Promise<DisconnectResult>;
+	/** How many of a finished run's users are back online (recovery.ts); absent: the console does not follow it. */
+	recovery?(target: RecoveryTarget): Promise<RecoveryCount>;
 }
 
 /** Options of {@link createDisconnectService}. */
@@ -62,6 +65,9 @@ export interface DisconnectServiceOptions {
 	readonly method?: DisconnectMethod;
 	/** Requests started per second, all NAS together; undefined for no cap. */
 	readonly ratePerSecond?: number;
+	/** Requests started per second on any one NAS; undefined for no cap. */
+	readonly ratePerNas?: number;
+	/** Requests in flight at once on any one NAS. */
 	readonly concurrencyPerNas?: number;
 	/** How long to watch for each Accounting-Stop. Default 10000. */
 	readonly confirmStopWithinMs?: number;
@@ -157,6 +163,7 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 					...(run.signal === undefined ? {} : {signal: run.signal}),
 					...(run.onProgress === undefined ? {} : {onProgress: run.onProgress}),
 					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
+					...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
 					...(options.concurrencyPerNas === undefined ? {} : {concurrencyPerNas: options.concurrencyPerNas}),
 					...(options.confirmStopWithinMs === undefined ? {} : {confirmStopWithinMs: options.confirmStopWithinMs}),
 					...(options.confirmPollMs === undefined ? {} : {confirmPollMs: options.confirmPollMs}),
@@ -165,5 +172,6 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 				},
 			);
 		},
+		recovery: (target) => countRecovery(options.db, target),
 	};
 }

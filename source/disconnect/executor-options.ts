@@ -1,5 +1,6 @@
 /** What the disconnect executor talks to and how it runs: all injectable for tests. */
 import type {Operator} from '../audit/audit-log.js';
+import type {Profile} from '../config/profile.js';
 import type {Queryable} from '../db/queryable.js';
 import type {NasRegistry} from '../nas/registry.js';
 import type {CoaClient} from '../radius/coa-client.js';
@@ -23,6 +24,21 @@ export interface DisconnectDeps {
 	readonly audit: DisconnectAuditSink;
 }
 
+/** Requests in flight per NAS when nothing says otherwise. */
+export const DEFAULT_IN_FLIGHT_PER_NAS = 32;
+
+/** Requests in flight and a second per NAS: those asked for (a command's flags), else the profile's (`0` a second: no cap), else 32 and no cap. */
+export function pacingOf(
+	request: {readonly concurrency?: number | undefined; readonly ratePerNas?: number | undefined},
+	profile: Pick<Profile, 'disconnectInFlightPerNas' | 'disconnectRatePerNas'>,
+): {readonly concurrencyPerNas: number; readonly ratePerNas?: number} {
+	const rate = request.ratePerNas ?? profile.disconnectRatePerNas ?? 0;
+	return {
+		concurrencyPerNas: request.concurrency ?? profile.disconnectInFlightPerNas ?? DEFAULT_IN_FLIGHT_PER_NAS,
+		...(rate > 0 ? {ratePerNas: rate} : {}),
+	};
+}
+
 /** Options of {@link executeDisconnect}. */
 export interface DisconnectOptions {
 	/** Default: the plan's method, else `auto`. */
@@ -39,7 +55,12 @@ export interface DisconnectOptions {
 	readonly concurrencyPerNas?: number;
 	/** Requests started per second, all NAS together (CoA retransmissions not counted). Default: no cap. */
 	readonly ratePerSecond?: number;
-	/** The clock the rate cap paces by. Default the system's. */
+	/**
+	 * Requests started per second on any one NAS (CoA retransmissions not counted), beside `ratePerSecond`: the NAS
+	 * take turns at the overall rate, each within its own. Default: no cap.
+	 */
+	readonly ratePerNas?: number;
+	/** The clock the rate caps pace by. Default the system's. */
 	readonly rateClock?: BucketClock;
 	/** Stops starting new requests; those in flight finish, the rest end `not_sent`. The stop watch ends too. */
 	readonly signal?: AbortSignal;

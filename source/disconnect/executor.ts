@@ -1,6 +1,6 @@
 /**
  * Runs a disconnect: re-reads the sessions from radacct, writes the opening audit record, sends through per-NAS
- * queues (a window of requests in flight per NAS, an optional rate cap), falls back from CoA to the RouterOS API
+ * queues (a window of requests in flight per NAS, optional rate caps per NAS and overall: nas-pacer.ts), falls back from CoA to the RouterOS API
  * where asked, watches radacct for the Accounting-Stops, and writes the closing audit record. Every session
  * ends with exactly one outcome; nothing here throws or rejects once the opening audit record is written.
  */
@@ -20,8 +20,8 @@ import {ABORTED_BEFORE_SENDING, tallyOutcomes, type DisconnectResult, type Outco
 import {RouterOsPool} from './routeros-disconnect.js';
 import {StopWatch} from './stop-watch.js';
 import {preparePlan} from './prepare-plan.js';
-import {TokenBucket} from './token-bucket.js';
-import {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
+import {pacerFor, type NasPacer} from './nas-pacer.js';
+import {AuditError, DEFAULT_IN_FLIGHT_PER_NAS, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
 export {AuditError, type DisconnectDeps, type DisconnectOptions} from './executor-options.js';
 
@@ -37,13 +37,10 @@ export async function executeDisconnect(
 	deps: DisconnectDeps,
 	options: DisconnectOptions = {},
 ): Promise<DisconnectResult> {
-	const concurrency = options.concurrencyPerNas ?? 32;
+	const concurrency = options.concurrencyPerNas ?? DEFAULT_IN_FLIGHT_PER_NAS;
 	if (!(Number.isInteger(concurrency) && concurrency >= 1))
 		throw new RangeError(`concurrencyPerNas must be a positive integer, got ${concurrency}`);
-	const bucket =
-		options.ratePerSecond === undefined
-			? undefined
-			: new TokenBucket(options.ratePerSecond, {signal: options.signal, clock: options.rateClock});
+	const pacer = pacerFor(options);
 	const startedAt = new Date();
 	const {plan, missing, vanished} = await preparePlan(input, deps, options);
 	const actionId = randomUUID();
@@ -70,7 +67,7 @@ export async function executeDisconnect(
 				...(options.auditBatchSize === undefined ? {} : {size: options.auditBatchSize}),
 				...(options.auditBatchMs === undefined ? {} : {intervalMs: options.auditBatchMs}),
 			});
-	const run = new Run(plan, vanished, deps, options, bucket, journal, {claims, first: firstClaims});
+	const run = new Run(plan, vanished, deps, options, pacer, journal, {claims, first: firstClaims});
 	await run.execute(concurrency, dryRun);
 	const results = run.results();
 	const journalFailure = await journal?.close();
@@ -100,7 +97,7 @@ class Run {
 	readonly #vanished: readonly Session[];
 	readonly #deps: DisconnectDeps;
 	readonly #signal: AbortSignal | undefined;
-	readonly #bucket: TokenBucket | undefined;
+	readonly #pacer: NasPacer | undefined;
 	readonly #pool: RouterOsPool;
 	readonly #claims: NasClaims;
 	readonly #firstClaims: ReadonlyMap<string, ClaimResult>;
@@ -117,7 +114,7 @@ class Run {
 		vanished: readonly Session[],
 		deps: DisconnectDeps,
 		options: DisconnectOptions,
-		bucket: TokenBucket | undefined,
+		pacer: NasPacer | undefined,
 		journal: AuditBatcher<AuditProgressEntry> | undefined,
 		claims: {readonly claims: NasClaims; readonly first: ReadonlyMap<string, ClaimResult>},
 	) {
@@ -128,7 +125,7 @@ class Run {
 		this.#vanished = vanished;
 		this.#deps = deps;
 		this.#signal = options.signal;
-		this.#bucket = bucket;
+		this.#pacer = pacer;
 		this.#pool = new RouterOsPool(deps.routerOsConnect, {timeoutMs: options.apiTimeoutMs});
 		this.#claimOptions = options;
 		this.#closedCheck = new ClosedCheck(deps.db);
@@ -331,19 +328,28 @@ class Run {
 	}
 
 	/**
-	 * Waits for the rate cap, then for room in the audit log's batch (at most one batch of requests sent is not yet
-	 * in the log), and notes the request as sent; false when the signal says to stop sending, or the log cannot
-	 * be written any more.
+	 * Waits for room in the audit log's batch (at most one batch of requests sent is not yet in the log) and for
+	 * the rate caps (the NAS's and the overall one), and notes the request as sent; false when the signal says to
+	 * stop sending, or the log cannot be written any more. A request goes out as it gets its token: when the batch
+	 * filled up while it waited for the token, it waits for room and for a new token, so a log slow to write holds
+	 * requests back rather than letting them out together later, over the caps.
 	 */
 	async #mayStart(item: PlanItem, method: 'coa' | 'api'): Promise<boolean> {
-		let go = !this.#signal?.aborted && (this.#bucket === undefined || (await this.#bucket.take()));
-		if (go && this.#journal) {
-			await this.#journal.room();
-			go = !this.#signal?.aborted && this.#journal.failure === undefined;
+		let go = false;
+		for (;;) {
+			await this.#journal?.room();
+			if (!this.#mayGoOn() || (this.#pacer !== undefined && !(await this.#pacer.take(item.nas.ip)))) break;
+			go = this.#mayGoOn();
+			if (!go || !this.#journal?.full) break;
+			go = false;
 		}
 		if (!go) this.#abortedBeforeSending = true;
 		else this.#journal?.add(item.session.radacctid, {radacctid: item.session.radacctid, sent: method});
 		return go;
+	}
+
+	#mayGoOn(): boolean {
+		return !this.#signal?.aborted && this.#journal?.failure === undefined;
 	}
 
 	#settle(item: Pick<PlanItem, 'session' | 'nas'>, outcome: Outcome, method: 'coa' | 'api' | undefined, reason: string): void {

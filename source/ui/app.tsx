@@ -47,6 +47,7 @@ import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {useUserView, type LookUpUser} from './hooks/use-user-view.js';
 import {userOffer} from './user-view-state.js';
 import {nasBeingDisconnected, runningStatus} from './disconnect-lines.js';
+import {recoveryStatus} from './recovery-lines.js';
 import {quitQuestionText} from './disconnect-state.js';
 import {sweepQuitQuestion, sweepRunningStatus} from './sweep-state.js';
 import {CONCURRENT_EMPTY} from './concurrent-view.js';
@@ -193,7 +194,9 @@ export function App(props: AppProps) {
 	const status =
 		(state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ??
 		(state.mode === 'sweep-progress' ? undefined : sweepRunningStatus(state.sweep)) ??
-		state.message;
+		state.message ??
+		recoveryStatus(state.disconnect) ??
+		null;
 	// The quit question asks about the run that goes on: a disconnect first, else a sweep.
 	const sweepAsked = state.disconnect?.phase !== 'running' && state.sweep?.phase === 'running';
 

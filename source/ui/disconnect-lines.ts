@@ -19,6 +19,8 @@ import {sessionDurationSeconds} from '../sessions/session-math.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {fit, stringWidth, truncate} from '../terminal/text.js';
 import type {DisconnectState} from './disconnect-state.js';
+import {nasBarLines} from './nas-bars.js';
+import {recoveryLines} from './recovery-lines.js';
 import {caretView} from './text-field.js';
 import type {Tone, ViewLine} from './view-line.js';
 import {sessionKey} from '../sessions/session-key.js';
@@ -237,13 +239,9 @@ function fieldLine(label: string, value: string, caret: number | undefined, widt
 	return {text: head, field: caretView(value, caret, width - stringWidth(head))};
 }
 
-/** A bar of `width` cells for done out of total. */
-export function bar(done: number, total: number, width: number): string {
-	const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
-	return '█'.repeat(filled) + '░'.repeat(Math.max(0, width - filled));
-}
+export {bar} from './nas-bars.js';
 
-/** The progress view: done/total, rate, failures, a bar per NAS, outcomes so far, Accounting-Stops seen. */
+/** The progress view: done/total, rate, failures, a bar per NAS (most left first), outcomes so far, Accounting-Stops seen. */
 export function progressView(disconnect: DisconnectState, width: number, height: number): ViewLine[] {
 	const progress: DisconnectProgress | undefined = disconnect.progress;
 	const total = progress?.total ?? disconnect.preview?.plan.items.length ?? 0;
@@ -259,19 +257,8 @@ export function progressView(disconnect: DisconnectState, width: number, height:
 		{text: truncate(sanitize(disconnect.label), width), tone: 'muted'},
 	];
 	const perNas = progress?.perNas ?? [];
-	const nasRoom = Math.max(1, height - 6);
-	const nameWidth = Math.min(24, Math.max(10, ...perNas.map((nas) => stringWidth(sanitize(nas.name)))));
-	const barWidth = Math.max(10, Math.min(40, width - 30 - nameWidth));
-	for (const nas of perNas.slice(0, nasRoom)) {
-		const failed = nas.failed > 0 ? ` · ${formatCount(nas.failed)} failed` : '';
-		lines.push({
-			text: truncate(
-				` ${fit(sanitize(nas.name), nameWidth)} ${bar(nas.done, nas.total, barWidth)} ${formatCount(nas.done)}/${formatCount(nas.total)}${failed}`,
-				width,
-			),
-		});
-	}
-	if (perNas.length > nasRoom) lines.push({text: ` … and ${perNas.length - nasRoom} more NAS`, tone: 'muted'});
+	const below = (progress ? 2 : 1) + (disconnect.stopping ? 1 : 0);
+	lines.push(...nasBarLines(perNas, width, Math.max(1, height - lines.length - below)));
 	if (progress) {
 		const outcomes = OUTCOMES.filter((outcome) => progress.totals[outcome] > 0);
 		if (outcomes.length > 0)
@@ -322,7 +309,10 @@ export function resultEntries(result: DisconnectResult): readonly SessionResult[
 	return entries;
 }
 
-/** The results view: the summary, then one line per session that needs a look, scrolled by `disconnect.scroll`. */
+/**
+ * The results view: the summary, who is back online since the run, then one line per session that needs a look,
+ * scrolled by `disconnect.scroll`.
+ */
 export function resultsView(disconnect: DisconnectState, width: number, height: number): ViewLine[] {
 	const result = disconnect.result;
 	if (!result) return [];
@@ -331,6 +321,8 @@ export function resultsView(disconnect: DisconnectState, width: number, height: 
 	const lines: ViewLine[] = wrap(summary, width).map((text) => ({text, bold: true, tone: problems > 0 ? 'warn' : 'ok'}));
 	if (result.auditError)
 		lines.push({text: truncate(`the closing audit record could not be written: ${sanitize(result.auditError)}`, width), tone: 'error'});
+	// Who is back online since the run: at most 5 lines, the sessions to look at keep the rest.
+	lines.push(...recoveryLines(disconnect, width, Math.min(5, Math.max(0, height - lines.length - 3))));
 	const entries = resultEntries(result);
 	const again = retryable(result).length;
 	if (entries.length === 0) {

@@ -3,7 +3,9 @@
  * sent, followed and closed. state.ts hands every DisconnectAction here.
  */
 import {resultSummary} from '../disconnect/report.js';
+import {allBack} from '../disconnect/recovery.js';
 import {formatCount} from '../sessions/format.js';
+import {sinceRun} from './recovery-lines.js';
 import {confirmDisconnect, newDisconnect, nothingToSend, retryTarget} from './disconnect-state.js';
 import type {DisconnectAction, UiState} from './state-types.js';
 
@@ -114,6 +116,23 @@ export function disconnectReducer(state: UiState, action: DisconnectAction): UiS
 		case 'results-scroll':
 			if (!current) return state;
 			return {...state, disconnect: {...current, scroll: Math.max(0, current.scroll + action.by)}};
+		case 'recovery-counted': {
+			if (current?.seq !== action.seq || current.phase !== 'done' || current.recoveryDismissed) return state;
+			const counted: UiState = {...state, disconnect: {...current, recovery: action.count}};
+			const wasAway = current.recovery === undefined || !allBack(current.recovery);
+			if (!(wasAway && allBack(action.count))) return counted;
+			const users = action.count.perNas.reduce((sum, nas) => sum + nas.total, 0);
+			return {
+				...counted,
+				message: {
+					text: `all ${formatCount(users)} users of the run are back online (${sinceRun(action.count)} since the run)`,
+					kind: 'info',
+				},
+			};
+		}
+		case 'recovery-dismiss':
+			if (current?.phase !== 'done' || current.recovery === undefined || current.recoveryDismissed) return state;
+			return {...info('no longer following who is back online'), disconnect: {...current, recoveryDismissed: true}};
 		case 'quit-ask':
 			return current?.phase === 'running' ? {...state, quitQuestion: true} : state;
 		case 'quit-cancel':

@@ -6,6 +6,7 @@
 import {confirms} from '../disconnect/confirmation.js';
 import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectTarget, Plan} from '../disconnect/plan.js';
+import type {RecoveryCount} from '../disconnect/recovery.js';
 import {retryable, type DisconnectProgress, type DisconnectResult} from '../disconnect/result.js';
 import {formatCount} from '../sessions/format.js';
 import type {Session} from '../sessions/session.js';
@@ -55,6 +56,10 @@ export interface DisconnectState {
 	readonly error?: string;
 	/** First line shown of the results list. */
 	readonly scroll: number;
+	/** After the run: how many of the users it disconnected are back online (use-recovery.ts counts it). */
+	readonly recovery?: RecoveryCount;
+	/** The operator stopped following the recovery. */
+	readonly recoveryDismissed?: boolean;
 }
 
 /** A new disconnect for a target. */

@@ -266,6 +266,7 @@ export const KEYMAP: readonly Binding[] = [
 		action: {type: 'results-scroll', by: -1},
 	},
 	{keys: ['down', 'j'], label: '↓/j', description: 'scroll the results', modes: ['results'], action: {type: 'results-scroll', by: 1}},
+	{keys: ['b'], label: 'b', description: 'stop following who is back online', modes: ['results'], action: {type: 'recovery-dismiss'}},
 	{
 		keys: ['escape'],
 		label: 'Esc',

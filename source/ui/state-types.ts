@@ -2,6 +2,7 @@
  * The shape of the console's state and the actions its reducer takes. Types only: state.ts and
  * disconnect-reducer.ts reduce them, components render them, hooks turn their changes into effects.
  */
+import type {RecoveryCount} from '../disconnect/recovery.js';
 import type {DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {DisconnectProgress, DisconnectResult} from '../disconnect/result.js';
@@ -323,6 +324,8 @@ export type DisconnectAction =
 	| {type: 'disconnect-close'}
 	| {type: 'disconnect-retry'}
 	| {type: 'results-scroll'; by: number}
+	| {type: 'recovery-counted'; seq: number; count: RecoveryCount}
+	| {type: 'recovery-dismiss'}
 	| {type: 'quit-ask'}
 	| {type: 'quit-cancel'}
 	| {type: 'quit-requested'};

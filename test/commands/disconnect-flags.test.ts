@@ -1,6 +1,7 @@
 /** parseDisconnectFlags: pure validation of `radtop disconnect`'s flags, before any database is opened. */
 import {describe, expect, it} from 'vitest';
 import {DISCONNECT_FLAGS, parseDisconnectFlags} from '../../source/commands/disconnect.js';
+import {pacingOf} from '../../source/disconnect/executor-options.js';
 import {UsageError} from '../../source/commands/usage.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -107,11 +108,12 @@ describe('parseDisconnectFlags: the target', () => {
 });
 
 describe('parseDisconnectFlags: how', () => {
-	it('has the documented defaults: auto, 32 in flight, 3000 ms, 2 retries, 10 s of stop watch', () => {
+	it("has the documented defaults: auto, the profile's pacing, 3000 ms, 2 retries, 10 s of stop watch", () => {
 		const request = parse({session: ['1']});
+		expect(request.concurrency).toBeUndefined();
+		expect(request.ratePerNas).toBeUndefined();
 		expect(request).toMatchObject({
 			method: 'auto',
-			concurrency: 32,
 			timeoutMs: 3000,
 			retries: 2,
 			confirmWithinMs: 10_000,
@@ -128,7 +130,6 @@ describe('parseDisconnectFlags: how', () => {
 	it('has the same defaults without meow filling them in', () => {
 		expect(parseDisconnectFlags({session: ['1']}, NOW)).toMatchObject({
 			method: 'auto',
-			concurrency: 32,
 			timeoutMs: 3000,
 			retries: 2,
 			confirmWithinMs: 10_000,
@@ -142,6 +143,7 @@ describe('parseDisconnectFlags: how', () => {
 			reason: '  CHG-2211 maintenance  ',
 			concurrency: '8',
 			rate: '500',
+			ratePerNas: '50',
 			timeout: '200',
 			retries: '0',
 			confirmWithin: '0',
@@ -156,6 +158,7 @@ describe('parseDisconnectFlags: how', () => {
 			reason: 'CHG-2211 maintenance',
 			concurrency: 8,
 			rate: 500,
+			ratePerNas: 50,
 			timeoutMs: 200,
 			retries: 0,
 			confirmWithinMs: 0,
@@ -180,11 +183,28 @@ describe('parseDisconnectFlags: how', () => {
 		['concurrency', '0', '--concurrency must be a whole number from 1 to 1024'],
 		['concurrency', '2000', '--concurrency must be a whole number from 1 to 1024'],
 		['rate', 'fast', '--rate must be a whole number from 1 to 1000000'],
+		['ratePerNas', '-1', '--rate-per-nas must be a whole number from 0 to 1000000'],
 		['timeout', '10', '--timeout must be a whole number from 50 to 60000'],
 		['timeout', '3s', '--timeout must be a whole number from 50 to 60000'],
 		['retries', '11', '--retries must be a whole number from 0 to 10'],
 		['confirmWithin', '-1', '--confirm-within must be a whole number from 0 to 600'],
 	] as const)('refuses --%s %s', (flag, value, message) => {
 		expect(refusal({session: ['1'], [flag]: value}).message).toBe(message);
+	});
+});
+
+describe('pacingOf', () => {
+	it('takes the flags first, then the profile, then 32 in flight and no rate cap per NAS', () => {
+		expect(pacingOf({}, {})).toEqual({concurrencyPerNas: 32});
+		expect(pacingOf({}, {disconnectInFlightPerNas: 8, disconnectRatePerNas: 50})).toEqual({concurrencyPerNas: 8, ratePerNas: 50});
+		expect(pacingOf({concurrency: 4, ratePerNas: 20}, {disconnectInFlightPerNas: 8, disconnectRatePerNas: 50})).toEqual({
+			concurrencyPerNas: 4,
+			ratePerNas: 20,
+		});
+	});
+
+	it("reads 0 a second per NAS as no cap, from the flag over a profile's cap too", () => {
+		expect(pacingOf({ratePerNas: 0}, {disconnectRatePerNas: 50})).toEqual({concurrencyPerNas: 32});
+		expect(pacingOf({}, {disconnectRatePerNas: 0})).toEqual({concurrencyPerNas: 32});
 	});
 });

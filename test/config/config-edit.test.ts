@@ -128,7 +128,7 @@ describe('profile settings', () => {
 		expect(profileKey('stale-after')).toBe('staleAfter');
 		expect(profileKey('CONFIRM_TYPED_ABOVE')).toBe('confirmTypedAbove');
 		expect(invalid(() => profileKey('colour'))).toMatch(
-			/^unknown setting "colour" \(settings: database, read-database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above, disconnect-rate, billing-query, billing-url, billing-timeout, columns, sites\)/,
+			/^unknown setting "colour" \(settings: database, read-database, interval, stale-after, read-only, audit-log, allowed-nas, confirm-typed-above, disconnect-rate, disconnect-rate-per-nas, disconnect-in-flight-per-nas, billing-query, billing-url, billing-timeout, columns, sites\)/,
 		);
 		expect(invalid(() => profileKey('nas'))).toMatch(/radtop nas add\|set\|remove/);
 	});
@@ -141,6 +141,13 @@ describe('profile settings', () => {
 		expect(parseProfileValue('disconnectRate', '0')).toBe(0);
 		expect(parseProfileValue('disconnectRate', '500')).toBe(500);
 		expect(invalid(() => parseProfileValue('disconnectRate', '-1'))).toMatch(/^disconnect-rate must be a whole number/);
+		expect(parseProfileValue('disconnectRatePerNas', '0')).toBe(0);
+		expect(parseProfileValue(profileKey('disconnect-rate-per-nas'), '50')).toBe(50);
+		expect(invalid(() => parseProfileValue('disconnectRatePerNas', 'fast'))).toMatch(/^disconnect-rate-per-nas must be a whole number/);
+		expect(parseProfileValue(profileKey('disconnect_in_flight_per_nas'), '8')).toBe(8);
+		expect(invalid(() => parseProfileValue('disconnectInFlightPerNas', '0'))).toMatch(
+			/^disconnect-in-flight-per-nas must be a whole number/,
+		);
 		expect(parseProfileValue('allowedNas', 'bng-1, 2001:DB8::1,bng-1')).toEqual(['bng-1', '2001:db8::1']);
 		expect(parseProfileValue('auditLog', 'logs/audit.log', {cwd: '/srv/noc'})).toBe('/srv/noc/logs/audit.log');
 		expect(parseProfileValue('auditLog', '~/audit.log', {home: '/home/noc'})).toBe('/home/noc/audit.log');

@@ -154,7 +154,10 @@ describe('NasClaims', () => {
 		const claims = new NasClaims(db, ANNA);
 		expect((await claims.claim(BNG)).claimed).toBe(true);
 		const [namespace, key] = nasClaimKey(BNG.ip);
-		const locks = 'SELECT count(*)::int AS n FROM pg_locks WHERE locktype = $1 AND classid = $2::oid AND objid = $3::oid AND granted';
+		// pg_locks is the whole server's: this database's locks only (other test files claim the same NAS IP meanwhile).
+		const locks =
+			'SELECT count(*)::int AS n FROM pg_locks WHERE locktype = $1 AND classid = $2::oid AND objid = $3::oid AND granted ' +
+			'AND database = (SELECT oid FROM pg_database WHERE datname = current_database())';
 		const args = ['advisory', String(namespace >>> 0), String(key >>> 0)];
 		expect((await db.query(locks, args)).rows[0].n).toBe(1);
 		await claims.release();
@@ -173,7 +176,8 @@ describe('NasClaims', () => {
 		await other.release();
 		expect(await claims.claim(BNG)).toEqual({claimed: true, waited: false});
 		const seen = await database.pool.query(
-			"SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.objid = $1::oid",
+			"SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.objid = $1::oid " +
+				'AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())',
 			[String(nasClaimKey(BNG.ip)[1] >>> 0)],
 		);
 		expect(parseHolderLabel(seen.rows[0]?.application_name)?.operator).toBe('noc-ben');

@@ -2,6 +2,7 @@ import {useEffect, useRef, type Dispatch} from 'react';
 import {describeError} from '../../db/errors.js';
 import type {DisconnectService} from '../../disconnect/disconnect-service.js';
 import {driftOf} from '../disconnect-state.js';
+import {useRecovery} from './use-recovery.js';
 import type {UiAction, UiState} from '../state-types.js';
 
 const DRIFT_MIN_SECONDS = 10;
@@ -9,7 +10,8 @@ const DRIFT_MIN_SECONDS = 10;
 /**
  * Runs the disconnect's phases against the service: reads the preview when a disconnect opens, reads the target
  * again at each poll interval (10 s at least) while the preview is open (so the operator sees the set change), sends once
- * confirmed, passes progress on, and stops the run when asked (or when the console goes away).
+ * confirmed, passes progress on, and stops the run when asked (or when the console goes away); after the run it
+ * follows who is back online (use-recovery.ts).
  */
 export function useDisconnect(service: DisconnectService | undefined, state: UiState, dispatch: Dispatch<UiAction>): void {
 	const disconnect = state.disconnect;
@@ -84,4 +86,6 @@ export function useDisconnect(service: DisconnectService | undefined, state: UiS
 
 	// The console going away stops the run: nothing more is sent for a screen nobody watches.
 	useEffect(() => () => running.current?.controller.abort(), []);
+
+	useRecovery(service, state, dispatch);
 }
