@@ -87,7 +87,11 @@ export async function runSitesRegionDisconnect(context: CommandContext, request:
 			return EXIT.partial;
 		}
 		// A dry run over sites shows what each site's part would hit; nothing is sent nor recorded.
-		if (request.dryRun) return preview.plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
+		if (request.dryRun) {
+			const count = preview.plan.items.length;
+			if (!request.json) writeIfOpen(io.stdout, `dry run, nothing sent: ${formatCount(count)} session${count === 1 ? '' : 's'}\n`);
+			return preview.plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
+		}
 		if (!request.yes && !(await confirmed(preview, io))) {
 			writeIfOpen(io.stderr, 'radtop: not confirmed, nothing sent\n');
 			return EXIT.failure;
