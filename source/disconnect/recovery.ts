@@ -9,6 +9,7 @@
  */
 import type {Queryable} from '../db/queryable.js';
 import type {SqlQuery} from '../sessions/radacct-sql.js';
+import {parseSessionKey} from '../sessions/session-key.js';
 import type {DisconnectResult} from './result.js';
 
 /** What a recovery count is over: the users a run disconnected, with their NAS, and when the run began. */
@@ -18,7 +19,13 @@ export interface RecoveryTarget {
 	/** The run's start on this host's clock (how long ago the run was is told from it). */
 	readonly startedAt: Date;
 	/** Each NAS of the run and the users disconnected from it, each once. */
-	readonly perNas: ReadonlyArray<{readonly ip: string; readonly name: string; readonly usernames: readonly string[]}>;
+	readonly perNas: ReadonlyArray<{
+		readonly ip: string;
+		readonly name: string;
+		readonly usernames: readonly string[];
+		/** The site of the NAS, for a run over several sites (its name is then `site/name`). */
+		readonly site?: string;
+	}>;
 }
 
 /** Of one NAS's disconnected users, how many are back. */
@@ -44,18 +51,30 @@ export interface RecoveryCount {
  */
 export function recoveryTargetOf(result: DisconnectResult, clockSkewMs = 0): RecoveryTarget | undefined {
 	if (result.dryRun) return undefined;
-	const perNas = new Map<string, {ip: string; name: string; usernames: Set<string>}>();
+	const perNas = new Map<string, {ip: string; name: string; usernames: Set<string>; site?: string}>();
 	for (const entry of result.results) {
 		if ((entry.outcome !== 'coa' && entry.outcome !== 'api') || !entry.username) continue;
-		let nas = perNas.get(entry.nasIp);
-		if (nas === undefined) perNas.set(entry.nasIp, (nas = {ip: entry.nasIp, name: entry.nasName, usernames: new Set()}));
+		// A run over several sites keys its sessions `site:radacctid`: the same IP can be a NAS at each site.
+		const {site} = parseSessionKey(entry.radacctid);
+		const key = site === undefined ? entry.nasIp : `${site}:${entry.nasIp}`;
+		let nas = perNas.get(key);
+		if (nas === undefined)
+			perNas.set(
+				key,
+				(nas = {
+					ip: entry.nasIp,
+					name: site === undefined ? entry.nasName : `${site}/${entry.nasName}`,
+					usernames: new Set(),
+					...(site === undefined ? {} : {site}),
+				}),
+			);
 		nas.usernames.add(entry.username);
 	}
 	if (perNas.size === 0) return undefined;
 	return {
 		since: new Date(result.startedAt.getTime() + clockSkewMs),
 		startedAt: result.startedAt,
-		perNas: [...perNas.values()].map((nas) => ({ip: nas.ip, name: nas.name, usernames: [...nas.usernames]})),
+		perNas: [...perNas.values()].map((nas) => ({...nas, usernames: [...nas.usernames]})),
 	};
 }
 

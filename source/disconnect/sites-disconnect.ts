@@ -3,6 +3,7 @@
  * or filter target covers every site, or the filter's `site`), each part previewed and executed by that site's
  * own engine (its radacct, its NAS registry, its audit records), and the parts shown and reported as one.
  */
+import {byMostAway} from './recovery.js';
 import {describeError} from '../db/errors.js';
 import type {NasRegistry} from '../nas/registry.js';
 import {parseSessionKey, sessionKey} from '../sessions/session-key.js';
@@ -205,6 +206,17 @@ export function sitesDisconnectService(sites: readonly SiteDisconnects[], option
 			partsOf.set(combined, parts);
 			registriesOf.set(combined.registry, new Map(parts.map(({site, preview}) => [site, preview.registry])));
 			return combined;
+		},
+		// Each site counts its own users back, in its own radacct.
+		async recovery(target) {
+			const counts = await Promise.all(
+				sites.map(async ({name, service}) => {
+					const perNas = target.perNas.filter((nas) => nas.site === name);
+					if (perNas.length === 0 || !service.recovery) return [];
+					return (await service.recovery({...target, perNas})).perNas;
+				}),
+			);
+			return {at: new Date(), since: target.startedAt, perNas: byMostAway(counts.flat())};
 		},
 		async execute(preview, run: ExecuteOptions = {}) {
 			const parts = partsOf.get(preview);

@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseAuditLog} from '../../source/audit/audit-reader.js';
 import {consoleDisconnects} from '../../source/commands/console.js';
 import {disconnectedByIndex} from '../../source/disconnect/disconnected-by.js';
+import {recoveryTargetOf} from '../../source/disconnect/recovery.js';
 import type {CommandContext} from '../../source/commands/context.js';
 import {openSites, type OpenedSites} from '../../source/commands/sites-context.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
@@ -129,6 +130,38 @@ describe('a disconnect over two sites', () => {
 				);
 			expect(await open(east)).toEqual(['carol']);
 			expect(await open(west)).toEqual(['dave']);
+		} finally {
+			await engine.close();
+		}
+	});
+
+	it('follows the recovery of a run at each site in its own radacct: the same NAS IP is two NAS', async () => {
+		const auditLog = join(directory, 'audit-recovery.jsonl');
+		const engine = consoleDisconnects(contextWith(auditLog));
+		try {
+			await insertSessions(writer(east), [{username: 'erin', nasipaddress: SHARED_IP, acctsessionid: 'e0000003'}]);
+			await insertSessions(writer(west), [{username: 'frank', nasipaddress: SHARED_IP, acctsessionid: 'w0000003'}]);
+			const page = await sites.merged.list({status: 'active', search: 'user:=erin'}, {key: 'user', direction: 'asc'}, {limit: 5});
+			const frank = await sites.merged.list({status: 'active', search: 'user:=frank'}, {key: 'user', direction: 'asc'}, {limit: 5});
+			const keys = [...page.rows, ...frank.rows].map((row) => `${row.site}:${row.radacctid}`);
+			expect(keys).toHaveLength(2);
+			const result = await engine.service.execute(await engine.service.preview({kind: 'sessions', radacctids: keys}));
+			expect(result.totals).toMatchObject({coa: 2});
+			const target = recoveryTargetOf(result)!;
+			expect(target.perNas.map((nas) => `${nas.site} ${nas.name} ${nas.usernames.join(',')}`).sort()).toEqual([
+				'east east/bng erin',
+				'west west/bng frank',
+			]);
+			const away = await engine.service.recovery!(target);
+			expect(away.perNas.map((nas) => `${nas.name} ${nas.back}/${nas.total}`)).toEqual(['east/bng 0/1', 'west/bng 0/1']);
+			// erin dials back in at east; frank's name opens a session at east, not at his own site: west still waits.
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			await insertSessions(writer(east), [
+				{username: 'erin', nasipaddress: SHARED_IP, acctsessionid: 'e0000004', startedAgo: -1},
+				{username: 'frank', nasipaddress: SHARED_IP, acctsessionid: 'e0000005', startedAgo: -1},
+			]);
+			const back = await engine.service.recovery!(target);
+			expect(back.perNas.map((nas) => `${nas.name} ${nas.back}/${nas.total}`)).toEqual(['west/bng 0/1', 'east/bng 1/1']);
 		} finally {
 			await engine.close();
 		}

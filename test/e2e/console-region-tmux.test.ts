@@ -2,7 +2,7 @@
  * End to end: a whole region disconnected from the console's keys on the demo network, in a real terminal
  * (tmux, 80x24). The demo defines two regions (metro: bng-1, bng-2 and bng-5 of the demo's second site, by
  * name; rural: accel-1 and an IP). X, the region metro, its name typed (a wrong one refused first), then the
- * run's progress per NAS of the region, its results and its audit record. The demo's simulated NAS answer and
+ * run's progress per NAS of the region, its results and its audit record, then the recovery line. The demo's simulated NAS answer and
  * write the stops.
  */
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
@@ -115,6 +115,19 @@ describe.skipIf(!tmuxAvailable)('disconnecting a region from the console in tmux
 				.map((line) => JSON.parse(line) as {event: string; target?: string; via?: string})
 				.find((record) => record.event === 'disconnect.begin');
 			expect(begin).toMatchObject({target: `region metro: NAS ${names.join(', ')} (open sessions)`, via: 'console'});
+
+			// Afterwards the status line follows who is back (the demo's subscribers dial in again after 20 to 60 s).
+			const recovery = await term.waitFor(
+				'the recovery line',
+				(_lines, text) => (/(bng-\d): ([\d,]+) of ([\d,]+) back \((\d+) ?%\)/.test(text) ? text : undefined),
+				60_000,
+			);
+			captures.push(recovery);
+			const [, nas, back, total] = /(bng-\d): ([\d,]+) of ([\d,]+) back/.exec(recovery)!;
+			expect(names).toContain(nas);
+			expect(count(back!)).toBeLessThanOrEqual(count(total!));
+			expect(count(total!)).toBeLessThanOrEqual(perNas.find(([name]) => name === nas)![1]);
+			expect(recovery).toMatch(/since the run/);
 		},
 		RUN_MS + 30_000,
 	);
