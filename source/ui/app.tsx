@@ -239,6 +239,12 @@ export function App(props: AppProps) {
 				now={dbNow}
 				trends={{
 					of: (ip, site) => mergedSeries(state.onlineHistory?.history, samples, ip === null ? undefined : [nasKey(ip, site)]),
+					ofAll: (nas) =>
+						mergedSeries(
+							state.onlineHistory?.history,
+							samples,
+							nas.map((entry) => nasKey(entry.ip, entry.site)),
+						),
 					from: historyEnd - HISTORY_HOURS * 3_600_000,
 					to: historyEnd,
 				}}

@@ -2,7 +2,8 @@
  * The NAS picker's text for a given width and height. Pure; NasPicker only paints these lines. The first
  * line says what the pick does (filter, or disconnect a whole NAS) and always shows; the NAS list keeps the
  * cursor in view, centred when it can be. A NAS that FreeRADIUS's nasreload says rebooted says when
- * (`reloaded 2h14m ago`). Given the online history, each NAS has a sparkline of its open sessions over it.
+ * (`reloaded 2h14m ago`). Given the online history, each NAS has a sparkline of its open sessions over it, and each
+ * region the sum of its NAS's.
  */
 import {formatCount} from '../sessions/format.js';
 import {reloadedAgo} from '../sessions/ghost.js';
@@ -16,6 +17,8 @@ import {seriesSparkline} from './sparkline.js';
 /** The online count over time of each choice (null: every NAS; with its site over several), drawn over [from, to] (epoch ms). */
 export interface NasTrends {
 	of(ip: string | null, site?: string): Series;
+	/** The sum of these NAS's counts, point by point (a region's); absent: regions get no sparkline. */
+	ofAll?(nas: ReadonlyArray<{readonly ip: string; readonly site?: string}>): Series;
 	readonly from: number;
 	readonly to: number;
 }
@@ -65,10 +68,15 @@ export function nasPickerLines(
 		const reloaded = choice.reloadedAt ? `  ${reloadedAgo(choice.reloadedAt, now)}` : '';
 		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? choice.detail ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
 		const columns = Math.min(TREND_WIDTH, width - counted.length - 2 - reloadRoom);
-		const trend =
-			trends && !choice.region && columns >= 8
-				? `  ${seriesSparkline(trends.of(choice.ip, choice.site), trends.from, trends.to, columns)}`
-				: '';
+		// A region's is the sum of its NAS's; a region with no NAS open has none.
+		const series = !trends
+			? undefined
+			: choice.region
+				? choice.region.nas.length > 0
+					? trends.ofAll?.(choice.region.nas)
+					: undefined
+				: trends.of(choice.ip, choice.site);
+		const trend = trends && series && columns >= 8 ? `  ${seriesSparkline(series, trends.from, trends.to, columns)}` : '';
 		const text = `${counted}${trend}${reloaded}`;
 		return {text: truncate(text, width), ...(first + index === cursor ? {inverse: true} : {})};
 	});

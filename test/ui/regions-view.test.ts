@@ -89,6 +89,37 @@ describe('the NAS picker with regions', () => {
 		expect(state.query).toMatchObject({search: 'region:core', nas: null});
 	});
 
+	it("draws a region the sum of its NAS's sparklines (an empty region none)", () => {
+		const state = run(loaded(), {type: 'nas-picker-open'});
+		// bng-1 rises from 0 to 8, bng-2 falls from 8 to 0: their sum, region north, stays level.
+		const rising = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((online, index) => ({at: index * 1000, online}));
+		const falling = rising.map((sample) => ({at: sample.at, online: 8 - sample.online}));
+		const byIp: Record<string, typeof rising> = {'10.20.0.1': rising, '10.20.0.2': falling};
+		const asked: string[][] = [];
+		const trends = {
+			of: (ip: string | null) => (ip === null ? [] : (byIp[ip] ?? [])),
+			ofAll: (nas: ReadonlyArray<{readonly ip: string}>) => {
+				asked.push(nas.map((entry) => entry.ip));
+				return rising.map((sample, index) => ({
+					at: sample.at,
+					online: nas.reduce((sum, entry) => sum + (byIp[entry.ip]?.[index]?.online ?? 0), 0),
+				}));
+			},
+			from: 0,
+			to: 8000,
+		};
+		const lines = nasPickerLines(nasChoices(state), state.nasCursor, null, 'filter', 100, 12, new Date(8000), trends).map((line) =>
+			line.text.trimEnd(),
+		);
+		const bng1 = lines.find((line) => line.startsWith('  bng-1 '))!;
+		const north = lines.find((line) => line.startsWith('  region north '))!;
+		expect(bng1).toMatch(/▁.*█$/);
+		// Level: one block all along (a flat series is drawn at mid height).
+		expect(north.split('  ').at(-1)).toMatch(/^(▄)\1{7,}$/);
+		expect(asked).toContainEqual(['10.20.0.1', '10.20.0.2']);
+		expect(lines.find((line) => line.startsWith('  region empty '))).toMatch(/ 0$/);
+	});
+
 	it('X offers the regions with sessions open; Enter previews every session of its NAS, its name to be typed', () => {
 		let state = run(loaded(), {type: 'nas-picker-open', purpose: 'disconnect'});
 		const labels = nasChoices(state).map((choice) => choice.label);
