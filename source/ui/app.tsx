@@ -54,6 +54,7 @@ import {CONCURRENT_EMPTY} from './concurrent-view.js';
 import {routeKey} from './key-routing.js';
 import {activeKeymap, footerItems} from './keymap.js';
 import {bodyHeightFor, tooSmallText, viewArea} from './layout.js';
+import {seriesSparkline} from './sparkline.js';
 import {chooseColumns, longestNasName, type TableColumnId} from './table-columns.js';
 import {initialState, nasChoices, queryKey, reducer, sessionAt, totalRows} from './state.js';
 
@@ -81,6 +82,8 @@ export interface AppProps {
 	readonly replica?: ReplicaProbe;
 }
 
+/** The sparkline in a region's pill, on wide terminals. */
+const PILL_TREND_WIDTH = 6;
 /** What an empty table says, offering the user view when the search names one user. */
 function emptyTableText(offer: string | undefined): string {
 	return offer === undefined ? 'no sessions match' : `no sessions match · u: look up user ${sanitize(offer)}`;
@@ -314,6 +317,20 @@ export function App(props: AppProps) {
 				pinned={pinned}
 				width={width}
 				regions={regionCounts(state.regions, snapshot?.stats.perNas ?? [])}
+				regionTrend={(region) =>
+					region.nas.length === 0
+						? ''
+						: seriesSparkline(
+								mergedSeries(
+									state.onlineHistory?.history,
+									samples,
+									region.nas.map((nas) => nasKey(nas.ip, nas.site)),
+								),
+								historyEnd - HISTORY_HOURS * 3_600_000,
+								historyEnd,
+								PILL_TREND_WIDTH,
+							)
+				}
 			/>
 			<FilterBar
 				query={state.query}

@@ -65,10 +65,15 @@ export function regionDisconnect(region: RegionCount): {
  * The region pills that fit `room` columns, in the profile's order: `[north 812] [core 1,204] `, then
  * `+N regions ` for those that do not fit when that fits too; `shown` counts the pills. Empty without regions.
  */
-export function regionPills(regions: readonly RegionCount[], room: number): {text: string; shown: number} {
+export function regionPills(
+	regions: readonly RegionCount[],
+	room: number,
+	trend?: (region: RegionCount) => string,
+): {text: string; shown: number} {
 	let text = '';
 	for (const [index, region] of regions.entries()) {
-		const pill = `[${sanitize(region.name)} ${formatCount(region.sessions)}] `;
+		const spark = trend ? trend(region) : '';
+		const pill = `[${sanitize(region.name)} ${formatCount(region.sessions)}${spark ? ` ${spark}` : ''}] `;
 		if (stringWidth(text + pill) > room) {
 			const left = regions.length - index;
 			const more = `${text}+${left} region${left === 1 ? '' : 's'} `;

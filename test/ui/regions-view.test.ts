@@ -171,6 +171,19 @@ describe('region pills on the stats line', () => {
 		return {fitted, text};
 	};
 
+	it('a pill carries the sparkline it is given, and still fits the width', () => {
+		const counts = regionCounts(REGIONS, perNas);
+		const fitted = statsLineWithRegions(stats, perNas, null, 160, counts, (region) => (region.nas.length > 0 ? '▁▃▅█' : ''));
+		expect(fitted.regions).toContain('[north 1,405 ▁▃▅█]');
+		expect(fitted.regions).toContain('[empty 0]');
+		const without = statsLineWithRegions(stats, perNas, null, 160, counts);
+		expect(without.regions).toContain('[north 1,405]');
+		for (const width of [80, 100, 160]) {
+			const narrow = statsLineWithRegions(stats, perNas, null, width, counts, () => '▁▃▅▆▇█');
+			expect(stringWidth(`${narrow.totals}   ${narrow.regions}`)).toBeLessThanOrEqual(width);
+		}
+	});
+
 	it('at 80 columns the largest NAS keeps its pill, the regions follow, the average giving way, within the width', () => {
 		const {fitted, text} = line(80);
 		expect(text.trimEnd()).toBe('2,502 online · 2,433 users · 33 stale   bng-1 779 +4 more [north 1,405]');

@@ -24,7 +24,12 @@ export interface StatsBarProps {
 	readonly width: number;
 	/** The profile's regions with their counts, as pills before the NAS (region-choices.ts). */
 	readonly regions?: readonly RegionCount[];
+	/** A region's open sessions over the last hours as a short sparkline, drawn in its pill on wide terminals. */
+	readonly regionTrend?: (region: RegionCount) => string;
 }
+
+/** From this width a region pill carries its sparkline: `[metro 1,961 ▃▄▅▆▇█]`. */
+export const PILL_TRENDS_FROM = 140;
 
 /**
  * The pills that fit after the totals: largest NAS first, the filtered one always shown, then "+N more".
@@ -72,6 +77,7 @@ export function statsLineWithRegions(
 	selected: string | null,
 	width: number,
 	regions: readonly RegionCount[],
+	trend?: (region: RegionCount) => string,
 ): {totals: string; regions: string; shown: SessionStats['perNas']; more: number} {
 	const first = fitPills(perNas, selected, Number.POSITIVE_INFINITY).shown[0];
 	const firstPill = first ? stringWidth(`${sanitize(first.nasname ?? first.nasipaddress)} ${formatCount(first.sessions)} `) : 0;
@@ -79,7 +85,7 @@ export function statsLineWithRegions(
 	const layout = (totals: string) => {
 		const room = width - stringWidth(totals) - 3;
 		// One column between "+N more" and the first region pill.
-		const pills = regionPills(regions, room - reserve - 1);
+		const pills = regionPills(regions, room - reserve - 1, trend);
 		const nasRoom = room - (pills.text ? stringWidth(pills.text) + 1 : 0);
 		const nas = fitPills(perNas, selected, nasRoom);
 		// No NAS pill fits: "+N more" only where it fits too.
@@ -131,7 +137,14 @@ export function StatsBar(props: StatsBarProps) {
 			: stats.perNas;
 	const selected = pinned?.ip ?? props.nas;
 	const {totals, shown, more, regions} = props.regions?.length
-		? statsLineWithRegions(stats, perNas, selected, props.width, props.regions)
+		? statsLineWithRegions(
+				stats,
+				perNas,
+				selected,
+				props.width,
+				props.regions,
+				props.width >= PILL_TRENDS_FROM ? props.regionTrend : undefined,
+			)
 		: {...statsLine(stats, perNas, selected, props.width), regions: ''};
 	return (
 		<Text wrap="truncate-end">
