@@ -23,13 +23,13 @@ import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {siteColumnWidth, sitesHeaderText, staleSitesOf} from './site-lines.js';
 import {StatsBar} from './components/StatsBar.js';
-import {regionCounts} from './region-choices.js';
+import {regionCounts, type RegionCount} from './region-choices.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
 import {HistoryView} from './components/HistoryView.js';
 import {useOnlineHistory} from './hooks/use-online-history.js';
 import {HISTORY_HOURS} from './history-state.js';
-import {mergedSeries, nasKey} from '../sessions/online-history.js';
+import {mergedSeries, nasKey, type OnlineHistory, type PollSamples} from '../sessions/online-history.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -84,6 +84,22 @@ export interface AppProps {
 
 /** The sparkline in a region's pill, on wide terminals. */
 const PILL_TREND_WIDTH = 6;
+
+/**
+ * A region's pill sparkline: its NAS's open sessions summed, over the last hours when the history has been read
+ * (the picker or `h`), else over the console's own polls so far.
+ */
+function regionTrend(region: RegionCount, history: OnlineHistory | undefined, samples: PollSamples, end: number): string {
+	if (region.nas.length === 0) return '';
+	const series = mergedSeries(
+		history,
+		samples,
+		region.nas.map((nas) => nasKey(nas.ip, nas.site)),
+	);
+	const first = series[0]?.at;
+	if (first === undefined || first >= end) return '';
+	return seriesSparkline(series, Math.max(first, end - HISTORY_HOURS * 3_600_000), end, PILL_TREND_WIDTH);
+}
 /** What an empty table says, offering the user view when the search names one user. */
 function emptyTableText(offer: string | undefined): string {
 	return offer === undefined ? 'no sessions match' : `no sessions match · u: look up user ${sanitize(offer)}`;
@@ -317,20 +333,7 @@ export function App(props: AppProps) {
 				pinned={pinned}
 				width={width}
 				regions={regionCounts(state.regions, snapshot?.stats.perNas ?? [])}
-				regionTrend={(region) =>
-					region.nas.length === 0
-						? ''
-						: seriesSparkline(
-								mergedSeries(
-									state.onlineHistory?.history,
-									samples,
-									region.nas.map((nas) => nasKey(nas.ip, nas.site)),
-								),
-								historyEnd - HISTORY_HOURS * 3_600_000,
-								historyEnd,
-								PILL_TREND_WIDTH,
-							)
-				}
+				regionTrend={(region) => regionTrend(region, state.onlineHistory?.history, samples, historyEnd)}
 			/>
 			<FilterBar
 				query={state.query}
