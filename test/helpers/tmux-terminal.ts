@@ -28,6 +28,20 @@ export function tmux(...args: string[]): string {
 	return execFileSync('tmux', ['-u', '-L', SOCKET, '-f', '/dev/null', ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
 }
 
+/** `tmux new-session ...`, tried again (up to 3 times in all) while a server that is exiting refuses it. */
+function newSession(...args: string[]): void {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			tmux(...args);
+			return;
+		} catch (error) {
+			const stderr = `${(error as Error).message} ${String((error as {stderr?: unknown}).stderr ?? '')}`;
+			if (attempt >= 3 || !/server exited unexpectedly|lost server|no server running/.test(stderr)) throw error;
+			spawnSync('sleep', ['0.2']);
+		}
+	}
+}
+
 function shellQuote(text: string): string {
 	return `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -77,7 +91,9 @@ export class Terminal {
 		const command = `env -i ${Object.entries(env)
 			.map(([key, value]) => shellQuote(`${key}=${value}`))
 			.join(' ')} sh -c ${shellQuote(script)}`;
-		tmux(
+		// When the last session of this socket was just killed, its server may still be exiting and refuse the new
+		// one ("server exited unexpectedly"): a new server is started by trying again.
+		newSession(
 			'new-session',
 			'-d',
 			'-s',
