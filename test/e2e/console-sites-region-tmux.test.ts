@@ -102,6 +102,18 @@ describe.skipIf(!tmuxAvailable)('a region over both demo sites from the console 
 				'south: region metro: NAS bng-5 (open sessions)',
 			]);
 
+			// Then the status line follows who is back, each site counting its own users.
+			const recovery = await term.waitFor(
+				'the recovery line',
+				(_lines, text) => (/(north|south)\/bng-\d: [\d,]+ of [\d,]+ back \(\d+ ?%\)/.test(text) ? text : undefined),
+				60_000,
+			);
+			captures.push(recovery);
+			const [, nas, back, total] = /((?:north|south)\/bng-\d): ([\d,]+) of ([\d,]+) back/.exec(recovery)!;
+			expect(names).toContain(nas);
+			expect(count(back!)).toBeLessThanOrEqual(count(total!));
+			expect(count(total!)).toBeLessThanOrEqual(perNas.find(([name]) => name === nas)![1]);
+
 			// South's hotspot-2, at bng-1's IP, kept its sessions.
 			term.keys('Escape');
 			term.keys('X');
