@@ -6,48 +6,20 @@
  * Needs PostgreSQL's server binaries (/usr/lib/postgresql/N/bin: initdb, pg_ctl); run as root it runs them as
  * the postgres user. `clusterUnavailable()` says why a test must skip, or undefined.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync} from 'node:fs';
-import {createServer} from 'node:net';
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import pg from 'pg';
 import {FREERADIUS_SCHEMA_SQL} from '../../source/db/freeradius-schema.js';
+import {asRoot, freePort, runServerBinary, serverBinDir, serverUnavailable} from './pg-server-binaries.js';
 
-function binDir(): string | undefined {
-	const root = '/usr/lib/postgresql';
-	if (!existsSync(root)) return undefined;
-	const versions = readdirSync(root)
-		.filter((name) => existsSync(join(root, name, 'bin', 'initdb')) && existsSync(join(root, name, 'bin', 'pg_ctl')))
-		.sort((a, b) => Number(b) - Number(a));
-	return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
-}
-
-const asRoot = process.getuid?.() === 0;
+/** The server binaries it runs. */
+const TOOLS = ['initdb', 'pg_ctl'];
 
 /** Why no cluster can be made here, or undefined when one can. */
 export function clusterUnavailable(): string | undefined {
-	if (!binDir()) return 'PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql';
-	if (asRoot && spawnSync('id', ['-u', 'postgres']).status !== 0)
-		return 'running as root, but there is no postgres user to run initdb as';
-	return undefined;
-}
-
-function run(bin: string, args: readonly string[]): string {
-	const command = asRoot ? 'runuser' : bin;
-	const argv = asRoot ? ['-u', 'postgres', '--', bin, ...args] : [...args];
-	return execFileSync(command, argv, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
+	return serverUnavailable(TOOLS);
 }
 
 export interface FrozenCluster {
@@ -78,14 +50,14 @@ function clusterPids(postmaster: number): number[] {
 }
 
 export async function startFrozenCluster(): Promise<FrozenCluster> {
-	const bin = binDir()!;
+	const bin = serverBinDir(TOOLS)!;
 	const dir = mkdtempSync(join(tmpdir(), 'radtop-frozen-pg-'));
 	chmodSync(dir, 0o777);
 	const data = join(dir, 'data');
 	if (asRoot) execFileSync('chown', ['postgres:', dir]);
-	run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+	runServerBinary(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
 	const port = await freePort();
-	run(join(bin, 'pg_ctl'), [
+	runServerBinary(join(bin, 'pg_ctl'), [
 		'-D',
 		data,
 		'-l',
@@ -134,7 +106,7 @@ export async function startFrozenCluster(): Promise<FrozenCluster> {
 		async stop() {
 			thaw();
 			try {
-				run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+				runServerBinary(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
 			} catch {
 				try {
 					process.kill(postmaster, 'SIGKILL');

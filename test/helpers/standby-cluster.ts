@@ -6,48 +6,20 @@
  * Needs PostgreSQL's server binaries (/usr/lib/postgresql/N/bin); run as root it runs them as the postgres
  * user, as CI does. {@link standbyUnavailable} says why none can be made here.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
-import {chmodSync, existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
-import {createServer} from 'node:net';
+import {execFileSync} from 'node:child_process';
+import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import pg from 'pg';
 import {FREERADIUS_SCHEMA_SQL} from '../../source/db/freeradius-schema.js';
+import {asRoot, freePort, runServerBinary, serverBinDir, serverUnavailable} from './pg-server-binaries.js';
 
-const asRoot = process.getuid?.() === 0;
-
-function binDir(): string | undefined {
-	const root = '/usr/lib/postgresql';
-	if (!existsSync(root)) return undefined;
-	const versions = readdirSync(root)
-		.filter((name) => ['initdb', 'pg_ctl', 'pg_basebackup'].every((tool) => existsSync(join(root, name, 'bin', tool))))
-		.sort((a, b) => Number(b) - Number(a));
-	return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
-}
+/** The server binaries it runs. */
+const TOOLS = ['initdb', 'pg_ctl', 'pg_basebackup'];
 
 /** Why no primary and standby can be started here, or undefined when they can. */
 export function standbyUnavailable(): string | undefined {
-	if (!binDir()) return 'PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) not found under /usr/lib/postgresql';
-	if (asRoot && spawnSync('id', ['-u', 'postgres']).status !== 0)
-		return 'running as root, but there is no postgres user to run initdb as';
-	return undefined;
-}
-
-function run(bin: string, args: readonly string[]): string {
-	const command = asRoot ? 'runuser' : bin;
-	const argv = asRoot ? ['-u', 'postgres', '--', bin, ...args] : [...args];
-	return execFileSync(command, argv, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
-	});
+	return serverUnavailable(TOOLS);
 }
 
 export interface StandbyPair {
@@ -72,7 +44,7 @@ async function query(url: string, text: string): Promise<Record<string, unknown>
 
 /** Starts the primary, clones the standby from it and starts that; stop() removes both. */
 export async function startStandbyPair(): Promise<StandbyPair> {
-	const bin = binDir()!;
+	const bin = serverBinDir(TOOLS)!;
 	const dir = mkdtempSync(join(tmpdir(), 'radtop-standby-'));
 	chmodSync(dir, 0o777);
 	if (asRoot) execFileSync('chown', ['postgres:', dir]);
@@ -82,13 +54,13 @@ export async function startStandbyPair(): Promise<StandbyPair> {
 	const pgCtl = join(bin, 'pg_ctl');
 	const start = (data: string, port: number, log: string) => {
 		const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=30 -c shared_buffers=16MB`;
-		run(pgCtl, ['-D', data, '-l', join(dir, log), '-w', '-t', '60', '-o', options, 'start']);
+		runServerBinary(pgCtl, ['-D', data, '-l', join(dir, log), '-w', '-t', '60', '-o', options, 'start']);
 		started.push(data);
 	};
 	const stop = async () => {
 		for (const data of started.splice(0).reverse()) {
 			try {
-				run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
+				runServerBinary(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
 			} catch {
 				// already down
 			}
@@ -96,14 +68,14 @@ export async function startStandbyPair(): Promise<StandbyPair> {
 		rmSync(dir, {recursive: true, force: true});
 	};
 	try {
-		run(join(bin, 'initdb'), ['-D', primaryData, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+		runServerBinary(join(bin, 'initdb'), ['-D', primaryData, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
 		const primaryPort = await freePort();
 		start(primaryData, primaryPort, 'primary.log');
 		const admin = `postgres://postgres@127.0.0.1:${primaryPort}/postgres`;
 		await query(admin, 'CREATE DATABASE radius');
 		const primaryUrl = `postgres://postgres@127.0.0.1:${primaryPort}/radius`;
 		await query(primaryUrl, FREERADIUS_SCHEMA_SQL);
-		run(join(bin, 'pg_basebackup'), [
+		runServerBinary(join(bin, 'pg_basebackup'), [
 			'-h',
 			'127.0.0.1',
 			'-p',
