@@ -12,7 +12,7 @@ import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {StoredConfig} from '../../source/config/profile.js';
 import {assertBuilt, runCli, runMainInProcess, type CliRun} from '../helpers/cli.js';
-import {standbyUnavailable, startStandbyPair, type StandbyPair} from '../helpers/standby-cluster.js';
+import {standbyGate, type StandbyPair} from '../helpers/standby-cluster.js';
 import {insertSessions} from '../helpers/test-database.js';
 
 const PASSWORD = 'ro-pw-5e2a';
@@ -65,8 +65,7 @@ describe('radtop config set read-database', () => {
 	});
 });
 
-const unavailable = standbyUnavailable();
-const mustRun = Boolean(process.env['DATABASE_URL']);
+const gate = standbyGate();
 
 describe('a primary and its hot standby from the command line', () => {
 	let pair: StandbyPair;
@@ -75,11 +74,9 @@ describe('a primary and its hot standby from the command line', () => {
 	let profileDir: string;
 
 	beforeAll(async () => {
-		if (unavailable !== undefined) {
-			if (mustRun) throw new Error(`no hot standby can be started for this test: ${unavailable}`);
-			return;
-		}
-		pair = await startStandbyPair();
+		const started = await gate.start();
+		if (!started) return;
+		pair = started;
 		primary = new pg.Pool({connectionString: pair.primaryUrl, max: 2});
 		standby = new pg.Pool({connectionString: pair.standbyUrl, max: 2});
 		// The profile names the primary and its standby, and polls every second.
@@ -103,7 +100,7 @@ describe('a primary and its hot standby from the command line', () => {
 	const users = (run: CliRun): string[] =>
 		(JSON.parse(run.stdout) as {sessions: Array<{username: string}>}).sessions.map((session) => session.username).sort();
 	const port = (url: string) => new URL(url).port;
-	const itWithStandby = unavailable !== undefined && !mustRun ? it.skip : it;
+	const itWithStandby = gate.skip ? it.skip : it;
 
 	itWithStandby('sessions and export read the standby, through the profile and through --read-db', async () => {
 		await primary.query('TRUNCATE radacct');

@@ -7,12 +7,11 @@
 import {existsSync} from 'node:fs';
 import pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {standbyUnavailable, startStandbyPair, type StandbyPair} from '../helpers/standby-cluster.js';
+import {standbyGate, type StandbyPair} from '../helpers/standby-cluster.js';
 import {insertSessions} from '../helpers/test-database.js';
 import {CLI, FIRST_SCREEN_MS, firstScreenReady, Terminal, tmux, tmuxAvailable} from '../helpers/tmux-terminal.js';
 
-const unavailable = standbyUnavailable();
-const mustRun = Boolean(process.env['DATABASE_URL']);
+const gate = standbyGate();
 
 describe.skipIf(!tmuxAvailable)('the console on a read replica in a terminal', () => {
 	const term = new Terminal('replica80', 80, 24);
@@ -22,11 +21,9 @@ describe.skipIf(!tmuxAvailable)('the console on a read replica in a terminal', (
 
 	beforeAll(async () => {
 		if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the end-to-end tests`);
-		if (unavailable !== undefined) {
-			if (mustRun) throw new Error(`no hot standby can be started for this test: ${unavailable}`);
-			return;
-		}
-		pair = await startStandbyPair();
+		const started = await gate.start();
+		if (!started) return;
+		pair = started;
 		primary = new pg.Pool({connectionString: pair.primaryUrl, max: 2});
 		standby = new pg.Pool({connectionString: pair.standbyUrl, max: 2});
 		await insertSessions(primary, [{username: 'early.alice', startedAgo: 600, updatedAgo: 30}]);
@@ -47,7 +44,7 @@ describe.skipIf(!tmuxAvailable)('the console on a read replica in a terminal', (
 		await pair?.stop();
 	});
 
-	(unavailable !== undefined && !mustRun ? it.skip : it)(
+	(gate.skip ? it.skip : it)(
 		'shows the standby and its lag, warns past the poll interval, and reads the standby',
 		async () => {
 			const port = new URL(pair.standbyUrl).port;

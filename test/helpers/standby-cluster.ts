@@ -112,3 +112,25 @@ export async function startStandbyPair(): Promise<StandbyPair> {
 		throw error;
 	}
 }
+
+/** A test file's real-standby tests: whether they are skipped here, and how they start their pair. */
+export interface StandbyGate {
+	/** No standby can be started and none is required (no DATABASE_URL): the tests are reported skipped. */
+	readonly skip: boolean;
+	/** The pair, or undefined where the tests are skipped; throws where a server is the test bed and none can start. */
+	start(): Promise<StandbyPair | undefined>;
+}
+
+/** Where a PostgreSQL server is the test bed (DATABASE_URL, as in CI) a standby must be startable: no silent skip. */
+export function standbyGate(env: NodeJS.ProcessEnv = process.env): StandbyGate {
+	const unavailable = standbyUnavailable();
+	const mustRun = Boolean(env['DATABASE_URL']);
+	return {
+		skip: unavailable !== undefined && !mustRun,
+		async start() {
+			if (unavailable === undefined) return startStandbyPair();
+			if (mustRun) throw new Error(`no hot standby can be started for this test: ${unavailable}`);
+			return undefined;
+		},
+	};
+}
