@@ -7,7 +7,6 @@
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseAuditLog} from '../../source/audit/audit-reader.js';
 import {consoleDisconnects} from '../../source/commands/console.js';
@@ -15,9 +14,9 @@ import {disconnectedByIndex} from '../../source/disconnect/disconnected-by.js';
 import {recoveryTargetOf} from '../../source/disconnect/recovery.js';
 import type {CommandContext} from '../../source/commands/context.js';
 import {openSites, type OpenedSites} from '../../source/commands/sites-context.js';
-import {PacketCode} from '../../source/radius/dictionary.js';
 import {getString} from '../../source/radius/packet.js';
-import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import type {FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {ackAndStop, writer} from '../helpers/site-nas.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 let east: TestDatabase;
@@ -27,31 +26,6 @@ let westNas: FakeCoaNas;
 let sites: OpenedSites;
 let directory: string;
 const SHARED_IP = '10.9.9.9';
-
-/**
- * Where this process writes and reads a site's database directly: PGlite serves one socket connection, the
- * site's own, so on the embedded database the test goes to the PGlite instance itself.
- */
-function writer(db: TestDatabase): pg.Pool {
-	return (db.pglite ?? db.pool) as unknown as pg.Pool;
-}
-
-/** A NAS that acknowledges and, as FreeRADIUS would on its Accounting-Stop, closes the session in its site's radacct. */
-function ackAndStop(db: () => TestDatabase, secret: string) {
-	return startFakeCoaNas({
-		secret,
-		answer: (request) => {
-			const id = request.packet ? getString(request.packet, 'Acct-Session-Id') : undefined;
-			setTimeout(() => {
-				void writer(db()).query(
-					"UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'Admin-Reset' WHERE acctsessionid = $1",
-					[id],
-				);
-			}, 20);
-			return {code: PacketCode.DisconnectAck};
-		},
-	});
-}
 
 beforeAll(async () => {
 	[east, west] = await Promise.all([createTestDatabase(), createTestDatabase()]);

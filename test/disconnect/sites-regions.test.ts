@@ -9,17 +9,16 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
-import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {consoleDisconnects} from '../../source/commands/console.js';
 import type {CommandContext} from '../../source/commands/context.js';
 import {runSitesRegionDisconnect} from '../../source/commands/disconnect-sites.js';
 import {openSites, type OpenedSites} from '../../source/commands/sites-context.js';
 import {previewLines} from '../../source/disconnect/report.js';
-import {PacketCode} from '../../source/radius/dictionary.js';
 import {getString} from '../../source/radius/packet.js';
 import {regionCounts, regionDisconnect} from '../../source/ui/region-choices.js';
-import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import type {FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {ackAndStop, writer} from '../helpers/site-nas.js';
 import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
 
 const SHARED_IP = '10.20.0.1';
@@ -34,28 +33,6 @@ let southHotspot2: FakeCoaNas;
 let southBng5: FakeCoaNas;
 let sites: OpenedSites;
 let directory: string;
-
-/** PGlite serves one socket connection, the site's own: this process writes to the PGlite instance itself. */
-function writer(db: TestDatabase): pg.Pool {
-	return (db.pglite ?? db.pool) as unknown as pg.Pool;
-}
-
-/** A NAS that acknowledges and, as FreeRADIUS would on its Accounting-Stop, closes the session in its site's radacct. */
-function ackAndStop(db: () => TestDatabase, secret: string) {
-	return startFakeCoaNas({
-		secret,
-		answer: (request) => {
-			const id = request.packet ? getString(request.packet, 'Acct-Session-Id') : undefined;
-			setTimeout(() => {
-				void writer(db()).query(
-					"UPDATE radacct SET acctstoptime = now(), acctterminatecause = 'Admin-Reset' WHERE acctsessionid = $1",
-					[id],
-				);
-			}, 20);
-			return {code: PacketCode.DisconnectAck};
-		},
-	});
-}
 
 /** The users whose requests a NAS received and verified with its own secret (a wrong secret leaves packet unset). */
 function usersAt(nas: FakeCoaNas, from = 0): Array<string | undefined> {
