@@ -22,7 +22,7 @@ import {HelpOverlay} from './components/HelpOverlay.js';
 import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
 import {siteColumnWidth, sitesHeaderText, staleSitesOf} from './site-lines.js';
-import {StatsBar} from './components/StatsBar.js';
+import {PILL_TRENDS_FROM, StatsBar} from './components/StatsBar.js';
 import {regionCounts, type RegionCount} from './region-choices.js';
 import {StatusLine} from './components/StatusLine.js';
 import {UserView} from './components/UserView.js';
@@ -172,6 +172,16 @@ export function App(props: AppProps) {
 	const dbNow = useMemo(() => new Date(dbNowMs), [dbNowMs]);
 	// The sparklines' right edge: never before the history's last point, so they start at or after its first.
 	const historyEnd = Math.max(dbNowMs, state.onlineHistory?.history?.end.getTime() ?? 0);
+	// The region pills and their sparklines: once per poll or clock tick, not on every key (a cursor move redraws).
+	const pillRegions = useMemo(() => regionCounts(state.regions, snapshot?.stats.perNas ?? []), [state.regions, snapshot]);
+	const history = state.onlineHistory?.history;
+	const pillTrends = useMemo(
+		() =>
+			width >= PILL_TRENDS_FROM
+				? new Map(pillRegions.map((region) => [region.name, regionTrend(region, history, samples, historyEnd)]))
+				: undefined,
+		[pillRegions, history, samples, historyEnd, width],
+	);
 	// Likewise one column layout per width, view, sort and pick (a new array each render would redraw every row).
 	const {status: view, sort} = state.query;
 	const readsPlan = props.subscribers?.readsPlan ?? false;
@@ -332,8 +342,8 @@ export function App(props: AppProps) {
 				nas={state.query.nas}
 				pinned={pinned}
 				width={width}
-				regions={regionCounts(state.regions, snapshot?.stats.perNas ?? [])}
-				regionTrend={(region) => regionTrend(region, state.onlineHistory?.history, samples, historyEnd)}
+				regions={pillRegions}
+				{...(pillTrends ? {regionTrend: (region: RegionCount) => pillTrends.get(region.name) ?? ''} : {})}
 			/>
 			<FilterBar
 				query={state.query}
