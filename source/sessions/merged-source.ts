@@ -12,7 +12,7 @@ import type {MissingSite, NasHistory, OnlineHistory} from './online-history.js';
 import {MAX_WINDOW} from './radacct-sql.js';
 import {mergeSiteRows, type SiteRows} from './merged-order.js';
 import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
-import {nasCountKey, parseSessionKey} from './session-key.js';
+import {nasCountKey, parseSessionKey, userCountKey} from './session-key.js';
 import type {Regions} from './regions.js';
 import {combineStats, type OpenCounts, type SessionReader, type StaleAndUsers} from './session-source.js';
 
@@ -231,13 +231,18 @@ export class MergedSessionReader implements SessionReader {
 	async staleAndUsers(): Promise<StaleAndUsers> {
 		const reads = await this.#each(this.#sites, 'stale-and-users', (reader) => reader.staleAndUsers());
 		const stalePerNas = new Map<string, number>();
+		const sharingUsers = new Map<string, number>();
 		for (const {site, value} of reads) {
 			for (const [ip, stale] of value.stalePerNas) stalePerNas.set(nasCountKey({nasipaddress: ip, site: site.name}), stale);
+			for (const [user, sessions] of value.sharingUsers ?? [])
+				sharingUsers.set(userCountKey({username: user, site: site.name}), sessions);
 		}
 		return {
 			// A user online at two sites counts at each: the sites' FreeRADIUS clusters do not share users.
 			uniqueUsers: reads.reduce((sum, {value}) => sum + value.uniqueUsers, 0),
 			stalePerNas,
+			// Keyed `site:username` (userCountKey), as the rows they mark.
+			sharingUsers,
 			at: new Date(Math.min(...reads.map(({value}) => value.at.getTime()))),
 		};
 	}
@@ -267,15 +272,14 @@ export class MergedSessionReader implements SessionReader {
 			.slice(0, limit);
 	}
 
-	/** Each NAS's last reload, by IP; an IP reloaded at two sites gives the later. */
+	/** Each NAS's last reload, keyed `site:IP` (nasCountKey): the same IP at two sites is two NAS. */
 	async nasReloads(): Promise<NasReloads> {
 		const reads = await this.#each(this.#sites, 'reloads', async (reader) =>
 			reader.nasReloads ? reader.nasReloads() : {skipped: 'not read', byIp: new Map<string, Date>()},
 		);
 		const byIp = new Map<string, Date>();
-		for (const {value} of reads) {
-			for (const [ip, at] of value.byIp) if (!byIp.has(ip) || byIp.get(ip)! < at) byIp.set(ip, at);
-		}
+		for (const {site, value} of reads)
+			for (const [ip, at] of value.byIp) byIp.set(nasCountKey({nasipaddress: ip, site: site.name}), at);
 		return {skipped: reads.every(({value}) => value.skipped !== null) ? (reads[0]?.value.skipped ?? null) : null, byIp};
 	}
 

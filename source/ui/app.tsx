@@ -30,6 +30,7 @@ import {HistoryView} from './components/HistoryView.js';
 import {useOnlineHistory} from './hooks/use-online-history.js';
 import {HISTORY_HOURS} from './history-state.js';
 import {mergedSeries, nasKey, type OnlineHistory, type PollSamples} from '../sessions/online-history.js';
+import {nasCountKey} from '../sessions/session-key.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -247,7 +248,7 @@ export function App(props: AppProps) {
 				staleAfterSeconds={props.source.staleAfterSeconds}
 				width={width}
 				height={bodyHeight}
-				reloadedAt={state.detail.session ? snapshot?.reloads?.get(state.detail.session.nasipaddress) : undefined}
+				reloadedAt={state.detail.session ? snapshot?.reloads?.get(nasCountKey(state.detail.session)) : undefined}
 			/>
 		);
 	} else if (state.mode === 'user' && state.userView) {
