@@ -25,6 +25,11 @@ export interface SiteReader {
 export interface MergedReaderOptions {
 	/** How long one call waits for a site before using its last answer. Default 3000 ms. */
 	readonly deadlineMs?: number;
+	/**
+	 * How long the online history waits for a site (default 12 s: a site's own statement timeout for it is 10 s).
+	 * It is read apart from the poll: a slow history never marks a site stale nor holds its poll back.
+	 */
+	readonly historyDeadlineMs?: number;
 	readonly now?: () => number;
 	/** The profile's regions: each site's reader resolves them against its own NAS (sites-context.ts). */
 	readonly regions?: Regions | undefined;
@@ -42,6 +47,8 @@ interface SiteState {
 	error: string | null;
 	/** A call past its deadline, still unsettled: the site is not asked again until it settles. */
 	waiting: Promise<unknown> | undefined;
+	/** The same for the online history, which is read apart from the poll. */
+	historyWaiting: Promise<unknown> | undefined;
 	readonly cache: Map<string, unknown>;
 	openSessions: number | null;
 }
@@ -53,6 +60,7 @@ export type {SiteStatus} from './session.js';
 export class MergedSessionReader implements SessionReader {
 	readonly #sites: readonly SiteState[];
 	readonly #deadlineMs: number;
+	readonly #historyDeadlineMs: number;
 	readonly #now: () => number;
 	/** The profile's regions; a `region:` term is read by each site against that site's NAS. */
 	readonly regions: Regions | undefined;
@@ -65,10 +73,12 @@ export class MergedSessionReader implements SessionReader {
 			dataAt: null,
 			error: null,
 			waiting: undefined,
+			historyWaiting: undefined,
 			cache: new Map(),
 			openSessions: null,
 		}));
 		this.#deadlineMs = options.deadlineMs ?? 3000;
+		this.#historyDeadlineMs = options.historyDeadlineMs ?? 12_000;
 		this.#now = options.now ?? Date.now;
 		this.regions = options.regions;
 	}
@@ -110,11 +120,9 @@ export class MergedSessionReader implements SessionReader {
 		cacheKey: string | undefined,
 		call: (reader: SessionReader) => Promise<T>,
 		marks: boolean,
-		why?: (error: string) => void,
 	): Promise<T | typeof NO_ANSWER> {
 		const kept = () => {
 			if (cacheKey !== undefined && site.cache.has(cacheKey)) return site.cache.get(cacheKey) as T;
-			why?.(site.error ?? 'no answer');
 			return NO_ANSWER;
 		};
 		if (site.waiting) return kept();
@@ -147,8 +155,35 @@ export class MergedSessionReader implements SessionReader {
 			return kept();
 		} catch (error) {
 			failed(describeError(error));
-			if (cacheKey === undefined) why?.(describeError(error));
 			return cacheKey === undefined ? NO_ANSWER : kept();
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/**
+	 * Asks one site for its online history, within the history's own deadline; the answer, or why there is none.
+	 * Neither a failure nor a late answer marks the site (the poll says whether it is up), and a read still
+	 * unanswered is not asked again until it settles.
+	 */
+	async #askHistory(site: SiteState, read: () => Promise<OnlineHistory>): Promise<OnlineHistory | string> {
+		if (site.historyWaiting) return `its last history read has not answered yet`;
+		const asked = read();
+		let timer: NodeJS.Timeout | undefined;
+		const late = new Promise<typeof NO_ANSWER>((resolve) => {
+			timer = setTimeout(() => resolve(NO_ANSWER), this.#historyDeadlineMs);
+		});
+		try {
+			const first = await Promise.race([asked, late]);
+			if (first !== NO_ANSWER) return first;
+			const waiting = asked.catch(() => undefined);
+			site.historyWaiting = waiting;
+			void waiting.finally(() => {
+				if (site.historyWaiting === waiting) site.historyWaiting = undefined;
+			});
+			return `no answer in ${formatSeconds(this.#historyDeadlineMs)}`;
+		} catch (error) {
+			return describeError(error);
 		} finally {
 			clearTimeout(timer);
 		}
@@ -299,14 +334,12 @@ export class MergedSessionReader implements SessionReader {
 					missing.push({site: site.name, error: 'this database reader has no history'});
 					return undefined;
 				}
-				const value = await this.#ask(
-					site,
-					undefined,
-					() => read(window),
-					false,
-					(error) => missing.push({site: site.name, error}),
-				);
-				return value === NO_ANSWER ? undefined : {site, value};
+				const value = await this.#askHistory(site, () => read(window));
+				if (typeof value === 'string') {
+					missing.push({site: site.name, error: value});
+					return undefined;
+				}
+				return {site, value};
 			}),
 		);
 		const known = reads.filter((read) => read !== undefined);
