@@ -17,6 +17,7 @@ import {regionSql, type RegionSql, type Regions} from './regions.js';
 import {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
 import type {OnlineHistory} from './online-history.js';
+import type {PollAsk, PollReads} from './poll-reads.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
@@ -84,6 +85,8 @@ export interface SessionReader {
 	siteStatus?(): readonly SiteStatus[];
 	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
 	onlineHistory?(window: HistoryWindow): Promise<OnlineHistory>;
+	/** A poll's reads as one request (a reader over several sites: each site's in its own order); else readPoll. */
+	pollReads?(ask: PollAsk): Promise<PollReads>;
 }
 
 export class SessionSource implements SessionReader {

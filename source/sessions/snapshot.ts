@@ -3,6 +3,7 @@ import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal, Si
 import type {Rate} from './session-math.js';
 import type {RateTracker} from './session-math.js';
 import {sessionKey, userCountKey} from './session-key.js';
+import {readPoll, type PollAsk} from './poll-reads.js';
 import {combineStats, type SessionReader, type StaleAndUsers} from './session-source.js';
 
 export interface SnapshotRequest {
@@ -54,13 +55,27 @@ export class SlowCounts {
 		this.#generation++;
 	}
 
-	async get(source: SessionReader): Promise<StaleAndUsers> {
-		if (this.#last && Date.now() - this.#last.at.getTime() < this.#maxAgeMs) return this.#last;
-		const generation = this.#generation;
-		const read = await source.staleAndUsers();
-		// A read that began before expire() may predate what moved: the next get reads again.
+	/** The counts kept, while younger than the cadence; undefined when a read is due. */
+	fresh(): StaleAndUsers | undefined {
+		return this.#last && Date.now() - this.#last.at.getTime() < this.#maxAgeMs ? this.#last : undefined;
+	}
+
+	/** Where expire() stands: a read begun now is kept by keep() only if no expire() came in between. */
+	get generation(): number {
+		return this.#generation;
+	}
+
+	/** Keeps a read begun at `generation` (one that began before expire() may predate what moved); returns it. */
+	keep(read: StaleAndUsers, generation: number): StaleAndUsers {
 		if (generation === this.#generation) this.#last = read;
 		return read;
+	}
+
+	async get(source: SessionReader): Promise<StaleAndUsers> {
+		const kept = this.fresh();
+		if (kept) return kept;
+		const generation = this.#generation;
+		return this.keep(await source.staleAndUsers(), generation);
 	}
 }
 
@@ -99,7 +114,7 @@ export function windowUserCounts(
 
 /**
  * Fetches a snapshot: the window, the stats and (unless the stats already hold it: every open session)
- * the total. Each is one short statement; nothing stays open in between.
+ * the total, as one poll's reads (poll-reads.ts). Each is one short statement; nothing stays open in between.
  */
 export async function fetchSnapshot(
 	source: SessionReader,
@@ -107,12 +122,21 @@ export async function fetchSnapshot(
 	rates: RateTracker,
 	slow: SlowCounts = new SlowCounts(0),
 ): Promise<Omit<Snapshot, 'fetchedAt' | 'durationMs'>> {
-	const page = await source.list(request.filter, request.sort, {limit: request.limit, offset: request.offset});
-	const counts = await source.openCounts();
-	const total = isWholeNetwork(request.filter) ? {total: counts.openSessions, capped: false} : await source.count(request.filter);
-	const slowCounts = await slow.get(source);
+	const kept = slow.fresh();
+	const generation = slow.generation;
+	const ask: PollAsk = {
+		filter: request.filter,
+		sort: request.sort,
+		window: {limit: request.limit, offset: request.offset},
+		total: !isWholeNetwork(request.filter),
+		slow: kept === undefined,
+	};
+	const reads = source.pollReads ? await source.pollReads(ask) : await readPoll(source, ask);
+	const {page, counts} = reads;
+	const total = reads.total ?? {total: counts.openSessions, capped: false};
+	const slowCounts = kept ?? slow.keep(reads.slow ?? (await source.staleAndUsers()), generation);
 	const stats = combineStats(counts, slowCounts);
-	const reloads = source.nasReloads ? (await source.nasReloads()).byIp : new Map<string, Date>();
+	const reloads = reads.reloads.byIp;
 	rates.observe(page.rows);
 	const known = new Map<string, Rate>();
 	for (const row of page.rows) {
