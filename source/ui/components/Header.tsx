@@ -16,6 +16,11 @@ export interface HeaderProps {
 	readonly width: number;
 	/** The read database is a hot standby: its lag (`standby · lag 3s`), in the warning colour above the interval. */
 	readonly replica?: ReplicaBadge | null;
+	/**
+	 * Shorter forms of `database`, longest first (the sites with their standbys' lag, site-lines.ts
+	 * sitesHeaderForms): the first that fits beside the age of the data is shown, else the last.
+	 */
+	readonly databaseForms?: readonly string[] | undefined;
 }
 
 type TimingProps = Pick<HeaderProps, 'intervalSeconds' | 'nextInSeconds' | 'paused' | 'ageSeconds' | 'durationMs'>;
@@ -62,6 +67,19 @@ export function headerParts(props: TimingProps & {readonly database: string; rea
 }
 
 /**
+ * The database (or sites) text at this width: `database`, or the first of `databaseForms` that fits beside the
+ * badges and the age of the data (the timing gives way to it as to the database), else the shortest. Pure.
+ */
+export function databaseText(props: TimingProps & Pick<HeaderProps, 'database' | 'databaseForms' | 'readOnly' | 'width'>): string {
+	const forms = props.databaseForms;
+	if (!forms?.length) return props.database;
+	const others = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}`;
+	const age = timingParts(props).at(-1) ?? '';
+	const room = props.width - 'radtop  '.length - 1 - stringWidth(others) - stringWidth(age);
+	return forms.find((form) => stringWidth(form) <= room) ?? forms.at(-1)!;
+}
+
+/**
  * The standby badge, right after the database, at this width: whole (`  standby · lag 3s`) while the database and
  * the age of the data fit beside it, else `  lag 3s`. Pure.
  */
@@ -75,8 +93,9 @@ export function replicaText(props: TimingProps & Pick<HeaderProps, 'database' | 
 }
 
 /** Product, database, poll interval with a countdown, age and cost of the last refresh, badges. */
-export function Header(props: HeaderProps) {
+export function Header(given: HeaderProps) {
 	const theme = useTheme();
+	const props = {...given, database: databaseText(given)};
 	const replica = replicaText(props);
 	const badges = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}${replica}`;
 	const {database, right} = headerParts({...props, badges});
