@@ -69,8 +69,9 @@ function nasToCheck(
 	const found: string[] = [];
 	const resolve = (nas: string): string[] => {
 		try {
-			const ips = registry.resolve(nas);
-			found.push(nas);
+			// One site of several: an address is this site's NAS only if it knows it or has sessions open on it.
+			const ips = registry.resolve(nas).filter((ip) => !lenient || registry.knows(ip) || open?.has(ip) === true);
+			if (ips.length > 0) found.push(nas);
 			return ips;
 		} catch (error) {
 			if (lenient && error instanceof UnknownNasError) return [];

@@ -64,7 +64,8 @@ export async function doctorSites(
 			continue;
 		}
 		try {
-			const {nasFound} = await doctorDatabase(connection, request, {...options, emit, oneOfSites: sites.length > 1});
+			const progress = (message: string) => options.progress(`${name}: ${message}`);
+			const {nasFound} = await doctorDatabase(connection, request, {emit, progress, oneOfSites: sites.length > 1});
 			for (const value of nasFound) found.add(value);
 		} finally {
 			await connection.close();

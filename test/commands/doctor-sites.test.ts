@@ -146,27 +146,39 @@ describe('doctor over a profile with two sites', () => {
 		expect(unknown.stdout).toBe('');
 	});
 
-	it("checks each site's own NAS; a --nas no site has is a usage error", async () => {
-		const bng = {
-			ip: '10.30.0.1',
-			name: 'bng-north',
-			secret: SECRET,
-			coaHost: '127.0.0.1',
-			coaPort: nas.port,
-			vendor: 'mikrotik' as const,
-		};
-		const configDir = profileWith('nas', [
-			{name: 'north', database: north.url, nas: {'10.30.0.1': bng}},
-			{name: 'west', database: DOWN_URL},
-		]);
-		const run = await doctor(configDir, {nas: ['bng-north']});
-		expect(line(run, 'pass', `north: nas bng-north (10.30.0.1): CoA 127.0.0.1:${nas.port}`)).toContain('NAK');
-		// west has no bng-north: nothing is said of it there.
-		expect(run.stdout).not.toMatch(/west: nas /);
-		expect(run.stdout + run.stderr).not.toContain(SECRET);
-		const unknown = await doctor(configDir, {nas: ['bng-nowhere']});
-		expect(unknown.code).toBe(2);
-		expect(unknown.stderr).toBe('radtop: --nas bng-nowhere: no site has this NAS (sites: north, west)\n');
+	it("checks each site's own NAS, the same IP another NAS at another site; a --nas no site has is a usage error", async () => {
+		const east = await createTestDatabase();
+		try {
+			const bng = (name: string) => ({
+				ip: '10.30.0.1',
+				name,
+				secret: SECRET,
+				coaHost: '127.0.0.1',
+				coaPort: nas.port,
+				vendor: 'mikrotik' as const,
+			});
+			const configDir = profileWith('nas', [
+				{name: 'north', database: north.url, nas: {'10.30.0.1': bng('bng-north')}},
+				{name: 'east', database: east.url, nas: {'10.30.0.1': bng('bng-east')}},
+				{name: 'west', database: DOWN_URL},
+			]);
+			const byName = await doctor(configDir, {nas: ['bng-north']});
+			expect(line(byName, 'pass', `north: nas bng-north (10.30.0.1): CoA 127.0.0.1:${nas.port}`)).toContain('NAK');
+			// Neither east nor west has a bng-north: nothing is said of it there.
+			expect(byName.stdout).not.toMatch(/(east|west): nas /);
+			const byIp = await doctor(configDir, {nas: ['10.30.0.1']});
+			line(byIp, 'pass', `north: nas bng-north (10.30.0.1): CoA 127.0.0.1:${nas.port}`);
+			line(byIp, 'pass', `east: nas bng-east (10.30.0.1): CoA 127.0.0.1:${nas.port}`);
+			expect(byIp.stdout).not.toMatch(/west: nas /);
+			for (const run of [byName, byIp]) expect(run.stdout + run.stderr).not.toContain(SECRET);
+			for (const unknown of ['bng-nowhere', '10.99.0.1']) {
+				const run = await doctor(configDir, {nas: [unknown]});
+				expect(run.code).toBe(2);
+				expect(run.stderr).toBe(`radtop: --nas ${unknown}: no site has this NAS (sites: north, east, west)\n`);
+			}
+		} finally {
+			await east.close();
+		}
 	});
 
 	it('--site without a profile that lists sites is a usage error', async () => {
