@@ -21,7 +21,7 @@ import {Header} from './components/Header.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
-import {siteColumnWidth, sitesHeaderForms, sitesReplicaStatus, staleSitesOf} from './site-lines.js';
+import {siteColumnWidth, sitesHeader, sitesReplicaStatus, staleSitesOf} from './site-lines.js';
 import {PILL_TRENDS_FROM, StatsBar} from './components/StatsBar.js';
 import {regionCounts, type RegionCount} from './region-choices.js';
 import {StatusLine} from './components/StatusLine.js';
@@ -222,9 +222,7 @@ export function App(props: AppProps) {
 
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
-	const sitesHeader = snapshot?.sites
-		? sitesHeaderForms(snapshot.sites, now, state.query.site, siteReplicas, state.intervalSeconds)
-		: undefined;
+	const sites = snapshot?.sites ? sitesHeader(snapshot.sites, now, state.query.site, siteReplicas, state.intervalSeconds) : undefined;
 	// While a disconnect runs behind another view, the status line follows it.
 	const status =
 		(state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ??
@@ -333,8 +331,8 @@ export function App(props: AppProps) {
 	return (
 		<Box flexDirection="column" width={width} height={rows - 1}>
 			<Header
-				database={sitesHeader?.[0] ?? props.databaseLabel}
-				databaseForms={sitesHeader}
+				database={sites?.forms[0] ?? props.databaseLabel}
+				sites={sites}
 				intervalSeconds={state.intervalSeconds}
 				nextInSeconds={nextInSeconds}
 				paused={state.paused}

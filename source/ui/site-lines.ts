@@ -57,30 +57,41 @@ export function sitesHeaderText(
 	return `${narrowed ? `site ${sanitize(narrowed)}: ` : ''}${parts.join(' · ')}`;
 }
 
+/** The sites as the header shows them: its texts, longest first, and what of them takes the warning colour. */
+export interface SitesHeader {
+	/** The header shows the first that fits, else the last (Header.tsx databaseText). */
+	readonly forms: readonly string[];
+	/** The lag texts of the standbys behind more than the poll interval (`standby lag 42s`, `lag 42s`). */
+	readonly warn: readonly string[];
+}
+
 /**
  * The header's account of the sites with the lag of each site that reads a standby, longest first, for the header
  * to show the first that fits: `south 1,198 standby lag 4s`, then `south 1,198 lag 4s`, then the lag only of the
  * sites behind more than the poll interval, then none. Without a standby, the one text of {@link sitesHeaderText}.
  */
-export function sitesHeaderForms(
+export function sitesHeader(
 	sites: readonly SiteStatus[],
 	now: number,
 	narrowed: string | null | undefined,
 	replicas: ReadonlyMap<string, ReplicaState | null>,
 	intervalSeconds: number,
-): string[] {
+): SitesHeader {
+	const behind = (state: ReplicaState) => lagExceeds(state, intervalSeconds);
 	const lagText = (prefix: string, only?: (state: ReplicaState) => boolean) => (name: string) => {
 		const state = replicas.get(name);
 		if (state?.role !== 'standby' || only?.(state) === false) return undefined;
 		return `${prefix}${formatLag(state.lagSeconds)}`;
 	};
-	const forms = [
-		lagText('standby lag '),
-		lagText('lag '),
-		lagText('lag ', (state) => lagExceeds(state, intervalSeconds)),
-		() => undefined,
-	].map((lagOf) => sitesHeaderText(sites, now, narrowed, lagOf));
-	return [...new Set(forms)];
+	const forms = [lagText('standby lag '), lagText('lag '), lagText('lag ', behind), () => undefined].map((lagOf) =>
+		sitesHeaderText(sites, now, narrowed, lagOf),
+	);
+	const warn = [...replicas.values()].flatMap((state) =>
+		state?.role === 'standby' && behind(state)
+			? [`standby lag ${formatLag(state.lagSeconds)}`, `lag ${formatLag(state.lagSeconds)}`]
+			: [],
+	);
+	return {forms: [...new Set(forms)], warn: [...new Set(warn)]};
 }
 
 /**

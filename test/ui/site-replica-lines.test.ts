@@ -5,8 +5,8 @@
 import {describe, expect, it} from 'vitest';
 import type {ReplicaState} from '../../source/db/replica.js';
 import type {SiteStatus} from '../../source/sessions/session.js';
-import {databaseText, headerParts} from '../../source/ui/components/Header.js';
-import {sitesHeaderForms, sitesHeaderText, sitesReplicaStatus} from '../../source/ui/site-lines.js';
+import {databaseText, headerParts, markedParts} from '../../source/ui/components/Header.js';
+import {sitesHeader, sitesHeaderText, sitesReplicaStatus} from '../../source/ui/site-lines.js';
 import {stringWidth} from '../../source/terminal/text.js';
 
 const NOW = 1_000_000;
@@ -29,14 +29,14 @@ const standby = (lagSeconds: number | null, extra: Partial<Extract<ReplicaState,
 const PRIMARY: ReplicaState = {role: 'primary'};
 const SITES = [site('north', 3005), site('south', 1198)];
 
-describe('sitesHeaderForms', () => {
+describe('sitesHeader', () => {
 	it('is the one text of the sites when no site reads a standby', () => {
 		const replicas = new Map<string, ReplicaState | null>([
 			['north', PRIMARY],
 			['south', null],
 		]);
-		expect(sitesHeaderForms(SITES, NOW, null, replicas, 5)).toEqual(['north 3,005 · south 1,198']);
-		expect(sitesHeaderForms(SITES, NOW, null, new Map(), 5)).toEqual([sitesHeaderText(SITES, NOW)]);
+		expect(sitesHeader(SITES, NOW, null, replicas, 5).forms).toEqual(['north 3,005 · south 1,198']);
+		expect(sitesHeader(SITES, NOW, null, new Map(), 5).forms).toEqual([sitesHeaderText(SITES, NOW)]);
 	});
 
 	it('puts the lag after the count of the site that reads a standby, shorter and shorter', () => {
@@ -44,7 +44,7 @@ describe('sitesHeaderForms', () => {
 			['north', PRIMARY],
 			['south', standby(4)],
 		]);
-		expect(sitesHeaderForms(SITES, NOW, null, replicas, 5)).toEqual([
+		expect(sitesHeader(SITES, NOW, null, replicas, 5).forms).toEqual([
 			'north 3,005 · south 1,198 standby lag 4s',
 			'north 3,005 · south 1,198 lag 4s',
 			'north 3,005 · south 1,198',
@@ -56,7 +56,7 @@ describe('sitesHeaderForms', () => {
 			['north', standby(0)],
 			['south', standby(75)],
 		]);
-		expect(sitesHeaderForms(SITES, NOW, 'south', replicas, 5)).toEqual([
+		expect(sitesHeader(SITES, NOW, 'south', replicas, 5).forms).toEqual([
 			'site south: north 3,005 standby lag 0s · south 1,198 standby lag 1m 15s',
 			'site south: north 3,005 lag 0s · south 1,198 lag 1m 15s',
 			'site south: north 3,005 · south 1,198 lag 1m 15s',
@@ -64,10 +64,29 @@ describe('sitesHeaderForms', () => {
 		]);
 	});
 
+	it('marks for the warning colour the lag of the standbys behind more than the poll interval only', () => {
+		const replicas = new Map<string, ReplicaState | null>([
+			['north', standby(3)],
+			['south', standby(75)],
+		]);
+		const header = sitesHeader(SITES, NOW, null, replicas, 5);
+		expect(header.warn).toEqual(['standby lag 1m 15s', 'lag 1m 15s']);
+		expect(markedParts(header.forms[0]!, header.warn)).toEqual([
+			{text: 'north 3,005 standby lag 3s · south 1,198 ', marked: false},
+			{text: 'standby lag 1m 15s', marked: true},
+		]);
+		expect(markedParts(header.forms[1]!, header.warn)).toEqual([
+			{text: 'north 3,005 lag 3s · south 1,198 ', marked: false},
+			{text: 'lag 1m 15s', marked: true},
+		]);
+		expect(sitesHeader(SITES, NOW, null, new Map([['south', standby(4)]]), 5).warn).toEqual([]);
+		expect(markedParts('postgres@db/radius', [])).toEqual([{text: 'postgres@db/radius', marked: false}]);
+	});
+
 	it('says nothing of the lag of a site whose data is old: its age and error are what matter', () => {
 		const sites = [site('north', 3005), site('south', 1198, {stale: true, dataAt: NOW - 40_000, error: 'connection refused'})];
 		const replicas = new Map<string, ReplicaState | null>([['south', standby(9)]]);
-		expect(sitesHeaderForms(sites, NOW, null, replicas, 5)).toEqual(['north 3,005 · south 1,198 (40s old: connection refused)']);
+		expect(sitesHeader(sites, NOW, null, replicas, 5).forms).toEqual(['north 3,005 · south 1,198 (40s old: connection refused)']);
 	});
 });
 
@@ -77,10 +96,11 @@ describe('the sites text in the header', () => {
 		['north-metro-1', PRIMARY],
 		['south-rural', standby(42)],
 	]);
-	const forms = sitesHeaderForms([site('north-metro-1', 3005), site('south-rural', 1198)], NOW, null, replicas, 5);
+	const sites = sitesHeader([site('north-metro-1', 3005), site('south-rural', 1198)], NOW, null, replicas, 5);
+	const forms = sites.forms;
 
 	it('is whole at 80 columns, the timing giving way to it', () => {
-		const database = databaseText({...timing, database: forms[0]!, databaseForms: forms, width: 80});
+		const database = databaseText({...timing, database: forms[0]!, sites, width: 80});
 		expect(database).toBe('north-metro-1 3,005 · south-rural 1,198 standby lag 42s');
 		const parts = headerParts({...timing, database, badges: '', width: 80});
 		expect(parts.database).toBe(database);
@@ -88,8 +108,7 @@ describe('the sites text in the header', () => {
 	});
 
 	it('drops `standby` when narrower, then keeps only the lag behind the interval (here south), then no lag', () => {
-		const at = (width: number, readOnly = false) =>
-			databaseText({...timing, readOnly, database: forms[0]!, databaseForms: forms, width});
+		const at = (width: number, readOnly = false) => databaseText({...timing, readOnly, database: forms[0]!, sites, width});
 		expect(at(62)).toBe('north-metro-1 3,005 · south-rural 1,198 lag 42s');
 		// READ-ONLY takes its room first.
 		expect(at(62, true)).toBe('north-metro-1 3,005 · south-rural 1,198');
