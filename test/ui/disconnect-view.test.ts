@@ -258,7 +258,7 @@ describe('the views at 80 columns', () => {
 			.split('\n')
 			.filter((line) => line.startsWith('  user'));
 		expect(rows.length).toBeGreaterThan(0);
-		for (const line of rows) expect(line).toMatch(/^  user\d+ +100\.64\.0\.\d+ +north\/accel-1 +1h00m$/);
+		for (const line of rows) expect(line).toMatch(/^ {2}user\d+ +100\.64\.0\.\d+ +north\/accel-1 +1h00m$/);
 	});
 
 	it('draws a typed confirmation and a reason split at a cursor moved into them, the cell under it apart', () => {
