@@ -18,13 +18,17 @@ export interface RadacctColumns {
 
 /**
  * From pg_attribute rather than information_schema.columns: the latter leaves out the columns the role may
- * not read, which would make a radacct the role cannot SELECT from look absent.
+ * not read, which would make a radacct the role cannot SELECT from look absent. Only catalogs are read, so a
+ * lock on radacct does not hold it up: an index's predicate is matched in its stored form (`acctstoptime IS
+ * NULL` alone) rather than through pg_get_expr, which would open radacct. A form it does not recognise only
+ * means no index is seen.
  */
 const RADACCT_COLUMNS_QUERY =
 	"SELECT attname AS column_name, has_column_privilege(attrelid, attnum, 'SELECT') AS readable, " +
-	'EXISTS (SELECT 1 FROM pg_index AS i WHERE i.indrelid = attrelid AND i.indkey[0] = attnum AND i.indpred IS NOT NULL ' +
-	"AND pg_get_expr(i.indpred, i.indrelid) ILIKE '%acctstoptime IS NULL%') AS leads_open_index " +
-	"FROM pg_attribute WHERE attrelid = to_regclass('radacct') AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
+	'EXISTS (SELECT 1 FROM pg_index AS i JOIN pg_attribute AS stop ON stop.attrelid = i.indrelid ' +
+	"AND stop.attname = 'acctstoptime' WHERE i.indrelid = col.attrelid AND i.indkey[0] = col.attnum " +
+	"AND i.indpred::text ~ ('^\\{NULLTEST :arg \\{VAR :varno 1 :varattno ' || stop.attnum || ' .* :nulltesttype 0 ')) AS leads_open_index " +
+	"FROM pg_attribute AS col WHERE attrelid = to_regclass('radacct') AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
 
 export async function probeRadacctColumns(db: Queryable): Promise<RadacctColumns> {
 	const {rows} = await db.query(RADACCT_COLUMNS_QUERY, []);
