@@ -81,23 +81,37 @@ describe('radtop export over sites, to a terminal', () => {
 		expect(stderr.text().endsWith('\r\x1b[Kradtop: exported 4 sessions (east 2, west 2)\n')).toBe(true);
 	});
 
-	it('names a site that fails once rows are written, and says stdout is incomplete', async () => {
+	it.each([
+		[
+			'username',
+			[
+				['site', 'username'],
+				['east', 'alice'],
+				['east', 'carol'],
+			],
+		],
+		[
+			'username,plan',
+			[
+				['site', 'username', 'plan'],
+				['east', 'alice', 'gold'],
+				['east', 'carol', ''],
+			],
+		],
+	])('names a site that fails once rows are written, and says stdout is incomplete (--columns %s)', async (columns, rows) => {
 		// West is opened and counted; its link is cut while east's rows are written.
 		const stdout = pipe(() => link.cut());
 		const stderr = terminal();
 		try {
-			expect(await exportSites({columns: 'username'}, stdout.stream, stderr.stream)).toBe(EXIT.failure);
+			expect(await exportSites({columns}, stdout.stream, stderr.stream)).toBe(EXIT.failure);
 		} finally {
 			await link.mend();
 		}
-		expect(parseCsv(stdout.text())).toEqual([
-			['site', 'username'],
-			['east', 'alice'],
-			['east', 'carol'],
-		]);
+		expect(parseCsv(stdout.text())).toEqual(rows);
 		// The progress line is cleared, then one line says what failed.
 		const text = stderr.text();
 		expect(text.match(/radtop: /g)).toHaveLength(1);
-		expect(text.slice(text.lastIndexOf('\x1b[K') + 3)).toMatch(/^radtop: site west: .+; the output is incomplete\n$/);
+		const cleared = text.lastIndexOf('\x1b[K');
+		expect(cleared < 0 ? text : text.slice(cleared + 3)).toMatch(/^radtop: site west: .+; the output is incomplete\n$/);
 	});
 });
