@@ -1,19 +1,26 @@
 /** `radtop export`: every session matching a filter as CSV, streamed from the database to stdout or a file. */
 import type {Writable} from 'node:stream';
 import {EXPORT_COLUMNS, DEFAULT_EXPORT_COLUMNS, exportColumn, parseExportColumns} from '../sessions/export-sql.js';
-import {connectDatabase, type Database} from '../db/connect.js';
-import {BillingLookup, DEFAULT_BILLING_TIMEOUT_MS, type BillingDatabase} from '../subscribers/billing.js';
-import {exportEnrichedSessions, isSubscriberColumn, needsEnrichment} from '../subscribers/enriched-export.js';
+import {isSubscriberColumn, needsEnrichment} from '../subscribers/enriched-export.js';
 import {SUBSCRIBER_COLUMNS} from '../subscribers/subscriber-view.js';
-import {billingSettingsOf} from './subscriber-settings.js';
-import {DEFAULT_EXPORT_LIMIT, exportSessions, ExportAbortedError, type ExportOptions, type ExportProgress} from '../sessions/export.js';
-import {exportSessionsToFile, ExportPathError} from '../sessions/export-file.js';
+import {
+	DEFAULT_EXPORT_LIMIT,
+	exportSessions,
+	ExportAbortedError,
+	type ExportOptions,
+	type ExportProgress,
+	type ExportResult,
+} from '../sessions/export.js';
+import {exportToFile, ExportPathError} from '../sessions/export-file.js';
+import {exportSites, SiteExportError, type SitesExportResult} from '../sessions/export-sites.js';
 import {reportWaits} from '../db/database-wait.js';
 import {formatCount} from '../sessions/format.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {scrubSecrets} from '../config/secrets.js';
-import {contextForSite, type CommandContext} from './context.js';
-import {parseSessionsFlags, SESSIONS_FLAGS, sessionFilterOf, type FilterRequest} from './sessions.js';
+import type {CommandContext} from './context.js';
+import {openEnrichedExporter, type EnrichedExporter} from './export-enrichment.js';
+import {exportTargets, type ExportTarget} from './export-targets.js';
+import {parseSessionsFlags, SESSIONS_FLAGS, type FilterRequest} from './sessions.js';
 import {EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
 export const EXPORT_FLAGS = {
@@ -49,6 +56,12 @@ the database in constant memory. Timestamps are ISO 8601 in UTC (2026-11-25T10:4
 digits, addresses without a prefix length. Fields a spreadsheet would run as a formula (starting with
 =, +, -, @, tab or CR) get a leading ' unless --raw.
 
+On a profile that lists sites, one CSV holds every site, with a first column site: the rows are grouped by
+site, in the profile's order of sites, each site's rows in the --sort order. The filters apply at each site
+against its own NAS names. Every site is opened, in a snapshot of its own, before anything is written, so a
+site that cannot be read ends the export with nothing written. --site NAME exports that site alone, with the
+same site column.
+
 Filters (as radtop sessions)
   --status STATUS              active: open sessions (default); stale: open ones without an interim
                                update for 2 x their interval (or --stale-after when none); closed; all
@@ -57,7 +70,7 @@ Filters (as radtop sessions)
                                region:NAME the NAS of one of the profile's regions
   --at WHEN                    sessions open at that instant, closed ones too
   --nas NAME|IP                only this NAS (repeat for several)
-  --site NAME                  the site of a profile that lists sites (each site is exported on its own)
+  --site NAME                  only this site of a profile that lists sites (default: every site)
   --from WHEN, --to WHEN       started at/after, before: 2026-11-24, 2026-11-24T08:00Z, or an age (6h, 2d)
   --sort KEY                   row order: start (default), duration, down, up, rate, user, nas, ip
   --order asc|desc             default: desc for start/duration/down/up, asc for user/nas/ip
@@ -67,8 +80,8 @@ Output
                                a symlink's target is replaced, a FIFO or device (/dev/fd/N) written directly
   --columns A,B,...            these columns in this order (default: those of radtop sessions --csv); the
                                subscriber columns and the billing query's columns too (see Columns)
-  --limit N                    refuse, before writing anything, when more than N sessions match
-                               (default ${DEFAULT_EXPORT_LIMIT.toLocaleString('en-US')})
+  --limit N                    refuse, before writing anything, when more than N sessions match, all the
+                               sites together (default ${DEFAULT_EXPORT_LIMIT.toLocaleString('en-US')})
   --no-limit                   export however many match
   --raw                        no formula guard: fields exactly as stored
   --stale-after DURATION       stale threshold for the state column when the NAS reports no interval (30m)
@@ -87,7 +100,7 @@ Examples
   $ radtop export --nas bng-2 --columns username,framedipaddress,callingstationid > bng-2.csv
   $ radtop export --status all --from 7d --search alice --sort start --order asc
 
-Exit codes: 0 ok, 1 failure (database unreachable, more sessions than --limit, interrupted), 2 usage error
+Exit codes: 0 ok, 1 failure (database or site unreachable, more sessions than --limit, interrupted), 2 usage error
 (a bad flag, --output naming a directory).
 `;
 
@@ -113,7 +126,7 @@ export interface ExportRequest extends FilterRequest {
 	readonly limit: number | null;
 	readonly raw: boolean;
 	readonly output?: string;
-	/** The site of a profile that lists sites: each site's radacct is exported on its own. */
+	/** The site of a profile that lists sites; absent: every site, one after the other. */
 	readonly site?: string;
 }
 
@@ -187,16 +200,23 @@ export function progressLine(progress: ExportProgress): string {
 
 const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Runs the export; resolves to the exit code. Ctrl-C (or SIGTERM, SIGHUP) stops it: a file is not written, stdout is left incomplete. */
+/** The rows of each site, when the export read sites: ` (east 2, west 1)`. */
+function perSite(sites: SitesExportResult['sites'] | undefined): string {
+	if (sites === undefined) return '';
+	return ` (${sites.map((site) => `${site.name} ${formatCount(site.rows)}`).join(', ')})`;
+}
+
+/**
+ * Runs the export; resolves to the exit code. Ctrl-C (or SIGTERM, SIGHUP) stops it: a file is not written, stdout is
+ * left incomplete. On a profile that lists sites every site is exported (--site: that one), a `site` column first.
+ */
 export async function runExport(given: CommandContext, request: ExportRequest, io: ExportIo): Promise<number> {
-	// An export streams one database's radacct: a profile that lists sites exports one site at a time.
-	if (given.sites && request.site === undefined) {
-		const names = given.sites.sites.map((site) => site.name).join(', ');
-		throw new UsageError(`this profile lists sites: give --site (sites: ${names}); each site is exported on its own`);
-	}
-	const context = await contextForSite(given, request.site);
-	const source = context.source;
-	const filter = sessionFilterOf(source, request);
+	const targets = await exportTargets(given, request);
+	const context = targets[0]!.context;
+	const sites = given.sites !== undefined;
+	// On a profile that lists sites the site is always the first column: naming it again changes nothing.
+	const columns = sites ? request.columns.filter((name) => name.toLowerCase() !== 'site') : request.columns;
+	if (columns.length === 0) throw new UsageError('--columns: the site column is always first here: name the others');
 	const abort = new AbortController();
 	// Ctrl-C, kill or a closed terminal: the export stops, a file's temporary copy is removed, exit 1.
 	const onInterrupt = () => abort.abort();
@@ -204,13 +224,9 @@ export async function runExport(given: CommandContext, request: ExportRequest, i
 	const showProgress = Boolean(io.stderr.isTTY);
 	let shownAt = 0;
 	const options: ExportOptions = {
-		columns: request.columns,
+		columns,
 		limit: request.limit,
 		raw: request.raw,
-		staleAfterSeconds: source.staleAfterSeconds,
-		nas: source.nas,
-		regionNas: (region) => source.regionNas(region),
-		available: source.columns,
 		signal: abort.signal,
 		...(showProgress
 			? {
@@ -223,92 +239,90 @@ export async function runExport(given: CommandContext, request: ExportRequest, i
 				}
 			: {}),
 	};
+	const ownOptions = ({context: {source}, nasIps}: ExportTarget): ExportOptions => ({
+		staleAfterSeconds: source.staleAfterSeconds,
+		nas: source.nas,
+		regionNas: (region) => source.regionNas(region),
+		available: source.columns,
+		nasIps,
+	});
 	const clearProgress = () => {
 		if (showProgress && shownAt > 0) io.stderr.write('\r\x1b[K');
 	};
+	const secrets = [...new Set(targets.flatMap((target) => target.context.secrets))];
+	const say = (line: string, after = '') =>
+		io.stderr.write(`radtop: ${sanitize(scrubSecrets(line, secrets).replace(/[\r\n]+/g, ' '))}${after}\n`);
 	// A lock or a server that does not answer is said as it is seen, not waited for in silence.
-	const stopWaits = reportWaits(context.database.waits, (line) => {
-		clearProgress();
-		io.stderr.write(line);
-	});
-	let billingDatabase: Database | undefined;
-	try {
-		let exporter = exportSessions;
-		if (needsEnrichment(request.columns)) {
-			const settings = billingSettingsOf(context);
-			const unknown = request.columns.find((name) => !exportColumn(name) && !isSubscriberColumn(name));
-			if (unknown !== undefined && !settings.billingQuery)
-				throw new UsageError(
-					`--columns: unknown column "${unknown}" (no billing-query is set; see radtop export --help for the columns)`,
-				);
-			const billingTimeoutMs = settings.billingTimeout !== undefined ? settings.billingTimeout * 1000 : DEFAULT_BILLING_TIMEOUT_MS;
-			if (settings.billingQuery && settings.billingUrl) {
-				billingDatabase = await connectDatabase(
-					{kind: 'url', url: settings.billingUrl, from: 'profile'},
-					{statementTimeoutMs: billingTimeoutMs, connectTimeoutMs: 3000},
-				);
-			}
-			let told = false;
-			const tell = (line: string) => {
-				if (told) return;
-				told = true;
-				clearProgress();
-				io.stderr.write(`radtop: ${sanitize(scrubSecrets(line, context.secrets))}\n`);
-			};
-			if (unknown !== undefined && settings.billingQuery) {
-				// The billing query asked once for a name no one has: its columns, so a name it lacks is refused before any row is read.
-				const probe = new BillingLookup((billingDatabase?.pool ?? context.database.pool) as BillingDatabase, {
-					query: settings.billingQuery,
-					timeoutMs: billingTimeoutMs,
-				});
-				const answer = await probe.lookup(['radtop-export-probe']);
-				if (answer.status === null) {
-					const missing = request.columns.find(
-						(name) => !exportColumn(name) && !isSubscriberColumn(name) && !answer.columns.includes(name),
-					);
-					if (missing !== undefined)
-						throw new UsageError(
-							`--columns: unknown column "${missing}" (the billing query returns ${answer.columns.join(', ') || 'no column but username'})`,
-						);
-				} else tell(answer.status);
-			}
-			const enriched = {
-				billingQuery: settings.billingQuery,
-				billingDatabase: billingDatabase?.pool,
-				billingTimeoutMs,
-				onStatus: tell,
-			};
-			exporter = (db, filter, sort, options, out) => exportEnrichedSessions(db, filter, sort, {...options, ...enriched}, out);
-		}
-		if (request.output !== undefined) {
-			const result = await exportSessionsToFile(context.database.pool, filter, request.sort, options, request.output, exporter);
+	const stops = targets.map((target) =>
+		reportWaits(target.context.database.waits, (line) => {
 			clearProgress();
-			io.stderr.write(`radtop: wrote ${formatCount(result.rows)} sessions to ${sanitize(result.path)}\n`);
+			io.stderr.write(sites ? `radtop: site ${target.site!}: ${line.replace(/^radtop: /, '')}` : line);
+		}),
+	);
+	let enriched: EnrichedExporter | undefined;
+	try {
+		let told = false;
+		const tell = (line: string) => {
+			if (told) return;
+			told = true;
+			clearProgress();
+			say(line);
+		};
+		if (needsEnrichment(columns)) enriched = await openEnrichedExporter(context, columns, tell);
+		const exporter = enriched?.exporter ?? exportSessions;
+		const target = targets[0]!;
+		const write = (
+			fileOptions: Pick<ExportOptions, 'countFirst' | 'forTerminal'>,
+			out: Writable,
+		): Promise<ExportResult & {sites?: SitesExportResult['sites']}> =>
+			sites
+				? exportSites(
+						targets.map((each) => ({
+							name: each.site!,
+							db: each.context.database.pool,
+							filter: each.filter,
+							options: ownOptions(each),
+						})),
+						request.sort,
+						{...options, ...fileOptions},
+						out,
+						exporter,
+					)
+				: exporter(
+						target.context.database.pool,
+						target.filter,
+						request.sort,
+						{...options, ...ownOptions(target), ...fileOptions},
+						out,
+					);
+		if (request.output !== undefined) {
+			const result = await exportToFile(request.output, options, write);
+			clearProgress();
+			io.stderr.write(`radtop: wrote ${formatCount(result.rows)} sessions to ${sanitize(result.path)}${perSite(result.sites)}\n`);
 			return EXIT.ok;
 		}
 		// On a terminal, escape sequences in a username must not reach it: control characters are shown as escapes.
-		const result = await exporter(
-			context.database.pool,
-			filter,
-			request.sort,
-			{...options, forTerminal: Boolean(io.stdout.isTTY)},
-			io.stdout as Writable,
-		);
+		const result = await write({forTerminal: Boolean(io.stdout.isTTY)}, io.stdout as Writable);
 		clearProgress();
-		if (showProgress) io.stderr.write(`radtop: exported ${formatCount(result.rows)} sessions\n`);
+		if (showProgress) io.stderr.write(`radtop: exported ${formatCount(result.rows)} sessions${perSite(result.sites)}\n`);
 		return EXIT.ok;
 	} catch (error) {
 		clearProgress();
+		const what = request.output !== undefined ? `; ${sanitize(request.output)} was not written` : '; the output is incomplete';
 		if (error instanceof ExportAbortedError) {
-			const what = request.output !== undefined ? `; ${sanitize(request.output)} was not written` : '; the output is incomplete';
 			io.stderr.write(`radtop: ${error.message}${what}\n`);
+			return EXIT.failure;
+		}
+		// A site that failed: before the first byte nothing was written; after it, what was is incomplete.
+		if (error instanceof SiteExportError) {
+			say(error.message, error.written || request.output !== undefined ? what : '; nothing was written');
 			return EXIT.failure;
 		}
 		if (error instanceof ExportPathError) throw new UsageError(`--output: ${error.message}`);
 		throw error;
 	} finally {
-		stopWaits();
-		await billingDatabase?.close();
+		for (const stop of stops) stop();
+		await enriched?.close();
 		for (const signal of INTERRUPTS) process.removeListener(signal, onInterrupt);
 	}
 }

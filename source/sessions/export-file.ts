@@ -7,6 +7,7 @@ import {constants, type Stats} from 'node:fs';
 import {lstat, open, readlink, realpath, rename, rm, stat, type FileHandle} from 'node:fs/promises';
 import {basename, dirname, join, resolve} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import type {Writable} from 'node:stream';
 import {isatty} from 'node:tty';
 import {exportFileName} from './export-sql.js';
 import {ExportAbortedError, exportSessions, type ExportOptions, type ExportResult} from './export.js';
@@ -31,6 +32,14 @@ export interface FileExportResult extends ExportResult {
 }
 
 /**
+ * What writes an export into `out`: the file's own options (`countFirst`, `forTerminal`) go over the caller's.
+ */
+export type ExportWriter<R extends ExportResult> = (
+	fileOptions: Pick<ExportOptions, 'countFirst' | 'forTerminal'>,
+	out: Writable,
+) => Promise<R>;
+
+/**
  * Exports into a file: written under a temporary name beside it (mode 0600: an export holds subscribers'
  * names, addresses and MACs) and renamed over `path` only when complete, so a failed or interrupted export
  * leaves no partial file and an existing file is replaced whole or not at all. A symbolic link stays: the
@@ -45,15 +54,27 @@ export async function exportSessionsToFile(
 	path: string,
 	exporter: Exporter = exportSessions,
 ): Promise<FileExportResult> {
+	return exportToFile(path, options, (fileOptions, out) => exporter(db, filter, sort, {...options, ...fileOptions}, out));
+}
+
+/**
+ * {@link exportSessionsToFile} for any writer of rows (the sites of a profile, one after the other): the file is
+ * replaced whole once `write` has written everything, a FIFO or device written directly.
+ */
+export async function exportToFile<R extends ExportResult>(
+	path: string,
+	options: Pick<ExportOptions, 'countFirst' | 'forTerminal' | 'signal'>,
+	write: ExportWriter<R>,
+): Promise<R & {readonly path: string}> {
 	const target = await outputTarget(path);
-	if (target.direct) return exportSessionsToStream(db, filter, sort, options, path, target.stats, exporter);
+	if (target.direct) return exportToStream(path, target.stats, options, write);
 	const temporary = join(dirname(target.file), `.${basename(target.file)}.${randomBytes(4).toString('hex')}.partial`);
 	const handle = await open(temporary, 'wx', 0o600);
 	let done = false;
 	try {
 		const stream = handle.createWriteStream();
 		// Nobody sees the temporary file before the rename: the cap is checked as the rows come, not by a count first.
-		const result = await exporter(db, filter, sort, {countFirst: false, ...options}, stream);
+		const result = await write({countFirst: options.countFirst ?? false}, stream);
 		await new Promise<void>((resolve, reject) => {
 			stream.once('error', reject);
 			stream.end(() => resolve());
@@ -106,20 +127,17 @@ async function linkTarget(path: string): Promise<string> {
 }
 
 /** Writes the export straight into a FIFO or device, with the same backpressure as a pipe on stdout. */
-async function exportSessionsToStream(
-	db: Queryable,
-	filter: SessionFilter,
-	sort: SessionSort,
-	options: ExportOptions,
+async function exportToStream<R extends ExportResult>(
 	path: string,
 	stats: Stats,
-	exporter: Exporter,
-): Promise<FileExportResult> {
+	options: Pick<ExportOptions, 'forTerminal' | 'signal'>,
+	write: ExportWriter<R>,
+): Promise<R & {readonly path: string}> {
 	const handle = await openForWriting(path, stats, options.signal);
 	try {
 		const stream = handle.createWriteStream();
 		const forTerminal = options.forTerminal ?? isatty(handle.fd);
-		const result = await exporter(db, filter, sort, {...options, forTerminal}, stream);
+		const result = await write({forTerminal}, stream);
 		await new Promise<void>((resolve, reject) => {
 			stream.once('error', reject);
 			stream.end(() => resolve());

@@ -123,6 +123,11 @@ export interface ExportQueryOptions {
 	readonly nasIps?: (nas: string) => readonly string[];
 	/** The NAS of a search's `region:` term. */
 	readonly regionNas?: (region: string) => RegionSql;
+	/**
+	 * The site of a profile that lists sites: a first column `site` holding this name, which travels as a
+	 * parameter like every other value.
+	 */
+	readonly site?: string;
 }
 
 /**
@@ -137,7 +142,8 @@ export function guardedSql(expression: string): string {
 /**
  * The SELECT of an export: the chosen columns, each as text under its export name, of every session matching
  * the filter, in the sort's order with radacctid breaking ties (so two exports of the same data list rows
- * identically). Text columns carry the formula guard unless `formulaGuard` is false.
+ * identically). Text columns carry the formula guard unless `formulaGuard` is false. With `site`, the site's
+ * name comes first, under `site`.
  */
 export function buildExportQuery(filter: SessionFilter, sort: SessionSort, options: ExportQueryOptions): SqlQuery {
 	if (options.columns.length === 0) throw new RangeError('an export needs at least one column');
@@ -163,6 +169,7 @@ export function buildExportQuery(filter: SessionFilter, sort: SessionSort, optio
 			return `${sql} AS "${column.name}"`;
 		})
 		.join(', ');
+	const site = options.site === undefined ? '' : `${parameters.add(options.site)}::text AS "site", `;
 	// The stale view's rows by the same threshold as its STATE column (the console's, the profile's).
 	const withStale = filter.staleAfterSeconds === undefined ? {...filter, staleAfterSeconds: options.staleAfterSeconds} : filter;
 	const predicates = filterPredicates(withStale, parameters, {
@@ -173,7 +180,7 @@ export function buildExportQuery(filter: SessionFilter, sort: SessionSort, optio
 	const plan = sortPlan(sort, filter.status);
 	const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
 	return {
-		text: `SELECT ${list} FROM radacct${join}${where} ORDER BY ${plan.expression} ${plan.direction}, radacct.radacctid ${plan.direction}`,
+		text: `SELECT ${site}${list} FROM radacct${join}${where} ORDER BY ${plan.expression} ${plan.direction}, radacct.radacctid ${plan.direction}`,
 		values: parameters.values,
 	};
 }

@@ -61,6 +61,18 @@ export interface ExportOptions {
 	readonly nas?: NasDirectory;
 	/** The NAS of a search's `region:` term (a SessionSource's `regionNas`). */
 	readonly regionNas?: (region: string) => RegionSql;
+	/** The IPs of a search's `nas:` name; default: `nas`'s (an unknown name is an error). */
+	readonly nasIps?: (nas: string) => readonly string[];
+	/** The site of a profile that lists sites: a first column `site` with its name on every row. */
+	readonly site?: string;
+	/** Write the header row (default); false: the rows alone, the header being another site's. */
+	readonly header?: boolean;
+	/**
+	 * Awaited once the export's snapshot is taken and its rows counted (`total`, when they were), before anything
+	 * is written: the export waits for it, and a rejection ends it with nothing written (the sites of one export
+	 * each wait there for their turn).
+	 */
+	readonly ready?: (total: number | undefined) => Promise<void>;
 	/** radacct's readable columns (a SessionSource's `columns`); default: asked inside the export's snapshot. */
 	readonly available?: ReadonlySet<string>;
 	/** The CSV goes to a terminal: control characters in text from the database are written as visible escapes. */
@@ -189,7 +201,7 @@ export async function exportSessions(
 		inTransaction = true;
 		// A long export is the user's choice: the connection's statement timeout is meant for polls.
 		await run('SET LOCAL statement_timeout = 0');
-		const nasIps = (nas: string) => (options.nas ?? new NasDirectory()).resolve(nas);
+		const nasIps = nasIpsOf(options);
 		const available = options.available ?? (await probeRadacctColumns(inSnapshot)).readable;
 		let total: number | undefined;
 		const countFirst = options.countFirst ?? true;
@@ -210,12 +222,16 @@ export async function exportSessions(
 				staleAfterSeconds: options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS,
 				formulaGuard: !options.raw,
 				nasNames: nas?.entries(),
+				...(options.site === undefined ? {} : {site: options.site}),
 			}),
 		);
 		if (plan.settings) await run(plan.settings.text, plan.settings.values);
 		options.signal?.throwIfAborted();
+		await options.ready?.(total);
+		options.signal?.throwIfAborted();
 
 		let header = true;
+		const writeHeader = options.header ?? true;
 		let outputFull = false;
 		const writer = new CsvWriter(out, {
 			forTerminal: options.forTerminal ?? false,
@@ -231,8 +247,10 @@ export async function exportSessions(
 		});
 		copy = new CopyToStream(plan.copy, (row) => {
 			if (outputFailure !== undefined) throw new ExportOutputError(outputFailure, rows);
-			if (header) header = false;
-			else if (++rows > (limit ?? Number.POSITIVE_INFINITY) && !countFirst) throw new ExportLimitError(limit!);
+			if (header) {
+				header = false;
+				if (!writeHeader) return;
+			} else if (++rows > (limit ?? Number.POSITIVE_INFINITY) && !countFirst) throw new ExportLimitError(limit!);
 			writer.write(row);
 		});
 		client.query(copy);
@@ -326,6 +344,11 @@ function resolveColumns(names: readonly string[]): ExportColumn[] {
 		if (!column) throw new RangeError(`unknown export column "${name.slice(0, 40)}"`);
 		return column;
 	});
+}
+
+/** The IPs a search's `nas:` name stands for in an export: its own resolver, else its NAS directory's. */
+export function nasIpsOf(options: Pick<ExportOptions, 'nas' | 'nasIps'>): (nas: string) => readonly string[] {
+	return options.nasIps ?? ((nas) => (options.nas ?? new NasDirectory()).resolve(nas));
 }
 
 /** The `region:` terms' context of an export, when it has one. */

@@ -23,6 +23,7 @@ import {
 	ExportLimitError,
 	type ExportOptions,
 	type ExportResult,
+	nasIpsOf,
 	regionsOf,
 } from '../sessions/export.js';
 import {NasDirectory} from '../sessions/nas-directory.js';
@@ -107,11 +108,12 @@ export async function exportEnrichedSessions(
 		await run('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 		inTransaction = true;
 		await run('SET LOCAL statement_timeout = 0');
-		const nasIps = (nas: string) => (options.nas ?? new NasDirectory()).resolve(nas);
+		const nasIps = nasIpsOf(options);
 		const available = options.available ?? (await probeRadacctColumns(inSnapshot)).readable;
+		let total: number | undefined;
 		if (limit !== null) {
 			const count = buildCountQuery(filter, limit, {available, nasIps, ...regionsOf(options)});
-			const total = Number((await run(count.text, count.values))[0]?.['total'] ?? 0);
+			total = Number((await run(count.text, count.values))[0]?.['total'] ?? 0);
 			if (total > limit) throw new ExportLimitError(limit);
 		}
 		const radacct = names.map((name) => exportColumn(name)).filter((column): column is ExportColumn => !!column);
@@ -143,8 +145,12 @@ export async function exportEnrichedSessions(
 			told = true;
 			options.onStatus?.(line);
 		};
-		const header = names.map((name) => exportColumn(name)?.name ?? name);
-		await write(out, `${header.map((name) => csvField(name, {formulaGuard: false})).join(',')}\r\n`);
+		options.signal?.throwIfAborted();
+		await options.ready?.(total);
+		// The site's name is written here as every cell of this export is: radtop makes the CSV, not COPY.
+		const site = options.site === undefined ? '' : `${csvField(options.site, {formulaGuard: false})},`;
+		const header = [...(site === '' ? [] : ['site']), ...names.map((name) => exportColumn(name)?.name ?? name)];
+		if (options.header ?? true) await write(out, `${header.map((name) => csvField(name, {formulaGuard: false})).join(',')}\r\n`);
 		const now = new Date();
 		const started = performance.now();
 		for (;;) {
@@ -184,7 +190,7 @@ export async function exportEnrichedSessions(
 						return csvField(vendorField(row[KEY_MAC] as string | null) ?? '', {formulaGuard: !options.raw});
 					return csvField(fields[name] ?? '', {formulaGuard: !options.raw});
 				});
-				chunk += `${cells.join(',')}\r\n`;
+				chunk += `${site}${cells.join(',')}\r\n`;
 			}
 			rows += batch.length;
 			await write(out, options.forTerminal ? sanitizeLines(chunk) : chunk);

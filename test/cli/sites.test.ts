@@ -2,7 +2,7 @@
  * `radtop sessions`, `export` and `sweep` over a profile that lists two sites (the built CLI in a child process,
  * two real databases: PostgreSQL when DATABASE_URL is set, else PGlite): without --site sessions merges both in
  * the order asked for, with a SITE column (and `site` in JSON); --site reads one site; an unknown site is a usage
- * error naming the sites; export asks for --site; sweep goes through each site in turn.
+ * error naming the sites; export writes the sites one after the other; sweep goes through each site in turn.
  *
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
@@ -80,13 +80,14 @@ describe('commands over a profile with two sites', () => {
 		expect(result.stderr).toBe('radtop: --site: no site "north" (sites: east, west)\n');
 	});
 
-	it('export asks for --site, and exports that site', async () => {
-		const refused = await run(['export']);
-		expect(refused.code).toBe(2);
-		expect(refused.stderr).toMatch(/give --site \(sites: east, west\)/);
+	it('export writes every site, site by site, with a site column first; --site exports that site', async () => {
+		const all = await run(['export', '--columns', 'username']);
+		expect(all.stderr).toBe('');
+		expect(all.code).toBe(0);
+		expect(all.stdout.trim().split('\r\n')).toEqual(['site,username', 'east,alice', 'east,carol', 'west,bob']);
 		const exported = await run(['export', '--site', 'east', '--columns', 'username']);
 		expect(exported.code).toBe(0);
-		expect(exported.stdout.trim().split('\r\n')).toEqual(['username', 'alice', 'carol']);
+		expect(exported.stdout.trim().split('\r\n')).toEqual(['site,username', 'east,alice', 'east,carol']);
 	});
 
 	it('sweep goes through each site in turn', async () => {

@@ -107,6 +107,22 @@ describe('buildExportCopy', () => {
 		expect(plan.settings!.values).toContain('2026-11-01T00:00:00.000Z');
 	});
 
+	it("puts a site's name first as a value of its own, never in the statement's text", () => {
+		const query = buildExportQuery(
+			{status: 'all'},
+			{key: 'start', direction: 'desc'},
+			{columns: [exportColumn('username')!], available: ALL_COLUMNS, staleAfterSeconds: 1800, site: 'north-2'},
+		);
+		const placeholder = /^SELECT \$(\d+)::text AS "site", /.exec(query.text);
+		expect(placeholder).not.toBeNull();
+		expect(query.values[Number(placeholder![1]) - 1]).toBe('north-2');
+		const plan = buildExportCopy(query);
+		expect(plan.copy).toMatch(/^COPY \(SELECT \(SELECT current_setting\('radtop\.export_\d+'\)::text\)::text AS "site", /);
+		expect(plan.copy).not.toContain('north-2');
+		expect(plan.settings!.values).toContain('north-2');
+		expect(build({status: 'all'}, ['username']).text).not.toContain('"site"');
+	});
+
 	it('writes arrays as literals PostgreSQL reads back exactly, quotes and backslashes included', () => {
 		const plan = buildExportCopy({text: 'SELECT $1::text[]', values: [['a"b', 'c\\d', 'e,f']]});
 		expect(plan.settings!.values).toEqual(['{"a\\"b","c\\\\d","e,f"}']);
