@@ -11,7 +11,7 @@ import type {CoaClient} from '../radius/coa-client.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {DisconnectAuditSink} from './audit-records.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
-import {executeDisconnect} from './executor.js';
+import {executeDisconnect, type DisconnectOptions} from './executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';
 import {countRecovery, type RecoveryCount, type RecoveryTarget} from './recovery.js';
 import type {DisconnectProgress, DisconnectResult} from './result.js';
@@ -34,6 +34,11 @@ export interface ExecuteOptions {
 	readonly reason?: string;
 	readonly signal?: AbortSignal;
 	readonly onProgress?: (progress: DisconnectProgress) => void;
+	/** Plan and audit, send nothing (executor-options.ts `dryRun`). */
+	readonly dryRun?: boolean;
+	/** A NAS another radtop is disconnecting: wait for it (executor-options.ts `waitForClaimedNas`). */
+	readonly waitForClaimedNas?: boolean;
+	readonly onClaimWait?: DisconnectOptions['onClaimWait'];
 }
 
 /** What the console needs of the disconnect engine. */
@@ -162,6 +167,9 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 					...(run.reason === undefined ? {} : {reason: run.reason}),
 					...(run.signal === undefined ? {} : {signal: run.signal}),
 					...(run.onProgress === undefined ? {} : {onProgress: run.onProgress}),
+					...(run.dryRun ? {dryRun: true} : {}),
+					...(run.waitForClaimedNas ? {waitForClaimedNas: true} : {}),
+					...(run.onClaimWait === undefined ? {} : {onClaimWait: run.onClaimWait}),
 					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
 					...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
 					...(options.concurrencyPerNas === undefined ? {} : {concurrencyPerNas: options.concurrencyPerNas}),
