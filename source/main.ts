@@ -240,7 +240,7 @@ const COMMANDS: Record<string, CommandSpec> = {
 		takesArguments: true,
 		async run(flags, input = []) {
 			const request = parseUserFlags(input, flags);
-			return withContext(flags, {}, (context) => runUser(context, request, process.stdout));
+			return withContext(flags, {}, (context) => runUser(context, request, process.stdout, process.stderr));
 		},
 	},
 	sessions: {
