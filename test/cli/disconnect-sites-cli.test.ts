@@ -194,6 +194,17 @@ describe('radtop disconnect over two sites', () => {
 		expect(unknown.stderr).toMatch(/bng-7/);
 	});
 
+	it('--all-matching reads the filter at every site; with --nas NAME, at the site of that NAS alone', async () => {
+		const all = await radtop(['--all-matching', '--search', 'alice', '--dry-run']);
+		expect(all.code, all.stderr).toBe(0);
+		expect(all.stdout).toMatch(/north:\d+ +alice +north\/bng-1/);
+		expect(all.stdout).toMatch(/south:\d+ +alice +south\/hotspot-2/);
+		const one = await radtop(['--all-matching', '--search', 'alice', '--nas', 'hotspot-2', '--dry-run']);
+		expect(one.code, one.stderr).toBe(0);
+		expect(one.stdout).toMatch(/south:\d+ +alice +south\/hotspot-2/);
+		expect(one.stdout).not.toMatch(/north/);
+	});
+
 	it('--session takes SITE:ID; a bare ID asks which site', async () => {
 		const bare = await radtop(['--session', southAlice, '--dry-run']);
 		expect(bare.code).toBe(2);
@@ -205,5 +216,16 @@ describe('radtop disconnect over two sites', () => {
 		const withSite = await radtop(['--session', southAlice, '--site', 'south', '--dry-run']);
 		expect(withSite.code, withSite.stderr).toBe(0);
 		expect(withSite.stdout).toMatch(new RegExp(`south:${southAlice} +alice`));
+	});
+
+	it('with one database (--db wins over the sites) --site and SITE:ID are usage errors', async () => {
+		const before = received();
+		const site = await radtop(['--db', south.url, '--user', 'alice', '--site', 'south', '--dry-run']);
+		expect(site.code).toBe(2);
+		expect(site.stderr).toBe('radtop: --site takes a site of a profile that lists sites (radtop config set sites)\n');
+		const keyed = await radtop(['--db', south.url, '--session', `south:${southAlice}`, '--dry-run']);
+		expect(keyed.code).toBe(2);
+		expect(keyed.stderr).toBe(`radtop: --session south:${southAlice} names a site: this profile lists no sites\n`);
+		expect(received()).toEqual(before);
 	});
 });
