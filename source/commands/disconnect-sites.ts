@@ -73,7 +73,6 @@ export async function runSitesDisconnect(context: CommandContext, request: Sites
 				via: 'command line',
 				...pacingOf(request, context.profile),
 				confirmStopWithinMs: request.confirmWithinMs,
-				...(request.rate === undefined ? {} : {ratePerSecond: request.rate}),
 				...(allowedNas === undefined ? {} : {allowedNas}),
 				...(regions ? {regionNas: (region: string) => siteRegionNas(site, region)} : {}),
 			}),
@@ -123,6 +122,8 @@ export async function runSitesDisconnect(context: CommandContext, request: Sites
 			...(request.reason === undefined ? {} : {reason: request.reason}),
 			signal: stop.signal,
 			...(request.dryRun ? {dryRun: true} : {}),
+			// --rate holds for all sites together: each site's part gets its share, by its sessions.
+			...(request.rate === undefined ? {} : {ratePerSecond: request.rate}),
 			...(wait ? {waitForClaimedNas: true} : {}),
 			onClaimWait: claimWaitReporter(io.stderr),
 			...progress.options,

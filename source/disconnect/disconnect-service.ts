@@ -39,6 +39,8 @@ export interface ExecuteOptions {
 	/** A NAS another radtop is disconnecting: wait for it (executor-options.ts `waitForClaimedNas`). */
 	readonly waitForClaimedNas?: boolean;
 	readonly onClaimWait?: DisconnectOptions['onClaimWait'];
+	/** Requests started per second, all NAS together, for this run (in place of the service's `ratePerSecond`). */
+	readonly ratePerSecond?: number;
 }
 
 /** What the console needs of the disconnect engine. */
@@ -170,7 +172,9 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 					...(run.dryRun ? {dryRun: true} : {}),
 					...(run.waitForClaimedNas ? {waitForClaimedNas: true} : {}),
 					...(run.onClaimWait === undefined ? {} : {onClaimWait: run.onClaimWait}),
-					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
+					...((run.ratePerSecond ?? options.ratePerSecond) === undefined
+						? {}
+						: {ratePerSecond: run.ratePerSecond ?? options.ratePerSecond}),
 					...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
 					...(options.concurrencyPerNas === undefined ? {} : {concurrencyPerNas: options.concurrencyPerNas}),
 					...(options.confirmStopWithinMs === undefined ? {} : {confirmStopWithinMs: options.confirmStopWithinMs}),

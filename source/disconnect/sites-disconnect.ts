@@ -174,6 +174,16 @@ export interface SitesDisconnectService extends DisconnectService {
 }
 
 /**
+ * A run's overall rate shared among its parts by their sessions, each at least 1 a second, so that the sites
+ * together keep within it; undefined each without a rate.
+ */
+export function shareRate(rate: number | undefined, sessions: readonly number[]): Array<number | undefined> {
+	if (rate === undefined) return sessions.map(() => undefined);
+	const total = sessions.reduce((sum, count) => sum + count, 0);
+	return sessions.map((count) => Math.max(1, total === 0 ? rate : Math.floor((rate * count) / total)));
+}
+
+/**
  * The disconnect engine over several sites (the console's and `radtop disconnect`'s). A site that cannot be read
  * leaves its share out of the preview, which says so; a run sends each site's share through that site's engine,
  * all sites at once.
@@ -251,6 +261,10 @@ export function sitesDisconnectService(
 			if (!parts) throw new Error('this preview was not made by the sites disconnect');
 			const progress: Array<DisconnectProgress | undefined> = parts.map(() => undefined);
 			const partNames = parts.map((part) => part.site);
+			const rates = shareRate(
+				run.ratePerSecond,
+				parts.map(({preview: part}) => part.plan.items.length),
+			);
 			const settled = await Promise.allSettled(
 				parts.map(({site, preview: part}, index) =>
 					sites
@@ -259,6 +273,7 @@ export function sitesDisconnectService(
 							...(run.reason === undefined ? {} : {reason: run.reason}),
 							...(run.signal === undefined ? {} : {signal: run.signal}),
 							...(run.dryRun ? {dryRun: true} : {}),
+							...(rates[index] === undefined ? {} : {ratePerSecond: rates[index]}),
 							...(run.waitForClaimedNas ? {waitForClaimedNas: true} : {}),
 							...(run.onClaimWait
 								? {
