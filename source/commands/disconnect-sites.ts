@@ -6,6 +6,7 @@
  */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
+import {scrubSecrets} from '../config/secrets.js';
 import {confirms} from '../disconnect/confirmation.js';
 import {createDisconnectService, type DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectMethod} from '../disconnect/plan.js';
@@ -85,7 +86,8 @@ export async function runSitesDisconnect(context: CommandContext, request: Sites
 	try {
 		const preview = await service.previewParts(target, parts, unread);
 		const {plan, missing} = preview;
-		for (const warning of preview.warnings) writeIfOpen(io.stderr, `radtop: ${sanitize(warning)}\n`);
+		// A site's warning can carry its server's error text.
+		for (const warning of preview.warnings) writeIfOpen(io.stderr, `radtop: ${sanitize(scrubSecrets(warning, context.secrets))}\n`);
 		const lines = previewLines(plan, {firstRows: request.dryRun ? 0 : 5});
 		for (const id of missing) lines.push(`  session ${sanitize(id)} is not in radacct`);
 		const out = request.dryRun && !request.json ? io.stdout : io.stderr;

@@ -66,7 +66,8 @@ and nothing is sent for it. radtop never closes a row itself: the NAS's Accounti
 Target (exactly one)
   --session ID           a session by radacctid (repeat for several); SITE:ID over a profile's sites
   --user NAME            every open session of this user
-  --nas NAME|IP          every open session of this NAS
+  --nas NAME|IP          every open session of this NAS (over sites: at each site with a NAS of that name;
+                         an IP, that address at each site)
   --region NAME          every open session of the profile's region (radtop config set region.NAME): the
                          preview counts each of its NAS, and the region's name is typed to confirm
   --all-matching         every open session matching --search, --nas, --from, --to (a filter is required);
