@@ -156,6 +156,8 @@ export async function runSitesDisconnect(context: CommandContext, request: Sites
 			);
 			return EXIT.partial;
 		}
+		// A site that could not be read keeps its sessions: what was asked for is not all done (exit 3).
+		if (preview.unread !== undefined && preview.unread.length > 0) return EXIT.partial;
 		// A dry run in which no session would be sent (no secret, a NAS not allowed, ...) would do nothing.
 		if (request.dryRun) return plan.items.length > 0 && plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
 		return resultExitCode(result);

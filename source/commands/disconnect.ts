@@ -113,7 +113,8 @@ record is written and a summary goes to stderr; radtop audit shows the run, an i
 Exit codes: 0 every session disconnected or already closed (a dry run: some session would be sent),
 1 failure before sending, 2 usage error (an unknown NAS name or region too), 3 partial failure (some failed, not
 on the NAS, or not sent), nothing matched (no open session for --session, --user, --nas, --region or the filter), a dry run
-in which every session would be not sent, or a run stopped by Ctrl-C, SIGTERM or SIGHUP.
+in which every session would be not sent, a run stopped by Ctrl-C, SIGTERM or SIGHUP, or over sites a site that
+could not be read (its sessions are not in the run).
 `;
 
 type FlagValues = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};

@@ -27,6 +27,8 @@ export interface DisconnectPreview {
 	readonly warnings: readonly string[];
 	/** The registry the plan was made with; the execution uses it too. */
 	readonly registry: NasRegistry;
+	/** Over several sites: those whose share could not be read (`site: why`), not in this disconnect. */
+	readonly unread?: readonly string[];
 }
 
 /** Options of one execution. */

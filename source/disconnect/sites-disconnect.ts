@@ -11,7 +11,7 @@ import type {Session} from '../sessions/session.js';
 import {confirmationFor} from './confirmation.js';
 import type {DisconnectPreview, DisconnectService, ExecuteOptions} from './disconnect-service.js';
 import type {DisconnectTarget, NasPlan, Plan, PlanItem} from './plan.js';
-import {tallyOutcomes, type DisconnectProgress, type DisconnectResult, type NasProgress} from './result.js';
+import {tallyOutcomes, type DisconnectProgress, type DisconnectResult, type NasProgress, type SessionResult} from './result.js';
 
 /** One site's disconnect engine. */
 export interface SiteDisconnects {
@@ -140,11 +140,21 @@ function combineProgress(parts: readonly (DisconnectProgress | undefined)[], sit
 	};
 }
 
-/** The parts' results as one: each session keyed `site:radacctid` and naming its site, the action IDs of every part. */
-export function combineResults(parts: readonly {site: string; result: DisconnectResult}[], failures: readonly string[]): DisconnectResult {
-	const results = parts.flatMap(({site, result}) =>
-		result.results.map((entry) => ({...entry, radacctid: sessionKey({radacctid: entry.radacctid, site}), site})),
-	);
+/**
+ * The parts' results as one: each session keyed `site:radacctid` and naming its site, the action IDs of every
+ * part; `unsent`, the sessions of the parts that failed before sending (each `not_sent`).
+ */
+export function combineResults(
+	parts: readonly {site: string; result: DisconnectResult}[],
+	failures: readonly string[],
+	unsent: readonly SessionResult[] = [],
+): DisconnectResult {
+	const results = [
+		...parts.flatMap(({site, result}) =>
+			result.results.map((entry) => ({...entry, radacctid: sessionKey({radacctid: entry.radacctid, site}), site})),
+		),
+		...unsent,
+	];
 	const times = parts.map(({result}) => result);
 	const auditErrors = [...parts.flatMap(({site, result}) => (result.auditError ? [`${site}: ${result.auditError}`] : [])), ...failures];
 	return {
@@ -235,6 +245,7 @@ export function sitesDisconnectService(
 				...parts.flatMap(({site, preview}) => preview.warnings.map((warning) => `${site}: ${warning}`)),
 			],
 			registry: parts[0]!.preview.registry,
+			...(unread.length > 0 ? {unread} : {}),
 		};
 		partsOf.set(combined, parts);
 		registriesOf.set(combined.registry, new Map(parts.map(({site, preview}) => [site, preview.registry])));
@@ -295,7 +306,22 @@ export function sitesDisconnectService(
 				outcome.status === 'rejected' ? [`${partNames[index]}: nothing sent (${describeError(outcome.reason)})`] : [],
 			);
 			if (done.length === 0) throw new Error(failures.join('; '));
-			return combineResults(done, failures);
+			// A part that failed before sending: each of its sessions ends `not_sent`, with why.
+			const unsent = settled.flatMap((outcome, index): SessionResult[] => {
+				if (outcome.status !== 'rejected') return [];
+				const site = partNames[index]!;
+				return parts[index]!.preview.plan.items.map((item) => ({
+					radacctid: sessionKey({radacctid: item.session.radacctid, site}),
+					site,
+					username: item.session.username,
+					nasIp: item.nas.ip,
+					nasName: item.nas.name,
+					method: undefined,
+					outcome: 'not_sent',
+					reason: `nothing sent at site ${site} (${describeError(outcome.reason)})`,
+				}));
+			});
+			return combineResults(done, failures, unsent);
 		},
 	};
 }

@@ -2,8 +2,9 @@
  * `radtop disconnect` over sites in this process, where the confirmation can be answered: two real databases
  * (PostgreSQL when DATABASE_URL is set, else PGlite) and a third site that cannot be reached, each reachable
  * site's NAS at 10.9.9.9 a fake CoA NAS of its own with its own secret. The confirmation grows with the whole
- * (the count typed above the profile's threshold, a NAS by its `site/name`), a wrong answer sends nothing, and a
- * site that is down is said and left out while the others are disconnected.
+ * (the count typed above the profile's threshold, a NAS by its `site/name`), a wrong answer sends nothing, a site
+ * that is down is said and left out while the others are disconnected (exit 3: its sessions are still online),
+ * and a site that fails after the confirmation ends its sessions `not sent`.
  */
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -66,7 +67,7 @@ const users = (nas: FakeCoaNas) =>
 	nas.received.map((request) => (request.packet ? getString(request.packet, 'Acct-Session-Id') : 'BAD SECRET'));
 
 /** Runs a disconnect over the sites with the operator answering `answer`; the prompts asked, the output and the code. */
-async function run(name: string, request: Partial<SitesDisconnectRequest>, answer: string) {
+async function run(name: string, request: Partial<SitesDisconnectRequest>, answer: string, beforeAnswer?: () => Promise<unknown>) {
 	const auditLog = join(directory, `${name}.jsonl`);
 	const context = {profile: {auditLog, confirmTypedAbove: 1}, secrets: [], sites} as unknown as CommandContext;
 	const stdout = stream();
@@ -92,6 +93,7 @@ async function run(name: string, request: Partial<SitesDisconnectRequest>, answe
 			stdinIsTerminal: false,
 			ask: async (prompt) => {
 				asked.push(prompt);
+				await beforeAnswer?.();
 				return answer;
 			},
 		},
@@ -115,7 +117,9 @@ describe('radtop disconnect over sites: the confirmation and a site that is down
 		expect(eastNas.received.length + westNas.received.length).toBe(0);
 		expect(wrong.records).toEqual([]);
 		const right = await run('right', {reason: 'both'}, '2');
-		expect(right.code, right.stderr).toBe(0);
+		// Sent at both sites that answered; the site that is down still has its sessions: partial (3).
+		expect(right.code, right.stderr).toBe(3);
+		expect(right.stdout).toContain('2 sessions: 2 coa');
 		expect(users(eastNas)).toEqual(['e-alice']);
 		expect(users(westNas)).toEqual(['w-alice']);
 		expect(right.records.map((record) => `${record.event} ${record.site}`).sort()).toEqual([
@@ -133,8 +137,21 @@ describe('radtop disconnect over sites: the confirmation and a site that is down
 		expect(bare.asked).toEqual(['type the NAS name (west/bng-w (10.9.9.9)) to disconnect all 1 of its sessions: ']);
 		expect(bare.code).toBe(1);
 		const named = await run('named', nas, 'west/bng-w');
-		expect(named.code, named.stderr).toBe(0);
+		expect(named.code, named.stderr).toBe(3);
+		expect(named.stdout).toContain('1 session: 1 coa');
 		expect([eastNas.received.length, westNas.received.length]).toEqual([before[0], before[1]! + 1]);
 		expect(named.records.map((record) => `${record.event} ${record.site}`)).toEqual(['disconnect.begin west', 'disconnect.end west']);
+	});
+
+	it('a site that fails between the confirmation and sending: its sessions end not sent, the other site is sent to', async () => {
+		const before = [eastNas.received.length, westNas.received.length];
+		// The confirmation is answered once radacct is gone from west: its part cannot read its sessions again.
+		const gone = await run('gone', {}, '2', () => writer(west).query('ALTER TABLE radacct RENAME TO radacct_gone'));
+		await writer(west).query('ALTER TABLE radacct_gone RENAME TO radacct');
+		expect(gone.code).toBe(3);
+		expect([eastNas.received.length, westNas.received.length]).toEqual([before[0]! + 1, before[1]]);
+		expect(gone.stdout).toMatch(/^not sent +alice +west\/bng-w +nothing sent at site west \(.*radacct.*\)$/m);
+		expect(gone.stdout).toMatch(/^coa +alice +east\/bng-e /m);
+		expect(gone.records.map((record) => `${record.event} ${record.site}`)).toEqual(['disconnect.begin east', 'disconnect.end east']);
 	});
 });
