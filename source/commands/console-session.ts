@@ -2,7 +2,7 @@
  * One console on one profile, from opening its context to the summary printed once its screen is gone; what
  * `radtop` with no command runs (main.ts), again for each `:profile NAME`.
  */
-import {globalFlagsOf, openContext} from './context.js';
+import {globalFlagsOf, openContext, type CommandContext} from './context.js';
 import {consoleSweeps, consoleSweepSummary} from './console-sweeps.js';
 import type * as ConsoleCommand from './console.js';
 import {writeIfOpen} from './interrupts.js';
@@ -10,12 +10,24 @@ import {EXIT} from './usage.js';
 import {readReplicaState} from '../db/replica.js';
 import type {DisconnectResult} from '../disconnect/result.js';
 import {lookUpUser} from '../subscribers/user-lookup.js';
+import type {ReplicaProbe, SiteReplicaProbe} from '../ui/hooks/use-replica.js';
 
 /** The console flags as checked (main.ts parseConsoleFlags). */
 export interface ConsoleSessionRequest {
 	readonly intervalSeconds?: number;
 	readonly staleAfterSeconds?: number;
 	readonly readOnly: boolean;
+}
+
+/** What the console probes for a standby and its lag: the database it reads, or each site's (the demo's: none). */
+function replicaProbes(context: CommandContext): {replica?: ReplicaProbe; siteReplicas?: SiteReplicaProbe[]} {
+	if (context.sites) {
+		const probes = context.sites.sites
+			.filter((site) => !site.database.embedded)
+			.map((site) => ({name: site.name, probe: () => readReplicaState(site.database.pool)}));
+		return probes.length === 0 ? {} : {siteReplicas: probes};
+	}
+	return context.database.embedded ? {} : {replica: () => readReplicaState(context.database.pool)};
 }
 
 /** Runs the console until it quits; resolves to the exit code, and the profile `:profile` asked for, if it did. */
@@ -62,8 +74,9 @@ export async function runConsoleSession(
 			...(context.profile.columns === undefined ? {} : {columns: context.profile.columns}),
 			saveColumns: consoleColumnsSaver(context.profileName),
 			lookUpUser: (username) => lookUpUser(context.database.pool, context.source, username),
-			// A standby is told in the header with its lag, whether it was named as the read database or as --db.
-			...(context.database.embedded ? {} : {replica: () => readReplicaState(context.database.pool)}),
+			// A standby is told in the header with its lag, whether it was named as the read database or as --db; with
+			// sites, each site's read database after that site's count.
+			...replicaProbes(context),
 			...(engine
 				? {
 						beforeSignalExit: async () => {

@@ -31,7 +31,7 @@ import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import {sitesConsoleSubscribers} from '../subscribers/sites-subscribers.js';
 import {siteRegionNas, type OpenedSites} from './sites-context.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
-import type {ReplicaProbe} from '../ui/hooks/use-replica.js';
+import type {ReplicaProbe, SiteReplicaProbe} from '../ui/hooks/use-replica.js';
 import {contextForSite, type CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
@@ -63,6 +63,8 @@ export interface ConsoleOptions {
 	readonly lookUpUser?: LookUpUser;
 	/** Reads whether the database read is a hot standby, and its lag, for the header. */
 	readonly replica?: ReplicaProbe;
+	/** Several sites: each site's read database, probed as `replica` is, for the header's per-site lag. */
+	readonly siteReplicas?: readonly SiteReplicaProbe[];
 }
 
 /**
@@ -278,6 +280,7 @@ export async function runConsole(
 				{...(options.saveColumns === undefined ? {} : {saveColumns: options.saveColumns})}
 				{...(options.lookUpUser === undefined ? {} : {lookUpUser: options.lookUpUser})}
 				{...(options.replica === undefined ? {} : {replica: options.replica})}
+				{...(options.siteReplicas === undefined ? {} : {siteReplicas: options.siteReplicas})}
 			/>
 		</ThemeContext.Provider>,
 		{stdout: incrementalSafeStdout(stdout), exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 30},

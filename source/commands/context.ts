@@ -3,7 +3,7 @@
  * network), and the one place that turns any failure into a single line on stderr, scrubbed of secrets.
  */
 import {ConfigStore} from '../config/config.js';
-import {type Profile} from '../config/profile.js';
+import {type Profile, type SiteProfile} from '../config/profile.js';
 import {scrubSecrets, secretsOf} from '../config/secrets.js';
 import {ConfigError, resolveDatabaseTarget, type DatabaseTarget} from '../db/database-target.js';
 import {type Database} from '../db/connect.js';
@@ -80,6 +80,11 @@ export interface ConnectionContext extends ConfigContext {
 	readonly database: Database;
 	/** What writes goes here (sweep --apply, NAS claims, simulate); `database` itself without a read database. */
 	readonly primary: Database;
+	/**
+	 * The profile's sites where they stand for its database (`connection` only: doctor checks each of them); the
+	 * database above is then the first site's, opened but not yet connected to.
+	 */
+	readonly siteProfiles?: readonly SiteProfile[];
 }
 
 /** What a database-backed command works with. */
@@ -189,7 +194,10 @@ export async function openContext(
 		throw error;
 	}
 	const nasOverrides = [...profileOverrides, ...(network?.overrides ?? [])];
-	if (needs.database === 'connection') return {...base, nasOverrides, database, primary, secrets, close};
+	if (needs.database === 'connection') {
+		const siteProfiles = sitesWin && profile.sites?.length ? {siteProfiles: profile.sites} : {};
+		return {...base, nasOverrides, database, primary, secrets, close, ...siteProfiles};
+	}
 	try {
 		const columns = await probeRadacctColumns(database.pool);
 		const nasRows = await loadNasRows(database.pool);

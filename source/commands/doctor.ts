@@ -3,27 +3,17 @@
  * columns, the stock indexes, the row counts, VACUUM, the poll's queries timed and explained), then each NAS
  * (a secret, the address it sees us at, its CoA port, the RouterOS API login).
  */
-import {scrubSecrets} from '../config/secrets.js';
-import {type Database} from '../db/connect.js';
-import {doctorExitCode, result, type CheckResult} from '../doctor/check.js';
-import {databaseChecks, type DatabaseFacts} from '../doctor/database-checks.js';
-import {billingSettingsOf, subscriberDoctorChecks} from './subscriber-settings.js';
-import {gatherDatabaseFacts, MeasureInterrupted} from '../doctor/database-facts.js';
-import {nasChecks, type NasFacts} from '../doctor/nas-checks.js';
-import {regionChecks} from '../doctor/region-checks.js';
-import {knownNas} from '../sessions/regions.js';
-import {gatherNasFacts} from '../doctor/nas-facts.js';
-import {nasReloadChecks} from '../doctor/nas-reload-checks.js';
-import {replicaDoctorChecks, withoutWrites} from './doctor-replica.js';
-import {loadNasReloads} from '../db/nas-reload-table.js';
+import {doctorExitCode, type CheckResult} from '../doctor/check.js';
+import {MeasureInterrupted} from '../doctor/database-facts.js';
 import {reportJson, reportLines, summaryLine} from '../doctor/report.js';
-import {openContext} from './context.js';
 import {isTerminal} from '../terminal/json-output.js';
-import {loadNasRegistry, NasRegistry, type Nas} from '../nas/registry.js';
-import {OPEN_COUNTS_QUERY} from '../sessions/radacct-sql.js';
-import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
-import {toNumber} from '../db/queryable.js';
+import {openContext} from './context.js';
+import {doctorDatabase, type DatabaseDoctorRequest} from './doctor-database.js';
+import {doctorSites, sitesToCheck} from './doctor-sites.js';
+import {siteFlag} from './sessions.js';
 import {integerFlag, parseDurationSeconds, UsageError, type FlagSpec} from './usage.js';
+
+export {scrubDatabaseFacts, scrubNasFacts} from './doctor-database.js';
 
 export const DOCTOR_FLAGS = {
 	nas: {type: 'string', isMultiple: true},
@@ -37,6 +27,7 @@ export const DOCTOR_FLAGS = {
 	db: {type: 'string'},
 	readDb: {type: 'string'},
 	profile: {type: 'string'},
+	site: {type: 'string'},
 	demo: {type: 'boolean'},
 } as const satisfies Record<string, FlagSpec>;
 
@@ -58,6 +49,8 @@ recovery or not, the replication lag against the poll interval, and the same clu
 Each NAS (from the nas table, the config, and radacct's open sessions): a secret is known; the address
 the NAS sees radtop come from; its CoA port answers a Disconnect-Request for a session that cannot exist
 (a NAK signed with our secret is the good answer); the RouterOS API login works.
+With a profile that lists sites: each site in turn, its database, primary, standby and NAS, every check
+named after its site (west: database); a site that cannot be reached fails, the others are still checked.
 
 Flags
   --nas NAME|IP          check only this NAS (repeat for several)
@@ -72,6 +65,7 @@ Flags
   --concurrency N        NAS checked at the same time (default 8)
   --stale-after DURATION stale threshold the stale count is timed with (default 30m)
   --json                 the checks as JSON: {"checks": [{check, status, detail, fix}], "summary"}
+  --site NAME            with a profile that lists sites: check this site alone
   --db URL, --read-db URL, --profile NAME, --demo
 
 Examples
@@ -84,19 +78,13 @@ Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage erro
 
 type Flags = {[K in keyof typeof DOCTOR_FLAGS]?: unknown};
 
-export interface DoctorRequest {
-	/** NAS names or IPs to check; empty: every NAS. */
-	readonly nas: readonly string[];
-	readonly checkNas: boolean;
-	readonly measure: boolean;
-	readonly runs: number;
-	readonly timeoutMs: number;
-	readonly concurrency: number;
-	readonly staleAfterSeconds?: number;
+export interface DoctorRequest extends DatabaseDoctorRequest {
 	readonly json: boolean;
 	readonly db?: string;
 	readonly readDb?: string;
 	readonly profile?: string;
+	/** `--site NAME`: this site of the profile's sites alone. */
+	readonly site?: string;
 	readonly demo: boolean;
 }
 
@@ -119,6 +107,7 @@ export function parseDoctorFlags(flags: Flags): DoctorRequest {
 		db: typeof flags.db === 'string' ? flags.db : undefined,
 		readDb: typeof flags.readDb === 'string' ? flags.readDb : undefined,
 		profile: typeof flags.profile === 'string' ? flags.profile : undefined,
+		...siteFlag(flags.site),
 		demo: Boolean(flags.demo),
 	};
 }
@@ -129,60 +118,6 @@ export interface DoctorIo {
 	readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Open sessions per NAS IP, or undefined when radacct cannot be read. */
-async function openSessionsPerNas(database: Database): Promise<Map<string, number> | undefined> {
-	try {
-		const {rows} = await database.pool.query(OPEN_COUNTS_QUERY.text, [...OPEN_COUNTS_QUERY.values]);
-		return new Map(rows.map((row: Record<string, unknown>) => [String(row['nasipaddress']), toNumber(row['sessions']) ?? 0]));
-	} catch {
-		return undefined;
-	}
-}
-
-/** The NAS to check: those asked for, else every NAS the nas table or the config names or radacct has open sessions on. */
-function nasToCheck(registry: NasRegistry, request: DoctorRequest, open: ReadonlyMap<string, number> | undefined): Nas[] {
-	const ips =
-		request.nas.length > 0
-			? request.nas.flatMap((nas) => registry.resolve(nas))
-			: [...registry.entries().map((nas) => nas.ip), ...(open?.keys() ?? [])];
-	const unique = [...new Set(ips)].map((ip) => registry.get(ip));
-	return unique.sort((a, b) => a.name.localeCompare(b.name) || a.ip.localeCompare(b.ip));
-}
-
-/**
- * The facts with every text that came from outside radtop (the server's and the OS's error messages) scrubbed of
- * the known secrets. radtop's own wording is left alone: a short secret such as `secret` would otherwise be
- * starred out of it, and show where it is.
- */
-export function scrubDatabaseFacts(facts: DatabaseFacts, secrets: readonly string[]): DatabaseFacts {
-	const scrub = (text: string) => scrubSecrets(text, secrets);
-	return {
-		...facts,
-		server: 'error' in facts.server ? {error: scrub(facts.server.error)} : facts.server,
-		failures: facts.failures.map((failure) => ({...failure, error: scrub(failure.error)})),
-		setupFailures: facts.setupFailures.map((failure) => ({...failure, error: scrub(failure.error)})),
-		measurements: facts.measurements.map((measurement) =>
-			measurement.error === undefined ? measurement : {...measurement, error: scrub(measurement.error)},
-		),
-	};
-}
-
-/** The same for a NAS: its replies, the route lookup's and the API login's errors. */
-export function scrubNasFacts(facts: NasFacts, secrets: readonly string[]): NasFacts {
-	const scrub = (text: string) => scrubSecrets(text, secrets);
-	const {source, coa, api} = facts;
-	return {
-		...facts,
-		...(source && 'error' in source ? {source: {error: scrub(source.error)}} : {}),
-		...(coa?.kind === 'error'
-			? {coa: {...coa, message: scrub(coa.message)}}
-			: coa?.kind === 'other-source'
-				? {coa: {...coa, from: scrub(coa.from)}}
-				: {}),
-		...(api && !api.ok ? {api: {ok: false, message: scrub(api.message)}} : {}),
-	};
-}
-
 /** Runs every check, prints them, and resolves to the exit code (1 when a check failed). */
 export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<number> {
 	const env = io.env ?? process.env;
@@ -190,75 +125,21 @@ export async function runDoctor(request: DoctorRequest, io: DoctorIo): Promise<n
 	// The database alone: a missing or unreadable radacct is one of the things doctor reports.
 	const context = await openContext(request, {database: 'connection', demoNetwork: {live: false}, env, progress});
 	const all: CheckResult[] = [];
-	let secrets: readonly string[] = context.secrets;
 	// The facts are scrubbed of secrets before they become checks (scrubDatabaseFacts, scrubNasFacts).
 	const emit = (checks: readonly CheckResult[]) => {
 		all.push(...checks);
 		if (!request.json && checks.length > 0) io.stdout.write(`${reportLines(checks).join('\n')}\n`);
 	};
 	try {
-		const facts = await gatherDatabaseFacts(context.database.pool, {
-			label: context.database.label,
-			runs: request.runs,
-			staleAfterSeconds: request.staleAfterSeconds ?? context.profile.staleAfter ?? DEFAULT_STALE_AFTER_SECONDS,
-			measure: request.measure,
-			onProgress: request.measure ? progress : undefined,
-		});
-		let list: Nas[] = [];
-		let open: Map<string, number> | undefined;
-		let nameOf = (ip: string): string => ip;
-		let regions: CheckResult[] = [];
-		if (request.checkNas) {
-			const reachable = !('error' in facts.server);
-			const overrides = context.nasOverrides;
-			let registry = NasRegistry.from([], overrides);
-			if (reachable) {
-				try {
-					registry = await loadNasRegistry(context.database.pool, overrides);
-				} catch {
-					// The nas table check says what is wrong with it; the config's NAS still get checked.
-				}
-			}
-			secrets = [...new Set([...secrets, ...registry.secrets()])];
-			const known = registry;
-			nameOf = (ip) => known.get(ip).name;
-			// Without the row counts (radacct locked, most likely) the open sessions would wait out the timeout too.
-			open = reachable && facts.canSelect && facts.rows !== undefined ? await openSessionsPerNas(context.database) : undefined;
-			// Before anything is printed: an unknown --nas is a usage error.
-			list = nasToCheck(registry, request, open);
-			const named = registry.entries().map((nas) => ({ip: nas.ip, name: nas.nameSource === 'ip' ? null : nas.name}));
-			regions = regionChecks(context.profile.regions, knownNas(named, [...(open?.keys() ?? [])]));
-		}
-		// With a read database, what sweep --apply needs is checked on the primary, beside the standby's role and lag.
-		const replica = await replicaDoctorChecks(context, secrets, 'error' in facts.server ? facts.server.error : undefined);
-		emit(databaseChecks(scrubDatabaseFacts(context.primary === context.database ? facts : withoutWrites(facts), secrets)));
-		emit(replica);
-		if (!('error' in facts.server)) {
-			emit(await subscriberDoctorChecks(context.database.pool, billingSettingsOf(context), secrets));
-			const reloads = await loadNasReloads(context.database.pool);
-			const skipped = reloads.skipped === null ? null : scrubSecrets(reloads.skipped, secrets);
-			emit(nasReloadChecks({...reloads, skipped}, nameOf));
-		}
-		emit(regions);
-
-		if (request.checkNas) {
-			if (list.length === 0) {
-				emit([
-					result(
-						'nas',
-						'warn',
-						"no NAS in the nas table, in radtop's config, or with open sessions: nothing to check",
-						"add the NAS to FreeRADIUS's nas table, or to radtop's config: radtop nas add IP --secret-stdin",
-					),
-				]);
-			} else {
-				const nasFacts = await gatherNasFacts(list, {
-					openSessions: open,
-					timeoutMs: request.timeoutMs,
-					concurrency: request.concurrency,
-				});
-				emit(nasFacts.flatMap((entry) => nasChecks(scrubNasFacts(entry, secrets))));
-			}
+		const sites = sitesToCheck(context, request.site);
+		if (sites) {
+			const {nasFound} = await doctorSites(context, sites, request, {emit, progress, env});
+			// A --nas that no site has is what it is with one database: a usage error.
+			const unknown = request.nas.find((nas) => !nasFound.includes(nas));
+			if (request.checkNas && unknown !== undefined)
+				throw new UsageError(`--nas ${unknown}: no site has this NAS (sites: ${sites.map((site) => site.name).join(', ')})`);
+		} else {
+			await doctorDatabase(context, request, {emit, progress});
 		}
 	} catch (error) {
 		if (!(error instanceof MeasureInterrupted)) throw error;

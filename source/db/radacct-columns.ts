@@ -9,6 +9,11 @@ export interface RadacctColumns {
 	readonly all: ReadonlySet<string>;
 	/** Those this role may SELECT: what a query may name. */
 	readonly readable: ReadonlySet<string>;
+	/**
+	 * Whether an index led by username covers the open sessions (partial on `acctstoptime IS NULL`, as the one
+	 * README suggests): with it a poll can count its window's users' open sessions cheaply.
+	 */
+	readonly openUserIndex?: boolean;
 }
 
 /**
@@ -16,17 +21,21 @@ export interface RadacctColumns {
  * not read, which would make a radacct the role cannot SELECT from look absent.
  */
 const RADACCT_COLUMNS_QUERY =
-	"SELECT attname AS column_name, has_column_privilege(attrelid, attnum, 'SELECT') AS readable " +
+	"SELECT attname AS column_name, has_column_privilege(attrelid, attnum, 'SELECT') AS readable, " +
+	'EXISTS (SELECT 1 FROM pg_index AS i WHERE i.indrelid = attrelid AND i.indkey[0] = attnum AND i.indpred IS NOT NULL ' +
+	"AND pg_get_expr(i.indpred, i.indrelid) ILIKE '%acctstoptime IS NULL%') AS leads_open_index " +
 	"FROM pg_attribute WHERE attrelid = to_regclass('radacct') AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
 
 export async function probeRadacctColumns(db: Queryable): Promise<RadacctColumns> {
 	const {rows} = await db.query(RADACCT_COLUMNS_QUERY, []);
 	const all = new Set<string>();
 	const readable = new Set<string>();
-	for (const row of rows as Array<{column_name: unknown; readable: unknown}>) {
+	let openUserIndex = false;
+	for (const row of rows as Array<{column_name: unknown; readable: unknown; leads_open_index: unknown}>) {
 		const name = String(row.column_name).toLowerCase();
 		all.add(name);
 		if (row.readable === true) readable.add(name);
+		if (name === 'username' && row.leads_open_index === true) openUserIndex = true;
 	}
-	return {all, readable};
+	return {all, readable, openUserIndex};
 }

@@ -8,11 +8,13 @@
 import {describeError} from '../db/errors.js';
 import type {NasReloads} from '../db/nas-reload-table.js';
 import type {HistoryWindow} from './online-history-sql.js';
-import type {MissingSite, NasHistory, OnlineHistory} from './online-history.js';
+import type {OnlineHistory} from './online-history.js';
+import {MergedHistory} from './merged-history.js';
 import {MAX_WINDOW} from './radacct-sql.js';
-import {mergeSiteRows, type SiteRows} from './merged-order.js';
+import {mergeOpenCounts, mergePages, mergeReloads, mergeStaleAndUsers, mergeTotals, type SiteAnswer} from './merged-parts.js';
+import type {PollAsk, PollReads} from './poll-reads.js';
 import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
-import {nasCountKey, parseSessionKey} from './session-key.js';
+import {parseSessionKey} from './session-key.js';
 import type {Regions} from './regions.js';
 import {combineStats, type OpenCounts, type SessionReader, type StaleAndUsers} from './session-source.js';
 
@@ -25,6 +27,11 @@ export interface SiteReader {
 export interface MergedReaderOptions {
 	/** How long one call waits for a site before using its last answer. Default 3000 ms. */
 	readonly deadlineMs?: number;
+	/**
+	 * How long the online history waits for a site (default HISTORY_DEADLINE_MS: 12 s).
+	 * It is read apart from the poll: a slow history never marks a site stale nor holds its poll back.
+	 */
+	readonly historyDeadlineMs?: number;
 	readonly now?: () => number;
 	/** The profile's regions: each site's reader resolves them against its own NAS (sites-context.ts). */
 	readonly regions?: Regions | undefined;
@@ -53,6 +60,7 @@ export type {SiteStatus} from './session.js';
 export class MergedSessionReader implements SessionReader {
 	readonly #sites: readonly SiteState[];
 	readonly #deadlineMs: number;
+	readonly #history: MergedHistory;
 	readonly #now: () => number;
 	/** The profile's regions; a `region:` term is read by each site against that site's NAS. */
 	readonly regions: Regions | undefined;
@@ -69,6 +77,7 @@ export class MergedSessionReader implements SessionReader {
 			openSessions: null,
 		}));
 		this.#deadlineMs = options.deadlineMs ?? 3000;
+		this.#history = new MergedHistory(sites, options.historyDeadlineMs);
 		this.#now = options.now ?? Date.now;
 		this.regions = options.regions;
 	}
@@ -110,11 +119,9 @@ export class MergedSessionReader implements SessionReader {
 		cacheKey: string | undefined,
 		call: (reader: SessionReader) => Promise<T>,
 		marks: boolean,
-		why?: (error: string) => void,
 	): Promise<T | typeof NO_ANSWER> {
 		const kept = () => {
 			if (cacheKey !== undefined && site.cache.has(cacheKey)) return site.cache.get(cacheKey) as T;
-			why?.(site.error ?? 'no answer');
 			return NO_ANSWER;
 		};
 		if (site.waiting) return kept();
@@ -147,7 +154,6 @@ export class MergedSessionReader implements SessionReader {
 			return kept();
 		} catch (error) {
 			failed(describeError(error));
-			if (cacheKey === undefined) why?.(describeError(error));
 			return cacheKey === undefined ? NO_ANSWER : kept();
 		} finally {
 			clearTimeout(timer);
@@ -167,83 +173,104 @@ export class MergedSessionReader implements SessionReader {
 		const answers = await Promise.all(sites.map(async (site) => ({site, value: await this.#ask(site, cacheKey, call, marks)})));
 		const known: Array<{site: SiteState; value: T}> = [];
 		for (const {site, value} of answers) if (value !== NO_ANSWER) known.push({site, value: value as T});
-		if (known.length === 0 && sites.length > 0) {
-			const why = sites.map((site) => `${site.name}: ${site.error ?? 'no answer'}`).join('; ');
-			throw new Error(sites.length === 1 ? why : `no site answered (${why})`);
-		}
+		if (known.length === 0 && sites.length > 0) throw noSiteAnswered(sites);
 		return known;
+	}
+
+	/** The window's size at each site: everything above the merged window's end (keyset paging is per site). */
+	#wanted(window: SessionWindow): {wanted: number; offset: number; limit: number} {
+		const offset = window.after ? 0 : (window.offset ?? 0);
+		return {wanted: Math.min(MAX_WINDOW, offset + window.limit), offset, limit: window.limit};
 	}
 
 	async list(filter: SessionFilter, sort: SessionSort, window: SessionWindow): Promise<SessionPage> {
 		const {site, ...plain} = filter;
-		const offset = window.after ? 0 : (window.offset ?? 0);
-		// Keyset paging is per site: a deep window asks each site for everything above its end, by offset.
-		const wanted = Math.min(MAX_WINDOW, offset + window.limit);
-		const key = `list:${JSON.stringify({plain, sort})}`;
+		const sizes = this.#wanted(window);
 		const pages = await this.#each(
 			this.#covered(site),
-			key,
-			async (reader) => {
-				const page = await reader.list(plain, sort, {limit: wanted});
-				return {page, rows: page.rows};
-			},
+			listKey(plain, sort),
+			(reader) => reader.list(plain, sort, {limit: sizes.wanted}),
 			true,
 		);
-		const parts: SiteRows[] = pages.map(({site: from, value}) => ({
-			site: from.name,
-			rows: value.rows.map((row) => ({...row, site: from.name})),
-			dbNow: value.page.dbNow,
-			...(value.page.sortValues ? {sortValues: value.page.sortValues} : {}),
-		}));
-		const merged = mergeSiteRows(parts, sort, plain.status, wanted);
-		return {rows: merged.slice(offset, offset + window.limit), dbNow: latest(parts.map((part) => part.dbNow))};
+		return mergePages(named(pages), sort, plain.status, sizes);
 	}
 
 	async count(filter: SessionFilter): Promise<SessionTotal> {
 		const {site, ...plain} = filter;
-		const totals = await this.#each(this.#covered(site), `count:${JSON.stringify(plain)}`, (reader) => reader.count(plain));
-		return {
-			total: totals.reduce((sum, {value}) => sum + value.total, 0),
-			capped: totals.some(({value}) => value.capped),
-		};
+		return mergeTotals(named(await this.#each(this.#covered(site), countKey(plain), (reader) => reader.count(plain))));
 	}
 
 	async openCounts(): Promise<OpenCounts> {
-		const counts = await this.#each(this.#sites, 'open-counts', (reader) => reader.openCounts(), true);
-		let sessions = 0;
-		let ageSum = 0;
-		for (const {site, value} of counts) {
-			site.openSessions = value.openSessions;
-			sessions += value.openSessions;
-			ageSum += (value.averageDurationSeconds ?? 0) * value.openSessions;
-		}
-		const perNas = counts
-			.flatMap(({site, value}) => value.perNas.map((nas) => ({...nas, site: site.name})))
-			.sort((a, b) => b.sessions - a.sessions || a.site.localeCompare(b.site) || a.nasipaddress.localeCompare(b.nasipaddress));
-		return {
-			openSessions: sessions,
-			averageDurationSeconds: sessions > 0 ? ageSum / sessions : null,
-			perNas,
-			dbNow: latest(counts.map(({value}) => value.dbNow)),
-		};
+		const counts = await this.#each(this.#sites, OPEN_COUNTS_KEY, (reader) => reader.openCounts(), true);
+		for (const {site, value} of counts) site.openSessions = value.openSessions;
+		return mergeOpenCounts(named(counts));
 	}
 
 	async staleAndUsers(): Promise<StaleAndUsers> {
-		const reads = await this.#each(this.#sites, 'stale-and-users', (reader) => reader.staleAndUsers());
-		const stalePerNas = new Map<string, number>();
-		for (const {site, value} of reads) {
-			for (const [ip, stale] of value.stalePerNas) stalePerNas.set(nasCountKey({nasipaddress: ip, site: site.name}), stale);
-		}
-		return {
-			// A user online at two sites counts at each: the sites' FreeRADIUS clusters do not share users.
-			uniqueUsers: reads.reduce((sum, {value}) => sum + value.uniqueUsers, 0),
-			stalePerNas,
-			at: new Date(Math.min(...reads.map(({value}) => value.at.getTime()))),
-		};
+		return mergeStaleAndUsers(named(await this.#each(this.#sites, STALE_KEY, (reader) => reader.staleAndUsers())));
 	}
 
 	async stats(): Promise<SessionStats> {
 		return combineStats(await this.openCounts(), await this.staleAndUsers());
+	}
+
+	/**
+	 * One poll's reads: each site runs its own in turn (window and total for the sites the filter covers, open
+	 * counts, slow counts when due and reloads for every site), all sites at once, so a slow site holds back none
+	 * of the others' steps; then the parts are merged. A site that fails or misses its deadline gives each part's
+	 * last answer; the window and open counts say whether it is up, the rest are extras a site may lack.
+	 */
+	async pollReads(ask: PollAsk): Promise<PollReads> {
+		const {site, ...plain} = ask.filter;
+		const covered = new Set(this.#covered(site));
+		const sizes = this.#wanted(ask.window);
+		const keys = {list: listKey(plain, ask.sort), count: countKey(plain)};
+		const answers = await Promise.all(
+			this.#sites.map(async (state) => {
+				const inView = covered.has(state);
+				const read = await this.#ask(
+					state,
+					undefined,
+					async (reader) => {
+						const page = inView ? await reader.list(plain, ask.sort, {limit: sizes.wanted}) : undefined;
+						const counts = await reader.openCounts();
+						const total = inView && ask.total ? await extra(() => reader.count(plain)) : undefined;
+						const slow = ask.slow ? await extra(() => reader.staleAndUsers()) : undefined;
+						const reloads = reader.nasReloads ? await extra(() => reader.nasReloads!()) : undefined;
+						return {page, counts, total, slow, reloads};
+					},
+					true,
+				);
+				const part = <T>(key: string, value: T | undefined): SiteAnswer<T> | undefined => {
+					if (read !== NO_ANSWER && value !== undefined) state.cache.set(key, value);
+					return state.cache.has(key) ? {site: state.name, value: state.cache.get(key) as T} : undefined;
+				};
+				const fresh = read === NO_ANSWER ? undefined : read;
+				return {
+					state,
+					page: inView ? part(keys.list, fresh?.page) : undefined,
+					counts: part(OPEN_COUNTS_KEY, fresh?.counts),
+					total: inView && ask.total ? part(keys.count, fresh?.total) : undefined,
+					slow: ask.slow ? part(STALE_KEY, fresh?.slow) : undefined,
+					reloads: part(RELOADS_KEY, fresh?.reloads),
+				};
+			}),
+		);
+		const known = <K extends 'page' | 'counts' | 'total' | 'slow' | 'reloads'>(name: K, from: readonly SiteState[]) => {
+			const found = answers.flatMap((answer) => (answer[name] ? [answer[name]!] : []));
+			if (found.length === 0 && from.length > 0) throw noSiteAnswered(from);
+			return found as Array<NonNullable<(typeof answers)[number][K]>>;
+		};
+		const counts = known('counts', this.#sites);
+		for (const answer of answers) if (answer.counts) answer.state.openSessions = answer.counts.value.openSessions;
+		const page = mergePages(known('page', [...covered]), ask.sort, plain.status, sizes);
+		return {
+			page,
+			counts: mergeOpenCounts(counts),
+			reloads: mergeReloads(answers.flatMap((answer) => (answer.reloads ? [answer.reloads] : []))),
+			...(ask.total ? {total: mergeTotals(known('total', [...covered]))} : {}),
+			...(ask.slow ? {slow: mergeStaleAndUsers(known('slow', this.#sites))} : {}),
+		};
 	}
 
 	/** One session by its key (`site:radacctid`); a plain radacctid is looked for at every site, the first found. */
@@ -267,64 +294,17 @@ export class MergedSessionReader implements SessionReader {
 			.slice(0, limit);
 	}
 
-	/** Each NAS's last reload, by IP; an IP reloaded at two sites gives the later. */
+	/** Each NAS's last reload, keyed `site:IP` (nasCountKey): the same IP at two sites is two NAS. */
 	async nasReloads(): Promise<NasReloads> {
-		const reads = await this.#each(this.#sites, 'reloads', async (reader) =>
+		const reads = await this.#each(this.#sites, RELOADS_KEY, async (reader) =>
 			reader.nasReloads ? reader.nasReloads() : {skipped: 'not read', byIp: new Map<string, Date>()},
 		);
-		const byIp = new Map<string, Date>();
-		for (const {value} of reads) {
-			for (const [ip, at] of value.byIp) if (!byIp.has(ip) || byIp.get(ip)! < at) byIp.set(ip, at);
-		}
-		return {skipped: reads.every(({value}) => value.skipped !== null) ? (reads[0]?.value.skipped ?? null) : null, byIp};
+		return mergeReloads(named(reads));
 	}
 
-	/**
-	 * Each site's open sessions per NAS over the window, asked concurrently within the deadline; each NAS's series
-	 * tagged with its site (an IP at two sites is two series). A site that fails or does not answer in time leaves
-	 * its part out and is named in `missingSites` (an older history of it would not line up with the others'
-	 * points); when no site answers, the error names each. The points are lined up by their index under the
-	 * latest site's end: the sites' clocks are taken to agree within a step.
-	 */
-	async onlineHistory(window: HistoryWindow): Promise<OnlineHistory> {
-		const missing: MissingSite[] = [];
-		const reads = await Promise.all(
-			this.#sites.map(async (site) => {
-				const read = site.reader.onlineHistory?.bind(site.reader);
-				if (!read) {
-					missing.push({site: site.name, error: 'this database reader has no history'});
-					return undefined;
-				}
-				const value = await this.#ask(
-					site,
-					undefined,
-					() => read(window),
-					false,
-					(error) => missing.push({site: site.name, error}),
-				);
-				return value === NO_ANSWER ? undefined : {site, value};
-			}),
-		);
-		const known = reads.filter((read) => read !== undefined);
-		const order = new Map(this.#sites.map((site, index) => [site.name, index]));
-		missing.sort((a, b) => order.get(a.site)! - order.get(b.site)!);
-		if (known.length === 0) {
-			throw new Error(`no site answered (${missing.map((site) => `${site.site}: ${site.error}`).join('; ')})`);
-		}
-		const perNas: NasHistory[] = known
-			.flatMap(({site, value}) => value.perNas.map((nas) => ({...nas, site: site.name})))
-			.sort(
-				(a, b) =>
-					(b.online.at(-1) ?? 0) - (a.online.at(-1) ?? 0) ||
-					a.site.localeCompare(b.site) ||
-					a.nasipaddress.localeCompare(b.nasipaddress),
-			);
-		return {
-			end: latest(known.map(({value}) => value.end)),
-			stepSeconds: window.stepSeconds,
-			perNas,
-			...(missing.length > 0 ? {missingSites: missing} : {}),
-		};
+	/** Each site's open sessions per NAS over the window, within the history's own deadline (merged-history.ts). */
+	onlineHistory(window: HistoryWindow): Promise<OnlineHistory> {
+		return this.#history.read(window);
 	}
 
 	/** Open sessions per user, summed over the sites. */
@@ -338,8 +318,27 @@ export class MergedSessionReader implements SessionReader {
 	}
 }
 
-function latest(dates: readonly Date[]): Date {
-	return dates.length === 0 ? new Date() : new Date(Math.max(...dates.map((date) => date.getTime())));
+/** The cache keys of each read's last answer per site. */
+const OPEN_COUNTS_KEY = 'open-counts';
+const STALE_KEY = 'stale-and-users';
+const RELOADS_KEY = 'reloads';
+const listKey = (filter: SessionFilter, sort: SessionSort) => `list:${JSON.stringify({filter, sort})}`;
+const countKey = (filter: SessionFilter) => `count:${JSON.stringify(filter)}`;
+
+/** Answers named by their site. */
+function named<T>(answers: ReadonlyArray<{site: SiteState; value: T}>): Array<SiteAnswer<T>> {
+	return answers.map(({site, value}) => ({site: site.name, value}));
+}
+
+/** An extra of a site's poll: its answer, or undefined when it failed (its last answer is used). */
+async function extra<T>(read: () => Promise<T>): Promise<T | undefined> {
+	return read().catch(() => undefined);
+}
+
+/** None of these sites had anything to give: each named with why. */
+function noSiteAnswered(sites: readonly SiteState[]): Error {
+	const why = sites.map((site) => `${site.name}: ${site.error ?? 'no answer'}`).join('; ');
+	return new Error(sites.length === 1 ? why : `no site answered (${why})`);
 }
 
 function formatSeconds(ms: number): string {

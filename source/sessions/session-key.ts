@@ -17,6 +17,14 @@ export function parseSessionKey(key: string): {readonly site?: string; readonly 
 	return at < 0 ? {radacctid: key} : {site: key.slice(0, at), radacctid: key.slice(at + 1)};
 }
 
+/**
+ * The key of a user's open-session count: the username, or `site:username` for a row of one of several sites
+ * (the sites' FreeRADIUS clusters do not share users: the same name at two sites is two subscribers).
+ */
+export function userCountKey(session: {readonly username: string; readonly site?: string | undefined}): string {
+	return session.site === undefined ? session.username : `${session.site}:${session.username}`;
+}
+
 /** The key of a NAS's counts: its IP, or `site:IP` when the profile lists several sites. */
 export function nasCountKey(nas: {readonly nasipaddress: string; readonly site?: string}): string {
 	return nas.site === undefined ? nas.nasipaddress : `${nas.site}:${nas.nasipaddress}`;

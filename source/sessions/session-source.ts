@@ -17,6 +17,7 @@ import {regionSql, type RegionSql, type Regions} from './regions.js';
 import {combineStats, type OpenCounts, type StaleAndUsers} from './session-stats.js';
 import {buildOnlineHistoryQuery, type HistoryWindow} from './online-history-sql.js';
 import type {OnlineHistory} from './online-history.js';
+import type {PollAsk, PollReads} from './poll-reads.js';
 import {
 	buildCountQuery,
 	buildHistoryQuery,
@@ -73,12 +74,19 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
+	/**
+	 * Whether a poll should ask userOpenCounts for its window (cheap: an index on the open sessions' usernames);
+	 * otherwise it takes the users with more than one open session from staleAndUsers' pass.
+	 */
+	readonly userCountsEachPoll?: boolean;
 	/** The profile's regions (the console's NAS picker and stats line show them). */
 	readonly regions?: Regions | undefined;
 	/** How each site's data stands, when the reader reads several sites (merged-source.ts). */
 	siteStatus?(): readonly SiteStatus[];
 	/** Open sessions per NAS at each point of the window ending now (online-history-sql.ts). */
 	onlineHistory?(window: HistoryWindow): Promise<OnlineHistory>;
+	/** A poll's reads as one request (a reader over several sites: each site's in its own order); else readPoll. */
+	pollReads?(ask: PollAsk): Promise<PollReads>;
 }
 
 export class SessionSource implements SessionReader {
@@ -91,6 +99,8 @@ export class SessionSource implements SessionReader {
 	/** The profile's regions (`region:` terms; the console shows them). */
 	readonly regions: Regions | undefined;
 	readonly #historyTimeoutMs: number;
+	/** An index on the open sessions' usernames: a poll counts its window's users itself (else the slow pass does). */
+	readonly userCountsEachPoll: boolean;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 	#timeoutTables: TimeoutTables | undefined;
@@ -102,8 +112,10 @@ export class SessionSource implements SessionReader {
 		nas: NasDirectory,
 		nasReload: NasReloadTable,
 		options: SessionSourceOptions,
+		openUserIndex: boolean,
 	) {
 		this.#db = db;
+		this.userCountsEachPoll = openUserIndex;
 		this.#nasReload = nasReload;
 		this.#columns = columns;
 		this.#hasNasTable = hasNasTable;
@@ -131,6 +143,7 @@ export class SessionSource implements SessionReader {
 			NasDirectory.from(nasRows.rows, options.nasOverrides ?? []),
 			nasReload,
 			options,
+			columns.openUserIndex === true,
 		);
 		return source;
 	}
@@ -233,16 +246,28 @@ export class SessionSource implements SessionReader {
 		};
 	}
 
-	/** Stale sessions per NAS and distinct users online: a pass over every open row, so asked for less often. */
+	/**
+	 * Stale sessions per NAS, distinct users online and the users with more than one open session: a pass over
+	 * every open row, so asked for less often.
+	 */
 	async staleAndUsers(): Promise<StaleAndUsers> {
 		const rows = await this.#run(buildStaleAndUsersQuery(this.#staleAfter, this.#columns));
 		const stalePerNas = new Map<string, number>();
+		const sharingUsers = new Map<string, number>();
 		let uniqueUsers = 0;
 		for (const row of rows) {
-			if (row['nasipaddress'] === null) uniqueUsers = toNumber(row['users']) ?? 0;
-			else stalePerNas.set(String(row['nasipaddress']), toNumber(row['stale']) ?? 0);
+			if (row['nasipaddress'] !== null) {
+				stalePerNas.set(String(row['nasipaddress']), toNumber(row['stale']) ?? 0);
+				continue;
+			}
+			uniqueUsers = toNumber(row['users']) ?? 0;
+			const users = Array.isArray(row['sharing_users']) ? (row['sharing_users'] as unknown[]) : [];
+			const counts = Array.isArray(row['sharing_counts']) ? (row['sharing_counts'] as unknown[]) : [];
+			users.forEach((user, index) => {
+				if (typeof user === 'string') sharingUsers.set(user, toNumber(counts[index]) ?? 2);
+			});
 		}
-		return {uniqueUsers, stalePerNas, at: new Date()};
+		return {uniqueUsers, stalePerNas, sharingUsers, at: new Date()};
 	}
 
 	/** Open sessions network-wide and per NAS, unique users, mean age, stale count. */

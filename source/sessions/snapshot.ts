@@ -2,7 +2,8 @@
 import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal, SiteStatus} from './session.js';
 import type {Rate} from './session-math.js';
 import type {RateTracker} from './session-math.js';
-import {sessionKey} from './session-key.js';
+import {sessionKey, userCountKey} from './session-key.js';
+import {readPoll, type PollAsk} from './poll-reads.js';
 import {combineStats, type SessionReader, type StaleAndUsers} from './session-source.js';
 
 export interface SnapshotRequest {
@@ -22,11 +23,11 @@ export interface Snapshot {
 	readonly stats: SessionStats;
 	readonly rates: ReadonlyMap<string, Rate>;
 	/**
-	 * When each NAS last reloaded (nasreload), by IP: read once per poll. Empty when the table is missing or
+	 * When each NAS last reloaded (nasreload), keyed by nasCountKey (its IP, `site:IP` over sites): read once per poll. Empty when the table is missing or
 	 * unreadable (doctor says why; the console says nothing).
 	 */
 	readonly reloads?: ReadonlyMap<string, Date>;
-	/** Open sessions per user, for the users of the window's open rows (when the source counts them). */
+	/** Open sessions per user, for the users of the window's open rows (from the slow counts, as old as they are; windowUserCounts). */
 	readonly userOpenSessions?: ReadonlyMap<string, number>;
 	/** Each site's state, when the rows come from several sites: how old its data is, why it is stale. */
 	readonly sites?: readonly SiteStatus[];
@@ -54,13 +55,27 @@ export class SlowCounts {
 		this.#generation++;
 	}
 
-	async get(source: SessionReader): Promise<StaleAndUsers> {
-		if (this.#last && Date.now() - this.#last.at.getTime() < this.#maxAgeMs) return this.#last;
-		const generation = this.#generation;
-		const read = await source.staleAndUsers();
-		// A read that began before expire() may predate what moved: the next get reads again.
+	/** The counts kept, while younger than the cadence; undefined when a read is due. */
+	fresh(): StaleAndUsers | undefined {
+		return this.#last && Date.now() - this.#last.at.getTime() < this.#maxAgeMs ? this.#last : undefined;
+	}
+
+	/** Where expire() stands: a read begun now is kept by keep() only if no expire() came in between. */
+	get generation(): number {
+		return this.#generation;
+	}
+
+	/** Keeps a read begun at `generation` (one that began before expire() may predate what moved); returns it. */
+	keep(read: StaleAndUsers, generation: number): StaleAndUsers {
 		if (generation === this.#generation) this.#last = read;
 		return read;
+	}
+
+	async get(source: SessionReader): Promise<StaleAndUsers> {
+		const kept = this.fresh();
+		if (kept) return kept;
+		const generation = this.#generation;
+		return this.keep(await source.staleAndUsers(), generation);
 	}
 }
 
@@ -77,8 +92,29 @@ function isWholeNetwork(filter: SessionFilter): boolean {
 }
 
 /**
+ * Open sessions per user (keyed by userCountKey) for the window's open rows: the slow pass's count of users with more than one
+ * (as old as that pass: up to SlowCounts' age), or the window's own rows where they show more. Undefined when
+ * the reader counts no sharing users or the window has no open row.
+ */
+export function windowUserCounts(
+	rows: readonly Session[],
+	sharingUsers: ReadonlyMap<string, number> | undefined,
+): ReadonlyMap<string, number> | undefined {
+	if (!sharingUsers) return undefined;
+	const counts = new Map<string, number>();
+	for (const row of rows) {
+		if (row.acctstoptime !== null || !row.username) continue;
+		const key = userCountKey({username: row.username, site: row.site});
+		counts.set(key, (counts.get(key) ?? 0) + 1);
+	}
+	if (counts.size === 0) return undefined;
+	for (const [user, seen] of counts) counts.set(user, Math.max(seen, sharingUsers.get(user) ?? 1));
+	return counts;
+}
+
+/**
  * Fetches a snapshot: the window, the stats and (unless the stats already hold it: every open session)
- * the total. Each is one short statement; nothing stays open in between.
+ * the total, as one poll's reads (poll-reads.ts). Each is one short statement; nothing stays open in between.
  */
 export async function fetchSnapshot(
 	source: SessionReader,
@@ -86,11 +122,21 @@ export async function fetchSnapshot(
 	rates: RateTracker,
 	slow: SlowCounts = new SlowCounts(0),
 ): Promise<Omit<Snapshot, 'fetchedAt' | 'durationMs'>> {
-	const page = await source.list(request.filter, request.sort, {limit: request.limit, offset: request.offset});
-	const counts = await source.openCounts();
-	const total = isWholeNetwork(request.filter) ? {total: counts.openSessions, capped: false} : await source.count(request.filter);
-	const stats = combineStats(counts, await slow.get(source));
-	const reloads = source.nasReloads ? (await source.nasReloads()).byIp : new Map<string, Date>();
+	const kept = slow.fresh();
+	const generation = slow.generation;
+	const ask: PollAsk = {
+		filter: request.filter,
+		sort: request.sort,
+		window: {limit: request.limit, offset: request.offset},
+		total: !isWholeNetwork(request.filter),
+		slow: kept === undefined,
+	};
+	const reads = source.pollReads ? await source.pollReads(ask) : await readPoll(source, ask);
+	const {page, counts} = reads;
+	const total = reads.total ?? {total: counts.openSessions, capped: false};
+	const slowCounts = kept ?? slow.keep(reads.slow ?? (await source.staleAndUsers()), generation);
+	const stats = combineStats(counts, slowCounts);
+	const reloads = reads.reloads.byIp;
 	rates.observe(page.rows);
 	const known = new Map<string, Rate>();
 	for (const row of page.rows) {
@@ -98,7 +144,12 @@ export async function fetchSnapshot(
 		if (rate) known.set(sessionKey(row), rate);
 	}
 	const users = page.rows.filter((row) => row.acctstoptime === null && row.username).map((row) => row.username!);
-	const userOpenSessions = source.userOpenCounts && users.length > 0 ? await source.userOpenCounts(users) : undefined;
+	const userOpenSessions =
+		source.userCountsEachPoll && source.userOpenCounts
+			? users.length > 0
+				? await source.userOpenCounts(users)
+				: undefined
+			: windowUserCounts(page.rows, slowCounts.sharingUsers);
 	return {
 		key: request.key,
 		offset: request.offset,

@@ -21,7 +21,7 @@ import {Header} from './components/Header.js';
 import {HelpOverlay} from './components/HelpOverlay.js';
 import {NasPicker} from './components/NasPicker.js';
 import {GUTTER, SessionTable} from './components/SessionTable.js';
-import {siteColumnWidth, sitesHeaderText, staleSitesOf} from './site-lines.js';
+import {siteColumnWidth, sitesHeader, sitesReplicaStatus, staleSitesOf} from './site-lines.js';
 import {PILL_TRENDS_FROM, StatsBar} from './components/StatsBar.js';
 import {regionCounts, type RegionCount} from './region-choices.js';
 import {StatusLine} from './components/StatusLine.js';
@@ -30,6 +30,7 @@ import {HistoryView} from './components/HistoryView.js';
 import {useOnlineHistory} from './hooks/use-online-history.js';
 import {HISTORY_HOURS} from './history-state.js';
 import {mergedSeries, nasKey, type OnlineHistory, type PollSamples} from '../sessions/online-history.js';
+import {nasCountKey} from '../sessions/session-key.js';
 import {useClock} from './hooks/use-clock.js';
 import {useColumnsSave, type SaveColumns} from './hooks/use-columns-save.js';
 import {useDetail} from './hooks/use-detail.js';
@@ -41,7 +42,7 @@ import {useMessageExpiry} from './hooks/use-message-expiry.js';
 import {useQuitWhenStopped} from './hooks/use-quit-when-stopped.js';
 import {useSearchDebounce} from './hooks/use-search-debounce.js';
 import {useSessions} from './hooks/use-sessions.js';
-import {useReplica, type ReplicaProbe} from './hooks/use-replica.js';
+import {useReplica, useSiteReplicas, type ReplicaProbe, type SiteReplicaProbe} from './hooks/use-replica.js';
 import {replicaBadge} from '../db/replica.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {useUserView, type LookUpUser} from './hooks/use-user-view.js';
@@ -80,6 +81,8 @@ export interface AppProps {
 	readonly lookUpUser?: LookUpUser;
 	/** Reads whether the database read is a hot standby, and its lag, for the header; without it none is shown. */
 	readonly replica?: ReplicaProbe;
+	/** Several sites: each site's read database probed as `replica` is, its lag shown after its count in the header. */
+	readonly siteReplicas?: readonly SiteReplicaProbe[];
 }
 
 /** The sparkline in a region's pill, on wide terminals. */
@@ -134,6 +137,7 @@ export function App(props: AppProps) {
 	usePageSize(pageSizeFor(rows), dispatch);
 	useSessions(props.source, state, dispatch, props.subscribers);
 	const replica = replicaBadge(useReplica(props.replica, state.intervalSeconds), state.intervalSeconds);
+	const siteReplicas = useSiteReplicas(props.siteReplicas, state.intervalSeconds);
 	useDetail(props.source, state, dispatch, props.subscribers);
 	useDisconnect(props.disconnect, state, dispatch);
 	useSweep(props.sweep, state, dispatch);
@@ -219,6 +223,7 @@ export function App(props: AppProps) {
 
 	// The NAS whose pill stays in view: the filtered one, else the one a NAS-wide disconnect is (or was) emptying.
 	const pinned = state.query.nas ? {ip: state.query.nas, name: nasLabel} : nasBeingDisconnected(state.disconnect);
+	const sites = snapshot?.sites ? sitesHeader(snapshot.sites, now, state.query.site, siteReplicas, state.intervalSeconds) : undefined;
 	// While a disconnect runs behind another view, the status line follows it.
 	const status =
 		(state.mode === 'progress' ? undefined : runningStatus(state.disconnect)) ??
@@ -247,7 +252,7 @@ export function App(props: AppProps) {
 				staleAfterSeconds={props.source.staleAfterSeconds}
 				width={width}
 				height={bodyHeight}
-				reloadedAt={state.detail.session ? snapshot?.reloads?.get(state.detail.session.nasipaddress) : undefined}
+				reloadedAt={state.detail.session ? snapshot?.reloads?.get(nasCountKey(state.detail.session)) : undefined}
 			/>
 		);
 	} else if (state.mode === 'user' && state.userView) {
@@ -327,7 +332,8 @@ export function App(props: AppProps) {
 	return (
 		<Box flexDirection="column" width={width} height={rows - 1}>
 			<Header
-				database={snapshot?.sites ? sitesHeaderText(snapshot.sites, now, state.query.site) : props.databaseLabel}
+				database={sites?.forms[0] ?? props.databaseLabel}
+				sites={sites}
 				intervalSeconds={state.intervalSeconds}
 				nextInSeconds={nextInSeconds}
 				paused={state.paused}
@@ -372,7 +378,7 @@ export function App(props: AppProps) {
 				}
 				position={position}
 				subscribers={state.subscribers?.status ?? null}
-				replica={replica?.status ?? null}
+				replica={replica?.status ?? sitesReplicaStatus(siteReplicas, state.intervalSeconds)}
 			/>
 			{state.mode === 'command' ? (
 				<CommandLine

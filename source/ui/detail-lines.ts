@@ -17,7 +17,7 @@ import {maskIp, maskMac} from './cells.js';
 import {SHARING_MAX_LINES, sharingLines} from './sharing-lines.js';
 import type {DetailState} from './state-types.js';
 import type {ViewLine} from './view-line.js';
-import {sessionKey} from '../sessions/session-key.js';
+import {nasCountKey, sessionKey} from '../sessions/session-key.js';
 
 /** A line of the detail view. */
 export interface DetailLine extends ViewLine {
@@ -81,7 +81,7 @@ export function detailScrollLimit(detail: DetailState, height: number, reloads?:
 		: 0;
 	const vendor = detail.session && vendorText(detail.session) ? 1 : 0;
 	const reload =
-		detail.session && reloads ? reloadLine(detail.session, reloads.get(detail.session.nasipaddress), new Date(), 0) : undefined;
+		detail.session && reloads ? reloadLine(detail.session, reloads.get(nasCountKey(detail.session)), new Date(), 0) : undefined;
 	const sharing = (detail.openSessions?.count ?? 0) > 1 ? SHARING_MAX_LINES : 0;
 	return Math.max(0, others - 1, fields + vendor + subscriber + sharing + (reload ? 1 : 0) + 2 + others - Math.max(0, height - 2));
 }

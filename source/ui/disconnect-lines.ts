@@ -170,6 +170,14 @@ function nasLines(plan: Plan, width: number, room: number): ViewLine[] {
 	return lines;
 }
 
+/**
+ * The NAS column of a list of sessions: as wide as the longest name shown (over sites `north/accel-1`), from 8
+ * to 20 columns; a longer name is cut.
+ */
+function nasColumnWidth(names: readonly string[]): number {
+	return Math.min(20, Math.max(8, ...names.map((name) => sanitize(name).length)));
+}
+
 /** The first sessions (at most MAX_FIRST_ROWS) under a heading, in `room` lines; nothing in fewer than two. */
 function firstRows(items: Plan['items'], width: number, room: number, now: Date): ViewLine[] {
 	if (room < 2 || items.length === 0) return [];
@@ -180,10 +188,11 @@ function firstRows(items: Plan['items'], width: number, room: number, now: Date)
 			tone: 'muted',
 		},
 	];
+	const nasWidth = nasColumnWidth(rows.map((item) => item.nas.name));
 	for (const item of rows) {
 		const {session} = item;
 		const duration = formatDuration(sessionDurationSeconds(session, now));
-		const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(session.framedipaddress) || '-', 15)} ${fit(sanitize(item.nas.name), 8)} ${fit(duration, 7, 'right')}`;
+		const cells = `  ${fit(sanitize(session.username) || '-', 24)} ${fit(sanitize(session.framedipaddress) || '-', 15)} ${fit(sanitize(item.nas.name), nasWidth)} ${fit(duration, 7, 'right')}`;
 		lines.push({text: truncate(cells, width), ...(item.problem ? {tone: 'muted' as const} : {})});
 	}
 	if (items.length > rows.length && lines.length < room)
@@ -338,14 +347,16 @@ export function resultsView(disconnect: DisconnectState, width: number, height: 
 	};
 	const room = Math.max(0, height - lines.length - 1);
 	const first = Math.min(disconnect.scroll, Math.max(0, entries.length - room));
-	for (const entry of entries.slice(first, first + room)) {
+	const shown = entries.slice(first, first + room);
+	const nasWidth = nasColumnWidth(shown.map((entry) => entry.nasName));
+	for (const entry of shown) {
 		const what =
 			entry.stop === 'not_confirmed' && (entry.outcome === 'coa' || entry.outcome === 'api')
 				? 'no stop yet'
 				: OUTCOME_WORDS[entry.outcome];
 		const tone: Tone | undefined =
 			entry.outcome === 'failed' ? 'error' : entry.outcome === 'coa' || entry.outcome === 'api' ? 'muted' : undefined;
-		const text = ` ${fit(what, 11)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), 8)} ${sanitize(entry.reason)}`;
+		const text = ` ${fit(what, 11)} ${fit(sanitize(entry.username) || '-', 18)} ${fit(sanitize(entry.nasName), nasWidth)} ${sanitize(entry.reason)}`;
 		lines.push({text: truncate(text, width), ...(tone ? {tone} : {})});
 	}
 	return [...lines, footer].slice(0, Math.max(1, height));

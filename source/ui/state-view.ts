@@ -4,7 +4,7 @@
  */
 import {formatCount} from '../sessions/format.js';
 import type {Session, SessionFilter, SortKey} from '../sessions/session.js';
-import {sessionKey} from '../sessions/session-key.js';
+import {nasCountKey, sessionKey} from '../sessions/session-key.js';
 import type {DisconnectTarget} from '../disconnect/plan.js';
 import type {SessionSubscriber} from '../subscribers/subscriber-view.js';
 import type {TableSubscribers, UiState, ViewQuery} from './state-types.js';
@@ -91,7 +91,7 @@ export function nasChoices(state: UiState): Array<NasChoice & {target?: Disconne
 	const total = state.snapshot?.stats.openSessions ?? 0;
 	const reloads = state.snapshot?.reloads;
 	const each = perNas.map((nas) => {
-		const reloadedAt = reloads?.get(nas.nasipaddress);
+		const reloadedAt = reloads?.get(nasCountKey(nas));
 		// A NAS of one of several sites: `site/name`, and `X` disconnects it at that site only (the IP may be a NAS at each).
 		const label = `${nas.site === undefined ? '' : `${nas.site}/`}${nas.nasname ?? nas.nasipaddress}`;
 		const target: DisconnectTarget | undefined =

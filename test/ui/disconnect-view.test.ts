@@ -244,6 +244,23 @@ describe('the views at 80 columns', () => {
 		expect(lines.length).toBeLessThanOrEqual(16);
 	});
 
+	it("the first rows' NAS column is as wide as the longest name shown, so a site's NAS is not cut", () => {
+		const named = NasRegistry.from([], [{ip: '10.40.0.1', name: 'north/accel-1', secret: 'x'}]);
+		const list = sessions(8, '10.40.0.1');
+		const target: DisconnectTarget = {kind: 'nas', nasIps: ['10.40.0.1']};
+		const plan = planDisconnect(list, named, {method: 'auto'}, target);
+		const disconnect: DisconnectState = {
+			...newDisconnect(1, target, 'ALL open sessions on north/accel-1', false),
+			phase: 'preview',
+			preview: {plan, missing: [], confirmation: confirmationFor(plan), warnings: [], registry: named},
+		};
+		const rows = text(previewView(disconnect, 80, 16, NOW))
+			.split('\n')
+			.filter((line) => line.startsWith('  user'));
+		expect(rows.length).toBeGreaterThan(0);
+		for (const line of rows) expect(line).toMatch(/^ {2}user\d+ +100\.64\.0\.\d+ +north\/accel-1 +1h00m$/);
+	});
+
 	it('draws a typed confirmation and a reason split at a cursor moved into them, the cell under it apart', () => {
 		const list = sessions(3);
 		const target: DisconnectTarget = {kind: 'nas', nasIps: ['10.20.0.1']};

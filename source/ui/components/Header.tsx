@@ -1,5 +1,6 @@
 import {Text} from 'ink';
 import type {ReplicaBadge} from '../../db/replica.js';
+import type {SitesHeader} from '../site-lines.js';
 import {stringWidth, truncate} from '../../terminal/text.js';
 import {useTheme} from '../theme.js';
 
@@ -16,6 +17,12 @@ export interface HeaderProps {
 	readonly width: number;
 	/** The read database is a hot standby: its lag (`standby · lag 3s`), in the warning colour above the interval. */
 	readonly replica?: ReplicaBadge | null;
+	/**
+	 * Several sites, in place of `database`: their texts longest first (with their standbys' lag, site-lines.ts
+	 * sitesHeader), the first that fits beside the age of the data shown, a lag behind the interval in the
+	 * warning colour.
+	 */
+	readonly sites?: SitesHeader | undefined;
 }
 
 type TimingProps = Pick<HeaderProps, 'intervalSeconds' | 'nextInSeconds' | 'paused' | 'ageSeconds' | 'durationMs'>;
@@ -62,6 +69,40 @@ export function headerParts(props: TimingProps & {readonly database: string; rea
 }
 
 /**
+ * The database (or sites) text at this width: `database`, or the first of the sites' forms that fits beside the
+ * badges and the age of the data (the timing gives way to it as to the database), else the shortest. Pure.
+ */
+export function databaseText(props: TimingProps & Pick<HeaderProps, 'database' | 'sites' | 'readOnly' | 'width'>): string {
+	const forms = props.sites?.forms;
+	if (!forms?.length) return props.database;
+	const others = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}`;
+	const age = timingParts(props).at(-1) ?? '';
+	const room = props.width - 'radtop  '.length - 1 - stringWidth(others) - stringWidth(age);
+	return forms.find((form) => stringWidth(form) <= room) ?? forms.at(-1)!;
+}
+
+/** `text` cut into the parts that are one of `marks` (the longest mark first) and those between them. Pure. */
+export function markedParts(text: string, marks: readonly string[]): Array<{readonly text: string; readonly marked: boolean}> {
+	const sorted = [...marks].filter((mark) => mark !== '').sort((a, b) => b.length - a.length);
+	const parts: Array<{text: string; marked: boolean}> = [];
+	let plain = '';
+	for (let at = 0; at < text.length;) {
+		const mark = sorted.find((candidate) => text.startsWith(candidate, at));
+		if (mark === undefined) {
+			plain += text[at];
+			at += 1;
+			continue;
+		}
+		if (plain !== '') parts.push({text: plain, marked: false});
+		plain = '';
+		parts.push({text: mark, marked: true});
+		at += mark.length;
+	}
+	if (plain !== '') parts.push({text: plain, marked: false});
+	return parts;
+}
+
+/**
  * The standby badge, right after the database, at this width: whole (`  standby · lag 3s`) while the database and
  * the age of the data fit beside it, else `  lag 3s`. Pure.
  */
@@ -75,8 +116,9 @@ export function replicaText(props: TimingProps & Pick<HeaderProps, 'database' | 
 }
 
 /** Product, database, poll interval with a countdown, age and cost of the last refresh, badges. */
-export function Header(props: HeaderProps) {
+export function Header(given: HeaderProps) {
 	const theme = useTheme();
+	const props = {...given, database: databaseText(given)};
 	const replica = replicaText(props);
 	const badges = `${props.paused ? ' PAUSED ' : ''}${props.readOnly ? ' READ-ONLY ' : ''}${replica}`;
 	const {database, right} = headerParts({...props, badges});
@@ -86,7 +128,18 @@ export function Header(props: HeaderProps) {
 			<Text bold color={theme.accent}>
 				radtop
 			</Text>
-			<Text>{`  ${database}`}</Text>
+			<Text>
+				{'  '}
+				{markedParts(database, props.sites?.warn ?? []).map((part, index) =>
+					part.marked ? (
+						<Text key={index} inverse color={theme.warn}>
+							{part.text}
+						</Text>
+					) : (
+						part.text
+					),
+				)}
+			</Text>
 			{replica === '' ? null : props.replica?.warn ? (
 				<>
 					{'  '}

@@ -9,7 +9,7 @@ import {COLUMN_GAP as GAP, columnTitle, type PlacedTableColumn as PlacedColumn} 
 import {rowFactsOf, rowMark} from '../row-marks.js';
 import {subscriberCellData} from '../subscriber-cells.js';
 import {useTheme} from '../theme.js';
-import {sessionKey} from '../../sessions/session-key.js';
+import {nasCountKey, sessionKey, userCountKey} from '../../sessions/session-key.js';
 import {siteCell, SITE_TITLE} from '../site-lines.js';
 
 export interface SessionTableProps {
@@ -135,8 +135,12 @@ export function SessionTable(props: SessionTableProps) {
 				staleAfterSeconds={props.staleAfterSeconds}
 				width={props.width}
 				subscriber={session ? props.subscribers?.get(sessionKey(session)) : undefined}
-				reloadedAt={session ? props.reloads?.get(session.nasipaddress) : undefined}
-				userOpenSessions={session?.username ? props.userOpenSessions?.get(session.username) : undefined}
+				reloadedAt={session ? props.reloads?.get(nasCountKey(session)) : undefined}
+				userOpenSessions={
+					session?.username
+						? props.userOpenSessions?.get(userCountKey({username: session.username, site: session.site}))
+						: undefined
+				}
 				siteWidth={siteWidth}
 				siteStale={Boolean(session?.site !== undefined && props.staleSites?.has(session.site))}
 			/>,
