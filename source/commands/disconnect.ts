@@ -7,7 +7,9 @@ import {executeDisconnect} from '../disconnect/executor.js';
 import type {DisconnectMethod, DisconnectTarget} from '../disconnect/plan.js';
 import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
+import {SITE_NAME} from '../config/site-values.js';
 import {CoaClient} from '../radius/coa-client.js';
+import {parseSessionKey} from '../sessions/session-key.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
@@ -169,8 +171,8 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 	}
 	for (const id of sessions) {
 		// radacctid is a bigint: a larger number would only come back as a database error. SITE:ID over sites.
-		const radacctid = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,31}:)?(\d{1,19})$/.exec(id)?.[1];
-		if (radacctid === undefined || BigInt(radacctid) > MAX_RADACCTID)
+		const {site, radacctid} = parseSessionKey(id);
+		if ((site !== undefined && !SITE_NAME.test(site)) || !/^\d{1,19}$/.test(radacctid) || BigInt(radacctid) > MAX_RADACCTID)
 			throw new UsageError(`--session takes a radacctid (a number, or SITE:number), not "${id.slice(0, 40)}"`);
 	}
 	let target: DisconnectTarget;
