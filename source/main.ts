@@ -1,11 +1,11 @@
 /** radtop's command line: picks the command, checks its flags, runs it, maps failures to exit codes. */
 import meow from 'meow';
-import {globalFlagsOf, openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
+import {contextForSite, globalFlagsOf, openContext, reportError, type CommandContext, type ContextNeeds} from './commands/context.js';
 import {parseSessionsFlags, runSessions, SESSIONS_FLAGS, SESSIONS_HELP} from './commands/sessions.js';
 import {parseSimulateFlags, runSimulate, SIMULATE_FLAGS, SIMULATE_HELP} from './commands/simulate.js';
 import {EXPORT_FLAGS, EXPORT_HELP, parseExportFlags, runExport} from './commands/export.js';
 import {DISCONNECT_FLAGS, DISCONNECT_HELP, parseDisconnectFlags, runDisconnect} from './commands/disconnect.js';
-import {runSitesRegionDisconnect} from './commands/disconnect-sites.js';
+import {runSitesDisconnect} from './commands/disconnect-sites.js';
 import {DOCTOR_FLAGS, DOCTOR_HELP, parseDoctorFlags, runDoctor} from './commands/doctor.js';
 import {parseSweepFlags, runSweep, SWEEP_FLAGS, SWEEP_HELP} from './commands/sweep.js';
 import {NAS_FLAGS, NAS_HELP, runNasCommand} from './commands/nas.js';
@@ -183,11 +183,11 @@ const COMMANDS: Record<string, CommandSpec> = {
 		flags: DISCONNECT_FLAGS,
 		async run(flags) {
 			const request = parseDisconnectFlags(flags, new Date());
-			// A region over several sites goes through each site's own engine (commands/disconnect-sites.ts).
-			return withContext(flags, {demoNetwork: {live: false}}, (context) =>
-				context.sites && request.region !== undefined
-					? runSitesRegionDisconnect(context, request, commandIo())
-					: runDisconnect(context, request, commandIo()),
+			// Over several sites each site's share goes through its own engine (commands/disconnect-sites.ts).
+			return withContext(flags, {demoNetwork: {live: false}}, async (context) =>
+				context.sites
+					? runSitesDisconnect(context, request, commandIo())
+					: runDisconnect(await contextForSite(context, request.site), request, commandIo()),
 			);
 		},
 	},
@@ -240,7 +240,7 @@ const COMMANDS: Record<string, CommandSpec> = {
 		takesArguments: true,
 		async run(flags, input = []) {
 			const request = parseUserFlags(input, flags);
-			return withContext(flags, {}, (context) => runUser(context, request, process.stdout));
+			return withContext(flags, {}, (context) => runUser(context, request, process.stdout, process.stderr));
 		},
 	},
 	sessions: {

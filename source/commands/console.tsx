@@ -29,12 +29,10 @@ import {
 } from '../subscribers/console-subscribers.js';
 import {openSubscriberEnricher} from '../subscribers/open-enricher.js';
 import {sitesConsoleSubscribers} from '../subscribers/sites-subscribers.js';
-import type {OpenedSites} from './sites-context.js';
+import {siteRegionNas, type OpenedSites} from './sites-context.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
 import type {ReplicaProbe, SiteReplicaProbe} from '../ui/hooks/use-replica.js';
 import {contextForSite, type CommandContext} from './context.js';
-import type {SiteContext} from './sites-context.js';
-import type {RegionSql} from '../sessions/regions.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
 
@@ -162,13 +160,6 @@ export function consoleRunSummary(
 	});
 	const partial = results.some((result) => result.aborted || result.totals.failed > 0);
 	return {lines, partial};
-}
-
-/** A site's NAS of a region for a `region:` term; a site not open yet cannot be read (its part is left out, and said so). */
-function siteRegionNas(site: SiteContext, region: string): RegionSql {
-	const opened = site.current();
-	if (!opened) throw new Error(`site ${site.name} is not open yet`);
-	return opened.source.regionNas(region);
 }
 
 /** The disconnect engine for the console, from the profile and the NAS overrides; close() when done. */

@@ -20,7 +20,7 @@ import {UnknownNasError} from '../sessions/nas-directory.js';
 import {SearchSyntaxError} from '../sessions/search.js';
 import {SessionSource} from '../sessions/session-source.js';
 import {sanitize} from '../terminal/sanitize.js';
-import {openSites, type OpenedSites, type OpenSitesOptions} from './sites-context.js';
+import {openSites, type OpenedSites, type OpenSitesOptions, type SiteContext} from './sites-context.js';
 import {EXIT, UsageError} from './usage.js';
 
 export interface GlobalFlags {
@@ -100,6 +100,8 @@ export interface CommandContext extends ConnectionContext {
 export interface OfflineContext extends ConfigContext {
 	readonly unreachable: string;
 	readonly registry: NasRegistry;
+	/** The profile's sites, when it lists several and none could be reached. */
+	readonly sites?: OpenedSites;
 }
 
 /** The demo network's writer, loaded only when the demo database is built. */
@@ -237,7 +239,7 @@ async function openSitesContext(
 	profile: Profile,
 	secrets: readonly string[],
 	needs: ContextNeeds & {env: NodeJS.ProcessEnv; demo?: OpenSitesOptions['demo']},
-): Promise<CommandContext> {
+): Promise<CommandContext | OfflineContext> {
 	const sites = await openSites(profile.sites ?? [], {
 		env: needs.env,
 		...(profile.regions ? {regions: profile.regions} : {}),
@@ -247,16 +249,23 @@ async function openSitesContext(
 			: {staleAfterSeconds: needs.staleAfterSeconds ?? profile.staleAfter}),
 	});
 	const first = sites.first;
-	if (!first) {
-		await sites.close();
-		const why = sites.failures.map(({site, error}) => `${site}: ${scrubSecrets(describeError(error), secrets)}`).join('; ');
-		throw new DatabaseError(`no site could be reached (${why})`);
-	}
-	const nasOverrides = first.site.nasOverrides;
 	const known = [
 		...secrets,
 		...sites.sites.flatMap((site) => site.nasOverrides.flatMap((nas) => [nas.secret ?? '', nas.api?.password ?? ''])),
 	];
+	if (!first) {
+		const why = sites.failures.map(({site, error}) => `${site}: ${scrubSecrets(describeError(error), secrets)}`).join('; ');
+		const failure = new DatabaseError(`no site could be reached (${why})`);
+		// nas list: each site's config NAS are still worth listing.
+		if (needs.database === 'optional') {
+			const registry = NasRegistry.from([], []);
+			const offline = [...new Set(known)].filter((secret) => secret.length >= 3);
+			return {...base, nasOverrides: [], unreachable: failure.message, registry, sites, secrets: offline, close: () => sites.close()};
+		}
+		await sites.close();
+		throw failure;
+	}
+	const nasOverrides = first.site.nasOverrides;
 	return {
 		...base,
 		nasOverrides,
@@ -277,14 +286,8 @@ async function openSitesContext(
  */
 export async function contextForSite(context: CommandContext, name: string | undefined): Promise<CommandContext> {
 	if (name === undefined) return context;
-	const names = context.sites?.sites.map((site) => site.name) ?? [];
-	const site = context.sites?.sites.find((candidate) => candidate.name === name);
-	if (!site)
-		throw new UsageError(
-			names.length > 0
-				? `--site: no site "${sanitize(name.slice(0, 40))}" (sites: ${names.join(', ')})`
-				: '--site takes a site of a profile that lists sites (radtop config set sites)',
-		);
+	const [site] = sitesNamed(context.sites, name);
+	if (!site) return context;
 	let opened;
 	try {
 		opened = await site.open();
@@ -304,6 +307,23 @@ export async function contextForSite(context: CommandContext, name: string | und
 		nasOverrides: site.nasOverrides,
 		secrets,
 	};
+}
+
+/**
+ * The sites a command covers: every site of the profile, or the one `--site NAME` names. An unknown name (or
+ * --site without sites) is a usage error listing the sites.
+ */
+export function sitesNamed(sites: OpenedSites | undefined, name: string | undefined): readonly SiteContext[] {
+	if (name === undefined) return sites?.sites ?? [];
+	const names = sites?.sites.map((site) => site.name) ?? [];
+	const site = sites?.sites.find((candidate) => candidate.name === name);
+	if (!site)
+		throw new UsageError(
+			names.length > 0
+				? `--site: no site "${sanitize(name.slice(0, 40))}" (sites: ${names.join(', ')})`
+				: '--site takes a site of a profile that lists sites (radtop config set sites)',
+		);
+	return [site];
 }
 
 /** libpq's variables that name a database; with none of them, nor --db, a profile or DATABASE_URL, none was configured. */

@@ -1,30 +1,35 @@
 /**
- * `radtop disconnect --region NAME` with a profile that lists sites: the region's NAS at each site (each site's
- * own NAS, sites-regions.ts), one part per site through that site's radacct, NAS registry and audit records
- * (naming the site and the region), previewed as one with every NAS `site/name`, confirmed by the region's name.
+ * `radtop disconnect` with a profile that lists sites, whatever the target: its share at each site
+ * (disconnect-sites-target.ts), one part per site through that site's radacct, NAS registry, secrets and audit
+ * records (naming the site), previewed as one with every NAS `site/name`, confirmed as the whole is (a region by
+ * its name, a NAS by `site/name`, many sessions by their count). A dry run writes each site's dry-run records.
  */
 import {createInterface} from 'node:readline/promises';
 import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
+import {scrubSecrets} from '../config/secrets.js';
 import {confirms} from '../disconnect/confirmation.js';
 import {createDisconnectService, type DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectMethod} from '../disconnect/plan.js';
 import {pacingOf} from '../disconnect/executor-options.js';
-import {previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
+import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
+import {tallyOutcomes} from '../disconnect/result.js';
 import {sitesDisconnectService} from '../disconnect/sites-disconnect.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
 import {sanitize} from '../terminal/sanitize.js';
-import type {CommandContext} from './context.js';
-import {regionTarget} from './disconnect-region.js';
+import {sitesNamed, type CommandContext} from './context.js';
+import {askAboutClaims, claimedMessages, claimWaitReporter} from './disconnect-claims.js';
+import {ttyProgress} from './disconnect-progress.js';
+import {sitesTargetOf, type SitesTargetRequest} from './disconnect-sites-target.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
+import {siteRegionNas} from './sites-context.js';
 import {EXIT, UsageError} from './usage.js';
 
-/** What a region disconnect over sites reads of `radtop disconnect`'s flags. */
-export interface SitesRegionRequest {
-	readonly region?: string;
+/** What a disconnect over sites reads of `radtop disconnect`'s flags. */
+export interface SitesDisconnectRequest extends SitesTargetRequest {
 	readonly method: DisconnectMethod;
-	readonly reason?: string;
+	readonly reason?: string | undefined;
 	readonly concurrency?: number | undefined;
 	readonly rate?: number | undefined;
 	readonly ratePerNas?: number | undefined;
@@ -33,11 +38,12 @@ export interface SitesRegionRequest {
 	readonly confirmWithinMs: number;
 	readonly dryRun: boolean;
 	readonly yes: boolean;
+	readonly wait?: boolean;
 	readonly json: boolean;
-	readonly auditLog?: string;
+	readonly auditLog?: string | undefined;
 }
 
-export interface SitesRegionIo {
+export interface SitesDisconnectIo {
 	readonly stdout: NodeJS.WriteStream;
 	readonly stderr: NodeJS.WriteStream;
 	readonly stdinIsTerminal: boolean;
@@ -45,19 +51,19 @@ export interface SitesRegionIo {
 	readonly ask?: (prompt: string) => Promise<string>;
 }
 
-/** Previews, confirms, sends per site, reports. Resolves to the exit code. */
-export async function runSitesRegionDisconnect(context: CommandContext, request: SitesRegionRequest, io: SitesRegionIo): Promise<number> {
-	const sites = context.sites!;
-	const target = await regionTarget(context, request.region ?? '', io.stderr);
+/** Finds the target at each site, previews, confirms, sends per site, reports. Resolves to the exit code. */
+export async function runSitesDisconnect(context: CommandContext, request: SitesDisconnectRequest, io: SitesDisconnectIo): Promise<number> {
+	const sites = sitesNamed(context.sites, request.site);
+	const {target, parts, unread} = await sitesTargetOf(context, sites, request, io.stderr);
 	const coaClient = new CoaClient({timeoutMs: request.timeoutMs, retries: request.retries});
 	const audit = new AuditLog({
 		path: request.auditLog ?? context.profile.auditLog,
 		secrets: context.secrets,
 		onTightened: (path, mode) => writeIfOpen(io.stderr, tightenedNotice(path, mode)),
 	});
-	const {allowedNas, confirmTypedAbove} = context.profile;
+	const {allowedNas, confirmTypedAbove, regions} = context.profile;
 	const service = sitesDisconnectService(
-		sites.sites.map((site) => ({
+		sites.map((site) => ({
 			name: site.name,
 			service: createDisconnectService({
 				db: site.primary.pool,
@@ -68,60 +74,92 @@ export async function runSitesRegionDisconnect(context: CommandContext, request:
 				via: 'command line',
 				...pacingOf(request, context.profile),
 				confirmStopWithinMs: request.confirmWithinMs,
-				...(request.rate === undefined ? {} : {ratePerSecond: request.rate}),
 				...(allowedNas === undefined ? {} : {allowedNas}),
+				...(regions ? {regionNas: (region: string) => siteRegionNas(site, region)} : {}),
 			}),
 		})),
 		confirmTypedAbove === undefined ? {} : {typedAbove: confirmTypedAbove},
 	);
 	const writes = holdWriteErrors([io.stdout, io.stderr]);
 	const stop = stopOnSignals();
+	const progress = ttyProgress(io.stderr, io.stderr.isTTY === true && !request.dryRun);
 	try {
-		const preview = await service.preview(target);
-		for (const warning of preview.warnings) writeIfOpen(io.stderr, `radtop: ${sanitize(warning)}\n`);
+		const preview = await service.previewParts(target, parts, unread);
+		const {plan, missing} = preview;
+		// A site's warning can carry its server's error text.
+		for (const warning of preview.warnings) writeIfOpen(io.stderr, `radtop: ${sanitize(scrubSecrets(warning, context.secrets))}\n`);
+		const lines = previewLines(plan, {firstRows: request.dryRun ? 0 : 5});
+		for (const id of missing) lines.push(`  session ${sanitize(id)} is not in radacct`);
 		const out = request.dryRun && !request.json ? io.stdout : io.stderr;
-		if (!request.json || request.dryRun)
-			writeIfOpen(out, `${previewLines(preview.plan, {firstRows: request.dryRun ? 0 : 5}).join('\n')}\n`);
-		if (preview.plan.items.length === 0) {
+		if (!request.json || request.dryRun) writeIfOpen(out, `${lines.join('\n')}\n`);
+		// Sessions already closed go through each site's engine: each ends `already_closed`, in the output and the audit log.
+		if (plan.items.length === 0 && plan.alreadyClosed.length === 0) {
+			if (request.json)
+				writeIfOpen(
+					io.stdout,
+					jsonForOutput({dryRun: request.dryRun, results: [], missing, totals: tallyOutcomes([])}, io.stdout.isTTY),
+				);
 			writeIfOpen(io.stderr, 'radtop: no open session to disconnect\n');
 			return EXIT.partial;
 		}
-		// A dry run over sites shows what each site's part would hit; nothing is sent nor recorded.
-		if (request.dryRun) {
-			const count = preview.plan.items.length;
-			if (!request.json) writeIfOpen(io.stdout, `dry run, nothing sent: ${formatCount(count)} session${count === 1 ? '' : 's'}\n`);
-			return preview.plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
+		let wait = request.wait ?? false;
+		if (!request.dryRun && !request.yes && !wait && io.stdinIsTerminal && plan.items.length > 0) {
+			// Each site's NAS are claimed in that site's database.
+			const scopes = sites.map((site) => ({
+				db: site.primary.pool,
+				items: plan.items.filter((item) => item.session.site === site.name),
+			}));
+			const decided = await askAboutClaims(scopes, io.stderr);
+			if (decided === 'stop') {
+				writeIfOpen(io.stderr, 'radtop: stopped, nothing sent\n');
+				return EXIT.failure;
+			}
+			wait = decided === 'wait';
 		}
-		if (!request.yes && !(await confirmed(preview, io))) {
+		if (!request.dryRun && !request.yes && plan.items.length > 0 && !(await confirmed(preview, io))) {
 			writeIfOpen(io.stderr, 'radtop: not confirmed, nothing sent\n');
 			return EXIT.failure;
 		}
-		const showProgress = io.stderr.isTTY;
-		const result = await service.execute(preview, {
+		const executed = await service.execute(preview, {
 			...(request.reason === undefined ? {} : {reason: request.reason}),
 			signal: stop.signal,
-			...(showProgress
-				? {
-						onProgress: (progress) =>
-							writeIfOpen(
-								io.stderr,
-								`\r\x1b[Kdisconnecting ${formatCount(progress.done)}/${formatCount(progress.total)} · ` +
-									progress.perNas
-										.map((nas) => `${sanitize(nas.name)} ${formatCount(nas.done)}/${formatCount(nas.total)}`)
-										.join(' · '),
-							),
-					}
-				: {}),
+			...(request.dryRun ? {dryRun: true} : {}),
+			// --rate holds for all sites together: each site's part gets its share, by its sessions.
+			...(request.rate === undefined ? {} : {ratePerSecond: request.rate}),
+			...(wait ? {waitForClaimedNas: true} : {}),
+			onClaimWait: claimWaitReporter(io.stderr),
+			...progress.options,
 		});
-		if (showProgress) writeIfOpen(io.stderr, '\r\x1b[K');
+		progress.clear();
+		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
+		for (const message of claimedMessages(result.results))
+			writeIfOpen(io.stderr, `radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
 		if (request.json) writeIfOpen(io.stdout, jsonForOutput(result, io.stdout.isTTY));
 		else {
-			const lines = resultLines(result);
-			if (lines.length > 0) writeIfOpen(io.stdout, `${lines.join('\n')}\n`);
+			const shown = request.dryRun
+				? dryRunLines(plan, result)
+				: resultLines(
+						result,
+						result.results.length <= 50
+							? undefined
+							: (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent',
+					);
+			if (shown.length > 0) writeIfOpen(io.stdout, `${shown.join('\n')}\n`);
 			writeIfOpen(io.stdout, `${resultSummary(result)}\n`);
 		}
 		if (result.auditError) writeIfOpen(io.stderr, `radtop: the closing audit record could not be written: ${result.auditError}\n`);
-		if (stop.received !== undefined) return EXIT.partial;
+		if (stop.received !== undefined) {
+			writeIfOpen(
+				io.stderr,
+				`radtop: ${stop.received}: stopped, requests in flight finished, the rest not sent: ${resultSummary(result)}` +
+					` (radtop audit ${result.actionId})\n`,
+			);
+			return EXIT.partial;
+		}
+		// A site that could not be read keeps its sessions: what was asked for is not all done (exit 3).
+		if (preview.unread !== undefined && preview.unread.length > 0) return EXIT.partial;
+		// A dry run in which no session would be sent (no secret, a NAS not allowed, ...) would do nothing.
+		if (request.dryRun) return plan.items.length > 0 && plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
 		return resultExitCode(result);
 	} finally {
 		stop.release();
@@ -130,7 +168,7 @@ export async function runSitesRegionDisconnect(context: CommandContext, request:
 	}
 }
 
-async function confirmed(preview: DisconnectPreview, io: SitesRegionIo): Promise<boolean> {
+async function confirmed(preview: DisconnectPreview, io: SitesDisconnectIo): Promise<boolean> {
 	const {confirmation} = preview;
 	if (confirmation.kind === 'key') return true;
 	if (!io.ask && !io.stdinIsTerminal)

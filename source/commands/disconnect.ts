@@ -4,14 +4,16 @@ import {AuditLog, tightenedNotice} from '../audit/audit-log.js';
 import {confirmationFor, confirms, type Confirmation} from '../disconnect/confirmation.js';
 import {planTarget} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';
-import {findClaimHolders, holderMessage, type ClaimNas} from '../disconnect/nas-claims.js';
 import type {DisconnectMethod, DisconnectTarget} from '../disconnect/plan.js';
 import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
+import {SITE_NAME} from '../config/site-values.js';
 import {CoaClient} from '../radius/coa-client.js';
+import {parseSessionKey} from '../sessions/session-key.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
+import {askAboutClaims, claimedMessages, claimWaitReporter} from './disconnect-claims.js';
 import {regionTarget} from './disconnect-region.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
@@ -31,6 +33,7 @@ const FILTER_FLAGS = {
 	readDb: SESSIONS_FLAGS.readDb,
 	profile: SESSIONS_FLAGS.profile,
 	demo: SESSIONS_FLAGS.demo,
+	site: SESSIONS_FLAGS.site,
 } as const;
 
 export const DISCONNECT_FLAGS = {
@@ -63,9 +66,10 @@ RouterOS API. Sessions are read again from radacct when the action runs; one alr
 and nothing is sent for it. radtop never closes a row itself: the NAS's Accounting-Stop does.
 
 Target (exactly one)
-  --session ID           a session by radacctid (repeat for several)
+  --session ID           a session by radacctid (repeat for several); SITE:ID over a profile's sites
   --user NAME            every open session of this user
-  --nas NAME|IP          every open session of this NAS
+  --nas NAME|IP          every open session of this NAS (over sites: at each site with a NAS of that name;
+                         an IP, that address at each site)
   --region NAME          every open session of the profile's region (radtop config set region.NAME): the
                          preview counts each of its NAS, and the region's name is typed to confirm
   --all-matching         every open session matching --search, --nas, --from, --to (a filter is required);
@@ -89,6 +93,9 @@ How
                          to and its sessions end "not sent" (on a terminal without --yes, radtop asks)
   --json                 the result as JSON
   --audit-log PATH       append the audit record here (default $XDG_STATE_HOME/radtop/audit.log)
+  --site NAME            only this site of a profile that lists sites (default: every site: the target is
+                         found at each, previewed as one with NAS as site/name, each site's share sent through
+                         its own NAS registry and secrets, and audited with its site)
   --db URL, --read-db URL, --profile NAME, --demo
 
 Two radtop never disconnect the sessions of one NAS at the same time: each claims the NAS in the database
@@ -108,7 +115,8 @@ record is written and a summary goes to stderr; radtop audit shows the run, an i
 Exit codes: 0 every session disconnected or already closed (a dry run: some session would be sent),
 1 failure before sending, 2 usage error (an unknown NAS name or region too), 3 partial failure (some failed, not
 on the NAS, or not sent), nothing matched (no open session for --session, --user, --nas, --region or the filter), a dry run
-in which every session would be not sent, or a run stopped by Ctrl-C, SIGTERM or SIGHUP.
+in which every session would be not sent, a run stopped by Ctrl-C, SIGTERM or SIGHUP, or over sites a site that
+could not be read (its sessions are not in the run).
 `;
 
 type FlagValues = {[K in keyof typeof DISCONNECT_FLAGS]?: unknown};
@@ -120,6 +128,8 @@ export interface DisconnectFlags {
 	readonly nas: readonly string[];
 	/** The region of a --region target, resolved later against the profile and the NAS known. */
 	readonly region?: string;
+	/** One site of a profile that lists sites (`--site`); absent: every site. */
+	readonly site?: string;
 	readonly method: DisconnectMethod;
 	readonly reason?: string;
 	/** Requests in flight per NAS; undefined: the profile's, else 32. */
@@ -160,9 +170,10 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 		);
 	}
 	for (const id of sessions) {
-		// radacctid is a bigint: a larger number would only come back as a database error.
-		if (!/^\d{1,19}$/.test(id) || BigInt(id) > MAX_RADACCTID)
-			throw new UsageError(`--session takes a radacctid (a number), not "${id.slice(0, 40)}"`);
+		// radacctid is a bigint: a larger number would only come back as a database error. SITE:ID over sites.
+		const {site, radacctid} = parseSessionKey(id);
+		if ((site !== undefined && !SITE_NAME.test(site)) || !/^\d{1,19}$/.test(radacctid) || BigInt(radacctid) > MAX_RADACCTID)
+			throw new UsageError(`--session takes a radacctid (a number, or SITE:number), not "${id.slice(0, 40)}"`);
 	}
 	let target: DisconnectTarget;
 	if (sessions.length > 0)
@@ -182,6 +193,7 @@ export function parseDisconnectFlags(flags: FlagValues, now: Date): DisconnectFl
 		target,
 		nas,
 		...(region === undefined ? {} : {region}),
+		...(filters.site === undefined ? {} : {site: filters.site}),
 		method: choiceFlag(flags.method ?? 'auto', 'method', ['auto', 'coa', 'api'] as const),
 		reason,
 		concurrency: flags.concurrency === undefined ? undefined : integerFlag(flags.concurrency, 'concurrency', 1, 1024),
@@ -216,6 +228,14 @@ export interface DisconnectIo {
 /** Plans, previews, confirms, sends, reports. Resolves to the exit code. */
 export async function runDisconnect(context: CommandContext, request: DisconnectFlags, io: DisconnectIo): Promise<number> {
 	const {registry} = context;
+	const ids =
+		request.target.kind === 'session'
+			? [request.target.radacctid]
+			: request.target.kind === 'sessions'
+				? request.target.radacctids
+				: [];
+	const keyed = ids.find((id) => id.includes(':'));
+	if (keyed !== undefined) throw new UsageError(`--session ${keyed.slice(0, 40)} names a site: this profile lists no sites`);
 	const nasIps = request.nas.length > 0 ? [...new Set(request.nas.flatMap((nas) => registry.resolve(nas)))] : undefined;
 	const target: DisconnectTarget =
 		request.region !== undefined
@@ -251,7 +271,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 
 	let wait = request.wait;
 	if (!request.dryRun && !request.yes && !wait && io.stdinIsTerminal && plan.items.length > 0) {
-		const decided = await askAboutClaims(context, plan.items, io.stderr);
+		const decided = await askAboutClaims([{db: context.primary.pool, items: plan.items}], io.stderr);
 		if (decided === 'stop') {
 			io.stderr.write('radtop: stopped, nothing sent\n');
 			return EXIT.failure;
@@ -342,58 +362,4 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 		if (stop.received === undefined) writes.release();
 		await coaClient.close();
 	}
-}
-
-/** The NAS of the plan's items, once each. */
-function nasOf(items: readonly {readonly nas: ClaimNas}[]): ClaimNas[] {
-	return [...new Map(items.map((item) => [item.nas.ip, item.nas])).values()];
-}
-
-/**
- * When another radtop is disconnecting a NAS of the plan, says who and asks whether to wait for it or stop:
- * `free` when no NAS is claimed.
- */
-async function askAboutClaims(
-	context: CommandContext,
-	items: readonly {readonly nas: ClaimNas}[],
-	stderr: NodeJS.WriteStream,
-): Promise<'free' | 'wait' | 'stop'> {
-	const nas = nasOf(items);
-	const holders = await findClaimHolders(context.primary.pool, nas);
-	if (holders.size === 0) return 'free';
-	for (const entry of nas) {
-		if (holders.has(entry.ip)) stderr.write(`radtop: ${sanitize(holderMessage(entry.name, holders.get(entry.ip)))}\n`);
-	}
-	const prompt = createInterface({input: process.stdin, output: stderr});
-	try {
-		for (;;) {
-			const answer = (await prompt.question('Wait until it is done, or stop? [w/s] ')).trim().toLowerCase();
-			if (answer === 'w' || answer === 'wait') return 'wait';
-			if (answer === 's' || answer === 'stop' || answer === '') return 'stop';
-		}
-	} finally {
-		prompt.close();
-	}
-}
-
-/** Progress while waiting for a claimed NAS: one line redrawn every try on a terminal, else a line every 15 tries. */
-function claimWaitReporter(stderr: NodeJS.WriteStream): (nas: ClaimNas, message: string) => void {
-	const tries = new Map<string, number>();
-	return (nas, message) => {
-		const count = (tries.get(nas.ip) ?? 0) + 1;
-		tries.set(nas.ip, count);
-		const line = `radtop: waiting: ${sanitize(message)}`;
-		if (stderr.isTTY) stderr.write(`\r\x1b[K${line}`);
-		else if (count % 15 === 1) stderr.write(`${line}\n`);
-	};
-}
-
-/** What the engine said of each NAS it did not send to because another radtop held it, once per NAS. */
-function claimedMessages(results: readonly {readonly outcome: string; readonly nasName: string; readonly reason: string}[]): string[] {
-	const messages = new Map<string, string>();
-	for (const entry of results) {
-		if (entry.outcome === 'not_sent' && entry.reason.startsWith(`${entry.nasName} is being disconnected by `))
-			messages.set(entry.nasName, entry.reason);
-	}
-	return [...messages.values()];
 }

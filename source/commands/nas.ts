@@ -17,12 +17,12 @@ import {
 } from '../config/profile-values.js';
 import {ConfigStore} from '../config/config.js';
 import {applyNasEdit, isSetBy, NAS_FIELDS, NasEditError, type ApiEdit, type NasEdit} from '../nas/nas-edit.js';
-import {describeOverride, nasListEntries, nasListTable} from '../nas/nas-list.js';
+import {describeOverride} from '../nas/nas-list.js';
 import {type NasOverride} from '../nas/nas-override.js';
 import {DEFAULT_API_PORT, DEFAULT_API_TLS_PORT, DEFAULT_COA_PORT} from '../nas/registry.js';
-import {isTerminal, jsonForOutput} from '../terminal/json-output.js';
 import {PromptCancelledError, readSecrets, SecretInputError, type SecretRequest} from '../terminal/secret-input.js';
-import {openContext, reportError} from './context.js';
+import {listNas} from './nas-list-command.js';
+import {siteFlag} from './sessions.js';
 import {EXIT, formatHelp, UsageError, type FlagSpec} from './usage.js';
 
 export const NAS_FLAGS = {
@@ -42,6 +42,7 @@ export const NAS_FLAGS = {
 	noApi: {type: 'boolean'},
 	unset: {type: 'string', isMultiple: true},
 	json: {type: 'boolean'},
+	site: {type: 'string'},
 	// Known only to be refused with the reason: a secret in argv is readable by every user of the host.
 	secret: {type: 'string'},
 	apiPassword: {type: 'string'},
@@ -52,7 +53,7 @@ export const NAS_FLAGS = {
 
 export const NAS_HELP = `
 Usage
-  $ radtop nas list [--json]
+  $ radtop nas list [--json] [--site NAME]
   $ radtop nas add IP [--name NAME] [--coa-port N] [--vendor V] [secret] [API]
   $ radtop nas set IP|NAME [fields to change] [--unset FIELD]
   $ radtop nas remove IP|NAME
@@ -88,6 +89,8 @@ RouterOS API (MikroTik; the fallback when CoA fails)
 Other
   --unset FIELD              nas set: clear a field (repeatable): ${NAS_FIELDS.join(', ')}
   --json                     nas list: JSON for scripts (no secrets)
+  --site NAME                nas list: only this site of a profile that lists sites (default: every site,
+                             with a SITE column and \`site\` in JSON; the same IP can be a NAS at each)
   --profile NAME             the profile to read or edit (default: the config's default profile)
   --db URL, --demo           nas list: the database whose nas table to read
 
@@ -101,13 +104,13 @@ Examples
   $ radtop nas remove bng-2
 
 Exit codes: 0 ok, 1 failure (e.g. the config file cannot be written), 2 usage error,
-3 partial failure (nas list without the database: the config's NAS only).
+3 partial failure (nas list without the database, or without a site's: the config's NAS only).
 `;
 
 type Flags = {[K in keyof typeof NAS_FLAGS]?: unknown};
 
 export type NasRequest =
-	| {readonly kind: 'list'; readonly json: boolean}
+	| {readonly kind: 'list'; readonly json: boolean; readonly site?: string}
 	| {readonly kind: 'add'; readonly ip: string; readonly edit: NasEdit}
 	| {readonly kind: 'set'; readonly nas: string; readonly edit: NasEdit}
 	| {readonly kind: 'remove'; readonly nas: string};
@@ -133,7 +136,7 @@ const EDIT_FLAGS = [
 
 /** Flags each sub-command takes besides --profile. */
 const ALLOWED: Record<(typeof SUBCOMMANDS)[number], ReadonlyArray<keyof typeof NAS_FLAGS>> = {
-	list: ['json', 'db', 'demo'],
+	list: ['json', 'site', 'db', 'demo'],
 	add: EDIT_FLAGS,
 	set: [...EDIT_FLAGS, 'noApi', 'unset'],
 	remove: [],
@@ -172,7 +175,7 @@ export function parseNasCommand(input: readonly string[], flags: Flags, options:
 		switch (sub) {
 			case 'list':
 				if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]!.slice(0, 40)}" (radtop nas list takes none)`);
-				return {kind: 'list', json: Boolean(flags.json)};
+				return {kind: 'list', json: Boolean(flags.json), ...siteFlag(flags.site)};
 			case 'remove':
 				return {kind: 'remove', nas: wantsOne('NAS (IP or name)')};
 			case 'add': {
@@ -296,7 +299,7 @@ export async function runNasCommand(input: readonly string[], flags: Flags, io: 
 	const request = parseNasCommand(input, flags, {stdinIsTerminal: Boolean(io.stdin.isTTY)});
 	const profileFlag = typeof flags.profile === 'string' && flags.profile !== '' ? flags.profile : undefined;
 	if (request.kind === 'list')
-		return listNas(request.json, {db: flags.db as string | undefined, profile: profileFlag, demo: Boolean(flags.demo)}, io);
+		return listNas(request, {db: flags.db as string | undefined, profile: profileFlag, demo: Boolean(flags.demo)}, io);
 	try {
 		const store = ConfigStore.open(io.env);
 		const profileName = profileFlag ?? store.data.defaultProfile ?? 'default';
@@ -366,31 +369,5 @@ function checkIpOrUndefined(text: string): string | undefined {
 		return checkNasIp(text);
 	} catch {
 		return undefined;
-	}
-}
-
-async function listNas(json: boolean, flags: {db?: string; profile?: string; demo: boolean}, io: NasIo): Promise<number> {
-	// Without the database the config's NAS are still worth listing.
-	const progress = (message: string) => io.stderr.write(`radtop: ${message}\n`);
-	const context = await openContext(flags, {database: 'optional', env: io.env, progress});
-	const unreachable = 'unreachable' in context ? context.unreachable : undefined;
-	try {
-		const {registry, profile} = context;
-		const open = 'source' in context ? await context.source.openCounts() : undefined;
-		const counts = open && new Map(open.perNas.map((nas) => [nas.nasipaddress, nas.sessions]));
-		// A missing or unreadable nasreload leaves the RELOADED column out; doctor says why.
-		const reloads = 'source' in context ? (await context.source.nasReloads()).byIp : undefined;
-		const entries = nasListEntries(registry, Object.values(profile.nas ?? {}), counts, reloads);
-		if (unreachable) io.stderr.write(`radtop: ${unreachable}; showing the config's NAS only (no nas table, no session counts)\n`);
-		for (const warning of registry.warnings) io.stderr.write(`radtop: ${warning}\n`);
-		if (json) io.stdout.write(jsonForOutput({complete: !unreachable, nas: entries}, isTerminal(io.stdout)));
-		else if (entries.length === 0)
-			io.stdout.write(`no NAS known${unreachable ? ' in the config' : ' (the nas table and the config are empty)'}\n`);
-		else io.stdout.write(`${nasListTable(entries, open?.dbNow).join('\n')}\n`);
-		return unreachable ? EXIT.partial : EXIT.ok;
-	} catch (error) {
-		return reportError(error, context.secrets);
-	} finally {
-		await context.close();
 	}
 }

@@ -13,7 +13,7 @@ import {NasRegistry} from '../nas/registry.js';
 import {MergedSessionReader} from '../sessions/merged-source.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {SessionSource} from '../sessions/session-source.js';
-import type {Regions} from '../sessions/regions.js';
+import type {RegionSql, Regions} from '../sessions/regions.js';
 import {DEFAULT_STALE_AFTER_SECONDS} from '../sessions/session-math.js';
 import type {EmbeddedDatabase, EmbeddedSeed} from '../db/embedded-database.js';
 import type {DemoNetwork} from '../demo/demo-network.js';
@@ -85,6 +85,13 @@ export async function resolveNasAtSites(sites: OpenedSites, values: readonly str
 	}
 	if (known === 0 && failure !== undefined) throw failure;
 	return [...ips];
+}
+
+/** A site's NAS of a region for a `region:` term; a site not open yet cannot be read (its part is left out, and said so). */
+export function siteRegionNas(site: SiteContext, region: string): RegionSql {
+	const opened = site.current();
+	if (!opened) throw new Error(`site ${site.name} is not open yet`);
+	return opened.source.regionNas(region);
 }
 
 /** A site's NAS settings as overrides (the config keys them by IP; one without `ip` is the NAS its key names). */

@@ -11,7 +11,7 @@ import type {CoaClient} from '../radius/coa-client.js';
 import type {RouterOsConnect} from '../routeros/active-sessions.js';
 import type {DisconnectAuditSink} from './audit-records.js';
 import {confirmationFor, type Confirmation} from './confirmation.js';
-import {executeDisconnect} from './executor.js';
+import {executeDisconnect, type DisconnectOptions} from './executor.js';
 import {planDisconnect, type DisconnectMethod, type DisconnectTarget, type Plan} from './plan.js';
 import {countRecovery, type RecoveryCount, type RecoveryTarget} from './recovery.js';
 import type {DisconnectProgress, DisconnectResult} from './result.js';
@@ -27,6 +27,8 @@ export interface DisconnectPreview {
 	readonly warnings: readonly string[];
 	/** The registry the plan was made with; the execution uses it too. */
 	readonly registry: NasRegistry;
+	/** Over several sites: those whose share could not be read (`site: why`), not in this disconnect. */
+	readonly unread?: readonly string[];
 }
 
 /** Options of one execution. */
@@ -34,6 +36,13 @@ export interface ExecuteOptions {
 	readonly reason?: string;
 	readonly signal?: AbortSignal;
 	readonly onProgress?: (progress: DisconnectProgress) => void;
+	/** Plan and audit, send nothing (executor-options.ts `dryRun`). */
+	readonly dryRun?: boolean;
+	/** A NAS another radtop is disconnecting: wait for it (executor-options.ts `waitForClaimedNas`). */
+	readonly waitForClaimedNas?: boolean;
+	readonly onClaimWait?: DisconnectOptions['onClaimWait'];
+	/** Requests started per second, all NAS together, for this run (in place of the service's `ratePerSecond`). */
+	readonly ratePerSecond?: number;
 }
 
 /** What the console needs of the disconnect engine. */
@@ -162,7 +171,12 @@ export function createDisconnectService(options: DisconnectServiceOptions): Disc
 					...(run.reason === undefined ? {} : {reason: run.reason}),
 					...(run.signal === undefined ? {} : {signal: run.signal}),
 					...(run.onProgress === undefined ? {} : {onProgress: run.onProgress}),
-					...(options.ratePerSecond === undefined ? {} : {ratePerSecond: options.ratePerSecond}),
+					...(run.dryRun ? {dryRun: true} : {}),
+					...(run.waitForClaimedNas ? {waitForClaimedNas: true} : {}),
+					...(run.onClaimWait === undefined ? {} : {onClaimWait: run.onClaimWait}),
+					...((run.ratePerSecond ?? options.ratePerSecond) === undefined
+						? {}
+						: {ratePerSecond: run.ratePerSecond ?? options.ratePerSecond}),
 					...(options.ratePerNas === undefined ? {} : {ratePerNas: options.ratePerNas}),
 					...(options.concurrencyPerNas === undefined ? {} : {concurrencyPerNas: options.concurrencyPerNas}),
 					...(options.confirmStopWithinMs === undefined ? {} : {confirmStopWithinMs: options.confirmStopWithinMs}),

@@ -4,7 +4,11 @@ import {nasLabel} from '../nas/registry.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {truncate} from '../terminal/text.js';
 import {describeProblem, describeTarget, type Plan} from './plan.js';
-import {OUTCOMES, type DisconnectResult, type Outcome} from './result.js';
+import {sessionKey} from '../sessions/session-key.js';
+import {OUTCOMES, type DisconnectResult, type Outcome, type SessionResult} from './result.js';
+
+/** A result's NAS as the operator knows it: `site/name` when the disconnect covered several sites. */
+const nasOfResult = (entry: SessionResult): string => sanitize(entry.site === undefined ? entry.nasName : `${entry.site}/${entry.nasName}`);
 
 /** Each outcome as an operator reads it. */
 export const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
@@ -16,9 +20,12 @@ export const OUTCOME_WORDS: Readonly<Record<Outcome, string>> = {
 	not_sent: 'not sent',
 };
 
-/** "CoA, then RouterOS API if no answer" and the like, for one NAS's share of a plan. */
-export function methodText(plan: Plan, nasIp: string): string {
-	const items = plan.items.filter((item) => item.nas.ip === nasIp && !item.problem);
+/**
+ * "CoA, then RouterOS API if no answer" and the like, for one NAS's share of a plan. The NAS is its IP and name:
+ * over sites one IP is a NAS at each (`north/bng-1`, `south/hotspot-2`), each reached at its own address.
+ */
+export function methodText(plan: Plan, nas: {readonly ip: string; readonly name: string}): string {
+	const items = plan.items.filter((item) => item.nas.ip === nas.ip && item.nas.name === nas.name && !item.problem);
 	if (items.length === 0) return 'nothing to send';
 	const first = items[0]!;
 	const endpoint =
@@ -45,7 +52,7 @@ export function previewLines(plan: Plan, options: {firstRows?: number} = {}): st
 			(plan.alreadyClosed.length > 0 ? `, ${formatCount(plan.alreadyClosed.length)} already closed (nothing sent)` : ''),
 	];
 	for (const share of plan.perNas) {
-		lines.push(`  ${sanitize(nasLabel(share.nas))}: ${formatCount(share.total)} · ${methodText(plan, share.nas.ip)}`);
+		lines.push(`  ${sanitize(nasLabel(share.nas))}: ${formatCount(share.total)} · ${methodText(plan, share.nas)}`);
 	}
 	// A region's NAS with nothing open are named too: the preview shows the whole region.
 	for (const nas of region?.nas ?? []) {
@@ -83,18 +90,19 @@ export function resultLines(result: DisconnectResult, only?: (outcome: Outcome) 
 		.filter((entry) => !only || only(entry.outcome))
 		.map((entry) => {
 			const stop = entry.stop === 'confirmed' ? ' · stop confirmed' : entry.stop === 'not_confirmed' ? ' · stop not yet seen' : '';
-			return `${OUTCOME_WORDS[entry.outcome].padEnd(14)} ${sanitize(entry.username) || '-'}  ${sanitize(entry.nasName)}  ${sanitize(entry.reason)}${stop}`;
+			return `${OUTCOME_WORDS[entry.outcome].padEnd(14)} ${sanitize(entry.username) || '-'}  ${nasOfResult(entry)}  ${sanitize(entry.reason)}${stop}`;
 		});
 }
 
 /** Exit code for a result: 0 when every session was disconnected or already closed, else 3. */
 /** What a dry run would do, session by session, under a header: the method, or why nothing would be sent. */
 export function dryRunLines(plan: Plan, result: DisconnectResult): string[] {
-	const items = new Map(plan.items.map((item) => [item.session.radacctid, item]));
+	// Over several sites a result is keyed `site:radacctid`, as the session of its item.
+	const items = new Map(plan.items.map((item) => [sessionKey(item.session), item]));
 	const rows = result.results.map((entry) => {
 		const item = items.get(entry.radacctid);
 		const how = item?.problem ? `not sent: ${entry.reason}` : `${item?.method ?? '-'}${item?.fallback ? ' then api' : ''}`;
-		return `${entry.radacctid.padStart(10)}  ${truncate(sanitize(entry.username) || '-', 28).padEnd(28)} ${sanitize(entry.nasName).padEnd(12)} ${sanitize(how)}`;
+		return `${entry.radacctid.padStart(10)}  ${truncate(sanitize(entry.username) || '-', 28).padEnd(28)} ${nasOfResult(entry).padEnd(12)} ${sanitize(how)}`;
 	});
 	return [`${'RADACCTID'.padStart(10)}  ${'USER'.padEnd(28)} ${'NAS'.padEnd(12)} METHOD`, ...rows];
 }

@@ -34,6 +34,8 @@ export interface SessionResult {
 	readonly stop?: StopConfirmation;
 	readonly stoppedAt?: Date;
 	readonly terminateCause?: string | null;
+	/** The site whose radacct the session is in, when a disconnect covered several sites. */
+	readonly site?: string;
 }
 
 /** Counts per outcome. */

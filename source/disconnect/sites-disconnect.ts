@@ -11,7 +11,7 @@ import type {Session} from '../sessions/session.js';
 import {confirmationFor} from './confirmation.js';
 import type {DisconnectPreview, DisconnectService, ExecuteOptions} from './disconnect-service.js';
 import type {DisconnectTarget, NasPlan, Plan, PlanItem} from './plan.js';
-import {tallyOutcomes, type DisconnectProgress, type DisconnectResult, type NasProgress} from './result.js';
+import {tallyOutcomes, type DisconnectProgress, type DisconnectResult, type NasProgress, type SessionResult} from './result.js';
 
 /** One site's disconnect engine. */
 export interface SiteDisconnects {
@@ -140,11 +140,21 @@ function combineProgress(parts: readonly (DisconnectProgress | undefined)[], sit
 	};
 }
 
-/** The parts' results as one: each session keyed `site:radacctid`, the action IDs of every part. */
-export function combineResults(parts: readonly {site: string; result: DisconnectResult}[], failures: readonly string[]): DisconnectResult {
-	const results = parts.flatMap(({site, result}) =>
-		result.results.map((entry) => ({...entry, radacctid: sessionKey({radacctid: entry.radacctid, site})})),
-	);
+/**
+ * The parts' results as one: each session keyed `site:radacctid` and naming its site, the action IDs of every
+ * part; `unsent`, the sessions of the parts that failed before sending (each `not_sent`).
+ */
+export function combineResults(
+	parts: readonly {site: string; result: DisconnectResult}[],
+	failures: readonly string[],
+	unsent: readonly SessionResult[] = [],
+): DisconnectResult {
+	const results = [
+		...parts.flatMap(({site, result}) =>
+			result.results.map((entry) => ({...entry, radacctid: sessionKey({radacctid: entry.radacctid, site}), site})),
+		),
+		...unsent,
+	];
 	const times = parts.map(({result}) => result);
 	const auditErrors = [...parts.flatMap(({site, result}) => (result.auditError ? [`${site}: ${result.auditError}`] : [])), ...failures];
 	return {
@@ -160,53 +170,92 @@ export function combineResults(parts: readonly {site: string; result: Disconnect
 	};
 }
 
+/** The engine over several sites: a preview of a target's share at each site, given as parts, beside the split {@link splitTarget} makes. */
+export interface SitesDisconnectService extends DisconnectService {
+	/**
+	 * Previews `target` as the parts say: each site's own target (`radtop disconnect --nas NAME`: the IPs that name
+	 * stands for at that site; a site without it has no part). `unread`: sites already known to be out, in the warnings.
+	 */
+	previewParts(
+		target: DisconnectTarget,
+		parts: ReadonlyMap<string, DisconnectTarget>,
+		unread?: readonly string[],
+	): Promise<DisconnectPreview>;
+}
+
 /**
- * The console's disconnect engine over several sites. A site that cannot be read leaves its share out of the
- * preview, which says so; a run sends each site's share through that site's engine, all sites at once.
+ * A run's overall rate shared among its parts by their sessions, each at least 1 a second, so that the sites
+ * together keep within it; undefined each without a rate.
  */
-export function sitesDisconnectService(sites: readonly SiteDisconnects[], options: {readonly typedAbove?: number} = {}): DisconnectService {
+export function shareRate(rate: number | undefined, sessions: readonly number[]): Array<number | undefined> {
+	if (rate === undefined) return sessions.map(() => undefined);
+	const total = sessions.reduce((sum, count) => sum + count, 0);
+	return sessions.map((count) => Math.max(1, total === 0 ? rate : Math.floor((rate * count) / total)));
+}
+
+/**
+ * The disconnect engine over several sites (the console's and `radtop disconnect`'s). A site that cannot be read
+ * leaves its share out of the preview, which says so; a run sends each site's share through that site's engine,
+ * all sites at once.
+ */
+export function sitesDisconnectService(
+	sites: readonly SiteDisconnects[],
+	options: {readonly typedAbove?: number} = {},
+): SitesDisconnectService {
 	const names = sites.map((site) => site.name);
 	const partsOf = new WeakMap<DisconnectPreview, readonly Part[]>();
 	// A preview's registry stands for the registries of its parts, for a re-read of the same preview.
 	const registriesOf = new WeakMap<NasRegistry, ReadonlyMap<string, NasRegistry>>();
+	const previewParts = async (
+		target: DisconnectTarget,
+		split: ReadonlyMap<string, DisconnectTarget>,
+		outside: readonly string[] = [],
+		known?: ReadonlyMap<string, NasRegistry>,
+	): Promise<DisconnectPreview> => {
+		const reads = await Promise.all(
+			[...split].map(async ([site, part]) => {
+				const service = sites.find((candidate) => candidate.name === site)?.service;
+				if (!service) return {site, error: 'no such site'};
+				try {
+					return {site, preview: await service.preview(part, known?.get(site))};
+				} catch (error) {
+					return {site, error: describeError(error)};
+				}
+			}),
+		);
+		const parts = reads.flatMap((read): Part[] =>
+			'preview' in read && read.preview ? [{site: read.site, preview: read.preview}] : [],
+		);
+		const unread = [
+			...outside,
+			...reads.flatMap((read) => ('error' in read && read.error !== undefined ? [`${read.site}: ${read.error}`] : [])),
+		];
+		if (parts.length === 0)
+			throw new Error(unread.length > 0 ? `no site could be read (${unread.join('; ')})` : 'no site to disconnect on');
+		const plan = combinePlans(
+			target,
+			parts.map(({site, preview}) => ({site, plan: preview.plan})),
+		);
+		const combined: DisconnectPreview = {
+			plan,
+			missing: parts.flatMap(({site, preview}) => preview.missing.map((radacctid) => sessionKey({radacctid, site}))),
+			confirmation: confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove}),
+			warnings: [
+				...unread.map((why) => `site ${why}: its sessions are not in this disconnect`),
+				...parts.flatMap(({site, preview}) => preview.warnings.map((warning) => `${site}: ${warning}`)),
+			],
+			registry: parts[0]!.preview.registry,
+			...(unread.length > 0 ? {unread} : {}),
+		};
+		partsOf.set(combined, parts);
+		registriesOf.set(combined.registry, new Map(parts.map(({site, preview}) => [site, preview.registry])));
+		return combined;
+	};
 	return {
-		async preview(target, registry) {
-			const known = registry ? registriesOf.get(registry) : undefined;
-			const split = splitTarget(target, names);
-			const reads = await Promise.all(
-				[...split].map(async ([site, part]) => {
-					const service = sites.find((candidate) => candidate.name === site)!.service;
-					try {
-						return {site, preview: await service.preview(part, known?.get(site))};
-					} catch (error) {
-						return {site, error: describeError(error)};
-					}
-				}),
-			);
-			const parts = reads.flatMap((read): Part[] =>
-				'preview' in read && read.preview ? [{site: read.site, preview: read.preview}] : [],
-			);
-			const unread = reads.flatMap((read) => ('error' in read && read.error !== undefined ? [`${read.site}: ${read.error}`] : []));
-			if (parts.length === 0)
-				throw new Error(unread.length > 0 ? `no site could be read (${unread.join('; ')})` : 'no site to disconnect on');
-			const plan = combinePlans(
-				target,
-				parts.map(({site, preview}) => ({site, plan: preview.plan})),
-			);
-			const combined: DisconnectPreview = {
-				plan,
-				missing: parts.flatMap(({site, preview}) => preview.missing.map((radacctid) => sessionKey({radacctid, site}))),
-				confirmation: confirmationFor(plan, options.typedAbove === undefined ? {} : {typedAbove: options.typedAbove}),
-				warnings: [
-					...unread.map((why) => `site ${why}: its sessions are not in this disconnect`),
-					...parts.flatMap(({site, preview}) => preview.warnings.map((warning) => `${site}: ${warning}`)),
-				],
-				registry: parts[0]!.preview.registry,
-			};
-			partsOf.set(combined, parts);
-			registriesOf.set(combined.registry, new Map(parts.map(({site, preview}) => [site, preview.registry])));
-			return combined;
-		},
+		// A row key without its site rejects, as every failure of a preview does.
+		preview: async (target, registry) =>
+			previewParts(target, splitTarget(target, names), [], registry ? registriesOf.get(registry) : undefined),
+		previewParts: (target, parts, unread) => previewParts(target, parts, unread),
 		// Each site counts its own users back, in its own radacct.
 		async recovery(target) {
 			const counts = await Promise.all(
@@ -223,6 +272,10 @@ export function sitesDisconnectService(sites: readonly SiteDisconnects[], option
 			if (!parts) throw new Error('this preview was not made by the sites disconnect');
 			const progress: Array<DisconnectProgress | undefined> = parts.map(() => undefined);
 			const partNames = parts.map((part) => part.site);
+			const rates = shareRate(
+				run.ratePerSecond,
+				parts.map(({preview: part}) => part.plan.items.length),
+			);
 			const settled = await Promise.allSettled(
 				parts.map(({site, preview: part}, index) =>
 					sites
@@ -230,6 +283,15 @@ export function sitesDisconnectService(sites: readonly SiteDisconnects[], option
 						.service.execute(part, {
 							...(run.reason === undefined ? {} : {reason: run.reason}),
 							...(run.signal === undefined ? {} : {signal: run.signal}),
+							...(run.dryRun ? {dryRun: true} : {}),
+							...(rates[index] === undefined ? {} : {ratePerSecond: rates[index]}),
+							...(run.waitForClaimedNas ? {waitForClaimedNas: true} : {}),
+							...(run.onClaimWait
+								? {
+										onClaimWait: (nas, message) =>
+											run.onClaimWait!({...nas, name: `${site}/${nas.name}`}, `${site}: ${message}`),
+									}
+								: {}),
 							onProgress: (update) => {
 								progress[index] = update;
 								run.onProgress?.(combineProgress(progress, partNames));
@@ -244,7 +306,22 @@ export function sitesDisconnectService(sites: readonly SiteDisconnects[], option
 				outcome.status === 'rejected' ? [`${partNames[index]}: nothing sent (${describeError(outcome.reason)})`] : [],
 			);
 			if (done.length === 0) throw new Error(failures.join('; '));
-			return combineResults(done, failures);
+			// A part that failed before sending: each of its sessions ends `not_sent`, with why.
+			const unsent = settled.flatMap((outcome, index): SessionResult[] => {
+				if (outcome.status !== 'rejected') return [];
+				const site = partNames[index]!;
+				return parts[index]!.preview.plan.items.map((item) => ({
+					radacctid: sessionKey({radacctid: item.session.radacctid, site}),
+					site,
+					username: item.session.username,
+					nasIp: item.nas.ip,
+					nasName: item.nas.name,
+					method: undefined,
+					outcome: 'not_sent',
+					reason: `nothing sent at site ${site} (${describeError(outcome.reason)})`,
+				}));
+			});
+			return combineResults(done, failures, unsent);
 		},
 	};
 }

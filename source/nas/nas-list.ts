@@ -33,6 +33,9 @@ export interface NasListEntry {
 	readonly reloaded_at: string | null;
 }
 
+/** A line of `radtop nas list` over a profile's sites: the site whose NAS it is. */
+export type SiteNasListEntry = NasListEntry & {readonly site?: string};
+
 /**
  * Every NAS of the registry, plus any NAS with open sessions that neither the nas table nor the config
  * names (it has no secret: a disconnect there cannot work), sorted by name. Pure.
@@ -94,13 +97,17 @@ export function reloadedLabel(reloadedAt: string | null, now: Date): string {
 }
 
 /**
- * The aligned table of `radtop nas list` (pure; every field sanitised: names come from the database). The
- * RELOADED column shows only when some NAS has a reload, measured against `now` (the database's clock).
+ * The aligned table of `radtop nas list` (pure; every field sanitised: names come from the database), with a
+ * SITE column first when the entries name their sites. The RELOADED column shows only when some NAS has a
+ * reload, measured against `now` (the database's clock).
  */
-export function nasListTable(entries: readonly NasListEntry[], now: Date = new Date()): string[] {
+export function nasListTable(entries: readonly SiteNasListEntry[], now: Date = new Date()): string[] {
 	const reloaded = entries.some((entry) => entry.reloaded_at !== null);
-	const header = ['NAME', 'IP', 'COA', 'VENDOR', 'SECRET', 'API', ...(reloaded ? ['RELOADED'] : []), 'OPEN'];
+	// Over a profile's sites the same IP can be a NAS at each: the SITE column tells them apart.
+	const sited = entries.some((entry) => entry.site !== undefined);
+	const header = [...(sited ? ['SITE'] : []), 'NAME', 'IP', 'COA', 'VENDOR', 'SECRET', 'API', ...(reloaded ? ['RELOADED'] : []), 'OPEN'];
 	const rows = entries.map((entry) => [
+		...(sited ? [sanitize(entry.site ?? '-')] : []),
 		sanitize(entry.name),
 		entry.ip,
 		formatEndpoint(sanitize(entry.coa.host), entry.coa.port),
@@ -111,7 +118,7 @@ export function nasListTable(entries: readonly NasListEntry[], now: Date = new D
 		entry.openSessions === null ? '-' : entry.openSessions.toLocaleString('en-US'),
 	]);
 	const widths = header.map((title, column) =>
-		Math.min(column === 0 ? 24 : 40, Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!)))),
+		Math.min(column === (sited ? 1 : 0) ? 24 : 40, Math.max(stringWidth(title), ...rows.map((row) => stringWidth(row[column]!)))),
 	);
 	const line = (cells: readonly string[]) =>
 		cells

@@ -154,7 +154,7 @@ function nasLines(plan: Plan, width: number, room: number): ViewLine[] {
 		const blocked = share.blocked > 0 ? ` (${formatCount(share.blocked)} not sent)` : '';
 		return {
 			text: truncate(
-				`${fit(sanitize(share.nas.name), nameWidth)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas.ip))}`,
+				`${fit(sanitize(share.nas.name), nameWidth)} ${formatCount(share.total)}${blocked} · ${sanitize(methodText(plan, share.nas))}`,
 				width,
 			),
 		};

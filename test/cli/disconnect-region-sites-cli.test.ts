@@ -2,8 +2,8 @@
  * `radtop disconnect --region NAME` over a profile that lists two sites: the built CLI in a child process, two real
  * databases (PostgreSQL when DATABASE_URL is set, else PGlite), each site's NAS a fake CoA NAS of its own. 10.20.0.1
  * is bng-1 at north and hotspot-2 at south; the region metro names north's bng-1 and south's bng-5. The preview
- * names each NAS `site/name`; a run sends each site's share to its own NAS with its own secret, none to hotspot-2,
- * one audit record per site naming the site and the region.
+ * names each NAS `site/name` and writes each site's dry-run records; a run sends each site's share to its own NAS
+ * with its own secret, none to hotspot-2, one audit record per site naming the site and the region.
  *
  * `npm test` builds dist/ first; run `npm run build` when running vitest on its own.
  */
@@ -94,6 +94,17 @@ describe('radtop disconnect --region over two sites', () => {
 		expect(run.stdout).not.toContain('hotspot-2');
 		expect(run.stdout).toContain('dry run, nothing sent: 3 sessions');
 		expect([northBng1, southHotspot2, southBng5].map((fake) => fake.received.length)).toEqual([0, 0, 0]);
+		// Each site's part leaves its dry-run records, naming the site.
+		const records = readFileSync(auditLog, 'utf8')
+			.trim()
+			.split('\n')
+			.map((line) => JSON.parse(line) as {event: string; site?: string; dryRun?: boolean});
+		expect(records.map((record) => `${record.event} ${record.site} ${record.dryRun}`).sort()).toEqual([
+			'disconnect.begin north true',
+			'disconnect.begin south true',
+			'disconnect.end north true',
+			'disconnect.end south true',
+		]);
 	});
 
 	it('without --yes and no terminal it refuses; with --yes each site its share, audited by site and region', async () => {
@@ -108,8 +119,11 @@ describe('radtop disconnect --region over two sites', () => {
 		const begins = readFileSync(auditLog, 'utf8')
 			.trim()
 			.split('\n')
-			.map((line) => JSON.parse(line) as {event: string; site?: string; target?: string; via?: string; reason?: string})
-			.filter((record) => record.event === 'disconnect.begin');
+			.map(
+				(line) =>
+					JSON.parse(line) as {event: string; site?: string; target?: string; via?: string; reason?: string; dryRun?: boolean},
+			)
+			.filter((record) => record.event === 'disconnect.begin' && !record.dryRun);
 		expect(begins.map((record) => `${record.site} ${record.via} ${record.reason}: ${record.target}`).sort()).toEqual([
 			'north command line CHG-1 metro: region metro: NAS bng-1 (open sessions)',
 			'south command line CHG-1 metro: region metro: NAS bng-5 (open sessions)',

@@ -85,6 +85,15 @@ describe('parseDisconnectFlags: the target', () => {
 		},
 	);
 
+	it('takes SITE:ID for a profile with sites, and --site', () => {
+		expect(parse({session: ['north:42', 'south-2:7']}).target).toEqual({kind: 'sessions', radacctids: ['north:42', 'south-2:7']});
+		expect(parse({user: 'alice', site: 'north'}).site).toBe('north');
+	});
+
+	it.each(['north:', ':12', 'no rth:12', 'north:12a', 'a:b:12', `${'x'.repeat(33)}:12`])('refuses --session %j: not SITE:ID', (value) => {
+		expect(refusal({session: [value]}).message).toMatch(/--session takes a radacctid \(a number, or SITE:number\)/);
+	});
+
 	it('takes the largest radacctid a bigint holds', () => {
 		expect(parse({session: ['9223372036854775807']}).target).toEqual({kind: 'session', radacctid: '9223372036854775807'});
 	});

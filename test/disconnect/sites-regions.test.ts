@@ -12,7 +12,7 @@ import {PassThrough} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {consoleDisconnects} from '../../source/commands/console.js';
 import type {CommandContext} from '../../source/commands/context.js';
-import {runSitesRegionDisconnect} from '../../source/commands/disconnect-sites.js';
+import {runSitesDisconnect} from '../../source/commands/disconnect-sites.js';
 import {openSites, type OpenedSites} from '../../source/commands/sites-context.js';
 import {previewLines} from '../../source/disconnect/report.js';
 import {getString} from '../../source/radius/packet.js';
@@ -183,6 +183,8 @@ describe('regions over two sites', () => {
 		const stderr = stream();
 		const asked: string[] = [];
 		const request = {
+			target: {kind: 'nas' as const, nasIps: []},
+			nas: [],
 			region: 'metro',
 			method: 'coa' as const,
 			concurrency: 4,
@@ -205,10 +207,10 @@ describe('regions over two sites', () => {
 			},
 		};
 		// A wrong name sends nothing.
-		const refused = await runSitesRegionDisconnect(contextWith(auditLog), request, {...io, ask: async () => 'metr'});
+		const refused = await runSitesDisconnect(contextWith(auditLog), request, {...io, ask: async () => 'metr'});
 		expect(refused).toBe(1);
 		expect(northBng1.received.length).toBe(before.north);
-		const code = await runSitesRegionDisconnect(contextWith(auditLog), request, io);
+		const code = await runSitesDisconnect(contextWith(auditLog), request, io);
 		expect(stderr.text()).toContain('region metro (2 NAS): 2 open sessions');
 		expect(stderr.text()).toMatch(/north\/bng-1 \(10\.20\.0\.1\): 1 · /);
 		expect(stderr.text()).toMatch(/south\/bng-5 \(10\.30\.0\.5\): 1 · /);
@@ -226,14 +228,23 @@ describe('regions over two sites', () => {
 	});
 
 	it('an unknown region is a usage error naming the regions', async () => {
-		const request = {region: 'nowhere', method: 'coa' as const, concurrency: 1, timeoutMs: 500, retries: 0, confirmWithinMs: 0};
+		const request = {
+			target: {kind: 'nas' as const, nasIps: []},
+			nas: [],
+			region: 'nowhere',
+			method: 'coa' as const,
+			concurrency: 1,
+			timeoutMs: 500,
+			retries: 0,
+			confirmWithinMs: 0,
+		};
 		const io = {
 			stdout: stream() as unknown as NodeJS.WriteStream,
 			stderr: stream() as unknown as NodeJS.WriteStream,
 			stdinIsTerminal: false,
 		};
 		await expect(
-			runSitesRegionDisconnect(contextWith(join(directory, 'x.jsonl')), {...request, dryRun: true, yes: false, json: false}, io),
+			runSitesDisconnect(contextWith(join(directory, 'x.jsonl')), {...request, dryRun: true, yes: false, json: false}, io),
 		).rejects.toThrow(/unknown region "nowhere" \(regions: metro, solo\)/);
 	});
 });
