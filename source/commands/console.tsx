@@ -12,7 +12,8 @@ import {resultSummary} from '../disconnect/report.js';
 import type {RecoveryTarget} from '../disconnect/recovery.js';
 import type {DisconnectResult} from '../disconnect/result.js';
 import {CoaClient} from '../radius/coa-client.js';
-import {defaultExportPath, exportSessionsToFile} from '../sessions/export-file.js';
+import {defaultExportPath, exportSessionsToFile, exportToFile} from '../sessions/export-file.js';
+import {exportSites} from '../sessions/export-sites.js';
 import type {SessionReader} from '../sessions/session-source.js';
 import {incrementalSafeStdout} from '../terminal/ink-stdout.js';
 import {App} from '../ui/app.js';
@@ -84,20 +85,45 @@ export async function openConsoleSubscribers(context: CommandContext): Promise<{
 	}
 }
 
-/** `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current directory. */
-export function consoleExport(given: CommandContext): (query: ViewQuery) => Promise<{rows: number; path: string}> {
+/**
+ * `e` in the console: every session of the view, as `radtop export` writes them, to a file in the current
+ * directory. With several sites: every site of the view (or the one `:site` narrows to) into one file, a `site`
+ * column first, each site read with its own NAS names, as `radtop export` over sites.
+ */
+export function consoleExport(
+	given: CommandContext,
+	directory = process.cwd(),
+): (query: ViewQuery) => Promise<{rows: number; path: string}> {
+	const optionsOf = (context: CommandContext) => ({
+		nas: context.source.nas,
+		regionNas: (region: string) => context.source.regionNas(region),
+		available: context.source.columns,
+		...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
+	});
 	return async (query) => {
-		// An export streams one database: with several sites, the one in view (`:site`).
-		if (given.sites && query.site === undefined) throw new Error('with several sites e exports one: :site NAME first');
-		const context = await contextForSite(given, query.site);
-		const {site: _site, ...plain} = query;
-		const options = {
-			nas: context.source.nas,
-			regionNas: (region: string) => context.source.regionNas(region),
-			available: context.source.columns,
-			...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
-		};
-		const {rows, path} = await exportSessionsToFile(context.database.pool, viewFilter(plain), query.sort, options, defaultExportPath());
+		const {site, ...plain} = query;
+		const filter = viewFilter(plain);
+		if (!given.sites) {
+			const {rows, path} = await exportSessionsToFile(
+				given.database.pool,
+				filter,
+				query.sort,
+				optionsOf(given),
+				defaultExportPath(new Date(), directory),
+			);
+			return {rows, path};
+		}
+		const names = site === undefined ? given.sites.sites.map((each) => each.name) : [site];
+		const contexts = await Promise.all(names.map((name) => contextForSite(given, name)));
+		const sites = contexts.map((context, index) => ({
+			name: names[index]!,
+			db: context.database.pool,
+			filter,
+			options: optionsOf(context),
+		}));
+		const {rows, path} = await exportToFile(defaultExportPath(new Date(), directory), {}, (fileOptions, out) =>
+			exportSites(sites, query.sort, fileOptions, out),
+		);
 		return {rows, path};
 	};
 }
