@@ -204,13 +204,16 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 		...(profile.disconnectInFlightPerNas === undefined ? {} : {concurrencyPerNas: profile.disconnectInFlightPerNas}),
 		...(profile.regions ? {regionNas: (region: string) => context.source.regionNas(region)} : {}),
 	};
+	// Over sites the rate is the run's, shared among the sites by their sessions (shareRate), not each site's own.
+	const {ratePerSecond: _each, ...siteSettings} = settings;
+	const runRate = context.sites && rate > 0 ? {ratePerSecond: rate} : {};
 	// Several sites: each session goes through its own site's radacct and NAS registry, its records naming the site.
 	const service = context.sites
 		? sitesDisconnectService(
 				context.sites.sites.map((site) => ({
 					name: site.name,
 					service: createDisconnectService({
-						...settings,
+						...siteSettings,
 						db: site.primary.pool,
 						overrides: site.nasOverrides,
 						audit: {append: (record) => audit.append({...record, site: site.name})},
@@ -237,7 +240,7 @@ export function consoleDisconnects(context: CommandContext): ConsoleDisconnects 
 			const controller = new AbortController();
 			options.signal?.addEventListener('abort', () => controller.abort(), {once: true});
 			if (stopping || options.signal?.aborted) controller.abort();
-			const execution = service.execute(preview, {...options, signal: controller.signal});
+			const execution = service.execute(preview, {...runRate, ...options, signal: controller.signal});
 			const run = {
 				controller,
 				done: execution.then(
