@@ -66,21 +66,25 @@ export function mergeOpenCounts(counts: ReadonlyArray<SiteAnswer<OpenCounts>>): 
 	};
 }
 
-/** Stale counts keyed `site:IP`, users summed, users with more than one open session keyed `site:username`. */
+/** Stale counts keyed `site:IP`, users summed. */
 export function mergeStaleAndUsers(reads: ReadonlyArray<SiteAnswer<StaleAndUsers>>): StaleAndUsers {
 	const stalePerNas = new Map<string, number>();
-	const sharingUsers = new Map<string, number>();
 	for (const {site, value} of reads) {
 		for (const [ip, stale] of value.stalePerNas) stalePerNas.set(nasCountKey({nasipaddress: ip, site}), stale);
-		for (const [user, sessions] of value.sharingUsers ?? []) sharingUsers.set(userCountKey({username: user, site}), sessions);
 	}
 	return {
 		// A user online at two sites counts at each: the sites' FreeRADIUS clusters do not share users.
 		uniqueUsers: reads.reduce((sum, {value}) => sum + value.uniqueUsers, 0),
 		stalePerNas,
-		sharingUsers,
 		at: new Date(Math.min(...reads.map(({value}) => value.at.getTime()))),
 	};
+}
+
+/** Each site's counts of its window's users' open sessions, keyed `site:username` (userCountKey). */
+export function mergeUserCounts(reads: ReadonlyArray<SiteAnswer<ReadonlyMap<string, number>>>): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const {site, value} of reads) for (const [user, sessions] of value) counts.set(userCountKey({username: user, site}), sessions);
+	return counts;
 }
 
 /** Each NAS's last reload, keyed `site:IP` (nasCountKey): the same IP at two sites is two NAS. */

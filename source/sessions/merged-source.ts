@@ -11,8 +11,16 @@ import type {HistoryWindow} from './online-history-sql.js';
 import type {OnlineHistory} from './online-history.js';
 import {MergedHistory} from './merged-history.js';
 import {MAX_WINDOW} from './radacct-sql.js';
-import {mergeOpenCounts, mergePages, mergeReloads, mergeStaleAndUsers, mergeTotals, type SiteAnswer} from './merged-parts.js';
-import type {PollAsk, PollReads} from './poll-reads.js';
+import {
+	mergeOpenCounts,
+	mergePages,
+	mergeReloads,
+	mergeStaleAndUsers,
+	mergeTotals,
+	mergeUserCounts,
+	type SiteAnswer,
+} from './merged-parts.js';
+import {windowUsers, type PollAsk, type PollReads} from './poll-reads.js';
 import type {Session, SessionFilter, SiteStatus, SessionPage, SessionSort, SessionStats, SessionTotal, SessionWindow} from './session.js';
 import {parseSessionKey} from './session-key.js';
 import type {Regions} from './regions.js';
@@ -264,13 +272,32 @@ export class MergedSessionReader implements SessionReader {
 		const counts = known('counts', this.#sites);
 		for (const answer of answers) if (answer.counts) answer.state.openSessions = answer.counts.value.openSessions;
 		const page = mergePages(known('page', [...covered]), ask.sort, plain.status, sizes);
+		const userCounts = await this.#windowUserCounts(page.rows);
 		return {
 			page,
+			...(userCounts ? {userCounts} : {}),
 			counts: mergeOpenCounts(counts),
 			reloads: mergeReloads(answers.flatMap((answer) => (answer.reloads ? [answer.reloads] : []))),
 			...(ask.total ? {total: mergeTotals(known('total', [...covered]))} : {}),
 			...(ask.slow ? {slow: mergeStaleAndUsers(known('slow', this.#sites))} : {}),
 		};
+	}
+
+	/**
+	 * The open sessions of the merged window's users, each site counting its own rows' users (keyed
+	 * `site:username`: the same name at two sites is two subscribers); a site that fails gives none.
+	 */
+	async #windowUserCounts(rows: readonly Session[]): Promise<ReadonlyMap<string, number> | undefined> {
+		const counted = await Promise.all(
+			this.#sites.map(async (state) => {
+				const users = windowUsers(rows.filter((row) => row.site === state.name));
+				if (users.length === 0 || !state.reader.userOpenCounts || state.waiting) return undefined;
+				const value = await extra(() => state.reader.userOpenCounts!(users));
+				return value === undefined ? undefined : {site: state.name, value};
+			}),
+		);
+		const known = counted.filter((entry) => entry !== undefined);
+		return known.length > 0 ? mergeUserCounts(known) : undefined;
 	}
 
 	/** One session by its key (`site:radacctid`); a plain radacctid is looked for at every site, the first found. */

@@ -314,25 +314,19 @@ export const OPEN_COUNTS_QUERY: SqlQuery = {
 };
 
 /**
- * Stale sessions per NAS, plus one row (nasipaddress NULL) with the number of distinct users online and the
- * users who have more than one open session, with how many (two arrays in step). These need the heap
- * (username, acctupdatetime, acctinterval) of every open row, so radtop asks less often than it polls; the
- * stock schema has no index led by username, so counting a window's users' sessions on every poll would be
- * that same pass each time. A schema without acctinterval (before FreeRADIUS 3.0.x added it) gets the
- * threshold for every NAS.
+ * Stale sessions per NAS, plus one row (nasipaddress NULL) with the number of distinct users online. These
+ * need the heap (username, acctupdatetime, acctinterval) of every open row, so radtop asks less often than it
+ * polls. A schema without acctinterval (before FreeRADIUS 3.0.x added it) gets the threshold for every NAS.
  */
 export function buildStaleAndUsersQuery(staleAfterSeconds: number, available: ReadonlySet<string> = new Set(SESSION_COLUMNS)): SqlQuery {
 	const parameters = new Parameters();
 	const threshold = parameters.add(Math.round(staleAfterSeconds));
 	const stale = staleExpression(threshold, available.has('acctinterval'));
 	const text =
-		`SELECT host(nasipaddress) AS nasipaddress, count(*) FILTER (WHERE ${stale})::bigint AS stale, NULL::bigint AS users, ` +
-		'NULL::text[] AS sharing_users, NULL::bigint[] AS sharing_counts ' +
+		`SELECT host(nasipaddress) AS nasipaddress, count(*) FILTER (WHERE ${stale})::bigint AS stale, NULL::bigint AS users ` +
 		'FROM radacct WHERE acctstoptime IS NULL GROUP BY nasipaddress ' +
-		'UNION ALL SELECT NULL, NULL, count(*)::bigint, ' +
-		'array_agg(username ORDER BY username) FILTER (WHERE sessions > 1 AND username IS NOT NULL), ' +
-		'array_agg(sessions ORDER BY username) FILTER (WHERE sessions > 1 AND username IS NOT NULL) ' +
-		'FROM (SELECT username, count(*)::bigint AS sessions FROM radacct WHERE acctstoptime IS NULL GROUP BY username) AS open_users';
+		'UNION ALL SELECT NULL, NULL, count(*)::bigint ' +
+		'FROM (SELECT username FROM radacct WHERE acctstoptime IS NULL GROUP BY username) AS open_users';
 	return {text, values: parameters.values};
 }
 

@@ -74,11 +74,6 @@ export interface SessionReader {
 	nasReloads?(): Promise<NasReloads>;
 	/** How many open sessions each of these users has (a user with none is absent). */
 	userOpenCounts?(usernames: readonly string[]): Promise<ReadonlyMap<string, number>>;
-	/**
-	 * Whether a poll should ask userOpenCounts for its window (cheap: an index on the open sessions' usernames);
-	 * otherwise it takes the users with more than one open session from staleAndUsers' pass.
-	 */
-	readonly userCountsEachPoll?: boolean;
 	/** The profile's regions (the console's NAS picker and stats line show them). */
 	readonly regions?: Regions | undefined;
 	/** How each site's data stands, when the reader reads several sites (merged-source.ts). */
@@ -99,8 +94,6 @@ export class SessionSource implements SessionReader {
 	/** The profile's regions (`region:` terms; the console shows them). */
 	readonly regions: Regions | undefined;
 	readonly #historyTimeoutMs: number;
-	/** An index on the open sessions' usernames: a poll counts its window's users itself (else the slow pass does). */
-	readonly userCountsEachPoll: boolean;
 	#nas: NasDirectory;
 	#hasNasTable: boolean;
 	#timeoutTables: TimeoutTables | undefined;
@@ -112,10 +105,8 @@ export class SessionSource implements SessionReader {
 		nas: NasDirectory,
 		nasReload: NasReloadTable,
 		options: SessionSourceOptions,
-		openUserIndex: boolean,
 	) {
 		this.#db = db;
-		this.userCountsEachPoll = openUserIndex;
 		this.#nasReload = nasReload;
 		this.#columns = columns;
 		this.#hasNasTable = hasNasTable;
@@ -143,7 +134,6 @@ export class SessionSource implements SessionReader {
 			NasDirectory.from(nasRows.rows, options.nasOverrides ?? []),
 			nasReload,
 			options,
-			columns.openUserIndex === true,
 		);
 		return source;
 	}
@@ -246,28 +236,16 @@ export class SessionSource implements SessionReader {
 		};
 	}
 
-	/**
-	 * Stale sessions per NAS, distinct users online and the users with more than one open session: a pass over
-	 * every open row, so asked for less often.
-	 */
+	/** Stale sessions per NAS and distinct users online: a pass over every open row, so asked for less often. */
 	async staleAndUsers(): Promise<StaleAndUsers> {
 		const rows = await this.#run(buildStaleAndUsersQuery(this.#staleAfter, this.#columns));
 		const stalePerNas = new Map<string, number>();
-		const sharingUsers = new Map<string, number>();
 		let uniqueUsers = 0;
 		for (const row of rows) {
-			if (row['nasipaddress'] !== null) {
-				stalePerNas.set(String(row['nasipaddress']), toNumber(row['stale']) ?? 0);
-				continue;
-			}
-			uniqueUsers = toNumber(row['users']) ?? 0;
-			const users = Array.isArray(row['sharing_users']) ? (row['sharing_users'] as unknown[]) : [];
-			const counts = Array.isArray(row['sharing_counts']) ? (row['sharing_counts'] as unknown[]) : [];
-			users.forEach((user, index) => {
-				if (typeof user === 'string') sharingUsers.set(user, toNumber(counts[index]) ?? 2);
-			});
+			if (row['nasipaddress'] === null) uniqueUsers = toNumber(row['users']) ?? 0;
+			else stalePerNas.set(String(row['nasipaddress']), toNumber(row['stale']) ?? 0);
 		}
-		return {uniqueUsers, stalePerNas, sharingUsers, at: new Date()};
+		return {uniqueUsers, stalePerNas, at: new Date()};
 	}
 
 	/** Open sessions network-wide and per NAS, unique users, mean age, stale count. */

@@ -14,11 +14,6 @@ export interface OpenCounts {
 export interface StaleAndUsers {
 	readonly uniqueUsers: number;
 	readonly stalePerNas: ReadonlyMap<string, number>;
-	/**
-	 * The users with more than one open session, and how many they have (read in the same pass; the C and S
-	 * marks). A reader that does not count them leaves it out.
-	 */
-	readonly sharingUsers?: ReadonlyMap<string, number>;
 	/** When they were counted. */
 	readonly at: Date;
 }

@@ -2,7 +2,7 @@
 import type {Session, SessionFilter, SessionSort, SessionStats, SessionTotal, SiteStatus} from './session.js';
 import type {Rate} from './session-math.js';
 import type {RateTracker} from './session-math.js';
-import {sessionKey, userCountKey} from './session-key.js';
+import {sessionKey} from './session-key.js';
 import {readPoll, type PollAsk} from './poll-reads.js';
 import {combineStats, type SessionReader, type StaleAndUsers} from './session-source.js';
 
@@ -27,7 +27,7 @@ export interface Snapshot {
 	 * unreadable (doctor says why; the console says nothing).
 	 */
 	readonly reloads?: ReadonlyMap<string, Date>;
-	/** Open sessions per user, for the users of the window's open rows (from the slow counts, as old as they are; windowUserCounts). */
+	/** Open sessions per user, for the users of the window's open rows (keyed by userCountKey: `site:username` over sites). */
 	readonly userOpenSessions?: ReadonlyMap<string, number>;
 	/** Each site's state, when the rows come from several sites: how old its data is, why it is stale. */
 	readonly sites?: readonly SiteStatus[];
@@ -92,27 +92,6 @@ function isWholeNetwork(filter: SessionFilter): boolean {
 }
 
 /**
- * Open sessions per user (keyed by userCountKey) for the window's open rows: the slow pass's count of users with more than one
- * (as old as that pass: up to SlowCounts' age), or the window's own rows where they show more. Undefined when
- * the reader counts no sharing users or the window has no open row.
- */
-export function windowUserCounts(
-	rows: readonly Session[],
-	sharingUsers: ReadonlyMap<string, number> | undefined,
-): ReadonlyMap<string, number> | undefined {
-	if (!sharingUsers) return undefined;
-	const counts = new Map<string, number>();
-	for (const row of rows) {
-		if (row.acctstoptime !== null || !row.username) continue;
-		const key = userCountKey({username: row.username, site: row.site});
-		counts.set(key, (counts.get(key) ?? 0) + 1);
-	}
-	if (counts.size === 0) return undefined;
-	for (const [user, seen] of counts) counts.set(user, Math.max(seen, sharingUsers.get(user) ?? 1));
-	return counts;
-}
-
-/**
  * Fetches a snapshot: the window, the stats and (unless the stats already hold it: every open session)
  * the total, as one poll's reads (poll-reads.ts). Each is one short statement; nothing stays open in between.
  */
@@ -143,13 +122,7 @@ export async function fetchSnapshot(
 		const rate = rates.rateOf(sessionKey(row));
 		if (rate) known.set(sessionKey(row), rate);
 	}
-	const users = page.rows.filter((row) => row.acctstoptime === null && row.username).map((row) => row.username!);
-	const userOpenSessions =
-		source.userCountsEachPoll && source.userOpenCounts
-			? users.length > 0
-				? await source.userOpenCounts(users)
-				: undefined
-			: windowUserCounts(page.rows, slowCounts.sharingUsers);
+	const userOpenSessions = reads.userCounts;
 	return {
 		key: request.key,
 		offset: request.offset,
