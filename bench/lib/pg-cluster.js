@@ -97,12 +97,13 @@ function run(wrap, file, args, cwd) {
 /**
  * Starts a throwaway cluster. Resolves to {url, bin, stop()}: url is a postgres:// URL for the `postgres`
  * superuser on 127.0.0.1, stop() shuts the server down and deletes its files (safe to call twice).
+ * `sharedBuffers`: the server's shared_buffers (default 256MB).
  */
 /**
- * @param {{log?: (message: string) => void}} [options]
+ * @param {{log?: (message: string) => void, sharedBuffers?: string}} [options]
  * @returns {Promise<{url: string, bin: string, dir: string, stop: () => Promise<void>}>}
  */
-export async function startCluster({log = () => {}} = {}) {
+export async function startCluster({log = () => {}, sharedBuffers = '256MB'} = {}) {
 	const bin = findPgBin();
 	if (!bin)
 		throw new Error('no PostgreSQL server under /usr/lib/postgresql/*/bin (apt-get install postgresql), and DATABASE_URL is not set');
@@ -154,7 +155,7 @@ export async function startCluster({log = () => {}} = {}) {
 				`-p ${port}`,
 				`-k ${dir}`,
 				'-c listen_addresses=127.0.0.1',
-				'-c shared_buffers=256MB',
+				`-c shared_buffers=${sharedBuffers}`,
 				'-c fsync=off',
 				'-c synchronous_commit=off',
 				'-c full_page_writes=off',
