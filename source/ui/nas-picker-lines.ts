@@ -66,7 +66,7 @@ export function nasPickerLines(
 	const lines = choices.slice(first, first + room).map((choice, index): PickerLine => {
 		const marker = choice.ip === current && !choice.region ? '● ' : '  ';
 		const reloaded = choice.reloadedAt ? `  ${reloadedAgo(choice.reloadedAt, now)}` : '';
-		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? choice.detail ?? '', 16)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
+		const counted = `${marker}${fit(sanitize(choice.label), 20)} ${fit(choice.ip ?? choice.detail ?? '', 15)} ${fit(formatCount(choice.sessions), 9, 'right')}`;
 		const columns = Math.min(TREND_WIDTH, width - counted.length - 2 - reloadRoom);
 		// A region's is the sum of its NAS's; a region with no NAS open has none.
 		const series = !trends

@@ -72,14 +72,14 @@ describe('the NAS picker with regions', () => {
 		const lines = nasPickerLines(nasChoices(state), state.nasCursor, null, 'filter', 80, 12).map((line) => line.text.trimEnd());
 		expect(lines.slice(0, 3)).toEqual([
 			'filter on a NAS · ↑↓ Enter · Esc cancels',
-			'● all NAS                                   2,502',
-			'  bng-1                10.20.0.1              779',
+			'● all NAS                                  2,502',
+			'  bng-1                10.20.0.1             779',
 		]);
 		expect(lines.slice(7, 11)).toEqual([
-			'  region north         2 NAS                1,405',
-			'  region core          4 NAS                2,305',
-			'  region mall          1 NAS                  197',
-			'  region empty         0 NAS                    0',
+			'  region north         2 NAS               1,405',
+			'  region core          4 NAS               2,305',
+			'  region mall          1 NAS                 197',
+			'  region empty         0 NAS                   0',
 		]);
 	});
 
@@ -118,6 +118,17 @@ describe('the NAS picker with regions', () => {
 		expect(north.split('  ').at(-1)).toMatch(/^(▄)\1{7,}$/);
 		expect(asked).toContainEqual(['10.20.0.1', '10.20.0.2']);
 		expect(lines.find((line) => line.startsWith('  region empty '))).toMatch(/ 0$/);
+	});
+
+	it('at 80 columns a NAS that reloaded leaves room for the sparklines beside its reload', () => {
+		const state = run(loaded(), {type: 'nas-picker-open'});
+		const rising = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((online, index) => ({at: index * 1000, online}));
+		const trends = {of: () => rising, ofAll: () => rising, from: 0, to: 8000};
+		const choices = nasChoices(state).map((choice, index) => (index === 1 ? {...choice, reloadedAt: new Date(0)} : choice));
+		const lines = nasPickerLines(choices, state.nasCursor, null, 'disconnect', 80, 12, new Date(8000), trends).map((line) => line.text);
+		const bng1 = lines.find((line) => line.startsWith('  bng-1 '))!;
+		expect(bng1).toMatch(/ {2}[▁▂▃▄▅▆▇█]{8} {2}reloaded /);
+		for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
 	});
 
 	it('X offers the regions with sessions open; Enter previews every session of its NAS, its name to be typed', () => {
