@@ -23,7 +23,7 @@ export interface NasTrends {
 	readonly to: number;
 }
 
-/** The widest sparkline beside a NAS. */
+/** The widest sparkline beside a NAS (the narrowest drawn: 6). */
 const TREND_WIDTH = 24;
 
 export interface NasChoice {
@@ -76,7 +76,7 @@ export function nasPickerLines(
 					? trends.ofAll?.(choice.region.nas)
 					: undefined
 				: trends.of(choice.ip, choice.site);
-		const trend = trends && series && columns >= 8 ? `  ${seriesSparkline(series, trends.from, trends.to, columns)}` : '';
+		const trend = trends && series && columns >= 6 ? `  ${seriesSparkline(series, trends.from, trends.to, columns)}` : '';
 		const text = `${counted}${trend}${reloaded}`;
 		return {text: truncate(text, width), ...(first + index === cursor ? {inverse: true} : {})};
 	});
