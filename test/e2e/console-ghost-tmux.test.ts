@@ -44,7 +44,7 @@ describe.skipIf(!tmuxAvailable)('the demo network reloaded bng-3', () => {
 				(screen) => screen.some((line) => line.includes('filter on a NAS')) && screen,
 			);
 			expect(lines.find((line) => line.startsWith('  bng-3 '))).toMatch(
-				/^ {2}bng-3 +10\.20\.0\.3 +[\d,]+ {2}reloaded 1[23]m\d\ds ago$/,
+				/^ {2}bng-3 +10\.20\.0\.3 +[\d,]+(?: +[▁▂▃▄▅▆▇█ ]*[▁▂▃▄▅▆▇█])? {2}reloaded 1[23]m\d\ds ago$/,
 			);
 			expect(lines.filter((line) => line.includes('reloaded'))).toHaveLength(1);
 			term.keys('Escape');

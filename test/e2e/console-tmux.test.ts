@@ -161,7 +161,10 @@ describe.skipIf(!tmuxAvailable)('console in tmux', () => {
 				lines.some((line) => line.includes('filter on a NAS')) ? lines : undefined,
 			);
 			const entries = picker.filter(
-				(line) => /^[ ●▸]*\S.*\s[\d,]+\s*$/.test(line) && !line.startsWith('radtop') && /\d+\.\d+\.\d+\.\d+|all NAS/.test(line),
+				(line) =>
+					/^[ ●▸]*\S.*\s[\d,]+(?:\s+[▁▂▃▄▅▆▇█ ]*[▁▂▃▄▅▆▇█])?\s*$/.test(line) &&
+					!line.startsWith('radtop') &&
+					/\d+\.\d+\.\d+\.\d+|all NAS/.test(line),
 			);
 			expect(entries.some((line) => /all NAS\s+[\d,]+/.test(line))).toBe(true);
 			expect(entries.some((line) => /bng-\d+\s+10\.20\.0\.\d+\s+[\d,]+/.test(line))).toBe(true);

@@ -84,15 +84,15 @@ describe('the NAS picker', () => {
 		const lines = nasPickerLines(choices, 0, null, 'filter', 80, 10, NOW).map((line) => line.text);
 		expect(lines).toEqual([
 			'filter on a NAS · ↑↓ Enter · Esc cancels',
-			'● all NAS                                   1,410',
-			'  bng-1                10.20.0.1              784',
-			'  bng-2                10.20.0.2              626  reloaded 2h14m ago',
+			'● all NAS                                  1,410',
+			'  bng-1                10.20.0.1             784',
+			'  bng-2                10.20.0.2             626  reloaded 2h14m ago',
 		]);
 	});
 
 	it('cuts the reload before the line is wider than the terminal', () => {
 		const lines = nasPickerLines(choices, 2, '10.20.0.2', 'disconnect', 60, 10, NOW).map((line) => line.text);
-		expect(lines[3]).toBe('● bng-2                10.20.0.2              626  reloaded…');
+		expect(lines[3]).toBe('● bng-2                10.20.0.2             626  reloaded …');
 		expect(lines.every((line) => [...line].length <= 60)).toBe(true);
 	});
 });
