@@ -11,7 +11,7 @@ import {confirms} from '../disconnect/confirmation.js';
 import {createDisconnectService, type DisconnectPreview} from '../disconnect/disconnect-service.js';
 import type {DisconnectMethod} from '../disconnect/plan.js';
 import {pacingOf} from '../disconnect/executor-options.js';
-import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
+import {previewLines} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
 import {sitesDisconnectService} from '../disconnect/sites-disconnect.js';
 import {CoaClient} from '../radius/coa-client.js';
@@ -19,7 +19,8 @@ import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
 import {sanitize} from '../terminal/sanitize.js';
 import {sitesNamed, type CommandContext} from './context.js';
-import {askAboutClaims, claimedMessages, claimWaitReporter} from './disconnect-claims.js';
+import {askAboutClaims, claimWaitReporter} from './disconnect-claims.js';
+import {reportOutcome} from './disconnect-outcome.js';
 import {ttyProgress} from './disconnect-progress.js';
 import {sitesTargetOf, type SitesTargetRequest} from './disconnect-sites-target.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen} from './interrupts.js';
@@ -131,36 +132,19 @@ export async function runSitesDisconnect(context: CommandContext, request: Sites
 			...progress.options,
 		});
 		progress.clear();
-		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
-		for (const message of claimedMessages(result.results))
-			writeIfOpen(io.stderr, `radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
-		if (request.json) writeIfOpen(io.stdout, jsonForOutput(result, io.stdout.isTTY));
-		else {
-			const shown = request.dryRun
-				? dryRunLines(plan, result)
-				: resultLines(
-						result,
-						result.results.length <= 50
-							? undefined
-							: (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent',
-					);
-			if (shown.length > 0) writeIfOpen(io.stdout, `${shown.join('\n')}\n`);
-			writeIfOpen(io.stdout, `${resultSummary(result)}\n`);
-		}
-		if (result.auditError) writeIfOpen(io.stderr, `radtop: the closing audit record could not be written: ${result.auditError}\n`);
-		if (stop.received !== undefined) {
-			writeIfOpen(
-				io.stderr,
-				`radtop: ${stop.received}: stopped, requests in flight finished, the rest not sent: ${resultSummary(result)}` +
-					` (radtop audit ${result.actionId})\n`,
-			);
-			return EXIT.partial;
-		}
-		// A site that could not be read keeps its sessions: what was asked for is not all done (exit 3).
-		if (preview.unread !== undefined && preview.unread.length > 0) return EXIT.partial;
-		// A dry run in which no session would be sent (no secret, a NAS not allowed, ...) would do nothing.
-		if (request.dryRun) return plan.items.length > 0 && plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
-		return resultExitCode(result);
+		return reportOutcome(
+			{
+				plan,
+				executed,
+				missing,
+				json: request.json,
+				dryRun: request.dryRun,
+				stoppedBy: stop.received,
+				// A site that could not be read keeps its sessions: what was asked for is not all done (exit 3).
+				leftOut: preview.unread !== undefined && preview.unread.length > 0,
+			},
+			io,
+		);
 	} finally {
 		stop.release();
 		if (stop.received === undefined) writes.release();

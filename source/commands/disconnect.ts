@@ -5,15 +5,15 @@ import {confirmationFor, confirms, type Confirmation} from '../disconnect/confir
 import {planTarget} from '../disconnect/disconnect-service.js';
 import {executeDisconnect} from '../disconnect/executor.js';
 import type {DisconnectMethod, DisconnectTarget} from '../disconnect/plan.js';
-import {dryRunLines, previewLines, resultExitCode, resultLines, resultSummary} from '../disconnect/report.js';
+import {previewLines} from '../disconnect/report.js';
 import {tallyOutcomes} from '../disconnect/result.js';
 import {SITE_NAME} from '../config/site-values.js';
 import {CoaClient} from '../radius/coa-client.js';
 import {parseSessionKey} from '../sessions/session-key.js';
-import {sanitize} from '../terminal/sanitize.js';
 import {formatCount} from '../sessions/format.js';
 import {jsonForOutput} from '../terminal/json-output.js';
-import {askAboutClaims, claimedMessages, claimWaitReporter} from './disconnect-claims.js';
+import {askAboutClaims, claimWaitReporter} from './disconnect-claims.js';
+import {reportOutcome} from './disconnect-outcome.js';
 import {regionTarget} from './disconnect-region.js';
 import type {CommandContext} from './context.js';
 import {parseSessionsFlags, SESSIONS_FLAGS} from './sessions.js';
@@ -326,36 +326,7 @@ export async function runDisconnect(context: CommandContext, request: Disconnect
 			},
 		);
 		progress.clear();
-		// A plan carries no radacctids that were asked for and are not in radacct: they count (exit code, JSON) here.
-		const result = {...executed, missing: [...new Set([...executed.missing, ...missing])]};
-		for (const message of claimedMessages(executed.results))
-			writeIfOpen(io.stderr, `radtop: ${sanitize(message)}: nothing sent to it (--wait waits for it)\n`);
-		if (request.json) {
-			writeIfOpen(io.stdout, jsonForOutput(result, io.stdout.isTTY));
-		} else {
-			const lines = request.dryRun
-				? dryRunLines(plan, result)
-				: resultLines(
-						result,
-						result.results.length <= 50
-							? undefined
-							: (outcome) => outcome === 'failed' || outcome === 'not_on_nas' || outcome === 'not_sent',
-					);
-			if (lines.length > 0) writeIfOpen(io.stdout, `${lines.join('\n')}\n`);
-			writeIfOpen(io.stdout, `${resultSummary(result)}\n`);
-		}
-		if (result.auditError) writeIfOpen(io.stderr, `radtop: the closing audit record could not be written: ${result.auditError}\n`);
-		if (stop.received !== undefined) {
-			writeIfOpen(
-				io.stderr,
-				`radtop: ${stop.received}: stopped, requests in flight finished, the rest not sent: ${resultSummary(result)}` +
-					` (radtop audit ${result.actionId})\n`,
-			);
-			return EXIT.partial;
-		}
-		// A dry run in which no session would be sent (no secret, a NAS not allowed, ...) would do nothing.
-		if (request.dryRun) return plan.items.length > 0 && plan.items.every((item) => item.problem) ? EXIT.partial : EXIT.ok;
-		return resultExitCode(result);
+		return reportOutcome({plan, executed, missing, json: request.json, dryRun: request.dryRun, stoppedBy: stop.received}, io);
 	} finally {
 		stop.release();
 		// Once a signal came the process is ending: the terminal may be gone, its errors stay swallowed.
