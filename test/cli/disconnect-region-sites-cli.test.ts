@@ -7,21 +7,15 @@
  *
  * `npm test` builds dist/ first; run `npm run build` when running vitest on its own.
  */
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import type pg from 'pg';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {getString} from '../../source/radius/packet.js';
 import {assertBuilt, runCli} from '../helpers/cli.js';
-import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
-import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
+import type {FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import {BNG_5, SHARED_IP, startTwoSiteNetwork, type TwoSiteNetwork} from '../helpers/two-site-network.js';
 
-const SHARED_IP = '10.20.0.1';
-const BNG_5 = '10.40.0.1';
-
-let north: TestDatabase;
-let south: TestDatabase;
+let network: TwoSiteNetwork;
 let northBng1: FakeCoaNas;
 let southHotspot2: FakeCoaNas;
 let southBng5: FakeCoaNas;
@@ -29,52 +23,30 @@ let dir: string;
 let configDir: string;
 let auditLog: string;
 
-const writer = (db: TestDatabase) => (db.pglite ?? db.pool) as unknown as pg.Pool;
 const users = (nas: FakeCoaNas) =>
 	[...new Set(nas.received.map((request) => (request.packet ? getString(request.packet, 'User-Name') : 'BAD SECRET')))].sort();
 
 beforeAll(async () => {
 	assertBuilt();
-	[north, south] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-	[northBng1, southHotspot2, southBng5] = await Promise.all([
-		startFakeCoaNas({secret: 'north-Secret'}),
-		startFakeCoaNas({secret: 'south-Secret'}),
-		startFakeCoaNas({secret: 'south-Secret'}),
-	]);
-	const nas = (db: TestDatabase, ip: string, name: string, secret: string) =>
-		writer(db).query(`INSERT INTO nas (nasname, shortname, type, secret) VALUES ($1, $2, 'other', $3)`, [ip, name, secret]);
-	await nas(north, SHARED_IP, 'bng-1', 'north-Secret');
-	await nas(south, SHARED_IP, 'hotspot-2', 'south-Secret');
-	await nas(south, BNG_5, 'bng-5', 'south-Secret');
-	await insertSessions(writer(north), [
-		{username: 'alice', nasipaddress: SHARED_IP},
-		{username: 'carol', nasipaddress: SHARED_IP},
-	]);
-	await insertSessions(writer(south), [
-		{username: 'bob', nasipaddress: SHARED_IP},
-		{username: 'dave', nasipaddress: BNG_5},
-	]);
-	dir = mkdtempSync(join(tmpdir(), 'radtop-region-sites-cli-'));
-	configDir = join(dir, 'config');
-	auditLog = join(dir, 'audit.log');
-	mkdirSync(configDir, {mode: 0o700});
-	const at = (fake: FakeCoaNas) => ({coaHost: fake.address, coaPort: fake.port});
-	const sites = [
-		{name: 'north', database: north.url, nas: {[SHARED_IP]: {ip: SHARED_IP, ...at(northBng1)}}},
-		{
-			name: 'south',
-			database: south.url,
-			nas: {[SHARED_IP]: {ip: SHARED_IP, ...at(southHotspot2)}, [BNG_5]: {ip: BNG_5, ...at(southBng5)}},
+	network = await startTwoSiteNetwork({
+		prefix: 'radtop-region-sites-cli-',
+		sessions: {
+			north: [
+				{username: 'alice', nasipaddress: SHARED_IP},
+				{username: 'carol', nasipaddress: SHARED_IP},
+			],
+			south: [
+				{username: 'bob', nasipaddress: SHARED_IP},
+				{username: 'dave', nasipaddress: BNG_5},
+			],
 		},
-	];
-	const profile = {sites, regions: {metro: ['bng-1', 'bng-5']}};
-	writeFileSync(join(configDir, 'config.json'), JSON.stringify({profiles: {two: profile}}), {mode: 0o600});
+		profile: {regions: {metro: ['bng-1', 'bng-5']}},
+	});
+	({northBng1, southHotspot2, southBng5, dir, configDir, auditLog} = network);
 }, 60_000);
 
 afterAll(async () => {
-	await Promise.all([northBng1?.close(), southHotspot2?.close(), southBng5?.close()]);
-	await Promise.all([north?.close(), south?.close()]);
-	if (dir) rmSync(dir, {recursive: true, force: true});
+	await network?.close();
 });
 
 const radtop = (args: readonly string[]) =>

@@ -8,20 +8,16 @@
  *
  * `npm test` builds dist/ first; run `npx tsc -p tsconfig.build.json` when running vitest on its own.
  */
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {getString} from '../../source/radius/packet.js';
 import {assertBuilt, runCli} from '../helpers/cli.js';
-import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
-import {writer} from '../helpers/site-nas.js';
-import {createTestDatabase, insertSessions, type TestDatabase} from '../helpers/test-database.js';
+import type {FakeCoaNas} from '../helpers/fake-coa-nas.js';
+import type {TestDatabase} from '../helpers/test-database.js';
+import {BNG_5, SHARED_IP, startTwoSiteNetwork, type TwoSiteNetwork} from '../helpers/two-site-network.js';
 
-const SHARED_IP = '10.20.0.1';
-const BNG_5 = '10.40.0.1';
-
-let north: TestDatabase;
+let network: TwoSiteNetwork;
 let south: TestDatabase;
 let northBng1: FakeCoaNas;
 let southHotspot2: FakeCoaNas;
@@ -58,46 +54,25 @@ const received = () => [northBng1, southHotspot2, southBng5].map((fake) => fake.
 
 beforeAll(async () => {
 	assertBuilt();
-	[north, south] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-	[northBng1, southHotspot2, southBng5] = await Promise.all([
-		startFakeCoaNas({secret: 'north-Secret'}),
-		startFakeCoaNas({secret: 'south-Secret'}),
-		startFakeCoaNas({secret: 'south-Secret'}),
-	]);
-	const nas = (db: TestDatabase, ip: string, name: string, secret: string) =>
-		writer(db).query(`INSERT INTO nas (nasname, shortname, type, secret) VALUES ($1, $2, 'other', $3)`, [ip, name, secret]);
-	await nas(north, SHARED_IP, 'bng-1', 'north-Secret');
-	await nas(south, SHARED_IP, 'hotspot-2', 'south-Secret');
-	await nas(south, BNG_5, 'bng-5', 'south-Secret');
-	await insertSessions(writer(north), [
-		{username: 'alice', nasipaddress: SHARED_IP, acctsessionid: 'n-alice'},
-		{username: 'carol', nasipaddress: SHARED_IP, acctsessionid: 'n-carol'},
-	]);
-	const southIds = await insertSessions(writer(south), [
-		{username: 'alice', nasipaddress: SHARED_IP, acctsessionid: 's-alice'},
-		{username: 'bob', nasipaddress: BNG_5, acctsessionid: 's-bob'},
-	]);
-	southAlice = southIds[0]!;
-	dir = mkdtempSync(join(tmpdir(), 'radtop-disconnect-sites-cli-'));
-	configDir = join(dir, 'config');
-	auditLog = join(dir, 'audit.log');
-	mkdirSync(configDir, {mode: 0o700});
-	const at = (fake: FakeCoaNas) => ({coaHost: fake.address, coaPort: fake.port});
-	const sites = [
-		{name: 'north', database: north.url, nas: {[SHARED_IP]: {ip: SHARED_IP, ...at(northBng1)}}},
-		{
-			name: 'south',
-			database: south.url,
-			nas: {[SHARED_IP]: {ip: SHARED_IP, ...at(southHotspot2)}, [BNG_5]: {ip: BNG_5, ...at(southBng5)}},
+	network = await startTwoSiteNetwork({
+		prefix: 'radtop-disconnect-sites-cli-',
+		sessions: {
+			north: [
+				{username: 'alice', nasipaddress: SHARED_IP, acctsessionid: 'n-alice'},
+				{username: 'carol', nasipaddress: SHARED_IP, acctsessionid: 'n-carol'},
+			],
+			south: [
+				{username: 'alice', nasipaddress: SHARED_IP, acctsessionid: 's-alice'},
+				{username: 'bob', nasipaddress: BNG_5, acctsessionid: 's-bob'},
+			],
 		},
-	];
-	writeFileSync(join(configDir, 'config.json'), JSON.stringify({profiles: {two: {sites}}}), {mode: 0o600});
+	});
+	({south, northBng1, southHotspot2, southBng5, dir, configDir, auditLog} = network);
+	southAlice = network.ids.south[0]!;
 }, 60_000);
 
 afterAll(async () => {
-	await Promise.all([northBng1?.close(), southHotspot2?.close(), southBng5?.close()]);
-	await Promise.all([north?.close(), south?.close()]);
-	if (dir) rmSync(dir, {recursive: true, force: true});
+	await network?.close();
 });
 
 const radtop = (args: readonly string[]) =>
