@@ -8,13 +8,13 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {Writable} from 'node:stream';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {parseDoctorFlags, runDoctor} from '../../source/commands/doctor.js';
 import {reportError} from '../../source/commands/context.js';
 import type {CheckResult} from '../../source/doctor/check.js';
 import type {SiteProfile, StoredConfig} from '../../source/config/profile.js';
 import {PacketCode} from '../../source/radius/dictionary.js';
+import {collector} from '../helpers/cli.js';
 import {startFakeCoaNas, type FakeCoaNas} from '../helpers/fake-coa-nas.js';
 import {standbyGate, type StandbyPair} from '../helpers/standby-cluster.js';
 import {createTestDatabase, type TestDatabase} from '../helpers/test-database.js';
@@ -54,17 +54,6 @@ interface DoctorRun {
 	readonly code: number;
 	readonly stdout: string;
 	readonly lines: readonly string[];
-}
-
-function collector(): {stream: Writable; text(): string} {
-	const chunks: string[] = [];
-	const stream = new Writable({
-		write(chunk: Buffer | string, _encoding, done) {
-			chunks.push(chunk.toString());
-			done();
-		},
-	});
-	return {stream, text: () => chunks.join('')};
 }
 
 /** `radtop doctor --profile two ARGS` with 2 timed runs; a thrown error reported as main reports it. */

@@ -84,7 +84,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 }
 
 /** A stream that keeps what is written to it. */
-function collector(): {stream: Writable; text: () => string} {
+export function collector(): {stream: Writable; text: () => string} {
 	const chunks: string[] = [];
 	const stream = new Writable({
 		write(chunk: Buffer | string, _encoding, done) {
