@@ -9,7 +9,7 @@
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {PassThrough} from 'node:stream';
+import {stream} from '../helpers/cli.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {CommandContext} from '../../source/commands/context.js';
 import {runSitesDisconnect, type SitesDisconnectRequest} from '../../source/commands/disconnect-sites.js';
@@ -53,15 +53,6 @@ afterAll(async () => {
 	await Promise.all([east?.close(), west?.close()]);
 	if (directory) rmSync(directory, {recursive: true, force: true});
 });
-
-function stream(): PassThrough & {text(): string} {
-	const chunks: string[] = [];
-	const out = new PassThrough() as PassThrough & {text(): string; isTTY: boolean};
-	out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-	out.isTTY = false;
-	out.text = () => chunks.join('');
-	return out;
-}
 
 const users = (nas: FakeCoaNas) =>
 	nas.received.map((request) => (request.packet ? getString(request.packet, 'Acct-Session-Id') : 'BAD SECRET'));

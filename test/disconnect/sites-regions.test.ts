@@ -8,7 +8,7 @@
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {PassThrough} from 'node:stream';
+import {stream} from '../helpers/cli.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {consoleDisconnects} from '../../source/commands/console.js';
 import type {CommandContext} from '../../source/commands/context.js';
@@ -98,15 +98,6 @@ function auditRecords(path: string): Array<Record<string, unknown>> {
 		.trim()
 		.split('\n')
 		.map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-function stream(): PassThrough & {text(): string} {
-	const chunks: string[] = [];
-	const out = new PassThrough() as PassThrough & {text(): string; isTTY: boolean};
-	out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-	out.isTTY = false;
-	out.text = () => chunks.join('');
-	return out;
 }
 
 describe('regions over two sites', () => {

@@ -6,7 +6,7 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
-import {Writable} from 'node:stream';
+import {PassThrough, Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 
 /** The repository's root, the working directory of the CLI unless a test gives another. */
@@ -81,6 +81,16 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 			else resolvePromise({code, stdout, stderr});
 		});
 	});
+}
+
+/** A command's stdout or stderr in this process: not a terminal, keeping what is written to it. */
+export function stream(): PassThrough & {text(): string} {
+	const chunks: string[] = [];
+	const out = new PassThrough() as PassThrough & {text(): string; isTTY: boolean};
+	out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+	out.isTTY = false;
+	out.text = () => chunks.join('');
+	return out;
 }
 
 /** A stream that keeps what is written to it. */
