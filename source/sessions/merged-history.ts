@@ -7,10 +7,10 @@ import {describeError} from '../db/errors.js';
 import {latest} from './merged-parts.js';
 import type {HistoryWindow} from './online-history-sql.js';
 import type {MissingSite, NasHistory, OnlineHistory} from './online-history.js';
-import type {SessionReader} from './session-source.js';
+import {HISTORY_TIMEOUT_MS, type SessionReader} from './session-source.js';
 
-/** A site's history reads: 10 s is a site's own statement timeout for it, and the answer has to travel. */
-export const HISTORY_DEADLINE_MS = 12_000;
+/** A site's history reads: the site's own statement timeout for it, and 2 s for the answer to travel. */
+export const HISTORY_DEADLINE_MS = HISTORY_TIMEOUT_MS + 2_000;
 
 const LATE = Symbol('late');
 

@@ -113,7 +113,8 @@ export async function fetchSnapshot(
 	const reads = source.pollReads ? await source.pollReads(ask) : await readPoll(source, ask);
 	const {page, counts} = reads;
 	const total = reads.total ?? {total: counts.openSessions, capped: false};
-	const slowCounts = kept ?? slow.keep(reads.slow ?? (await source.staleAndUsers()), generation);
+	const slowCounts = kept ?? (reads.slow && slow.keep(reads.slow, generation));
+	if (!slowCounts) throw new Error('the poll read no unique users and stale counts');
 	const stats = combineStats(counts, slowCounts);
 	const reloads = reads.reloads.byIp;
 	rates.observe(page.rows);
