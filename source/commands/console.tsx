@@ -33,6 +33,7 @@ import {sitesConsoleSubscribers} from '../subscribers/sites-subscribers.js';
 import {siteRegionNas, type OpenedSites} from './sites-context.js';
 import type {LookUpUser} from '../ui/hooks/use-user-view.js';
 import type {ReplicaProbe, SiteReplicaProbe} from '../ui/hooks/use-replica.js';
+import {sourceExportOptions} from './export-targets.js';
 import {contextForSite, type CommandContext} from './context.js';
 import {billingSettingsOf, enricherOptionsOf} from './subscriber-settings.js';
 import {holdWriteErrors, stopOnSignals, writeIfOpen, type StopSignal} from './interrupts.js';
@@ -94,12 +95,7 @@ export function consoleExport(
 	given: CommandContext,
 	directory = process.cwd(),
 ): (query: ViewQuery) => Promise<{rows: number; path: string}> {
-	const optionsOf = (context: CommandContext) => ({
-		nas: context.source.nas,
-		regionNas: (region: string) => context.source.regionNas(region),
-		available: context.source.columns,
-		...(context.source.staleAfterSeconds === undefined ? {} : {staleAfterSeconds: context.source.staleAfterSeconds}),
-	});
+	const optionsOf = (context: CommandContext) => sourceExportOptions(context.source);
 	return async (query) => {
 		const {site, ...plain} = query;
 		const filter = viewFilter(plain);

@@ -5,6 +5,7 @@
  */
 import {UnknownNasError} from '../sessions/nas-directory.js';
 import type {SessionFilter} from '../sessions/session.js';
+import type {ExportOptions} from '../sessions/export.js';
 import type {SessionSource} from '../sessions/session-source.js';
 import {contextForSite, type CommandContext} from './context.js';
 import {sessionFilterOf, type FilterRequest} from './sessions.js';
@@ -17,6 +18,16 @@ export interface ExportTarget {
 	readonly filter: SessionFilter;
 	/** The IPs of a search's `nas:` name at this site (none for a name only other sites know). */
 	readonly nasIps: (nas: string) => readonly string[];
+}
+
+/** What an export reads of a site's (or the one database's) source: its stale threshold, NAS names, regions, columns. */
+export function sourceExportOptions(source: SessionSource): ExportOptions {
+	return {
+		staleAfterSeconds: source.staleAfterSeconds,
+		nas: source.nas,
+		regionNas: (region) => source.regionNas(region),
+		available: source.columns,
+	};
 }
 
 /** Whether a source knows a NAS name (or IP). */

@@ -19,7 +19,7 @@ import {sanitize} from '../terminal/sanitize.js';
 import {scrubSecrets} from '../config/secrets.js';
 import type {CommandContext} from './context.js';
 import {openEnrichedExporter, type EnrichedExporter} from './export-enrichment.js';
-import {exportTargets, type ExportTarget} from './export-targets.js';
+import {exportTargets, sourceExportOptions, type ExportTarget} from './export-targets.js';
 import {parseSessionsFlags, SESSIONS_FLAGS, type FilterRequest} from './sessions.js';
 import {EXIT, integerFlag, UsageError, type FlagSpec} from './usage.js';
 
@@ -239,13 +239,7 @@ export async function runExport(given: CommandContext, request: ExportRequest, i
 				}
 			: {}),
 	};
-	const ownOptions = ({context: {source}, nasIps}: ExportTarget): ExportOptions => ({
-		staleAfterSeconds: source.staleAfterSeconds,
-		nas: source.nas,
-		regionNas: (region) => source.regionNas(region),
-		available: source.columns,
-		nasIps,
-	});
+	const ownOptions = ({context: {source}, nasIps}: ExportTarget): ExportOptions => ({...sourceExportOptions(source), nasIps});
 	const clearProgress = () => {
 		if (showProgress && shownAt > 0) io.stderr.write('\r\x1b[K');
 	};
